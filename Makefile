@@ -1,0 +1,79 @@
+# Stable interface (DESIGN §9): `make run` and `make test` work on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+FLASK := $(VENV)/bin/flask --app wsgi
+PORT ?= 5000
+export DEMO_PASSWORD ?= demo-password
+
+.PHONY: run test install install-dev assets db instruments demo bench bench-national lint backup restore clean e2e load
+
+$(VENV)/bin/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt $(VENV)/bin/activate
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed assets
+install-dev: $(VENV)/.installed-dev assets
+
+node_modules/.installed: package.json
+	npm install --no-audit --no-fund --silent
+	touch $@
+
+# Compiled GOV.UK Frontend CSS/JS/images and plotly.min.js are generated, never committed.
+app/static/govuk/.built: node_modules/.installed assets/govuk.scss $(VENV)/.installed
+	mkdir -p app/static/govuk/assets app/static/plotly
+	node_modules/.bin/sass --load-path=node_modules --style=compressed --no-source-map --quiet-deps \
+		assets/govuk.scss app/static/govuk/govuk-frontend.min.css
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js app/static/govuk/
+	rm -rf app/static/govuk/assets/images && cp -r node_modules/govuk-frontend/dist/govuk/assets/images app/static/govuk/assets/
+	cp node_modules/govuk-frontend/dist/govuk/assets/manifest.json app/static/govuk/assets/
+	cp "$$($(PY) -c 'import plotly, os; print(os.path.join(os.path.dirname(plotly.__file__), "package_data", "plotly.min.js"))')" app/static/plotly/
+	touch $@
+
+assets: app/static/govuk/.built
+
+db: $(VENV)/.installed
+	$(FLASK) db upgrade
+
+instruments: db
+	$(FLASK) instruments load
+
+demo: instruments
+	$(FLASK) demo load --if-empty
+
+run: install instruments
+	$(FLASK) demo load --if-empty
+	$(FLASK) demo accounts
+	@echo "Serving on http://127.0.0.1:$(PORT)"
+	$(VENV)/bin/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - 'wsgi:app'
+
+test: install-dev
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+e2e: install-dev
+	$(VENV)/bin/pytest tests/e2e $(PYTEST_ARGS)
+
+bench: install-dev
+	$(PY) -m bench --scale partnership
+
+bench-national: install-dev
+	$(PY) -m bench --scale national
+
+backup: $(VENV)/.installed
+	$(PY) -m app.backup backup $(if $(OUT),--output $(OUT),)
+
+restore: $(VENV)/.installed
+	$(PY) -m app.backup restore $(FILE)
+
+clean:
+	rm -rf app/static/govuk app/static/plotly node_modules

@@ -1,0 +1,35 @@
+"""Role and object-level permission helpers."""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user, login_required
+
+
+def roles_required(*roles: str):
+    """Route decorator: signed in and holding at least one of `roles` (403 otherwise)."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if not current_user.has_role(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.required_roles = roles
+        return wrapped
+
+    return decorator
+
+
+def is_partnership_staff(user) -> bool:
+    """Admins and the QA sub-group see across every organisation."""
+    return bool(user and user.is_authenticated and user.has_role("admin", "qa"))
+
+
+def require(condition: bool, *, not_found: bool = False) -> None:
+    """Object-level check for services and loaders: 403, or 404 where existence itself is sensitive."""
+    if not condition:
+        abort(404 if not_found else 403)

@@ -1,0 +1,35 @@
+from datetime import date
+
+from flask import render_template, request
+
+from app.accounts.permissions import roles_required
+from app.activity import bp, queries
+
+
+def _date_arg(name: str) -> tuple[date | None, str | None]:
+    raw = (request.args.get(name) or "").strip()
+    if not raw:
+        return None, None
+    try:
+        return date.fromisoformat(raw), None
+    except ValueError:
+        return None, f"Enter a real date for “{name}”, like 2026-11-05"
+
+
+@bp.route("/")
+@roles_required("admin")
+def index():
+    since, since_error = _date_arg("since")
+    until, until_error = _date_arg("until")
+    errors = [e for e in (since_error, until_error) if e]
+    object_id = request.args.get("object_id", type=int)
+    page = max(request.args.get("page", 1, type=int), 1)
+    events, total = queries.search_events(
+        actor=request.args.get("actor"), verb=request.args.get("verb") or None,
+        object_type=request.args.get("object_type") or None, object_id=object_id,
+        since=since, until=until, page=page,
+    )
+    return render_template(
+        "activity/index.html", events=events, total=total, page=page, page_size=queries.PAGE_SIZE,
+        verbs=queries.verbs(), object_types=queries.object_types(), errors=errors, args=request.args,
+    )

@@ -1,0 +1,95 @@
+"""Domain errors raised by services, and GOV.UK error pages."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+class DomainError(Exception):
+    """A rule of the domain was broken; the message is safe to show to the user."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class InvalidTransition(DomainError):
+    """A lifecycle state change that is not allowed from the current state."""
+
+
+class PermissionDenied(DomainError):
+    """The user may not do this to this object (rendered as 403)."""
+
+
+class NotFound(DomainError):
+    """The object does not exist or its existence must not be revealed (rendered as 404)."""
+
+
+class StaleEdit(DomainError):
+    """Someone else saved this record since it was loaded (optimistic locking)."""
+
+
+ERROR_TITLES = {
+    400: "Sorry, there is a problem with your request",
+    403: "You do not have permission to view this page",
+    404: "Page not found",
+    405: "Sorry, that action is not allowed here",
+    413: "The file or form you sent is too large",
+    429: "Too many attempts",
+    500: "Sorry, there is a problem with the service",
+    503: "Sorry, the service is unavailable",
+}
+
+
+def _render_error(code: int, description: str | None = None):
+    if request.path.startswith("/healthz") or request.accept_mimetypes.best == "application/json":
+        return jsonify(status="error", code=code), code
+    if code >= 500:
+        from app.extensions import db
+
+        try:  # nothing half-written survives a failed request
+            db.session.rollback()
+        except Exception:  # the database may be the thing that is down
+            log.debug("rollback failed while rendering error page", exc_info=True)
+    return (
+        render_template("errors/error.html", code=code, title=ERROR_TITLES.get(code, "Error"), description=description),
+        code,
+    )
+
+
+def configure_errors(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        code = exc.code or 500
+        description = None
+        if code == 413:
+            limit_mb = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+            description = f"Files must be smaller than {limit_mb}MB. Go back and choose a smaller file."
+        elif code == 400 and exc.description and "CSRF" in exc.description:
+            description = "Your form expired or was sent from somewhere else. Go back, reload the page and try again."
+        return _render_error(code, description)
+
+    @app.errorhandler(PermissionDenied)
+    def permission_denied(exc: PermissionDenied):
+        return _render_error(403)
+
+    @app.errorhandler(NotFound)
+    def not_found(exc: NotFound):
+        return _render_error(404)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(DBAPIError)
+    def database_unavailable(exc: Exception):
+        log.error("database error: %s", exc)
+        return _render_error(503)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        log.exception("unhandled error")
+        return _render_error(500)

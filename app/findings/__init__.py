@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("findings", __name__, url_prefix="/findings")

@@ -1,0 +1,14 @@
+"""Dashboard, health check and the service's information pages."""
+from flask import Blueprint
+
+bp = Blueprint("main", __name__)
+
+from app.main import routes  # noqa: E402,F401
+
+
+def init_app(app):
+    from flask_login import current_user
+
+    from app.main.navigation import nav_items
+
+    app.jinja_env.globals["nav_items"] = lambda: nav_items(current_user)

@@ -1,0 +1,44 @@
+"""Service navigation by role. Items whose endpoint is not registered are skipped."""
+from __future__ import annotations
+
+from flask import request, url_for
+from werkzeug.routing import BuildError
+
+# (label, endpoint, roles that see it; None = every signed-in user)
+NAV_ITEMS = (
+    ("Your tasks", "main.dashboard", None),
+    ("Audit rounds", "audits.rounds", ("admin", "qa")),
+    ("Self-assessment", "selfassessment.campaigns", ("admin", "qa")),
+    ("Our self-assessment", "selfassessment.my_returns", ("org_lead",)),
+    ("Statements", "statements.manage", ("org_lead", "signatory")),
+    ("Statements register", "statements.admin_register", ("admin", "qa")),
+    ("Actions", "findings.actions", ("admin", "qa", "org_lead")),
+    ("Findings", "findings.index", ("admin", "qa", "auditor", "org_lead")),
+    ("Instruments", "questionnaire.index", ("admin", "qa")),
+    ("Organisations", "accounts.organisations", ("admin",)),
+    ("Users", "accounts.users", ("admin",)),
+    ("Activity log", "activity.index", ("admin",)),
+)
+
+
+def nav_items(user) -> list[dict]:
+    if not user.is_authenticated:
+        return [{"text": "Public statements", "href": _url("statements.public_register") or "/statements/",
+                 "active": request.path.startswith("/statements")}]
+    items = []
+    for label, endpoint, roles in NAV_ITEMS:
+        if roles is not None and not user.has_role(*roles):
+            continue
+        href = _url(endpoint)
+        if href is None:
+            continue
+        active = request.path == href or (href != "/" and request.path.startswith(href.rstrip("/") + "/"))
+        items.append({"text": label, "href": href, "active": active})
+    return items
+
+
+def _url(endpoint: str) -> str | None:
+    try:
+        return url_for(endpoint)
+    except BuildError:
+        return None

@@ -1,0 +1,13 @@
+"""Import every model so the metadata is complete (migrations, drift test)."""
+from app.accounts.models import AccountToken, Organisation, User, UserRole  # noqa: F401
+from app.activity.models import ActivityEvent  # noqa: F401
+from app.audits.models import (  # noqa: F401
+    Assignment, AuditCase, AuditRound, CaseAnswer, CaseResponse, ModeratedAnswer, Moderation,
+)
+from app.findings.models import ActionItem, ActionUpdate, Finding  # noqa: F401
+from app.notifications.models import Reminder  # noqa: F401
+from app.questionnaire.models import InstrumentModel, InstrumentVersion  # noqa: F401
+from app.selfassessment.models import (  # noqa: F401
+    Campaign, Challenge, EvidenceFile, Return, ReturnAnswer, SurveyAnswer, SurveyLink, SurveyResponse,
+)
+from app.statements.models import Risk, RiskAssessment, Signature, Statement  # noqa: F401

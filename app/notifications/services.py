@@ -1,0 +1,80 @@
+"""Reminder rules. Each feature registers a provider of due reminders; sending is idempotent per rule."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Callable, Iterable
+
+import sqlalchemy as sa
+
+from app.activity import record
+from app.extensions import db
+from app.notifications.mail import MailError, send_email
+from app.notifications.models import Reminder
+from app.utils import today
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    kind: str          # rule name, e.g. "assignment_due_soon"
+    target_type: str   # e.g. "assignment"
+    target_id: int
+    due_date: date
+    recipient: str     # email address
+    subject: str
+    body: str
+
+
+_providers: list[Callable[[date], Iterable[DueReminder]]] = []
+
+
+def register_reminder_provider(provider: Callable[[date], Iterable[DueReminder]]):
+    if provider not in _providers:
+        _providers.append(provider)
+    return provider
+
+
+def _already_sent(item: DueReminder) -> bool:
+    return db.session.execute(
+        sa.select(Reminder.id).where(
+            Reminder.kind == item.kind, Reminder.target_type == item.target_type,
+            Reminder.target_id == item.target_id, Reminder.due_date == item.due_date,
+            Reminder.recipient == item.recipient,
+        )
+    ).first() is not None
+
+
+def due_reminders(on: date | None = None) -> list[DueReminder]:
+    on = on or today()
+    items: list[DueReminder] = []
+    for provider in _providers:
+        items.extend(provider(on))
+    return [item for item in items if not _already_sent(item)]
+
+
+@dataclass
+class SendReport:
+    sent: list[DueReminder]
+    failed: list[tuple[DueReminder, str]]
+    pending: list[DueReminder]
+
+
+def send_reminders(*, dry_run: bool = False, on: date | None = None) -> SendReport:
+    """Send every due reminder once. A reminder is marked sent only after the mail server accepted it."""
+    items = due_reminders(on)
+    if dry_run:
+        return SendReport(sent=[], failed=[], pending=items)
+    sent, failed = [], []
+    for item in items:
+        try:
+            send_email(item.recipient, item.subject, item.body)
+        except MailError as exc:
+            failed.append((item, str(exc)))
+            continue
+        db.session.add(Reminder(kind=item.kind, target_type=item.target_type, target_id=item.target_id,
+                                due_date=item.due_date, recipient=item.recipient))
+        record("reminder_sent", None, f"Sent {item.kind} reminder to {item.recipient}",
+               object_type=item.target_type, object_id=item.target_id)
+        db.session.commit()
+        sent.append(item)
+    return SendReport(sent=sent, failed=failed, pending=[])

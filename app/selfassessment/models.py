@@ -1,0 +1,207 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.states import Lifecycle, state_column_type
+from app.utils import utcnow
+
+RAG_VALUES = ("green", "amber", "red")
+
+
+class CampaignState(Lifecycle):
+    draft = "draft"
+    open = "open"
+    closed = "closed"
+
+    @classmethod
+    def transitions(cls):
+        return {"draft": {"open"}, "open": {"closed"}, "closed": {"open"}}
+
+
+class ReturnState(Lifecycle):
+    not_started = "not_started"
+    in_progress = "in_progress"
+    submitted = "submitted"
+    returned = "returned"
+    accepted = "accepted"
+
+    @classmethod
+    def transitions(cls):
+        return {
+            "not_started": {"in_progress", "submitted"},
+            "in_progress": {"submitted"},
+            "submitted": {"returned", "accepted"},
+            "returned": {"in_progress", "submitted"},
+            "accepted": {"returned"},
+        }
+
+
+campaign_org_type = sa.Table(
+    "campaign_org_type",
+    db.metadata,
+    sa.Column("campaign_id", sa.ForeignKey("campaign.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("org_type", sa.String(32), primary_key=True),
+)
+
+
+class Campaign(db.Model):
+    __tablename__ = "campaign"
+    __table_args__ = (sa.UniqueConstraint("instrument_version_id", "cycle", name="uq_campaign_version_cycle"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instrument_version_id: Mapped[int] = mapped_column(sa.ForeignKey("instrument_version.id"), index=True)
+    survey_version_id: Mapped[int | None] = mapped_column(sa.ForeignKey("instrument_version.id"))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    cycle: Mapped[str] = mapped_column(sa.String(16))  # e.g. "2025-26"
+    due_date: Mapped[date]
+    state: Mapped[CampaignState] = mapped_column(state_column_type(CampaignState, "campaign_state"),
+                                                 default=CampaignState.draft)
+    previous_campaign_id: Mapped[int | None] = mapped_column(sa.ForeignKey("campaign.id"))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    opened_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    returns: Mapped[list["Return"]] = relationship(back_populates="campaign", cascade="all, delete-orphan")
+
+    @property
+    def invited_org_types(self) -> list[str]:
+        rows = db.session.execute(
+            sa.select(campaign_org_type.c.org_type).where(campaign_org_type.c.campaign_id == self.id)
+        ).scalars()
+        return sorted(rows)
+
+
+class Return(db.Model):
+    __tablename__ = "sa_return"
+    __table_args__ = (
+        sa.UniqueConstraint("campaign_id", "organisation_id", name="uq_sa_return_campaign_organisation"),
+        sa.CheckConstraint(
+            "(state IN ('submitted', 'accepted')) = (submitted_at IS NOT NULL)", name="submitted_has_time"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    state: Mapped[ReturnState] = mapped_column(state_column_type(ReturnState, "sa_return_state"),
+                                               default=ReturnState.not_started)
+    lock_version: Mapped[int] = mapped_column(default=1)
+    submitted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    declaration_name: Mapped[str | None] = mapped_column(sa.String(200))
+    returned_reason: Mapped[str | None] = mapped_column(sa.Text)
+    reviewed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    reviewed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    campaign: Mapped[Campaign] = relationship(back_populates="returns")
+    organisation = relationship("Organisation")
+    answers: Mapped[list["ReturnAnswer"]] = relationship(back_populates="return_", cascade="all, delete-orphan")
+
+    __mapper_args__ = {"version_id_col": lock_version}
+
+
+class ReturnAnswer(db.Model):
+    __tablename__ = "return_answer"
+    __table_args__ = (
+        sa.UniqueConstraint("return_id", "question_key", name="uq_return_answer_return_question"),
+        sa.CheckConstraint("rag IS NULL OR rag IN ('green', 'amber', 'red')", name="rag_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    return_id: Mapped[int] = mapped_column(sa.ForeignKey("sa_return.id", ondelete="CASCADE"), index=True)
+    question_key: Mapped[str] = mapped_column(sa.String(100), index=True)
+    value: Mapped[str | None] = mapped_column(sa.Text)
+    score: Mapped[int | None]
+    meets_standard: Mapped[bool | None]
+    excluded: Mapped[bool] = mapped_column(default=False)
+    rag: Mapped[str | None] = mapped_column(sa.String(8))
+    evidence: Mapped[str | None] = mapped_column(sa.Text)
+    comment: Mapped[str | None] = mapped_column(sa.Text)
+    # Carried forward from the previous cycle: must be re-confirmed (or changed) before submission.
+    carried_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("return_answer.id", ondelete="SET NULL"))
+    reconfirmed: Mapped[bool] = mapped_column(default=True)
+
+    return_: Mapped[Return] = relationship(back_populates="answers")
+    files: Mapped[list["EvidenceFile"]] = relationship(back_populates="answer", cascade="all, delete-orphan")
+    challenge: Mapped["Challenge | None"] = relationship(back_populates="answer", uselist=False,
+                                                        cascade="all, delete-orphan")
+
+
+class EvidenceFile(db.Model):
+    __tablename__ = "evidence_file"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    return_answer_id: Mapped[int] = mapped_column(sa.ForeignKey("return_answer.id", ondelete="CASCADE"), index=True)
+    original_name: Mapped[str] = mapped_column(sa.String(255))
+    stored_name: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(sa.String(100))
+    size_bytes: Mapped[int]
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    answer: Mapped[ReturnAnswer] = relationship(back_populates="files")
+
+
+class Challenge(db.Model):
+    """QA's moderated view of one criterion; the self-assessed RAG on the answer is kept alongside."""
+
+    __tablename__ = "challenge"
+    __table_args__ = (sa.CheckConstraint("moderated_rag IN ('green', 'amber', 'red')", name="moderated_rag_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    return_answer_id: Mapped[int] = mapped_column(sa.ForeignKey("return_answer.id", ondelete="CASCADE"), unique=True)
+    moderated_rag: Mapped[str] = mapped_column(sa.String(8))
+    comment: Mapped[str] = mapped_column(sa.Text)
+    challenged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    challenged_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    answer: Mapped[ReturnAnswer] = relationship(back_populates="challenge")
+
+
+class SurveyLink(db.Model):
+    __tablename__ = "survey_link"
+    __table_args__ = (sa.UniqueConstraint("campaign_id", "organisation_id", name="uq_survey_link_campaign_organisation"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    token: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class SurveyResponse(db.Model):
+    """Anonymous: no user, no IP, no user agent, and only the date (not the time) it was given."""
+
+    __tablename__ = "survey_response"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_link_id: Mapped[int] = mapped_column(sa.ForeignKey("survey_link.id", ondelete="CASCADE"), index=True)
+    instrument_version_id: Mapped[int] = mapped_column(sa.ForeignKey("instrument_version.id"))
+    submitted_on: Mapped[date]
+
+    answers: Mapped[list["SurveyAnswer"]] = relationship(back_populates="response", cascade="all, delete-orphan")
+
+
+class SurveyAnswer(db.Model):
+    __tablename__ = "survey_answer"
+    __table_args__ = (
+        sa.UniqueConstraint("survey_response_id", "question_key", name="uq_survey_answer_response_question"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_response_id: Mapped[int] = mapped_column(sa.ForeignKey("survey_response.id", ondelete="CASCADE"),
+                                                    index=True)
+    question_key: Mapped[str] = mapped_column(sa.String(100), index=True)
+    value: Mapped[str | None] = mapped_column(sa.Text)
+    score: Mapped[int | None]
+    meets_standard: Mapped[bool | None]
+    excluded: Mapped[bool] = mapped_column(default=False)
+
+    response: Mapped[SurveyResponse] = relationship(back_populates="answers")

@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.states import Lifecycle, state_column_type
+from app.utils import utcnow
+
+
+class StatementState(Lifecycle):
+    draft = "draft"
+    awaiting_signatures = "awaiting_signatures"
+    in_force = "in_force"
+    superseded = "superseded"
+    review_required = "review_required"
+
+    @classmethod
+    def transitions(cls):
+        return {
+            "draft": {"awaiting_signatures"},
+            "awaiting_signatures": {"in_force", "superseded"},
+            "in_force": {"superseded", "review_required"},
+            "review_required": {"superseded"},
+        }
+
+
+class RiskAssessment(db.Model):
+    __tablename__ = "risk_assessment"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "NOT no_risks_identified OR (no_risks_justification IS NOT NULL AND no_risks_justification <> '')",
+            name="no_risks_justified",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), unique=True)
+    no_risks_identified: Mapped[bool] = mapped_column(default=False)
+    no_risks_justification: Mapped[str | None] = mapped_column(sa.Text)
+    completed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+
+    risks: Mapped[list["Risk"]] = relationship(back_populates="assessment", cascade="all, delete-orphan",
+                                               order_by="Risk.id")
+
+
+class Risk(db.Model):
+    """A risk of harm (abuse, not general health and safety) to children in the organisation's care."""
+
+    __tablename__ = "risk"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    risk_assessment_id: Mapped[int] = mapped_column(sa.ForeignKey("risk_assessment.id", ondelete="CASCADE"),
+                                                    index=True)
+    description: Mapped[str] = mapped_column(sa.Text)
+    where_when: Mapped[str] = mapped_column(sa.Text)
+    measures_in_place: Mapped[str] = mapped_column(sa.Text)
+    further_action: Mapped[str | None] = mapped_column(sa.Text)
+    owner: Mapped[str] = mapped_column(sa.String(200))
+    review_date: Mapped[date]
+
+    assessment: Mapped[RiskAssessment] = relationship(back_populates="risks")
+
+
+class Statement(db.Model):
+    __tablename__ = "statement"
+    __table_args__ = (
+        sa.UniqueConstraint("organisation_id", "version_number", name="uq_statement_organisation_version"),
+        sa.CheckConstraint(
+            "state = 'draft' OR content_hash IS NOT NULL", name="signed_states_have_hash"
+        ),
+        sa.CheckConstraint("state <> 'in_force' OR (in_force_at IS NOT NULL AND review_due IS NOT NULL)",
+                           name="in_force_has_dates"),
+        # At most one statement in force per organisation.
+        sa.Index("uq_statement_one_in_force", "organisation_id", unique=True,
+                 sqlite_where=sa.text("state = 'in_force'"), postgresql_where=sa.text("state = 'in_force'")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    version_number: Mapped[int]
+    instrument_version_id: Mapped[int] = mapped_column(sa.ForeignKey("instrument_version.id"))
+    sections: Mapped[dict] = mapped_column(sa.JSON, default=dict)  # section key -> text
+    state: Mapped[StatementState] = mapped_column(state_column_type(StatementState, "statement_state"),
+                                                  default=StatementState.draft)
+    content_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    required_capacities: Mapped[list] = mapped_column(sa.JSON, default=list)
+    material_change_note: Mapped[str | None] = mapped_column(sa.Text)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    in_force_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    review_due: Mapped[date | None]
+    superseded_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    organisation = relationship("Organisation")
+    signatures: Mapped[list["Signature"]] = relationship(back_populates="statement", order_by="Signature.signed_at")
+
+
+class Signature(db.Model):
+    """Immutable: stores the SHA-256 of the canonical statement content the signatory saw."""
+
+    __tablename__ = "signature"
+    __table_args__ = (sa.UniqueConstraint("statement_id", "capacity", name="uq_signature_statement_capacity"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    statement_id: Mapped[int] = mapped_column(sa.ForeignKey("statement.id"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    signatory_name: Mapped[str] = mapped_column(sa.String(200))
+    capacity: Mapped[str] = mapped_column(sa.String(32))
+    signed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
+    voided_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    statement: Mapped[Statement] = relationship(back_populates="signatures")
+    user = relationship("User")

@@ -1,0 +1,46 @@
+"""Small helpers shared by every feature."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def today() -> date:
+    return utcnow().date()
+
+
+def as_aware(value: datetime | None) -> datetime | None:
+    """SQLite returns naive datetimes; treat them as UTC so comparisons work on both databases."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value
+
+
+def govuk_date(value: date | datetime | None) -> str:
+    """'5 November 2021' — the GOV.UK style for dates."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    return f"{value.day} {value:%B %Y}"
+
+
+def govuk_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    value = as_aware(value)
+    hour = value.strftime("%I").lstrip("0") or "12"
+    return f"{govuk_date(value)} at {hour}:{value:%M}{value:%p}".replace("AM", "am").replace("PM", "pm")
+
+
+SPREADSHEET_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value):
+    """CSV has no cell types, so text a spreadsheet could run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(SPREADSHEET_FORMULA_PREFIXES):
+        return "'" + value
+    return value

@@ -1,0 +1,131 @@
+"""Application configuration, driven by environment variables."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+INSECURE_SECRET_KEYS = {"", "dev", "change-me", "dev-insecure-secret-key"}
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def normalise_database_url(url: str) -> str:
+    """Let operators paste a plain postgres:// URL; we always talk to PostgreSQL through psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-insecure-secret-key")
+    SQLALCHEMY_DATABASE_URI = normalise_database_url(
+        os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'safeguarding.sqlite3'}")
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    PARTNERSHIP_NAME = os.environ.get("PARTNERSHIP_NAME", "Riverside Safeguarding Children Partnership")
+    SERVICE_PHASE = os.environ.get("SERVICE_PHASE", "Beta")
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = _int("MAIL_PORT", 25)
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "no-reply@partnership.example")
+    MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 10)
+
+    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
+    MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 10 * 1024 * 1024)
+    UPLOAD_EXTENSIONS = ("pdf", "docx", "xlsx", "png", "jpg", "jpeg")
+
+    # Pseudonymous case references only, e.g. CR-000123; never a child's name.
+    CASE_REFERENCE_PATTERN = os.environ.get("CASE_REFERENCE_PATTERN", r"^[A-Z]{2,4}-\d{4,10}$")
+    MIN_CELL_SIZE = _int("MIN_CELL_SIZE", 5)
+    STRENGTH_THRESHOLD = _int("STRENGTH_THRESHOLD", 80)
+    IMPROVEMENT_THRESHOLD = _int("IMPROVEMENT_THRESHOLD", 60)
+
+    INSTRUMENTS_DIR = os.environ.get("INSTRUMENTS_DIR", str(BASE_DIR / "instruments"))
+    THEMES_FILE = os.environ.get("THEMES_FILE", str(BASE_DIR / "instruments" / "themes.yaml"))
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute")
+    SURVEY_RATE_LIMIT = os.environ.get("SURVEY_RATE_LIMIT", "20 per minute")
+
+    TOKEN_MAX_AGE_SECONDS = _int("TOKEN_MAX_AGE_SECONDS", 3 * 24 * 3600)
+    PASSWORD_RESET_MAX_AGE_SECONDS = _int("PASSWORD_RESET_MAX_AGE_SECONDS", 3600)
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = _int("SESSION_LIFETIME_SECONDS", 8 * 3600)
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, so long audit pages don't expire mid-form
+    HSTS = False
+
+    DEMO_ALLOWED = True
+    DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo-password")
+
+    @classmethod
+    def validate(cls, app_config: dict) -> None:
+        """Hook for configs that must refuse to start when misconfigured."""
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False
+
+
+class TestConfig(Config):
+    TESTING = True
+    SQLALCHEMY_DATABASE_URI = normalise_database_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
+    SECRET_KEY = "test-secret-key-not-for-production"
+    RATELIMIT_STORAGE_URI = "memory://"
+    MAIL_SERVER = os.environ.get("TEST_MAIL_SERVER", "")
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashes keep the suite quick; production uses scrypt
+    # Most tests post forms directly; tests/test_security.py switches CSRF back on to prove every POST needs it.
+    WTF_CSRF_ENABLED = False
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    HSTS = True
+    DEMO_ALLOWED = False
+
+    @classmethod
+    def validate(cls, app_config: dict) -> None:
+        key = app_config.get("SECRET_KEY") or ""
+        if key in INSECURE_SECRET_KEYS or len(key) < 32:
+            raise RuntimeError(
+                "SECRET_KEY must be set to a random value of at least 32 characters in production"
+            )
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "testing": TestConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_for(name: str | None):
+    name = (name or os.environ.get("APP_CONFIG") or "development").lower()
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"Unknown APP_CONFIG {name!r}; use one of {', '.join(sorted(CONFIGS))}") from None

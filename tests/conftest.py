@@ -1,0 +1,128 @@
+"""Shared fixtures (DESIGN §11): app, db (per-test transaction rolled back), client, login_as, factories.
+
+The test database is built with the migrations, never create_all. Set TEST_DATABASE_URL to run on PostgreSQL.
+"""
+from __future__ import annotations
+
+import os
+
+import pytest
+import sqlalchemy as sa
+
+from app import create_app
+from app.extensions import db as _db
+from app.extensions import limiter
+from tests import factories
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sqlite_only: runs only on the SQLite pass")
+    config.addinivalue_line("markers", "e2e: drives a real browser against gunicorn")
+    config.addinivalue_line("markers", "slow: slower tests (still run in CI)")
+
+
+def _reset_database(url: str) -> None:
+    if url.startswith("postgresql"):
+        engine = sa.create_engine(url)
+        with engine.begin() as conn:
+            conn.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
+            conn.exec_driver_sql("CREATE SCHEMA public")
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        from config import normalise_database_url
+
+        return normalise_database_url(url)
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    from flask_migrate import upgrade
+
+    _reset_database(database_url)
+    application = create_app(
+        "test",
+        SQLALCHEMY_DATABASE_URI=database_url,
+        UPLOAD_FOLDER=str(tmp_path_factory.mktemp("uploads")),
+    )
+    with application.app_context():
+        upgrade()
+        _load_instrument_library(application)
+        _db.session.commit()
+        _db.session.remove()
+    yield application
+    with application.app_context():
+        _db.engine.dispose()
+
+
+def _load_instrument_library(application) -> None:
+    """Instruments are reference data every feature needs: load the real library once per session."""
+    try:
+        from app.questionnaire import load_files
+    except ImportError:
+        return
+    from pathlib import Path
+
+    directory = Path(application.config["INSTRUMENTS_DIR"])
+    files = sorted(p for p in directory.glob("*.yaml") if p.name != "themes.yaml")
+    if files:
+        load_files(files)
+
+
+@pytest.fixture
+def db(app):
+    """A database session whose work is rolled back after the test, even if the code under test commits."""
+    with app.app_context():
+        connection = _db.engine.connect()
+        outer = connection.begin()
+        original_session = _db.session
+        _db.session = _db._make_scoped_session(
+            {"bind": connection, "join_transaction_mode": "create_savepoint"}
+        )
+        try:
+            yield _db
+        finally:
+            _db.session.remove()
+            _db.session = original_session
+            if outer.is_active:
+                outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app, db):
+    limiter.reset()
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app, db):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def login_as(client, db):
+    """login_as("qa") creates a user with that role and signs them in; login_as(user) signs in an existing user."""
+
+    def _login(role_or_user, **kwargs):
+        user = role_or_user
+        if isinstance(role_or_user, str):
+            user = factories.make_user(roles=[role_or_user], **kwargs)
+        db.session.commit()  # releases the test's savepoint only; the outer transaction is rolled back later
+        with client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+        return user
+
+    return _login
+
+
+@pytest.fixture
+def make(db):
+    """The factories module, with the test's database session ready."""
+    return factories
