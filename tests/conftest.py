@@ -14,6 +14,8 @@ from app.extensions import db as _db
 from app.extensions import limiter
 from tests import factories
 
+pytest_plugins = ["tests.smtp"]
+
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "sqlite_only: runs only on the SQLite pass")

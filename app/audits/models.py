@@ -92,6 +92,8 @@ class AuditRound(db.Model):
     opened_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     purged_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # Aggregated figures kept when case-level data is purged under the retention policy.
+    figures_snapshot: Mapped[dict | None] = mapped_column(sa.JSON)
 
     organisations = relationship("Organisation", secondary=round_organisation, order_by="Organisation.name")
     cases: Mapped[list["AuditCase"]] = relationship(back_populates="round", cascade="all, delete-orphan",

@@ -28,6 +28,7 @@ def upgrade():
     sa.Column('opened_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('purged_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('figures_snapshot', sa.JSON(), nullable=True),
     sa.CheckConstraint('period_end >= period_start', name=op.f('ck_audit_round_period_ordered')),
     sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_audit_round_created_by_id_user_account')),
     sa.ForeignKeyConstraint(['instrument_version_id'], ['instrument_version.id'], name=op.f('fk_audit_round_instrument_version_id_instrument_version')),
