@@ -86,7 +86,10 @@ def configure_errors(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     @app.errorhandler(DBAPIError)
     def database_unavailable(exc: Exception):
+        from flask import g
+
         log.error("database error: %s", exc)
+        g.database_unavailable = True
         return _render_error(503)
 
     @app.errorhandler(Exception)

@@ -5,7 +5,6 @@ import secrets
 from urllib.parse import urlsplit
 
 from flask import Flask, g, request
-from flask_login import current_user
 
 
 def csp_nonce() -> str:
@@ -41,6 +40,8 @@ def configure_security_headers(app: Flask) -> None:
         response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
         if app.config.get("HSTS") and request.is_secure:
             response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-        if current_user.is_authenticated and not request.path.startswith("/assets/"):
+        from app.main.navigation import viewer
+
+        if not request.path.startswith("/static/") and viewer().is_authenticated:
             response.headers["Cache-Control"] = "no-store"
         return response

@@ -7,8 +7,7 @@ from app.main import routes  # noqa: E402,F401
 
 
 def init_app(app):
-    from flask_login import current_user
+    from app.main.navigation import nav_items, viewer
 
-    from app.main.navigation import nav_items
-
-    app.jinja_env.globals["nav_items"] = lambda: nav_items(current_user)
+    app.jinja_env.globals["viewer"] = viewer
+    app.jinja_env.globals["nav_items"] = lambda: nav_items(viewer())
