@@ -8,6 +8,7 @@ import os
 
 import pytest
 import sqlalchemy as sa
+from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 
 from app import create_app
 from app.extensions import db as _db
@@ -76,6 +77,13 @@ def _load_instrument_library(application) -> None:
         load_files(files)
 
 
+class _ConnectionBoundSession(FlaskSQLAlchemySession):
+    """Flask-SQLAlchemy's session picks an engine per model and would ignore our connection; stay on it."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        return bind if bind is not None else self.bind
+
+
 @pytest.fixture
 def db(app):
     """A database session whose work is rolled back after the test, even if the code under test commits."""
@@ -84,7 +92,7 @@ def db(app):
         outer = connection.begin()
         original_session = _db.session
         _db.session = _db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint"}
+            {"bind": connection, "join_transaction_mode": "create_savepoint", "class_": _ConnectionBoundSession}
         )
         try:
             yield _db
