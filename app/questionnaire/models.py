@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -50,7 +51,7 @@ class InstrumentVersion(db.Model):
         """The typed definition. Versions are immutable, so the parse is shared by content hash."""
         from app.questionnaire.store import parsed_definition
 
-        return parsed_definition(self.content_hash, self.definition)
+        return parsed_definition(self.content_hash, self.definition, self.id)
 
     @property
     def key(self) -> str:
@@ -70,3 +71,14 @@ class InstrumentVersion(db.Model):
 
     def __repr__(self) -> str:
         return f"<InstrumentVersion {self.instrument_id} v{self.version}>"
+
+
+IMMUTABLE_VERSION_COLUMNS = ("instrument_id", "version", "content_hash", "definition")
+
+
+@event.listens_for(InstrumentVersion, "before_update")
+def _refuse_changes_to_published_versions(mapper, connection, target):  # guard rail
+    state = sa.inspect(target)
+    changed = [name for name in IMMUTABLE_VERSION_COLUMNS if state.attrs[name].history.has_changes()]
+    if changed:
+        raise RuntimeError(f"Published instrument versions are immutable (tried to change {', '.join(changed)})")

@@ -1,0 +1,80 @@
+"""The questionnaire engine: instrument files, versions, section forms, answer rules and scoring.
+
+Other features use only the names exported here.
+"""
+from flask import Blueprint
+
+bp = Blueprint("questionnaire", __name__, url_prefix="/admin/instruments")
+
+from app.questionnaire.answers import (  # noqa: E402
+    COMPLETED,
+    IN_PROGRESS,
+    NOT_STARTED,
+    AnswerProblem,
+    display_value,
+    section_status,
+    validate_answers,
+    visibility,
+    visible_answers,
+)
+from app.questionnaire.definition import (  # noqa: E402
+    ORG_TYPE_CODES,
+    Instrument,
+    Question,
+    Scale,
+    ScaleOption,
+    Section,
+)
+from app.questionnaire.errors import InstrumentError, LoadError  # noqa: E402
+from app.questionnaire.forms import (  # noqa: E402
+    SectionForm,
+    build_section_form,
+    error_summary_items,
+    form_answers,
+    summary_rows,
+)
+from app.questionnaire.loader import (  # noqa: E402
+    Theme,
+    content_hash,
+    load_themes,
+    validate_file,
+)
+from app.questionnaire.models import InstrumentModel, InstrumentVersion  # noqa: E402
+from app.questionnaire.scoring import (  # noqa: E402
+    AnswerScore,
+    OverallJudgement,
+    Summary,
+    Tally,
+    score_answer,
+    summarise,
+)
+from app.questionnaire.store import (  # noqa: E402
+    get_version,
+    get_version_or_404,
+    latest_version,
+    load_files,
+    versions_of_kind,
+)
+
+
+def init_app(app) -> None:
+    """Template helpers used by templates/questionnaire/_fields.html and the features' pages."""
+    from app.questionnaire.forms import change_link
+
+    app.add_template_global(error_summary_items, "error_summary_items")
+    app.add_template_global(summary_rows, "questionnaire_summary_rows")
+    app.add_template_global(change_link, "questionnaire_change_link")
+    app.add_template_global(display_value, "questionnaire_display_value")
+
+
+from app.questionnaire import routes  # noqa: E402,F401
+
+__all__ = [
+    "AnswerProblem", "AnswerScore", "COMPLETED", "IN_PROGRESS", "Instrument", "InstrumentError",
+    "InstrumentModel", "InstrumentVersion", "LoadError", "NOT_STARTED", "ORG_TYPE_CODES", "OverallJudgement",
+    "Question", "Scale", "ScaleOption", "Section", "SectionForm", "Summary", "Tally", "Theme", "bp",
+    "build_section_form", "content_hash", "display_value", "error_summary_items", "form_answers",
+    "get_version", "get_version_or_404", "latest_version", "load_files", "load_themes", "score_answer",
+    "section_status", "summarise", "summary_rows", "validate_answers", "validate_file", "versions_of_kind",
+    "visibility", "visible_answers",
+]

@@ -1,0 +1,272 @@
+"""The answer format every feature stores, and the rules an answer must meet.
+
+    answers = {question_key: {"value": ..., "comment": str | None, "evidence": str | None}}
+
+`value` is an option value (str) for scale and choice questions, a list of option values for
+multi_choice, text for text and long_text, a number for number, and an ISO date string for date.
+The same rules run in the section form (one section at a time) and in `validate_answers` (the
+whole instrument at submit time), so the two cannot disagree.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Mapping
+
+from app.questionnaire.definition import (
+    COMMENT_MAX_LENGTH,
+    EVIDENCE_MAX_LENGTH,
+    SINGLE_CHOICE_TYPES,
+    Instrument,
+    Question,
+)
+
+NOT_STARTED = "not_started"
+IN_PROGRESS = "in_progress"
+COMPLETED = "completed"
+
+Answers = Mapping[str, Mapping[str, Any]]
+
+
+@dataclass(frozen=True)
+class AnswerProblem:
+    section_key: str
+    question_key: str
+    message: str
+    field: str = ""  # "" for the answer itself, "comment" or "evidence"
+
+    @property
+    def field_name(self) -> str:
+        return f"{self.question_key}__{self.field}" if self.field else self.question_key
+
+
+def empty_answer() -> dict[str, Any]:
+    return {"value": None, "comment": None, "evidence": None}
+
+
+def answer_parts(answers: Answers | None, key: str) -> tuple[Any, str | None, str | None]:
+    """(value, comment, evidence) for `key`, tolerating missing or malformed entries."""
+    entry = (answers or {}).get(key)
+    if not isinstance(entry, Mapping):
+        return None, None, None
+    comment = entry.get("comment")
+    evidence = entry.get("evidence")
+    return (entry.get("value"),
+            comment if isinstance(comment, str) and comment.strip() else None,
+            evidence if isinstance(evidence, str) and evidence.strip() else None)
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or (isinstance(value, (list, tuple)) and not value)
+
+
+def short_text(question: Question, limit: int = 120) -> str:
+    text = " ".join(question.text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def format_number(value: float | int) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Visibility: applies_to and show_if
+# ---------------------------------------------------------------------------------------------
+def visibility(instrument: Instrument, answers: Answers | None, org_type: str | None = None) -> dict[str, bool]:
+    """Whether each question is shown, given the answers so far.
+
+    A question is hidden when its section does not apply to the organisation type, or when its
+    show_if target is hidden or not answered with one of the listed values. Targets always come
+    earlier in the instrument, so one pass in order settles every chain.
+    """
+    shown: dict[str, bool] = {}
+    for section in instrument.sections:
+        applicable = section.applies(org_type)
+        for question in section.questions:
+            if not applicable:
+                shown[question.key] = False
+            elif question.show_if is None:
+                shown[question.key] = True
+            else:
+                rule = question.show_if
+                if not shown.get(rule.question, False):
+                    shown[question.key] = False
+                else:
+                    value, _, _ = answer_parts(answers, rule.question)
+                    shown[question.key] = matches(value, rule.values)
+    return shown
+
+
+def matches(value: Any, values: tuple[str, ...]) -> bool:
+    if isinstance(value, (list, tuple)):
+        return any(isinstance(v, (str, int)) and str(v) in values for v in value)
+    if isinstance(value, bool) or value is None:
+        return False
+    return str(value) in values
+
+
+def visible_answers(instrument: Instrument, answers: Answers | None, org_type: str | None = None) -> dict[str, dict]:
+    """Only the answers to questions that are shown: what a submitted response should keep."""
+    shown = visibility(instrument, answers, org_type)
+    result = {}
+    for key, visible in shown.items():
+        if visible and isinstance((answers or {}).get(key), Mapping):
+            value, comment, evidence = answer_parts(answers, key)
+            result[key] = {"value": value, "comment": comment, "evidence": evidence}
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Rules for one answer
+# ---------------------------------------------------------------------------------------------
+def question_problems(question: Question, value: Any, comment: str | None, evidence: str | None, *,
+                      partial: bool = False, check_value: bool = True) -> list[tuple[str, str]]:
+    """Problems with one shown question's answer, as (field, message); field is "", "comment" or "evidence".
+
+    `partial` (saving a draft) skips the "must answer" rules but keeps the format rules, so a
+    draft never stores something a final submit could not.
+    """
+    problems: list[tuple[str, str]] = []
+    name = f"“{short_text(question)}”"
+    blank = is_blank(value)
+    if check_value:
+        if blank:
+            if question.required and not partial:
+                problems.append(("", _required_message(question, name)))
+        else:
+            message = _format_problem(question, value, name)
+            if message:
+                problems.append(("", message))
+
+    answered = not blank
+    if comment is not None and len(comment) > COMMENT_MAX_LENGTH:
+        problems.append(("comment", f"Your comment on {name} must be {COMMENT_MAX_LENGTH} characters or fewer"))
+    elif comment is None and not partial:
+        if question.comment == "required" and (answered or question.required):
+            problems.append(("comment", f"Enter a comment on {name}"))
+        elif question.comment == "required_unless_met" and answered and question.type in SINGLE_CHOICE_TYPES:
+            option = question.option(value)
+            if option is not None and not option.excluded and option.meets_standard is False:
+                problems.append(("comment", f"Explain why the standard was not met for {name}"))
+
+    if evidence is not None and len(evidence) > EVIDENCE_MAX_LENGTH:
+        problems.append(("evidence", f"Your evidence for {name} must be {EVIDENCE_MAX_LENGTH} characters or fewer"))
+    elif evidence is None and not partial and question.evidence == "required" and (answered or question.required):
+        problems.append(("evidence", f"Enter the evidence for {name}"))
+    return problems
+
+
+def _required_message(question: Question, name: str) -> str:
+    return {
+        "scale": f"Select an answer to {name}",
+        "choice": f"Select an answer to {name}",
+        "multi_choice": f"Select at least one answer to {name}",
+        "number": f"Enter a number for {name}",
+        "date": f"Enter a date for {name}",
+    }.get(question.type, f"Enter an answer to {name}")
+
+
+def _format_problem(question: Question, value: Any, name: str) -> str | None:
+    qtype = question.type
+    if qtype in SINGLE_CHOICE_TYPES:
+        if question.option(value) is None:
+            return f"Select one of the answers given for {name}"
+    elif qtype == "multi_choice":
+        if not isinstance(value, (list, tuple)) or any(question.option(v) is None for v in value):
+            return f"Select only the answers given for {name}"
+    elif qtype in ("text", "long_text"):
+        if not isinstance(value, str):
+            return f"Enter text for {name}"
+        limit = question.effective_max_length
+        if limit is not None and len(value) > limit:
+            return f"Your answer to {name} must be {limit} characters or fewer"
+    elif qtype == "number":
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            return f"{name} must be a number"
+        low, high = question.min, question.max
+        if low is not None and high is not None and not low <= value <= high:
+            return f"{name} must be between {format_number(low)} and {format_number(high)}"
+        if low is not None and value < low:
+            return f"{name} must be {format_number(low)} or more"
+        if high is not None and value > high:
+            return f"{name} must be {format_number(high)} or less"
+    elif qtype == "date":
+        if parse_iso_date(value) is None:
+            return f"{name} must be a real date"
+    return None
+
+
+def parse_iso_date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value[:10]) if len(value) >= 10 else None
+    except ValueError:
+        return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Whole-instrument checks
+# ---------------------------------------------------------------------------------------------
+def validate_answers(instrument: Instrument, answers: Answers | None, org_type: str | None = None, *,
+                     sections: list[str] | None = None, partial: bool = False) -> list[AnswerProblem]:
+    """Every problem that would stop a response being submitted, in instrument order."""
+    shown = visibility(instrument, answers, org_type)
+    problems: list[AnswerProblem] = []
+    for section in instrument.sections_for(org_type):
+        if sections is not None and section.key not in sections:
+            continue
+        for question in section.questions:
+            if not shown.get(question.key):
+                continue
+            value, comment, evidence = answer_parts(answers, question.key)
+            for field, message in question_problems(question, value, comment, evidence, partial=partial):
+                problems.append(AnswerProblem(section.key, question.key, message, field))
+    return problems
+
+
+def section_status(instrument: Instrument, section_key: str, answers: Answers | None,
+                   org_type: str | None = None) -> str:
+    """not_started until any answer in the section is saved; completed once it has no problems.
+
+    A saved section stores an entry (possibly empty) for each of its questions, so a section of
+    optional questions saved blank still counts as completed.
+    """
+    section = instrument.section(section_key)
+    answers = answers or {}
+    if not any(q.key in answers for q in section.questions):
+        return NOT_STARTED
+    if validate_answers(instrument, answers, org_type, sections=[section_key]):
+        return IN_PROGRESS
+    return COMPLETED
+
+
+def display_value(instrument: Instrument, question_key: str, value: Any) -> str:
+    """An answer as a person reads it: option labels, dates as '5 November 2021'."""
+    if is_blank(value):
+        return ""
+    key = question_key if instrument.has_question(question_key) else instrument.current_key(question_key)
+    if not instrument.has_question(key):
+        return ", ".join(str(v) for v in value) if isinstance(value, (list, tuple)) else str(value)
+    question = instrument.question(key)
+    if question.type in SINGLE_CHOICE_TYPES:
+        option = question.option(value)
+        return option.label if option else str(value)
+    if question.type == "multi_choice":
+        values = value if isinstance(value, (list, tuple)) else [value]
+        labels = []
+        for v in values:
+            option = question.option(v)
+            labels.append(option.label if option else str(v))
+        return ", ".join(labels)
+    if question.type == "date":
+        parsed = parse_iso_date(value)
+        return f"{parsed.day} {parsed:%B %Y}" if parsed else str(value)
+    if question.type == "number" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return format_number(value)
+    return str(value)

@@ -1,0 +1,354 @@
+"""Typed, immutable view of an instrument definition (DESIGN §5).
+
+`Instrument.from_dict` trusts its input: definitions reach it only after the loader has validated
+them (or from the database, where only validated definitions are stored).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+ORG_TYPE_CODES: tuple[str, ...] = (
+    "local_authority", "police", "health_commissioner", "health_trust", "gp_practice", "school",
+    "college", "early_years", "charity", "faith_organisation", "social_housing",
+    "out_of_school_setting", "probation", "youth_justice", "cafcass", "emergency_service", "other",
+)
+ALL = "all"
+
+KINDS = ("case_audit", "self_assessment", "survey", "statement")
+QUESTION_TYPES = ("scale", "choice", "multi_choice", "text", "long_text", "number", "date")
+CHOICE_TYPES = ("scale", "choice", "multi_choice")
+SINGLE_CHOICE_TYPES = ("scale", "choice")
+TEXT_TYPES = ("text", "long_text")
+COMMENT_RULES = ("none", "optional", "required", "required_unless_met")
+EVIDENCE_RULES = ("none", "optional", "required")
+RAG_VALUES = ("green", "amber", "red")
+
+# Limits used when an instrument does not set max_length, so no answer can grow without bound.
+DEFAULT_MAX_LENGTH = {"text": 500, "long_text": 10000}
+COMMENT_MAX_LENGTH = 4000
+EVIDENCE_MAX_LENGTH = 10000
+
+
+def option_value(raw: Any) -> str:
+    """Option values are compared as strings; YAML authors may write `value: 1` for a numeric scale."""
+    return raw if isinstance(raw, str) else str(raw)
+
+
+@dataclass(frozen=True)
+class ScaleOption:
+    value: str
+    label: str
+    score: int | None = None
+    meets_standard: bool | None = None
+    rag: str | None = None
+    excluded: bool = False
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "ScaleOption":
+        return cls(
+            value=option_value(d["value"]),
+            label=d["label"],
+            score=d.get("score"),
+            meets_standard=d.get("meets_standard"),
+            rag=d.get("rag"),
+            excluded=bool(d.get("excluded", False)),
+        )
+
+    def to_dict(self) -> dict:
+        d: dict[str, Any] = {"value": self.value, "label": self.label}
+        if self.score is not None:
+            d["score"] = self.score
+        if self.meets_standard is not None:
+            d["meets_standard"] = self.meets_standard
+        if self.rag is not None:
+            d["rag"] = self.rag
+        if self.excluded:
+            d["excluded"] = True
+        return d
+
+
+@dataclass(frozen=True)
+class Scale:
+    key: str
+    options: tuple[ScaleOption, ...]
+
+    def option(self, value: Any) -> ScaleOption | None:
+        return _find_option(self.options, value)
+
+    @property
+    def has_rag(self) -> bool:
+        return all(o.rag for o in self.options if not o.excluded)
+
+
+@dataclass(frozen=True)
+class ShowIf:
+    question: str
+    values: tuple[str, ...]
+
+    def to_dict(self) -> dict:
+        return {"question": self.question, "in": list(self.values)}
+
+    def __getitem__(self, name: str):
+        """Read like the file's mapping too: show_if["question"], show_if["in"]."""
+        if name == "question":
+            return self.question
+        if name == "in":
+            return list(self.values)
+        raise KeyError(name)
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str
+    type: str
+    text: str
+    section_key: str
+    scale: Scale | None = None
+    options: tuple[ScaleOption, ...] = ()
+    hint: str | None = None
+    required: bool = False
+    themes: tuple[str, ...] = ()
+    comment: str = "none"
+    evidence: str = "none"
+    show_if: ShowIf | None = None
+    overall: bool = False
+    max_length: int | None = None
+    min: float | int | None = None
+    max: float | int | None = None
+
+    @property
+    def is_choice(self) -> bool:
+        return self.type in CHOICE_TYPES
+
+    @property
+    def is_scored(self) -> bool:
+        """Scored questions contribute to meets-standard summaries."""
+        return self.type in SINGLE_CHOICE_TYPES and any(o.meets_standard is not None for o in self.options)
+
+    @property
+    def effective_max_length(self) -> int | None:
+        if self.type in TEXT_TYPES:
+            return self.max_length or DEFAULT_MAX_LENGTH[self.type]
+        return None
+
+    def option(self, value: Any) -> ScaleOption | None:
+        return _find_option(self.options, value)
+
+    def to_dict(self) -> dict:
+        d: dict[str, Any] = {"key": self.key, "type": self.type}
+        if self.type == "scale" and self.scale is not None:
+            d["scale"] = self.scale.key
+        if self.type in ("choice", "multi_choice"):
+            d["options"] = [o.to_dict() for o in self.options]
+        d["text"] = self.text
+        if self.hint is not None:
+            d["hint"] = self.hint
+        d["required"] = self.required
+        if self.themes:
+            d["themes"] = list(self.themes)
+        if self.comment != "none":
+            d["comment"] = self.comment
+        if self.evidence != "none":
+            d["evidence"] = self.evidence
+        if self.show_if is not None:
+            d["show_if"] = self.show_if.to_dict()
+        if self.overall:
+            d["overall"] = True
+        for name in ("max_length", "min", "max"):
+            if getattr(self, name) is not None:
+                d[name] = getattr(self, name)
+        return d
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    questions: tuple[Question, ...]
+    description: str | None = None
+    applies_to: tuple[str, ...] | None = None
+
+    def applies(self, org_type: str | None) -> bool:
+        return applies(self.applies_to, org_type)
+
+    def to_dict(self) -> dict:
+        d: dict[str, Any] = {"key": self.key, "title": self.title}
+        if self.description is not None:
+            d["description"] = self.description
+        if self.applies_to is not None:
+            d["applies_to"] = list(self.applies_to)
+        d["questions"] = [q.to_dict() for q in self.questions]
+        return d
+
+
+def applies(applies_to: Iterable[str] | None, org_type: str | None) -> bool:
+    if org_type is None or applies_to is None:
+        return True
+    codes = tuple(applies_to)
+    return ALL in codes or org_type in codes
+
+
+@dataclass(frozen=True)
+class Instrument:
+    key: str
+    version: int
+    kind: str
+    title: str
+    sections: tuple[Section, ...]
+    scales: dict[str, Scale] = field(default_factory=dict)
+    summary: str | None = None
+    source: str | None = None
+    applies_to: tuple[str, ...] = (ALL,)
+    signatories: dict[str, tuple[str, ...]] | None = None
+    review_months: int | None = None
+    renamed: dict[str, str] = field(default_factory=dict)
+    _questions: dict[str, Question] = field(init=False, repr=False, compare=False, hash=False)
+    _sections: dict[str, Section] = field(init=False, repr=False, compare=False, hash=False)
+
+    def __hash__(self) -> int:
+        return hash((self.key, self.version))
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_questions", {q.key: q for s in self.sections for q in s.questions})
+        object.__setattr__(self, "_sections", {s.key: s for s in self.sections})
+
+    # -- construction -------------------------------------------------------------------------
+    @classmethod
+    def from_dict(cls, d: dict) -> "Instrument":
+        scales = {
+            key: Scale(key=key, options=tuple(ScaleOption.from_dict(o) for o in options))
+            for key, options in (d.get("scales") or {}).items()
+        }
+        sections = []
+        for s in d["sections"]:
+            questions = tuple(_question_from_dict(q, s["key"], scales) for q in s["questions"])
+            sections.append(Section(
+                key=s["key"],
+                title=s["title"],
+                description=s.get("description"),
+                applies_to=tuple(s["applies_to"]) if s.get("applies_to") is not None else None,
+                questions=questions,
+            ))
+        signatories = d.get("signatories")
+        return cls(
+            key=d["key"],
+            version=d["version"],
+            kind=d["kind"],
+            title=d["title"],
+            summary=d.get("summary"),
+            source=d.get("source"),
+            applies_to=tuple(d.get("applies_to") or (ALL,)),
+            scales=scales,
+            sections=tuple(sections),
+            signatories={k: tuple(v) for k, v in signatories.items()} if signatories is not None else None,
+            review_months=d.get("review_months"),
+            renamed=dict(d.get("renamed") or {}),
+        )
+
+    def to_dict(self) -> dict:
+        d: dict[str, Any] = {"key": self.key, "version": self.version, "kind": self.kind, "title": self.title}
+        if self.summary is not None:
+            d["summary"] = self.summary
+        if self.source is not None:
+            d["source"] = self.source
+        d["applies_to"] = list(self.applies_to)
+        if self.scales:
+            d["scales"] = {k: [o.to_dict() for o in s.options] for k, s in self.scales.items()}
+        d["sections"] = [s.to_dict() for s in self.sections]
+        if self.signatories is not None:
+            d["signatories"] = {k: list(v) for k, v in self.signatories.items()}
+        if self.review_months is not None:
+            d["review_months"] = self.review_months
+        if self.renamed:
+            d["renamed"] = dict(self.renamed)
+        return d
+
+    # -- navigation ---------------------------------------------------------------------------
+    def applies_to_org_type(self, org_type: str | None) -> bool:
+        return applies(self.applies_to, org_type)
+
+    def sections_for(self, org_type: str | None = None) -> list[Section]:
+        return [s for s in self.sections if s.applies(org_type)]
+
+    def section(self, key: str) -> Section:
+        try:
+            return self._sections[key]
+        except KeyError:
+            raise KeyError(f"instrument {self.key!r} has no section {key!r}") from None
+
+    def has_section(self, key: str) -> bool:
+        return key in self._sections
+
+    def question(self, key: str) -> Question:
+        try:
+            return self._questions[key]
+        except KeyError:
+            raise KeyError(f"instrument {self.key!r} has no question {key!r}") from None
+
+    def has_question(self, key: str) -> bool:
+        return key in self._questions
+
+    def questions(self, org_type: str | None = None) -> list[Question]:
+        return [q for s in self.sections_for(org_type) for q in s.questions]
+
+    @property
+    def overall_question(self) -> Question | None:
+        return next((q for q in self._questions.values() if q.overall), None)
+
+    @property
+    def theme_keys(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for q in self._questions.values():
+            for t in q.themes:
+                seen.setdefault(t, None)
+        return list(seen)
+
+    def current_key(self, key: str) -> str:
+        """Follow `renamed` so an answer stored under an older key finds its question's trend."""
+        return self.renamed.get(key, key)
+
+    def signatories_for(self, org_type: str | None) -> tuple[str, ...]:
+        rules = self.signatories or {}
+        if org_type and org_type in rules:
+            return rules[org_type]
+        return rules.get("default", ())
+
+
+def _find_option(options: Iterable[ScaleOption], value: Any) -> ScaleOption | None:
+    if value is None or isinstance(value, (list, tuple, dict, bool)):
+        return None
+    wanted = option_value(value)
+    for option in options:
+        if option.value == wanted:
+            return option
+    return None
+
+
+def _question_from_dict(q: dict, section_key: str, scales: dict[str, Scale]) -> Question:
+    qtype = q["type"]
+    scale = scales.get(q["scale"]) if qtype == "scale" and q.get("scale") is not None else None
+    if scale is not None:
+        options = scale.options
+    else:
+        options = tuple(ScaleOption.from_dict(o) for o in (q.get("options") or ()))
+    show_if = q.get("show_if")
+    return Question(
+        key=q["key"],
+        type=qtype,
+        text=q["text"],
+        section_key=section_key,
+        scale=scale,
+        options=options,
+        hint=q.get("hint"),
+        required=bool(q.get("required", qtype in SINGLE_CHOICE_TYPES)),
+        themes=tuple(q.get("themes") or ()),
+        comment=q.get("comment") or "none",
+        evidence=q.get("evidence") or "none",
+        show_if=(ShowIf(question=show_if["question"], values=tuple(option_value(v) for v in show_if["in"]))
+                 if show_if else None),
+        overall=bool(q.get("overall", False)),
+        max_length=q.get("max_length"),
+        min=q.get("min"),
+        max=q.get("max"),
+    )

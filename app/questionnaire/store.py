@@ -1,0 +1,194 @@
+"""Publishing instrument versions to the database and finding them again.
+
+Versions are immutable: loading a file whose key and version are already stored either matches
+the stored content hash (nothing to do) or is refused, so a definition never changes under the
+responses that were given against it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import sqlalchemy as sa
+from flask import abort, current_app
+
+from app.errors import NotFound
+from app.extensions import db
+from app.questionnaire.definition import Instrument
+from app.questionnaire.errors import InstrumentError, LoadError
+from app.questionnaire.loader import CheckedFile, check_file, is_themes_file
+from app.questionnaire.models import InstrumentModel, InstrumentVersion
+
+_PARSED_CACHE_SIZE = 512
+_parsed: dict[tuple, Instrument] = {}
+
+
+def parsed_definition(content_hash: str, definition: dict, version_id: int | None = None) -> Instrument:
+    key = (content_hash, version_id, definition.get("key"), definition.get("version"))
+    instrument = _parsed.get(key)
+    if instrument is None:
+        if len(_parsed) >= _PARSED_CACHE_SIZE:
+            _parsed.clear()
+        instrument = _parsed[key] = Instrument.from_dict(definition)
+    return instrument
+
+
+@dataclass(frozen=True)
+class LoadOutcome:
+    file: str
+    version: InstrumentVersion
+    created: bool
+
+
+def default_instrument_files(directory: str | Path | None = None) -> list[Path]:
+    """Every instrument file in the instruments folder (themes.yaml and schema.json are not instruments)."""
+    folder = Path(directory or current_app.config["INSTRUMENTS_DIR"])
+    files = sorted(list(folder.glob("*.yaml")) + list(folder.glob("*.yml")))
+    return [_relative(f) for f in files if not is_themes_file(f)]
+
+
+def _relative(path: Path) -> Path:
+    """Shorter names in messages: instruments/x.yaml rather than the absolute path, where possible."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
+def load_files(paths: Iterable[str | Path], actor=None) -> list[InstrumentVersion]:
+    """Validate and store instrument files; see `load_files_with_outcome`."""
+    return [outcome.version for outcome in load_files_with_outcome(paths, actor)]
+
+
+def load_files_with_outcome(paths: Iterable[str | Path], actor=None) -> list[LoadOutcome]:
+    """Store each file's version unless it is already stored unchanged.
+
+    All files are checked before anything is stored; if any file is invalid, or changes a stored
+    version without bumping `version`, nothing is stored and InstrumentError lists every problem.
+    The caller commits.
+    """
+    from app.activity import record
+
+    checked: list[CheckedFile] = []
+    errors: list[LoadError] = []
+    for path in paths:
+        try:
+            checked.append(check_file(path))
+        except InstrumentError as exc:
+            errors.extend(exc.errors)
+
+    first: dict[tuple[str, int], CheckedFile] = {}
+    unique: list[CheckedFile] = []
+    for item in checked:
+        ident = (item.instrument.key, item.instrument.version)
+        if ident in first:
+            if first[ident].content_hash != item.content_hash:
+                errors.append(LoadError(item.name, item.line_of("version"),
+                                        f"instrument '{ident[0]}' version {ident[1]} is also defined, differently, in {first[ident].name}"))
+            continue
+        first[ident] = item
+        unique.append(item)
+
+    stored = _stored_versions({item.instrument.key for item in unique})
+    models = _instrument_models({item.instrument.key for item in unique})
+    for item in unique:
+        inst = item.instrument
+        existing = stored.get((inst.key, inst.version))
+        if existing is not None and existing.content_hash != item.content_hash:
+            errors.append(LoadError(item.name, item.line_of("version"),
+                                    f"instrument '{inst.key}' version {inst.version} is already loaded with a different "
+                                    f"definition; increase 'version' to publish a change"))
+        model = models.get(inst.key)
+        if model is not None and model.kind != inst.kind:
+            errors.append(LoadError(item.name, item.line_of("kind"),
+                                    f"instrument '{inst.key}' is already loaded as kind '{model.kind}'; a key keeps its kind "
+                                    f"forever, so use a new key for a {inst.kind} instrument"))
+    if errors:
+        raise InstrumentError(errors)
+
+    outcomes: list[LoadOutcome] = []
+    for item in unique:
+        inst = item.instrument
+        existing = stored.get((inst.key, inst.version))
+        if existing is not None:
+            outcomes.append(LoadOutcome(item.name, existing, created=False))
+            continue
+        model = models.get(inst.key)
+        if model is None:
+            model = models[inst.key] = InstrumentModel(key=inst.key, kind=inst.kind, title=inst.title)
+            db.session.add(model)
+        latest = max((v.version for v in model.versions), default=0)
+        if inst.version > latest:
+            model.title = inst.title
+        version = InstrumentVersion(
+            instrument=model,
+            version=inst.version,
+            content_hash=item.content_hash,
+            definition=item.definition,
+            source_file=Path(item.name).name[:500],
+        )
+        db.session.add(version)
+        db.session.flush()
+        record("instrument.loaded", version, f"Loaded {inst.title} version {inst.version} ({inst.key})", actor=actor)
+        outcomes.append(LoadOutcome(item.name, version, created=True))
+    return outcomes
+
+
+def _stored_versions(keys: set[str]) -> dict[tuple[str, int], InstrumentVersion]:
+    if not keys:
+        return {}
+    rows = db.session.execute(
+        sa.select(InstrumentVersion, InstrumentModel.key)
+        .join(InstrumentModel, InstrumentVersion.instrument_id == InstrumentModel.id)
+        .where(InstrumentModel.key.in_(keys))
+    ).all()
+    return {(key, version.version): version for version, key in rows}
+
+
+def _instrument_models(keys: set[str]) -> dict[str, InstrumentModel]:
+    if not keys:
+        return {}
+    rows = db.session.execute(sa.select(InstrumentModel).where(InstrumentModel.key.in_(keys))).scalars()
+    return {m.key: m for m in rows}
+
+
+# ---------------------------------------------------------------------------------------------
+# Queries
+# ---------------------------------------------------------------------------------------------
+def get_version(version_id: int) -> InstrumentVersion:
+    version = db.session.get(InstrumentVersion, version_id)
+    if version is None:
+        raise NotFound(f"No instrument version {version_id}")
+    return version
+
+
+def get_version_or_404(version_id: int) -> InstrumentVersion:
+    version = db.session.get(InstrumentVersion, version_id)
+    if version is None:
+        abort(404)
+    return version
+
+
+def versions_of_kind(kind: str) -> list[InstrumentVersion]:
+    """Every stored version of instruments of `kind`, most recently loaded first."""
+    return list(db.session.execute(
+        sa.select(InstrumentVersion)
+        .join(InstrumentModel, InstrumentVersion.instrument_id == InstrumentModel.id)
+        .where(InstrumentModel.kind == kind)
+        .order_by(InstrumentVersion.loaded_at.desc(), InstrumentVersion.version.desc(), InstrumentVersion.id.desc())
+    ).scalars())
+
+
+def latest_version(key: str) -> InstrumentVersion | None:
+    return db.session.execute(
+        sa.select(InstrumentVersion)
+        .join(InstrumentModel, InstrumentVersion.instrument_id == InstrumentModel.id)
+        .where(InstrumentModel.key == key)
+        .order_by(InstrumentVersion.version.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def all_instruments() -> list[InstrumentModel]:
+    return list(db.session.execute(sa.select(InstrumentModel).order_by(InstrumentModel.title, InstrumentModel.key)).scalars())
