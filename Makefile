@@ -53,7 +53,6 @@ demo: instruments
 
 run: install instruments
 	$(FLASK) demo load --if-empty
-	$(FLASK) demo accounts
 	@echo "Serving on http://127.0.0.1:$(PORT)"
 	$(VENV)/bin/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - 'wsgi:app'
 

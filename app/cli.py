@@ -77,6 +77,7 @@ def demo_load_command(if_empty):
         fail("demo data is disabled in this configuration (production never loads demo data)")
     if if_empty and not database_is_empty():
         click.echo("Database already has users; demo data not loaded.")
+        print_demo_accounts()
         return
     try:
         demo = load_demo()
