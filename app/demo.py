@@ -57,7 +57,7 @@ DEMO_USERS = [
 ]
 
 # Features in the order their demo data depends on each other.
-DEMO_FEATURES = ("audits", "selfassessment", "statements", "findings")
+DEMO_FEATURES = ("accounts", "audits", "selfassessment", "statements", "findings")
 
 
 @dataclass

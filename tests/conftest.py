@@ -8,6 +8,7 @@ import os
 
 import pytest
 import sqlalchemy as sa
+from flask import g, request_started
 from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 
 from app import create_app
@@ -53,6 +54,7 @@ def app(database_url, tmp_path_factory):
         SQLALCHEMY_DATABASE_URI=database_url,
         UPLOAD_FOLDER=str(tmp_path_factory.mktemp("uploads")),
     )
+    request_started.connect(_fresh_request_globals, application)
     with application.app_context():
         upgrade()
         _load_instrument_library(application)
@@ -61,6 +63,13 @@ def app(database_url, tmp_path_factory):
     yield application
     with application.app_context():
         _db.engine.dispose()
+
+
+def _fresh_request_globals(sender, **extra):
+    """Tests keep one app context across requests, so per-request values kept on `g` (Flask-Login's cached user,
+    the CSP nonce) would leak from one request to the next; in production every request has a fresh context."""
+    for name in ("_login_user", "csp_nonce", "database_unavailable"):
+        g.pop(name, None)
 
 
 def _load_instrument_library(application) -> None:

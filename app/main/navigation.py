@@ -31,6 +31,7 @@ NAV_ITEMS = (
     ("Organisations", "accounts.organisations", ("admin",)),
     ("Users", "accounts.users", ("admin",)),
     ("Activity log", "activity.index", ("admin",)),
+    ("Your account", "accounts.my_account", None),
 )
 
 
