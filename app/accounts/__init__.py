@@ -9,6 +9,11 @@ bp = Blueprint("accounts", __name__)
 login_limit = limiter.shared_limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], scope="password-check",
                                    methods=["POST"])
 
+# Emailed-link forms (asking for a reset link, setting a password through a link): a bucket per form.
+DEFAULT_ACCOUNT_LINK_RATE_LIMIT = "5 per minute"
+link_limit = limiter.limit(lambda: current_app.config.get("ACCOUNT_LINK_RATE_LIMIT", DEFAULT_ACCOUNT_LINK_RATE_LIMIT),
+                           methods=["POST"])
+
 
 @login_manager.user_loader
 def load_user(user_id: str):
@@ -17,4 +22,11 @@ def load_user(user_id: str):
     return user_for_session(user_id)
 
 
-from app.accounts import routes  # noqa: E402,F401
+def init_app(app):
+    from app.accounts.dashboard import admin_panel
+    from app.main.dashboard import register_panel_provider
+
+    register_panel_provider(admin_panel)
+
+
+from app.accounts import admin_routes, routes  # noqa: E402,F401

@@ -1,0 +1,291 @@
+"""Bulk import of organisations or users from a CSV or Excel file: every row is checked before anything is saved."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+import sqlalchemy as sa
+
+from app.accounts import services
+from app.accounts.models import Organisation, User
+from app.activity import record
+from app.errors import DomainError
+from app.extensions import db
+
+MAX_ROWS = 5000
+
+ORGANISATION_COLUMNS = ("name", "slug", "type", "areas")
+USER_COLUMNS = ("email", "name", "organisation", "roles", "signatory_capacity")
+OPTIONAL_COLUMNS = {"areas", "signatory_capacity"}
+
+# Headings people naturally write, mapped to the column they mean.
+HEADING_ALIASES = {
+    "short_name": "slug", "organisation_type": "type", "org_type": "type", "organisation_slug": "organisation",
+    "organisation_short_name": "organisation", "org": "organisation", "role": "roles", "capacity": "signatory_capacity",
+    "email_address": "email", "full_name": "name", "area": "areas",
+}
+
+# Which file column a service's field problem belongs to.
+FIELD_COLUMNS = {"org_type": "type", "signatory_capacity": "signatory_capacity", "roles": "roles",
+                 "organisation": "organisation"}
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int | None  # spreadsheet row number (the heading is row 1); None for a problem with the whole file
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"Row {self.row}: {self.message}" if self.row else self.message
+
+
+class ImportRejected(DomainError):
+    """Nothing was imported; `errors` says what to fix, row by row."""
+
+    def __init__(self, errors: list[RowError]):
+        super().__init__(f"{len(errors)} problem(s) found: nothing has been imported", field="file")
+        self.errors = errors
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    created: list = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ImportKind:
+    key: str
+    noun: str
+    object_type: str
+    columns: tuple[str, ...]
+    check: Callable[[list[tuple[int, dict]]], tuple[list[dict], list[RowError]]]
+    create: Callable
+
+
+def template_csv(kind: str) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow(KINDS[kind].columns)
+    return buffer.getvalue()
+
+
+# --- reading -----------------------------------------------------------------------------------------------------
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _csv_rows(data: bytes) -> list[list[str]]:
+    for encoding in ("utf-8-sig", "cp1252"):  # Excel on Windows saves CSV as cp1252 unless told otherwise
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - cp1252 decodes almost anything
+        raise ImportRejected([RowError(None, None, "The file could not be read. Save it as CSV (UTF-8) and try again")])
+    try:
+        return [row for row in csv.reader(io.StringIO(text, newline=""))]
+    except csv.Error as exc:
+        raise ImportRejected([RowError(None, None, f"The CSV file could not be read: {exc}")]) from None
+
+
+def _xlsx_rows(data: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds of error for a file that is not a workbook
+        raise ImportRejected([RowError(None, None, "The file could not be read as an Excel workbook. "
+                                                   "Save it as .xlsx or .csv and try again")]) from None
+    try:
+        sheet = workbook.worksheets[0]
+        rows = []
+        for values in sheet.iter_rows(values_only=True):
+            rows.append([_cell_text(v) for v in values])
+            if len(rows) > MAX_ROWS + 1:
+                break
+        return rows
+    finally:
+        workbook.close()
+
+
+def _heading_key(text: str) -> str:
+    key = re.sub(r"[^a-z0-9]+", "_", (text or "").strip().lower()).strip("_")
+    return HEADING_ALIASES.get(key, key)
+
+
+def read_rows(filename: str, data: bytes, columns: tuple[str, ...]) -> list[tuple[int, dict]]:
+    """(row number, {column: text}) for each non-blank row after the heading row."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if extension == "csv":
+        raw = _csv_rows(data)
+    elif extension == "xlsx":
+        raw = _xlsx_rows(data)
+    else:
+        raise ImportRejected([RowError(None, None, "The selected file must be a CSV or Excel (.xlsx) file")])
+    numbered = [(number, [cell.strip() for cell in row]) for number, row in enumerate(raw, start=1)
+                if any(cell.strip() for cell in row)]
+    if not numbered:
+        raise ImportRejected([RowError(None, None, "The selected file is empty")])
+    _, headings = numbered[0]
+    keys = [_heading_key(h) for h in headings]
+    unknown = [h for h, k in zip(headings, keys) if h and k not in columns]
+    missing = [c for c in columns if c not in keys and c not in OPTIONAL_COLUMNS]
+    repeated = sorted({k for k in keys if k and keys.count(k) > 1})
+    problems = []
+    if missing:
+        problems.append(f"The file must have a column headed {', '.join('“' + c + '”' for c in missing)}")
+    if unknown:
+        problems.append(f"Unknown column heading {', '.join('“' + h + '”' for h in unknown)}. "
+                        f"Use the headings {', '.join(columns)}")
+    if repeated:
+        problems.append(f"Column heading {', '.join('“' + h + '”' for h in repeated)} appears more than once")
+    if problems:
+        raise ImportRejected([RowError(None, None, p) for p in problems])
+    rows = []
+    for number, cells in numbered[1:]:
+        values = {column: "" for column in columns}
+        for key, cell in zip(keys, cells):
+            if key in values:
+                values[key] = cell
+        rows.append((number, values))
+    if not rows:
+        raise ImportRejected([RowError(None, None, "The file has headings but no rows to import")])
+    if len(rows) > MAX_ROWS:
+        raise ImportRejected([RowError(None, None, f"The file has more than {MAX_ROWS:,} rows. "
+                                                   "Split it into smaller files")])
+    return rows
+
+
+# --- checking ----------------------------------------------------------------------------------------------------
+
+def _field_errors(number: int, problems: list[tuple[str, str]]) -> list[RowError]:
+    return [RowError(number, FIELD_COLUMNS.get(f, f), message) for f, message in problems]
+
+
+def _duplicate_errors(rows: list[tuple[int, dict]], column: str, normalise: Callable[[str], str], label: str,
+                      existing: set[str], exists_message: Callable[[str], str]) -> list[RowError]:
+    """Values repeated within the file, and values already in the database."""
+    errors, first_seen = [], {}
+    for number, values in rows:
+        value = normalise(values[column])
+        if not value:
+            continue
+        if value in first_seen:
+            errors.append(RowError(number, column, f"{label} “{value}” is also on row {first_seen[value]}"))
+            continue
+        first_seen[value] = number
+        if value in existing:
+            errors.append(RowError(number, column, exists_message(value)))
+    return errors
+
+
+def _existing(column, values: set[str]) -> set[str]:
+    if not values:
+        return set()
+    return set(db.session.execute(sa.select(column).where(column.in_(sorted(values)))).scalars())
+
+
+def check_organisations(rows: list[tuple[int, dict]]) -> tuple[list[dict], list[RowError]]:
+    prepared, errors = [], []
+    for number, values in rows:
+        org_type = services.org_type_from_text(values["type"]) or values["type"]
+        problems = _field_errors(number, services.validate_org_fields(values["name"], values["slug"], org_type))
+        errors.extend(problems)
+        prepared.append({"name": values["name"], "slug": values["slug"], "org_type": org_type,
+                         "areas": services.parse_areas(values["areas"])})
+    slugs = {v["slug"] for _, v in rows if v["slug"]}
+    errors.extend(_duplicate_errors(rows, "slug", str.strip, "Short name",
+                                    _existing(Organisation.slug, slugs), services.slug_taken_message))
+    return prepared, errors
+
+
+def _roles_from_text(text: str) -> tuple[list[str], list[str]]:
+    known, unknown = [], []
+    for part in re.split(r"[;,]", text or ""):
+        if part.strip():
+            role = services.role_from_text(part)
+            (known if role else unknown).append(role or part.strip())
+    return known, unknown
+
+
+def check_users(rows: list[tuple[int, dict]]) -> tuple[list[dict], list[RowError]]:
+    slugs = {v["organisation"] for _, v in rows if v["organisation"]}
+    organisations = {org.slug: org for org in db.session.execute(
+        sa.select(Organisation).where(Organisation.slug.in_(sorted(slugs)))).scalars()} if slugs else {}
+    prepared, errors = [], []
+    for number, values in rows:
+        roles, unknown_roles = _roles_from_text(values["roles"])
+        capacity_text = values["signatory_capacity"]
+        capacity = services.capacity_from_text(capacity_text) or capacity_text or None
+        problems = services.validate_user_fields(values["email"], values["name"], roles + unknown_roles, capacity)
+        if not roles and not unknown_roles:
+            problems.append(("roles", "Enter at least one role"))
+        organisation = None
+        slug = values["organisation"]
+        if slug:
+            organisation = organisations.get(slug)
+            if organisation is None:
+                problems.append(("organisation", f"No organisation has the short name “{slug}”"))
+            elif not organisation.active:
+                problems.append(("organisation", f"Organisation “{slug}” is deactivated"))
+        else:
+            problems.extend(services.organisation_problems(roles, None))
+        errors.extend(_field_errors(number, problems))
+        prepared.append({"email": values["email"], "name": values["name"], "organisation": organisation,
+                         "roles": roles, "signatory_capacity": capacity})
+    emails = {services.normalise_email(v["email"]) for _, v in rows if v["email"]}
+    errors.extend(_duplicate_errors(rows, "email", services.normalise_email, "Email address",
+                                    _existing(User.email, emails), services.email_taken_message))
+    return prepared, errors
+
+
+KINDS = {
+    "organisations": ImportKind("organisations", "organisation", Organisation.__tablename__, ORGANISATION_COLUMNS,
+                                check_organisations, services.create_organisation),
+    "users": ImportKind("users", "user", User.__tablename__, USER_COLUMNS, check_users, services.create_user),
+}
+
+
+def import_file(kind: str, filename: str, data: bytes, *, actor=None) -> ImportResult:
+    """Create every row of the file, or nothing: ImportRejected lists each problem by row."""
+    spec = KINDS[kind]
+    rows = read_rows(filename, data, spec.columns)
+    prepared, errors = spec.check(rows)
+    if errors:
+        raise ImportRejected(sorted(errors, key=lambda e: (e.row or 0, spec.columns.index(e.column)
+                                                           if e.column in spec.columns else 99)))
+    result = ImportResult(kind=kind)
+    with db.session.begin_nested():
+        for values in prepared:
+            result.created.append(spec.create(**values, actor=actor))
+        record("imported", None, f"Imported {len(result.created)} {spec.noun}s from {filename}", actor=actor,
+               object_type=spec.object_type)
+    return result
+
+
+@dataclass
+class InvitationReport:
+    sent: list[User] = field(default_factory=list)
+    failed: list[User] = field(default_factory=list)
+
+
+def invite_imported(users: list[User], *, actor=None) -> InvitationReport:
+    report = InvitationReport()
+    for user in users:
+        try:
+            services.send_invitation(user, actor=actor)
+        except services.InvitationNotSent:
+            report.failed.append(user)
+        else:
+            report.sent.append(user)
+    return report
