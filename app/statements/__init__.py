@@ -1,3 +1,21 @@
+"""Child Safeguarding Statements: risk assessment, drafting, signing, public register and review."""
 from flask import Blueprint
 
-bp = Blueprint("statements", __name__, url_prefix="/statements")
+# The blueprint's static folder holds the one script the public page needs (the print link).
+bp = Blueprint("statements", __name__, url_prefix="/statements", static_folder="static")
+
+
+def init_app(app) -> None:
+    from app.main.dashboard import register_panel_provider
+    from app.notifications.services import register_reminder_provider
+    from app.statements.panels import lead_panel, signatory_panel
+    from app.statements.reminders import statement_reminders
+    from app.statements.rendering import statement_html
+
+    register_panel_provider(lead_panel)
+    register_panel_provider(signatory_panel)
+    register_reminder_provider(statement_reminders)
+    app.add_template_filter(statement_html, "statement_html")
+
+
+from app.statements import routes  # noqa: E402,F401

@@ -21,10 +21,17 @@ class StatementState(Lifecycle):
     def transitions(cls):
         return {
             "draft": {"awaiting_signatures"},
-            "awaiting_signatures": {"in_force", "superseded"},
+            # Back to draft only while nobody has signed; once signed, a change makes a new version.
+            "awaiting_signatures": {"draft", "in_force", "superseded"},
             "in_force": {"superseded", "review_required"},
             "review_required": {"superseded"},
         }
+
+
+# A statement under review after a material change stays on display until its successor is signed.
+PUBLIC_STATES = (StatementState.in_force, StatementState.review_required)
+OPEN_STATES = (StatementState.draft, StatementState.awaiting_signatures)
+OPEN_STATES_SQL = "state IN ('draft', 'awaiting_signatures')"
 
 
 class RiskAssessment(db.Model):
@@ -47,6 +54,15 @@ class RiskAssessment(db.Model):
     risks: Mapped[list["Risk"]] = relationship(back_populates="assessment", cascade="all, delete-orphan",
                                                order_by="Risk.id")
 
+    @property
+    def current_risks(self) -> list["Risk"]:
+        return [risk for risk in self.risks if risk.removed_at is None]
+
+    @property
+    def is_complete(self) -> bool:
+        """Complete when at least one risk is recorded, or no risks are identified with a reason."""
+        return bool(self.current_risks) or (self.no_risks_identified and bool(self.no_risks_justification))
+
 
 class Risk(db.Model):
     """A risk of harm (abuse, not general health and safety) to children in the organisation's care."""
@@ -62,6 +78,8 @@ class Risk(db.Model):
     further_action: Mapped[str | None] = mapped_column(sa.Text)
     owner: Mapped[str] = mapped_column(sa.String(200))
     review_date: Mapped[date]
+    # Removed risks are kept (not deleted) so the actions raised from them keep their parent.
+    removed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     assessment: Mapped[RiskAssessment] = relationship(back_populates="risks")
 
@@ -78,6 +96,10 @@ class Statement(db.Model):
         # At most one statement in force per organisation.
         sa.Index("uq_statement_one_in_force", "organisation_id", unique=True,
                  sqlite_where=sa.text("state = 'in_force'"), postgresql_where=sa.text("state = 'in_force'")),
+        # At most one version being written or signed per organisation.
+        sa.Index("uq_statement_one_open", "organisation_id", unique=True,
+                 sqlite_where=sa.text(OPEN_STATES_SQL), postgresql_where=sa.text(OPEN_STATES_SQL)),
+        sa.CheckConstraint("state = 'draft' OR sent_for_signatures_at IS NOT NULL", name="sent_states_have_time"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -92,12 +114,30 @@ class Statement(db.Model):
     material_change_note: Mapped[str | None] = mapped_column(sa.Text)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    sent_for_signatures_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     in_force_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     review_due: Mapped[date | None]
     superseded_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     organisation = relationship("Organisation")
     signatures: Mapped[list["Signature"]] = relationship(back_populates="statement", order_by="Signature.signed_at")
+
+    @property
+    def valid_signatures(self) -> list["Signature"]:
+        return [s for s in self.signatures if s.voided_at is None]
+
+    @property
+    def signed_capacities(self) -> set[str]:
+        return {s.capacity for s in self.valid_signatures}
+
+    @property
+    def missing_capacities(self) -> list[str]:
+        signed = self.signed_capacities
+        return [c for c in self.required_capacities if c not in signed]
+
+    @property
+    def is_public(self) -> bool:
+        return self.state in PUBLIC_STATES
 
 
 class Signature(db.Model):

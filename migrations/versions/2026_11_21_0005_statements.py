@@ -39,11 +39,13 @@ def upgrade():
     sa.Column('material_change_note', sa.Text(), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('sent_for_signatures_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('in_force_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('review_due', sa.Date(), nullable=True),
     sa.Column('superseded_at', sa.DateTime(timezone=True), nullable=True),
     sa.CheckConstraint("state <> 'in_force' OR (in_force_at IS NOT NULL AND review_due IS NOT NULL)", name=op.f('ck_statement_in_force_has_dates')),
     sa.CheckConstraint("state = 'draft' OR content_hash IS NOT NULL", name=op.f('ck_statement_signed_states_have_hash')),
+    sa.CheckConstraint("state = 'draft' OR sent_for_signatures_at IS NOT NULL", name=op.f('ck_statement_sent_states_have_time')),
     sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_statement_created_by_id_user_account')),
     sa.ForeignKeyConstraint(['instrument_version_id'], ['instrument_version.id'], name=op.f('fk_statement_instrument_version_id_instrument_version')),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_statement_organisation_id_organisation')),
@@ -53,6 +55,7 @@ def upgrade():
     with op.batch_alter_table('statement', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_statement_organisation_id'), ['organisation_id'], unique=False)
         batch_op.create_index('uq_statement_one_in_force', ['organisation_id'], unique=True, sqlite_where=sa.text("state = 'in_force'"), postgresql_where=sa.text("state = 'in_force'"))
+        batch_op.create_index('uq_statement_one_open', ['organisation_id'], unique=True, sqlite_where=sa.text("state IN ('draft', 'awaiting_signatures')"), postgresql_where=sa.text("state IN ('draft', 'awaiting_signatures')"))
     op.create_table('risk',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('risk_assessment_id', sa.Integer(), nullable=False),
@@ -62,6 +65,7 @@ def upgrade():
     sa.Column('further_action', sa.Text(), nullable=True),
     sa.Column('owner', sa.String(length=200), nullable=False),
     sa.Column('review_date', sa.Date(), nullable=False),
+    sa.Column('removed_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['risk_assessment_id'], ['risk_assessment.id'], name=op.f('fk_risk_risk_assessment_id_risk_assessment'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_risk'))
     )

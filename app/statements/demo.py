@@ -1,0 +1,74 @@
+"""Demo data: Riverside Youth Trust's risk assessment and signed statement; Oakfield School has none yet."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from app.statements import queries, services
+
+YOUTH_TRUST = "youth-trust"
+
+RISKS = [
+    {
+        "description": "Harm during one-to-one mentoring sessions with young people.",
+        "where_when": "Weekly mentoring sessions at the youth centre and occasional community visits.",
+        "measures_in_place": "Sessions take place in rooms with glass panels while another adult is on site; "
+                             "mentors are DBS-checked and trained; session logs are reviewed monthly.",
+        "further_action": "Introduce a signing-in sheet for community visits, recording location and return time.",
+        "owner": "Designated safeguarding lead",
+        "days_to_review": 120,
+    },
+    {
+        "description": "Online grooming through the youth club's group chats.",
+        "where_when": "Messaging groups used to organise activities, outside session times.",
+        "measures_in_place": "Only the organisation's accounts are used; two staff members are in every group; "
+                             "no private messages between staff and young people.",
+        "further_action": None,
+        "owner": "Youth programmes manager",
+        "days_to_review": 180,
+    },
+]
+
+SECTIONS = {
+    "nature_of_organisation": (
+        "Riverside Youth Trust is a charity running youth clubs, holiday activities and a mentoring scheme for "
+        "young people aged 8 to 18 in the south of Riverside. Around 400 children use our services each year, "
+        "supported by 12 staff and 40 volunteers."
+    ),
+    "commitment": (
+        "The welfare of every child is paramount. Every child has an equal right to protection from harm, "
+        "whatever their age, disability, gender, race, religion or sexual identity.\n\n"
+        "Our chief executive and our board of trustees are accountable for safeguarding, and we ask young "
+        "people every term how safe they feel in our activities."
+    ),
+    "measures_in_place": (
+        "Our designated safeguarding lead can be contacted on 01632 960000 during opening hours.\n\n"
+        "All staff and volunteers are recruited safely, with DBS checks and references, and complete "
+        "safeguarding training before they start and every year after.\n\n"
+        "Our safeguarding policy is published at https://youth-trust.riverside.example/safeguarding-policy "
+        "and our code of conduct at https://youth-trust.riverside.example/code-of-conduct."
+    ),
+}
+
+
+def load(demo) -> None:
+    organisation = demo.org(YOUTH_TRUST)
+    lead = demo.user("lead@youth-trust.riverside.example")
+    if queries.statements_of(organisation.id):
+        return
+    assessment = queries.risk_assessment_for(organisation.id)
+    if assessment is None or not assessment.current_risks:
+        for risk in RISKS:
+            values = {k: v for k, v in risk.items() if k != "days_to_review"}
+            services.add_risk(organisation, **values, review_date=demo.today + timedelta(days=risk["days_to_review"]),
+                              actor=lead)
+        demo.say("risk assessment youth-trust")
+    if queries.missing_preconditions(organisation):
+        demo.say("statement youth-trust skipped: the youth trust has no submitted self-assessment return")
+        return
+    statement = services.start_statement(organisation, actor=lead)
+    services.save_sections(statement, {key: {"value": text} for key, text in SECTIONS.items()}, actor=lead)
+    services.send_for_signatures(statement, actor=lead)
+    for email in ("ceo@youth-trust.riverside.example", "chair@youth-trust.riverside.example"):
+        services.sign_statement(statement, demo.user(email), password=demo.password,
+                                shown_hash=statement.content_hash)
+    demo.say("statement youth-trust in force")

@@ -1,0 +1,378 @@
+"""Statement pages: public register and statements, risk assessment, drafting, signing, QA register."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.accounts import login_limit
+from app.accounts.permissions import require, roles_required
+from app.errors import DomainError
+from app.extensions import db
+from app.statements import bp, queries, services
+from app.statements.forms import ConfirmForm, MaterialChangeForm, NoRisksForm, RiskForm, SignForm
+from app.statements.models import Risk, StatementState
+
+LEAD = ("org_lead",)
+ORGANISATION_ROLES = ("org_lead", "signatory")
+STAFF = ("admin", "qa")
+
+
+# --- loaders -----------------------------------------------------------------------------------------------
+
+def _organisation():
+    require(current_user.organisation is not None)
+    return current_user.organisation
+
+
+def _own_statement(statement_id: int):
+    statement = queries.statement_by_id(statement_id)
+    if statement is None:
+        abort(404)
+    require(statement.organisation_id == current_user.organisation_id)
+    return statement
+
+
+def _own_risk(risk_id: int) -> Risk:
+    risk = db.session.get(Risk, risk_id)
+    if risk is None or risk.removed_at is not None:
+        abort(404)
+    require(risk.assessment.organisation_id == current_user.organisation_id)
+    return risk
+
+
+def _show_error(form, exc: DomainError) -> None:
+    db.session.rollback()
+    field = form._fields.get(exc.field) if exc.field else None
+    if field is not None:
+        field.errors = list(field.errors) + [exc.message]
+    else:
+        form.form_errors.append(exc.message)
+
+
+def _submit(form, change, then):
+    """On a valid POST run the service call `change()`, commit and return `then(result)`.
+
+    A DomainError is shown on the form instead (nothing is saved) and None is returned, as for a GET.
+    """
+    if not form.validate_on_submit():
+        return None
+    try:
+        result = change()
+    except DomainError as exc:
+        _show_error(form, exc)
+        return None
+    db.session.commit()
+    return then(result)
+
+
+def _redirect_with(message: str, endpoint: str):
+    def then(_result):
+        flash(message, "success")
+        return redirect(url_for(endpoint))
+    return then
+
+
+# --- public ------------------------------------------------------------------------------------------------
+
+@bp.route("/")
+def public_register():
+    search = (request.args.get("q") or "").strip()[:100]
+    return render_template("statements/public_register.html", entries=queries.public_register(search or None),
+                           search=search)
+
+
+@bp.route("/<slug>")
+def public_statement(slug: str):
+    statement = queries.public_statement_for_slug(slug)
+    if statement is None:
+        abort(404)
+    return render_template("statements/public_statement.html", statement=statement,
+                           sections=queries.statement_sections(statement), print_requested="print" in request.args)
+
+
+# --- organisation landing page -----------------------------------------------------------------------------
+
+@bp.route("/manage")
+@roles_required(*ORGANISATION_ROLES)
+def manage():
+    organisation = current_user.organisation
+    context = {"organisation": organisation}
+    if organisation is not None:
+        context.update(
+            versions=queries.statements_of(organisation.id),
+            current=queries.public_statement(organisation.id),
+            draft=queries.open_statement(organisation.id),
+            status=queries.coverage([organisation.id])[0],
+            awaiting=queries.awaiting_signature_of(current_user),
+        )
+        if current_user.has_role("org_lead"):
+            from app.statements.panels import next_step
+
+            context.update(
+                conditions=queries.preconditions(organisation),
+                assessment_status=queries.risk_assessment_status(queries.risk_assessment_for(organisation.id)),
+                step=next_step(organisation),
+            )
+    return render_template("statements/manage.html", form=ConfirmForm(), **context)
+
+
+# --- risk assessment ---------------------------------------------------------------------------------------
+
+@bp.route("/manage/risk-assessment")
+@roles_required(*LEAD)
+def risk_assessment():
+    from app.findings.queries import actions_for
+
+    organisation = _organisation()
+    assessment = queries.risk_assessment_for(organisation.id)
+    risks = assessment.current_risks if assessment else []
+    actions: dict[int, list] = {}
+    for action in actions_for(risk_ids=[r.id for r in risks]):
+        actions.setdefault(action.risk_id, []).append(action)
+    return render_template("statements/risk_assessment.html", organisation=organisation, assessment=assessment,
+                           risks=risks, actions=actions,
+                           status=queries.risk_assessment_status(assessment))
+
+
+def _risk_values(form: RiskForm) -> dict:
+    return {name: form[name].data for name in
+            ("description", "where_when", "measures_in_place", "further_action", "owner", "review_date")}
+
+
+def _risk_page(risk: Risk | None):
+    """Add a risk (risk=None) or change one: the same form, saved by the matching service."""
+    form = RiskForm(obj=risk)
+
+    def save():
+        if risk is None:
+            return services.add_risk(_organisation(), **_risk_values(form), actor=current_user)
+        return services.update_risk(risk, **_risk_values(form), actor=current_user)
+
+    message = "Risk added to your risk assessment." if risk is None else "Risk updated."
+    return (_submit(form, save, _redirect_with(message, ".risk_assessment"))
+            or render_template("statements/risk_form.html", form=form, risk=risk))
+
+
+@bp.route("/manage/risk-assessment/risks/new", methods=["GET", "POST"])
+@roles_required(*LEAD)
+def add_risk():
+    _organisation()
+    return _risk_page(None)
+
+
+@bp.route("/manage/risk-assessment/risks/<int:risk_id>", methods=["GET", "POST"])
+@roles_required(*LEAD)
+def edit_risk(risk_id: int):
+    return _risk_page(_own_risk(risk_id))
+
+
+@bp.route("/manage/risk-assessment/risks/<int:risk_id>/remove", methods=["GET", "POST"])
+@roles_required(*LEAD)
+def remove_risk(risk_id: int):
+    risk = _own_risk(risk_id)
+    form = ConfirmForm()
+    return (_submit(form, lambda: services.remove_risk(risk, actor=current_user),
+                    _redirect_with("Risk removed from your risk assessment.", ".risk_assessment"))
+            or render_template("statements/risk_remove.html", form=form, risk=risk))
+
+
+@bp.route("/manage/risk-assessment/no-risks", methods=["GET", "POST"])
+@roles_required(*LEAD)
+def no_risks():
+    organisation = _organisation()
+    assessment = queries.risk_assessment_for(organisation.id)
+    form = NoRisksForm(data={"justification": assessment.no_risks_justification} if assessment else None)
+    return (_submit(form, lambda: services.record_no_risks(organisation, justification=form.justification.data,
+                                                           actor=current_user),
+                    _redirect_with("Recorded that no risks of harm were identified.", ".risk_assessment"))
+            or render_template("statements/no_risks.html", form=form, assessment=assessment))
+
+
+# --- drafting ----------------------------------------------------------------------------------------------
+
+@bp.route("/manage/start", methods=["GET", "POST"])
+@roles_required(*LEAD)
+def start():
+    organisation = _organisation()
+    existing = queries.open_statement(organisation.id)
+    if existing is not None:
+        return redirect(url_for(".statement", statement_id=existing.id))
+    form = ConfirmForm()
+    return (_submit(form, lambda: services.start_statement(organisation, actor=current_user),
+                    lambda statement: redirect(url_for(".statement", statement_id=statement.id)))
+            or render_template("statements/start.html", form=form, organisation=organisation,
+                               conditions=queries.preconditions(organisation),
+                               current=queries.public_statement(organisation.id)))
+
+
+@bp.route("/manage/<int:statement_id>")
+@roles_required(*ORGANISATION_ROLES)
+def statement(statement_id: int):
+    statement = _own_statement(statement_id)
+    return render_template(
+        "statements/statement.html", statement=statement, sections=queries.statement_sections(statement),
+        signatories=queries.signatories_by_capacity(statement.organisation_id), form=ConfirmForm(),
+    )
+
+
+@bp.route("/manage/<int:statement_id>/sections/<section_key>", methods=["GET", "POST"])
+@roles_required(*LEAD)
+def edit_section(statement_id: int, section_key: str):
+    from app.questionnaire import build_section_form, form_answers
+
+    statement = _own_statement(statement_id)
+    if statement.state != StatementState.draft:
+        flash("This version has been sent for signatures, so it can no longer be changed. "
+              "Choose “Make changes” to open a new version.")
+        return redirect(url_for(".statement", statement_id=statement.id))
+    instrument = queries.instrument_of(statement)
+    org_type = statement.organisation.org_type
+    form = build_section_form(instrument, section_key, org_type, data=queries.statement_answers(statement))
+    action = request.form.get("action", "continue")
+    if request.method == "POST" and action == "refill" and section_key == services.RISKS_KEY:
+        services.refill_risks(statement, actor=current_user)
+        db.session.commit()
+        flash("The risks section now shows your current risk assessment.", "success")
+        return redirect(url_for(".edit_section", statement_id=statement.id, section_key=section_key))
+    if request.method == "POST" and form.validate(partial=action == "later"):
+        services.save_sections(statement, form_answers(instrument, section_key, form), actor=current_user)
+        db.session.commit()
+        keys = [s.key for s in instrument.sections_for(org_type)]
+        position = keys.index(section_key)
+        if action == "later":
+            flash("Your changes have been saved.", "success")
+            return redirect(url_for(".statement", statement_id=statement.id))
+        if position + 1 < len(keys):
+            return redirect(url_for(".edit_section", statement_id=statement.id, section_key=keys[position + 1]))
+        return redirect(url_for(".preview", statement_id=statement.id))
+    return render_template("statements/section.html", statement=statement, form=form,
+                           section=instrument.section(section_key), risks_key=services.RISKS_KEY)
+
+
+@bp.route("/manage/<int:statement_id>/preview")
+@roles_required(*ORGANISATION_ROLES)
+def preview(statement_id: int):
+    from app.questionnaire import validate_answers
+
+    statement = _own_statement(statement_id)
+    problems = []
+    if statement.state == StatementState.draft:
+        problems = validate_answers(queries.instrument_of(statement), queries.statement_answers(statement),
+                                    statement.organisation.org_type)
+    return render_template("statements/preview.html", statement=statement,
+                           sections=queries.statement_sections(statement), problems=problems, form=ConfirmForm())
+
+
+@bp.route("/manage/<int:statement_id>/send", methods=["POST"])
+@roles_required(*LEAD)
+def send_for_signatures(statement_id: int):
+    statement = _own_statement(statement_id)
+    try:
+        services.send_for_signatures(statement, actor=current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message)
+        return redirect(url_for(".preview", statement_id=statement_id))
+    db.session.commit()
+    flash("Your statement has been sent for signatures. Each signatory will be reminded by email.", "success")
+    return redirect(url_for(".statement", statement_id=statement_id))
+
+
+@bp.route("/manage/<int:statement_id>/make-changes", methods=["POST"])
+@roles_required(*LEAD)
+def make_changes(statement_id: int):
+    statement = _own_statement(statement_id)
+    try:
+        draft = services.make_changes(statement, actor=current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message)
+        return redirect(url_for(".statement", statement_id=statement_id))
+    db.session.commit()
+    if draft.id != statement.id:
+        flash(f"Version {draft.version_number} is open for changes. Signatories will need to sign it again.",
+              "success")
+    else:
+        flash("The statement is back in draft. Send it for signatures again when you have finished.", "success")
+    return redirect(url_for(".statement", statement_id=draft.id))
+
+
+# --- signing -----------------------------------------------------------------------------------------------
+
+@bp.route("/manage/<int:statement_id>/sign", methods=["GET", "POST"])
+@roles_required("signatory")
+@login_limit
+def sign(statement_id: int):
+    statement = queries.statement_by_id(statement_id)
+    if statement is None:
+        abort(404)
+    services.check_can_sign(statement, current_user)
+    if statement.state != StatementState.awaiting_signatures:
+        flash("This statement is not waiting for signatures.")
+        return redirect(url_for(".manage"))
+    if current_user.signatory_capacity in statement.signed_capacities:
+        flash("You have already signed this statement.")
+        return redirect(url_for(".manage"))
+    form = SignForm()
+    if request.method == "GET":
+        form.content_hash.data = statement.content_hash
+    if form.validate_on_submit():
+        try:
+            services.sign_statement(statement, current_user, password=form.password.data,
+                                    shown_hash=form.content_hash.data)
+        except services.StatementChanged as exc:
+            _show_error(form, exc)
+            statement = queries.statement_by_id(statement_id)
+            form.content_hash.data = statement.content_hash
+        except DomainError as exc:
+            _show_error(form, exc)
+        else:
+            db.session.commit()
+            return redirect(url_for(".signed", statement_id=statement_id))
+    return render_template("statements/sign.html", statement=statement, form=form,
+                           sections=queries.statement_sections(statement))
+
+
+@bp.route("/manage/<int:statement_id>/signed")
+@roles_required("signatory")
+def signed(statement_id: int):
+    statement = _own_statement(statement_id)
+    signature = next((s for s in statement.signatures if s.user_id == current_user.id), None)
+    if signature is None:
+        return redirect(url_for(".manage"))
+    return render_template("statements/signed.html", statement=statement, signature=signature)
+
+
+# --- review ------------------------------------------------------------------------------------------------
+
+@bp.route("/manage/material-change", methods=["GET", "POST"])
+@roles_required(*LEAD)
+def material_change():
+    organisation = _organisation()
+    current = queries.public_statement(organisation.id)
+    if current is None or current.state != StatementState.in_force:
+        flash("Your organisation has no statement in force, so there is nothing to review yet.")
+        return redirect(url_for(".manage"))
+    form = MaterialChangeForm()
+
+    def then(draft):
+        flash("Material change recorded. Your statement is marked for review and a new draft is open.", "success")
+        return redirect(url_for(".statement", statement_id=draft.id))
+
+    return (_submit(form, lambda: services.record_material_change(organisation, reason=form.reason.data,
+                                                                  actor=current_user), then)
+            or render_template("statements/material_change.html", form=form, current=current))
+
+
+@bp.route("/admin/register")
+@roles_required(*STAFF)
+def admin_register():
+    rows = queries.coverage()
+    counts = queries.coverage_counts(rows)
+    status = request.args.get("status")
+    if status in queries.COVERAGE_STATUSES:
+        rows = [row for row in rows if row.status == status]
+    else:
+        status = None
+    return render_template("statements/admin_register.html", rows=rows, counts=counts, status=status,
+                           statuses=queries.COVERAGE_STATUSES)
