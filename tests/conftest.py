@@ -136,6 +136,7 @@ def login_as(client, db):
         with client.session_transaction() as session:
             session["_user_id"] = user.get_id()
             session["_fresh"] = True
+        g.pop("_login_user", None)  # the test's app context may still cache the previous user
         return user
 
     return _login
