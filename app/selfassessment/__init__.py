@@ -1,3 +1,21 @@
+"""Annual safeguarding self-assessment: campaigns, returns, QA challenge and the anonymous practitioner survey."""
 from flask import Blueprint
 
 bp = Blueprint("selfassessment", __name__, url_prefix="/self-assessment")
+# Practitioners reach the survey through a short public link, outside the signed-in area.
+survey_bp = Blueprint("survey", __name__)
+extra_blueprints = [survey_bp]
+
+
+def init_app(app) -> None:
+    from app.main.dashboard import register_panel_provider
+    from app.notifications.services import register_reminder_provider
+    from app.selfassessment.panels import org_lead_panel, staff_panel
+    from app.selfassessment.reminders import due_reminders
+
+    register_panel_provider(org_lead_panel)
+    register_panel_provider(staff_panel)
+    register_reminder_provider(due_reminders)
+
+
+from app.selfassessment import routes, survey_routes  # noqa: E402,F401

@@ -67,6 +67,18 @@ class Campaign(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     returns: Mapped[list["Return"]] = relationship(back_populates="campaign", cascade="all, delete-orphan")
+    instrument_version = relationship("InstrumentVersion", foreign_keys=[instrument_version_id])
+    survey_version = relationship("InstrumentVersion", foreign_keys=[survey_version_id])
+    previous_campaign: Mapped["Campaign | None"] = relationship(remote_side=[id])
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == CampaignState.open
+
+    @property
+    def label(self) -> str:
+        """The title, with the cycle added when the title does not already say it."""
+        return self.title if self.cycle in self.title else f"{self.title} ({self.cycle})"
 
     @property
     def invited_org_types(self) -> list[str]:
@@ -101,6 +113,8 @@ class Return(db.Model):
 
     campaign: Mapped[Campaign] = relationship(back_populates="returns")
     organisation = relationship("Organisation")
+    submitted_by = relationship("User", foreign_keys=[submitted_by_id])
+    reviewed_by = relationship("User", foreign_keys=[reviewed_by_id])
     answers: Mapped[list["ReturnAnswer"]] = relationship(back_populates="return_", cascade="all, delete-orphan")
 
     __mapper_args__ = {"version_id_col": lock_version}
@@ -128,7 +142,9 @@ class ReturnAnswer(db.Model):
     reconfirmed: Mapped[bool] = mapped_column(default=True)
 
     return_: Mapped[Return] = relationship(back_populates="answers")
-    files: Mapped[list["EvidenceFile"]] = relationship(back_populates="answer", cascade="all, delete-orphan")
+    carried_from: Mapped["ReturnAnswer | None"] = relationship(remote_side=[id])
+    files: Mapped[list["EvidenceFile"]] = relationship(back_populates="answer", cascade="all, delete-orphan",
+                                                       order_by="EvidenceFile.id")
     challenge: Mapped["Challenge | None"] = relationship(back_populates="answer", uselist=False,
                                                         cascade="all, delete-orphan")
 
@@ -163,6 +179,7 @@ class Challenge(db.Model):
     challenged_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     answer: Mapped[ReturnAnswer] = relationship(back_populates="challenge")
+    challenged_by = relationship("User", foreign_keys=[challenged_by_id])
 
 
 class SurveyLink(db.Model):
@@ -174,6 +191,9 @@ class SurveyLink(db.Model):
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
     token: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    campaign: Mapped[Campaign] = relationship()
+    organisation = relationship("Organisation")
 
 
 class SurveyResponse(db.Model):

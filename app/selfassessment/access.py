@@ -1,0 +1,46 @@
+"""Object-level permissions for returns, evidence files and survey results (DESIGN §6)."""
+from __future__ import annotations
+
+from app.accounts.permissions import is_partnership_staff
+from app.errors import NotFound, PermissionDenied
+from app.extensions import db
+from app.selfassessment.models import CampaignState, EvidenceFile, Return
+from app.selfassessment.queries import EDITABLE_STATES, get_return
+
+
+def is_org_lead_of(user, organisation_id: int) -> bool:
+    return bool(user and user.is_authenticated and user.has_role("org_lead")
+                and user.organisation_id == organisation_id)
+
+
+def can_view_return(user, ret: Return) -> bool:
+    return is_partnership_staff(user) or is_org_lead_of(user, ret.organisation_id)
+
+
+def can_edit_return(user, ret: Return) -> bool:
+    """Only the organisation's own lead, while the campaign is open and the return is not with QA."""
+    return (is_org_lead_of(user, ret.organisation_id) and ret.campaign.state == CampaignState.open
+            and ret.state in EDITABLE_STATES)
+
+
+def return_for_view(user, return_id: int) -> Return:
+    ret = get_return(return_id)
+    if not can_view_return(user, ret):
+        raise PermissionDenied("This return belongs to another organisation")
+    return ret
+
+
+def return_for_review(user, return_id: int) -> Return:
+    ret = get_return(return_id)
+    if not is_partnership_staff(user):
+        raise PermissionDenied("Only the partnership can review returns")
+    return ret
+
+
+def evidence_for_download(user, file_id: int) -> EvidenceFile:
+    evidence = db.session.get(EvidenceFile, file_id)
+    if evidence is None:
+        raise NotFound("No such file")
+    if not can_view_return(user, evidence.answer.return_):
+        raise PermissionDenied("This file belongs to another organisation")
+    return evidence

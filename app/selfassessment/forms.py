@@ -1,0 +1,404 @@
+"""Forms: campaign set-up, the return's section pages (criteria + evidence files + actions + re-confirm), the
+declaration, QA challenge and return-to-organisation."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovDateInput,
+    GovRadioInput,
+    GovSelect,
+    GovTextInput,
+)
+from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField
+from wtforms import TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, ValidationError
+
+from app.accounts.models import ORG_TYPE_LABELS, ORG_TYPES
+from app.questionnaire import build_section_form, form_answers, latest_version, versions_of_kind
+from app.questionnaire.answers import short_text
+from app.selfassessment.checks import missing_action_message
+from app.selfassessment.queries import NEEDS_ACTION, RAG_LABELS, CriterionView, ReturnView, SectionView
+from app.selfassessment.services import NewAction, SectionSave, cycle_problem
+from app.uploads import ALLOWED_LABEL, UploadError, delete_stored, has_file, max_file_bytes, save_upload, size_label
+from app.utils import today
+
+DATE_PARTS = ("day", "month", "year")
+
+
+class GovDateField(DateField):
+    """Day, month and year boxes with GOV.UK messages."""
+
+    def __init__(self, *args, invalid_message: str, **kwargs):
+        super().__init__(*args, format="%d %m %Y", widget=GovDateInput(), **kwargs)
+        self.invalid_message = invalid_message
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not any(v.strip() for v in valuelist):
+            self.data = None
+            return
+        try:
+            super().process_formdata([" ".join(v.strip() for v in valuelist)])
+        except ValueError:
+            raise ValueError(self.invalid_message) from None
+
+
+# ---------------------------------------------------------------------------------------------
+# Campaigns
+# ---------------------------------------------------------------------------------------------
+class CampaignForm(FlaskForm):
+    title = StringField("Title", widget=GovTextInput(),
+                        validators=[InputRequired("Enter a title for the campaign"),
+                                    Length(max=200, message="Title must be 200 characters or fewer")])
+    instrument_version_id = RadioField("Self-assessment instrument", widget=GovRadioInput(), coerce=int,
+                                       validate_choice=False,
+                                       validators=[InputRequired("Select the self-assessment instrument")])
+    survey_version_id = SelectField("Practitioner survey", widget=GovSelect(), validate_choice=False,
+                                    description="Practitioners answer it anonymously through a link each organisation "
+                                                "shares with its staff.")
+    cycle = StringField("Cycle", widget=GovTextInput(), description="Two consecutive years, like 2025-26",
+                        validators=[InputRequired("Enter the cycle, like 2025-26")])
+    due_date = GovDateField("Returns due by", description="For example, 31 3 2026",
+                            invalid_message="The due date must be a real date, like 31 3 2026",
+                            validators=[InputRequired("Enter the date returns are due")])
+    org_types = SelectMultipleField("Organisation types invited", widget=GovCheckboxesInput(),
+                                    choices=[SelectChoice(t, ORG_TYPE_LABELS[t]) for t in ORG_TYPES],
+                                    description="Every active organisation of the ticked types gets a return.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instrument_version_id.choices = [SelectChoice(v.id, v.label) for v in versions_of_kind("self_assessment")]
+        self.survey_version_id.choices = [SelectChoice("", "No practitioner survey")] + [
+            SelectChoice(str(v.id), v.label) for v in versions_of_kind("survey")]
+        if not self.is_submitted():
+            self.org_types.data = list(ORG_TYPES)
+            if self.instrument_version_id.choices:
+                self.instrument_version_id.data = self.instrument_version_id.choices[0].value
+            survey = latest_version("practitioner-survey")
+            if survey is not None:
+                self.survey_version_id.data = str(survey.id)
+
+    def validate_cycle(self, field):
+        problem = cycle_problem((field.data or "").strip())
+        if problem:
+            raise ValidationError(problem)
+
+    def validate_org_types(self, field):
+        if not field.data or any(t not in ORG_TYPES for t in field.data):
+            raise ValidationError("Select at least one type of organisation to invite")
+
+    def validate_instrument_version_id(self, field):
+        if field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError("Select the self-assessment instrument")
+
+    def validate_survey_version_id(self, field):
+        if field.data and field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError("Select a practitioner survey, or no survey")
+
+    @property
+    def survey_id(self) -> int | None:
+        return int(self.survey_version_id.data) if self.survey_version_id.data else None
+
+
+# ---------------------------------------------------------------------------------------------
+# A section of the return
+# ---------------------------------------------------------------------------------------------
+def _clean(value) -> str:
+    return (value or "").replace("\r\n", "\n").strip()
+
+
+class SectionPage:
+    """One standard of the return: the engine's RAG and evidence fields plus evidence files, new actions and the
+    "re-confirm" tick of carried-forward criteria. Buttons post `command`: continue, later, add-action:<key> or
+    remove-file:<file id>."""
+
+    def __init__(self, view: ReturnView, section_view: SectionView, *, formdata=None, files=None):
+        self.view = view
+        self.section_view = section_view
+        self.section = section_view.section
+        self.posted = formdata is not None
+        self.formdata = formdata if formdata is not None else {}
+        self.files = files
+        self.form = build_section_form(view.instrument, self.section.key, view.org_type, data=view.answers,
+                                       formdata=formdata)
+        self.errors: dict[str, str] = {}
+        self.conflict: str | None = None
+        self.new_actions: dict[str, list[NewAction]] = {}
+        self.stored_files: dict[str, list] = {}
+        self.command = self.formdata.get("command") or "continue"
+        self.lock_version = self._posted_version() if self.posted else view.ret.lock_version
+        keys = [c.key for c in section_view.criteria]
+        self.reconfirm = {key for key in keys if self.formdata.get(f"{key}__reconfirm")}
+        self.action_inputs = {key: self._action_input(key) for key in keys}
+
+    def _posted_version(self) -> int | None:
+        try:
+            return int(self.formdata.get("lock_version", ""))
+        except ValueError:
+            return None
+
+    def _action_input(self, key: str) -> dict[str, str]:
+        prefix = f"{key}__action_"
+        values = {"description": _clean(self.formdata.get(prefix + "description")),
+                  "owner": _clean(self.formdata.get(prefix + "owner"))}
+        for part in DATE_PARTS:
+            values[part] = _clean(self.formdata.get(f"{prefix}due-{part}"))
+        return values
+
+    @property
+    def remove_file_id(self) -> int | None:
+        if self.command.startswith("remove-file:"):
+            try:
+                return int(self.command.split(":", 1)[1])
+            except ValueError:
+                return None
+        return None
+
+    @property
+    def add_action_key(self) -> str | None:
+        return self.command.split(":", 1)[1] if self.command.startswith("add-action:") else None
+
+    # -- checking ------------------------------------------------------------------------------
+    def validate(self) -> bool:
+        self.form.validate(partial=self.command != "continue")
+        submitted = self.form.submitted_answers()
+        shown = self.form.visibility()
+        for criterion in self.section_view.criteria:
+            self._check_new_action(criterion)
+            option = criterion.question.option(submitted.get(criterion.key, {}).get("value"))
+            rag = option.rag if option is not None and shown.get(criterion.key) else None
+            if (self.command == "continue" and rag in NEEDS_ACTION and not criterion.counting_actions
+                    and criterion.key not in self.new_actions
+                    and f"{criterion.key}__action_description" not in self.errors):
+                self.errors[f"{criterion.key}__action_description"] = missing_action_message(criterion.question, rag)
+        self._store_files()
+        if self.has_errors:
+            self.discard_files()
+            return False
+        return True
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.errors or self.conflict or any(f.errors for f in self.form._fields.values()))
+
+    def _check_new_action(self, criterion: CriterionView) -> None:
+        key = criterion.key
+        values = self.action_inputs[key]
+        if not any(values.values()) and self.add_action_key != key:
+            return
+        name = f"“{short_text(criterion.question, 60)}”"
+        prefix = f"{key}__action_"
+        if not values["description"]:
+            self.errors[prefix + "description"] = f"Enter a description of the action for {name}"
+        elif len(values["description"]) > 4000:
+            self.errors[prefix + "description"] = "The action must be 4000 characters or fewer"
+        if not values["owner"]:
+            self.errors[prefix + "owner"] = f"Enter who owns the action for {name}"
+        elif len(values["owner"]) > 200:
+            self.errors[prefix + "owner"] = "The owner must be 200 characters or fewer"
+        due = self._due_date(values)
+        if isinstance(due, str):
+            self.errors[prefix + "due"] = due
+        if not any(k.startswith(prefix) for k in self.errors):
+            self.new_actions[key] = [NewAction(description=values["description"], owner_name=values["owner"],
+                                               due_date=due)]
+
+    @staticmethod
+    def _due_date(values: dict[str, str]) -> date | str:
+        parts = [values[p] for p in DATE_PARTS]
+        if not any(parts):
+            return "Enter the date the action is due"
+        missing = [p for p, v in zip(DATE_PARTS, parts) if not v]
+        if missing:
+            return f"The due date must include a {' and a '.join(missing)}"
+        try:
+            due = date(int(parts[2]), int(parts[1]), int(parts[0]))
+        except ValueError:
+            return "The due date must be a real date, like 31 3 2026"
+        if len(parts[2]) != 4:
+            return "The due date must be a real date, like 31 3 2026"
+        if due < today():
+            return "The due date must be today or in the future"
+        return due
+
+    def _store_files(self) -> None:
+        if self.files is None:
+            return
+        chosen_elsewhere_with_errors = bool(self.errors) or any(f.errors for f in self.form._fields.values())
+        for criterion in self.section_view.criteria:
+            name = f"{criterion.key}__files"
+            for file_storage in self.files.getlist(name):
+                if not has_file(file_storage):
+                    continue
+                try:
+                    stored = save_upload(file_storage)
+                except UploadError as exc:
+                    self.errors.setdefault(name, exc.message)
+                    continue
+                self.stored_files.setdefault(criterion.key, []).append(stored)
+            if chosen_elsewhere_with_errors and self.stored_files.get(criterion.key) and name not in self.errors:
+                names = ", ".join(f"“{s.original_name}”" for s in self.stored_files[criterion.key])
+                self.errors[name] = (f"Select {names} again: files are saved only when the rest of the page "
+                                     f"has no problems")
+
+    def discard_files(self) -> None:
+        for stored_files in self.stored_files.values():
+            for stored in stored_files:
+                delete_stored(stored.stored_name)
+        self.stored_files = {}
+
+    def to_save(self) -> SectionSave:
+        return SectionSave(
+            answers=form_answers(self.view.instrument, self.section.key, self.form),
+            expected_version=self.lock_version,
+            reconfirm=set(self.reconfirm),
+            new_actions=dict(self.new_actions),
+            new_files=dict(self.stored_files),
+            remove_file_ids={self.remove_file_id} if self.remove_file_id is not None else set(),
+        )
+
+    def conflict_with(self, message: str, current_version: int) -> None:
+        """Keep what was entered, and let the next save go ahead knowingly."""
+        self.conflict = message
+        self.lock_version = current_version
+        self.discard_files()
+
+    # -- rendering -----------------------------------------------------------------------------
+    def criteria(self) -> list[dict]:
+        views = {v["key"]: v for v in self.form.question_views()}
+        result = []
+        for criterion in self.section_view.criteria:
+            key = criterion.key
+            result.append({
+                "criterion": criterion,
+                "key": key,
+                "view": views.get(key),
+                "files": self._files_params(key),
+                "action": self._action_params(criterion),
+                "reconfirm": self._reconfirm_params(criterion),
+            })
+        return result
+
+    def _error(self, name: str) -> dict | None:
+        return {"text": self.errors[name]} if name in self.errors else None
+
+    def _files_params(self, key: str) -> dict:
+        name = f"{key}__files"
+        params = {
+            "id": name, "name": name, "multiple": True,
+            "label": {"text": "Upload evidence files (optional)", "classes": "govuk-label--s"},
+            "hint": {"text": f"{ALLOWED_LABEL}, each smaller than {size_label(max_file_bytes())}. "
+                             f"Do not upload anything that names a child."},
+            "attributes": {"accept": ".pdf,.docx,.xlsx,.png,.jpg,.jpeg"},
+        }
+        if name in self.errors:
+            params["errorMessage"] = self._error(name)
+        return params
+
+    def _action_params(self, criterion: CriterionView) -> dict:
+        key = criterion.key
+        prefix = f"{key}__action_"
+        values = self.action_inputs[key]
+        label = "Add another action" if criterion.counting_actions else "Add an action"
+        due_error = self._error(prefix + "due")
+        date_classes = " govuk-input--error" if due_error else ""
+        return {
+            "legend": label,
+            "description": {
+                "name": prefix + "description", "id": prefix + "description", "value": values["description"],
+                "label": {"text": "What will be done"}, "maxlength": 4000, "rows": 3,
+                "errorMessage": self._error(prefix + "description"),
+            },
+            "owner": {
+                "name": prefix + "owner", "id": prefix + "owner", "value": values["owner"],
+                "label": {"text": "Owner (name or role)"}, "classes": "govuk-input--width-20",
+                "errorMessage": self._error(prefix + "owner"), "autocomplete": "off",
+            },
+            "due": {
+                "id": prefix + "due", "namePrefix": prefix + "due",
+                "fieldset": {"legend": {"text": "Due date", "classes": "govuk-fieldset__legend--s"}},
+                "hint": {"text": "For example, 31 3 2026"},
+                "errorMessage": due_error,
+                "items": [
+                    {"name": "day", "classes": "govuk-input--width-2" + date_classes, "value": values["day"]},
+                    {"name": "month", "classes": "govuk-input--width-2" + date_classes, "value": values["month"]},
+                    {"name": "year", "classes": "govuk-input--width-4" + date_classes, "value": values["year"]},
+                ],
+            },
+            "button": {"text": "Add action", "name": "command", "value": f"add-action:{key}",
+                       "classes": "govuk-button--secondary"},
+        }
+
+    def _reconfirm_params(self, criterion: CriterionView) -> dict | None:
+        if not criterion.to_reconfirm:
+            return None
+        name = f"{criterion.key}__reconfirm"
+        params = {
+            "idPrefix": name, "name": name,
+            "items": [{"value": "yes", "text": "Re-confirm this rating and evidence for this cycle",
+                       "checked": criterion.key in self.reconfirm, "id": name}],
+            "hint": {"text": "Carried forward from last cycle. Tick to re-confirm it, or change the rating or evidence."},
+        }
+        if name in self.errors:
+            params["errorMessage"] = self._error(name)
+        return params
+
+    def error_items(self) -> list[dict]:
+        """Error summary entries in page order."""
+        items = []
+        if self.conflict:
+            items.append({"text": self.conflict, "href": "#main-content"})
+        for criterion in self.section_view.criteria:
+            key = criterion.key
+            for name in (key, f"{key}__comment", f"{key}__evidence"):
+                field = self.form._fields.get(name)
+                if field is not None and field.errors:
+                    items.append({"text": field.errors[0], "href": f"#{field.id}"})
+            for name, anchor in ((f"{key}__files", f"{key}__files"),
+                                 (f"{key}__action_description", f"{key}__action_description"),
+                                 (f"{key}__action_owner", f"{key}__action_owner"),
+                                 (f"{key}__action_due", f"{key}__action_due-day"),
+                                 (f"{key}__reconfirm", f"{key}__reconfirm")):
+                if name in self.errors:
+                    items.append({"text": self.errors[name], "href": f"#{anchor}"})
+        return items
+
+
+# ---------------------------------------------------------------------------------------------
+# Submission and QA review
+# ---------------------------------------------------------------------------------------------
+class DeclarationForm(FlaskForm):
+    confirmed = BooleanField("I confirm this return is accurate and complete, to the best of my knowledge, and has "
+                             "been agreed by the organisation’s senior safeguarding lead", widget=GovCheckboxInput())
+    declaration_name = StringField("Your full name", widget=GovTextInput())
+    lock_version = HiddenField()
+
+    @property
+    def expected_version(self) -> int | None:
+        try:
+            return int(self.lock_version.data)
+        except (TypeError, ValueError):
+            return None
+
+
+class ChallengeForm(FlaskForm):
+    moderated_rag = RadioField("Moderated rating", widget=GovRadioInput(),
+                               choices=[SelectChoice(rag, label) for rag, label in RAG_LABELS.items()],
+                               validators=[InputRequired("Select the moderated rating")])
+    comment = TextAreaField("Reason for the challenge", widget=GovCharacterCount(),
+                            description="The organisation sees this. Say what evidence is missing or why the rating "
+                                        "differs.",
+                            validators=[InputRequired("Enter the reason for the challenge"),
+                                        Length(max=4000, message="The reason must be 4000 characters or fewer")])
+
+
+class ReturnToOrganisationForm(FlaskForm):
+    reason = TextAreaField("Reasons for returning it", widget=GovCharacterCount(),
+                           description="Tell the organisation what to change before it submits again.",
+                           validators=[InputRequired("Enter the reasons for returning it to the organisation"),
+                                       Length(max=4000, message="The reasons must be 4000 characters or fewer")])

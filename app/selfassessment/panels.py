@@ -1,0 +1,27 @@
+"""'Your tasks' panels: an organisation lead's open returns, and returns waiting for QA review."""
+from __future__ import annotations
+
+from app.accounts.permissions import is_partnership_staff
+from app.main.dashboard import Panel
+from app.selfassessment import queries
+from app.utils import today
+
+
+def org_lead_panel(user):
+    if not user.has_role("org_lead") or not user.organisation_id:
+        return None
+    returns = queries.open_returns_for_organisation(user.organisation_id)
+    if not returns:
+        return None
+    return Panel(title="Safeguarding self-assessment", template="selfassessment/_panel_org.html",
+                 context={"returns": returns, "today": today()}, order=20)
+
+
+def staff_panel(user):
+    if not is_partnership_staff(user):
+        return None
+    waiting = queries.awaiting_review()
+    if not waiting:
+        return None
+    return Panel(title="Self-assessment returns to review", template="selfassessment/_panel_staff.html",
+                 context={"waiting": waiting}, order=30)

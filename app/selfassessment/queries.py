@@ -1,0 +1,751 @@
+"""Read models for self-assessment pages, and the public read functions other features use.
+
+Public (used by statements and findings):
+    has_submitted_return(organisation_id, since_cycle_of_campaign=None) -> bool
+    latest_return_for(organisation_id) -> Return | None
+    campaigns() / get_campaign(id)
+    rag_by_criterion(campaign_id), survey_respondents(campaign_id), survey_theme_agreement(campaign_id),
+    self_assessed_theme_rag(campaign_id), triangulation(campaign_id)
+"""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import selectinload
+
+from app.accounts.models import Organisation, User, UserRole
+from app.errors import NotFound
+from app.extensions import db
+from app.questionnaire import AnswerProblem, Instrument, Question, Section, load_themes
+from app.selfassessment.models import (
+    Campaign,
+    CampaignState,
+    Challenge,
+    EvidenceFile,
+    Return,
+    ReturnAnswer,
+    ReturnState,
+    SurveyAnswer,
+    SurveyLink,
+    SurveyResponse,
+    campaign_org_type,
+)
+from app.utils import today
+
+RAG_LABELS = {"green": "Green", "amber": "Amber", "red": "Red"}
+RAG_RANK = {"green": 1, "amber": 2, "red": 3}
+RANK_RAG = {rank: rag for rag, rank in RAG_RANK.items()}
+NEEDS_ACTION = ("amber", "red")
+SUBMITTED_STATES = (ReturnState.submitted, ReturnState.accepted)
+EDITABLE_STATES = (ReturnState.not_started, ReturnState.in_progress, ReturnState.returned)
+OPEN_ACTION_STATUSES = ("not_started", "in_progress")
+# Self-rated Green on a theme while fewer practitioners than this agree with its statements is flagged for QA.
+DEFAULT_AGREEMENT_THRESHOLD = 70
+
+SECTION_STATUS_LABELS = {
+    "not_started": "Not yet started",
+    "in_progress": "In progress",
+    "to_reconfirm": "To re-confirm",
+    "completed": "Completed",
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Stored values
+# ---------------------------------------------------------------------------------------------
+def encode_value(value) -> str | None:
+    """Answer values are text; lists (multi_choice) and numbers are stored as JSON."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    return json.dumps(value)
+
+
+def decode_value(question: Question | None, stored: str | None):
+    if stored is None or question is None or question.type not in ("multi_choice", "number"):
+        return stored
+    try:
+        return json.loads(stored)
+    except ValueError:
+        return stored
+
+
+def answers_dict(instrument: Instrument, rows) -> dict[str, dict]:
+    """ReturnAnswer rows in the engine's shared answers format."""
+    result = {}
+    for row in rows:
+        question = instrument.question(row.question_key) if instrument.has_question(row.question_key) else None
+        result[row.question_key] = {"value": decode_value(question, row.value), "comment": row.comment,
+                                    "evidence": row.evidence}
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Campaigns
+# ---------------------------------------------------------------------------------------------
+def campaigns() -> list[Campaign]:
+    return list(db.session.execute(
+        sa.select(Campaign).order_by(Campaign.cycle.desc(), Campaign.id.desc())
+    ).scalars())
+
+
+def get_campaign(campaign_id: int) -> Campaign:
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise NotFound("No such campaign")
+    return campaign
+
+
+def instrument_of(campaign: Campaign) -> Instrument:
+    return campaign.instrument_version.parsed
+
+
+def invited_organisations(campaign: Campaign) -> list[Organisation]:
+    return list(db.session.execute(
+        sa.select(Organisation)
+        .join(campaign_org_type, campaign_org_type.c.org_type == Organisation.org_type)
+        .where(campaign_org_type.c.campaign_id == campaign.id, Organisation.active.is_(True))
+        .order_by(Organisation.name)
+    ).scalars())
+
+
+def is_overdue(ret: Return, on: date | None = None) -> bool:
+    return ret.state in EDITABLE_STATES and ret.campaign.due_date < (on or today())
+
+
+@dataclass
+class BoardRow:
+    organisation: Organisation
+    ret: Return | None
+    overdue: bool
+    responses: int
+
+
+@dataclass
+class Board:
+    rows: list[BoardRow]
+    by_state: dict[str, int]
+    by_type: dict[str, dict[str, int]]  # org type -> state -> count
+
+
+def campaign_board(campaign: Campaign, on: date | None = None) -> Board:
+    """Every invited organisation with its return state, overdue flag and survey responses; counts by state and type."""
+    on = on or today()
+    responses = survey_respondents(campaign.id)
+    returns = list(db.session.execute(
+        sa.select(Return).join(Organisation, Return.organisation_id == Organisation.id)
+        .where(Return.campaign_id == campaign.id)
+        .options(selectinload(Return.organisation))
+        .order_by(Organisation.name)
+    ).scalars())
+    rows = [BoardRow(organisation=r.organisation, ret=r, overdue=is_overdue(r, on),
+                     responses=responses.get(r.organisation_id, 0)) for r in returns]
+    if campaign.state == CampaignState.draft:
+        rows = [BoardRow(organisation=org, ret=None, overdue=False, responses=0)
+                for org in invited_organisations(campaign)]
+    counts = db.session.execute(
+        sa.select(Organisation.org_type, Return.state, sa.func.count())
+        .join(Organisation, Return.organisation_id == Organisation.id)
+        .where(Return.campaign_id == campaign.id)
+        .group_by(Organisation.org_type, Return.state)
+    ).all()
+    by_state = {state.value: 0 for state in ReturnState}
+    by_type: dict[str, dict[str, int]] = {}
+    for org_type, state, n in counts:
+        by_state[state.value] += n
+        by_type.setdefault(org_type, {s.value: 0 for s in ReturnState})[state.value] += n
+    return Board(rows=rows, by_state=by_state, by_type=dict(sorted(by_type.items())))
+
+
+# ---------------------------------------------------------------------------------------------
+# Returns
+# ---------------------------------------------------------------------------------------------
+def get_return(return_id: int) -> Return:
+    ret = db.session.get(Return, return_id)
+    if ret is None:
+        raise NotFound("No such return")
+    return ret
+
+
+def returns_for_organisation(organisation_id: int) -> list[Return]:
+    return list(db.session.execute(
+        sa.select(Return).join(Campaign, Return.campaign_id == Campaign.id)
+        .where(Return.organisation_id == organisation_id, Campaign.state != CampaignState.draft)
+        .options(selectinload(Return.campaign))
+        .order_by(Campaign.cycle.desc(), Campaign.id.desc())
+    ).scalars())
+
+
+def latest_return_for(organisation_id: int) -> Return | None:
+    """The organisation's return in its most recent campaign (by cycle), whatever its state."""
+    return db.session.execute(
+        sa.select(Return).join(Campaign, Return.campaign_id == Campaign.id)
+        .where(Return.organisation_id == organisation_id, Campaign.state != CampaignState.draft)
+        .order_by(Campaign.cycle.desc(), Campaign.id.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
+def has_submitted_return(organisation_id: int, since_cycle_of_campaign: int | None = None) -> bool:
+    """True when the organisation has a submitted or accepted return in the current or the previous cycle.
+
+    The current cycle is that of campaign `since_cycle_of_campaign` when given, otherwise the latest cycle of any
+    open or closed campaign.
+    """
+    if since_cycle_of_campaign is not None:
+        current = db.session.execute(
+            sa.select(Campaign.cycle).where(Campaign.id == since_cycle_of_campaign)
+        ).scalar_one_or_none()
+    else:
+        current = db.session.execute(
+            sa.select(sa.func.max(Campaign.cycle)).where(Campaign.state != CampaignState.draft)
+        ).scalar_one_or_none()
+    if current is None:
+        return False
+    previous = db.session.execute(
+        sa.select(sa.func.max(Campaign.cycle))
+        .where(Campaign.state != CampaignState.draft, Campaign.cycle < current)
+    ).scalar_one_or_none()
+    cycles = [c for c in (current, previous) if c is not None]
+    return db.session.execute(
+        sa.select(Return.id).join(Campaign, Return.campaign_id == Campaign.id)
+        .where(Return.organisation_id == organisation_id, Return.state.in_(SUBMITTED_STATES),
+               Campaign.cycle.in_(cycles))
+        .limit(1)
+    ).first() is not None
+
+
+def org_lead_emails(organisation_ids) -> dict[int, list[str]]:
+    rows = db.session.execute(
+        sa.select(User.organisation_id, User.email).join(UserRole, UserRole.user_id == User.id)
+        .where(User.organisation_id.in_(list(organisation_ids)), User.active.is_(True), UserRole.role == "org_lead")
+        .order_by(User.email)
+    ).all()
+    result: dict[int, list[str]] = defaultdict(list)
+    for org_id, email in rows:
+        result[org_id].append(email)
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# One return, criterion by criterion
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class LinkedAction:
+    action: object  # app.findings ActionItem
+    carried: bool   # linked to this criterion's answer in an earlier cycle
+
+    @property
+    def is_open(self) -> bool:
+        return _status_value(self.action) in OPEN_ACTION_STATUSES
+
+
+def _status_value(action) -> str:
+    status = getattr(action, "status", None)
+    return getattr(status, "value", status) or ""
+
+
+@dataclass
+class CriterionView:
+    question: Question
+    answer: ReturnAnswer | None
+    value: str | None = None
+    actions: list[LinkedAction] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return self.question.key
+
+    @property
+    def rag(self) -> str | None:
+        return self.answer.rag if self.answer is not None else None
+
+    @property
+    def evidence(self) -> str | None:
+        return self.answer.evidence if self.answer is not None else None
+
+    @property
+    def files(self) -> list[EvidenceFile]:
+        return list(self.answer.files) if self.answer is not None else []
+
+    @property
+    def challenge(self) -> Challenge | None:
+        return self.answer.challenge if self.answer is not None else None
+
+    @property
+    def carried(self) -> bool:
+        return self.answer is not None and self.answer.carried_from_id is not None
+
+    @property
+    def to_reconfirm(self) -> bool:
+        return self.answer is not None and not self.answer.reconfirmed
+
+    @property
+    def needs_action(self) -> bool:
+        return self.rag in NEEDS_ACTION
+
+    @property
+    def counting_actions(self) -> list[LinkedAction]:
+        """This cycle's actions, and actions carried from earlier cycles that are still open."""
+        return [a for a in self.actions if not a.carried or a.is_open]
+
+    @property
+    def shown_actions(self) -> list[LinkedAction]:
+        return self.counting_actions
+
+
+@dataclass
+class SectionView:
+    section: Section
+    criteria: list[CriterionView]
+    status: str = "not_started"
+
+    @property
+    def status_label(self) -> str:
+        return SECTION_STATUS_LABELS[self.status]
+
+
+@dataclass
+class ReturnView:
+    ret: Return
+    campaign: Campaign
+    instrument: Instrument
+    org_type: str
+    sections: list[SectionView]
+    answers: dict[str, dict]
+    problems: list[AnswerProblem]
+
+    def section(self, key: str) -> SectionView | None:
+        return next((s for s in self.sections if s.section.key == key), None)
+
+    def criterion(self, key: str) -> CriterionView | None:
+        return next((c for s in self.sections for c in s.criteria if c.key == key), None)
+
+    @property
+    def completed_sections(self) -> int:
+        return sum(1 for s in self.sections if s.status == "completed")
+
+    @property
+    def carried_pending(self) -> int:
+        return sum(1 for s in self.sections for c in s.criteria if c.to_reconfirm)
+
+    def section_after(self, key: str) -> SectionView | None:
+        keys = [s.section.key for s in self.sections]
+        index = keys.index(key) if key in keys else -1
+        return self.sections[index + 1] if 0 <= index < len(keys) - 1 else None
+
+
+def answer_rows(ret: Return) -> list[ReturnAnswer]:
+    return list(db.session.execute(
+        sa.select(ReturnAnswer).where(ReturnAnswer.return_id == ret.id)
+        .options(selectinload(ReturnAnswer.files), selectinload(ReturnAnswer.challenge),
+                 selectinload(ReturnAnswer.carried_from))
+    ).scalars())
+
+
+def answer_lineage(rows: list[ReturnAnswer]) -> dict[int, str]:
+    """Answer id -> question key, for these answers and every earlier-cycle answer they were carried from."""
+    owner: dict[int, str] = {row.id: row.question_key for row in rows}
+    frontier = {row.carried_from_id: row.question_key for row in rows
+                if row.carried_from_id is not None and row.carried_from_id not in owner}
+    while frontier:
+        owner.update(frontier)
+        earlier = db.session.execute(
+            sa.select(ReturnAnswer.id, ReturnAnswer.carried_from_id)
+            .where(ReturnAnswer.id.in_(list(frontier)), ReturnAnswer.carried_from_id.is_not(None))
+        ).all()
+        frontier = {carried_from: frontier[answer_id] for answer_id, carried_from in earlier
+                    if carried_from not in owner}
+    return owner
+
+
+def linked_actions(rows: list[ReturnAnswer]) -> dict[str, list[LinkedAction]]:
+    from app.findings.queries import actions_for
+
+    lineage = answer_lineage(rows)
+    if not lineage:
+        return {}
+    current_ids = {row.id for row in rows}
+    result: dict[str, list[LinkedAction]] = defaultdict(list)
+    for action in actions_for(return_answer_ids=list(lineage)):
+        key = lineage.get(action.return_answer_id)
+        if key is not None:
+            result[key].append(LinkedAction(action=action, carried=action.return_answer_id not in current_ids))
+    return result
+
+
+def return_view(ret: Return) -> ReturnView:
+    from app.selfassessment.checks import return_problems, section_status
+
+    campaign = ret.campaign
+    instrument = instrument_of(campaign)
+    org_type = ret.organisation.org_type
+    rows = answer_rows(ret)
+    by_key = {row.question_key: row for row in rows}
+    actions = linked_actions(rows)
+    answers = answers_dict(instrument, rows)
+    sections = []
+    for section in instrument.sections_for(org_type):
+        criteria = [CriterionView(question=q, answer=by_key.get(q.key), value=answers.get(q.key, {}).get("value"),
+                                  actions=actions.get(q.key, [])) for q in section.questions]
+        sections.append(SectionView(section=section, criteria=criteria))
+    view = ReturnView(ret=ret, campaign=campaign, instrument=instrument, org_type=org_type, sections=sections,
+                      answers=answers, problems=[])
+    view.problems = return_problems(view)
+    for section_view in sections:
+        section_view.status = section_status(view, section_view)
+    return view
+
+
+def return_problems_for(ret: Return) -> list[AnswerProblem]:
+    return return_view(ret).problems
+
+
+# ---------------------------------------------------------------------------------------------
+# Changed since last cycle
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class Change:
+    question: Question
+    section: Section
+    previous_rag: str | None
+    current_rag: str | None
+    evidence_edited: bool
+    reconfirmed: bool
+
+    @property
+    def direction(self) -> str:
+        if self.previous_rag is None or self.current_rag is None:
+            return "new" if self.previous_rag is None else "removed"
+        delta = RAG_RANK[self.previous_rag] - RAG_RANK[self.current_rag]
+        return "up" if delta > 0 else "down" if delta < 0 else "same"
+
+    @property
+    def changed(self) -> bool:
+        return self.direction != "same" or self.evidence_edited
+
+
+def changes_since_last_cycle(view: ReturnView) -> list[Change]:
+    changes = []
+    for section_view in view.sections:
+        for criterion in section_view.criteria:
+            answer = criterion.answer
+            previous = answer.carried_from if answer is not None else None
+            if previous is None:
+                if criterion.rag is None:
+                    continue
+                changes.append(Change(criterion.question, section_view.section, None, criterion.rag,
+                                      evidence_edited=False, reconfirmed=True))
+                continue
+            changes.append(Change(
+                question=criterion.question, section=section_view.section, previous_rag=previous.rag,
+                current_rag=answer.rag,
+                evidence_edited=(previous.evidence or "").strip() != (answer.evidence or "").strip(),
+                reconfirmed=answer.reconfirmed,
+            ))
+    return changes
+
+
+# ---------------------------------------------------------------------------------------------
+# Aggregates (SQL) used by the campaign pages and by findings
+# ---------------------------------------------------------------------------------------------
+def _rank(column):
+    return sa.case(*((column == rag, rank) for rag, rank in RAG_RANK.items()), else_=None)
+
+
+def rag_by_criterion(campaign_id: int) -> dict[str, dict[str, dict[str, int]]]:
+    """question_key -> {"self": {rag: n}, "moderated": {rag: n}} over submitted and accepted returns."""
+    moderated = sa.func.coalesce(Challenge.moderated_rag, ReturnAnswer.rag)
+    base = (sa.select(ReturnAnswer.question_key).join(Return, ReturnAnswer.return_id == Return.id)
+            .outerjoin(Challenge, Challenge.return_answer_id == ReturnAnswer.id)
+            .where(Return.campaign_id == campaign_id, Return.state.in_(SUBMITTED_STATES),
+                   ReturnAnswer.rag.is_not(None)))
+    result: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: {"self": {}, "moderated": {}})
+    for kind, column in (("self", ReturnAnswer.rag), ("moderated", moderated)):
+        rows = db.session.execute(
+            base.add_columns(column.label("rag"), sa.func.count().label("n"))
+            .group_by(ReturnAnswer.question_key, column)
+        ).all()
+        for key, rag, n in rows:
+            result[key][kind][rag] = n
+    return dict(result)
+
+
+def survey_respondents(campaign_id: int) -> dict[int, int]:
+    """organisation id -> number of practitioner survey responses in the campaign."""
+    rows = db.session.execute(
+        sa.select(SurveyLink.organisation_id, sa.func.count(SurveyResponse.id))
+        .join(SurveyResponse, SurveyResponse.survey_link_id == SurveyLink.id)
+        .where(SurveyLink.campaign_id == campaign_id)
+        .group_by(SurveyLink.organisation_id)
+    ).all()
+    return {org_id: n for org_id, n in rows}
+
+
+def _theme_map(instrument: Instrument, themes: set[str] | None = None):
+    pairs = [(q.key, t) for q in instrument.questions() for t in q.themes if themes is None or t in themes]
+    if not pairs:
+        return None
+    # A UNION ALL of literal rows: portable, where SQLite rejects VALUES with a column list alias.
+    return sa.union_all(*(
+        sa.select(sa.literal(key, sa.String).label("question_key"), sa.literal(theme, sa.String).label("theme"))
+        for key, theme in pairs
+    )).subquery("theme_map")
+
+
+def min_cell_size() -> int:
+    return int(current_app.config.get("MIN_CELL_SIZE", 5))
+
+
+def agreement_threshold() -> int:
+    return int(current_app.config.get("TRIANGULATION_AGREEMENT_THRESHOLD", DEFAULT_AGREEMENT_THRESHOLD))
+
+
+@dataclass
+class Agreement:
+    respondents: int       # practitioners who gave an agree/disagree answer on the theme
+    agreeing: int          # answers agreeing
+    scored: int            # answers agreeing or disagreeing ("don't know" excluded)
+
+    @property
+    def percent(self) -> float | None:
+        return round(100.0 * self.agreeing / self.scored, 1) if self.scored else None
+
+
+def survey_theme_agreement(campaign_id: int, themes: set[str] | None = None) -> dict[tuple[int, str], Agreement]:
+    """(organisation id, theme) -> practitioners' agreement with the survey statements on that theme (unsuppressed:
+    callers apply MIN_CELL_SIZE)."""
+    campaign = get_campaign(campaign_id)
+    if campaign.survey_version is None:
+        return {}
+    mapping = _theme_map(campaign.survey_version.parsed, themes)
+    if mapping is None:
+        return {}
+    scored = SurveyAnswer.meets_standard.is_not(None)
+    rows = db.session.execute(
+        sa.select(
+            SurveyLink.organisation_id, mapping.c.theme,
+            sa.func.count(sa.distinct(sa.case((scored, SurveyResponse.id), else_=None))),
+            sa.func.sum(sa.case((SurveyAnswer.meets_standard.is_(True), 1), else_=0)),
+            sa.func.sum(sa.case((scored, 1), else_=0)),
+        )
+        .select_from(SurveyAnswer)
+        .join(SurveyResponse, SurveyAnswer.survey_response_id == SurveyResponse.id)
+        .join(SurveyLink, SurveyResponse.survey_link_id == SurveyLink.id)
+        .join(mapping, mapping.c.question_key == SurveyAnswer.question_key)
+        .where(SurveyLink.campaign_id == campaign_id)
+        .group_by(SurveyLink.organisation_id, mapping.c.theme)
+    ).all()
+    return {(org_id, theme): Agreement(int(respondents or 0), int(agreeing or 0), int(n_scored or 0))
+            for org_id, theme, respondents, agreeing, n_scored in rows}
+
+
+@dataclass
+class ThemeRag:
+    worst_self: str | None
+    worst_moderated: str | None
+    counts: dict[str, int]
+
+
+def self_assessed_theme_rag(campaign_id: int, themes: set[str] | None = None) -> dict[tuple[int, str], ThemeRag]:
+    """(organisation id, theme) -> the worst self-assessed and moderated RAG of the criteria tagged with the theme,
+    and the count of each self-assessed RAG, over submitted and accepted returns."""
+    campaign = get_campaign(campaign_id)
+    mapping = _theme_map(instrument_of(campaign), themes)
+    if mapping is None:
+        return {}
+    moderated = sa.func.coalesce(Challenge.moderated_rag, ReturnAnswer.rag)
+    rows = db.session.execute(
+        sa.select(
+            Return.organisation_id, mapping.c.theme,
+            sa.func.max(_rank(ReturnAnswer.rag)), sa.func.max(_rank(moderated)),
+            *(sa.func.sum(sa.case((ReturnAnswer.rag == rag, 1), else_=0)) for rag in RAG_RANK),
+        )
+        .select_from(ReturnAnswer)
+        .join(Return, ReturnAnswer.return_id == Return.id)
+        .outerjoin(Challenge, Challenge.return_answer_id == ReturnAnswer.id)
+        .join(mapping, mapping.c.question_key == ReturnAnswer.question_key)
+        .where(Return.campaign_id == campaign_id, Return.state.in_(SUBMITTED_STATES),
+               ReturnAnswer.rag.is_not(None))
+        .group_by(Return.organisation_id, mapping.c.theme)
+    ).all()
+    result = {}
+    for org_id, theme, worst_self, worst_moderated, *counts in rows:
+        result[(org_id, theme)] = ThemeRag(
+            worst_self=RANK_RAG.get(worst_self), worst_moderated=RANK_RAG.get(worst_moderated),
+            counts={rag: int(n or 0) for rag, n in zip(RAG_RANK, counts)},
+        )
+    return result
+
+
+@dataclass
+class TriangulationRow:
+    organisation_id: int
+    organisation_name: str
+    org_type: str
+    theme: str
+    theme_title: str
+    self_rag: ThemeRag | None
+    agreement: Agreement | None
+    respondents: int        # survey responses from the organisation
+    suppressed: bool        # too few practitioners to show agreement
+    mismatch: bool          # self-rated Green, yet fewer than the threshold of practitioners agree
+
+    @property
+    def agree_percent(self) -> float | None:
+        return None if self.suppressed or self.agreement is None else self.agreement.percent
+
+
+def shared_themes(campaign: Campaign) -> list[str]:
+    """Themes both the self-assessment and the practitioner survey ask about, in self-assessment order."""
+    if campaign.survey_version is None:
+        return []
+    survey_themes = set(campaign.survey_version.parsed.theme_keys)
+    return [t for t in instrument_of(campaign).theme_keys if t in survey_themes]
+
+
+def triangulation(campaign_id: int) -> list[TriangulationRow]:
+    """Per organisation and theme: self-assessed RAG next to % of its practitioners agreeing, mismatches flagged.
+
+    Agreement is suppressed when fewer than MIN_CELL_SIZE practitioners of the organisation responded (or answered
+    that theme's statements); a suppressed cell never raises a mismatch.
+    """
+    campaign = get_campaign(campaign_id)
+    themes = shared_themes(campaign)
+    if not themes:
+        return []
+    wanted = set(themes)
+    rags = self_assessed_theme_rag(campaign_id, wanted)
+    agreement = survey_theme_agreement(campaign_id, wanted)
+    respondents = survey_respondents(campaign_id)
+    org_ids = {org_id for org_id, _ in rags} | {org_id for org_id, _ in agreement}
+    if not org_ids:
+        return []
+    orgs = db.session.execute(
+        sa.select(Organisation).where(Organisation.id.in_(org_ids)).order_by(Organisation.name)
+    ).scalars()
+    titles = theme_titles()
+    smallest, threshold = min_cell_size(), agreement_threshold()
+    rows = []
+    for org in orgs:
+        for theme in themes:
+            rag = rags.get((org.id, theme))
+            agree = agreement.get((org.id, theme))
+            n = respondents.get(org.id, 0)
+            suppressed = n < smallest or agree is None or agree.respondents < smallest
+            mismatch = bool(not suppressed and rag is not None and rag.worst_self == "green"
+                            and agree.percent is not None and agree.percent < threshold)
+            if rag is None and agree is None:
+                continue
+            rows.append(TriangulationRow(org.id, org.name, org.org_type, theme, titles.get(theme, theme), rag, agree,
+                                         n, suppressed, mismatch))
+    return rows
+
+
+def theme_titles() -> dict[str, str]:
+    return {key: theme.title for key, theme in load_themes().items()}
+
+
+# ---------------------------------------------------------------------------------------------
+# Practitioner survey results for one organisation
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class StatementResult:
+    question: Question
+    answered: int                 # answers including "don't know"
+    agreeing: int
+    scored: int
+    option_counts: dict[str, int]
+    suppressed: bool
+
+    @property
+    def percent(self) -> float | None:
+        return None if self.suppressed or not self.scored else round(100.0 * self.agreeing / self.scored, 1)
+
+
+@dataclass
+class SurveyResults:
+    link: SurveyLink | None
+    respondents: int
+    minimum: int
+    statements: list[StatementResult]
+
+    @property
+    def shown(self) -> bool:
+        return self.respondents >= self.minimum
+
+
+def survey_link_for(campaign_id: int, organisation_id: int) -> SurveyLink | None:
+    return db.session.execute(
+        sa.select(SurveyLink).where(SurveyLink.campaign_id == campaign_id,
+                                    SurveyLink.organisation_id == organisation_id)
+    ).scalar_one_or_none()
+
+
+def survey_link_by_token(token: str) -> SurveyLink | None:
+    if not token or len(token) > 64:
+        return None
+    return db.session.execute(sa.select(SurveyLink).where(SurveyLink.token == token)).scalar_one_or_none()
+
+
+def survey_results(campaign: Campaign, organisation_id: int) -> SurveyResults:
+    """One organisation's survey results, statement by statement; nothing is shown below MIN_CELL_SIZE responses."""
+    link = survey_link_for(campaign.id, organisation_id)
+    minimum = min_cell_size()
+    if link is None or campaign.survey_version is None:
+        return SurveyResults(link=link, respondents=0, minimum=minimum, statements=[])
+    respondents = db.session.execute(
+        sa.select(sa.func.count(SurveyResponse.id)).where(SurveyResponse.survey_link_id == link.id)
+    ).scalar_one()
+    if respondents < minimum:
+        return SurveyResults(link=link, respondents=respondents, minimum=minimum, statements=[])
+    rows = db.session.execute(
+        sa.select(SurveyAnswer.question_key, SurveyAnswer.value, sa.func.count())
+        .join(SurveyResponse, SurveyAnswer.survey_response_id == SurveyResponse.id)
+        .where(SurveyResponse.survey_link_id == link.id)
+        .group_by(SurveyAnswer.question_key, SurveyAnswer.value)
+    ).all()
+    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    for key, value, n in rows:
+        counts[key][value] = n
+    survey = campaign.survey_version.parsed
+    statements = []
+    for question in survey.questions():
+        if not question.is_scored:
+            continue
+        option_counts = counts.get(question.key, {})
+        agreeing = sum(n for v, n in option_counts.items()
+                       if (o := question.option(v)) is not None and o.meets_standard)
+        scored = sum(n for v, n in option_counts.items()
+                     if (o := question.option(v)) is not None and o.meets_standard is not None and not o.excluded)
+        answered = sum(option_counts.values())
+        statements.append(StatementResult(question, answered, agreeing, scored, option_counts,
+                                          suppressed=scored < minimum))
+    return SurveyResults(link=link, respondents=respondents, minimum=minimum, statements=statements)
+
+
+# ---------------------------------------------------------------------------------------------
+# Dashboard
+# ---------------------------------------------------------------------------------------------
+def open_returns_for_organisation(organisation_id: int) -> list[Return]:
+    return list(db.session.execute(
+        sa.select(Return).join(Campaign, Return.campaign_id == Campaign.id)
+        .where(Return.organisation_id == organisation_id, Campaign.state == CampaignState.open)
+        .options(selectinload(Return.campaign))
+        .order_by(Campaign.due_date)
+    ).scalars())
+
+
+def awaiting_review() -> list[tuple[Campaign, int]]:
+    rows = db.session.execute(
+        sa.select(Campaign, sa.func.count(Return.id))
+        .join(Return, Return.campaign_id == Campaign.id)
+        .where(Campaign.state == CampaignState.open, Return.state == ReturnState.submitted)
+        .group_by(Campaign.id).order_by(Campaign.due_date)
+    ).all()
+    return [(campaign, n) for campaign, n in rows]

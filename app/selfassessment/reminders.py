@@ -1,0 +1,65 @@
+"""Reminders for `flask reminders send`: returns due within 14 days or overdue, and overdue self-assessment
+actions, each to the organisation's leads."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.notifications.services import DueReminder
+from app.selfassessment.models import Campaign, CampaignState, Return
+from app.selfassessment.queries import EDITABLE_STATES, org_lead_emails
+from app.utils import govuk_date
+
+DUE_SOON_DAYS = 14
+
+
+def due_reminders(on: date) -> list[DueReminder]:
+    return returns_due(on) + actions_overdue(on)
+
+
+def returns_due(on: date) -> list[DueReminder]:
+    returns = list(db.session.execute(
+        sa.select(Return).join(Campaign, Return.campaign_id == Campaign.id)
+        .where(Campaign.state == CampaignState.open, Return.state.in_(EDITABLE_STATES),
+               Campaign.due_date <= on + timedelta(days=DUE_SOON_DAYS))
+        .options(selectinload(Return.campaign), selectinload(Return.organisation))
+        .order_by(Return.id)
+    ).scalars())
+    leads = org_lead_emails({r.organisation_id for r in returns})
+    reminders = []
+    for ret in returns:
+        campaign = ret.campaign
+        overdue = campaign.due_date < on
+        kind = "return_overdue" if overdue else "return_due_soon"
+        when = f"was due on {govuk_date(campaign.due_date)}" if overdue else f"is due by {govuk_date(campaign.due_date)}"
+        subject = f"{'Overdue' if overdue else 'Due soon'}: {campaign.label}"
+        body = (f"The {campaign.cycle} safeguarding self-assessment return for {ret.organisation.name} {when}.\n\n"
+                f"Its status is: {ret.state.label.lower()}.\n"
+                + (f"The partnership returned it with these reasons: {ret.returned_reason}\n" if ret.returned_reason
+                   and ret.state.value == "returned" else "")
+                + "\nSign in to the safeguarding assurance service and choose “Our self-assessment” to finish it.\n")
+        for email in leads.get(ret.organisation_id, []):
+            reminders.append(DueReminder(kind=kind, target_type="sa_return", target_id=ret.id,
+                                         due_date=campaign.due_date, recipient=email, subject=subject, body=body))
+    return reminders
+
+
+def actions_overdue(on: date) -> list[DueReminder]:
+    from app.findings.queries import TrackerFilters, tracker_rows
+
+    rows = tracker_rows(TrackerFilters(overdue=True, source="self_assessment"), on)
+    leads = org_lead_emails({row.ActionItem.owner_organisation_id for row in rows})
+    reminders = []
+    for row in rows:
+        action = row.ActionItem
+        subject = f"Overdue action: {action.description[:80]}"
+        body = (f"This self-assessment action for {row.organisation_name} was due on {govuk_date(action.due_date)} "
+                f"and is not complete:\n\n{action.description}\n\nOwner: {action.owner_name}\n\n"
+                "Sign in to the safeguarding assurance service and choose “Actions” to add a progress update.\n")
+        for email in leads.get(action.owner_organisation_id, []):
+            reminders.append(DueReminder(kind="sa_action_overdue", target_type="action_item", target_id=action.id,
+                                         due_date=action.due_date, recipient=email, subject=subject, body=body))
+    return reminders

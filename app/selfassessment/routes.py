@@ -1,0 +1,332 @@
+"""Campaigns (QA), returns (organisation leads), QA review and challenge."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.routing import BuildError
+
+from app.accounts.permissions import is_partnership_staff, roles_required
+from app.errors import DomainError, InvalidTransition, StaleEdit
+from app.extensions import db
+from app.selfassessment import access, bp, queries, services
+from app.selfassessment.forms import (
+    CampaignForm,
+    ChallengeForm,
+    DeclarationForm,
+    ReturnToOrganisationForm,
+    SectionPage,
+)
+from app.uploads import delete_stored, send_stored
+from app.utils import today
+
+STAFF = ("admin", "qa")
+RETURN_VIEWERS = ("org_lead", "admin", "qa")
+
+
+def _field_error(form, exc: DomainError) -> None:
+    field = form._fields.get(exc.field or "")
+    if field is not None:
+        field.errors = list(field.errors) + [exc.message]
+    else:
+        form.form_errors.append(exc.message)
+
+
+_FAILED = object()
+
+
+def _apply(form, change):
+    """Run a service call for a valid form: commit and return its result, or roll back, put the domain error on
+    the form and return _FAILED."""
+    try:
+        result = change()
+    except DomainError as exc:
+        db.session.rollback()
+        _field_error(form, exc)
+        return _FAILED
+    db.session.commit()
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Campaigns
+# ---------------------------------------------------------------------------------------------
+@bp.route("/campaigns")
+@roles_required(*STAFF)
+def campaigns():
+    return render_template("selfassessment/campaigns.html", campaigns=queries.campaigns())
+
+
+@bp.route("/campaigns/new", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def new_campaign():
+    form = CampaignForm()
+    if form.validate_on_submit():
+        campaign = _apply(form, lambda: services.create_campaign(
+            title=form.title.data, instrument_version_id=form.instrument_version_id.data,
+            survey_version_id=form.survey_id, cycle=form.cycle.data.strip(), due_date=form.due_date.data,
+            org_types=form.org_types.data, actor=current_user))
+        if campaign is not _FAILED:
+            flash(f"Campaign “{campaign.title}” created. Open it when you are ready for organisations to start.",
+                  "success")
+            return redirect(url_for("selfassessment.campaign", campaign_id=campaign.id))
+    return render_template("selfassessment/campaign_form.html", form=form)
+
+
+@bp.route("/campaigns/<int:campaign_id>")
+@roles_required(*STAFF)
+def campaign(campaign_id: int):
+    campaign = queries.get_campaign(campaign_id)
+    return render_template("selfassessment/campaign.html", campaign=campaign, board=queries.campaign_board(campaign),
+                           return_states=list(services.ReturnState))
+
+
+@bp.route("/campaigns/<int:campaign_id>/open", methods=["POST"])
+@roles_required(*STAFF)
+def open_campaign(campaign_id: int):
+    return _campaign_move(campaign_id, services.open_campaign, "opened")
+
+
+@bp.route("/campaigns/<int:campaign_id>/close", methods=["POST"])
+@roles_required(*STAFF)
+def close_campaign(campaign_id: int):
+    return _campaign_move(campaign_id, services.close_campaign, "closed")
+
+
+def _campaign_move(campaign_id: int, move, verb: str):
+    campaign = queries.get_campaign(campaign_id)
+    try:
+        move(campaign, actor=current_user)
+    except InvalidTransition as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        db.session.commit()
+        flash(f"Campaign {verb}.", "success")
+    return redirect(url_for("selfassessment.campaign", campaign_id=campaign_id))
+
+
+@bp.route("/campaigns/<int:campaign_id>/triangulation")
+@roles_required(*STAFF)
+def triangulation(campaign_id: int):
+    campaign = queries.get_campaign(campaign_id)
+    return render_template("selfassessment/triangulation.html", campaign=campaign,
+                           rows=queries.triangulation(campaign.id), minimum=queries.min_cell_size(),
+                           threshold=queries.agreement_threshold())
+
+
+# ---------------------------------------------------------------------------------------------
+# Returns
+# ---------------------------------------------------------------------------------------------
+@bp.route("/my-returns")
+@roles_required("org_lead")
+def my_returns():
+    organisation_id = current_user.organisation_id
+    returns = queries.returns_for_organisation(organisation_id) if organisation_id else []
+    return render_template("selfassessment/my_returns.html", returns=returns, is_overdue=queries.is_overdue)
+
+
+def _page_context(ret, view=None):
+    view = view or queries.return_view(ret)
+    return {"ret": ret, "view": view, "campaign": ret.campaign, "editable": access.can_edit_return(current_user, ret),
+            "is_staff": is_partnership_staff(current_user), "today_date": today()}
+
+
+@bp.route("/returns/<int:return_id>")
+@roles_required(*RETURN_VIEWERS)
+def task_list(return_id: int):
+    ret = access.return_for_view(current_user, return_id)
+    context = _page_context(ret)
+    context["survey"] = queries.survey_results(ret.campaign, ret.organisation_id)
+    return render_template("selfassessment/return.html", **context)
+
+
+@bp.route("/returns/<int:return_id>/sections/<section_key>", methods=["GET", "POST"])
+@roles_required(*RETURN_VIEWERS)
+def section(return_id: int, section_key: str):
+    ret = access.return_for_view(current_user, return_id)
+    view = queries.return_view(ret)
+    section_view = view.section(section_key)
+    if section_view is None:
+        abort(404)
+    editable = access.can_edit_return(current_user, ret)
+    if request.method == "GET" or not editable:
+        if request.method == "POST":
+            flash("This return can no longer be changed.", "error")
+            return redirect(url_for("selfassessment.task_list", return_id=ret.id))
+        return render_template("selfassessment/section.html", page=SectionPage(view, section_view),
+                               section_view=section_view, **_page_context(ret, view))
+
+    page = SectionPage(view, section_view, formdata=request.form, files=request.files)
+    status = 200
+    if page.validate():
+        try:
+            result = services.save_section(ret, section_key, page.to_save(), actor=current_user)
+        except StaleEdit as exc:
+            db.session.rollback()
+            ret = access.return_for_view(current_user, return_id)
+            page.conflict_with(exc.message, ret.lock_version)
+            status = 409
+        except DomainError as exc:
+            db.session.rollback()
+            page.discard_files()
+            flash(exc.message, "error")
+            return redirect(url_for("selfassessment.task_list", return_id=return_id))
+        else:
+            db.session.commit()
+            for name in result.removed_stored_names:
+                delete_stored(name)
+            return _after_save(ret, view, section_key, page, result)
+    view = queries.return_view(ret)
+    section_view = view.section(section_key)
+    page.view, page.section_view = view, section_view
+    return render_template("selfassessment/section.html", page=page, section_view=section_view,
+                           **_page_context(ret, view)), status
+
+
+def _after_save(ret, view, section_key: str, page: SectionPage, result):
+    here = url_for("selfassessment.section", return_id=ret.id, section_key=section_key)
+    if page.add_action_key:
+        flash("Action added. You can add another.", "success")
+        return redirect(f"{here}#criterion-{page.add_action_key}")
+    if page.remove_file_id is not None:
+        flash("File removed.", "success")
+        return redirect(here)
+    if page.command == "later":
+        flash("Your answers have been saved. You can come back to them at any time before the due date.", "success")
+        return redirect(url_for("selfassessment.task_list", return_id=ret.id))
+    following = view.section_after(section_key)
+    if following is not None:
+        return redirect(url_for("selfassessment.section", return_id=ret.id, section_key=following.section.key))
+    return redirect(url_for("selfassessment.check_answers", return_id=ret.id))
+
+
+@bp.route("/returns/<int:return_id>/check", methods=["GET", "POST"])
+@roles_required(*RETURN_VIEWERS)
+def check_answers(return_id: int):
+    ret = access.return_for_view(current_user, return_id)
+    form = DeclarationForm()
+    problems, status = [], 200
+    if request.method == "POST":
+        if not access.can_edit_return(current_user, ret):
+            abort(403)
+        if form.validate_on_submit():
+            try:
+                services.submit_return(ret, confirmed=form.confirmed.data, declaration_name=form.declaration_name.data,
+                                       expected_version=form.expected_version, actor=current_user)
+            except services.ReturnIncomplete as exc:
+                db.session.rollback()
+                problems = exc.problems
+                for name, message in exc.declaration.items():
+                    form[name].errors = [message]
+            except (StaleEdit, InvalidTransition) as exc:
+                db.session.rollback()
+                form.form_errors.append(exc.message)
+                status = 409
+            else:
+                db.session.commit()
+                return redirect(url_for("selfassessment.confirmation", return_id=ret.id))
+    ret = access.return_for_view(current_user, return_id)
+    form.lock_version.data = str(ret.lock_version)
+    context = _page_context(ret)
+    return render_template("selfassessment/check.html", form=form, submit_problems=problems,
+                           problem_items=lambda found: _problem_items(ret, found), **context), status
+
+
+def _problem_items(ret, problems) -> list[dict]:
+    """Error summary entries that link to the field on its section page."""
+    return [{"text": p.message, "href": url_for("selfassessment.section", return_id=ret.id,
+                                                section_key=p.section_key) + f"#{p.field_name}"}
+            for p in problems]
+
+
+@bp.route("/returns/<int:return_id>/submitted")
+@roles_required(*RETURN_VIEWERS)
+def confirmation(return_id: int):
+    ret = access.return_for_view(current_user, return_id)
+    try:
+        actions_url = url_for("findings.actions")
+    except BuildError:
+        actions_url = url_for("selfassessment.task_list", return_id=ret.id)
+    return render_template("selfassessment/confirmation.html", ret=ret, campaign=ret.campaign,
+                           actions_url=actions_url)
+
+
+@bp.route("/returns/<int:return_id>/changes")
+@roles_required(*RETURN_VIEWERS)
+def changes(return_id: int):
+    ret = access.return_for_view(current_user, return_id)
+    view = queries.return_view(ret)
+    return render_template("selfassessment/changes.html", changes=queries.changes_since_last_cycle(view),
+                           **_page_context(ret, view))
+
+
+@bp.route("/returns/<int:return_id>/survey")
+@roles_required(*RETURN_VIEWERS)
+def survey_results(return_id: int):
+    ret = access.return_for_view(current_user, return_id)
+    return render_template("selfassessment/survey_results.html", ret=ret, campaign=ret.campaign,
+                           results=queries.survey_results(ret.campaign, ret.organisation_id))
+
+
+@bp.route("/evidence/<int:file_id>")
+@roles_required(*RETURN_VIEWERS)
+def download_file(file_id: int):
+    evidence = access.evidence_for_download(current_user, file_id)
+    return send_stored(evidence.stored_name, evidence.original_name)
+
+
+# ---------------------------------------------------------------------------------------------
+# QA review
+# ---------------------------------------------------------------------------------------------
+@bp.route("/returns/<int:return_id>/review")
+@roles_required(*STAFF)
+def review(return_id: int):
+    ret = access.return_for_review(current_user, return_id)
+    return render_template("selfassessment/review.html", **_page_context(ret))
+
+
+@bp.route("/returns/<int:return_id>/criteria/<question_key>/challenge", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def challenge(return_id: int, question_key: str):
+    ret = access.return_for_review(current_user, return_id)
+    view = queries.return_view(ret)
+    criterion = view.criterion(question_key)
+    if criterion is None or criterion.rag is None:
+        abort(404)
+    existing = criterion.challenge
+    form = ChallengeForm(data={"moderated_rag": existing.moderated_rag, "comment": existing.comment}
+                         if existing is not None and request.method == "GET" else None)
+    if form.validate_on_submit() and _apply(form, lambda: services.challenge_answer(
+            ret, question_key, moderated_rag=form.moderated_rag.data, comment=form.comment.data,
+            actor=current_user)) is not _FAILED:
+        flash("Challenge recorded. The self-assessed rating is kept alongside it.", "success")
+        return redirect(url_for("selfassessment.review", return_id=ret.id) + f"#criterion-{question_key}")
+    return render_template("selfassessment/challenge.html", form=form, criterion=criterion, **_page_context(ret, view))
+
+
+@bp.route("/returns/<int:return_id>/return-to-organisation", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def return_to_organisation(return_id: int):
+    ret = access.return_for_review(current_user, return_id)
+    form = ReturnToOrganisationForm()
+    if form.validate_on_submit() and _apply(form, lambda: services.return_to_organisation(
+            ret, reason=form.reason.data, actor=current_user)) is not _FAILED:
+        flash(f"Return sent back to {ret.organisation.name} with your reasons.", "success")
+        return redirect(url_for("selfassessment.review", return_id=ret.id))
+    return render_template("selfassessment/return_to_org.html", form=form, ret=ret, campaign=ret.campaign)
+
+
+@bp.route("/returns/<int:return_id>/accept", methods=["POST"])
+@roles_required(*STAFF)
+def accept(return_id: int):
+    ret = access.return_for_review(current_user, return_id)
+    try:
+        services.accept_return(ret, actor=current_user)
+    except (InvalidTransition, StaleEdit) as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        db.session.commit()
+        flash(f"Return from {ret.organisation.name} accepted.", "success")
+    return redirect(url_for("selfassessment.review", return_id=ret.id))
+

@@ -1,0 +1,59 @@
+"""The anonymous practitioner survey: reached only through an organisation's unguessable link, no sign-in."""
+from __future__ import annotations
+
+from flask import abort, current_app, redirect, render_template, request, url_for
+
+from app.extensions import db, limiter
+from app.questionnaire import build_section_form, error_summary_items, form_answers
+from app.selfassessment import queries, survey_bp
+from app.selfassessment.models import CampaignState
+from app.selfassessment.services import SurveyClosed, record_survey_response
+
+
+def _link_or_404(token: str):
+    link = queries.survey_link_by_token(token)
+    if link is None:
+        abort(404)
+    return link
+
+
+def _closed(link):
+    return render_template("selfassessment/survey/closed.html", link=link), 410
+
+
+@survey_bp.route("/survey/<token>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["SURVEY_RATE_LIMIT"], methods=["POST"])
+def respond(token: str):
+    link = _link_or_404(token)
+    campaign = link.campaign
+    if campaign.state != CampaignState.open or campaign.survey_version is None:
+        return _closed(link)
+    survey = campaign.survey_version.parsed
+    org_type = link.organisation.org_type
+    formdata = request.form if request.method == "POST" else None
+    forms = [(section, build_section_form(survey, section.key, org_type, formdata=formdata))
+             for section in survey.sections_for(org_type)]
+    errors = []
+    if request.method == "POST":
+        for _section, form in forms:
+            form.validate()
+            errors.extend(error_summary_items(form))
+        if not errors:
+            answers = {}
+            for section, form in forms:
+                answers.update(form_answers(survey, section.key, form))
+            try:
+                record_survey_response(link, answers)
+            except SurveyClosed:
+                db.session.rollback()
+                return _closed(link)
+            db.session.commit()
+            return redirect(url_for("survey.thanks", token=token))
+    return render_template("selfassessment/survey/respond.html", link=link, survey=survey, forms=forms,
+                           errors=errors)
+
+
+@survey_bp.route("/survey/<token>/thanks")
+def thanks(token: str):
+    link = _link_or_404(token)
+    return render_template("selfassessment/survey/thanks.html", link=link)

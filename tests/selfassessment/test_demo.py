@@ -1,0 +1,73 @@
+"""The demo campaign shows every capability: returns in every state, challenges, actions, survey responses."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from app import demo as demo_module
+from app.findings.models import ActionItem, ActionUpdate
+from app.selfassessment import queries
+from app.selfassessment.models import Campaign, CampaignState, Challenge, Return, ReturnAnswer, ReturnState
+
+
+def test_demo_campaigns(app, db, monkeypatch):
+    monkeypatch.setattr(demo_module, "DEMO_FEATURES", ("selfassessment",))
+    demo = demo_module.load_demo()
+    campaigns = {c.cycle: c for c in db.session.execute(sa.select(Campaign)).scalars()}
+    assert campaigns["2024-25"].state == CampaignState.closed
+    current = campaigns["2025-26"]
+    assert current.state == CampaignState.open and current.previous_campaign_id == campaigns["2024-25"].id
+
+    states = {r.organisation.slug: r.state for r in db.session.execute(
+        sa.select(Return).where(Return.campaign_id == current.id)).scalars()}
+    assert set(states.values()) == set(ReturnState)
+    assert states["oakfield-school"] == ReturnState.submitted
+    assert states["youth-trust"] == ReturnState.accepted
+    oakfield = db.session.execute(sa.select(Return).where(
+        Return.campaign_id == current.id, Return.organisation_id == demo.org("oakfield-school").id)).scalar_one()
+    keys = set(db.session.execute(sa.select(ReturnAnswer.question_key).where(
+        ReturnAnswer.return_id == oakfield.id)).scalars())
+    assert "edu_dsl_appointed" in keys and "com_policy_in_place" not in keys
+    homes = queries.return_view(db.session.execute(sa.select(Return).where(
+        Return.campaign_id == current.id, Return.organisation_id == demo.org("riverside-homes").id)).scalar_one())
+    assert homes.carried_pending > 0
+    police = db.session.execute(sa.select(Return).where(
+        Return.campaign_id == current.id, Return.organisation_id == demo.org("riverside-police").id)).scalar_one()
+    assert police.returned_reason
+
+    assert db.session.execute(sa.select(sa.func.count(Challenge.id))).scalar_one() >= 4
+    assert db.session.execute(sa.select(sa.func.count(ActionItem.id))).scalar_one() > 5
+    assert db.session.execute(sa.select(sa.func.count(ActionUpdate.id))).scalar_one() > 0
+
+    respondents = queries.survey_respondents(current.id)
+    assert respondents[demo.org("oakfield-school").id] >= 8
+    assert respondents[demo.org("youth-trust").id] >= 6
+    assert respondents[demo.org("riverside-police").id] == 3
+    rows = queries.triangulation(current.id)
+    assert any(r.mismatch and r.organisation_name == "Oakfield School" for r in rows)
+    assert all(r.suppressed for r in rows if r.organisation_name == "Riverside Police")
+    assert queries.has_submitted_return(demo.org("youth-trust").id)
+    from app.selfassessment.reminders import due_reminders
+
+    assert any(r.kind == "sa_action_overdue" for r in due_reminders(demo.today))
+
+    before = db.session.execute(sa.select(sa.func.count(ReturnAnswer.id))).scalar_one()
+    demo_module.load_demo()
+    assert db.session.execute(sa.select(sa.func.count(ReturnAnswer.id))).scalar_one() == before
+    assert db.session.execute(sa.select(sa.func.count(Campaign.id))).scalar_one() == 2
+
+
+def test_demo_pages_render(app, db, client, login_as, monkeypatch):
+    monkeypatch.setattr(demo_module, "DEMO_FEATURES", ("selfassessment",))
+    demo = demo_module.load_demo()
+    db.session.commit()
+    current = db.session.execute(sa.select(Campaign).where(Campaign.cycle == "2025-26")).scalar_one()
+    login_as(demo.user("qa@riverside.example"))
+    for url in ("/self-assessment/campaigns", f"/self-assessment/campaigns/{current.id}",
+                f"/self-assessment/campaigns/{current.id}/triangulation"):
+        assert client.get(url).status_code == 200, url
+    for ret in db.session.execute(sa.select(Return).where(Return.campaign_id == current.id)).scalars():
+        for suffix in ("", "/review", "/check", "/changes", "/survey"):
+            assert client.get(f"/self-assessment/returns/{ret.id}{suffix}").status_code == 200, (ret.id, suffix)
+    login_as(demo.user("lead@oakfield-school.riverside.example"))
+    page = client.get("/self-assessment/my-returns").get_data(as_text=True)
+    assert "2025-26" in page and "2024-25" in page
