@@ -44,6 +44,11 @@ class RoundState(Lifecycle):
     def transitions(cls):
         return {"draft": {"open"}, "open": {"moderation"}, "moderation": {"open", "closed"}}
 
+    @property
+    def phrase(self) -> str:
+        """Reads after "the round is": "the round is in moderation"."""
+        return {"draft": "a draft", "moderation": "in moderation"}.get(self.value, self.value)
+
 
 class AuditorMode(Lifecycle):
     self_audit = "self_audit"
@@ -145,6 +150,7 @@ class CaseResponse(db.Model):
     __tablename__ = "case_response"
     __table_args__ = (
         sa.CheckConstraint("(state = 'submitted') = (submitted_at IS NOT NULL)", name="submitted_has_time"),
+        sa.CheckConstraint("state <> 'returned' OR returned_reason IS NOT NULL", name="returned_has_reason"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -181,6 +187,7 @@ class CaseAnswer(db.Model):
     excluded: Mapped[bool] = mapped_column(default=False)
     rag: Mapped[str | None] = mapped_column(sa.String(8))
     comment: Mapped[str | None] = mapped_column(sa.Text)
+    evidence: Mapped[str | None] = mapped_column(sa.Text)
 
     response: Mapped[CaseResponse] = relationship(back_populates="answers")
 
@@ -216,5 +223,7 @@ class ModeratedAnswer(db.Model):
     score: Mapped[int | None]
     meets_standard: Mapped[bool | None]
     excluded: Mapped[bool] = mapped_column(default=False)
+    # The panel's reasoning for this rating; case-level text, so it is removed by the retention purge.
+    comment: Mapped[str | None] = mapped_column(sa.Text)
 
     moderation: Mapped[Moderation] = relationship(back_populates="answers")

@@ -102,6 +102,7 @@ def upgrade():
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_by_id', sa.Integer(), nullable=True),
     sa.CheckConstraint("(state = 'submitted') = (submitted_at IS NOT NULL)", name=op.f('ck_case_response_submitted_has_time')),
+    sa.CheckConstraint("state <> 'returned' OR returned_reason IS NOT NULL", name=op.f('ck_case_response_returned_has_reason')),
     sa.ForeignKeyConstraint(['assignment_id'], ['assignment.id'], name=op.f('fk_case_response_assignment_id_assignment'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['instrument_version_id'], ['instrument_version.id'], name=op.f('fk_case_response_instrument_version_id_instrument_version')),
     sa.ForeignKeyConstraint(['submitted_by_id'], ['user_account.id'], name=op.f('fk_case_response_submitted_by_id_user_account')),
@@ -119,6 +120,7 @@ def upgrade():
     sa.Column('score', sa.Integer(), nullable=True),
     sa.Column('meets_standard', sa.Boolean(), nullable=True),
     sa.Column('excluded', sa.Boolean(), nullable=False),
+    sa.Column('comment', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['moderation_id'], ['moderation.id'], name=op.f('fk_moderated_answer_moderation_id_moderation'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_moderated_answer')),
     sa.UniqueConstraint('moderation_id', 'question_key', name='uq_moderated_answer_moderation_question')
@@ -136,6 +138,7 @@ def upgrade():
     sa.Column('excluded', sa.Boolean(), nullable=False),
     sa.Column('rag', sa.String(length=8), nullable=True),
     sa.Column('comment', sa.Text(), nullable=True),
+    sa.Column('evidence', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['response_id'], ['case_response.id'], name=op.f('fk_case_answer_response_id_case_response'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_case_answer')),
     sa.UniqueConstraint('response_id', 'question_key', name='uq_case_answer_response_question')

@@ -1,0 +1,27 @@
+"""'Your tasks' panels: auditors' case audits, and rounds needing QA's attention."""
+from __future__ import annotations
+
+from app.accounts.permissions import is_partnership_staff
+from app.audits import queries
+from app.audits.models import RoundState
+from app.main.dashboard import Panel
+
+
+def tasks_panel(user):
+    if not user.has_role("auditor"):
+        return None
+    tasks = queries.tasks_for(user)
+    if not tasks:
+        return None
+    return Panel(title="Case audits", template="audits/_panel_tasks.html", order=10,
+                 context={"tasks": tasks, "overdue": sum(1 for t in tasks if t.overdue)})
+
+
+def rounds_panel(user):
+    if not is_partnership_staff(user):
+        return None
+    rows = [row for row in queries.list_rounds() if row.round.state in (RoundState.open, RoundState.moderation)]
+    if not rows:
+        return None
+    return Panel(title="Audit rounds in progress", template="audits/_panel_rounds.html", order=20,
+                 context={"rows": rows})

@@ -1,0 +1,109 @@
+"""Rater agreement, checked against hand computations (Krippendorff 2011 and a worked coincidence matrix)."""
+from __future__ import annotations
+
+import math
+import re
+
+import pytest
+
+from app.audits import agreement, services
+from tests.audits.factories import complete_answers, make_round, moderate, score
+
+NAN = math.nan
+
+
+def _ratings(matrix):
+    """{unit: {rater: value}} from rows of raters × columns of units (NaN = missing)."""
+    units = {}
+    for rater, row in enumerate(matrix):
+        for unit, value in enumerate(row):
+            units.setdefault(unit, {})[rater] = None if isinstance(value, float) and math.isnan(value) else value
+    return units
+
+
+def test_ordinal_alpha_matches_krippendorffs_published_example():
+    # Krippendorff (2011) "Computing Krippendorff's alpha-reliability", 4 observers × 12 units with
+    # missing values: alpha ordinal = 0.815 (nominal 0.743, interval 0.849).
+    data = [[1, 2, 3, 3, 2, 1, 4, 1, 2, NAN, NAN, NAN],
+            [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, NAN, 3],
+            [NAN, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, NAN],
+            [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, NAN]]
+    assert agreement.alpha_ordinal(_ratings(data)) == pytest.approx(0.815, abs=0.0005)
+    # Unit 12 has a single rating, so 11 units are pairable.
+    assert agreement.agreement(_ratings(data)).units == 11
+
+
+def test_small_example_by_hand():
+    # Three agencies, three cases, ratings 0–2 (case 3: the third agency said "not applicable").
+    #   case 1: 2 2 2   case 2: 2 1 2   case 3: 0 0 –
+    # Pairs: case 1 three agree, case 2 one of three, case 3 one of one: 5 of 7 = 71.43%.
+    # Coincidences: o22 = 3 + 1, o12 = o21 = 1, o00 = 2; n0 = 2, n1 = 1, n2 = 5, n = 8.
+    # Ordinal δ²: (0,1) = 1.5² = 2.25, (1,2) = 3² = 9, (0,2) = (8 − 3.5)² = 20.25.
+    # Do = (1 × 9 + 1 × 9) / 8 = 2.25; De = 2 × (2×1×2.25 + 2×5×20.25 + 1×5×9) / (8 × 7) = 9.
+    # alpha = 1 − 2.25 / 9 = 0.75.
+    ratings = {1: {"A": 2, "B": 2, "C": 2}, 2: {"A": 2, "B": 1, "C": 2}, 3: {"A": 0, "B": 0, "C": None}}
+    figures = agreement.agreement(ratings)
+    assert figures.percent == pytest.approx(100 * 5 / 7)
+    assert figures.alpha == pytest.approx(0.75)
+    assert (figures.units, figures.pairs) == (3, 7)
+
+    drift = agreement.drift(ratings, {1: 2, 2: 2, 3: 0})
+    assert (drift["A"].compared, drift["A"].differed) == (3, 0)
+    assert (drift["B"].compared, drift["B"].differed, round(drift["B"].percent, 1)) == (3, 1, 33.3)
+    assert (drift["C"].compared, drift["C"].differed) == (2, 0)
+
+
+def test_undefined_alpha_is_reported_as_such():
+    same = {1: {"A": 2, "B": 2}, 2: {"A": 1, "B": 1}}
+    assert agreement.agreement(same).alpha == 1.0
+    unanimous = agreement.agreement({1: {"A": 2, "B": 2}, 2: {"A": 2, "B": 2}})
+    assert unanimous.percent == 100.0 and unanimous.alpha is None
+    assert unanimous.alpha_note == "Cannot be calculated: every rating was the same"
+    alone = agreement.agreement({1: {"A": 2, "B": None}})
+    assert (alone.percent, alone.alpha, alone.units) == (None, None, 0)
+    assert alone.alpha_note == "Not enough cases rated by two or more agencies"
+
+
+def _figure(page_text: str, name: str) -> str:
+    return re.search(rf'data-figure="{name}">([^<]*)<', page_text).group(1).strip()
+
+
+def test_round_page_shows_figures_matching_a_hand_computation(client, login_as, db):
+    """The small example above, on the "convened promptly" criterion (Yes 2, Partly 1, No 0)."""
+    setup = make_round(references=("CR-000101", "CR-000102", "CR-000103"))
+    police, health, council = (setup.auditors[k] for k in ("police", "health", "council"))
+    plan = {  # case -> (police, health, council) rating of convened_promptly; every other criterion "yes"
+        0: ("yes", "yes", "yes"),
+        1: ("yes", "partly", "yes"),
+        2: ("no", "no", "na"),
+    }
+    for case_index, values in plan.items():
+        for org, auditor, value in zip(("police", "health", "council"), (police, health, council), values):
+            score(setup.assignment(case_index, org), complete_answers(convened_promptly=value), actor=auditor)
+    services.start_moderation(setup.round, actor=setup.qa)
+    for case_index, agreed in ((0, "yes"), (1, "yes"), (2, "no")):
+        moderate(setup.round.cases[case_index], actor=setup.qa, convened_promptly=agreed)
+    db.session.commit()
+    login_as(setup.qa)
+    page = client.get(f"/audits/{setup.round.id}").text
+
+    assert _figure(page, "convened_promptly-percent") == "71.4%"
+    assert _figure(page, "convened_promptly-alpha") == "0.750"
+    assert _figure(page, "convened_promptly-n") == "3"
+    # Every agency answered "yes" to the other criteria: full agreement, alpha undefined.
+    assert _figure(page, "identity_considered-percent") == "100.0%"
+    assert _figure(page, "identity_considered-alpha").startswith("–")
+    # Round: 9 criteria × 3 cases (the two hidden by show_if are unanswered). Besides the example, 24 units
+    # where three agencies gave 2: 72 more agreeing pairs → 77 of 79 = 97.47%. Coincidences o22 = 76,
+    # o12 = o21 = 1, o00 = 2; n = 80 (n0 2, n1 1, n2 77). δ²(1,2) = 39² = 1521, δ²(0,1) = 2.25,
+    # δ²(0,2) = 40.5² = 1640.25; Do = 2 × 1521 / 80 = 38.025; De = 2 × (4.5 + 252598.5 + 117117) / (80 × 79)
+    # = 117; alpha = 1 − 38.025 / 117 = 0.675.
+    assert _figure(page, "round-percent") == "97.5%"
+    assert _figure(page, "round-alpha") == "0.675"
+    assert _figure(page, "round-n") == "3"
+    # Drift over the 10 rated questions (incl. overall) of 3 cases: health differed once in 30 ratings;
+    # council's "not applicable" is missing, so 29 compared and none differed.
+    assert _figure(page, f"drift-{setup.orgs['health'].slug}") == "3.3%"
+    assert _figure(page, f"drift-{setup.orgs['council'].slug}") == "0.0%"
+    assert _figure(page, f"drift-{setup.orgs['police'].slug}") == "0.0%"
+    assert ">29<" in page.replace(" ", "")
