@@ -6,6 +6,9 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 FLASK := $(VENV)/bin/flask --app wsgi
 PORT ?= 5000
+# One worker by default: rate limits kept in memory must be shared by every request. With more workers,
+# set RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0 so the limits hold across them.
+WORKERS ?= 1
 export DEMO_PASSWORD ?= demo-password
 
 .PHONY: run test install install-dev assets db instruments demo bench bench-national lint backup restore clean e2e load
@@ -54,7 +57,7 @@ demo: instruments
 run: install instruments
 	$(FLASK) demo load --if-empty
 	@echo "Serving on http://127.0.0.1:$(PORT)"
-	$(VENV)/bin/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - 'wsgi:app'
+	$(VENV)/bin/gunicorn --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --threads 8 --access-logfile - 'wsgi:app'
 
 test: install-dev
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
