@@ -50,12 +50,16 @@ class Config:
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
     MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 10 * 1024 * 1024)
     UPLOAD_EXTENSIONS = ("pdf", "docx", "xlsx", "png", "jpg", "jpeg")
+    # Largest single evidence file accepted; never more than MAX_CONTENT_LENGTH, the whole request.
+    UPLOAD_MAX_FILE_BYTES = _int("UPLOAD_MAX_FILE_BYTES", 5 * 1024 * 1024)
 
     # Pseudonymous case references only, e.g. CR-000123; never a child's name.
     CASE_REFERENCE_PATTERN = os.environ.get("CASE_REFERENCE_PATTERN", r"^[A-Z]{2,4}-\d{4,10}$")
     MIN_CELL_SIZE = _int("MIN_CELL_SIZE", 5)
     STRENGTH_THRESHOLD = _int("STRENGTH_THRESHOLD", 80)
     IMPROVEMENT_THRESHOLD = _int("IMPROVEMENT_THRESHOLD", 60)
+    # Practitioner agreement (%) below which a theme an organisation rated green is flagged as a mismatch.
+    TRIANGULATION_AGREEMENT_THRESHOLD = _int("TRIANGULATION_AGREEMENT_THRESHOLD", 70)
 
     INSTRUMENTS_DIR = os.environ.get("INSTRUMENTS_DIR", str(BASE_DIR / "instruments"))
     THEMES_FILE = os.environ.get("THEMES_FILE", str(BASE_DIR / "instruments" / "themes.yaml"))
@@ -64,6 +68,8 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute")
     SURVEY_RATE_LIMIT = os.environ.get("SURVEY_RATE_LIMIT", "20 per minute")
+    # Posts to the emailed-link forms (forgot password, invitation, password reset), per client address and form.
+    ACCOUNT_LINK_RATE_LIMIT = os.environ.get("ACCOUNT_LINK_RATE_LIMIT", "5 per minute")
 
     TOKEN_MAX_AGE_SECONDS = _int("TOKEN_MAX_AGE_SECONDS", 3 * 24 * 3600)
     PASSWORD_RESET_MAX_AGE_SECONDS = _int("PASSWORD_RESET_MAX_AGE_SECONDS", 3600)

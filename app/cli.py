@@ -1,7 +1,6 @@
 """Command-line interface (DESIGN §9). Feature packages add theirs through `register_cli(app)` in their cli module."""
 from __future__ import annotations
 
-import importlib
 from datetime import timedelta
 
 import click
@@ -10,6 +9,7 @@ from flask.cli import AppGroup
 
 from app.errors import DomainError
 from app.extensions import db
+from app.utils import feature_module
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 demo_cli = AppGroup("demo", help="Demo partnership data.")
@@ -23,13 +23,9 @@ def register(app: Flask) -> None:
     for group in (users_cli, demo_cli, reminders_cli, data_cli):
         app.cli.add_command(group)
     for feature in CLI_FEATURES:
-        try:
-            module = importlib.import_module(f"app.{feature}.cli")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"app.{feature}.cli":
-                raise
-            continue
-        module.register_cli(app)
+        module = feature_module(feature, "cli")
+        if module is not None:
+            module.register_cli(app)
 
 
 def fail(message: str) -> None:

@@ -1,7 +1,6 @@
 """`flask demo load`: a living demo partnership (DESIGN §9). Idempotent; refused by production config."""
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -11,7 +10,7 @@ from flask import current_app
 from app.accounts import services as accounts
 from app.accounts.models import Organisation, User
 from app.extensions import db
-from app.utils import today
+from app.utils import feature_module, today
 
 DEMO_ORGANISATIONS = [
     # name, slug, type, areas
@@ -102,14 +101,10 @@ def load_demo() -> Demo:
         demo.users[email] = user
     db.session.flush()
     for feature in DEMO_FEATURES:
-        try:
-            module = importlib.import_module(f"app.{feature}.demo")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"app.{feature}.demo":
-                raise
-            continue
-        module.load(demo)
-        db.session.flush()
+        module = feature_module(feature, "demo")
+        if module is not None:
+            module.load(demo)
+            db.session.flush()
     return demo
 
 

@@ -1,7 +1,9 @@
 """Small helpers shared by every feature."""
 from __future__ import annotations
 
+import importlib
 from datetime import date, datetime, timezone
+from types import ModuleType
 
 
 def utcnow() -> datetime:
@@ -44,3 +46,17 @@ def csv_safe(value):
     if isinstance(value, str) and value.startswith(SPREADSHEET_FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+def feature_module(feature: str, part: str) -> ModuleType | None:
+    """app.<feature>.<part> (its CLI, its demo data), or None when that feature has none yet.
+
+    Only the module itself may be missing: a failed import inside it still raises.
+    """
+    name = f"app.{feature}.{part}"
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name != name:
+            raise
+        return None

@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import EqualTo, InputRequired, Length
 
 from app.accounts.models import ORG_TYPE_LABELS, ROLE_LABELS, SIGNATORY_CAPACITIES
+from app.tabular import TABLE_EXTENSIONS, WRONG_TYPE_MESSAGE
 
 
 class LoginForm(FlaskForm):
@@ -80,7 +81,7 @@ class ImportForm(FlaskForm):
     file = FileField("Upload a file", widget=GovFileInput(),
                      description="A CSV or Excel (.xlsx) file with a heading row.",
                      validators=[FileRequired(message="Select a CSV or Excel file"),
-                                 FileAllowed(["csv", "xlsx"], "The selected file must be a CSV or Excel (.xlsx) file")])
+                                 FileAllowed(TABLE_EXTENSIONS, WRONG_TYPE_MESSAGE)])
     submit = SubmitField("Check and import", widget=GovSubmitInput())
 
 

@@ -14,6 +14,7 @@ from app.accounts.models import Organisation, User
 from app.activity import record
 from app.errors import DomainError
 from app.extensions import db
+from app.tabular import Column, TableRejected, read_table
 
 MAX_ROWS = 5000
 
@@ -75,95 +76,20 @@ def template_csv(kind: str) -> str:
 
 # --- reading -----------------------------------------------------------------------------------------------------
 
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def _csv_rows(data: bytes) -> list[list[str]]:
-    for encoding in ("utf-8-sig", "cp1252"):  # Excel on Windows saves CSV as cp1252 unless told otherwise
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1252 decodes almost anything
-        raise ImportRejected([RowError(None, None, "The file could not be read. Save it as CSV (UTF-8) and try again")])
-    try:
-        return [row for row in csv.reader(io.StringIO(text, newline=""))]
-    except csv.Error as exc:
-        raise ImportRejected([RowError(None, None, f"The CSV file could not be read: {exc}")]) from None
-
-
-def _xlsx_rows(data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds of error for a file that is not a workbook
-        raise ImportRejected([RowError(None, None, "The file could not be read as an Excel workbook. "
-                                                   "Save it as .xlsx or .csv and try again")]) from None
-    try:
-        sheet = workbook.worksheets[0]
-        rows = []
-        for values in sheet.iter_rows(values_only=True):
-            rows.append([_cell_text(v) for v in values])
-            if len(rows) > MAX_ROWS + 1:
-                break
-        return rows
-    finally:
-        workbook.close()
-
-
-def _heading_key(text: str) -> str:
-    key = re.sub(r"[^a-z0-9]+", "_", (text or "").strip().lower()).strip("_")
-    return HEADING_ALIASES.get(key, key)
+def _columns(keys: tuple[str, ...]) -> tuple[Column, ...]:
+    return tuple(Column(key, key, tuple(alias for alias, target in HEADING_ALIASES.items() if target == key),
+                        required=key not in OPTIONAL_COLUMNS) for key in keys)
 
 
 def read_rows(filename: str, data: bytes, columns: tuple[str, ...]) -> list[tuple[int, dict]]:
     """(row number, {column: text}) for each non-blank row after the heading row."""
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    if extension == "csv":
-        raw = _csv_rows(data)
-    elif extension == "xlsx":
-        raw = _xlsx_rows(data)
-    else:
-        raise ImportRejected([RowError(None, None, "The selected file must be a CSV or Excel (.xlsx) file")])
-    numbered = [(number, [cell.strip() for cell in row]) for number, row in enumerate(raw, start=1)
-                if any(cell.strip() for cell in row)]
-    if not numbered:
-        raise ImportRejected([RowError(None, None, "The selected file is empty")])
-    _, headings = numbered[0]
-    keys = [_heading_key(h) for h in headings]
-    unknown = [h for h, k in zip(headings, keys) if h and k not in columns]
-    missing = [c for c in columns if c not in keys and c not in OPTIONAL_COLUMNS]
-    repeated = sorted({k for k in keys if k and keys.count(k) > 1})
-    problems = []
-    if missing:
-        problems.append(f"The file must have a column headed {', '.join('“' + c + '”' for c in missing)}")
-    if unknown:
-        problems.append(f"Unknown column heading {', '.join('“' + h + '”' for h in unknown)}. "
-                        f"Use the headings {', '.join(columns)}")
-    if repeated:
-        problems.append(f"Column heading {', '.join('“' + h + '”' for h in repeated)} appears more than once")
-    if problems:
-        raise ImportRejected([RowError(None, None, p) for p in problems])
-    rows = []
-    for number, cells in numbered[1:]:
-        values = {column: "" for column in columns}
-        for key, cell in zip(keys, cells):
-            if key in values:
-                values[key] = cell
-        rows.append((number, values))
+    try:
+        rows = read_table(filename, data, _columns(columns), max_rows=MAX_ROWS)
+    except TableRejected as rejected:
+        raise ImportRejected([RowError(None, None, problem) for problem in rejected.problems]) from None
     if not rows:
         raise ImportRejected([RowError(None, None, "The file has headings but no rows to import")])
-    if len(rows) > MAX_ROWS:
-        raise ImportRejected([RowError(None, None, f"The file has more than {MAX_ROWS:,} rows. "
-                                                   "Split it into smaller files")])
-    return rows
+    return [(row.number, row.values) for row in rows]
 
 
 # --- checking ----------------------------------------------------------------------------------------------------

@@ -1,61 +1,25 @@
 """Forms for running rounds. Scoring forms are built per section by the questionnaire engine."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
     GovCheckboxesInput,
     GovCheckboxInput,
-    GovDateInput,
     GovFileInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import BooleanField, Field, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, StopValidation
+from wtforms.validators import InputRequired, Length
 
 from app.audits.models import AGE_BANDS, ETHNICITIES, GENDERS, AuditorMode
 from app.audits.services import AREA_MAX, REASON_MAX, REFERENCE_MAX, TITLE_MAX
-
-
-class GovDateField(Field):
-    """Day, month and year boxes (GOV.UK date input) that all post under the field's name."""
-
-    widget = GovDateInput()
-
-    def __init__(self, label=None, *, required_message: str, **kwargs):
-        super().__init__(label, **kwargs)
-        self.required_message = required_message
-
-    def _value(self):
-        return self.data.strftime("%d %m %Y") if isinstance(self.data, date) else ""
-
-    def process_formdata(self, valuelist):
-        parts = [str(v).strip() for v in valuelist][:3]
-        self.data = None
-        if not any(parts):
-            return
-        parts += [""] * (3 - len(parts))
-        missing = [name for name, value in zip(("day", "month", "year"), parts) if not value]
-        if missing:
-            raise ValueError(f"{self.label.text} must include a {' and a '.join(missing)}")
-        day, month, year = parts
-        if not (day.isdigit() and month.isdigit() and year.isdigit() and len(year) == 4):
-            raise ValueError(f"{self.label.text} must be a real date, like 5 11 2026")
-        try:
-            self.data = date(int(year), int(month), int(day))
-        except ValueError:
-            raise ValueError(f"{self.label.text} must be a real date, like 5 11 2026") from None
-
-    def pre_validate(self, form):
-        if self.data is None and not self.process_errors:
-            raise StopValidation(self.required_message)
+from app.forms_common import GovDateField
 
 
 class RoundForm(FlaskForm):

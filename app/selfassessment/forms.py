@@ -9,17 +9,17 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
     GovCheckboxesInput,
     GovCheckboxInput,
-    GovDateInput,
     GovRadioInput,
     GovSelect,
     GovTextInput,
 )
-from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField
 from wtforms import TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from app.accounts.models import ORG_TYPE_LABELS, ORG_TYPES
+from app.forms_common import DATE_PARTS, GovDateField, parse_date_parts
 from app.questionnaire import build_section_form, form_answers, latest_version, versions_of_kind
 from app.questionnaire.answers import short_text
 from app.selfassessment.checks import missing_action_message
@@ -27,26 +27,6 @@ from app.selfassessment.queries import NEEDS_ACTION, RAG_LABELS, CriterionView, 
 from app.selfassessment.services import NewAction, SectionSave, cycle_problem
 from app.uploads import ALLOWED_LABEL, UploadError, delete_stored, has_file, max_file_bytes, save_upload, size_label
 from app.utils import today
-
-DATE_PARTS = ("day", "month", "year")
-
-
-class GovDateField(DateField):
-    """Day, month and year boxes with GOV.UK messages."""
-
-    def __init__(self, *args, invalid_message: str, **kwargs):
-        super().__init__(*args, format="%d %m %Y", widget=GovDateInput(), **kwargs)
-        self.invalid_message = invalid_message
-
-    def process_formdata(self, valuelist):
-        if not valuelist or not any(v.strip() for v in valuelist):
-            self.data = None
-            return
-        try:
-            super().process_formdata([" ".join(v.strip() for v in valuelist)])
-        except ValueError:
-            raise ValueError(self.invalid_message) from None
-
 
 # ---------------------------------------------------------------------------------------------
 # Campaigns
@@ -63,9 +43,8 @@ class CampaignForm(FlaskForm):
                                                 "shares with its staff.")
     cycle = StringField("Cycle", widget=GovTextInput(), description="Two consecutive years, like 2025-26",
                         validators=[InputRequired("Enter the cycle, like 2025-26")])
-    due_date = GovDateField("Returns due by", description="For example, 31 3 2026",
-                            invalid_message="The due date must be a real date, like 31 3 2026",
-                            validators=[InputRequired("Enter the date returns are due")])
+    due_date = GovDateField("Returns due by", description="For example, 31 3 2026", subject="The due date",
+                            example="31 3 2026", required_message="Enter the date returns are due")
     org_types = SelectMultipleField("Organisation types invited", widget=GovCheckboxesInput(),
                                     choices=[SelectChoice(t, ORG_TYPE_LABELS[t]) for t in ORG_TYPES],
                                     description="Every active organisation of the ticked types gets a return.")
@@ -210,18 +189,13 @@ class SectionPage:
 
     @staticmethod
     def _due_date(values: dict[str, str]) -> date | str:
-        parts = [values[p] for p in DATE_PARTS]
-        if not any(parts):
-            return "Enter the date the action is due"
-        missing = [p for p, v in zip(DATE_PARTS, parts) if not v]
-        if missing:
-            return f"The due date must include a {' and a '.join(missing)}"
         try:
-            due = date(int(parts[2]), int(parts[1]), int(parts[0]))
-        except ValueError:
-            return "The due date must be a real date, like 31 3 2026"
-        if len(parts[2]) != 4:
-            return "The due date must be a real date, like 31 3 2026"
+            due = parse_date_parts(*(values[p] for p in DATE_PARTS), subject="The due date",
+                                   example="31 3 2026")
+        except ValueError as exc:
+            return str(exc)
+        if due is None:
+            return "Enter the date the action is due"
         if due < today():
             return "The due date must be today or in the future"
         return due

@@ -1,46 +1,12 @@
 from __future__ import annotations
 
-from datetime import date
-
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovDateInput, GovPasswordInput, GovTextInput
-from wtforms import DateField, HiddenField, PasswordField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation
+from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovPasswordInput, GovTextInput
+from wtforms import HiddenField, PasswordField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from app.forms_common import GovDateField
 from app.statements.services import OWNER_MAX, REASON_MAX, RISK_TEXT_MAX
-
-
-class GovukDateField(DateField):
-    """Day, month and year boxes with the GOV.UK error messages for each way a date can be wrong."""
-
-    widget = GovDateInput()
-
-    def __init__(self, label=None, validators=None, *, required_message: str | None = None, **kwargs):
-        super().__init__(label, validators, format="%d %m %Y", **kwargs)
-        self.required_message = required_message
-
-    def process_formdata(self, valuelist):
-        if not valuelist:
-            return
-        parts = [str(v).strip() for v in valuelist] + ["", "", ""]
-        day, month, year = parts[:3]
-        self.data = None
-        if not (day or month or year):
-            return
-        name = self.label.text
-        missing = [label for label, value in (("day", day), ("month", month), ("year", year)) if not value]
-        if missing:
-            raise ValueError(f"{name} must include a {' and a '.join(missing)}")
-        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
-            raise ValueError(f"{name} must be a real date, like 27 3 2027")
-        try:
-            self.data = date(int(year), int(month), int(day))
-        except ValueError:
-            raise ValueError(f"{name} must be a real date, like 27 3 2027") from None
-
-    def pre_validate(self, form):
-        if self.required_message and self.data is None and not self.process_errors:
-            raise StopValidation(self.required_message)
 
 
 def _strip(value):
@@ -70,9 +36,10 @@ class RiskForm(FlaskForm):
                         validators=[DataRequired(message="Enter who owns this risk"),
                                     Length(max=OWNER_MAX, message=f"Owner must be {OWNER_MAX} characters or fewer")],
                         description="A name or job title, for example “Designated safeguarding lead”.")
-    review_date = GovukDateField("Review date", required_message="Enter the date this risk will next be reviewed",
-                                 description="When this risk will next be reviewed, and any further action is due. "
-                                             "For example, 27 3 2027")
+    review_date = GovDateField("Review date", required_message="Enter the date this risk will next be reviewed",
+                               example="27 3 2027",
+                               description="When this risk will next be reviewed, and any further action is due. "
+                                           "For example, 27 3 2027")
 
 
 class NoRisksForm(FlaskForm):

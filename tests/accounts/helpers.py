@@ -5,7 +5,7 @@ import csv
 import io
 import re
 
-from openpyxl import Workbook
+from tests.spreadsheets import xlsx_bytes
 
 LINK_RE = re.compile(r"https?://[^/\s]+(/(?:invitation|reset-password)/\S+)")
 
@@ -17,14 +17,7 @@ def csv_upload(rows: list[list[str]], name: str = "import.csv") -> tuple[io.Byte
 
 
 def xlsx_upload(rows: list[list], name: str = "import.xlsx") -> tuple[io.BytesIO, str]:
-    workbook = Workbook()
-    sheet = workbook.active
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    buffer.seek(0)
-    return buffer, name
+    return io.BytesIO(xlsx_bytes(rows)), name
 
 
 def link_path(body: str) -> str:

@@ -118,15 +118,15 @@ def test_file_level_problems_are_explained(client, login_as, db):
     html = _post(client, "organisations", csv_upload([["name", "slug", "colour"], ["A", "a", "red"]])
                  ).get_data(as_text=True)
     assert "The file must have a column headed “type”" in html
-    assert "Unknown column heading “colour”" in html
+    assert "Column “colour” is not recognised. Use the columns: name, slug, type, areas" in html
     html = _post(client, "organisations", csv_upload([ORG_HEADINGS])).get_data(as_text=True)
     assert "The file has headings but no rows to import" in html
     html = _post(client, "organisations", csv_upload([], "empty.csv")).get_data(as_text=True)
     assert "The selected file is empty" in html
     html = _post(client, "users", (__import__("io").BytesIO(b"not a zip"), "broken.xlsx")).get_data(as_text=True)
-    assert "could not be read as an Excel workbook" in html
+    assert "could not be opened as an Excel workbook" in html
     html = _post(client, "users", (__import__("io").BytesIO(b"a,b"), "notes.txt")).get_data(as_text=True)
-    assert "The selected file must be a CSV or Excel (.xlsx) file" in html
+    assert "The selected file must be a CSV (.csv) or Excel (.xlsx) file" in html
     html = client.post("/admin/import", data={"kind": "users"}, content_type="multipart/form-data").get_data(as_text=True)
     assert "Select a CSV or Excel file" in html
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 import io
 
 import sqlalchemy as sa
-from openpyxl import Workbook
 
 from app.audits.models import AuditCase, ResponseState
 from tests.audits.factories import make_round
+from tests.spreadsheets import xlsx_bytes
 
 
 def _cases(db, audit_round):
@@ -19,16 +19,6 @@ def _cases(db, audit_round):
 def _upload(client, audit_round, name: str, content: bytes):
     return client.post(f"/audits/{audit_round.id}/cases/import",
                        data={"file": (io.BytesIO(content), name)}, content_type="multipart/form-data")
-
-
-def _xlsx(rows) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def test_add_a_case_with_its_details(client, login_as, db):
@@ -98,7 +88,7 @@ def test_import_csv_accepts_codes_or_labels_in_any_case(client, login_as, db):
 def test_import_xlsx(client, login_as, db):
     setup = make_round(references=(), open_it=False)
     login_as(setup.qa)
-    content = _xlsx([["Reference", "Age", "Sex", "Ethnicity", "Area"],
+    content = xlsx_bytes([["Reference", "Age", "Sex", "Ethnicity", "Area"],
                      ["CR-000201", "16 to 17", "Other", "Asian, Asian British or Asian Welsh", "South"],
                      ["CR-000202", None, None, None, None]])
     assert _upload(client, setup.round, "sample.xlsx", content).status_code == 302
@@ -106,10 +96,27 @@ def test_import_xlsx(client, login_as, db):
         ("CR-000201", "16_17", "other", "asian"), ("CR-000202", None, None, None)]
 
 
+def test_import_csv_saved_with_semicolons_and_loosely_written_headings(client, login_as, db):
+    setup = make_round(references=(), open_it=False)
+    login_as(setup.qa)
+    content = "CASE-REF;Age_Band;gender\r\nCR-000301;5 to 9;Female\r\n".encode("cp1252")
+    assert _upload(client, setup.round, "sample.csv", content).status_code == 302
+    assert [(c.reference, c.age_band, c.gender) for c in _cases(db, setup.round)] == [("CR-000301", "5_9", "female")]
+
+
+def test_a_file_with_too_many_cases_is_refused(client, login_as, db):
+    setup = make_round(references=(), open_it=False)
+    login_as(setup.qa)
+    content = ("Case reference\n" + "".join(f"CR-{n:06d}\n" for n in range(1, 2002))).encode()
+    page = _upload(client, setup.round, "sample.csv", content)
+    assert "The file has more than 2,000 rows: split it into smaller files" in page.text
+    assert _cases(db, setup.round) == []
+
+
 def test_bad_rows_are_listed_by_row_and_nothing_is_imported(client, login_as, db):
     setup = make_round(references=("CR-000900",), open_it=False)
     login_as(setup.qa)
-    content = _xlsx([["Case reference", "Age band", "Gender", "Ethnicity group", "Area"],
+    content = xlsx_bytes([["Case reference", "Age band", "Gender", "Ethnicity group", "Area"],
                      ["CR-000101", "5 to 9", "female", "white", "North"],
                      ["Amelia Jones", None, None, None, None],
                      ["CR-000102", "teenager", "female", "white", None],
@@ -137,7 +144,7 @@ def test_files_that_cannot_be_imported_get_a_clear_message(client, login_as, db)
         ("sample.csv", b"", "The selected file is empty"),
         ("sample.csv", b"Case reference,Child name\nCR-000101,Ava Smith\n", "Column “Child name”: remove this column"),
         ("sample.csv", b"Case reference,Favourite colour\nCR-000101,blue\n", "Column “Favourite colour” is not recognised"),
-        ("sample.csv", b"Age band\n5 to 9\n", "The file must have a “Case reference” column"),
+        ("sample.csv", b"Age band\n5 to 9\n", "The file must have a column headed “Case reference”"),
         ("sample.csv", b"Case reference\n", "The file has no cases in it"),
         ("sample.csv", b"Case reference\nCR-000101,extra\n", "Row 2: there is a value in a column without a heading"),
     ]

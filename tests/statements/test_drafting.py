@@ -14,9 +14,9 @@ from tests.statements.factories import (
 )
 
 
-def test_start_page_names_each_missing_precondition_and_links_to_it(client, sign_in, db):
+def test_start_page_names_each_missing_precondition_and_links_to_it(client, login_as, db):
     people = make_people()
-    sign_in(people.lead)
+    login_as(people.lead)
     html = client.get("/statements/manage/start").get_data(as_text=True)
     assert "You cannot start your statement yet" in html
     assert "You need to submit your safeguarding self-assessment return" in html
@@ -27,10 +27,10 @@ def test_start_page_names_each_missing_precondition_and_links_to_it(client, sign
     assert db.session.execute(sa.select(Statement).where(Statement.organisation_id == people.org.id)).first() is None
 
 
-def test_only_the_self_assessment_missing(client, sign_in, db):
+def test_only_the_self_assessment_missing(client, login_as, db):
     people = make_people()
     add_risk(people)
-    sign_in(people.lead)
+    login_as(people.lead)
     html = client.get("/statements/manage/start").get_data(as_text=True)
     assert "You need to submit your safeguarding self-assessment return" in html
     assert "You need to complete your risk assessment" not in html
@@ -38,19 +38,19 @@ def test_only_the_self_assessment_missing(client, sign_in, db):
     assert "You need to submit your safeguarding self-assessment return" in response.get_data(as_text=True)
 
 
-def test_only_the_risk_assessment_missing(client, sign_in, db):
+def test_only_the_risk_assessment_missing(client, login_as, db):
     people = make_people()
     make_submitted_return(people.org)
-    sign_in(people.lead)
+    login_as(people.lead)
     html = client.get("/statements/manage/start").get_data(as_text=True)
     assert "You need to submit your safeguarding self-assessment return" not in html
     assert "You need to complete your risk assessment" in html
 
 
-def test_starting_prefills_the_risks_from_the_risk_assessment(client, sign_in, db):
+def test_starting_prefills_the_risks_from_the_risk_assessment(client, login_as, db):
     people = make_people()
     ready_to_start(people)
-    sign_in(people.lead)
+    login_as(people.lead)
     assert "Start now" in client.get("/statements/manage/start").get_data(as_text=True)
     response = client.post("/statements/manage/start")
     statement = db.session.execute(sa.select(Statement).where(Statement.organisation_id == people.org.id)).scalar_one()
@@ -72,10 +72,10 @@ def test_starting_prefills_the_risks_from_the_risk_assessment(client, sign_in, d
     assert "Headteacher" in overview and "Chair of governors" in overview
 
 
-def test_sections_save_and_continue_or_come_back_later(client, sign_in, db):
+def test_sections_save_and_continue_or_come_back_later(client, login_as, db):
     people = make_people()
     ready_to_start(people)
-    sign_in(people.lead)
+    login_as(people.lead)
     client.post("/statements/manage/start")
     statement = db.session.execute(sa.select(Statement).where(Statement.organisation_id == people.org.id)).scalar_one()
     base = f"/statements/manage/{statement.id}/sections"
@@ -103,12 +103,12 @@ def test_sections_save_and_continue_or_come_back_later(client, sign_in, db):
     assert client.get(f"{base}/no_such_section").status_code == 404
 
 
-def test_preview_matches_the_public_page_and_links_are_safe(client, sign_in, db):
+def test_preview_matches_the_public_page_and_links_are_safe(client, login_as, db):
     people = make_people()
     statement = draft_statement(people, dict(SECTIONS, measures_in_place=(
         "See https://school.example/policy?a=1&b=2. <script>alert(1)</script>\n\nSecond paragraph "
         "javascript:alert(1)")))
-    sign_in(people.lead)
+    login_as(people.lead)
     html = client.get(f"/statements/manage/{statement.id}/preview").get_data(as_text=True)
     assert ('<a class="govuk-link" href="https://school.example/policy?a=1&amp;b=2" rel="noopener noreferrer">'
             "https://school.example/policy?a=1&amp;b=2</a>.") in html
@@ -118,10 +118,10 @@ def test_preview_matches_the_public_page_and_links_are_safe(client, sign_in, db)
     assert "Not signed yet" in html
 
 
-def test_sending_needs_every_part_written(client, sign_in, db):
+def test_sending_needs_every_part_written(client, login_as, db):
     people = make_people()
     statement = draft_statement(people, dict(SECTIONS, commitment=""))
-    sign_in(people.lead)
+    login_as(people.lead)
     preview = client.get(f"/statements/manage/{statement.id}/preview").get_data(as_text=True)
     assert "Finish these parts before sending for signatures" in preview
     response = client.post(f"/statements/manage/{statement.id}/send")
@@ -139,18 +139,18 @@ def test_sending_needs_every_part_written(client, sign_in, db):
     assert client.get(f"/statements/{people.org.slug}").status_code == 404
 
 
-def test_other_organisations_cannot_see_or_change_a_draft(client, sign_in, db):
+def test_other_organisations_cannot_see_or_change_a_draft(client, login_as, db):
     people = make_people()
     statement = draft_statement(people)
     other = make_people()
     db.session.commit()
-    sign_in(other.lead)
+    login_as(other.lead)
     assert client.get(f"/statements/manage/{statement.id}").status_code == 403
     assert client.get(f"/statements/manage/{statement.id}/preview").status_code == 403
     assert client.post(f"/statements/manage/{statement.id}/sections/commitment",
                        data={"commitment": "x", "action": "later"}).status_code == 403
     assert client.post(f"/statements/manage/{statement.id}/send").status_code == 403
-    sign_in(people.signatory("headteacher"))
+    login_as(people.signatory("headteacher"))
     assert client.post(f"/statements/manage/{statement.id}/sections/commitment",
                        data={"commitment": "x", "action": "later"}).status_code == 403
     assert client.get(f"/statements/manage/{statement.id}/preview").status_code == 200

@@ -11,11 +11,11 @@ from app.utils import today
 from tests.statements.factories import draft_statement, in_force_statement, make_people, sent_statement
 
 
-def test_material_change_marks_review_required_and_opens_a_draft(client, sign_in, db):
+def test_material_change_marks_review_required_and_opens_a_draft(client, login_as, db):
     people = make_people(org_type="other")
     current = in_force_statement(people)
     db.session.commit()
-    sign_in(people.lead)
+    login_as(people.lead)
     response = client.post("/statements/manage/material-change", data={"reason": ""})
     assert "Describe the material change" in response.get_data(as_text=True)
     response = client.post("/statements/manage/material-change",
@@ -61,12 +61,12 @@ def test_coverage_reports_every_status(db):
     assert sorted(r.status for r in coverage([none.org.id, late.org.id])) == ["no_statement", "overdue"]
 
 
-def test_qa_register_lists_every_active_organisation_with_its_status(client, sign_in, db):
+def test_qa_register_lists_every_active_organisation_with_its_status(client, login_as, db):
     drafting = make_people(org_type="school")
     draft_statement(drafting)
     fine = make_people(org_type="other")
     in_force_statement(fine)
-    sign_in("qa")
+    login_as("qa")
     html = client.get("/statements/admin/register").get_data(as_text=True)
     assert drafting.org.name in html and fine.org.name in html
     assert "Draft" in html and "In force" in html
@@ -75,9 +75,9 @@ def test_qa_register_lists_every_active_organisation_with_its_status(client, sig
     assert drafting.org.name in filtered and fine.org.name not in filtered
 
 
-def test_org_lead_sees_status_and_next_step(client, sign_in, db):
+def test_org_lead_sees_status_and_next_step(client, login_as, db):
     people = make_people()
-    sign_in(people.lead)
+    login_as(people.lead)
     tasks = client.get("/tasks").get_data(as_text=True)
     assert "Child Safeguarding Statement" in tasks and "No statement" in tasks
     assert "Submit your safeguarding self-assessment" in tasks
@@ -91,13 +91,13 @@ def test_org_lead_sees_status_and_next_step(client, sign_in, db):
     assert f"/statements/manage/{statement.id}" in tasks
 
 
-def test_drafts_signatures_changes_and_supersessions_are_in_the_activity_log(client, sign_in, db):
+def test_drafts_signatures_changes_and_supersessions_are_in_the_activity_log(client, login_as, db):
     from app.activity.models import ActivityEvent
 
     people = make_people(org_type="other")
     first = in_force_statement(people)
     db.session.commit()
-    sign_in(people.lead)
+    login_as(people.lead)
     client.post("/statements/manage/material-change", data={"reason": "New premises"})
     second = db.session.execute(sa.select(Statement).where(Statement.organisation_id == people.org.id,
                                                            Statement.version_number == 2)).scalar_one()

@@ -25,17 +25,17 @@ def _risk_form(**overrides):
     return data
 
 
-def test_page_explains_risk_of_harm_not_health_and_safety(client, sign_in, db):
+def test_page_explains_risk_of_harm_not_health_and_safety(client, login_as, db):
     people = make_people()
-    sign_in(people.lead)
+    login_as(people.lead)
     html = client.get("/statements/manage/risk-assessment").get_data(as_text=True)
     assert "not general health and safety" in html
     assert "Not started" in html and "Add a risk" in html and "We identified no risks" in html
 
 
-def test_adding_a_risk_records_it_and_tracks_its_further_action(client, sign_in, db):
+def test_adding_a_risk_records_it_and_tracks_its_further_action(client, login_as, db):
     people = make_people()
-    sign_in(people.lead)
+    login_as(people.lead)
     response = client.post("/statements/manage/risk-assessment/risks/new", data=_risk_form())
     assert response.status_code == 302
     assessment = risk_assessment_for(people.org.id)
@@ -50,18 +50,18 @@ def test_adding_a_risk_records_it_and_tracks_its_further_action(client, sign_in,
     assert "Tracked action" in html
 
 
-def test_a_risk_without_further_action_raises_no_action(client, sign_in, db):
+def test_a_risk_without_further_action_raises_no_action(client, login_as, db):
     people = make_people()
-    sign_in(people.lead)
+    login_as(people.lead)
     client.post("/statements/manage/risk-assessment/risks/new", data=_risk_form(further_action=""))
     (risk,) = risk_assessment_for(people.org.id).current_risks
     assert risk.further_action is None
     assert actions_for(risk_ids=[risk.id]) == []
 
 
-def test_missing_and_malformed_answers_are_explained(client, sign_in, db):
+def test_missing_and_malformed_answers_are_explained(client, login_as, db):
     people = make_people()
-    sign_in(people.lead)
+    login_as(people.lead)
     response = client.post("/statements/manage/risk-assessment/risks/new",
                            data=_risk_form(description="", owner="", review_date=["31", "2", "2027"]))
     html = response.get_data(as_text=True)
@@ -80,11 +80,11 @@ def test_missing_and_malformed_answers_are_explained(client, sign_in, db):
     assert risk_assessment_for(people.org.id) is None
 
 
-def test_changing_the_further_action_replaces_the_tracked_action(client, sign_in, db):
+def test_changing_the_further_action_replaces_the_tracked_action(client, login_as, db):
     people = make_people()
     risk = add_risk(people)
     db.session.commit()
-    sign_in(people.lead)
+    login_as(people.lead)
     page = client.get(f"/statements/manage/risk-assessment/risks/{risk.id}").get_data(as_text=True)
     assert "Install a vision panel in room 4" in page
     client.post(f"/statements/manage/risk-assessment/risks/{risk.id}",
@@ -96,11 +96,11 @@ def test_changing_the_further_action_replaces_the_tracked_action(client, sign_in
     ]
 
 
-def test_removing_a_risk_keeps_it_and_cancels_its_action(client, sign_in, db):
+def test_removing_a_risk_keeps_it_and_cancels_its_action(client, login_as, db):
     people = make_people()
     risk = add_risk(people)
     db.session.commit()
-    sign_in(people.lead)
+    login_as(people.lead)
     assert "Are you sure" in client.get(f"/statements/manage/risk-assessment/risks/{risk.id}/remove").get_data(
         as_text=True)
     client.post(f"/statements/manage/risk-assessment/risks/{risk.id}/remove")
@@ -112,9 +112,9 @@ def test_removing_a_risk_keeps_it_and_cancels_its_action(client, sign_in, db):
     assert client.get(f"/statements/manage/risk-assessment/risks/{risk.id}").status_code == 404
 
 
-def test_no_risks_needs_a_reason_and_no_listed_risks(client, sign_in, db):
+def test_no_risks_needs_a_reason_and_no_listed_risks(client, login_as, db):
     people = make_people()
-    sign_in(people.lead)
+    login_as(people.lead)
     response = client.post("/statements/manage/risk-assessment/no-risks", data={"justification": "  "})
     assert "Explain why no risks of harm to children were identified" in response.get_data(as_text=True)
     client.post("/statements/manage/risk-assessment/no-risks",
@@ -129,12 +129,12 @@ def test_no_risks_needs_a_reason_and_no_listed_risks(client, sign_in, db):
     assert "Remove them before recording that no risks were identified" in response.get_data(as_text=True)
 
 
-def test_another_organisations_risk_is_out_of_reach(client, sign_in, db):
+def test_another_organisations_risk_is_out_of_reach(client, login_as, db):
     people = make_people()
     risk = add_risk(people)
     other = make_people()
     db.session.commit()
-    sign_in(other.lead)
+    login_as(other.lead)
     assert client.get(f"/statements/manage/risk-assessment/risks/{risk.id}").status_code == 403
     assert client.post(f"/statements/manage/risk-assessment/risks/{risk.id}/remove").status_code == 403
     assert db.session.get(Risk, risk.id).removed_at is None

@@ -9,21 +9,21 @@ from tests import factories
 from tests.statements.factories import make_people, sent_statement, shown_hash
 
 
-def _sign(client, sign_in, user, statement, password=factories.PASSWORD):
-    sign_in(user)
+def _sign(client, login_as, user, statement, password=factories.PASSWORD):
+    login_as(user)
     page = client.get(f"/statements/manage/{statement.id}/sign")
     assert page.status_code == 200
     return client.post(f"/statements/manage/{statement.id}/sign",
                        data={"password": password, "content_hash": shown_hash(page.get_data(as_text=True))})
 
 
-def test_school_statement_needs_both_signatures_before_it_is_public(client, sign_in, db):
+def test_school_statement_needs_both_signatures_before_it_is_public(client, login_as, db):
     people = make_people(org_type="school")
     statement = sent_statement(people)
     db.session.commit()
     assert statement.required_capacities == ["headteacher", "chair_of_governors"]
 
-    response = _sign(client, sign_in, people.signatory("headteacher"), statement)
+    response = _sign(client, login_as, people.signatory("headteacher"), statement)
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/{statement.id}/signed")
     db.session.refresh(statement)
     assert statement.state == StatementState.awaiting_signatures
@@ -31,7 +31,7 @@ def test_school_statement_needs_both_signatures_before_it_is_public(client, sign
     confirmation = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Statement signed" in confirmation and "chair of governors" in confirmation
 
-    _sign(client, sign_in, people.signatory("chair_of_governors"), statement)
+    _sign(client, login_as, people.signatory("chair_of_governors"), statement)
     db.session.refresh(statement)
     assert statement.state == StatementState.in_force
     assert statement.in_force_at is not None and statement.review_due is not None
@@ -62,11 +62,11 @@ def test_content_hash_is_sha256_of_canonical_content(db):
     assert statement.required_capacities == ["chief_executive"]
 
 
-def test_wrong_password_is_refused_and_counts_towards_the_sign_in_limit(client, sign_in, db):
+def test_wrong_password_is_refused_and_counts_towards_the_sign_in_limit(client, login_as, db):
     people = make_people(org_type="other")
     statement = sent_statement(people)
     db.session.commit()
-    sign_in(people.signatory("chief_executive"))
+    login_as(people.signatory("chief_executive"))
     page = client.get(f"/statements/manage/{statement.id}/sign").get_data(as_text=True)
     data = {"password": "not-my-password-1", "content_hash": shown_hash(page)}
     for _ in range(5):
@@ -79,14 +79,14 @@ def test_wrong_password_is_refused_and_counts_towards_the_sign_in_limit(client, 
     assert db.session.execute(sa.select(Signature).where(Signature.statement_id == statement.id)).first() is None
 
 
-def test_signatories_of_another_capacity_or_organisation_are_refused(client, sign_in, db):
+def test_signatories_of_another_capacity_or_organisation_are_refused(client, login_as, db):
     people = make_people(org_type="school")
     statement = sent_statement(people)
     other = make_people(org_type="school")
     trustee = factories.make_user(roles=["signatory"], organisation=people.org, signatory_capacity="chair_of_trustees")
     db.session.commit()
     for user in (trustee, other.signatory("headteacher"), people.lead):
-        sign_in(user)
+        login_as(user)
         assert client.get(f"/statements/manage/{statement.id}/sign").status_code == 403
         response = client.post(f"/statements/manage/{statement.id}/sign",
                                data={"password": factories.PASSWORD, "content_hash": statement.content_hash})
@@ -94,16 +94,16 @@ def test_signatories_of_another_capacity_or_organisation_are_refused(client, sig
     assert statement.signatures == []
 
 
-def test_signing_content_that_changed_since_it_was_shown_is_refused(client, sign_in, db):
+def test_signing_content_that_changed_since_it_was_shown_is_refused(client, login_as, db):
     people = make_people(org_type="other")
     statement = sent_statement(people)
     db.session.commit()
     signer = people.signatory("chief_executive")
-    sign_in(signer)
+    login_as(signer)
     old_hash = shown_hash(client.get(f"/statements/manage/{statement.id}/sign").get_data(as_text=True))
 
     # The lead withdraws it (nobody has signed yet), changes the text and sends it again.
-    sign_in(people.lead)
+    login_as(people.lead)
     assert client.post(f"/statements/manage/{statement.id}/make-changes").status_code == 302
     client.post(f"/statements/manage/{statement.id}/sections/commitment",
                 data={"commitment": "A different commitment.", "action": "later"})
@@ -111,7 +111,7 @@ def test_signing_content_that_changed_since_it_was_shown_is_refused(client, sign
     db.session.refresh(statement)
     assert statement.content_hash != old_hash
 
-    sign_in(signer)
+    login_as(signer)
     response = client.post(f"/statements/manage/{statement.id}/sign",
                            data={"password": factories.PASSWORD, "content_hash": old_hash})
     html = response.get_data(as_text=True)
@@ -129,13 +129,13 @@ def test_signing_content_that_changed_since_it_was_shown_is_refused(client, sign
     assert statement.state == StatementState.in_force
 
 
-def test_editing_after_a_signature_makes_a_new_version_and_voids_signatures(client, sign_in, db):
+def test_editing_after_a_signature_makes_a_new_version_and_voids_signatures(client, login_as, db):
     people = make_people(org_type="school")
     statement = sent_statement(people)
     db.session.commit()
-    _sign(client, sign_in, people.signatory("headteacher"), statement)
+    _sign(client, login_as, people.signatory("headteacher"), statement)
 
-    sign_in(people.lead)
+    login_as(people.lead)
     assert client.get(f"/statements/manage/{statement.id}/sections/commitment").status_code == 302
     client.post(f"/statements/manage/{statement.id}/sections/commitment",
                 data={"commitment": "Sneaky change", "action": "later"})
@@ -152,29 +152,29 @@ def test_editing_after_a_signature_makes_a_new_version_and_voids_signatures(clie
     assert new.state == StatementState.draft and new.sections == statement.sections and new.signatures == []
 
     # The voided signature does not count towards the new version.
-    sign_in(people.signatory("headteacher"))
+    login_as(people.signatory("headteacher"))
     assert client.get(f"/statements/manage/{statement.id}/sign").status_code == 302
 
 
-def test_withdrawing_before_anyone_signs_keeps_the_version(client, sign_in, db):
+def test_withdrawing_before_anyone_signs_keeps_the_version(client, login_as, db):
     people = make_people(org_type="other")
     statement = sent_statement(people)
     db.session.commit()
-    sign_in(people.lead)
+    login_as(people.lead)
     client.post(f"/statements/manage/{statement.id}/make-changes")
     db.session.refresh(statement)
     assert statement.state == StatementState.draft and statement.content_hash is None
     assert statement.version_number == 1
 
 
-def test_a_new_version_in_force_supersedes_the_previous_one(client, sign_in, db):
+def test_a_new_version_in_force_supersedes_the_previous_one(client, login_as, db):
     from tests.statements.factories import sign_all
 
     people = make_people(org_type="other")
     first = sent_statement(people)
     sign_all(people, first)
     db.session.commit()
-    sign_in(people.lead)
+    login_as(people.lead)
     response = client.post(f"/statements/manage/{first.id}/make-changes")
     second = db.session.execute(sa.select(Statement).where(Statement.organisation_id == people.org.id,
                                                            Statement.version_number == 2)).scalar_one()
@@ -184,7 +184,7 @@ def test_a_new_version_in_force_supersedes_the_previous_one(client, sign_in, db)
     client.post(f"/statements/manage/{second.id}/sections/commitment",
                 data={"commitment": "Our renewed commitment.", "action": "later"})
     client.post(f"/statements/manage/{second.id}/send")
-    _sign(client, sign_in, people.signatory("chief_executive"), second)
+    _sign(client, login_as, people.signatory("chief_executive"), second)
     db.session.refresh(first)
     db.session.refresh(second)
     assert second.state == StatementState.in_force
@@ -193,13 +193,13 @@ def test_a_new_version_in_force_supersedes_the_previous_one(client, sign_in, db)
     assert "Our renewed commitment." in html
 
 
-def test_a_crash_between_signing_and_recording_leaves_no_signature(client, sign_in, db, monkeypatch):
+def test_a_crash_between_signing_and_recording_leaves_no_signature(client, login_as, db, monkeypatch):
     from app.statements import services
 
     people = make_people(org_type="other")
     statement = sent_statement(people)
     db.session.commit()
-    sign_in(people.signatory("chief_executive"))
+    login_as(people.signatory("chief_executive"))
     page = client.get(f"/statements/manage/{statement.id}/sign").get_data(as_text=True)
 
     real_record = services.record
@@ -218,13 +218,13 @@ def test_a_crash_between_signing_and_recording_leaves_no_signature(client, sign_
     assert db.session.get(Statement, statement.id).state == StatementState.awaiting_signatures
 
 
-def test_signatory_sees_statements_awaiting_their_signature(client, sign_in, db):
+def test_signatory_sees_statements_awaiting_their_signature(client, login_as, db):
     people = make_people(org_type="school")
     statement = sent_statement(people)
     db.session.commit()
-    sign_in(people.signatory("chair_of_governors"))
+    login_as(people.signatory("chair_of_governors"))
     html = client.get("/tasks").get_data(as_text=True)
     assert "Statements awaiting your signature" in html
     assert f"/statements/manage/{statement.id}/sign" in html
-    _sign(client, sign_in, people.signatory("chair_of_governors"), statement)
+    _sign(client, login_as, people.signatory("chair_of_governors"), statement)
     assert "Statements awaiting your signature" not in client.get("/tasks").get_data(as_text=True)
