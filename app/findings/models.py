@@ -18,6 +18,10 @@ FINDING_HEADINGS = {
 }
 
 
+def at_most_one_not_null(*columns: str) -> str:
+    return " + ".join(f"(CASE WHEN {c} IS NOT NULL THEN 1 ELSE 0 END)" for c in columns) + " <= 1"
+
+
 class ActionStatus(Lifecycle):
     not_started = "not_started"
     in_progress = "in_progress"
@@ -58,7 +62,10 @@ class Finding(db.Model):
 class ActionItem(db.Model):
     __tablename__ = "action_item"
     __table_args__ = (
-        sa.CheckConstraint(exactly_one_not_null("return_answer_id", "finding_id", "risk_id"), name="one_parent"),
+        # Created on exactly one parent (services.create_action); a return answer or risk deleted later leaves the
+        # action, with its history, unlinked rather than blocking the delete.
+        sa.CheckConstraint(at_most_one_not_null("return_answer_id", "finding_id", "risk_id"),
+                           name="at_most_one_parent"),
         sa.Index("ix_action_item_status_due", "status", "due_date"),
     )
 

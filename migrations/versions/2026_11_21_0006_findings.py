@@ -46,7 +46,7 @@ def upgrade():
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('completed_at', sa.DateTime(timezone=True), nullable=True),
-    sa.CheckConstraint('(CASE WHEN return_answer_id IS NOT NULL THEN 1 ELSE 0 END) + (CASE WHEN finding_id IS NOT NULL THEN 1 ELSE 0 END) + (CASE WHEN risk_id IS NOT NULL THEN 1 ELSE 0 END) = 1', name=op.f('ck_action_item_one_parent')),
+    sa.CheckConstraint('(CASE WHEN return_answer_id IS NOT NULL THEN 1 ELSE 0 END) + (CASE WHEN finding_id IS NOT NULL THEN 1 ELSE 0 END) + (CASE WHEN risk_id IS NOT NULL THEN 1 ELSE 0 END) <= 1', name=op.f('ck_action_item_at_most_one_parent')),
     sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_action_item_created_by_id_user_account')),
     sa.ForeignKeyConstraint(['finding_id'], ['finding.id'], name=op.f('fk_action_item_finding_id_finding'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['owner_organisation_id'], ['organisation.id'], name=op.f('fk_action_item_owner_organisation_id_organisation')),

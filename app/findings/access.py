@@ -1,0 +1,65 @@
+"""Who may read which findings (DESIGN §6): partnership staff see everything; auditors and organisation leads
+see their own organisation against the partnership, for rounds and campaigns their organisation took part in."""
+from __future__ import annotations
+
+from app.accounts.models import Organisation
+from app.accounts.permissions import is_partnership_staff, require
+from app.audits.models import AuditRound
+from app.errors import NotFound
+from app.extensions import db
+from app.findings import queries
+from app.findings.models import ActionItem, Finding
+from app.selfassessment.models import Campaign, CampaignState
+
+READERS = ("admin", "qa", "auditor", "org_lead")
+STAFF = ("admin", "qa")
+TRACKER_USERS = ("admin", "qa", "org_lead")
+
+
+def _get(model, ident):
+    obj = db.session.get(model, ident)
+    if obj is None:
+        raise NotFound(f"{model.__name__} not found")
+    return obj
+
+
+def own_organisation(user) -> int | None:
+    """None for partnership staff (no restriction); otherwise the user's organisation, which must exist."""
+    if is_partnership_staff(user):
+        return None
+    require(user.organisation_id is not None)
+    return user.organisation_id
+
+
+def round_for(user, round_id: int) -> tuple[AuditRound, int | None]:
+    rnd = _get(AuditRound, round_id)
+    organisation_id = own_organisation(user)
+    if organisation_id is not None:
+        require(rnd.state in queries.PARTICIPANT_ROUND_STATES and queries.round_participant(rnd.id, organisation_id))
+    return rnd, organisation_id
+
+
+def campaign_for(user, campaign_id: int) -> tuple[Campaign, int | None]:
+    campaign = _get(Campaign, campaign_id)
+    organisation_id = own_organisation(user)
+    if organisation_id is not None:
+        require(campaign.state != CampaignState.draft and queries.campaign_participant(campaign.id, organisation_id))
+    return campaign, organisation_id
+
+
+def organisation_for(user, organisation_id: int) -> Organisation:
+    organisation = _get(Organisation, organisation_id)
+    own = own_organisation(user)
+    require(own is None or own == organisation.id)
+    return organisation
+
+
+def finding_for_staff(finding_id: int) -> Finding:
+    return _get(Finding, finding_id)
+
+
+def action_for(user, action_id: int) -> ActionItem:
+    action = _get(ActionItem, action_id)
+    own = own_organisation(user)
+    require(own is None or action.owner_organisation_id == own)
+    return action

@@ -1,0 +1,157 @@
+"""The questions of an instrument across all its versions, keyed for aggregation.
+
+Answers are stored under the key the question had in the version they were given against. A later
+version may declare `renamed: {old_key: new_key}`; following those maps gives every stored key its
+current ("canonical") key, so a question's trend runs across versions and renames.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable
+
+from app.questionnaire import Instrument, load_themes
+
+CHART_TYPES = ("scale", "choice")
+
+
+@dataclass(frozen=True)
+class OptionInfo:
+    value: str
+    label: str
+    rag: str | None = None
+    meets_standard: bool | None = None
+    excluded: bool = False
+
+
+@dataclass
+class QuestionInfo:
+    key: str
+    text: str
+    type: str
+    section_key: str
+    section_title: str
+    themes: tuple[str, ...]
+    options: tuple[OptionInfo, ...]
+    scored: bool
+    overall: bool
+    comment: bool
+    aliases: set[str] = field(default_factory=set)
+    position: int = 0
+
+    @property
+    def charted(self) -> bool:
+        return self.type in CHART_TYPES
+
+    def option_label(self, value) -> str:
+        for option in self.options:
+            if option.value == value:
+                return option.label
+        return "" if value is None else str(value)
+
+
+@dataclass
+class Catalogue:
+    key: str
+    title: str
+    kind: str
+    questions: dict[str, QuestionInfo]
+    sections: dict[str, str]
+    renamed: dict[str, str]
+    # Lookup tables built from this catalogue for the SQL in app.findings.queries, kept with it.
+    tables: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def theme_titles(self) -> dict[str, str]:
+        return theme_titles()
+
+    def canonical(self, stored_key: str) -> str:
+        seen = {stored_key}
+        key = stored_key
+        while key in self.renamed and self.renamed[key] not in seen:
+            key = self.renamed[key]
+            seen.add(key)
+        return key
+
+    @property
+    def ordered(self) -> list[QuestionInfo]:
+        return sorted(self.questions.values(), key=lambda q: q.position)
+
+    @property
+    def scored_questions(self) -> list[QuestionInfo]:
+        return [q for q in self.ordered if q.scored]
+
+    @property
+    def themes(self) -> list[str]:
+        """Theme keys used by scored questions, in themes.yaml order."""
+        used = {t for q in self.questions.values() if q.scored for t in q.themes}
+        return [t for t in self.theme_titles if t in used] + sorted(used - set(self.theme_titles))
+
+    def key_rows(self) -> list[tuple[str, str]]:
+        """(stored key, canonical key) for every key an answer may be stored under."""
+        return sorted({(alias, q.key) for q in self.questions.values() for alias in q.aliases | {q.key}})
+
+    def theme_rows(self, *, scored_only: bool = True) -> list[tuple[str, str]]:
+        """(stored key, theme) pairs: one per theme a question is tagged with."""
+        return sorted({(alias, theme) for q in self.questions.values() if q.scored or not scored_only
+                       for alias in q.aliases | {q.key} for theme in q.themes})
+
+    def section_rows(self) -> list[tuple[str, str]]:
+        return sorted({(alias, q.section_key) for q in self.questions.values()
+                       for alias in q.aliases | {q.key}})
+
+    def theme_title(self, key: str) -> str:
+        return self.theme_titles.get(key, key.replace("_", " ").capitalize())
+
+
+def theme_titles() -> dict[str, str]:
+    try:
+        return {key: theme.title for key, theme in load_themes().items()}
+    except Exception:  # a broken themes file must not take the findings pages down; keys still show
+        return {}
+
+
+def build_catalogue(instruments: Iterable[Instrument]) -> Catalogue:
+    """Merge versions (any order): the newest version's wording, sections and options win.
+
+    Published versions never change, so a catalogue is built once per set of versions and shared.
+    """
+    return _build(tuple(sorted(instruments, key=lambda i: i.version)))
+
+
+@lru_cache(maxsize=64)
+def _build(versions: tuple[Instrument, ...]) -> Catalogue:
+    if not versions:
+        raise ValueError("no instrument versions")
+    latest = versions[-1]
+    renamed: dict[str, str] = {}
+    for inst in versions:
+        renamed.update(inst.renamed)
+    catalogue = Catalogue(key=latest.key, title=latest.title, kind=latest.kind, questions={}, sections={},
+                          renamed=renamed)
+    for inst in reversed(versions):  # newest first, so its definitions win
+        position = 0
+        for section in inst.sections:
+            catalogue.sections.setdefault(section.key, section.title)
+            for question in section.questions:
+                position += 1
+                key = catalogue.canonical(question.key)
+                info = catalogue.questions.get(key)
+                if info is None:
+                    catalogue.questions[key] = QuestionInfo(
+                        key=key, text=question.text, type=question.type, section_key=section.key,
+                        section_title=section.title, themes=tuple(question.themes),
+                        options=tuple(OptionInfo(o.value, o.label, o.rag, o.meets_standard, o.excluded)
+                                      for o in question.options),
+                        scored=question.is_scored, overall=question.overall,
+                        comment=question.comment != "none" or question.type in ("text", "long_text"),
+                        position=position if inst is latest else 100000 + position,
+                    )
+                    info = catalogue.questions[key]
+                if question.key != key:
+                    info.aliases.add(question.key)
+    for old in renamed:
+        new = catalogue.canonical(old)
+        if new in catalogue.questions and old != new:
+            catalogue.questions[new].aliases.add(old)
+    return catalogue

@@ -1,0 +1,640 @@
+"""Figures for the findings pages and exports, assembled from the grouped rows of app.findings.queries.
+
+Every figure is a plain JSON-friendly dict so the same numbers feed the page, the charts, the
+workbook and the snapshot kept when a round's case-level data is purged.
+"""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from statistics import median
+
+from flask import current_app
+
+from app.accounts.models import ORG_TYPE_LABELS, Organisation
+from app.audits.models import AGE_BANDS, ETHNICITIES, GENDERS
+from app.extensions import db
+from app.findings import queries
+from app.findings.catalogue import Catalogue
+from app.findings.suppression import suppress
+from app.questionnaire import InstrumentVersion
+from app.utils import utcnow
+
+RAGS = ("green", "amber", "red")
+RAG_LABELS = {"green": "Green", "amber": "Amber", "red": "Red", None: "Not rated"}
+SCORE_RAG = {2: "green", 1: "amber", 0: "red"}
+DEFAULT_AGREEMENT_THRESHOLD = 70
+NOT_RECORDED = "not_recorded"
+NOT_AGREED = "not_agreed"
+HIDDEN = "hidden"
+DIMENSIONS = {
+    "area": ("Area", None),
+    "age_band": ("Age band", AGE_BANDS),
+    "gender": ("Gender", GENDERS),
+    "ethnicity": ("Ethnic group", ETHNICITIES),
+}
+
+
+def pct(met: int, scored: int) -> float | None:
+    return round(100.0 * met / scored, 1) if scored else None
+
+
+def settings() -> dict:
+    config = current_app.config
+    return {"min_cell_size": int(config["MIN_CELL_SIZE"]), "strength": float(config["STRENGTH_THRESHOLD"]),
+            "improvement": float(config["IMPROVEMENT_THRESHOLD"])}
+
+
+def small_label(min_size: int) -> str:
+    return f"fewer than {min_size}"
+
+
+def _tally() -> dict:
+    return {"scored": 0, "met": 0, "pct": None}
+
+
+def _finish(tally: dict) -> dict:
+    tally["pct"] = pct(tally["met"], tally["scored"])
+    return tally
+
+
+# --- shared pieces -------------------------------------------------------------------------------------------
+
+def _entry(counts: dict | None = None) -> dict:
+    return {"counts": counts if counts is not None else {}, "answered": 0, "excluded": 0, "scored": 0, "met": 0,
+            "pct": None}
+
+
+def _finish_all(entries) -> list[dict]:
+    entries = list(entries)
+    for entry in entries:
+        _finish(entry)
+        for org in entry["by_org"].values():
+            _finish(org)
+    return entries
+
+
+def _ticked(value: str) -> list[str]:
+    """A multi-choice answer is stored as a JSON list of option values."""
+    try:
+        items = json.loads(value)
+    except ValueError:
+        return [value]
+    return [str(i) for i in items] if isinstance(items, list) else [str(items)]
+
+
+def question_rows(catalogue: Catalogue, counts, *, org_field: str | None = "organisation_id") -> list[dict]:
+    """Per question: answers per option, answered/excluded/scored/met and % meeting, partnership and per org,
+    from the grouped rows of queries.answer_counts."""
+    questions: dict[str, dict] = {}
+    for q in catalogue.ordered:
+        if not (q.charted or q.type == "multi_choice"):
+            continue
+        questions[q.key] = {
+            "key": q.key, "text": q.text, "type": q.type, "section": q.section_key, "section_title": q.section_title,
+            "themes": list(q.themes), "overall": q.overall, "scored_question": q.scored,
+            "options": [{"value": o.value, "label": o.label, "rag": o.rag, "excluded": o.excluded,
+                         "meets_standard": o.meets_standard} for o in q.options],
+            **_entry({o.value: 0 for o in q.options}), "by_org": {},
+        }
+    for row in counts:
+        entry = questions.get(catalogue.canonical(row.question_key))
+        if entry is None:
+            continue
+        targets = [entry]
+        if org_field:
+            targets.append(entry["by_org"].setdefault(str(getattr(row, org_field)), _entry()))
+        values = _ticked(row.value) if entry["type"] == "multi_choice" else [row.value]
+        for target in targets:
+            for value in values:
+                target["counts"][value] = target["counts"].get(value, 0) + row.answers
+            target["answered"] += row.answers
+            target["excluded"] += row.excluded
+            target["scored"] += row.scored
+            target["met"] += row.met
+    return _finish_all(questions.values())
+
+
+def theme_rows(catalogue: Catalogue, counts, *, org_field: str | None = "organisation_id") -> list[dict]:
+    """Per theme: criteria answered and meeting the standard, summed from the per-question grouped rows."""
+    themes = {key: {"key": key, "title": catalogue.theme_title(key), "scored": 0, "met": 0, "pct": None,
+                    "questions": [q.key for q in catalogue.scored_questions if key in q.themes], "by_org": {}}
+              for key in catalogue.themes}
+    for row in counts:
+        question = catalogue.questions.get(catalogue.canonical(row.question_key))
+        if question is None or not question.scored:
+            continue
+        for theme in question.themes:
+            entry = themes[theme]
+            entry["scored"] += row.scored
+            entry["met"] += row.met
+            if org_field:
+                org = entry["by_org"].setdefault(str(getattr(row, org_field)), _tally())
+                org["scored"] += row.scored
+                org["met"] += row.met
+    return _finish_all(themes.values())
+
+
+def proposals(themes: list[dict], cfg: dict, *, value: str = "pct") -> dict:
+    """Themes at or above the strength threshold and below the improvement threshold, best/worst first."""
+    rated = [t for t in themes if t.get(value) is not None]
+    strengths = sorted((t for t in rated if t[value] >= cfg["strength"]), key=lambda t: -t[value])
+    improvements = sorted((t for t in rated if t[value] < cfg["improvement"]), key=lambda t: t[value])
+    shape = lambda t: {"theme": t["key"], "title": t["title"], "pct": t[value],  # noqa: E731
+                       "scored": t.get("scored"), "met": t.get("met")}
+    return {"strength_threshold": cfg["strength"], "improvement_threshold": cfg["improvement"],
+            "strengths": [shape(t) for t in strengths], "improvements": [shape(t) for t in improvements]}
+
+
+def spread(values: list[float]) -> dict:
+    """Median, quartiles (inclusive method) and range of organisations' percentages."""
+    values = sorted(v for v in values if v is not None)
+    if not values:
+        return {"n": 0, "median": None, "q1": None, "q3": None, "min": None, "max": None, "mean": None}
+    if len(values) == 1:
+        q1 = q3 = values[0]
+    else:
+        q1, q3 = _quartile(values, 0.25), _quartile(values, 0.75)
+    return {"n": len(values), "median": round(median(values), 1), "q1": round(q1, 1), "q3": round(q3, 1),
+            "min": values[0], "max": values[-1], "mean": round(sum(values) / len(values), 1)}
+
+
+def _quartile(values: list[float], q: float) -> float:
+    position = (len(values) - 1) * q
+    lower = int(position)
+    upper = min(lower + 1, len(values) - 1)
+    return values[lower] + (values[upper] - values[lower]) * (position - lower)
+
+
+# --- suppressed breakdown tables -----------------------------------------------------------------------------
+
+def breakdown_table(key: str, title: str, labels: dict | None, counts: dict, tallies: dict, columns: list[dict],
+                    min_size: int) -> dict:
+    """Cases by group (rows) × agreed grade (columns) with totals, suppressed; % meeting standard per group."""
+    groups = sorted(counts, key=lambda g: (_order(labels, g), g))
+    used_columns = [c for c in columns if any(counts[g].get(c["key"], 0) for g in groups)]
+    matrix = [[counts[g].get(c["key"], 0) for c in used_columns] for g in groups]
+    cells, row_totals, col_totals, grand = suppress(matrix, min_size)
+    small = small_label(min_size)
+
+    def show(cell):
+        if not cell.suppressed:
+            return cell.count
+        return small if cell.count < min_size else HIDDEN
+
+    rows = []
+    for i, group in enumerate(groups):
+        tally = tallies.get(group, {"scored": 0, "met": 0})
+        rows.append({
+            "key": group,
+            "label": _label(labels, group),
+            "cells": [show(c) for c in cells[i]],
+            "total": show(row_totals[i]),
+            "pct": None if row_totals[i].suppressed else pct(tally["met"], tally["scored"]),
+        })
+    all_scored = sum(t["scored"] for t in tallies.values())
+    all_met = sum(t["met"] for t in tallies.values())
+    return {
+        "key": key, "title": title, "columns": used_columns, "rows": rows,
+        "totals": {"cells": [show(c) for c in col_totals], "total": show(grand),
+                   "pct": None if grand.suppressed else pct(all_met, all_scored)},
+        "suppressed": any(c.suppressed for row in cells for c in row) or any(c.suppressed for c in row_totals),
+        "min_cell_size": min_size,
+    }
+
+
+def _order(labels: dict | None, group: str) -> int:
+    if labels and group in labels:
+        return list(labels).index(group)
+    return 10_000 if group == NOT_RECORDED else 0
+
+
+def _label(labels: dict | None, group: str) -> str:
+    if group == NOT_RECORDED:
+        return "Not recorded"
+    return (labels or {}).get(group, group)
+
+
+# --- case audit rounds ---------------------------------------------------------------------------------------
+
+def _aliases(catalogue: Catalogue, keys) -> set[str]:
+    return {alias for key in keys for alias in catalogue.questions[key].aliases | {key}}
+
+
+def round_catalogue(rnd) -> Catalogue:
+    return queries.catalogue_for_version(db.session.get(InstrumentVersion, rnd.instrument_version_id))
+
+
+def round_figures(rnd) -> dict:
+    """Everything the round findings page, its charts and its workbook show; once the round's case-level data
+    has been purged, the snapshot taken just before."""
+    if rnd.purged_at is not None and rnd.figures_snapshot:
+        return rnd.figures_snapshot
+    return round_snapshot(rnd)
+
+
+def round_snapshot(rnd) -> dict:
+    """The round's figures computed from its answers now."""
+    cfg = settings()
+    catalogue = round_catalogue(rnd)
+    answers = queries.round_answers([rnd.id])
+    overall_keys = {q.key for q in catalogue.questions.values() if q.overall}
+    counts = queries.answer_counts(answers, "organisation_id")
+    questions = question_rows(catalogue, counts)
+    themes = theme_rows(catalogue, counts)
+    criteria = [q for q in questions if q["scored_question"] and not q["overall"]]
+    overall_question = next((q for q in questions if q["overall"]), None)
+
+    agencies = []
+    for row in queries.round_progress(rnd.id):
+        org = str(row.organisation_id)
+        tally = _tally()
+        for q in criteria:
+            t = q["by_org"].get(org)
+            if t:
+                tally["scored"] += t["scored"]
+                tally["met"] += t["met"]
+        agencies.append({"id": row.organisation_id, "name": row.name, "org_type": row.org_type,
+                         "assigned": row.assigned, "submitted": row.submitted, **_finish(tally),
+                         "themes": {t["key"]: t["by_org"].get(org, _tally())["pct"] for t in themes}})
+
+    grade_scale = overall_question["options"] if overall_question else []
+    grade_columns = [{"key": o["value"], "label": o["label"]} for o in grade_scale if not o["excluded"]]
+    case_rows = queries.audited_case_grades(rnd.id)
+    known = {c["key"] for c in grade_columns}
+    grade_columns += [{"key": g, "label": g} for g in sorted({r.overall_grade for r in case_rows if r.overall_grade}
+                                                             - known)]
+    grade_columns.append({"key": NOT_AGREED, "label": "Not yet agreed"})
+    dims_tallies = queries.met_totals(answers, "area", "age_band", "gender", "ethnicity",
+                                      exclude_keys=_aliases(catalogue, overall_keys))
+    breakdowns = {}
+    for dim, (title, labels) in DIMENSIONS.items():
+        counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        tallies: dict[str, dict] = defaultdict(lambda: {"scored": 0, "met": 0})
+        for row in case_rows:
+            group = getattr(row, dim) or NOT_RECORDED
+            counts[group][row.overall_grade or NOT_AGREED] += row.cases
+        for row in dims_tallies:
+            group = getattr(row, dim) or NOT_RECORDED
+            tallies[group]["scored"] += row.scored
+            tallies[group]["met"] += row.met
+        breakdowns[dim] = breakdown_table(dim, title, labels, counts, tallies, grade_columns, cfg["min_cell_size"])
+
+    grades = {c["key"]: 0 for c in grade_columns}
+    for row in case_rows:
+        grades[row.overall_grade or NOT_AGREED] += row.cases
+    agreed_questions = question_rows(catalogue, queries.answer_counts(queries.moderated_answers(rnd.id)),
+                                     org_field=None)
+    self_pct = {q["key"]: q["pct"] for q in questions}
+    agreed = {
+        "grades": [{"value": c["key"], "label": c["label"], "count": grades.get(c["key"], 0)} for c in grade_columns],
+        "moderated_cases": sum(v for k, v in grades.items() if k != NOT_AGREED),
+        "questions": [{**{k: q[k] for k in ("key", "text", "options", "counts", "scored", "met", "pct", "answered")},
+                       "self_pct": self_pct.get(q["key"])}
+                      for q in agreed_questions if q["scored_question"] and not q["overall"] and q["answered"]],
+    }
+    all_scored = sum(q["scored"] for q in criteria)
+    all_met = sum(q["met"] for q in criteria)
+    cases_audited = sum(grades.values())
+    summary = {
+        "cases": len(rnd.cases) if rnd.purged_at is None else None,
+        "cases_audited": cases_audited,
+        "agencies": len(agencies),
+        "assigned": sum(a["assigned"] for a in agencies),
+        "submitted": sum(a["submitted"] for a in agencies),
+        "scored": all_scored, "met": all_met, "pct": pct(all_met, all_scored),
+        "moderated_cases": agreed["moderated_cases"],
+    }
+    return {
+        "kind": "round", "id": rnd.id, "title": rnd.title, "instrument": catalogue.key,
+        "instrument_title": catalogue.title, "generated_at": utcnow().isoformat(timespec="seconds"),
+        "settings": cfg, "summary": summary, "questions": questions, "themes": themes, "agencies": agencies,
+        "breakdowns": breakdowns, "agreed": agreed, "proposals": proposals(themes, cfg),
+    }
+
+
+HIDDEN_FROM_ORGANISATIONS = ("agencies", "breakdowns", "heatmap", "org_types", "returns", "survey", "statements")
+
+
+def own_view(figures: dict, organisation_id: int | None) -> dict:
+    """What an auditor or organisation lead sees: the partnership's figures and their own organisation's, and
+    nothing about any other organisation."""
+    org = str(organisation_id) if organisation_id is not None else None
+
+    def strip(entry: dict) -> dict:
+        own = entry.get("by_org", {}).get(org) if org else None
+        return {**{k: v for k, v in entry.items() if k != "by_org"}, "own": own}
+
+    restricted: dict = {}
+    for key, value in figures.items():
+        if key in HIDDEN_FROM_ORGANISATIONS:
+            continue
+        if isinstance(value, list) and any(isinstance(e, dict) and "by_org" in e for e in value):
+            restricted[key] = [strip(e) for e in value]
+        else:
+            restricted[key] = value
+    restricted["agencies"] = [a for a in figures.get("agencies", []) if str(a["id"]) == org]
+    restricted["restricted_to"] = organisation_id
+    return restricted
+
+
+# --- self-assessment campaigns -------------------------------------------------------------------------------
+
+def _rag_tally() -> dict:
+    return {"green": 0, "amber": 0, "red": 0, "n": 0, "pct_green": None}
+
+
+def _add_rag(tally: dict, rag: str | None, n: int) -> None:
+    if rag in RAGS:
+        tally[rag] += n
+        tally["n"] += n
+
+
+def _finish_rag(tally: dict) -> dict:
+    tally["pct_green"] = pct(tally["green"], tally["n"])
+    return tally
+
+
+def campaign_catalogue(campaign) -> Catalogue:
+    return queries.catalogue_for_version(db.session.get(InstrumentVersion, campaign.instrument_version_id))
+
+
+def campaign_figures(campaign) -> dict:
+    cfg = settings()
+    catalogue = campaign_catalogue(campaign)
+    answers = queries.campaign_answers([campaign.id])
+
+    states = queries.return_states(campaign.id)
+    by_state: dict[str, int] = defaultdict(int)
+    for row in states:
+        by_state[row.state.value] += 1
+    received = by_state["submitted"] + by_state["accepted"]
+    summary = {"invited": len(states), "received": received, "pct_received": pct(received, len(states)),
+               "by_state": dict(by_state)}
+
+    criteria: dict[str, dict] = {q.key: {"key": q.key, "text": q.text, "section": q.section_key,
+                                         "self": _rag_tally(), "moderated": _rag_tally()}
+                                 for q in catalogue.scored_questions}
+    for row in queries.rag_counts(answers, catalogue, mapping="question"):
+        entry = criteria.get(row.key)
+        if entry is not None:
+            _add_rag(entry["self"], row.rag, row.answers)
+            _add_rag(entry["moderated"], row.moderated_rag, row.answers)
+    standards = []
+    for key, title in catalogue.sections.items():
+        members = [c for c in criteria.values() if c["section"] == key]
+        if not members:
+            continue
+        standard = {"key": key, "title": title, "self": _rag_tally(), "moderated": _rag_tally(),
+                    "criteria": [c["key"] for c in members], "by_org": {}}
+        for c in members:
+            for side in ("self", "moderated"):
+                for rag in RAGS:
+                    _add_rag(standard[side], rag, c[side][rag])
+            _finish_rag(c["self"])
+            _finish_rag(c["moderated"])
+        _finish_rag(standard["self"])
+        _finish_rag(standard["moderated"])
+        standards.append(standard)
+
+    organisations = {row.organisation_id: {"id": row.organisation_id, "name": row.name, "org_type": row.org_type,
+                                           "state": row.state.value} for row in states}
+    standards_by_key = {standard["key"]: standard for standard in standards}
+    for row in queries.worst_rag(answers, catalogue, "organisation_id", mapping="section"):
+        if row.key in standards_by_key:
+            standards_by_key[row.key]["by_org"][str(row.organisation_id)] = {
+                "self": SCORE_RAG.get(row.self_score), "moderated": SCORE_RAG.get(row.moderated_score)}
+    heatmap = {
+        "organisations": [o for o in organisations.values() if o["state"] in ("submitted", "accepted")],
+        "standards": [{"key": s["key"], "title": s["title"]} for s in standards],
+        "cells": {str(o): {s["key"]: s["by_org"].get(str(o), {}).get("moderated") for s in standards}
+                  for o, info in organisations.items() if info["state"] in ("submitted", "accepted")},
+    }
+
+    types: dict[str, dict] = {}
+    for row in states:
+        entry = types.setdefault(row.org_type, {"org_type": row.org_type, "label": ORG_TYPE_LABELS.get(row.org_type),
+                                                "invited": 0, "received": 0, "self": _rag_tally(),
+                                                "moderated": _rag_tally()})
+        entry["invited"] += 1
+        entry["received"] += 1 if row.state.value in ("submitted", "accepted") else 0
+    for row in queries.rag_counts(answers, catalogue, "org_type"):
+        entry = types.get(row.org_type)
+        if entry is not None:
+            _add_rag(entry["self"], row.rag, row.answers)
+            _add_rag(entry["moderated"], row.moderated_rag, row.answers)
+    for entry in types.values():
+        _finish_rag(entry["self"])
+        _finish_rag(entry["moderated"])
+
+    themes: dict[str, dict] = {key: {"key": key, "title": catalogue.theme_title(key), "self": _rag_tally(),
+                                     "moderated": _rag_tally(), "by_org": {}} for key in catalogue.themes}
+    for row in queries.rag_counts(answers, catalogue, mapping="theme"):
+        entry = themes.get(row.key)
+        if entry is not None:
+            _add_rag(entry["self"], row.rag, row.answers)
+            _add_rag(entry["moderated"], row.moderated_rag, row.answers)
+    for row in queries.green_shares(answers, catalogue, "organisation_id", mapping="theme"):
+        if row.key in themes:
+            themes[row.key]["by_org"][str(row.organisation_id)] = {
+                "n": row.n, "self_green": row.self_green, "green": row.green,
+                "self_pct": pct(row.self_green, row.n), "pct": pct(row.green, row.n)}
+    for entry in themes.values():
+        _finish_rag(entry["self"])
+        _finish_rag(entry["moderated"])
+        entry["pct"] = entry["moderated"]["pct_green"]
+        entry["scored"], entry["met"] = entry["moderated"]["n"], entry["moderated"]["green"]
+
+    theme_list = list(themes.values())
+    return {
+        "kind": "campaign", "id": campaign.id, "title": campaign.title, "cycle": campaign.cycle,
+        "instrument": catalogue.key, "instrument_title": catalogue.title,
+        "generated_at": utcnow().isoformat(timespec="seconds"), "settings": cfg, "summary": summary,
+        "criteria": list(criteria.values()), "standards": standards, "heatmap": heatmap,
+        "org_types": sorted(types.values(), key=lambda t: t["label"] or t["org_type"]),
+        "themes": theme_list, "proposals": proposals(theme_list, cfg),
+        "survey": survey_figures(campaign, catalogue, answers, cfg),
+        "statements": queries.statement_coverage(list(organisations)),
+        "returns": list(organisations.values()),
+    }
+
+
+def survey_figures(campaign, sa_catalogue: Catalogue, answers, cfg: dict) -> dict | None:
+    """Triangulation: each organisation's self-assessed RAG per theme (its lowest criterion rating) next to the
+    share of its practitioners agreeing with the survey statements on that theme; a Green self-rating with
+    agreement below the threshold is a mismatch.
+
+    An organisation's survey results appear only when it has at least MIN_CELL_SIZE responses, and the
+    partnership figures add up only those organisations, so nothing hidden can be worked out by subtraction.
+    """
+    if campaign.survey_version_id is None:
+        return None
+    survey_catalogue = queries.catalogue_for_version(db.session.get(InstrumentVersion, campaign.survey_version_id))
+    min_size = cfg["min_cell_size"]
+    threshold = float(current_app.config.get("TRIANGULATION_AGREEMENT_THRESHOLD", DEFAULT_AGREEMENT_THRESHOLD))
+    survey_themes = set(survey_catalogue.themes)
+    themes = [t for t in sa_catalogue.themes if t in survey_themes]
+    counts = {row.organisation_id: (row.name, row.responses) for row in queries.survey_response_counts(campaign.id)}
+    survey = queries.survey_answers([campaign.id], min_responses=min_size)
+    agreement = {(row.organisation_id, row.theme): row
+                 for row in queries.theme_totals(survey, survey_catalogue, "organisation_id")}
+    self_rag = {(row.organisation_id, row.key): SCORE_RAG.get(row.self_score)
+                for row in queries.worst_rag(answers, sa_catalogue, "organisation_id", mapping="theme")}
+    names = {row.organisation_id: row.name for row in queries.return_states(campaign.id)
+             if row.state in queries.COUNTED_RETURN_STATES}
+    names.update({org_id: name for org_id, (name, _) in counts.items()})
+    partnership = {t: _tally() for t in themes}
+    organisations = []
+    for org_id, name in sorted(names.items(), key=lambda item: item[1]):
+        responses = counts.get(org_id, (name, 0))[1]
+        shown = responses >= min_size
+        entry = {"id": org_id, "name": name, "shown": shown,
+                 "responses": responses if shown else small_label(min_size), "themes": {}, "mismatches": []}
+        for theme in themes:
+            rating = self_rag.get((org_id, theme))
+            row = agreement.get((org_id, theme)) if shown else None
+            agree_pct = pct(row.met, row.scored) if row else None
+            if rating is None and agree_pct is None:
+                continue
+            entry["themes"][theme] = {"self_rag": rating, "agree_pct": agree_pct, "n": row.scored if row else None}
+            if row:
+                partnership[theme]["scored"] += row.scored
+                partnership[theme]["met"] += row.met
+            if rating == "green" and agree_pct is not None and agree_pct < threshold:
+                entry["mismatches"].append(theme)
+        organisations.append(entry)
+    shown_orgs = [o for o in organisations if o["shown"]]
+    themes = [t for t in themes if any(t in o["themes"] for o in organisations)]
+    return {
+        "instrument": survey_catalogue.key, "min_cell_size": min_size, "threshold": threshold,
+        "responses_shown": sum(o["responses"] for o in shown_orgs),
+        "organisations_shown": len(shown_orgs), "organisations_hidden": len(organisations) - len(shown_orgs),
+        "themes": [{"key": t, "title": survey_catalogue.theme_title(t), **_finish(partnership[t])} for t in themes],
+        "organisations": organisations,
+    }
+
+
+# --- trends --------------------------------------------------------------------------------------------------
+
+def trend_figures(key: str, *, participant_only: bool = False) -> dict | None:
+    """The same instrument key over its rounds or campaigns, per question and theme.
+
+    participant_only: leave out rounds still open for audit (what auditors and organisation leads may see).
+    """
+    catalogue = queries.catalogue_for_key(key)
+    if catalogue is None:
+        return None
+    if catalogue.kind == "case_audit":
+        states = queries.PARTICIPANT_ROUND_STATES if participant_only else queries.REPORTED_ROUND_STATES
+        periods = [{"id": r.id, "label": r.title, "date": r.period_start.isoformat(), "kind": "round"}
+                   for r in queries.rounds_for_key(key, states=states)]
+        answers = queries.round_answers([p["id"] for p in periods])
+        period_field = "round_id"
+    elif catalogue.kind == "self_assessment":
+        periods = [{"id": c.id, "label": f"{c.title} ({c.cycle})", "date": c.cycle, "kind": "campaign"}
+                   for c in queries.campaigns_for_key(key) if c.state.value != "draft"]
+        answers = queries.campaign_answers([p["id"] for p in periods])
+        period_field = "campaign_id"
+    elif catalogue.kind == "survey":
+        periods = [{"id": c.id, "label": f"{c.title} ({c.cycle})", "date": c.cycle, "kind": "campaign"}
+                   for c in queries.campaigns_with_survey(key)]
+        answers = queries.survey_answers([p["id"] for p in periods], min_responses=settings()["min_cell_size"])
+        period_field = "campaign_id"
+    else:
+        return None
+    counts = queries.answer_counts(answers, period_field) if periods else []
+    by_period = {q["key"]: q for q in question_rows(catalogue, counts, org_field=period_field)}
+    questions = [{"key": q.key, "text": q.text, "periods": by_period[q.key]["by_org"] if q.key in by_period else {}}
+                 for q in catalogue.scored_questions]
+    themes = [{"key": t["key"], "title": t["title"], "periods": t["by_org"]}
+              for t in theme_rows(catalogue, counts, org_field=period_field)]
+    return {"key": key, "title": catalogue.title, "kind": catalogue.kind, "periods": periods,
+            "renamed": catalogue.renamed, "questions": questions, "themes": themes}
+
+
+# --- organisation view ---------------------------------------------------------------------------------------
+
+def organisation_figures(organisation: Organisation) -> dict:
+    """The organisation's own results against the partnership: median and quartiles across organisations."""
+    org = str(organisation.id)
+    rounds_out = []
+    for row in queries.visible_rounds(organisation_id=organisation.id)[:3]:
+        figures = round_figures(row.AuditRound)
+        themes = []
+        for theme in figures["themes"]:
+            values = [t["pct"] for t in theme.get("by_org", {}).values()]
+            own = theme.get("by_org", {}).get(org)
+            themes.append({"key": theme["key"], "title": theme["title"], "own": own["pct"] if own else None,
+                           "own_n": own["scored"] if own else 0, "partnership": theme["pct"], **spread(values)})
+        own_agency = next((a for a in figures["agencies"] if str(a["id"]) == org), None)
+        rounds_out.append({"id": row.AuditRound.id, "title": row.AuditRound.title, "themes": themes,
+                           "own": own_agency["pct"] if own_agency else None,
+                           "partnership": figures["summary"]["pct"],
+                           "spread": spread([a["pct"] for a in figures["agencies"]])})
+    campaigns_out = []
+    for row in queries.visible_campaigns(organisation_id=organisation.id)[:2]:
+        campaign = row.Campaign
+        figures = campaign_figures(campaign)
+        standards = []
+        for standard in figures["standards"]:
+            own = standard["by_org"].get(org, {})
+            standards.append({"key": standard["key"], "title": standard["title"], "own_self": own.get("self"),
+                              "own_moderated": own.get("moderated"),
+                              "partnership_pct_green": standard["moderated"]["pct_green"]})
+        themes = []
+        for theme in figures["themes"]:
+            values = [t["pct"] for t in theme["by_org"].values()]
+            own = theme["by_org"].get(org)
+            themes.append({"key": theme["key"], "title": theme["title"], "own": own["pct"] if own else None,
+                           "partnership": theme["moderated"]["pct_green"], **spread(values)})
+        survey = None
+        if figures["survey"]:
+            survey = next((o for o in figures["survey"]["organisations"] if o["id"] == organisation.id), None)
+        campaigns_out.append({"id": campaign.id, "title": campaign.title, "cycle": campaign.cycle,
+                              "standards": standards, "themes": themes, "survey": survey,
+                              "survey_themes": figures["survey"]["themes"] if figures["survey"] else []})
+    return {"organisation": {"id": organisation.id, "name": organisation.name, "org_type": organisation.org_type},
+            "rounds": rounds_out, "campaigns": campaigns_out}
+
+
+# --- cross-instrument themes ---------------------------------------------------------------------------------
+
+def theme_description(theme: str) -> str | None:
+    from app.questionnaire import load_themes
+
+    try:
+        found = load_themes().get(theme)
+    except Exception:  # the page still works from theme keys if the themes file cannot be read
+        return None
+    return found.description if found else None
+
+
+def theme_figures(theme: str, *, participant_only: bool = False) -> dict:
+    """Every question tagged with the theme, in every instrument, with its latest figures and links."""
+    sources = []
+    for kind, models in queries.instruments_by_kind().items():
+        if kind == "statement":
+            continue
+        for model in models:
+            catalogue = queries.catalogue_for_key(model.key)
+            if catalogue is None:
+                continue
+            tagged = [q for q in catalogue.ordered if theme in q.themes]
+            if not tagged:
+                continue
+            trend = (trend_figures(model.key, participant_only=participant_only)
+                     or {"periods": [], "questions": [], "themes": []})
+            period = trend["periods"][-1] if trend["periods"] else None
+            by_question = {q["key"]: q for q in trend["questions"]}
+            theme_entry = next((t for t in trend["themes"] if t["key"] == theme), None)
+            rows = []
+            for q in tagged:
+                tally = by_question.get(q.key, {}).get("periods", {}).get(str(period["id"])) if period else None
+                rows.append({"key": q.key, "text": q.text, "scored": tally["scored"] if tally else 0,
+                             "met": tally["met"] if tally else 0, "pct": tally["pct"] if tally else None})
+            overall = theme_entry["periods"].get(str(period["id"])) if period and theme_entry else None
+            sources.append({"instrument": model.key, "title": model.title, "kind": kind, "period": period,
+                            "questions": rows, "overall": overall,
+                            "history": [{"period": p, **(theme_entry["periods"].get(str(p["id"])) or _tally())}
+                                        for p in trend["periods"]] if theme_entry else []})
+    return {"theme": theme, "sources": sources}

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (GovCharacterCount, GovCheckboxesInput, GovCheckboxInput, GovDateInput,
+                                                GovRadioInput, GovSelect, GovSubmitInput, GovTextInput)
+from wtforms import BooleanField, DateField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms import TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional
+
+from app.findings.models import FINDING_HEADINGS, ActionStatus
+from app.findings.services import DESCRIPTION_MAX, FINDING_TEXT_MAX, NOTE_MAX, OWNER_NAME_MAX
+
+STATUS_LABELS = {s.value: s.label for s in ActionStatus}
+
+
+def choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(str(value), label) for value, label in pairs]
+
+
+class GovDateField(DateField):
+    """Day, month and year boxes; anything other than three parts is simply an invalid date, never an error page."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format="%d %m %Y", widget=GovDateInput(), **kwargs)
+
+    def process_formdata(self, valuelist):
+        if valuelist and len(valuelist) != 3:
+            self.raw_data = (list(valuelist) + ["", "", ""])[:3]
+            self.data = None
+            raise ValueError(self.gettext("Enter a real date"))
+        if valuelist and not any(v.strip() for v in valuelist):
+            self.data = None
+            return
+        try:
+            super().process_formdata([" ".join(v.strip() for v in valuelist)] if valuelist else valuelist)
+        except ValueError:
+            raise ValueError("Enter a real date, like 27 3 2026") from None
+
+
+class FindingForm(FlaskForm):
+    heading = RadioField("Heading", widget=GovRadioInput(), choices=choices(FINDING_HEADINGS.items()),
+                         validators=[InputRequired(message="Select a heading")])
+    text = TextAreaField("Finding", widget=GovCharacterCount(),
+                         validators=[InputRequired(message="Enter the finding"), Length(max=FINDING_TEXT_MAX)])
+    themes = SelectMultipleField("Themes", widget=GovCheckboxesInput(), choices=[], validators=[Optional()],
+                                 description="Select the themes this finding is about, if any.")
+    submit = SubmitField("Save finding", widget=GovSubmitInput())
+
+    def set_themes(self, themes: dict[str, str]) -> None:
+        self.themes.choices = choices(themes.items())
+
+
+class ActionForm(FlaskForm):
+    description = TextAreaField("What will be done", widget=GovCharacterCount(),
+                                validators=[InputRequired(message="Enter what will be done"),
+                                            Length(max=DESCRIPTION_MAX)])
+    owner_organisation_id = SelectField("Organisation responsible", widget=GovSelect(), choices=[],
+                                        validators=[InputRequired(message="Select the organisation responsible")])
+    owner_name = StringField("Person responsible", widget=GovTextInput(),
+                             description="Name and role, for example Sam Patel, designated safeguarding lead.",
+                             validators=[InputRequired(message="Enter the name of the person responsible"),
+                                         Length(max=OWNER_NAME_MAX)])
+    due_date = GovDateField("Due date", description="For example, 27 3 2026",
+                            validators=[InputRequired(message="Enter the due date")])
+    submit = SubmitField("Add action", widget=GovSubmitInput())
+
+    def set_organisations(self, organisations) -> None:
+        self.owner_organisation_id.choices = choices([("", "Select an organisation")]
+                                                     + [(o.id, o.name) for o in organisations])
+
+
+class ActionUpdateForm(FlaskForm):
+    note = TextAreaField("Progress update", widget=GovCharacterCount(),
+                         description="What has happened since the last update, and what is still to do.",
+                         validators=[InputRequired(message="Enter a progress update"), Length(max=NOTE_MAX)])
+    status = RadioField("Status", widget=GovRadioInput(), choices=choices(STATUS_LABELS.items()),
+                        validators=[InputRequired(message="Select the status")])
+    submit = SubmitField("Add update", widget=GovSubmitInput())
+
+
+class TrackerFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET filter changes nothing
+
+    organisation = SelectField("Organisation", widget=GovSelect(), choices=[], validators=[Optional()])
+    org_type = SelectField("Organisation type", widget=GovSelect(), choices=[], validators=[Optional()])
+    status = SelectField("Status", widget=GovSelect(),
+                         choices=choices([("", "Any status"), *STATUS_LABELS.items()]), validators=[Optional()])
+    source = SelectField("Source", widget=GovSelect(), choices=[], validators=[Optional()])
+    overdue = BooleanField("Overdue only", widget=GovCheckboxInput(), validators=[Optional()])
+    submit = SubmitField("Apply filters", widget=GovSubmitInput())
+
+
+class ConfirmForm(FlaskForm):
+    submit = SubmitField("Yes, delete it", widget=GovSubmitInput())

@@ -1,0 +1,578 @@
+"""Read models for findings. Every figure is aggregated in SQL (GROUP BY); Python only shapes the few
+grouped rows that come back. Question keys are mapped to their canonical key (and to themes and
+sections) by joining a small VALUES table built from the instrument definitions, so the same SQL
+works across instrument versions and renamed keys, on SQLite and PostgreSQL.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from app.accounts.models import Organisation
+from app.audits.models import (
+    Assignment,
+    AuditCase,
+    AuditRound,
+    CaseAnswer,
+    CaseResponse,
+    ModeratedAnswer,
+    Moderation,
+    ResponseState,
+    RoundState,
+    round_organisation,
+)
+from app.extensions import db
+from app.findings.catalogue import Catalogue, build_catalogue
+from app.findings.models import ActionItem, ActionStatus, ActionUpdate, Finding
+from app.questionnaire import InstrumentModel, InstrumentVersion
+from app.selfassessment.models import (
+    Campaign,
+    CampaignState,
+    Challenge,
+    Return,
+    ReturnAnswer,
+    ReturnState,
+    SurveyAnswer,
+    SurveyLink,
+    SurveyResponse,
+)
+
+OPEN_STATUSES = (ActionStatus.not_started, ActionStatus.in_progress)
+COUNTED_RETURN_STATES = (ReturnState.submitted, ReturnState.accepted)
+RAG_SCORE = {"green": 2, "amber": 1, "red": 0}
+
+
+# --- small SQL building blocks -------------------------------------------------------------------------------
+
+def mapping_table(name: str, columns: tuple[str, ...], rows) -> sa.Subquery:
+    """A literal lookup table (VALUES) to join answers to, e.g. (stored question key, theme)."""
+    rows = list(rows) or [tuple(None for _ in columns)]
+    params: dict[str, object] = {}
+    tuples = []
+    for i, row in enumerate(rows):
+        names = []
+        for j, value in enumerate(row):
+            param = f"{name}_{i}_{j}"
+            params[param] = value
+            names.append(f"CAST(:{param} AS VARCHAR(200))")
+        tuples.append("(" + ", ".join(names) + ")")
+    selected = ", ".join(f"column{j + 1} AS {column}" for j, column in enumerate(columns))
+    text = sa.text(f"SELECT {selected} FROM (VALUES {', '.join(tuples)}) AS {name}_values").bindparams(**params)
+    return text.columns(*(sa.column(c, sa.String) for c in columns)).subquery(name)
+
+
+def scored(meets_standard) -> sa.ColumnElement:
+    return sa.func.count(meets_standard)
+
+
+def met(meets_standard) -> sa.ColumnElement:
+    return sa.func.coalesce(sa.func.sum(sa.case((meets_standard == sa.true(), 1), else_=0)), 0)
+
+
+def excluded_count(excluded) -> sa.ColumnElement:
+    return sa.func.coalesce(sa.func.sum(sa.case((excluded == sa.true(), 1), else_=0)), 0)
+
+
+def rag_score(rag) -> sa.ColumnElement:
+    return sa.case(*((rag == value, score) for value, score in RAG_SCORE.items()), else_=None)
+
+
+# --- instruments ---------------------------------------------------------------------------------------------
+
+def versions_of_key(key: str, *, up_to: int | None = None) -> list[InstrumentVersion]:
+    stmt = (sa.select(InstrumentVersion).join(InstrumentModel, InstrumentVersion.instrument_id == InstrumentModel.id)
+            .where(InstrumentModel.key == key).order_by(InstrumentVersion.version))
+    if up_to is not None:
+        stmt = stmt.where(InstrumentVersion.version <= up_to)
+    return list(db.session.execute(stmt).scalars())
+
+
+def catalogue_for_version(version: InstrumentVersion, *, all_versions: bool = False) -> Catalogue:
+    """The version's questions, with keys carried back through every earlier version's names."""
+    versions = versions_of_key(version.instrument.key, up_to=None if all_versions else version.version)
+    return build_catalogue(v.parsed for v in versions or [version])
+
+
+def catalogue_for_key(key: str) -> Catalogue | None:
+    versions = versions_of_key(key)
+    return build_catalogue(v.parsed for v in versions) if versions else None
+
+
+def all_catalogues() -> dict[str, Catalogue]:
+    """Every instrument's catalogue, from one query over all stored versions."""
+    rows = db.session.execute(
+        sa.select(InstrumentVersion, InstrumentModel.key)
+        .join(InstrumentModel, InstrumentVersion.instrument_id == InstrumentModel.id)
+        .order_by(InstrumentModel.key, InstrumentVersion.version)
+    ).all()
+    grouped: dict[str, list] = {}
+    for version, key in rows:
+        grouped.setdefault(key, []).append(version.parsed)
+    return {key: build_catalogue(parsed) for key, parsed in grouped.items()}
+
+
+def organisation_choices() -> list[Organisation]:
+    return list(db.session.execute(
+        sa.select(Organisation).where(Organisation.active == sa.true()).order_by(Organisation.name)).scalars())
+
+
+def instruments_by_kind() -> dict[str, list[InstrumentModel]]:
+    rows = db.session.execute(sa.select(InstrumentModel).order_by(InstrumentModel.title)).scalars()
+    grouped: dict[str, list[InstrumentModel]] = {}
+    for model in rows:
+        grouped.setdefault(model.kind, []).append(model)
+    return grouped
+
+
+def _lookup(catalogue: Catalogue, name: str, columns: tuple[str, ...], rows) -> sa.Subquery:
+    if name not in catalogue.tables:
+        catalogue.tables[name] = mapping_table(name, columns, rows())
+    return catalogue.tables[name]
+
+
+def keymap(catalogue: Catalogue) -> sa.Subquery:
+    return _lookup(catalogue, "keymap", ("stored_key", "question_key"), catalogue.key_rows)
+
+
+def thememap(catalogue: Catalogue) -> sa.Subquery:
+    return _lookup(catalogue, "thememap", ("stored_key", "theme"), catalogue.theme_rows)
+
+
+def sectionmap(catalogue: Catalogue) -> sa.Subquery:
+    return _lookup(catalogue, "sectionmap", ("stored_key", "section"), catalogue.section_rows)
+
+
+# --- case audit rounds ---------------------------------------------------------------------------------------
+
+def round_answers(round_ids) -> sa.Subquery:
+    """Answers of submitted responses in the given rounds, with the dimensions they are reported by."""
+    return (
+        sa.select(
+            CaseAnswer.question_key, CaseAnswer.value, CaseAnswer.meets_standard, CaseAnswer.excluded,
+            CaseAnswer.response_id, Assignment.organisation_id, AuditCase.id.label("case_id"),
+            AuditCase.round_id, AuditCase.area, AuditCase.age_band, AuditCase.gender, AuditCase.ethnicity,
+        )
+        .join(CaseResponse, CaseAnswer.response_id == CaseResponse.id)
+        .join(Assignment, CaseResponse.assignment_id == Assignment.id)
+        .join(AuditCase, Assignment.case_id == AuditCase.id)
+        .where(AuditCase.round_id.in_(list(round_ids)), CaseResponse.state == ResponseState.submitted)
+        .subquery("answers")
+    )
+
+
+def answer_counts(answers: sa.Subquery, *by) -> list[sa.Row]:
+    """(…by, question_key, value, answers, scored, met, excluded) for every answered question.
+
+    Grouped by the key the answer was stored under: the rows are few (questions × options × groups) and are
+    mapped to current keys and themes from there, which is far cheaper than joining every answer to a lookup.
+    """
+    group = [getattr(answers.c, b) for b in by] + [answers.c.question_key, answers.c.value]
+    stmt = (sa.select(*group, sa.func.count().label("answers"), scored(answers.c.meets_standard).label("scored"),
+                      met(answers.c.meets_standard).label("met"), excluded_count(answers.c.excluded).label("excluded"))
+            .where(answers.c.value.is_not(None))
+            .group_by(*group))
+    return list(db.session.execute(stmt))
+
+
+def theme_totals(answers: sa.Subquery, catalogue: Catalogue, *by) -> list[sa.Row]:
+    """(…by, theme, scored, met)."""
+    tm = thememap(catalogue)
+    group = [getattr(answers.c, b) for b in by] + [tm.c.theme]
+    stmt = (sa.select(*group, scored(answers.c.meets_standard).label("scored"),
+                      met(answers.c.meets_standard).label("met"))
+            .join(tm, tm.c.stored_key == answers.c.question_key)
+            .group_by(*group))
+    return list(db.session.execute(stmt))
+
+
+def met_totals(answers: sa.Subquery, *by, exclude_keys=()) -> list[sa.Row]:
+    """(…by, scored, met) over every scored answer, leaving out the stored keys in `exclude_keys`."""
+    group = [getattr(answers.c, b) for b in by]
+    stmt = sa.select(*group, scored(answers.c.meets_standard).label("scored"),
+                     met(answers.c.meets_standard).label("met"))
+    if exclude_keys:
+        stmt = stmt.where(answers.c.question_key.not_in(list(exclude_keys)))
+    if group:
+        stmt = stmt.group_by(*group)
+    return list(db.session.execute(stmt))
+
+
+def round_progress(round_id: int) -> list[sa.Row]:
+    """Per organisation: assignments, submitted responses."""
+    submitted = sa.case((CaseResponse.state == ResponseState.submitted, 1), else_=0)
+    stmt = (sa.select(Assignment.organisation_id, Organisation.name, Organisation.org_type,
+                      sa.func.count(Assignment.id).label("assigned"),
+                      sa.func.coalesce(sa.func.sum(submitted), 0).label("submitted"))
+            .join(AuditCase, Assignment.case_id == AuditCase.id)
+            .join(Organisation, Assignment.organisation_id == Organisation.id)
+            .outerjoin(CaseResponse, CaseResponse.assignment_id == Assignment.id)
+            .where(AuditCase.round_id == round_id)
+            .group_by(Assignment.organisation_id, Organisation.name, Organisation.org_type)
+            .order_by(Organisation.name))
+    return list(db.session.execute(stmt))
+
+
+def audited_case_grades(round_id: int) -> list[sa.Row]:
+    """(area, age_band, gender, ethnicity, overall_grade, cases) over cases with a submitted response."""
+    audited = (sa.select(Assignment.case_id)
+               .join(CaseResponse, CaseResponse.assignment_id == Assignment.id)
+               .where(CaseResponse.state == ResponseState.submitted))
+    group = (AuditCase.area, AuditCase.age_band, AuditCase.gender, AuditCase.ethnicity, Moderation.overall_grade)
+    stmt = (sa.select(*group, sa.func.count(AuditCase.id).label("cases"))
+            .outerjoin(Moderation, Moderation.case_id == AuditCase.id)
+            .where(AuditCase.round_id == round_id, AuditCase.id.in_(audited))
+            .group_by(*group))
+    return list(db.session.execute(stmt))
+
+
+def moderated_answers(round_id: int) -> sa.Subquery:
+    """The panel's agreed rating of each question, for the round's moderated cases."""
+    return (sa.select(ModeratedAnswer.question_key, ModeratedAnswer.value, ModeratedAnswer.meets_standard,
+                      ModeratedAnswer.excluded)
+            .join(Moderation, ModeratedAnswer.moderation_id == Moderation.id)
+            .join(AuditCase, Moderation.case_id == AuditCase.id)
+            .where(AuditCase.round_id == round_id)
+            .subquery("agreed"))
+
+
+def rounds_for_key(key: str, *, states=None, organisation_id: int | None = None) -> list[AuditRound]:
+    stmt = (sa.select(AuditRound)
+            .join(InstrumentVersion, AuditRound.instrument_version_id == InstrumentVersion.id)
+            .join(InstrumentModel, InstrumentVersion.instrument_id == InstrumentModel.id)
+            .where(InstrumentModel.key == key)
+            .order_by(AuditRound.period_start, AuditRound.id))
+    if states is not None:
+        stmt = stmt.where(AuditRound.state.in_(states))
+    if organisation_id is not None:
+        stmt = stmt.where(AuditRound.id.in_(sa.select(round_organisation.c.round_id)
+                                            .where(round_organisation.c.organisation_id == organisation_id)))
+    return list(db.session.execute(stmt).scalars())
+
+
+def visible_rounds(*, organisation_id: int | None = None) -> list[sa.Row]:
+    """Rounds with their instrument key (newest first). With an organisation: only the rounds it took part in
+    that have reached moderation."""
+    stmt = (sa.select(AuditRound, InstrumentModel.key.label("instrument_key"))
+            .join(InstrumentVersion, AuditRound.instrument_version_id == InstrumentVersion.id)
+            .join(InstrumentModel, InstrumentVersion.instrument_id == InstrumentModel.id)
+            .order_by(AuditRound.period_start.desc(), AuditRound.id.desc()))
+    if organisation_id is not None:
+        stmt = stmt.where(AuditRound.state.in_(PARTICIPANT_ROUND_STATES),
+                          AuditRound.id.in_(sa.select(round_organisation.c.round_id)
+                                            .where(round_organisation.c.organisation_id == organisation_id)))
+    return list(db.session.execute(stmt))
+
+
+PARTICIPANT_ROUND_STATES = (RoundState.moderation, RoundState.closed)
+REPORTED_ROUND_STATES = (RoundState.open, RoundState.moderation, RoundState.closed)
+
+
+def round_participant(round_id: int, organisation_id: int | None) -> bool:
+    if organisation_id is None:
+        return False
+    return db.session.execute(
+        sa.select(sa.func.count()).select_from(round_organisation)
+        .where(round_organisation.c.round_id == round_id, round_organisation.c.organisation_id == organisation_id)
+    ).scalar_one() > 0
+
+
+# --- self-assessment campaigns -------------------------------------------------------------------------------
+
+def campaign_answers(campaign_ids) -> sa.Subquery:
+    """Criteria of submitted or accepted returns, with the self-assessed and the moderated (agreed) RAG."""
+    moderated = sa.func.coalesce(Challenge.moderated_rag, ReturnAnswer.rag)
+    return (
+        sa.select(
+            ReturnAnswer.id.label("answer_id"), ReturnAnswer.question_key, ReturnAnswer.value,
+            # Figures use the agreed rating: QA's moderated RAG where a criterion was challenged.
+            sa.case((moderated.is_(None), sa.null()), (moderated == "green", sa.true()), else_=sa.false())
+            .label("meets_standard"),
+            ReturnAnswer.meets_standard.label("self_meets_standard"),
+            ReturnAnswer.excluded, ReturnAnswer.rag, moderated.label("moderated_rag"),
+            Return.organisation_id, Return.campaign_id, Return.id.label("return_id"),
+            Organisation.org_type,
+        )
+        .join(Return, ReturnAnswer.return_id == Return.id)
+        .join(Organisation, Return.organisation_id == Organisation.id)
+        .outerjoin(Challenge, Challenge.return_answer_id == ReturnAnswer.id)
+        .where(Return.campaign_id.in_(list(campaign_ids)), Return.state.in_(COUNTED_RETURN_STATES))
+        .subquery("answers")
+    )
+
+
+def _mapped(catalogue: Catalogue, mapping: str | None):
+    """The lookup to join (question, section or theme of each stored key) and its key column."""
+    if mapping is None:
+        return None, None
+    table = {"question": keymap, "section": sectionmap, "theme": thememap}[mapping](catalogue)
+    return table, table.c[{"question": "question_key", "section": "section", "theme": "theme"}[mapping]]
+
+
+def rag_counts(answers: sa.Subquery, catalogue: Catalogue, *by, mapping: str | None = None) -> list[sa.Row]:
+    """(…by, [key,] rag, moderated_rag, answers) where key is the question, section or theme per `mapping`."""
+    table, key = _mapped(catalogue, mapping)
+    group = [getattr(answers.c, b) for b in by] + ([key.label("key")] if key is not None else [])
+    group += [answers.c.rag, answers.c.moderated_rag]
+    stmt = (sa.select(*group, sa.func.count().label("answers"))
+            .where(answers.c.excluded == sa.false(), answers.c.rag.is_not(None))
+            .group_by(*group))
+    if table is not None:
+        stmt = stmt.join(table, table.c.stored_key == answers.c.question_key)
+    return list(db.session.execute(stmt))
+
+
+def green_shares(answers: sa.Subquery, catalogue: Catalogue, *by, mapping: str) -> list[sa.Row]:
+    """(…by, key, n, self_green, green): criteria rated, rated Green by the organisation, and agreed Green."""
+    table, key = _mapped(catalogue, mapping)
+    group = [getattr(answers.c, b) for b in by] + [key.label("key")]
+    stmt = (sa.select(*group, sa.func.count().label("n"),
+                      sa.func.coalesce(sa.func.sum(sa.case((answers.c.rag == "green", 1), else_=0)), 0)
+                      .label("self_green"),
+                      sa.func.coalesce(sa.func.sum(sa.case((answers.c.moderated_rag == "green", 1), else_=0)), 0)
+                      .label("green"))
+            .join(table, table.c.stored_key == answers.c.question_key)
+            .where(answers.c.excluded == sa.false(), answers.c.rag.is_not(None))
+            .group_by(*group))
+    return list(db.session.execute(stmt))
+
+
+def worst_rag(answers: sa.Subquery, catalogue: Catalogue, *by, mapping: str = "section") -> list[sa.Row]:
+    """(…by, key, self_score, moderated_score): the lowest RAG score per group (2 green, 1 amber, 0 red)."""
+    table, key = _mapped(catalogue, mapping)
+    group = [getattr(answers.c, b) for b in by] + [key.label("key")]
+    stmt = (sa.select(*group, sa.func.min(rag_score(answers.c.rag)).label("self_score"),
+                      sa.func.min(rag_score(answers.c.moderated_rag)).label("moderated_score"))
+            .join(table, table.c.stored_key == answers.c.question_key)
+            .where(answers.c.excluded == sa.false())
+            .group_by(*group))
+    return list(db.session.execute(stmt))
+
+
+def return_states(campaign_id: int) -> list[sa.Row]:
+    """(organisation_id, name, org_type, state) for every return in the campaign."""
+    stmt = (sa.select(Return.organisation_id, Organisation.name, Organisation.org_type, Return.state)
+            .join(Organisation, Return.organisation_id == Organisation.id)
+            .where(Return.campaign_id == campaign_id)
+            .order_by(Organisation.name))
+    return list(db.session.execute(stmt))
+
+
+def survey_answers(campaign_ids, *, min_responses: int) -> sa.Subquery:
+    """Practitioner survey answers, only from organisations with at least `min_responses` responses in the
+    campaign: smaller groups are left out of every figure, so none can be worked out by subtraction."""
+    large_enough = (sa.select(SurveyResponse.survey_link_id).group_by(SurveyResponse.survey_link_id)
+                    .having(sa.func.count(SurveyResponse.id) >= min_responses))
+    return (
+        sa.select(SurveyAnswer.question_key, SurveyAnswer.value, SurveyAnswer.meets_standard, SurveyAnswer.excluded,
+                  SurveyAnswer.survey_response_id.label("response_id"), SurveyLink.organisation_id,
+                  SurveyLink.campaign_id)
+        .join(SurveyResponse, SurveyAnswer.survey_response_id == SurveyResponse.id)
+        .join(SurveyLink, SurveyResponse.survey_link_id == SurveyLink.id)
+        .where(SurveyLink.campaign_id.in_(list(campaign_ids)), SurveyLink.id.in_(large_enough))
+        .subquery("survey")
+    )
+
+
+def survey_response_counts(campaign_id: int) -> list[sa.Row]:
+    """(organisation_id, name, responses)."""
+    stmt = (sa.select(SurveyLink.organisation_id, Organisation.name,
+                      sa.func.count(SurveyResponse.id).label("responses"))
+            .join(SurveyResponse, SurveyResponse.survey_link_id == SurveyLink.id)
+            .join(Organisation, SurveyLink.organisation_id == Organisation.id)
+            .where(SurveyLink.campaign_id == campaign_id)
+            .group_by(SurveyLink.organisation_id, Organisation.name))
+    return list(db.session.execute(stmt))
+
+
+def campaigns_for_key(key: str, *, states=None) -> list[Campaign]:
+    stmt = (sa.select(Campaign)
+            .join(InstrumentVersion, Campaign.instrument_version_id == InstrumentVersion.id)
+            .join(InstrumentModel, InstrumentVersion.instrument_id == InstrumentModel.id)
+            .where(InstrumentModel.key == key)
+            .order_by(Campaign.cycle, Campaign.id))
+    if states is not None:
+        stmt = stmt.where(Campaign.state.in_(states))
+    return list(db.session.execute(stmt).scalars())
+
+
+def campaigns_with_survey(key: str) -> list[Campaign]:
+    stmt = (sa.select(Campaign)
+            .join(InstrumentVersion, Campaign.survey_version_id == InstrumentVersion.id)
+            .join(InstrumentModel, InstrumentVersion.instrument_id == InstrumentModel.id)
+            .where(InstrumentModel.key == key, Campaign.state != CampaignState.draft)
+            .order_by(Campaign.cycle, Campaign.id))
+    return list(db.session.execute(stmt).scalars())
+
+
+def visible_campaigns(*, organisation_id: int | None = None) -> list[sa.Row]:
+    """(Campaign, instrument_key, survey_key), newest first. With an organisation: the campaigns it has a return in."""
+    version, model = sa.orm.aliased(InstrumentVersion), sa.orm.aliased(InstrumentModel)
+    survey_version, survey_model = sa.orm.aliased(InstrumentVersion), sa.orm.aliased(InstrumentModel)
+    stmt = (sa.select(Campaign, model.key.label("instrument_key"), survey_model.key.label("survey_key"))
+            .join(version, Campaign.instrument_version_id == version.id)
+            .join(model, version.instrument_id == model.id)
+            .outerjoin(survey_version, Campaign.survey_version_id == survey_version.id)
+            .outerjoin(survey_model, survey_version.instrument_id == survey_model.id)
+            .order_by(Campaign.cycle.desc(), Campaign.id.desc()))
+    if organisation_id is not None:
+        stmt = stmt.where(Campaign.state != CampaignState.draft,
+                          Campaign.id.in_(sa.select(Return.campaign_id)
+                                          .where(Return.organisation_id == organisation_id)))
+    return list(db.session.execute(stmt))
+
+
+def campaign_participant(campaign_id: int, organisation_id: int | None) -> bool:
+    if organisation_id is None:
+        return False
+    return db.session.execute(
+        sa.select(sa.func.count()).select_from(Return)
+        .where(Return.campaign_id == campaign_id, Return.organisation_id == organisation_id)
+    ).scalar_one() > 0
+
+
+def statement_coverage(organisation_ids) -> dict | None:
+    """How many of the organisations have a statement in force, none, one overdue for review… (statements feature)."""
+    try:
+        from app.statements.queries import COVERAGE_STATUSES, coverage, coverage_counts
+    except ImportError:
+        return None
+    rows = coverage(organisation_ids)
+    counts = coverage_counts(rows)
+    return {"total": len(rows),
+            "statuses": [{"status": key, "label": label, "count": counts.get(key, 0)}
+                         for key, (label, _) in COVERAGE_STATUSES.items()]}
+
+
+# --- findings and actions ------------------------------------------------------------------------------------
+
+def findings_for(*, round_id: int | None = None, campaign_id: int | None = None) -> list[Finding]:
+    parent = Finding.round_id == round_id if round_id is not None else Finding.campaign_id == campaign_id
+    return list(db.session.execute(
+        sa.select(Finding).where(parent)
+        .options(selectinload(Finding.actions).selectinload(ActionItem.updates),
+                 selectinload(Finding.actions).selectinload(ActionItem.owner_organisation))
+        .order_by(Finding.heading, Finding.position, Finding.id)
+    ).scalars())
+
+
+def is_overdue(action: ActionItem, today: date) -> bool:
+    return action.status in OPEN_STATUSES and action.due_date < today
+
+
+def actions_for(*, return_answer_ids=(), risk_ids=(), finding_ids=()) -> list[ActionItem]:
+    """Actions attached to any of the given parents, with their updates, earliest due first."""
+    conditions = []
+    for column, ids in ((ActionItem.return_answer_id, return_answer_ids), (ActionItem.risk_id, risk_ids),
+                        (ActionItem.finding_id, finding_ids)):
+        ids = [i for i in ids if i is not None]
+        if ids:
+            conditions.append(column.in_(ids))
+    if not conditions:
+        return []
+    return list(db.session.execute(
+        sa.select(ActionItem).where(sa.or_(*conditions))
+        .options(selectinload(ActionItem.updates), selectinload(ActionItem.owner_organisation))
+        .order_by(ActionItem.due_date, ActionItem.id)
+    ).scalars())
+
+
+@dataclass
+class TrackerFilters:
+    organisation_id: int | None = None
+    org_type: str | None = None
+    status: str | None = None
+    overdue: bool = False
+    source: str | None = None  # self_assessment | case_audit | campaign | statement
+
+
+SOURCES = {
+    "self_assessment": "Self-assessment return",
+    "case_audit": "Case audit findings",
+    "campaign": "Self-assessment findings",
+    "statement": "Statement risk assessment",
+}
+
+
+def tracker_statement(filters: TrackerFilters, today: date):
+    """Actions with their organisation and source described in the same query (no per-row lookups)."""
+    from app.statements.models import Risk, RiskAssessment
+
+    round_finding = sa.orm.aliased(Finding)
+    ra_return = sa.orm.aliased(Return)
+    ra_campaign = sa.orm.aliased(Campaign)
+    finding_campaign = sa.orm.aliased(Campaign)
+    source = sa.case(
+        (ActionItem.return_answer_id.is_not(None), "self_assessment"),
+        (ActionItem.risk_id.is_not(None), "statement"),
+        (round_finding.round_id.is_not(None), "case_audit"),
+        (round_finding.campaign_id.is_not(None), "campaign"),
+        else_="other",
+    ).label("source")
+    last_update = (sa.select(sa.func.max(ActionUpdate.created_at)).where(ActionUpdate.action_id == ActionItem.id)
+                   .correlate(ActionItem).scalar_subquery().label("last_update_at"))
+    updates = (sa.select(sa.func.count(ActionUpdate.id)).where(ActionUpdate.action_id == ActionItem.id)
+               .correlate(ActionItem).scalar_subquery().label("update_count"))
+    stmt = (
+        sa.select(ActionItem, Organisation.name.label("organisation_name"), Organisation.org_type, source,
+                  sa.func.coalesce(AuditRound.title, finding_campaign.title, ra_campaign.title).label("parent_title"),
+                  ReturnAnswer.question_key.label("criterion_key"), Risk.description.label("risk_description"),
+                  round_finding.round_id, round_finding.campaign_id.label("finding_campaign_id"),
+                  ra_campaign.id.label("return_campaign_id"), ra_return.id.label("return_id"),
+                  ra_campaign.instrument_version_id.label("return_version_id"), last_update, updates)
+        .join(Organisation, ActionItem.owner_organisation_id == Organisation.id)
+        .outerjoin(round_finding, ActionItem.finding_id == round_finding.id)
+        .outerjoin(AuditRound, round_finding.round_id == AuditRound.id)
+        .outerjoin(finding_campaign, round_finding.campaign_id == finding_campaign.id)
+        .outerjoin(ReturnAnswer, ActionItem.return_answer_id == ReturnAnswer.id)
+        .outerjoin(ra_return, ReturnAnswer.return_id == ra_return.id)
+        .outerjoin(ra_campaign, ra_return.campaign_id == ra_campaign.id)
+        .outerjoin(Risk, ActionItem.risk_id == Risk.id)
+        .options(selectinload(ActionItem.updates))
+        .order_by(ActionItem.due_date, ActionItem.id)
+    )
+    if filters.organisation_id is not None:
+        stmt = stmt.where(ActionItem.owner_organisation_id == filters.organisation_id)
+    if filters.org_type:
+        stmt = stmt.where(Organisation.org_type == filters.org_type)
+    if filters.status:
+        stmt = stmt.where(ActionItem.status == ActionStatus(filters.status))
+    if filters.overdue:
+        stmt = stmt.where(ActionItem.status.in_(OPEN_STATUSES), ActionItem.due_date < today)
+    if filters.source:
+        stmt = stmt.where(source == filters.source)
+    _ = RiskAssessment  # joined only through Risk; imported so the mapper is configured
+    return stmt
+
+
+def tracker_rows(filters: TrackerFilters, today: date) -> list[sa.Row]:
+    return list(db.session.execute(tracker_statement(filters, today)))
+
+
+def criterion_text(version_id: int | None, key: str | None) -> str | None:
+    """The wording of a self-assessment criterion (versions are few and cached, so this costs no query per row)."""
+    if version_id is None or key is None:
+        return None
+    version = db.session.get(InstrumentVersion, version_id)
+    if version is None:
+        return key
+    instrument = version.parsed
+    current = key if instrument.has_question(key) else instrument.current_key(key)
+    return instrument.question(current).text if instrument.has_question(current) else key
+
+
+def open_action_counts(organisation_id: int | None, today: date) -> dict[str, int]:
+    overdue = sa.case((ActionItem.due_date < today, 1), else_=0)
+    stmt = (sa.select(sa.func.count(ActionItem.id), sa.func.coalesce(sa.func.sum(overdue), 0))
+            .where(ActionItem.status.in_(OPEN_STATUSES)))
+    if organisation_id is not None:
+        stmt = stmt.where(ActionItem.owner_organisation_id == organisation_id)
+    open_, late = db.session.execute(stmt).one()
+    return {"open": int(open_), "overdue": int(late)}
+
+
+def action_with_context(action_id: int) -> sa.Row | None:
+    stmt = tracker_statement(TrackerFilters(), date.min).where(ActionItem.id == action_id)
+    return db.session.execute(stmt).first()

@@ -1,0 +1,375 @@
+"""Findings pages: thin views over app.findings.figures / queries / services."""
+from __future__ import annotations
+
+import re
+import tempfile
+
+from flask import Response, abort, flash, redirect, render_template, request, send_file, stream_with_context, url_for
+from flask_login import current_user
+from werkzeug.routing import BuildError
+
+from app.accounts.forms import add_error
+from app.accounts.models import ORG_TYPE_LABELS, Organisation
+from app.accounts.permissions import is_partnership_staff, roles_required
+from app.errors import DomainError
+from app.extensions import db
+from app.findings import access, bp, charts, export, figures, queries, services
+from app.findings.catalogue import theme_titles
+from app.findings.forms import ActionForm, ActionUpdateForm, ConfirmForm, FindingForm, TrackerFilterForm, choices
+from app.findings.models import FINDING_HEADINGS, ActionStatus
+from app.utils import today
+
+READERS = access.READERS
+STAFF = access.STAFF
+
+
+def _own_name(organisation_id: int | None) -> str | None:
+    if organisation_id is None:
+        return None
+    organisation = db.session.get(Organisation, organisation_id)
+    return organisation.name if organisation else "Your organisation"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "findings"
+
+
+def _workbook_response(write, download_name: str):
+    spool = tempfile.TemporaryFile()
+    write(spool)
+    spool.seek(0)
+    return send_file(spool, mimetype=export.XLSX_MIMETYPE, as_attachment=True, download_name=download_name)
+
+
+def _csv_response(rows, download_name: str):
+    return Response(stream_with_context(export.csv_lines(rows)), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{download_name}"'})
+
+
+@bp.context_processor
+def findings_helpers():
+    def can_open_action(action) -> bool:
+        if is_partnership_staff(current_user):
+            return True
+        return (current_user.has_role(*access.TRACKER_USERS)
+                and action.owner_organisation_id == current_user.organisation_id)
+
+    def coverage_rows(coverage) -> list[dict]:
+        return [{"key": {"text": key}, "value": {"text": str(value)}} for key, value in export.coverage_items(coverage)]
+
+    def source_url(row) -> str | None:
+        """Where the action's parent lives in the other features, if they offer a page for this user."""
+        staff = is_partnership_staff(current_user)
+        if row.source == "self_assessment" and row.return_id:
+            endpoint = "selfassessment.review" if staff else "selfassessment.task_list"
+            return _optional_url(endpoint, return_id=row.return_id)
+        if row.source == "statement" and not staff:
+            return _optional_url("statements.risk_assessment")
+        return None
+
+    return {"theme_titles": theme_titles(), "can_open_action": can_open_action, "coverage_rows": coverage_rows,
+            "criterion_text": queries.criterion_text, "source_url": source_url}
+
+
+def _optional_url(endpoint: str, **values) -> str | None:
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return None
+
+
+# --- index ---------------------------------------------------------------------------------------------------
+
+@bp.route("/")
+@roles_required(*READERS)
+def index():
+    organisation_id = access.own_organisation(current_user)
+    rounds = queries.visible_rounds(organisation_id=organisation_id)
+    campaigns = queries.visible_campaigns(organisation_id=organisation_id)
+    catalogues = queries.all_catalogues()
+    used = {t for c in catalogues.values() for q in c.questions.values() for t in q.themes}
+    titles = theme_titles()
+    themes = [(key, title) for key, title in titles.items() if key in used]
+    reported = ({row.instrument_key for row in rounds} | {row.instrument_key for row in campaigns}
+                | {row.survey_key for row in campaigns if row.survey_key})
+    trends = sorted((c for key, c in catalogues.items() if key in reported), key=lambda c: c.title)
+    return render_template("findings/index.html", rounds=rounds, campaigns=campaigns, themes=themes, trends=trends,
+                           organisation_id=organisation_id, staff=organisation_id is None)
+
+
+# --- rounds --------------------------------------------------------------------------------------------------
+
+@bp.route("/rounds/<int:round_id>")
+@roles_required(*READERS)
+def round_findings(round_id: int):
+    rnd, organisation_id = access.round_for(current_user, round_id)
+    data = figures.round_figures(rnd)
+    if organisation_id is not None:
+        data = figures.own_view(data, organisation_id)
+    return render_template(
+        "findings/round.html", round=rnd, figures=data, staff=organisation_id is None,
+        own_name=_own_name(organisation_id),
+        charts=charts.round_charts(data, own_name=_own_name(organisation_id)),
+        findings=queries.findings_for(round_id=rnd.id), headings=FINDING_HEADINGS, today=today(),
+        is_overdue=queries.is_overdue,
+    )
+
+
+@bp.route("/rounds/<int:round_id>/findings.xlsx")
+@roles_required(*READERS)
+def round_export(round_id: int):
+    rnd, organisation_id = access.round_for(current_user, round_id)
+    return _workbook_response(lambda out: export.round_workbook(rnd, out, organisation_id=organisation_id),
+                              f"{_slug(rnd.title)}-findings.xlsx")
+
+
+@bp.route("/rounds/<int:round_id>/responses.csv")
+@roles_required(*READERS)
+def round_csv(round_id: int):
+    rnd, organisation_id = access.round_for(current_user, round_id)
+    rows = export.round_response_rows(rnd, figures.round_catalogue(rnd), organisation_id=organisation_id)
+    return _csv_response(rows, f"{_slug(rnd.title)}-responses.csv")
+
+
+# --- campaigns -----------------------------------------------------------------------------------------------
+
+@bp.route("/campaigns/<int:campaign_id>")
+@roles_required(*READERS)
+def campaign_findings(campaign_id: int):
+    campaign, organisation_id = access.campaign_for(current_user, campaign_id)
+    data = figures.campaign_figures(campaign)
+    survey_own = None
+    if organisation_id is not None:
+        survey_own = next((o for o in (data.get("survey") or {}).get("organisations", [])
+                           if o["id"] == organisation_id), None)
+        data = figures.own_view(data, organisation_id)
+    return render_template(
+        "findings/campaign.html", campaign=campaign, figures=data, staff=organisation_id is None,
+        own_name=_own_name(organisation_id), survey_own=survey_own,
+        charts=charts.campaign_charts(data, own_name=_own_name(organisation_id)),
+        findings=queries.findings_for(campaign_id=campaign.id), headings=FINDING_HEADINGS, today=today(),
+        is_overdue=queries.is_overdue, org_type_labels=ORG_TYPE_LABELS,
+    )
+
+
+@bp.route("/campaigns/<int:campaign_id>/findings.xlsx")
+@roles_required(*READERS)
+def campaign_export(campaign_id: int):
+    campaign, organisation_id = access.campaign_for(current_user, campaign_id)
+    return _workbook_response(lambda out: export.campaign_workbook(campaign, out, organisation_id=organisation_id),
+                              f"{_slug(campaign.title)}-findings.xlsx")
+
+
+@bp.route("/campaigns/<int:campaign_id>/responses.csv")
+@roles_required(*READERS)
+def campaign_csv(campaign_id: int):
+    campaign, organisation_id = access.campaign_for(current_user, campaign_id)
+    rows = export.campaign_response_rows(campaign, figures.campaign_catalogue(campaign),
+                                         organisation_id=organisation_id)
+    return _csv_response(rows, f"{_slug(campaign.title)}-responses.csv")
+
+
+# --- trends, themes, organisations ---------------------------------------------------------------------------
+
+@bp.route("/trends/<key>")
+@roles_required(*READERS)
+def trends(key: str):
+    staff = is_partnership_staff(current_user)
+    trend = figures.trend_figures(key, participant_only=not staff)
+    if trend is None:
+        abort(404)
+    return render_template("findings/trends.html", trend=trend,
+                           theme_chart=charts.trend_lines("chart-trend-themes", trend, title="Themes over time"),
+                           question_chart=charts.trend_lines("chart-trend-questions", trend, items_key="questions",
+                                                             title="Questions over time"))
+
+
+@bp.route("/themes/<key>")
+@roles_required(*READERS)
+def theme(key: str):
+    titles = theme_titles()
+    if key not in titles:
+        abort(404)
+    staff = is_partnership_staff(current_user)
+    data = figures.theme_figures(key, participant_only=not staff)
+    return render_template("findings/theme.html", theme_key=key, theme_title=titles[key],
+                           description=figures.theme_description(key), figures=data,
+                           theme_chart=charts.theme_sources_chart("chart-theme", data), staff=staff)
+
+
+@bp.route("/organisations/<int:organisation_id>")
+@roles_required(*READERS)
+def organisation(organisation_id: int):
+    org = access.organisation_for(current_user, organisation_id)
+    data = figures.organisation_figures(org)
+    spread_charts = {}
+    for r in data["rounds"]:
+        spread_charts[("round", r["id"])] = charts.spread_chart(f"chart-round-{r['id']}", r["themes"],
+                                                                own_name=org.name, title=f"{r['title']}: by theme")
+    for c in data["campaigns"]:
+        spread_charts[("campaign", c["id"])] = charts.spread_chart(
+            f"chart-campaign-{c['id']}", c["themes"], own_name=org.name, title=f"{c['title']}: criteria agreed Green")
+    return render_template("findings/organisation.html", organisation=org, figures=data, charts=spread_charts,
+                           staff=is_partnership_staff(current_user),
+                           organisations=queries.organisation_choices() if is_partnership_staff(current_user)
+                           else [])
+
+
+# --- findings (report headings) ------------------------------------------------------------------------------
+
+def _finding_form(parent_kind: str, parent, finding=None):
+    form = FindingForm(obj=finding)
+    form.set_themes(theme_titles())
+    if request.method == "GET" and finding is None:
+        if request.args.get("heading") in FINDING_HEADINGS:
+            form.heading.data = request.args["heading"]
+        if request.args.get("theme"):
+            form.themes.data = [request.args["theme"]]
+        if request.args.get("text"):
+            form.text.data = request.args["text"][:2000]
+    back = url_for(f"findings.{parent_kind}_findings", **{f"{parent_kind}_id": parent.id}) + "#report"
+    if form.validate_on_submit():
+        try:
+            if finding is None:
+                services.add_finding(heading=form.heading.data, text=form.text.data, themes=form.themes.data,
+                                     actor=current_user, **{f"{parent_kind}_id": parent.id})
+            else:
+                services.edit_finding(finding, heading=form.heading.data, text=form.text.data,
+                                      themes=form.themes.data, actor=current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            add_error(form, exc.field, exc.message)
+        else:
+            db.session.commit()
+            flash("Finding saved.", "success")
+            return redirect(back)
+    return render_template("findings/finding_form.html", form=form, parent=parent, finding=finding, back=back)
+
+
+@bp.route("/rounds/<int:round_id>/findings/new", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def new_round_finding(round_id: int):
+    rnd, _ = access.round_for(current_user, round_id)
+    return _finding_form("round", rnd)
+
+
+@bp.route("/campaigns/<int:campaign_id>/findings/new", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def new_campaign_finding(campaign_id: int):
+    campaign, _ = access.campaign_for(current_user, campaign_id)
+    return _finding_form("campaign", campaign)
+
+
+def _finding_parent(finding):
+    if finding.round_id is not None:
+        return "round", access.round_for(current_user, finding.round_id)[0]
+    return "campaign", access.campaign_for(current_user, finding.campaign_id)[0]
+
+
+@bp.route("/items/<int:finding_id>/edit", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def edit_finding(finding_id: int):
+    finding = access.finding_for_staff(finding_id)
+    kind, parent = _finding_parent(finding)
+    return _finding_form(kind, parent, finding)
+
+
+@bp.route("/items/<int:finding_id>/delete", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def delete_finding(finding_id: int):
+    finding = access.finding_for_staff(finding_id)
+    kind, parent = _finding_parent(finding)
+    back = url_for(f"findings.{kind}_findings", **{f"{kind}_id": parent.id}) + "#report"
+    form = ConfirmForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            services.delete_finding(finding, actor=current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            error = exc.message
+        else:
+            db.session.commit()
+            flash("Finding deleted.", "success")
+            return redirect(back)
+    return render_template("findings/finding_delete.html", form=form, finding=finding, back=back, error=error,
+                           headings=FINDING_HEADINGS)
+
+
+# --- actions -------------------------------------------------------------------------------------------------
+
+@bp.route("/items/<int:finding_id>/actions/new", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def new_action(finding_id: int):
+    finding = access.finding_for_staff(finding_id)
+    kind, parent = _finding_parent(finding)
+    back = url_for(f"findings.{kind}_findings", **{f"{kind}_id": parent.id}) + "#report"
+    form = ActionForm()
+    form.set_organisations(queries.organisation_choices())
+    if form.validate_on_submit():
+        try:
+            action = services.create_action(
+                description=form.description.data, owner_organisation_id=int(form.owner_organisation_id.data),
+                owner_name=form.owner_name.data, due_date=form.due_date.data, finding_id=finding.id,
+                actor=current_user)
+        except (DomainError, ValueError) as exc:
+            db.session.rollback()
+            add_error(form, getattr(exc, "field", "owner_organisation_id"),
+                      getattr(exc, "message", "Select the organisation responsible"))
+        else:
+            db.session.commit()
+            flash("Action added.", "success")
+            return redirect(url_for("findings.action", action_id=action.id))
+    return render_template("findings/action_form.html", form=form, finding=finding, headings=FINDING_HEADINGS,
+                           back=back)
+
+
+@bp.route("/actions")
+@roles_required(*access.TRACKER_USERS)
+def actions():
+    organisation_id = access.own_organisation(current_user)
+    form = TrackerFilterForm(request.args)
+    form.organisation.choices = choices([("", "All organisations")]
+                                        + [(o.id, o.name) for o in queries.organisation_choices()])
+    form.org_type.choices = choices([("", "All types"), *ORG_TYPE_LABELS.items()])
+    form.source.choices = choices([("", "All sources"), *queries.SOURCES.items()])
+    filters = queries.TrackerFilters(overdue=bool(form.overdue.data))
+    if form.validate():
+        filters.status = form.status.data or None
+        filters.source = form.source.data or None
+        if organisation_id is None:
+            filters.organisation_id = int(form.organisation.data) if form.organisation.data else None
+            filters.org_type = form.org_type.data or None
+    if organisation_id is not None:
+        filters.organisation_id = organisation_id
+    today_ = today()
+    rows = queries.tracker_rows(filters, today_)
+    return render_template("findings/actions.html", rows=rows, form=form, staff=organisation_id is None,
+                           today=today_, is_overdue=queries.is_overdue, sources=queries.SOURCES,
+                           filtered=any(request.args.get(k) for k in ("organisation", "org_type", "status", "source",
+                                                                       "overdue")),
+                           own_name=_own_name(organisation_id))
+
+
+@bp.route("/actions/<int:action_id>", methods=["GET", "POST"])
+@roles_required(*access.TRACKER_USERS)
+def action(action_id: int):
+    item = access.action_for(current_user, action_id)
+    form = ActionUpdateForm()
+    if request.method == "GET":
+        form.status.data = item.status.value
+    if form.validate_on_submit():
+        try:
+            services.update_action(item, note=form.note.data, status=form.status.data, actor=current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            add_error(form, exc.field or "status", exc.message)
+        else:
+            db.session.commit()
+            flash("Update added.", "success")
+            return redirect(url_for("findings.action", action_id=item.id))
+    context = queries.action_with_context(item.id)
+    return render_template("findings/action.html", action=item, context=context, form=form, today=today(),
+                           is_overdue=queries.is_overdue, sources=queries.SOURCES,
+                           moves={s.value: item.status.can_move_to(s) or s == item.status for s in ActionStatus},
+                           staff=is_partnership_staff(current_user))
