@@ -40,10 +40,21 @@ def _sqlite_on_connect(dbapi_connection, connection_record):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
+        # Readers never wait for a writer (and vice versa) in write-ahead-log mode.
+        if cursor.execute("PRAGMA journal_mode").fetchone()[0] not in ("memory", "wal"):
+            cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
+
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 @sa_event.listens_for(Engine, "begin")
 def _sqlite_on_begin(connection):
+    """A request that may write takes SQLite's write lock at BEGIN. A deferred transaction that reads and then
+    writes can fail at once with 'database is locked' when another writer is active, whatever busy_timeout says."""
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")
+        from flask import has_request_context, request
+
+        immediate = has_request_context() and request.method in WRITE_METHODS
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
