@@ -17,21 +17,21 @@ def viewer():
         g.database_unavailable = True
         return AnonymousUserMixin()
 
-# (label, endpoint, roles that see it; None = every signed-in user)
+# (label, endpoint, roles that see it; None = every signed-in user). "Your account" and "Sign out" sit in the header.
 NAV_ITEMS = (
     ("Your tasks", "main.dashboard", None),
     ("Audit rounds", "audits.rounds", ("admin", "qa")),
+    ("Case audits", "audits.my_tasks", ("auditor",)),
     ("Self-assessment", "selfassessment.campaigns", ("admin", "qa")),
     ("Our self-assessment", "selfassessment.my_returns", ("org_lead",)),
     ("Statements", "statements.manage", ("org_lead", "signatory")),
-    ("Statements register", "statements.admin_register", ("admin", "qa")),
+    ("Statements", "statements.admin_register", ("admin", "qa")),
     ("Actions", "findings.actions", ("admin", "qa", "org_lead")),
     ("Findings", "findings.index", ("admin", "qa", "auditor", "org_lead")),
     ("Instruments", "questionnaire.index", ("admin", "qa")),
     ("Organisations", "accounts.organisations", ("admin",)),
     ("Users", "accounts.users", ("admin",)),
     ("Activity log", "activity.index", ("admin",)),
-    ("Your account", "accounts.my_account", None),
 )
 
 
@@ -51,8 +51,13 @@ def nav_items(user) -> list[dict]:
     return items
 
 
-def _url(endpoint: str) -> str | None:
+def _url(endpoint: str, **values) -> str | None:
     try:
-        return url_for(endpoint)
+        return url_for(endpoint, **values)
     except BuildError:
         return None
+
+
+def optional_url(endpoint: str, **values) -> str | None:
+    """The page's address, or None when that feature is not installed, so templates can link across features safely."""
+    return _url(endpoint, **values)
