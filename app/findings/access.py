@@ -31,20 +31,57 @@ def own_organisation(user) -> int | None:
     return user.organisation_id
 
 
+def _round_open_to(rnd: AuditRound, organisation_id: int | None) -> bool:
+    return organisation_id is None or (rnd.state in queries.PARTICIPANT_ROUND_STATES
+                                       and queries.round_participant(rnd.id, organisation_id))
+
+
+def _campaign_open_to(campaign: Campaign, organisation_id: int | None) -> bool:
+    return organisation_id is None or (campaign.state != CampaignState.draft
+                                       and queries.campaign_participant(campaign.id, organisation_id))
+
+
 def round_for(user, round_id: int) -> tuple[AuditRound, int | None]:
     rnd = _get(AuditRound, round_id)
     organisation_id = own_organisation(user)
-    if organisation_id is not None:
-        require(rnd.state in queries.PARTICIPANT_ROUND_STATES and queries.round_participant(rnd.id, organisation_id))
+    require(_round_open_to(rnd, organisation_id))
     return rnd, organisation_id
 
 
 def campaign_for(user, campaign_id: int) -> tuple[Campaign, int | None]:
     campaign = _get(Campaign, campaign_id)
     organisation_id = own_organisation(user)
-    if organisation_id is not None:
-        require(campaign.state != CampaignState.draft and queries.campaign_participant(campaign.id, organisation_id))
+    require(_campaign_open_to(campaign, organisation_id))
     return campaign, organisation_id
+
+
+def _reader_organisation(user) -> tuple[bool, int | None]:
+    """(may read findings at all, organisation to restrict to): the checks the findings routes make first."""
+    if not (user.is_authenticated and user.has_role(*READERS)):
+        return False, None
+    if is_partnership_staff(user):
+        return True, None
+    return user.organisation_id is not None, user.organisation_id
+
+
+def can_open_round(user, round_id: int) -> bool:
+    """Whether round_for would let this user in, so pages link only to rounds the viewer may open."""
+    allowed, organisation_id = _reader_organisation(user)
+    rnd = db.session.get(AuditRound, round_id) if allowed else None
+    return rnd is not None and _round_open_to(rnd, organisation_id)
+
+
+def can_open_campaign(user, campaign_id: int) -> bool:
+    allowed, organisation_id = _reader_organisation(user)
+    campaign = db.session.get(Campaign, campaign_id) if allowed else None
+    return campaign is not None and _campaign_open_to(campaign, organisation_id)
+
+
+def can_open_tracker(user) -> bool:
+    """The action tracker (findings.actions): staff and organisation leads of an organisation."""
+    if not (user.is_authenticated and user.has_role(*TRACKER_USERS)):
+        return False
+    return is_partnership_staff(user) or user.organisation_id is not None
 
 
 def organisation_for(user, organisation_id: int) -> Organisation:

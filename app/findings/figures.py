@@ -23,7 +23,6 @@ from app.utils import utcnow
 RAGS = ("green", "amber", "red")
 RAG_LABELS = {"green": "Green", "amber": "Amber", "red": "Red", None: "Not rated"}
 SCORE_RAG = {2: "green", 1: "amber", 0: "red"}
-DEFAULT_AGREEMENT_THRESHOLD = 70
 NOT_RECORDED = "not_recorded"
 NOT_AGREED = "not_agreed"
 HIDDEN = "hidden"
@@ -471,7 +470,7 @@ def survey_figures(campaign, sa_catalogue: Catalogue, answers, cfg: dict) -> dic
         return None
     survey_catalogue = queries.catalogue_for_version(db.session.get(InstrumentVersion, campaign.survey_version_id))
     min_size = cfg["min_cell_size"]
-    threshold = float(current_app.config.get("TRIANGULATION_AGREEMENT_THRESHOLD", DEFAULT_AGREEMENT_THRESHOLD))
+    threshold = float(current_app.config["TRIANGULATION_AGREEMENT_THRESHOLD"])
     survey_themes = set(survey_catalogue.themes)
     themes = [t for t in sa_catalogue.themes if t in survey_themes]
     counts = {row.organisation_id: (row.name, row.responses) for row in queries.survey_response_counts(campaign.id)}

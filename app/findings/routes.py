@@ -68,7 +68,10 @@ def findings_helpers():
         return None
 
     return {"theme_titles": theme_titles(), "can_open_action": can_open_action, "coverage_rows": coverage_rows,
-            "criterion_text": queries.criterion_text, "source_url": source_url}
+            "criterion_text": queries.criterion_text, "source_url": source_url,
+            "can_open_round": lambda round_id: access.can_open_round(current_user, round_id),
+            "can_open_campaign": lambda campaign_id: access.can_open_campaign(current_user, campaign_id),
+            "can_open_tracker": lambda: access.can_open_tracker(current_user)}
 
 
 def _optional_url(endpoint: str, **values) -> str | None:

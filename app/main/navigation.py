@@ -46,9 +46,16 @@ def nav_items(user) -> list[dict]:
         href = _url(endpoint)
         if href is None:
             continue
-        active = request.path == href or (href != "/" and request.path.startswith(href.rstrip("/") + "/"))
-        items.append({"text": label, "href": href, "active": active})
+        items.append({"text": label, "href": href, "active": False})
+    # /findings/actions sits under /findings/: only the most specific matching section is the current one.
+    matching = [item for item in items if _covers(item["href"], request.path)]
+    if matching:
+        max(matching, key=lambda item: len(item["href"].rstrip("/")))["active"] = True
     return items
+
+
+def _covers(href: str, path: str) -> bool:
+    return path == href or (href != "/" and path.startswith(href.rstrip("/") + "/"))
 
 
 def _url(endpoint: str, **values) -> str | None:

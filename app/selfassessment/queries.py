@@ -44,9 +44,6 @@ NEEDS_ACTION = ("amber", "red")
 SUBMITTED_STATES = (ReturnState.submitted, ReturnState.accepted)
 EDITABLE_STATES = (ReturnState.not_started, ReturnState.in_progress, ReturnState.returned)
 OPEN_ACTION_STATUSES = ("not_started", "in_progress")
-# Self-rated Green on a theme while fewer practitioners than this agree with its statements is flagged for QA.
-DEFAULT_AGREEMENT_THRESHOLD = 70
-
 SECTION_STATUS_LABELS = {
     "not_started": "Not yet started",
     "in_progress": "In progress",
@@ -503,7 +500,8 @@ def min_cell_size() -> int:
 
 
 def agreement_threshold() -> int:
-    return int(current_app.config.get("TRIANGULATION_AGREEMENT_THRESHOLD", DEFAULT_AGREEMENT_THRESHOLD))
+    """Self-rated Green on a theme while fewer practitioners than this (%) agree with its statements is flagged."""
+    return int(current_app.config["TRIANGULATION_AGREEMENT_THRESHOLD"])
 
 
 @dataclass
