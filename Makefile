@@ -62,19 +62,29 @@ run: install instruments
 test: install-dev
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
+# Browser journeys in Debian's Chromium (apt-get install chromium) against gunicorn on a fresh database.
 e2e: install-dev
 	$(VENV)/bin/pytest tests/e2e $(PYTEST_ARGS)
 
+# Benchmarks (bench/RESULTS.md). BENCH_ARGS e.g. --database-url postgresql://postgres@127.0.0.1/empty_db
 bench: install-dev
-	$(PY) -m bench --scale partnership
+	$(PY) -m bench --scale partnership $(BENCH_ARGS)
 
 bench-national: install-dev
-	$(PY) -m bench --scale national
+	$(PY) -m bench --scale national $(BENCH_ARGS)
 
+# Full-size load run against a server started with `make run` (use DATABASE_URL=postgresql://... for PostgreSQL).
+LOAD_ARGS ?= --users 50 --requests 2000 --time-cap 180
+load: install-dev
+	$(PY) -m load --base-url http://127.0.0.1:$(PORT) $(LOAD_ARGS)
+
+# Backups of the database in DATABASE_URL (SQLite file by default): make backup [OUT=file]; make restore FILE=file.
+# Back up UPLOAD_FOLDER (instance/uploads) alongside: evidence files live there.
 backup: $(VENV)/.installed
 	$(PY) -m app.backup backup $(if $(OUT),--output $(OUT),)
 
 restore: $(VENV)/.installed
+	@test -n "$(FILE)" || (echo "Usage: make restore FILE=instance/backups/<file>" >&2; exit 1)
 	$(PY) -m app.backup restore $(FILE)
 
 clean:

@@ -1,0 +1,1 @@
+"""Synthetic data and benchmarks at partnership and national scale (`python -m bench --help`)."""

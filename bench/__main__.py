@@ -1,0 +1,320 @@
+"""Benchmarks at a named scale (DESIGN §10, issue 9).
+
+    python -m bench --scale tiny|partnership|national [--database-url URL] [--users 50] [--requests 400]
+
+Generates deterministic synthetic data (bench/generate.py) into the database - an empty one you name, or by
+default a temporary SQLite file - then prints one JSON object per line:
+    {"metric", "value", "unit", "floor", "ratio", "n"}
+where `floor` is the same work done bare in the same run: one raw SQL GROUP BY for aggregation, a bare openpyxl
+write-only workbook of the same cells for exports, and a bare Flask route doing `SELECT 1` in the same gunicorn
+for pages. A metric whose feature fails prints "value": null and an "error". No thresholds are asserted here;
+bench/RESULTS.md records runs against the targets.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def emit(metric: str, value, unit: str, floor=None, n=None, **extra) -> dict:
+    ratio = round(value / floor, 3) if isinstance(value, (int, float)) and floor else None
+    row = {"metric": metric, "value": _round(value), "unit": unit, "floor": _round(floor), "ratio": ratio, "n": n}
+    row.update(extra)
+    print(json.dumps(row), flush=True)
+    return row
+
+
+def _round(value):
+    return round(value, 4) if isinstance(value, float) else value
+
+
+def guarded(metric: str, unit: str):
+    """Run one measurement; a failure is reported as a null metric rather than ending the run."""
+
+    def wrap(fn):
+        def run(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except Exception as exc:  # noqa: BLE001 - a benchmark reports what broke and carries on
+                return emit(metric, None, unit, error=f"{type(exc).__name__}: {exc}"[:500])
+
+        return run
+
+    return wrap
+
+
+def median_seconds(fn, runs: int = 5) -> float:
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        timings.append(time.perf_counter() - started)
+    return statistics.median(timings)
+
+
+# --- aggregation -------------------------------------------------------------------------------------------------
+
+ROUND_FLOOR_SQL = sa.text("""
+    SELECT ca.question_key, ca.value, count(*) AS answers,
+           sum(CASE WHEN ca.meets_standard THEN 1 ELSE 0 END) AS meeting,
+           sum(CASE WHEN ca.excluded THEN 1 ELSE 0 END) AS excluded, avg(ca.score) AS mean_score
+    FROM case_answer ca
+    JOIN case_response cr ON cr.id = ca.response_id
+    JOIN assignment a ON a.id = cr.assignment_id
+    JOIN audit_case c ON c.id = a.case_id
+    WHERE c.round_id = :parent AND cr.state = 'submitted'
+    GROUP BY ca.question_key, ca.value
+""")
+
+CAMPAIGN_FLOOR_SQL = sa.text("""
+    SELECT ra.question_key, ra.rag, count(*) AS answers,
+           sum(CASE WHEN ra.meets_standard THEN 1 ELSE 0 END) AS meeting, avg(ra.score) AS mean_score
+    FROM return_answer ra
+    JOIN sa_return r ON r.id = ra.return_id
+    WHERE r.campaign_id = :parent AND r.state IN ('submitted', 'accepted')
+    GROUP BY ra.question_key, ra.rag
+""")
+
+
+def aggregation(db, name: str, floor_sql, parent_id: int, figures_fn, count_sql: str):
+    def floor():
+        db.session.execute(floor_sql, {"parent": parent_id}).all()
+
+    def real():
+        db.session.expire_all()
+        figures_fn()
+
+    real()  # warm caches (parsed instrument definitions) as a running server would have them
+    floor()
+    n = db.session.execute(sa.text(count_sql), {"parent": parent_id}).scalar_one()
+    return emit(name, median_seconds(real) * 1000, "ms", median_seconds(floor) * 1000, n=n)
+
+
+# --- exports (each in a child process so peak memory is its own) --------------------------------------------------
+
+def child(args: list[str], url: str) -> dict:
+    result = subprocess.run([sys.executable, "-m", "bench.child", *args], cwd=ROOT,
+                            env={**os.environ, "DATABASE_URL": url, "APP_CONFIG": "development"},
+                            capture_output=True, text=True, timeout=3600)
+    if result.returncode != 0:
+        raise RuntimeError(result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "child failed")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def export_metrics(kind: str, parent_id: int, url: str, workdir: Path, label: str) -> dict:
+    out = workdir / f"{kind}-{parent_id}.xlsx"
+    real = child(["export", kind, str(parent_id), str(out)], url)
+    bare = child(["bare", str(out), str(workdir / f"bare-{kind}-{parent_id}.xlsx")], url)
+    emit(f"export_{label}_seconds", real["seconds"], "s", bare["seconds"], n=real["cells"])
+    emit(f"export_{label}_peak_rss", real["peak_rss_mb"], "MB", bare["peak_rss_mb"], n=real["cells"])
+    return real
+
+
+# --- pages through gunicorn -----------------------------------------------------------------------------------------
+
+def http_metrics(url: str, generated, users: int, requests: int, workdir: Path) -> None:
+    from load.client import Client, forms_in, percentile
+    from load.__main__ import fill
+    from tests.e2e.live import GunicornServer
+
+    server = GunicornServer(url, workdir / "gunicorn.log", env={"BENCH_FLOOR_ROUTE": "1"})
+    server.app_module = "bench.wsgi:app"
+    server.start()
+    try:
+        from bench.generate import PASSWORD
+
+        # Each virtual auditor works on an open assignment of their own, as in a real round (saves of the same
+        # response by several people are the load test's business, not this one's).
+        import re
+
+        targets = generated.open_assignment_auditors
+        if not targets:
+            raise RuntimeError("the generated data has no open assignment to score")
+        signed_in: dict[str, Client] = {}
+        auditor_clients = []
+        for index in range(users):
+            assignment, email = targets[index % len(targets)]
+            if email not in signed_in:
+                signed_in[email] = Client(server.base_url)
+                signed_in[email].sign_in(email, PASSWORD)
+            client = _clone(signed_in[email], server.base_url)
+            task = client.get(f"/audits/tasks/{assignment}")
+            found = re.findall(rf'href="(/audits/tasks/{assignment}/sections/[\w-]+)"', task.body)
+            if not found:
+                raise RuntimeError(f"no scoring section for assignment {assignment} (HTTP {task.status})")
+            client.section = found[0]
+            auditor_clients.append(client)
+        qa = Client(server.base_url)
+        qa.sign_in(generated.qa_email, PASSWORD)
+        qa_clients = [qa] + [_clone(qa, server.base_url) for _ in range(users - 1)]
+        findings = f"/findings/rounds/{generated.typical_round_id}"
+
+        def load(clients, make_request):
+            latencies, statuses, lock = [], {}, threading.Lock()
+            per_user = max(1, requests // len(clients))
+
+            def run(client):
+                for _ in range(per_user):
+                    response = make_request(client)
+                    with lock:
+                        latencies.append(response.seconds)
+                        statuses[response.status] = statuses.get(response.status, 0) + 1
+
+            for client in clients[:8]:  # warm each worker's templates and caches; not measured
+                make_request(client)
+            threads = [threading.Thread(target=run, args=(c,)) for c in clients]
+            started = time.perf_counter()
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            elapsed = time.perf_counter() - started
+            return len(latencies) / elapsed, percentile(latencies, 0.95) * 1000, statuses, len(latencies)
+
+        floor_rps, floor_p95, _s, _n = load(auditor_clients, lambda c: c.get("/_bench/select1"))
+        emit("floor_select1_requests_per_second", floor_rps, "req/s", n=_n, users=users)
+        emit("floor_select1_p95", floor_p95, "ms", n=_n, users=users)
+
+        for metric, clients, request in (
+            ("scoring_page_get", auditor_clients, lambda c: c.get(c.section)),
+            ("draft_save_post", auditor_clients, lambda c: _save(c, c.section, forms_in, fill)),
+            ("findings_page_get", qa_clients, lambda c: c.get(findings)),
+        ):
+            rps, p95, statuses, n = load(clients, request)
+            errors = sum(v for k, v in statuses.items() if k >= 500)
+            emit(f"{metric}_requests_per_second", rps, "req/s", floor_rps, n=n, users=users, statuses=statuses)
+            emit(f"{metric}_p95", p95, "ms", floor_p95, n=n, users=users, server_errors=errors)
+    finally:
+        server.stop()
+
+
+def _clone(client, base_url):
+    from load.client import Client
+
+    twin = Client(base_url)
+    twin.cookies = dict(client.cookies)
+    return twin
+
+
+def _save(client, section, forms_in, fill):
+    """A draft save exactly as the browser posts it: load the page (its lock version), then save."""
+    page = client.get(section)
+    form = forms_in(page.body)[0]
+    response = client.post(section, fill(form, "Benchmark draft text.", "later"))
+    response.seconds += page.seconds
+    return response
+
+
+# --- main ----------------------------------------------------------------------------------------------------------
+
+def main(argv: list[str] | None = None) -> int:
+    from bench.generate import SCALES
+
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", choices=sorted(SCALES), default="partnership")
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"),
+                        help="an empty database to fill (default: a temporary SQLite file)")
+    parser.add_argument("--users", type=int, default=50, help="concurrent clients for the page metrics")
+    parser.add_argument("--requests", type=int, default=None, help="requests per page metric (default by scale)")
+    parser.add_argument("--skip-http", action="store_true", help="leave out the gunicorn page metrics")
+    args = parser.parse_args(argv)
+    scale = SCALES[args.scale]
+    requests = args.requests or {"tiny": 20, "partnership": 500, "national": 1000}[scale.name]
+    users = min(args.users, 4) if scale.name == "tiny" else args.users
+
+    workdir = Path(tempfile.mkdtemp(prefix=f"bench-{scale.name}-"))
+    url = args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
+    from config import normalise_database_url
+
+    url = normalise_database_url(url)
+    os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 40)
+
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from app.extensions import db
+    from app.questionnaire import load_files
+    from app.questionnaire.store import default_instrument_files
+    from bench.generate import already_generated, describe, generate
+
+    app = create_app("development", SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        upgrade()
+        load_files(default_instrument_files())
+        db.session.commit()
+        emit("environment", None, "", database=sa.engine.make_url(url).get_backend_name(), scale=scale.name,
+             python=sys.version.split()[0], cpus=os.cpu_count())
+        if already_generated():
+            generated = describe()
+        else:
+            if db.session.execute(sa.text("SELECT count(*) FROM user_account")).scalar_one():
+                print("Error: the database already has users; give bench an empty database", file=sys.stderr)
+                return 1
+            started = time.perf_counter()
+            generated = generate(scale)
+            emit("generate_seconds", time.perf_counter() - started, "s",
+                 n=generated.counts["case_answer"] + generated.counts["return_answer"]
+                 + generated.counts["survey_answer"])
+        emit("rows", None, "", n=generated.counts)
+
+        from app.audits.models import AuditRound
+        from app.selfassessment.models import Campaign
+
+        @guarded("round_findings_aggregation", "ms")
+        def round_aggregation():
+            from app.findings import figures
+
+            rnd = db.session.get(AuditRound, generated.largest_round_id)
+            return aggregation(db, "round_findings_aggregation", ROUND_FLOOR_SQL, rnd.id,
+                               lambda: figures.round_figures(db.session.get(AuditRound, rnd.id)),
+                               "SELECT count(*) FROM case_answer ca JOIN case_response cr ON cr.id = ca.response_id "
+                               "JOIN assignment a ON a.id = cr.assignment_id JOIN audit_case c ON c.id = a.case_id "
+                               "WHERE c.round_id = :parent")
+
+        @guarded("campaign_findings_aggregation", "ms")
+        def campaign_aggregation():
+            from app.findings import figures
+
+            return aggregation(db, "campaign_findings_aggregation", CAMPAIGN_FLOOR_SQL, generated.largest_campaign_id,
+                               lambda: figures.campaign_figures(db.session.get(Campaign,
+                                                                               generated.largest_campaign_id)),
+                               "SELECT count(*) FROM return_answer ra JOIN sa_return r ON r.id = ra.return_id "
+                               "WHERE r.campaign_id = :parent")
+
+        round_aggregation()
+        campaign_aggregation()
+        db.session.remove()
+
+    @guarded("export_round", "s")
+    def round_exports():
+        large = export_metrics("round", generated.largest_round_id, url, workdir, "round")
+        typical = child(["export", "round", str(generated.typical_round_id),
+                         str(workdir / "typical-round.xlsx")], url)
+        emit("export_round_peak_rss_growth", large["peak_rss_mb"] / typical["peak_rss_mb"], "ratio",
+             n={"typical_cells": typical["cells"], "largest_cells": large["cells"]})
+
+    @guarded("export_campaign", "s")
+    def campaign_exports():
+        export_metrics("campaign", generated.largest_campaign_id, url, workdir, "campaign")
+
+    round_exports()
+    campaign_exports()
+    if not args.skip_http:
+        guarded("pages", "req/s")(http_metrics)(url, generated, users, requests, workdir)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,85 @@
+"""One export in a process of its own, so its peak memory (ru_maxrss) is its own.
+
+    python -m bench.child export round|campaign ID OUT.xlsx   the product's export
+    python -m bench.child bare IN.xlsx OUT.xlsx               bare openpyxl write-only of the same cells
+Prints one JSON object: seconds, peak_rss_mb, cells.
+"""
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+
+
+def peak_rss_mb() -> float:
+    """This process's own high-water mark. ru_maxrss would carry the parent's peak across fork+exec, so read
+    VmHWM (reset by exec) where Linux provides it."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def count_cells(path: str) -> int:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True)
+    cells = sum(1 for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True)
+                for value in row if value is not None)
+    workbook.close()
+    return cells
+
+
+def export(kind: str, parent_id: int, out: str) -> dict:
+    from app import create_app
+    from app.extensions import db
+    from app.findings import export as findings_export
+
+    app = create_app()
+    with app.app_context():
+        if kind == "round":
+            from app.audits.models import AuditRound
+
+            parent, write = db.session.get(AuditRound, parent_id), findings_export.round_workbook
+        else:
+            from app.selfassessment.models import Campaign
+
+            parent, write = db.session.get(Campaign, parent_id), findings_export.campaign_workbook
+        started = time.perf_counter()
+        with open(out, "wb") as handle:
+            write(parent, handle)
+        seconds = time.perf_counter() - started
+        rss = peak_rss_mb()
+    return {"seconds": seconds, "peak_rss_mb": rss, "cells": count_cells(out)}
+
+
+def bare(source: str, out: str) -> dict:
+    from openpyxl import Workbook, load_workbook
+
+    workbook = load_workbook(source, read_only=True)
+    sheets = [(sheet.title, [list(row) for row in sheet.iter_rows(values_only=True)]) for sheet in workbook.worksheets]
+    workbook.close()
+    started = time.perf_counter()
+    target = Workbook(write_only=True)
+    for title, rows in sheets:
+        sheet = target.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    target.save(out)
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "peak_rss_mb": peak_rss_mb(),
+            "cells": sum(1 for _, rows in sheets for row in rows for v in row if v is not None)}
+
+
+if __name__ == "__main__":
+    command = sys.argv[1]
+    if command == "export":
+        result = export(sys.argv[2], int(sys.argv[3]), sys.argv[4])
+    else:
+        result = bare(sys.argv[2], sys.argv[3])
+    print(json.dumps(result))

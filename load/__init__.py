@@ -1,0 +1,1 @@
+"""Bounded load runs against the app on loopback (`python -m load --help`)."""

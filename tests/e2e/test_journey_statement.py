@@ -1,0 +1,78 @@
+"""Journey 3: a statement is drafted, two signatories sign it, and it appears on the public register.
+
+With JavaScript: Oakfield School's first statement (risk assessment, draft, headteacher and chair of governors).
+Without: Riverside Youth Trust changes its statement in force (chief executive and chair of trustees)."""
+from __future__ import annotations
+
+import re
+
+from tests.e2e.questionnaire import answer_visible_questions
+
+ORGS = {
+    True: {"slug": "oakfield-school", "name": "Oakfield School", "lead": "lead@oakfield-school.riverside.example",
+           "signatories": ["head@oakfield-school.riverside.example", "chair@oakfield-school.riverside.example"]},
+    False: {"slug": "youth-trust", "name": "Riverside Youth Trust", "lead": "lead@youth-trust.riverside.example",
+            "signatories": ["ceo@youth-trust.riverside.example", "chair@youth-trust.riverside.example"]},
+}
+MARKER = {True: "We listen to pupils through the school council and worry boxes.",
+          False: "Young people help review this statement every year."}
+
+
+def _draft_first_statement(visitor):
+    """Risk assessment, then a new statement from the start page."""
+    visitor.goto("/statements/manage/risk-assessment")
+    visitor.click_link("Add a risk")
+    answer_visible_questions(visitor.page, "Unsupervised access during after-school clubs.")
+    visitor.click(visitor.page.locator("form button[type=submit], form input[type=submit]").last)
+    assert "Risk added" in visitor.page.locator(".govuk-notification-banner").inner_text()
+    visitor.goto("/statements/manage/start")
+    visitor.click_button("Start now")
+
+
+def _draft_new_version(visitor):
+    """Make changes to the statement in force: a new draft version, pre-filled."""
+    visitor.goto("/statements/manage")
+    visitor.click(visitor.page.locator("a[href^='/statements/manage/']").filter(has_text="Version").first)
+    visitor.click_button("Make changes")
+
+
+def test_two_signatories_sign_and_the_statement_is_published(visitor):
+    org = ORGS[visitor.javascript]
+    visitor.sign_in(org["lead"])
+    (_draft_first_statement if visitor.javascript else _draft_new_version)(visitor)
+    statement_page = visitor.path()
+    assert re.search(r"/statements/manage/\d+$", statement_page), statement_page
+    links = [a.get_attribute("href") for a in visitor.page.locator("#sections a, .govuk-task-list a").all()]
+    for index, href in enumerate(dict.fromkeys(links)):
+        visitor.goto(href)
+        box = visitor.page.locator("textarea").first
+        if index == 0:
+            box.fill(MARKER[visitor.javascript])
+        answer_visible_questions(visitor.page, "Our designated safeguarding lead reviews this every term.")
+        visitor.click_button("Save and continue", exact=True)
+    visitor.goto(statement_page)
+    visitor.click_link("Preview and send for signatures")
+    visitor.click_button("Send for signatures")
+    assert "Waiting for" in visitor.page.content()
+    visitor.sign_out()
+
+    for email in org["signatories"]:
+        visitor.sign_in(email)
+        visitor.goto("/statements/manage")
+        visitor.click(visitor.page.get_by_role("link", name=re.compile(r"Read and sign version")).first)
+        visitor.click(visitor.page.get_by_role("button", name=re.compile(r"^Sign as ")))
+        assert visitor.page.locator(".govuk-error-summary").is_visible(), "signing needs the password"
+        if visitor.javascript:
+            assert visitor.error_summary_focused()
+        password = visitor.page.get_by_label("Your password", exact=True)
+        password.fill("demo-password")
+        visitor.click(visitor.page.get_by_role("button", name=re.compile(r"^Sign as ")))
+        assert visitor.page.locator(".govuk-panel").count() == 1
+        visitor.sign_out()
+
+    visitor.goto("/statements/")
+    assert org["name"] in visitor.page.locator("main").inner_text()
+    visitor.goto(f"/statements/{org['slug']}")
+    public = visitor.page.locator("main").inner_text()
+    assert MARKER[visitor.javascript] in public
+    assert public.count("Signed") >= 1 or "signed" in public.lower()

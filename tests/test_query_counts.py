@@ -1,0 +1,100 @@
+"""No N+1 on list and detail pages (issue 9): the number of SQL statements a page runs does not grow with the
+number of rows it shows. Data sets of the benchmark's shape (bench/generate.py) are generated into the test's
+transaction; each page is counted warm (per-process caches filled), small against large."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+import sqlalchemy as sa
+from flask import url_for
+from werkzeug.routing import BuildError
+
+from bench.generate import SCALES, generate
+
+SMALL = replace(SCALES["tiny"], name="small", organisations=5, agencies=3, rounds=2, cases=2, survey_responses=5,
+                growth=2)
+LARGE = replace(SMALL, name="large", organisations=12, cases=4, growth=3)
+
+
+def known_n_plus_one(endpoint: str, reason: str):
+    return pytest.param(endpoint, marks=pytest.mark.xfail(strict=True, reason=f"N+1 reported to the lead: {reason}"))
+
+
+ROUNDS_INSTRUMENT = "one SELECT instrument_version per audit round listed (same version, queried again each row)"
+
+# Pages whose length follows the number of rows in the whole service.
+LIST_PAGES = [
+    known_n_plus_one("audits.rounds", ROUNDS_INSTRUMENT),
+    known_n_plus_one("main.dashboard", "the staff rounds panel: " + ROUNDS_INSTRUMENT),
+    "selfassessment.campaigns", "findings.index", "findings.actions", "accounts.organisations", "accounts.users",
+    "activity.index", "statements.admin_register", "statements.public_register", "questionnaire.index",
+]
+# Pages about one round / campaign, whose length follows that object's rows.
+ROUND_PAGES = ["audits.round", "audits.disagreements", "findings.round_findings", "findings.round_export",
+               "findings.round_csv"]
+CAMPAIGN_PAGES = ["selfassessment.campaign", "selfassessment.triangulation", "findings.campaign_findings",
+                  "findings.campaign_export", "findings.campaign_csv"]
+
+
+class QueryCounter:
+    def __init__(self, engine):
+        self.engine = engine
+        self.count = 0
+
+    def __call__(self, *args, **kwargs):
+        self.count += 1
+
+    def page(self, client, url: str) -> int:
+        client.get(url)  # warm: parsed instrument definitions and other per-process caches
+        self.count = 0
+        sa.event.listen(self.engine, "before_cursor_execute", self)
+        try:
+            response = client.get(url)
+        finally:
+            sa.event.remove(self.engine, "before_cursor_execute", self)
+        assert response.status_code == 200, (url, response.status_code)
+        return self.count
+
+
+def _url(app, endpoint: str, **values) -> str:
+    with app.test_request_context():
+        try:
+            return url_for(endpoint, **values)
+        except BuildError:
+            pytest.skip(f"{endpoint} does not exist yet")
+
+
+@pytest.fixture
+def counter(db, login_as, make):
+    login_as(make.make_user(roles=["admin", "qa"]))
+    return QueryCounter(db.engine)
+
+
+@pytest.mark.parametrize("endpoint", LIST_PAGES)
+def test_list_page_runs_the_same_queries_with_more_rows(app, client, counter, endpoint):
+    generate(SMALL, label="qsmall")
+    url = _url(app, endpoint)
+    before = counter.page(client, url)
+    generate(LARGE, label="qlarge", seed=7)
+    after = counter.page(client, url)
+    assert after <= before, f"{url}: {before} queries with fewer rows, {after} with more"
+
+
+@pytest.mark.parametrize("endpoint", ROUND_PAGES)
+def test_round_page_runs_the_same_queries_for_a_bigger_round(app, client, counter, endpoint):
+    data = generate(LARGE, label="qlarge")
+    typical = counter.page(client, _url(app, endpoint, round_id=data.typical_round_id))
+    largest = counter.page(client, _url(app, endpoint, round_id=data.largest_round_id))
+    assert largest <= typical, f"{endpoint}: {typical} queries for {LARGE.cases} cases, {largest} for " \
+                               f"{LARGE.cases * LARGE.growth}"
+
+
+@pytest.mark.parametrize("endpoint", CAMPAIGN_PAGES)
+def test_campaign_page_runs_the_same_queries_for_a_bigger_campaign(app, client, counter, endpoint):
+    small = generate(SMALL, label="qsmall")
+    large = generate(LARGE, label="qlarge", seed=7)
+    few = counter.page(client, _url(app, endpoint, campaign_id=small.largest_campaign_id))
+    many = counter.page(client, _url(app, endpoint, campaign_id=large.largest_campaign_id))
+    assert many <= few, f"{endpoint}: {few} queries for {SMALL.organisations} returns, {many} for " \
+                        f"{LARGE.organisations}"
