@@ -87,9 +87,12 @@ def configure_errors(app: Flask) -> None:
     @app.errorhandler(DBAPIError)
     def database_unavailable(exc: Exception):
         from flask import g
+        from flask_login import AnonymousUserMixin
 
         log.error("database error: %s", exc)
         g.database_unavailable = True
+        # Flask-Login's template context would reload the user from the database that just failed.
+        g._login_user = AnonymousUserMixin()
         return _render_error(503)
 
     @app.errorhandler(Exception)

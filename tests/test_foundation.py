@@ -129,3 +129,15 @@ def test_password_policy(app, db):
 
     assert password_problems("short") and password_problems("password1234")
     assert not password_problems("a-long-unusual-passphrase")
+
+
+def test_signing_out_retires_copies_of_the_session_cookie(app, client, make):
+    make.make_user(roles=["qa"], email="copy@test.example")
+    client.post("/sign-in", data={"email": "copy@test.example", "password": PASSWORD})
+    stolen = client.get_cookie("session").value
+    assert client.get("/tasks").status_code == 200
+    client.post("/sign-out")
+    replay = app.test_client()
+    replay.set_cookie("session", stolen)
+    response = replay.get("/tasks")
+    assert response.status_code == 302 and "/sign-in" in response.headers["Location"]

@@ -38,6 +38,8 @@ def login():
 @bp.route("/sign-out", methods=["POST"])
 @login_required
 def logout():
+    services.sign_out(current_user._get_current_object())
+    db.session.commit()
     logout_user()
     session.clear()
     flash("You have signed out.", "success")

@@ -111,6 +111,13 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+def sign_out(user: User) -> None:
+    """Sessions live in signed cookies, so signing out also retires every copy of this user's session cookie."""
+    user.session_version += 1
+    db.session.flush()
+    record("signed_out", user, f"{user.email} signed out", actor=user)
+
+
 def record_login(user: User) -> None:
     user.last_login_at = utcnow()
     record("signed_in", user, f"{user.email} signed in", actor=user)

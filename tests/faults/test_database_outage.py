@@ -48,10 +48,6 @@ def signed_in(outage_server):
     return client, section, forms_in(client.get(section).body)[0]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG (app/errors.py): while the database is down, the 503 handler's "
-                   "render_template runs Flask-Login's context processor, which reloads the signed-in user from the "
-                   "database and raises again, so signed-in users get gunicorn's bare 500 page. Reported to the lead; "
-                   "remove this mark once fixed.")
 def test_signed_in_user_gets_the_govuk_503_page_while_the_database_is_down(outage_database, signed_in):
     _url, _proxied, proxy = outage_database
     client, section, before = signed_in
