@@ -51,6 +51,9 @@ def configure_templates(app: Flask) -> None:
     app.jinja_env.autoescape = True
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    from app.templating import CachedImportTemplate
+
+    app.jinja_env.template_class = CachedImportTemplate
 
 
 def configure_extensions(app: Flask) -> None:

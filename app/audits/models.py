@@ -101,6 +101,8 @@ class AuditRound(db.Model):
     figures_snapshot: Mapped[dict | None] = mapped_column(sa.JSON)
 
     organisations = relationship("Organisation", secondary=round_organisation, order_by="Organisation.name")
+    # Read-only, so list pages can eager-load every round's version in one query.
+    instrument_version = relationship("InstrumentVersion", viewonly=True)
     cases: Mapped[list["AuditCase"]] = relationship(back_populates="round", cascade="all, delete-orphan",
                                                     order_by="AuditCase.reference")
 

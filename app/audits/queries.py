@@ -178,10 +178,11 @@ class RoundRow:
 
 def list_rounds() -> list[RoundRow]:
     rounds = list(db.session.execute(
-        sa.select(AuditRound).order_by(AuditRound.created_at.desc(), AuditRound.id.desc())
+        sa.select(AuditRound).options(selectinload(AuditRound.instrument_version))
+        .order_by(AuditRound.created_at.desc(), AuditRound.id.desc())
     ).scalars())
     counts = _round_counts([r.id for r in rounds])
-    return [RoundRow(round=r, instrument_title=instrument_of(r).title, **counts.get(r.id, {}))
+    return [RoundRow(round=r, instrument_title=r.instrument_version.parsed.title, **counts.get(r.id, {}))
             for r in rounds]
 
 
