@@ -81,7 +81,7 @@ def demo_load_command(if_empty):
         db.session.rollback()
         fail(str(exc))
     db.session.commit()
-    click.echo(f"Demo data loaded ({len(demo.log)} new records groups)." if demo.log else "Demo data already loaded.")
+    click.echo(f"Demo data loaded: {len(demo.log)} new item(s)." if demo.log else "Demo data already loaded.")
     print_demo_accounts()
 
 
