@@ -58,8 +58,6 @@ class Catalogue:
     questions: dict[str, QuestionInfo]
     sections: dict[str, str]
     renamed: dict[str, str]
-    # Lookup tables built from this catalogue for the SQL in app.findings.queries, kept with it.
-    tables: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def theme_titles(self) -> dict[str, str]:
