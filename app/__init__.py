@@ -62,9 +62,10 @@ def configure_templates(app: Flask) -> None:
     app.jinja_env.autoescape = True
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    from app.templating import CachedImportTemplate
+    from app.templating import CachedImportTemplate, QuestionComponents
 
     app.jinja_env.template_class = CachedImportTemplate
+    app.jinja_env.globals["question_component"] = QuestionComponents(app.jinja_env)
 
 
 def configure_extensions(app: Flask) -> None:

@@ -322,3 +322,48 @@ def test_answers_hidden_by_a_later_change_are_not_kept_on_submit(db):
     stored = db.session.execute(sa.select(CaseAnswer).where(CaseAnswer.response_id == assignment.response.id,
                                                             CaseAnswer.question_key == "missing_agencies_reason")).scalar_one()
     assert stored.value is None
+
+
+def _checked(page_text: str, name: str) -> list[str]:
+    inputs = re.findall(rf'<input[^>]*name="{name}"[^>]*>', page_text)
+    return [re.search(r'value="([^"]*)"', tag).group(1) for tag in inputs if re.search(r"\schecked\b", tag)]
+
+
+def test_section_pages_show_each_auditors_own_answers_when_components_are_reused(client, login_as, db):
+    """Question components are rendered once and reused (app/templating.py): every page must still show its own
+    ticks, its own comment text escaped, and nobody else's."""
+    setup = make_round()
+    police, health = setup.assignment(0, "police"), setup.assignment(0, "health")
+    note = '<script>alert("x")</script> police note & more'
+    login_as(setup.auditors["police"])
+    _post_section(client, police, "convening", complete_answers(convened_promptly="partly") | {
+        "convened_promptly": {"value": "partly", "comment": note}}, action="later")
+    login_as(setup.auditors["health"])
+    _post_section(client, health, "convening", complete_answers(), action="later")
+
+    for _ in range(2):  # the second time round every component comes from the cache
+        login_as(setup.auditors["police"])
+        page = client.get(f"/audits/tasks/{police.id}/sections/convening").text
+        assert _checked(page, "convened_promptly") == ["partly"]
+        assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; police note &amp; more" in page
+        assert "<script>alert(" not in page
+        login_as(setup.auditors["health"])
+        page = client.get(f"/audits/tasks/{health.id}/sections/convening").text
+        assert _checked(page, "convened_promptly") == ["yes"]
+        assert "police note" not in page
+        assert "app-value-" not in page
+
+
+def test_a_section_with_an_error_shows_the_message_and_keeps_what_was_typed(client, login_as, db):
+    setup = make_round()
+    assignment = setup.assignment(0, "police")
+    login_as(setup.auditors["police"])
+    answers = complete_answers() | {"convened_promptly": {"value": "partly", "comment": None},
+                                    "discussion_format": {"value": None, "comment": None}}
+    first = _post_section(client, assignment, "convening", answers)
+    again = _post_section(client, assignment, "convening", answers)
+    for page in (first, again):
+        assert page.status_code == 200
+        assert "There is a problem" in page.text
+        assert _checked(page.text, "convened_promptly") == ["partly"]
+        assert "govuk-error-message" in page.text
