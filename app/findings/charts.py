@@ -4,15 +4,15 @@ Pages render a chart as `<div class="app-chart" data-figure="…">`; app/static/
 with the locally served plotly.min.js (no inline script or style, so the CSP holds). The table is
 always shown under the chart in a details component, so nothing depends on seeing the colours.
 
-Traces and layouts are written as plain dicts and wrapped in a plotly Figure without plotly's
-property-by-property validation, which costs far more than the aggregation on a busy findings page
-(tests/findings/test_charts.py validates every figure instead).
+Traces and layouts are written as plain dicts and sent as plotly's JSON figure format without building
+plotly's Figure objects: their property-by-property machinery cost more than the aggregation on a busy findings
+page (tests/findings/test_charts.py builds a validated plotly Figure from every figure a page sends instead).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import plotly.graph_objects as go
+import json
 
 from app.findings.figures import RAG_LABELS, RAGS
 
@@ -29,10 +29,21 @@ GRID = "#dddddd"
 
 
 @dataclass
+class PlotlyFigure:
+    """A figure in plotly.js's JSON format: {"data": [traces], "layout": {...}}."""
+
+    data: list[dict]
+    layout: dict
+
+    def to_json(self) -> str:
+        return json.dumps({"data": self.data, "layout": self.layout}, separators=(",", ":"), allow_nan=False)
+
+
+@dataclass
 class Chart:
     id: str
     title: str
-    figure: go.Figure
+    figure: PlotlyFigure
     head: list[str]
     rows: list[list] = field(default_factory=list)
     caption: str | None = None
@@ -58,7 +69,7 @@ class Chart:
 
 
 def figure(traces: list[dict], *, height: int, percent_axis: str | None = "x", show_legend: bool = True,
-           **layout) -> go.Figure:
+           **layout) -> PlotlyFigure:
     base = {
         "template": {}, "font": FONT, "height": height, "margin": {"l": 10, "r": 30, "t": 10, "b": 40},
         "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff", "showlegend": show_legend,
@@ -72,7 +83,7 @@ def figure(traces: list[dict], *, height: int, percent_axis: str | None = "x", s
         base["xaxis"] = {"automargin": True}
     for key, value in layout.items():
         base[key] = {**base[key], **value} if isinstance(value, dict) and isinstance(base.get(key), dict) else value
-    return go.Figure(data=traces, layout=base, _validate=False)
+    return PlotlyFigure(data=traces, layout=base)
 
 
 def bar(**trace) -> dict:

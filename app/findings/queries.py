@@ -173,13 +173,13 @@ def round_progress(round_id: int) -> list[sa.Row]:
 
 def audited_case_grades(round_id: int) -> list[sa.Row]:
     """(area, age_band, gender, ethnicity, overall_grade, cases) over cases with a submitted response."""
-    audited = (sa.select(Assignment.case_id)
-               .join(CaseResponse, CaseResponse.assignment_id == Assignment.id)
-               .where(CaseResponse.state == ResponseState.submitted))
+    # Correlated, so only this round's cases are looked up (an uncorrelated IN read every assignment nationally).
+    audited = (sa.exists().where(Assignment.case_id == AuditCase.id, CaseResponse.assignment_id == Assignment.id,
+                                 CaseResponse.state == ResponseState.submitted))
     group = (AuditCase.area, AuditCase.age_band, AuditCase.gender, AuditCase.ethnicity, Moderation.overall_grade)
     stmt = (sa.select(*group, sa.func.count(AuditCase.id).label("cases"))
             .outerjoin(Moderation, Moderation.case_id == AuditCase.id)
-            .where(AuditCase.round_id == round_id, AuditCase.id.in_(audited))
+            .where(AuditCase.round_id == round_id, audited)
             .group_by(*group))
     return core_rows(stmt)
 
