@@ -9,8 +9,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+from copy import copy
 from datetime import date, datetime
 from itertools import groupby
+from types import MethodType
 from typing import IO, Iterable, Iterator
 
 import sqlalchemy as sa
@@ -69,25 +71,66 @@ def clean(value):
     return value
 
 
-def cell(sheet, value, *, bold=False, fill=None, wrap=False) -> WriteOnlyCell:
+def cell(sheet, value, *, bold=False, fill=None, wrap=False) -> WriteOnlyCell | None:
+    if (value is None or value == "") and not bold and fill is None:
+        return None  # nothing to show: no cell at all, as a spreadsheet leaves an empty one
     c = WriteOnlyCell(sheet, value=clean(value))
     if isinstance(value, str):
         c.data_type = "s"  # text is text: "=HYPERLINK(…)" typed by a user is shown, never run
-    if isinstance(value, datetime):
-        c.number_format = "yyyy-mm-dd hh:mm"
-    elif isinstance(value, date):
-        c.number_format = "yyyy-mm-dd"
+    number_format = ("yyyy-mm-dd hh:mm" if isinstance(value, datetime) else "yyyy-mm-dd" if isinstance(value, date)
+                     else None)
+    key = (number_format, bold, id(fill) if fill is not None else None, wrap)
+    if key == (None, False, None, False):
+        return c
+    # Setting a font or fill looks the style up in the workbook by hashing it, which cost more than writing the
+    # cell; each combination is looked up once per workbook and its style ids copied after that.
+    known = sheet.parent.__dict__.setdefault("_app_styles", {})
+    if key in known:
+        c._style = copy(known[key])
+        return c
+    if number_format:
+        c.number_format = number_format
     if bold:
         c.font = BOLD
     if fill is not None:
         c.fill = fill
     if wrap:
         c.alignment = WRAP
+    known[key] = copy(c._style)
     return c
 
 
 def rag_cell(sheet, rag: str | None) -> WriteOnlyCell:
     return cell(sheet, RAG_LABELS.get(rag, rag or "") if rag else "", fill=RAG_FILLS.get(rag))
+
+
+def _values_to_row(ws, values, row_idx):
+    """openpyxl's WriteOnlyWorksheet._values_to_row with its two cases swapped: a ready-made cell is recognised by
+    its type instead of by the ValueError that assigning it as a value raises. That exception, with the repr of the
+    cell in its message, was the single largest cost of writing a styled or text cell."""
+    cell = WriteOnlyCell(ws)
+    for col_idx, value in enumerate(values, 1):
+        if value is None:
+            continue
+        if isinstance(value, Cell):
+            value.column, value.row = col_idx, row_idx
+            yield value
+            continue
+        cell.value = value
+        cell.column, cell.row = col_idx, row_idx
+        yield cell
+
+
+def plain(ws, value):
+    """The value as the write-only sheet should receive it: numbers and ordinary text as they are (openpyxl makes
+    the cell), anything needing a type or format of its own (dates, text starting "=") as a ready-made cell."""
+    kind = type(value)
+    if value is None or kind is int or kind is float or kind is bool or isinstance(value, Cell):
+        return value
+    if kind is str:
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        return cell(ws, value) if value.startswith("=") else value or None
+    return cell(ws, value)
 
 
 class Sheet:
@@ -96,6 +139,7 @@ class Sheet:
     def __init__(self, workbook: Workbook, title: str, columns: list[tuple[str, int]], *, freeze: str = "A2",
                  autofilter: bool = True):
         self.ws = workbook.create_sheet(title)
+        self.ws._values_to_row = MethodType(_values_to_row, self.ws)
         for index, (_, width) in enumerate(columns, start=1):
             self.ws.column_dimensions[get_column_letter(index)].width = width
         self.ws.freeze_panes = freeze
@@ -105,7 +149,8 @@ class Sheet:
         self.append([cell(self.ws, name, bold=True, fill=HEADER_FILL) for name, _ in columns])
 
     def append(self, values: Iterable) -> None:
-        self.ws.append([v if isinstance(v, Cell) else cell(self.ws, v) for v in values])
+        ws = self.ws
+        self.ws.append([plain(ws, v) for v in values])
         self.rows += 1
 
     def close(self) -> None:
@@ -126,7 +171,8 @@ def stored_code(value: str | None) -> str | None:
 
 
 def stream(stmt) -> Iterator[sa.Row]:
-    return iter(db.session.execute(stmt.execution_options(yield_per=YIELD_PER, stream_results=True)))
+    """Rows of a column-only statement, fetched YIELD_PER at a time, without the ORM's per-row processing."""
+    return iter(db.session.connection().execute(stmt.execution_options(yield_per=YIELD_PER, stream_results=True)))
 
 
 # --- shared sheets -------------------------------------------------------------------------------------------
@@ -227,18 +273,24 @@ def round_response_rows(rnd, catalogue: Catalogue, *, organisation_id: int | Non
             .order_by(CaseResponse.id))
     if organisation_id is not None:
         stmt = stmt.where(Assignment.organisation_id == organisation_id)
+    # Where each stored key's value and comment go in the row (every earlier name of a question included).
+    position = {column: index for index, column in enumerate(columns, start=8)}
+    value_at = {stored: position[(key, "value")] for stored, key in catalogue.key_rows()}
+    comment_at = {stored: position[(key, "comment")] for stored, key in catalogue.key_rows()
+                  if (key, "comment") in position}
+    width = 8 + len(columns)
     for _, answers in groupby(stream(stmt), key=lambda r: r[0]):
         answers = list(answers)
         first = answers[0]
-        values: dict[tuple[str, str], object] = {}
-        for a in answers:
-            if a.question_key is None:
-                continue
-            key = catalogue.canonical(a.question_key)
-            values[(key, "value")] = stored_code(a.value)
-            values[(key, "comment")] = a.comment
-        yield ([first[0], first.reference, first.name, first.area, first.age_band, first.gender, first.ethnicity,
-                first.submitted_at] + [values.get(column) for column in columns])
+        row = [first[0], first.reference, first.name, first.area, first.age_band, first.gender, first.ethnicity,
+               first.submitted_at] + [None] * (width - 8)
+        for *_, stored_key, value, comment in answers:
+            index = value_at.get(stored_key)
+            if index is not None:
+                row[index] = stored_code(value)
+                if stored_key in comment_at:
+                    row[comment_at[stored_key]] = comment
+        yield row
 
 
 def round_workbook(rnd, out: IO[bytes], *, organisation_id: int | None = None) -> None:
@@ -473,7 +525,7 @@ def campaign_workbook(campaign, out: IO[bytes], *, organisation_id: int | None =
         returns.append([row.name, ORG_TYPE_LABELS.get(row.org_type, row.org_type), row.state.value,
                         catalogue.sections.get(q.section_key, "") if q else "", key, q.text if q else "",
                         rag_cell(returns.ws, row.rag), rag_cell(returns.ws, agreed_rag),
-                        cell(returns.ws, row.evidence or ""), cell(returns.ws, row.comment or ""),
+                        row.evidence, row.comment,
                         "Yes" if row.reconfirmed else "No"])
         if row.moderated_rag:
             challenged.append((row.name, key, row.rag, row.moderated_rag, row.challenge_comment or ""))
