@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import Organisation, User, UserRole
 from app.accounts.permissions import is_partnership_staff
@@ -83,8 +83,16 @@ def can_score(user, assignment: Assignment) -> bool:
 
 
 def scoring_assignment(user, assignment_id: int) -> Assignment:
-    """The assignment if `user` may work on it; 404 while its round is a draft (not yet published)."""
-    assignment = get_assignment(assignment_id)
+    """The assignment if `user` may work on it; 404 while its round is a draft (not yet published).
+
+    Its case, round, organisation, response and answers come in two statements: every scoring page needs them."""
+    assignment = db.session.execute(
+        sa.select(Assignment).where(Assignment.id == assignment_id)
+        .options(joinedload(Assignment.case).joinedload(AuditCase.round), joinedload(Assignment.organisation),
+                 joinedload(Assignment.response).selectinload(CaseResponse.answers))
+    ).unique().scalar_one_or_none()
+    if assignment is None:
+        raise NotFound("No such assignment")
     if assignment.case.round.state == RoundState.draft:
         raise NotFound("This round has not been opened yet")
     if not can_score(user, assignment):

@@ -40,7 +40,8 @@ class InstrumentVersion(db.Model):
     instrument_id: Mapped[int] = mapped_column(sa.ForeignKey("instrument.id"), index=True)
     version: Mapped[int]
     content_hash: Mapped[str] = mapped_column(sa.String(64))
-    definition: Mapped[dict] = mapped_column(sa.JSON)
+    # Deferred: pages need the parsed definition, which is cached per version (see `parsed`), not the JSON.
+    definition: Mapped[dict] = mapped_column(sa.JSON, deferred=True)
     source_file: Mapped[str | None] = mapped_column(sa.String(500))
     loaded_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
@@ -51,7 +52,7 @@ class InstrumentVersion(db.Model):
         """The typed definition. Versions are immutable, so the parse is shared by content hash."""
         from app.questionnaire.store import parsed_definition
 
-        return parsed_definition(self.content_hash, self.definition, self.id)
+        return parsed_definition(self.content_hash, lambda: self.definition, self.id)
 
     @property
     def key(self) -> str:
@@ -63,7 +64,7 @@ class InstrumentVersion(db.Model):
 
     @property
     def title(self) -> str:
-        return self.definition.get("title") or self.instrument.title
+        return self.parsed.title or self.instrument.title
 
     @property
     def label(self) -> str:

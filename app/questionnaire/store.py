@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import sqlalchemy as sa
 from flask import abort, current_app
@@ -24,13 +24,15 @@ _PARSED_CACHE_SIZE = 512
 _parsed: dict[tuple, Instrument] = {}
 
 
-def parsed_definition(content_hash: str, definition: dict, version_id: int | None = None) -> Instrument:
-    key = (content_hash, version_id, definition.get("key"), definition.get("version"))
+def parsed_definition(content_hash: str, definition: Callable[[], dict], version_id: int | None = None) -> Instrument:
+    """The parsed instrument of a stored version. `definition` returns the stored JSON and is called only the
+    first time a version is seen, so the (deferred) JSON column is not even read once the parse is cached."""
+    key = (content_hash, version_id)
     instrument = _parsed.get(key)
     if instrument is None:
         if len(_parsed) >= _PARSED_CACHE_SIZE:
             _parsed.clear()
-        instrument = _parsed[key] = Instrument.from_dict(definition)
+        instrument = _parsed[key] = Instrument.from_dict(definition())
     return instrument
 
 
