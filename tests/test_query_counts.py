@@ -96,3 +96,80 @@ def test_campaign_page_runs_the_same_queries_for_a_bigger_campaign(app, client, 
     many = counter.page(client, _url(app, endpoint, campaign_id=large.largest_campaign_id))
     assert many <= few, f"{endpoint}: {few} queries for {SMALL.organisations} returns, {many} for " \
                         f"{LARGE.organisations}"
+
+
+# --- detail pages ----------------------------------------------------------------------------------------------
+# Data sets where each object of the larger has more rows of its own: more agencies per case, more cases per
+# auditor, more rounds and cycles per organisation. An organisation's page shows its last three rounds and two
+# campaigns, so both sets have at least that many.
+DETAIL_SMALL = replace(SMALL, name="dsmall", rounds=3, cycles=2)
+DETAIL_LARGE = replace(LARGE, name="detail", agencies=5, rounds=5, cycles=3)
+THEME = "information_sharing"
+
+
+def _first(stmt):
+    from app.extensions import db
+
+    return db.session.execute(stmt.limit(1)).scalar_one()
+
+
+def _objects(label: str, data) -> dict:
+    """Ids of one of each kind of object in a generated data set, and its people."""
+    from app.accounts.models import User
+    from app.audits.models import Assignment, AuditCase
+    from app.selfassessment.models import Return
+
+    case_id = _first(sa.select(AuditCase.id).where(AuditCase.round_id == data.typical_round_id).order_by(AuditCase.id))
+    a_return = _first(sa.select(Return).where(Return.campaign_id == data.largest_campaign_id).order_by(Return.id))
+    return {
+        "case_id": case_id,
+        "assignment_id": _first(sa.select(Assignment.id).where(Assignment.case_id == case_id).order_by(Assignment.id)),
+        "return_id": a_return.id,
+        "member_id": a_return.organisation_id,
+        "agency_id": _first(sa.select(Assignment.organisation_id).where(Assignment.case_id == case_id)
+                            .order_by(Assignment.organisation_id)),
+        "auditor": _first(sa.select(User).where(User.email == f"auditor1@{label}.example")),
+        "lead": _first(sa.select(User).where(User.email == f"lead1@{label}.example")),
+    }
+
+
+# (endpoint, who views it, which of the object's ids go in the URL)
+DETAIL_PAGES = [
+    ("audits.case", "staff", {"case_id": "case_id"}),
+    ("audits.response", "staff", {"assignment_id": "assignment_id"}),
+    ("selfassessment.review", "staff", {"return_id": "return_id"}),
+    ("findings.organisation", "staff", {"organisation_id": "agency_id"}),
+    ("findings.organisation", "staff", {"organisation_id": "member_id"}),
+    ("findings.organisation", "lead", {"organisation_id": "member_id"}),
+    ("audits.my_tasks", "auditor", {}),
+    ("selfassessment.my_returns", "lead", {}),
+]
+
+
+@pytest.mark.parametrize("endpoint,viewer,params", DETAIL_PAGES,
+                         ids=[f"{e}-{v}-{'-'.join(p.values()) or 'own'}" for e, v, p in DETAIL_PAGES])
+def test_detail_page_runs_the_same_queries_for_an_object_with_more_rows(app, client, db, login_as, make, endpoint,
+                                                                         viewer, params):
+    staff = make.make_user(roles=["admin", "qa"])
+    counts = []
+    for label, scale, seed in (("qsmall", DETAIL_SMALL, 20261121), ("qlarge", DETAIL_LARGE, 7)):
+        objects = _objects(label, generate(scale, label=label, seed=seed))
+        login_as(staff if viewer == "staff" else objects[viewer])
+        url = _url(app, endpoint, **{name: objects[key] for name, key in params.items()})
+        counts.append(QueryCounter(db.engine).page(client, url))
+    assert counts[1] <= counts[0], f"{endpoint}: {counts[0]} queries for the smaller object, {counts[1]} for the larger"
+
+
+# Pages about one instrument or theme across the whole service.
+KEYED_PAGES = [("findings.trends", {"key": "strategy-discussion"}), ("findings.trends", {"key": "self-assessment"}),
+               ("findings.trends", {"key": "practitioner-survey"}), ("findings.theme", {"key": THEME})]
+
+
+@pytest.mark.parametrize("endpoint,values", KEYED_PAGES, ids=[f"{e}-{v['key']}" for e, v in KEYED_PAGES])
+def test_trend_and_theme_pages_run_the_same_queries_with_more_periods(app, client, counter, endpoint, values):
+    generate(SMALL, label="qsmall")
+    url = _url(app, endpoint, **values)
+    before = counter.page(client, url)
+    generate(DETAIL_LARGE, label="qlarge", seed=7)
+    after = counter.page(client, url)
+    assert after <= before, f"{url}: {before} queries with fewer periods, {after} with more"

@@ -2,14 +2,16 @@
 see their own organisation against the partnership, for rounds and campaigns their organisation took part in."""
 from __future__ import annotations
 
+import sqlalchemy as sa
+
 from app.accounts.models import Organisation
 from app.accounts.permissions import is_partnership_staff, require
-from app.audits.models import AuditRound
+from app.audits.models import AuditRound, round_organisation
 from app.errors import NotFound
 from app.extensions import db
 from app.findings import queries
 from app.findings.models import ActionItem, Finding
-from app.selfassessment.models import Campaign, CampaignState
+from app.selfassessment.models import Campaign, CampaignState, Return
 
 READERS = ("admin", "qa", "auditor", "org_lead")
 STAFF = ("admin", "qa")
@@ -64,17 +66,36 @@ def _reader_organisation(user) -> tuple[bool, int | None]:
     return user.organisation_id is not None, user.organisation_id
 
 
-def can_open_round(user, round_id: int) -> bool:
-    """Whether round_for would let this user in, so pages link only to rounds the viewer may open."""
+def openable_ids(user, kind: str, ids) -> set[int]:
+    """Of these round ("round") or campaign ("campaign") ids, those whose findings page the user may open (what
+    round_for / campaign_for would allow), in one query."""
+    ids = set(ids)
     allowed, organisation_id = _reader_organisation(user)
-    rnd = db.session.get(AuditRound, round_id) if allowed else None
-    return rnd is not None and _round_open_to(rnd, organisation_id)
+    if not allowed or not ids:
+        return set()
+    if kind == "round":
+        stmt = sa.select(AuditRound.id).where(AuditRound.id.in_(ids))
+        if organisation_id is not None:
+            stmt = stmt.where(AuditRound.state.in_(queries.PARTICIPANT_ROUND_STATES),
+                              AuditRound.id.in_(sa.select(round_organisation.c.round_id)
+                                                .where(round_organisation.c.organisation_id == organisation_id)))
+    else:
+        stmt = sa.select(Campaign.id).where(Campaign.id.in_(ids))
+        if organisation_id is not None:
+            stmt = stmt.where(Campaign.state != CampaignState.draft,
+                              Campaign.id.in_(sa.select(Return.campaign_id)
+                                              .where(Return.organisation_id == organisation_id)))
+    return set(db.session.execute(stmt).scalars())
 
 
-def can_open_campaign(user, campaign_id: int) -> bool:
-    allowed, organisation_id = _reader_organisation(user)
-    campaign = db.session.get(Campaign, campaign_id) if allowed else None
-    return campaign is not None and _campaign_open_to(campaign, organisation_id)
+def mark_openable(user, periods) -> None:
+    """Set "openable" on each period dict ({"kind": "round" | "campaign", "id"}), a query per kind."""
+    periods = [p for p in periods if p]
+    for kind in ("round", "campaign"):
+        allowed = openable_ids(user, kind, [p["id"] for p in periods if p["kind"] == kind])
+        for period in periods:
+            if period["kind"] == kind:
+                period["openable"] = period["id"] in allowed
 
 
 def can_open_tracker(user) -> bool:

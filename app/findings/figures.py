@@ -638,7 +638,7 @@ def organisation_figures(organisation: Organisation) -> dict:
             themes.append({"key": theme["key"], "title": theme["title"], "own": own["pct"] if own else None,
                            "own_n": own["scored"] if own else 0, "partnership": theme["pct"], **spread(values)})
         own_agency = next((a for a in figures["agencies"] if str(a["id"]) == org), None)
-        rounds_out.append({"id": row.AuditRound.id, "title": row.AuditRound.title, "themes": themes,
+        rounds_out.append({"kind": "round", "id": row.AuditRound.id, "title": row.AuditRound.title, "themes": themes,
                            "own": own_agency["pct"] if own_agency else None,
                            "partnership": figures["summary"]["pct"],
                            "spread": spread([a["pct"] for a in figures["agencies"]])})
@@ -661,7 +661,7 @@ def organisation_figures(organisation: Organisation) -> dict:
         survey = None
         if figures["survey"]:
             survey = next((o for o in figures["survey"]["organisations"] if o["id"] == organisation.id), None)
-        campaigns_out.append({"id": campaign.id, "title": campaign.title, "cycle": campaign.cycle,
+        campaigns_out.append({"kind": "campaign", "id": campaign.id, "title": campaign.title, "cycle": campaign.cycle,
                               "standards": standards, "themes": themes, "survey": survey,
                               "survey_themes": figures["survey"]["themes"] if figures["survey"] else []})
     return {"organisation": {"id": organisation.id, "name": organisation.name, "org_type": organisation.org_type},

@@ -69,8 +69,6 @@ def findings_helpers():
 
     return {"theme_titles": theme_titles(), "can_open_action": can_open_action, "coverage_rows": coverage_rows,
             "criterion_text": queries.criterion_text, "source_url": source_url,
-            "can_open_round": lambda round_id: access.can_open_round(current_user, round_id),
-            "can_open_campaign": lambda campaign_id: access.can_open_campaign(current_user, campaign_id),
             "can_open_tracker": lambda: access.can_open_tracker(current_user)}
 
 
@@ -181,6 +179,7 @@ def trends(key: str):
     trend = figures.trend_figures(key, participant_only=not staff)
     if trend is None:
         abort(404)
+    access.mark_openable(current_user, trend["periods"])
     return render_template("findings/trends.html", trend=trend,
                            theme_chart=charts.trend_lines("chart-trend-themes", trend, title="Themes over time"),
                            question_chart=charts.trend_lines("chart-trend-questions", trend, items_key="questions",
@@ -195,6 +194,7 @@ def theme(key: str):
         abort(404)
     staff = is_partnership_staff(current_user)
     data = figures.theme_figures(key, participant_only=not staff)
+    access.mark_openable(current_user, [source["period"] for source in data["sources"]])
     return render_template("findings/theme.html", theme_key=key, theme_title=titles[key],
                            description=figures.theme_description(key), figures=data,
                            theme_chart=charts.theme_sources_chart("chart-theme", data), staff=staff)
@@ -205,6 +205,7 @@ def theme(key: str):
 def organisation(organisation_id: int):
     org = access.organisation_for(current_user, organisation_id)
     data = figures.organisation_figures(org)
+    access.mark_openable(current_user, data["rounds"] + data["campaigns"])
     spread_charts = {}
     for r in data["rounds"]:
         spread_charts[("round", r["id"])] = charts.spread_chart(f"chart-round-{r['id']}", r["themes"],
