@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from operator import attrgetter
 from statistics import median
 
 from flask import current_app
@@ -98,18 +99,35 @@ def question_rows(catalogue: Catalogue, counts, *, org_field: str | None = "orga
                          "meets_standard": o.meets_standard} for o in q.options],
             **_entry({o.value: 0 for o in q.options}), "by_org": {},
         }
+    entry_of: dict[str, dict | None] = {}    # stored key -> its question's entry (keys repeat on every row)
+    ticked: dict[str, list[str]] = {}          # a multi-choice answer's JSON -> its options
+    group_of = attrgetter(org_field) if org_field else None
     for row in counts:
-        entry = questions.get(catalogue.canonical(row.question_key))
+        stored_key = row.question_key
+        if stored_key not in entry_of:
+            entry_of[stored_key] = questions.get(catalogue.canonical(stored_key))
+        entry = entry_of[stored_key]
         if entry is None:
             continue
         targets = [entry]
-        if org_field:
-            targets.append(entry["by_org"].setdefault(str(getattr(row, org_field)), _entry()))
-        values = _ticked(row.value) if entry["type"] == "multi_choice" else [row.value]
+        if group_of:
+            group = str(group_of(row))
+            by_org = entry["by_org"]
+            if group not in by_org:
+                by_org[group] = _entry()
+            targets.append(by_org[group])
+        value, answers = row.value, row.answers
+        if entry["type"] == "multi_choice":
+            if value not in ticked:
+                ticked[value] = _ticked(value)
+            values = ticked[value]
+        else:
+            values = (value,)
         for target in targets:
-            for value in values:
-                target["counts"][value] = target["counts"].get(value, 0) + row.answers
-            target["answered"] += row.answers
+            target_counts = target["counts"]
+            for v in values:
+                target_counts[v] = target_counts.get(v, 0) + answers
+            target["answered"] += answers
             target["excluded"] += row.excluded
             target["scored"] += row.scored
             target["met"] += row.met
