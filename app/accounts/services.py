@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 from flask import current_app, url_for
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -85,7 +86,8 @@ def user_for_session(session_id: str) -> User | None:
         user_id, version = (int(part) for part in session_id.split(":", 1))
     except (TypeError, ValueError):
         return None
-    user = db.session.get(User, user_id)
+    # Every signed-in request runs this: the roles come in the same statement.
+    user = db.session.get(User, user_id, options=[joinedload(User.role_rows)])
     if user is None or not user.active or user.session_version != version:
         return None
     return user
