@@ -6,8 +6,7 @@ workbook and the snapshot kept when a round's case-level data is purged.
 from __future__ import annotations
 
 import json
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections import defaultdict
 from operator import attrgetter
 from statistics import median
 
@@ -25,7 +24,6 @@ from app.utils import utcnow
 RAGS = ("green", "amber", "red")
 RAG_LABELS = {"green": "Green", "amber": "Amber", "red": "Red", None: "Not rated"}
 SCORE_RAG = {2: "green", 1: "amber", 0: "red"}
-RAG_SCORES = {rag: score for score, rag in SCORE_RAG.items()}
 NOT_RECORDED = "not_recorded"
 NOT_AGREED = "not_agreed"
 HIDDEN = "hidden"
@@ -381,63 +379,6 @@ def _themes_of(catalogue: Catalogue) -> dict[str, tuple[str, ...]]:
     return themes
 
 
-@dataclass
-class RatingTally:
-    """A campaign's criteria ratings tallied in one pass (see tally_ratings)."""
-
-    themes_of: dict[str, tuple[str, ...]]
-    by_key: Counter = field(default_factory=Counter)      # (stored key, self RAG, agreed RAG) -> criteria
-    by_org: Counter = field(default_factory=Counter)      # (organisation, self RAG, agreed RAG) -> criteria
-    worst_section: dict = field(default_factory=dict)     # (organisation, section) -> [self, agreed] lowest score
-    # (organisation, theme) -> [lowest self score, lowest agreed score, criteria rated, rated Green, agreed Green]
-    by_org_theme: dict = field(default_factory=dict)
-
-
-def tally_ratings(rows, catalogue: Catalogue) -> RatingTally:
-    """Counts per criterion and per organisation, and per organisation × standard and × theme the lowest rating
-    (2 Green, 1 Amber, 0 Red) and the Green shares, from rows of (organisation, stored key, self RAG, agreed RAG).
-    A criterion with no self-assessed RAG is not counted, but its agreed rating still counts towards the lowest.
-
-    This loop runs once per criterion answered in the campaign (hundreds of thousands nationally), so it is
-    written flat: no helper calls per row.
-    """
-    tally = RatingTally(themes_of=_themes_of(catalogue))
-    section_of = dict(catalogue.section_rows())
-    themes_of, by_key, by_org = tally.themes_of, tally.by_key, tally.by_org
-    worst_section, by_org_theme = tally.worst_section, tally.by_org_theme
-    scores = RAG_SCORES
-    for org_id, key, rag, agreed in rows:
-        self_score, agreed_score = scores.get(rag), scores.get(agreed)
-        rated = rag is not None
-        if rated:
-            by_key[key, rag, agreed] += 1
-            by_org[org_id, rag, agreed] += 1
-        section = section_of.get(key)
-        if section is not None:
-            worst = worst_section.get((org_id, section))
-            if worst is None:
-                worst_section[org_id, section] = [self_score, agreed_score]
-            else:
-                if self_score is not None and (worst[0] is None or self_score < worst[0]):
-                    worst[0] = self_score
-                if agreed_score is not None and (worst[1] is None or agreed_score < worst[1]):
-                    worst[1] = agreed_score
-        for theme in themes_of.get(key, ()):
-            entry = by_org_theme.get((org_id, theme))
-            if entry is None:
-                entry = by_org_theme[org_id, theme] = [self_score, agreed_score, 0, 0, 0]
-            else:
-                if self_score is not None and (entry[0] is None or self_score < entry[0]):
-                    entry[0] = self_score
-                if agreed_score is not None and (entry[1] is None or agreed_score < entry[1]):
-                    entry[1] = agreed_score
-            if rated:
-                entry[2] += 1
-                entry[3] += rag == "green"
-                entry[4] += agreed == "green"
-    return tally
-
-
 def campaign_catalogue(campaign) -> Catalogue:
     return queries.catalogue_for_version(db.session.get(InstrumentVersion, campaign.instrument_version_id))
 
@@ -445,7 +386,13 @@ def campaign_catalogue(campaign) -> Catalogue:
 def campaign_figures(campaign) -> dict:
     cfg = settings()
     catalogue = campaign_catalogue(campaign)
-    ratings = tally_ratings(queries.campaign_ratings(campaign.id), catalogue)
+    answers = queries.campaign_answers([campaign.id])
+    counts = queries.rating_counts(answers)
+    org_sections = {(row.organisation_id, row.key): row
+                    for row in queries.organisation_ratings(answers, catalogue, per="section")}
+    org_themes = {(row.organisation_id, row.key): row
+                  for row in queries.organisation_ratings(answers, catalogue, per="theme")}
+    themes_of = _themes_of(catalogue)
 
     states = queries.return_states(campaign.id)
     by_state: dict[str, int] = defaultdict(int)
@@ -459,7 +406,7 @@ def campaign_figures(campaign) -> dict:
                                          "self": _rag_tally(), "moderated": _rag_tally()}
                                  for q in catalogue.scored_questions}
     canonical = dict(catalogue.key_rows())
-    for (key, rag, agreed), n in ratings.by_key.items():
+    for key, _org_type, rag, agreed, n in counts:
         entry = criteria.get(canonical.get(key))
         if entry is not None:
             _add_rag(entry["self"], rag, n)
@@ -484,10 +431,10 @@ def campaign_figures(campaign) -> dict:
     organisations = {row.organisation_id: {"id": row.organisation_id, "name": row.name, "org_type": row.org_type,
                                            "state": row.state.value} for row in states}
     standards_by_key = {standard["key"]: standard for standard in standards}
-    for (org_id, section), (self_score, agreed_score) in ratings.worst_section.items():
+    for (org_id, section), row in org_sections.items():
         if section in standards_by_key:
             standards_by_key[section]["by_org"][str(org_id)] = {
-                "self": SCORE_RAG.get(self_score), "moderated": SCORE_RAG.get(agreed_score)}
+                "self": SCORE_RAG.get(row.self_score), "moderated": SCORE_RAG.get(row.moderated_score)}
     heatmap = {
         "organisations": [o for o in organisations.values() if o["state"] in ("submitted", "accepted")],
         "standards": [{"key": s["key"], "title": s["title"]} for s in standards],
@@ -502,8 +449,8 @@ def campaign_figures(campaign) -> dict:
                                                 "moderated": _rag_tally()})
         entry["invited"] += 1
         entry["received"] += 1 if row.state.value in ("submitted", "accepted") else 0
-    for (org_id, rag, agreed), n in ratings.by_org.items():
-        entry = types.get(organisations[org_id]["org_type"]) if org_id in organisations else None
+    for _key, org_type, rag, agreed, n in counts:
+        entry = types.get(org_type)
         if entry is not None:
             _add_rag(entry["self"], rag, n)
             _add_rag(entry["moderated"], agreed, n)
@@ -513,16 +460,17 @@ def campaign_figures(campaign) -> dict:
 
     themes: dict[str, dict] = {key: {"key": key, "title": catalogue.theme_title(key), "self": _rag_tally(),
                                      "moderated": _rag_tally(), "by_org": {}} for key in catalogue.themes}
-    for (key, rag, agreed), n in ratings.by_key.items():
-        for theme in ratings.themes_of.get(key, ()):
+    for key, _org_type, rag, agreed, n in counts:
+        for theme in themes_of.get(key, ()):
             entry = themes.get(theme)
             if entry is not None:
                 _add_rag(entry["self"], rag, n)
                 _add_rag(entry["moderated"], agreed, n)
-    for (org_id, theme), (_, _, n, self_green, green) in ratings.by_org_theme.items():
-        if n and theme in themes:
-            themes[theme]["by_org"][str(org_id)] = {"n": n, "self_green": self_green, "green": green,
-                                                    "self_pct": pct(self_green, n), "pct": pct(green, n)}
+    for (org_id, theme), row in org_themes.items():
+        if row.rated and theme in themes:
+            themes[theme]["by_org"][str(org_id)] = {"n": row.rated, "self_green": row.self_green, "green": row.green,
+                                                    "self_pct": pct(row.self_green, row.rated),
+                                                    "pct": pct(row.green, row.rated)}
     for entry in themes.values():
         _finish_rag(entry["self"])
         _finish_rag(entry["moderated"])
@@ -537,13 +485,13 @@ def campaign_figures(campaign) -> dict:
         "criteria": list(criteria.values()), "standards": standards, "heatmap": heatmap,
         "org_types": sorted(types.values(), key=lambda t: t["label"] or t["org_type"]),
         "themes": theme_list, "proposals": proposals(theme_list, cfg),
-        "survey": survey_figures(campaign, catalogue, ratings, cfg, states),
+        "survey": survey_figures(campaign, catalogue, org_themes, cfg, states),
         "statements": queries.statement_coverage(list(organisations)),
         "returns": list(organisations.values()),
     }
 
 
-def survey_figures(campaign, sa_catalogue: Catalogue, ratings: "RatingTally", cfg: dict, states) -> dict | None:
+def survey_figures(campaign, sa_catalogue: Catalogue, org_themes: dict, cfg: dict, states) -> dict | None:
     """Triangulation: each organisation's self-assessed RAG per theme (its lowest criterion rating) next to the
     share of its practitioners agreeing with the survey statements on that theme; a Green self-rating with
     agreement below the threshold is a mismatch.
@@ -569,7 +517,7 @@ def survey_figures(campaign, sa_catalogue: Catalogue, ratings: "RatingTally", cf
                 tally = agreement[org_id, theme] = {"scored": 0, "met": 0}
             tally["scored"] += scored_
             tally["met"] += met_
-    self_rag = {key: SCORE_RAG.get(entry[0]) for key, entry in ratings.by_org_theme.items()}
+    self_rag = {key: SCORE_RAG.get(row.self_score) for key, row in org_themes.items()}
     names = {row.organisation_id: row.name for row in states if row.state in queries.COUNTED_RETURN_STATES}
     names.update({org_id: name for org_id, (name, _) in counts.items()})
     partnership = {t: _tally() for t in themes}

@@ -1,8 +1,8 @@
-"""Read models for findings. Answers are grouped in SQL by the key they were stored under (GROUP BY), and
-app.findings.figures maps those few rows to current question keys, themes and sections from the instrument
-definitions, so the same SQL works across instrument versions and renamed keys, on SQLite and PostgreSQL.
-A campaign's criteria ratings are the exception: every campaign figure is tallied from one plain scan
-(campaign_ratings), which costs less than grouping the same answers once per figure.
+"""Read models for findings. Every figure is aggregated in SQL (GROUP BY); Python only shapes the grouped
+rows that come back. Answers are mostly grouped by the key they were stored under, and app.findings.figures maps
+those few rows to current question keys, themes and sections from the instrument definitions; where a figure
+needs sections or themes per organisation, a small VALUES table built from the definitions is joined instead.
+Either way the same SQL works across instrument versions and renamed keys, on SQLite and PostgreSQL.
 """
 from __future__ import annotations
 
@@ -51,6 +51,30 @@ def core_rows(stmt) -> list[sa.Row]:
     """Plain rows of a column-only statement, in the session's transaction but without the ORM's per-row
     processing, which costs more than the query itself when a figure reads every answer."""
     return db.session.connection().execute(stmt).all()
+
+
+def mapping_table(name: str, columns: tuple[str, ...], rows) -> sa.Subquery:
+    """A literal lookup table (VALUES) to join answers to, e.g. (stored question key, section, theme)."""
+    rows = list(rows) or [tuple(None for _ in columns)]
+    params: dict[str, object] = {}
+    tuples = []
+    for i, row in enumerate(rows):
+        names = []
+        for j, value in enumerate(row):
+            param = f"{name}_{i}_{j}"
+            params[param] = value
+            names.append(f"CAST(:{param} AS VARCHAR(200))")
+        tuples.append("(" + ", ".join(names) + ")")
+    selected = ", ".join(f"column{j + 1} AS {column}" for j, column in enumerate(columns))
+    text = sa.text(f"SELECT {selected} FROM (VALUES {', '.join(tuples)}) AS {name}_values").bindparams(**params)
+    return text.columns(*(sa.column(c, sa.String) for c in columns)).subquery(name)
+
+
+RAG_SCORE = {"green": 2, "amber": 1, "red": 0}
+
+
+def rag_score(rag) -> sa.ColumnElement:
+    return sa.case(*((rag == value, score) for value, score in RAG_SCORE.items()), else_=None)
 
 
 def scored(meets_standard) -> sa.ColumnElement:
@@ -259,19 +283,36 @@ def campaign_answers(campaign_ids) -> sa.Subquery:
     )
 
 
-def campaign_ratings(campaign_id: int) -> list[sa.Row]:
-    """(organisation_id, stored question key, self-assessed RAG, agreed RAG) for every criterion not marked not
-    applicable in the campaign's submitted or accepted returns.
+def rating_counts(answers: sa.Subquery) -> list[sa.Row]:
+    """(question_key, org_type, rag, moderated_rag, answers): rated criteria by stored key and organisation type.
+    Grouped by the stored key: figures map keys to questions and themes in Python, and sum types away."""
+    group = (answers.c.question_key, answers.c.org_type, answers.c.rag, answers.c.moderated_rag)
+    stmt = (sa.select(*group, sa.func.count().label("answers"))
+            .where(answers.c.excluded == sa.false(), answers.c.rag.is_not(None))
+            .group_by(*group))
+    return core_rows(stmt)
 
-    One plain scan: every campaign figure is tallied from these rows in Python (app.findings.figures), which on
-    both databases costs a fraction of grouping the same answers once per figure.
-    """
-    agreed = sa.func.coalesce(Challenge.moderated_rag, ReturnAnswer.rag)
-    stmt = (sa.select(Return.organisation_id, ReturnAnswer.question_key, ReturnAnswer.rag, agreed.label("agreed"))
-            .join(Return, ReturnAnswer.return_id == Return.id)
-            .outerjoin(Challenge, Challenge.return_answer_id == ReturnAnswer.id)
-            .where(Return.campaign_id == campaign_id, Return.state.in_(COUNTED_RETURN_STATES),
-                   ReturnAnswer.excluded == sa.false()))
+
+def organisation_ratings(answers: sa.Subquery, catalogue: Catalogue, per: str) -> list[sa.Row]:
+    """(organisation_id, key, rated, self_green, green, self_score, moderated_score) per organisation and standard
+    (per="section") or theme (per="theme"): criteria rated, rated Green by the organisation, agreed Green, and the
+    lowest self-assessed and agreed rating (2 Green, 1 Amber, 0 Red). Stored keys are mapped to sections or themes
+    by joining a small VALUES table built from the instrument definitions."""
+    if per == "section":
+        table = mapping_table("sectionmap", ("stored_key", "key"), catalogue.section_rows())
+    else:
+        table = mapping_table("thememap", ("stored_key", "key"), catalogue.theme_rows())
+    rated = answers.c.rag.is_not(None)
+    group = (answers.c.organisation_id, table.c.key)
+    stmt = (sa.select(*group, sa.func.sum(sa.case((rated, 1), else_=0)).label("rated"),
+                      sa.func.sum(sa.case((answers.c.rag == "green", 1), else_=0)).label("self_green"),
+                      sa.func.sum(sa.case((sa.and_(rated, answers.c.moderated_rag == "green"), 1), else_=0))
+                      .label("green"),
+                      sa.func.min(rag_score(answers.c.rag)).label("self_score"),
+                      sa.func.min(rag_score(answers.c.moderated_rag)).label("moderated_score"))
+            .join(table, table.c.stored_key == answers.c.question_key)
+            .where(answers.c.excluded == sa.false())
+            .group_by(*group))
     return core_rows(stmt)
 
 
