@@ -386,12 +386,12 @@ def campaign_catalogue(campaign) -> Catalogue:
 def campaign_figures(campaign) -> dict:
     cfg = settings()
     catalogue = campaign_catalogue(campaign)
-    answers = queries.campaign_answers([campaign.id])
-    counts = queries.rating_counts(answers)
+    counts = queries.rating_counts(queries.campaign_answers([campaign.id]))
+    ratings = queries.campaign_answers([campaign.id], with_org_type=False)
     org_sections = {(row.organisation_id, row.key): row
-                    for row in queries.organisation_ratings(answers, catalogue, per="section")}
+                    for row in queries.organisation_ratings(ratings, catalogue, per="section")}
     org_themes = {(row.organisation_id, row.key): row
-                  for row in queries.organisation_ratings(answers, catalogue, per="theme")}
+                  for row in queries.organisation_ratings(ratings, catalogue, per="theme")}
     themes_of = _themes_of(catalogue)
 
     states = queries.return_states(campaign.id)

@@ -261,10 +261,11 @@ def round_participant(round_id: int, organisation_id: int | None) -> bool:
 
 # --- self-assessment campaigns -------------------------------------------------------------------------------
 
-def campaign_answers(campaign_ids) -> sa.Subquery:
-    """Criteria of submitted or accepted returns, with the self-assessed and the moderated (agreed) RAG."""
+def campaign_answers(campaign_ids, *, with_org_type: bool = True) -> sa.Subquery:
+    """Criteria of submitted or accepted returns, with the self-assessed and the moderated (agreed) RAG, and the
+    organisation's type unless `with_org_type` is False (a join fewer per answer for figures that do not use it)."""
     moderated = sa.func.coalesce(Challenge.moderated_rag, ReturnAnswer.rag)
-    return (
+    stmt = (
         sa.select(
             ReturnAnswer.id.label("answer_id"), ReturnAnswer.question_key, ReturnAnswer.value,
             # Figures use the agreed rating: QA's moderated RAG where a criterion was challenged.
@@ -273,14 +274,14 @@ def campaign_answers(campaign_ids) -> sa.Subquery:
             ReturnAnswer.meets_standard.label("self_meets_standard"),
             ReturnAnswer.excluded, ReturnAnswer.rag, moderated.label("moderated_rag"),
             Return.organisation_id, Return.campaign_id, Return.id.label("return_id"),
-            Organisation.org_type,
         )
         .join(Return, ReturnAnswer.return_id == Return.id)
-        .join(Organisation, Return.organisation_id == Organisation.id)
         .outerjoin(Challenge, Challenge.return_answer_id == ReturnAnswer.id)
         .where(Return.campaign_id.in_(list(campaign_ids)), Return.state.in_(COUNTED_RETURN_STATES))
-        .subquery("answers")
     )
+    if with_org_type:
+        stmt = stmt.add_columns(Organisation.org_type).join(Organisation, Return.organisation_id == Organisation.id)
+    return stmt.subquery("answers")
 
 
 def rating_counts(answers: sa.Subquery) -> list[sa.Row]:
