@@ -17,11 +17,6 @@ SMALL = replace(SCALES["tiny"], name="small", organisations=5, agencies=3, round
 LARGE = replace(SMALL, name="large", organisations=12, cases=4, growth=3)
 
 
-def known_n_plus_one(endpoint: str, reason: str):
-    return pytest.param(endpoint, marks=pytest.mark.xfail(strict=True, reason=f"N+1 reported to the lead: {reason}"))
-
-
-
 # Pages whose length follows the number of rows in the whole service.
 LIST_PAGES = [
     "audits.rounds", "main.dashboard",
