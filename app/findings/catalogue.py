@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable
 
-from app.questionnaire import Instrument, load_themes
+from app.questionnaire import Instrument, theme_titles
 
 CHART_TYPES = ("scale", "choice")
 
@@ -100,13 +100,6 @@ class Catalogue:
 
     def theme_title(self, key: str) -> str:
         return self.theme_titles.get(key, key.replace("_", " ").capitalize())
-
-
-def theme_titles() -> dict[str, str]:
-    try:
-        return {key: theme.title for key, theme in load_themes().items()}
-    except Exception:  # a broken themes file must not take the findings pages down; keys still show
-        return {}
 
 
 def build_catalogue(instruments: Iterable[Instrument]) -> Catalogue:

@@ -14,9 +14,9 @@ from app.accounts.permissions import is_partnership_staff, roles_required
 from app.errors import DomainError
 from app.extensions import db
 from app.findings import access, bp, charts, export, figures, queries, services
-from app.findings.catalogue import theme_titles
 from app.findings.forms import ActionForm, ActionUpdateForm, ConfirmForm, FindingForm, TrackerFilterForm, choices
 from app.findings.models import FINDING_HEADINGS, ActionStatus
+from app.questionnaire import theme_titles
 from app.utils import today
 
 READERS = access.READERS

@@ -37,6 +37,7 @@ from app.questionnaire.loader import (  # noqa: E402
     Theme,
     content_hash,
     load_themes,
+    theme_titles,
     validate_file,
 )
 from app.questionnaire.models import InstrumentModel, InstrumentVersion  # noqa: E402
@@ -75,6 +76,6 @@ __all__ = [
     "Question", "Scale", "ScaleOption", "Section", "SectionForm", "Summary", "Tally", "Theme", "bp",
     "build_section_form", "content_hash", "display_value", "error_summary_items", "form_answers",
     "get_version", "get_version_or_404", "latest_version", "load_files", "load_themes", "score_answer",
-    "section_status", "summarise", "summary_rows", "validate_answers", "validate_file", "versions_of_kind",
+    "section_status", "summarise", "summary_rows", "theme_titles", "validate_answers", "validate_file", "versions_of_kind",
     "visibility", "visible_answers",
 ]

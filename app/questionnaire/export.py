@@ -8,8 +8,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
 from app.questionnaire.definition import Instrument, Question
-from app.questionnaire.errors import InstrumentError
-from app.questionnaire.loader import load_themes
+from app.questionnaire.loader import theme_titles
 from app.utils import SPREADSHEET_FORMULA_PREFIXES
 
 QUESTION_COLUMNS = (
@@ -50,10 +49,7 @@ def _answers(question: Question) -> str:
 
 
 def blank_workbook(instrument: Instrument) -> bytes:
-    try:
-        themes = {key: theme.title for key, theme in load_themes().items()}
-    except InstrumentError:
-        themes = {}
+    themes = theme_titles()
     workbook = Workbook(write_only=True)
 
     about = workbook.create_sheet("Instrument")

@@ -73,6 +73,15 @@ def load_themes(path: str | Path | None = None) -> dict[str, Theme]:
     return dict(themes)
 
 
+def theme_titles() -> dict[str, str]:
+    """Theme titles by key, or none if the themes file is invalid: pages and exports then show the keys, and
+    `flask instruments validate` reports the file's errors."""
+    try:
+        return {key: theme.title for key, theme in load_themes().items()}
+    except InstrumentError:
+        return {}
+
+
 @lru_cache(maxsize=16)
 def _load_themes_cached(path: str, stamp) -> tuple[tuple[tuple[str, Theme], ...], tuple[LoadError, ...]]:
     text, errors = read_text(path)

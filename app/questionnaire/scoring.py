@@ -118,7 +118,9 @@ def summarise(instrument: Instrument, answers: Answers | None, org_type: str | N
     """
     shown = visibility(instrument, answers, org_type)
     if theme_titles is None:
-        theme_titles = _theme_titles()
+        from app.questionnaire.loader import theme_titles as titles_from_file
+
+        theme_titles = titles_from_file()
     total = Tally(key="all", title="All criteria")
     sections: list[Tally] = []
     themes: dict[str, Tally] = {}
@@ -137,16 +139,6 @@ def summarise(instrument: Instrument, answers: Answers | None, org_type: str | N
         sections.append(tally)
     return Summary(sections=sections, themes=list(themes.values()), total=total,
                    overall=overall_judgement(instrument, answers, org_type, shown=shown))
-
-
-def _theme_titles() -> dict[str, str]:
-    from app.questionnaire.errors import InstrumentError
-    from app.questionnaire.loader import load_themes
-
-    try:
-        return {key: theme.title for key, theme in load_themes().items()}
-    except InstrumentError:
-        return {}
 
 
 def overall_judgement(instrument: Instrument, answers: Answers | None, org_type: str | None = None, *,

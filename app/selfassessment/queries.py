@@ -21,7 +21,7 @@ from sqlalchemy.orm import selectinload
 from app.accounts.models import Organisation, User, UserRole
 from app.errors import NotFound
 from app.extensions import db
-from app.questionnaire import AnswerProblem, Instrument, Question, Section, load_themes
+from app.questionnaire import AnswerProblem, Instrument, Question, Section, theme_titles
 from app.selfassessment.models import (
     Campaign,
     CampaignState,
@@ -643,10 +643,6 @@ def triangulation(campaign_id: int) -> list[TriangulationRow]:
             rows.append(TriangulationRow(org.id, org.name, org.org_type, theme, titles.get(theme, theme), rag, agree,
                                          n, suppressed, mismatch))
     return rows
-
-
-def theme_titles() -> dict[str, str]:
-    return {key: theme.title for key, theme in load_themes().items()}
 
 
 # ---------------------------------------------------------------------------------------------
