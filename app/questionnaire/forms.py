@@ -504,26 +504,21 @@ def _params(form: SectionForm, question: Question, field) -> dict:
     return params
 
 
-def _comment_params(form: SectionForm, question: Question) -> dict | None:
-    name = comment_field_name(question.key)
+def _text_box_params(form: SectionForm, question: Question, name: str, title: str, *, hint: str | None,
+                     maxlength: int, rows: int) -> dict | None:
+    """govukCharacterCount parameters for a question's comment or evidence box (None if it has none)."""
     field = form._fields.get(name)
     if field is None:
         return None
-    hint = {
-        "optional": "Optional.",
-        "required": None,
-        "required_unless_met": "Required if your answer does not meet the standard: say what was missing.",
-    }.get(question.comment)
-    title = "Comment (optional)" if question.comment == "optional" else "Comment"
     params = {
         "name": name,
         "id": field.id,
         "label": {"html": _visually_hidden_label(title, question)},
         "value": field.data or "",
-        "maxlength": COMMENT_MAX_LENGTH,
-        "rows": 3,
+        "maxlength": maxlength,
+        "rows": rows,
     }
-    if hint and question.comment != "optional":
+    if hint:
         params["hint"] = {"text": hint}
     error = _first_error(form, name)
     if error:
@@ -531,26 +526,23 @@ def _comment_params(form: SectionForm, question: Question) -> dict | None:
     return params
 
 
+COMMENT_HINTS = {
+    "required_unless_met": "Required if your answer does not meet the standard: say what was missing.",
+}
+EVIDENCE_HINT = ("Describe what shows this, for example a policy, record, audit or training data, with dates. "
+                 "Do not include children's names.")
+
+
+def _comment_params(form: SectionForm, question: Question) -> dict | None:
+    title = "Comment (optional)" if question.comment == "optional" else "Comment"
+    return _text_box_params(form, question, comment_field_name(question.key), title,
+                            hint=COMMENT_HINTS.get(question.comment), maxlength=COMMENT_MAX_LENGTH, rows=3)
+
+
 def _evidence_params(form: SectionForm, question: Question) -> dict | None:
-    name = evidence_field_name(question.key)
-    field = form._fields.get(name)
-    if field is None:
-        return None
     title = "Evidence (optional)" if question.evidence == "optional" else "Evidence"
-    params = {
-        "name": name,
-        "id": field.id,
-        "label": {"html": _visually_hidden_label(title, question)},
-        "hint": {"text": "Describe what shows this, for example a policy, record, audit or training data, "
-                         "with dates. Do not include children's names."},
-        "value": field.data or "",
-        "maxlength": EVIDENCE_MAX_LENGTH,
-        "rows": 5,
-    }
-    error = _first_error(form, name)
-    if error:
-        params["errorMessage"] = error
-    return params
+    return _text_box_params(form, question, evidence_field_name(question.key), title, hint=EVIDENCE_HINT,
+                            maxlength=EVIDENCE_MAX_LENGTH, rows=5)
 
 
 # ---------------------------------------------------------------------------------------------
