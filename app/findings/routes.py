@@ -107,10 +107,10 @@ def round_findings(round_id: int):
     data = figures.round_figures(rnd)
     if organisation_id is not None:
         data = figures.own_view(data, organisation_id)
+    own_name = _own_name(organisation_id)
     return render_template(
-        "findings/round.html", round=rnd, figures=data, staff=organisation_id is None,
-        own_name=_own_name(organisation_id),
-        charts=charts.round_charts(data, own_name=_own_name(organisation_id)),
+        "findings/round.html", round=rnd, figures=data, staff=organisation_id is None, own_name=own_name,
+        charts=charts.round_charts(data, own_name=own_name),
         findings=queries.findings_for(round_id=rnd.id), headings=FINDING_HEADINGS, today=today(),
         is_overdue=queries.is_overdue,
     )
@@ -144,10 +144,10 @@ def campaign_findings(campaign_id: int):
         survey_own = next((o for o in (data.get("survey") or {}).get("organisations", [])
                            if o["id"] == organisation_id), None)
         data = figures.own_view(data, organisation_id)
+    own_name = _own_name(organisation_id)
     return render_template(
         "findings/campaign.html", campaign=campaign, figures=data, staff=organisation_id is None,
-        own_name=_own_name(organisation_id), survey_own=survey_own,
-        charts=charts.campaign_charts(data, own_name=_own_name(organisation_id)),
+        own_name=own_name, survey_own=survey_own, charts=charts.campaign_charts(data, own_name=own_name),
         findings=queries.findings_for(campaign_id=campaign.id), headings=FINDING_HEADINGS, today=today(),
         is_overdue=queries.is_overdue, org_type_labels=ORG_TYPE_LABELS,
     )
