@@ -280,24 +280,29 @@ def _status_of(statements: list[Statement], on: date) -> tuple[str, Statement | 
 
 
 def coverage(org_ids=None, *, on: date | None = None) -> list[Coverage]:
-    """Statement status of each organisation (every active one when org_ids is None), ordered by name.
+    """Statement status of each organisation (every active one when org_ids is None; org_ids may be ids or a
+    SELECT of ids), ordered by name.
 
     Statuses: no_statement, draft, awaiting_signatures, in_force, review_due_soon (review due within
     90 days), overdue (review date passed), review_required (a material change was recorded).
     """
     on = on or today()
-    org_query = sa.select(Organisation).order_by(Organisation.name)
+    # Columns, not Organisation objects, and the organisations as a subquery where the caller has one: a
+    # campaign's findings ask this of hundreds of organisations.
     if org_ids is None:
-        org_query = org_query.where(Organisation.active.is_(True))
+        chosen = Organisation.active.is_(True)
     else:
-        org_query = org_query.where(Organisation.id.in_(list(org_ids)))
-    organisations = db.session.execute(org_query).scalars().all()
+        chosen = Organisation.id.in_(org_ids if isinstance(org_ids, sa.Select) else list(org_ids))
+    organisations = db.session.execute(
+        sa.select(Organisation.id, Organisation.name, Organisation.slug, Organisation.org_type)
+        .where(chosen).order_by(Organisation.name)
+    ).all()
     statements: dict[int, list[Statement]] = {}
     if organisations:
         rows = db.session.execute(
             sa.select(Statement)
-            .where(Statement.organisation_id.in_([o.id for o in organisations]),
-                   Statement.state != StatementState.superseded)
+            .join(Organisation, Statement.organisation_id == Organisation.id)
+            .where(chosen, Statement.state != StatementState.superseded)
             .order_by(Statement.organisation_id, Statement.version_number.desc())
         ).scalars()
         for statement in rows:
