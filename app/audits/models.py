@@ -99,6 +99,8 @@ class AuditRound(db.Model):
     purged_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     # Aggregated figures kept when case-level data is purged under the retention policy.
     figures_snapshot: Mapped[dict | None] = mapped_column(sa.JSON)
+    # Changes whenever anything the round's findings figures are computed from changes (app/findings/freshness.py).
+    figures_token: Mapped[str | None] = mapped_column(sa.String(32), deferred=True)
 
     organisations = relationship("Organisation", secondary=round_organisation, order_by="Organisation.name")
     # Read-only, so list pages can eager-load every round's version in one query.

@@ -15,7 +15,7 @@ from flask import current_app
 from app.accounts.models import ORG_TYPE_LABELS, Organisation
 from app.audits.models import AGE_BANDS, ETHNICITIES, GENDERS
 from app.extensions import db
-from app.findings import queries
+from app.findings import freshness, queries
 from app.findings.catalogue import Catalogue
 from app.findings.suppression import suppress
 from app.questionnaire import InstrumentVersion
@@ -247,7 +247,7 @@ def round_figures(rnd) -> dict:
     has been purged, the snapshot taken just before."""
     if rnd.purged_at is not None and rnd.figures_snapshot:
         return rnd.figures_snapshot
-    return round_snapshot(rnd)
+    return freshness.stored(rnd, lambda: round_snapshot(rnd))
 
 
 def round_snapshot(rnd) -> dict:
@@ -384,6 +384,16 @@ def campaign_catalogue(campaign) -> Catalogue:
 
 
 def campaign_figures(campaign) -> dict:
+    """Everything the campaign findings page, its charts and its workbook show. Statement coverage depends on
+    today's date (a statement falls due for review), so it is looked up afresh; the rest is kept between
+    requests until something it is computed from changes (app/findings/freshness.py)."""
+    figures = freshness.stored(campaign, lambda: campaign_snapshot(campaign))
+    figures["statements"] = queries.statement_coverage(queries.return_organisations(campaign.id))
+    return figures
+
+
+def campaign_snapshot(campaign) -> dict:
+    """The campaign's figures, but for statement coverage, computed from its returns and survey now."""
     cfg = settings()
     catalogue = campaign_catalogue(campaign)
     counts = queries.rating_counts(queries.campaign_answers([campaign.id]))
@@ -486,7 +496,6 @@ def campaign_figures(campaign) -> dict:
         "org_types": sorted(types.values(), key=lambda t: t["label"] or t["org_type"]),
         "themes": theme_list, "proposals": proposals(theme_list, cfg),
         "survey": survey_figures(campaign, catalogue, org_themes, cfg, states),
-        "statements": queries.statement_coverage(list(organisations)),
         "returns": list(organisations.values()),
     }
 

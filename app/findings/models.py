@@ -103,3 +103,21 @@ class ActionUpdate(db.Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     action: Mapped[ActionItem] = relationship(back_populates="updates")
+
+
+class FiguresCache(db.Model):
+    """A round's or campaign's computed findings figures, kept until anything they are computed from changes.
+
+    `stamp` names what they were computed from: the period's `figures_token`, the settings and the code
+    (app/findings/freshness.py). A row whose stamp no longer matches is recomputed and replaced; nothing here is
+    the record of anything, so the table can be emptied at any time."""
+
+    __tablename__ = "figures_cache"
+    __table_args__ = (sa.CheckConstraint(exactly_one_not_null("round_id", "campaign_id"), name="one_parent"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int | None] = mapped_column(sa.ForeignKey("audit_round.id", ondelete="CASCADE"), unique=True)
+    campaign_id: Mapped[int | None] = mapped_column(sa.ForeignKey("campaign.id", ondelete="CASCADE"), unique=True)
+    stamp: Mapped[str] = mapped_column(sa.String(128))
+    figures: Mapped[dict] = mapped_column(sa.JSON)
+    computed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

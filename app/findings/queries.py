@@ -326,6 +326,11 @@ def key_totals(answers: sa.Subquery, *by) -> list[sa.Row]:
     return core_rows(stmt)
 
 
+def return_organisations(campaign_id: int) -> sa.Select:
+    """The ids of the organisations invited to the campaign (each has a return), as a subquery."""
+    return sa.select(Return.organisation_id).where(Return.campaign_id == campaign_id)
+
+
 def return_states(campaign_id: int) -> list[sa.Row]:
     """(organisation_id, name, org_type, state) for every return in the campaign."""
     stmt = (sa.select(Return.organisation_id, Organisation.name, Organisation.org_type, Return.state)

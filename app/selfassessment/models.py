@@ -65,6 +65,8 @@ class Campaign(db.Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     opened_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # Changes whenever anything the campaign's findings figures are computed from changes (app/findings/freshness.py).
+    figures_token: Mapped[str | None] = mapped_column(sa.String(32), deferred=True)
 
     returns: Mapped[list["Return"]] = relationship(back_populates="campaign", cascade="all, delete-orphan")
     instrument_version = relationship("InstrumentVersion", foreign_keys=[instrument_version_id])

@@ -1,0 +1,192 @@
+"""Findings figures are kept between requests and recomputed as soon as anything they are computed from changes
+(app/findings/freshness.py): a kept figure must never be an out-of-date one."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from app.accounts import services as accounts
+from app.audits import services as audits
+from app.audits.models import AuditCase, AuditRound, ResponseState, RoundState
+from app.findings import figures
+from app.findings.models import FiguresCache
+from app.selfassessment import services as selfassessment
+from app.selfassessment.models import Return, ReturnState, SurveyLink
+from app.utils import utcnow
+from tests.findings import factories as f
+
+
+def _kept(db, **parent) -> FiguresCache | None:
+    return db.session.execute(sa.select(FiguresCache).filter_by(**parent)).scalar_one_or_none()
+
+
+def _statements(db, fn) -> int:
+    count = 0
+
+    def counter(*_args, **_kwargs):
+        nonlocal count
+        count += 1
+
+    engine = db.session.get_bind().engine
+    sa.event.listen(engine, "before_cursor_execute", counter)
+    try:
+        fn()
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", counter)
+    return count
+
+
+def _agency(data, name):
+    return next(a for a in data["agencies"] if a["name"] == name)
+
+
+def test_round_figures_are_kept_and_served_without_recomputing(client, login_as, db, small_round):
+    rnd = small_round.round
+    login_as("qa")
+    assert client.get(f"/findings/rounds/{rnd.id}").status_code == 200
+    kept = _kept(db, round_id=rnd.id)
+    assert kept is not None and kept.figures["summary"]["submitted"] == 4
+
+    computing = _statements(db, lambda: figures.round_snapshot(db.session.get(AuditRound, rnd.id)))
+    serving = _statements(db, lambda: figures.round_figures(db.session.get(AuditRound, rnd.id)))
+    assert serving <= 3 < computing
+    assert figures.round_figures(rnd)["questions"] == figures.round_snapshot(rnd)["questions"]
+
+
+def test_a_draft_save_keeps_the_figures_and_a_submission_replaces_them(db, make, small_round):
+    rnd = small_round.round
+    rnd.state = RoundState.open
+    db.session.commit()
+    before = figures.round_figures(rnd)
+    assert before["summary"]["submitted"] == 4
+    token = db.session.execute(sa.select(AuditRound.figures_token).filter_by(id=rnd.id)).scalar_one()
+
+    draft = next(a for a in small_round.cases[2].assignments if a.organisation_id == small_round.police.id)
+    assert draft.response.state == ResponseState.draft
+    audits.save_section(draft, "convening", {"convened_promptly": {"value": "yes"}},
+                        lock_version=draft.response.lock_version)
+    db.session.commit()
+    assert db.session.execute(sa.select(AuditRound.figures_token).filter_by(id=rnd.id)).scalar_one() == token
+    assert figures.round_figures(rnd)["summary"]["submitted"] == 4
+
+    draft.response.state = ResponseState.submitted  # as submit_response leaves it, without filling every answer
+    draft.response.submitted_at = utcnow()
+    db.session.commit()
+    after = figures.round_figures(rnd)
+    assert after["summary"]["submitted"] == 5
+    assert after["summary"]["scored"] == before["summary"]["scored"] + 1
+
+
+def test_returning_a_submitted_audit_and_moderating_replace_the_figures(db, small_round):
+    rnd = small_round.round
+    rnd.state = RoundState.open
+    db.session.commit()
+    assert figures.round_figures(rnd)["summary"]["submitted"] == 4
+    submitted = next(a for a in small_round.cases[1].assignments if a.organisation_id == small_round.police.id)
+    audits.return_response(submitted, reason="Please add the date of the discussion.")
+    db.session.commit()
+    assert figures.round_figures(rnd)["summary"]["submitted"] == 3
+
+    rnd.state = RoundState.moderation
+    db.session.commit()
+    grades = {g["value"]: g["count"] for g in figures.round_figures(rnd)["agreed"]["grades"]}
+    assert grades["good"] == 1
+    audits.save_moderation(small_round.cases[2], ratings={"convened_promptly": "yes", "right_agencies_involved": "yes"},
+                          overall_grade="good")
+    db.session.commit()
+    grades = {g["value"]: g["count"] for g in figures.round_figures(rnd)["agreed"]["grades"]}
+    assert grades["good"] == 2
+
+
+def test_renaming_an_organisation_reaches_kept_round_and_campaign_figures(client, login_as, db, small_round,
+                                                                          small_campaign):
+    assert _agency(figures.round_figures(small_round.round), "Riverside Test Police")
+    assert any(r["name"] == "Test Oakfield School" for r in figures.campaign_figures(small_campaign.campaign)["returns"])
+    police = small_round.police
+    accounts.update_organisation(police, name="Riverside Constabulary", slug=police.slug, org_type=police.org_type,
+                                 areas=police.areas, active=True)
+    school = small_campaign.school
+    accounts.update_organisation(school, name="Oakfield Academy", slug=school.slug, org_type=school.org_type,
+                                 areas=school.areas, active=True)
+    db.session.commit()
+
+    assert _agency(figures.round_figures(small_round.round), "Riverside Constabulary")
+    assert any(r["name"] == "Oakfield Academy" for r in figures.campaign_figures(small_campaign.campaign)["returns"])
+    login_as("qa")
+    page = client.get(f"/findings/rounds/{small_round.round.id}").get_data(as_text=True)
+    assert "Riverside Constabulary" in page and "Riverside Test Police" not in page
+
+
+def test_a_bulk_statement_replaces_every_kept_round(db, small_round):
+    rnd = small_round.round
+    areas = {r["key"] for r in figures.round_figures(rnd)["breakdowns"]["area"]["rows"]}
+    assert "North" in areas
+    db.session.execute(sa.update(AuditCase).where(AuditCase.round_id == rnd.id).values(area="East"))
+    db.session.commit()
+    areas = {r["key"] for r in figures.round_figures(rnd)["breakdowns"]["area"]["rows"]}
+    assert "East" in areas and "North" not in areas
+
+
+def test_a_transaction_that_changed_the_data_keeps_nothing_it_saw(db, small_round):
+    rnd = small_round.round
+    assert figures.round_figures(rnd)["summary"]["submitted"] == 4
+    case = small_round.cases[1]
+    f.add_response(case, small_round.health, {"convened_promptly": "yes"})  # not committed
+    assert figures.round_figures(rnd)["summary"]["submitted"] == 5
+    db.session.rollback()
+    assert figures.round_figures(db.session.get(AuditRound, rnd.id))["summary"]["submitted"] == 4
+
+
+def test_changed_settings_recompute_kept_figures(app, db, small_round):
+    rnd = small_round.round
+    assert figures.round_figures(rnd)["settings"]["min_cell_size"] == app.config["MIN_CELL_SIZE"]
+    original = app.config["MIN_CELL_SIZE"]
+    app.config["MIN_CELL_SIZE"] = original + 7
+    try:
+        assert figures.round_figures(rnd)["settings"]["min_cell_size"] == original + 7
+    finally:
+        app.config["MIN_CELL_SIZE"] = original
+
+
+def test_campaign_figures_follow_submissions_challenges_and_the_survey(db, small_campaign):
+    campaign = small_campaign.campaign
+    before = figures.campaign_figures(campaign)
+    assert before["summary"]["received"] == 2
+    assert _kept(db, campaign_id=campaign.id) is not None
+
+    college = small_campaign.returns["college"]
+    token = db.session.execute(sa.select(type(campaign).figures_token).filter_by(id=campaign.id)).scalar_one()
+    college.answers[0].evidence = "A draft note nobody else sees yet."
+    db.session.commit()
+    assert db.session.execute(sa.select(type(campaign).figures_token).filter_by(id=campaign.id)).scalar_one() == token
+
+    college.state = ReturnState.submitted  # as submit_return leaves it
+    college.submitted_at = utcnow()
+    db.session.commit()
+    assert figures.campaign_figures(campaign)["summary"]["received"] == 3
+
+    school = small_campaign.returns["school"]
+    senior = lambda data: next(c for c in data["criteria"] if c["key"] == "s11_1_strategy_and_resources")  # noqa: E731
+    assert senior(figures.campaign_figures(campaign))["moderated"]["red"] == 0
+    selfassessment.challenge_answer(school, "s11_1_strategy_and_resources", moderated_rag="red",
+                                    comment="No budget set aside for safeguarding training.")
+    db.session.commit()
+    assert senior(figures.campaign_figures(campaign))["moderated"]["red"] == 1
+
+    hidden = next(o for o in figures.campaign_figures(campaign)["survey"]["organisations"]
+                  if o["id"] == small_campaign.charity.id)
+    assert hidden["shown"] is False
+    link = db.session.execute(sa.select(SurveyLink).filter_by(campaign_id=campaign.id,
+                                                              organisation_id=small_campaign.charity.id)).scalar_one()
+    selfassessment.record_survey_response(link, {"know_safeguarding_lead": {"value": "agree"}})
+    db.session.commit()
+    shown = next(o for o in figures.campaign_figures(campaign)["survey"]["organisations"]
+                 if o["id"] == small_campaign.charity.id)
+    assert shown["shown"] is True and shown["responses"] == 5
+
+
+def test_deleting_a_return_replaces_the_campaign_figures(db, small_campaign):
+    campaign = small_campaign.campaign
+    assert figures.campaign_figures(campaign)["summary"]["invited"] == 3
+    db.session.delete(db.session.get(Return, small_campaign.returns["college"].id))
+    db.session.commit()
+    assert figures.campaign_figures(campaign)["summary"]["invited"] == 2
