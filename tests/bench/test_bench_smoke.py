@@ -13,6 +13,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
 
 EXPECTED = {
     "round_findings_aggregation", "campaign_findings_aggregation",
+    "round_findings_aggregation_recompute", "campaign_findings_aggregation_recompute",
     "export_round_seconds", "export_round_peak_rss", "export_round_peak_rss_growth",
     "export_campaign_seconds", "export_campaign_peak_rss",
     "floor_select1_requests_per_second", "floor_select1_p95",
@@ -33,7 +34,8 @@ def test_tiny_benchmark_prints_every_metric_as_json_lines(tmp_path):
     assert EXPECTED <= set(by_name), sorted(EXPECTED - set(by_name))
     broken = {name: by_name[name].get("error") for name in EXPECTED if by_name[name]["value"] is None}
     assert not broken, broken
-    for name in ("round_findings_aggregation", "campaign_findings_aggregation", "export_round_seconds"):
+    for name in ("round_findings_aggregation", "campaign_findings_aggregation", "round_findings_aggregation_recompute",
+                 "export_round_seconds"):
         assert by_name[name]["floor"] is not None and by_name[name]["n"] > 0
 
 
