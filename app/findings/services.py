@@ -9,7 +9,7 @@ from app.accounts.models import Organisation
 from app.activity import record
 from app.errors import DomainError, NotFound
 from app.extensions import db
-from app.findings.models import FINDING_HEADINGS, ActionItem, ActionStatus, ActionUpdate, Finding
+from app.findings.models import FINDING_HEADINGS, ActionItem, ActionStatus, ActionUpdate, FiguresCache, Finding
 from app.utils import utcnow
 
 DESCRIPTION_MAX = 4000
@@ -151,5 +151,7 @@ def snapshot_round_figures(round) -> None:
     from app.findings.figures import round_snapshot
 
     round.figures_snapshot = round_snapshot(round)
+    # The snapshot replaces the figures kept between requests; they were computed from the data being removed.
+    db.session.execute(sa.delete(FiguresCache).where(FiguresCache.round_id == round.id))
     db.session.flush()
     record("snapshotted", round, "Aggregated figures kept for retention")

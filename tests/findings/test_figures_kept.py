@@ -190,3 +190,14 @@ def test_deleting_a_return_replaces_the_campaign_figures(db, small_campaign):
     db.session.delete(db.session.get(Return, small_campaign.returns["college"].id))
     db.session.commit()
     assert figures.campaign_figures(campaign)["summary"]["invited"] == 2
+
+
+def test_the_retention_snapshot_replaces_kept_figures(db, small_round):
+    from app.findings import services
+
+    rnd = small_round.round
+    figures.round_figures(rnd)
+    assert _kept(db, round_id=rnd.id) is not None
+    services.snapshot_round_figures(rnd)
+    db.session.commit()
+    assert _kept(db, round_id=rnd.id) is None
