@@ -12,6 +12,7 @@ import json
 from copy import copy
 from datetime import date, datetime
 from itertools import groupby
+from operator import itemgetter
 from types import MethodType
 from typing import IO, Iterable, Iterator
 
@@ -262,34 +263,42 @@ def round_response_rows(rnd, catalogue: Catalogue, *, organisation_id: int | Non
             columns.append((q.key, "comment"))
     yield (["Response", "Case reference", "Agency", "Case area", "Age band", "Gender", "Ethnic group", "Submitted"]
            + [key if part == "value" else f"{key}__comment" for key, part in columns])
-    stmt = (sa.select(CaseResponse.id, AuditCase.reference, Organisation.name, AuditCase.area, AuditCase.age_band,
-                      AuditCase.gender, AuditCase.ethnicity, CaseResponse.submitted_at, CaseAnswer.question_key,
-                      CaseAnswer.value, CaseAnswer.comment)
-            .join(Assignment, CaseResponse.assignment_id == Assignment.id)
-            .join(AuditCase, Assignment.case_id == AuditCase.id)
-            .join(Organisation, Assignment.organisation_id == Organisation.id)
-            .outerjoin(CaseAnswer, CaseAnswer.response_id == CaseResponse.id)
-            .where(AuditCase.round_id == rnd.id, CaseResponse.state == ResponseState.submitted)
-            .order_by(CaseResponse.id))
+    # Responses and their answers are read as two streams in response order and merged: one joined statement
+    # repeated each response's case details, agency and timestamp on every one of its answers.
+    conditions = [AuditCase.round_id == rnd.id, CaseResponse.state == ResponseState.submitted]
     if organisation_id is not None:
-        stmt = stmt.where(Assignment.organisation_id == organisation_id)
+        conditions.append(Assignment.organisation_id == organisation_id)
+    responses = (sa.select(CaseResponse.id, AuditCase.reference, Organisation.name, AuditCase.area,
+                           AuditCase.age_band, AuditCase.gender, AuditCase.ethnicity, CaseResponse.submitted_at)
+                 .join(Assignment, CaseResponse.assignment_id == Assignment.id)
+                 .join(AuditCase, Assignment.case_id == AuditCase.id)
+                 .join(Organisation, Assignment.organisation_id == Organisation.id)
+                 .where(*conditions).order_by(CaseResponse.id))
+    answers = (sa.select(CaseAnswer.response_id, CaseAnswer.question_key, CaseAnswer.value, CaseAnswer.comment)
+               .join(CaseResponse, CaseAnswer.response_id == CaseResponse.id)
+               .join(Assignment, CaseResponse.assignment_id == Assignment.id)
+               .join(AuditCase, Assignment.case_id == AuditCase.id)
+               .where(*conditions).order_by(CaseAnswer.response_id))
     # Where each stored key's value and comment go in the row (every earlier name of a question included).
     position = {column: index for index, column in enumerate(columns, start=8)}
     value_at = {stored: position[(key, "value")] for stored, key in catalogue.key_rows()}
     comment_at = {stored: position[(key, "comment")] for stored, key in catalogue.key_rows()
                   if (key, "comment") in position}
-    width = 8 + len(columns)
-    for _, answers in groupby(stream(stmt), key=lambda r: r[0]):
-        answers = list(answers)
-        first = answers[0]
-        row = [first[0], first.reference, first.name, first.area, first.age_band, first.gender, first.ethnicity,
-               first.submitted_at] + [None] * (width - 8)
-        for *_, stored_key, value, comment in answers:
-            index = value_at.get(stored_key)
-            if index is not None:
-                row[index] = stored_code(value)
-                if stored_key in comment_at:
-                    row[comment_at[stored_key]] = comment
+    blank = [None] * len(columns)
+    by_response = groupby(stream(answers), key=itemgetter(0))
+    group = next(by_response, None)
+    for response in stream(responses):
+        row = [*response, *blank]
+        while group is not None and group[0] < response[0]:  # (answers of no listed response: none expected)
+            group = next(by_response, None)
+        if group is not None and group[0] == response[0]:
+            for _, stored_key, value, comment in group[1]:
+                index = value_at.get(stored_key)
+                if index is not None:
+                    row[index] = stored_code(value)
+                    if stored_key in comment_at:
+                        row[comment_at[stored_key]] = comment
+            group = next(by_response, None)
         yield row
 
 
