@@ -122,6 +122,9 @@ def _values_to_row(ws, values, row_idx):
         yield cell
 
 
+AS_THEY_ARE = frozenset({int, float, bool})
+
+
 def plain(ws, value):
     """The value as the write-only sheet should receive it: numbers and ordinary text as they are (openpyxl makes
     the cell), anything needing a type or format of its own (dates, text starting "=") as a ready-made cell."""
@@ -151,7 +154,8 @@ class Sheet:
 
     def append(self, values: Iterable) -> None:
         ws = self.ws
-        self.ws.append([plain(ws, v) for v in values])
+        # Most values are empty or numbers: pass those straight through without a call each.
+        ws.append([v if v is None or type(v) in AS_THEY_ARE else plain(ws, v) for v in values])
         self.rows += 1
 
     def close(self) -> None:
