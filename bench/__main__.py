@@ -1,13 +1,16 @@
 """Benchmarks at a named scale (DESIGN §10, issue 9).
 
     python -m bench --scale tiny|partnership|national [--database-url URL] [--users 50] [--requests 400]
+                    [--think 1.0]
 
 Generates deterministic synthetic data (bench/generate.py) into the database - an empty one you name, or by
 default a temporary SQLite file - then prints one JSON object per line:
     {"metric", "value", "unit", "floor", "ratio", "n"}
 where `floor` is the same work done bare in the same run: one raw SQL GROUP BY for aggregation, a bare openpyxl
 write-only workbook of the same cells for exports, and a bare Flask route doing `SELECT 1` in the same gunicorn
-for pages. A metric whose feature fails prints "value": null and an "error". No thresholds are asserted here;
+for pages. Pages are measured twice: with every client sending back to back (throughput, and the latency of a
+saturated server), and with each pausing about `--think` seconds between pages (`*_p95_paced`: the latency
+that many people working at once see). A metric whose feature fails prints "value": null and an "error". No thresholds are asserted here;
 bench/RESULTS.md records runs against the targets.
 """
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -148,7 +152,7 @@ def export_metrics(kind: str, parent_id: int, url: str, workdir: Path, label: st
 
 # --- pages through gunicorn -----------------------------------------------------------------------------------------
 
-def http_metrics(url: str, generated, users: int, requests: int, workdir: Path) -> None:
+def http_metrics(url: str, generated, users: int, requests: int, workdir: Path, think: float = 1.0) -> None:
     from load.client import Client, forms_in, percentile
     from load.__main__ import fill
     from tests.e2e.live import GunicornServer
@@ -185,20 +189,28 @@ def http_metrics(url: str, generated, users: int, requests: int, workdir: Path) 
         qa_clients = [qa] + [_clone(qa, server.base_url) for _ in range(users - 1)]
         findings = f"/findings/rounds/{generated.typical_round_id}"
 
-        def load(clients, make_request):
+        def load(clients, make_request, think: float = 0.0):
+            """Every client sends `requests / clients` requests: back to back, or (think > 0) each after a pause
+            drawn between half and one and a half times `think` seconds, as a person reads and answers a page;
+            the clients start at random moments within the first `think` seconds so they do not arrive together."""
             latencies, statuses, lock = [], {}, threading.Lock()
             per_user = max(1, requests // len(clients))
 
-            def run(client):
+            def run(client, index):
+                pauses = random.Random(index)
+                if think:
+                    time.sleep(pauses.uniform(0, think))
                 for _ in range(per_user):
                     response = make_request(client)
                     with lock:
                         latencies.append(response.seconds)
                         statuses[response.status] = statuses.get(response.status, 0) + 1
+                    if think:
+                        time.sleep(pauses.uniform(think / 2, think * 3 / 2))
 
             for client in clients[:8]:  # warm each worker's templates and caches; not measured
                 make_request(client)
-            threads = [threading.Thread(target=run, args=(c,)) for c in clients]
+            threads = [threading.Thread(target=run, args=(c, i)) for i, c in enumerate(clients)]
             started = time.perf_counter()
             for t in threads:
                 t.start()
@@ -207,19 +219,29 @@ def http_metrics(url: str, generated, users: int, requests: int, workdir: Path) 
             elapsed = time.perf_counter() - started
             return len(latencies) / elapsed, percentile(latencies, 0.95) * 1000, statuses, len(latencies)
 
-        floor_rps, floor_p95, _s, _n = load(auditor_clients, lambda c: c.get("/_bench/select1"))
+        floor = lambda c: c.get("/_bench/select1")  # noqa: E731
+        floor_rps, floor_p95, _s, _n = load(auditor_clients, floor)
         emit("floor_select1_requests_per_second", floor_rps, "req/s", n=_n, users=users)
         emit("floor_select1_p95", floor_p95, "ms", n=_n, users=users)
-
-        for metric, clients, request in (
+        pages = (
             ("scoring_page_get", auditor_clients, lambda c: c.get(c.section)),
             ("draft_save_post", auditor_clients, lambda c: _save(c, c.section, forms_in, fill)),
             ("findings_page_get", qa_clients, lambda c: c.get(findings)),
-        ):
+        )
+        for metric, clients, request in pages:
             rps, p95, statuses, n = load(clients, request)
             errors = sum(v for k, v in statuses.items() if k >= 500)
             emit(f"{metric}_requests_per_second", rps, "req/s", floor_rps, n=n, users=users, statuses=statuses)
             emit(f"{metric}_p95", p95, "ms", floor_p95, n=n, users=users, server_errors=errors)
+        if think:
+            # The same users pausing between pages as people do: the latency each of them sees.
+            _rps, paced_floor, _s, _n = load(auditor_clients, floor, think)
+            emit("floor_select1_p95_paced", paced_floor, "ms", n=_n, users=users, think_seconds=think)
+            for metric, clients, request in pages:
+                rps, p95, statuses, n = load(clients, request, think)
+                errors = sum(v for k, v in statuses.items() if k >= 500)
+                emit(f"{metric}_p95_paced", p95, "ms", paced_floor, n=n, users=users, think_seconds=think,
+                     requests_per_second=round(rps, 1), server_errors=errors)
     finally:
         server.stop()
 
@@ -253,6 +275,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=50, help="concurrent clients for the page metrics")
     parser.add_argument("--requests", type=int, default=None, help="requests per page metric (default by scale)")
     parser.add_argument("--skip-http", action="store_true", help="leave out the gunicorn page metrics")
+    parser.add_argument("--think", type=float, default=1.0,
+                        help="mean pause in seconds between one user's pages for the *_p95_paced metrics "
+                             "(0 leaves them out; the other page metrics send back to back)")
     args = parser.parse_args(argv)
     scale = SCALES[args.scale]
     requests = args.requests or {"tiny": 20, "partnership": 500, "national": 1000}[scale.name]
@@ -339,7 +364,7 @@ def main(argv: list[str] | None = None) -> int:
     round_exports()
     campaign_exports()
     if not args.skip_http:
-        guarded("pages", "req/s")(http_metrics)(url, generated, users, requests, workdir)
+        guarded("pages", "req/s")(http_metrics)(url, generated, users, requests, workdir, args.think)
     return 0
 
 

@@ -20,11 +20,12 @@ EXPECTED = {
     "scoring_page_get_requests_per_second", "scoring_page_get_p95",
     "draft_save_post_requests_per_second", "draft_save_post_p95",
     "findings_page_get_requests_per_second", "findings_page_get_p95",
+    "floor_select1_p95_paced", "scoring_page_get_p95_paced", "draft_save_post_p95_paced", "findings_page_get_p95_paced",
 }
 
 
 def test_tiny_benchmark_prints_every_metric_as_json_lines(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "bench", "--scale", "tiny"], cwd=ROOT, capture_output=True,
+    result = subprocess.run([sys.executable, "-m", "bench", "--scale", "tiny", "--think", "0.2"], cwd=ROOT, capture_output=True,
                             text=True, timeout=600, env={**__import__("os").environ, "TMPDIR": str(tmp_path)})
     assert result.returncode == 0, result.stderr[-3000:]
     rows = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
