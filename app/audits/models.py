@@ -171,6 +171,8 @@ class CaseResponse(db.Model):
 
     assignment: Mapped[Assignment] = relationship(back_populates="response")
     answers: Mapped[list["CaseAnswer"]] = relationship(back_populates="response", cascade="all, delete-orphan")
+    # Read-only, so the scoring pages can load the version (its definition deferred) with the response.
+    instrument_version = relationship("InstrumentVersion", viewonly=True)
 
     # The database refuses an UPDATE whose lock_version is stale, even if two saves race.
     __mapper_args__ = {"version_id_col": lock_version}

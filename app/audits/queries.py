@@ -85,11 +85,13 @@ def can_score(user, assignment: Assignment) -> bool:
 def scoring_assignment(user, assignment_id: int) -> Assignment:
     """The assignment if `user` may work on it; 404 while its round is a draft (not yet published).
 
-    Its case, round, organisation, response and answers come in two statements: every scoring page needs them."""
+    Its case, round, organisation, response, answers and instrument version (definition deferred; parsed ones are
+    kept per process) come in one statement: every scoring page needs them, and each round trip counts."""
+    response = joinedload(Assignment.response)
     assignment = db.session.execute(
         sa.select(Assignment).where(Assignment.id == assignment_id)
         .options(joinedload(Assignment.case).joinedload(AuditCase.round), joinedload(Assignment.organisation),
-                 joinedload(Assignment.response).selectinload(CaseResponse.answers))
+                 response.joinedload(CaseResponse.answers), response.joinedload(CaseResponse.instrument_version))
     ).unique().scalar_one_or_none()
     if assignment is None:
         raise NotFound("No such assignment")
