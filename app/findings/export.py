@@ -268,8 +268,10 @@ def round_response_rows(rnd, catalogue: Catalogue, *, organisation_id: int | Non
     yield (["Response", "Case reference", "Agency", "Case area", "Age band", "Gender", "Ethnic group", "Submitted"]
            + [key if part == "value" else f"{key}__comment" for key, part in columns])
     # Responses and their answers are read as two streams in response order and merged: one joined statement
-    # repeated each response's case details, agency and timestamp on every one of its answers.
-    conditions = [AuditCase.round_id == rnd.id, CaseResponse.state == ResponseState.submitted]
+    # repeated each response's case details, agency and timestamp on every one of its answers. The responses are
+    # chosen first; the answers stream is not filtered by state, so a response submitted or returned between the
+    # two statements (PostgreSQL reads each at its own moment) is either left out whole or kept whole.
+    conditions = [AuditCase.round_id == rnd.id]
     if organisation_id is not None:
         conditions.append(Assignment.organisation_id == organisation_id)
     responses = (sa.select(CaseResponse.id, AuditCase.reference, Organisation.name, AuditCase.area,
@@ -277,7 +279,7 @@ def round_response_rows(rnd, catalogue: Catalogue, *, organisation_id: int | Non
                  .join(Assignment, CaseResponse.assignment_id == Assignment.id)
                  .join(AuditCase, Assignment.case_id == AuditCase.id)
                  .join(Organisation, Assignment.organisation_id == Organisation.id)
-                 .where(*conditions).order_by(CaseResponse.id))
+                 .where(*conditions, CaseResponse.state == ResponseState.submitted).order_by(CaseResponse.id))
     answers = (sa.select(CaseAnswer.response_id, CaseAnswer.question_key, CaseAnswer.value, CaseAnswer.comment)
                .join(CaseResponse, CaseAnswer.response_id == CaseResponse.id)
                .join(Assignment, CaseResponse.assignment_id == Assignment.id)
@@ -289,11 +291,12 @@ def round_response_rows(rnd, catalogue: Catalogue, *, organisation_id: int | Non
     comment_at = {stored: position[(key, "comment")] for stored, key in catalogue.key_rows()
                   if (key, "comment") in position}
     blank = [None] * len(columns)
+    listed = stream(responses)
     by_response = groupby(stream(answers), key=itemgetter(0))
     group = next(by_response, None)
-    for response in stream(responses):
+    for response in listed:
         row = [*response, *blank]
-        while group is not None and group[0] < response[0]:  # (answers of no listed response: none expected)
+        while group is not None and group[0] < response[0]:  # answers of a response not listed (not submitted)
             group = next(by_response, None)
         if group is not None and group[0] == response[0]:
             for _, stored_key, value, comment in group[1]:

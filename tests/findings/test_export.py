@@ -50,6 +50,29 @@ def test_round_workbook_sheets_and_headers(client, login_as, small_round):
     assert labels[("Age band", "5_9")] == "5 to 9"
 
 
+def test_each_response_row_holds_only_its_own_answers(client, login_as, db, small_round):
+    """A response that is not submitted (here one returned to its agency, between two submitted ones) is left out,
+    and its answers land in no other row."""
+    from app.audits.models import ResponseState
+
+    returned = next(a.response for a in small_round.cases[1].assignments
+                    if a.organisation_id == small_round.police.id)
+    returned.state, returned.submitted_at = ResponseState.returned, None
+    returned.returned_reason = "Please add the date of the discussion."
+    db.session.commit()
+    login_as("qa")
+    rows = rows_of(workbook_of(client.get(f"/findings/rounds/{small_round.round.id}/findings.xlsx"))["Responses"])
+    header, body = rows[0], rows[1:]
+    by_response = {row[0]: dict(zip(header, row)) for row in body}
+    assert returned.id not in by_response and len(body) == 3
+    assert [(r["Case reference"], r["Agency"], r["convened_promptly"], r["right_agencies_involved"])
+            for r in sorted(by_response.values(), key=lambda r: r["Response"])] == [
+        ("CR-100001", "Riverside Test Police", "yes", "partly"),
+        ("CR-100001", "Riverside Test Health", "no", "yes"),
+        ("CR-100003", "Riverside Test Health", "partly", "yes"),
+    ]
+
+
 def test_user_text_that_looks_like_a_formula_is_written_as_text(client, login_as, small_round):
     login_as("qa")
     wb = workbook_of(client.get(f"/findings/rounds/{small_round.round.id}/findings.xlsx"))
