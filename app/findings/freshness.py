@@ -224,12 +224,11 @@ _code_digest: str | None = None
 def _inputs_digest() -> str:
     """What, besides the data, the figures depend on: the code computing them, the settings and theme titles."""
     global _code_digest
-    if _code_digest is None:
-        from app.findings import catalogue, figures, queries, suppression
-
+    if _code_digest is None:  # the findings package and the instrument model its catalogues are built from
         code = hashlib.sha256()
-        for module in (catalogue, figures, queries, suppression):
-            code.update(Path(module.__file__).read_bytes())
+        packages = Path(__file__).parent, Path(__file__).parent.parent / "questionnaire"
+        for source in sorted(path for package in packages for path in package.glob("*.py")):
+            code.update(source.name.encode() + b"\0" + source.read_bytes())
         _code_digest = code.hexdigest()[:24]
     config = current_app.config
     inputs = {key: config[key] for key in ("MIN_CELL_SIZE", "STRENGTH_THRESHOLD", "IMPROVEMENT_THRESHOLD",
