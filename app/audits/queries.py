@@ -85,13 +85,14 @@ def can_score(user, assignment: Assignment) -> bool:
 def scoring_assignment(user, assignment_id: int) -> Assignment:
     """The assignment if `user` may work on it; 404 while its round is a draft (not yet published).
 
-    Its case, round, organisation, response, answers and instrument version (definition deferred; parsed ones are
-    kept per process) come in one statement: every scoring page needs them, and each round trip counts."""
+    Its case, round, organisation, response and instrument version (definition deferred; parsed ones are kept per
+    process) come in one statement: every scoring page needs them. The answers are read by `answers_of` as plain
+    rows: building an ORM object for each cost more than the rest of the page's queries together."""
     response = joinedload(Assignment.response)
     assignment = db.session.execute(
         sa.select(Assignment).where(Assignment.id == assignment_id)
         .options(joinedload(Assignment.case).joinedload(AuditCase.round), joinedload(Assignment.organisation),
-                 response.joinedload(CaseResponse.answers), response.joinedload(CaseResponse.instrument_version))
+                 response.joinedload(CaseResponse.instrument_version))
     ).unique().scalar_one_or_none()
     if assignment is None:
         raise NotFound("No such assignment")
@@ -139,14 +140,20 @@ def decode_value(instrument: Instrument, key: str, raw: str | None):
 
 
 def answers_of(response: CaseResponse | None, instrument: Instrument | None = None) -> dict[str, dict]:
-    """The stored answers in the engine's format: {key: {"value", "comment", "evidence"}}."""
+    """The stored answers in the engine's format: {key: {"value", "comment", "evidence"}}; read as plain rows
+    unless the response's answer objects are loaded already."""
     if response is None:
         return {}
     instrument = instrument or response_instrument(response)
+    if "answers" in sa.inspect(response).unloaded:
+        rows = db.session.execute(sa.select(CaseAnswer.question_key, CaseAnswer.value, CaseAnswer.comment,
+                                            CaseAnswer.evidence).where(CaseAnswer.response_id == response.id))
+    else:
+        rows = response.answers
     return {
         a.question_key: {"value": decode_value(instrument, a.question_key, a.value), "comment": a.comment,
                          "evidence": a.evidence}
-        for a in response.answers
+        for a in rows
     }
 
 

@@ -409,7 +409,9 @@ def task_list(assignment_id: int):
                 for s in ctx["sections"]}
     return render_template("audits/task_list.html", statuses=statuses, labels=SECTION_STATUS,
                            complete=all(v == "completed" for v in statuses.values()),
-                           status=queries.status_of(ctx["response"]), today=today(), **ctx)
+                           status=queries.status_of(ctx["response"], answered=any(
+                               a["value"] is not None or a["comment"] is not None for a in ctx["answers"].values())),
+                           today=today(), **ctx)
 
 
 def _next_section(sections, key: str):
