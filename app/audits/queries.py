@@ -275,9 +275,14 @@ def unsubmitted_count(audit_round: AuditRound) -> int:
 
 
 def assignment_views(case: AuditCase) -> list[AssignmentView]:
-    answered = _answered_response_ids(a.response.id for a in case.assignments if a.response)
+    """The case's assignments with their organisation, named auditor and response, in one statement."""
+    assignments = db.session.execute(
+        sa.select(Assignment).where(Assignment.case_id == case.id)
+        .options(joinedload(Assignment.organisation), joinedload(Assignment.auditor), joinedload(Assignment.response))
+    ).scalars().all()
+    answered = _answered_response_ids(a.response.id for a in assignments if a.response)
     views = [AssignmentView(a, status_of(a.response, a.response is not None and a.response.id in answered))
-             for a in case.assignments]
+             for a in assignments]
     return sorted(views, key=lambda v: v.assignment.organisation.name)
 
 
@@ -483,7 +488,9 @@ def disagreement_queue(audit_round: AuditRound) -> list[QueueRow]:
     instrument = instrument_of(audit_round)
     rated = {q.key: q for q in rated_questions(instrument)}
     order = {q.key: i for i, q in enumerate(instrument.questions())}
-    cases = {c.id: c for c in audit_round.cases}
+    cases = {c.id: c for c in db.session.execute(
+        sa.select(AuditCase).where(AuditCase.round_id == audit_round.id).options(selectinload(AuditCase.moderation))
+    ).scalars()}
     grouped: dict[tuple[int, str], list[CaseAnswer]] = defaultdict(list)
     for case_id, _org_id, answer in _submitted_answers(list(cases)):
         if answer.question_key in rated and answer.value is not None:
