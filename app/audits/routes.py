@@ -447,11 +447,12 @@ def section(assignment_id: int, section_key: str):
             _flash_refusal(exc)
             return redirect(url_for("audits.task_list", assignment_id=assignment_id))
         else:
+            # Read before the commit expires them: reloading each afterwards cost a round trip per save.
+            lock_version, due = response.lock_version, ctx["audit_round"].due_date
             db.session.commit()
-            lock_version = response.lock_version
             if request.form.get("action") == "later":
                 flash("Your answers have been saved. You can come back to this audit at any time before "
-                      f"{ctx['audit_round'].due_date.day} {ctx['audit_round'].due_date:%B %Y}.", "success")
+                      f"{due.day} {due:%B %Y}.", "success")
                 return redirect(url_for("audits.task_list", assignment_id=assignment_id))
             if form.validate():
                 following = _next_section(sections, section_key)
