@@ -4,7 +4,7 @@ from __future__ import annotations
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Flask, g, request
+from flask import Flask, g, request, session
 
 
 def csp_nonce() -> str:
@@ -42,6 +42,8 @@ def configure_security_headers(app: Flask) -> None:
             response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
         from app.main.navigation import viewer
 
-        if not request.path.startswith("/static/") and viewer().is_authenticated:
+        # A signed-in session is enough to say "no-store" (and more cautious than asking whether the account is
+        # still active, which after a commit reloaded the user for every saved form).
+        if not request.path.startswith("/static/") and (session.get("_user_id") or viewer().is_authenticated):
             response.headers["Cache-Control"] = "no-store"
         return response
