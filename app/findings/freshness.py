@@ -104,7 +104,12 @@ def _state_changed(obj) -> bool:
     return sa.inspect(obj).attrs.state.history.has_changes()
 
 
-def _anchors(obj, status: str):
+def _in_session(session: Session, model, ident):
+    """The object with this primary key if the session holds it already (no SQL)."""
+    return session.identity_map.get(sa.inspect(model).identity_key_from_primary_key((ident,)))
+
+
+def _anchors(session: Session, obj, status: str):
     """(kind, anchor, id) for the rows whose period the change to `obj` reaches; anchor None means the period's
     own id, EVERYTHING every period of that kind."""
     if isinstance(obj, AuditRound):
@@ -118,7 +123,11 @@ def _anchors(obj, status: str):
             return [("round", "assignment", obj.assignment_id)]
         return []
     if isinstance(obj, CaseAnswer):
-        return [("round", "response?", obj.response_id)]
+        response = _in_session(session, CaseResponse, obj.response_id)
+        if response is None:
+            return [("round", "response?", obj.response_id)]
+        # A change of the response's state is its own rule's business; here only a submitted one's answers count.
+        return [("round", "assignment", response.assignment_id)] if response.state == ResponseState.submitted else []
     if isinstance(obj, ModeratedAnswer):
         return [("round", "moderation", obj.moderation_id)]
     if isinstance(obj, Campaign):
@@ -129,7 +138,10 @@ def _anchors(obj, status: str):
             return [("campaign", None, obj.campaign_id)]
         return []
     if isinstance(obj, ReturnAnswer):
-        return [("campaign", "return?", obj.return_id)]
+        ret = _in_session(session, Return, obj.return_id)
+        if ret is None:
+            return [("campaign", "return?", obj.return_id)]
+        return [("campaign", None, ret.campaign_id)] if ret.state in COUNTED_RETURN_STATES else []
     if isinstance(obj, Challenge):
         return [("campaign", "return_answer", obj.return_answer_id)]
     if isinstance(obj, SurveyLink):
@@ -171,7 +183,7 @@ def _after_flush(session: Session, _flush_context) -> None:
     everything: set[str] = set()
     for obj, status in _changes(session):
         try:
-            anchors = _anchors(obj, status)
+            anchors = _anchors(session, obj, status)
         except SQLAlchemyError:  # a deleted row whose keys were never loaded: nothing to look up; renew them all
             anchors = [(kind, None, EVERYTHING) for kind in _TABLE_KINDS.get(getattr(obj, "__tablename__", None), ())]
         for kind, anchor, value in anchors:

@@ -2,6 +2,7 @@
 (app/findings/freshness.py): a kept figure must never be an out-of-date one."""
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from app.accounts import services as accounts
@@ -201,3 +202,23 @@ def test_the_retention_snapshot_replaces_kept_figures(db, small_round):
     services.snapshot_round_figures(rnd)
     db.session.commit()
     assert _kept(db, round_id=rnd.id) is None
+
+
+@pytest.mark.parametrize("response_loaded", [True, False])
+def test_changing_an_answer_of_a_submitted_response_replaces_the_figures(db, small_round, response_loaded):
+    from app.audits.models import CaseAnswer, CaseResponse
+
+    rnd = small_round.round
+    met = figures.round_figures(rnd)["summary"]["met"]
+    submitted = next(a.response for a in small_round.cases[1].assignments
+                     if a.organisation_id == small_round.police.id)
+    response_id = submitted.id
+    db.session.expunge_all()
+    if response_loaded:
+        db.session.get(CaseResponse, response_id)
+    answer = db.session.execute(sa.select(CaseAnswer).filter_by(response_id=response_id,
+                                                                question_key="convened_promptly")).scalar_one()
+    assert answer.value == "yes"
+    answer.value, answer.meets_standard = "no", False  # as a correction by the service would store it
+    db.session.commit()
+    assert figures.round_figures(db.session.get(AuditRound, rnd.id))["summary"]["met"] == met - 1
