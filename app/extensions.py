@@ -84,6 +84,11 @@ def _forget_writes(session, transaction) -> None:
         session.info.pop(_WROTE, None)
 
 
+def wrote_in_transaction(session) -> bool:
+    """Whether the session's current transaction has flushed or executed any change."""
+    return bool(session.info.get(_WROTE))
+
+
 def end_reads_with_commit(exc=None) -> None:
     """Teardown: end a reading request's transaction with COMMIT rather than the ROLLBACK the session would send.
 
@@ -96,7 +101,7 @@ def end_reads_with_commit(exc=None) -> None:
     if exc is not None or request.method not in READ_METHODS:
         return
     session = db.session()
-    if (not session.in_transaction() or session.info.get(_WROTE) or session.new or session.deleted
+    if (not session.in_transaction() or wrote_in_transaction(session) or session.new or session.deleted
             or any(session.is_modified(obj) for obj in session.dirty)):
         return
     try:

@@ -16,8 +16,8 @@ Saving a draft changes nothing anybody else sees, so draft answers do not replac
 `stored()` reads the token before anything else, so figures kept under a token were computed from data at least
 as new as the token; a random token (not a counter) cannot come round again after a rollback. Figures are kept
 under a stamp of the token, the settings they depend on and the code that computes them, so a deploy or a
-changed threshold recomputes them. A transaction that has itself changed any of those inputs computes afresh
-and keeps nothing: what it saw may yet be rolled back.
+changed threshold recomputes them. A transaction that has itself written anything computes afresh and keeps
+nothing: what it saw may yet be rolled back.
 """
 from __future__ import annotations
 
@@ -45,23 +45,21 @@ from app.audits.models import (
     Moderation,
     ResponseState,
 )
-from app.extensions import WRITE_METHODS, db
+from app.extensions import WRITE_METHODS, db, wrote_in_transaction
 from app.findings.models import FiguresCache
+from app.findings.queries import COUNTED_RETURN_STATES
 from app.questionnaire import InstrumentModel, InstrumentVersion, theme_titles
 from app.selfassessment.models import (
     Campaign,
     Challenge,
     Return,
     ReturnAnswer,
-    ReturnState,
     SurveyAnswer,
     SurveyLink,
     SurveyResponse,
 )
 from app.utils import utcnow
 
-CHANGED = "findings_inputs_changed"  # Session.info: this transaction changed what figures are computed from
-COUNTED_RETURN_STATES = (ReturnState.submitted, ReturnState.accepted)
 EVERYTHING = "*"
 
 # Rows whose period is looked up after the flush: (kind, anchor) -> the statement giving period ids for `ids`.
@@ -204,8 +202,6 @@ def _after_flush(session: Session, _flush_context) -> None:
             renew_tokens(connection, kind)
         elif ids:
             renew_tokens(connection, kind, ids)
-    if everything or any(direct.values()):
-        session.info[CHANGED] = True
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -219,13 +215,6 @@ def _bulk_statement(orm_execute_state) -> None:
         connection = orm_execute_state.session.connection()
         for kind in kinds:
             renew_tokens(connection, kind)
-        orm_execute_state.session.info[CHANGED] = True
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _transaction_end(session: Session, transaction) -> None:
-    if transaction.parent is None:
-        session.info.pop(CHANGED, None)
 
 
 # --- reading ---------------------------------------------------------------------------------------------------
@@ -255,7 +244,7 @@ def stored(period: AuditRound | Campaign, compute: Callable[[], dict]) -> dict:
     kind = "round" if isinstance(period, AuditRound) else "campaign"
     model = _PERIOD_MODELS[kind]
     token = db.session.execute(sa.select(model.figures_token).where(model.id == period.id)).scalar_one()
-    if db.session.info.get(CHANGED):  # (the select above flushed any pending change first)
+    if wrote_in_transaction(db.session):  # (the select above flushed any pending change first)
         return compute()
     stamp = f"{token}:{_inputs_digest()}"
     column = FiguresCache.round_id if kind == "round" else FiguresCache.campaign_id

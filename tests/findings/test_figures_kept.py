@@ -130,9 +130,12 @@ def test_a_bulk_statement_replaces_every_kept_round(db, small_round):
 def test_a_transaction_that_changed_the_data_keeps_nothing_it_saw(db, small_round):
     rnd = small_round.round
     assert figures.round_figures(rnd)["summary"]["submitted"] == 4
+    kept_stamp = _kept(db, round_id=rnd.id).stamp
     case = small_round.cases[1]
     f.add_response(case, small_round.health, {"convened_promptly": "yes"})  # not committed
     assert figures.round_figures(rnd)["summary"]["submitted"] == 5
+    # (Here the keeping would share the test's transaction; in a server it commits on a connection of its own.)
+    assert db.session.execute(sa.select(FiguresCache.stamp).filter_by(round_id=rnd.id)).scalar_one() == kept_stamp
     db.session.rollback()
     assert figures.round_figures(db.session.get(AuditRound, rnd.id))["summary"]["submitted"] == 4
 
