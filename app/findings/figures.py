@@ -387,9 +387,14 @@ def campaign_figures(campaign) -> dict:
     """Everything the campaign findings page, its charts and its workbook show. Statement coverage depends on
     today's date (a statement falls due for review), so it is looked up afresh; the rest is kept between
     requests until something it is computed from changes (app/findings/freshness.py)."""
-    figures = freshness.stored(campaign, lambda: campaign_snapshot(campaign))
+    figures = _kept_campaign_figures(campaign)
     figures["statements"] = queries.statement_coverage(queries.return_organisations(campaign.id))
     return figures
+
+
+def _kept_campaign_figures(campaign) -> dict:
+    """The campaign's figures but for statement coverage, kept between requests."""
+    return freshness.stored(campaign, lambda: campaign_snapshot(campaign))
 
 
 def campaign_snapshot(campaign) -> dict:
@@ -620,7 +625,7 @@ def organisation_figures(organisation: Organisation) -> dict:
     campaigns_out = []
     for row in queries.visible_campaigns(organisation_id=organisation.id)[:2]:
         campaign = row.Campaign
-        figures = campaign_figures(campaign)
+        figures = _kept_campaign_figures(campaign)  # (the page shows no statement coverage)
         standards = []
         for standard in figures["standards"]:
             own = standard["by_org"].get(org, {})
