@@ -1,6 +1,7 @@
 """Every state change to organisations and users."""
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from datetime import timedelta
@@ -86,11 +87,16 @@ def user_for_session(session_id: str) -> User | None:
         user_id, version = (int(part) for part in session_id.split(":", 1))
     except (TypeError, ValueError):
         return None
-    # Every signed-in request runs this: the roles come in the same statement.
-    user = db.session.get(User, user_id, options=[joinedload(User.role_rows)])
+    user = db.session.execute(_session_user_statement(), {"user_id": user_id}).unique().scalar_one_or_none()
     if user is None or not user.active or user.session_version != version:
         return None
     return user
+
+
+@functools.cache
+def _session_user_statement() -> sa.Select:
+    # Every signed-in request runs this, so it is built once, and the roles come in the same statement.
+    return sa.select(User).where(User.id == sa.bindparam("user_id")).options(joinedload(User.role_rows))
 
 
 # A fixed hash so a failed lookup costs the same as a wrong password (no user enumeration by timing).

@@ -1,6 +1,7 @@
 """Read models for case audits: loaders with object-level permission, progress, side-by-side answers, agreement."""
 from __future__ import annotations
 
+import functools
 import json
 from collections import defaultdict
 from dataclasses import dataclass
@@ -88,12 +89,8 @@ def scoring_assignment(user, assignment_id: int) -> Assignment:
     Its case, round, organisation, response and instrument version (definition deferred; parsed ones are kept per
     process) come in one statement: every scoring page needs them. The answers are read by `answers_of` as plain
     rows: building an ORM object for each cost more than the rest of the page's queries together."""
-    response = joinedload(Assignment.response)
-    assignment = db.session.execute(
-        sa.select(Assignment).where(Assignment.id == assignment_id)
-        .options(joinedload(Assignment.case).joinedload(AuditCase.round), joinedload(Assignment.organisation),
-                 response.joinedload(CaseResponse.instrument_version))
-    ).unique().scalar_one_or_none()
+    assignment = db.session.execute(_scoring_statement(), {"assignment_id": assignment_id}).unique() \
+        .scalar_one_or_none()
     if assignment is None:
         raise NotFound("No such assignment")
     if assignment.case.round.state == RoundState.draft:
@@ -101,6 +98,14 @@ def scoring_assignment(user, assignment_id: int) -> Assignment:
     if not can_score(user, assignment):
         raise PermissionDenied("Your organisation is not assigned to audit this case")
     return assignment
+
+
+@functools.cache
+def _scoring_statement() -> sa.Select:
+    # Built once per process: building the statement and its loader options cost as much as running it.
+    return (sa.select(Assignment).where(Assignment.id == sa.bindparam("assignment_id"))
+            .options(joinedload(Assignment.case).joinedload(AuditCase.round), joinedload(Assignment.organisation),
+                     joinedload(Assignment.response).joinedload(CaseResponse.instrument_version)))
 
 
 def can_see_other_agencies(user, case: AuditCase) -> bool:
@@ -146,8 +151,7 @@ def answers_of(response: CaseResponse | None, instrument: Instrument | None = No
         return {}
     instrument = instrument or response_instrument(response)
     if "answers" in sa.inspect(response).unloaded:
-        rows = db.session.execute(sa.select(CaseAnswer.question_key, CaseAnswer.value, CaseAnswer.comment,
-                                            CaseAnswer.evidence).where(CaseAnswer.response_id == response.id))
+        rows = db.session.execute(_answers_statement(), {"response_id": response.id})
     else:
         rows = response.answers
     return {
@@ -155,6 +159,12 @@ def answers_of(response: CaseResponse | None, instrument: Instrument | None = No
                          "evidence": a.evidence}
         for a in rows
     }
+
+
+@functools.cache
+def _answers_statement() -> sa.Select:
+    return sa.select(CaseAnswer.question_key, CaseAnswer.value, CaseAnswer.comment, CaseAnswer.evidence) \
+        .where(CaseAnswer.response_id == sa.bindparam("response_id"))
 
 
 def status_of(response: CaseResponse | None, answered: bool | None = None) -> str:
