@@ -62,10 +62,12 @@ def configure_templates(app: Flask) -> None:
     app.jinja_env.autoescape = True
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    from app.templating import CachedImportTemplate, QuestionComponents
+    from app.templating import CachedImportTemplate, Components
 
     app.jinja_env.template_class = CachedImportTemplate
-    app.jinja_env.globals["question_component"] = QuestionComponents(app.jinja_env)
+    components = Components(app.jinja_env)
+    app.jinja_env.globals["question_component"] = components
+    app.jinja_env.globals["cached_component"] = components.macro
 
 
 def configure_extensions(app: Flask) -> None:
