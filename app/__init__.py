@@ -66,7 +66,7 @@ def configure_templates(app: Flask) -> None:
 
     app.jinja_env.template_class = CachedImportTemplate
     components = Components(app.jinja_env)
-    app.jinja_env.globals["question_component"] = components
+    app.jinja_env.globals["component"] = components
     app.jinja_env.globals["cached_component"] = components.macro
 
 

@@ -35,13 +35,14 @@ class CachedImportTemplate(Template):
 # --- components rendered once -----------------------------------------------------------------------------------
 
 COMPONENTS = {
-    # a question's own component (`question_component` in questionnaire/_fields.html)
+    # a question's own component (questionnaire/_fields.html)
     "radios": ("govuk_frontend_jinja/components/radios/macro.html", "govukRadios"),
     "checkboxes": ("govuk_frontend_jinja/components/checkboxes/macro.html", "govukCheckboxes"),
     "character_count": ("govuk_frontend_jinja/components/character-count/macro.html", "govukCharacterCount"),
     "date": ("govuk_frontend_jinja/components/date-input/macro.html", "govukDateInput"),
     "input": ("govuk_frontend_jinja/components/input/macro.html", "govukInput"),
     # the page shell's, the same few parameters on page after page (base.html)
+    "skip_link": ("govuk_frontend_jinja/components/skip-link/macro.html", "govukSkipLink"),
     "button": ("govuk_frontend_jinja/components/button/macro.html", "govukButton"),
     "back_link": ("govuk_frontend_jinja/components/back-link/macro.html", "govukBackLink"),
     "phase_banner": ("govuk_frontend_jinja/components/phase-banner/macro.html", "govukPhaseBanner"),
@@ -76,7 +77,7 @@ def _frozen(params) -> bytes:
 
 
 class Components:
-    """Renders the GOV.UK components named in COMPONENTS (`question_component(name, params)` and
+    """Renders the GOV.UK components named in COMPONENTS (`component(name, params)` and
     `cached_component(name)` in templates), remembering the HTML for parameters already seen.
 
     Rendering the GOV.UK macros was four fifths of a scoring page's time, yet a question's radios or checkboxes
