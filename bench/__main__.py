@@ -1,7 +1,7 @@
 """Benchmarks at a named scale (DESIGN §10, issue 9).
 
     python -m bench --scale tiny|partnership|national [--database-url URL] [--users 50] [--requests 400]
-                    [--think 1.0]
+                    [--think 1.0] [--workers 1]
 
 Generates deterministic synthetic data (bench/generate.py) into the database - an empty one you name, or by
 default a temporary SQLite file - then prints one JSON object per line:
@@ -10,7 +10,7 @@ where `floor` is the same work done bare in the same run: one raw SQL GROUP BY f
 write-only workbook of the same cells for exports, and a bare Flask route doing `SELECT 1` in the same gunicorn
 for pages. Pages are measured twice: with every client sending back to back (throughput, and the latency of a
 saturated server), and with each pausing about `--think` seconds between pages (`*_p95_paced`: the latency
-that many people working at once see). A metric whose feature fails prints "value": null and an "error". No thresholds are asserted here;
+that many people working at once see), by one gunicorn worker as `make run` serves unless `--workers` says more. A metric whose feature fails prints "value": null and an "error". No thresholds are asserted here;
 bench/RESULTS.md records runs against the targets.
 """
 from __future__ import annotations
@@ -152,12 +152,13 @@ def export_metrics(kind: str, parent_id: int, url: str, workdir: Path, label: st
 
 # --- pages through gunicorn -----------------------------------------------------------------------------------------
 
-def http_metrics(url: str, generated, users: int, requests: int, workdir: Path, think: float = 1.0) -> None:
+def http_metrics(url: str, generated, users: int, requests: int, workdir: Path, think: float = 1.0,
+                 workers: int = 1) -> None:
     from load.client import Client, forms_in, percentile
     from load.__main__ import fill
     from tests.e2e.live import GunicornServer
 
-    server = GunicornServer(url, workdir / "gunicorn.log", env={"BENCH_FLOOR_ROUTE": "1"})
+    server = GunicornServer(url, workdir / "gunicorn.log", env={"BENCH_FLOOR_ROUTE": "1"}, workers=workers)
     server.app_module = "bench.wsgi:app"
     server.start()
     try:
@@ -208,7 +209,7 @@ def http_metrics(url: str, generated, users: int, requests: int, workdir: Path, 
                     if think:
                         time.sleep(pauses.uniform(think / 2, think * 3 / 2))
 
-            for client in clients[:8]:  # warm each worker's templates and caches; not measured
+            for client in clients:  # warm the workers' templates and each user's page in their caches; not measured
                 make_request(client)
             threads = [threading.Thread(target=run, args=(c, i)) for i, c in enumerate(clients)]
             started = time.perf_counter()
@@ -221,8 +222,8 @@ def http_metrics(url: str, generated, users: int, requests: int, workdir: Path, 
 
         floor = lambda c: c.get("/_bench/select1")  # noqa: E731
         floor_rps, floor_p95, _s, _n = load(auditor_clients, floor)
-        emit("floor_select1_requests_per_second", floor_rps, "req/s", n=_n, users=users)
-        emit("floor_select1_p95", floor_p95, "ms", n=_n, users=users)
+        emit("floor_select1_requests_per_second", floor_rps, "req/s", n=_n, users=users, workers=workers)
+        emit("floor_select1_p95", floor_p95, "ms", n=_n, users=users, workers=workers)
         pages = (
             ("scoring_page_get", auditor_clients, lambda c: c.get(c.section)),
             ("draft_save_post", auditor_clients, lambda c: _save(c, c.section, forms_in, fill)),
@@ -231,17 +232,19 @@ def http_metrics(url: str, generated, users: int, requests: int, workdir: Path, 
         for metric, clients, request in pages:
             rps, p95, statuses, n = load(clients, request)
             errors = sum(v for k, v in statuses.items() if k >= 500)
-            emit(f"{metric}_requests_per_second", rps, "req/s", floor_rps, n=n, users=users, statuses=statuses)
-            emit(f"{metric}_p95", p95, "ms", floor_p95, n=n, users=users, server_errors=errors)
+            emit(f"{metric}_requests_per_second", rps, "req/s", floor_rps, n=n, users=users, workers=workers,
+                 statuses=statuses)
+            emit(f"{metric}_p95", p95, "ms", floor_p95, n=n, users=users, workers=workers, server_errors=errors)
         if think:
             # The same users pausing between pages as people do: the latency each of them sees.
             _rps, paced_floor, _s, _n = load(auditor_clients, floor, think)
-            emit("floor_select1_p95_paced", paced_floor, "ms", n=_n, users=users, think_seconds=think)
+            emit("floor_select1_p95_paced", paced_floor, "ms", n=_n, users=users, workers=workers,
+                 think_seconds=think)
             for metric, clients, request in pages:
                 rps, p95, statuses, n = load(clients, request, think)
                 errors = sum(v for k, v in statuses.items() if k >= 500)
-                emit(f"{metric}_p95_paced", p95, "ms", paced_floor, n=n, users=users, think_seconds=think,
-                     requests_per_second=round(rps, 1), server_errors=errors)
+                emit(f"{metric}_p95_paced", p95, "ms", paced_floor, n=n, users=users, workers=workers,
+                     think_seconds=think, requests_per_second=round(rps, 1), server_errors=errors)
     finally:
         server.stop()
 
@@ -275,6 +278,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=50, help="concurrent clients for the page metrics")
     parser.add_argument("--requests", type=int, default=None, help="requests per page metric (default by scale)")
     parser.add_argument("--skip-http", action="store_true", help="leave out the gunicorn page metrics")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="gunicorn worker processes for the page metrics (default 1, as `make run`)")
     parser.add_argument("--think", type=float, default=1.0,
                         help="mean pause in seconds between one user's pages for the *_p95_paced metrics "
                              "(0 leaves them out; the other page metrics send back to back)")
@@ -364,7 +369,7 @@ def main(argv: list[str] | None = None) -> int:
     round_exports()
     campaign_exports()
     if not args.skip_http:
-        guarded("pages", "req/s")(http_metrics)(url, generated, users, requests, workdir, args.think)
+        guarded("pages", "req/s")(http_metrics)(url, generated, users, requests, workdir, args.think, args.workers)
     return 0
 
 

@@ -25,8 +25,10 @@ EXPECTED = {
 
 
 def test_tiny_benchmark_prints_every_metric_as_json_lines(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "bench", "--scale", "tiny", "--think", "0.2"], cwd=ROOT, capture_output=True,
-                            text=True, timeout=600, env={**__import__("os").environ, "TMPDIR": str(tmp_path)})
+    # Two workers: the pages must be served alike by more than one process.
+    result = subprocess.run([sys.executable, "-m", "bench", "--scale", "tiny", "--think", "0.2", "--workers", "2"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=600,
+                            env={**__import__("os").environ, "TMPDIR": str(tmp_path)})
     assert result.returncode == 0, result.stderr[-3000:]
     rows = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     for row in rows:
@@ -35,6 +37,7 @@ def test_tiny_benchmark_prints_every_metric_as_json_lines(tmp_path):
     assert EXPECTED <= set(by_name), sorted(EXPECTED - set(by_name))
     broken = {name: by_name[name].get("error") for name in EXPECTED if by_name[name]["value"] is None}
     assert not broken, broken
+    assert by_name["scoring_page_get_p95"]["workers"] == 2
     for name in ("round_findings_aggregation", "campaign_findings_aggregation", "round_findings_aggregation_recompute",
                  "export_round_seconds"):
         assert by_name[name]["floor"] is not None and by_name[name]["n"] > 0
