@@ -1,18 +1,19 @@
 """Benchmarks at a named scale (DESIGN §10, issue 9).
 
     python -m bench --scale tiny|partnership|national [--database-url URL] [--users 50] [--requests 400]
-                    [--think 1.0] [--workers 1]
+                    [--think 1.0] [--workers 1] [--repeat 3]
 
 Generates deterministic synthetic data (bench/generate.py) into the database - an empty one you name, or by
 default a temporary SQLite file - then prints one JSON object per line:
     {"metric", "value", "unit", "floor", "ratio", "n"}
 where `floor` is the same work done bare in the same run: one raw SQL GROUP BY for aggregation, a bare openpyxl
 write-only workbook of the same cells for exports (each written three times in a process of its own: the median,
-with the first, cold run as `first_seconds`), and a bare Flask route doing `SELECT 1` in the same gunicorn
-for pages. Pages are measured twice: with every client sending back to back (throughput, and the latency of a
-saturated server), and with each pausing about `--think` seconds between pages (`*_p95_paced`: the latency
-that many people working at once see), by one gunicorn worker as `make run` serves unless `--workers` says more. A metric whose feature fails prints "value": null and an "error". No thresholds are asserted here;
-bench/RESULTS.md records runs against the targets.
+with the first, cold run as `first_seconds`), and a bare Flask route doing `SELECT 1` in the same gunicorn for
+pages. Pages are measured twice: with every client sending back to back (throughput, and the latency of a
+saturated server; `--repeat` runs taking turns with the floor, medians reported), and with each pausing about
+`--think` seconds between pages (`*_p95_paced`: the latency that many people working at once see), by one
+gunicorn worker as `make run` serves unless `--workers` says more. A metric whose feature fails prints
+"value": null and an "error". No thresholds are asserted here; bench/RESULTS.md records runs against the targets.
 """
 from __future__ import annotations
 
@@ -155,7 +156,7 @@ def export_metrics(kind: str, parent_id: int, url: str, workdir: Path, label: st
 # --- pages through gunicorn -----------------------------------------------------------------------------------------
 
 def http_metrics(url: str, generated, users: int, requests: int, workdir: Path, think: float = 1.0,
-                 workers: int = 1) -> None:
+                 workers: int = 1, repeat: int = 3) -> None:
     from load.client import Client, forms_in, percentile
     from load.__main__ import fill
     from tests.e2e.live import GunicornServer
@@ -223,20 +224,30 @@ def http_metrics(url: str, generated, users: int, requests: int, workdir: Path, 
             return len(latencies) / elapsed, percentile(latencies, 0.95) * 1000, statuses, len(latencies)
 
         floor = lambda c: c.get("/_bench/select1")  # noqa: E731
-        floor_rps, floor_p95, _s, _n = load(auditor_clients, floor)
-        emit("floor_select1_requests_per_second", floor_rps, "req/s", n=_n, users=users, workers=workers)
-        emit("floor_select1_p95", floor_p95, "ms", n=_n, users=users, workers=workers)
         pages = (
             ("scoring_page_get", auditor_clients, lambda c: c.get(c.section)),
             ("draft_save_post", auditor_clients, lambda c: _save(c, c.section, forms_in, fill)),
             ("findings_page_get", qa_clients, lambda c: c.get(findings)),
         )
-        for metric, clients, request in pages:
-            rps, p95, statuses, n = load(clients, request)
+        # The floor and the pages take turns, `repeat` times, and the medians are reported: on a shared machine one
+        # short run of the floor moved by a third from one run to the next.
+        runs: dict[str, list] = {"floor": []} | {metric: [] for metric, _clients, _request in pages}
+        for _ in range(repeat):
+            runs["floor"].append(load(auditor_clients, floor))
+            for metric, clients, request in pages:
+                runs[metric].append(load(clients, request))
+        floor_rps, floor_p95, _s, _n = _median_run(runs["floor"])
+        emit("floor_select1_requests_per_second", floor_rps, "req/s", n=_n, users=users, workers=workers,
+             runs=[round(r[0], 1) for r in runs["floor"]])
+        emit("floor_select1_p95", floor_p95, "ms", n=_n, users=users, workers=workers,
+             runs=[round(r[1], 1) for r in runs["floor"]])
+        for metric, _clients, _request in pages:
+            rps, p95, statuses, n = _median_run(runs[metric])
             errors = sum(v for k, v in statuses.items() if k >= 500)
             emit(f"{metric}_requests_per_second", rps, "req/s", floor_rps, n=n, users=users, workers=workers,
-                 statuses=statuses)
-            emit(f"{metric}_p95", p95, "ms", floor_p95, n=n, users=users, workers=workers, server_errors=errors)
+                 statuses=statuses, runs=[round(r[0], 1) for r in runs[metric]])
+            emit(f"{metric}_p95", p95, "ms", floor_p95, n=n, users=users, workers=workers, server_errors=errors,
+                 runs=[round(r[1], 1) for r in runs[metric]])
         if think:
             # The same users pausing between pages as people do: the latency each of them sees.
             _rps, paced_floor, _s, _n = load(auditor_clients, floor, think)
@@ -249,6 +260,16 @@ def http_metrics(url: str, generated, users: int, requests: int, workdir: Path, 
                      think_seconds=think, requests_per_second=round(rps, 1), server_errors=errors)
     finally:
         server.stop()
+
+
+def _median_run(runs: list[tuple]) -> tuple:
+    """The median throughput and median p95 of repeated runs, with every run's statuses and the requests per run."""
+    statuses: dict[int, int] = {}
+    for _rps, _p95, counts, _n in runs:
+        for status, count in counts.items():
+            statuses[status] = statuses.get(status, 0) + count
+    return (statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs), statuses,
+            runs[0][3])
 
 
 def _clone(client, base_url):
@@ -280,6 +301,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=50, help="concurrent clients for the page metrics")
     parser.add_argument("--requests", type=int, default=None, help="requests per page metric (default by scale)")
     parser.add_argument("--skip-http", action="store_true", help="leave out the gunicorn page metrics")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="back-to-back page runs, taking turns with the floor; medians are reported (default 3)")
     parser.add_argument("--workers", type=int, default=1,
                         help="gunicorn worker processes for the page metrics (default 1, as `make run`)")
     parser.add_argument("--think", type=float, default=1.0,
@@ -371,7 +394,8 @@ def main(argv: list[str] | None = None) -> int:
     round_exports()
     campaign_exports()
     if not args.skip_http:
-        guarded("pages", "req/s")(http_metrics)(url, generated, users, requests, workdir, args.think, args.workers)
+        guarded("pages", "req/s")(http_metrics)(url, generated, users, requests, workdir, args.think, args.workers,
+                                                args.repeat)
     return 0
 
 
