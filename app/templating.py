@@ -59,8 +59,9 @@ class _ExactPickler(pickle.Pickler):
     Markup; anything else is refused, so equal pickles always mean the same HTML."""
 
     def reducer_override(self, obj):
-        # Called for everything but None, booleans and exact ints, floats, strings, dicts and lists.
-        if obj is Markup or type(obj) is Markup or type(obj) is tuple:
+        # Called for everything but None, booleans and exact ints, floats, strings, bytes, dicts, lists, tuples
+        # and sets: here only Markup (and its class) may pass.
+        if obj is Markup or type(obj) is Markup:
             return NotImplemented
         raise _Uncacheable(type(obj).__name__)
 
