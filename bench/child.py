@@ -40,6 +40,16 @@ def count_cells(path: str) -> int:
     return cells
 
 
+def timed_runs(write) -> dict:
+    """`write()` RUNS times: the median seconds, and the first run's."""
+    seconds = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        write()
+        seconds.append(time.perf_counter() - started)
+    return {"seconds": statistics.median(seconds), "first_seconds": seconds[0]}
+
+
 def export(kind: str, parent_id: int, out: str) -> dict:
     from app import create_app
     from app.extensions import db
@@ -55,15 +65,13 @@ def export(kind: str, parent_id: int, out: str) -> dict:
             from app.selfassessment.models import Campaign
 
             parent, write = db.session.get(Campaign, parent_id), findings_export.campaign_workbook
-        seconds = []
-        for _ in range(RUNS):
-            started = time.perf_counter()
+        def write_file():
             with open(out, "wb") as handle:
                 write(parent, handle)
-            seconds.append(time.perf_counter() - started)
+
+        timings = timed_runs(write_file)
         rss = peak_rss_mb()
-    return {"seconds": statistics.median(seconds), "first_seconds": seconds[0], "peak_rss_mb": rss,
-            "cells": count_cells(out)}
+    return {**timings, "peak_rss_mb": rss, "cells": count_cells(out)}
 
 
 def bare(source: str, out: str) -> dict:
@@ -72,17 +80,15 @@ def bare(source: str, out: str) -> dict:
     workbook = load_workbook(source, read_only=True)
     sheets = [(sheet.title, [list(row) for row in sheet.iter_rows(values_only=True)]) for sheet in workbook.worksheets]
     workbook.close()
-    seconds = []
-    for _ in range(RUNS):
-        started = time.perf_counter()
+    def write_file():
         target = Workbook(write_only=True)
         for title, rows in sheets:
             sheet = target.create_sheet(title)
             for row in rows:
                 sheet.append(row)
         target.save(out)
-        seconds.append(time.perf_counter() - started)
-    return {"seconds": statistics.median(seconds), "first_seconds": seconds[0], "peak_rss_mb": peak_rss_mb(),
+
+    return {**timed_runs(write_file), "peak_rss_mb": peak_rss_mb(),
             "cells": sum(1 for _, rows in sheets for row in rows for v in row if v is not None)}
 
 
