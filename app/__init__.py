@@ -62,12 +62,13 @@ def configure_templates(app: Flask) -> None:
     app.jinja_env.autoescape = True
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    from app.templating import CachedImportTemplate, Components
+    from app.templating import CachedImportTemplate, Components, Fragments
 
     app.jinja_env.template_class = CachedImportTemplate
     components = Components(app.jinja_env)
     app.jinja_env.globals["component"] = components
     app.jinja_env.globals["cached_component"] = components.macro
+    app.jinja_env.globals["fragment"] = Fragments()
 
 
 def configure_extensions(app: Flask) -> None:
@@ -121,12 +122,13 @@ def configure_template_globals(app: Flask) -> None:
     from app.accounts.models import ORG_TYPE_LABELS, ROLE_LABELS, SIGNATORY_CAPACITIES
     from govuk_frontend_wtf.main import WTFormsHelpers
 
-    from app.utils import govuk_date, govuk_datetime
+    from app.utils import govuk_date, govuk_datetime, percent
 
     WTFormsHelpers(app)
 
     app.jinja_env.filters["govuk_date"] = govuk_date
     app.jinja_env.filters["govuk_datetime"] = govuk_datetime
+    app.jinja_env.filters["percent"] = percent
     app.jinja_env.globals.update(
         partnership_name=lambda: app.config["PARTNERSHIP_NAME"],
         service_phase=lambda: app.config["SERVICE_PHASE"],

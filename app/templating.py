@@ -12,6 +12,7 @@ import functools
 import io
 import pickle
 import secrets
+import threading
 
 from jinja2 import Template
 from markupsafe import Markup, escape
@@ -48,6 +49,8 @@ COMPONENTS = {
     "phase_banner": ("govuk_frontend_jinja/components/phase-banner/macro.html", "govukPhaseBanner"),
     "service_navigation": ("govuk_frontend_jinja/components/service-navigation/macro.html",
                            "govukServiceNavigation"),
+    # RAG and status tags, repeated down long tables (findings/_macros.html)
+    "tag": ("govuk_frontend_jinja/components/tag/macro.html", "govukTag"),
 }
 # Components whose one free-text value is written into the HTML (a textarea's text, an input's value).
 VALUE_COMPONENTS = ("character_count", "input")
@@ -117,3 +120,33 @@ class Components:
     def macro(self, component: str):
         """A stand-in for the component's macro, called the same way (`govukButton(params)`)."""
         return functools.partial(self, component)
+
+
+class Fragments:
+    """HTML fragments kept under an exact image of everything they are drawn from (`fragment(key, render, *args)`
+    in templates): a findings chart, with its plotly figure and its table, is the same HTML for everyone who sees
+    the same figures, and drawing it was half a findings page's time. The key is pickled as component parameters
+    are, so anything but plain data is drawn afresh; the oldest fragments go once they hold `max_bytes` of text."""
+
+    def __init__(self, max_bytes: int = 32 * 1024 * 1024):
+        self.max_bytes = max_bytes
+        self._kept: dict[bytes, str] = {}
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, key, render, *args) -> Markup:
+        try:
+            frozen = _frozen(key)
+        except _Uncacheable:
+            return Markup(render(*args))
+        html = self._kept.get(frozen)
+        if html is None:
+            html = str(render(*args))
+            with self._lock:
+                if frozen not in self._kept:
+                    self._kept[frozen] = html
+                    self._bytes += len(html)
+                while self._bytes > self.max_bytes and len(self._kept) > 1:
+                    self._bytes -= len(self._kept.pop(next(iter(self._kept))))
+        return Markup(html)
+

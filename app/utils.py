@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib
+import secrets
 from datetime import date, datetime, timezone
 from types import ModuleType
 
@@ -36,6 +37,17 @@ def govuk_datetime(value: datetime | None) -> str:
     value = as_aware(value)
     hour = value.strftime("%I").lstrip("0") or "12"
     return f"{govuk_date(value)} at {hour}:{value:%M}{value:%p}".replace("AM", "am").replace("PM", "pm")
+
+
+def new_figures_token() -> str:
+    """A round's or campaign's new `figures_token` (app/findings/freshness.py): random, so that no value comes round
+    again, even after a rollback or for a later row with the same id."""
+    return secrets.token_hex(16)
+
+
+def percent(value: float | None) -> str:
+    """'42.5%', or an en dash when there is no figure (nothing was scored)."""
+    return "–" if value is None else f"{value:g}%"
 
 
 SPREADSHEET_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

@@ -51,6 +51,11 @@ class Chart:
     def to_json(self) -> str:
         return self.figure.to_json()
 
+    def drawn_from(self, *context) -> tuple:
+        """Everything the chart's HTML is made from, with the caller's `context`: its key among kept fragments."""
+        return ("chart", self.id, self.title, self.caption, self.head, self.rows, self.figure.data, self.figure.layout,
+                *context)
+
     def table(self) -> dict:
         """govukTable parameters with the chart's figures."""
         def cell(value):
