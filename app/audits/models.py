@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.states import Lifecycle, state_column_type
-from app.utils import utcnow
+from app.utils import new_figures_token, utcnow
 
 AGE_BANDS = {
     "unborn": "Unborn",
@@ -100,7 +100,7 @@ class AuditRound(db.Model):
     # Aggregated figures kept when case-level data is purged under the retention policy.
     figures_snapshot: Mapped[dict | None] = mapped_column(sa.JSON)
     # Changes whenever anything the round's findings figures are computed from changes (app/findings/freshness.py).
-    figures_token: Mapped[str | None] = mapped_column(sa.String(32), deferred=True)
+    figures_token: Mapped[str | None] = mapped_column(sa.String(32), deferred=True, default=new_figures_token)
 
     organisations = relationship("Organisation", secondary=round_organisation, order_by="Organisation.name")
     # Read-only, so list pages can eager-load every round's version in one query.

@@ -387,9 +387,8 @@ def campaign_figures(campaign) -> dict:
     """Everything the campaign findings page, its charts and its workbook show. Statement coverage depends on
     today's date (a statement falls due for review), so it is looked up afresh; the rest is kept between
     requests until something it is computed from changes (app/findings/freshness.py)."""
-    figures = _kept_campaign_figures(campaign)
-    figures["statements"] = queries.statement_coverage(queries.return_organisations(campaign.id))
-    return figures
+    return {**_kept_campaign_figures(campaign),
+            "statements": queries.statement_coverage(queries.return_organisations(campaign.id))}
 
 
 def _kept_campaign_figures(campaign) -> dict:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import secrets
+import threading
 from pathlib import Path
 from typing import Callable
 
@@ -58,7 +58,7 @@ from app.selfassessment.models import (
     SurveyLink,
     SurveyResponse,
 )
-from app.utils import utcnow
+from app.utils import new_figures_token, utcnow
 
 EVERYTHING = "*"
 
@@ -168,7 +168,7 @@ def _changes(session: Session):
 def renew_tokens(connection, kind: str, ids=EVERYTHING) -> None:
     """Mark the figures of these periods (or all of a kind) out of date, in the caller's transaction."""
     table = _PERIOD_MODELS[kind].__table__
-    stmt = sa.update(table).values(figures_token=secrets.token_hex(16))
+    stmt = sa.update(table).values(figures_token=new_figures_token())
     if ids is not EVERYTHING:
         stmt = stmt.where(table.c.id.in_(sorted(ids)))
     connection.execute(stmt)
@@ -238,22 +238,44 @@ def _inputs_digest() -> str:
     return _code_digest + hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:24]
 
 
+# Figures this process last served, by period: (stamp, figures), so that a page does not read and parse them from
+# `figures_cache` again while its stamp holds (a large campaign's are 1.9 MB of JSON). Callers only read them.
+_held: dict[tuple[str, int], tuple[str, dict]] = {}
+_HELD_PER_KIND = {"round": 64, "campaign": 8}  # a national campaign's figures take about 8 MB in memory
+_held_lock = threading.Lock()
+
+
 def stored(period: AuditRound | Campaign, compute: Callable[[], dict]) -> dict:
     """The period's figures as `compute()` would give them now: kept ones if nothing they depend on has changed
-    since, otherwise computed and kept."""
+    since, otherwise computed and kept. Treat them as read-only: the same dict serves every request."""
     kind = "round" if isinstance(period, AuditRound) else "campaign"
     model = _PERIOD_MODELS[kind]
     token = db.session.execute(sa.select(model.figures_token).where(model.id == period.id)).scalar_one()
     if wrote_in_transaction(db.session):  # (the select above flushed any pending change first)
         return compute()
     stamp = f"{token}:{_inputs_digest()}"
+    held = _held.get((kind, period.id))
+    if held is not None and held[0] == stamp:
+        return held[1]
     column = FiguresCache.round_id if kind == "round" else FiguresCache.campaign_id
     kept = db.session.execute(sa.select(FiguresCache.stamp, FiguresCache.figures).where(column == period.id)).first()
     if kept is not None and kept.stamp == stamp:
-        return kept.figures
-    figures = compute()
-    _keep(column.key, period.id, stamp, figures)
+        figures = kept.figures
+    else:
+        figures = compute()
+        _keep(column.key, period.id, stamp, figures)
+    if token is not None:  # (a period from before tokens were set on insert could share its stamp with a later one)
+        _hold(kind, period.id, stamp, figures)
     return figures
+
+
+def _hold(kind: str, period_id: int, stamp: str, figures: dict) -> None:
+    with _held_lock:
+        _held.pop((kind, period_id), None)
+        _held[(kind, period_id)] = (stamp, figures)
+        mine = [key for key in _held if key[0] == kind]
+        for key in mine[:len(mine) - _HELD_PER_KIND[kind]]:  # the longest held first
+            del _held[key]
 
 
 def _keep(column: str, period_id: int, stamp: str, figures: dict) -> None:

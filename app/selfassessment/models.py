@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.states import Lifecycle, state_column_type
-from app.utils import utcnow
+from app.utils import new_figures_token, utcnow
 
 RAG_VALUES = ("green", "amber", "red")
 
@@ -66,7 +66,7 @@ class Campaign(db.Model):
     opened_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     # Changes whenever anything the campaign's findings figures are computed from changes (app/findings/freshness.py).
-    figures_token: Mapped[str | None] = mapped_column(sa.String(32), deferred=True)
+    figures_token: Mapped[str | None] = mapped_column(sa.String(32), deferred=True, default=new_figures_token)
 
     returns: Mapped[list["Return"]] = relationship(back_populates="campaign", cascade="all, delete-orphan")
     instrument_version = relationship("InstrumentVersion", foreign_keys=[instrument_version_id])
