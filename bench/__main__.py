@@ -1,7 +1,7 @@
 """Benchmarks at a named scale (DESIGN §10, issue 9).
 
     python -m bench --scale tiny|partnership|national [--database-url URL] [--users 50] [--requests 400]
-                    [--think 1.0] [--workers 1] [--repeat 3]
+                    [--think 1.0] [--workers N] [--threads N] [--repeat 3]
 
 Generates deterministic synthetic data (bench/generate.py) into the database - an empty one you name, or by
 default a temporary SQLite file - then prints one JSON object per line:
@@ -11,8 +11,10 @@ write-only workbook of the same cells for exports (each written three times in a
 with the first, cold run as `first_seconds`), and a bare Flask route doing `SELECT 1` in the same gunicorn for
 pages. Pages are measured twice: with every client sending back to back (throughput, and the latency of a
 saturated server; `--repeat` runs taking turns with the floor, medians reported), and with each pausing about
-`--think` seconds between pages (`*_p95_paced`: the latency that many people working at once see), by one
-gunicorn worker as `make run` serves unless `--workers` says more. A metric whose feature fails prints
+`--think` seconds between pages (`*_p95_paced`: the latency that many people working at once see), served as
+production serves them (gunicorn.conf.py: one worker per core, 4 threads each) unless `--workers`/`--threads` say
+otherwise. A draft save is timed as its POST; each client loads the page before every save, as the browser does
+after the save's redirect, and the pair's p95 is reported beside it. A metric whose feature fails prints
 "value": null and an "error". No thresholds are asserted here; bench/RESULTS.md records runs against the targets.
 """
 from __future__ import annotations
@@ -155,13 +157,23 @@ def export_metrics(kind: str, parent_id: int, url: str, workdir: Path, label: st
 
 # --- pages through gunicorn -----------------------------------------------------------------------------------------
 
+def served_by(workers: int | None, threads: int | None) -> tuple[int, int]:
+    """The worker processes and threads gunicorn will run: as given, or as gunicorn.conf.py sets them."""
+    import runpy
+
+    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    return workers or conf["workers"], threads or conf["threads"]
+
+
 def http_metrics(url: str, generated, users: int, requests: int, workdir: Path, think: float = 1.0,
-                 workers: int = 1, repeat: int = 3) -> None:
+                 workers: int | None = None, repeat: int = 3, threads: int | None = None) -> None:
     from load.client import Client, forms_in, percentile
     from load.__main__ import fill
     from tests.e2e.live import GunicornServer
 
-    server = GunicornServer(url, workdir / "gunicorn.log", env={"BENCH_FLOOR_ROUTE": "1"}, workers=workers)
+    server = GunicornServer(url, workdir / "gunicorn.log", env={"BENCH_FLOOR_ROUTE": "1"}, workers=workers,
+                            threads=threads)
+    workers, threads = served_by(workers, threads)
     server.app_module = "bench.wsgi:app"
     server.start()
     try:
@@ -197,7 +209,7 @@ def http_metrics(url: str, generated, users: int, requests: int, workdir: Path, 
             """Every client sends `requests / clients` requests: back to back, or (think > 0) each after a pause
             drawn between half and one and a half times `think` seconds, as a person reads and answers a page;
             the clients start at random moments within the first `think` seconds so they do not arrive together."""
-            latencies, statuses, lock = [], {}, threading.Lock()
+            latencies, pairs, statuses, lock = [], [], {}, threading.Lock()
             per_user = max(1, requests // len(clients))
 
             def run(client, index):
@@ -208,6 +220,8 @@ def http_metrics(url: str, generated, users: int, requests: int, workdir: Path, 
                     response = make_request(client)
                     with lock:
                         latencies.append(response.seconds)
+                        if hasattr(response, "with_page_seconds"):
+                            pairs.append(response.with_page_seconds)
                         statuses[response.status] = statuses.get(response.status, 0) + 1
                     if think:
                         time.sleep(pauses.uniform(think / 2, think * 3 / 2))
@@ -221,7 +235,8 @@ def http_metrics(url: str, generated, users: int, requests: int, workdir: Path, 
             for t in threads:
                 t.join()
             elapsed = time.perf_counter() - started
-            return len(latencies) / elapsed, percentile(latencies, 0.95) * 1000, statuses, len(latencies)
+            pairs_p95 = percentile(pairs, 0.95) * 1000 if pairs else None
+            return len(latencies) / elapsed, percentile(latencies, 0.95) * 1000, statuses, len(latencies), pairs_p95
 
         floor = lambda c: c.get("/_bench/select1")  # noqa: E731
         pages = (
@@ -236,40 +251,45 @@ def http_metrics(url: str, generated, users: int, requests: int, workdir: Path, 
             runs["floor"].append(load(auditor_clients, floor))
             for metric, clients, request in pages:
                 runs[metric].append(load(clients, request))
-        floor_rps, floor_p95, _s, _n = _median_run(runs["floor"])
-        emit("floor_select1_requests_per_second", floor_rps, "req/s", n=_n, users=users, workers=workers,
+        floor_rps, floor_p95, _s, _n, _pairs = _median_run(runs["floor"])
+        sizes = {"users": users, "workers": workers, "threads": threads}
+        emit("floor_select1_requests_per_second", floor_rps, "req/s", n=_n, **sizes,
              runs=[round(r[0], 1) for r in runs["floor"]])
-        emit("floor_select1_p95", floor_p95, "ms", n=_n, users=users, workers=workers,
-             runs=[round(r[1], 1) for r in runs["floor"]])
+        emit("floor_select1_p95", floor_p95, "ms", n=_n, **sizes, runs=[round(r[1], 1) for r in runs["floor"]])
         for metric, _clients, _request in pages:
-            rps, p95, statuses, n = _median_run(runs[metric])
+            rps, p95, statuses, n, pairs_p95 = _median_run(runs[metric])
             errors = sum(v for k, v in statuses.items() if k >= 500)
-            emit(f"{metric}_requests_per_second", rps, "req/s", floor_rps, n=n, users=users, workers=workers,
+            emit(f"{metric}_requests_per_second", rps, "req/s", floor_rps, n=n, **sizes,
                  statuses=statuses, runs=[round(r[0], 1) for r in runs[metric]])
-            emit(f"{metric}_p95", p95, "ms", floor_p95, n=n, users=users, workers=workers, server_errors=errors,
-                 runs=[round(r[1], 1) for r in runs[metric]])
+            emit(f"{metric}_p95", p95, "ms", floor_p95, n=n, **sizes, server_errors=errors,
+                 runs=[round(r[1], 1) for r in runs[metric]], **_with_page(pairs_p95))
         if think:
             # The same users pausing between pages as people do: the latency each of them sees.
-            _rps, paced_floor, _s, _n = load(auditor_clients, floor, think)
-            emit("floor_select1_p95_paced", paced_floor, "ms", n=_n, users=users, workers=workers,
-                 think_seconds=think)
+            _rps, paced_floor, _s, _n, _pairs = load(auditor_clients, floor, think)
+            emit("floor_select1_p95_paced", paced_floor, "ms", n=_n, **sizes, think_seconds=think)
             for metric, clients, request in pages:
-                rps, p95, statuses, n = load(clients, request, think)
+                rps, p95, statuses, n, pairs_p95 = load(clients, request, think)
                 errors = sum(v for k, v in statuses.items() if k >= 500)
-                emit(f"{metric}_p95_paced", p95, "ms", paced_floor, n=n, users=users, workers=workers,
-                     think_seconds=think, requests_per_second=round(rps, 1), server_errors=errors)
+                emit(f"{metric}_p95_paced", p95, "ms", paced_floor, n=n, **sizes, think_seconds=think,
+                     requests_per_second=round(rps, 1), server_errors=errors, **_with_page(pairs_p95))
     finally:
         server.stop()
 
 
 def _median_run(runs: list[tuple]) -> tuple:
-    """The median throughput and median p95 of repeated runs, with every run's statuses and the requests per run."""
+    """The median throughput and median p95 of repeated runs, with every run's statuses, the requests per run and
+    the median p95 of a save with the page load before it (None for other pages)."""
     statuses: dict[int, int] = {}
-    for _rps, _p95, counts, _n in runs:
+    for _rps, _p95, counts, _n, _pairs in runs:
         for status, count in counts.items():
             statuses[status] = statuses.get(status, 0) + count
+    pairs = [r[4] for r in runs if r[4] is not None]
     return (statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs), statuses,
-            runs[0][3])
+            runs[0][3], statistics.median(pairs) if pairs else None)
+
+
+def _with_page(pairs_p95: float | None) -> dict:
+    return {} if pairs_p95 is None else {"with_page_get_p95": round(pairs_p95, 1)}
 
 
 def _clone(client, base_url):
@@ -281,11 +301,12 @@ def _clone(client, base_url):
 
 
 def _save(client, section, forms_in, fill):
-    """A draft save exactly as the browser posts it: load the page (its lock version), then save."""
+    """A draft save exactly as the browser posts it: load the page (its lock version), then save. The POST is timed;
+    `with_page_seconds` adds the page load before it."""
     page = client.get(section)
     form = forms_in(page.body)[0]
     response = client.post(section, fill(form, "Benchmark draft text.", "later"))
-    response.seconds += page.seconds
+    response.with_page_seconds = page.seconds + response.seconds
     return response
 
 
@@ -303,8 +324,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-http", action="store_true", help="leave out the gunicorn page metrics")
     parser.add_argument("--repeat", type=int, default=3,
                         help="back-to-back page runs, taking turns with the floor; medians are reported (default 3)")
-    parser.add_argument("--workers", type=int, default=1,
-                        help="gunicorn worker processes for the page metrics (default 1, as `make run`)")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="gunicorn worker processes for the page metrics (default: gunicorn.conf.py's, one "
+                             "per core, as production runs)")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="threads per gunicorn worker (default: gunicorn.conf.py's)")
     parser.add_argument("--think", type=float, default=1.0,
                         help="mean pause in seconds between one user's pages for the *_p95_paced metrics "
                              "(0 leaves them out; the other page metrics send back to back)")
@@ -395,7 +419,7 @@ def main(argv: list[str] | None = None) -> int:
     campaign_exports()
     if not args.skip_http:
         guarded("pages", "req/s")(http_metrics)(url, generated, users, requests, workdir, args.think, args.workers,
-                                                args.repeat)
+                                                args.repeat, args.threads)
     return 0
 
 

@@ -145,8 +145,10 @@ def demo_database(name: str, directory: Path, *, postgres_url: str | None = None
 class GunicornServer:
     database_url: str
     log_path: Path
-    workers: int = 1  # as `make run`: in-memory rate limits need every request in one process
-    threads: int = 8
+    # As `make run`: in-memory rate limits need every request in one process. None leaves the number to
+    # gunicorn.conf.py, as production does (one worker per core, 4 threads each).
+    workers: int | None = 1
+    threads: int | None = 8
     env: dict = field(default_factory=dict)
     port: int = field(default_factory=free_port)
     app_module: str = "wsgi:app"
@@ -158,9 +160,11 @@ class GunicornServer:
 
     def start(self, timeout: float = 60) -> "GunicornServer":
         self._log = open(self.log_path, "ab")
+        sizes = [arg for flag, value in (("--workers", self.workers), ("--threads", self.threads))
+                 if value is not None for arg in (flag, str(value))]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
-             "--threads", str(self.threads), "--timeout", "120", "--graceful-timeout", "5", self.app_module],
+            [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", *sizes,
+             "--timeout", "120", "--graceful-timeout", "5", self.app_module],
             cwd=ROOT, env=app_env(self.database_url, **self.env), stdout=self._log, stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + timeout

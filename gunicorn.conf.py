@@ -1,0 +1,35 @@
+"""How gunicorn serves the app. Gunicorn reads this file by itself when started from the project folder, so the
+production command in the README (`gunicorn wsgi:app`) and the benchmarks use it; `make run` and the test servers
+override the worker count on their command line.
+
+One worker process per core, each with a few threads. The threads let a long export or upload wait on the database
+or the network without holding up other people; more processes, not more threads, use more cores, because a
+process's threads take turns at the interpreter (bench/RESULTS.md, fourth pass: one worker with 8 threads against
+two with 4 on two cores).
+
+Rate limits (sign-in, emailed links, the public survey) must be counted once for the whole server. With more than
+one worker they need a store every worker shares, so the production configuration refuses to start several workers
+with the in-memory store: set RATELIMIT_STORAGE_URI=redis://HOST:6379/0, or WEB_CONCURRENCY=1.
+"""
+import os
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))  # the cores this container may use, not the host's
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+workers = int(os.environ.get("WEB_CONCURRENCY") or _cores())
+threads = int(os.environ.get("GUNICORN_THREADS") or 4)
+timeout = 120
+graceful_timeout = 30
+
+
+def on_starting(server) -> None:
+    shared = not os.environ.get("RATELIMIT_STORAGE_URI", "memory://").startswith("memory")
+    if server.cfg.workers > 1 and not shared and os.environ.get("APP_CONFIG") == "production":
+        raise SystemExit(
+            f"gunicorn.conf.py: {server.cfg.workers} workers would each keep their own rate limits; set "
+            "RATELIMIT_STORAGE_URI=redis://HOST:6379/0 so they share them, or WEB_CONCURRENCY=1")
