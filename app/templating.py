@@ -149,4 +149,3 @@ class Fragments:
                 while self._bytes > self.max_bytes and len(self._kept) > 1:
                     self._bytes -= len(self._kept.pop(next(iter(self._kept))))
         return Markup(html)
-
