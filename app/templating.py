@@ -138,10 +138,10 @@ class Fragments:
         try:
             frozen = _frozen(key)
         except _Uncacheable:
-            return Markup(render(*args))
+            return escape(render(*args))
         html = self._kept.get(frozen)
         if html is None:
-            html = str(render(*args))
+            html = str(escape(render(*args)))  # a macro's HTML as it is; anything else is text, and escaped
             with self._lock:
                 if frozen not in self._kept:
                     self._kept[frozen] = html

@@ -93,3 +93,11 @@ def test_a_findings_chart_drawn_again_from_changed_figures_shows_the_change(app)
     assert first == again and "Good" in first
     assert '--numeric">3</td>' in first
     assert changed != first and '--numeric">4</td>' in changed and '--numeric">3</td>' not in changed
+
+
+def test_a_fragment_drawn_as_plain_text_is_escaped():
+    from app.templating import Fragments
+
+    fragments = Fragments()
+    assert fragments(("x",), str, "<b>typed</b>") == Markup("&lt;b&gt;typed&lt;/b&gt;")
+    assert fragments(("x", Changing()), str, "<b>typed</b>") == Markup("&lt;b&gt;typed&lt;/b&gt;")
