@@ -86,6 +86,16 @@ class Config:
     DEMO_ALLOWED = True
     DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo-password")
 
+    # Ed25519 seals on signed statements (app/statements/keys.py; README, "Statement seals"). The private key: a PEM
+    # file, or the key itself (PEM, or base64 of its 32 raw bytes). Public keys of earlier signing keys, so that
+    # statements sealed before a rotation keep verifying: PEM blocks or base64 raw keys, in a file or the setting.
+    STATEMENT_SIGNING_KEY_FILE = os.environ.get("STATEMENT_SIGNING_KEY_FILE", "")
+    STATEMENT_SIGNING_KEY = os.environ.get("STATEMENT_SIGNING_KEY", "")
+    STATEMENT_PREVIOUS_PUBLIC_KEYS_FILE = os.environ.get("STATEMENT_PREVIOUS_PUBLIC_KEYS_FILE", "")
+    STATEMENT_PREVIOUS_PUBLIC_KEYS = os.environ.get("STATEMENT_PREVIOUS_PUBLIC_KEYS", "")
+    # With no key configured, make one on first use in instance/statement-signing-key.pem (never in production).
+    STATEMENT_SIGNING_KEY_GENERATE = True
+
     @classmethod
     def validate(cls, app_config: dict) -> None:
         """Hook for configs that must refuse to start when misconfigured."""
@@ -111,6 +121,7 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
     HSTS = True
     DEMO_ALLOWED = False
+    STATEMENT_SIGNING_KEY_GENERATE = False
 
     @classmethod
     def validate(cls, app_config: dict) -> None:
@@ -118,6 +129,11 @@ class ProductionConfig(Config):
         if key in INSECURE_SECRET_KEYS or len(key) < 32:
             raise RuntimeError(
                 "SECRET_KEY must be set to a random value of at least 32 characters in production"
+            )
+        if not (app_config.get("STATEMENT_SIGNING_KEY") or app_config.get("STATEMENT_SIGNING_KEY_FILE")):
+            raise RuntimeError(
+                "STATEMENT_SIGNING_KEY_FILE (a PEM file) or STATEMENT_SIGNING_KEY must be set in production: signed "
+                "statements are sealed with it (README, Statement seals)"
             )
 
 

@@ -10,4 +10,4 @@ from app.questionnaire.models import InstrumentModel, InstrumentVersion  # noqa:
 from app.selfassessment.models import (  # noqa: F401
     Campaign, Challenge, EvidenceFile, Return, ReturnAnswer, SurveyAnswer, SurveyLink, SurveyResponse,
 )
-from app.statements.models import Risk, RiskAssessment, Signature, Statement  # noqa: F401
+from app.statements.models import Risk, RiskAssessment, SealEvent, Signature, Statement  # noqa: F401

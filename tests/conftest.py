@@ -45,7 +45,17 @@ def database_url(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
-def app(database_url, tmp_path_factory):
+def statement_signing_key() -> str:
+    """The statement seal key of this test session (PEM), made afresh and never written anywhere."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from app.statements.keys import private_key_pem
+
+    return private_key_pem(Ed25519PrivateKey.generate()).decode("ascii")
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory, statement_signing_key):
     from flask_migrate import upgrade
 
     _reset_database(database_url)
@@ -53,6 +63,10 @@ def app(database_url, tmp_path_factory):
         "test",
         SQLALCHEMY_DATABASE_URI=database_url,
         UPLOAD_FOLDER=str(tmp_path_factory.mktemp("uploads")),
+        STATEMENT_SIGNING_KEY=statement_signing_key,
+        STATEMENT_SIGNING_KEY_FILE="",
+        STATEMENT_PREVIOUS_PUBLIC_KEYS="",
+        STATEMENT_PREVIOUS_PUBLIC_KEYS_FILE="",
     )
     request_started.connect(_fresh_request_globals, application)
     with application.app_context():

@@ -118,6 +118,13 @@ class Statement(db.Model):
     in_force_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     review_due: Mapped[date | None]
     superseded_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # The organisation as it was named when the statement was sent for signatures: what its signatories signed
+    # for, kept so that renaming the organisation later does not change what was sealed.
+    organisation_name: Mapped[str | None] = mapped_column(sa.String(200))
+    organisation_slug: Mapped[str | None] = mapped_column(sa.String(100))
+    # The Ed25519 seal made when the statement came into force (app/statements/seals.py).
+    seal_key_id: Mapped[str | None] = mapped_column(sa.String(16))
+    seal_signature: Mapped[str | None] = mapped_column(sa.String(88))
 
     organisation = relationship("Organisation")
     signatures: Mapped[list["Signature"]] = relationship(back_populates="statement", order_by="Signature.signed_at")
@@ -154,6 +161,36 @@ class Signature(db.Model):
     signed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     content_hash: Mapped[str] = mapped_column(sa.String(64))
     voided_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # The Ed25519 seal made when the signature was given (app/statements/seals.py).
+    seal_key_id: Mapped[str | None] = mapped_column(sa.String(16))
+    seal_signature: Mapped[str | None] = mapped_column(sa.String(88))
 
     statement: Mapped[Statement] = relationship(back_populates="signatures")
     user = relationship("User")
+
+
+class SealEvent(db.Model):
+    """One link of the append-only chain over every seal made (app/statements/chain.py).
+
+    Each event names what was sealed and the SHA-256 of its sealed payload, carries the hash of the event before
+    it, and is itself sealed, so removing, reordering or rewriting any event breaks the chain from there on.
+    """
+
+    __tablename__ = "seal_event"
+    __table_args__ = (
+        sa.CheckConstraint("kind IN ('signature', 'statement')", name="kind_known"),
+        sa.CheckConstraint("(kind = 'signature') = (signature_id IS NOT NULL)", name="signature_events_name_one"),
+        sa.CheckConstraint("sequence > 0", name="sequence_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sequence: Mapped[int] = mapped_column(unique=True)
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    statement_id: Mapped[int] = mapped_column(sa.ForeignKey("statement.id"), index=True)
+    signature_id: Mapped[int | None] = mapped_column(sa.ForeignKey("signature.id"), unique=True)
+    payload_hash: Mapped[str] = mapped_column(sa.String(64))
+    previous_hash: Mapped[str] = mapped_column(sa.String(64))
+    event_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    recorded_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    seal_key_id: Mapped[str] = mapped_column(sa.String(16))
+    seal_signature: Mapped[str] = mapped_column(sa.String(88))

@@ -2,7 +2,8 @@
 
 Callers commit once after a service returns, so a signature and the state change it causes are
 stored together or not at all. Signed content is never edited: a change after anyone has signed
-makes a new version.
+makes a new version. Each signature is sealed as it is given and each version as it comes into
+force (app/statements/seals.py), in the same transaction.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from app.accounts.services import authenticate
 from app.activity import record
 from app.errors import DomainError, InvalidTransition, PermissionDenied
 from app.extensions import db
-from app.statements import queries
+from app.statements import queries, seals
 from app.statements.content import content_hash
 from app.statements.models import PUBLIC_STATES, RiskAssessment, Risk, Signature, Statement, StatementState
 from app.utils import utcnow
@@ -262,6 +263,8 @@ def send_for_signatures(statement: Statement, *, actor=None) -> Statement:
     statement.state = statement.state.check_move(StatementState.awaiting_signatures)
     statement.content_hash = content_hash(statement)
     statement.sent_for_signatures_at = utcnow()
+    statement.organisation_name = statement.organisation.name
+    statement.organisation_slug = statement.organisation.slug
     db.session.flush()
     needed = ", ".join(SIGNATORY_CAPACITIES.get(c, c).lower() for c in statement.required_capacities)
     record("sent_for_signatures", statement, f"Sent version {statement.version_number} for signatures ({needed})",
@@ -282,6 +285,7 @@ def make_changes(statement: Statement, *, actor=None) -> Statement:
         statement.state = statement.state.check_move(StatementState.draft)
         statement.content_hash = None
         statement.sent_for_signatures_at = None
+        statement.organisation_name = statement.organisation_slug = None
         db.session.flush()
         record("withdrawn", statement, f"Withdrew version {statement.version_number} from signing to make changes",
                actor=actor)
@@ -329,6 +333,7 @@ def sign_statement(statement: Statement, user, *, password: str, shown_hash: str
                           capacity=user.signatory_capacity, content_hash=statement.content_hash, signed_at=utcnow())
     db.session.add(signature)
     db.session.flush()
+    seals.seal_signature(signature)
     capacity = SIGNATORY_CAPACITIES.get(signature.capacity, signature.capacity)
     record("signed", statement, f"{user.name} signed version {statement.version_number} as {capacity.lower()}",
            actor=user)
@@ -349,6 +354,7 @@ def _bring_into_force(statement: Statement, *, actor) -> None:
     statement.in_force_at = now
     statement.review_due = review_due
     db.session.flush()
+    seals.seal_statement(statement)
     record("in_force", statement, f"Version {statement.version_number} is in force; review due "
                                   f"{statement.review_due.isoformat()}", actor=actor)
 

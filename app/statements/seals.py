@@ -1,0 +1,126 @@
+"""Seals on signed statements: what is sealed, how, and how anyone checks a seal.
+
+Each signature is sealed when it is given, and each statement version when it comes into force. A seal is an
+Ed25519 signature, made with the key from configuration (app/statements/keys.py), over a payload: the UTF-8 bytes
+of canonical JSON (keys sorted, no insignificant white space, non-ASCII characters as they are). A payload names
+its type and covers the statement's words (every section text), the organisation (id, short name and name as they
+were when the statement was sent for signatures), the version number, its content hash, the signatories' names and
+capacities with the times they signed, the in-force time and review date (statement seals), and the id of the key
+that sealed it. Times are UTC, written 2026-12-02T10:15:00.123456Z.
+
+Payloads are never stored: they are built again from the database whenever a seal is checked, so changing any
+word, name or date in the database leaves a seal that no longer matches, and only the private key, which the
+database never holds, can make a new one.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+
+from app.statements import chain
+from app.statements.content import canonical, canonical_sections, timestamp
+from app.statements.keys import keyring
+
+FORMAT = 1
+STATEMENT_PAYLOAD = "child-safeguarding-statement"
+SIGNATURE_PAYLOAD = "child-safeguarding-statement-signature"
+ALGORITHM = "Ed25519"
+
+
+def _statement_fields(statement) -> dict:
+    return {
+        "format": FORMAT,
+        "statement_id": statement.id,
+        "organisation": {"id": statement.organisation_id, "slug": statement.organisation_slug,
+                         "name": statement.organisation_name},
+        "version_number": statement.version_number,
+        "sections": canonical_sections(statement),
+        "content_hash": statement.content_hash,
+    }
+
+
+def statement_payload(statement) -> bytes:
+    signatures = sorted(statement.valid_signatures, key=lambda s: (timestamp(s.signed_at), s.capacity))
+    return canonical({
+        "type": STATEMENT_PAYLOAD,
+        **_statement_fields(statement),
+        "signatures": [{"name": s.signatory_name, "capacity": s.capacity, "signed_at": timestamp(s.signed_at)}
+                       for s in signatures],
+        "in_force_at": timestamp(statement.in_force_at),
+        "review_due": statement.review_due.isoformat() if statement.review_due else None,
+        "key_id": statement.seal_key_id,
+    })
+
+
+def signature_payload(signature) -> bytes:
+    return canonical({
+        "type": SIGNATURE_PAYLOAD,
+        **_statement_fields(signature.statement),
+        "signatory": {"name": signature.signatory_name, "capacity": signature.capacity},
+        "signed_at": timestamp(signature.signed_at),
+        "key_id": signature.seal_key_id,
+    })
+
+
+def fingerprint(payload: bytes) -> str:
+    return hashlib.sha256(payload).hexdigest()
+
+
+# --- sealing -----------------------------------------------------------------------------------------------
+
+def seal_signature(signature) -> None:
+    """Seal a signature just given (flushed), and add it to the chain."""
+    ring = keyring()
+    signature.seal_key_id = ring.current.key_id
+    payload = signature_payload(signature)
+    signature.seal_signature = ring.sign(payload)
+    chain.append("signature", payload, statement_id=signature.statement_id, signature_id=signature.id)
+
+
+def seal_statement(statement) -> None:
+    """Seal a statement that has just come into force (flushed), and add it to the chain."""
+    ring = keyring()
+    statement.seal_key_id = ring.current.key_id
+    payload = statement_payload(statement)
+    statement.seal_signature = ring.sign(payload)
+    chain.append("statement", payload, statement_id=statement.id)
+
+
+# --- checking ----------------------------------------------------------------------------------------------
+
+def seal_problems(payload: bytes, key_id: str | None, signature: str | None) -> list[str]:
+    """Why this seal does not prove the payload, or [] when it does."""
+    if not key_id or not signature:
+        return ["it has no seal"]
+    key = keyring().trusted(key_id)
+    if key is None:
+        return [f"it was sealed with key {key_id}, which is not a trusted key (neither the signing key nor one of "
+                f"STATEMENT_PREVIOUS_PUBLIC_KEYS)"]
+    if not key.verifies(signature, payload):
+        return [f"it does not match its seal (key {key_id}): its words, organisation, signatories or dates were "
+                f"changed after it was sealed"]
+    return []
+
+
+def statement_seal_problems(statement) -> list[str]:
+    return seal_problems(statement_payload(statement), statement.seal_key_id, statement.seal_signature)
+
+
+def signature_seal_problems(signature) -> list[str]:
+    return seal_problems(signature_payload(signature), signature.seal_key_id, signature.seal_signature)
+
+
+def signed_copy(statement) -> bytes:
+    """The statement's payload and seal as one JSON file that anyone can check with the public key alone."""
+    document = {
+        "algorithm": ALGORITHM,
+        "key_id": statement.seal_key_id,
+        "payload": statement_payload(statement).decode("utf-8"),
+        "signature": statement.seal_signature,
+        "how_to_verify": (
+            "Take the public key whose id is key_id from the register of Child Safeguarding Statements. "
+            "`signature` is the base64 Ed25519 signature of the UTF-8 bytes of `payload`, exactly as they are. "
+            "Then json.loads(payload) gives the statement: its words, organisation, version, signatories and dates."
+        ),
+    }
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False).encode("utf-8") + b"\n"
