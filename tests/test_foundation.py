@@ -117,8 +117,9 @@ def test_production_refuses_weak_secret_key():
         create_app("production", SECRET_KEY="dev")
 
 
-def test_production_refuses_demo_data(tmp_path):
-    prod = create_app("production", SECRET_KEY="x" * 48, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/p.sqlite3")
+def test_production_refuses_demo_data(tmp_path, statement_signing_key):
+    prod = create_app("production", SECRET_KEY="x" * 48, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/p.sqlite3",
+                      STATEMENT_SIGNING_KEY=statement_signing_key)
     result = prod.test_cli_runner().invoke(args=["demo", "load"])
     assert result.exit_code == 1
     assert "disabled" in result.output

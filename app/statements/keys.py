@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 GENERATED_KEY_FILE = "statement-signing-key.pem"
 KEY_SETTINGS = ("STATEMENT_SIGNING_KEY", "STATEMENT_SIGNING_KEY_FILE", "STATEMENT_PREVIOUS_PUBLIC_KEYS",
                 "STATEMENT_PREVIOUS_PUBLIC_KEYS_FILE", "STATEMENT_SIGNING_KEY_GENERATE")
-PEM_BLOCK = re.compile(r"-----BEGIN [A-Z ]+-----.+?-----END [A-Z ]+-----", re.DOTALL)
+KEY_TOKEN = re.compile(r"(-----BEGIN [A-Z ]+-----.+?-----END [A-Z ]+-----)|([^\s,]+)", re.DOTALL)
 
 
 class SigningKeyError(RuntimeError):
@@ -121,25 +121,19 @@ def _private_key(text: str | bytes, where: str) -> Ed25519PrivateKey:
 
 
 def _public_keys(text: str, where: str) -> list[PublicKey]:
+    """Keys in the order given: PEM blocks, and base64 of raw keys separated by white space or commas."""
     keys = []
-    pems = PEM_BLOCK.findall(text)
-    for block in pems:
+    for found in KEY_TOKEN.finditer(text):
+        pem, word = found.groups()
         try:
-            key = serialization.load_pem_public_key(block.encode("ascii"))
-        except ValueError as exc:
-            raise SigningKeyError(f"{where}: a PEM block is not a public key: {exc}") from None
+            key = (serialization.load_pem_public_key(pem.encode("ascii")) if pem
+                   else Ed25519PublicKey.from_public_bytes(base64.b64decode(word, validate=True)))
+        except (ValueError, binascii.Error):
+            raise SigningKeyError(f"{where}: {(pem or word)[:30]}… is neither a PEM public key nor base64 of a "
+                                  f"32-byte Ed25519 public key") from None
         if not isinstance(key, Ed25519PublicKey):
             raise SigningKeyError(f"{where}: a PEM block holds a {type(key).__name__}, not an Ed25519 public key")
         keys.append(PublicKey(key))
-    for word in re.split(r"[\s,]+", PEM_BLOCK.sub(" ", text)):
-        if not word:
-            continue
-        try:
-            raw = base64.b64decode(word, validate=True)
-            keys.append(PublicKey(Ed25519PublicKey.from_public_bytes(raw)))
-        except (ValueError, binascii.Error):
-            raise SigningKeyError(f"{where}: {word[:12]}… is neither a PEM block nor base64 of a 32-byte Ed25519 "
-                                  f"public key") from None
     return keys
 
 
