@@ -115,3 +115,27 @@ def shown_hash(html: str) -> str:
     match = HASH_RE.search(html)
     assert match, "the signing page carries the content hash in a hidden field"
     return match.group(1)
+
+
+PUBLIC_KEY_PEM_RE = re.compile(r"<code>(-----BEGIN PUBLIC KEY-----.+?-----END PUBLIC KEY-----)\s*</code>", re.DOTALL)
+
+
+def verified_signed_copy(body: bytes, register_html: str) -> dict:
+    """The statement inside a downloaded signed copy, once its seal is checked against a public key published on the
+    register: nothing but the two downloads is used. Raises InvalidSignature when no published key verifies it."""
+    import base64
+    import json
+
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+    copy = json.loads(body.decode("utf-8"))
+    published = [load_pem_public_key(pem.encode("ascii")) for pem in PUBLIC_KEY_PEM_RE.findall(register_html)]
+    assert published, "the register publishes the public keys"
+    for key in published:
+        try:
+            key.verify(base64.b64decode(copy["signature"]), copy["payload"].encode("utf-8"))
+        except InvalidSignature:
+            continue
+        return json.loads(copy["payload"])
+    raise InvalidSignature("no public key on the register verifies this signed copy")

@@ -7,7 +7,7 @@ from app.statements.models import StatementState
 from app.statements.queries import coverage, risk_assessment_for, statements_of
 from app.utils import today
 from tests import factories
-from tests.statements.factories import make_submitted_return
+from tests.statements.factories import make_submitted_return, verified_signed_copy
 
 PEOPLE = [
     ("lead@youth-trust.riverside.example", ["org_lead"], None),
@@ -39,6 +39,20 @@ def test_demo_puts_the_youth_trust_statement_in_force_once(client, db):
     db.session.commit()
     html = client.get("/statements/youth-trust").get_data(as_text=True)
     assert "https://youth-trust.riverside.example/safeguarding-policy</a>" in html
+
+
+def test_the_demo_statement_is_sealed_and_verifies(client, runner, db):
+    demo = _demo(db, submitted=True)
+    statements_demo.load(demo)
+    db.session.commit()
+    (statement,) = statements_of(demo.org("youth-trust").id)
+    assert statement.seal_signature and all(s.seal_signature for s in statement.signatures)
+    result = runner.invoke(args=["statements", "verify"])
+    assert result.exit_code == 0, result.output
+    assert "seal chain of 3 event(s) is intact" in result.output
+    sealed = verified_signed_copy(client.get("/statements/youth-trust/signed.json").get_data(),
+                                  client.get("/statements/").get_data(as_text=True))
+    assert sealed["organisation"]["name"] == "Riverside Youth Trust" and len(sealed["signatures"]) == 2
 
 
 def test_demo_without_a_submitted_return_leaves_only_the_risk_assessment(db):
