@@ -27,5 +27,23 @@ def verify_command():
                + (f" (head {report.head})." if report.head else "."))
 
 
+@statements_cli.command("seal-existing")
+def seal_existing_command():
+    """Seal statements signed before seals existed (once, after upgrading). Refuses if any no longer matches its
+    SHA-256."""
+    from app.extensions import db
+    from app.statements.seals import seal_existing
+
+    sealed, problems = seal_existing()
+    if problems:
+        db.session.rollback()
+        for problem in problems:
+            click.echo(problem, err=True)
+        click.echo("Nothing was sealed.", err=True)
+        raise SystemExit(1)
+    db.session.commit()
+    click.echo(f"Sealed {sealed} statement(s) signed before seals existed.")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(statements_cli)

@@ -17,9 +17,16 @@ from __future__ import annotations
 import hashlib
 import json
 
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from app.activity import record
+from app.extensions import db
 from app.statements import chain
-from app.statements.content import canonical, canonical_sections, timestamp
+from app.statements.content import canonical, canonical_sections, content_hash, timestamp
 from app.statements.keys import keyring
+from app.statements.models import SealEvent, Statement
+from app.utils import as_aware
 
 FORMAT = 1
 STATEMENT_PAYLOAD = "child-safeguarding-statement"
@@ -84,6 +91,51 @@ def seal_statement(statement) -> None:
     payload = statement_payload(statement)
     statement.seal_signature = ring.sign(payload)
     chain.append("statement", payload, statement_id=statement.id)
+
+
+def seal_existing() -> tuple[int, list[str]]:
+    """Seal what was signed before seals existed, once, after upgrading to revision 0010: each signature and
+    each statement that came into force, unsealed, and older than the first event of the chain.
+
+    Returns (statements sealed, problems). Nothing is sealed if any of them no longer matches its SHA-256: the
+    seal would vouch for words nobody signed.
+    """
+    first = as_aware(db.session.execute(sa.select(sa.func.min(SealEvent.recorded_at))).scalar_one())
+    chained = {tuple(row) for row in db.session.execute(
+        sa.select(SealEvent.kind, sa.func.coalesce(SealEvent.signature_id, SealEvent.statement_id)))}
+
+    def before_seals(when) -> bool:
+        return first is None or (when is not None and as_aware(when) < first)
+
+    statements = db.session.execute(
+        sa.select(Statement).where(Statement.content_hash.is_not(None))
+        .options(selectinload(Statement.signatures), selectinload(Statement.organisation)).order_by(Statement.id)
+    ).scalars().all()
+    todo = []
+    for statement in statements:
+        signatures = [s for s in statement.signatures if not s.seal_signature and before_seals(s.signed_at)
+                      and ("signature", s.id) not in chained]
+        seal_it = (statement.in_force_at is not None and not statement.seal_signature
+                   and before_seals(statement.in_force_at) and ("statement", statement.id) not in chained)
+        if signatures or seal_it:
+            todo.append((statement, signatures, seal_it))
+    problems = [
+        f"statement {statement.id} ({statement.organisation.name}): content does not match its signed hash"
+        for statement, signatures, _ in todo
+        if content_hash(statement) != statement.content_hash
+        or any(s.content_hash != statement.content_hash for s in statement.signatures)
+    ]
+    if problems:
+        return 0, problems
+    for statement, signatures, seal_it in todo:
+        statement.organisation_name = statement.organisation_name or statement.organisation.name
+        statement.organisation_slug = statement.organisation_slug or statement.organisation.slug
+        for signature in sorted(signatures, key=lambda s: (timestamp(s.signed_at), s.id)):
+            seal_signature(signature)
+        if seal_it:
+            seal_statement(statement)
+        record("sealed", statement, f"Sealed version {statement.version_number}, signed before seals existed")
+    return len(todo), []
 
 
 # --- checking ----------------------------------------------------------------------------------------------

@@ -191,3 +191,55 @@ def test_renaming_the_organisation_keeps_its_sealed_statement_valid(runner, clie
     assert "Renamed Organisation" in page and "Check this statement is genuine" in page
     copy = json.loads(client.get("/statements/renamed-organisation/signed.json").get_data(as_text=True))
     assert json.loads(copy["payload"])["organisation"]["name"] == old_name
+
+
+def _as_before_seals(db, statement_id: int) -> None:
+    """A statement as revision 0010 finds one signed before it: no seals and nothing in the chain."""
+    db.session.execute(sa.delete(SealEvent).where(SealEvent.statement_id == statement_id))
+    db.session.execute(sa.text("UPDATE signature SET seal_key_id = NULL, seal_signature = NULL "
+                               "WHERE statement_id = :id"), {"id": statement_id})
+    db.session.execute(sa.text("UPDATE statement SET seal_key_id = NULL, seal_signature = NULL WHERE id = :id"),
+                       {"id": statement_id})
+    _commit_and_forget(db)
+
+
+def test_statements_signed_before_seals_existed_are_sealed_once(runner, db):
+    people = make_people(org_type="school")
+    statement = in_force_statement(people)
+    _commit_and_forget(db)
+    _as_before_seals(db, statement.id)
+    code, output = _verify(runner)
+    assert code == 1 and "it has no seal" in output
+
+    result = runner.invoke(args=["statements", "seal-existing"])
+    assert result.exit_code == 0, result.output
+    assert "Sealed 1 statement(s)" in result.output
+    assert _verify(runner)[0] == 0
+    assert "Sealed 0 statement(s)" in runner.invoke(args=["statements", "seal-existing"]).output
+
+
+def test_sealing_existing_statements_refuses_changed_words_and_later_unsealed_ones(runner, db):
+    people = make_people(org_type="other")
+    statement = in_force_statement(people)
+    signed_sections = dict(statement.sections)
+    _commit_and_forget(db)
+    _as_before_seals(db, statement.id)
+    db.session.execute(sa.text("UPDATE statement SET sections = :s WHERE id = :id"),
+                       {"s": json.dumps(dict(signed_sections, commitment=FORGED)), "id": statement.id})
+    _commit_and_forget(db)
+    result = runner.invoke(args=["statements", "seal-existing"])
+    assert result.exit_code == 1 and "Nothing was sealed" in result.output
+    assert db.session.get(Statement, statement.id).seal_signature is None
+    db.session.execute(sa.text("UPDATE statement SET sections = :s WHERE id = :id"),
+                       {"s": json.dumps(signed_sections), "id": statement.id})
+
+    in_force_statement(make_people(org_type="other"))  # sealed: the chain has begun
+    later = make_people(org_type="other")
+    after_seals = in_force_statement(later)
+    _commit_and_forget(db)
+    _as_before_seals(db, after_seals.id)  # its seals stripped after the chain began
+    result = runner.invoke(args=["statements", "seal-existing"])
+    assert result.exit_code == 0 and "Sealed 1 statement(s)" in result.output
+    code, output = _verify(runner)
+    assert code == 1 and f"statement {after_seals.id} ({later.org.name})" in output and "it has no seal" in output
+    assert f"statement {statement.id} " not in output
