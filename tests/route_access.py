@@ -117,6 +117,8 @@ ROUTE_ACCESS.update({
     "statements.static": PUBLIC,
     "statements.public_register": PUBLIC,
     "statements.public_statement": PUBLIC,
+    "statements.signed_copy": PUBLIC,
+    "statements.seal_chain": PUBLIC,
     "statements.manage": frozenset({"org_lead", "signatory"}),
     "statements.risk_assessment": frozenset({"org_lead"}),
     "statements.add_risk": frozenset({"org_lead"}),

@@ -21,4 +21,4 @@ def init_app(app) -> None:
         keys.keyring(app)  # a key that cannot be read stops the start, not the first signing
 
 
-from app.statements import routes  # noqa: E402,F401
+from app.statements import public, routes  # noqa: E402,F401

@@ -154,6 +154,13 @@ def statements_of(organisation_id: int) -> list[Statement]:
     ).scalars())
 
 
+def signed_statements() -> list[Statement]:
+    """Every version that has been sent for signatures (and so has a content hash), oldest first."""
+    return list(db.session.execute(
+        _statements_query().where(Statement.content_hash.is_not(None)).order_by(Statement.id)
+    ).scalars())
+
+
 def open_statement(organisation_id: int) -> Statement | None:
     """The version being written or signed, if any (there is at most one)."""
     return db.session.execute(

@@ -1,17 +1,14 @@
-"""Statement pages: public register and statements, risk assessment, drafting, signing, QA register."""
+"""Statement pages: risk assessment, drafting, signing, QA register (the public ones: app/statements/public.py)."""
 from __future__ import annotations
 
-import json
-import re
-
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.accounts import login_limit
 from app.accounts.permissions import require, roles_required
 from app.errors import DomainError
 from app.extensions import db
-from app.statements import bp, chain, keys, queries, seals, services, verification
+from app.statements import bp, queries, services
 from app.statements.forms import ConfirmForm, MaterialChangeForm, NoRisksForm, RiskForm, SignForm
 from app.statements.models import Risk, StatementState
 
@@ -73,60 +70,6 @@ def _redirect_with(message: str, endpoint: str):
         flash(message, "success")
         return redirect(url_for(endpoint))
     return then
-
-
-# --- public ------------------------------------------------------------------------------------------------
-
-@bp.route("/")
-def public_register():
-    search = (request.args.get("q") or "").strip()[:100]
-    return render_template("statements/public_register.html", entries=queries.public_register(search or None),
-                           search=search, public_keys=keys.keyring().public_keys, chain=chain.summary())
-
-
-def _public_statement_checked(slug: str):
-    """The statement on display for this organisation and why it fails its seal check ([] when it passes)."""
-    statement = queries.public_statement_for_slug(slug)
-    if statement is None:
-        abort(404)
-    problems = verification.public_problems(statement)
-    if problems:
-        current_app.logger.error("Withheld %s from the public: %s", verification.describe(statement),
-                                 "; ".join(problems))
-    return statement, problems
-
-
-@bp.route("/<slug>")
-def public_statement(slug: str):
-    # A statement that fails its seal check is withheld: its words may not be the ones that were signed.
-    statement, problems = _public_statement_checked(slug)
-    if problems:
-        return render_template("statements/public_withheld.html", statement=statement)
-    return render_template("statements/public_statement.html", statement=statement,
-                           sections=queries.statement_sections(statement), print_requested="print" in request.args,
-                           key=keys.keyring().trusted(statement.seal_key_id),
-                           fingerprint=seals.fingerprint(seals.statement_payload(statement)))
-
-
-@bp.route("/<slug>/signed.json")
-def signed_copy(slug: str):
-    statement, problems = _public_statement_checked(slug)
-    if problems:
-        return Response("This statement failed its seal check, so no signed copy is offered.\n", status=409,
-                        mimetype="text/plain")
-    name = f"{re.sub(r'[^a-z0-9-]', '', slug)}-statement-v{statement.version_number}-signed.json"
-    return Response(seals.signed_copy(statement), mimetype="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
-
-
-@bp.route("/seal-chain.json")
-def seal_chain():
-    """Every event of the seal chain, as sealed, so anyone can check the head shown on the register."""
-    events = [{"record": chain.record(event).decode("utf-8"), "event_hash": event.event_hash,
-               "signature": event.seal_signature} for event in chain.events()]
-    body = json.dumps({"algorithm": seals.ALGORITHM, "events": events}, indent=2, ensure_ascii=False) + "\n"
-    return Response(body, mimetype="application/json",
-                    headers={"Content-Disposition": 'attachment; filename="statement-seal-chain.json"'})
 
 
 # --- organisation landing page -----------------------------------------------------------------------------

@@ -18,14 +18,13 @@ import hashlib
 import json
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 
 from app.activity import record
 from app.extensions import db
-from app.statements import chain
+from app.statements import chain, queries
 from app.statements.content import canonical, canonical_sections, content_hash, timestamp
 from app.statements.keys import keyring
-from app.statements.models import SealEvent, Statement
+from app.statements.models import SealEvent
 from app.utils import as_aware
 
 FORMAT = 1
@@ -107,12 +106,8 @@ def seal_existing() -> tuple[int, list[str]]:
     def before_seals(when) -> bool:
         return first is None or (when is not None and as_aware(when) < first)
 
-    statements = db.session.execute(
-        sa.select(Statement).where(Statement.content_hash.is_not(None))
-        .options(selectinload(Statement.signatures), selectinload(Statement.organisation)).order_by(Statement.id)
-    ).scalars().all()
     todo = []
-    for statement in statements:
+    for statement in queries.signed_statements():
         signatures = [s for s in statement.signatures if not s.seal_signature and before_seals(s.signed_at)
                       and ("signature", s.id) not in chained]
         seal_it = (statement.in_force_at is not None and not statement.seal_signature

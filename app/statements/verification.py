@@ -9,10 +9,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.statements import chain, seals
+from app.statements import chain, queries, seals
 from app.statements.content import content_hash
 from app.statements.models import Signature, Statement
 
@@ -99,10 +98,7 @@ def _replay_problems(statements: list[Statement]) -> list[str]:
 
 
 def verify_all() -> Report:
-    statements = list(db.session.execute(
-        sa.select(Statement).where(Statement.content_hash.is_not(None))
-        .options(selectinload(Statement.signatures), selectinload(Statement.organisation)).order_by(Statement.id)
-    ).scalars())
+    statements = queries.signed_statements()
     events = chain.events()
     report = Report(statements=len(statements), signatures=sum(len(s.signatures) for s in statements),
                     events=len(events), head=events[-1].event_hash if events else None)
