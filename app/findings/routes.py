@@ -42,6 +42,9 @@ def _workbook_response(write, download_name: str):
 
 
 def _csv_response(rows, download_name: str):
+    """Stream the CSV. The rows are produced after the view has returned and its database session has ended, so
+    the generator must hold plain values only (ids, a catalogue), never ORM instances; stream_with_context gives it
+    a fresh session, closed when the last row is sent."""
     return Response(stream_with_context(export.csv_lines(rows)), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{download_name}"'})
 
@@ -108,11 +111,12 @@ def round_findings(round_id: int):
     if organisation_id is not None:
         data = figures.own_view(data, organisation_id)
     own_name = _own_name(organisation_id)
+    findings = queries.findings_for(round_id=rnd.id)
     return render_template(
         "findings/round.html", round=rnd, figures=data, staff=organisation_id is None, own_name=own_name,
         charts=charts.round_charts(data, own_name=own_name),
-        findings=queries.findings_for(round_id=rnd.id), headings=FINDING_HEADINGS, today=today(),
-        is_overdue=queries.is_overdue,
+        findings=findings, actions_of=access.report_actions(findings, organisation_id), headings=FINDING_HEADINGS,
+        today=today(), is_overdue=queries.is_overdue,
     )
 
 
@@ -128,7 +132,7 @@ def round_export(round_id: int):
 @roles_required(*READERS)
 def round_csv(round_id: int):
     rnd, organisation_id = access.round_for(current_user, round_id)
-    rows = export.round_response_rows(rnd, figures.round_catalogue(rnd), organisation_id=organisation_id)
+    rows = export.round_response_rows(rnd.id, figures.round_catalogue(rnd), organisation_id=organisation_id)
     return _csv_response(rows, f"{_slug(rnd.title)}-responses.csv")
 
 
@@ -145,11 +149,12 @@ def campaign_findings(campaign_id: int):
                            if o["id"] == organisation_id), None)
         data = figures.own_view(data, organisation_id)
     own_name = _own_name(organisation_id)
+    findings = queries.findings_for(campaign_id=campaign.id)
     return render_template(
         "findings/campaign.html", campaign=campaign, figures=data, staff=organisation_id is None,
         own_name=own_name, survey_own=survey_own, charts=charts.campaign_charts(data, own_name=own_name),
-        findings=queries.findings_for(campaign_id=campaign.id), headings=FINDING_HEADINGS, today=today(),
-        is_overdue=queries.is_overdue, org_type_labels=ORG_TYPE_LABELS,
+        findings=findings, actions_of=access.report_actions(findings, organisation_id), headings=FINDING_HEADINGS,
+        today=today(), is_overdue=queries.is_overdue, org_type_labels=ORG_TYPE_LABELS,
     )
 
 
@@ -165,7 +170,7 @@ def campaign_export(campaign_id: int):
 @roles_required(*READERS)
 def campaign_csv(campaign_id: int):
     campaign, organisation_id = access.campaign_for(current_user, campaign_id)
-    rows = export.campaign_response_rows(campaign, figures.campaign_catalogue(campaign),
+    rows = export.campaign_response_rows(campaign.id, figures.campaign_catalogue(campaign),
                                          organisation_id=organisation_id)
     return _csv_response(rows, f"{_slug(campaign.title)}-responses.csv")
 
@@ -175,8 +180,7 @@ def campaign_csv(campaign_id: int):
 @bp.route("/trends/<key>")
 @roles_required(*READERS)
 def trends(key: str):
-    staff = is_partnership_staff(current_user)
-    trend = figures.trend_figures(key, participant_only=not staff)
+    trend = figures.trend_figures(key, **access.trend_scope(current_user))
     if trend is None:
         abort(404)
     access.mark_openable(current_user, trend["periods"])
@@ -192,8 +196,9 @@ def theme(key: str):
     titles = theme_titles()
     if key not in titles:
         abort(404)
-    staff = is_partnership_staff(current_user)
-    data = figures.theme_figures(key, participant_only=not staff)
+    scope = access.trend_scope(current_user)
+    staff = scope["organisation_id"] is None
+    data = figures.theme_figures(key, **scope)
     access.mark_openable(current_user, [source["period"] for source in data["sources"]])
     return render_template("findings/theme.html", theme_key=key, theme_title=titles[key],
                            description=figures.theme_description(key), figures=data,
