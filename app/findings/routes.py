@@ -13,7 +13,7 @@ from app.accounts.models import ORG_TYPE_LABELS, Organisation
 from app.accounts.permissions import is_partnership_staff, roles_required
 from app.errors import DomainError
 from app.extensions import db
-from app.findings import access, bp, charts, export, figures, queries, services
+from app.findings import access, bp, charts, export, export_limit, figures, page_limit, queries, services
 from app.findings.forms import ActionForm, ActionUpdateForm, ConfirmForm, FindingForm, TrackerFilterForm, choices
 from app.findings.models import FINDING_HEADINGS, ActionStatus
 from app.questionnaire import theme_titles
@@ -85,6 +85,7 @@ def _optional_url(endpoint: str, **values) -> str | None:
 # --- index ---------------------------------------------------------------------------------------------------
 
 @bp.route("/")
+@page_limit
 @roles_required(*READERS)
 def index():
     organisation_id = access.own_organisation(current_user)
@@ -104,6 +105,7 @@ def index():
 # --- rounds --------------------------------------------------------------------------------------------------
 
 @bp.route("/rounds/<int:round_id>")
+@page_limit
 @roles_required(*READERS)
 def round_findings(round_id: int):
     rnd, organisation_id = access.round_for(current_user, round_id)
@@ -121,6 +123,7 @@ def round_findings(round_id: int):
 
 
 @bp.route("/rounds/<int:round_id>/findings.xlsx")
+@export_limit
 @roles_required(*READERS)
 def round_export(round_id: int):
     rnd, organisation_id = access.round_for(current_user, round_id)
@@ -129,6 +132,7 @@ def round_export(round_id: int):
 
 
 @bp.route("/rounds/<int:round_id>/responses.csv")
+@export_limit
 @roles_required(*READERS)
 def round_csv(round_id: int):
     rnd, organisation_id = access.round_for(current_user, round_id)
@@ -139,6 +143,7 @@ def round_csv(round_id: int):
 # --- campaigns -----------------------------------------------------------------------------------------------
 
 @bp.route("/campaigns/<int:campaign_id>")
+@page_limit
 @roles_required(*READERS)
 def campaign_findings(campaign_id: int):
     campaign, organisation_id = access.campaign_for(current_user, campaign_id)
@@ -159,6 +164,7 @@ def campaign_findings(campaign_id: int):
 
 
 @bp.route("/campaigns/<int:campaign_id>/findings.xlsx")
+@export_limit
 @roles_required(*READERS)
 def campaign_export(campaign_id: int):
     campaign, organisation_id = access.campaign_for(current_user, campaign_id)
@@ -167,6 +173,7 @@ def campaign_export(campaign_id: int):
 
 
 @bp.route("/campaigns/<int:campaign_id>/responses.csv")
+@export_limit
 @roles_required(*READERS)
 def campaign_csv(campaign_id: int):
     campaign, organisation_id = access.campaign_for(current_user, campaign_id)
@@ -178,6 +185,7 @@ def campaign_csv(campaign_id: int):
 # --- trends, themes, organisations ---------------------------------------------------------------------------
 
 @bp.route("/trends/<key>")
+@page_limit
 @roles_required(*READERS)
 def trends(key: str):
     trend = figures.trend_figures(key, **access.trend_scope(current_user))
@@ -191,6 +199,7 @@ def trends(key: str):
 
 
 @bp.route("/themes/<key>")
+@page_limit
 @roles_required(*READERS)
 def theme(key: str):
     titles = theme_titles()
@@ -206,6 +215,7 @@ def theme(key: str):
 
 
 @bp.route("/organisations/<int:organisation_id>")
+@page_limit
 @roles_required(*READERS)
 def organisation(organisation_id: int):
     org = access.organisation_for(current_user, organisation_id)
@@ -256,6 +266,7 @@ def _finding_form(parent_kind: str, parent, finding=None):
 
 
 @bp.route("/rounds/<int:round_id>/findings/new", methods=["GET", "POST"])
+@page_limit
 @roles_required(*STAFF)
 def new_round_finding(round_id: int):
     rnd, _ = access.round_for(current_user, round_id)
@@ -263,6 +274,7 @@ def new_round_finding(round_id: int):
 
 
 @bp.route("/campaigns/<int:campaign_id>/findings/new", methods=["GET", "POST"])
+@page_limit
 @roles_required(*STAFF)
 def new_campaign_finding(campaign_id: int):
     campaign, _ = access.campaign_for(current_user, campaign_id)
@@ -276,6 +288,7 @@ def _finding_parent(finding):
 
 
 @bp.route("/items/<int:finding_id>/edit", methods=["GET", "POST"])
+@page_limit
 @roles_required(*STAFF)
 def edit_finding(finding_id: int):
     finding = access.finding_for_staff(finding_id)
@@ -284,6 +297,7 @@ def edit_finding(finding_id: int):
 
 
 @bp.route("/items/<int:finding_id>/delete", methods=["GET", "POST"])
+@page_limit
 @roles_required(*STAFF)
 def delete_finding(finding_id: int):
     finding = access.finding_for_staff(finding_id)
@@ -308,6 +322,7 @@ def delete_finding(finding_id: int):
 # --- actions -------------------------------------------------------------------------------------------------
 
 @bp.route("/items/<int:finding_id>/actions/new", methods=["GET", "POST"])
+@page_limit
 @roles_required(*STAFF)
 def new_action(finding_id: int):
     finding = access.finding_for_staff(finding_id)
@@ -334,6 +349,7 @@ def new_action(finding_id: int):
 
 
 @bp.route("/actions")
+@page_limit
 @roles_required(*access.TRACKER_USERS)
 def actions():
     organisation_id = access.own_organisation(current_user)
@@ -361,6 +377,7 @@ def actions():
 
 
 @bp.route("/actions/<int:action_id>", methods=["GET", "POST"])
+@page_limit
 @roles_required(*access.TRACKER_USERS)
 def action(action_id: int):
     item = access.action_for(current_user, action_id)
