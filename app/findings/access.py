@@ -138,6 +138,19 @@ def can_open_tracker(user) -> bool:
     return is_partnership_staff(user) or user.organisation_id is not None
 
 
+def organisation_figures_for(user, organisation: Organisation) -> dict:
+    """The organisation-against-the-partnership figures this user may see: for anyone but partnership staff, no
+    spread across fewer than MIN_CELL_SIZE organisations."""
+    from flask import current_app
+
+    from app.findings import figures
+
+    data = figures.organisation_figures(organisation)
+    if own_organisation(user) is None:
+        return data
+    return figures.without_small_spreads(data, int(current_app.config["MIN_CELL_SIZE"]))
+
+
 def organisation_for(user, organisation_id: int) -> Organisation:
     organisation = _get(Organisation, organisation_id)
     own = own_organisation(user)

@@ -649,6 +649,22 @@ def organisation_figures(organisation: Organisation) -> dict:
             "rounds": rounds_out, "campaigns": campaigns_out}
 
 
+def without_small_spreads(data: dict, min_size: int) -> dict:
+    """The organisation view for a reader outside partnership staff: the spread across organisations (median,
+    quartiles, range, mean) only where at least `min_size` organisations have a result. With fewer, the range and
+    quartiles are other organisations' own results, and together with the reader's own they name them."""
+    hidden = {k: v for k, v in spread([]).items() if k != "n"}
+
+    def thin(entry: dict) -> dict:
+        if entry.get("n", 0) >= min_size:
+            return entry
+        return {**entry, **hidden, "n": 0, "spread_hidden": True}
+
+    rounds = [{**r, "spread": thin(r["spread"]), "themes": [thin(t) for t in r["themes"]]} for r in data["rounds"]]
+    campaigns = [{**c, "themes": [thin(t) for t in c["themes"]]} for c in data["campaigns"]]
+    return {**data, "rounds": rounds, "campaigns": campaigns, "spread_min": min_size}
+
+
 # --- cross-instrument themes ---------------------------------------------------------------------------------
 
 def theme_description(theme: str) -> str | None:

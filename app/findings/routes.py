@@ -219,7 +219,7 @@ def theme(key: str):
 @roles_required(*READERS)
 def organisation(organisation_id: int):
     org = access.organisation_for(current_user, organisation_id)
-    data = figures.organisation_figures(org)
+    data = access.organisation_figures_for(current_user, org)
     access.mark_openable(current_user, data["rounds"] + data["campaigns"])
     spread_charts = {}
     for r in data["rounds"]:

@@ -204,3 +204,23 @@ def test_trends_cover_only_campaigns_the_organisation_was_invited_to(client, log
     assert "Self-assessment test" in text_of(client.get("/findings/trends/self-assessment"))
     theme = text_of(client.get("/findings/themes/leadership_and_accountability"))
     assert "(s11_1_senior_lead) 0% (0 of 2)" in theme
+
+
+def test_organisation_page_shows_no_spread_across_fewer_organisations_than_the_minimum(
+        client, login_as, make, app, monkeypatch, small_round):
+    """Police 66.7% and health 50%: with two agencies the range and quartiles are health's own result."""
+    login_as(make.make_user(roles=["org_lead"], organisation=small_round.police))
+    html = client.get(f"/findings/organisations/{small_round.police.id}").get_data(as_text=True)
+    page = text_of(client.get(f"/findings/organisations/{small_round.police.id}"))
+    assert "Riverside Test Police 66.7%" in page
+    assert "median agency" not in page and "50%" not in page
+    assert f'id="chart-round-{small_round.round.id}"' not in html
+
+    monkeypatch.setitem(app.config, "MIN_CELL_SIZE", 2)
+    page = text_of(client.get(f"/findings/organisations/{small_round.police.id}"))
+    assert "median agency" in page
+
+    monkeypatch.setitem(app.config, "MIN_CELL_SIZE", 5)
+    login_as("qa")
+    page = text_of(client.get(f"/findings/organisations/{small_round.police.id}"))
+    assert "median agency" in page and "50%" in page
