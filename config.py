@@ -70,6 +70,9 @@ class Config:
     SURVEY_RATE_LIMIT = os.environ.get("SURVEY_RATE_LIMIT", "20 per minute")
     # Posts to the emailed-link forms (forgot password, invitation, password reset), per client address and form.
     ACCOUNT_LINK_RATE_LIMIT = os.environ.get("ACCOUNT_LINK_RATE_LIMIT", "5 per minute")
+    # Findings pages and their downloads (Excel, CSV), per signed-in user.
+    FINDINGS_RATE_LIMIT = os.environ.get("FINDINGS_RATE_LIMIT", "120 per minute")
+    EXPORT_RATE_LIMIT = os.environ.get("EXPORT_RATE_LIMIT", "10 per minute")
 
     TOKEN_MAX_AGE_SECONDS = _int("TOKEN_MAX_AGE_SECONDS", 3 * 24 * 3600)
     PASSWORD_RESET_MAX_AGE_SECONDS = _int("PASSWORD_RESET_MAX_AGE_SECONDS", 3600)
@@ -110,6 +113,9 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = normalise_database_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
     SECRET_KEY = "test-secret-key-not-for-production"
     RATELIMIT_STORAGE_URI = "memory://"
+    # Tests open many findings pages as one user; tests/findings/test_rate_limits.py sets small limits itself.
+    FINDINGS_RATE_LIMIT = "100000 per minute"
+    EXPORT_RATE_LIMIT = "100000 per minute"
     MAIL_SERVER = os.environ.get("TEST_MAIL_SERVER", "")
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashes keep the suite quick; production uses scrypt
     # Most tests post forms directly; tests/test_security.py switches CSRF back on to prove every POST needs it.

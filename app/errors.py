@@ -71,6 +71,9 @@ def configure_errors(app: Flask) -> None:
         if code == 413:
             limit_mb = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
             description = f"Files must be smaller than {limit_mb}MB. Go back and choose a smaller file."
+        elif code == 429 and request.blueprint == "findings":
+            description = ("You have opened a lot of findings pages or downloads in a short time. "
+                           "Wait a minute, then try again.")
         elif code == 400 and exc.description and "CSRF" in exc.description:
             description = "Your form expired or was sent from somewhere else. Go back, reload the page and try again."
         return _render_error(code, description)

@@ -41,6 +41,16 @@ csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
+def signed_in_user_or_address() -> str:
+    """Rate-limit key: the signed-in user, so people behind one address (an office, a proxy) do not share a limit
+    and one person cannot use up everyone's; the client address for anyone not signed in."""
+    from flask_login import current_user
+
+    if current_user and current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return get_remote_address()
+
+
 @sa_event.listens_for(Engine, "connect")
 def _sqlite_on_connect(dbapi_connection, connection_record):
     """SQLite: enforce foreign keys, and let SQLAlchemy manage transactions (savepoints need it)."""

@@ -1,5 +1,17 @@
-"""Who may read which findings (DESIGN §6): partnership staff see everything; auditors and organisation leads
-see their own organisation against the partnership, for rounds and campaigns their organisation took part in."""
+"""Who may read which findings (DESIGN §6), in one place.
+
+Partnership staff (admin, qa) see everything. Auditors and organisation leads see their own organisation against
+the partnership, and only where their organisation took part:
+
+- a round once it has reached moderation, if the organisation was one of the round's agencies; a campaign once it
+  is open, if the organisation was invited (has a return). Any other round or campaign answers 403.
+- trends and theme pages are computed over those rounds and campaigns only, never over periods the organisation
+  had no part in;
+- figures about other organisations appear only aggregated over the partnership (figures.own_view leaves out every
+  per-organisation table, and breakdowns stay suppressed below MIN_CELL_SIZE);
+- actions, and the named data on them (description, person responsible, organisation, update notes), only the
+  organisation's own: on the findings pages, in the workbook and in the tracker.
+"""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -57,6 +69,27 @@ def campaign_for(user, campaign_id: int) -> tuple[Campaign, int | None]:
     return campaign, organisation_id
 
 
+def visible_actions(actions, organisation_id: int | None) -> list[ActionItem]:
+    """The actions a viewer restricted to `organisation_id` may see (all of them for staff, given None)."""
+    return [a for a in actions if organisation_id is None or a.owner_organisation_id == organisation_id]
+
+
+def report_actions(findings, organisation_id: int | None) -> dict[int, list[ActionItem]]:
+    """Each finding's actions that the viewer may see, by finding id (what the report section lists)."""
+    return {finding.id: visible_actions(finding.actions, organisation_id) for finding in findings}
+
+
+def trend_scope(user) -> dict:
+    """How trend and theme figures are limited for this user: keyword arguments for figures.trend_figures and
+    figures.theme_figures. Staff see every reported period; others only periods their organisation took part in,
+    once open to them (rounds in moderation or closed, campaigns not in draft)."""
+    allowed, organisation_id = _reader_organisation(user)
+    require(allowed)
+    if organisation_id is None:
+        return {"participant_only": False, "organisation_id": None}
+    return {"participant_only": True, "organisation_id": organisation_id}
+
+
 def _reader_organisation(user) -> tuple[bool, int | None]:
     """(may read findings at all, organisation to restrict to): the checks the findings routes make first."""
     if not (user.is_authenticated and user.has_role(*READERS)):
@@ -103,6 +136,19 @@ def can_open_tracker(user) -> bool:
     if not (user.is_authenticated and user.has_role(*TRACKER_USERS)):
         return False
     return is_partnership_staff(user) or user.organisation_id is not None
+
+
+def organisation_figures_for(user, organisation: Organisation) -> dict:
+    """The organisation-against-the-partnership figures this user may see: for anyone but partnership staff, no
+    spread across fewer than MIN_CELL_SIZE organisations."""
+    from flask import current_app
+
+    from app.findings import figures
+
+    data = figures.organisation_figures(organisation)
+    if own_organisation(user) is None:
+        return data
+    return figures.without_small_spreads(data, int(current_app.config["MIN_CELL_SIZE"]))
 
 
 def organisation_for(user, organisation_id: int) -> Organisation:

@@ -264,8 +264,11 @@ def findings_rows(sheet: Sheet, findings: list[Finding]) -> None:
 
 # --- rounds --------------------------------------------------------------------------------------------------
 
-def round_response_rows(rnd, catalogue: Catalogue, *, organisation_id: int | None = None) -> Iterator[list]:
-    """Header, then one row per submitted response: case details, then one column per question key (codes)."""
+def round_response_rows(round_id: int, catalogue: Catalogue, *, organisation_id: int | None = None) -> Iterator[list]:
+    """Header, then one row per submitted response: case details, then one column per question key (codes).
+
+    Takes plain values, never ORM instances: a CSV download runs this generator after the request's session has
+    ended (app.findings.routes._csv_response), where a loaded instance is detached and cannot be read."""
     questions = catalogue.ordered
     columns: list[tuple[str, str]] = []
     for q in questions:
@@ -278,7 +281,7 @@ def round_response_rows(rnd, catalogue: Catalogue, *, organisation_id: int | Non
     # repeated each response's case details, agency and timestamp on every one of its answers. The responses are
     # chosen first; the answers stream is not filtered by state, so a response submitted or returned between the
     # two statements (PostgreSQL reads each at its own moment) is either left out whole or kept whole.
-    conditions = [AuditCase.round_id == rnd.id]
+    conditions = [AuditCase.round_id == round_id]
     if organisation_id is not None:
         conditions.append(Assignment.organisation_id == organisation_id)
     responses = (sa.select(CaseResponse.id, AuditCase.reference, Organisation.name, AuditCase.area,
@@ -396,7 +399,7 @@ def round_workbook(rnd, out: IO[bytes], *, organisation_id: int | None = None) -
                               q["scored"], q["met"], q["pct"]])
     questions.close()
 
-    responses_sheet(workbook, round_response_rows(rnd, catalogue, organisation_id=organisation_id), fixed=8)
+    responses_sheet(workbook, round_response_rows(rnd.id, catalogue, organisation_id=organisation_id), fixed=8)
 
     labels_sheet(workbook, catalogue, {"Age band": ("Age band", AGE_BANDS), "Gender": ("Gender", GENDERS),
                                        "Ethnic group": ("Ethnic group", ETHNICITIES)})
@@ -436,7 +439,7 @@ def agreed_sheet(workbook: Workbook, rnd, catalogue: Catalogue, *, organisation_
 
 # --- campaigns -----------------------------------------------------------------------------------------------
 
-def _return_answers_statement(campaign, *, organisation_id=None):
+def _return_answers_statement(campaign_id: int, *, organisation_id=None):
     stmt = (sa.select(Return.id.label("return_id"), Organisation.name, Organisation.org_type, Return.state,
                       Return.submitted_at, ReturnAnswer.question_key, ReturnAnswer.value, ReturnAnswer.rag,
                       Challenge.moderated_rag, Challenge.comment.label("challenge_comment"), ReturnAnswer.evidence,
@@ -444,17 +447,19 @@ def _return_answers_statement(campaign, *, organisation_id=None):
             .join(Organisation, Return.organisation_id == Organisation.id)
             .outerjoin(ReturnAnswer, ReturnAnswer.return_id == Return.id)
             .outerjoin(Challenge, Challenge.return_answer_id == ReturnAnswer.id)
-            .where(Return.campaign_id == campaign.id, Return.state.in_(queries.COUNTED_RETURN_STATES))
+            .where(Return.campaign_id == campaign_id, Return.state.in_(queries.COUNTED_RETURN_STATES))
             .order_by(Organisation.name, Return.id))
     if organisation_id is not None:
         stmt = stmt.where(Return.organisation_id == organisation_id)
     return stmt
 
 
-def campaign_response_rows(campaign, catalogue: Catalogue, *, organisation_id: int | None = None) -> Iterator[list]:
+def campaign_response_rows(campaign_id: int, catalogue: Catalogue, *,
+                           organisation_id: int | None = None) -> Iterator[list]:
+    """Header, then one row per counted return. Plain values only, as round_response_rows."""
     questions = catalogue.ordered
     yield ["Return", "Organisation", "Organisation type", "State", "Submitted"] + [q.key for q in questions]
-    for _, answers in groupby(stream(_return_answers_statement(campaign, organisation_id=organisation_id)),
+    for _, answers in groupby(stream(_return_answers_statement(campaign_id, organisation_id=organisation_id)),
                               key=lambda r: r.return_id):
         answers = list(answers)
         first = answers[0]
@@ -527,7 +532,8 @@ def campaign_workbook(campaign, out: IO[bytes], *, organisation_id: int | None =
                          + [c["self"]["pct_green"], c["moderated"]["pct_green"]])
     questions.close()
 
-    responses_sheet(workbook, campaign_response_rows(campaign, catalogue, organisation_id=organisation_id), fixed=5)
+    responses_sheet(workbook, campaign_response_rows(campaign.id, catalogue, organisation_id=organisation_id),
+                    fixed=5)
 
     labels_sheet(workbook, catalogue, {"Organisation type": ("Organisation type", ORG_TYPE_LABELS)})
 
@@ -539,7 +545,7 @@ def campaign_workbook(campaign, out: IO[bytes], *, organisation_id: int | None =
                                           ("Re-confirmed", 12)], freeze="B2")
     # Both sheets read the same ordered stream; the Agreed rows are few, so they are kept until it ends.
     challenged = []
-    for row in stream(_return_answers_statement(campaign, organisation_id=organisation_id)):
+    for row in stream(_return_answers_statement(campaign.id, organisation_id=organisation_id)):
         if row.question_key is None:
             continue
         key = catalogue.canonical(row.question_key)

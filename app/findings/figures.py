@@ -566,10 +566,11 @@ def survey_figures(campaign, sa_catalogue: Catalogue, org_themes: dict, cfg: dic
 
 # --- trends --------------------------------------------------------------------------------------------------
 
-def trend_figures(key: str, *, participant_only: bool = False) -> dict | None:
-    """The same instrument key over its rounds or campaigns, per question and theme.
+def trend_figures(key: str, *, participant_only: bool = False, organisation_id: int | None = None) -> dict | None:
+    """The same instrument key over its rounds or campaigns, per question and theme (partnership figures).
 
     participant_only: leave out rounds still open for audit (what auditors and organisation leads may see).
+    organisation_id: only the rounds and campaigns this organisation took part in (app.findings.access.trend_scope).
     """
     catalogue = queries.catalogue_for_key(key)
     if catalogue is None:
@@ -577,17 +578,18 @@ def trend_figures(key: str, *, participant_only: bool = False) -> dict | None:
     if catalogue.kind == "case_audit":
         states = queries.PARTICIPANT_ROUND_STATES if participant_only else queries.REPORTED_ROUND_STATES
         periods = [{"id": r.id, "label": r.title, "date": r.period_start.isoformat(), "kind": "round"}
-                   for r in queries.rounds_for_key(key, states=states)]
+                   for r in queries.rounds_for_key(key, states=states, organisation_id=organisation_id)]
         answers = queries.round_answers([p["id"] for p in periods])
         period_field = "round_id"
     elif catalogue.kind == "self_assessment":
         periods = [{"id": c.id, "label": f"{c.title} ({c.cycle})", "date": c.cycle, "kind": "campaign"}
-                   for c in queries.campaigns_for_key(key) if c.state.value != "draft"]
+                   for c in queries.campaigns_for_key(key, organisation_id=organisation_id)
+                   if c.state.value != "draft"]
         answers = queries.campaign_answers([p["id"] for p in periods])
         period_field = "campaign_id"
     elif catalogue.kind == "survey":
         periods = [{"id": c.id, "label": f"{c.title} ({c.cycle})", "date": c.cycle, "kind": "campaign"}
-                   for c in queries.campaigns_with_survey(key)]
+                   for c in queries.campaigns_with_survey(key, organisation_id=organisation_id)]
         answers = queries.survey_answers([p["id"] for p in periods], min_responses=settings()["min_cell_size"])
         period_field = "campaign_id"
     else:
@@ -647,6 +649,22 @@ def organisation_figures(organisation: Organisation) -> dict:
             "rounds": rounds_out, "campaigns": campaigns_out}
 
 
+def without_small_spreads(data: dict, min_size: int) -> dict:
+    """The organisation view for a reader outside partnership staff: the spread across organisations (median,
+    quartiles, range, mean) only where at least `min_size` organisations have a result. With fewer, the range and
+    quartiles are other organisations' own results, and together with the reader's own they name them."""
+    hidden = {k: v for k, v in spread([]).items() if k != "n"}
+
+    def thin(entry: dict) -> dict:
+        if entry.get("n", 0) >= min_size:
+            return entry
+        return {**entry, **hidden, "n": 0, "spread_hidden": True}
+
+    rounds = [{**r, "spread": thin(r["spread"]), "themes": [thin(t) for t in r["themes"]]} for r in data["rounds"]]
+    campaigns = [{**c, "themes": [thin(t) for t in c["themes"]]} for c in data["campaigns"]]
+    return {**data, "rounds": rounds, "campaigns": campaigns, "spread_min": min_size}
+
+
 # --- cross-instrument themes ---------------------------------------------------------------------------------
 
 def theme_description(theme: str) -> str | None:
@@ -659,8 +677,9 @@ def theme_description(theme: str) -> str | None:
     return found.description if found else None
 
 
-def theme_figures(theme: str, *, participant_only: bool = False) -> dict:
-    """Every question tagged with the theme, in every instrument, with its latest figures and links."""
+def theme_figures(theme: str, *, participant_only: bool = False, organisation_id: int | None = None) -> dict:
+    """Every question tagged with the theme, in every instrument, with its latest figures and links (over the
+    periods trend_figures gives for the same arguments)."""
     sources = []
     for kind, models in queries.instruments_by_kind().items():
         if kind == "statement":
@@ -672,7 +691,7 @@ def theme_figures(theme: str, *, participant_only: bool = False) -> dict:
             tagged = [q for q in catalogue.ordered if theme in q.themes]
             if not tagged:
                 continue
-            trend = (trend_figures(model.key, participant_only=participant_only)
+            trend = (trend_figures(model.key, participant_only=participant_only, organisation_id=organisation_id)
                      or {"periods": [], "questions": [], "themes": []})
             period = trend["periods"][-1] if trend["periods"] else None
             by_question = {q["key"]: q for q in trend["questions"]}

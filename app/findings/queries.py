@@ -367,7 +367,12 @@ def survey_response_counts(campaign_id: int) -> list[sa.Row]:
     return core_rows(stmt)
 
 
-def campaigns_for_key(key: str, *, states=None) -> list[Campaign]:
+def _invited(organisation_id: int) -> sa.ColumnElement:
+    """The campaign is one the organisation was invited to (it has a return in it)."""
+    return Campaign.id.in_(sa.select(Return.campaign_id).where(Return.organisation_id == organisation_id))
+
+
+def campaigns_for_key(key: str, *, states=None, organisation_id: int | None = None) -> list[Campaign]:
     stmt = (sa.select(Campaign)
             .join(InstrumentVersion, Campaign.instrument_version_id == InstrumentVersion.id)
             .join(InstrumentModel, InstrumentVersion.instrument_id == InstrumentModel.id)
@@ -375,15 +380,19 @@ def campaigns_for_key(key: str, *, states=None) -> list[Campaign]:
             .order_by(Campaign.cycle, Campaign.id))
     if states is not None:
         stmt = stmt.where(Campaign.state.in_(states))
+    if organisation_id is not None:
+        stmt = stmt.where(_invited(organisation_id))
     return list(db.session.execute(stmt).scalars())
 
 
-def campaigns_with_survey(key: str) -> list[Campaign]:
+def campaigns_with_survey(key: str, *, organisation_id: int | None = None) -> list[Campaign]:
     stmt = (sa.select(Campaign)
             .join(InstrumentVersion, Campaign.survey_version_id == InstrumentVersion.id)
             .join(InstrumentModel, InstrumentVersion.instrument_id == InstrumentModel.id)
             .where(InstrumentModel.key == key, Campaign.state != CampaignState.draft)
             .order_by(Campaign.cycle, Campaign.id))
+    if organisation_id is not None:
+        stmt = stmt.where(_invited(organisation_id))
     return list(db.session.execute(stmt).scalars())
 
 
@@ -398,9 +407,7 @@ def visible_campaigns(*, organisation_id: int | None = None) -> list[sa.Row]:
             .outerjoin(survey_model, survey_version.instrument_id == survey_model.id)
             .order_by(Campaign.cycle.desc(), Campaign.id.desc()))
     if organisation_id is not None:
-        stmt = stmt.where(Campaign.state != CampaignState.draft,
-                          Campaign.id.in_(sa.select(Return.campaign_id)
-                                          .where(Return.organisation_id == organisation_id)))
+        stmt = stmt.where(Campaign.state != CampaignState.draft, _invited(organisation_id))
     return list(db.session.execute(stmt))
 
 

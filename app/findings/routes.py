@@ -13,7 +13,7 @@ from app.accounts.models import ORG_TYPE_LABELS, Organisation
 from app.accounts.permissions import is_partnership_staff, roles_required
 from app.errors import DomainError
 from app.extensions import db
-from app.findings import access, bp, charts, export, figures, queries, services
+from app.findings import access, bp, charts, export, export_limit, figures, page_limit, queries, services
 from app.findings.forms import ActionForm, ActionUpdateForm, ConfirmForm, FindingForm, TrackerFilterForm, choices
 from app.findings.models import FINDING_HEADINGS, ActionStatus
 from app.questionnaire import theme_titles
@@ -42,6 +42,9 @@ def _workbook_response(write, download_name: str):
 
 
 def _csv_response(rows, download_name: str):
+    """Stream the CSV. The rows are produced after the view has returned and its database session has ended, so
+    the generator must hold plain values only (ids, a catalogue), never ORM instances; stream_with_context gives it
+    a fresh session, closed when the last row is sent."""
     return Response(stream_with_context(export.csv_lines(rows)), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{download_name}"'})
 
@@ -82,6 +85,7 @@ def _optional_url(endpoint: str, **values) -> str | None:
 # --- index ---------------------------------------------------------------------------------------------------
 
 @bp.route("/")
+@page_limit
 @roles_required(*READERS)
 def index():
     organisation_id = access.own_organisation(current_user)
@@ -101,6 +105,7 @@ def index():
 # --- rounds --------------------------------------------------------------------------------------------------
 
 @bp.route("/rounds/<int:round_id>")
+@page_limit
 @roles_required(*READERS)
 def round_findings(round_id: int):
     rnd, organisation_id = access.round_for(current_user, round_id)
@@ -108,15 +113,17 @@ def round_findings(round_id: int):
     if organisation_id is not None:
         data = figures.own_view(data, organisation_id)
     own_name = _own_name(organisation_id)
+    findings = queries.findings_for(round_id=rnd.id)
     return render_template(
         "findings/round.html", round=rnd, figures=data, staff=organisation_id is None, own_name=own_name,
         charts=charts.round_charts(data, own_name=own_name),
-        findings=queries.findings_for(round_id=rnd.id), headings=FINDING_HEADINGS, today=today(),
-        is_overdue=queries.is_overdue,
+        findings=findings, actions_of=access.report_actions(findings, organisation_id), headings=FINDING_HEADINGS,
+        today=today(), is_overdue=queries.is_overdue,
     )
 
 
 @bp.route("/rounds/<int:round_id>/findings.xlsx")
+@export_limit
 @roles_required(*READERS)
 def round_export(round_id: int):
     rnd, organisation_id = access.round_for(current_user, round_id)
@@ -125,16 +132,18 @@ def round_export(round_id: int):
 
 
 @bp.route("/rounds/<int:round_id>/responses.csv")
+@export_limit
 @roles_required(*READERS)
 def round_csv(round_id: int):
     rnd, organisation_id = access.round_for(current_user, round_id)
-    rows = export.round_response_rows(rnd, figures.round_catalogue(rnd), organisation_id=organisation_id)
+    rows = export.round_response_rows(rnd.id, figures.round_catalogue(rnd), organisation_id=organisation_id)
     return _csv_response(rows, f"{_slug(rnd.title)}-responses.csv")
 
 
 # --- campaigns -----------------------------------------------------------------------------------------------
 
 @bp.route("/campaigns/<int:campaign_id>")
+@page_limit
 @roles_required(*READERS)
 def campaign_findings(campaign_id: int):
     campaign, organisation_id = access.campaign_for(current_user, campaign_id)
@@ -145,15 +154,17 @@ def campaign_findings(campaign_id: int):
                            if o["id"] == organisation_id), None)
         data = figures.own_view(data, organisation_id)
     own_name = _own_name(organisation_id)
+    findings = queries.findings_for(campaign_id=campaign.id)
     return render_template(
         "findings/campaign.html", campaign=campaign, figures=data, staff=organisation_id is None,
         own_name=own_name, survey_own=survey_own, charts=charts.campaign_charts(data, own_name=own_name),
-        findings=queries.findings_for(campaign_id=campaign.id), headings=FINDING_HEADINGS, today=today(),
-        is_overdue=queries.is_overdue, org_type_labels=ORG_TYPE_LABELS,
+        findings=findings, actions_of=access.report_actions(findings, organisation_id), headings=FINDING_HEADINGS,
+        today=today(), is_overdue=queries.is_overdue, org_type_labels=ORG_TYPE_LABELS,
     )
 
 
 @bp.route("/campaigns/<int:campaign_id>/findings.xlsx")
+@export_limit
 @roles_required(*READERS)
 def campaign_export(campaign_id: int):
     campaign, organisation_id = access.campaign_for(current_user, campaign_id)
@@ -162,10 +173,11 @@ def campaign_export(campaign_id: int):
 
 
 @bp.route("/campaigns/<int:campaign_id>/responses.csv")
+@export_limit
 @roles_required(*READERS)
 def campaign_csv(campaign_id: int):
     campaign, organisation_id = access.campaign_for(current_user, campaign_id)
-    rows = export.campaign_response_rows(campaign, figures.campaign_catalogue(campaign),
+    rows = export.campaign_response_rows(campaign.id, figures.campaign_catalogue(campaign),
                                          organisation_id=organisation_id)
     return _csv_response(rows, f"{_slug(campaign.title)}-responses.csv")
 
@@ -173,10 +185,10 @@ def campaign_csv(campaign_id: int):
 # --- trends, themes, organisations ---------------------------------------------------------------------------
 
 @bp.route("/trends/<key>")
+@page_limit
 @roles_required(*READERS)
 def trends(key: str):
-    staff = is_partnership_staff(current_user)
-    trend = figures.trend_figures(key, participant_only=not staff)
+    trend = figures.trend_figures(key, **access.trend_scope(current_user))
     if trend is None:
         abort(404)
     access.mark_openable(current_user, trend["periods"])
@@ -187,13 +199,15 @@ def trends(key: str):
 
 
 @bp.route("/themes/<key>")
+@page_limit
 @roles_required(*READERS)
 def theme(key: str):
     titles = theme_titles()
     if key not in titles:
         abort(404)
-    staff = is_partnership_staff(current_user)
-    data = figures.theme_figures(key, participant_only=not staff)
+    scope = access.trend_scope(current_user)
+    staff = scope["organisation_id"] is None
+    data = figures.theme_figures(key, **scope)
     access.mark_openable(current_user, [source["period"] for source in data["sources"]])
     return render_template("findings/theme.html", theme_key=key, theme_title=titles[key],
                            description=figures.theme_description(key), figures=data,
@@ -201,10 +215,11 @@ def theme(key: str):
 
 
 @bp.route("/organisations/<int:organisation_id>")
+@page_limit
 @roles_required(*READERS)
 def organisation(organisation_id: int):
     org = access.organisation_for(current_user, organisation_id)
-    data = figures.organisation_figures(org)
+    data = access.organisation_figures_for(current_user, org)
     access.mark_openable(current_user, data["rounds"] + data["campaigns"])
     spread_charts = {}
     for r in data["rounds"]:
@@ -251,6 +266,7 @@ def _finding_form(parent_kind: str, parent, finding=None):
 
 
 @bp.route("/rounds/<int:round_id>/findings/new", methods=["GET", "POST"])
+@page_limit
 @roles_required(*STAFF)
 def new_round_finding(round_id: int):
     rnd, _ = access.round_for(current_user, round_id)
@@ -258,6 +274,7 @@ def new_round_finding(round_id: int):
 
 
 @bp.route("/campaigns/<int:campaign_id>/findings/new", methods=["GET", "POST"])
+@page_limit
 @roles_required(*STAFF)
 def new_campaign_finding(campaign_id: int):
     campaign, _ = access.campaign_for(current_user, campaign_id)
@@ -271,6 +288,7 @@ def _finding_parent(finding):
 
 
 @bp.route("/items/<int:finding_id>/edit", methods=["GET", "POST"])
+@page_limit
 @roles_required(*STAFF)
 def edit_finding(finding_id: int):
     finding = access.finding_for_staff(finding_id)
@@ -279,6 +297,7 @@ def edit_finding(finding_id: int):
 
 
 @bp.route("/items/<int:finding_id>/delete", methods=["GET", "POST"])
+@page_limit
 @roles_required(*STAFF)
 def delete_finding(finding_id: int):
     finding = access.finding_for_staff(finding_id)
@@ -303,6 +322,7 @@ def delete_finding(finding_id: int):
 # --- actions -------------------------------------------------------------------------------------------------
 
 @bp.route("/items/<int:finding_id>/actions/new", methods=["GET", "POST"])
+@page_limit
 @roles_required(*STAFF)
 def new_action(finding_id: int):
     finding = access.finding_for_staff(finding_id)
@@ -329,6 +349,7 @@ def new_action(finding_id: int):
 
 
 @bp.route("/actions")
+@page_limit
 @roles_required(*access.TRACKER_USERS)
 def actions():
     organisation_id = access.own_organisation(current_user)
@@ -356,6 +377,7 @@ def actions():
 
 
 @bp.route("/actions/<int:action_id>", methods=["GET", "POST"])
+@page_limit
 @roles_required(*access.TRACKER_USERS)
 def action(action_id: int):
     item = access.action_for(current_user, action_id)

@@ -105,6 +105,8 @@ def app_env(database_url: str, **extra: str) -> dict[str, str]:
         # Journeys and load sign in many times from one loopback address.
         LOGIN_RATE_LIMIT="100000 per minute",
         SURVEY_RATE_LIMIT="100000 per minute",
+        FINDINGS_RATE_LIMIT="100000 per minute",
+        EXPORT_RATE_LIMIT="100000 per minute",
         MAIL_SERVER="",
         PYTHONUNBUFFERED="1",
     )

@@ -58,7 +58,9 @@ def test_trend_and_theme_pages_link_only_rounds_and_campaigns_the_org_lead_may_o
     assert trend.status_code == 200
     assert not _links_to(trend, round_path)
     assert _links_to(trend, f"/findings/rounds/{rnd.id}")
-    assert "Strategy discussions test" in text_of(trend)
+    # the trend covers only rounds the organisation took part in (app.findings.access.trend_scope)
+    assert "Strategy discussions test" not in text_of(trend)
+    assert "Other round" in text_of(trend)
     _every_link_opens(client, trend)
     for key in ("timeliness", "leadership_and_accountability"):
         theme = client.get(f"/findings/themes/{key}")
