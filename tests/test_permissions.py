@@ -146,6 +146,7 @@ def test_get(app, world, matrix, endpoint, identity):
             expected = call.spec.ok if not (call.outsider and not call.owner) else (200, 302)
             assert response.status_code in expected, \
                 f"{call.describe('GET')}: got {response.status_code}, expected {expected}"
+            assert "/sign-in" not in response.headers.get("Location", ""), f"{call.describe('GET')}: sent to sign in"
         else:
             problem = call.refusal_problem(response)
             assert problem is None, f"{call.describe('GET')}: {problem}"
