@@ -23,11 +23,24 @@ class InvalidTransition(DomainError):
     """A lifecycle state change that is not allowed from the current state."""
 
 
-class PermissionDenied(DomainError):
+class AccessRefused(Exception):
+    """The request may not go on at all: rendered as an error page, never shown as a form error.
+
+    Deliberately not a DomainError, so a route's `except DomainError` (which turns a broken rule into a message on
+    the form) can never swallow it: a refusal raised inside a form POST still answers 403 or 404.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class PermissionDenied(AccessRefused):
     """The user may not do this to this object (rendered as 403)."""
 
 
-class NotFound(DomainError):
+class NotFound(AccessRefused):
     """The object does not exist or its existence must not be revealed (rendered as 404)."""
 
 

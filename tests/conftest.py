@@ -88,16 +88,14 @@ def _fresh_request_globals(sender, **extra):
 
 def _load_instrument_library(application) -> None:
     """Instruments are reference data every feature needs: load the real library once per session."""
-    try:
-        from app.questionnaire import load_files
-    except ImportError:
-        return
     from pathlib import Path
+
+    from app.questionnaire import load_files
 
     directory = Path(application.config["INSTRUMENTS_DIR"])
     files = sorted(p for p in directory.glob("*.yaml") if p.name != "themes.yaml")
-    if files:
-        load_files(files)
+    assert files, f"no instruments in {directory}: the tests need the real instrument library"
+    load_files(files)
 
 
 class _ConnectionBoundSession(FlaskSQLAlchemySession):

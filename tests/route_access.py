@@ -1,30 +1,65 @@
-"""Expected access for every route (DESIGN §6). tests/test_permissions.py fails for any route not listed here.
+"""Expected access for every route (DESIGN §6). tests/test_permissions.py fails for any route not listed here, and
+calls every route with real objects from the demo partnership (tests/demo_world.py) for every role.
 
-Values:
+One line per route. The value is either the access alone, or `route(access, ok=..., <argument>=<sample>)`:
   PUBLIC  - anyone, signed in or not
-  TOKEN   - anyone holding a valid emailed/shared token (bogus tokens answer 404 or a clear page)
+  TOKEN   - anyone holding a valid emailed/shared token (the matrix uses a real one)
   LOGIN   - any signed-in user (object-level checks happen inside)
   a set of role codes - only users holding one of these roles; everyone else gets 403 (or 404)
-Each feature keeps its entries in its own block, so edits don't collide.
+  ok=     - what an allowed user's GET answers when it is not 200 (e.g. 302, or (200, 302))
+  post=   - who may POST, when that is fewer than may GET (the others are refused)
+  <argument>=<sample> - which real object goes in the URL, when the default sample for the argument's name
+            (tests/demo_world.py SAMPLES) is not the one the page needs, e.g. route(STAFF, round_id="open_round")
+For a URL naming an object of one organisation (a return, assignment, statement, risk, action, evidence file), users
+of the allowed organisation roles from another organisation are refused too. Each feature keeps its entries in its
+own block, so edits don't collide.
 """
+from __future__ import annotations
+
+from dataclasses import dataclass
+
 PUBLIC = "public"
 TOKEN = "token"
 LOGIN = "login"
 ADMIN = frozenset({"admin"})
 STAFF = frozenset({"admin", "qa"})
+AUDITOR = frozenset({"auditor"})
+LEAD = frozenset({"org_lead"})
+SIGNATORY = frozenset({"signatory"})
+
+
+@dataclass(frozen=True)
+class Route:
+    access: object
+    ok: tuple[int, ...] = (200,)
+    samples: tuple[tuple[str, str], ...] = ()  # (URL argument, sample name)
+    post: object = None  # who may POST, when fewer than may GET
+
+    def sample_for(self, argument: str) -> str:
+        return dict(self.samples).get(argument, argument)
+
+
+def route(access, ok: int | tuple[int, ...] = 200, post=None, **samples: str) -> Route:
+    return Route(access, ok if isinstance(ok, tuple) else (ok,), tuple(sorted(samples.items())), post)
+
+
+def entry(endpoint: str) -> Route:
+    value = ROUTE_ACCESS[endpoint]
+    return value if isinstance(value, Route) else Route(value)
+
 
 ROUTE_ACCESS: dict[str, object] = {}
 
 # --- foundation (main, accounts, activity) ---
 ROUTE_ACCESS.update({
-    "static": PUBLIC,
-    "main.index": PUBLIC,
+    "static": route(PUBLIC, filename="govuk_file"),
+    "main.index": route(PUBLIC, ok=(200, 302)),
     "main.healthz": PUBLIC,
     "main.accessibility": PUBLIC,
     "main.privacy": PUBLIC,
     "main.cookies": PUBLIC,
     "main.dashboard": LOGIN,
-    "accounts.login": PUBLIC,
+    "accounts.login": route(PUBLIC, ok=(200, 302)),
     "accounts.logout": LOGIN,
     "activity.index": ADMIN,
 })
@@ -40,13 +75,13 @@ ROUTE_ACCESS.update({
     "accounts.user_detail": ADMIN,
     "accounts.user_edit": ADMIN,
     "accounts.user_deactivate": ADMIN,
-    "accounts.user_reactivate": ADMIN,
-    "accounts.user_resend_invitation": ADMIN,
+    "accounts.user_reactivate": route(ADMIN, ok=(200, 302)),
+    "accounts.user_resend_invitation": route(ADMIN, user_id="pending_user"),
     "accounts.import_accounts": ADMIN,
     "accounts.import_template": ADMIN,
-    "accounts.forgot_password": PUBLIC,
-    "accounts.invitation": TOKEN,
-    "accounts.reset_password": TOKEN,
+    "accounts.forgot_password": route(PUBLIC, ok=(200, 302)),
+    "accounts.invitation": route(TOKEN, token="invitation_token"),
+    "accounts.reset_password": route(TOKEN, token="reset_token"),
     "accounts.my_account": LOGIN,
     "accounts.change_password": LOGIN,
 })
@@ -65,24 +100,24 @@ ROUTE_ACCESS.update({
     "audits.rounds": STAFF,
     "audits.new_round": STAFF,
     "audits.round": STAFF,
-    "audits.edit_round": STAFF,
-    "audits.change_state": STAFF,
-    "audits.close_round": STAFF,
-    "audits.add_case": STAFF,
-    "audits.import_cases": STAFF,
+    "audits.edit_round": route(STAFF, round_id="open_round"),
+    "audits.change_state": route(STAFF, round_id="open_round", action="round_action"),
+    "audits.close_round": route(STAFF, round_id="open_round"),
+    "audits.add_case": route(STAFF, round_id="open_round"),
+    "audits.import_cases": route(STAFF, round_id="open_round"),
     "audits.case": STAFF,
-    "audits.edit_assignments": STAFF,
-    "audits.remove_case": STAFF,
+    "audits.edit_assignments": route(STAFF, case_id="open_case"),
+    "audits.remove_case": route(STAFF, case_id="open_case"),
     "audits.response": STAFF,
     "audits.return_response": STAFF,
     "audits.disagreements": STAFF,
     "audits.moderate": STAFF,
-    "audits.my_tasks": frozenset({"auditor"}),
-    "audits.task_list": frozenset({"auditor"}),
-    "audits.section": frozenset({"auditor"}),
-    "audits.check_answers": frozenset({"auditor"}),
-    "audits.submitted": frozenset({"auditor"}),
-    "audits.case_responses": frozenset({"auditor"}),
+    "audits.my_tasks": AUDITOR,
+    "audits.task_list": AUDITOR,
+    "audits.section": route(AUDITOR, assignment_id="open_assignment", section_key="audit_section"),
+    "audits.check_answers": AUDITOR,
+    "audits.submitted": AUDITOR,
+    "audits.case_responses": route(AUDITOR, assignment_id="audited_case"),
 })
 # --- end audits ---
 
@@ -95,10 +130,10 @@ ROUTE_ACCESS.update({
     "selfassessment.open_campaign": STAFF,
     "selfassessment.close_campaign": STAFF,
     "selfassessment.triangulation": STAFF,
-    "selfassessment.my_returns": frozenset({"org_lead"}),
+    "selfassessment.my_returns": LEAD,
     "selfassessment.task_list": _SA_RETURN_VIEWERS,
-    "selfassessment.section": _SA_RETURN_VIEWERS,
-    "selfassessment.check_answers": _SA_RETURN_VIEWERS,
+    "selfassessment.section": route(_SA_RETURN_VIEWERS, section_key="return_section"),
+    "selfassessment.check_answers": route(_SA_RETURN_VIEWERS, post=LEAD, return_id="open_return"),
     "selfassessment.confirmation": _SA_RETURN_VIEWERS,
     "selfassessment.changes": _SA_RETURN_VIEWERS,
     "selfassessment.survey_results": _SA_RETURN_VIEWERS,
@@ -107,8 +142,8 @@ ROUTE_ACCESS.update({
     "selfassessment.challenge": STAFF,
     "selfassessment.return_to_organisation": STAFF,
     "selfassessment.accept": STAFF,
-    "survey.respond": TOKEN,
-    "survey.thanks": TOKEN,
+    "survey.respond": route(TOKEN, token="survey_token"),
+    "survey.thanks": route(TOKEN, token="survey_token"),
 })
 # --- end selfassessment ---
 
@@ -120,20 +155,20 @@ ROUTE_ACCESS.update({
     "statements.signed_copy": PUBLIC,
     "statements.seal_chain": PUBLIC,
     "statements.manage": frozenset({"org_lead", "signatory"}),
-    "statements.risk_assessment": frozenset({"org_lead"}),
-    "statements.add_risk": frozenset({"org_lead"}),
-    "statements.edit_risk": frozenset({"org_lead"}),
-    "statements.remove_risk": frozenset({"org_lead"}),
-    "statements.no_risks": frozenset({"org_lead"}),
-    "statements.start": frozenset({"org_lead"}),
+    "statements.risk_assessment": LEAD,
+    "statements.add_risk": LEAD,
+    "statements.edit_risk": LEAD,
+    "statements.remove_risk": LEAD,
+    "statements.no_risks": LEAD,
+    "statements.start": route(LEAD, ok=(200, 302)),
     "statements.statement": frozenset({"org_lead", "signatory"}),
-    "statements.edit_section": frozenset({"org_lead"}),
+    "statements.edit_section": route(LEAD, statement_id="draft_statement", section_key="statement_section"),
     "statements.preview": frozenset({"org_lead", "signatory"}),
-    "statements.send_for_signatures": frozenset({"org_lead"}),
-    "statements.make_changes": frozenset({"org_lead"}),
-    "statements.sign": frozenset({"signatory"}),
-    "statements.signed": frozenset({"signatory"}),
-    "statements.material_change": frozenset({"org_lead"}),
+    "statements.send_for_signatures": route(LEAD, statement_id="draft_statement"),
+    "statements.make_changes": LEAD,
+    "statements.sign": route(SIGNATORY, statement_id="awaiting_statement"),
+    "statements.signed": SIGNATORY,
+    "statements.material_change": route(LEAD, ok=(200, 302)),
     "statements.admin_register": STAFF,
 })
 # --- end statements ---
@@ -148,8 +183,8 @@ ROUTE_ACCESS.update({
     "findings.campaign_findings": FINDINGS_READERS,
     "findings.campaign_export": FINDINGS_READERS,
     "findings.campaign_csv": FINDINGS_READERS,
-    "findings.trends": FINDINGS_READERS,
-    "findings.theme": FINDINGS_READERS,
+    "findings.trends": route(FINDINGS_READERS, key="instrument_key"),
+    "findings.theme": route(FINDINGS_READERS, key="theme_key"),
     "findings.organisation": FINDINGS_READERS,
     "findings.new_round_finding": STAFF,
     "findings.new_campaign_finding": STAFF,

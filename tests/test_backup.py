@@ -48,7 +48,7 @@ def test_restored_backup_still_verifies_every_statement(seeded_database, tmp_pat
                                         "ORDER BY id")).all()
         conn.execute(sa.text("UPDATE statement SET sections = :s WHERE id = :id"),
                      {"s": '{"nature": "tampered"}', "id": original[0].id})
-        conn.execute(sa.text("DELETE FROM activity_event"))
+        conn.execute(sa.text("DELETE FROM action_update"))  # (the activity log itself refuses deletes)
     engine.dispose()
     assert flask_cli(url, "statements", "verify", check=False).returncode == 1
 
@@ -59,7 +59,7 @@ def test_restored_backup_still_verifies_every_statement(seeded_database, tmp_pat
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT id, sections FROM statement WHERE content_hash IS NOT NULL "
                                     "ORDER BY id")).all() == original
-        assert conn.execute(sa.text("SELECT count(*) FROM activity_event")).scalar_one() > 0
+        assert conn.execute(sa.text("SELECT count(*) FROM action_update")).scalar_one() > 0
     engine.dispose()
 
 

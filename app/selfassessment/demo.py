@@ -118,7 +118,8 @@ def load(demo) -> None:
         ret = _return(previous, demo.org(slug))
         lead = _lead(demo, slug)
         _fill(demo, ret, slug, PREVIOUS_CYCLE, CURRENT[slug][1], lead)
-        services.submit_return(ret, confirmed=True, declaration_name=lead.name, actor=lead)
+        services.submit_return(ret, confirmed=True, declaration_name=lead.name, expected_version=ret.lock_version,
+                               actor=lead)
         services.accept_return(ret, actor=qa)
         _progress_actions(ret, lead, finish_first=True)
     services.close_campaign(previous, actor=qa)
@@ -166,7 +167,8 @@ def _fill(demo, ret: Return, slug: str, cycle: str, profile, lead, *, sections: 
                 actions[question.key] = [services.NewAction(description=description, owner_name=owner, due_date=due)]
             answers[question.key] = {"value": rag, "evidence": evidence, "comment": None}
         services.save_section(ret, section.key, services.SectionSave(
-            answers=answers, expected_version=None, reconfirm=set(answers), new_actions=actions), actor=lead)
+            answers=answers, expected_version=ret.lock_version, reconfirm=set(answers), new_actions=actions),
+            actor=lead)
 
 
 def _progress_actions(ret: Return, lead, *, finish_first: bool = False) -> None:
@@ -190,7 +192,8 @@ def _play(demo, campaign: Campaign, slug: str, state: str, profile, qa) -> None:
     _fill(demo, ret, slug, CURRENT_CYCLE, profile, lead, sections=IN_PROGRESS_SECTIONS if state == "in_progress" else None)
     if state == "in_progress":
         return
-    services.submit_return(ret, confirmed=True, declaration_name=lead.name, actor=lead)
+    services.submit_return(ret, confirmed=True, declaration_name=lead.name, expected_version=ret.lock_version,
+                           actor=lead)
     _progress_actions(ret, lead)
     for key, moderated, comment in CHALLENGES.get(slug, []):
         services.challenge_answer(ret, key, moderated_rag=moderated, comment=comment, actor=qa)

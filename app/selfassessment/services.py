@@ -224,7 +224,9 @@ def require_editable(ret: Return) -> None:
 
 
 def _check_version(ret: Return, expected: int | None) -> None:
-    if expected is not None and expected != ret.lock_version:
+    """The version the page was loaded at must be the return's version now. A save that does not say which version
+    it was made from (no or a malformed lock_version) is stale too: it must never overwrite someone else's work."""
+    if expected is None or expected != ret.lock_version:
         raise StaleEdit(CONFLICT_MESSAGE)
 
 
@@ -343,7 +345,7 @@ DECLARATION_FIELDS = {
 }
 
 
-def submit_return(ret: Return, *, confirmed: bool, declaration_name: str, expected_version: int | None = None,
+def submit_return(ret: Return, *, confirmed: bool, declaration_name: str, expected_version: int | None,
                   actor=None) -> Return:
     require_editable(ret)
     _check_version(ret, expected_version)

@@ -66,7 +66,8 @@ def load(demo) -> None:
         demo.say("statement youth-trust skipped: the youth trust has no submitted self-assessment return")
         return
     statement = services.start_statement(organisation, actor=lead)
-    services.save_sections(statement, {key: {"value": text} for key, text in SECTIONS.items()}, actor=lead)
+    services.save_sections(statement, {key: {"value": text} for key, text in SECTIONS.items()},
+                           expected_version=services.draft_version(statement), actor=lead)
     services.send_for_signatures(statement, actor=lead)
     for email in ("ceo@youth-trust.riverside.example", "chair@youth-trust.riverside.example"):
         services.sign_statement(statement, demo.user(email), password=demo.password,

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from app.accounts import login_limit
 from app.accounts.permissions import require, roles_required
-from app.errors import DomainError
+from app.errors import DomainError, StaleEdit
 from app.extensions import db
 from app.statements import bp, queries, services
 from app.statements.forms import ConfirmForm, MaterialChangeForm, NoRisksForm, RiskForm, SignForm
@@ -211,13 +211,26 @@ def edit_section(statement_id: int, section_key: str):
     org_type = statement.organisation.org_type
     form = build_section_form(instrument, section_key, org_type, data=queries.statement_answers(statement))
     action = request.form.get("action", "continue")
-    if request.method == "POST" and action == "refill" and section_key == services.RISKS_KEY:
-        services.refill_risks(statement, actor=current_user)
-        db.session.commit()
-        flash("The risks section now shows your current risk assessment.", "success")
-        return redirect(url_for(".edit_section", statement_id=statement.id, section_key=section_key))
-    if request.method == "POST" and form.validate(partial=action == "later"):
-        services.save_sections(statement, form_answers(instrument, section_key, form), actor=current_user)
+    page = {"section": instrument.section(section_key), "risks_key": services.RISKS_KEY}
+    posted_version = request.form.get("lock_version")
+    saved = False
+    try:
+        if request.method == "POST" and action == "refill" and section_key == services.RISKS_KEY:
+            services.refill_risks(statement, expected_version=posted_version, actor=current_user)
+            db.session.commit()
+            flash("The risks section now shows your current risk assessment.", "success")
+            return redirect(url_for(".edit_section", statement_id=statement.id, section_key=section_key))
+        if request.method == "POST" and form.validate(partial=action == "later"):
+            services.save_sections(statement, form_answers(instrument, section_key, form),
+                                   expected_version=posted_version, actor=current_user)
+            saved = True
+    except StaleEdit as exc:  # keep what they typed, show what is saved now, and let them save again knowingly
+        db.session.rollback()
+        statement = _own_statement(statement_id)
+        saved_text = (queries.statement_answers(statement).get(section_key) or {}).get("value")
+        return render_template("statements/section.html", statement=statement, form=form, conflict=exc.message,
+                               saved_text=saved_text, lock_version=services.draft_version(statement), **page), 409
+    if saved:
         db.session.commit()
         keys = [s.key for s in instrument.sections_for(org_type)]
         position = keys.index(section_key)
@@ -228,7 +241,7 @@ def edit_section(statement_id: int, section_key: str):
             return redirect(url_for(".edit_section", statement_id=statement.id, section_key=keys[position + 1]))
         return redirect(url_for(".preview", statement_id=statement.id))
     return render_template("statements/section.html", statement=statement, form=form,
-                           section=instrument.section(section_key), risks_key=services.RISKS_KEY)
+                           lock_version=services.draft_version(statement), **page)
 
 
 @bp.route("/manage/<int:statement_id>/preview")

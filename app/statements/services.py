@@ -8,6 +8,8 @@ force (app/statements/seals.py), in the same transaction.
 from __future__ import annotations
 
 import calendar
+import hashlib
+import json
 from datetime import date
 
 import sqlalchemy as sa
@@ -15,7 +17,7 @@ import sqlalchemy as sa
 from app.accounts.models import SIGNATORY_CAPACITIES, Organisation
 from app.accounts.services import authenticate
 from app.activity import record
-from app.errors import DomainError, InvalidTransition, PermissionDenied
+from app.errors import DomainError, InvalidTransition, PermissionDenied, StaleEdit
 from app.extensions import db
 from app.statements import queries, seals
 from app.statements.content import content_hash
@@ -231,9 +233,34 @@ def _require_draft(statement: Statement) -> None:
                                 "Choose “Make changes” to open a new version.")
 
 
-def save_sections(statement: Statement, answers: dict[str, dict], *, actor=None) -> Statement:
-    """Store the texts of one or more statement questions (answers in the engine's storage format)."""
+DRAFT_CHANGED_MESSAGE = ("Someone else changed this statement since you opened this page, so your changes have not "
+                         "been saved. Check what is saved now, then save yours again if they are still right.")
+
+
+def draft_version(statement: Statement) -> str:
+    """A fingerprint of the draft's texts, posted back as `lock_version` by the page it was loaded into."""
+    return _sections_version(statement.sections)
+
+
+def _sections_version(sections: dict | None) -> str:
+    return hashlib.sha256(json.dumps(sections or {}, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _check_draft_version(statement: Statement, expected: str | None) -> None:
+    """A save must name the draft it was made from, and that must still be the saved draft: otherwise it would
+    silently overwrite someone else's text. A save with no (or a malformed) version is stale too."""
+    current = db.session.execute(sa.select(Statement.sections).where(Statement.id == statement.id)
+                                 .with_for_update()).scalar_one()
+    if not expected or expected != _sections_version(current):
+        raise StaleEdit(DRAFT_CHANGED_MESSAGE)
+
+
+def save_sections(statement: Statement, answers: dict[str, dict], *, expected_version: str | None,
+                  actor=None) -> Statement:
+    """Store the texts of one or more statement questions (answers in the engine's storage format), if the draft is
+    still the one `expected_version` (from `draft_version`) was taken from."""
     _require_draft(statement)
+    _check_draft_version(statement, expected_version)
     sections = dict(statement.sections or {})
     for key, answer in answers.items():
         sections[key] = (answer or {}).get("value") or ""
@@ -244,10 +271,10 @@ def save_sections(statement: Statement, answers: dict[str, dict], *, actor=None)
     return statement
 
 
-def refill_risks(statement: Statement, *, actor=None) -> Statement:
+def refill_risks(statement: Statement, *, expected_version: str | None, actor=None) -> Statement:
     """Replace the risks section with the current risk assessment."""
     text = queries.risks_summary_text(queries.risk_assessment_for(statement.organisation_id))
-    return save_sections(statement, {RISKS_KEY: {"value": text}}, actor=actor)
+    return save_sections(statement, {RISKS_KEY: {"value": text}}, expected_version=expected_version, actor=actor)
 
 
 def send_for_signatures(statement: Statement, *, actor=None) -> Statement:

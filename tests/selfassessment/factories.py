@@ -72,7 +72,7 @@ def fill_section(ret, section, *, rag="green", rags=None, evidence="Policy revie
         if value in ("amber", "red"):
             actions[question.key] = [services.NewAction(description=f"Improve {question.key}", owner_name="DSL",
                                                         due_date=today() + timedelta(days=action_due_days))]
-    services.save_section(ret, section.key, services.SectionSave(answers=answers, expected_version=None,
+    services.save_section(ret, section.key, services.SectionSave(answers=answers, expected_version=ret.lock_version,
                                                                   new_actions=actions, reconfirm=set(answers)),
                           actor=actor)
 
@@ -82,7 +82,8 @@ def complete_return(ret, *, rag="green", rags=None, actor=None, submit=False, na
     for section in instrument.sections_for(ret.organisation.org_type):
         fill_section(ret, section, rag=rag, rags=rags, actor=actor)
     if submit:
-        services.submit_return(ret, confirmed=True, declaration_name=name, actor=actor)
+        services.submit_return(ret, confirmed=True, declaration_name=name, expected_version=ret.lock_version,
+                               actor=actor)
     db.session.commit()
     return ret
 

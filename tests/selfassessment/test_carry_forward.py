@@ -105,7 +105,8 @@ def test_changing_the_evidence_counts_as_reconfirming(make, db):
     answers = {q.key: {"value": "green", "evidence": "Policy reviewed by the board in March.", "comment": None}
                for q in section.questions}
     answers[section.questions[3].key]["evidence"] = "New evidence for this cycle"
-    services.save_section(ret, section.key, services.SectionSave(answers=answers, expected_version=None))
+    services.save_section(ret, section.key, services.SectionSave(answers=answers,
+                                                                 expected_version=ret.lock_version))
     rows = {r.question_key: r for r in db.session.execute(
         sa.select(ReturnAnswer).where(ReturnAnswer.return_id == ret.id)).scalars()}
     assert rows[amber_key].reconfirmed                      # rating changed

@@ -239,7 +239,7 @@ def test_another_organisations_return_and_file_are_forbidden(client, make, login
     from app.uploads import StoredFile
 
     services.save_section(theirs, theirs_section.key, services.SectionSave(
-        answers={}, expected_version=None,
+        answers={}, expected_version=theirs.lock_version,
         new_files={theirs_section.questions[0].key: [StoredFile("0" * 32 + ".pdf", "theirs.pdf", "application/pdf",
                                                                   10, "0" * 64)]}))
     db.session.commit()

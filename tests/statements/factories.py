@@ -85,7 +85,7 @@ def draft_statement(people: OrgPeople, sections: dict | None = None):
     ready_to_start(people)
     statement = services.start_statement(people.org, actor=people.lead)
     services.save_sections(statement, {k: {"value": v} for k, v in (sections or SECTIONS).items()},
-                           actor=people.lead)
+                           expected_version=services.draft_version(statement), actor=people.lead)
     return statement
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from app.statements import services
 from app.statements.models import Statement, StatementState
 from tests.statements.factories import (
     SECTIONS,
@@ -80,23 +81,28 @@ def test_sections_save_and_continue_or_come_back_later(client, login_as, db):
     statement = db.session.execute(sa.select(Statement).where(Statement.organisation_id == people.org.id)).scalar_one()
     base = f"/statements/manage/{statement.id}/sections"
 
-    response = client.post(f"{base}/nature_of_organisation", data={"nature_of_organisation": "", "action": "continue"})
-    assert response.status_code == 200 and "There is a problem" in response.get_data(as_text=True)
+    def lock() -> str:
+        db.session.refresh(statement)
+        return services.draft_version(statement)
 
     response = client.post(f"{base}/nature_of_organisation",
-                           data={"nature_of_organisation": "We run a primary school.", "action": "continue"})
+                           data={"nature_of_organisation": "", "action": "continue", "lock_version": lock()})
+    assert response.status_code == 200 and "There is a problem" in response.get_data(as_text=True)
+
+    response = client.post(f"{base}/nature_of_organisation", data={
+        "nature_of_organisation": "We run a primary school.", "action": "continue", "lock_version": lock()})
     assert response.headers["Location"].endswith(f"{base}/commitment")
-    response = client.post(f"{base}/commitment", data={"commitment": "", "action": "later"})
+    response = client.post(f"{base}/commitment", data={"commitment": "", "action": "later", "lock_version": lock()})
     assert response.headers["Location"].endswith(f"/statements/manage/{statement.id}")
     db.session.refresh(statement)
     assert statement.sections["nature_of_organisation"] == "We run a primary school."
 
-    response = client.post(f"{base}/risks_and_mitigations",
-                           data={"risks_and_mitigations": "Edited risks", "action": "continue"})
+    response = client.post(f"{base}/risks_and_mitigations", data={
+        "risks_and_mitigations": "Edited risks", "action": "continue", "lock_version": lock()})
     assert response.headers["Location"].endswith(f"/statements/manage/{statement.id}/preview")
     db.session.refresh(statement)
     assert statement.sections["risks_and_mitigations"] == "Edited risks"
-    client.post(f"{base}/risks_and_mitigations", data={"action": "refill"})
+    client.post(f"{base}/risks_and_mitigations", data={"action": "refill", "lock_version": lock()})
     db.session.refresh(statement)
     assert "Harm during one-to-one tuition" in statement.sections["risks_and_mitigations"]
 
@@ -130,7 +136,8 @@ def test_sending_needs_every_part_written(client, login_as, db):
     assert statement.state == StatementState.draft and statement.content_hash is None
 
     client.post(f"/statements/manage/{statement.id}/sections/commitment",
-                data={"commitment": "Children come first.", "action": "later"})
+                data={"commitment": "Children come first.", "action": "later",
+                      "lock_version": services.draft_version(statement)})
     client.post(f"/statements/manage/{statement.id}/send")
     db.session.refresh(statement)
     assert statement.state == StatementState.awaiting_signatures

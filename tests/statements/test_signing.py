@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from app.statements import services
 from app.statements.content import canonical_content, content_hash
 from app.statements.models import Signature, Statement, StatementState
 from tests import factories
@@ -106,7 +107,8 @@ def test_signing_content_that_changed_since_it_was_shown_is_refused(client, logi
     login_as(people.lead)
     assert client.post(f"/statements/manage/{statement.id}/make-changes").status_code == 302
     client.post(f"/statements/manage/{statement.id}/sections/commitment",
-                data={"commitment": "A different commitment.", "action": "later"})
+                data={"commitment": "A different commitment.", "action": "later",
+                      "lock_version": services.draft_version(statement)})
     assert client.post(f"/statements/manage/{statement.id}/send").status_code == 302
     db.session.refresh(statement)
     assert statement.content_hash != old_hash
@@ -182,7 +184,8 @@ def test_a_new_version_in_force_supersedes_the_previous_one(client, login_as, db
     db.session.refresh(first)
     assert first.state == StatementState.in_force  # stays in force while its successor is written
     client.post(f"/statements/manage/{second.id}/sections/commitment",
-                data={"commitment": "Our renewed commitment.", "action": "later"})
+                data={"commitment": "Our renewed commitment.", "action": "later",
+                      "lock_version": services.draft_version(second)})
     client.post(f"/statements/manage/{second.id}/send")
     _sign(client, login_as, people.signatory("chief_executive"), second)
     db.session.refresh(first)
