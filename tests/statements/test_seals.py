@@ -160,7 +160,8 @@ def test_an_older_version_put_back_on_display_is_withheld(runner, client, db):
     people = make_people(org_type="other")
     first = in_force_statement(people)
     second = services.make_changes(first, actor=people.lead)
-    services.save_sections(second, {"commitment": {"value": "Version two of our commitment."}}, actor=people.lead)
+    services.save_sections(second, {"commitment": {"value": "Version two of our commitment."}},
+                           expected_version=services.draft_version(second), actor=people.lead)
     services.send_for_signatures(second, actor=people.lead)
     sign_all(people, second)
     _commit_and_forget(db)
