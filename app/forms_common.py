@@ -51,6 +51,7 @@ class GovDateField(Field):
 
     def process_formdata(self, valuelist):
         parts = (list(valuelist) + ["", "", ""])[:3]
+        self.raw_data = parts  # the GOV.UK widget shows the three boxes again, whatever number of parts was posted
         self.data = None  # stays None when the date is refused
         self.data = parse_date_parts(*parts, subject=self.subject or self.label.text, example=self.example)
 

@@ -138,3 +138,13 @@ def test_another_organisations_risk_is_out_of_reach(client, login_as, db):
     assert client.get(f"/statements/manage/risk-assessment/risks/{risk.id}").status_code == 403
     assert client.post(f"/statements/manage/risk-assessment/risks/{risk.id}/remove").status_code == 403
     assert db.session.get(Risk, risk.id).removed_at is None
+
+
+def test_a_date_posted_with_parts_missing_is_explained_not_an_error_page(client, login_as, db):
+    people = make_people()
+    login_as(people.lead)
+    for parts in (["12"], [], ["12", "3"]):
+        response = client.post("/statements/manage/risk-assessment/risks/new", data=_risk_form(review_date=parts))
+        assert response.status_code == 200, parts
+        assert "There is a problem" in response.get_data(as_text=True)
+    assert risk_assessment_for(people.org.id) is None
