@@ -356,17 +356,6 @@ def survey_answers(campaign_ids, *, min_responses: int) -> sa.Subquery:
     )
 
 
-def survey_response_counts(campaign_id: int) -> list[sa.Row]:
-    """(organisation_id, name, responses)."""
-    stmt = (sa.select(SurveyLink.organisation_id, Organisation.name,
-                      sa.func.count(SurveyResponse.id).label("responses"))
-            .join(SurveyResponse, SurveyResponse.survey_link_id == SurveyLink.id)
-            .join(Organisation, SurveyLink.organisation_id == Organisation.id)
-            .where(SurveyLink.campaign_id == campaign_id)
-            .group_by(SurveyLink.organisation_id, Organisation.name))
-    return core_rows(stmt)
-
-
 def campaigns_for_key(key: str, *, states=None) -> list[Campaign]:
     stmt = (sa.select(Campaign)
             .join(InstrumentVersion, Campaign.instrument_version_id == InstrumentVersion.id)
