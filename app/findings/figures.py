@@ -532,19 +532,23 @@ def survey_figures(campaign) -> dict | None:
             entry["mismatches"].append(row.theme)
     exact = sa_queries.partnership_survey_figures(campaign)
     titles = theme_titles()
+    shared = sa_queries.shared_themes(campaign)
     themes = []
-    for key in sa_queries.shared_themes(campaign):
+    for key in shared:
         tally = exact["themes"].get(key)
         if tally is None or tally["status"] != "shown":
             continue
         themes.append({"key": key, "title": titles.get(key, key), "scored": tally["scored"], "met": tally["agreeing"],
                        "pct": tally["percent"]})
+    columns = [{"key": key, "title": titles.get(key, key)} for key in shared
+               if any(key in o["themes"] for o in organisations.values())]
     shown = [o for o in organisations.values() if o["shown"]]
     return {
         "min_cell_size": min_size, "threshold": threshold,
         "responses_shown": exact["respondents"], "organisations_counted": exact["organisations"],
         "organisations_shown": len(shown), "organisations_hidden": len(organisations) - len(shown),
-        "themes": themes, "organisations": sorted(organisations.values(), key=lambda o: o["name"]),
+        "themes": themes, "columns": columns,
+        "organisations": sorted(organisations.values(), key=lambda o: o["name"]),
     }
 
 
