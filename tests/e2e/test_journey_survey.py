@@ -70,3 +70,27 @@ def test_practitioner_answers_the_survey_without_signing_in(visitor, survey):
     visitor.click(visitor.page.locator("form button[type=submit], form input[type=submit]").last)
     assert "already been used" in visitor.page.locator(".govuk-error-summary").inner_text()
     assert not visitor.path().endswith("/thanks")
+
+
+def test_lead_sees_results_only_once_the_survey_has_closed(visitor):
+    # Oakfield School closed its survey in the demo: its frozen results show, with nothing below the minimum
+    visitor.sign_in("lead@oakfield-school.riverside.example")
+    visitor.goto("/self-assessment/my-returns")
+    visitor.click_link("2025-26")
+    visitor.click_link("See the results")
+    main = visitor.page.inner_text("main")
+    assert "These figures were worked out once, when the survey closed" in main
+    assert visitor.page.locator("table tbody tr").count() > 5
+    visitor.sign_out()
+    # Brookside Primary's is open: no figures, no closing yet, but codes can be created
+    visitor.sign_in("lead@brookside-primary.riverside.example")
+    visitor.goto("/self-assessment/my-returns")
+    visitor.click_link("2025-26")
+    visitor.click_link("About the results")
+    main = visitor.page.inner_text("main")
+    assert "The survey is still open" in main and "%" not in main
+    assert visitor.page.get_by_role("button", name="Close the survey and see the results").count() == 0
+    visitor.page.go_back()
+    visitor.click_link("Create response codes")
+    visitor.click_button("Create response codes")
+    assert "Enter how many codes you need" in visitor.page.locator(".govuk-error-summary").inner_text()
