@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from app.accounts.models import Organisation
 from app.selfassessment import services, snapshots
-from app.selfassessment.models import SurveyResponse
+from app.selfassessment.models import SurveyResponse, SurveySnapshot
 from tests.findings.test_round_findings import text_of
 from tests.selfassessment.factories import (
     complete_return,
@@ -244,3 +244,40 @@ def test_findings_and_self_assessment_show_the_same_triangulation(client, db, ma
     policy = next(r for r in rows if r.theme == "policies")
     assert policy.status == "fewer" and policy.agree_percent is None
     assert f"Padded School {policy.theme_title} Green Green Fewer than 5" in triangulation
+
+
+# the partnership -------------------------------------------------------------------------------------------
+
+def test_organisations_see_the_partnership_only_as_frozen_when_the_campaign_closed(client, db, make, login_as,
+                                                                                  lead_setup):
+    """Differencing the partnership's figures before and after someone answers is the padding attack again, one
+    level up: organisation leads see them only from the one snapshot taken when the campaign closed."""
+    org, campaign, ret, link = lead_setup
+    other = db.session.execute(sa.select(Organisation).where(Organisation.name == "Other School")).scalar_one()
+    for code in _create_codes(client, ret, 6):
+        _answer(client, link, code, "agree")
+    login_as("qa")
+    other_ret = return_for(campaign, other)
+    for code in _create_codes(client, other_ret, 6):
+        _answer(client, survey_link(campaign, other), code, "disagree")
+    assert client.post(f"/self-assessment/returns/{ret.id}/survey/close").status_code == 302
+    login_as(make.make_user(roles=["org_lead"], organisation=org))
+
+    results = f"/self-assessment/returns/{ret.id}/survey"
+    trends = "/findings/trends/practitioner-survey"
+    page = client.get(results).get_data(as_text=True)
+    assert "All organisations: agree" not in page and "once the whole campaign has closed" in page
+    assert campaign.title not in text_of(client.get(trends))  # no partnership survey figures for an open campaign
+
+    services.close_campaign(campaign)
+    db.session.commit()
+    page = client.get(results).get_data(as_text=True)
+    assert "All organisations: agree" in page
+    frozen = _statement_cells(page)
+    assert campaign.title in text_of(client.get(trends))
+    services.open_campaign(campaign)  # re-opened: the survey stays over, with no new links
+    services.close_campaign(campaign)
+    db.session.commit()
+    assert _statement_cells(client.get(results).get_data(as_text=True)) == frozen
+    assert len(db.session.execute(sa.select(SurveySnapshot).where(
+        SurveySnapshot.campaign_id == campaign.id, SurveySnapshot.survey_link_id.is_(None))).all()) == 1
