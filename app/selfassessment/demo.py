@@ -5,7 +5,8 @@ Riverside Youth Trust to pass MIN_CELL_SIZE, whose leads then close their survey
 for the police, whose survey stays open).
 
 Deterministic: ratings, evidence and survey answers are chosen by a hash of fixed strings, and dates are relative to
-the demo's `today` (the noise in the frozen survey results is random, as it always is). Built through the services, so the activity log tells the story too.
+the demo's `today` (the noise in the frozen survey results is random, as it always is). Built through the services,
+so the activity log tells the story too.
 """
 from __future__ import annotations
 

@@ -23,6 +23,7 @@ from app.accounts.models import Organisation, User, UserRole
 from app.errors import NotFound
 from app.extensions import db
 from app.questionnaire import AnswerProblem, Instrument, Question, Section, theme_titles
+from app.selfassessment import snapshots
 from app.selfassessment.models import (
     Campaign,
     CampaignState,
@@ -31,7 +32,6 @@ from app.selfassessment.models import (
     Return,
     ReturnAnswer,
     ReturnState,
-    SurveyAnswer,
     SurveyLink,
     SurveyResponse,
     SurveySnapshot,
@@ -495,13 +495,7 @@ def survey_respondent_count(link: SurveyLink) -> int:
 
 def _theme_map(instrument: Instrument, themes: set[str] | None = None):
     pairs = [(q.key, t) for q in instrument.questions() for t in q.themes if themes is None or t in themes]
-    if not pairs:
-        return None
-    # A UNION ALL of literal rows: portable, where SQLite rejects VALUES with a column list alias.
-    return sa.union_all(*(
-        sa.select(sa.literal(key, sa.String).label("question_key"), sa.literal(theme, sa.String).label("theme"))
-        for key, theme in pairs
-    )).subquery("theme_map")
+    return snapshots.theme_map(pairs) if pairs else None
 
 
 def min_cell_size() -> int:
@@ -595,8 +589,6 @@ def partnership_survey_snapshot(campaign_id: int) -> dict | None:
 def partnership_survey_figures(campaign: Campaign) -> dict | None:
     """Exact partnership figures, now, from the organisations with at least MIN_CELL_SIZE responses: for
     partnership staff only (organisations see the snapshot frozen when the campaign closed)."""
-    from app.selfassessment import snapshots
-
     if campaign.survey_version is None:
         return None
     minimum = min_cell_size()
@@ -670,8 +662,7 @@ def survey_results(campaign: Campaign, organisation_id: int) -> SurveyResults:
     status = survey_status(link)
     if not link.is_closed:
         return SurveyResults(link=link, status=status, minimum=status.minimum)
-    snapshots = survey_snapshots(campaign.id)
-    figures = snapshots.get(organisation_id) or {}
+    figures = survey_snapshots(campaign.id).get(organisation_id) or {}
     partnership = partnership_survey_snapshot(campaign.id)
     minimum = figures.get("minimum", status.minimum)
     statements = []
@@ -730,8 +721,8 @@ def triangulation(campaign_id: int) -> list[TriangulationRow]:
     if not themes:
         return []
     rags = self_assessed_theme_rag(campaign_id, set(themes))
-    snapshots = survey_snapshots(campaign_id)
-    org_ids = {org_id for org_id, _ in rags} | {org_id for org_id in snapshots if org_id is not None}
+    frozen = survey_snapshots(campaign_id)
+    org_ids = {org_id for org_id, _ in rags} | {org_id for org_id in frozen if org_id is not None}
     if not org_ids:
         return []
     orgs = db.session.execute(
@@ -741,7 +732,7 @@ def triangulation(campaign_id: int) -> list[TriangulationRow]:
     threshold = agreement_threshold()
     rows = []
     for org in orgs:
-        figures = snapshots.get(org.id)
+        figures = frozen.get(org.id)
         respondents = SURVEY_OPEN if figures is None else figures["respondents"]
         for theme in themes:
             rag = rags.get((org.id, theme))

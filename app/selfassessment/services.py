@@ -37,7 +37,7 @@ from app.selfassessment.queries import (
 )
 from app.uploads import StoredFile
 from app.selfassessment.survey_services import close_campaign_surveys
-from app.utils import today, utcnow
+from app.utils import utcnow
 
 CYCLE_RE = re.compile(r"^(\d{4})-(\d{2})$")
 CONFLICT_MESSAGE = ("Someone else saved this return after you opened this page. Your changes have not been saved: "

@@ -67,16 +67,32 @@ def _cell(noised: int, true_count: int, minimum: int) -> int | str:
     return max(noised, minimum) if status == SHOWN else FEWER
 
 
+def theme_map(pairs: list[tuple[str, str]]) -> sa.Subquery:
+    """(question_key, theme) rows to join answers to: a UNION ALL of literal rows, portable, where SQLite rejects
+    VALUES with a column list alias."""
+    return sa.union_all(*(
+        sa.select(sa.literal(key, sa.String).label("question_key"), sa.literal(theme, sa.String).label("theme"))
+        for key, theme in pairs
+    )).subquery("theme_map")
+
+
 def _theme_respondents(link_ids: list[int], theme_questions: dict[str, list[str]]) -> dict[str, int]:
-    """theme -> practitioners (true count) who gave an agree or disagree answer on at least one of its statements."""
-    result = {}
-    for theme, keys in theme_questions.items():
-        result[theme] = db.session.execute(
-            sa.select(sa.func.count(sa.distinct(SurveyAnswer.survey_response_id)))
-            .join(SurveyResponse, SurveyAnswer.survey_response_id == SurveyResponse.id)
-            .where(SurveyResponse.survey_link_id.in_(link_ids), SurveyAnswer.question_key.in_(keys),
-                   SurveyAnswer.meets_standard.is_not(None))
-        ).scalar_one() if link_ids and keys else 0
+    """theme -> practitioners (true count) who gave an agree or disagree answer on at least one of its statements,
+    in one query."""
+    pairs = [(key, theme) for theme, keys in theme_questions.items() for key in keys]
+    result = dict.fromkeys(theme_questions, 0)
+    if not link_ids or not pairs:
+        return result
+    mapping = theme_map(pairs)
+    rows = db.session.execute(
+        sa.select(mapping.c.theme, sa.func.count(sa.distinct(SurveyAnswer.survey_response_id)))
+        .select_from(SurveyAnswer)
+        .join(SurveyResponse, SurveyAnswer.survey_response_id == SurveyResponse.id)
+        .join(mapping, mapping.c.question_key == SurveyAnswer.question_key)
+        .where(SurveyResponse.survey_link_id.in_(link_ids), SurveyAnswer.meets_standard.is_not(None))
+        .group_by(mapping.c.theme)
+    ).all()
+    result.update({theme: n for theme, n in rows})
     return result
 
 

@@ -8,7 +8,7 @@ import re
 import sqlalchemy as sa
 
 from app.activity.models import ActivityEvent
-from app.selfassessment import queries, services, survey_services
+from app.selfassessment import queries, services
 from app.selfassessment.models import SurveyAnswer, SurveyCode, SurveyLink, SurveyResponse
 from app.utils import today
 from tests.selfassessment.factories import (

@@ -17,7 +17,6 @@ from tests.findings.test_round_findings import text_of
 from tests.selfassessment.factories import (
     complete_return,
     make_campaign,
-    no_noise,
     return_for,
     survey_form,
     survey_link,
