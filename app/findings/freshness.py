@@ -230,7 +230,7 @@ def _inputs_digest() -> str:
         code = hashlib.sha256()  # self-assessment read models its triangulation comes from
         app_dir = Path(__file__).parent.parent
         sources = [*Path(__file__).parent.glob("*.py"), *(app_dir / "questionnaire").glob("*.py"),
-                   app_dir / "selfassessment" / "queries.py"]
+                   app_dir / "selfassessment" / "queries.py", app_dir / "selfassessment" / "snapshots.py"]
         for source in sorted(sources):
             code.update(source.name.encode() + b"\0" + source.read_bytes())
         _code_digest = code.hexdigest()[:24]

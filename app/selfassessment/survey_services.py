@@ -24,7 +24,7 @@ from app.selfassessment.models import (
     SurveyResponse,
     SurveySnapshot,
 )
-from app.selfassessment.queries import encode_value, survey_respondent_count
+from app.selfassessment.queries import encode_value, survey_respondent_count, survey_respondent_counts
 from app.utils import today, utcnow
 
 # No 0/O, 1/I/L or 5/S to misread when a code is copied from paper.
@@ -59,6 +59,13 @@ def _require_open(link: SurveyLink) -> None:
     campaign = link.campaign
     if link.is_closed or campaign.state != CampaignState.open or campaign.survey_version is None:
         raise SurveyClosed("This survey has closed")
+
+
+def _lock(link: SurveyLink) -> None:
+    """Hold the link's row (and read it afresh) until the transaction ends: two closings of one survey, or a closing
+    and the campaign's, cannot both take its snapshot, and no response is written while it is taken."""
+    db.session.execute(sa.select(SurveyLink).where(SurveyLink.id == link.id).with_for_update()
+                       .execution_options(populate_existing=True))
 
 
 def create_response_codes(link: SurveyLink, count: int, *, actor=None) -> list[str]:
@@ -105,7 +112,8 @@ def record_survey_response(link: SurveyLink, answers: dict[str, dict], *, code: 
                            on: date | None = None) -> SurveyResponse:
     """Store one anonymous response, spending its one-time code: the answers and the date only, nothing linking it
     to the code. No activity event, because its actor and timestamp would say more about the respondent than the
-    survey promises to keep."""
+    survey promises to keep. Holds the link's row, so a response cannot land after the survey's results froze."""
+    _lock(link)
     _require_open(link)
     _spend_code(link, code)
     campaign = link.campaign
@@ -144,6 +152,7 @@ def _snapshot(link: SurveyLink) -> SurveySnapshot:
 def close_survey(link: SurveyLink, *, actor=None) -> SurveySnapshot:
     """Close one organisation's survey for good, once at least MIN_CELL_SIZE practitioners have answered, and
     freeze its results."""
+    _lock(link)
     if link.is_closed:
         raise InvalidTransition("This survey has already closed")
     _require_open(link)
@@ -165,6 +174,7 @@ def close_campaign_surveys(campaign: Campaign) -> None:
         return
     links = list(db.session.execute(
         sa.select(SurveyLink).where(SurveyLink.campaign_id == campaign.id).order_by(SurveyLink.id)
+        .with_for_update().execution_options(populate_existing=True)
     ).scalars())
     for link in links:
         if not link.is_closed:
@@ -176,7 +186,8 @@ def close_campaign_surveys(campaign: Campaign) -> None:
     ).first()
     if taken is None:
         minimum = snapshots.minimum_size()
-        counted = [link.id for link in links if survey_respondent_count(link) >= minimum]
+        responses = survey_respondent_counts(campaign.id)
+        counted = [link.id for link in links if responses.get(link.id, 0) >= minimum]
         figures = snapshots.compute(campaign.survey_version.parsed, counted)
         figures["organisations"] = len(counted)
         db.session.add(SurveySnapshot(campaign_id=campaign.id, survey_link_id=None, taken_on=today(),
