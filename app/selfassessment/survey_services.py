@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
@@ -135,12 +134,6 @@ def record_survey_response(link: SurveyLink, answers: dict[str, dict], *, code: 
 # ---------------------------------------------------------------------------------------------
 # Closing
 # ---------------------------------------------------------------------------------------------
-@dataclass
-class Closed:
-    link: SurveyLink
-    snapshot: SurveySnapshot
-
-
 def _snapshot(link: SurveyLink) -> SurveySnapshot:
     campaign = link.campaign
     figures = snapshots.compute(campaign.survey_version.parsed, [link.id], link.organisation.org_type)
