@@ -280,3 +280,17 @@ def test_organisations_see_the_partnership_only_as_frozen_when_the_campaign_clos
     assert _statement_cells(client.get(results).get_data(as_text=True)) == frozen
     assert len(db.session.execute(sa.select(SurveySnapshot).where(
         SurveySnapshot.campaign_id == campaign.id, SurveySnapshot.survey_link_id.is_(None))).all()) == 1
+
+
+def test_a_survey_nobody_answered_says_no_responses_in_the_triangulation(client, db, login_as, lead_setup):
+    org, campaign, ret, link = lead_setup
+    complete_return(ret, rag="green", submit=True)
+    services.close_campaign(campaign)
+    db.session.commit()
+    login_as("qa")
+    triangulation = text_of(client.get(f"/self-assessment/campaigns/{campaign.id}/triangulation"))
+    findings = text_of(client.get(f"/findings/campaigns/{campaign.id}"))
+    assert "Padded School Leadership and accountability Green Green No responses No responses" in triangulation
+    assert "Other School" in triangulation and "Fewer than 5" not in triangulation
+    assert findings.split("Triangulation by organisation and theme")[1].split("Padded School")[1].strip().startswith(
+        "No responses")
