@@ -267,6 +267,8 @@ def test_organisations_see_the_partnership_only_as_frozen_when_the_campaign_clos
     page = client.get(results).get_data(as_text=True)
     assert "All organisations: agree" not in page and "once the whole campaign has closed" in page
     assert campaign.title not in text_of(client.get(trends))  # no partnership survey figures for an open campaign
+    findings = f"/findings/campaigns/{campaign.id}"
+    assert "practitioners agreeing All organisations" not in text_of(client.get(findings))
 
     services.close_campaign(campaign)
     db.session.commit()
@@ -274,6 +276,7 @@ def test_organisations_see_the_partnership_only_as_frozen_when_the_campaign_clos
     assert "All organisations: agree" in page
     frozen = _statement_cells(page)
     assert campaign.title in text_of(client.get(trends))
+    assert "practitioners agreeing All organisations" in text_of(client.get(findings))
     services.open_campaign(campaign)  # re-opened: the survey stays over, with no new links
     services.close_campaign(campaign)
     db.session.commit()
