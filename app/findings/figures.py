@@ -511,8 +511,8 @@ def survey_figures(campaign) -> dict | None:
     """Triangulation of each organisation's self-assessed rating per theme with its practitioners' agreement, from
     app.selfassessment.queries.triangulation (the one implementation the self-assessment pages use too: results
     only from a closed survey's frozen, noised snapshot, never a figure from fewer than MIN_CELL_SIZE
-    practitioners), and the partnership's agreement per theme: exact and current for partnership staff
-    ("themes"), and as frozen when the campaign closed for organisations ("partnership", None until then).
+    practitioners), and the partnership's agreement per theme, exact and current, for partnership staff only
+    ("themes"; organisations see survey_partnership instead).
     """
     if campaign.survey_version_id is None:
         return None
@@ -546,7 +546,7 @@ def survey_figures(campaign) -> dict | None:
     return {
         "min_cell_size": min_size, "threshold": threshold,
         "responses_shown": exact["respondents"], "organisations_counted": exact["organisations"],
-        "organisations_shown": len(shown), "organisations_hidden": len(organisations) - len(shown),
+        "organisations_shown": len(shown),
         "themes": themes, "columns": columns,
         "organisations": sorted(organisations.values(), key=lambda o: o["name"]),
     }
