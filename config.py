@@ -60,6 +60,9 @@ class Config:
     IMPROVEMENT_THRESHOLD = _int("IMPROVEMENT_THRESHOLD", 60)
     # Practitioner agreement (%) below which a theme an organisation rated green is flagged as a mismatch.
     TRIANGULATION_AGREEMENT_THRESHOLD = _int("TRIANGULATION_AGREEMENT_THRESHOLD", 70)
+    # Privacy parameter of the noise added to every count of an organisation's practitioner survey results when its
+    # survey closes (two-sided geometric noise, P(k) ∝ exp(-epsilon·|k|)): smaller is noisier and more private.
+    SURVEY_NOISE_EPSILON = float(os.environ.get("SURVEY_NOISE_EPSILON") or 1.0)
 
     INSTRUMENTS_DIR = os.environ.get("INSTRUMENTS_DIR", str(BASE_DIR / "instruments"))
     THEMES_FILE = os.environ.get("THEMES_FILE", str(BASE_DIR / "instruments" / "themes.yaml"))

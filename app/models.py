@@ -8,6 +8,7 @@ from app.findings.models import ActionItem, ActionUpdate, Finding  # noqa: F401
 from app.notifications.models import Reminder  # noqa: F401
 from app.questionnaire.models import InstrumentModel, InstrumentVersion  # noqa: F401
 from app.selfassessment.models import (  # noqa: F401
-    Campaign, Challenge, EvidenceFile, Return, ReturnAnswer, SurveyAnswer, SurveyLink, SurveyResponse,
+    Campaign, Challenge, EvidenceFile, Return, ReturnAnswer, SurveyAnswer, SurveyCode, SurveyLink, SurveyResponse,
+    SurveySnapshot,
 )
 from app.statements.models import Risk, RiskAssessment, SealEvent, Signature, Statement  # noqa: F401

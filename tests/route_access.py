@@ -137,6 +137,8 @@ ROUTE_ACCESS.update({
     "selfassessment.confirmation": _SA_RETURN_VIEWERS,
     "selfassessment.changes": _SA_RETURN_VIEWERS,
     "selfassessment.survey_results": _SA_RETURN_VIEWERS,
+    "selfassessment.survey_codes": _SA_RETURN_VIEWERS,
+    "selfassessment.close_survey": _SA_RETURN_VIEWERS,
     "selfassessment.download_file": _SA_RETURN_VIEWERS,
     "selfassessment.review": STAFF,
     "selfassessment.challenge": STAFF,

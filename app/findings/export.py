@@ -497,10 +497,11 @@ def campaign_workbook(campaign, out: IO[bytes], *, organisation_id: int | None =
         if survey:
             summary.append([])
             summary.append([cell(summary.ws, "Practitioner survey", bold=True)])
-            summary.append(["Responses (organisations shown)", survey["responses_shown"]])
-            summary.append(["Organisations shown", survey["organisations_shown"]])
-            summary.append([f"Organisations with fewer than {survey['min_cell_size']} responses (not shown)",
-                            survey["organisations_hidden"]])
+            summary.append([f"Responses (organisations with at least {survey['min_cell_size']})",
+                            survey["responses_shown"]])
+            summary.append([f"Organisations with at least {survey['min_cell_size']} responses",
+                            survey["organisations_counted"]])
+            summary.append(["Organisations with closed surveys and results shown", survey["organisations_shown"]])
             for t in survey["themes"]:
                 summary.append([f"Practitioners agreeing: {t['title']}", t["pct"]])
         coverage = figures.get("statements")

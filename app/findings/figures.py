@@ -9,6 +9,7 @@ import json
 from collections import defaultdict
 from operator import attrgetter
 from statistics import median
+from types import SimpleNamespace
 
 from flask import current_app
 
@@ -18,7 +19,8 @@ from app.extensions import db
 from app.findings import freshness, queries
 from app.findings.catalogue import Catalogue
 from app.findings.suppression import suppress
-from app.questionnaire import InstrumentVersion
+from app.questionnaire import InstrumentVersion, theme_titles
+from app.selfassessment import queries as sa_queries
 from app.utils import utcnow
 
 RAGS = ("green", "amber", "red")
@@ -499,69 +501,67 @@ def campaign_snapshot(campaign) -> dict:
         "criteria": list(criteria.values()), "standards": standards, "heatmap": heatmap,
         "org_types": sorted(types.values(), key=lambda t: t["label"] or t["org_type"]),
         "themes": theme_list, "proposals": proposals(theme_list, cfg),
-        "survey": survey_figures(campaign, catalogue, org_themes, cfg, states),
+        "survey": survey_figures(campaign),
+        "survey_partnership": survey_partnership(campaign),
         "returns": list(organisations.values()),
     }
 
 
-def survey_figures(campaign, sa_catalogue: Catalogue, org_themes: dict, cfg: dict, states) -> dict | None:
-    """Triangulation: each organisation's self-assessed RAG per theme (its lowest criterion rating) next to the
-    share of its practitioners agreeing with the survey statements on that theme; a Green self-rating with
-    agreement below the threshold is a mismatch.
-
-    An organisation's survey results appear only when it has at least MIN_CELL_SIZE responses, and the
-    partnership figures add up only those organisations, so nothing hidden can be worked out by subtraction.
+def survey_figures(campaign) -> dict | None:
+    """Triangulation of each organisation's self-assessed rating per theme with its practitioners' agreement, from
+    app.selfassessment.queries.triangulation (the one implementation the self-assessment pages use too: results
+    only from a closed survey's frozen, noised snapshot, never a figure from fewer than MIN_CELL_SIZE
+    practitioners), and the partnership's agreement per theme, exact and current, for partnership staff only
+    ("themes"; organisations see survey_partnership instead).
     """
     if campaign.survey_version_id is None:
         return None
-    survey_catalogue = queries.catalogue_for_version(db.session.get(InstrumentVersion, campaign.survey_version_id))
-    min_size = cfg["min_cell_size"]
-    threshold = float(current_app.config["TRIANGULATION_AGREEMENT_THRESHOLD"])
-    survey_themes = set(survey_catalogue.themes)
-    themes = [t for t in sa_catalogue.themes if t in survey_themes]
-    counts = {row.organisation_id: (row.name, row.responses) for row in queries.survey_response_counts(campaign.id)}
-    survey = queries.survey_answers([campaign.id], min_responses=min_size)
-    agreement: dict[tuple[int, str], dict] = {}
-    survey_themes_of = _themes_of(survey_catalogue)
-    for org_id, key, scored_, met_ in queries.key_totals(survey, "organisation_id"):
-        for theme in survey_themes_of.get(key, ()):
-            tally = agreement.get((org_id, theme))
-            if tally is None:
-                tally = agreement[org_id, theme] = {"scored": 0, "met": 0}
-            tally["scored"] += scored_
-            tally["met"] += met_
-    self_rag = {key: SCORE_RAG.get(row.self_score) for key, row in org_themes.items()}
-    names = {row.organisation_id: row.name for row in states if row.state in queries.COUNTED_RETURN_STATES}
-    names.update({org_id: name for org_id, (name, _) in counts.items()})
-    partnership = {t: _tally() for t in themes}
-    organisations = []
-    for org_id, name in sorted(names.items(), key=lambda item: item[1]):
-        responses = counts.get(org_id, (name, 0))[1]
-        shown = responses >= min_size
-        entry = {"id": org_id, "name": name, "shown": shown,
-                 "responses": responses if shown else small_label(min_size), "themes": {}, "mismatches": []}
-        for theme in themes:
-            rating = self_rag.get((org_id, theme))
-            row = agreement.get((org_id, theme)) if shown else None
-            agree_pct = pct(row["met"], row["scored"]) if row else None
-            if rating is None and agree_pct is None:
-                continue
-            entry["themes"][theme] = {"self_rag": rating, "agree_pct": agree_pct, "n": row["scored"] if row else None}
-            if row:
-                partnership[theme]["scored"] += row["scored"]
-                partnership[theme]["met"] += row["met"]
-            if rating == "green" and agree_pct is not None and agree_pct < threshold:
-                entry["mismatches"].append(theme)
-        organisations.append(entry)
-    shown_orgs = [o for o in organisations if o["shown"]]
-    themes = [t for t in themes if any(t in o["themes"] for o in organisations)]
+    min_size = sa_queries.min_cell_size()
+    threshold = float(sa_queries.agreement_threshold())
+    organisations: dict[int, dict] = {}
+    for row in sa_queries.triangulation(campaign.id):
+        entry = organisations.setdefault(row.organisation_id, {
+            "id": row.organisation_id, "name": row.organisation_name, "status": row.status,
+            "shown": isinstance(row.respondents, int), "responses": row.respondents, "themes": {},
+            "mismatches": []})
+        if row.self_rag is None and row.suppressed:
+            continue
+        entry["themes"][row.theme] = {"self_rag": row.self_rag.worst_self if row.self_rag else None,
+                                      "status": row.status, "agree_pct": row.agree_percent}
+        if row.mismatch:
+            entry["mismatches"].append(row.theme)
+    exact = sa_queries.partnership_survey_figures(campaign)
+    titles = theme_titles()
+    shared = sa_queries.shared_themes(campaign)
+    themes = []
+    for key in shared:
+        tally = exact["themes"].get(key)
+        if tally is None or tally["status"] != "shown":
+            continue
+        themes.append({"key": key, "title": titles.get(key, key), "scored": tally["scored"], "met": tally["agreeing"],
+                       "pct": tally["percent"]})
+    columns = [{"key": key, "title": titles.get(key, key)} for key in shared
+               if any(key in o["themes"] for o in organisations.values())]
+    shown = [o for o in organisations.values() if o["shown"]]
     return {
-        "instrument": survey_catalogue.key, "min_cell_size": min_size, "threshold": threshold,
-        "responses_shown": sum(o["responses"] for o in shown_orgs),
-        "organisations_shown": len(shown_orgs), "organisations_hidden": len(organisations) - len(shown_orgs),
-        "themes": [{"key": t, "title": survey_catalogue.theme_title(t), **_finish(partnership[t])} for t in themes],
-        "organisations": organisations,
+        "min_cell_size": min_size, "threshold": threshold,
+        "responses_shown": exact["respondents"], "organisations_counted": exact["organisations"],
+        "organisations_shown": len(shown),
+        "themes": themes, "columns": columns,
+        "organisations": sorted(organisations.values(), key=lambda o: o["name"]),
     }
+
+
+def survey_partnership(campaign) -> list[dict] | None:
+    """The partnership's agreement per theme as frozen when the campaign closed: what organisations may compare
+    themselves with (None until then)."""
+    frozen = sa_queries.partnership_survey_snapshot(campaign.id) if campaign.survey_version_id else None
+    if frozen is None:
+        return None
+    titles = theme_titles()
+    return [{"key": key, "title": titles.get(key, key), "pct": frozen["themes"][key]["percent"]}
+            for key in sa_queries.shared_themes(campaign)
+            if (frozen["themes"].get(key) or {}).get("status") == "shown"]
 
 
 # --- trends --------------------------------------------------------------------------------------------------
@@ -587,6 +587,13 @@ def trend_figures(key: str, *, participant_only: bool = False, organisation_id: 
                    if c.state.value != "draft"]
         answers = queries.campaign_answers([p["id"] for p in periods])
         period_field = "campaign_id"
+    elif catalogue.kind == "survey" and participant_only:
+        # Organisations see each campaign's partnership results only as frozen (and noised) when it closed.
+        frozen = {c.id: (c, sa_queries.partnership_survey_snapshot(c.id)) for c in queries.campaigns_with_survey(key)}
+        frozen = {cid: pair for cid, pair in frozen.items() if pair[1] is not None}
+        periods = [{"id": c.id, "label": f"{c.title} ({c.cycle})", "date": c.cycle, "kind": "campaign"}
+                   for c, _ in frozen.values()]
+        answers, period_field = None, "campaign_id"
     elif catalogue.kind == "survey":
         periods = [{"id": c.id, "label": f"{c.title} ({c.cycle})", "date": c.cycle, "kind": "campaign"}
                    for c in queries.campaigns_with_survey(key, organisation_id=organisation_id)]
@@ -594,7 +601,10 @@ def trend_figures(key: str, *, participant_only: bool = False, organisation_id: 
         period_field = "campaign_id"
     else:
         return None
-    counts = queries.answer_counts(answers, period_field) if periods else []
+    if answers is None:
+        counts = _snapshot_counts(catalogue, {cid: figures for cid, (_, figures) in frozen.items()})
+    else:
+        counts = queries.answer_counts(answers, period_field) if periods else []
     by_period = {q["key"]: q for q in question_rows(catalogue, counts, org_field=period_field)}
     questions = [{"key": q.key, "text": q.text, "periods": by_period[q.key]["by_org"] if q.key in by_period else {}}
                  for q in catalogue.scored_questions]
@@ -602,6 +612,27 @@ def trend_figures(key: str, *, participant_only: bool = False, organisation_id: 
               for t in theme_rows(catalogue, counts, org_field=period_field)]
     return {"key": key, "title": catalogue.title, "kind": catalogue.kind, "periods": periods,
             "renamed": catalogue.renamed, "questions": questions, "themes": themes}
+
+
+def _snapshot_counts(catalogue: Catalogue, snapshots: dict[int, dict]) -> list[SimpleNamespace]:
+    """Rows like queries.answer_counts's, per campaign, from the option counts shown in its frozen partnership
+    snapshot (those shown as "fewer" are left out)."""
+    rows = []
+    for campaign_id, figures in snapshots.items():
+        for key, statement in figures["statements"].items():
+            question = catalogue.questions.get(catalogue.canonical(key))
+            if question is None or statement["status"] != "shown":
+                continue
+            for option in question.options:
+                n = statement["options"].get(option.value)
+                if not isinstance(n, int):
+                    continue
+                scored_option = option.meets_standard is not None and not option.excluded
+                rows.append(SimpleNamespace(
+                    campaign_id=campaign_id, question_key=key, value=option.value, answers=n,
+                    scored=n if scored_option else 0, met=n if option.meets_standard else 0,
+                    excluded=n if option.excluded else 0))
+    return rows
 
 
 # --- organisation view ---------------------------------------------------------------------------------------
@@ -644,7 +675,7 @@ def organisation_figures(organisation: Organisation) -> dict:
             survey = next((o for o in figures["survey"]["organisations"] if o["id"] == organisation.id), None)
         campaigns_out.append({"kind": "campaign", "id": campaign.id, "title": campaign.title, "cycle": campaign.cycle,
                               "standards": standards, "themes": themes, "survey": survey,
-                              "survey_themes": figures["survey"]["themes"] if figures["survey"] else []})
+                              "survey_themes": figures["survey_partnership"] or []})
     return {"organisation": {"id": organisation.id, "name": organisation.name, "org_type": organisation.org_type},
             "rounds": rounds_out, "campaigns": campaigns_out}
 

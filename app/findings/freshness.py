@@ -7,7 +7,7 @@ its figures are computed from:
 
 * a round: its cases, assignments, moderation, and the answers and state of its submitted responses;
 * a campaign: its returns (their states, and the answers of those submitted or accepted), challenges, survey
-  links, responses and answers;
+  links (closing one), responses, answers and the snapshots frozen when a survey or the campaign closes;
 * every round and campaign: organisations (names and types appear in the figures) and instruments (a later
   version's renames reach earlier rounds' figures).
 
@@ -57,6 +57,7 @@ from app.selfassessment.models import (
     SurveyAnswer,
     SurveyLink,
     SurveyResponse,
+    SurveySnapshot,
 )
 from app.utils import new_figures_token, utcnow
 
@@ -93,7 +94,7 @@ _TABLE_KINDS = {
     **{model.__tablename__: ("round",) for model in (AuditRound, AuditCase, Assignment, CaseResponse, CaseAnswer,
                                                      Moderation, ModeratedAnswer)},
     **{model.__tablename__: ("campaign",) for model in (Campaign, Return, ReturnAnswer, Challenge, SurveyLink,
-                                                        SurveyResponse, SurveyAnswer)},
+                                                        SurveyResponse, SurveyAnswer, SurveySnapshot)},
     **{model.__tablename__: ("round", "campaign") for model in _EVERY_PERIOD},
 }
 
@@ -142,7 +143,7 @@ def _anchors(session: Session, obj, status: str):
         return [("campaign", None, ret.campaign_id)] if ret.state in COUNTED_RETURN_STATES else []
     if isinstance(obj, Challenge):
         return [("campaign", "return_answer", obj.return_answer_id)]
-    if isinstance(obj, SurveyLink):
+    if isinstance(obj, (SurveyLink, SurveySnapshot)):
         return [("campaign", None, obj.campaign_id)]
     if isinstance(obj, SurveyResponse):
         return [("campaign", "survey_link", obj.survey_link_id)]
@@ -225,10 +226,12 @@ _code_digest: str | None = None
 def _inputs_digest() -> str:
     """What, besides the data, the figures depend on: the code computing them, the settings and theme titles."""
     global _code_digest
-    if _code_digest is None:  # the findings package and the instrument model its catalogues are built from
-        code = hashlib.sha256()
-        packages = Path(__file__).parent, Path(__file__).parent.parent / "questionnaire"
-        for source in sorted(path for package in packages for path in package.glob("*.py")):
+    if _code_digest is None:  # the findings package, the instrument model its catalogues are built from, and the
+        code = hashlib.sha256()  # self-assessment read models its triangulation comes from
+        app_dir = Path(__file__).parent.parent
+        sources = [*Path(__file__).parent.glob("*.py"), *(app_dir / "questionnaire").glob("*.py"),
+                   app_dir / "selfassessment" / "queries.py", app_dir / "selfassessment" / "snapshots.py"]
+        for source in sorted(sources):
             code.update(source.name.encode() + b"\0" + source.read_bytes())
         _code_digest = code.hexdigest()[:24]
     config = current_app.config

@@ -317,15 +317,6 @@ def organisation_ratings(answers: sa.Subquery, catalogue: Catalogue, per: str) -
     return core_rows(stmt)
 
 
-def key_totals(answers: sa.Subquery, *by) -> list[sa.Row]:
-    """(…by, question_key, scored, met) per stored question key; callers map keys to themes in Python."""
-    group = [getattr(answers.c, b) for b in by] + [answers.c.question_key]
-    stmt = (sa.select(*group, scored(answers.c.meets_standard).label("scored"),
-                      met(answers.c.meets_standard).label("met"))
-            .group_by(*group))
-    return core_rows(stmt)
-
-
 def return_organisations(campaign_id: int) -> sa.Select:
     """The ids of the organisations invited to the campaign (each has a return), as a subquery."""
     return sa.select(Return.organisation_id).where(Return.campaign_id == campaign_id)
@@ -354,17 +345,6 @@ def survey_answers(campaign_ids, *, min_responses: int) -> sa.Subquery:
         .where(SurveyLink.campaign_id.in_(list(campaign_ids)), SurveyLink.id.in_(large_enough))
         .subquery("survey")
     )
-
-
-def survey_response_counts(campaign_id: int) -> list[sa.Row]:
-    """(organisation_id, name, responses)."""
-    stmt = (sa.select(SurveyLink.organisation_id, Organisation.name,
-                      sa.func.count(SurveyResponse.id).label("responses"))
-            .join(SurveyResponse, SurveyResponse.survey_link_id == SurveyLink.id)
-            .join(Organisation, SurveyLink.organisation_id == Organisation.id)
-            .where(SurveyLink.campaign_id == campaign_id)
-            .group_by(SurveyLink.organisation_id, Organisation.name))
-    return core_rows(stmt)
 
 
 def _invited(organisation_id: int) -> sa.ColumnElement:

@@ -1,9 +1,12 @@
 """Demo self-assessment: a closed 2024-25 campaign carried forward into an open 2025-26 campaign with returns in
 every state, QA challenges, Amber and Red criteria with actions (some with progress updates), and practitioner
-survey responses (enough for Oakfield School and Riverside Youth Trust to pass MIN_CELL_SIZE; too few for the police).
+survey responses, each given with a one-time response code its organisation created (enough for Oakfield School and
+Riverside Youth Trust to pass MIN_CELL_SIZE, whose leads then close their surveys so their frozen results show; too few
+for the police, whose survey stays open).
 
 Deterministic: ratings, evidence and survey answers are chosen by a hash of fixed strings, and dates are relative to
-the demo's `today`. Built through the services, so the activity log tells the story too.
+the demo's `today` (the noise in the frozen survey results is random, as it always is). Built through the services,
+so the activity log tells the story too.
 """
 from __future__ import annotations
 
@@ -15,7 +18,8 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.findings.services import update_action
 from app.questionnaire import latest_version
-from app.selfassessment import services
+from app.selfassessment import services, survey_services
+from app.selfassessment.queries import min_cell_size
 from app.selfassessment.models import Campaign, Return, SurveyLink
 
 PREVIOUS_CYCLE, CURRENT_CYCLE = "2024-25", "2025-26"
@@ -204,7 +208,8 @@ def _play(demo, campaign: Campaign, slug: str, state: str, profile, qa) -> None:
 
 
 def _survey_responses(demo, campaign: Campaign) -> None:
-    """Oakfield's practitioners doubt its leadership; the youth trust's agree; the police have too few to show."""
+    """Oakfield's practitioners doubt its leadership; the youth trust's agree; the police have too few to show.
+    Each organisation with enough responses closes its survey, freezing its (noised) results."""
     if campaign.survey_version is None:
         return
     survey = campaign.survey_version.parsed
@@ -214,6 +219,8 @@ def _survey_responses(demo, campaign: Campaign) -> None:
     for slug, (count, low) in plan.items():
         link = db.session.execute(sa.select(SurveyLink).where(
             SurveyLink.campaign_id == campaign.id, SurveyLink.organisation_id == demo.org(slug).id)).scalar_one()
+        lead = _lead(demo, slug)
+        codes = survey_services.create_response_codes(link, count + 3, actor=lead)
         for n in range(count):
             answers = {"role_group": {"value": roles[_pick(slug, str(n)) % len(roles)]}}
             for question in survey.questions():
@@ -226,5 +233,8 @@ def _survey_responses(demo, campaign: Campaign) -> None:
                     value = ("strongly_agree" if roll < 35 else "agree" if roll < 85 else
                              "disagree" if roll < 95 else "dont_know")
                 answers[question.key] = {"value": value}
-            services.record_survey_response(link, answers, on=demo.today - timedelta(days=n % 12))
+            survey_services.record_survey_response(link, answers, code=codes[n],
+                                                   on=demo.today - timedelta(days=n % 12))
+        if count >= min_cell_size():
+            survey_services.close_survey(link, actor=lead)
     demo.say("practitioner survey responses")

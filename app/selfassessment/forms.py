@@ -14,9 +14,9 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField
-from wtforms import TextAreaField
+from wtforms import IntegerField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
 from app.accounts.models import ORG_TYPE_LABELS, ORG_TYPES
 from app.forms_common import DATE_PARTS, GovDateField, parse_date_parts
@@ -25,6 +25,7 @@ from app.questionnaire.answers import short_text
 from app.selfassessment.checks import missing_action_message
 from app.selfassessment.queries import NEEDS_ACTION, RAG_LABELS, CriterionView, ReturnView, SectionView
 from app.selfassessment.services import NewAction, SectionSave, cycle_problem
+from app.selfassessment.survey_services import MAX_CODES
 from app.uploads import ALLOWED_LABEL, UploadError, delete_stored, has_file, max_file_bytes, save_upload, size_label
 from app.utils import today
 
@@ -376,3 +377,19 @@ class ReturnToOrganisationForm(FlaskForm):
                            description="Tell the organisation what to change before it submits again.",
                            validators=[InputRequired("Enter the reasons for returning it to the organisation"),
                                        Length(max=4000, message="The reasons must be 4000 characters or fewer")])
+
+
+# ---------------------------------------------------------------------------------------------
+# Practitioner survey: response codes and closing
+# ---------------------------------------------------------------------------------------------
+class ResponseCodesForm(FlaskForm):
+    count = IntegerField("How many codes do you need?", widget=GovTextInput(),
+                         description="One for each member of staff or volunteer you will ask to answer. You can "
+                                     "create more later.",
+                         validators=[InputRequired("Enter how many codes you need"),
+                                     NumberRange(min=1, max=MAX_CODES,
+                                                 message=f"Enter a number of codes between 1 and {MAX_CODES}")])
+
+
+class CloseSurveyForm(FlaskForm):
+    """Only its CSRF token: the confirmation page's button."""

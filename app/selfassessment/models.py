@@ -193,9 +193,46 @@ class SurveyLink(db.Model):
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
     token: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    # Once closed, for good: no more responses, and its results are read only from its SurveySnapshot.
+    closed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     campaign: Mapped[Campaign] = relationship()
     organisation = relationship("Organisation")
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+
+class SurveyCode(db.Model):
+    """A one-time response code, kept only as a hash. Spending one marks it spent and nothing else: the response it
+    was spent on is not recorded, and neither is when."""
+
+    __tablename__ = "survey_code"
+    __table_args__ = (sa.UniqueConstraint("survey_link_id", "code_hash", name="uq_survey_code_link_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_link_id: Mapped[int] = mapped_column(sa.ForeignKey("survey_link.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64))
+    spent: Mapped[bool] = mapped_column(default=False)
+
+
+class SurveySnapshot(db.Model):
+    """Survey results computed once, when a survey closes (one organisation: survey_link_id set) or when its
+    campaign closes (the partnership: survey_link_id empty), with noise already added. Never recomputed."""
+
+    __tablename__ = "survey_snapshot"
+    __table_args__ = (
+        sa.Index("uq_survey_snapshot_partnership", "campaign_id", unique=True,
+                 sqlite_where=sa.text("survey_link_id IS NULL"), postgresql_where=sa.text("survey_link_id IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
+    survey_link_id: Mapped[int | None] = mapped_column(sa.ForeignKey("survey_link.id", ondelete="CASCADE"),
+                                                       unique=True)
+    taken_on: Mapped[date]
+    figures: Mapped[dict] = mapped_column(sa.JSON)
 
 
 class SurveyResponse(db.Model):

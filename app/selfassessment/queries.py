@@ -4,8 +4,9 @@ Public (used by statements and findings):
     has_submitted_return(organisation_id, since_cycle_of_campaign=None) -> bool
     latest_return_for(organisation_id) -> Return | None
     campaigns() / get_campaign(id)
-    rag_by_criterion(campaign_id), survey_respondents(campaign_id), survey_theme_agreement(campaign_id),
-    self_assessed_theme_rag(campaign_id), triangulation(campaign_id)
+    rag_by_criterion(campaign_id), self_assessed_theme_rag(campaign_id), triangulation(campaign_id) (the one
+    triangulation of self-assessment and practitioner survey), partnership_survey_figures(campaign),
+    partnership_survey_snapshot(campaign_id)
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from app.accounts.models import Organisation, User, UserRole
 from app.errors import NotFound
 from app.extensions import db
 from app.questionnaire import AnswerProblem, Instrument, Question, Section, theme_titles
+from app.selfassessment import snapshots
 from app.selfassessment.models import (
     Campaign,
     CampaignState,
@@ -30,9 +32,9 @@ from app.selfassessment.models import (
     Return,
     ReturnAnswer,
     ReturnState,
-    SurveyAnswer,
     SurveyLink,
     SurveyResponse,
+    SurveySnapshot,
     campaign_org_type,
 )
 from app.utils import today
@@ -121,7 +123,7 @@ class BoardRow:
     organisation: Organisation
     ret: Return | None
     overdue: bool
-    responses: int
+    survey: "SurveyStatus | None"
 
 
 @dataclass
@@ -132,9 +134,10 @@ class Board:
 
 
 def campaign_board(campaign: Campaign, on: date | None = None) -> Board:
-    """Every invited organisation with its return state, overdue flag and survey responses; counts by state and type."""
+    """Every invited organisation with its return state, overdue flag and survey status (open or closed, and
+    whether it may be closed: never a live count of responses); counts by state and type."""
     on = on or today()
-    responses = survey_respondents(campaign.id)
+    surveys = survey_statuses(campaign.id)
     returns = list(db.session.execute(
         sa.select(Return).join(Organisation, Return.organisation_id == Organisation.id)
         .where(Return.campaign_id == campaign.id)
@@ -142,9 +145,9 @@ def campaign_board(campaign: Campaign, on: date | None = None) -> Board:
         .order_by(Organisation.name)
     ).scalars())
     rows = [BoardRow(organisation=r.organisation, ret=r, overdue=is_overdue(r, on),
-                     responses=responses.get(r.organisation_id, 0)) for r in returns]
+                     survey=surveys.get(r.organisation_id)) for r in returns]
     if campaign.state == CampaignState.draft:
-        rows = [BoardRow(organisation=org, ret=None, overdue=False, responses=0)
+        rows = [BoardRow(organisation=org, ret=None, overdue=False, survey=None)
                 for org in invited_organisations(campaign)]
     counts = db.session.execute(
         sa.select(Organisation.org_type, Return.state, sa.func.count())
@@ -473,26 +476,26 @@ def rag_by_criterion(campaign_id: int) -> dict[str, dict[str, dict[str, int]]]:
     return dict(result)
 
 
-def survey_respondents(campaign_id: int) -> dict[int, int]:
-    """organisation id -> number of practitioner survey responses in the campaign."""
+def survey_respondent_counts(campaign_id: int) -> dict[int, int]:
+    """survey link id -> responses so far (true counts: for deciding what may be closed and shown, never shown)."""
     rows = db.session.execute(
-        sa.select(SurveyLink.organisation_id, sa.func.count(SurveyResponse.id))
-        .join(SurveyResponse, SurveyResponse.survey_link_id == SurveyLink.id)
+        sa.select(SurveyResponse.survey_link_id, sa.func.count(SurveyResponse.id))
+        .join(SurveyLink, SurveyResponse.survey_link_id == SurveyLink.id)
         .where(SurveyLink.campaign_id == campaign_id)
-        .group_by(SurveyLink.organisation_id)
+        .group_by(SurveyResponse.survey_link_id)
     ).all()
-    return {org_id: n for org_id, n in rows}
+    return {link_id: n for link_id, n in rows}
+
+
+def survey_respondent_count(link: SurveyLink) -> int:
+    return db.session.execute(
+        sa.select(sa.func.count(SurveyResponse.id)).where(SurveyResponse.survey_link_id == link.id)
+    ).scalar_one()
 
 
 def _theme_map(instrument: Instrument, themes: set[str] | None = None):
     pairs = [(q.key, t) for q in instrument.questions() for t in q.themes if themes is None or t in themes]
-    if not pairs:
-        return None
-    # A UNION ALL of literal rows: portable, where SQLite rejects VALUES with a column list alias.
-    return sa.union_all(*(
-        sa.select(sa.literal(key, sa.String).label("question_key"), sa.literal(theme, sa.String).label("theme"))
-        for key, theme in pairs
-    )).subquery("theme_map")
+    return snapshots.theme_map(pairs) if pairs else None
 
 
 def min_cell_size() -> int:
@@ -502,45 +505,6 @@ def min_cell_size() -> int:
 def agreement_threshold() -> int:
     """Self-rated Green on a theme while fewer practitioners than this (%) agree with its statements is flagged."""
     return int(current_app.config["TRIANGULATION_AGREEMENT_THRESHOLD"])
-
-
-@dataclass
-class Agreement:
-    respondents: int       # practitioners who gave an agree/disagree answer on the theme
-    agreeing: int          # answers agreeing
-    scored: int            # answers agreeing or disagreeing ("don't know" excluded)
-
-    @property
-    def percent(self) -> float | None:
-        return round(100.0 * self.agreeing / self.scored, 1) if self.scored else None
-
-
-def survey_theme_agreement(campaign_id: int, themes: set[str] | None = None) -> dict[tuple[int, str], Agreement]:
-    """(organisation id, theme) -> practitioners' agreement with the survey statements on that theme (unsuppressed:
-    callers apply MIN_CELL_SIZE)."""
-    campaign = get_campaign(campaign_id)
-    if campaign.survey_version is None:
-        return {}
-    mapping = _theme_map(campaign.survey_version.parsed, themes)
-    if mapping is None:
-        return {}
-    scored = SurveyAnswer.meets_standard.is_not(None)
-    rows = db.session.execute(
-        sa.select(
-            SurveyLink.organisation_id, mapping.c.theme,
-            sa.func.count(sa.distinct(sa.case((scored, SurveyResponse.id), else_=None))),
-            sa.func.sum(sa.case((SurveyAnswer.meets_standard.is_(True), 1), else_=0)),
-            sa.func.sum(sa.case((scored, 1), else_=0)),
-        )
-        .select_from(SurveyAnswer)
-        .join(SurveyResponse, SurveyAnswer.survey_response_id == SurveyResponse.id)
-        .join(SurveyLink, SurveyResponse.survey_link_id == SurveyLink.id)
-        .join(mapping, mapping.c.question_key == SurveyAnswer.question_key)
-        .where(SurveyLink.campaign_id == campaign_id)
-        .group_by(SurveyLink.organisation_id, mapping.c.theme)
-    ).all()
-    return {(org_id, theme): Agreement(int(respondents or 0), int(agreeing or 0), int(n_scored or 0))
-            for org_id, theme, respondents, agreeing, n_scored in rows}
 
 
 @dataclass
@@ -581,97 +545,10 @@ def self_assessed_theme_rag(campaign_id: int, themes: set[str] | None = None) ->
     return result
 
 
-@dataclass
-class TriangulationRow:
-    organisation_id: int
-    organisation_name: str
-    org_type: str
-    theme: str
-    theme_title: str
-    self_rag: ThemeRag | None
-    agreement: Agreement | None
-    respondents: int        # survey responses from the organisation
-    suppressed: bool        # too few practitioners to show agreement
-    mismatch: bool          # self-rated Green, yet fewer than the threshold of practitioners agree
-
-    @property
-    def agree_percent(self) -> float | None:
-        return None if self.suppressed or self.agreement is None else self.agreement.percent
-
-
-def shared_themes(campaign: Campaign) -> list[str]:
-    """Themes both the self-assessment and the practitioner survey ask about, in self-assessment order."""
-    if campaign.survey_version is None:
-        return []
-    survey_themes = set(campaign.survey_version.parsed.theme_keys)
-    return [t for t in instrument_of(campaign).theme_keys if t in survey_themes]
-
-
-def triangulation(campaign_id: int) -> list[TriangulationRow]:
-    """Per organisation and theme: self-assessed RAG next to % of its practitioners agreeing, mismatches flagged.
-
-    Agreement is suppressed when fewer than MIN_CELL_SIZE practitioners of the organisation responded (or answered
-    that theme's statements); a suppressed cell never raises a mismatch.
-    """
-    campaign = get_campaign(campaign_id)
-    themes = shared_themes(campaign)
-    if not themes:
-        return []
-    wanted = set(themes)
-    rags = self_assessed_theme_rag(campaign_id, wanted)
-    agreement = survey_theme_agreement(campaign_id, wanted)
-    respondents = survey_respondents(campaign_id)
-    org_ids = {org_id for org_id, _ in rags} | {org_id for org_id, _ in agreement}
-    if not org_ids:
-        return []
-    orgs = db.session.execute(
-        sa.select(Organisation).where(Organisation.id.in_(org_ids)).order_by(Organisation.name)
-    ).scalars()
-    titles = theme_titles()
-    smallest, threshold = min_cell_size(), agreement_threshold()
-    rows = []
-    for org in orgs:
-        for theme in themes:
-            rag = rags.get((org.id, theme))
-            agree = agreement.get((org.id, theme))
-            n = respondents.get(org.id, 0)
-            suppressed = n < smallest or agree is None or agree.respondents < smallest
-            mismatch = bool(not suppressed and rag is not None and rag.worst_self == "green"
-                            and agree.percent is not None and agree.percent < threshold)
-            if rag is None and agree is None:
-                continue
-            rows.append(TriangulationRow(org.id, org.name, org.org_type, theme, titles.get(theme, theme), rag, agree,
-                                         n, suppressed, mismatch))
-    return rows
-
-
 # ---------------------------------------------------------------------------------------------
-# Practitioner survey results for one organisation
+# Practitioner survey results: only ever from the snapshot frozen when a survey closed (app.selfassessment.snapshots)
 # ---------------------------------------------------------------------------------------------
-@dataclass
-class StatementResult:
-    question: Question
-    answered: int                 # answers including "don't know"
-    agreeing: int
-    scored: int
-    option_counts: dict[str, int]
-    suppressed: bool
-
-    @property
-    def percent(self) -> float | None:
-        return None if self.suppressed or not self.scored else round(100.0 * self.agreeing / self.scored, 1)
-
-
-@dataclass
-class SurveyResults:
-    link: SurveyLink | None
-    respondents: int
-    minimum: int
-    statements: list[StatementResult]
-
-    @property
-    def shown(self) -> bool:
-        return self.respondents >= self.minimum
+SURVEY_OPEN = "open"   # the survey is still taking answers: nothing is shown for the organisation yet
 
 
 def survey_link_for(campaign_id: int, organisation_id: int) -> SurveyLink | None:
@@ -687,40 +564,190 @@ def survey_link_by_token(token: str) -> SurveyLink | None:
     return db.session.execute(sa.select(SurveyLink).where(SurveyLink.token == token)).scalar_one_or_none()
 
 
-def survey_results(campaign: Campaign, organisation_id: int) -> SurveyResults:
-    """One organisation's survey results, statement by statement; nothing is shown below MIN_CELL_SIZE responses."""
-    link = survey_link_for(campaign.id, organisation_id)
-    minimum = min_cell_size()
-    if link is None or campaign.survey_version is None:
-        return SurveyResults(link=link, respondents=0, minimum=minimum, statements=[])
-    respondents = db.session.execute(
-        sa.select(sa.func.count(SurveyResponse.id)).where(SurveyResponse.survey_link_id == link.id)
-    ).scalar_one()
-    if respondents < minimum:
-        return SurveyResults(link=link, respondents=respondents, minimum=minimum, statements=[])
+def survey_snapshots(campaign_id: int) -> dict[int | None, dict]:
+    """organisation id (None for the partnership) -> the figures frozen when its survey (the campaign) closed."""
     rows = db.session.execute(
-        sa.select(SurveyAnswer.question_key, SurveyAnswer.value, sa.func.count())
-        .join(SurveyResponse, SurveyAnswer.survey_response_id == SurveyResponse.id)
-        .where(SurveyResponse.survey_link_id == link.id)
-        .group_by(SurveyAnswer.question_key, SurveyAnswer.value)
+        sa.select(SurveyLink.organisation_id, SurveySnapshot.figures)
+        .select_from(SurveySnapshot)
+        .outerjoin(SurveyLink, SurveySnapshot.survey_link_id == SurveyLink.id)
+        .where(SurveySnapshot.campaign_id == campaign_id)
     ).all()
-    counts: dict[str, dict[str, int]] = defaultdict(dict)
-    for key, value, n in rows:
-        counts[key][value] = n
-    survey = campaign.survey_version.parsed
+    return {org_id: figures for org_id, figures in rows}
+
+
+def partnership_survey_snapshot(campaign_id: int) -> dict | None:
+    """The partnership's survey results frozen when the campaign closed, for organisations to compare themselves
+    with: None while the campaign is open, or when fewer than two organisations had enough responses (it would be
+    one organisation's results again)."""
+    figures = db.session.execute(
+        sa.select(SurveySnapshot.figures).where(SurveySnapshot.campaign_id == campaign_id,
+                                                SurveySnapshot.survey_link_id.is_(None))
+    ).scalar_one_or_none()
+    return figures if figures is not None and figures.get("organisations", 0) >= 2 else None
+
+
+def partnership_survey_figures(campaign: Campaign) -> dict | None:
+    """Exact partnership figures, now, from the organisations with at least MIN_CELL_SIZE responses: for
+    partnership staff only (organisations see the snapshot frozen when the campaign closed)."""
+    if campaign.survey_version is None:
+        return None
+    minimum = min_cell_size()
+    counted = [link_id for link_id, n in survey_respondent_counts(campaign.id).items() if n >= minimum]
+    figures = snapshots.compute(campaign.survey_version.parsed, counted, exact=True)
+    figures["organisations"] = len(counted)
+    return figures
+
+
+@dataclass
+class SurveyStatus:
+    link: SurveyLink | None
+    enough: bool          # open, with at least MIN_CELL_SIZE responses: it may be closed
+    minimum: int
+
+    @property
+    def closed(self) -> bool:
+        return self.link is not None and self.link.is_closed
+
+
+def survey_status(link: SurveyLink | None) -> SurveyStatus:
+    minimum = min_cell_size()
+    enough = link is not None and not link.is_closed and survey_respondent_count(link) >= minimum
+    return SurveyStatus(link=link, enough=enough, minimum=minimum)
+
+
+def survey_statuses(campaign_id: int) -> dict[int, SurveyStatus]:
+    """organisation id -> its survey's status, in two queries."""
+    minimum = min_cell_size()
+    counts = survey_respondent_counts(campaign_id)
+    links = db.session.execute(sa.select(SurveyLink).where(SurveyLink.campaign_id == campaign_id)).scalars()
+    return {link.organisation_id: SurveyStatus(link=link, minimum=minimum,
+                                               enough=not link.is_closed and counts.get(link.id, 0) >= minimum)
+            for link in links}
+
+
+@dataclass
+class StatementResult:
+    question: Question
+    status: str                     # "shown", "fewer", "none"
+    percent: float | None           # from noised counts
+    answers: int | str              # agree or disagree answers: a count, "fewer" or "none"
+    dont_know: int | str
+    partnership_percent: float | None = None
+
+
+@dataclass
+class SurveyResults:
+    link: SurveyLink | None
+    status: SurveyStatus | None
+    minimum: int
+    respondents: int | str | None = None  # from the snapshot: a noised count, "fewer" or "none"
+    statements: list[StatementResult] = field(default_factory=list)
+    partnership: dict | None = None
+
+    @property
+    def closed(self) -> bool:
+        return self.link is not None and self.link.is_closed
+
+    @property
+    def shown(self) -> bool:
+        return self.closed and isinstance(self.respondents, int)
+
+
+def survey_results(campaign: Campaign, organisation_id: int) -> SurveyResults:
+    """One organisation's survey results, statement by statement, from the snapshot frozen when its survey closed;
+    nothing while it is open."""
+    link = survey_link_for(campaign.id, organisation_id)
+    if link is None or campaign.survey_version is None:
+        return SurveyResults(link=None, status=None, minimum=min_cell_size())
+    status = survey_status(link)
+    if not link.is_closed:
+        return SurveyResults(link=link, status=status, minimum=status.minimum)
+    figures = survey_snapshots(campaign.id).get(organisation_id) or {}
+    partnership = partnership_survey_snapshot(campaign.id)
+    minimum = figures.get("minimum", status.minimum)
     statements = []
-    for question in survey.questions():
-        if not question.is_scored:
-            continue
-        option_counts = counts.get(question.key, {})
-        agreeing = sum(n for v, n in option_counts.items()
-                       if (o := question.option(v)) is not None and o.meets_standard)
-        scored = sum(n for v, n in option_counts.items()
-                     if (o := question.option(v)) is not None and o.meets_standard is not None and not o.excluded)
-        answered = sum(option_counts.values())
-        statements.append(StatementResult(question, answered, agreeing, scored, option_counts,
-                                          suppressed=scored < minimum))
-    return SurveyResults(link=link, respondents=respondents, minimum=minimum, statements=statements)
+    if isinstance(figures.get("respondents"), int):
+        survey = campaign.survey_version.parsed
+        for question in survey.questions(link.organisation.org_type):
+            entry = figures["statements"].get(question.key)
+            if entry is None:
+                continue
+            dont_know = [o.value for o in question.options if o.excluded]
+            theirs = (partnership or {}).get("statements", {}).get(question.key) or {}
+            statements.append(StatementResult(
+                question=question, status=entry["status"], percent=entry["percent"], answers=entry["answers"],
+                dont_know=entry["options"].get(dont_know[0], "none") if dont_know else "none",
+                partnership_percent=theirs.get("percent")))
+    return SurveyResults(link=link, status=status, minimum=minimum, respondents=figures.get("respondents"),
+                         statements=statements, partnership=partnership)
+
+
+@dataclass
+class TriangulationRow:
+    organisation_id: int
+    organisation_name: str
+    org_type: str
+    theme: str
+    theme_title: str
+    self_rag: ThemeRag | None
+    status: str                 # "open" (survey still open), "none", "fewer" or "shown"
+    agree_percent: float | None  # from the frozen, noised snapshot; only when shown
+    respondents: int | str      # the organisation's responses as frozen: a noised count, "fewer", "none"; or "open"
+    mismatch: bool              # self-rated Green, yet fewer than the threshold of practitioners agree
+
+    @property
+    def suppressed(self) -> bool:
+        return self.status != "shown"
+
+
+def shared_themes(campaign: Campaign) -> list[str]:
+    """Themes both the self-assessment and the practitioner survey ask about, in self-assessment order."""
+    if campaign.survey_version is None:
+        return []
+    survey_themes = set(campaign.survey_version.parsed.theme_keys)
+    return [t for t in instrument_of(campaign).theme_keys if t in survey_themes]
+
+
+def triangulation(campaign_id: int) -> list[TriangulationRow]:
+    """Per organisation and theme: self-assessed RAG next to % of its practitioners agreeing, mismatches flagged.
+    The one implementation, used by the self-assessment pages and the findings campaign page alike.
+
+    Agreement comes only from the snapshot frozen when the organisation's survey closed (noised, and "fewer" where
+    fewer than MIN_CELL_SIZE practitioners answered that theme's statements); a survey still open shows nothing,
+    and only a shown figure can raise a mismatch. Organisations with a submitted return or a closed survey.
+    """
+    campaign = get_campaign(campaign_id)
+    themes = shared_themes(campaign)
+    if not themes:
+        return []
+    rags = self_assessed_theme_rag(campaign_id, set(themes))
+    frozen = survey_snapshots(campaign_id)
+    org_ids = {org_id for org_id, _ in rags} | {org_id for org_id in frozen if org_id is not None}
+    if not org_ids:
+        return []
+    orgs = db.session.execute(
+        sa.select(Organisation).where(Organisation.id.in_(org_ids)).order_by(Organisation.name)
+    ).scalars()
+    titles = theme_titles()
+    threshold = agreement_threshold()
+    rows = []
+    for org in orgs:
+        figures = frozen.get(org.id)
+        respondents = SURVEY_OPEN if figures is None else figures["respondents"]
+        for theme in themes:
+            rag = rags.get((org.id, theme))
+            if figures is None:
+                status, agree = SURVEY_OPEN, None
+            elif not isinstance(respondents, int):
+                status, agree = respondents, None
+            else:
+                entry = figures["themes"].get(theme) or {"status": "none", "percent": None}
+                status, agree = entry["status"], entry["percent"]
+            mismatch = bool(status == "shown" and rag is not None and rag.worst_self == "green"
+                            and agree is not None and agree < threshold)
+            rows.append(TriangulationRow(org.id, org.name, org.org_type, theme, titles.get(theme, theme), rag, status,
+                                         agree if status == "shown" else None, respondents, mismatch))
+    return rows
 
 
 # ---------------------------------------------------------------------------------------------

@@ -8,11 +8,13 @@ from werkzeug.routing import BuildError
 from app.accounts.permissions import is_partnership_staff, roles_required
 from app.errors import DomainError, InvalidTransition, StaleEdit
 from app.extensions import db
-from app.selfassessment import access, bp, queries, services
+from app.selfassessment import access, bp, queries, services, survey_services
 from app.selfassessment.forms import (
     CampaignForm,
     ChallengeForm,
+    CloseSurveyForm,
     DeclarationForm,
+    ResponseCodesForm,
     ReturnToOrganisationForm,
     SectionPage,
 )
@@ -136,7 +138,7 @@ def _page_context(ret, view=None):
 def task_list(return_id: int):
     ret = access.return_for_view(current_user, return_id)
     context = _page_context(ret)
-    context["survey"] = queries.survey_results(ret.campaign, ret.organisation_id)
+    context["survey"] = queries.survey_status(queries.survey_link_for(ret.campaign_id, ret.organisation_id))
     return render_template("selfassessment/return.html", **context)
 
 
@@ -266,6 +268,44 @@ def survey_results(return_id: int):
     ret = access.return_for_view(current_user, return_id)
     return render_template("selfassessment/survey_results.html", ret=ret, campaign=ret.campaign,
                            results=queries.survey_results(ret.campaign, ret.organisation_id))
+
+
+def _open_survey_link(ret):
+    """The survey link of the return's organisation (404 when the campaign has no survey)."""
+    link = queries.survey_link_for(ret.campaign_id, ret.organisation_id)
+    if link is None:
+        abort(404)
+    return link
+
+
+@bp.route("/returns/<int:return_id>/survey/codes", methods=["GET", "POST"])
+@roles_required(*RETURN_VIEWERS)
+def survey_codes(return_id: int):
+    ret = access.return_for_view(current_user, return_id)
+    link = _open_survey_link(ret)
+    form = ResponseCodesForm()
+    codes = None
+    if form.validate_on_submit():
+        codes = _apply(form, lambda: survey_services.create_response_codes(link, form.count.data,
+                                                                           actor=current_user))
+        if codes is _FAILED:
+            codes = None
+    return render_template("selfassessment/survey_codes.html", ret=ret, campaign=ret.campaign, link=link, form=form,
+                           codes=codes, status=queries.survey_status(link))
+
+
+@bp.route("/returns/<int:return_id>/survey/close", methods=["GET", "POST"])
+@roles_required(*RETURN_VIEWERS)
+def close_survey(return_id: int):
+    ret = access.return_for_view(current_user, return_id)
+    link = _open_survey_link(ret)
+    form = CloseSurveyForm()
+    if form.validate_on_submit() and _apply(form, lambda: survey_services.close_survey(
+            link, actor=current_user)) is not _FAILED:
+        flash("The survey has closed. These results will not change.", "success")
+        return redirect(url_for("selfassessment.survey_results", return_id=ret.id))
+    return render_template("selfassessment/survey_close.html", ret=ret, campaign=ret.campaign, form=form,
+                           status=queries.survey_status(link))
 
 
 @bp.route("/evidence/<int:file_id>")

@@ -14,7 +14,7 @@ from app.activity import record
 from app.errors import DomainError, InvalidTransition, NotFound, PermissionDenied, StaleEdit
 from app.extensions import db
 from app.questionnaire import AnswerProblem, Instrument, get_version, score_answer
-from app.questionnaire.answers import is_blank, short_text
+from app.questionnaire.answers import short_text
 from app.selfassessment.models import (
     Campaign,
     CampaignState,
@@ -23,9 +23,8 @@ from app.selfassessment.models import (
     Return,
     ReturnAnswer,
     ReturnState,
-    SurveyAnswer,
     SurveyLink,
-    SurveyResponse,
+    SurveySnapshot,
     campaign_org_type,
 )
 from app.selfassessment.queries import (
@@ -37,7 +36,8 @@ from app.selfassessment.queries import (
     return_problems_for,
 )
 from app.uploads import StoredFile
-from app.utils import today, utcnow
+from app.selfassessment.survey_services import close_campaign_surveys
+from app.utils import utcnow
 
 CYCLE_RE = re.compile(r"^(\d{4})-(\d{2})$")
 CONFLICT_MESSAGE = ("Someone else saved this return after you opened this page. Your changes have not been saved: "
@@ -52,10 +52,6 @@ class ReturnIncomplete(DomainError):
         super().__init__("There is a problem with your return")
         self.problems = problems
         self.declaration = declaration
-
-
-class SurveyClosed(DomainError):
-    pass
 
 
 # ---------------------------------------------------------------------------------------------
@@ -133,6 +129,9 @@ def open_campaign(campaign: Campaign, *, actor=None) -> Campaign:
         sa.select(SurveyLink.organisation_id).where(SurveyLink.campaign_id == campaign.id)
     ).scalars())
     instrument = instrument_of(campaign)
+    # A campaign re-opened after its surveys closed keeps them closed and adds none: its survey is over.
+    survey_over = db.session.execute(sa.select(SurveySnapshot.id).where(
+        SurveySnapshot.campaign_id == campaign.id, SurveySnapshot.survey_link_id.is_(None))).first() is not None
     started = 0
     for org in invited_organisations(campaign):
         if org.id not in existing:
@@ -141,7 +140,7 @@ def open_campaign(campaign: Campaign, *, actor=None) -> Campaign:
             db.session.flush()
             _carry_forward(ret, instrument, org, campaign.previous_campaign_id)
             started += 1
-        if campaign.survey_version_id is not None and org.id not in linked:
+        if campaign.survey_version_id is not None and org.id not in linked and not survey_over:
             db.session.add(SurveyLink(campaign_id=campaign.id, organisation_id=org.id,
                                       token=secrets.token_urlsafe(32)))
     db.session.flush()
@@ -180,8 +179,10 @@ def _carry_forward(ret: Return, instrument: Instrument, org: Organisation, previ
 
 
 def close_campaign(campaign: Campaign, *, actor=None) -> Campaign:
+    """Close the campaign, and with it every practitioner survey still open (app.selfassessment.survey_services)."""
     campaign.state = campaign.state.check_move(CampaignState.closed)
     campaign.closed_at = utcnow()
+    close_campaign_surveys(campaign)
     db.session.flush()
     record("closed", campaign, f"Closed {campaign.label}", actor=actor)
     return campaign
@@ -416,27 +417,3 @@ def accept_return(ret: Return, *, actor=None) -> Return:
     record("accepted", ret, f"Accepted the {ret.campaign.cycle} self-assessment of {ret.organisation.name}",
            actor=actor)
     return ret
-
-
-# ---------------------------------------------------------------------------------------------
-# Practitioner survey
-# ---------------------------------------------------------------------------------------------
-def record_survey_response(link: SurveyLink, answers: dict[str, dict], *, on: date | None = None) -> SurveyResponse:
-    """Store one anonymous response: the answers and the date only. No activity event, because its actor and
-    timestamp would say more about the respondent than the survey promises to keep."""
-    campaign = link.campaign
-    if campaign.state != CampaignState.open or campaign.survey_version is None:
-        raise SurveyClosed("This survey has closed")
-    survey = campaign.survey_version.parsed
-    response = SurveyResponse(survey_link_id=link.id, instrument_version_id=campaign.survey_version_id,
-                              submitted_on=on or today())
-    for key, answer in answers.items():
-        value = answer.get("value")
-        if is_blank(value) or not survey.has_question(key):
-            continue
-        result = score_answer(survey, key, value)
-        response.answers.append(SurveyAnswer(question_key=key, value=encode_value(value), score=result.score,
-                                             meets_standard=result.meets_standard, excluded=result.excluded))
-    db.session.add(response)
-    db.session.flush()
-    return response

@@ -1,13 +1,21 @@
-"""The anonymous practitioner survey: reached only through an organisation's unguessable link, no sign-in."""
+"""The anonymous practitioner survey: reached only through an organisation's unguessable link, no sign-in, and
+answered once per one-time response code."""
 from __future__ import annotations
 
 from flask import abort, current_app, redirect, render_template, request, url_for
 
+from app.errors import DomainError
 from app.extensions import db, limiter
 from app.questionnaire import build_section_form, error_summary_items, form_answers
 from app.selfassessment import queries, survey_bp
 from app.selfassessment.models import CampaignState
-from app.selfassessment.services import SurveyClosed, record_survey_response
+from app.selfassessment.survey_services import (
+    CODE_MISSING,
+    SurveyClosed,
+    format_code,
+    normalise_code,
+    record_survey_response,
+)
 
 
 def _link_or_404(token: str):
@@ -26,15 +34,21 @@ def _closed(link):
 def respond(token: str):
     link = _link_or_404(token)
     campaign = link.campaign
-    if campaign.state != CampaignState.open or campaign.survey_version is None:
+    if link.is_closed or campaign.state != CampaignState.open or campaign.survey_version is None:
         return _closed(link)
     survey = campaign.survey_version.parsed
     org_type = link.organisation.org_type
     formdata = request.form if request.method == "POST" else None
     forms = [(section, build_section_form(survey, section.key, org_type, formdata=formdata))
              for section in survey.sections_for(org_type)]
+    source = request.form if request.method == "POST" else request.args
+    code = normalise_code(source.get("code"))[:64]
+    code_error = None
     errors = []
     if request.method == "POST":
+        if not code:
+            code_error = CODE_MISSING
+            errors.append({"text": code_error, "href": "#code"})
         for _section, form in forms:
             form.validate()
             errors.extend(error_summary_items(form))
@@ -43,17 +57,36 @@ def respond(token: str):
             for section, form in forms:
                 answers.update(form_answers(survey, section.key, form))
             try:
-                record_survey_response(link, answers)
+                record_survey_response(link, answers, code=code)
             except SurveyClosed:
                 db.session.rollback()
                 return _closed(link)
-            db.session.commit()
-            return redirect(url_for("survey.thanks", token=token))
+            except DomainError as exc:
+                db.session.rollback()
+                code_error = exc.message
+                errors.insert(0, {"text": code_error, "href": "#code"})
+            else:
+                db.session.commit()
+                return redirect(url_for("survey.thanks", token=token))
     return render_template("selfassessment/survey/respond.html", link=link, survey=survey, forms=forms,
-                           errors=errors)
+                           errors=errors, code=format_code(code) if code else "", code_error=code_error)
 
 
 @survey_bp.route("/survey/<token>/thanks")
 def thanks(token: str):
     link = _link_or_404(token)
     return render_template("selfassessment/survey/thanks.html", link=link)
+
+
+@survey_bp.app_template_filter("survey_figure")
+def survey_figure(value, minimum: int, *, suffix: str = "") -> str:
+    """A figure from a survey snapshot as the pages show it: a number, or the words for what is not shown."""
+    if value == "fewer":
+        return f"Fewer than {minimum}"
+    if value == "none":
+        return "No responses"
+    if value == queries.SURVEY_OPEN:
+        return "Survey still open"
+    if value is None:
+        return "–"
+    return f"{value:g}{suffix}" if isinstance(value, float) else f"{value}{suffix}"

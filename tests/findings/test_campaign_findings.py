@@ -5,7 +5,10 @@ import html
 import json
 import re
 
+from app.extensions import db
+from app.selfassessment.survey_services import close_campaign_surveys
 from tests.findings.test_round_findings import text_of
+from tests.selfassessment.factories import no_noise
 
 
 def chart_figure(page: str, chart_id: str) -> dict:
@@ -36,20 +39,33 @@ def test_heatmap_labels_every_cell_in_text(client, login_as, small_campaign):
     assert all(cell in ("Green", "Amber", "Red", "N/A") for row in heat["text"] for cell in row)
 
 
-def test_triangulation_hides_small_organisations_and_flags_mismatches(client, login_as, small_campaign):
+def test_triangulation_hides_small_organisations_and_flags_mismatches(client, login_as, small_campaign, monkeypatch):
+    no_noise(monkeypatch)
     login_as("qa")
-    page = text_of(client.get(f"/findings/campaigns/{small_campaign.campaign.id}"))
-    survey = page.split("Triangulation by organisation and theme")[1].split("Child Safeguarding Statements")[0]
+    url = f"/findings/campaigns/{small_campaign.campaign.id}"
+
+    def triangulation_section():
+        page = text_of(client.get(url))
+        return page, page.split("Triangulation by organisation and theme")[1].split("Child Safeguarding Statements")[0]
+
+    # while the surveys are open, no organisation's practitioners' figures are shown, even to QA
+    page, survey = triangulation_section()
+    school = survey.split("Test Oakfield School")[1].split("Test Youth Charity")[0]
+    assert school.strip().startswith("Survey still open") and "agree" not in school
+
+    close_campaign_surveys(small_campaign.campaign)
+    db.session.commit()
+    page, survey = triangulation_section()
     charity = survey.split("Test Youth Charity")[1]
-    assert charity.strip().startswith("fewer than 5")
+    assert charity.strip().startswith("Fewer than 5")
     assert "agree" not in charity and "%" not in charity
     school = survey.split("Test Oakfield School")[1].split("Test Youth Charity")[0]
     assert school.strip().startswith("Check 6")
     assert "Green 0% agree Mismatch" in school  # policies: self-assessed Green, no practitioner agreed
     assert "Green 100% agree" in school  # leadership: self-assessed Green, all agreed
-    assert "Test Northgate College" not in survey  # no counted return, no survey responses
-    # partnership agreement is built only from organisations that are shown
-    assert "1 organisations had fewer than 5 responses" in page
+    assert "Test Northgate College" not in survey  # no counted return, no survey
+    # partnership agreement (exact, for QA) is built only from organisations with enough responses
+    assert "from the 1 organisations with at least 5 responses (6 responses)" in page
     assert re.search(r"Leadership and accountability 100% \(6 of 6\)", page)
 
 
@@ -61,14 +77,19 @@ def test_statement_coverage_is_shown(client, login_as, small_campaign):
     assert "No statement 3" in section
 
 
-def test_organisation_lead_sees_own_ratings_and_survey_only(client, login_as, make, small_campaign):
+def test_organisation_lead_sees_own_ratings_and_survey_only(client, login_as, make, small_campaign, monkeypatch):
     login_as(make.make_user(roles=["org_lead"], organisation=small_campaign.school))
     response = client.get(f"/findings/campaigns/{small_campaign.campaign.id}")
     assert response.status_code == 200
     page = text_of(response)
     assert "Test Youth Charity" not in page and "Test Northgate College" not in page
     assert re.search(r"Standard 1: Senior management commitment to safeguarding Green Amber 50%", page)
-    assert "6 practitioner responses" in page
+    assert "Your practitioner survey is still open" in page and "practitioners agreeing" not in page
+    no_noise(monkeypatch)
+    close_campaign_surveys(small_campaign.campaign)
+    db.session.commit()
+    page = text_of(client.get(f"/findings/campaigns/{small_campaign.campaign.id}"))
+    assert "about 6 practitioner responses" in page and "Test Youth Charity" not in page
     login_as(make.make_user(roles=["org_lead"], organisation=make.make_org(org_type="school")))
     assert client.get(f"/findings/campaigns/{small_campaign.campaign.id}").status_code == 403
 

@@ -11,9 +11,11 @@ from app.audits.models import AuditCase, AuditRound, ResponseState, RoundState
 from app.findings import figures
 from app.findings.models import FiguresCache
 from app.selfassessment import services as selfassessment
+from app.selfassessment import survey_services
 from app.selfassessment.models import Return, ReturnState, SurveyLink
 from app.utils import utcnow
 from tests.findings import factories as f
+from tests.selfassessment.factories import no_noise
 
 
 def _kept(db, **parent) -> FiguresCache | None:
@@ -154,7 +156,7 @@ def test_changed_settings_recompute_kept_figures(app, db, small_round):
         app.config["MIN_CELL_SIZE"] = original
 
 
-def test_campaign_figures_follow_submissions_challenges_and_the_survey(db, small_campaign):
+def test_campaign_figures_follow_submissions_challenges_and_the_survey(db, small_campaign, monkeypatch):
     campaign = small_campaign.campaign
     before = figures.campaign_figures(campaign)
     assert before["summary"]["received"] == 2
@@ -179,16 +181,29 @@ def test_campaign_figures_follow_submissions_challenges_and_the_survey(db, small
     db.session.commit()
     assert senior(figures.campaign_figures(campaign))["moderated"]["red"] == 1
 
-    hidden = next(o for o in figures.campaign_figures(campaign)["survey"]["organisations"]
-                  if o["id"] == small_campaign.charity.id)
-    assert hidden["shown"] is False
+    def charity():
+        return next(o for o in figures.campaign_figures(campaign)["survey"]["organisations"]
+                    if o["id"] == small_campaign.charity.id)
+
+    assert figures.campaign_figures(campaign)["survey"]["organisations_counted"] == 1
     link = db.session.execute(sa.select(SurveyLink).filter_by(campaign_id=campaign.id,
                                                               organisation_id=small_campaign.charity.id)).scalar_one()
-    selfassessment.record_survey_response(link, {"know_safeguarding_lead": {"value": "agree"}})
+    [code] = survey_services.create_response_codes(link, 1)
+    survey_services.record_survey_response(link, {"know_safeguarding_lead": {"value": "agree"}}, code=code)
     db.session.commit()
-    shown = next(o for o in figures.campaign_figures(campaign)["survey"]["organisations"]
-                 if o["id"] == small_campaign.charity.id)
-    assert shown["shown"] is True and shown["responses"] == 5
+    # a response reaches the partnership's (staff-only) figures; the charity's own wait for its survey to close
+    assert figures.campaign_figures(campaign)["survey"]["organisations_counted"] == 2
+    assert charity()["shown"] is False and charity()["status"] == "open"
+
+    no_noise(monkeypatch)
+    survey_services.close_survey(link)
+    db.session.commit()
+    assert charity()["shown"] is True and charity()["responses"] == 5
+    # the campaign closing freezes the partnership's results for organisations to compare with
+    assert figures.campaign_figures(campaign)["survey_partnership"] is None
+    survey_services.close_campaign_surveys(campaign)
+    db.session.commit()
+    assert figures.campaign_figures(campaign)["survey_partnership"]
 
 
 def test_deleting_a_return_replaces_the_campaign_figures(db, small_campaign):

@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import re
 
+from app.extensions import db
 from app.audits.models import RoundState
 from app.selfassessment.models import CampaignState
+from app.selfassessment.survey_services import close_campaign_surveys
 from tests.findings import factories as f
 from tests.findings.test_round_findings import text_of
+from tests.selfassessment.factories import no_noise
 
 
 def _hrefs(response) -> set[str]:
@@ -106,6 +109,9 @@ def test_index_state_tags_use_the_service_colours(client, login_as, make, db):
 def test_triangulation_mismatches_follow_the_configured_agreement_threshold(
         app, client, login_as, monkeypatch, small_campaign):
     """The school rated policies Green and no practitioner agreed: a mismatch at any threshold above 0%."""
+    no_noise(monkeypatch)
+    close_campaign_surveys(small_campaign.campaign)
+    db.session.commit()
     login_as("qa")
     findings_page = f"/findings/campaigns/{small_campaign.campaign.id}"
     triangulation_page = f"/self-assessment/campaigns/{small_campaign.campaign.id}/triangulation"

@@ -96,3 +96,48 @@ def section_form(ret, section, *, rag="green", evidence="Training matrix updated
         data[f"{question.key}__evidence"] = evidence
     data.update(extra)
     return data
+
+
+# ---------------------------------------------------------------------------------------------
+# Practitioner survey
+# ---------------------------------------------------------------------------------------------
+def survey_link(campaign, org):
+    from app.selfassessment.models import SurveyLink
+
+    return db.session.execute(sa.select(SurveyLink).where(
+        SurveyLink.campaign_id == campaign.id, SurveyLink.organisation_id == org.id)).scalar_one()
+
+
+def survey_form(value="agree", overrides=None, code=None) -> dict[str, str]:
+    """What the survey page posts: every statement answered `value`, and the response code."""
+    data = {q.key: value for q in survey_version().parsed.questions() if q.type == "scale"}
+    data["role_group"] = "frontline"
+    data.update(overrides or {})
+    if code is not None:
+        data["code"] = code
+    return data
+
+
+def response_codes(link, n: int) -> list[str]:
+    from app.selfassessment import survey_services
+
+    codes = survey_services.create_response_codes(link, n)
+    db.session.commit()
+    return codes
+
+
+def survey_responses(link, n: int, value="agree", overrides=None) -> None:
+    """`n` responses, each spending a code of its own."""
+    from app.selfassessment import survey_services
+
+    answers = {k: {"value": v} for k, v in survey_form(value, overrides).items()}
+    for code in response_codes(link, n):
+        survey_services.record_survey_response(link, answers, code=code)
+    db.session.commit()
+
+
+def no_noise(monkeypatch) -> None:
+    """Exact figures in closed surveys' snapshots, for tests about what is shown rather than about the noise."""
+    from app.selfassessment import snapshots
+
+    monkeypatch.setattr(snapshots, "geometric_noise", lambda epsilon: 0)

@@ -6,7 +6,16 @@ import sqlalchemy as sa
 from app import demo as demo_module
 from app.findings.models import ActionItem, ActionUpdate
 from app.selfassessment import queries
-from app.selfassessment.models import Campaign, CampaignState, Challenge, Return, ReturnAnswer, ReturnState
+from app.selfassessment.models import (
+    Campaign,
+    CampaignState,
+    Challenge,
+    Return,
+    ReturnAnswer,
+    ReturnState,
+    SurveyCode,
+    SurveyLink,
+)
 
 
 def test_demo_campaigns(app, db, monkeypatch):
@@ -38,12 +47,22 @@ def test_demo_campaigns(app, db, monkeypatch):
     assert db.session.execute(sa.select(sa.func.count(ActionItem.id))).scalar_one() > 5
     assert db.session.execute(sa.select(sa.func.count(ActionUpdate.id))).scalar_one() > 0
 
-    respondents = queries.survey_respondents(current.id)
+    links = {link.organisation_id: link for link in db.session.execute(
+        sa.select(SurveyLink).where(SurveyLink.campaign_id == current.id)).scalars()}
+    respondents = {org_id: queries.survey_respondent_count(link) for org_id, link in links.items()}
     assert respondents[demo.org("oakfield-school").id] >= 8
     assert respondents[demo.org("youth-trust").id] >= 6
     assert respondents[demo.org("riverside-police").id] == 3
+    # every response spent one of its organisation's codes; those with enough responses closed their surveys
+    spent = db.session.execute(sa.select(sa.func.count(SurveyCode.id)).where(SurveyCode.spent.is_(True))).scalar_one()
+    assert spent == sum(respondents.values())
+    assert links[demo.org("oakfield-school").id].is_closed and links[demo.org("youth-trust").id].is_closed
+    assert not links[demo.org("riverside-police").id].is_closed
+    oakfield_results = queries.survey_results(current, demo.org("oakfield-school").id)
+    assert oakfield_results.shown and oakfield_results.statements
     rows = queries.triangulation(current.id)
     assert any(r.mismatch and r.organisation_name == "Oakfield School" for r in rows)
+    assert any(not r.suppressed for r in rows if r.organisation_name == "Riverside Youth Trust")
     assert all(r.suppressed for r in rows if r.organisation_name == "Riverside Police")
     assert queries.has_submitted_return(demo.org("youth-trust").id)
     from app.selfassessment.reminders import due_reminders

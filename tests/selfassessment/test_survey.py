@@ -1,5 +1,6 @@
-"""The anonymous practitioner survey: link-only access, anonymous storage, closed campaigns, small-number
-suppression, triangulation, CSRF and rate limiting."""
+"""The anonymous practitioner survey: link-only access, anonymous storage, response codes, closed campaigns,
+results only once closed, small-number suppression, triangulation, CSRF and rate limiting. The attacks on anonymity
+are in test_survey_anonymity.py."""
 from __future__ import annotations
 
 import re
@@ -8,28 +9,31 @@ import sqlalchemy as sa
 
 from app.activity.models import ActivityEvent
 from app.selfassessment import queries, services
-from app.selfassessment.models import SurveyAnswer, SurveyLink, SurveyResponse
+from app.selfassessment.models import SurveyAnswer, SurveyCode, SurveyLink, SurveyResponse
 from app.utils import today
-from tests.selfassessment.factories import complete_return, make_campaign, return_for, survey_version
+from tests.selfassessment.factories import (
+    complete_return,
+    make_campaign,
+    no_noise,
+    response_codes,
+    return_for,
+    survey_form,
+    survey_responses,
+)
 
 
 def _link(db, campaign, org) -> SurveyLink:
-    return db.session.execute(sa.select(SurveyLink).where(
-        SurveyLink.campaign_id == campaign.id, SurveyLink.organisation_id == org.id)).scalar_one()
+    from tests.selfassessment.factories import survey_link
+
+    return survey_link(campaign, org)
 
 
-def _survey_answers(value="agree", overrides=None) -> dict[str, str]:
-    survey = survey_version().parsed
-    data = {q.key: value for q in survey.questions() if q.type == "scale"}
-    data["role_group"] = "frontline"
-    data.update(overrides or {})
-    return data
+def _survey_answers(value="agree", overrides=None, code=None) -> dict[str, str]:
+    return survey_form(value, overrides, code)
 
 
 def _responses(link, n, value="agree", overrides=None):
-    answers = {k: {"value": v} for k, v in _survey_answers(value, overrides).items()}
-    for _ in range(n):
-        services.record_survey_response(link, answers)
+    survey_responses(link, n, value, overrides)
 
 
 def _count(db, model) -> int:
@@ -42,8 +46,9 @@ def test_anonymous_response_is_stored_with_answers_and_date_only(client, make, d
     page = client.get(f"/survey/{link.token}").get_data(as_text=True)
     assert "Practitioner safeguarding survey" in page and "Larch School" in page
     assert "I know who the safeguarding lead is" in page
+    [code] = response_codes(link, 1)
     events_before = _count(db, ActivityEvent)
-    response = client.post(f"/survey/{link.token}", data=_survey_answers(),
+    response = client.post(f"/survey/{link.token}", data=_survey_answers(code=code),
                            headers={"User-Agent": "Practitioner Browser 1.0"}, environ_base={"REMOTE_ADDR": "10.1.2.3"})
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/survey/{link.token}/thanks")
     assert "Your answers have been sent" in client.get(response.headers["Location"]).get_data(as_text=True)
@@ -61,6 +66,10 @@ def test_anonymous_response_is_stored_with_answers_and_date_only(client, make, d
     text = " ".join(str(v) for row in db.session.execute(sa.select(SurveyAnswer)).scalars()
                     for v in (row.value, row.question_key))
     assert "10.1.2.3" not in text and "Practitioner Browser" not in text
+    # the code is spent, and nothing ties it to the response: no code on the response, no time on the code
+    assert {c.name for c in SurveyCode.__table__.columns} == {"id", "survey_link_id", "code_hash", "spent"}
+    stored_code = db.session.execute(sa.select(SurveyCode)).scalar_one()
+    assert stored_code.spent and code.replace("-", "") not in stored_code.code_hash
     meets = db.session.execute(sa.select(SurveyAnswer.meets_standard).where(
         SurveyAnswer.question_key == "know_safeguarding_lead")).scalar_one()
     assert meets is True
@@ -69,7 +78,7 @@ def test_anonymous_response_is_stored_with_answers_and_date_only(client, make, d
 def test_missing_answers_are_listed_and_nothing_is_stored(client, make, db):
     org = make.make_org(org_type="charity", name="Finch Trust")
     link = _link(db, make_campaign(), org)
-    data = _survey_answers()
+    data = _survey_answers(code=response_codes(link, 1)[0])
     del data["know_policy"], data["know_early_help"]
     response = client.post(f"/survey/{link.token}", data=data)
     page = response.get_data(as_text=True)
@@ -98,26 +107,40 @@ def test_unknown_token_is_not_found(client):
     assert client.get("/survey/" + "x" * 80).status_code == 404
 
 
-def test_results_shown_from_min_cell_size_and_suppressed_below(client, make, login_as, db):
+def test_results_shown_once_closed_from_min_cell_size_and_suppressed_below(client, make, login_as, db,
+                                                                           monkeypatch):
+    no_noise(monkeypatch)
     six = make.make_org(org_type="school", name="Six Responses School")
     four = make.make_org(org_type="school", name="Four Responses School")
     campaign = make_campaign()
     _responses(_link(db, campaign, six), 5, "agree")
     _responses(_link(db, campaign, six), 1, "disagree")
     _responses(_link(db, campaign, four), 4, "agree")
-    db.session.commit()
     login_as("qa")
-    page = client.get(f"/self-assessment/returns/{return_for(campaign, six).id}/survey").get_data(as_text=True)
-    assert "6 people have answered" in page and "83.3%" in page
-    page = client.get(f"/self-assessment/returns/{return_for(campaign, four).id}/survey").get_data(as_text=True)
-    assert "4 people have answered" in page
-    assert "Results are shown once at least 5 people have answered" in page and "%" not in page.split("answered so far")[1]
+    six_url = f"/self-assessment/returns/{return_for(campaign, six).id}/survey"
+    four_url = f"/self-assessment/returns/{return_for(campaign, four).id}/survey"
+    page = client.get(six_url).get_data(as_text=True)
+    assert "The survey is still open" in page and "%" not in page and "Close the survey and see the results" in page
+    page = client.get(four_url).get_data(as_text=True)
+    assert "Fewer than 5 people have answered so far" in page and "Close the survey" not in page
+    # too few to close by hand
+    assert client.post(f"{four_url}/close").status_code == 200
+    assert not _link(db, campaign, four).is_closed
 
+    response = client.post(f"{six_url}/close")
+    assert response.status_code == 302 and response.headers["Location"].endswith(six_url)
+    page = client.get(six_url).get_data(as_text=True)
+    assert "About 6 people answered" in page and "83.3%" in page
+
+    services.close_campaign(campaign)
+    db.session.commit()
+    page = client.get(four_url).get_data(as_text=True)
+    assert "Fewer than 5 people answered" in page and "%" not in page.split("Practitioner survey results")[1]
     results = queries.survey_results(campaign, four.id)
-    assert not results.shown and results.statements == []
+    assert results.closed and not results.shown and results.statements == []
 
 
-def test_triangulation_flags_green_self_rating_with_low_agreement(client, make, login_as, db):
+def test_triangulation_flags_green_self_rating_with_low_agreement(client, make, login_as, db, monkeypatch):
     confident = make.make_org(org_type="school", name="Confident School")
     small = make.make_org(org_type="school", name="Small Sample School")
     campaign = make_campaign()
@@ -127,8 +150,12 @@ def test_triangulation_flags_green_self_rating_with_low_agreement(client, make, 
                   "safe_to_raise_concerns": "disagree"}
     _responses(_link(db, campaign, confident), 6, "agree", overrides=leadership)
     _responses(_link(db, campaign, small), 4, "disagree")
-    db.session.commit()
+    rows = {(r.organisation_name, r.theme): r for r in queries.triangulation(campaign.id)}
+    assert all(r.status == "open" and r.agree_percent is None for r in rows.values())
 
+    no_noise(monkeypatch)
+    services.close_campaign(campaign)
+    db.session.commit()
     rows = {(r.organisation_name, r.theme): r for r in queries.triangulation(campaign.id)}
     leading = rows[("Confident School", "leadership_and_accountability")]
     assert leading.self_rag.worst_self == "green" and leading.agree_percent == 0.0 and leading.mismatch
@@ -139,20 +166,21 @@ def test_triangulation_flags_green_self_rating_with_low_agreement(client, make, 
 
     login_as("qa")
     page = client.get(f"/self-assessment/campaigns/{campaign.id}/triangulation").get_data(as_text=True)
-    assert "Mismatch" in page and "Fewer than 5 responses" in page
+    assert "Mismatch" in page and "Fewer than 5" in page
     assert len(re.findall(r">\s*Mismatch\s*<", page)) == sum(1 for r in rows.values() if r.mismatch)
 
 
 def test_csrf_is_required(app, client, make, db, monkeypatch):
     org = make.make_org(org_type="school", name="Token School")
     link = _link(db, make_campaign(), org)
+    [code] = response_codes(link, 1)
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
-    response = client.post(f"/survey/{link.token}", data=_survey_answers())
+    response = client.post(f"/survey/{link.token}", data=_survey_answers(code=code))
     assert response.status_code == 400
     assert _count(db, SurveyResponse) == 0
     page = client.get(f"/survey/{link.token}").get_data(as_text=True)
     token = page.split('name="csrf_token" value="')[1].split('"')[0]
-    response = client.post(f"/survey/{link.token}", data=dict(_survey_answers(), csrf_token=token))
+    response = client.post(f"/survey/{link.token}", data=dict(_survey_answers(code=code), csrf_token=token))
     assert response.status_code == 302
     assert _count(db, SurveyResponse) == 1
 
@@ -160,8 +188,9 @@ def test_csrf_is_required(app, client, make, db, monkeypatch):
 def test_posts_are_rate_limited(app, client, make, db, monkeypatch):
     org = make.make_org(org_type="school", name="Busy School")
     link = _link(db, make_campaign(), org)
+    codes = response_codes(link, 3)
     monkeypatch.setitem(app.config, "SURVEY_RATE_LIMIT", "2 per minute")
-    statuses = [client.post(f"/survey/{link.token}", data=_survey_answers()).status_code for _ in range(3)]
+    statuses = [client.post(f"/survey/{link.token}", data=_survey_answers(code=code)).status_code for code in codes]
     assert statuses == [302, 302, 429]
     assert _count(db, SurveyResponse) == 2
     assert client.get(f"/survey/{link.token}").status_code == 200
