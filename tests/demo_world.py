@@ -360,7 +360,7 @@ SAMPLES = {
     "slug": lambda: Sample("youth-trust"),
     "filename": lambda: Sample("print.js"),
     "govuk_file": lambda: Sample("govuk/govuk-frontend.min.css"),
-    "survey_token": lambda: Sample(_survey_token("oakfield-school")),
+    "survey_token": lambda: Sample(_survey_token("riverside-police")),  # still open in the demo
     "invitation_token": lambda: Sample(_account_token(PENDING_INVITEE, "invite")),
     "reset_token": lambda: Sample(_account_token("lead@youth-trust.riverside.example", "reset")),
 }
