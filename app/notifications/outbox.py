@@ -121,18 +121,19 @@ def deliver_pending(*, max_attempts: int | None = None, limit: int | None = None
         raise MailNotConfigured("MAIL_SERVER is not configured, so no email can be delivered")
     max_attempts = max_attempts or int(current_app.config.get("MAIL_MAX_ATTEMPTS", 5))
     report = DeliveryReport()
+    started = utcnow()  # a message whose retry falls due during this pass waits for the next one
     while limit is None or len(report.deliveries) < limit:
-        delivery = deliver_next(max_attempts=max_attempts)
+        delivery = deliver_next(max_attempts=max_attempts, due_by=started)
         if delivery is None:
             break
         report.deliveries.append(delivery)
     return report
 
 
-def deliver_next(*, max_attempts: int) -> Delivery | None:
+def deliver_next(*, max_attempts: int, due_by: datetime | None = None) -> Delivery | None:
     db.session.commit()  # begin the claim afresh, so on SQLite it takes the write lock at BEGIN
     with writing():
-        claimed = _claim(utcnow())
+        claimed = _claim(due_by or utcnow())
     if claimed is None:
         return None
     message_id, delivery, composed = claimed
@@ -149,10 +150,10 @@ def deliver_next(*, max_attempts: int) -> Delivery | None:
     return delivery
 
 
-def _claim(now: datetime) -> tuple[int, Delivery, Composed | None] | None:
+def _claim(due_by: datetime) -> tuple[int, Delivery, Composed | None] | None:
     message = db.session.execute(
         sa.select(OutboxMessage)
-        .where(OutboxMessage.state == "pending", OutboxMessage.next_attempt_at <= now)
+        .where(OutboxMessage.state == "pending", OutboxMessage.next_attempt_at <= due_by)
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(1)
         .with_for_update(skip_locked=True)
@@ -161,7 +162,7 @@ def _claim(now: datetime) -> tuple[int, Delivery, Composed | None] | None:
         db.session.commit()
         return None
     message.attempts += 1
-    message.next_attempt_at = now + lease()
+    message.next_attempt_at = utcnow() + lease()
     delivery = Delivery(message.id, message.kind, message.recipient, message.subject, outcome="sending")
     composed = None
     try:

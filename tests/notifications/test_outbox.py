@@ -34,18 +34,17 @@ def test_an_email_is_sent_only_after_its_transaction_commits(db, smtp_server):
 
 
 def test_a_failed_send_is_retried_then_marked_failed(app, db, runner, smtp_down, monkeypatch):
-    monkeypatch.setitem(app.config, "MAIL_RETRY_SECONDS", 0)  # every retry falls due at once
+    monkeypatch.setitem(app.config, "MAIL_RETRY_SECONDS", 0)  # each retry is due by the next run
     queue_email("unlucky@test.example", "Unlucky", "The mail server is down.")
     db.session.commit()
-    result = runner.invoke(args=["mail", "deliver", "--max-attempts", "3"])
-    assert result.exit_code == 1
-    lines = [line for line in result.output.splitlines() if "unlucky@test.example" in line]
-    assert [line.split()[0] for line in lines] == ["NOT", "NOT", "FAILED"]
-    assert "(gave up)" in lines[-1] and "will retry" in lines[0]
+    runs = [runner.invoke(args=["mail", "deliver", "--max-attempts", "3"]) for _ in range(4)]
+    assert [run.exit_code for run in runs] == [1, 1, 1, 0]
+    lines = [line for run in runs for line in run.output.splitlines() if "unlucky@test.example" in line]
+    assert [line.split()[0] for line in lines] == ["NOT", "NOT", "FAILED"]  # the fourth run leaves it alone
+    assert "will retry" in lines[0] and "(gave up)" in lines[-1]
     [message] = _messages(db, "unlucky@test.example")
     assert (message.state, message.attempts, message.sent_at) == ("failed", 3, None)
     assert "Could not send email to unlucky@test.example" in message.last_error
-    assert "unlucky" not in runner.invoke(args=["mail", "deliver"]).output  # a failed message is left alone
 
 
 def test_retries_wait_longer_each_time_up_to_a_limit(app, db, smtp_down):
