@@ -2,6 +2,7 @@
 outbox (`flask mail deliver`) sends them."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 from typing import Callable, Iterable
@@ -60,7 +61,8 @@ class QueueReport:
 
 
 def reminder_dedupe_key(item: DueReminder) -> str:
-    return f"reminder:{item.kind}:{item.target_type}:{item.target_id}:{item.due_date.isoformat()}:{item.recipient}"[:255]
+    rule = f"{item.kind}|{item.target_type}|{item.target_id}|{item.due_date.isoformat()}|{item.recipient}"
+    return "reminder:" + hashlib.sha256(rule.encode()).hexdigest()
 
 
 def queue_reminders(*, dry_run: bool = False, on: date | None = None) -> QueueReport:
