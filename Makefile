@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 FLASK := $(VENV)/bin/flask --app wsgi
-PORT ?= 5000
+export PORT ?= 5000
 # One worker by default: rate limits kept in memory must be shared by every request. With more workers,
 # set RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0 so the limits hold across them.
 WORKERS ?= 1
@@ -54,9 +54,13 @@ instruments: db
 demo: instruments
 	$(FLASK) demo load --if-empty
 
+# The mail worker (`flask mail deliver --loop`) runs beside gunicorn and is stopped when gunicorn exits; without
+# MAIL_SERVER it only keeps emails waiting in the outbox.
 run: install instruments
 	$(FLASK) demo load --if-empty
 	@echo "Serving on http://127.0.0.1:$(PORT)"
+	$(FLASK) mail deliver --loop & mail_worker=$$!; \
+	trap 'kill $$mail_worker 2>/dev/null' EXIT; \
 	$(VENV)/bin/gunicorn --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --threads 8 --access-logfile - 'wsgi:app'
 
 test: install-dev

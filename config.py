@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
@@ -22,6 +23,10 @@ def _int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
+def _list(name: str) -> list[str]:
+    return [part.strip() for part in os.environ.get(name, "").split(",") if part.strip()]
+
+
 def normalise_database_url(url: str) -> str:
     """Let operators paste a plain postgres:// URL; we always talk to PostgreSQL through psycopg 3."""
     for prefix in ("postgres://", "postgresql://"):
@@ -30,8 +35,22 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-insecure-secret-key")
+    # The address people use to reach the service. Every link in an email is built from it, never from a request.
+    SERVICE_URL = os.environ.get("SERVICE_URL") or f"http://127.0.0.1:{os.environ.get('PORT') or 5000}"
+    # Host names answered besides SERVICE_URL's own (comma-separated in the environment); any other gets 400.
+    EXTRA_TRUSTED_HOSTS = _list("TRUSTED_HOSTS")
+    ALLOW_LOOPBACK_HOSTS = True
+    # How many proxies in front of the app set each X-Forwarded-* header (werkzeug ProxyFix); 0 trusts none.
+    PROXY_FIX_X_FOR = _int("PROXY_FIX_X_FOR", 0)
+    PROXY_FIX_X_PROTO = _int("PROXY_FIX_X_PROTO", 0)
+    PROXY_FIX_X_HOST = _int("PROXY_FIX_X_HOST", 0)
+    PROXY_FIX_X_PORT = _int("PROXY_FIX_X_PORT", 0)
+    PROXY_FIX_X_PREFIX = _int("PROXY_FIX_X_PREFIX", 0)
     SQLALCHEMY_DATABASE_URI = normalise_database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'safeguarding.sqlite3'}")
     )
@@ -46,6 +65,11 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "no-reply@partnership.example")
     MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 10)
+    # The outbox worker (`flask mail deliver`): tries per message before it is marked failed, and the first wait
+    # between tries, doubled after each failure up to MAIL_RETRY_MAX_SECONDS.
+    MAIL_MAX_ATTEMPTS = _int("MAIL_MAX_ATTEMPTS", 5)
+    MAIL_RETRY_SECONDS = _int("MAIL_RETRY_SECONDS", 60)
+    MAIL_RETRY_MAX_SECONDS = _int("MAIL_RETRY_MAX_SECONDS", 3600)
 
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
     MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 10 * 1024 * 1024)
@@ -113,6 +137,7 @@ class DevelopmentConfig(Config):
 
 class TestConfig(Config):
     TESTING = True
+    SERVICE_URL = "https://safeguarding.example.org"
     SQLALCHEMY_DATABASE_URI = normalise_database_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
     SECRET_KEY = "test-secret-key-not-for-production"
     RATELIMIT_STORAGE_URI = "memory://"
@@ -131,6 +156,8 @@ class ProductionConfig(Config):
     HSTS = True
     DEMO_ALLOWED = False
     STATEMENT_SIGNING_KEY_GENERATE = False
+    ALLOW_LOOPBACK_HOSTS = False
+    SERVICE_URL = os.environ.get("SERVICE_URL", "")
 
     @classmethod
     def validate(cls, app_config: dict) -> None:
@@ -144,6 +171,21 @@ class ProductionConfig(Config):
                 "STATEMENT_SIGNING_KEY_FILE (a PEM file) or STATEMENT_SIGNING_KEY must be set in production: signed "
                 "statements are sealed with it (README, Statement seals)"
             )
+        service = urlsplit(app_config.get("SERVICE_URL") or "")
+        if service.scheme != "https" or not service.hostname:
+            raise RuntimeError(
+                "SERVICE_URL must be set to the https address people use to reach the service, like "
+                "https://safeguarding.example.org: links in emails are built from it"
+            )
+
+
+def trusted_hosts(app_config: dict) -> list[str]:
+    """The host names the app answers: SERVICE_URL's, TRUSTED_HOSTS, and loopback outside production."""
+    hosts = [urlsplit(app_config.get("SERVICE_URL") or "").hostname or ""]
+    hosts += list(app_config.get("EXTRA_TRUSTED_HOSTS") or ())
+    if app_config.get("ALLOW_LOOPBACK_HOSTS"):
+        hosts += LOOPBACK_HOSTS
+    return list(dict.fromkeys(host for host in hosts if host))
 
 
 CONFIGS = {

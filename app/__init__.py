@@ -9,7 +9,7 @@ import os
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from config import BASE_DIR, config_for
+from config import BASE_DIR, config_for, trusted_hosts
 
 FEATURES = ("main", "accounts", "activity", "questionnaire", "audits", "selfassessment", "statements",
             "findings", "notifications")
@@ -22,9 +22,12 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.config.from_object(config_cls)
     app.config.update(overrides)
     config_cls.validate(app.config)
+    if "TRUSTED_HOSTS" not in overrides:
+        app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
 
     configure_logging(app)
+    configure_proxies(app)
     configure_templates(app)
     configure_extensions(app)
     configure_blueprints(app)
@@ -112,10 +115,17 @@ def configure_errors(app: Flask) -> None:
     _configure(app)
 
 
+def configure_proxies(app: Flask) -> None:
+    from app.security import configure_proxy_fix
+
+    configure_proxy_fix(app)
+
+
 def configure_security(app: Flask) -> None:
-    from app.security import configure_security_headers
+    from app.security import configure_security_headers, guard_public_secret_key
 
     configure_security_headers(app)
+    guard_public_secret_key(app)
 
 
 def configure_template_globals(app: Flask) -> None:

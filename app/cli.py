@@ -16,7 +16,7 @@ demo_cli = AppGroup("demo", help="Demo partnership data.")
 reminders_cli = AppGroup("reminders", help="Email reminders.")
 data_cli = AppGroup("data", help="Data protection and retention.")
 
-CLI_FEATURES = ("questionnaire", "audits", "selfassessment", "statements", "findings")
+CLI_FEATURES = ("questionnaire", "audits", "selfassessment", "statements", "findings", "notifications")
 
 
 def register(app: Flask) -> None:
@@ -101,24 +101,20 @@ def demo_accounts_command():
 
 
 @reminders_cli.command("send")
-@click.option("--dry-run", is_flag=True, help="Print what would be sent; send nothing.")
+@click.option("--dry-run", is_flag=True, help="Print what would be queued; queue nothing.")
 def reminders_send_command(dry_run):
-    """Email every reminder that is due, at most once per rule."""
-    from app.notifications.services import send_reminders
+    """Queue an email for every reminder that is due, at most once per rule; `flask mail deliver` sends them."""
+    from app.notifications.services import queue_reminders
 
-    report = send_reminders(dry_run=dry_run)
+    report = queue_reminders(dry_run=dry_run)
     for item in report.pending:
         click.echo(f"would send {item.kind} to {item.recipient}: {item.subject}")
-    for item in report.sent:
-        click.echo(f"sent {item.kind} to {item.recipient}: {item.subject}")
-    for item, error in report.failed:
-        click.echo(f"FAILED {item.kind} to {item.recipient}: {error} (will retry next run)", err=True)
+    for item in report.queued:
+        click.echo(f"queued {item.kind} to {item.recipient}: {item.subject}")
     if dry_run:
-        click.echo(f"{len(report.pending)} reminder(s) due (dry run: nothing sent).")
+        click.echo(f"{len(report.pending)} reminder(s) due (dry run: nothing queued or sent).")
     else:
-        click.echo(f"{len(report.sent)} sent, {len(report.failed)} failed.")
-    if report.failed:
-        raise SystemExit(1)
+        click.echo(f"{len(report.queued)} reminder(s) queued; `flask mail deliver` sends them.")
 
 
 @data_cli.command("purge")

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from sqlalchemy.exc import DBAPIError, OperationalError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +81,10 @@ def configure_errors(app: Flask) -> None:
     def http_error(exc: HTTPException):
         code = exc.code or 500
         description = None
+        if isinstance(exc, SecurityError):
+            # A Host the service does not answer to (TRUSTED_HOSTS): no page of ours, whose links need a host.
+            return Response("Bad Request: this service does not answer to that host name.\n", 400,
+                            mimetype="text/plain")
         if code == 413:
             limit_mb = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
             description = f"Files must be smaller than {limit_mb}MB. Go back and choose a smaller file."

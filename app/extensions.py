@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -66,6 +68,18 @@ def _sqlite_on_connect(dbapi_connection, connection_record):
 
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_write_intent: ContextVar[bool] = ContextVar("write_intent", default=False)
+
+
+@contextmanager
+def writing():
+    """Transactions begun inside this block take SQLite's write lock at BEGIN, as writing requests do, so work
+    outside a request that reads and then writes (the mail worker claiming a message) is serialised too."""
+    token = _write_intent.set(True)
+    try:
+        yield
+    finally:
+        _write_intent.reset(token)
 
 
 @sa_event.listens_for(Engine, "begin")
@@ -75,6 +89,9 @@ def _sqlite_on_begin(connection):
     if connection.dialect.name == "sqlite":
         from flask import has_request_context, request
 
+        if _write_intent.get():
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            return
         if not (has_request_context() and request.method in WRITE_METHODS):
             connection.exec_driver_sql("BEGIN")
             return

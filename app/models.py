@@ -5,7 +5,7 @@ from app.audits.models import (  # noqa: F401
     Assignment, AuditCase, AuditRound, CaseAnswer, CaseResponse, ModeratedAnswer, Moderation,
 )
 from app.findings.models import ActionItem, ActionUpdate, Finding  # noqa: F401
-from app.notifications.models import Reminder  # noqa: F401
+from app.notifications.models import OutboxMessage, Reminder  # noqa: F401
 from app.questionnaire.models import InstrumentModel, InstrumentVersion  # noqa: F401
 from app.selfassessment.models import (  # noqa: F401
     Campaign, Challenge, EvidenceFile, Return, ReturnAnswer, SurveyAnswer, SurveyCode, SurveyLink, SurveyResponse,

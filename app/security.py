@@ -1,10 +1,20 @@
 """Security headers: CSP with per-request nonces, framing, referrer and caching rules (DESIGN §8)."""
 from __future__ import annotations
 
+import ipaddress
+import logging
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Flask, g, request, session
+from flask import Flask, abort, g, request, session
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import INSECURE_SECRET_KEYS
+
+log = logging.getLogger(__name__)
+
+PROXY_FIX_SETTINGS = {"x_for": "PROXY_FIX_X_FOR", "x_proto": "PROXY_FIX_X_PROTO", "x_host": "PROXY_FIX_X_HOST",
+                      "x_port": "PROXY_FIX_X_PORT", "x_prefix": "PROXY_FIX_X_PREFIX"}
 
 
 def csp_nonce() -> str:
@@ -47,3 +57,35 @@ def configure_security_headers(app: Flask) -> None:
         if not request.path.startswith("/static/") and (session.get("_user_id") or viewer().is_authenticated):
             response.headers["Cache-Control"] = "no-store"
         return response
+
+
+def configure_proxy_fix(app: Flask) -> None:
+    """Believe X-Forwarded-* headers only from the number of proxies configured in front of the app (none by
+    default), so rate limits count the real client and HSTS and cookies follow the scheme people really use."""
+    hops = {arg: int(app.config.get(setting) or 0) for arg, setting in PROXY_FIX_SETTINGS.items()}
+    if any(hops.values()):
+        app.wsgi_app = ProxyFix(app.wsgi_app, **hops)
+
+
+def is_loopback(address: str | None) -> bool:
+    try:
+        return ipaddress.ip_address((address or "").strip()).is_loopback
+    except ValueError:
+        return False
+
+
+def guard_public_secret_key(app: Flask) -> None:
+    """With the public development SECRET_KEY anyone can forge a session cookie, so such an app answers only
+    people on this machine. The check is on the connection's own address (and the forwarded one, if a proxy is
+    configured), never on a header a client chooses alone such as Host."""
+    if (app.config.get("SECRET_KEY") or "") not in INSECURE_SECRET_KEYS:
+        return
+    log.warning("SECRET_KEY is the public development key: only requests from this machine (loopback) are "
+                "answered. Set SECRET_KEY (and APP_CONFIG=production) before serving anyone else.")
+
+    @app.before_request
+    def refuse_other_machines():
+        peer = request.environ.get("werkzeug.proxy_fix.orig", {}).get("REMOTE_ADDR", request.remote_addr)
+        if not (is_loopback(peer) and is_loopback(request.remote_addr)):
+            abort(403, "This development server only answers requests from this machine. Set SECRET_KEY to serve "
+                       "others.")

@@ -117,9 +117,20 @@ def test_production_refuses_weak_secret_key():
         create_app("production", SECRET_KEY="dev")
 
 
+def test_production_refuses_to_start_without_an_https_service_url(tmp_path, statement_signing_key):
+    database = f"sqlite:///{tmp_path}/p.sqlite3"
+    for service_url in ("", "http://safeguarding.example.org"):
+        with pytest.raises(RuntimeError, match="SERVICE_URL"):
+            create_app("production", SECRET_KEY="x" * 48, SERVICE_URL=service_url, SQLALCHEMY_DATABASE_URI=database,
+                       STATEMENT_SIGNING_KEY=statement_signing_key)
+    prod = create_app("production", SECRET_KEY="x" * 48, SERVICE_URL="https://safeguarding.example.org",
+                      SQLALCHEMY_DATABASE_URI=database, STATEMENT_SIGNING_KEY=statement_signing_key)
+    assert prod.config["TRUSTED_HOSTS"] == ["safeguarding.example.org"]
+
+
 def test_production_refuses_demo_data(tmp_path, statement_signing_key):
-    prod = create_app("production", SECRET_KEY="x" * 48, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/p.sqlite3",
-                      STATEMENT_SIGNING_KEY=statement_signing_key)
+    prod = create_app("production", SECRET_KEY="x" * 48, SERVICE_URL="https://safeguarding.example.org",
+                      SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/p.sqlite3", STATEMENT_SIGNING_KEY=statement_signing_key)
     result = prod.test_cli_runner().invoke(args=["demo", "load"])
     assert result.exit_code == 1
     assert "disabled" in result.output

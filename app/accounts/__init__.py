@@ -23,10 +23,16 @@ def load_user(user_id: str):
 
 
 def init_app(app):
+    from app.accounts import services
     from app.accounts.dashboard import admin_panel
     from app.main.dashboard import register_panel_provider
+    from app.notifications.outbox import register_composer, register_on_sent
 
     register_panel_provider(admin_panel)
+    register_composer("invitation", services.compose_invitation)
+    register_composer("password_reset", services.compose_password_reset)
+    register_on_sent("invitation", services.record_invitation_sent)
+    register_on_sent("password_reset", services.record_password_reset_sent)
 
 
 from app.accounts import admin_routes, routes  # noqa: E402,F401

@@ -130,7 +130,7 @@ def user_new():
             db.session.rollback()
             add_error(form, exc.field, exc.message)
         else:
-            db.session.commit()  # the account is kept even if the invitation email cannot be sent
+            db.session.commit()
             _invite(user, resend=False)
             return redirect(url_for("accounts.user_detail", user_id=user.id))
     return _render_user_form(form, None)
@@ -138,14 +138,14 @@ def user_new():
 
 def _invite(user: User, *, resend: bool) -> None:
     try:
-        services.send_invitation(user, actor=_actor(), resend=resend)
-    except DomainError as exc:  # InvitationNotSent included: the account stays, the admin can resend later
+        services.queue_invitation(user, actor=_actor(), resend=resend)
+    except DomainError as exc:
         db.session.rollback()
         flash(exc.message + ".", "warning")
         return
     db.session.commit()
-    verb = "A new invitation has been emailed" if resend else f"{user.name} has been added and an invitation emailed"
-    flash(f"{verb} to {user.email}", "success")
+    verb = "A new invitation has been queued" if resend else f"{user.name} has been added and an invitation queued"
+    flash(f"{verb} for {user.email}. It will be emailed in a few moments", "success")
 
 
 @bp.route("/admin/users/<int:user_id>")
@@ -246,10 +246,9 @@ def import_accounts():
             db.session.rollback()
             add_error(form, "file", exc.message)
         else:
+            invited = importing.invite_imported(result.created, actor=_actor()) if result.kind == "users" else []
             db.session.commit()
-            report = importing.invite_imported(result.created, actor=_actor()) if result.kind == "users" else None
-            db.session.commit()
-            return render_template("accounts/admin/import_done.html", result=result, report=report,
+            return render_template("accounts/admin/import_done.html", result=result, invited=invited,
                                    filename=upload.filename)
     return render_template("accounts/admin/import.html", form=form, errors=None, **_import_reference())
 

@@ -199,19 +199,8 @@ def import_file(kind: str, filename: str, data: bytes, *, actor=None) -> ImportR
     return result
 
 
-@dataclass
-class InvitationReport:
-    sent: list[User] = field(default_factory=list)
-    failed: list[User] = field(default_factory=list)
-
-
-def invite_imported(users: list[User], *, actor=None) -> InvitationReport:
-    report = InvitationReport()
+def invite_imported(users: list[User], *, actor=None) -> list[User]:
+    """Queue an invitation for each imported account, in the transaction that saves them."""
     for user in users:
-        try:
-            services.send_invitation(user, actor=actor)
-        except services.InvitationNotSent:
-            report.failed.append(user)
-        else:
-            report.sent.append(user)
-    return report
+        services.queue_invitation(user, actor=actor)
+    return users

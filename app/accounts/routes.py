@@ -1,4 +1,6 @@
-from flask import flash, redirect, render_template, request, session, url_for
+import functools
+
+from flask import flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.accounts import bp, link_limit, login_limit
@@ -86,14 +88,28 @@ def _link_problem(problem: tokens.TokenProblem):
     return render_template("accounts/link_problem.html", problem=problem), LINK_PROBLEM_STATUS[problem.reason]
 
 
+def _not_stored(view):
+    """A page reached through an emailed link carries the link's token in its address: no cache may keep it."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        response = make_response(view(*args, **kwargs))
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    return wrapper
+
+
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
 @link_limit
+@_not_stored
 def invitation(token):
     return _set_password_through_link(token, tokens.INVITE, "accounts/invitation.html")
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
 @link_limit
+@_not_stored
 def reset_password(token):
     return _set_password_through_link(token, tokens.RESET, "accounts/reset_password.html")
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
-from flask import current_app, url_for
+from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.accounts import tokens
@@ -18,7 +18,8 @@ from app.accounts.models import (ORG_TYPE_LABELS, ORG_TYPES, ROLE_LABELS, ROLES,
 from app.activity import record
 from app.errors import DomainError
 from app.extensions import db
-from app.notifications.mail import MailError, send_email
+from app.notifications.outbox import Composed, Drop, queue_composed
+from app.urls import external_url
 from app.utils import utcnow
 
 log = logging.getLogger(__name__)
@@ -339,10 +340,6 @@ def reactivate_user(user: User, *, actor=None) -> None:
 
 # --- emailed links: invitations and password resets -------------------------------------------------------------
 
-class InvitationNotSent(AccountError):
-    """The mail server did not take the invitation; the account exists and the invitation can be resent."""
-
-
 # Password reset emails per account per hour, so the form cannot be used to flood someone's inbox.
 RESET_EMAILS_PER_HOUR = 3
 
@@ -356,7 +353,7 @@ def describe_duration(seconds: int) -> str:
 
 
 def _link(endpoint: str, token: str) -> str:
-    return url_for(endpoint, token=token, _external=True)
+    return external_url(endpoint, token=token)
 
 
 def invitation_email(user: User, link: str) -> tuple[str, str]:
@@ -387,23 +384,27 @@ def reset_email(user: User, link: str) -> tuple[str, str]:
     return "Reset your password", body
 
 
-def send_invitation(user: User, *, actor=None, resend: bool = False) -> None:
-    """Email a set-password link. On a mail failure nothing is kept and InvitationNotSent says to resend."""
+def queue_invitation(user: User, *, actor=None, resend: bool = False) -> None:
+    """Queue a set-password email in this transaction. The link is made when the email goes out (`flask mail
+    deliver`), so a link never sits in the database unsent, and a resend replaces any earlier link."""
     if not user.active:
         raise AccountError(f"{user.email} is deactivated. Reactivate the account before sending an invitation")
     if user.password_hash:
         raise AccountError(f"{user.email} has already set a password. If they have forgotten it, they can use "
                            "“Forgotten your password?” on the sign-in page")
-    try:
-        with db.session.begin_nested():
-            subject, body = invitation_email(user, _link("accounts.invitation", tokens.issue_token(user, tokens.INVITE)))
-            send_email(user.email, subject, body)
-            record("invitation_resent" if resend else "invited", user, f"Sent an invitation to {user.email}",
-                   actor=actor)
-    except MailError as exc:
-        log.warning("invitation not sent: %s", exc)
-        raise InvitationNotSent(f"The invitation to {user.email} could not be sent because the email service is not "
-                                "available. The account has been saved: try “Resend invitation” later") from exc
+    queue_composed("invitation", user.email)
+    record("invitation_resent" if resend else "invited", user, f"Queued an invitation to {user.email}", actor=actor)
+
+
+def compose_invitation(message) -> Composed:
+    """The invitation for the outbox worker: only while the account still waits for its first password."""
+    user = get_user_by_email(message.recipient)
+    if user is None or not user.active:
+        raise Drop("no active account has this address any more")
+    if user.password_hash:
+        raise Drop("the account has set a password since the invitation was queued")
+    subject, body = invitation_email(user, _link("accounts.invitation", tokens.issue_token(user, tokens.INVITE)))
+    return Composed(subject, body)
 
 
 def latest_invitation_sent_at(user: User):
@@ -414,21 +415,36 @@ def latest_invitation_sent_at(user: User):
 
 
 def request_password_reset(email: str) -> None:
-    """Email a reset link if the address belongs to an active account. The caller says the same thing either way."""
-    user = get_user_by_email(email)
+    """Queue a reset request for whatever address was typed. The same single row is written whether or not the
+    address has an account: the worker decides that when it composes the email, so neither the page nor the
+    time it takes can tell anyone who has an account."""
+    queue_composed("password_reset", normalise_email(email)[:EMAIL_MAX_LENGTH])
+
+
+def compose_password_reset(message) -> Composed:
+    """The reset email for the outbox worker, if the address belongs to an active account that has not had
+    RESET_EMAILS_PER_HOUR links in the last hour."""
+    user = get_user_by_email(message.recipient)
     if user is None or not user.active:
-        return
+        raise Drop("no active account has this address")
     hour_ago = utcnow() - timedelta(hours=1)
     if tokens.recent_token_count(user, tokens.RESET, hour_ago) >= RESET_EMAILS_PER_HOUR:
         log.info("password reset for user %s throttled", user.id)
-        return
-    try:
-        with db.session.begin_nested():
-            subject, body = reset_email(user, _link("accounts.reset_password", tokens.issue_token(user, tokens.RESET)))
-            send_email(user.email, subject, body)
-            record("password_reset_requested", user, f"Sent a password reset link to {user.email}")
-    except MailError as exc:
-        log.warning("password reset link not sent: %s", exc)
+        raise Drop(f"throttled: {RESET_EMAILS_PER_HOUR} reset links in the last hour")
+    subject, body = reset_email(user, _link("accounts.reset_password", tokens.issue_token(user, tokens.RESET)))
+    return Composed(subject, body)
+
+
+def record_password_reset_sent(message) -> None:
+    user = get_user_by_email(message.recipient)
+    if user is not None:
+        record("password_reset_requested", user, f"Sent a password reset link to {user.email}")
+
+
+def record_invitation_sent(message) -> None:
+    user = get_user_by_email(message.recipient)
+    if user is not None:
+        record("invitation_emailed", user, f"Emailed an invitation to {user.email}")
 
 
 def user_for_link(token: str, purpose: str) -> User:

@@ -1,6 +1,8 @@
-"""Reminder rules. Each feature registers a provider of due reminders; sending is idempotent per rule."""
+"""Reminder rules. Each feature registers a provider of due reminders; queuing is idempotent per rule, and the
+outbox (`flask mail deliver`) sends them."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 from typing import Callable, Iterable
@@ -9,7 +11,7 @@ import sqlalchemy as sa
 
 from app.activity import record
 from app.extensions import db
-from app.notifications.mail import MailError, send_email
+from app.notifications.outbox import queue_email
 from app.notifications.models import Reminder
 from app.utils import today
 
@@ -53,28 +55,29 @@ def due_reminders(on: date | None = None) -> list[DueReminder]:
 
 
 @dataclass
-class SendReport:
-    sent: list[DueReminder]
-    failed: list[tuple[DueReminder, str]]
+class QueueReport:
+    queued: list[DueReminder]
     pending: list[DueReminder]
 
 
-def send_reminders(*, dry_run: bool = False, on: date | None = None) -> SendReport:
-    """Send every due reminder once. A reminder is marked sent only after the mail server accepted it."""
+def reminder_dedupe_key(item: DueReminder) -> str:
+    rule = f"{item.kind}|{item.target_type}|{item.target_id}|{item.due_date.isoformat()}|{item.recipient}"
+    return "reminder:" + hashlib.sha256(rule.encode()).hexdigest()
+
+
+def queue_reminders(*, dry_run: bool = False, on: date | None = None) -> QueueReport:
+    """Queue every due reminder once: its Reminder row and its outbox email are committed together, so a reminder
+    is never marked done without its email, nor emailed twice."""
     items = due_reminders(on)
     if dry_run:
-        return SendReport(sent=[], failed=[], pending=items)
-    sent, failed = [], []
+        return QueueReport(queued=[], pending=items)
+    queued = []
     for item in items:
-        try:
-            send_email(item.recipient, item.subject, item.body)
-        except MailError as exc:
-            failed.append((item, str(exc)))
-            continue
         db.session.add(Reminder(kind=item.kind, target_type=item.target_type, target_id=item.target_id,
                                 due_date=item.due_date, recipient=item.recipient))
-        record("reminder_sent", None, f"Sent {item.kind} reminder to {item.recipient}",
+        queue_email(item.recipient, item.subject, item.body, dedupe_key=reminder_dedupe_key(item))
+        record("reminder_queued", None, f"Queued {item.kind} reminder to {item.recipient}",
                object_type=item.target_type, object_id=item.target_id)
         db.session.commit()
-        sent.append(item)
-    return SendReport(sent=sent, failed=failed, pending=[])
+        queued.append(item)
+    return QueueReport(queued=queued, pending=[])

@@ -4,22 +4,18 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask import url_for
 
 from app.accounts.models import SIGNATORY_CAPACITIES, Organisation
 from app.extensions import db
 from app.notifications.services import DueReminder
 from app.statements import queries
 from app.statements.models import Statement, StatementState
+from app.urls import external_url
 from app.utils import govuk_date
 
 
 def _link(endpoint: str, **values) -> str:
-    """An absolute link when the app knows its address (SERVER_NAME); otherwise where to find the page."""
-    try:
-        return url_for(endpoint, _external=True, **values)
-    except RuntimeError:
-        return "Sign in to the safeguarding assurance service and choose “Statements”."
+    return external_url(endpoint, **values)
 
 
 def _statements_of_active_organisations(*conditions) -> list[Statement]:

@@ -21,7 +21,7 @@ def test_admin_adds_a_user_who_receives_a_working_invitation(client, login_as, m
     assert user.roles == {"signatory", "org_lead"} and user.signatory_capacity == "headteacher"
     assert user.organisation_id == org.id and user.password_hash is None
     detail = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "an invitation emailed to head.teacher@test.example" in detail
+    assert "an invitation queued for head.teacher@test.example" in detail
     assert "Invitation pending" in detail
 
     [body] = smtp_server.bodies_to("head.teacher@test.example")
@@ -41,7 +41,7 @@ def test_the_activity_log_shows_a_user_created_through_the_admin_page(client, lo
     client.post("/admin/users/new", data=user_form(email="logged.user@test.example", roles=["qa"]))
     html = client.get("/admin/activity/").get_data(as_text=True)
     assert "Created user logged.user@test.example" in html
-    assert "Sent an invitation to logged.user@test.example" in html
+    assert "Queued an invitation to logged.user@test.example" in html
     assert admin.email in html
 
 
@@ -148,25 +148,46 @@ def test_reactivated_user_can_sign_in_again(client, login_as, make, db):
     assert response.headers["Location"].endswith("/tasks")
 
 
-def test_when_mail_is_down_the_user_is_kept_and_the_invitation_can_be_resent(app, client, login_as, db, smtp_down):
+def test_when_mail_is_down_the_invitation_waits_and_goes_out_when_mail_is_back(app, client, login_as, db, smtp_down):
+    from app.notifications.models import OutboxMessage
+    from app.notifications.outbox import deliver_pending
+    from tests.smtp import SMTPServer
+
     login_as("admin")
     response = client.post("/admin/users/new", data=user_form(email="unlucky@test.example"), follow_redirects=True)
     html = response.get_data(as_text=True)
-    assert "The invitation to unlucky@test.example could not be sent" in html and "Resend invitation" in html
+    assert "an invitation queued for unlucky@test.example" in html and "could not be sent" not in html
     user = _user(db, "unlucky@test.example")
-    assert user is not None
-    assert db.session.execute(sa.select(AccountToken).where(AccountToken.user_id == user.id)).first() is None
     assert db.session.execute(sa.select(ActivityEvent).where(
-        ActivityEvent.verb == "invited", ActivityEvent.object_id == user.id)).first() is None
+        ActivityEvent.verb == "invited", ActivityEvent.object_id == user.id)).first() is not None
+    report = deliver_pending()
+    assert [d.outcome for d in report.deliveries] == ["retrying"]
+    [queued] = db.session.execute(sa.select(OutboxMessage).where(
+        OutboxMessage.recipient == "unlucky@test.example")).scalars()
+    assert queued.state == "pending" and queued.attempts == 1 and "Could not send email" in queued.last_error
+
+    server = SMTPServer(app)  # the mail server comes back, and the retry falls due
+    server.controller.start()
+    try:
+        app.config.update(MAIL_PORT=server.port)
+        queued.next_attempt_at = queued.created_at
+        db.session.commit()
+        [body] = server.bodies_to("unlucky@test.example")
+    finally:
+        server.controller.stop()
+    assert app.test_client().get(link_path(body)).status_code == 200
 
 
-def test_without_a_mail_server_the_admin_is_told_the_invitation_was_not_sent(app, client, login_as, db, monkeypatch):
+def test_without_a_mail_server_the_invitation_is_still_queued(app, client, login_as, db, monkeypatch):
+    from app.notifications.models import OutboxMessage
+
     monkeypatch.setitem(app.config, "MAIL_SERVER", "")
     login_as("admin")
     html = client.post("/admin/users/new", data=user_form(email="nomail@test.example"),
                        follow_redirects=True).get_data(as_text=True)
-    assert "could not be sent" in html
-    assert _user(db, "nomail@test.example") is not None
+    assert "an invitation queued for nomail@test.example" in html
+    assert db.session.execute(sa.select(OutboxMessage.state).where(
+        OutboxMessage.recipient == "nomail@test.example")).scalar_one() == "pending"
 
 
 def test_resending_an_invitation_replaces_the_old_link(app, client, login_as, db, smtp_server):
@@ -174,7 +195,7 @@ def test_resending_an_invitation_replaces_the_old_link(app, client, login_as, db
     client.post("/admin/users/new", data=user_form(email="twice@test.example"))
     user = _user(db, "twice@test.example")
     response = client.post(f"/admin/users/{user.id}/resend-invitation", follow_redirects=True)
-    assert "A new invitation has been emailed to twice@test.example" in response.get_data(as_text=True)
+    assert "A new invitation has been queued for twice@test.example" in response.get_data(as_text=True)
     first, second = (link_path(body) for body in smtp_server.bodies_to("twice@test.example"))
     anonymous = app.test_client()
     assert anonymous.get(first).status_code == 410

@@ -105,3 +105,27 @@ def test_a_deactivated_users_link_is_refused(app, invited, db):
     deactivate_user(user)
     db.session.commit()
     assert browser.get(path).status_code in (404, 410)
+
+
+def test_an_invitation_page_is_never_cached(invited):
+    user, path, browser = invited
+    page = browser.get(path)
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    refused = browser.get("/invitation/not-a-token")
+    assert refused.status_code == 404 and refused.headers["Cache-Control"] == "no-store"
+
+
+def test_an_invitation_link_is_made_from_service_url_whatever_the_host(app, client, login_as, db, smtp_server,
+                                                                        monkeypatch):
+    monkeypatch.setitem(app.config, "TRUSTED_HOSTS", None)  # even a Host the app would otherwise refuse
+    login_as("admin")
+    client.set_cookie("session", client.get_cookie("session").value, domain="evil.example")
+    response = client.post("/admin/users/new", data=user_form(email="far.away@test.example"),
+                           headers={"Host": "evil.example"})
+    assert response.status_code == 302
+    user = db.session.execute(sa.select(User).where(User.email == "far.away@test.example")).scalar_one()
+    client.post(f"/admin/users/{user.id}/resend-invitation", headers={"Host": "evil.example"})
+    bodies = smtp_server.bodies_to("far.away@test.example")
+    assert len(bodies) == 2
+    for body in bodies:
+        assert "evil.example" not in body and f"{app.config['SERVICE_URL']}/invitation/" in body

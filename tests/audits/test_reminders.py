@@ -70,9 +70,14 @@ def test_dry_run_prints_and_sends_nothing(runner, db, make, smtp_server):
     assert smtp_server.messages == [] and _reminders(db) == []
 
 
-def test_when_smtp_is_down_nothing_is_marked_sent_and_the_next_run_retries(runner, db, make, smtp_down, app):
+def test_when_smtp_is_down_reminders_are_queued_once_and_wait_in_the_outbox(runner, db, make, smtp_down, app):
     setup, _second, _named = _setup(make, days=2)
     result = runner.invoke(args=["reminders", "send"])
-    assert result.exit_code == 1
-    assert "FAILED assignment_due_soon" in result.output
-    assert _reminders(db) == []
+    assert result.exit_code == 0
+    assert f"queued assignment_due_soon to {setup.auditors['police'].email}" in result.output
+    queued = len(_reminders(db))
+    assert queued > 0
+    delivery = runner.invoke(args=["mail", "deliver"])
+    assert delivery.exit_code == 1 and "NOT SENT" in delivery.output and "will retry" in delivery.output
+    assert "0 reminder(s) queued" in runner.invoke(args=["reminders", "send"]).output
+    assert len(_reminders(db)) == queued

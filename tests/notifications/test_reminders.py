@@ -1,4 +1,5 @@
-"""`flask reminders send`: each reminder goes out once, dry runs send nothing, failed sends are retried next run."""
+"""`flask reminders send`: each reminder is queued once with its outbox email, dry runs queue nothing, and the
+outbox (`flask mail deliver`) retries a send that failed."""
 from datetime import date
 
 import pytest
@@ -43,27 +44,40 @@ def test_each_reminder_is_sent_once(runner, smtp_server, one_due_reminder, db):
     assert _sent_count(db) == 1
 
 
-def test_smtp_down_marks_nothing_sent_and_retries_next_run(app, runner, smtp_down, one_due_reminder, db):
+def test_the_reminder_and_its_email_are_queued_together(runner, one_due_reminder, db):
+    from app.notifications.models import OutboxMessage
+
     result = runner.invoke(args=["reminders", "send"])
-    assert result.exit_code == 1
-    assert "will retry" in result.output
-    assert _sent_count(db) == 0
+    assert result.exit_code == 0
+    assert "queued test_rule to someone@test.example: Something is due" in result.output
+    assert "1 reminder(s) queued" in result.output
+    [message] = db.session.execute(sa.select(OutboxMessage).where(
+        OutboxMessage.recipient == "someone@test.example")).scalars()
+    assert (message.state, message.subject, message.body) == ("pending", "Something is due", "Please do it.")
+    assert _sent_count(db) == 1
+    assert "0 reminder(s) queued" in runner.invoke(args=["reminders", "send"]).output
 
 
-def test_failed_reminder_goes_out_when_smtp_returns(app, runner, one_due_reminder, db):
-    from tests.smtp import SMTPServer, _free_port
+def test_failed_reminder_goes_out_when_smtp_returns(app, runner, one_due_reminder, db, smtp_down):
+    from app.notifications.models import OutboxMessage
+    from tests.smtp import SMTPServer
 
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=_free_port())
+    assert runner.invoke(args=["reminders", "send"]).exit_code == 0
+    failed = runner.invoke(args=["mail", "deliver"])
+    assert failed.exit_code == 1 and "NOT SENT email" in failed.output and "will retry" in failed.output
+    server = SMTPServer(app)
+    server.controller.start()
     try:
-        assert runner.invoke(args=["reminders", "send"]).exit_code == 1
-        server = SMTPServer()
-        server.controller.start()
-        try:
-            app.config.update(MAIL_PORT=server.port)
-            assert runner.invoke(args=["reminders", "send"]).exit_code == 0
-            assert len(server.bodies_to("someone@test.example")) == 1
-        finally:
-            server.controller.stop()
+        app.config.update(MAIL_PORT=server.port)
+        assert runner.invoke(args=["mail", "deliver"]).exit_code == 0  # the retry is not due yet
+        assert server.received == []
+        db.session.execute(sa.update(OutboxMessage).values(next_attempt_at=OutboxMessage.created_at))
+        db.session.commit()
+        sent = runner.invoke(args=["mail", "deliver"])
+        assert sent.exit_code == 0 and "sent email" in sent.output
+        assert len(server.bodies_to("someone@test.example")) == 1
+        assert runner.invoke(args=["reminders", "send"]).exit_code == 0
+        assert len(server.bodies_to("someone@test.example")) == 1
     finally:
-        app.config.update(MAIL_SERVER="", MAIL_PORT=25)
+        server.controller.stop()
     assert _sent_count(db) == 1

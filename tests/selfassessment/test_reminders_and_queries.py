@@ -7,7 +7,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from app.findings.models import ActionItem
-from app.notifications.services import due_reminders, send_reminders
+from app.notifications.services import due_reminders, queue_reminders
 from app.selfassessment import queries, services
 from app.selfassessment.reminders import due_reminders as sa_reminders
 from app.utils import today
@@ -55,8 +55,8 @@ def test_reminders_are_sent_once(make, db, smtp_server):
     org, lead = _org_with_lead(make, "Once School")
     make_campaign(due_in_days=7)
     db.session.commit()
-    first = send_reminders()
-    assert any(item.recipient == lead.email and item.kind == "return_due_soon" for item in first.sent)
+    first = queue_reminders()
+    assert any(item.recipient == lead.email and item.kind == "return_due_soon" for item in first.queued)
     assert any("Due soon" in (m["Subject"] or "") for m in smtp_server.messages)
     assert not [r for r in due_reminders() if r.recipient == lead.email and r.kind == "return_due_soon"]
 
