@@ -161,23 +161,20 @@ class ProductionConfig(Config):
 
     @classmethod
     def validate(cls, app_config: dict) -> None:
+        """Refuse to start, naming every setting that is missing or unsafe at once."""
+        problems = []
         key = app_config.get("SECRET_KEY") or ""
         if key in INSECURE_SECRET_KEYS or len(key) < 32:
-            raise RuntimeError(
-                "SECRET_KEY must be set to a random value of at least 32 characters in production"
-            )
+            problems.append("SECRET_KEY must be set to a random value of at least 32 characters in production")
         if not (app_config.get("STATEMENT_SIGNING_KEY") or app_config.get("STATEMENT_SIGNING_KEY_FILE")):
-            raise RuntimeError(
-                "STATEMENT_SIGNING_KEY_FILE (a PEM file) or STATEMENT_SIGNING_KEY must be set in production: signed "
-                "statements are sealed with it (README, Statement seals)"
-            )
+            problems.append("STATEMENT_SIGNING_KEY_FILE (a PEM file) or STATEMENT_SIGNING_KEY must be set in "
+                            "production: signed statements are sealed with it (README, Statement seals)")
         service = urlsplit(app_config.get("SERVICE_URL") or "")
         if service.scheme != "https" or not service.hostname:
-            raise RuntimeError(
-                "SERVICE_URL must be set to the https address people use to reach the service, like "
-                "https://safeguarding.example.org: links in emails are built from it"
-            )
-
+            problems.append("SERVICE_URL must be set to the https address people use to reach the service, like "
+                            "https://safeguarding.example.org: links in emails are built from it")
+        if problems:
+            raise RuntimeError("; ".join(problems))
 
 def trusted_hosts(app_config: dict) -> list[str]:
     """The host names the app answers: SERVICE_URL's, TRUSTED_HOSTS, and loopback outside production."""

@@ -45,7 +45,7 @@ def test_production_answers_only_its_own_host_and_those_listed():
 
 @pytest.mark.parametrize("service_url", ["", "http://safeguarding.example.org", "https://", "safeguarding.example.org"])
 def test_production_refuses_to_start_without_an_https_service_url(service_url):
-    settings = {"SECRET_KEY": "k" * 48, "SERVICE_URL": service_url}
+    settings = {"SECRET_KEY": "k" * 48, "STATEMENT_SIGNING_KEY_FILE": "/keys/seal.pem", "SERVICE_URL": service_url}
     with pytest.raises(RuntimeError, match="SERVICE_URL must be set"):
         config.ProductionConfig.validate(settings)
     config.ProductionConfig.validate({**settings, "SERVICE_URL": "https://safeguarding.example.org"})

@@ -25,7 +25,7 @@ def _raw_private(key: Ed25519PrivateKey) -> str:
 def _production(tmp_path, **settings):
     values = {"SECRET_KEY": "x" * 48, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.sqlite3",
               "STATEMENT_SIGNING_KEY": "", "STATEMENT_SIGNING_KEY_FILE": "", "STATEMENT_PREVIOUS_PUBLIC_KEYS": "",
-              "STATEMENT_PREVIOUS_PUBLIC_KEYS_FILE": ""}
+              "STATEMENT_PREVIOUS_PUBLIC_KEYS_FILE": "", "SERVICE_URL": "https://safeguarding.example.org"}
     return create_app("production", **{**values, **settings})
 
 
