@@ -222,7 +222,7 @@ def check_definition(data: Any, lines: SourceMap, filename: str, theme_keys: set
 class Problem:
     """One broken rule, placed by its path in the definition (("sections", 0, "questions", 2, "text")).
 
-    `at_value` means the problem is about the mapping at `path` as a whole (say, a missing key), not one field."""
+    `at_value` places it, in a file, on the line of the value at `path` rather than of its key."""
 
     path: tuple
     message: str
@@ -249,8 +249,6 @@ class Problem:
             rest = self.path[3:] if len(self.path) >= 3 and isinstance(self.path[2], int) else ()
         else:
             rest = self.path
-        if self.at_value:
-            return None
         return next((part for part in rest if isinstance(part, str)), None)
 
 
