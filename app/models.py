@@ -10,4 +10,5 @@ from app.questionnaire.models import InstrumentModel, InstrumentVersion  # noqa:
 from app.selfassessment.models import (  # noqa: F401
     Campaign, Challenge, EvidenceFile, Return, ReturnAnswer, SurveyAnswer, SurveyLink, SurveyResponse,
 )
+from app.studio.models import InstrumentDraft  # noqa: F401
 from app.statements.models import Risk, RiskAssessment, Signature, Statement  # noqa: F401
