@@ -1,0 +1,368 @@
+"""The instrument studio: drafts built and changed in the browser, checked with the engine's rules, previewed,
+published as versions, and round-tripped through YAML and the authoring workbook."""
+from __future__ import annotations
+
+from io import BytesIO
+
+import pytest
+import sqlalchemy as sa
+from openpyxl import load_workbook
+
+from app.activity.models import ActivityEvent
+from app.questionnaire import latest_version, load_files
+from app.studio.models import DraftState, InstrumentDraft
+from tests.questionnaire.helpers import CASE_AUDIT, MINIMAL, write
+
+BASE = "/admin/studio"
+
+
+def _draft(db, draft_id: int) -> InstrumentDraft:
+    db.session.expire_all()
+    return db.session.get(InstrumentDraft, draft_id)
+
+
+def _new_draft(client, key="missing-episodes", title="Repeat missing episodes", kind="case_audit") -> int:
+    response = client.post(f"{BASE}/new", data={"key": key, "title": title, "kind": kind})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return int(response.headers["Location"].rstrip("/").split("/")[-1])
+
+
+def _post(client, db, draft_id, path, data=None, **kwargs):
+    draft = _draft(db, draft_id)
+    payload = {"lock_version": draft.lock_version, **(data or {})}
+    return client.post(f"{BASE}/drafts/{draft_id}{path}", data=payload, **kwargs)
+
+
+def _build_small_audit(client, db) -> int:
+    """A three-point custom scale, two sections and a show_if question, made through the pages."""
+    draft_id = _new_draft(client)
+    assert _post(client, db, draft_id, "/scales/new", {"name": "practice"}).status_code == 302
+    for value, label, score, meets, rag in (("in_line", "In line", 2, "yes", "green"),
+                                            ("partly", "Partially in line", 1, "no", "amber"),
+                                            ("not_in_line", "Not in line", 0, "no", "red")):
+        response = _post(client, db, draft_id, "/scales/practice/options/new",
+                         {"label": label, "value": value, "score": score, "meets_standard": meets, "rag": rag})
+        assert response.status_code == 302, response.get_data(as_text=True)
+    assert _post(client, db, draft_id, "/scales/practice/options/new",
+                 {"label": "Not applicable", "value": "na", "excluded": "y"}).status_code == 302
+    assert _post(client, db, draft_id, "/sections/new", {"title": "The return interview", "key": "interview"}).status_code == 302
+    response = _post(client, db, draft_id, "/sections/0/questions/new/scale",
+                     {"text": "Was a return interview offered within 72 hours?", "key": "interview_offered",
+                      "scale": "practice", "required": "y", "themes": ["timeliness"], "comment": "optional"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert _post(client, db, draft_id, "/sections/new",
+                 {"title": "Planning", "key": "planning", "applies_to": ["police", "local_authority"]}).status_code == 302
+    response = _post(client, db, draft_id, "/sections/1/questions/new/long_text",
+                     {"text": "Why was no interview offered?", "key": "why_not",
+                      "show_if_question": "interview_offered",
+                      "show_if_values": ["interview_offered=partly", "interview_offered=not_in_line"]})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return draft_id
+
+
+def test_a_qa_user_builds_an_instrument_from_nothing(client, login_as, db):
+    login_as("qa")
+    draft_id = _build_small_audit(client, db)
+    definition = _draft(db, draft_id).definition
+    assert definition == {
+        "key": "missing-episodes", "version": 1, "kind": "case_audit", "title": "Repeat missing episodes",
+        "applies_to": ["all"],
+        "scales": {"practice": [
+            {"value": "in_line", "label": "In line", "score": 2, "meets_standard": True, "rag": "green"},
+            {"value": "partly", "label": "Partially in line", "score": 1, "meets_standard": False, "rag": "amber"},
+            {"value": "not_in_line", "label": "Not in line", "score": 0, "meets_standard": False, "rag": "red"},
+            {"value": "na", "label": "Not applicable", "excluded": True}]},
+        "sections": [
+            {"key": "interview", "title": "The return interview", "questions": [
+                {"key": "interview_offered", "type": "scale", "scale": "practice",
+                 "text": "Was a return interview offered within 72 hours?", "required": True,
+                 "themes": ["timeliness"], "comment": "optional"}]},
+            {"key": "planning", "title": "Planning", "applies_to": ["police", "local_authority"], "questions": [
+                {"key": "why_not", "type": "long_text", "text": "Why was no interview offered?", "required": False,
+                 "show_if": {"question": "interview_offered", "in": ["partly", "not_in_line"]}}]},
+        ],
+    }
+    page = client.get(f"{BASE}/drafts/{draft_id}").get_data(as_text=True)
+    assert "No problems found" in page and "Was a return interview offered within 72 hours?" in page
+
+
+def test_yes_no_question_is_a_choice_with_yes_and_no(client, login_as, db):
+    login_as("admin")
+    draft_id = _new_draft(client)
+    _post(client, db, draft_id, "/sections/new", {"title": "One", "key": "one"})
+    response = _post(client, db, draft_id, "/sections/0/questions/new/yes_no",
+                     {"text": "Was the child seen?", "key": "seen", "required": "y"})
+    assert response.status_code == 302
+    question = _draft(db, draft_id).definition["sections"][0]["questions"][0]
+    assert question["type"] == "choice"
+    assert question["options"] == [{"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"}]
+
+
+def test_problems_are_the_engines_and_link_to_where_they_are(client, login_as, db):
+    login_as("qa")
+    draft_id = _new_draft(client)
+    _post(client, db, draft_id, "/sections/new", {"title": "One", "key": "one"})
+    _post(client, db, draft_id, "/sections/0/questions/new/text", {"text": "First?", "key": "first"})
+    _post(client, db, draft_id, "/sections/0/questions/new/text", {"text": "Second?", "key": "second"})
+    definition = _draft(db, draft_id).definition
+    definition["sections"][0]["questions"][1]["themes"] = ["no_such_theme"]
+    draft = _draft(db, draft_id)
+    draft.definition = dict(definition)
+    db.session.commit()
+    page = client.get(f"{BASE}/drafts/{draft_id}").get_data(as_text=True)
+    assert "question &#39;second&#39;: unknown theme &#39;no_such_theme&#39;" in page
+    assert f'href="{BASE}/drafts/{draft_id}/sections/0/questions/1#themes"' in page
+    response = _post(client, db, draft_id, "/publish", {})
+    assert response.status_code == 200
+    assert latest_version("missing-episodes") is None
+
+
+def test_an_empty_section_is_a_problem_linked_to_adding_a_question(client, login_as, db):
+    login_as("qa")
+    draft_id = _new_draft(client)
+    _post(client, db, draft_id, "/sections/new", {"title": "One", "key": "one"})
+    page = client.get(f"{BASE}/drafts/{draft_id}").get_data(as_text=True)
+    assert "section &#39;one&#39;: &#39;questions&#39; must not be empty" in page
+    assert f'href="{BASE}/drafts/{draft_id}/sections/0/questions/new"' in page
+
+
+def test_a_stale_page_does_not_overwrite_a_newer_save(client, login_as, db):
+    login_as("qa")
+    draft_id = _build_small_audit(client, db)
+    stale = _draft(db, draft_id).lock_version
+    # Tab one saves a change.
+    assert _post(client, db, draft_id, "/sections/0", {"title": "Return interviews", "key": "interview"}).status_code == 302
+    # Tab two, opened before that save, sends its own change.
+    response = client.post(f"{BASE}/drafts/{draft_id}/sections/0",
+                           data={"lock_version": stale, "title": "Something else", "key": "interview"},
+                           follow_redirects=True)
+    assert "Someone else changed this draft" in response.get_data(as_text=True)
+    assert _draft(db, draft_id).definition["sections"][0]["title"] == "Return interviews"
+    missing = client.post(f"{BASE}/drafts/{draft_id}/sections/0", data={"title": "Third", "key": "interview"})
+    assert missing.status_code == 302
+    assert _draft(db, draft_id).definition["sections"][0]["title"] == "Return interviews"
+
+
+def test_sections_and_questions_move_within_and_between_sections(client, login_as, db):
+    login_as("qa")
+    draft_id = _build_small_audit(client, db)
+    _post(client, db, draft_id, "/sections/1/move", {"direction": "up"})
+    assert [s["key"] for s in _draft(db, draft_id).definition["sections"]] == ["planning", "interview"]
+    _post(client, db, draft_id, "/sections/0/move", {"direction": "down"})
+    _post(client, db, draft_id, "/sections/1/questions/0/move", {"direction": "up"})
+    sections = _draft(db, draft_id).definition["sections"]
+    assert [q["key"] for q in sections[0]["questions"]] == ["interview_offered", "why_not"]
+    assert sections[1]["questions"] == []
+    _post(client, db, draft_id, "/sections/0/questions/1/move", {"direction": "down"})
+    sections = _draft(db, draft_id).definition["sections"]
+    assert [q["key"] for q in sections[1]["questions"]] == ["why_not"]
+
+
+def test_renaming_a_question_key_follows_show_if(client, login_as, db):
+    login_as("qa")
+    draft_id = _build_small_audit(client, db)
+    response = _post(client, db, draft_id, "/sections/0/questions/0",
+                     {"text": "Was a return interview offered?", "key": "offered", "scale": "practice",
+                      "required": "y"})
+    assert response.status_code == 302
+    why = _draft(db, draft_id).definition["sections"][1]["questions"][0]
+    assert why["show_if"]["question"] == "offered"
+
+
+def test_preview_shows_sections_for_the_type_and_keeps_nothing(client, login_as, db):
+    login_as("qa")
+    draft_id = _build_small_audit(client, db)
+    response = client.get(f"{BASE}/drafts/{draft_id}/preview?org_type=police")
+    assert response.headers["Location"].endswith(f"/drafts/{draft_id}/preview/police/sections/interview")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Was a return interview offered within 72 hours?" in page
+    response = client.post(f"{BASE}/drafts/{draft_id}/preview/police/sections/interview",
+                           data={"interview_offered": "partly"})
+    assert response.headers["Location"].endswith("/preview/police/sections/planning")
+    page = client.get(f"{BASE}/drafts/{draft_id}/preview/police/sections/planning").get_data(as_text=True)
+    assert 'data-show-if-question="interview_offered"' in page
+    client.post(f"{BASE}/drafts/{draft_id}/preview/police/sections/planning", data={"why_not": "No worker free"})
+    check = client.get(f"{BASE}/drafts/{draft_id}/preview/police/check").get_data(as_text=True)
+    assert "Partially in line" in check and "No worker free" in check
+    # A school is not asked the planning section.
+    response = client.post(f"{BASE}/drafts/{draft_id}/preview/school/sections/interview",
+                           data={"interview_offered": "in_line"})
+    assert response.headers["Location"].endswith("/preview/school/check")
+    assert client.get(f"{BASE}/drafts/{draft_id}/preview/school/sections/planning").status_code == 404
+
+
+def test_publishing_stores_the_next_version_and_records_it(client, login_as, db):
+    login_as("qa")
+    draft_id = _build_small_audit(client, db)
+    response = _post(client, db, draft_id, "/publish", {})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    version = latest_version("missing-episodes")
+    assert version.version == 1
+    from app.questionnaire import content_hash
+
+    assert version.content_hash == content_hash(version.definition)
+    assert _draft(db, draft_id).state == DraftState.published
+    events = db.session.execute(sa.select(ActivityEvent).where(ActivityEvent.verb == "instrument.published")).scalars()
+    assert any("missing-episodes" in e.summary for e in events)
+    # A published draft can no longer change.
+    _post(client, db, draft_id, "/sections/0", {"title": "Changed", "key": "interview"})
+    assert _draft(db, draft_id).definition["sections"][0]["title"] == "The return interview"
+    # The round form offers it.
+    login_as("admin")
+    page = client.get("/audits/new").get_data(as_text=True)
+    assert "Repeat missing episodes (version 1)" in page
+
+
+def test_a_new_version_shows_its_changes_and_maps_a_renamed_key(client, login_as, db):
+    login_as("qa")
+    draft_id = _build_small_audit(client, db)
+    _post(client, db, draft_id, "/publish", {})
+    v1 = latest_version("missing-episodes")
+    response = client.post(f"{BASE}/versions/{v1.id}/new-version", data={})
+    draft2 = int(response.headers["Location"].split("/")[-1])
+    _post(client, db, draft2, "/sections/0/questions/0",
+          {"text": "Was a return interview offered within three days?", "key": "interview_within_3_days",
+           "scale": "practice", "required": "y"})
+    page = client.get(f"{BASE}/drafts/{draft2}/publish").get_data(as_text=True)
+    assert "Questions removed or renamed" in page and "interview_offered" in page
+    assert "Questions added" in page and "interview_within_3_days" in page
+    response = _post(client, db, draft2, "/publish", {})
+    assert response.status_code == 200
+    assert "Say whether a new question continues interview_offered" in response.get_data(as_text=True)
+    response = _post(client, db, draft2, "/publish", {"continues-interview_offered": "interview_within_3_days"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    v2 = latest_version("missing-episodes")
+    assert v2.version == 2
+    assert v2.definition["renamed"] == {"interview_offered": "interview_within_3_days"}
+    assert v2.parsed.current_key("interview_offered") == "interview_within_3_days"
+    db.session.expire_all()
+    assert latest_version("missing-episodes").id != v1.id and v1.definition.get("renamed") is None
+
+
+@pytest.mark.parametrize("role", ["auditor", "org_lead", "signatory"])
+def test_other_roles_are_refused(client, login_as, db, role):
+    login_as("qa")
+    draft_id = _new_draft(client)
+    version = latest_version("strategy-discussion")
+    login_as(role)
+    for url in (f"{BASE}/", f"{BASE}/new", f"{BASE}/upload", f"{BASE}/drafts/{draft_id}",
+                f"{BASE}/drafts/{draft_id}/details", f"{BASE}/drafts/{draft_id}/publish",
+                f"{BASE}/drafts/{draft_id}/download.yaml", f"{BASE}/versions/{version.id}/download.xlsx",
+                f"{BASE}/versions/{version.id}/copy"):
+        assert client.get(url).status_code == 403, url
+    assert client.post(f"{BASE}/drafts/{draft_id}/sections/new",
+                       data={"lock_version": 1, "title": "X", "key": "x"}).status_code == 403
+
+
+def test_services_refuse_users_without_a_studio_role(db, make):
+    from app.errors import PermissionDenied
+    from app.studio import services
+
+    auditor = make.make_user(roles=["auditor"])
+    with pytest.raises(PermissionDenied):
+        services.start_blank(key="sneaky", title="Sneaky", kind="survey", actor=auditor)
+
+
+# ---------------------------------------------------------------------------------------------
+# Files and workbooks
+# ---------------------------------------------------------------------------------------------
+def test_yaml_download_validates_and_loads_back_identically(client, login_as, db, runner, tmp_path):
+    login_as("qa")
+    version = latest_version("strategy-discussion")
+    response = client.get(f"{BASE}/versions/{version.id}/download.yaml")
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="strategy-discussion-v{version.version}.yaml"')
+    path = tmp_path / "strategy-discussion.yaml"
+    path.write_bytes(response.data)
+    result = runner.invoke(args=["instruments", "validate", str(path)])
+    assert result.exit_code == 0, result.output
+    from app.questionnaire.loader import check_file
+
+    assert check_file(path).definition == version.definition
+
+
+def test_yaml_upload_with_mistakes_lists_lines_and_saves_nothing(client, login_as, db):
+    login_as("qa")
+    text = MINIMAL.replace("key: tiny", "key: tiny-upload").replace("scale: yn", "scale: yesno")
+    before = db.session.execute(sa.select(sa.func.count(InstrumentDraft.id))).scalar_one()
+    response = client.post(f"{BASE}/upload", data={"file": (BytesIO(text.encode()), "tiny.yaml")},
+                           content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "line 16: question &#39;q1&#39;: unknown scale &#39;yesno&#39;" in page
+    assert db.session.execute(sa.select(sa.func.count(InstrumentDraft.id))).scalar_one() == before
+    response = client.post(f"{BASE}/upload", data={"file": (BytesIO(MINIMAL.replace("key: tiny", "key: tiny-upload").encode()), "tiny.yaml")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302
+    draft_id = int(response.headers["Location"].split("/")[-1])
+    assert _draft(db, draft_id).definition["sections"][0]["questions"][0]["scale"] == "yn"
+
+
+def test_workbook_round_trip_is_identical(client, login_as, db):
+    login_as("qa")
+    for key in ("strategy-discussion", "self-assessment", "child-safeguarding-statement"):
+        version = latest_version(key)
+        if version is None:
+            continue
+        workbook = client.get(f"{BASE}/versions/{version.id}/download.xlsx").data
+        assert set(load_workbook(BytesIO(workbook)).sheetnames) >= {"settings", "sections", "questions", "scales",
+                                                                   "choices"}
+        response = client.post(f"{BASE}/upload", data={"file": (BytesIO(workbook), f"{key}.xlsx")},
+                               content_type="multipart/form-data")
+        assert response.status_code == 302, response.get_data(as_text=True)
+        draft_id = int(response.headers["Location"].split("/")[-1])
+        assert _draft(db, draft_id).definition == version.definition, key
+
+
+def test_workbook_fixture_round_trip(client, login_as, db):
+    [version] = load_files([CASE_AUDIT])
+    login_as("qa")
+    workbook = client.get(f"{BASE}/versions/{version.id}/download.xlsx").data
+    from app.studio.authoring import from_workbook
+
+    assert from_workbook(workbook) == version.definition
+
+
+def test_workbook_with_mistakes_names_sheet_row_and_column(client, login_as, db):
+    login_as("qa")
+    version = latest_version("strategy-discussion")
+    book = load_workbook(BytesIO(client.get(f"{BASE}/versions/{version.id}/download.xlsx").data))
+    questions = book["questions"]
+    headings = [c.value for c in questions[1]]
+    questions.cell(row=7, column=headings.index("text") + 1).value = None
+    questions.cell(row=3, column=headings.index("type") + 1).value = "essay"
+    buffer = BytesIO()
+    book.save(buffer)
+    response = client.post(f"{BASE}/upload", data={"file": (BytesIO(buffer.getvalue()), "edited.xlsx")},
+                           content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Sheet questions, row 7: question" in page and "missing required key &#39;text&#39;" in page
+    assert "Sheet questions, row 3, column type:" in page
+
+
+def test_workbook_never_writes_formulas(client, login_as, db, tmp_path):
+    text = MINIMAL.replace("key: tiny", "key: formula-studio").replace(
+        "text: Question one?", "text: \"=HYPERLINK('http://x.example')\"")
+    [version] = load_files([write(tmp_path, text)])
+    login_as("qa")
+    book = load_workbook(BytesIO(client.get(f"{BASE}/versions/{version.id}/download.xlsx").data))
+    headings = [c.value for c in book["questions"][1]]
+    cell = book["questions"].cell(row=2, column=headings.index("text") + 1)
+    assert cell.value == "=HYPERLINK('http://x.example')"
+    assert cell.data_type == "s"
+
+
+def test_copy_as_a_new_instrument(client, login_as, db):
+    login_as("qa")
+    version = latest_version("strategy-discussion")
+    index = client.get("/admin/instruments/").get_data(as_text=True)
+    assert f"{BASE}/versions/{version.id}/new-version" in index and f"{BASE}/versions/{version.id}/copy" in index
+    response = client.post(f"{BASE}/versions/{version.id}/copy",
+                           data={"key": "strategy-discussion", "title": "Copy"})
+    assert "already published" in response.get_data(as_text=True)
+    response = client.post(f"{BASE}/versions/{version.id}/copy",
+                           data={"key": "strategy-discussion-short", "title": "Short strategy discussions"})
+    draft = _draft(db, int(response.headers["Location"].split("/")[-1]))
+    assert draft.definition["key"] == "strategy-discussion-short" and draft.definition["version"] == 1
+    assert draft.definition["sections"] == version.definition["sections"]
