@@ -68,6 +68,17 @@ def _changes(old: dict, new: dict, fields) -> list[Change]:
             for name, label in fields if old.get(name) != new.get(name)]
 
 
+def _effective(question: dict) -> dict:
+    """A question with the engine's defaults filled in, so leaving a default unsaid is not a change."""
+    result = dict(question)
+    result.setdefault("required", question.get("type") in ("scale", "choice"))
+    for name in ("comment", "evidence"):
+        if result.get(name) in (None, "none"):
+            result[name] = "none"
+    result["overall"] = bool(result.get("overall"))
+    return result
+
+
 def _questions(definition: dict | None) -> dict[str, tuple[dict, dict]]:
     result = {}
     for section in (definition or {}).get("sections") or []:
@@ -99,7 +110,7 @@ def diff(old: dict | None, new: dict) -> DefinitionDiff:
         if key not in old_questions:
             continue
         before, before_section = old_questions[key]
-        changes = _changes(before, question, QUESTION_FIELDS)
+        changes = _changes(_effective(before), _effective(question), QUESTION_FIELDS)
         if before_section.get("key") != section.get("key"):
             changes.append(Change("Section", show(before_section.get("title")), show(section.get("title"))))
         if changes:

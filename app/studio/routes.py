@@ -327,15 +327,7 @@ def _question_form(draft, si: int, qi: int | None, qtype: str) -> QuestionForm:
         questions = sections[si].get("questions") or []
         if not 0 <= qi < len(questions):
             abort(404)
-        q = questions[qi]
-        show_if = q.get("show_if") or {}
-        data = {"text": q.get("text"), "key": q.get("key"), "hint": q.get("hint"), "scale": q.get("scale"),
-                "required": q.get("required", q.get("type") in ("scale", "choice")), "themes": q.get("themes") or [],
-                "comment": q.get("comment") or "none", "evidence": q.get("evidence") or "none",
-                "show_if_question": show_if.get("question") or "",
-                "show_if_values": [f"{show_if.get('question')}={v}" for v in show_if.get("in") or []],
-                "overall": bool(q.get("overall")), "max_length": q.get("max_length"), "min": q.get("min"),
-                "max": q.get("max")}
+        data = services.question_fields(questions[qi])
     form = QuestionForm(data=data)
     form.limit_to(qtype)
     if form.scale is not None:

@@ -279,6 +279,19 @@ def _choice_question_values(definition: dict, key: str) -> list[str] | None:
     return None
 
 
+def question_fields(question: dict) -> dict:
+    """A question's settings in the shape `save_question` takes (and the question form shows)."""
+    show_if = question.get("show_if") or {}
+    return {"text": question.get("text"), "key": question.get("key"), "hint": question.get("hint"),
+            "scale": question.get("scale"),
+            "required": question.get("required", question.get("type") in SINGLE_CHOICE_TYPES),
+            "themes": list(question.get("themes") or []), "comment": question.get("comment") or "none",
+            "evidence": question.get("evidence") or "none", "show_if_question": show_if.get("question") or "",
+            "show_if_values": [f"{show_if.get('question')}={v}" for v in show_if.get("in") or []],
+            "overall": bool(question.get("overall")), "max_length": question.get("max_length"),
+            "min": question.get("min"), "max": question.get("max")}
+
+
 def save_question(draft: InstrumentDraft, si: int, qi: int | None, *, lock_version, actor, qtype: str,
                   fields: dict) -> InstrumentDraft:
     """Add (qi None) or change a question. `qtype` may be yes_no: a choice question with Yes and No answers."""
@@ -318,6 +331,8 @@ def save_question(draft: InstrumentDraft, si: int, qi: int | None, *, lock_versi
                              else copy.deepcopy(YES_NO_OPTIONS) if qtype == "yes_no" else None)
     values["hint"] = fields.get("hint") or None
     values["required"] = bool(fields.get("required"))
+    if qi is not None and "required" not in existing and values["required"] == (engine_type in SINGLE_CHOICE_TYPES):
+        values["required"] = None  # left to the engine's default, as the file had it
     values["themes"] = list(fields.get("themes") or []) or None
     values["comment"] = fields.get("comment") if fields.get("comment") not in (None, "", "none") else None
     values["evidence"] = fields.get("evidence") if fields.get("evidence") not in (None, "", "none") else None

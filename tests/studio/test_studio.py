@@ -366,3 +366,48 @@ def test_copy_as_a_new_instrument(client, login_as, db):
     draft = _draft(db, int(response.headers["Location"].split("/")[-1]))
     assert draft.definition["key"] == "strategy-discussion-short" and draft.definition["version"] == 1
     assert draft.definition["sections"] == version.definition["sections"]
+
+
+def test_every_page_of_a_draft_renders(client, login_as, db):
+    login_as("admin")
+    draft_id = _build_small_audit(client, db)
+    _post(client, db, draft_id, "/sections/0/questions/new/choice", {"text": "Who attended?", "key": "who"})
+    _post(client, db, draft_id, "/sections/0/questions/1/options/new", {"label": "Police", "value": "police"})
+    version = latest_version("strategy-discussion")
+    draft = f"{BASE}/drafts/{draft_id}"
+    pages = [f"{BASE}/", f"{BASE}/new", f"{BASE}/upload", f"{BASE}/versions/{version.id}/new-version",
+             f"{BASE}/versions/{version.id}/copy", draft, f"{draft}/details", f"{draft}/sections/new",
+             f"{draft}/sections/0", f"{draft}/sections/0/delete", f"{draft}/sections/0/questions/new",
+             f"{draft}/sections/0/questions/0", f"{draft}/sections/0/questions/0/delete",
+             f"{draft}/sections/0/questions/1/options", f"{draft}/sections/0/questions/1/options/new",
+             f"{draft}/sections/0/questions/1/options/0", f"{draft}/scales/new", f"{draft}/scales/practice",
+             f"{draft}/scales/practice/options/new", f"{draft}/scales/practice/options/0", f"{draft}/preview",
+             f"{draft}/publish", f"{draft}/discard", f"{draft}/download.yaml", f"{draft}/download.xlsx"]
+    pages += [f"{draft}/sections/0/questions/new/{qtype}" for qtype in
+              ("scale", "choice", "multi_choice", "yes_no", "text", "long_text", "number", "date")]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        if response.mimetype == "text/html":
+            assert "There is a problem" not in response.get_data(as_text=True), url
+    for url in (f"{draft}/sections/9", f"{draft}/sections/0/questions/9", f"{draft}/scales/nope",
+                f"{draft}/sections/0/questions/new/essay", f"{BASE}/drafts/999999"):
+        assert client.get(url).status_code == 404, url
+
+
+def test_option_rules_and_discarding(client, login_as, db):
+    login_as("qa")
+    draft_id = _build_small_audit(client, db)
+    response = _post(client, db, draft_id, "/scales/practice/options/new",
+                     {"label": "Again", "value": "partly"})
+    assert "Another answer already has the value partly" in response.get_data(as_text=True)
+    response = _post(client, db, draft_id, "/scales/practice/options/3",
+                     {"label": "Not applicable", "value": "na", "excluded": "y", "score": "1"})
+    assert "left out of scores" in response.get_data(as_text=True)
+    _post(client, db, draft_id, "/scales/practice/options/0/move", {"direction": "down"})
+    assert [o["value"] for o in _draft(db, draft_id).definition["scales"]["practice"]][:2] == ["partly", "in_line"]
+    response = _post(client, db, draft_id, "/scales/practice/delete")
+    assert _draft(db, draft_id).definition["scales"].get("practice")
+    response = _post(client, db, draft_id, "/discard")
+    assert response.status_code == 302
+    assert _draft(db, draft_id) is None
