@@ -237,6 +237,9 @@ def test_a_new_version_shows_its_changes_and_maps_a_renamed_key(client, login_as
     assert v2.parsed.current_key("interview_offered") == "interview_within_3_days"
     db.session.expire_all()
     assert latest_version("missing-episodes").id != v1.id and v1.definition.get("renamed") is None
+    login_as("admin")
+    page = client.get("/audits/new").get_data(as_text=True)
+    assert page.index("Repeat missing episodes (version 2)") < page.index("Repeat missing episodes (version 1)")
 
 
 @pytest.mark.parametrize("role", ["auditor", "org_lead", "signatory"])
@@ -411,3 +414,41 @@ def test_option_rules_and_discarding(client, login_as, db):
     response = _post(client, db, draft_id, "/discard")
     assert response.status_code == 302
     assert _draft(db, draft_id) is None
+
+
+NUMERIC = MINIMAL.replace("key: tiny", "key: numeric-tiny").replace(
+    '    - {value: "yes", label: "Yes", score: 1, meets_standard: true, rag: green}\n'
+    '    - {value: "no", label: "No", score: 0, meets_standard: false, rag: red}\n',
+    '    - {value: 1, label: "Yes", score: 1, meets_standard: true, rag: green}\n'
+    '    - {value: 2, label: "No", score: 0, meets_standard: false, rag: red}\n',
+) + """      - key: q3
+        type: text
+        text: Why not?
+        show_if: {question: q1, in: [2]}
+"""
+
+
+def test_workbook_keeps_numeric_answer_values(app, db, tmp_path):
+    from app.questionnaire.loader import check_file
+    from app.studio.authoring import from_workbook, to_workbook
+
+    definition = check_file(write(tmp_path, NUMERIC)).definition
+    assert definition["sections"][0]["questions"][2]["show_if"] == {"question": "q1", "in": [2]}
+    assert from_workbook(to_workbook(definition)) == definition
+
+
+def test_workbook_show_if_mistake_names_its_column(app, db, tmp_path):
+    from app.questionnaire.loader import check_file
+    from app.studio.authoring import AuthoringProblems, from_workbook, to_workbook
+
+    definition = check_file(write(tmp_path, NUMERIC)).definition
+    book = load_workbook(BytesIO(to_workbook(definition)))
+    headings = [c.value for c in book["questions"][1]]
+    book["questions"].cell(row=4, column=headings.index("show_if_in") + 1).value = "7"
+    buffer = BytesIO()
+    book.save(buffer)
+    with pytest.raises(AuthoringProblems) as caught:
+        from_workbook(buffer.getvalue())
+    assert caught.value.problems == [
+        "Sheet questions, row 4, column show_if_in: question 'q3': show_if value '7' is not an answer of 'q1' "
+        "(answers: 1, 2, na)"]
