@@ -96,7 +96,33 @@ class DetailsForm(FlaskForm):
     applies_to = SelectMultipleField("Organisation types it applies to", widget=GovCheckboxesInput(),
                                      choices=ORG_TYPE_CHOICES,
                                      description="Leave every box clear if it applies to every type of organisation")
+    review_months = IntegerField("Review at least every (months)", widget=GovTextInput(),
+                                 description="Statements only",
+                                 validators=[Optional(), NumberRange(min=1, max=120,
+                                                                     message="Enter a number of months from 1 to 120")])
+    signatories = TextAreaField("Who signs", widget=GovTextArea(),
+                                description="Statements only. One line per organisation type, then who signs, for "
+                                            "example “school: headteacher, chair_of_governors”, and a line for "
+                                            "everyone else: “default: chief_executive”")
     submit = SubmitField("Save and continue", widget=GovSubmitInput())
+
+    def signatories_mapping(self) -> dict[str, list[str]] | None:
+        """The signatories written one line per organisation type; a malformed line is an error on the field."""
+        mapping: dict[str, list[str]] = {}
+        for line in (self.signatories.data or "").splitlines():
+            if not line.strip():
+                continue
+            if ":" not in line:
+                self.signatories.errors = list(self.signatories.errors or []) + [
+                    "Write each line as an organisation type, a colon, then who signs, separated by commas"]
+                return None
+            org_type, people = line.split(":", 1)
+            mapping[org_type.strip()] = [p.strip() for p in people.split(",") if p.strip()]
+        return mapping or None
+
+    @staticmethod
+    def signatories_text(mapping: dict | None) -> str:
+        return "\n".join(f"{k}: {', '.join(v)}" for k, v in (mapping or {}).items())
 
 
 class SectionForm(FlaskForm):

@@ -223,11 +223,15 @@ def edit_details(draft_id: int):
     definition = draft.definition
     form = DetailsForm(data={"title": definition.get("title"), "kind": definition.get("kind"),
                              "summary": definition.get("summary"), "source": definition.get("source"),
-                             "applies_to": [c for c in definition.get("applies_to") or [] if c != "all"]})
+                             "applies_to": [c for c in definition.get("applies_to") or [] if c != "all"],
+                             "review_months": definition.get("review_months"),
+                             "signatories": DetailsForm.signatories_text(definition.get("signatories"))})
     if form.validate_on_submit():
-        if _edit(form, services.update_details, draft, title=form.title.data.strip(), kind=form.kind.data,
-                 summary=(form.summary.data or "").strip(), source=(form.source.data or "").strip(),
-                 applies_to=form.applies_to.data):
+        signatories = form.signatories_mapping()
+        if not form.signatories.errors and _edit(
+                form, services.update_details, draft, title=form.title.data.strip(), kind=form.kind.data,
+                summary=(form.summary.data or "").strip(), source=(form.source.data or "").strip(),
+                applies_to=form.applies_to.data, review_months=form.review_months.data, signatories=signatories):
             return redirect(url_for("studio.draft", draft_id=draft_id))
     return render_template("studio/details.html", form=form, draft=draft)
 

@@ -212,7 +212,9 @@ def all_question_keys(definition: dict) -> list[str]:
 
 
 def update_details(draft: InstrumentDraft, *, lock_version, actor, title: str, kind: str, summary: str | None,
-                   source: str | None, applies_to: list[str]) -> InstrumentDraft:
+                   source: str | None, applies_to: list[str], review_months: int | None = None,
+                   signatories: dict[str, list[str]] | None = None) -> InstrumentDraft:
+    """The instrument's own settings; review months and signatories belong to statements only."""
     definition = _editable(draft, lock_version, actor)
     if kind not in KINDS:
         raise DomainError("Select the kind of instrument", field="kind")
@@ -223,6 +225,9 @@ def update_details(draft: InstrumentDraft, *, lock_version, actor, title: str, k
     _set(definition, "summary", summary or None)
     _set(definition, "source", source or None)
     definition["applies_to"] = applies_to or ["all"]
+    is_statement = kind == "statement"
+    _set(definition, "review_months", review_months if is_statement else None)
+    _set(definition, "signatories", signatories if is_statement else None)
     return _save(draft, definition, actor, "changed its details")
 
 

@@ -452,3 +452,23 @@ def test_workbook_show_if_mistake_names_its_column(app, db, tmp_path):
     assert caught.value.problems == [
         "Sheet questions, row 4, column show_if_in: question 'q3': show_if value '7' is not an answer of 'q1' "
         "(answers: 1, 2, na)"]
+
+
+def test_a_statement_draft_sets_who_signs_and_when_it_is_reviewed(client, login_as, db):
+    login_as("qa")
+    draft_id = _new_draft(client, key="short-statement", title="Short statement", kind="statement")
+    page = client.get(f"{BASE}/drafts/{draft_id}").get_data(as_text=True)
+    assert "a statement instrument needs &#39;signatories&#39;" in page
+    response = _post(client, db, draft_id, "/details",
+                     {"title": "Short statement", "kind": "statement", "review_months": "24",
+                      "signatories": "school: headteacher, chair_of_governors\ndefault: chief_executive"})
+    assert response.status_code == 302
+    definition = _draft(db, draft_id).definition
+    assert definition["review_months"] == 24
+    assert definition["signatories"] == {"school": ["headteacher", "chair_of_governors"],
+                                         "default": ["chief_executive"]}
+    page = client.get(f"{BASE}/drafts/{draft_id}").get_data(as_text=True)
+    assert "needs &#39;signatories&#39;" not in page and "needs &#39;review_months&#39;" not in page
+    response = _post(client, db, draft_id, "/details",
+                     {"title": "Short statement", "kind": "statement", "signatories": "headteacher"})
+    assert "Write each line as an organisation type" in response.get_data(as_text=True)
