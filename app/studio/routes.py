@@ -194,14 +194,28 @@ def upload():
 # ---------------------------------------------------------------------------------------------
 def _problem_href(draft, problem) -> str:
     si, qi, field = problem.section_index, problem.question_index, problem.field
+    path = problem.path
     if qi is not None:
+        rest = path[4:]
+        if rest[:1] == ("options",):
+            if len(rest) >= 2 and isinstance(rest[1], int):
+                return url_for("studio.edit_question_option", draft_id=draft.id, si=si, qi=qi, oi=rest[1]) + (
+                    f"#{rest[2]}" if len(rest) >= 3 and isinstance(rest[2], str) else "")
+            return url_for("studio.question_options", draft_id=draft.id, si=si, qi=qi)
+        if rest[:1] == ("show_if",):
+            field = "show_if_values" if "in" in rest else "show_if_question"
+        if rest[:1] == ("type",):
+            return url_for("studio.question_type", draft_id=draft.id, si=si, qi=qi)
         return url_for("studio.edit_question", draft_id=draft.id, si=si, qi=qi) + (f"#{field}" if field else "")
     if si is not None:
         if field == "questions":
             return url_for("studio.question_type", draft_id=draft.id, si=si)
         return url_for("studio.edit_section", draft_id=draft.id, si=si) + (f"#{field}" if field else "")
-    if problem.path[:1] == ("scales",) and len(problem.path) >= 2:
-        return url_for("studio.scale", draft_id=draft.id, name=problem.path[1])
+    if path[:1] == ("scales",) and len(path) >= 2:
+        if len(path) >= 3 and isinstance(path[2], int):
+            return url_for("studio.edit_scale_option", draft_id=draft.id, name=path[1], oi=path[2]) + (
+                f"#{path[3]}" if len(path) >= 4 and isinstance(path[3], str) else "")
+        return url_for("studio.scale", draft_id=draft.id, name=path[1])
     if problem.path[:1] == ("sections",):
         return url_for("studio.add_section", draft_id=draft.id)
     return url_for("studio.edit_details", draft_id=draft.id) + (f"#{field}" if field else "")
@@ -373,10 +387,18 @@ def question_type(draft_id: int, si: int):
     draft = services.get_draft(draft_id, current_user)
     if not 0 <= si < len(draft.definition.get("sections") or []):
         abort(404)
+    qi = request.args.get("qi", type=int)
+    questions = draft.definition["sections"][si].get("questions") or []
+    if qi is not None and not 0 <= qi < len(questions):
+        abort(404)
     form = QuestionTypeForm()
     if form.validate_on_submit():
+        if qi is not None:
+            return redirect(url_for("studio.edit_question", draft_id=draft_id, si=si, qi=qi, type=form.type.data))
         return redirect(url_for("studio.add_question", draft_id=draft_id, si=si, qtype=form.type.data))
-    return render_template("studio/question_type.html", form=form, draft=draft, si=si)
+    if qi is not None and not form.is_submitted():
+        form.type.data = questions[qi].get("type")
+    return render_template("studio/question_type.html", form=form, draft=draft, si=si, qi=qi)
 
 
 @bp.route("/drafts/<int:draft_id>/sections/<int:si>/questions/new/<qtype>", methods=["GET", "POST"])
@@ -395,7 +417,10 @@ def edit_question(draft_id: int, si: int, qi: int):
         draft.definition.get("sections") or []) else None
     if not questions or not 0 <= qi < len(questions):
         abort(404)
-    return _question_page(draft_id, si, qi, questions[qi].get("type"))
+    qtype = request.args.get("type") or questions[qi].get("type")
+    if qtype not in QUESTION_TYPE_LABELS:
+        abort(404)
+    return _question_page(draft_id, si, qi, qtype)
 
 
 @bp.route("/drafts/<int:draft_id>/sections/<int:si>/questions/<int:qi>/move", methods=["POST"])

@@ -472,3 +472,22 @@ def test_a_statement_draft_sets_who_signs_and_when_it_is_reviewed(client, login_
     response = _post(client, db, draft_id, "/details",
                      {"title": "Short statement", "kind": "statement", "signatories": "headteacher"})
     assert "Write each line as an organisation type" in response.get_data(as_text=True)
+
+
+def test_changing_the_kind_of_answer_drops_what_it_cannot_have(client, login_as, db):
+    login_as("qa")
+    draft_id = _build_small_audit(client, db)
+    response = client.post(f"{BASE}/drafts/{draft_id}/sections/0/questions/new?qi=0", data={"type": "text"})
+    assert response.headers["Location"].endswith(f"/drafts/{draft_id}/sections/0/questions/0?type=text")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'name="scale"' not in page and 'name="max_length"' in page
+    response = _post(client, db, draft_id, "/sections/0/questions/0?type=text",
+                     {"text": "What was offered?", "key": "interview_offered", "max_length": "300"})
+    assert response.status_code == 302
+    assert _draft(db, draft_id).definition["sections"][0]["questions"][0] == {
+        "key": "interview_offered", "type": "text", "text": "What was offered?", "required": False,
+        "max_length": 300}
+    # The show_if that depended on it is now a problem, linked to the setting to change.
+    page = client.get(f"{BASE}/drafts/{draft_id}").get_data(as_text=True)
+    assert "show_if depends on &#39;interview_offered&#39;, a text question" in page
+    assert f'href="{BASE}/drafts/{draft_id}/sections/1/questions/0#show_if_question"' in page
