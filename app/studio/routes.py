@@ -1,6 +1,7 @@
 """Studio pages: start, edit, check, preview, publish and download instrument drafts (admins and QA)."""
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from decimal import Decimal
@@ -590,14 +591,31 @@ def _preview_instrument(draft) -> Instrument | None:
     return Instrument.from_dict(draft.definition)
 
 
+PREVIEW_TEXT_KEPT = 200
+PREVIEW_BYTES_KEPT = 2500
+
+
 def _storable(answers: dict[str, dict]) -> dict[str, dict]:
-    """Preview answers live only in the signed session cookie, as plain JSON."""
+    """Preview answers live only in the signed session cookie, as plain JSON, and short: long text is cut, so
+    the cookie stays far below the size browsers refuse (which would sign the user out)."""
     def plain(value):
-        if isinstance(value, (date, Decimal)):
-            return value.isoformat() if isinstance(value, date) else str(value)
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, Decimal):
+            return str(value)
+        if isinstance(value, str) and len(value) > PREVIEW_TEXT_KEPT:
+            return value[:PREVIEW_TEXT_KEPT] + "…"
         return value
 
-    return {key: {name: plain(value) for name, value in entry.items()} for key, entry in answers.items()}
+    return {key: {name: plain(value) for name, value in entry.items() if value is not None}
+            for key, entry in answers.items()}
+
+
+def _keep_preview(draft_id: int, earlier: dict, section_answers: dict) -> None:
+    answers = dict(earlier, **section_answers)
+    if len(json.dumps(answers)) > PREVIEW_BYTES_KEPT:
+        answers = section_answers  # a long preview keeps the latest section's answers only
+    session[_preview_key(draft_id)] = answers
 
 
 def _preview_key(draft_id: int) -> str:
@@ -644,8 +662,7 @@ def preview_section(draft_id: int, org_type: str, section_key: str):
         abort(404)
     form = build_section_form(instrument, section_key, org_type, data=answers)
     if request.method == "POST" and form.validate():
-        answers = dict(answers, **_storable(form_answers(instrument, section_key, form)))
-        session[_preview_key(draft_id)] = answers
+        _keep_preview(draft_id, answers, _storable(form_answers(instrument, section_key, form)))
         index = keys.index(section_key)
         if index + 1 < len(keys):
             return redirect(url_for("studio.preview_section", draft_id=draft_id, org_type=org_type,

@@ -491,3 +491,14 @@ def test_changing_the_kind_of_answer_drops_what_it_cannot_have(client, login_as,
     page = client.get(f"{BASE}/drafts/{draft_id}").get_data(as_text=True)
     assert "show_if depends on &#39;interview_offered&#39;, a text question" in page
     assert f'href="{BASE}/drafts/{draft_id}/sections/1/questions/0#show_if_question"' in page
+
+
+def test_preview_keeps_answers_short_in_the_session(client, login_as, db):
+    login_as("qa")
+    draft_id = _build_small_audit(client, db)
+    client.post(f"{BASE}/drafts/{draft_id}/preview/police/sections/interview", data={"interview_offered": "partly"})
+    client.post(f"{BASE}/drafts/{draft_id}/preview/police/sections/planning", data={"why_not": "x" * 5000})
+    with client.session_transaction() as session:
+        kept = session[f"studio-preview-{draft_id}"]
+    assert kept["interview_offered"]["value"] == "partly"
+    assert kept["why_not"]["value"] == "x" * 200 + "…"
