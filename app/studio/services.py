@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.accounts.permissions import is_partnership_staff
@@ -530,6 +531,10 @@ def publish(draft: InstrumentDraft, *, lock_version, actor, continues: dict[str,
         version = publish_definition(definition, actor=actor, source_file=f"studio draft {draft.id}")
     except InvalidDefinition as exc:
         raise PublishProblems(exc.problems) from None
+    except IntegrityError:
+        db.session.rollback()
+        raise StaleEdit("Another version of this instrument was published at the same moment, so this draft has "
+                        "not been published. Check its changes again and publish.") from None
     draft.definition = definition
     draft.state = draft.state.check_move(DraftState.published)
     draft.published_version_id = version.id

@@ -502,3 +502,29 @@ def test_preview_keeps_answers_short_in_the_session(client, login_as, db):
         kept = session[f"studio-preview-{draft_id}"]
     assert kept["interview_offered"]["value"] == "partly"
     assert kept["why_not"]["value"] == "x" * 200 + "…"
+
+
+def test_publishing_a_draft_overtaken_by_another_version_warns(client, login_as, db):
+    login_as("qa")
+    draft_id = _build_small_audit(client, db)
+    _post(client, db, draft_id, "/publish", {})
+    v1 = latest_version("missing-episodes")
+    first = int(client.post(f"{BASE}/versions/{v1.id}/new-version").headers["Location"].split("/")[-1])
+    second = int(client.post(f"{BASE}/versions/{v1.id}/new-version").headers["Location"].split("/")[-1])
+    _post(client, db, first, "/sections/0", {"title": "Return interviews", "key": "interview"})
+    assert _post(client, db, first, "/publish", {}).status_code == 302
+    _post(client, db, second, "/sections/1", {"title": "Plans", "key": "planning",
+                                                "applies_to": ["police", "local_authority"]})
+    page = client.get(f"{BASE}/drafts/{second}/publish").get_data(as_text=True)
+    assert "version 2 has been published since" in page
+    assert "Return interviews" in page  # the change this draft would undo is listed
+    assert _post(client, db, second, "/publish", {}).status_code == 302
+    assert latest_version("missing-episodes").version == 3
+
+
+def test_an_upload_cannot_change_the_kind_of_a_published_key(client, login_as, db):
+    login_as("qa")
+    text = MINIMAL.replace("key: tiny", "key: strategy-discussion").replace("kind: case_audit", "kind: survey")
+    response = client.post(f"{BASE}/upload", data={"file": (BytesIO(text.encode()), "s.yaml")},
+                           content_type="multipart/form-data")
+    assert "already published as a case audit" in response.get_data(as_text=True)
