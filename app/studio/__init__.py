@@ -5,6 +5,6 @@ and the questionnaire store publishes it as an immutable version.
 """
 from flask import Blueprint
 
-bp = Blueprint("studio", __name__, url_prefix="/admin/studio")
+bp = Blueprint("studio", __name__, url_prefix="/admin/instruments/studio")
 
 from app.studio import routes  # noqa: E402,F401

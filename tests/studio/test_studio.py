@@ -13,7 +13,7 @@ from app.questionnaire import latest_version, load_files
 from app.studio.models import DraftState, InstrumentDraft
 from tests.questionnaire.helpers import CASE_AUDIT, MINIMAL, write
 
-BASE = "/admin/studio"
+BASE = "/admin/instruments/studio"
 
 
 def _draft(db, draft_id: int) -> InstrumentDraft:
@@ -528,3 +528,12 @@ def test_an_upload_cannot_change_the_kind_of_a_published_key(client, login_as, d
     response = client.post(f"{BASE}/upload", data={"file": (BytesIO(text.encode()), "s.yaml")},
                            content_type="multipart/form-data")
     assert "already published as a case audit" in response.get_data(as_text=True)
+
+
+def test_studio_pages_sit_under_instruments_in_the_navigation(client, login_as, db):
+    login_as("qa")
+    response = client.get(f"{BASE}/")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    active_item = page.split("govuk-service-navigation__item--active", 1)[1].split("</li>", 1)[0]
+    assert "Instruments" in active_item

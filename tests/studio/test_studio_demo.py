@@ -12,7 +12,7 @@ def test_demo_load_creates_one_studio_draft(runner, db, client, login_as):
     draft = drafts[0]
     assert draft.key == "strategy-discussion" and draft.definition["version"] == 2
     login_as("qa")
-    page = client.get(f"/admin/studio/drafts/{draft.id}/publish").get_data(as_text=True)
+    page = client.get(f"/admin/instruments/studio/drafts/{draft.id}/publish").get_data(as_text=True)
     assert "Question <code>convened_promptly</code> changed" in page
     assert "the same day where the child may be at immediate risk?" in page
     assert "Required" not in page  # only the wording changed
