@@ -227,7 +227,3 @@ class OptionForm(FlaskForm):
                 "meets_standard": {"yes": True, "no": False}.get(self.meets_standard.data),
                 "rag": self.rag.data or None, "excluded": bool(self.excluded.data)}
 
-
-class PreviewForm(FlaskForm):
-    pass
-

@@ -27,7 +27,6 @@ from app.studio.forms import (
     CopyForm,
     DetailsForm,
     OptionForm,
-    PreviewForm,
     QuestionForm,
     QuestionTypeForm,
     ScaleForm,
@@ -679,8 +678,7 @@ def preview_section(draft_id: int, org_type: str, section_key: str):
 def preview_check(draft_id: int, org_type: str):
     draft, instrument, sections, answers = _preview_context(draft_id, org_type)
     return render_template("studio/preview_check.html", draft=draft, instrument=instrument, sections=sections,
-                           answers=answers, org_type=org_type, org_type_label=ORG_TYPE_LABELS.get(org_type, org_type),
-                           form=PreviewForm())
+                           answers=answers, org_type=org_type, org_type_label=ORG_TYPE_LABELS.get(org_type, org_type))
 
 
 # ---------------------------------------------------------------------------------------------
