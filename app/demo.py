@@ -56,7 +56,7 @@ DEMO_USERS = [
 ]
 
 # Features in the order their demo data depends on each other.
-DEMO_FEATURES = ("accounts", "audits", "selfassessment", "statements", "findings")
+DEMO_FEATURES = ("accounts", "audits", "selfassessment", "statements", "findings", "studio")
 
 
 @dataclass

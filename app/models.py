@@ -12,3 +12,4 @@ from app.selfassessment.models import (  # noqa: F401
     SurveySnapshot,
 )
 from app.statements.models import Risk, RiskAssessment, SealEvent, Signature, Statement  # noqa: F401
+from app.studio.models import InstrumentDraft  # noqa: F401

@@ -95,6 +95,44 @@ ROUTE_ACCESS.update({
 })
 # --- end questionnaire ---
 
+# --- studio ---
+ROUTE_ACCESS.update({
+    "studio.add_question": STAFF,
+    "studio.add_question_option": STAFF,
+    "studio.add_scale": STAFF,
+    "studio.add_scale_option": STAFF,
+    "studio.add_section": STAFF,
+    "studio.change_question_option": STAFF,
+    "studio.change_scale_option": STAFF,
+    "studio.copy_version": STAFF,
+    "studio.delete_question": STAFF,
+    "studio.delete_scale": STAFF,
+    "studio.delete_section": STAFF,
+    "studio.discard": STAFF,
+    "studio.download_draft": STAFF,
+    "studio.download_version": STAFF,
+    "studio.draft": STAFF,
+    "studio.drafts": STAFF,
+    "studio.edit_details": STAFF,
+    "studio.edit_question": STAFF,
+    "studio.edit_question_option": STAFF,
+    "studio.edit_scale_option": STAFF,
+    "studio.edit_section": STAFF,
+    "studio.move_question": STAFF,
+    "studio.move_section": STAFF,
+    "studio.new_draft": STAFF,
+    "studio.new_version": STAFF,
+    "studio.preview": STAFF,
+    "studio.preview_check": STAFF,
+    "studio.preview_section": STAFF,
+    "studio.publish": STAFF,
+    "studio.question_options": STAFF,
+    "studio.question_type": STAFF,
+    "studio.scale": STAFF,
+    "studio.upload": STAFF,
+})
+# --- end studio ---
+
 # --- audits ---
 ROUTE_ACCESS.update({
     "audits.rounds": STAFF,

@@ -34,8 +34,10 @@ from app.questionnaire.forms import (  # noqa: E402
     summary_rows,
 )
 from app.questionnaire.loader import (  # noqa: E402
+    Problem,
     Theme,
     content_hash,
+    definition_problems,
     load_themes,
     theme_titles,
     validate_file,
@@ -74,7 +76,7 @@ __all__ = [
     "AnswerProblem", "AnswerScore", "COMPLETED", "IN_PROGRESS", "Instrument", "InstrumentError",
     "InstrumentModel", "InstrumentVersion", "LoadError", "NOT_STARTED", "ORG_TYPE_CODES", "OverallJudgement",
     "Question", "Scale", "ScaleOption", "Section", "SectionForm", "Summary", "Tally", "Theme", "bp",
-    "build_section_form", "content_hash", "display_value", "error_summary_items", "form_answers",
+    "Problem", "build_section_form", "content_hash", "definition_problems", "display_value", "error_summary_items", "form_answers",
     "get_version", "get_version_or_404", "latest_version", "load_files", "load_themes", "score_answer",
     "section_status", "summarise", "summary_rows", "theme_titles", "validate_answers", "validate_file", "versions_of_kind",
     "visibility", "visible_answers",

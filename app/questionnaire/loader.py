@@ -211,13 +211,92 @@ def validate_file(path: str | Path, *, themes_file: str | Path | None = None) ->
 
 
 def check_definition(data: Any, lines: SourceMap, filename: str, theme_keys: set[str] | None) -> list[LoadError]:
+    """The engine's rules applied to a parsed file: each problem placed on its line."""
+    return [
+        LoadError(filename, lines.value_line(p.path) if p.at_value else lines.line(p.path), p.message)
+        for p in _problems(data, theme_keys, _LineLocator(lines))
+    ]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One broken rule, placed by its path in the definition (("sections", 0, "questions", 2, "text")).
+
+    `at_value` places it, in a file, on the line of the value at `path` rather than of its key."""
+
+    path: tuple
+    message: str
+    at_value: bool = False
+
+    @property
+    def section_index(self) -> int | None:
+        return self.path[1] if len(self.path) >= 2 and self.path[0] == "sections" and isinstance(self.path[1], int) else None
+
+    @property
+    def question_index(self) -> int | None:
+        if self.section_index is not None and len(self.path) >= 4 and self.path[2] == "questions" and isinstance(self.path[3], int):
+            return self.path[3]
+        return None
+
+    @property
+    def field(self) -> str | None:
+        """The first named field below the section, question, scale option or instrument the problem is on."""
+        if self.question_index is not None:
+            rest = self.path[4:]
+        elif self.section_index is not None:
+            rest = self.path[2:]
+        elif len(self.path) >= 2 and self.path[0] == "scales":
+            rest = self.path[3:] if len(self.path) >= 3 and isinstance(self.path[2], int) else ()
+        else:
+            rest = self.path
+        return next((part for part in rest if isinstance(part, str)), None)
+
+
+def definition_problems(data: Any, theme_keys: set[str] | None = None) -> list[Problem]:
+    """The engine's rules applied to a definition held as data (a draft in the studio, a spreadsheet): the same
+    checks as `flask instruments validate`, each problem placed by its path rather than a line.
+    Theme keys default to the project's themes.yaml."""
+    if theme_keys is None:
+        try:
+            theme_keys = set(load_themes())
+        except InstrumentError:
+            theme_keys = None
+    return _problems(data, theme_keys, _PathLocator())
+
+
+def _problems(data: Any, theme_keys: set[str] | None, locator: "_LineLocator | _PathLocator") -> list[Problem]:
     if not isinstance(data, dict):
         what = "a list" if isinstance(data, list) else ("empty" if data is None else "a single value")
-        return [LoadError(filename, 1, f"the top level must be a mapping of instrument fields (key, version, kind, …), not {what}")]
-    checker = _DefinitionChecker(data, lines, filename, theme_keys)
+        return [Problem((), f"the top level must be a mapping of instrument fields (key, version, kind, …), not {what}")]
+    checker = _DefinitionChecker(data, locator, theme_keys)
     checker.check_schema()
     checker.check_semantics()
-    return checker.errors
+    return checker.problems
+
+
+class _LineLocator:
+    """Names an earlier occurrence by its line in the file ("first on line 12")."""
+
+    def __init__(self, lines: SourceMap):
+        self.lines = lines
+
+    def at(self, path: tuple) -> str:
+        return f"line {self.lines.line(path)}"
+
+
+class _PathLocator:
+    """Names an earlier occurrence by where it is in the definition ("first on section 2, question 3")."""
+
+    def at(self, path: tuple) -> str:
+        if len(path) >= 4 and path[0] == "sections" and path[2] == "questions":
+            return f"section {path[1] + 1}, question {path[3] + 1}"
+        if len(path) >= 2 and path[0] == "sections":
+            return f"section {path[1] + 1}"
+        if len(path) >= 3 and path[0] == "scales" and isinstance(path[2], int):
+            return f"option {path[2] + 1}"
+        if len(path) >= 5 and path[3] == "options":
+            return f"option {path[4] + 1}"
+        return "the instrument"
 
 
 @lru_cache(maxsize=1)
@@ -293,22 +372,23 @@ class _QuestionInfo:
     key: str
     type: str | None
     option_values: list[str] | None
-    line: int
+    line: str
 
 
 class _DefinitionChecker:
-    def __init__(self, data: dict, lines: SourceMap, filename: str, theme_keys: set[str] | None):
+    def __init__(self, data: dict, locator: _LineLocator | _PathLocator, theme_keys: set[str] | None):
         self.data = data
-        self.lines = lines
-        self.filename = filename
+        self.locator = locator
         self.theme_keys = theme_keys
-        self.errors: list[LoadError] = []
+        self.problems: list[Problem] = []
         self.rag_reported: set[str] = set()
 
     # -- helpers -----------------------------------------------------------------------------
     def error(self, path: tuple, message: str, *, at_value: bool = False) -> None:
-        line = self.lines.value_line(path) if at_value else self.lines.line(path)
-        self.errors.append(LoadError(self.filename, line, message))
+        self.problems.append(Problem(tuple(path), message, at_value))
+
+    def at(self, path: tuple) -> str:
+        return self.locator.at(path)
 
     def where(self, path: tuple) -> tuple[str, tuple]:
         """A human name for the part of the file at `path`, plus the remaining field path."""
@@ -435,16 +515,16 @@ class _DefinitionChecker:
         if not isinstance(scales, dict):
             return result
         for name, options in scales.items():
-            values: dict[str, int] = {}
+            values: dict[str, str] = {}
             for i, option in _dict_items(options):
                 path = ("scales", name, i)
                 value = _option_key(option.get("value"))
                 if value is not None:
-                    line = self.lines.line(path + ("value",))
+                    where = self.at(path + ("value",))
                     if value in values:
-                        self.error(path + ("value",), f"scale '{name}': duplicate option value '{value}' (first on line {values[value]})")
+                        self.error(path + ("value",), f"scale '{name}': duplicate option value '{value}' (first on {values[value]})")
                     else:
-                        values[value] = line
+                        values[value] = where
                 if option.get("excluded") is True:
                     clash = [k for k in ("score", "meets_standard", "rag") if k in option]
                     if clash:
@@ -454,16 +534,16 @@ class _DefinitionChecker:
 
     def _check_option_list(self, path: tuple, label: str) -> list[str]:
         options = _get(self.data, path)
-        values: dict[str, int] = {}
+        values: dict[str, str] = {}
         for i, option in _dict_items(options):
             value = _option_key(option.get("value"))
             if value is None:
                 continue
-            line = self.lines.line(path + (i, "value"))
+            where = self.at(path + (i, "value"))
             if value in values:
-                self.error(path + (i, "value"), f"{label}: duplicate option value '{value}' (first on line {values[value]})")
+                self.error(path + (i, "value"), f"{label}: duplicate option value '{value}' (first on {values[value]})")
             else:
-                values[value] = line
+                values[value] = where
             if option.get("excluded") is True:
                 clash = [k for k in ("score", "meets_standard", "rag") if k in option]
                 if clash:
@@ -472,16 +552,16 @@ class _DefinitionChecker:
 
     def _check_sections(self, kind: str | None, scale_values: dict[str, list[str]], all_keys: set[str]) -> None:
         scales = self.data.get("scales") if isinstance(self.data.get("scales"), dict) else {}
-        section_lines: dict[str, int] = {}
+        section_lines: dict[str, str] = {}
         earlier: dict[str, _QuestionInfo] = {}
-        overall_line: int | None = None
+        overall_line: str | None = None
         for si, section in _dict_items(self.data.get("sections")):
             spath = ("sections", si)
             skey = _str(section.get("key"))
             if skey is not None:
-                line = self.lines.line(spath + ("key",))
+                line = self.at(spath + ("key",))
                 if skey in section_lines:
-                    self.error(spath + ("key",), f"duplicate section key '{skey}' (first on line {section_lines[skey]})")
+                    self.error(spath + ("key",), f"duplicate section key '{skey}' (first on {section_lines[skey]})")
                 else:
                     section_lines[skey] = line
             self._check_org_types(spath + ("applies_to",), "applies_to")
@@ -494,7 +574,7 @@ class _DefinitionChecker:
 
                 if qkey is not None:
                     if qkey in earlier:
-                        self.error(qpath + ("key",), f"duplicate question key '{qkey}' (first on line {earlier[qkey].line})")
+                        self.error(qpath + ("key",), f"duplicate question key '{qkey}' (first on {earlier[qkey].line})")
                     if "__" in qkey:
                         self.error(qpath + ("key",), f"{label}: keys may not contain a double underscore (it is used for comment and evidence fields)")
                     if qkey in RESERVED_QUESTION_KEYS:
@@ -547,9 +627,9 @@ class _DefinitionChecker:
 
                 if q.get("overall") is True:
                     if overall_line is not None:
-                        self.error(qpath + ("overall",), f"{label}: only one question may have overall: true (the first is on line {overall_line})")
+                        self.error(qpath + ("overall",), f"{label}: only one question may have overall: true (the first is on {overall_line})")
                     else:
-                        overall_line = self.lines.line(qpath + ("overall",))
+                        overall_line = self.at(qpath + ("overall",))
                     if qtype is not None and qtype not in SINGLE_CHOICE_TYPES:
                         self.error(qpath + ("overall",), f"{label}: the overall judgement must be a scale or choice question")
 
@@ -562,7 +642,7 @@ class _DefinitionChecker:
                 self._check_show_if(q, qpath, qkey, label, earlier, all_keys)
 
                 if qkey is not None and qkey not in earlier:
-                    earlier[qkey] = _QuestionInfo(qkey, qtype, option_values, self.lines.line(qpath + ("key",)))
+                    earlier[qkey] = _QuestionInfo(qkey, qtype, option_values, self.at(qpath + ("key",)))
 
     def _report_scale_without_rag(self, name: str, options: Any) -> None:
         if name in self.rag_reported:

@@ -17,7 +17,14 @@ from app.errors import NotFound
 from app.extensions import db
 from app.questionnaire.definition import Instrument
 from app.questionnaire.errors import InstrumentError, LoadError
-from app.questionnaire.loader import CheckedFile, check_file, is_themes_file
+from app.questionnaire.loader import (
+    CheckedFile,
+    Problem,
+    check_file,
+    content_hash,
+    definition_problems,
+    is_themes_file,
+)
 from app.questionnaire.models import InstrumentModel, InstrumentVersion
 
 _PARSED_CACHE_SIZE = 512
@@ -34,6 +41,14 @@ def parsed_definition(content_hash: str, definition: Callable[[], dict], version
             _parsed.clear()
         instrument = _parsed[key] = Instrument.from_dict(definition())
     return instrument
+
+
+class InvalidDefinition(Exception):
+    """A definition held as data breaks the engine's rules; `problems` places each by its path."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(p.message for p in problems))
+        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -135,6 +150,38 @@ def load_files_with_outcome(paths: Iterable[str | Path], actor=None) -> list[Loa
         record("instrument.loaded", version, f"Loaded {inst.title} version {inst.version} ({inst.key})", actor=actor)
         outcomes.append(LoadOutcome(item.name, version, created=True))
     return outcomes
+
+
+def publish_definition(definition: dict, *, actor=None, source_file: str | None = None) -> InstrumentVersion:
+    """Store a definition held as data (a studio draft) as the next version of its instrument.
+
+    It must pass the engine's rules and its `version` must be one more than the latest stored; a key keeps its kind.
+    Raises InvalidDefinition listing the problems. The caller commits.
+    """
+    from app.activity import record
+
+    problems = definition_problems(definition)
+    if problems:
+        raise InvalidDefinition(problems)
+    inst = Instrument.from_dict(definition)
+    model = _instrument_models({inst.key}).get(inst.key)
+    latest = max((v.version for v in model.versions), default=0) if model is not None else 0
+    if model is not None and model.kind != inst.kind:
+        raise InvalidDefinition([Problem(("kind",), f"instrument '{inst.key}' is already published as kind "
+                                                   f"'{model.kind}'; a key keeps its kind forever")])
+    if inst.version != latest + 1:
+        raise InvalidDefinition([Problem(("version",), f"the next version of '{inst.key}' is {latest + 1}, "
+                                                       f"not {inst.version}")])
+    if model is None:
+        model = InstrumentModel(key=inst.key, kind=inst.kind, title=inst.title)
+        db.session.add(model)
+    model.title = inst.title
+    version = InstrumentVersion(instrument=model, version=inst.version, content_hash=content_hash(definition),
+                                definition=definition, source_file=source_file)
+    db.session.add(version)
+    db.session.flush()
+    record("instrument.published", version, f"Published {inst.title} version {inst.version} ({inst.key})", actor=actor)
+    return version
 
 
 def _stored_versions(keys: set[str]) -> dict[tuple[str, int], InstrumentVersion]:

@@ -11,7 +11,7 @@ ID_TABLES = {
     "round_id": "audit_round", "case_id": "audit_case", "assignment_id": "assignment",
     "campaign_id": "campaign", "return_id": "sa_return", "file_id": "evidence_file",
     "statement_id": "statement", "risk_id": "risk", "action_id": "action_item", "finding_id": "finding",
-    "version_id": "instrument_version", "event_id": "activity_event",
+    "version_id": "instrument_version", "draft_id": "instrument_draft", "event_id": "activity_event",
 }
 MISSING_ID = 999999
 
