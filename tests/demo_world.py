@@ -290,6 +290,13 @@ def _version(key: str):
     return latest_version(key).id
 
 
+def _studio_draft():
+    from app.studio.models import DraftState, InstrumentDraft
+
+    return _one(sa.select(InstrumentDraft.id).where(InstrumentDraft.key == "strategy-discussion",
+                                                    InstrumentDraft.state == DraftState.draft))
+
+
 def _survey_token(slug: str):
     from app.selfassessment.models import SurveyLink
 
@@ -348,7 +355,17 @@ SAMPLES = {
                                 table="action_item"),
     "organisation_id": lambda: Sample(_org("riverside-police").id, owner="riverside-police",
                                       outsider="oakfield-school", table="organisation"),
+    "draft_id": lambda: Sample(_studio_draft(), table="instrument_draft"),
     # plain values
+    "si": lambda: Sample(0),  # the studio draft's first section, whose first question is a choice
+    "qi": lambda: Sample(0),
+    "oi": lambda: Sample(0),
+    "name": lambda: Sample("evidence"),
+    "fmt": lambda: Sample("yaml"),
+    "qtype": lambda: Sample("scale"),
+    "org_type": lambda: Sample("police"),
+    "action": lambda: Sample("move"),
+    "studio_section": lambda: Sample("convening"),
     "audit_section": lambda: Sample(_audit_section()),
     "return_section": lambda: Sample(_return_section()),
     "statement_section": lambda: Sample(_statement_section()),

@@ -124,7 +124,7 @@ ROUTE_ACCESS.update({
     "studio.new_version": STAFF,
     "studio.preview": STAFF,
     "studio.preview_check": STAFF,
-    "studio.preview_section": STAFF,
+    "studio.preview_section": route(STAFF, section_key="studio_section"),
     "studio.publish": STAFF,
     "studio.question_options": STAFF,
     "studio.question_type": STAFF,
