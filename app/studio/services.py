@@ -162,11 +162,8 @@ def _editable(draft: InstrumentDraft, lock_version, actor) -> dict:
     return copy.deepcopy(draft.definition)
 
 
-def _save(draft: InstrumentDraft, definition: dict, actor, summary: str) -> InstrumentDraft:
-    draft.definition = definition
-    draft.title = str(definition.get("title") or draft.title)[:300]
-    draft.kind = str(definition.get("kind") or draft.kind)[:32]
-    draft.key = str(definition.get("key") or draft.key)[:100]
+def _touch(draft: InstrumentDraft, actor) -> None:
+    """Stamp who changed the draft and flush; the version counter turns a concurrent change into StaleEdit."""
     draft.updated_at = utcnow()
     draft.updated_by_id = getattr(actor, "id", None)
     try:
@@ -174,6 +171,14 @@ def _save(draft: InstrumentDraft, definition: dict, actor, summary: str) -> Inst
     except StaleDataError:
         db.session.rollback()
         raise StaleEdit(STALE_MESSAGE) from None
+
+
+def _save(draft: InstrumentDraft, definition: dict, actor, summary: str) -> InstrumentDraft:
+    draft.definition = definition
+    draft.title = str(definition.get("title") or draft.title)[:300]
+    draft.kind = str(definition.get("kind") or draft.kind)[:32]
+    draft.key = str(definition.get("key") or draft.key)[:100]
+    _touch(draft, actor)
     record("instrument_draft.changed", draft, f"{draft.title} ({draft.key}): {summary}", actor=actor)
     return draft
 
@@ -538,13 +543,7 @@ def publish(draft: InstrumentDraft, *, lock_version, actor, continues: dict[str,
     draft.definition = definition
     draft.state = draft.state.check_move(DraftState.published)
     draft.published_version_id = version.id
-    draft.updated_at = utcnow()
-    draft.updated_by_id = getattr(actor, "id", None)
-    try:
-        db.session.flush()
-    except StaleDataError:
-        db.session.rollback()
-        raise StaleEdit(STALE_MESSAGE) from None
+    _touch(draft, actor)
     return version
 
 

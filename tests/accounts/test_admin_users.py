@@ -1,6 +1,6 @@
 import sqlalchemy as sa
 
-from app.accounts.models import AccountToken, User
+from app.accounts.models import User
 from app.activity.models import ActivityEvent
 from tests.accounts.helpers import link_path, sign_in_other_browser, user_form
 
