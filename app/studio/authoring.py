@@ -7,6 +7,7 @@ Reading either checks it with the engine's own rules and reports every problem w
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Any
@@ -367,6 +368,7 @@ def _place_option_values(definition: dict) -> None:
 
 
 _QUESTION_COLUMN_OF = {"show_if": "show_if_question"}
+_MISSING_KEY = re.compile(r"missing required key '(\w+)'")
 
 
 def _where(reader: _Reader, problem: Problem) -> str:
@@ -380,6 +382,9 @@ def _where(reader: _Reader, problem: Problem) -> str:
     else:
         sheet, row, rest = "settings", 2, path
     column = next((p for p in rest if isinstance(p, str)), None)
+    missing = _MISSING_KEY.search(problem.message)
+    if column is None and missing:
+        column = missing.group(1)  # a blank required cell: the engine names the key that has no value
     if sheet == "questions" and column is not None:
         if rest[:2] == ("show_if", "in"):
             column = "show_if_in"

@@ -340,7 +340,7 @@ def test_workbook_with_mistakes_names_sheet_row_and_column(client, login_as, db)
                            content_type="multipart/form-data")
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Sheet questions, row 7: question" in page and "missing required key &#39;text&#39;" in page
+    assert "Sheet questions, row 7, column text: question" in page and "missing required key &#39;text&#39;" in page
     assert "Sheet questions, row 3, column type:" in page
 
 
