@@ -135,7 +135,7 @@ def _build(versions: tuple[Instrument, ...]) -> Catalogue:
                         options=tuple(OptionInfo(o.value, o.label, o.rag, o.meets_standard, o.excluded)
                                       for o in question.options),
                         scored=question.is_scored, overall=question.overall,
-                        comment=question.comment != "none" or question.type in ("text", "long_text"),
+                        comment=question.has_comment or question.type in ("text", "long_text"),
                         position=position if inst is latest else 100000 + position,
                     )
                     info = catalogue.questions[key]

@@ -43,6 +43,7 @@ class ScaleOption:
     meets_standard: bool | None = None
     rag: str | None = None
     excluded: bool = False
+    needs_reason: bool = False
 
     @classmethod
     def from_dict(cls, d: dict) -> "ScaleOption":
@@ -53,6 +54,7 @@ class ScaleOption:
             meets_standard=d.get("meets_standard"),
             rag=d.get("rag"),
             excluded=bool(d.get("excluded", False)),
+            needs_reason=bool(d.get("needs_reason", False)),
         )
 
     def to_dict(self) -> dict:
@@ -65,6 +67,8 @@ class ScaleOption:
             d["rag"] = self.rag
         if self.excluded:
             d["excluded"] = True
+        if self.needs_reason:
+            d["needs_reason"] = True
         return d
 
 
@@ -134,6 +138,22 @@ class Question:
 
     def option(self, value: Any) -> ScaleOption | None:
         return _find_option(self.options, value)
+
+    @property
+    def has_comment(self) -> bool:
+        """A comment box is shown when the instrument asks for one or an answer needs a reason."""
+        return self.comment != "none" or self.needs_reasons
+
+    @property
+    def needs_reasons(self) -> bool:
+        return self.type in SINGLE_CHOICE_TYPES and any(o.needs_reason for o in self.options)
+
+    def needs_reason(self, value: Any) -> bool:
+        """Whether the chosen answer is "not applicable" with a reason, so the comment is required."""
+        if self.type not in SINGLE_CHOICE_TYPES:
+            return False
+        option = self.option(value)
+        return option is not None and option.needs_reason
 
     def to_dict(self) -> dict:
         d: dict[str, Any] = {"key": self.key, "type": self.type}

@@ -525,10 +525,7 @@ class _DefinitionChecker:
                         self.error(path + ("value",), f"scale '{name}': duplicate option value '{value}' (first on {values[value]})")
                     else:
                         values[value] = where
-                if option.get("excluded") is True:
-                    clash = [k for k in ("score", "meets_standard", "rag") if k in option]
-                    if clash:
-                        self.error(path, f"scale '{name}' option {i + 1}: an excluded (not applicable) option cannot have {', '.join(clash)}", at_value=True)
+                self._check_option_flags(option, path, f"scale '{name}' option {i + 1}")
             result[name] = list(values)
         return result
 
@@ -544,11 +541,17 @@ class _DefinitionChecker:
                 self.error(path + (i, "value"), f"{label}: duplicate option value '{value}' (first on {values[value]})")
             else:
                 values[value] = where
-            if option.get("excluded") is True:
-                clash = [k for k in ("score", "meets_standard", "rag") if k in option]
-                if clash:
-                    self.error(path + (i,), f"{label} option {i + 1}: an excluded (not applicable) option cannot have {', '.join(clash)}", at_value=True)
+            self._check_option_flags(option, path + (i,), f"{label} option {i + 1}")
         return list(values)
+
+    def _check_option_flags(self, option: dict, path: tuple, label: str) -> None:
+        """Rules tying an option's flags together: what "not applicable" allows and needs."""
+        if option.get("excluded") is True:
+            clash = [k for k in ("score", "meets_standard", "rag") if k in option]
+            if clash:
+                self.error(path, f"{label}: an excluded (not applicable) option cannot have {', '.join(clash)}", at_value=True)
+        elif option.get("needs_reason") is True:
+            self.error(path + ("needs_reason",), f"{label}: needs_reason is only allowed on an excluded (not applicable) option")
 
     def _check_sections(self, kind: str | None, scale_values: dict[str, list[str]], all_keys: set[str]) -> None:
         scales = self.data.get("scales") if isinstance(self.data.get("scales"), dict) else {}

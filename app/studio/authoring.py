@@ -28,9 +28,9 @@ SETTINGS_COLUMNS = ("key", "version", "kind", "title", "summary", "source", "app
 SECTION_COLUMNS = ("key", "title", "description", "applies_to")
 QUESTION_COLUMNS = ("section", "key", "type", "scale", "text", "hint", "required", "themes", "comment", "evidence",
                     "show_if_question", "show_if_in", "overall", "max_length", "min", "max")
-SCALE_COLUMNS = ("scale", "value", "label", "score", "meets_standard", "rag", "excluded")
-CHOICE_COLUMNS = ("question", "value", "label", "score", "meets_standard", "rag", "excluded")
-OPTION_FIELDS = ("value", "label", "score", "meets_standard", "rag", "excluded")
+OPTION_FIELDS = ("value", "label", "score", "meets_standard", "rag", "excluded", "needs_reason")
+SCALE_COLUMNS = ("scale",) + OPTION_FIELDS
+CHOICE_COLUMNS = ("question",) + OPTION_FIELDS
 LIST_FIELDS = {"applies_to", "themes", "show_if_in"}
 SHEETS = {"settings": SETTINGS_COLUMNS, "sections": SECTION_COLUMNS, "questions": QUESTION_COLUMNS,
           "scales": SCALE_COLUMNS, "choices": CHOICE_COLUMNS}
@@ -219,7 +219,7 @@ def _option(reader: _Reader, sheet: str, number: int, row: dict) -> dict:
         option["label"] = _text(row.get("label"))
     if _value(row.get("score")) is not None:
         option["score"] = _value(row.get("score"))
-    for name in ("meets_standard", "excluded"):
+    for name in ("meets_standard", "excluded", "needs_reason"):
         flag = _bool(reader, sheet, number, name, row.get(name))
         if flag is not None:
             option[name] = flag

@@ -220,10 +220,13 @@ class OptionForm(FlaskForm):
     rag = RadioField("RAG colour", widget=GovRadioInput(), default="",
                      choices=[SelectChoice(k, v) for k, v in RAG_LABELS.items()])
     excluded = BooleanField("Not applicable: left out of scores", widget=GovCheckboxInput())
+    needs_reason = BooleanField("Needs a reason", widget=GovCheckboxInput(),
+                                description="Only for a “not applicable” answer: whoever chooses it must say why.")
     submit = SubmitField("Save and continue", widget=GovSubmitInput())
 
     def values(self) -> dict:
         return {"label": self.label.data.strip(), "value": self.value.data.strip(), "score": self.score.data,
                 "meets_standard": {"yes": True, "no": False}.get(self.meets_standard.data),
-                "rag": self.rag.data or None, "excluded": bool(self.excluded.data)}
+                "rag": self.rag.data or None, "excluded": bool(self.excluded.data),
+                "needs_reason": bool(self.needs_reason.data)}
 

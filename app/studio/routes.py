@@ -513,7 +513,8 @@ def _option_page(draft_id: int, oi: int | None, **kwargs):
         option = options[oi]
         data = {"label": option.get("label"), "value": str(option.get("value", "")), "score": option.get("score"),
                 "meets_standard": {True: "yes", False: "no"}.get(option.get("meets_standard"), ""),
-                "rag": option.get("rag") or "", "excluded": bool(option.get("excluded"))}
+                "rag": option.get("rag") or "", "excluded": bool(option.get("excluded")),
+                "needs_reason": bool(option.get("needs_reason"))}
     form = OptionForm(data=data)
     if form.validate_on_submit():
         if _edit(form, services.save_option, draft, owner, oi, fields=form.values()):

@@ -30,7 +30,7 @@ STALE_MESSAGE = ("Someone else changed this draft after you opened this page, so
 YES_NO_OPTIONS = [{"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"}]
 QUESTION_ORDER = ("key", "type", "scale", "options", "text", "hint", "required", "themes", "comment", "evidence",
                   "show_if", "overall", "max_length", "min", "max")
-OPTION_ORDER = ("value", "label", "score", "meets_standard", "rag", "excluded")
+OPTION_ORDER = ("value", "label", "score", "meets_standard", "rag", "excluded", "needs_reason")
 
 
 class FieldProblems(DomainError):
@@ -452,6 +452,8 @@ def save_option(draft: InstrumentDraft, owner: tuple, oi: int | None, *, lock_ve
     if fields.get("excluded") and any(fields.get(k) is not None for k in ("score", "meets_standard", "rag")):
         problems.append(("excluded", "A “not applicable” answer is left out of scores, so it has no score, "
                                      "meets-standard or RAG colour"))
+    if fields.get("needs_reason") and not fields.get("excluded"):
+        problems.append(("needs_reason", "Only a “not applicable” answer can need a reason"))
     if problems:
         raise FieldProblems(problems)
     old = options[oi] if oi is not None else {}
@@ -459,7 +461,8 @@ def save_option(draft: InstrumentDraft, owner: tuple, oi: int | None, *, lock_ve
         value = old["value"]
     values = {"value": value, "label": fields.get("label"), "score": fields.get("score"),
               "meets_standard": fields.get("meets_standard"), "rag": fields.get("rag") or None,
-              "excluded": True if fields.get("excluded") else None}
+              "excluded": True if fields.get("excluded") else None,
+              "needs_reason": True if fields.get("needs_reason") else None}
     option = {name: values[name] for name in OPTION_ORDER if values.get(name) is not None}
     if oi is None:
         options.append(option)

@@ -67,6 +67,20 @@ CASES = {
         replace('{value: na, label: Not applicable, excluded: true}', '{value: "no", label: Nope}'),
         [(9, "scale 'yn': duplicate option value 'no' (first on line 8)")],
     ),
+    "needs_reason on a scale option that is not excluded": (
+        replace('{value: "no", label: "No", score: 0, meets_standard: false, rag: red}',
+                '{value: "no", label: "No", score: 0, meets_standard: false, rag: red, needs_reason: true}'),
+        [(8, "scale 'yn' option 2: needs_reason is only allowed on an excluded (not applicable) option")],
+    ),
+    "needs_reason on a choice option that is not excluded": (
+        replace("{value: b, label: B}", "{value: b, label: B, needs_reason: true}"),
+        [(24, "question 'q2' option 2: needs_reason is only allowed on an excluded (not applicable) option")],
+    ),
+    "needs_reason that is not true or false": (
+        replace('{value: na, label: Not applicable, excluded: true}',
+                '{value: na, label: Not applicable, excluded: true, needs_reason: sometimes}'),
+        [(9, "scale 'yn' option 3: 'needs_reason' must be true or false, not text")],
+    ),
     "duplicate choice option value": (
         replace("{value: b, label: B}", "{value: a, label: B}"),
         [(24, "question 'q2': duplicate option value 'a' (first on line 23)")],
@@ -232,6 +246,17 @@ def test_alias_bomb_is_refused(tmp_path):
         lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]")
     errors = errors_for(tmp_path, "\n".join(lines) + "\n")
     assert any("expands to too many values" in e for e in errors)
+
+
+def test_excluded_option_may_need_a_reason(tmp_path):
+    text = replace('{value: na, label: Not applicable, excluded: true}',
+                   '{value: na, label: Not applicable, excluded: true, needs_reason: true}')
+    instrument = validate_file(write(tmp_path, text), themes_file=THEMES)
+    question = instrument.question("q1")
+    assert question.option("na").needs_reason and not question.option("no").needs_reason
+    assert question.needs_reason("na") and not question.needs_reason("no")
+    assert question.has_comment
+    assert Instrument.from_dict(instrument.to_dict()).question("q1").option("na").needs_reason
 
 
 def test_unquoted_yes_and_no_are_option_values(tmp_path):

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from app.activity.models import ActivityEvent
 from app.questionnaire import latest_version, load_files
 from app.studio.models import DraftState, InstrumentDraft
-from tests.questionnaire.helpers import CASE_AUDIT, MINIMAL, write
+from tests.questionnaire.helpers import CASE_AUDIT, FIXTURES, MINIMAL, write
 
 BASE = "/admin/instruments/studio"
 
@@ -317,8 +317,9 @@ def test_workbook_round_trip_is_identical(client, login_as, db):
         assert _draft(db, draft_id).definition == version.definition, key
 
 
-def test_workbook_fixture_round_trip(client, login_as, db):
-    [version] = load_files([CASE_AUDIT])
+@pytest.mark.parametrize("fixture", [CASE_AUDIT, FIXTURES / "agency-audit.yaml"])
+def test_workbook_fixture_round_trip(client, login_as, db, fixture):
+    [version] = load_files([fixture])
     login_as("qa")
     workbook = client.get(f"{BASE}/versions/{version.id}/download.xlsx").data
     from app.studio.authoring import from_workbook
@@ -537,3 +538,23 @@ def test_studio_pages_sit_under_instruments_in_the_navigation(client, login_as, 
     page = response.get_data(as_text=True)
     active_item = page.split("govuk-service-navigation__item--active", 1)[1].split("</li>", 1)[0]
     assert "Instruments" in active_item
+
+
+def test_a_not_applicable_answer_that_needs_a_reason_is_saved_and_published(client, login_as, db):
+    login_as("qa")
+    draft_id = _build_small_audit(client, db)
+    page = client.get(f"{BASE}/drafts/{draft_id}/scales/practice/options/3").get_data(as_text=True)
+    assert "Needs a reason" in page
+    response = _post(client, db, draft_id, "/scales/practice/options/0",
+                     {"label": "In line", "value": "in_line", "needs_reason": "y"})
+    assert "Only a “not applicable” answer can need a reason" in response.get_data(as_text=True)
+    assert "needs_reason" not in _draft(db, draft_id).definition["scales"]["practice"][0]
+    response = _post(client, db, draft_id, "/scales/practice/options/3",
+                     {"label": "Not applicable", "value": "na", "excluded": "y", "needs_reason": "y"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert _draft(db, draft_id).definition["scales"]["practice"][3] == {
+        "value": "na", "label": "Not applicable", "excluded": True, "needs_reason": True}
+    assert _post(client, db, draft_id, "/publish", {}).status_code == 302
+    version = latest_version("missing-episodes")
+    assert version.definition["scales"]["practice"][3]["needs_reason"] is True
+    assert version.parsed.question("interview_offered").needs_reason("na")
