@@ -44,6 +44,7 @@ class ScaleOption:
     rag: str | None = None
     excluded: bool = False
     needs_reason: bool = False
+    partial: bool = False
 
     @classmethod
     def from_dict(cls, d: dict) -> "ScaleOption":
@@ -55,6 +56,7 @@ class ScaleOption:
             rag=d.get("rag"),
             excluded=bool(d.get("excluded", False)),
             needs_reason=bool(d.get("needs_reason", False)),
+            partial=bool(d.get("partial", False)),
         )
 
     def to_dict(self) -> dict:
@@ -69,6 +71,8 @@ class ScaleOption:
             d["excluded"] = True
         if self.needs_reason:
             d["needs_reason"] = True
+        if self.partial:
+            d["partial"] = True
         return d
 
 
@@ -223,6 +227,7 @@ class Instrument:
     signatories: dict[str, tuple[str, ...]] | None = None
     review_months: int | None = None
     renamed: dict[str, str] = field(default_factory=dict)
+    partial_counts_as: float = 0
     _questions: dict[str, Question] = field(init=False, repr=False, compare=False, hash=False)
     _sections: dict[str, Section] = field(init=False, repr=False, compare=False, hash=False)
 
@@ -264,6 +269,7 @@ class Instrument:
             signatories={k: tuple(v) for k, v in signatories.items()} if signatories is not None else None,
             review_months=d.get("review_months"),
             renamed=dict(d.get("renamed") or {}),
+            partial_counts_as=d.get("partial_counts_as", 0),
         )
 
     def to_dict(self) -> dict:
@@ -282,6 +288,8 @@ class Instrument:
             d["review_months"] = self.review_months
         if self.renamed:
             d["renamed"] = dict(self.renamed)
+        if self.partial_counts_as:
+            d["partial_counts_as"] = self.partial_counts_as
         return d
 
     # -- navigation ---------------------------------------------------------------------------

@@ -552,6 +552,12 @@ class _DefinitionChecker:
                 self.error(path, f"{label}: an excluded (not applicable) option cannot have {', '.join(clash)}", at_value=True)
         elif option.get("needs_reason") is True:
             self.error(path + ("needs_reason",), f"{label}: needs_reason is only allowed on an excluded (not applicable) option")
+        if option.get("partial") is True:
+            if option.get("excluded") is True:
+                self.error(path + ("partial",), f"{label}: an excluded (not applicable) option cannot be partial")
+            elif option.get("meets_standard") is not False:
+                self.error(path + ("partial",), f"{label}: a partial option must have meets_standard: false "
+                                                f"(it partly meets the standard)")
 
     def _check_sections(self, kind: str | None, scale_values: dict[str, list[str]], all_keys: set[str]) -> None:
         scales = self.data.get("scales") if isinstance(self.data.get("scales"), dict) else {}

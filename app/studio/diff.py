@@ -58,7 +58,7 @@ def show(value: Any) -> str:
 
 
 def _option_text(option: dict) -> str:
-    extra = [f"{name} {show(option[name])}" for name in ("score", "meets_standard", "rag", "excluded", "needs_reason")
+    extra = [f"{name} {show(option[name])}" for name in ("score", "meets_standard", "rag", "excluded", "needs_reason", "partial")
              if name in option]
     return f"{option.get('label')} ({option.get('value')}" + (f", {', '.join(extra)}" if extra else "") + ")"
 

@@ -100,6 +100,10 @@ class DetailsForm(FlaskForm):
                                  description="Statements only",
                                  validators=[Optional(), NumberRange(min=1, max=120,
                                                                      message="Enter a number of months from 1 to 120")])
+    partial_counts_as = RadioField("How a “partly” answer counts", widget=GovRadioInput(), default="0",
+                                   choices=[SelectChoice("0", "As not meeting the standard"),
+                                            SelectChoice("0.5", "As half of an answer that meets the standard")],
+                                   description="For answers marked “counts as partly meeting the standard”")
     signatories = TextAreaField("Who signs", widget=GovTextArea(),
                                 description="Statements only. One line per organisation type, then who signs, for "
                                             "example “school: headteacher, chair_of_governors”, and a line for "
@@ -222,11 +226,13 @@ class OptionForm(FlaskForm):
     excluded = BooleanField("Not applicable: left out of scores", widget=GovCheckboxInput())
     needs_reason = BooleanField("Needs a reason", widget=GovCheckboxInput(),
                                 description="Only for a “not applicable” answer: whoever chooses it must say why.")
+    partial = BooleanField("Counts as partly meeting the standard", widget=GovCheckboxInput(),
+                           description="Only for an answer that does not meet the standard, for example “Partly”.")
     submit = SubmitField("Save and continue", widget=GovSubmitInput())
 
     def values(self) -> dict:
         return {"label": self.label.data.strip(), "value": self.value.data.strip(), "score": self.score.data,
                 "meets_standard": {"yes": True, "no": False}.get(self.meets_standard.data),
                 "rag": self.rag.data or None, "excluded": bool(self.excluded.data),
-                "needs_reason": bool(self.needs_reason.data)}
+                "needs_reason": bool(self.needs_reason.data), "partial": bool(self.partial.data)}
 

@@ -30,7 +30,7 @@ STALE_MESSAGE = ("Someone else changed this draft after you opened this page, so
 YES_NO_OPTIONS = [{"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"}]
 QUESTION_ORDER = ("key", "type", "scale", "options", "text", "hint", "required", "themes", "comment", "evidence",
                   "show_if", "overall", "max_length", "min", "max")
-OPTION_ORDER = ("value", "label", "score", "meets_standard", "rag", "excluded", "needs_reason")
+OPTION_ORDER = ("value", "label", "score", "meets_standard", "rag", "excluded", "needs_reason", "partial")
 
 
 class FieldProblems(DomainError):
@@ -219,7 +219,8 @@ def all_question_keys(definition: dict) -> list[str]:
 
 def update_details(draft: InstrumentDraft, *, lock_version, actor, title: str, kind: str, summary: str | None,
                    source: str | None, applies_to: list[str], review_months: int | None = None,
-                   signatories: dict[str, list[str]] | None = None) -> InstrumentDraft:
+                   signatories: dict[str, list[str]] | None = None,
+                   partial_counts_as: float | None = None) -> InstrumentDraft:
     """The instrument's own settings; review months and signatories belong to statements only."""
     definition = _editable(draft, lock_version, actor)
     if kind not in KINDS:
@@ -234,6 +235,10 @@ def update_details(draft: InstrumentDraft, *, lock_version, actor, title: str, k
     is_statement = kind == "statement"
     _set(definition, "review_months", review_months if is_statement else None)
     _set(definition, "signatories", signatories if is_statement else None)
+    if partial_counts_as is not None:
+        if partial_counts_as not in (0, 0.5):
+            raise DomainError("Select how a “partly” answer counts", field="partial_counts_as")
+        _set(definition, "partial_counts_as", partial_counts_as or None)
     return _save(draft, definition, actor, "changed its details")
 
 
@@ -454,6 +459,8 @@ def save_option(draft: InstrumentDraft, owner: tuple, oi: int | None, *, lock_ve
                                      "meets-standard or RAG colour"))
     if fields.get("needs_reason") and not fields.get("excluded"):
         problems.append(("needs_reason", "Only a “not applicable” answer can need a reason"))
+    if fields.get("partial") and (fields.get("excluded") or fields.get("meets_standard") is not False):
+        problems.append(("partial", "Only an answer that does not meet the standard can count as partly meeting it"))
     if problems:
         raise FieldProblems(problems)
     old = options[oi] if oi is not None else {}
@@ -462,7 +469,8 @@ def save_option(draft: InstrumentDraft, owner: tuple, oi: int | None, *, lock_ve
     values = {"value": value, "label": fields.get("label"), "score": fields.get("score"),
               "meets_standard": fields.get("meets_standard"), "rag": fields.get("rag") or None,
               "excluded": True if fields.get("excluded") else None,
-              "needs_reason": True if fields.get("needs_reason") else None}
+              "needs_reason": True if fields.get("needs_reason") else None,
+              "partial": True if fields.get("partial") else None}
     option = {name: values[name] for name in OPTION_ORDER if values.get(name) is not None}
     if oi is None:
         options.append(option)

@@ -81,6 +81,19 @@ CASES = {
                 '{value: na, label: Not applicable, excluded: true, needs_reason: sometimes}'),
         [(9, "scale 'yn' option 3: 'needs_reason' must be true or false, not text")],
     ),
+    "partial on an option that meets the standard": (
+        replace('rag: green}', 'rag: green, partial: true}'),
+        [(7, "scale 'yn' option 1: a partial option must have meets_standard: false (it partly meets the standard)")],
+    ),
+    "partial on an excluded option": (
+        replace('{value: na, label: Not applicable, excluded: true}',
+                '{value: na, label: Not applicable, excluded: true, partial: true}'),
+        [(9, "scale 'yn' option 3: an excluded (not applicable) option cannot be partial")],
+    ),
+    "partial_counts_as other than 0 or 0.5": (
+        replace("title: Tiny instrument\n", "title: Tiny instrument\npartial_counts_as: 1\n"),
+        [(5, "'partial_counts_as' must be one of 0, 0.5; got 1")],
+    ),
     "duplicate choice option value": (
         replace("{value: b, label: B}", "{value: a, label: B}"),
         [(24, "question 'q2': duplicate option value 'a' (first on line 23)")],
@@ -257,6 +270,19 @@ def test_excluded_option_may_need_a_reason(tmp_path):
     assert question.needs_reason("na") and not question.needs_reason("no")
     assert question.has_comment
     assert Instrument.from_dict(instrument.to_dict()).question("q1").option("na").needs_reason
+
+
+def test_partial_option_and_how_it_counts(tmp_path):
+    text = replace('{value: "no", label: "No", score: 0, meets_standard: false, rag: red}',
+                   '{value: partly, label: Partly, score: 1, meets_standard: false, rag: amber, partial: true}\n'
+                   '    - {value: "no", label: "No", score: 0, meets_standard: false, rag: red}')
+    instrument = validate_file(write(tmp_path, text), themes_file=THEMES)
+    assert instrument.partial_counts_as == 0 and instrument.question("q1").option("partly").partial
+    text = replace("title: Tiny instrument\n", "title: Tiny instrument\npartial_counts_as: 0.5\n", text)
+    instrument = validate_file(write(tmp_path, text), themes_file=THEMES)
+    assert instrument.partial_counts_as == 0.5
+    again = Instrument.from_dict(instrument.to_dict())
+    assert again.partial_counts_as == 0.5 and again.question("q1").option("partly").partial
 
 
 def test_unquoted_yes_and_no_are_option_values(tmp_path):

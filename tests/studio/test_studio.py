@@ -558,3 +558,27 @@ def test_a_not_applicable_answer_that_needs_a_reason_is_saved_and_published(clie
     version = latest_version("missing-episodes")
     assert version.definition["scales"]["practice"][3]["needs_reason"] is True
     assert version.parsed.question("interview_offered").needs_reason("na")
+
+
+def test_a_partly_answer_and_how_it_counts_are_saved_and_published(client, login_as, db):
+    login_as("qa")
+    draft_id = _build_small_audit(client, db)
+    response = _post(client, db, draft_id, "/scales/practice/options/0",
+                     {"label": "In line", "value": "in_line", "meets_standard": "yes", "partial": "y"})
+    assert "Only an answer that does not meet the standard can count as partly meeting it" in response.get_data(
+        as_text=True)
+    response = _post(client, db, draft_id, "/scales/practice/options/1",
+                     {"label": "Partially in line", "value": "partly", "score": "1", "meets_standard": "no",
+                      "rag": "amber", "partial": "y"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert _draft(db, draft_id).definition["scales"]["practice"][1]["partial"] is True
+    page = client.get(f"{BASE}/drafts/{draft_id}/details").get_data(as_text=True)
+    assert "How a “partly” answer counts" in page
+    response = _post(client, db, draft_id, "/details",
+                     {"title": "Repeat missing episodes", "kind": "case_audit", "partial_counts_as": "0.5"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert _draft(db, draft_id).definition["partial_counts_as"] == 0.5
+    assert _post(client, db, draft_id, "/publish", {}).status_code == 302
+    version = latest_version("missing-episodes")
+    assert version.parsed.partial_counts_as == 0.5
+    assert version.parsed.question("interview_offered").option("partly").partial
