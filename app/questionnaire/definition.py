@@ -121,6 +121,7 @@ class Question:
     evidence: str = "none"
     show_if: ShowIf | None = None
     overall: bool = False
+    about: str = "case"        # case audits: "agency" (the auditing agency's own work) or "case"
     max_length: int | None = None
     min: float | int | None = None
     max: float | int | None = None
@@ -142,6 +143,11 @@ class Question:
 
     def option(self, value: Any) -> ScaleOption | None:
         return _find_option(self.options, value)
+
+    @property
+    def about_agency(self) -> bool:
+        """A case-audit question about the auditing agency's own work: each agency's answer stands."""
+        return self.about == "agency"
 
     @property
     def has_comment(self) -> bool:
@@ -179,6 +185,8 @@ class Question:
             d["show_if"] = self.show_if.to_dict()
         if self.overall:
             d["overall"] = True
+        if self.about != "case":
+            d["about"] = self.about
         for name in ("max_length", "min", "max"):
             if getattr(self, name) is not None:
                 d[name] = getattr(self, name)
@@ -376,6 +384,7 @@ def _question_from_dict(q: dict, section_key: str, scales: dict[str, Scale]) -> 
         show_if=(ShowIf(question=show_if["question"], values=tuple(option_value(v) for v in show_if["in"]))
                  if show_if else None),
         overall=bool(q.get("overall", False)),
+        about=q.get("about", "case"),
         max_length=q.get("max_length"),
         min=q.get("min"),
         max=q.get("max"),

@@ -634,6 +634,11 @@ class _DefinitionChecker:
                 if _is_number(low) and _is_number(high) and low > high:
                     self.error(qpath + ("min",), f"{label}: 'min' ({low}) is greater than 'max' ({high})")
 
+                if "about" in q and kind != "case_audit":
+                    self.error(qpath + ("about",), f"{label}: 'about' is only for case audit questions")
+                elif q.get("about") == "agency" and q.get("overall") is True:
+                    self.error(qpath + ("about",), f"{label}: the overall judgement is about the case, not one agency")
+
                 if q.get("overall") is True:
                     if overall_line is not None:
                         self.error(qpath + ("overall",), f"{label}: only one question may have overall: true (the first is on {overall_line})")

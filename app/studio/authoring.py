@@ -27,7 +27,7 @@ SETTINGS_COLUMNS = ("key", "version", "kind", "title", "summary", "source", "app
                     "review_months", "renamed", "partial_counts_as")
 SECTION_COLUMNS = ("key", "title", "description", "applies_to")
 QUESTION_COLUMNS = ("section", "key", "type", "scale", "text", "hint", "required", "themes", "comment", "evidence",
-                    "show_if_question", "show_if_in", "overall", "max_length", "min", "max")
+                    "show_if_question", "show_if_in", "overall", "about", "max_length", "min", "max")
 OPTION_FIELDS = ("value", "label", "score", "meets_standard", "rag", "excluded", "needs_reason", "partial")
 SCALE_COLUMNS = ("scale",) + OPTION_FIELDS
 CHOICE_COLUMNS = ("question",) + OPTION_FIELDS

@@ -170,6 +170,11 @@ class QuestionForm(FlaskForm):
     show_if_values = SelectMultipleField("with one of these answers", widget=GovCheckboxesInput(),
                                          validate_choice=False)
     overall = BooleanField("This is the overall judgement", widget=GovCheckboxInput())
+    about = RadioField("What the question is about", widget=GovRadioInput(), default="case",
+                       choices=[SelectChoice("agency", "About the auditing agency’s own work"),
+                                SelectChoice("case", "About the case as a whole")],
+                       description="Each agency’s answer about its own work stands; answers about the case are "
+                                   "moderated into one agreed answer and compared between agencies.")
     max_length = IntegerField("Maximum length in characters (optional)", widget=GovTextInput(),
                               validators=[Optional(), NumberRange(min=1, max=100000,
                                                                   message="Maximum length must be between 1 and 100000")])
@@ -178,11 +183,12 @@ class QuestionForm(FlaskForm):
     submit = SubmitField("Save and continue", widget=GovSubmitInput())
 
     FIELDS_BY_TYPE = {
-        "scale": ("scale", "comment", "overall"), "choice": ("comment", "overall"), "yes_no": ("comment", "overall"),
+        "scale": ("scale", "comment", "overall", "about"), "choice": ("comment", "overall", "about"),
+        "yes_no": ("comment", "overall", "about"),
         "multi_choice": (), "text": ("max_length",), "long_text": ("max_length",), "number": ("min", "max"),
         "date": (),
     }
-    OPTIONAL_FIELDS = ("scale", "comment", "overall", "max_length", "min", "max")
+    OPTIONAL_FIELDS = ("scale", "comment", "overall", "about", "max_length", "min", "max")
 
     def limit_to(self, qtype: str) -> None:
         """Keep only the settings a question of this type can have."""

@@ -350,6 +350,8 @@ def _question_form(draft, si: int, qi: int | None, qtype: str) -> QuestionForm:
         data = services.question_fields(questions[qi])
     form = QuestionForm(data=data)
     form.limit_to(qtype)
+    if definition.get("kind") != "case_audit" and form.about is not None:
+        delattr(form, "about")
     if form.scale is not None:
         form.scale.choices = [SelectChoice("", "Select a scale")] + [
             SelectChoice(name, f"{name}: {', '.join(str(o.get('label')) for o in options)}")

@@ -29,7 +29,7 @@ STALE_MESSAGE = ("Someone else changed this draft after you opened this page, so
                  "The draft below shows what is saved now: make your change again if it is still needed.")
 YES_NO_OPTIONS = [{"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"}]
 QUESTION_ORDER = ("key", "type", "scale", "options", "text", "hint", "required", "themes", "comment", "evidence",
-                  "show_if", "overall", "max_length", "min", "max")
+                  "show_if", "overall", "about", "max_length", "min", "max")
 OPTION_ORDER = ("value", "label", "score", "meets_standard", "rag", "excluded", "needs_reason", "partial")
 
 
@@ -304,7 +304,8 @@ def question_fields(question: dict) -> dict:
             "themes": list(question.get("themes") or []), "comment": question.get("comment") or "none",
             "evidence": question.get("evidence") or "none", "show_if_question": show_if.get("question") or "",
             "show_if_values": [f"{show_if.get('question')}={v}" for v in show_if.get("in") or []],
-            "overall": bool(question.get("overall")), "max_length": question.get("max_length"),
+            "overall": bool(question.get("overall")), "about": question.get("about") or "case",
+            "max_length": question.get("max_length"),
             "min": question.get("min"), "max": question.get("max")}
 
 
@@ -354,6 +355,9 @@ def save_question(draft: InstrumentDraft, si: int, qi: int | None, *, lock_versi
     values["evidence"] = fields.get("evidence") if fields.get("evidence") not in (None, "", "none") else None
     values["show_if"] = {"question": show_if_question, "in": show_if_values} if show_if_question else None
     values["overall"] = True if fields.get("overall") and engine_type in SINGLE_CHOICE_TYPES else None
+    if fields.get("about") == "agency" and values["overall"]:
+        raise FieldProblems([("about", "The overall judgement is about the case, not one agency")])
+    values["about"] = "agency" if fields.get("about") == "agency" and definition.get("kind") == "case_audit" else None
     if engine_type in ("text", "long_text"):
         values["max_length"] = fields.get("max_length")
     if engine_type == "number":

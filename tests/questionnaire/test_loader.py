@@ -94,6 +94,19 @@ CASES = {
         replace("title: Tiny instrument\n", "title: Tiny instrument\npartial_counts_as: 1\n"),
         [(5, "'partial_counts_as' must be one of 0, 0.5; got 1")],
     ),
+    "about on a question that is not in a case audit": (
+        replace("        themes: [timeliness]\n", "        themes: [timeliness]\n        about: agency\n",
+                MINIMAL.replace("kind: case_audit", "kind: survey")),
+        [(19, "question 'q1': 'about' is only for case audit questions")],
+    ),
+    "about that is neither agency nor case": (
+        replace("        themes: [timeliness]\n", "        themes: [timeliness]\n        about: everyone\n"),
+        [(19, "question 'q1': 'about' must be one of agency, case; got 'everyone'")],
+    ),
+    "overall judgement about one agency": (
+        replace("        themes: [timeliness]\n", "        themes: [timeliness]\n        about: agency\n        overall: true\n"),
+        [(19, "question 'q1': the overall judgement is about the case, not one agency")],
+    ),
     "duplicate choice option value": (
         replace("{value: b, label: B}", "{value: a, label: B}"),
         [(24, "question 'q2': duplicate option value 'a' (first on line 23)")],
@@ -283,6 +296,14 @@ def test_partial_option_and_how_it_counts(tmp_path):
     assert instrument.partial_counts_as == 0.5
     again = Instrument.from_dict(instrument.to_dict())
     assert again.partial_counts_as == 0.5 and again.question("q1").option("partly").partial
+
+
+def test_case_audit_questions_are_about_the_case_unless_they_say_agency(tmp_path):
+    text = replace("        themes: [timeliness]\n", "        themes: [timeliness]\n        about: agency\n")
+    instrument = validate_file(write(tmp_path, text), themes_file=THEMES)
+    assert instrument.question("q1").about_agency and instrument.question("q2").about == "case"
+    assert Instrument.from_dict(instrument.to_dict()).question("q1").about == "agency"
+    assert "about" not in instrument.to_dict()["sections"][0]["questions"][1]
 
 
 def test_unquoted_yes_and_no_are_option_values(tmp_path):

@@ -582,3 +582,21 @@ def test_a_partly_answer_and_how_it_counts_are_saved_and_published(client, login
     version = latest_version("missing-episodes")
     assert version.parsed.partial_counts_as == 0.5
     assert version.parsed.question("interview_offered").option("partly").partial
+
+
+def test_a_case_audit_question_can_be_about_the_agency_or_the_case(client, login_as, db):
+    login_as("qa")
+    draft_id = _build_small_audit(client, db)
+    page = client.get(f"{BASE}/drafts/{draft_id}/sections/0/questions/0").get_data(as_text=True)
+    assert "About the auditing agency’s own work" in page and "About the case as a whole" in page
+    fields = {"text": "Did your agency offer a return interview within 72 hours?", "key": "interview_offered",
+              "scale": "practice", "required": "y", "themes": ["timeliness"], "comment": "optional"}
+    response = _post(client, db, draft_id, "/sections/0/questions/0", {**fields, "about": "agency"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert _draft(db, draft_id).definition["sections"][0]["questions"][0]["about"] == "agency"
+    assert _post(client, db, draft_id, "/publish", {}).status_code == 302
+    assert latest_version("missing-episodes").parsed.question("interview_offered").about_agency
+    survey = _new_draft(client, key="staff-survey", title="Staff survey", kind="survey")
+    assert _post(client, db, survey, "/sections/new", {"title": "About you", "key": "you"}).status_code == 302
+    page = client.get(f"{BASE}/drafts/{survey}/sections/0/questions/new/scale").get_data(as_text=True)
+    assert "About the auditing agency’s own work" not in page
