@@ -394,8 +394,15 @@ def reminder_candidates(today: date) -> list[tuple[Assignment, list[User]]]:
 # Ratings: side by side, disagreements, agreement
 # ---------------------------------------------------------------------------------------------
 def rated_questions(instrument: Instrument) -> list[Question]:
-    """Questions answered on a rating scale: these are moderated and measured for agreement."""
-    return [q for q in instrument.questions() if q.type == "scale"]
+    """Questions about the case answered on a rating scale: these get one agreed rating per case and are
+    measured for agreement between agencies."""
+    return [q for q in instrument.questions() if q.type == "scale" and not q.about_agency]
+
+
+def agency_questions(instrument: Instrument) -> list[Question]:
+    """Rating questions about each auditing agency's own work: each agency's answer stands, so they are
+    neither moderated into one answer nor compared between agencies."""
+    return [q for q in instrument.questions() if q.type == "scale" and q.about_agency]
 
 
 def ordinal(question: Question, value) -> float | None:
@@ -452,7 +459,7 @@ def _spread(question: Question, cells: list[Cell]) -> tuple[bool, int]:
     answered = {str(c.value) for c in cells if c.value is not None}
     scores = [c.score for c in cells if c.score is not None and not c.excluded]
     spread = (max(scores) - min(scores)) if scores else 0
-    return question.type == "scale" and len(answered) > 1, spread
+    return question.type == "scale" and not question.about_agency and len(answered) > 1, spread
 
 
 def case_grid(case: AuditCase, instrument: Instrument | None = None) -> CaseGrid:

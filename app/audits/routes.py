@@ -350,7 +350,7 @@ def moderate(case_id: int):
     if moderation is None:  # start from the agencies' consensus where they all agree
         for row in grid.rows:
             answered = {str(c.value) for c in row.cells if c.value is not None}
-            if row.question.type == "scale" and len(answered) == 1:
+            if row.question.type == "scale" and not row.question.about_agency and len(answered) == 1:
                 if row.question.overall:
                     values["overall_grade"] = answered.pop()
                 else:

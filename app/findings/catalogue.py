@@ -22,6 +22,7 @@ class OptionInfo:
     rag: str | None = None
     meets_standard: bool | None = None
     excluded: bool = False
+    partial: bool = False
 
 
 @dataclass
@@ -43,6 +44,10 @@ class QuestionInfo:
     def charted(self) -> bool:
         return self.type in CHART_TYPES
 
+    @property
+    def partial_values(self) -> frozenset[str]:
+        return frozenset(o.value for o in self.options if o.partial)
+
     def option_label(self, value) -> str:
         for option in self.options:
             if option.value == value:
@@ -58,6 +63,7 @@ class Catalogue:
     questions: dict[str, QuestionInfo]
     sections: dict[str, str]
     renamed: dict[str, str]
+    partial_weight: float = 0    # how a partly answer counts towards the share meeting the standard
 
     @property
     def theme_titles(self) -> dict[str, str]:
@@ -119,7 +125,7 @@ def _build(versions: tuple[Instrument, ...]) -> Catalogue:
     for inst in versions:
         renamed.update(inst.renamed)
     catalogue = Catalogue(key=latest.key, title=latest.title, kind=latest.kind, questions={}, sections={},
-                          renamed=renamed)
+                          renamed=renamed, partial_weight=latest.partial_counts_as)
     for inst in reversed(versions):  # newest first, so its definitions win
         position = 0
         for section in inst.sections:
@@ -132,10 +138,10 @@ def _build(versions: tuple[Instrument, ...]) -> Catalogue:
                     catalogue.questions[key] = QuestionInfo(
                         key=key, text=question.text, type=question.type, section_key=section.key,
                         section_title=section.title, themes=tuple(question.themes),
-                        options=tuple(OptionInfo(o.value, o.label, o.rag, o.meets_standard, o.excluded)
+                        options=tuple(OptionInfo(o.value, o.label, o.rag, o.meets_standard, o.excluded, o.partial)
                                       for o in question.options),
                         scored=question.is_scored, overall=question.overall,
-                        comment=question.comment != "none" or question.type in ("text", "long_text"),
+                        comment=question.has_comment or question.type in ("text", "long_text"),
                         position=position if inst is latest else 100000 + position,
                     )
                     info = catalogue.questions[key]

@@ -217,6 +217,32 @@ def percent_bars(chart_id: str, items: list[dict], *, title: str, label: str, la
     return Chart(chart_id, title, fig, [label, "Meeting the standard", "Answers scored"], rows)
 
 
+STANDARD_BANDS = (("met", "Meets the standard", RAG_COLOURS["green"]),
+                  ("partly", "Partly meets the standard", RAG_COLOURS["amber"]),
+                  ("not_met", "Does not meet the standard", RAG_COLOURS["red"]))
+
+
+def standard_distribution(chart_id: str, items: list[dict], *, title: str, label: str,
+                          label_key: str = "title") -> Chart | None:
+    """Stacked bars: of the scored answers, the share meeting, partly meeting and not meeting the standard."""
+    items = [i for i in items if i.get("scored")]
+    if not items:
+        return None
+    names = _labels(i[label_key] for i in items)
+    traces = []
+    for key, name, colour in STANDARD_BANDS:
+        shares = [round(100.0 * i.get(key, 0) / i["scored"], 1) for i in items]
+        traces.append(bar(name=name, y=names, x=shares, orientation="h", customdata=[i.get(key, 0) for i in items],
+                          marker={"color": colour}, text=[f"{v:g}%" if v >= 8 else "" for v in shares],
+                          textposition="inside", insidetextanchor="middle",
+                          hovertemplate="%{y}<br>" + name + ": %{customdata} (%{x}%)<extra></extra>"))
+    fig = figure(traces, height=_percent_bar_height(len(items)) + 40, barmode="stack")
+    head = [label, "Meets", "Partly", "Does not meet", "Answers scored", "Share meeting the standard"]
+    rows = [[i[label_key], i.get("met", 0), i.get("partly", 0), i.get("not_met", 0), i["scored"], fmt_pct(i["pct"])]
+            for i in items]
+    return Chart(chart_id, title, fig, head, rows)
+
+
 def own_vs_partnership(chart_id: str, items: list[dict], *, title: str, own_name: str) -> Chart | None:
     items = [i for i in items if i.get("pct") is not None]
     if not items:
@@ -417,6 +443,10 @@ def spread_chart(chart_id: str, themes: list[dict], *, own_name: str, title: str
 
 # --- page assemblies -----------------------------------------------------------------------------------------
 
+def _has_partial(questions: list[dict]) -> bool:
+    return any(o.get("partial") for q in questions for o in q["options"])
+
+
 def round_charts(figures: dict, *, own_name: str | None = None) -> dict[str, Chart | None]:
     cfg = figures["settings"]
     charts: dict[str, Chart | None] = {
@@ -426,6 +456,14 @@ def round_charts(figures: dict, *, own_name: str | None = None) -> dict[str, Cha
                                     title="Agreed overall grade of each case", label="Grade", value_label="Cases"),
         "agreed_vs_self": agreed_vs_self("chart-agreed-questions", figures["agreed"]["questions"]),
     }
+    if _has_partial(figures["questions"]):
+        charts["themes_standard"] = standard_distribution(
+            "chart-themes-standard", figures["themes"], label="Theme",
+            title="Criteria meeting, partly meeting and not meeting the standard, by theme")
+        charts["questions_standard"] = standard_distribution(
+            "chart-questions-standard", [q for q in figures["questions"] if q["scored_question"] and not q["overall"]],
+            label="Question", label_key="text",
+            title="Criteria meeting, partly meeting and not meeting the standard, by question")
     if own_name:
         charts["themes"] = own_vs_partnership("chart-themes", figures["themes"], own_name=own_name,
                                               title="Criteria meeting the standard, by theme")

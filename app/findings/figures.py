@@ -20,6 +20,7 @@ from app.findings import freshness, queries
 from app.findings.catalogue import Catalogue
 from app.findings.suppression import suppress
 from app.questionnaire import InstrumentVersion, theme_titles
+from app.questionnaire.scoring import weighted_percent
 from app.selfassessment import queries as sa_queries
 from app.utils import utcnow
 
@@ -52,11 +53,15 @@ def small_label(min_size: int) -> str:
 
 
 def _tally() -> dict:
-    return {"scored": 0, "met": 0, "pct": None}
+    return {"scored": 0, "met": 0, "partly": 0, "pct": None}
 
 
-def _finish(tally: dict) -> dict:
-    tally["pct"] = pct(tally["met"], tally["scored"])
+def _finish(tally: dict, weight: float = 0) -> dict:
+    """The share meeting the standard (a partly answer counting as `weight` of a met one) and the answers
+    neither meeting nor partly meeting it."""
+    partly = tally.get("partly", 0)
+    tally["pct"] = weighted_percent(tally["met"], partly, tally["scored"], weight)
+    tally["not_met"] = tally["scored"] - tally["met"] - partly
     return tally
 
 
@@ -64,15 +69,15 @@ def _finish(tally: dict) -> dict:
 
 def _entry(counts: dict | None = None) -> dict:
     return {"counts": counts if counts is not None else {}, "answered": 0, "excluded": 0, "scored": 0, "met": 0,
-            "pct": None}
+            "partly": 0, "pct": None}
 
 
-def _finish_all(entries) -> list[dict]:
+def _finish_all(entries, weight: float = 0) -> list[dict]:
     entries = list(entries)
     for entry in entries:
-        _finish(entry)
+        _finish(entry, weight)
         for org in entry["by_org"].values():
-            _finish(org)
+            _finish(org, weight)
     return entries
 
 
@@ -96,9 +101,10 @@ def question_rows(catalogue: Catalogue, counts, *, org_field: str | None = "orga
             "key": q.key, "text": q.text, "type": q.type, "section": q.section_key, "section_title": q.section_title,
             "themes": list(q.themes), "overall": q.overall, "scored_question": q.scored,
             "options": [{"value": o.value, "label": o.label, "rag": o.rag, "excluded": o.excluded,
-                         "meets_standard": o.meets_standard} for o in q.options],
+                         "meets_standard": o.meets_standard, "partial": o.partial} for o in q.options],
             **_entry({o.value: 0 for o in q.options}), "by_org": {},
         }
+    partial_values = {q.key: q.partial_values for q in catalogue.questions.values() if q.partial_values}
     entry_of: dict[str, dict | None] = {}    # stored key -> its question's entry (keys repeat on every row)
     ticked: dict[str, list[str]] = {}          # a multi-choice answer's JSON -> its options
     group_of = attrgetter(org_field) if org_field else None
@@ -117,6 +123,7 @@ def question_rows(catalogue: Catalogue, counts, *, org_field: str | None = "orga
                 by_org[group] = _entry()
             targets.append(by_org[group])
         value, answers = row.value, row.answers
+        partly = row.scored if value in partial_values.get(entry["key"], ()) else 0
         if entry["type"] == "multi_choice":
             if value not in ticked:
                 ticked[value] = _ticked(value)
@@ -131,27 +138,31 @@ def question_rows(catalogue: Catalogue, counts, *, org_field: str | None = "orga
             target["excluded"] += row.excluded
             target["scored"] += row.scored
             target["met"] += row.met
-    return _finish_all(questions.values())
+            target["partly"] += partly
+    return _finish_all(questions.values(), catalogue.partial_weight)
 
 
 def theme_rows(catalogue: Catalogue, counts, *, org_field: str | None = "organisation_id") -> list[dict]:
     """Per theme: criteria answered and meeting the standard, summed from the per-question grouped rows."""
-    themes = {key: {"key": key, "title": catalogue.theme_title(key), "scored": 0, "met": 0, "pct": None,
+    themes = {key: {"key": key, "title": catalogue.theme_title(key), "scored": 0, "met": 0, "partly": 0, "pct": None,
                     "questions": [q.key for q in catalogue.scored_questions if key in q.themes], "by_org": {}}
               for key in catalogue.themes}
     for row in counts:
         question = catalogue.questions.get(catalogue.canonical(row.question_key))
         if question is None or not question.scored:
             continue
+        partly = row.scored if row.value in question.partial_values else 0
         for theme in question.themes:
             entry = themes[theme]
             entry["scored"] += row.scored
             entry["met"] += row.met
+            entry["partly"] += partly
             if org_field:
                 org = entry["by_org"].setdefault(str(getattr(row, org_field)), _tally())
                 org["scored"] += row.scored
                 org["met"] += row.met
-    return _finish_all(themes.values())
+                org["partly"] += partly
+    return _finish_all(themes.values(), catalogue.partial_weight)
 
 
 def proposals(themes: list[dict], cfg: dict, *, value: str = "pct") -> dict:
@@ -273,8 +284,10 @@ def round_snapshot(rnd) -> dict:
             if t:
                 tally["scored"] += t["scored"]
                 tally["met"] += t["met"]
+                tally["partly"] += t["partly"]
         agencies.append({"id": row.organisation_id, "name": row.name, "org_type": row.org_type,
-                         "assigned": row.assigned, "submitted": row.submitted, **_finish(tally),
+                         "assigned": row.assigned, "submitted": row.submitted,
+                         **_finish(tally, catalogue.partial_weight),
                          "themes": {t["key"]: t["by_org"].get(org, _tally())["pct"] for t in themes}})
 
     grade_scale = overall_question["options"] if overall_question else []
@@ -314,6 +327,7 @@ def round_snapshot(rnd) -> dict:
     }
     all_scored = sum(q["scored"] for q in criteria)
     all_met = sum(q["met"] for q in criteria)
+    all_partly = sum(q["partly"] for q in criteria)
     cases_audited = sum(grades.values())
     summary = {
         "cases": len(rnd.cases) if rnd.purged_at is None else None,
@@ -321,7 +335,8 @@ def round_snapshot(rnd) -> dict:
         "agencies": len(agencies),
         "assigned": sum(a["assigned"] for a in agencies),
         "submitted": sum(a["submitted"] for a in agencies),
-        "scored": all_scored, "met": all_met, "pct": pct(all_met, all_scored),
+        "scored": all_scored, "met": all_met, "partly": all_partly, "not_met": all_scored - all_met - all_partly,
+        "pct": weighted_percent(all_met, all_partly, all_scored, catalogue.partial_weight),
         "moderated_cases": agreed["moderated_cases"],
     }
     return {

@@ -145,7 +145,9 @@ def question_problems(question: Question, value: Any, comment: str | None, evide
     if comment is not None and len(comment) > COMMENT_MAX_LENGTH:
         problems.append(("comment", f"Your comment on {name} must be {COMMENT_MAX_LENGTH} characters or fewer"))
     elif comment is None and not partial:
-        if question.comment == "required" and (answered or question.required):
+        if answered and question.needs_reason(value):
+            problems.append(("comment", f"Give the reason why {name} is not applicable"))
+        elif question.comment == "required" and (answered or question.required):
             problems.append(("comment", f"Enter a comment on {name}"))
         elif question.comment == "required_unless_met" and answered and question.type in SINGLE_CHOICE_TYPES:
             option = question.option(value)

@@ -43,6 +43,8 @@ class ScaleOption:
     meets_standard: bool | None = None
     rag: str | None = None
     excluded: bool = False
+    needs_reason: bool = False
+    partial: bool = False
 
     @classmethod
     def from_dict(cls, d: dict) -> "ScaleOption":
@@ -53,6 +55,8 @@ class ScaleOption:
             meets_standard=d.get("meets_standard"),
             rag=d.get("rag"),
             excluded=bool(d.get("excluded", False)),
+            needs_reason=bool(d.get("needs_reason", False)),
+            partial=bool(d.get("partial", False)),
         )
 
     def to_dict(self) -> dict:
@@ -65,6 +69,10 @@ class ScaleOption:
             d["rag"] = self.rag
         if self.excluded:
             d["excluded"] = True
+        if self.needs_reason:
+            d["needs_reason"] = True
+        if self.partial:
+            d["partial"] = True
         return d
 
 
@@ -113,6 +121,7 @@ class Question:
     evidence: str = "none"
     show_if: ShowIf | None = None
     overall: bool = False
+    about: str = "case"        # case audits: "agency" (the auditing agency's own work) or "case"
     max_length: int | None = None
     min: float | int | None = None
     max: float | int | None = None
@@ -135,6 +144,27 @@ class Question:
     def option(self, value: Any) -> ScaleOption | None:
         return _find_option(self.options, value)
 
+    @property
+    def about_agency(self) -> bool:
+        """A case-audit question about the auditing agency's own work: each agency's answer stands."""
+        return self.about == "agency"
+
+    @property
+    def has_comment(self) -> bool:
+        """A comment box is shown when the instrument asks for one or an answer needs a reason."""
+        return self.comment != "none" or self.needs_reasons
+
+    @property
+    def needs_reasons(self) -> bool:
+        return self.type in SINGLE_CHOICE_TYPES and any(o.needs_reason for o in self.options)
+
+    def needs_reason(self, value: Any) -> bool:
+        """Whether the chosen answer is "not applicable" with a reason, so the comment is required."""
+        if self.type not in SINGLE_CHOICE_TYPES:
+            return False
+        option = self.option(value)
+        return option is not None and option.needs_reason
+
     def to_dict(self) -> dict:
         d: dict[str, Any] = {"key": self.key, "type": self.type}
         if self.type == "scale" and self.scale is not None:
@@ -155,6 +185,8 @@ class Question:
             d["show_if"] = self.show_if.to_dict()
         if self.overall:
             d["overall"] = True
+        if self.about != "case":
+            d["about"] = self.about
         for name in ("max_length", "min", "max"):
             if getattr(self, name) is not None:
                 d[name] = getattr(self, name)
@@ -203,6 +235,7 @@ class Instrument:
     signatories: dict[str, tuple[str, ...]] | None = None
     review_months: int | None = None
     renamed: dict[str, str] = field(default_factory=dict)
+    partial_counts_as: float = 0
     _questions: dict[str, Question] = field(init=False, repr=False, compare=False, hash=False)
     _sections: dict[str, Section] = field(init=False, repr=False, compare=False, hash=False)
 
@@ -244,6 +277,7 @@ class Instrument:
             signatories={k: tuple(v) for k, v in signatories.items()} if signatories is not None else None,
             review_months=d.get("review_months"),
             renamed=dict(d.get("renamed") or {}),
+            partial_counts_as=d.get("partial_counts_as", 0),
         )
 
     def to_dict(self) -> dict:
@@ -262,6 +296,8 @@ class Instrument:
             d["review_months"] = self.review_months
         if self.renamed:
             d["renamed"] = dict(self.renamed)
+        if self.partial_counts_as:
+            d["partial_counts_as"] = self.partial_counts_as
         return d
 
     # -- navigation ---------------------------------------------------------------------------
@@ -348,6 +384,7 @@ def _question_from_dict(q: dict, section_key: str, scales: dict[str, Scale]) -> 
         show_if=(ShowIf(question=show_if["question"], values=tuple(option_value(v) for v in show_if["in"]))
                  if show_if else None),
         overall=bool(q.get("overall", False)),
+        about=q.get("about", "case"),
         max_length=q.get("max_length"),
         min=q.get("min"),
         max=q.get("max"),

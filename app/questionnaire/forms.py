@@ -307,7 +307,7 @@ def build_section_form(instrument: Instrument, section_key: str, org_type: str |
         value, comment, evidence = answer_parts(stored, question.key)
         unbound.append((question.key, _unbound_field(question)))
         prefill[question.key] = value
-        if question.comment != "none":
+        if question.has_comment:
             unbound.append((comment_field_name(question.key), LongTextAnswerField(label="Comment", question=question)))
             prefill[comment_field_name(question.key)] = comment
         if question.evidence != "none":
@@ -367,7 +367,7 @@ def form_answers(instrument: Instrument, section_key: str, form: SectionForm) ->
             value = [v for v in value if question.option(v) is not None] or None
         result[question.key] = {
             "value": value,
-            "comment": answer.get("comment") if question.comment != "none" else None,
+            "comment": answer.get("comment") if question.has_comment else None,
             "evidence": answer.get("evidence") if question.evidence != "none" else None,
         }
     return result
@@ -533,10 +533,19 @@ EVIDENCE_HINT = ("Describe what shows this, for example a policy, record, audit 
                  "Do not include children's names.")
 
 
+REASON_HINT = "Required if you answer that this is not applicable."
+
+
 def _comment_params(form: SectionForm, question: Question) -> dict | None:
-    title = "Comment (optional)" if question.comment == "optional" else "Comment"
+    answer = form._fields.get(question.key)
+    if question.comment == "none" or question.needs_reason(answer.data if answer is not None else None):
+        title, hint = "Why is this not applicable?", REASON_HINT
+    else:
+        title = "Comment (optional)" if question.comment == "optional" else "Comment"
+        hint = " ".join(h for h in (COMMENT_HINTS.get(question.comment),
+                                    REASON_HINT if question.needs_reasons else None) if h) or None
     return _text_box_params(form, question, comment_field_name(question.key), title,
-                            hint=COMMENT_HINTS.get(question.comment), maxlength=COMMENT_MAX_LENGTH, rows=3)
+                            hint=hint, maxlength=COMMENT_MAX_LENGTH, rows=3)
 
 
 def _evidence_params(form: SectionForm, question: Question) -> dict | None:
@@ -570,7 +579,7 @@ def summary_rows(instrument: Instrument, section: Section | str, answers: dict |
             "text": question.text,
             "value": display_value(instrument, question.key, value),
             "answered": not is_blank(value),
-            "comment": comment if question.comment != "none" else None,
+            "comment": comment if question.has_comment else None,
             "evidence": evidence if question.evidence != "none" else None,
             "anchor": anchor,
         })

@@ -525,10 +525,7 @@ class _DefinitionChecker:
                         self.error(path + ("value",), f"scale '{name}': duplicate option value '{value}' (first on {values[value]})")
                     else:
                         values[value] = where
-                if option.get("excluded") is True:
-                    clash = [k for k in ("score", "meets_standard", "rag") if k in option]
-                    if clash:
-                        self.error(path, f"scale '{name}' option {i + 1}: an excluded (not applicable) option cannot have {', '.join(clash)}", at_value=True)
+                self._check_option_flags(option, path, f"scale '{name}' option {i + 1}")
             result[name] = list(values)
         return result
 
@@ -544,11 +541,23 @@ class _DefinitionChecker:
                 self.error(path + (i, "value"), f"{label}: duplicate option value '{value}' (first on {values[value]})")
             else:
                 values[value] = where
-            if option.get("excluded") is True:
-                clash = [k for k in ("score", "meets_standard", "rag") if k in option]
-                if clash:
-                    self.error(path + (i,), f"{label} option {i + 1}: an excluded (not applicable) option cannot have {', '.join(clash)}", at_value=True)
+            self._check_option_flags(option, path + (i,), f"{label} option {i + 1}")
         return list(values)
+
+    def _check_option_flags(self, option: dict, path: tuple, label: str) -> None:
+        """Rules tying an option's flags together: what "not applicable" allows and needs."""
+        if option.get("excluded") is True:
+            clash = [k for k in ("score", "meets_standard", "rag") if k in option]
+            if clash:
+                self.error(path, f"{label}: an excluded (not applicable) option cannot have {', '.join(clash)}", at_value=True)
+        elif option.get("needs_reason") is True:
+            self.error(path + ("needs_reason",), f"{label}: needs_reason is only allowed on an excluded (not applicable) option")
+        if option.get("partial") is True:
+            if option.get("excluded") is True:
+                self.error(path + ("partial",), f"{label}: an excluded (not applicable) option cannot be partial")
+            elif option.get("meets_standard") is not False:
+                self.error(path + ("partial",), f"{label}: a partial option must have meets_standard: false "
+                                                f"(it partly meets the standard)")
 
     def _check_sections(self, kind: str | None, scale_values: dict[str, list[str]], all_keys: set[str]) -> None:
         scales = self.data.get("scales") if isinstance(self.data.get("scales"), dict) else {}
@@ -624,6 +633,11 @@ class _DefinitionChecker:
                 low, high = q.get("min"), q.get("max")
                 if _is_number(low) and _is_number(high) and low > high:
                     self.error(qpath + ("min",), f"{label}: 'min' ({low}) is greater than 'max' ({high})")
+
+                if "about" in q and kind != "case_audit":
+                    self.error(qpath + ("about",), f"{label}: 'about' is only for case audit questions")
+                elif q.get("about") == "agency" and q.get("overall") is True:
+                    self.error(qpath + ("about",), f"{label}: the overall judgement is about the case, not one agency")
 
                 if q.get("overall") is True:
                     if overall_line is not None:

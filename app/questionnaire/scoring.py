@@ -23,6 +23,11 @@ class AnswerScore:
 NO_SCORE = AnswerScore()
 
 
+def weighted_percent(met: int, partly: int, scored: int, weight: float = 0) -> float | None:
+    """Percentage meeting the standard, each partial answer counting as `weight` (0 or 0.5) of a met one."""
+    return round(100.0 * (met + weight * partly) / scored, 1) if scored else None
+
+
 def score_answer(instrument: Instrument, question_key: str, value: Any) -> AnswerScore:
     key = question_key if instrument.has_question(question_key) else instrument.current_key(question_key)
     if not instrument.has_question(key):
@@ -51,18 +56,26 @@ class Tally:
     answered: int = 0           # of those, answered (including not applicable)
     scored: int = 0             # answered with an option that has meets_standard
     meeting: int = 0
+    partly: int = 0             # answered with a partial option (counted in scored, not in meeting)
     excluded: int = 0           # answered "not applicable"
     score_total: int = 0
     score_max: int = 0
     rag_counts: dict[str, int] = field(default_factory=lambda: {"green": 0, "amber": 0, "red": 0})
+    partial_weight: float = 0   # the instrument's partial_counts_as
 
     @property
     def not_meeting(self) -> int:
         return self.scored - self.meeting
 
     @property
+    def not_met(self) -> int:
+        """Scored answers neither meeting nor partly meeting the standard."""
+        return self.scored - self.meeting - self.partly
+
+    @property
     def percent_meeting(self) -> float | None:
-        return round(100.0 * self.meeting / self.scored, 1) if self.scored else None
+        """The share meeting the standard, a partial answer counting as `partial_weight` of one."""
+        return weighted_percent(self.meeting, self.partly, self.scored, self.partial_weight)
 
     def add(self, question: Question, value: Any) -> None:
         self.questions += 1
@@ -78,6 +91,7 @@ class Tally:
         if result.meets_standard is not None:
             self.scored += 1
             self.meeting += 1 if result.meets_standard else 0
+            self.partly += 1 if question.option(value).partial else 0
         if result.score is not None:
             self.score_total += result.score
             self.score_max += max((o.score for o in question.options if o.score is not None and not o.excluded),
@@ -121,11 +135,12 @@ def summarise(instrument: Instrument, answers: Answers | None, org_type: str | N
         from app.questionnaire.loader import theme_titles as titles_from_file
 
         theme_titles = titles_from_file()
-    total = Tally(key="all", title="All criteria")
+    weight = instrument.partial_counts_as
+    total = Tally(key="all", title="All criteria", partial_weight=weight)
     sections: list[Tally] = []
     themes: dict[str, Tally] = {}
     for section in instrument.sections_for(org_type):
-        tally = Tally(key=section.key, title=section.title)
+        tally = Tally(key=section.key, title=section.title, partial_weight=weight)
         for question in section.questions:
             if question.overall or not shown.get(question.key) or question.type not in SINGLE_CHOICE_TYPES:
                 continue
@@ -134,7 +149,8 @@ def summarise(instrument: Instrument, answers: Answers | None, org_type: str | N
             total.add(question, value)
             for theme in question.themes:
                 if theme not in themes:
-                    themes[theme] = Tally(key=theme, title=theme_titles.get(theme, theme.replace("_", " ").capitalize()))
+                    themes[theme] = Tally(key=theme, title=theme_titles.get(theme, theme.replace("_", " ").capitalize()),
+                                          partial_weight=weight)
                 themes[theme].add(question, value)
         sections.append(tally)
     return Summary(sections=sections, themes=list(themes.values()), total=total,

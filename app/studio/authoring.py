@@ -25,13 +25,13 @@ from app.utils import SPREADSHEET_FORMULA_PREFIXES
 MAX_WORKBOOK_ROWS = 5000
 
 SETTINGS_COLUMNS = ("key", "version", "kind", "title", "summary", "source", "applies_to", "signatories",
-                    "review_months", "renamed")
+                    "review_months", "renamed", "partial_counts_as")
 SECTION_COLUMNS = ("key", "title", "description", "applies_to")
 QUESTION_COLUMNS = ("section", "key", "type", "scale", "text", "hint", "required", "themes", "comment", "evidence",
-                    "show_if_question", "show_if_in", "overall", "max_length", "min", "max")
-SCALE_COLUMNS = ("scale", "value", "label", "score", "meets_standard", "rag", "excluded")
-CHOICE_COLUMNS = ("question", "value", "label", "score", "meets_standard", "rag", "excluded")
-OPTION_FIELDS = ("value", "label", "score", "meets_standard", "rag", "excluded")
+                    "show_if_question", "show_if_in", "overall", "about", "max_length", "min", "max")
+OPTION_FIELDS = ("value", "label", "score", "meets_standard", "rag", "excluded", "needs_reason", "partial")
+SCALE_COLUMNS = ("scale",) + OPTION_FIELDS
+CHOICE_COLUMNS = ("question",) + OPTION_FIELDS
 LIST_FIELDS = {"applies_to", "themes", "show_if_in"}
 SHEETS = {"settings": SETTINGS_COLUMNS, "sections": SECTION_COLUMNS, "questions": QUESTION_COLUMNS,
           "scales": SCALE_COLUMNS, "choices": CHOICE_COLUMNS}
@@ -220,7 +220,7 @@ def _option(reader: _Reader, sheet: str, number: int, row: dict) -> dict:
         option["label"] = _text(row.get("label"))
     if _value(row.get("score")) is not None:
         option["score"] = _value(row.get("score"))
-    for name in ("meets_standard", "excluded"):
+    for name in ("meets_standard", "excluded", "needs_reason", "partial"):
         flag = _bool(reader, sheet, number, name, row.get(name))
         if flag is not None:
             option[name] = flag
@@ -250,7 +250,7 @@ def from_workbook(raw: bytes) -> dict:
             value = _mapping(reader, "settings", number, column, row.get(column), "=", as_list=False)
         elif column == "applies_to":
             value = _list(row.get(column))
-        elif column in ("version", "review_months"):
+        elif column in ("version", "review_months", "partial_counts_as"):
             value = _value(row.get(column))
         else:
             value = _text(row.get(column))

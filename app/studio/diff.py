@@ -7,7 +7,7 @@ from typing import Any
 QUESTION_FIELDS = (("text", "Wording"), ("hint", "Hint"), ("type", "Type"), ("scale", "Scale"),
                    ("options", "Answers"), ("required", "Required"), ("themes", "Themes"), ("comment", "Comment"),
                    ("evidence", "Evidence"), ("show_if", "Shown only if"), ("overall", "Overall judgement"),
-                   ("max_length", "Maximum length"), ("min", "Minimum"), ("max", "Maximum"))
+                   ("about", "About"), ("max_length", "Maximum length"), ("min", "Minimum"), ("max", "Maximum"))
 SECTION_FIELDS = (("title", "Title"), ("description", "Guidance"), ("applies_to", "Applies to"))
 INSTRUMENT_FIELDS = (("title", "Title"), ("kind", "Kind"), ("summary", "Summary"), ("source", "Source"),
                      ("applies_to", "Applies to"), ("signatories", "Signatories"), ("review_months", "Review months"))
@@ -58,7 +58,7 @@ def show(value: Any) -> str:
 
 
 def _option_text(option: dict) -> str:
-    extra = [f"{name} {show(option[name])}" for name in ("score", "meets_standard", "rag", "excluded")
+    extra = [f"{name} {show(option[name])}" for name in ("score", "meets_standard", "rag", "excluded", "needs_reason", "partial")
              if name in option]
     return f"{option.get('label')} ({option.get('value')}" + (f", {', '.join(extra)}" if extra else "") + ")"
 
@@ -76,6 +76,7 @@ def _effective(question: dict) -> dict:
         if result.get(name) in (None, "none"):
             result[name] = "none"
     result["overall"] = bool(result.get("overall"))
+    result.setdefault("about", "case")
     return result
 
 

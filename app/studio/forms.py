@@ -100,6 +100,10 @@ class DetailsForm(FlaskForm):
                                  description="Statements only",
                                  validators=[Optional(), NumberRange(min=1, max=120,
                                                                      message="Enter a number of months from 1 to 120")])
+    partial_counts_as = RadioField("How a “partly” answer counts", widget=GovRadioInput(), default="0",
+                                   choices=[SelectChoice("0", "As not meeting the standard"),
+                                            SelectChoice("0.5", "As half of an answer that meets the standard")],
+                                   description="For answers marked “counts as partly meeting the standard”")
     signatories = TextAreaField("Who signs", widget=GovTextArea(),
                                 description="Statements only. One line per organisation type, then who signs, for "
                                             "example “school: headteacher, chair_of_governors”, and a line for "
@@ -166,6 +170,11 @@ class QuestionForm(FlaskForm):
     show_if_values = SelectMultipleField("with one of these answers", widget=GovCheckboxesInput(),
                                          validate_choice=False)
     overall = BooleanField("This is the overall judgement", widget=GovCheckboxInput())
+    about = RadioField("What the question is about", widget=GovRadioInput(), default="case",
+                       choices=[SelectChoice("agency", "About the auditing agency’s own work"),
+                                SelectChoice("case", "About the case as a whole")],
+                       description="Each agency’s answer about its own work stands; answers about the case are "
+                                   "moderated into one agreed answer and compared between agencies.")
     max_length = IntegerField("Maximum length in characters (optional)", widget=GovTextInput(),
                               validators=[Optional(), NumberRange(min=1, max=100000,
                                                                   message="Maximum length must be between 1 and 100000")])
@@ -174,11 +183,12 @@ class QuestionForm(FlaskForm):
     submit = SubmitField("Save and continue", widget=GovSubmitInput())
 
     FIELDS_BY_TYPE = {
-        "scale": ("scale", "comment", "overall"), "choice": ("comment", "overall"), "yes_no": ("comment", "overall"),
+        "scale": ("scale", "comment", "overall", "about"), "choice": ("comment", "overall", "about"),
+        "yes_no": ("comment", "overall", "about"),
         "multi_choice": (), "text": ("max_length",), "long_text": ("max_length",), "number": ("min", "max"),
         "date": (),
     }
-    OPTIONAL_FIELDS = ("scale", "comment", "overall", "max_length", "min", "max")
+    OPTIONAL_FIELDS = ("scale", "comment", "overall", "about", "max_length", "min", "max")
 
     def limit_to(self, qtype: str) -> None:
         """Keep only the settings a question of this type can have."""
@@ -220,10 +230,15 @@ class OptionForm(FlaskForm):
     rag = RadioField("RAG colour", widget=GovRadioInput(), default="",
                      choices=[SelectChoice(k, v) for k, v in RAG_LABELS.items()])
     excluded = BooleanField("Not applicable: left out of scores", widget=GovCheckboxInput())
+    needs_reason = BooleanField("Needs a reason", widget=GovCheckboxInput(),
+                                description="Only for a “not applicable” answer: whoever chooses it must say why.")
+    partial = BooleanField("Counts as partly meeting the standard", widget=GovCheckboxInput(),
+                           description="Only for an answer that does not meet the standard, for example “Partly”.")
     submit = SubmitField("Save and continue", widget=GovSubmitInput())
 
     def values(self) -> dict:
         return {"label": self.label.data.strip(), "value": self.value.data.strip(), "score": self.score.data,
                 "meets_standard": {"yes": True, "no": False}.get(self.meets_standard.data),
-                "rag": self.rag.data or None, "excluded": bool(self.excluded.data)}
+                "rag": self.rag.data or None, "excluded": bool(self.excluded.data),
+                "needs_reason": bool(self.needs_reason.data), "partial": bool(self.partial.data)}
 

@@ -239,13 +239,15 @@ def edit_details(draft_id: int):
                              "summary": definition.get("summary"), "source": definition.get("source"),
                              "applies_to": [c for c in definition.get("applies_to") or [] if c != "all"],
                              "review_months": definition.get("review_months"),
+                             "partial_counts_as": "0.5" if definition.get("partial_counts_as") == 0.5 else "0",
                              "signatories": DetailsForm.signatories_text(definition.get("signatories"))})
     if form.validate_on_submit():
         signatories = form.signatories_mapping()
         if not form.signatories.errors and _edit(
                 form, services.update_details, draft, title=form.title.data.strip(), kind=form.kind.data,
                 summary=(form.summary.data or "").strip(), source=(form.source.data or "").strip(),
-                applies_to=form.applies_to.data, review_months=form.review_months.data, signatories=signatories):
+                applies_to=form.applies_to.data, review_months=form.review_months.data, signatories=signatories,
+                partial_counts_as=0.5 if form.partial_counts_as.data == "0.5" else 0):
             return redirect(url_for("studio.draft", draft_id=draft_id))
     return render_template("studio/details.html", form=form, draft=draft)
 
@@ -348,6 +350,8 @@ def _question_form(draft, si: int, qi: int | None, qtype: str) -> QuestionForm:
         data = services.question_fields(questions[qi])
     form = QuestionForm(data=data)
     form.limit_to(qtype)
+    if definition.get("kind") != "case_audit" and form.about is not None:
+        delattr(form, "about")
     if form.scale is not None:
         form.scale.choices = [SelectChoice("", "Select a scale")] + [
             SelectChoice(name, f"{name}: {', '.join(str(o.get('label')) for o in options)}")
@@ -513,7 +517,8 @@ def _option_page(draft_id: int, oi: int | None, **kwargs):
         option = options[oi]
         data = {"label": option.get("label"), "value": str(option.get("value", "")), "score": option.get("score"),
                 "meets_standard": {True: "yes", False: "no"}.get(option.get("meets_standard"), ""),
-                "rag": option.get("rag") or "", "excluded": bool(option.get("excluded"))}
+                "rag": option.get("rag") or "", "excluded": bool(option.get("excluded")),
+                "needs_reason": bool(option.get("needs_reason")), "partial": bool(option.get("partial"))}
     form = OptionForm(data=data)
     if form.validate_on_submit():
         if _edit(form, services.save_option, draft, owner, oi, fields=form.values()):

@@ -29,8 +29,8 @@ STALE_MESSAGE = ("Someone else changed this draft after you opened this page, so
                  "The draft below shows what is saved now: make your change again if it is still needed.")
 YES_NO_OPTIONS = [{"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"}]
 QUESTION_ORDER = ("key", "type", "scale", "options", "text", "hint", "required", "themes", "comment", "evidence",
-                  "show_if", "overall", "max_length", "min", "max")
-OPTION_ORDER = ("value", "label", "score", "meets_standard", "rag", "excluded")
+                  "show_if", "overall", "about", "max_length", "min", "max")
+OPTION_ORDER = ("value", "label", "score", "meets_standard", "rag", "excluded", "needs_reason", "partial")
 
 
 class FieldProblems(DomainError):
@@ -219,7 +219,8 @@ def all_question_keys(definition: dict) -> list[str]:
 
 def update_details(draft: InstrumentDraft, *, lock_version, actor, title: str, kind: str, summary: str | None,
                    source: str | None, applies_to: list[str], review_months: int | None = None,
-                   signatories: dict[str, list[str]] | None = None) -> InstrumentDraft:
+                   signatories: dict[str, list[str]] | None = None,
+                   partial_counts_as: float | None = None) -> InstrumentDraft:
     """The instrument's own settings; review months and signatories belong to statements only."""
     definition = _editable(draft, lock_version, actor)
     if kind not in KINDS:
@@ -234,6 +235,10 @@ def update_details(draft: InstrumentDraft, *, lock_version, actor, title: str, k
     is_statement = kind == "statement"
     _set(definition, "review_months", review_months if is_statement else None)
     _set(definition, "signatories", signatories if is_statement else None)
+    if partial_counts_as is not None:
+        if partial_counts_as not in (0, 0.5):
+            raise DomainError("Select how a “partly” answer counts", field="partial_counts_as")
+        _set(definition, "partial_counts_as", partial_counts_as or None)
     return _save(draft, definition, actor, "changed its details")
 
 
@@ -299,7 +304,8 @@ def question_fields(question: dict) -> dict:
             "themes": list(question.get("themes") or []), "comment": question.get("comment") or "none",
             "evidence": question.get("evidence") or "none", "show_if_question": show_if.get("question") or "",
             "show_if_values": [f"{show_if.get('question')}={v}" for v in show_if.get("in") or []],
-            "overall": bool(question.get("overall")), "max_length": question.get("max_length"),
+            "overall": bool(question.get("overall")), "about": question.get("about") or "case",
+            "max_length": question.get("max_length"),
             "min": question.get("min"), "max": question.get("max")}
 
 
@@ -349,6 +355,9 @@ def save_question(draft: InstrumentDraft, si: int, qi: int | None, *, lock_versi
     values["evidence"] = fields.get("evidence") if fields.get("evidence") not in (None, "", "none") else None
     values["show_if"] = {"question": show_if_question, "in": show_if_values} if show_if_question else None
     values["overall"] = True if fields.get("overall") and engine_type in SINGLE_CHOICE_TYPES else None
+    if fields.get("about") == "agency" and values["overall"]:
+        raise FieldProblems([("about", "The overall judgement is about the case, not one agency")])
+    values["about"] = "agency" if fields.get("about") == "agency" and definition.get("kind") == "case_audit" else None
     if engine_type in ("text", "long_text"):
         values["max_length"] = fields.get("max_length")
     if engine_type == "number":
@@ -452,6 +461,10 @@ def save_option(draft: InstrumentDraft, owner: tuple, oi: int | None, *, lock_ve
     if fields.get("excluded") and any(fields.get(k) is not None for k in ("score", "meets_standard", "rag")):
         problems.append(("excluded", "A “not applicable” answer is left out of scores, so it has no score, "
                                      "meets-standard or RAG colour"))
+    if fields.get("needs_reason") and not fields.get("excluded"):
+        problems.append(("needs_reason", "Only a “not applicable” answer can need a reason"))
+    if fields.get("partial") and (fields.get("excluded") or fields.get("meets_standard") is not False):
+        problems.append(("partial", "Only an answer that does not meet the standard can count as partly meeting it"))
     if problems:
         raise FieldProblems(problems)
     old = options[oi] if oi is not None else {}
@@ -459,7 +472,9 @@ def save_option(draft: InstrumentDraft, owner: tuple, oi: int | None, *, lock_ve
         value = old["value"]
     values = {"value": value, "label": fields.get("label"), "score": fields.get("score"),
               "meets_standard": fields.get("meets_standard"), "rag": fields.get("rag") or None,
-              "excluded": True if fields.get("excluded") else None}
+              "excluded": True if fields.get("excluded") else None,
+              "needs_reason": True if fields.get("needs_reason") else None,
+              "partial": True if fields.get("partial") else None}
     option = {name: values[name] for name in OPTION_ORDER if values.get(name) is not None}
     if oi is None:
         options.append(option)

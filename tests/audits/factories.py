@@ -94,7 +94,7 @@ def section_post(instrument, section_key: str, answers: dict[str, dict], *, lock
                 data.add(question.key, item)
         elif value is not None:
             data.add(question.key, str(value))
-        if question.comment != "none" and entry.get("comment"):
+        if question.has_comment and entry.get("comment"):
             data.add(f"{question.key}__comment", entry["comment"])
     return data
 

@@ -67,6 +67,46 @@ CASES = {
         replace('{value: na, label: Not applicable, excluded: true}', '{value: "no", label: Nope}'),
         [(9, "scale 'yn': duplicate option value 'no' (first on line 8)")],
     ),
+    "needs_reason on a scale option that is not excluded": (
+        replace('{value: "no", label: "No", score: 0, meets_standard: false, rag: red}',
+                '{value: "no", label: "No", score: 0, meets_standard: false, rag: red, needs_reason: true}'),
+        [(8, "scale 'yn' option 2: needs_reason is only allowed on an excluded (not applicable) option")],
+    ),
+    "needs_reason on a choice option that is not excluded": (
+        replace("{value: b, label: B}", "{value: b, label: B, needs_reason: true}"),
+        [(24, "question 'q2' option 2: needs_reason is only allowed on an excluded (not applicable) option")],
+    ),
+    "needs_reason that is not true or false": (
+        replace('{value: na, label: Not applicable, excluded: true}',
+                '{value: na, label: Not applicable, excluded: true, needs_reason: sometimes}'),
+        [(9, "scale 'yn' option 3: 'needs_reason' must be true or false, not text")],
+    ),
+    "partial on an option that meets the standard": (
+        replace('rag: green}', 'rag: green, partial: true}'),
+        [(7, "scale 'yn' option 1: a partial option must have meets_standard: false (it partly meets the standard)")],
+    ),
+    "partial on an excluded option": (
+        replace('{value: na, label: Not applicable, excluded: true}',
+                '{value: na, label: Not applicable, excluded: true, partial: true}'),
+        [(9, "scale 'yn' option 3: an excluded (not applicable) option cannot be partial")],
+    ),
+    "partial_counts_as other than 0 or 0.5": (
+        replace("title: Tiny instrument\n", "title: Tiny instrument\npartial_counts_as: 1\n"),
+        [(5, "'partial_counts_as' must be one of 0, 0.5; got 1")],
+    ),
+    "about on a question that is not in a case audit": (
+        replace("        themes: [timeliness]\n", "        themes: [timeliness]\n        about: agency\n",
+                MINIMAL.replace("kind: case_audit", "kind: survey")),
+        [(19, "question 'q1': 'about' is only for case audit questions")],
+    ),
+    "about that is neither agency nor case": (
+        replace("        themes: [timeliness]\n", "        themes: [timeliness]\n        about: everyone\n"),
+        [(19, "question 'q1': 'about' must be one of agency, case; got 'everyone'")],
+    ),
+    "overall judgement about one agency": (
+        replace("        themes: [timeliness]\n", "        themes: [timeliness]\n        about: agency\n        overall: true\n"),
+        [(19, "question 'q1': the overall judgement is about the case, not one agency")],
+    ),
     "duplicate choice option value": (
         replace("{value: b, label: B}", "{value: a, label: B}"),
         [(24, "question 'q2': duplicate option value 'a' (first on line 23)")],
@@ -232,6 +272,38 @@ def test_alias_bomb_is_refused(tmp_path):
         lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]")
     errors = errors_for(tmp_path, "\n".join(lines) + "\n")
     assert any("expands to too many values" in e for e in errors)
+
+
+def test_excluded_option_may_need_a_reason(tmp_path):
+    text = replace('{value: na, label: Not applicable, excluded: true}',
+                   '{value: na, label: Not applicable, excluded: true, needs_reason: true}')
+    instrument = validate_file(write(tmp_path, text), themes_file=THEMES)
+    question = instrument.question("q1")
+    assert question.option("na").needs_reason and not question.option("no").needs_reason
+    assert question.needs_reason("na") and not question.needs_reason("no")
+    assert question.has_comment
+    assert Instrument.from_dict(instrument.to_dict()).question("q1").option("na").needs_reason
+
+
+def test_partial_option_and_how_it_counts(tmp_path):
+    text = replace('{value: "no", label: "No", score: 0, meets_standard: false, rag: red}',
+                   '{value: partly, label: Partly, score: 1, meets_standard: false, rag: amber, partial: true}\n'
+                   '    - {value: "no", label: "No", score: 0, meets_standard: false, rag: red}')
+    instrument = validate_file(write(tmp_path, text), themes_file=THEMES)
+    assert instrument.partial_counts_as == 0 and instrument.question("q1").option("partly").partial
+    text = replace("title: Tiny instrument\n", "title: Tiny instrument\npartial_counts_as: 0.5\n", text)
+    instrument = validate_file(write(tmp_path, text), themes_file=THEMES)
+    assert instrument.partial_counts_as == 0.5
+    again = Instrument.from_dict(instrument.to_dict())
+    assert again.partial_counts_as == 0.5 and again.question("q1").option("partly").partial
+
+
+def test_case_audit_questions_are_about_the_case_unless_they_say_agency(tmp_path):
+    text = replace("        themes: [timeliness]\n", "        themes: [timeliness]\n        about: agency\n")
+    instrument = validate_file(write(tmp_path, text), themes_file=THEMES)
+    assert instrument.question("q1").about_agency and instrument.question("q2").about == "case"
+    assert Instrument.from_dict(instrument.to_dict()).question("q1").about == "agency"
+    assert "about" not in instrument.to_dict()["sections"][0]["questions"][1]
 
 
 def test_unquoted_yes_and_no_are_option_values(tmp_path):

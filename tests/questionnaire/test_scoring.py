@@ -126,6 +126,26 @@ def test_summarise(audit):
     assert summary.section("overall").scored == 0  # the overall judgement is reported on its own
 
 
+@pytest.mark.parametrize("weight, expected", [(0, 25.0), (0.5, 50.0)])
+def test_partial_answers_count_as_the_instruments_share_of_a_met_one(tmp_path, weight, expected):
+    from tests.questionnaire.helpers import MINIMAL, write
+
+    text = MINIMAL.replace(
+        '    - {value: "no", label: "No", score: 0, meets_standard: false, rag: red}\n',
+        '    - {value: partly, label: Partly, score: 1, meets_standard: false, rag: amber, partial: true}\n'
+        '    - {value: "no", label: "No", score: 0, meets_standard: false, rag: red}\n',
+    ).replace("title: Tiny instrument\n", f"title: Tiny instrument\npartial_counts_as: {weight}\n")
+    text += "".join(f"      - {{key: q{n}, type: scale, scale: yn, text: Question {n}, themes: [timeliness]}}\n"
+                    for n in (3, 4, 5))
+    instrument = validate_file(write(tmp_path, text), themes_file=THEMES)
+    answers = {"q1": a("yes"), "q3": a("partly"), "q4": a("partly"), "q5": a("no")}
+    summary = summarise(instrument, answers, theme_titles={})
+    tally = summary.theme("timeliness")
+    assert (tally.scored, tally.meeting, tally.partly, tally.not_met) == (4, 1, 2, 1)
+    assert tally.percent_meeting == expected
+    assert summary.total.percent_meeting == expected
+
+
 def test_summarise_percent_meeting(self_assessment):
     answers = {"board_champion": a("green", evidence="Minutes"), "dsl_in_place": a("amber", evidence="x"),
                "dbs_checks": a("red")}

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from app.activity.models import ActivityEvent
 from app.questionnaire import latest_version, load_files
 from app.studio.models import DraftState, InstrumentDraft
-from tests.questionnaire.helpers import CASE_AUDIT, MINIMAL, write
+from tests.questionnaire.helpers import CASE_AUDIT, FIXTURES, MINIMAL, write
 
 BASE = "/admin/instruments/studio"
 
@@ -317,8 +317,9 @@ def test_workbook_round_trip_is_identical(client, login_as, db):
         assert _draft(db, draft_id).definition == version.definition, key
 
 
-def test_workbook_fixture_round_trip(client, login_as, db):
-    [version] = load_files([CASE_AUDIT])
+@pytest.mark.parametrize("fixture", [CASE_AUDIT, FIXTURES / "agency-audit.yaml"])
+def test_workbook_fixture_round_trip(client, login_as, db, fixture):
+    [version] = load_files([fixture])
     login_as("qa")
     workbook = client.get(f"{BASE}/versions/{version.id}/download.xlsx").data
     from app.studio.authoring import from_workbook
@@ -537,3 +538,65 @@ def test_studio_pages_sit_under_instruments_in_the_navigation(client, login_as, 
     page = response.get_data(as_text=True)
     active_item = page.split("govuk-service-navigation__item--active", 1)[1].split("</li>", 1)[0]
     assert "Instruments" in active_item
+
+
+def test_a_not_applicable_answer_that_needs_a_reason_is_saved_and_published(client, login_as, db):
+    login_as("qa")
+    draft_id = _build_small_audit(client, db)
+    page = client.get(f"{BASE}/drafts/{draft_id}/scales/practice/options/3").get_data(as_text=True)
+    assert "Needs a reason" in page
+    response = _post(client, db, draft_id, "/scales/practice/options/0",
+                     {"label": "In line", "value": "in_line", "needs_reason": "y"})
+    assert "Only a “not applicable” answer can need a reason" in response.get_data(as_text=True)
+    assert "needs_reason" not in _draft(db, draft_id).definition["scales"]["practice"][0]
+    response = _post(client, db, draft_id, "/scales/practice/options/3",
+                     {"label": "Not applicable", "value": "na", "excluded": "y", "needs_reason": "y"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert _draft(db, draft_id).definition["scales"]["practice"][3] == {
+        "value": "na", "label": "Not applicable", "excluded": True, "needs_reason": True}
+    assert _post(client, db, draft_id, "/publish", {}).status_code == 302
+    version = latest_version("missing-episodes")
+    assert version.definition["scales"]["practice"][3]["needs_reason"] is True
+    assert version.parsed.question("interview_offered").needs_reason("na")
+
+
+def test_a_partly_answer_and_how_it_counts_are_saved_and_published(client, login_as, db):
+    login_as("qa")
+    draft_id = _build_small_audit(client, db)
+    response = _post(client, db, draft_id, "/scales/practice/options/0",
+                     {"label": "In line", "value": "in_line", "meets_standard": "yes", "partial": "y"})
+    assert "Only an answer that does not meet the standard can count as partly meeting it" in response.get_data(
+        as_text=True)
+    response = _post(client, db, draft_id, "/scales/practice/options/1",
+                     {"label": "Partially in line", "value": "partly", "score": "1", "meets_standard": "no",
+                      "rag": "amber", "partial": "y"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert _draft(db, draft_id).definition["scales"]["practice"][1]["partial"] is True
+    page = client.get(f"{BASE}/drafts/{draft_id}/details").get_data(as_text=True)
+    assert "How a “partly” answer counts" in page
+    response = _post(client, db, draft_id, "/details",
+                     {"title": "Repeat missing episodes", "kind": "case_audit", "partial_counts_as": "0.5"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert _draft(db, draft_id).definition["partial_counts_as"] == 0.5
+    assert _post(client, db, draft_id, "/publish", {}).status_code == 302
+    version = latest_version("missing-episodes")
+    assert version.parsed.partial_counts_as == 0.5
+    assert version.parsed.question("interview_offered").option("partly").partial
+
+
+def test_a_case_audit_question_can_be_about_the_agency_or_the_case(client, login_as, db):
+    login_as("qa")
+    draft_id = _build_small_audit(client, db)
+    page = client.get(f"{BASE}/drafts/{draft_id}/sections/0/questions/0").get_data(as_text=True)
+    assert "About the auditing agency’s own work" in page and "About the case as a whole" in page
+    fields = {"text": "Did your agency offer a return interview within 72 hours?", "key": "interview_offered",
+              "scale": "practice", "required": "y", "themes": ["timeliness"], "comment": "optional"}
+    response = _post(client, db, draft_id, "/sections/0/questions/0", {**fields, "about": "agency"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert _draft(db, draft_id).definition["sections"][0]["questions"][0]["about"] == "agency"
+    assert _post(client, db, draft_id, "/publish", {}).status_code == 302
+    assert latest_version("missing-episodes").parsed.question("interview_offered").about_agency
+    survey = _new_draft(client, key="staff-survey", title="Staff survey", kind="survey")
+    assert _post(client, db, survey, "/sections/new", {"title": "About you", "key": "you"}).status_code == 302
+    page = client.get(f"{BASE}/drafts/{survey}/sections/0/questions/new/scale").get_data(as_text=True)
+    assert "About the auditing agency’s own work" not in page

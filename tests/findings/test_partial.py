@@ -1,0 +1,43 @@
+"""A scale's "partly" answers shown as their own band in round findings and weighted by partial_counts_as."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from app.questionnaire import load_files
+from tests.audits.factories import make_round, score
+from tests.findings.test_round_findings import text_of
+from tests.questionnaire.helpers import FIXTURES, write
+
+PARTIAL_AUDIT = FIXTURES / "partial-audit.yaml"
+
+
+def _answers(offered, recorded):
+    return {"interview_offered": {"value": offered}, "interview_recorded": {"value": recorded}}
+
+
+@pytest.mark.parametrize("weight, share", [("0.5", "50%"), ("0", "25%")])
+def test_round_findings_show_met_partly_and_not_met_and_weight_partly(client, login_as, db, tmp_path, weight, share):
+    text = PARTIAL_AUDIT.read_text().replace("partial_counts_as: 0.5", f"partial_counts_as: {weight}")
+    key = f"fixture-partial-audit-{weight.replace('.', '')}"
+    load_files([write(tmp_path, text.replace("key: fixture-partial-audit", f"key: {key}"))])
+    setup = make_round(key=key, agencies=("police", "health"))
+    score(setup.assignment(0, "police"), _answers("in_line", "partly"), actor=setup.auditors["police"])
+    score(setup.assignment(0, "health"), _answers("partly", "not_in_line"), actor=setup.auditors["health"])
+
+    login_as("qa")
+    page = text_of(client.get(f"/findings/rounds/{setup.round.id}"))
+    assert "Criteria meeting, partly meeting and not meeting the standard, by theme" in page
+    assert "Meets Partly Does not meet Answers scored Share meeting the standard" in page
+    # timeliness: 1 in line, 2 partly, 1 not in line; partly counts as the instrument says
+    assert re.search(rf"Timeliness 1 2 1 4 {share}", page), page
+    assert re.search(rf"Was a return interview offered within 72 hours\? 1 1 0 2 {'75%' if weight == '0.5' else '50%'}",
+                     page)
+    assert re.search(rf"Timeliness {share} \(1 of 4\)", page)
+
+
+def test_a_scale_without_partial_answers_has_no_partly_band(client, login_as, small_round):
+    login_as("qa")
+    page = text_of(client.get(f"/findings/rounds/{small_round.round.id}"))
+    assert "partly meeting and not meeting" not in page
