@@ -18,3 +18,6 @@ def test_demo_load_creates_one_studio_draft(runner, db, client, login_as):
     assert "Required" not in page  # only the wording changed
     runner.invoke(args=["demo", "load"])
     assert db.session.execute(sa.select(sa.func.count(InstrumentDraft.id))).scalar_one() == 1
+    draft_page = client.get(f"/admin/instruments/studio/drafts/{draft.id}").get_data(as_text=True)
+    assert "value na; not applicable" in draft_page  # a "not applicable" answer has no score to show
+    assert "score ;" not in draft_page
