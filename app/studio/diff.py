@@ -10,7 +10,8 @@ QUESTION_FIELDS = (("text", "Wording"), ("hint", "Hint"), ("type", "Type"), ("sc
                    ("about", "About"), ("max_length", "Maximum length"), ("min", "Minimum"), ("max", "Maximum"))
 SECTION_FIELDS = (("title", "Title"), ("description", "Guidance"), ("applies_to", "Applies to"))
 INSTRUMENT_FIELDS = (("title", "Title"), ("kind", "Kind"), ("summary", "Summary"), ("source", "Source"),
-                     ("applies_to", "Applies to"), ("signatories", "Signatories"), ("review_months", "Review months"))
+                     ("applies_to", "Applies to"), ("signatories", "Signatories"), ("review_months", "Review months"),
+                     ("partial_counts_as", "How a “partly” answer counts"))
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,11 @@ def _changes(old: dict, new: dict, fields) -> list[Change]:
             for name, label in fields if old.get(name) != new.get(name)]
 
 
+def _effective_instrument(definition: dict) -> dict:
+    """An instrument with the engine's defaults filled in, so leaving a default unsaid is not a change."""
+    return {"partial_counts_as": 0, **definition}
+
+
 def _effective(question: dict) -> dict:
     """A question with the engine's defaults filled in, so leaving a default unsaid is not a change."""
     result = dict(question)
@@ -92,7 +98,7 @@ def _questions(definition: dict | None) -> dict[str, tuple[dict, dict]]:
 def diff(old: dict | None, new: dict) -> DefinitionDiff:
     result = DefinitionDiff()
     old = old or {}
-    result.details = _changes(old, new, INSTRUMENT_FIELDS)
+    result.details = _changes(_effective_instrument(old), _effective_instrument(new), INSTRUMENT_FIELDS)
 
     old_sections = {s.get("key"): s for s in old.get("sections") or [] if isinstance(s, dict)}
     new_sections = {s.get("key"): s for s in new.get("sections") or [] if isinstance(s, dict)}

@@ -582,6 +582,13 @@ def test_a_partly_answer_and_how_it_counts_are_saved_and_published(client, login
     version = latest_version("missing-episodes")
     assert version.parsed.partial_counts_as == 0.5
     assert version.parsed.question("interview_offered").option("partly").partial
+    response = client.post(f"{BASE}/versions/{version.id}/new-version", data={})
+    draft2 = int(response.headers["Location"].split("/")[-1])
+    assert "How a “partly” answer counts" not in client.get(f"{BASE}/drafts/{draft2}/publish").get_data(as_text=True)
+    _post(client, db, draft2, "/details", {"title": "Repeat missing episodes", "kind": "case_audit",
+                                           "partial_counts_as": "0"})
+    page = client.get(f"{BASE}/drafts/{draft2}/publish").get_data(as_text=True)
+    assert "How a “partly” answer counts" in page  # the publisher sees that the figures will be worked out anew
 
 
 def test_a_case_audit_question_can_be_about_the_agency_or_the_case(client, login_as, db):
