@@ -24,22 +24,21 @@ def _add_option(visitor, label: str, value: str, *, score: str = "", meets: str 
     _save(visitor, "Save and add another" if another else "Save and continue")
 
 
-def test_qa_builds_previews_and_publishes_a_case_audit(visitor):
-    suffix = "js" if visitor.javascript else "nojs"
-    title = f"Repeat missing episodes ({suffix})"
+def build_missing_episodes_tool(visitor, title: str, key: str,
+                                question_text: str = "Was a return interview offered within 72 hours?") -> str:
+    """In the studio, from nothing: a case audit with a three-point scale of its own and "not applicable", and two
+    sections, the second asking why only if the first answer was not in line. Returns the draft's path."""
     page = visitor.page
-    visitor.sign_in("qa@riverside.example")
     visitor.goto("/admin/instruments/")
     visitor.click_link("instrument studio")
     visitor.click_button("Start a new instrument", exact=True)
     page.get_by_label("Title", exact=True).fill(title)
-    page.get_by_label("Key", exact=True).fill(f"missing-episodes-{suffix}")
+    page.get_by_label("Key", exact=True).fill(key)
     _check(page.get_by_label("Case audit", exact=True))
     _save(visitor, "Create draft")
     draft = visitor.path()
     assert "problem" in page.locator(".govuk-error-summary").inner_text()  # no sections yet
 
-    # A three-point scale of its own, and "not applicable".
     visitor.click_link("Add a scale")
     page.get_by_label("Name", exact=True).fill("practice")
     _save(visitor, "Add scale")
@@ -52,14 +51,13 @@ def test_qa_builds_previews_and_publishes_a_case_audit(visitor):
     assert "Partially in line" in page.locator("table").inner_text()
     visitor.goto(draft)
 
-    # Two sections; the second asks why only if the first answer was not in line.
     visitor.click_button("Add a section", exact=True)
     page.get_by_label("Title", exact=True).fill("The return interview")
     page.get_by_label("Key", exact=True).fill("interview")
     _save(visitor)
     _check(page.get_by_label("Rating on a scale"))
     _save(visitor, "Continue")
-    page.get_by_label("Question", exact=True).fill("Was a return interview offered within 72 hours?")
+    page.get_by_label("Question", exact=True).fill(question_text)
     page.get_by_label("Key", exact=True).fill("interview_offered")
     page.get_by_label("Scale", exact=True).select_option("practice")
     _save(visitor)
@@ -78,6 +76,15 @@ def test_qa_builds_previews_and_publishes_a_case_audit(visitor):
     _check(page.get_by_label("interview_offered: Not in line"))
     _save(visitor)
     assert "No problems found" in page.locator("main").inner_text()
+    return draft
+
+
+def test_qa_builds_previews_and_publishes_a_case_audit(visitor):
+    suffix = "js" if visitor.javascript else "nojs"
+    title = f"Repeat missing episodes ({suffix})"
+    page = visitor.page
+    visitor.sign_in("qa@riverside.example")
+    draft = build_missing_episodes_tool(visitor, title, f"missing-episodes-{suffix}")
 
     # Preview as the police would see it.
     visitor.click_button("Preview", exact=True)

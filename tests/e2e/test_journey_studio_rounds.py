@@ -10,7 +10,7 @@ from datetime import date
 from openpyxl import load_workbook
 
 from tests.e2e.questionnaire import _check
-from tests.e2e.test_journey_studio import _add_option, _save
+from tests.e2e.test_journey_studio import _save, build_missing_episodes_tool
 
 KEY = "missing-episodes-rounds"
 TITLE = "Repeat missing episodes audit"
@@ -18,54 +18,6 @@ AUDITOR = "auditor.police@riverside.example"
 POLICE = "Riverside Police"
 OLD_TEXT = "Was a return interview offered within 72 hours?"
 NEW_TEXT = "Was a return home interview offered within three days?"
-
-
-def _build_version_1(visitor) -> str:
-    page = visitor.page
-    visitor.goto("/admin/instruments/")
-    visitor.click_link("instrument studio")
-    visitor.click_button("Start a new instrument", exact=True)
-    page.get_by_label("Title", exact=True).fill(TITLE)
-    page.get_by_label("Key", exact=True).fill(KEY)
-    _check(page.get_by_label("Case audit", exact=True))
-    _save(visitor, "Create draft")
-    draft = visitor.path()
-
-    visitor.click_link("Add a scale")
-    page.get_by_label("Name", exact=True).fill("practice")
-    _save(visitor, "Add scale")
-    _add_option(visitor, "In line with practice standards", "in_line", score="2", meets="Meets the standard",
-                rag="Green")
-    _add_option(visitor, "Partially in line", "partly", score="1", meets="Does not meet the standard", rag="Amber")
-    _add_option(visitor, "Not in line", "not_in_line", score="0", meets="Does not meet the standard", rag="Red")
-    _add_option(visitor, "Not applicable", "na", excluded=True, another=False)
-    visitor.goto(draft)
-
-    visitor.click_button("Add a section", exact=True)
-    page.get_by_label("Title", exact=True).fill("The return interview")
-    page.get_by_label("Key", exact=True).fill("interview")
-    _save(visitor)
-    _check(page.get_by_label("Rating on a scale"))
-    _save(visitor, "Continue")
-    page.get_by_label("Question", exact=True).fill(OLD_TEXT)
-    page.get_by_label("Key", exact=True).fill("interview_offered")
-    page.get_by_label("Scale", exact=True).select_option("practice")
-    _save(visitor)
-
-    visitor.click_button("Add a section", exact=True)
-    page.get_by_label("Title", exact=True).fill("Planning")
-    page.get_by_label("Key", exact=True).fill("planning")
-    _save(visitor)
-    _check(page.get_by_label("Long text"))
-    _save(visitor, "Continue")
-    page.get_by_label("Question", exact=True).fill("Why was the interview not offered in time?")
-    page.get_by_label("Key", exact=True).fill("why_not")
-    page.get_by_label("Show this question only if an earlier question was answered").select_option("interview_offered")
-    _check(page.get_by_label("interview_offered: Partially in line"))
-    _check(page.get_by_label("interview_offered: Not in line"))
-    _save(visitor)
-    assert "No problems found" in page.locator("main").inner_text()
-    return draft
 
 
 def _preview_as_police(visitor, draft: str) -> None:
@@ -192,7 +144,7 @@ def test_a_studio_tool_runs_two_rounds_and_its_trend_follows_a_renamed_question(
     qa = visitor_factory(True)
     page = qa.page
     qa.sign_in("qa@riverside.example")
-    draft = _build_version_1(qa)
+    draft = build_missing_episodes_tool(qa, TITLE, KEY, OLD_TEXT)
     _preview_as_police(qa, draft)
     _publish(qa, draft, 1)
 
