@@ -54,7 +54,8 @@ class Config:
     SQLALCHEMY_DATABASE_URI = normalise_database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'safeguarding.sqlite3'}")
     )
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # SQLite only: how long a writer waits for another's write lock before failing with "database is locked".
+    SQLITE_BUSY_TIMEOUT_SECONDS = float(os.environ.get("SQLITE_BUSY_TIMEOUT_SECONDS") or 10)
     PARTNERSHIP_NAME = os.environ.get("PARTNERSHIP_NAME", "Riverside Safeguarding Children Partnership")
     SERVICE_PHASE = os.environ.get("SERVICE_PHASE", "Beta")
 

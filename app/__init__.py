@@ -75,10 +75,10 @@ def configure_templates(app: Flask) -> None:
 
 
 def configure_extensions(app: Flask) -> None:
-    from app.extensions import csrf, db, end_reads_with_commit, limiter, login_manager, migrate
+    from app.db import init_app as init_database
+    from app.extensions import csrf, db, limiter, login_manager, migrate
 
-    db.init_app(app)
-    app.teardown_request(end_reads_with_commit)
+    init_database(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")

@@ -1,5 +1,5 @@
-"""Requests that write to SQLite queue for its write lock (app/extensions.py): the next writer goes as soon as the
-one before it ends, however it ends, and readers never queue."""
+"""Writers on SQLite (app/db.py): a request that may write takes the write lock at BEGIN, and one that finds it
+taken waits for it within the busy timeout (SQLITE_BUSY_TIMEOUT_SECONDS) rather than failing or waiting for ever."""
 from __future__ import annotations
 
 import threading
@@ -8,76 +8,97 @@ import time
 import pytest
 import sqlalchemy as sa
 
+from app import create_app
+from app.extensions import db
+
+pytestmark = pytest.mark.sqlite_only
+
 
 @pytest.fixture
-def engine(tmp_path):
-    engine = sa.create_engine(f"sqlite:///{tmp_path / 'queue.sqlite3'}")
-    with engine.begin() as conn:
-        conn.exec_driver_sql("CREATE TABLE note (id INTEGER PRIMARY KEY, text TEXT)")
-    yield engine
-    engine.dispose()
+def sqlite_app(tmp_path):
+    """An app on a SQLite file of its own, with one table to write to."""
+    def make(**config):
+        application = create_app("test", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'writers.sqlite3'}",
+                                 **config)
+        with application.app_context():
+            db.session.execute(sa.text("CREATE TABLE IF NOT EXISTS note (id INTEGER PRIMARY KEY, text TEXT)"))
+            db.session.commit()
+        return application
+
+    made = []
+    yield lambda **config: made.append(make(**config)) or made[-1]
+    for application in made:
+        with application.app_context():
+            db.engine.dispose()
 
 
-def writer(app, engine, events, name, finish):
-    """A POST request's transaction: note when it got the write lock, write, then end as `finish` says."""
-    with app.test_request_context(method="POST"):
-        conn = engine.connect()
-        conn.execute(sa.text("INSERT INTO note (text) VALUES (:t)"), {"t": name})  # BEGIN IMMEDIATE first
-        events.append(f"{name} writing")
-        time.sleep(0.3)
-        events.append(f"{name} ending")
-        finish(conn)
+def writer(application, events, name, hold=0.0, errors=None):
+    """A POST request's transaction: read, then write (the lock was taken at BEGIN, so the read cannot leave the
+    transaction unable to write), hold the lock for `hold` seconds, commit."""
+    try:
+        with application.test_request_context(method="POST"):
+            db.session.execute(sa.text("SELECT count(*) FROM note")).scalar_one()
+            db.session.execute(sa.text("INSERT INTO note (text) VALUES (:t)"), {"t": name})
+            events.append(f"{name} writing")
+            time.sleep(hold)
+            db.session.commit()
+            events.append(f"{name} committed")
+    except sa.exc.OperationalError as exc:
+        (errors if errors is not None else events).append(str(exc.orig))
 
 
-@pytest.mark.parametrize("finish", [
-    lambda conn: (conn.commit(), conn.close()),
-    lambda conn: (conn.rollback(), conn.close()),
-    lambda conn: conn.close(),  # returned to the pool with its transaction open
-    lambda conn: conn.invalidate(),
-], ids=["commit", "rollback", "close", "invalidate"])
-def test_the_next_writer_goes_when_the_one_before_it_ends(app, engine, finish):
-    events: list[str] = []
-    first = threading.Thread(target=writer, args=(app, engine, events, "first", finish))
+def start_holding_the_lock(application, events, hold):
+    first = threading.Thread(target=writer, args=(application, events, "first", hold))
     first.start()
-    while "first writing" not in events:
+    deadline = time.monotonic() + 5
+    while "first writing" not in events and time.monotonic() < deadline:
         time.sleep(0.01)
-    second = threading.Thread(target=writer, args=(app, engine, events, "second", lambda c: (c.commit(), c.close())))
-    second.start()
-    first.join(timeout=10)
-    second.join(timeout=10)
-    assert not first.is_alive() and not second.is_alive(), events
-    assert events == ["first writing", "first ending", "second writing", "second ending"]
-    with engine.connect() as conn:
-        assert conn.scalar(sa.text("SELECT count(*) FROM note WHERE text = 'second'")) == 1
+    assert "first writing" in events
+    return first
 
 
-def test_readers_do_not_wait_for_a_writer(app, engine):
+def test_a_second_writer_waits_for_the_first_and_both_are_saved(sqlite_app):
+    application = sqlite_app()
     events: list[str] = []
-    held = threading.Thread(target=writer, args=(app, engine, events, "writer", lambda c: (c.commit(), c.close())))
-    held.start()
-    while "writer writing" not in events:
-        time.sleep(0.01)
-    with app.test_request_context(method="GET"), engine.connect() as conn:
-        assert conn.scalar(sa.text("SELECT count(*) FROM note")) == 0
+    first = start_holding_the_lock(application, events, hold=0.5)
+    writer(application, events, "second")
+    first.join(timeout=10)
+    assert events == ["first writing", "first committed", "second writing", "second committed"]
+    with application.app_context():
+        assert db.session.execute(sa.text("SELECT text FROM note ORDER BY id")).scalars().all() == ["first", "second"]
+
+
+def test_a_writer_gives_up_with_database_is_locked_once_the_busy_timeout_has_passed(sqlite_app):
+    application = sqlite_app(SQLITE_BUSY_TIMEOUT_SECONDS=0.2)
+    events: list[str] = []
+    errors: list[str] = []
+    first = start_holding_the_lock(application, events, hold=1.5)
+    started = time.monotonic()
+    writer(application, events, "second", errors=errors)
+    waited = time.monotonic() - started
+    first.join(timeout=10)
+    assert errors == ["database is locked"]
+    assert 0.15 < waited < 1.2
+    assert events == ["first writing", "first committed"]
+
+
+def test_the_busy_timeout_is_bounded_and_configurable(sqlite_app):
+    for seconds, expected in ((None, 10_000), (2.5, 2_500)):
+        application = sqlite_app(**({} if seconds is None else {"SQLITE_BUSY_TIMEOUT_SECONDS": seconds}))
+        with application.app_context():
+            assert db.session.execute(sa.text("PRAGMA busy_timeout")).scalar_one() == expected
+            assert db.session.execute(sa.text("PRAGMA journal_mode")).scalar_one() == "wal"
+            assert db.session.execute(sa.text("PRAGMA foreign_keys")).scalar_one() == 1
+            db.engine.dispose()
+
+
+def test_readers_do_not_wait_for_a_writer(sqlite_app):
+    application = sqlite_app(SQLITE_BUSY_TIMEOUT_SECONDS=0.2)
+    events: list[str] = []
+    first = start_holding_the_lock(application, events, hold=0.5)
+    with application.test_request_context(method="GET"):
+        assert db.session.execute(sa.text("SELECT count(*) FROM note")).scalar_one() == 0
         events.append("read")
-    held.join(timeout=10)
-    assert events == ["writer writing", "read", "writer ending"]
-
-
-def test_the_queue_is_a_file_beside_the_database(app, engine, tmp_path):
-    with app.test_request_context(method="POST"), engine.connect() as conn:
-        conn.execute(sa.text("INSERT INTO note (text) VALUES ('x')"))
-        conn.commit()
-    assert (tmp_path / "queue.sqlite3-writers").exists()
-
-
-def test_a_second_connection_of_the_same_request_does_not_wait_for_the_first(app, engine):
-    impatient = sa.create_engine(engine.url, connect_args={"timeout": 0.2})  # SQLite's own wait, 0.2 s
-    with app.test_request_context(method="POST"):
-        first = engine.connect()
-        first.execute(sa.text("INSERT INTO note (text) VALUES ('first')"))
-        with impatient.connect() as second, pytest.raises(sa.exc.OperationalError, match="locked"):
-            second.execute(sa.text("INSERT INTO note (text) VALUES ('second')"))
-        first.commit()
-        first.close()
-    impatient.dispose()
+        db.session.rollback()
+    first.join(timeout=10)
+    assert events == ["first writing", "read", "first committed"]

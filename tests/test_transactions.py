@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.accounts.models import Organisation
-from app.extensions import end_reads_with_commit
+from app.db import end_reads_with_commit
 
 
 @pytest.fixture
@@ -46,3 +46,17 @@ def test_a_reading_request_with_changes_is_not_committed(app, db, flush):
         db.session.rollback()
         found = db.session.execute(sa.select(Organisation).filter_by(slug="test-unsaved-trust")).scalar_one_or_none()
         assert found is None
+
+
+def test_a_posted_form_that_saves_ends_with_commit(client, login_as, make, db, endings):
+    login_as("admin")
+    org = make.make_org(name="Test Renamed Trust")
+    db.session.commit()
+    endings.clear()
+    response = client.post(f"/admin/organisations/{org.id}",
+                           data={"name": "Test Renamed Again Trust", "slug": org.slug, "org_type": "charity",
+                                 "areas": "North", "active": "y"})
+    assert response.status_code == 302
+    assert endings == ["commit"]
+    db.session.expire_all()
+    assert db.session.get(Organisation, org.id).name == "Test Renamed Again Trust"

@@ -45,7 +45,8 @@ from app.audits.models import (
     Moderation,
     ResponseState,
 )
-from app.extensions import WRITE_METHODS, db, wrote_in_transaction
+from app.db import WRITE_METHODS, wrote_in_transaction
+from app.extensions import db
 from app.findings.models import FiguresCache
 from app.findings.queries import COUNTED_RETURN_STATES
 from app.questionnaire import InstrumentModel, InstrumentVersion, theme_titles

@@ -17,7 +17,8 @@ from typing import Callable
 import sqlalchemy as sa
 from flask import current_app
 
-from app.extensions import db, writing
+from app.db import writing
+from app.extensions import db
 from app.notifications.mail import MailError, send_email
 from app.notifications.models import OUTBOX_KINDS, OutboxMessage
 from app.utils import utcnow
