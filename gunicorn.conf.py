@@ -2,10 +2,13 @@
 production command in the README (`gunicorn wsgi:app`) and the benchmarks use it; `make run` and the test servers
 override the worker count on their command line.
 
-One worker process per core, each with a few threads. The threads let a long export or upload wait on the database
-or the network without holding up other people; more processes, not more threads, use more cores, because a
-process's threads take turns at the interpreter (bench/RESULTS.md, fourth pass: one worker with 8 threads against
-two with 4 on two cores).
+On PostgreSQL, one worker process per core (WEB_CONCURRENCY to change it), each with a few threads. The threads let
+a long export or upload wait on the database or the network without holding up other people; more processes, not
+more threads, use more cores, because a process's threads take turns at the interpreter (bench/RESULTS.md, fourth
+pass: one worker with 8 threads against two with 4 on two cores).
+
+On SQLite (DATABASE_URL unset or sqlite:), one worker process whatever WEB_CONCURRENCY says: SQLite lets one
+connection write at a time, and the writers waiting for it are then that process's threads (app/db.py).
 
 Rate limits (sign-in, emailed links, the public survey) must be counted once for the whole server. With more than
 one worker they need a store every worker shares, so the production configuration refuses to start several workers
@@ -21,7 +24,12 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-workers = int(os.environ.get("WEB_CONCURRENCY") or _cores())
+def _on_sqlite() -> bool:
+    url = os.environ.get("DATABASE_URL") or "sqlite:"  # config.py's default is a SQLite file
+    return url.startswith("sqlite")
+
+
+workers = 1 if _on_sqlite() else int(os.environ.get("WEB_CONCURRENCY") or _cores())
 threads = int(os.environ.get("GUNICORN_THREADS") or 4)
 timeout = 120
 graceful_timeout = 30

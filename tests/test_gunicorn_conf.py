@@ -1,4 +1,5 @@
-"""gunicorn.conf.py: how production serves the app (one worker per core) and the rate-limit store it insists on."""
+"""gunicorn.conf.py: how production serves the app (one worker per core on PostgreSQL, one worker on SQLite) and
+the rate-limit store it insists on."""
 from __future__ import annotations
 
 import os
@@ -12,21 +13,30 @@ import pytest
 from tests.e2e.live import ROOT, free_port
 
 CONF = str(ROOT / "gunicorn.conf.py")
+POSTGRESQL = "postgresql+psycopg://postgres@db.example/app"
 
 
 def settings(monkeypatch, **env) -> dict:
-    for name in ("WEB_CONCURRENCY", "GUNICORN_THREADS", "RATELIMIT_STORAGE_URI", "APP_CONFIG"):
+    for name in ("WEB_CONCURRENCY", "GUNICORN_THREADS", "RATELIMIT_STORAGE_URI", "APP_CONFIG", "DATABASE_URL"):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     return runpy.run_path(CONF)
 
 
-def test_one_worker_per_core_unless_told(monkeypatch):
-    assert settings(monkeypatch)["workers"] == len(os.sched_getaffinity(0))
-    assert settings(monkeypatch)["threads"] == 4
-    told = settings(monkeypatch, WEB_CONCURRENCY="3", GUNICORN_THREADS="2")
+def test_one_worker_per_core_on_postgresql_unless_told(monkeypatch):
+    assert settings(monkeypatch, DATABASE_URL=POSTGRESQL)["workers"] == len(os.sched_getaffinity(0))
+    assert settings(monkeypatch, DATABASE_URL=POSTGRESQL)["threads"] == 4
+    told = settings(monkeypatch, DATABASE_URL=POSTGRESQL, WEB_CONCURRENCY="3", GUNICORN_THREADS="2")
     assert (told["workers"], told["threads"]) == (3, 2)
+    assert settings(monkeypatch, DATABASE_URL="postgres://postgres@db.example/app", WEB_CONCURRENCY="3")["workers"] == 3
+
+
+@pytest.mark.parametrize("url", [None, "sqlite:////srv/app/safeguarding.sqlite3", "sqlite://"])
+def test_one_worker_on_sqlite_whatever_web_concurrency_says(monkeypatch, url):
+    env = {"WEB_CONCURRENCY": "3", "GUNICORN_THREADS": "2"} | ({"DATABASE_URL": url} if url else {})
+    conf = settings(monkeypatch, **env)
+    assert (conf["workers"], conf["threads"]) == (1, 2)
 
 
 @pytest.mark.parametrize("env, workers", [
