@@ -55,6 +55,9 @@ def configure_logging(app: Flask) -> None:
 
 
 def configure_templates(app: Flask) -> None:
+    from app.templating import AppEnvironment, Components, Fragments
+
+    app.jinja_environment = AppEnvironment  # before app.jinja_env is first made, just below
     app.jinja_loader = ChoiceLoader([
         FileSystemLoader(str(BASE_DIR / "templates")),
         PrefixLoader({
@@ -65,9 +68,6 @@ def configure_templates(app: Flask) -> None:
     app.jinja_env.autoescape = True
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    from app.templating import CachedImportTemplate, Components, Fragments
-
-    app.jinja_env.template_class = CachedImportTemplate
     components = Components(app.jinja_env)
     app.jinja_env.globals["component"] = components
     app.jinja_env.globals["cached_component"] = components.macro

@@ -1,10 +1,13 @@
-"""Template rendering made cheap where pages repeat the same GOV.UK components: a template class whose
-`{% from ... import %}` is cheap to repeat, and a renderer of GOV.UK components that reuses their HTML.
+"""Template rendering made cheap where pages repeat the same GOV.UK components: an environment whose
+`{% from ... import %}` is cheap to repeat, a renderer of GOV.UK components that reuses their HTML, and a cache
+of the HTML fragments (charts, tables) drawn from the same figures.
 
 The GOV.UK macros import their helper macros inside the macro body, so a section page with a dozen questions runs
-over a hundred imports. For each, Jinja works out which of the caller's globals the imported template lacks by a
-set difference against a ChainMap of the environment's globals (≈30 slow `in` checks), the same answer every time.
-Remembering that answer per set of caller globals took a fifth off the scoring page's render time.
+over a hundred imports. For each, Jinja works out which of the importing template's global names the imported
+template lacks (`names - template.globals.keys()`). A ChainMap's keys view answers that with a Python-level `in`
+check per name against each of its maps, about thirty per import; a set answers it in one C-level difference.
+`AppEnvironment.make_globals` (Jinja's documented hook for a template's globals) gives each template a ChainMap
+whose keys() is that set: 6-7% of a scoring or round findings page's render (bench/RESULTS.md).
 """
 from __future__ import annotations
 
@@ -13,24 +16,22 @@ import io
 import pickle
 import secrets
 import threading
+from collections import ChainMap
 
-from jinja2 import Template
+from flask.templating import Environment
 from markupsafe import Markup, escape
 
 
-class CachedImportTemplate(Template):
-    def _get_default_module(self, ctx=None):
-        if ctx is not None:
-            caller_keys = frozenset(ctx.globals_keys)
-            missing_by_caller = self.__dict__.setdefault("_missing_globals", {})
-            missing = missing_by_caller.get(caller_keys)
-            if missing is None:
-                missing = missing_by_caller[caller_keys] = caller_keys - self.globals.keys()
-            if missing:
-                return self.make_module({k: ctx.parent[k] for k in missing})
-        if self._module is None:
-            self._module = self.make_module()
-        return self._module
+class TemplateGlobals(ChainMap):
+    """A template's globals: its own over the environment's, as Jinja makes them, with keys() as a set."""
+
+    def keys(self):
+        return set().union(*self.maps)
+
+
+class AppEnvironment(Environment):
+    def make_globals(self, d):
+        return TemplateGlobals({} if d is None else d, self.globals)
 
 
 # --- components rendered once -----------------------------------------------------------------------------------
@@ -105,7 +106,11 @@ class Components:
     def __call__(self, component: str, params: dict) -> Markup:
         if params.get("errorMessage"):
             return Markup(self._macro(component)(params))
+        # Only text takes the placeholder: any other value (a number, a boolean, Markup, a date) is kept in the
+        # parameters as it is, so it is rendered as the macro renders it (or afresh, if not plain data).
         value = params.get("value") if component in VALUE_COMPONENTS else None
+        if type(value) is not str:
+            value = None
         if value:
             params = {**params, "value": _VALUE}
         try:

@@ -1,6 +1,10 @@
 """Components rendered once and reused (app/templating.py): reused HTML must be exactly what the macro renders."""
 from __future__ import annotations
 
+from datetime import date, datetime
+from decimal import Decimal
+from fractions import Fraction
+
 from markupsafe import Markup
 
 from app.templating import Components
@@ -101,3 +105,83 @@ def test_a_fragment_drawn_as_plain_text_is_escaped():
     fragments = Fragments()
     assert fragments(("x",), str, "<b>typed</b>") == Markup("&lt;b&gt;typed&lt;/b&gt;")
     assert fragments(("x", Changing()), str, "<b>typed</b>") == Markup("&lt;b&gt;typed&lt;/b&gt;")
+
+
+# --- typed values never share a kept fragment or component ----------------------------------------------------------
+
+TYPED = [1, 1.0, True, Decimal(1), Decimal("1.0"), "1", Markup("1"), date(2026, 1, 1), "2026-01-01",
+         datetime(2026, 1, 1), Fraction(1)]
+
+
+def test_typed_values_in_a_fragment_key_never_share_what_another_drew():
+    """1, 1.0, True and Decimal('1') are equal and hash alike; a date and its text look alike: each must be drawn
+    from its own value, never served what another drew, and what comes back is always fresh Markup."""
+    from app.templating import Fragments
+
+    fragments = Fragments()
+
+    def draw(value):
+        return Markup("<p>{} {}</p>").format(type(value).__name__, value)
+
+    for _ in range(2):
+        for value in TYPED:
+            shown = fragments(("figure", value), draw, value)
+            assert shown == draw(value) and type(shown) is Markup
+            shown = fragments(("figure", [value]), draw, value)
+            assert shown == draw(value) and type(shown) is Markup
+
+
+def test_a_fragment_never_hands_back_what_a_request_drew_but_text_escaped_into_markup():
+    from app.templating import Fragments
+
+    class Drawn(Markup):
+        pass
+
+    fragments, drawn = Fragments(), []
+
+    def draw(value):
+        drawn.append(Drawn(f"<b>{value}</b>") if isinstance(value, str) else value)
+        return drawn[-1]
+
+    first, again = fragments(("x",), draw, "a"), fragments(("x",), draw, "not drawn")
+    assert first == again == Markup("<b>a</b>")
+    assert type(first) is Markup and type(again) is Markup and first is not drawn[0] and again is not drawn[0]
+    assert fragments(("when",), draw, date(2026, 1, 2)) == Markup("2026-01-02")
+    assert type(fragments(("when",), draw, "not drawn")) is Markup
+    assert fragments(("amount",), draw, Decimal("2.50")) == Markup("2.50")
+
+
+def test_typed_component_parameters_never_share_what_another_rendered(app):
+    components = Components(app.jinja_env)
+    macro = app.jinja_env.get_template("govuk_frontend_jinja/components/button/macro.html").module.govukButton
+    for _ in range(2):
+        for value in TYPED:
+            assert components("button", {"text": value}) == Markup(macro({"text": value}))
+            assert components("input", {"name": "n", "id": "n", "label": {"text": "L"}, "value": value}) == \
+                Markup(app.jinja_env.get_template("govuk_frontend_jinja/components/input/macro.html")
+                       .module.govukInput({"name": "n", "id": "n", "label": {"text": "L"}, "value": value}))
+
+
+# --- imports between templates -----------------------------------------------------------------------------------
+
+def test_the_app_environment_makes_every_templates_globals(app):
+    from app.templating import AppEnvironment
+
+    assert isinstance(app.jinja_env, AppEnvironment)
+    assert {"fragment", "component"} <= app.jinja_env.get_template("findings/_macros.html").globals.keys()
+
+
+def test_an_imported_macro_sees_the_globals_its_importer_has_and_it_lacks(app):
+    """Jinja gives an imported template the importing template's extra globals: with the set of keys of
+    AppEnvironment's globals it must still find them."""
+    from jinja2 import DictLoader
+
+    from app.templating import AppEnvironment
+
+    env = AppEnvironment(app, loader=DictLoader({
+        "helpers.html": "{% macro shout() %}[{{ extra | default('none') }}]{% endmacro %}",
+        "page.html": '{% from "helpers.html" import shout %}{{ shout() }}',
+    }))
+    env.globals["site"] = "everywhere"
+    assert env.get_template("page.html", globals={"extra": "own"}).render() == "[own]"
+    assert env.from_string('{% from "helpers.html" import shout %}{{ shout() }}').render() == "[none]"
