@@ -12,10 +12,11 @@ with the first, cold run as `first_seconds`), and a bare Flask route doing `SELE
 pages. Pages are measured twice: with every client sending back to back (throughput, and the latency of a
 saturated server; `--repeat` runs taking turns with the floor, medians reported), and with each pausing about
 `--think` seconds between pages (`*_p95_paced`: the latency that many people working at once see), served as
-production serves them (gunicorn.conf.py: one worker per core, 4 threads each) unless `--workers`/`--threads` say
-otherwise. A draft save is timed as its POST; each client loads the page before every save, as the browser does
-after the save's redirect, and the pair's p95 is reported beside it. A metric whose feature fails prints
-"value": null and an "error". No thresholds are asserted here; bench/RESULTS.md records runs against the targets.
+production serves them (gunicorn.conf.py: one worker per core on PostgreSQL, one on SQLite, 4 threads each) unless
+`--workers`/`--threads` say otherwise. A draft save is timed as its POST; each client loads the page before every
+save, as the browser does after the save's redirect, and the pair's p95 is reported beside it. A metric whose
+feature fails prints "value": null and an "error". No thresholds are asserted here; bench/RESULTS.md records runs
+against the targets.
 """
 from __future__ import annotations
 
@@ -157,11 +158,14 @@ def export_metrics(kind: str, parent_id: int, url: str, workdir: Path, label: st
 
 # --- pages through gunicorn -----------------------------------------------------------------------------------------
 
-def served_by(workers: int | None, threads: int | None) -> tuple[int, int]:
-    """The worker processes and threads gunicorn will run: as given, or as gunicorn.conf.py sets them."""
+def served_by(url: str, workers: int | None, threads: int | None) -> tuple[int, int]:
+    """The worker processes and threads gunicorn will run: as given, or as gunicorn.conf.py sets them for this
+    database (one worker on SQLite)."""
     import runpy
+    from unittest import mock
 
-    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    with mock.patch.dict(os.environ, {"DATABASE_URL": url}):
+        conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     return workers or conf["workers"], threads or conf["threads"]
 
 
@@ -173,7 +177,7 @@ def http_metrics(url: str, generated, users: int, requests: int, workdir: Path, 
 
     server = GunicornServer(url, workdir / "gunicorn.log", env={"BENCH_FLOOR_ROUTE": "1"}, workers=workers,
                             threads=threads)
-    workers, threads = served_by(workers, threads)
+    workers, threads = served_by(url, workers, threads)
     server.app_module = "bench.wsgi:app"
     server.start()
     try:
@@ -326,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="back-to-back page runs, taking turns with the floor; medians are reported (default 3)")
     parser.add_argument("--workers", type=int, default=None,
                         help="gunicorn worker processes for the page metrics (default: gunicorn.conf.py's, one "
-                             "per core, as production runs)")
+                             "per core on PostgreSQL, as production runs, one on SQLite)")
     parser.add_argument("--threads", type=int, default=None,
                         help="threads per gunicorn worker (default: gunicorn.conf.py's)")
     parser.add_argument("--think", type=float, default=1.0,
