@@ -38,7 +38,6 @@ from app.audits.models import (
 )
 from app.extensions import db
 from app.findings import queries
-from app.findings.catalogue import Catalogue
 from app.findings.figures import (
     RAG_LABELS,
     RAGS,
@@ -48,6 +47,7 @@ from app.findings.figures import (
     round_catalogue,
     round_figures,
 )
+from app.questionnaire import Catalogue
 from app.findings.models import FINDING_HEADINGS, ActionItem, Finding
 from app.selfassessment.models import Challenge, Return, ReturnAnswer
 from app.utils import as_aware, csv_safe, today

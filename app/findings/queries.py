@@ -26,9 +26,8 @@ from app.audits.models import (
     round_organisation,
 )
 from app.extensions import db
-from app.findings.catalogue import Catalogue, build_catalogue
 from app.findings.models import ActionItem, ActionStatus, ActionUpdate, Finding
-from app.questionnaire import InstrumentModel, InstrumentVersion
+from app.questionnaire import Catalogue, InstrumentModel, InstrumentVersion, catalogue_for_version
 from app.selfassessment.models import (
     Campaign,
     CampaignState,
@@ -90,38 +89,6 @@ def excluded_count(excluded) -> sa.ColumnElement:
 
 
 # --- instruments ---------------------------------------------------------------------------------------------
-
-def versions_of_key(key: str, *, up_to: int | None = None) -> list[InstrumentVersion]:
-    stmt = (sa.select(InstrumentVersion).join(InstrumentModel, InstrumentVersion.instrument_id == InstrumentModel.id)
-            .where(InstrumentModel.key == key).order_by(InstrumentVersion.version))
-    if up_to is not None:
-        stmt = stmt.where(InstrumentVersion.version <= up_to)
-    return list(db.session.execute(stmt).scalars())
-
-
-def catalogue_for_version(version: InstrumentVersion, *, all_versions: bool = False) -> Catalogue:
-    """The version's questions, with keys carried back through every earlier version's names."""
-    versions = versions_of_key(version.instrument.key, up_to=None if all_versions else version.version)
-    return build_catalogue(v.parsed for v in versions or [version])
-
-
-def catalogue_for_key(key: str) -> Catalogue | None:
-    versions = versions_of_key(key)
-    return build_catalogue(v.parsed for v in versions) if versions else None
-
-
-def all_catalogues() -> dict[str, Catalogue]:
-    """Every instrument's catalogue, from one query over all stored versions."""
-    rows = db.session.execute(
-        sa.select(InstrumentVersion, InstrumentModel.key)
-        .join(InstrumentModel, InstrumentVersion.instrument_id == InstrumentModel.id)
-        .order_by(InstrumentModel.key, InstrumentVersion.version)
-    ).all()
-    grouped: dict[str, list] = {}
-    for version, key in rows:
-        grouped.setdefault(key, []).append(version.parsed)
-    return {key: build_catalogue(parsed) for key, parsed in grouped.items()}
-
 
 def organisation_choices() -> list[Organisation]:
     return list(db.session.execute(
@@ -526,8 +493,10 @@ def criterion_text(version_id: int | None, key: str | None) -> str | None:
     if version is None:
         return key
     instrument = version.parsed
-    current = key if instrument.has_question(key) else instrument.current_key(key)
-    return instrument.question(current).text if instrument.has_question(current) else key
+    if instrument.has_question(key):
+        return instrument.question(key).text
+    question = catalogue_for_version(version, all_versions=True).question_for(key)
+    return question.text if question is not None else key
 
 
 def open_action_counts(organisation_id: int | None, today: date) -> dict[str, int]:

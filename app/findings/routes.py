@@ -16,7 +16,7 @@ from app.extensions import db
 from app.findings import access, bp, charts, export, export_limit, figures, page_limit, queries, services
 from app.findings.forms import ActionForm, ActionUpdateForm, ConfirmForm, FindingForm, TrackerFilterForm, choices
 from app.findings.models import FINDING_HEADINGS, ActionStatus
-from app.questionnaire import theme_titles
+from app.questionnaire import all_catalogues, theme_titles
 from app.utils import today
 
 READERS = access.READERS
@@ -91,7 +91,7 @@ def index():
     organisation_id = access.own_organisation(current_user)
     rounds = queries.visible_rounds(organisation_id=organisation_id)
     campaigns = queries.visible_campaigns(organisation_id=organisation_id)
-    catalogues = queries.all_catalogues()
+    catalogues = all_catalogues()
     used = {t for c in catalogues.values() for q in c.questions.values() for t in q.themes}
     titles = theme_titles()
     themes = [(key, title) for key, title in titles.items() if key in used]

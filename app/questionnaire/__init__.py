@@ -17,6 +17,7 @@ from app.questionnaire.answers import (  # noqa: E402
     visibility,
     visible_answers,
 )
+from app.questionnaire.catalogue import Catalogue, QuestionInfo, build_catalogue  # noqa: E402
 from app.questionnaire.definition import (  # noqa: E402
     ORG_TYPE_CODES,
     Instrument,
@@ -52,6 +53,9 @@ from app.questionnaire.scoring import (  # noqa: E402
     summarise,
 )
 from app.questionnaire.store import (  # noqa: E402
+    all_catalogues,
+    catalogue_for_key,
+    catalogue_for_version,
     get_version,
     get_version_or_404,
     latest_version,
@@ -73,7 +77,8 @@ def init_app(app) -> None:
 from app.questionnaire import routes  # noqa: E402,F401
 
 __all__ = [
-    "AnswerProblem", "AnswerScore", "COMPLETED", "IN_PROGRESS", "Instrument", "InstrumentError",
+    "AnswerProblem", "AnswerScore", "COMPLETED", "Catalogue", "QuestionInfo", "all_catalogues", "build_catalogue",
+    "catalogue_for_key", "catalogue_for_version", "IN_PROGRESS", "Instrument", "InstrumentError",
     "InstrumentModel", "InstrumentVersion", "LoadError", "NOT_STARTED", "ORG_TYPE_CODES", "OverallJudgement",
     "Question", "Scale", "ScaleOption", "Section", "SectionForm", "Summary", "Tally", "Theme", "bp",
     "Problem", "build_section_form", "content_hash", "definition_problems", "display_value", "error_summary_items", "form_answers",

@@ -13,7 +13,7 @@ from app.accounts.models import ORG_TYPES, Organisation
 from app.activity import record
 from app.errors import DomainError, InvalidTransition, NotFound, PermissionDenied, StaleEdit
 from app.extensions import db
-from app.questionnaire import AnswerProblem, Instrument, get_version, score_answer
+from app.questionnaire import AnswerProblem, Instrument, catalogue_for_key, get_version, score_answer
 from app.questionnaire.answers import short_text
 from app.selfassessment.models import (
     Campaign,
@@ -159,10 +159,11 @@ def _carry_forward(ret: Return, instrument: Instrument, org: Organisation, previ
         .order_by(ReturnAnswer.id)
     ).scalars()
     applicable = {q.key for q in instrument.questions(org.org_type)}
+    catalogue = catalogue_for_key(instrument.key)
     carried = 0
     seen: set[str] = set()
     for old in previous_rows:
-        key = instrument.current_key(old.question_key)
+        key = catalogue.canonical(old.question_key)
         if key not in applicable or key in seen or (old.value is None and not old.evidence):
             continue
         question = instrument.question(key)
