@@ -326,6 +326,7 @@ def round_workbook(rnd, out: IO[bytes], *, organisation_id: int | None = None) -
     catalogue = round_catalogue(rnd)
     workbook = Workbook(write_only=True)
     own = organisation_id is not None
+    partly = catalogue.has_partial   # the partly band has its own columns only where a scale has one
 
     summary = Sheet(workbook, "Summary", [("Figure", 48), ("Value", 60), ("", 16), ("", 16), ("", 16), ("", 16),
                                           ("", 16), ("", 16)], autofilter=False)
@@ -336,6 +337,10 @@ def round_workbook(rnd, out: IO[bytes], *, organisation_id: int | None = None) -
                          ("Responses expected", s["assigned"]), ("Responses submitted", s["submitted"]),
                          ("Criteria answered (excluding not applicable)", s["scored"]),
                          ("Criteria meeting the standard", s["met"]),
+                         *((("Criteria partly meeting the standard", s["partly"]),
+                            ("Criteria not meeting the standard", s["not_met"]),
+                            ("A partly answer counts as", f"{catalogue.partial_weight:g} of an answer meeting the "
+                                                          "standard")) if partly else ()),
                          ("% of criteria meeting the standard", s["pct"]),
                          ("Cases with an agreed grade", s["moderated_cases"])):
         summary.append([label, value])
@@ -368,7 +373,7 @@ def round_workbook(rnd, out: IO[bytes], *, organisation_id: int | None = None) -
     summary.close()
 
     theme_columns = [("Theme key", 30), ("Theme", 40), ("Criteria answered", 12), ("Meeting the standard", 12),
-                     ("% meeting the standard", 12)]
+                     *([("Partly meeting", 12)] if partly else []), ("% meeting the standard", 12)]
     if own:
         theme_columns += [("Your organisation: answered", 12), ("Your organisation: meeting", 12),
                           ("Your organisation: %", 12)]
@@ -376,7 +381,7 @@ def round_workbook(rnd, out: IO[bytes], *, organisation_id: int | None = None) -
         theme_columns += [(f"{a['name']} %", 14) for a in figures["agencies"]]
     themes = Sheet(workbook, "Themes", theme_columns)
     for t in figures["themes"]:
-        row = [t["key"], t["title"], t["scored"], t["met"], t["pct"]]
+        row = [t["key"], t["title"], t["scored"], t["met"], *([t["partly"]] if partly else []), t["pct"]]
         if own:
             mine = t.get("own") or {}
             row += [mine.get("scored"), mine.get("met"), mine.get("pct")]
@@ -389,6 +394,7 @@ def round_workbook(rnd, out: IO[bytes], *, organisation_id: int | None = None) -
                                               ("Code", 22), ("Rating", 30), ("RAG", 8), ("Answers", 10),
                                               ("% of answers", 10), ("Question answers", 10),
                                               ("Criteria answered", 10), ("Meeting the standard", 10),
+                                              *([("Partly meeting", 10)] if partly else []),
                                               ("% meeting the standard", 10)])
     for q in figures["questions"]:
         for option in q["options"]:
@@ -396,7 +402,7 @@ def round_workbook(rnd, out: IO[bytes], *, organisation_id: int | None = None) -
             share = round(100.0 * count / q["answered"], 1) if q["answered"] and q["type"] != "multi_choice" else None
             questions.append([q["key"], q["section_title"], q["text"], option["value"], option["label"],
                               rag_cell(questions.ws, option["rag"]), count, share, q["answered"],
-                              q["scored"], q["met"], q["pct"]])
+                              q["scored"], q["met"], *([q["partly"]] if partly else []), q["pct"]])
     questions.close()
 
     responses_sheet(workbook, round_response_rows(rnd.id, catalogue, organisation_id=organisation_id), fixed=8)

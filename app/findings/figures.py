@@ -625,7 +625,8 @@ def trend_figures(key: str, *, participant_only: bool = False, organisation_id: 
     themes = [{"key": t["key"], "title": t["title"], "periods": t["by_org"]}
               for t in theme_rows(catalogue, counts, org_field=period_field)]
     return {"key": key, "title": catalogue.title, "kind": catalogue.kind, "periods": periods,
-            "renamed": catalogue.renamed, "questions": questions, "themes": themes}
+            "renamed": catalogue.renamed, "questions": questions, "themes": themes,
+            "partial_weight": catalogue.partial_weight if catalogue.has_partial else None}
 
 
 def _snapshot_counts(catalogue: Catalogue, snapshots: dict[int, dict]) -> list[SimpleNamespace]:

@@ -84,6 +84,11 @@ class Catalogue:
         return self.questions.get(self.canonical(stored_key))
 
     @property
+    def has_partial(self) -> bool:
+        """Whether any scale offers a "partly meets the standard" answer."""
+        return any(q.partial_values for q in self.questions.values())
+
+    @property
     def ordered(self) -> list[QuestionInfo]:
         return sorted(self.questions.values(), key=lambda q: q.position)
 
