@@ -24,6 +24,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from app.accounts.models import ORG_TYPE_LABELS, Organisation
+from app.actions.models import ActionItem
+from app.actions.queries import is_overdue
 from app.audits.models import (
     AGE_BANDS,
     ETHNICITIES,
@@ -47,8 +49,8 @@ from app.findings.figures import (
     round_catalogue,
     round_figures,
 )
+from app.findings.models import FINDING_HEADINGS, Finding
 from app.questionnaire import Catalogue
-from app.findings.models import FINDING_HEADINGS, ActionItem, Finding
 from app.selfassessment.models import Challenge, Return, ReturnAnswer
 from app.utils import as_aware, csv_safe, today
 
@@ -226,7 +228,7 @@ def actions_sheet(workbook: Workbook, actions_stmt) -> None:
         latest = action.updates[-1] if action.updates else None
         sheet.append([action.id, row.source_label, row.parent_text, action.description, row.organisation_name,
                       action.owner_name, action.due_date, action.status.label,
-                      "Yes" if queries.is_overdue(action, today_) else "No",
+                      "Yes" if is_overdue(action, today_) else "No",
                       latest.note if latest else "", latest.created_at if latest else None])
     sheet.close()
 

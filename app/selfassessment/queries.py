@@ -20,6 +20,8 @@ from flask import current_app
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import Organisation, User, UserRole
+from app.actions.models import ActionItem
+from app.actions.queries import actions_for
 from app.errors import NotFound
 from app.extensions import db
 from app.questionnaire import AnswerProblem, Instrument, Question, Section, theme_titles
@@ -237,7 +239,7 @@ def org_lead_emails(organisation_ids) -> dict[int, list[str]]:
 # ---------------------------------------------------------------------------------------------
 @dataclass
 class LinkedAction:
-    action: object  # app.findings ActionItem
+    action: ActionItem
     carried: bool   # linked to this criterion's answer in an earlier cycle
 
     @property
@@ -365,8 +367,6 @@ def answer_lineage(rows: list[ReturnAnswer]) -> dict[int, str]:
 
 
 def linked_actions(rows: list[ReturnAnswer]) -> dict[str, list[LinkedAction]]:
-    from app.findings.queries import actions_for
-
     lineage = answer_lineage(rows)
     if not lineage:
         return {}

@@ -246,7 +246,7 @@ def _problem_items(ret, problems) -> list[dict]:
 def confirmation(return_id: int):
     ret = access.return_for_view(current_user, return_id)
     try:
-        actions_url = url_for("findings.actions")
+        actions_url = url_for("actions.tracker")
     except BuildError:
         actions_url = url_for("selfassessment.task_list", return_id=ret.id)
     return render_template("selfassessment/confirmation.html", ret=ret, campaign=ret.campaign,

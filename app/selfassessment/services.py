@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.accounts.models import ORG_TYPES, Organisation
+from app.actions.services import create_action
 from app.activity import record
 from app.errors import DomainError, InvalidTransition, NotFound, PermissionDenied, StaleEdit
 from app.extensions import db
@@ -35,8 +36,8 @@ from app.selfassessment.queries import (
     invited_organisations,
     return_problems_for,
 )
-from app.uploads import StoredFile
 from app.selfassessment.survey_services import close_campaign_surveys
+from app.uploads import StoredFile
 from app.utils import utcnow
 
 CYCLE_RE = re.compile(r"^(\d{4})-(\d{2})$")
@@ -247,8 +248,6 @@ def _rows_by_key(ret: Return) -> dict[str, ReturnAnswer]:
 
 
 def save_section(ret: Return, section_key: str, save: SectionSave, *, actor=None) -> SaveResult:
-    from app.findings.services import create_action
-
     require_editable(ret)
     _check_version(ret, save.expected_version)
     instrument = instrument_of(ret.campaign)

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from app.accounts import login_limit
 from app.accounts.permissions import require, roles_required
+from app.actions.queries import actions_for
 from app.errors import DomainError, StaleEdit
 from app.extensions import db
 from app.statements import bp, queries, services
@@ -103,8 +104,6 @@ def manage():
 @bp.route("/manage/risk-assessment")
 @roles_required(*LEAD)
 def risk_assessment():
-    from app.findings.queries import actions_for
-
     organisation = _organisation()
     assessment = queries.risk_assessment_for(organisation.id)
     risks = assessment.current_risks if assessment else []
