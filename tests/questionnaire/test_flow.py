@@ -4,7 +4,13 @@ from __future__ import annotations
 import pytest
 
 from app.errors import StaleEdit
-from app.questionnaire import SectionFlow, check_version, from_check, latest_version, return_marker
+from app.questionnaire import (
+    SectionFlow,
+    check_version,
+    from_check,
+    latest_version,
+    return_marker,
+)
 
 
 def _urls(step) -> str:
