@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from app.accounts.models import SIGNATORY_CAPACITIES, Organisation
 from app.accounts.services import authenticate
 from app.activity import record
-from app.errors import DomainError, InvalidTransition, PermissionDenied, StaleEdit
+from app.errors import DomainError, InvalidTransition, PermissionDenied
 from app.extensions import db
 from app.statements import queries, seals
 from app.statements.content import content_hash
@@ -249,10 +249,11 @@ def _sections_version(sections: dict | None) -> str:
 def _check_draft_version(statement: Statement, expected: str | None) -> None:
     """A save must name the draft it was made from, and that must still be the saved draft: otherwise it would
     silently overwrite someone else's text. A save with no (or a malformed) version is stale too."""
+    from app.questionnaire import check_version
+
     current = db.session.execute(sa.select(Statement.sections).where(Statement.id == statement.id)
                                  .with_for_update()).scalar_one()
-    if not expected or expected != _sections_version(current):
-        raise StaleEdit(DRAFT_CHANGED_MESSAGE)
+    check_version(expected, _sections_version(current), DRAFT_CHANGED_MESSAGE)
 
 
 def save_sections(statement: Statement, answers: dict[str, dict], *, expected_version: str | None,
