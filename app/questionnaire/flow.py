@@ -39,9 +39,9 @@ class Step:
     def stays(self) -> bool:
         return self.kind == "stay"
 
-    def url(self, *, section: Callable[[str], str], end: str, task_list: str | None = None) -> str:
+    def url(self, *, end: str, section: Callable[[str], str] | None = None, task_list: str | None = None) -> str:
         """The feature's own address for this step: `section(key)` builds a section page's."""
-        if self.kind == "section":
+        if self.kind == "section" and section is not None:
             return section(self.section_key)
         if self.kind == "end":
             return end
@@ -106,6 +106,11 @@ class SectionFlow:
             return END
         following = self.after(key)
         return Step("section", following) if following is not None else END
+
+
+    def after_all(self) -> Step:
+        """Where a questionnaire answered on one page (every section at once) leads once it is saved: its end."""
+        return END
 
 
 def check_version(posted, current: int | str, message: str = STALE_MESSAGE) -> None:

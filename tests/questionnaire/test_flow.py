@@ -59,3 +59,7 @@ def test_versions_are_counters_or_fingerprints():
         with pytest.raises(StaleEdit) as raised:
             check_version(posted, current, "Changed meanwhile")
         assert raised.value.message == "Changed meanwhile"
+
+
+def test_a_one_page_questionnaire_ends_once_saved():
+    assert _urls(SectionFlow(["a", "b"]).after_all()) == "/check"
