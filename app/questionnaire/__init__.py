@@ -27,6 +27,13 @@ from app.questionnaire.definition import (  # noqa: E402
     Section,
 )
 from app.questionnaire.errors import InstrumentError, LoadError  # noqa: E402
+from app.questionnaire.flow import (  # noqa: E402
+    SectionFlow,
+    Step,
+    check_version,
+    from_check,
+    return_marker,
+)
 from app.questionnaire.forms import (  # noqa: E402
     SectionForm,
     build_section_form,
@@ -71,6 +78,7 @@ def init_app(app) -> None:
     app.add_template_global(error_summary_items, "error_summary_items")
     app.add_template_global(summary_rows, "questionnaire_summary_rows")
     app.add_template_global(change_link, "questionnaire_change_link")
+    app.add_template_global(from_check, "questionnaire_from_check")
     app.add_template_global(display_value, "questionnaire_display_value")
 
 
@@ -85,4 +93,5 @@ __all__ = [
     "get_version", "get_version_or_404", "latest_version", "load_files", "load_themes", "score_answer",
     "section_status", "summarise", "summary_rows", "theme_titles", "validate_answers", "validate_file", "versions_of_kind",
     "visibility", "visible_answers",
+    "SectionFlow", "Step", "check_version", "from_check", "return_marker",
 ]

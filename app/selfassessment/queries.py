@@ -336,11 +336,6 @@ class ReturnView:
     def carried_pending(self) -> int:
         return sum(1 for s in self.sections for c in s.criteria if c.to_reconfirm)
 
-    def section_after(self, key: str) -> SectionView | None:
-        keys = [s.section.key for s in self.sections]
-        index = keys.index(key) if key in keys else -1
-        return self.sections[index + 1] if 0 <= index < len(keys) - 1 else None
-
 
 def answer_rows(ret: Return) -> list[ReturnAnswer]:
     return list(db.session.execute(

@@ -19,7 +19,7 @@ from app.accounts.services import authenticate
 from app.actions.queries import OPEN_STATUSES, actions_for
 from app.actions.services import create_action, update_action
 from app.activity import record
-from app.errors import DomainError, InvalidTransition, PermissionDenied, StaleEdit
+from app.errors import DomainError, InvalidTransition, PermissionDenied
 from app.extensions import db
 from app.statements import queries, seals
 from app.statements.content import content_hash
@@ -246,10 +246,11 @@ def _sections_version(sections: dict | None) -> str:
 def _check_draft_version(statement: Statement, expected: str | None) -> None:
     """A save must name the draft it was made from, and that must still be the saved draft: otherwise it would
     silently overwrite someone else's text. A save with no (or a malformed) version is stale too."""
+    from app.questionnaire import check_version
+
     current = db.session.execute(sa.select(Statement.sections).where(Statement.id == statement.id)
                                  .with_for_update()).scalar_one()
-    if not expected or expected != _sections_version(current):
-        raise StaleEdit(DRAFT_CHANGED_MESSAGE)
+    check_version(expected, _sections_version(current), DRAFT_CHANGED_MESSAGE)
 
 
 def save_sections(statement: Statement, answers: dict[str, dict], *, expected_version: str | None,
