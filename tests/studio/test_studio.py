@@ -451,8 +451,8 @@ def test_workbook_show_if_mistake_names_its_column(app, db, tmp_path):
     with pytest.raises(AuthoringProblems) as caught:
         from_workbook(buffer.getvalue())
     assert caught.value.problems == [
-        "Sheet questions, row 4, column show_if_in: question 'q3': show_if value '7' is not an answer of 'q1' "
-        "(answers: 1, 2, na)"]
+        ("Sheet questions, row 4, column show_if_in: question 'q3': show_if value '7' is not an answer of 'q1' "
+         "(answers: 1, 2, na)")]
 
 
 def test_a_statement_draft_sets_who_signs_and_when_it_is_reviewed(client, login_as, db):
