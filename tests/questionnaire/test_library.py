@@ -16,6 +16,7 @@ from app.audits.models import AuditRound, RoundState
 from app.questionnaire import latest_version, validate_file
 from app.studio.models import InstrumentDraft
 from app.utils import today
+from tests.audits.factories import make_round, section_post
 
 INSTRUMENTS = Path(__file__).parents[2] / "instruments"
 LIBRARY = sorted(p for p in INSTRUMENTS.glob("*.yaml") if p.name != "themes.yaml")
@@ -139,3 +140,30 @@ def test_each_tool_previews_and_round_trips_through_the_studio_downloads(key, fm
     assert response.status_code == 302, response.text
     draft = db.session.get(InstrumentDraft, int(response.headers["Location"].rstrip("/").rsplit("/", 1)[-1]))
     assert draft.definition == version.definition
+
+
+def test_neglect_asks_for_the_familys_words_only_when_their_feedback_was_sought(client, login_as, db):
+    setup = make_round(key="neglect", agencies=("council",))
+    assignment = setup.assignment(0, "council")
+    instrument = latest_version("neglect").parsed
+    login_as(setup.auditors["council"])
+    url = f"/audits/tasks/{assignment.id}/sections/family_feedback"
+
+    def post(**values):
+        answers = {key: {"value": value, "comment": None} for key, value in values.items()}
+        db.session.refresh(assignment.response)
+        return client.post(url, data=section_post(instrument, "family_feedback", answers,
+                                                  lock_version=assignment.response.lock_version))
+
+    page = post(family_feedback_sought="yes", family_feedback_from=["mother"])
+    assert page.status_code == 200 and "There is a problem" in page.text
+    for key in ("family_understood_concerns", "family_help_made_difference"):
+        assert f'href="#{key}"' in page.text
+    assert 'href="#family_feedback_not_sought_reason"' not in page.text
+
+    response = post(family_feedback_sought="yes", family_feedback_from=["mother", "child"],
+                    family_understood_concerns="“I know now they were worried about the house.”",
+                    family_help_made_difference="“The family worker came every week and it helped.”")
+    assert response.status_code == 302, response.text
+    assert post(family_feedback_sought="no").status_code == 200
+    assert post(family_feedback_sought="no", family_feedback_not_sought_reason="The family declined.").status_code == 302
