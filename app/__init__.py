@@ -88,7 +88,7 @@ def configure_extensions(app: Flask) -> None:
     login_manager.login_message = "Sign in to continue."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
-    import app.models  # noqa: F401  - every model registered on the metadata
+    import app.models  # every model registered on the metadata
 
 
 def configure_blueprints(app: Flask) -> None:
@@ -129,9 +129,9 @@ def configure_security(app: Flask) -> None:
 
 
 def configure_template_globals(app: Flask) -> None:
-    from app.accounts.models import ORG_TYPE_LABELS, ROLE_LABELS, SIGNATORY_CAPACITIES
     from govuk_frontend_wtf.main import WTFormsHelpers
 
+    from app.accounts.models import ORG_TYPE_LABELS, ROLE_LABELS, SIGNATORY_CAPACITIES
     from app.utils import govuk_date, govuk_datetime, percent
 
     WTFormsHelpers(app)

@@ -138,7 +138,7 @@ def aggregation(db, name: str, floor_sql, parent_id: int, figures_fn, compute_fn
 # --- exports (each in a child process so peak memory is its own) --------------------------------------------------
 
 def child(args: list[str], url: str) -> dict:
-    result = subprocess.run([sys.executable, "-m", "bench.child", *args], cwd=ROOT,
+    result = subprocess.run([sys.executable, "-m", "bench.child", *args], check=False, cwd=ROOT,
                             env={**os.environ, "DATABASE_URL": url, "APP_CONFIG": "development"},
                             capture_output=True, text=True, timeout=3600)
     if result.returncode != 0:
@@ -171,8 +171,8 @@ def served_by(url: str, workers: int | None, threads: int | None) -> tuple[int, 
 
 def http_metrics(url: str, generated, users: int, requests: int, workdir: Path, think: float = 1.0,
                  workers: int | None = None, repeat: int = 3, threads: int | None = None) -> None:
-    from load.client import Client, forms_in, percentile
     from load.__main__ import fill
+    from load.client import Client, forms_in, percentile
     from tests.e2e.live import GunicornServer
 
     server = GunicornServer(url, workdir / "gunicorn.log", env={"BENCH_FLOOR_ROUTE": "1"}, workers=workers,
@@ -181,11 +181,11 @@ def http_metrics(url: str, generated, users: int, requests: int, workdir: Path, 
     server.app_module = "bench.wsgi:app"
     server.start()
     try:
-        from bench.generate import PASSWORD
-
         # Each virtual auditor works on an open assignment of their own, as in a real round (saves of the same
         # response by several people are the load test's business, not this one's).
         import re
+
+        from bench.generate import PASSWORD
 
         targets = generated.open_assignment_auditors
         if not targets:
@@ -242,7 +242,7 @@ def http_metrics(url: str, generated, users: int, requests: int, workdir: Path, 
             pairs_p95 = percentile(pairs, 0.95) * 1000 if pairs else None
             return len(latencies) / elapsed, percentile(latencies, 0.95) * 1000, statuses, len(latencies), pairs_p95
 
-        floor = lambda c: c.get("/_bench/select1")  # noqa: E731
+        floor = lambda c: c.get("/_bench/select1")
         pages = (
             ("scoring_page_get", auditor_clients, lambda c: c.get(c.section)),
             ("draft_save_post", auditor_clients, lambda c: _save(c, c.section, forms_in, fill)),
