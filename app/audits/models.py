@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.questionnaire.storage import AnswerColumns, AnswerNotes
 from app.states import Lifecycle, state_column_type
 from app.utils import new_figures_token, utcnow
 
@@ -178,22 +179,14 @@ class CaseResponse(db.Model):
     __mapper_args__ = {"version_id_col": lock_version}
 
 
-class CaseAnswer(db.Model):
-    """One answer to one question. Scoring is denormalised at save time so aggregation is plain SQL."""
+class CaseAnswer(AnswerColumns, AnswerNotes, db.Model):
+    """One answer to one question (the engine's answer columns, app.questionnaire.storage)."""
 
     __tablename__ = "case_answer"
     __table_args__ = (sa.UniqueConstraint("response_id", "question_key", name="uq_case_answer_response_question"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     response_id: Mapped[int] = mapped_column(sa.ForeignKey("case_response.id", ondelete="CASCADE"), index=True)
-    question_key: Mapped[str] = mapped_column(sa.String(100), index=True)
-    value: Mapped[str | None] = mapped_column(sa.Text)  # option value, text, number, ISO date, or JSON list
-    score: Mapped[int | None]
-    meets_standard: Mapped[bool | None]
-    excluded: Mapped[bool] = mapped_column(default=False)
-    rag: Mapped[str | None] = mapped_column(sa.String(8))
-    comment: Mapped[str | None] = mapped_column(sa.Text)
-    evidence: Mapped[str | None] = mapped_column(sa.Text)
 
     response: Mapped[CaseResponse] = relationship(back_populates="answers")
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import functools
-import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -26,7 +25,14 @@ from app.audits.models import (
 )
 from app.errors import NotFound, PermissionDenied
 from app.extensions import db
-from app.questionnaire import Instrument, Question, display_value, get_version
+from app.questionnaire import (
+    Instrument,
+    Question,
+    decode_answer,
+    display_value,
+    get_version,
+    read_answers,
+)
 from app.utils import today as current_date
 
 # What an assignment's response looks like to people: its state, or how far a draft has got.
@@ -123,27 +129,6 @@ def can_see_other_agencies(user, case: AuditCase) -> bool:
 # ---------------------------------------------------------------------------------------------
 # Answers
 # ---------------------------------------------------------------------------------------------
-def encode_value(value) -> str | None:
-    """Option values, text and ISO dates are stored as they are; lists and numbers as JSON text."""
-    if value is None:
-        return None
-    if isinstance(value, (list, tuple, int, float)) and not isinstance(value, bool):
-        return json.dumps(list(value) if isinstance(value, tuple) else value)
-    return str(value)
-
-
-def decode_value(instrument: Instrument, key: str, raw: str | None):
-    if raw is None:
-        return None
-    qtype = instrument.question(key).type if instrument.has_question(key) else None
-    if qtype in ("multi_choice", "number"):
-        try:
-            return json.loads(raw)
-        except ValueError:
-            return [raw] if qtype == "multi_choice" else None
-    return raw
-
-
 def answers_of(response: CaseResponse | None, instrument: Instrument | None = None) -> dict[str, dict]:
     """The stored answers in the engine's format: {key: {"value", "comment", "evidence"}}; read as plain rows
     unless the response's answer objects are loaded already."""
@@ -154,11 +139,7 @@ def answers_of(response: CaseResponse | None, instrument: Instrument | None = No
         rows = db.session.execute(_answers_statement(), {"response_id": response.id})
     else:
         rows = response.answers
-    return {
-        a.question_key: {"value": decode_value(instrument, a.question_key, a.value), "comment": a.comment,
-                         "evidence": a.evidence}
-        for a in rows
-    }
+    return read_answers(instrument, rows)
 
 
 @functools.cache
@@ -396,13 +377,13 @@ def reminder_candidates(today: date) -> list[tuple[Assignment, list[User]]]:
 def rated_questions(instrument: Instrument) -> list[Question]:
     """Questions about the case answered on a rating scale: these get one agreed rating per case and are
     measured for agreement between agencies."""
-    return [q for q in instrument.questions() if q.type == "scale" and not q.about_agency]
+    return [q for q in instrument.questions() if q.kind.is_rating and not q.about_agency]
 
 
 def agency_questions(instrument: Instrument) -> list[Question]:
     """Rating questions about each auditing agency's own work: each agency's answer stands, so they are
     neither moderated into one answer nor compared between agencies."""
-    return [q for q in instrument.questions() if q.type == "scale" and q.about_agency]
+    return [q for q in instrument.questions() if q.kind.is_rating and q.about_agency]
 
 
 def ordinal(question: Question, value) -> float | None:
@@ -459,7 +440,7 @@ def _spread(question: Question, cells: list[Cell]) -> tuple[bool, int]:
     answered = {str(c.value) for c in cells if c.value is not None}
     scores = [c.score for c in cells if c.score is not None and not c.excluded]
     spread = (max(scores) - min(scores)) if scores else 0
-    return question.type == "scale" and not question.about_agency and len(answered) > 1, spread
+    return question.kind.is_rating and not question.about_agency and len(answered) > 1, spread
 
 
 def case_grid(case: AuditCase, instrument: Instrument | None = None) -> CaseGrid:
@@ -476,7 +457,7 @@ def case_grid(case: AuditCase, instrument: Instrument | None = None) -> CaseGrid
         cells = []
         for org in orgs:
             answer = answers.get((org.id, question.key))
-            value = decode_value(instrument, question.key, answer.value) if answer else None
+            value = decode_answer(instrument, question.key, answer.value) if answer else None
             cells.append(Cell(organisation=org, value=value,
                               display=display_value(instrument, question.key, value) if value is not None else "",
                               comment=answer.comment if answer else None, score=answer.score if answer else None,
@@ -563,8 +544,8 @@ def round_agreement(audit_round: AuditRound) -> RoundAgreement:
         question = rated_keys.get(answer.question_key)
         if question is None:
             continue
-        per_question[question.key][case_id][org_id] = ordinal(question, decode_value(instrument, question.key,
-                                                                                      answer.value))
+        per_question[question.key][case_id][org_id] = ordinal(question, decode_answer(instrument, question.key,
+                                                                                       answer.value))
     agreed: dict[tuple[int, str], float | None] = {}
     moderated_cases = 0
     for moderation in db.session.execute(

@@ -29,7 +29,6 @@ from app.audits.models import (
 )
 from app.audits.queries import (
     answers_of,
-    encode_value,
     instrument_of,
     rated_questions,
     response_instrument,
@@ -41,9 +40,9 @@ from app.questionnaire import (
     AnswerProblem,
     check_version,
     get_version,
-    score_answer,
     validate_answers,
     visibility,
+    write_answers,
 )
 from app.utils import utcnow
 
@@ -507,21 +506,12 @@ def _flush_versioned() -> None:
 
 
 def _store_answers(response: CaseResponse, answers: dict[str, dict], instrument) -> None:
-    existing = {a.question_key: a for a in response.answers}
-    for key, entry in answers.items():
-        if not instrument.has_question(key):
-            continue
-        value = (entry or {}).get("value")
-        scored = score_answer(instrument, key, value)
-        row = existing.get(key)
-        if row is None:
-            row = CaseAnswer(question_key=key)
-            response.answers.append(row)
-        row.value = encode_value(value)
-        row.comment = (entry or {}).get("comment")
-        row.evidence = (entry or {}).get("evidence")
-        row.score, row.meets_standard, row.excluded, row.rag = (scored.score, scored.meets_standard, scored.excluded,
-                                                                scored.rag)
+    def new_row(key: str) -> CaseAnswer:
+        row = CaseAnswer(question_key=key)
+        response.answers.append(row)
+        return row
+
+    write_answers(instrument, answers, {a.question_key: a for a in response.answers}, new_row)
 
 
 def _touch(response: CaseResponse, actor) -> None:
@@ -651,15 +641,13 @@ def save_moderation(case: AuditCase, *, ratings: dict[str, str | None], comments
     if moderation is None:
         moderation = Moderation(case=case)
         db.session.add(moderation)
-    existing = {m.question_key: m for m in moderation.answers}
-    for key, (value, comment) in agreed.items():
-        row = existing.get(key)
-        if row is None:
-            row = ModeratedAnswer(question_key=key)
-            moderation.answers.append(row)
-        scored = score_answer(instrument, key, value)
-        row.value, row.comment = value, comment
-        row.score, row.meets_standard, row.excluded = scored.score, scored.meets_standard, scored.excluded
+    def new_row(key: str) -> ModeratedAnswer:
+        row = ModeratedAnswer(question_key=key)
+        moderation.answers.append(row)
+        return row
+
+    write_answers(instrument, {key: {"value": value, "comment": comment} for key, (value, comment) in agreed.items()},
+                  {m.question_key: m for m in moderation.answers}, new_row)
     moderation.overall_grade = grade
     moderation.strengths = texts["strengths"]
     moderation.areas_for_improvement = texts["areas_for_improvement"]
