@@ -173,27 +173,28 @@ def _answers(instrument, org_type, reference, quality, leniency, rng) -> dict[st
             continue
         facts = random.Random(f"{reference}:{question.key}")
         value, comment = None, None
-        if question.type == "scale":
+        kind = question.kind
+        if kind.is_rating:
             value = _rating(question, quality, leniency, rng)
             option = question.option(value)
             if question.overall:
                 comment = OVERALL_COMMENTS.get(value, "Overall judgement agreed with the team manager.")
             elif option.meets_standard is False:
                 comment = rng.choice(NOT_MET_COMMENTS.get(question.key, GENERIC_NOT_MET))
-        elif question.type == "choice":
+        elif kind.is_choice and not kind.is_list:
             values = [o.value for o in question.options]
             if set(values) <= {"yes", "no", "not_known"}:
                 value = "yes" if facts.random() < 0.3 else "no"
             else:
                 value = values[0] if facts.random() < 0.5 else facts.choice(values[:-1] or values)
-        elif question.type == "multi_choice":
+        elif kind.is_list:
             values = [o.value for o in question.options if o.value != "other"]
             chosen = set(facts.sample(values, k=min(len(values), facts.randint(3, 5))))
             if question.key == "agencies_attended" and "agencies_invited" in answers:
                 invited = answers["agencies_invited"]["value"] or []
                 chosen = {v for v in invited if facts.random() < 0.8} or set(invited[:1])
             value = [v for v in values if v in chosen]
-        elif question.type in ("text", "long_text"):
+        elif kind.is_text:
             value = LONG_TEXTS.get(question.key, "Recorded in the case file; see the chronology.")
         if question.comment == "required" and comment is None:
             comment = "See the case file."
@@ -226,7 +227,7 @@ def _moderate(case, quality: float, qa, rng) -> None:
                 given.setdefault(key, []).append(entry["value"])
     ratings, comments = {}, {}
     for question in instrument.questions():
-        if question.type != "scale" or question.key not in given:
+        if not question.kind.is_rating or question.key not in given:
             continue
         values = given[question.key]
         scored = sorted((v for v in values if not question.option(v).excluded),

@@ -357,7 +357,7 @@ def moderate(case_id: int):
     if moderation is None:  # start from the agencies' consensus where they all agree
         for row in grid.rows:
             answered = {str(c.value) for c in row.cells if c.value is not None}
-            if row.question.type == "scale" and not row.question.about_agency and len(answered) == 1:
+            if row.question.kind.is_rating and not row.question.about_agency and len(answered) == 1:
                 if row.question.overall:
                     values["overall_grade"] = answered.pop()
                 else:
@@ -471,8 +471,8 @@ def section(assignment_id: int, section_key: str):
 
 def _problem_href(assignment_id: int, instrument, problem) -> str:
     anchor = problem.field_name
-    if not problem.field and instrument.question(problem.question_key).type == "date":
-        anchor = f"{problem.question_key}-day"
+    if not problem.field:
+        anchor = instrument.question(problem.question_key).kind.anchor(problem.question_key)
     return url_for("audits.section", assignment_id=assignment_id, section_key=problem.section_key) + "#" + anchor
 
 

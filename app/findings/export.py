@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from copy import copy
 from datetime import date, datetime
 from itertools import groupby
@@ -50,7 +49,7 @@ from app.findings.figures import (
     round_figures,
 )
 from app.findings.models import FINDING_HEADINGS, Finding
-from app.questionnaire import Catalogue
+from app.questionnaire import Catalogue, QuestionType, question_type
 from app.selfassessment.models import Challenge, Return, ReturnAnswer
 from app.utils import as_aware, csv_safe, today
 
@@ -165,16 +164,11 @@ class Sheet:
             self.ws.auto_filter.ref = f"A1:{get_column_letter(self.width)}{max(self.rows, 1)}"
 
 
-def stored_code(value: str | None) -> str | None:
-    """Multi-choice answers are stored as JSON lists; the export writes their codes separated by semicolons."""
-    if value and value.startswith("["):
-        try:
-            items = json.loads(value)
-        except ValueError:
-            return value
-        if isinstance(items, list):
-            return ";".join(str(i) for i in items)
-    return value
+def stored_code(kind: QuestionType | None, value: str | None) -> str | None:
+    """An answer's stored text as the export writes it: a list answer's codes separated by semicolons."""
+    if kind is None or value is None or not kind.is_list:
+        return value
+    return ";".join(str(v) for v in kind.decode(value))
 
 
 def stream(stmt) -> Iterator[sa.Row]:
@@ -300,6 +294,7 @@ def round_response_rows(round_id: int, catalogue: Catalogue, *, organisation_id:
     # Where each stored key's value and comment go in the row (every earlier name of a question included).
     position = {column: index for index, column in enumerate(columns, start=8)}
     value_at = {stored: position[(key, "value")] for stored, key in catalogue.key_rows()}
+    kind_of = {stored: catalogue.questions[key].kind for stored, key in catalogue.key_rows()}
     comment_at = {stored: position[(key, "comment")] for stored, key in catalogue.key_rows()
                   if (key, "comment") in position}
     blank = [None] * len(columns)
@@ -314,7 +309,7 @@ def round_response_rows(round_id: int, catalogue: Catalogue, *, organisation_id:
             for _, stored_key, value, comment in group[1]:
                 index = value_at.get(stored_key)
                 if index is not None:
-                    row[index] = stored_code(value)
+                    row[index] = stored_code(kind_of[stored_key], value)
                     if stored_key in comment_at:
                         row[comment_at[stored_key]] = comment
             group = next(by_response, None)
@@ -401,7 +396,7 @@ def round_workbook(rnd, out: IO[bytes], *, organisation_id: int | None = None) -
     for q in figures["questions"]:
         for option in q["options"]:
             count = q["counts"].get(option["value"], 0)
-            share = round(100.0 * count / q["answered"], 1) if q["answered"] and q["type"] != "multi_choice" else None
+            share = round(100.0 * count / q["answered"], 1) if q["answered"] and not question_type(q["type"]).is_list else None
             questions.append([q["key"], q["section_title"], q["text"], option["value"], option["label"],
                               rag_cell(questions.ws, option["rag"]), count, share, q["answered"],
                               q["scored"], q["met"], *([q["partly"]] if partly else []), q["pct"]])
@@ -471,7 +466,8 @@ def campaign_response_rows(campaign_id: int, catalogue: Catalogue, *,
                               key=lambda r: r.return_id):
         answers = list(answers)
         first = answers[0]
-        values = {catalogue.canonical(a.question_key): stored_code(a.value) for a in answers if a.question_key}
+        values = {key: stored_code(catalogue.questions[key].kind if key in catalogue.questions else None, a.value)
+                  for a in answers if a.question_key for key in (catalogue.canonical(a.question_key),)}
         yield ([first.return_id, first.name, first.org_type, first.state.value, first.submitted_at]
                + [values.get(q.key) for q in questions])
 
