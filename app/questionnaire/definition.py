@@ -18,7 +18,7 @@ ORG_TYPE_CODES: tuple[str, ...] = (
 ALL = "all"
 
 KINDS = ("case_audit", "self_assessment", "survey", "statement")
-# Names of the built-in types whose answers are one scored option (app.questionnaire.types asks the type itself).
+# The built-in types answered with one scored option, for the studio's forms; the engine asks `question.kind`.
 SINGLE_CHOICE_TYPES = type_names(is_scored=True)
 COMMENT_RULES = ("none", "optional", "required", "required_unless_met")
 EVIDENCE_RULES = ("none", "optional", "required")
