@@ -18,7 +18,7 @@ from app.questionnaire.definition import (
     Instrument,
     Question,
 )
-from app.questionnaire.types.values import format_number, is_blank, parse_iso_date  # noqa: F401  (shared names)
+from app.questionnaire.types.values import is_blank
 
 NOT_STARTED = "not_started"
 IN_PROGRESS = "in_progress"
