@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from app.questionnaire.types import QuestionType, question_type, type_names
+from app.questionnaire.types import QuestionType, question_type
 
 ORG_TYPE_CODES: tuple[str, ...] = (
     "local_authority", "police", "health_commissioner", "health_trust", "gp_practice", "school",
@@ -18,8 +18,6 @@ ORG_TYPE_CODES: tuple[str, ...] = (
 ALL = "all"
 
 KINDS = ("case_audit", "self_assessment", "survey", "statement")
-# The built-in types answered with one scored option, for the studio's forms; the engine asks `question.kind`.
-SINGLE_CHOICE_TYPES = type_names(is_scored=True)
 COMMENT_RULES = ("none", "optional", "required", "required_unless_met")
 EVIDENCE_RULES = ("none", "optional", "required")
 RAG_VALUES = ("green", "amber", "red")

@@ -13,6 +13,7 @@ engine; see `QuestionType` for what a type can change.
 from app.questionnaire.types import builtin  # noqa: F401  (registers the built-in types)
 from app.questionnaire.types.base import (
     QuestionType,
+    kind_of,
     names_text,
     question_type,
     register,
@@ -21,5 +22,5 @@ from app.questionnaire.types.base import (
 )
 from app.questionnaire.types.values import NO_SCORE, AnswerScore
 
-__all__ = ["NO_SCORE", "AnswerScore", "QuestionType", "names_text", "question_type", "register", "type_names",
+__all__ = ["NO_SCORE", "AnswerScore", "QuestionType", "kind_of", "names_text", "question_type", "register", "type_names",
            "unregister"]

@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 class QuestionType:
     name: str = ""
+    label: str = ""                      # how the studio offers the type to authors ("Short text")
     component: str = "input"             # the GOV.UK macro the answer is rendered with (app/templating.py)
 
     # What the rest of the code asks about.
@@ -122,6 +123,11 @@ def question_type(name: str) -> QuestionType:
         return _REGISTRY[name]
     except KeyError:
         raise KeyError(f"unknown question type {name!r}") from None
+
+
+def kind_of(name) -> QuestionType | None:
+    """The registered type called `name`, or None (a draft being edited may name no type, or an unknown one)."""
+    return _REGISTRY.get(name) if isinstance(name, str) else None
 
 
 def type_names(**flags: bool) -> tuple[str, ...]:

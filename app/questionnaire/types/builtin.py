@@ -109,6 +109,7 @@ class ScaleType(_SingleChoiceType):
     """One rating on a scale the instrument defines once and many questions share."""
 
     name = "scale"
+    label = "Rating on a scale"
     is_rating = True
     takes_scale = True
 
@@ -118,6 +119,7 @@ class ChoiceType(_SingleChoiceType):
     """One answer among the question's own options."""
 
     name = "choice"
+    label = "One answer from a list"
     takes_options = True
 
 
@@ -126,6 +128,7 @@ class MultiChoiceType(_OptionsType):
     """Any number of the question's options, stored as a JSON list of option values."""
 
     name = "multi_choice"
+    label = "Several answers from a list"
     component = "checkboxes"
     is_list = True
     takes_options = True
@@ -185,6 +188,7 @@ class TextType(QuestionType):
     """A short line of text."""
 
     name = "text"
+    label = "Short text"
     is_text = True
     takes_max_length = True
     default_max_length = 500
@@ -198,6 +202,7 @@ class LongTextType(TextType):
     """Paragraphs of text, with a character count."""
 
     name = "long_text"
+    label = "Long text"
     component = "character_count"
     multiline = True
     default_max_length = 10000
@@ -216,6 +221,7 @@ class NumberType(QuestionType):
     """A number, whole or decimal, optionally between min and max; stored as JSON text."""
 
     name = "number"
+    label = "Number"
     takes_range = True
 
     def field(self, question, label: str, description: str):
@@ -267,6 +273,7 @@ class DateType(QuestionType):
     """A date in three boxes, day, month and year; stored as an ISO date."""
 
     name = "date"
+    label = "Date"
     component = "date"
 
     def field(self, question, label: str, description: str):
