@@ -13,6 +13,7 @@ from app.audits.models import ModeratedAnswer, Moderation
 from tests.audits.test_about_agency import _round
 from tests.audits.test_agreement import _figure
 from tests.audits.test_moderation import _block
+from tests.findings.test_export import rows_of, workbook_of
 from tests.findings.test_round_findings import text_of
 
 REPORT = "Did your agency provide its report on time?"
@@ -99,6 +100,25 @@ def test_agreed_figures_count_one_answer_per_agency_per_case_and_one_per_case_qu
     assert re.search(re.escape(REPORT) + r" 50% 25% \(1 of 4\)", page)
     # The case question: one agreed answer per case.
     assert re.search(r"Was the child protection plan clear\? 75% 100% \(2 of 2\)", page)
+
+
+def test_the_export_lists_the_agreed_answer_of_each_agency(client, login_as, db):
+    setup = _round(db)
+    first, second = setup.round.cases
+    login_as(setup.qa)
+    client.post(f"/audits/cases/{first.id}/moderate", data=_post(
+        setup, first, rating__report_on_time__POLICE="no", comment__report_on_time__POLICE="Late."))
+    client.post(f"/audits/cases/{second.id}/moderate", data=_post(setup, second))
+    wb = workbook_of(client.get(f"/findings/rounds/{setup.round.id}/findings.xlsx"))
+    agreed = rows_of(wb["Agreed"])
+    assert "plan_clear" in agreed[0] and "report_on_time" not in agreed[0]  # one answer per case: none for agencies
+    police, health = setup.orgs["police"].name, setup.orgs["health"].name
+    by_agency = rows_of(wb["Agreed by agency"])
+    assert by_agency[0] == ["Case reference", "Agency", "report_on_time", "report_on_time__changed",
+                            "report_on_time__panel_reason"]
+    assert sorted(by_agency[1:]) == sorted([
+        ["CR-000101", police, "no", "Yes", "Late."], ["CR-000101", health, "no", "No", None],
+        ["CR-000102", police, "yes", "No", None], ["CR-000102", health, "no", "No", None]])
 
 
 def test_drift_compares_each_agency_with_the_answer_agreed_for_it(client, login_as, db):
