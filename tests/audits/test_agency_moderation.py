@@ -3,6 +3,7 @@ answer stands unless the panel changes it for that agency; questions about the c
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -10,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.audits import services
 from app.audits.models import ModeratedAnswer, Moderation
+from app.utils import utcnow
 from tests.audits.test_about_agency import _round
 from tests.audits.test_agreement import _figure
 from tests.audits.test_moderation import _block
@@ -133,6 +135,32 @@ def test_drift_compares_each_agency_with_the_answer_agreed_for_it(client, login_
     assert _figure(page, f"drift-{setup.orgs['police'].slug}") == "25.0%"
     # Health: its first report changed, and it said no where the panel agreed yes on the second case: 2 of 4.
     assert _figure(page, f"drift-{setup.orgs['health'].slug}") == "50.0%"
+
+
+def test_after_closing_the_change_is_shown_and_the_purge_keeps_the_agreed_answer_but_not_the_reason(
+        client, login_as, db, runner):
+    setup = _round(db)
+    first, second = setup.round.cases
+    police = setup.orgs["police"]
+    login_as(setup.qa)
+    client.post(f"/audits/cases/{first.id}/moderate", data=_post(
+        setup, first, **{"rating__report_on_time__POLICE": "no", "comment__report_on_time__POLICE": "Late report."}))
+    client.post(f"/audits/cases/{second.id}/moderate", data=_post(setup, second))
+    services.close_round(setup.round, actor=setup.qa)
+    db.session.commit()
+
+    report = _block(client.get(f"/audits/cases/{first.id}/moderate").text, "report_on_time")
+    assert "Changed by the panel" in report and "Late report." in report and 'type="radio"' not in report
+    login_as(setup.auditors["health"])
+    page = client.get(f"/audits/tasks/{setup.assignment(0, 'health').id}/all-agencies").text
+    assert f"Agreed for {police.name}:</strong> No (changed by the panel)" in page
+
+    setup.round.closed_at = utcnow() - timedelta(days=3 * 365)
+    db.session.commit()
+    assert runner.invoke(args=["data", "purge", "--older-than", "2"]).exit_code == 0
+    db.session.expire_all()
+    rows = db.session.execute(sa.select(ModeratedAnswer).where(ModeratedAnswer.organisation_id == police.id))
+    assert [(m.value, m.comment) for m in rows.scalars()] == [("no", None)]
 
 
 def test_only_qa_and_admins_moderate_agency_answers(client, login_as, db):
