@@ -615,7 +615,7 @@ def _agreed_per_agency(case: AuditCase, instrument, ratings: dict, comments: dic
     names = {a.organisation_id: a.organisation.name for a in case.assignments}
     agreed: AgencyAgreed = {}
     for question in agency_questions(instrument):
-        for (key, org_id), answer in own.items():
+        for (key, org_id), answer in sorted(own.items(), key=lambda item: names.get(item[0][1], "")):
             if key != question.key or org_id not in (ratings.get(key) or {}):
                 continue
             field = f"{key}__{org_id}"
@@ -633,6 +633,18 @@ def _agreed_per_agency(case: AuditCase, instrument, ratings: dict, comments: dic
             kept = value != answer or comment is not None
             agreed[(key, org_id)] = (value if kept else None, comment, value != answer)
     return agreed
+
+
+def _page_order(instrument):
+    """Sort key putting the moderation page's problems in the order of its fields: questions, then the outcome."""
+    order = {q.key: i for i, q in enumerate(instrument.questions())}
+
+    def position(problem: tuple[str, str]) -> int:
+        field = problem[0]
+        if field.startswith(("rating__", "comment__")):
+            return order.get(field.split("__")[1], len(order))
+        return len(order) + 1
+    return position
 
 
 def _store_per_agency(moderation: Moderation, instrument, agreed: AgencyAgreed) -> None:
@@ -704,7 +716,7 @@ def save_moderation(case: AuditCase, *, ratings: dict[str, str | None], comments
             problems.append((name, exc.message))
     per_agency = _agreed_per_agency(case, instrument, agency_ratings or {}, agency_comments or {}, problems)
     if problems:
-        raise FieldProblems(problems)
+        raise FieldProblems(sorted(problems, key=_page_order(instrument)))
 
     moderation = case.moderation
     if moderation is None:
