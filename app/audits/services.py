@@ -626,10 +626,10 @@ def _agreed_per_agency(case: AuditCase, instrument, ratings: dict, comments: dic
                 problems.append((f"rating__{field}", f"Select one of the answers to “{question.text}” for {name}"))
             elif value != answer and comment is None:
                 problems.append((f"comment__{field}",
-                                 f"Give the reason for changing the agreed answer for {name} to “{question.text}”"))
+                                 f"Give the reason for changing the answer agreed for {name}: “{question.text}”"))
             if comment is not None and len(comment) > MODERATION_TEXT_MAX:
-                problems.append((f"comment__{field}", (f"The reason for {name}’s answer to “{question.text}” "
-                                                       f"must be {MODERATION_TEXT_MAX} characters or fewer")))
+                problems.append((f"comment__{field}", (f"The reason for the answer agreed for {name} must be "
+                                                       f"{MODERATION_TEXT_MAX} characters or fewer: “{question.text}”")))
             kept = value != answer or comment is not None
             agreed[(key, org_id)] = (value if kept else None, comment, value != answer)
     return agreed

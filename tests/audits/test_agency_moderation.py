@@ -81,7 +81,7 @@ def test_a_change_without_a_reason_is_shown_in_the_error_summary_and_nothing_pos
     assert page.status_code == 200
     assert "There is a problem" in page.text
     assert f'href="#comment__report_on_time__{health}"' in page.text
-    assert f"Give the reason for changing the agreed answer for {setup.orgs['health'].name}" in page.text
+    assert f"Give the reason for changing the answer agreed for {setup.orgs['health'].name}" in page.text
     # In the order of the page: the agency question comes before the case question in the instrument.
     assert page.text.index(f'href="#comment__report_on_time__{health}"') < page.text.index('href="#rating__plan_clear"')
     report = _block(page.text, "report_on_time")
