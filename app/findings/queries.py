@@ -178,6 +178,7 @@ def moderated_answers(round_id: int, agency_keys=()) -> sa.Subquery:
                       .where(AuditCase.round_id == round_id, ModeratedAnswer.organisation_id.is_(None)))
     if not agency_keys:
         return case_questions.subquery("agreed")
+    case_questions = case_questions.where(ModeratedAnswer.question_key.not_in(list(agency_keys)))
     panel = ModeratedAnswer
     changed = panel.id.is_not(None)
     own_work = (sa.select(CaseAnswer.question_key,
