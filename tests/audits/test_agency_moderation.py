@@ -30,13 +30,18 @@ def _ids(setup) -> tuple[int, int]:
     return setup.orgs["police"].id, setup.orgs["health"].id
 
 
-def _post(setup, case, **fields):
+def _post(setup, **fields):
+    """The moderation form as posted: plan_clear agreed yes, each agency's own report answer kept unless changed."""
     police, health = _ids(setup)
     data = {"rating__plan_clear": "yes", f"rating__report_on_time__{police}": "yes",
             f"rating__report_on_time__{health}": "no"}
     for name, value in fields.items():
         data[name.replace("POLICE", str(police)).replace("HEALTH", str(health))] = value
     return data
+
+
+def _moderate(client, setup, case, **fields):
+    return client.post(f"/audits/cases/{case.id}/moderate", data=_post(setup, **fields))
 
 
 def _agreed(db, case) -> dict[tuple[str, int | None], str]:
@@ -55,8 +60,8 @@ def test_each_agency_starts_from_its_own_answer_and_a_change_for_one_agency_chan
     assert _checked(report, f"rating__report_on_time__{health}") == "no"
     assert f"Agreed answer for {setup.orgs['police'].name}" in report
 
-    response = client.post(f"/audits/cases/{case.id}/moderate", data=_post(
-        setup, case, rating__report_on_time__POLICE="no", comment__report_on_time__POLICE="The report arrived two days late."))
+    response = _moderate(client, setup, case, rating__report_on_time__POLICE="no",
+                         comment__report_on_time__POLICE="The report arrived two days late.")
     assert response.status_code == 302
     # One agreed answer for the case question; for the agency question only the changed agency has its own row.
     assert _agreed(db, case) == {("plan_clear", None): "yes", ("report_on_time", police): "no"}
@@ -67,7 +72,7 @@ def test_each_agency_starts_from_its_own_answer_and_a_change_for_one_agency_chan
     assert "The report arrived two days late." in report
 
     # Putting the agency's own answer back lets it stand again.
-    client.post(f"/audits/cases/{case.id}/moderate", data=_post(setup, case))
+    _moderate(client, setup, case)
     assert _agreed(db, case) == {("plan_clear", None): "yes"}
 
 
@@ -76,7 +81,8 @@ def test_a_change_without_a_reason_is_shown_in_the_error_summary_and_nothing_pos
     _police, health = _ids(setup)
     case = setup.round.cases[1]
     login_as(setup.qa)
-    data = _post(setup, case, rating__report_on_time__HEALTH="yes", rating__plan_clear="", comment__report_on_time__POLICE="Checked against the minutes.")
+    data = _post(setup, rating__report_on_time__HEALTH="yes", rating__plan_clear="",
+                 comment__report_on_time__POLICE="Checked against the minutes.")
     page = client.post(f"/audits/cases/{case.id}/moderate", data=data)
     assert page.status_code == 200
     assert "There is a problem" in page.text
@@ -94,9 +100,8 @@ def test_agreed_figures_count_one_answer_per_agency_per_case_and_one_per_case_qu
     setup = _round(db)
     first, second = setup.round.cases
     login_as(setup.qa)
-    client.post(f"/audits/cases/{first.id}/moderate", data=_post(
-        setup, first, rating__report_on_time__POLICE="no", comment__report_on_time__POLICE="Late."))
-    client.post(f"/audits/cases/{second.id}/moderate", data=_post(setup, second))
+    _moderate(client, setup, first, rating__report_on_time__POLICE="no", comment__report_on_time__POLICE="Late.")
+    _moderate(client, setup, second)
     page = text_of(client.get(f"/findings/rounds/{setup.round.id}"))
     # Agencies' own reports: police yes twice, health no twice (50%). Agreed: the panel changed police's first
     # report to no, the other three stand: 1 of 4 (2 agencies × 2 cases).
@@ -109,9 +114,8 @@ def test_the_export_lists_the_agreed_answer_of_each_agency(client, login_as, db)
     setup = _round(db)
     first, second = setup.round.cases
     login_as(setup.qa)
-    client.post(f"/audits/cases/{first.id}/moderate", data=_post(
-        setup, first, rating__report_on_time__POLICE="no", comment__report_on_time__POLICE="Late."))
-    client.post(f"/audits/cases/{second.id}/moderate", data=_post(setup, second))
+    _moderate(client, setup, first, rating__report_on_time__POLICE="no", comment__report_on_time__POLICE="Late.")
+    _moderate(client, setup, second)
     wb = workbook_of(client.get(f"/findings/rounds/{setup.round.id}/findings.xlsx"))
     agreed = rows_of(wb["Agreed"])
     assert "plan_clear" in agreed[0] and "report_on_time" not in agreed[0]  # one answer per case: none for agencies
@@ -128,9 +132,9 @@ def test_drift_compares_each_agency_with_the_answer_agreed_for_it(client, login_
     setup = _round(db)
     first, second = setup.round.cases
     login_as(setup.qa)
-    client.post(f"/audits/cases/{first.id}/moderate", data=_post(
-        setup, first, rating__report_on_time__POLICE="no", comment__report_on_time__POLICE="Late.", rating__report_on_time__HEALTH="yes", comment__report_on_time__HEALTH="On time."))
-    client.post(f"/audits/cases/{second.id}/moderate", data=_post(setup, second))
+    _moderate(client, setup, first, rating__report_on_time__POLICE="no", comment__report_on_time__POLICE="Late.",
+              rating__report_on_time__HEALTH="yes", comment__report_on_time__HEALTH="On time.")
+    _moderate(client, setup, second)
     page = client.get(f"/audits/{setup.round.id}").text
     # Police: its first report changed (1 of 2), the case question agreed with it twice: 1 of 4.
     assert _figure(page, f"drift-{setup.orgs['police'].slug}") == "25.0%"
@@ -144,9 +148,9 @@ def test_after_closing_the_change_is_shown_and_the_purge_keeps_the_agreed_answer
     first, second = setup.round.cases
     police = setup.orgs["police"]
     login_as(setup.qa)
-    client.post(f"/audits/cases/{first.id}/moderate", data=_post(
-        setup, first, rating__report_on_time__POLICE="no", comment__report_on_time__POLICE="Late report."))
-    client.post(f"/audits/cases/{second.id}/moderate", data=_post(setup, second))
+    _moderate(client, setup, first, rating__report_on_time__POLICE="no",
+              comment__report_on_time__POLICE="Late report.")
+    _moderate(client, setup, second)
     services.close_round(setup.round, actor=setup.qa)
     db.session.commit()
 
@@ -168,8 +172,8 @@ def test_only_qa_and_admins_moderate_agency_answers(client, login_as, db):
     setup = _round(db)
     case = setup.round.cases[0]
     login_as(setup.auditors["police"])
-    response = client.post(f"/audits/cases/{case.id}/moderate", data=_post(
-        setup, case, rating__report_on_time__HEALTH="yes", comment__report_on_time__HEALTH="Mine now."))
+    response = _moderate(client, setup, case, rating__report_on_time__HEALTH="yes",
+                         comment__report_on_time__HEALTH="Mine now.")
     assert response.status_code == 403
     assert db.session.execute(sa.select(Moderation)).first() is None
 
