@@ -14,10 +14,18 @@ from flask import current_app
 
 from app.accounts.models import ORG_TYPE_LABELS, Organisation
 from app.audits.models import AGE_BANDS, ETHNICITIES, GENDERS
+from app.audits.queries import agency_questions
 from app.extensions import db
 from app.findings import freshness, queries
 from app.findings.suppression import suppress
-from app.questionnaire import Catalogue, InstrumentVersion, catalogue_for_key, catalogue_for_version, theme_titles
+from app.questionnaire import (
+    Catalogue,
+    InstrumentVersion,
+    catalogue_for_key,
+    catalogue_for_version,
+    get_version,
+    theme_titles,
+)
 from app.questionnaire.scoring import weighted_percent
 from app.selfassessment import queries as sa_queries
 from app.utils import utcnow
@@ -305,7 +313,8 @@ def round_snapshot(rnd) -> dict:
     grades = {c["key"]: 0 for c in grade_columns}
     for row in case_rows:
         grades[row.overall_grade or NOT_AGREED] += row.cases
-    agreed_questions = question_rows(catalogue, queries.answer_counts(queries.moderated_answers(rnd.id)),
+    agency_keys = [q.key for q in agency_questions(get_version(rnd.instrument_version_id).parsed)]
+    agreed_questions = question_rows(catalogue, queries.answer_counts(queries.moderated_answers(rnd.id, agency_keys)),
                                      org_field=None)
     self_pct = {q["key"]: q["pct"] for q in questions}
     agreed = {

@@ -65,6 +65,7 @@ from app.questionnaire.storage import (  # noqa: E402
     decode_answer,
     encode_answer,
     read_answers,
+    write_answer,
     write_answers,
 )
 from app.questionnaire.store import (  # noqa: E402
@@ -95,7 +96,7 @@ from app.questionnaire import routes  # noqa: E402,F401
 
 __all__ = [
     "AnswerColumns", "AnswerNotes", "QuestionType", "decode_answer", "encode_answer", "question_type", "read_answers",
-    "register", "write_answers",
+    "register", "write_answer", "write_answers",
     "AnswerProblem", "AnswerScore", "COMPLETED", "Catalogue", "QuestionInfo", "all_catalogues", "build_catalogue",
     "catalogue_for_key", "catalogue_for_version", "IN_PROGRESS", "Instrument", "InstrumentError",
     "InstrumentModel", "InstrumentVersion", "LoadError", "NOT_STARTED", "ORG_TYPE_CODES", "OverallJudgement",
