@@ -6,13 +6,14 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from app import web
 from app.accounts.models import Organisation
 from app.accounts.permissions import roles_required
 from app.audits import bp, queries, services
 from app.audits.forms import CaseForm, ConfirmForm, EmptyForm, ImportForm, ReturnForm, RoundForm
 from app.audits.importer import COLUMN_TITLES, ImportFailed
 from app.audits.models import AGE_BANDS, ETHNICITIES, GENDERS, ResponseState, RoundState
-from app.errors import DomainError, NotFound, PermissionDenied, StaleEdit
+from app.errors import NotFound, PermissionDenied, StaleEdit
 from app.extensions import db
 from app.questionnaire import (
     SectionFlow,
@@ -33,49 +34,6 @@ TRANSITIONS = {
 }
 SECTION_STATUS = {"not_started": ("Not yet started", "blue"), "in_progress": ("In progress", "light-blue"),
                   "completed": ("Completed", None)}
-
-
-def _show_error(form, exc: DomainError) -> None:
-    """Put a service's message on the field it is about, or at the top of the form."""
-    field = form._fields.get(exc.field) if exc.field else None
-    if field is not None:
-        field.errors = list(field.errors or []) + [exc.message]
-    else:
-        form.form_errors.append(exc.message)
-
-
-def _flash_refusal(exc: DomainError) -> None:
-    db.session.rollback()
-    flash(exc.message, "error")
-
-
-FAILED = object()
-
-
-def _save(form, call, *args, **kwargs):
-    """Run a service call and commit; if it refuses, roll back and show why on the form (returns FAILED)."""
-    try:
-        result = call(*args, **kwargs)
-    except DomainError as exc:
-        db.session.rollback()
-        _show_error(form, exc)
-        return FAILED
-    db.session.commit()
-    return result
-
-
-def _save_fields(call, *args, **kwargs) -> dict[str, str]:
-    """As `_save`, for pages with hand-built fields: the refusal's messages by field ("" for the page)."""
-    try:
-        call(*args, **kwargs)
-    except services.FieldProblems as exc:
-        db.session.rollback()
-        return dict(exc.problems)
-    except DomainError as exc:
-        db.session.rollback()
-        return {exc.field or "": exc.message}
-    db.session.commit()
-    return {}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -114,8 +72,8 @@ def new_round():
     form = RoundForm()
     has_instruments = _round_choices(form)
     if form.validate_on_submit():
-        audit_round = _save(form, services.create_round, **_round_fields(form), actor=current_user)
-        if audit_round is not FAILED:
+        audit_round = web.run(form, services.create_round, **_round_fields(form), actor=current_user)
+        if audit_round:
             flash(f"Audit round “{audit_round.title}” created. Add the cases to audit next.", "success")
             return redirect(url_for("audits.round", round_id=audit_round.id))
     return render_template("audits/round_form.html", form=form, audit_round=None, has_instruments=has_instruments)
@@ -150,8 +108,8 @@ def edit_round(round_id: int):
         form.auditor_mode.data = audit_round.auditor_mode.value
         form.organisation_ids.data = [o.id for o in audit_round.organisations]
     _round_choices(form)
-    if form.validate_on_submit() and _save(form, services.update_round, audit_round, **_round_fields(form),
-                                           actor=current_user) is not FAILED:
+    if form.validate_on_submit() and web.run(form, services.update_round, audit_round, **_round_fields(form),
+                                           actor=current_user):
         flash("Round details saved.", "success")
         return redirect(url_for("audits.round", round_id=round_id))
     return render_template("audits/round_form.html", form=form, audit_round=audit_round, has_instruments=True)
@@ -165,13 +123,13 @@ def change_state(round_id: int, action: str):
     waiting = queries.unsubmitted_count(audit_round) if action == "moderation" else 0
     if form.validate_on_submit():
         if action == "open":
-            done = _save(form, services.open_round, audit_round, actor=current_user)
+            done = web.run(form, services.open_round, audit_round, actor=current_user)
         elif action == "moderation":
-            done = _save(form, services.start_moderation, audit_round, confirm_unsubmitted=form.confirm.data,
-                         actor=current_user)
+            done = web.run(form, services.start_moderation, audit_round, confirm_unsubmitted=form.confirm.data,
+                           actor=current_user)
         else:
-            done = _save(form, services.reopen_round, audit_round, actor=current_user)
-        if done is not FAILED:
+            done = web.run(form, services.reopen_round, audit_round, actor=current_user)
+        if done:
             flash(f"“{audit_round.title}” is now {audit_round.state.phrase}.", "success")
             return redirect(url_for("audits.round", round_id=round_id))
     title, button = TRANSITIONS[action]
@@ -189,7 +147,7 @@ def close_round(round_id: int):
     form = EmptyForm()
     if form.validate_on_submit():
         reasons = {c.id: request.form.get(f"reason_{c.id}", "") for c in unmoderated}
-        errors = _save_fields(services.close_round, audit_round, reasons=reasons, actor=current_user)
+        errors = web.run_fields(services.close_round, audit_round, reasons=reasons, actor=current_user)
         if not errors:
             flash(f"“{audit_round.title}” is closed.", "success")
             return redirect(url_for("audits.round", round_id=round_id))
@@ -206,9 +164,10 @@ def add_case(round_id: int):
     audit_round = queries.get_round(round_id)
     form = CaseForm()
     if form.validate_on_submit():
-        case = _save(form, services.add_case, audit_round, reference=form.reference.data, age_band=form.age_band.data,
-                     gender=form.gender.data, ethnicity=form.ethnicity.data, area=form.area.data, actor=current_user)
-        if case is not FAILED:
+        case = web.run(form, services.add_case, audit_round, reference=form.reference.data,
+                       age_band=form.age_band.data, gender=form.gender.data, ethnicity=form.ethnicity.data,
+                       area=form.area.data, actor=current_user)
+        if case:
             flash(f"Case {case.reference} added.", "success")
             if request.form.get("another"):
                 return redirect(url_for("audits.add_case", round_id=round_id))
@@ -224,18 +183,15 @@ def import_cases(round_id: int):
     problems: list[str] = []
     if form.validate_on_submit():
         upload = form.file.data
-        try:
-            cases = services.import_cases(audit_round, filename=upload.filename or "", content=upload.read(),
-                                          actor=current_user)
-        except ImportFailed as exc:
-            db.session.rollback()
-            problems = exc.problems
+        imported = web.attempt(services.import_cases, audit_round, filename=upload.filename or "",
+                               content=upload.read(), actor=current_user)
+        if isinstance(imported.error, ImportFailed):
+            problems = imported.error.problems
             form.file.errors = ["The file has problems, so no cases were imported: correct them and upload it again"]
-        except DomainError as exc:
-            db.session.rollback()
-            _show_error(form, exc)
+        elif imported.error:
+            web.show_error(form, imported.error)
         else:
-            db.session.commit()
+            cases = imported.value
             flash(f"{len(cases)} case{'s' if len(cases) != 1 else ''} imported.", "success")
             return redirect(url_for("audits.round", round_id=round_id))
     return render_template("audits/import.html", audit_round=audit_round, form=form, problems=problems,
@@ -267,13 +223,9 @@ def edit_assignments(case_id: int):
         chosen = set(request.form.getlist("organisation_id"))
         current = {o.id: (request.form.get(f"auditor_{o.id}") or None) for o in audit_round.organisations
                    if str(o.id) in chosen}
-        try:
-            services.set_assignments(case, auditors=current, actor=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            error = exc
-        else:
-            db.session.commit()
+        saved = web.attempt(services.set_assignments, case, auditors=current, actor=current_user)
+        error = saved.error
+        if saved:
             flash(f"Assignments for case {case.reference} saved.", "success")
             return redirect(url_for("audits.case", case_id=case_id))
     return render_template("audits/assignments.html", case=case, audit_round=audit_round, current=current,
@@ -287,12 +239,8 @@ def remove_case(case_id: int):
     audit_round = case.round
     form = EmptyForm()
     if form.validate_on_submit():
-        try:
-            services.remove_case(case, actor=current_user)
-        except DomainError as exc:
-            _flash_refusal(exc)
+        if not web.run_or_flash(services.remove_case, case, actor=current_user):
             return redirect(url_for("audits.case", case_id=case_id))
-        db.session.commit()
         flash(f"Case {case.reference} removed.", "success")
         return redirect(url_for("audits.round", round_id=audit_round.id))
     return render_template("audits/remove_case.html", case=case, audit_round=audit_round, form=form)
@@ -318,8 +266,8 @@ def response(assignment_id: int):
 def return_response(assignment_id: int):
     assignment = queries.get_assignment(assignment_id)
     form = ReturnForm()
-    if form.validate_on_submit() and _save(form, services.return_response, assignment, reason=form.reason.data,
-                                           actor=current_user) is not FAILED:
+    if form.validate_on_submit() and web.run(form, services.return_response, assignment, reason=form.reason.data,
+                                           actor=current_user):
         flash(f"Audit returned to {assignment.organisation.name}.", "success")
         return redirect(url_for("audits.case", case_id=assignment.case_id))
     return render_template("audits/return.html", assignment=assignment, case=assignment.case,
@@ -394,7 +342,7 @@ def moderate(case_id: int):
             "areas_for_improvement": request.form.get("areas_for_improvement"),
             "learning": request.form.get("learning"),
         }
-        errors = _save_fields(services.save_moderation, case, actor=current_user, **values)
+        errors = web.run_fields(services.save_moderation, case, actor=current_user, **values)
         if not errors:
             flash(f"Moderation of case {case.reference} saved.", "success")
             return redirect(url_for("audits.disagreements", round_id=audit_round.id)
@@ -457,22 +405,24 @@ def section(assignment_id: int, section_key: str):
     conflict = None
     latest = None
     if request.method == "POST" and form.validate(partial=True):
-        try:
-            response = services.save_section(ctx["assignment"], section_key, form_answers(instrument, section_key, form),
-                                             lock_version=request.form.get("lock_version"), actor=current_user)
-        except StaleEdit as exc:
-            db.session.rollback()
-            conflict = exc.message
+        def save():
+            response = services.save_section(ctx["assignment"], section_key,
+                                              form_answers(instrument, section_key, form),
+                                              lock_version=request.form.get("lock_version"), actor=current_user)
+            # Read before the commit expires them: reloading each afterwards cost a round trip per save.
+            return response.lock_version, ctx["audit_round"].due_date
+
+        saved = web.attempt(save)
+        if isinstance(saved.error, StaleEdit):
+            conflict = saved.error.message
             fresh = queries.get_assignment(assignment_id)
             lock_version = fresh.response.lock_version
             latest = queries.answers_of(fresh.response, instrument)
-        except DomainError as exc:
-            _flash_refusal(exc)
+        elif saved.error:
+            flash(saved.error.message, "error")
             return redirect(url_for("audits.task_list", assignment_id=assignment_id))
         else:
-            # Read before the commit expires them: reloading each afterwards cost a round trip per save.
-            lock_version, due = response.lock_version, ctx["audit_round"].due_date
-            db.session.commit()
+            lock_version, due = saved.value
             action = request.form.get("action")
             step = flow.after_save(section_key, action=action, return_to=return_to,
                                    valid=action == "later" or form.validate())
@@ -504,21 +454,17 @@ def check_answers(assignment_id: int):
     conflict = None
     form = EmptyForm()
     if form.validate_on_submit():
-        try:
-            services.submit_response(ctx["assignment"], lock_version=request.form.get("lock_version"),
-                                     actor=current_user)
-        except services.SubmitProblems as exc:
-            db.session.rollback()
+        submitted = web.attempt(services.submit_response, ctx["assignment"],
+                                lock_version=request.form.get("lock_version"), actor=current_user)
+        if isinstance(submitted.error, services.SubmitProblems):
             problems = [{"text": p.message, "href": _problem_href(assignment_id, ctx["instrument"], p)}
-                        for p in exc.problems]
-        except StaleEdit as exc:
-            db.session.rollback()
-            conflict = exc.message
-        except DomainError as exc:
-            _flash_refusal(exc)
+                        for p in submitted.error.problems]
+        elif isinstance(submitted.error, StaleEdit):
+            conflict = submitted.error.message
+        elif submitted.error:
+            flash(submitted.error.message, "error")
             return redirect(url_for("audits.task_list", assignment_id=assignment_id))
         else:
-            db.session.commit()
             return redirect(url_for("audits.submitted", assignment_id=assignment_id))
         ctx = _scoring_context(assignment_id)
     return render_template("audits/check.html", problems=problems, conflict=conflict, form=form,
