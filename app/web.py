@@ -84,11 +84,11 @@ def run(form, service: Callable, *args, stray: str = "summary", **kwargs):
     return _result(outcome)
 
 
-def run_or_flash(service: Callable, *args, **kwargs):
-    """As run, for a page without a form: the refusal is flashed as an error."""
+def run_or_flash(service: Callable, *args, flash_category: str = "error", **kwargs):
+    """As run, for a page without a form: the refusal is flashed (as an error unless `flash_category` says)."""
     outcome = attempt(service, *args, **kwargs)
     if not outcome:
-        flash(outcome.error.message, "error")
+        flash(outcome.error.message, flash_category)
         return None
     return _result(outcome)
 
