@@ -10,9 +10,10 @@ from flask import Response, abort, flash, redirect, render_template, request, se
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from app import web
 from app.accounts.models import ORG_TYPE_LABELS
 from app.accounts.permissions import roles_required
-from app.errors import DomainError, StaleEdit
+from app.errors import StaleEdit
 from app.extensions import db
 from app.questionnaire import Instrument, build_section_form, form_answers, load_themes
 from app.questionnaire.definition import ORG_TYPE_CODES
@@ -41,34 +42,18 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
 
-def _show_error(form, exc: DomainError) -> None:
-    problems = exc.problems if isinstance(exc, services.FieldProblems) else [(exc.field, exc.message)]
-    for name, message in problems:
-        field = form._fields.get(name) if name else None
-        if field is not None:
-            field.errors = list(field.errors or []) + [message]
-        else:
-            form.form_errors.append(message)
-
-
 def _edit(form, call, *args, **kwargs):
     """Run an edit and commit. A stale page is flashed and sends the editor back to the draft as now saved;
     other refusals are shown on the form. Returns the draft, or None when nothing was saved."""
-    try:
-        result = call(*args, lock_version=request.form.get("lock_version"), actor=current_user, **kwargs)
-    except StaleEdit as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        raise _Stale() from None
-    except DomainError as exc:
-        db.session.rollback()
-        if form is None:
-            flash(exc.message, "error")
-            return None
-        _show_error(form, exc)
-        return None
-    db.session.commit()
-    return result
+    edited = web.attempt(call, *args, lock_version=request.form.get("lock_version"), actor=current_user, **kwargs)
+    if isinstance(edited.error, StaleEdit):
+        flash(edited.error.message, "error")
+        raise _Stale()
+    if edited.error and form is None:
+        flash(edited.error.message, "error")
+    elif edited.error:
+        web.show_error(form, edited.error)
+    return edited.value
 
 
 class _Stale(Exception):
@@ -113,14 +98,9 @@ def drafts():
 def new_draft():
     form = StartForm()
     if form.validate_on_submit():
-        try:
-            draft = services.start_blank(key=form.key.data.strip(), title=form.title.data.strip(),
-                                         kind=form.kind.data, actor=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            _show_error(form, exc)
-        else:
-            db.session.commit()
+        draft = web.run(form, services.start_blank, key=form.key.data.strip(), title=form.title.data.strip(),
+                        kind=form.kind.data, actor=current_user)
+        if draft:
             flash("Draft created. Add a scale if it needs one, then its sections and questions.", "success")
             return redirect(url_for("studio.draft", draft_id=draft.id))
     return render_template("studio/new.html", form=form)
@@ -145,14 +125,9 @@ def copy_version(version_id: int):
     version = services.get_version(version_id, current_user)
     form = CopyForm()
     if form.validate_on_submit():
-        try:
-            draft = services.start_copy(version, key=form.key.data.strip(), title=form.title.data.strip(),
-                                        actor=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            _show_error(form, exc)
-        else:
-            db.session.commit()
+        draft = web.run(form, services.start_copy, version, key=form.key.data.strip(), title=form.title.data.strip(),
+                        actor=current_user)
+        if draft:
             flash(f"Draft created as a copy of {version.label}.", "success")
             return redirect(url_for("studio.draft", draft_id=draft.id))
     return render_template("studio/copy.html", form=form, version=version)
@@ -177,16 +152,14 @@ def upload():
                 definition, source = from_workbook(raw), f"the workbook {name}"
             else:
                 raise AuthoringProblems(["The selected file must be an instrument file (.yaml) or a workbook (.xlsx)"])
-            draft = services.start_from_definition(definition, actor=current_user, source=source)
+            created = web.attempt(services.start_from_definition, definition, actor=current_user, source=source)
         except AuthoringProblems as exc:
             problems = exc.problems
-        except DomainError as exc:
-            db.session.rollback()
-            problems = [exc.message]
         else:
-            db.session.commit()
-            flash("Draft created from the uploaded file.", "success")
-            return redirect(url_for("studio.draft", draft_id=draft.id))
+            if created:
+                flash("Draft created from the uploaded file.", "success")
+                return redirect(url_for("studio.draft", draft_id=created.value.id))
+            problems = [created.error.message]
     return render_template("studio/upload.html", form=form, problems=problems)
 
 
@@ -706,25 +679,19 @@ def publish(draft_id: int):
     chosen = {old: request.form.get(f"continues-{old}", "") for old in removed}
     if form.validate_on_submit() and not problems:
         continues = {old: (value if value != "new" else None) for old, value in chosen.items() if value}
-        try:
-            version = services.publish(draft, lock_version=request.form.get("lock_version"), actor=current_user,
-                                       continues=continues)
-        except StaleEdit as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
+        published = web.attempt(services.publish, draft, lock_version=request.form.get("lock_version"),
+                                actor=current_user, continues=continues)
+        if isinstance(published.error, StaleEdit):
+            flash(published.error.message, "error")
             return redirect(url_for("studio.draft", draft_id=draft_id))
-        except services.FieldProblems as exc:
-            db.session.rollback()
-            field_errors = dict(exc.problems)
-        except services.PublishProblems as exc:
-            db.session.rollback()
-            problems = [{"text": p.message, "href": _problem_href(draft, p)} for p in exc.problems]
-        except DomainError as exc:
-            db.session.rollback()
-            field_errors = {"": exc.message}
+        if isinstance(published.error, services.PublishProblems):
+            problems = [{"text": p.message, "href": _problem_href(draft, p)} for p in published.error.problems]
+        elif isinstance(published.error, services.FieldProblems):
+            field_errors = dict(published.error.problems)
+        elif published.error:
+            field_errors = {"": published.error.message}
         else:
-            db.session.commit()
-            flash(f"Published {version.label}. New rounds and campaigns can use it; those already running keep "
+            flash(f"Published {published.value.label}. New rounds and campaigns can use it; those already running keep "
                   "the version they started with.", "success")
             return redirect(url_for("questionnaire.index"))
     changes = diff(latest.definition if latest is not None else None, draft.definition)
