@@ -12,8 +12,8 @@ calls it through one of these:
 - `attempt(service, ...)`: the Outcome itself, for a route that treats some refusals in its own way (a stale
   edit's conflict page, a list of problems to link to).
 
-PermissionDenied and NotFound are not DomainErrors: they are never caught here, and reach the 403/404 handlers
-with nothing committed.
+PermissionDenied and NotFound are not DomainErrors: they are rolled back and raised again, to reach the 403/404
+handlers with nothing committed.
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from typing import Any
 
 from flask import flash
 
-from app.errors import DomainError
+from app.errors import AccessRefused, DomainError
 from app.extensions import db
 
 
@@ -45,6 +45,9 @@ def attempt(service: Callable, *args, **kwargs) -> Outcome:
     except DomainError as exc:
         db.session.rollback()
         return Outcome(error=exc)
+    except AccessRefused:  # the 403/404 page, and nothing the service did before refusing is kept
+        db.session.rollback()
+        raise
     db.session.commit()
     return Outcome(value=value)
 
@@ -57,13 +60,18 @@ def problems_of(exc: DomainError) -> list[tuple[str | None, str]]:
     return [(exc.field, exc.message)]
 
 
-def show_error(form, exc: DomainError, *, stray: str = "summary") -> None:
-    """Put a refusal's messages on the form fields they name. A message for no field of the form goes to the form's
-    own errors (shown in the error summary), or with stray="first field" on the form's first field."""
+FIRST_FIELD = "(the form's first field)"
+
+
+def show_error(form, exc: DomainError, *, fallback: str | None = None) -> None:
+    """Put a refusal's messages on the form fields they name. A message naming no field of the form goes on the
+    `fallback` field (FIRST_FIELD: the form's first), or without one to the form's own errors (the summary)."""
     for name, message in problems_of(exc):
         field = form._fields.get(name) if name else None
-        if field is None and stray == "first field":
+        if field is None and fallback == FIRST_FIELD:
             field = next(f for f in form if f.name != "csrf_token")
+        elif field is None and fallback:
+            field = form._fields[fallback]
         if field is not None:
             field.errors = [*(field.errors or []), message]
         else:
@@ -74,12 +82,12 @@ def _result(outcome: Outcome):
     return True if outcome.value is None else outcome.value
 
 
-def run(form, service: Callable, *args, stray: str = "summary", **kwargs):
+def run(form, service: Callable, *args, fallback: str | None = None, **kwargs):
     """Call the service and commit: its result (True if it returns nothing). Refused: roll back, show why on the
-    form (see show_error for `stray`) and return None."""
+    form (see show_error for `fallback`) and return None."""
     outcome = attempt(service, *args, **kwargs)
     if not outcome:
-        show_error(form, outcome.error, stray=stray)
+        show_error(form, outcome.error, fallback=fallback)
         return None
     return _result(outcome)
 
