@@ -8,8 +8,7 @@ from app import web
 from app.accounts import login_limit
 from app.accounts.permissions import require, roles_required
 from app.actions.queries import actions_for
-from app.errors import StaleEdit
-from app.extensions import db
+from app.errors import NotFound, StaleEdit, get_or_404
 from app.statements import bp, queries, services
 from app.statements.forms import ConfirmForm, MaterialChangeForm, NoRisksForm, RiskForm, SignForm
 from app.statements.models import Risk, StatementState
@@ -29,15 +28,15 @@ def _organisation():
 def _own_statement(statement_id: int):
     statement = queries.statement_by_id(statement_id)
     if statement is None:
-        abort(404)
+        raise NotFound("No such statement")
     require(statement.organisation_id == current_user.organisation_id)
     return statement
 
 
 def _own_risk(risk_id: int) -> Risk:
-    risk = db.session.get(Risk, risk_id)
-    if risk is None or risk.removed_at is not None:
-        abort(404)
+    risk = get_or_404(Risk, risk_id, "risk")
+    if risk.removed_at is not None:
+        raise NotFound("That risk has been removed")
     require(risk.assessment.organisation_id == current_user.organisation_id)
     return risk
 
