@@ -7,22 +7,13 @@ from app.accounts import bp, importing, queries, services, tokens
 from app.accounts.forms import ConfirmForm, ImportForm, OrganisationForm, UserForm
 from app.accounts.models import ORG_TYPE_LABELS, ROLE_LABELS, Organisation, User
 from app.accounts.permissions import roles_required
+from app.errors import get_or_404
 from app.extensions import db
+from app.paging import page_arg
 
 
 def _actor():
     return current_user._get_current_object()
-
-
-def _get_or_404(model, object_id: int):
-    obj = db.session.get(model, object_id)
-    if obj is None:
-        abort(404)
-    return obj
-
-
-def _page_arg() -> int:
-    return max(request.args.get("page", 1, type=int), 1)
 
 
 # --- organisations ----------------------------------------------------------------------------------------------
@@ -33,7 +24,7 @@ def organisations():
     filters = {"org_type": request.args.get("type") or None, "area": request.args.get("area") or None,
                "active": request.args.get("active") or None}
     return render_template(
-        "accounts/admin/organisations.html", results=queries.search_organisations(**filters, page=_page_arg()),
+        "accounts/admin/organisations.html", results=queries.search_organisations(**filters, page=page_arg()),
         areas=queries.all_areas(), user_counts=queries.user_counts_by_organisation(), args=request.args,
         active_filters=queries.ACTIVE_FILTERS,
     )
@@ -69,7 +60,7 @@ def organisation_new():
 @bp.route("/admin/organisations/<int:org_id>", methods=["GET", "POST"])
 @roles_required("admin")
 def organisation_edit(org_id):
-    org = _get_or_404(Organisation, org_id)
+    org = get_or_404(Organisation, org_id)
     form = OrganisationForm(obj=org)
     if request.method == "GET":
         form.areas.data = "\n".join(org.areas or [])
@@ -89,7 +80,7 @@ def users():
     filters = {"organisation_id": request.args.get("organisation", type=int), "role": request.args.get("role") or None,
                "status": request.args.get("status") or None, "text": request.args.get("q") or None}
     return render_template(
-        "accounts/admin/users.html", results=queries.search_users(**filters, page=_page_arg()),
+        "accounts/admin/users.html", results=queries.search_users(**filters, page=page_arg()),
         organisations=queries.organisation_choices(), args=request.args, statuses=queries.USER_STATUSES,
         user_status=queries.user_status,
     )
@@ -140,7 +131,7 @@ def _invite(user: User, *, resend: bool) -> None:
 @bp.route("/admin/users/<int:user_id>")
 @roles_required("admin")
 def user_detail(user_id):
-    user = _get_or_404(User, user_id)
+    user = get_or_404(User, user_id)
     return render_template("accounts/admin/user.html", user=user, status=queries.user_status(user),
                            statuses=queries.USER_STATUSES, form=ConfirmForm(),
                            invitation_sent_at=services.latest_invitation_sent_at(user))
@@ -149,7 +140,7 @@ def user_detail(user_id):
 @bp.route("/admin/users/<int:user_id>/edit", methods=["GET", "POST"])
 @roles_required("admin")
 def user_edit(user_id):
-    user = _get_or_404(User, user_id)
+    user = get_or_404(User, user_id)
     form = _user_form(user)
     if form.validate_on_submit():
         if web.run(form, services.update_user, user, **_user_fields(form), actor=_actor(), fallback=web.FIRST_FIELD):
@@ -172,7 +163,7 @@ USER_ACTIONS = {
 
 
 def _confirm_user_action(user_id: int, action: str):
-    user = _get_or_404(User, user_id)
+    user = get_or_404(User, user_id)
     service, question, consequence, button, done = USER_ACTIONS[action]
     form = ConfirmForm()
     error = None
@@ -201,7 +192,7 @@ def user_reactivate(user_id):
 @bp.route("/admin/users/<int:user_id>/resend-invitation", methods=["POST"])
 @roles_required("admin")
 def user_resend_invitation(user_id):
-    user = _get_or_404(User, user_id)
+    user = get_or_404(User, user_id)
     if ConfirmForm().validate_on_submit():
         _invite(user, resend=True)
     return redirect(url_for("accounts.user_detail", user_id=user.id))
