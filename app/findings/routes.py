@@ -87,14 +87,14 @@ def index():
 @page_limit
 @roles_required(*READERS)
 def round_findings(round_id: int):
-    rnd, organisation_id = access.round_for(current_user, round_id)
-    data = figures.round_figures(rnd)
+    audit_round, organisation_id = access.round_for(current_user, round_id)
+    data = figures.round_figures(audit_round)
     if organisation_id is not None:
         data = figures.own_view(data, organisation_id)
     own_name = _own_name(organisation_id)
-    findings = queries.findings_for(round_id=rnd.id)
+    findings = queries.findings_for(round_id=audit_round.id)
     return render_template(
-        "findings/round.html", round=rnd, figures=data, staff=organisation_id is None, own_name=own_name,
+        "findings/round.html", audit_round=audit_round, figures=data, staff=organisation_id is None, own_name=own_name,
         charts=charts.round_charts(data, own_name=own_name),
         findings=findings, actions_of=access.report_actions(findings, organisation_id), headings=FINDING_HEADINGS,
         today=today(), is_overdue=is_overdue,
@@ -105,18 +105,19 @@ def round_findings(round_id: int):
 @export_limit
 @roles_required(*READERS)
 def round_export(round_id: int):
-    rnd, organisation_id = access.round_for(current_user, round_id)
-    return _workbook_response(lambda out: export.round_workbook(rnd, out, organisation_id=organisation_id),
-                              f"{_slug(rnd.title)}-findings.xlsx")
+    audit_round, organisation_id = access.round_for(current_user, round_id)
+    return _workbook_response(lambda out: export.round_workbook(audit_round, out, organisation_id=organisation_id),
+                              f"{_slug(audit_round.title)}-findings.xlsx")
 
 
 @bp.route("/rounds/<int:round_id>/responses.csv")
 @export_limit
 @roles_required(*READERS)
 def round_csv(round_id: int):
-    rnd, organisation_id = access.round_for(current_user, round_id)
-    rows = export.round_response_rows(rnd.id, figures.round_catalogue(rnd), organisation_id=organisation_id)
-    return _csv_response(rows, f"{_slug(rnd.title)}-responses.csv")
+    audit_round, organisation_id = access.round_for(current_user, round_id)
+    rows = export.round_response_rows(audit_round.id, figures.round_catalogue(audit_round),
+                                      organisation_id=organisation_id)
+    return _csv_response(rows, f"{_slug(audit_round.title)}-responses.csv")
 
 
 # --- campaigns -----------------------------------------------------------------------------------------------
@@ -244,8 +245,8 @@ def _finding_form(parent_kind: str, parent, finding=None):
 @page_limit
 @roles_required(*STAFF)
 def new_round_finding(round_id: int):
-    rnd, _ = access.round_for(current_user, round_id)
-    return _finding_form("round", rnd)
+    audit_round, _ = access.round_for(current_user, round_id)
+    return _finding_form("round", audit_round)
 
 
 @bp.route("/campaigns/<int:campaign_id>/findings/new", methods=["GET", "POST"])
