@@ -10,7 +10,13 @@ from app.audits import bp, queries, services
 from app.audits.forms import EmptyForm
 from app.audits.models import ResponseState, RoundState
 from app.errors import NotFound, PermissionDenied, StaleEdit
-from app.questionnaire import SectionFlow, build_section_form, form_answers, return_marker, section_status
+from app.questionnaire import (
+    SectionFlow,
+    build_section_form,
+    form_answers,
+    return_marker,
+    section_status,
+)
 from app.utils import today
 
 AUDITOR = ("auditor",)

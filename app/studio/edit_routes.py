@@ -14,7 +14,13 @@ from app.questionnaire.errors import InstrumentError
 from app.questionnaire.types import kind_of
 from app.studio import bp, services
 from app.studio.diff import show
-from app.studio.forms import ConfirmForm, DetailsForm, QuestionForm, QuestionTypeForm, SectionForm
+from app.studio.forms import (
+    ConfirmForm,
+    DetailsForm,
+    QuestionForm,
+    QuestionTypeForm,
+    SectionForm,
+)
 from app.studio.question_types import engine_type, question_type_labels
 
 STAFF = ("admin", "qa")
