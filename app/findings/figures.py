@@ -5,7 +5,6 @@ workbook and the snapshot kept when a round's case-level data is purged.
 """
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from operator import attrgetter
 from statistics import median
@@ -15,10 +14,18 @@ from flask import current_app
 
 from app.accounts.models import ORG_TYPE_LABELS, Organisation
 from app.audits.models import AGE_BANDS, ETHNICITIES, GENDERS
+from app.audits.queries import agency_questions
 from app.extensions import db
 from app.findings import freshness, queries
 from app.findings.suppression import suppress
-from app.questionnaire import Catalogue, InstrumentVersion, catalogue_for_key, catalogue_for_version, theme_titles
+from app.questionnaire import (
+    Catalogue,
+    InstrumentVersion,
+    catalogue_for_key,
+    catalogue_for_version,
+    get_version,
+    theme_titles,
+)
 from app.questionnaire.scoring import weighted_percent
 from app.selfassessment import queries as sa_queries
 from app.utils import utcnow
@@ -80,21 +87,12 @@ def _finish_all(entries, weight: float = 0) -> list[dict]:
     return entries
 
 
-def _ticked(value: str) -> list[str]:
-    """A multi-choice answer is stored as a JSON list of option values."""
-    try:
-        items = json.loads(value)
-    except ValueError:
-        return [value]
-    return [str(i) for i in items] if isinstance(items, list) else [str(items)]
-
-
 def question_rows(catalogue: Catalogue, counts, *, org_field: str | None = "organisation_id") -> list[dict]:
     """Per question: answers per option, answered/excluded/scored/met and % meeting, partnership and per org,
     from the grouped rows of queries.answer_counts."""
     questions: dict[str, dict] = {}
     for q in catalogue.ordered:
-        if not (q.charted or q.type == "multi_choice"):
+        if not (q.charted or q.kind.is_list):
             continue
         questions[q.key] = {
             "key": q.key, "text": q.text, "type": q.type, "section": q.section_key, "section_title": q.section_title,
@@ -105,7 +103,8 @@ def question_rows(catalogue: Catalogue, counts, *, org_field: str | None = "orga
         }
     partial_values = {q.key: q.partial_values for q in catalogue.questions.values() if q.partial_values}
     entry_of: dict[str, dict | None] = {}    # stored key -> its question's entry (keys repeat on every row)
-    ticked: dict[str, list[str]] = {}          # a multi-choice answer's JSON -> its options
+    lists = {q.key: q.kind for q in catalogue.questions.values() if q.kind.is_list}
+    ticked: dict[tuple, list[str]] = {}        # (key, a list answer's stored text) -> its options
     group_of = attrgetter(org_field) if org_field else None
     for row in counts:
         stored_key = row.question_key
@@ -123,10 +122,10 @@ def question_rows(catalogue: Catalogue, counts, *, org_field: str | None = "orga
             targets.append(by_org[group])
         value, answers = row.value, row.answers
         partly = row.scored if value in partial_values.get(entry["key"], ()) else 0
-        if entry["type"] == "multi_choice":
-            if value not in ticked:
-                ticked[value] = _ticked(value)
-            values = ticked[value]
+        if entry["key"] in lists:
+            if (entry["key"], value) not in ticked:
+                ticked[entry["key"], value] = lists[entry["key"]].decode(value) or []
+            values = ticked[entry["key"], value]
         else:
             values = (value,)
         for target in targets:
@@ -250,23 +249,23 @@ def _aliases(catalogue: Catalogue, keys) -> set[str]:
     return {alias for key in keys for alias in catalogue.questions[key].aliases | {key}}
 
 
-def round_catalogue(rnd) -> Catalogue:
-    return catalogue_for_version(db.session.get(InstrumentVersion, rnd.instrument_version_id))
+def round_catalogue(audit_round) -> Catalogue:
+    return catalogue_for_version(db.session.get(InstrumentVersion, audit_round.instrument_version_id))
 
 
-def round_figures(rnd) -> dict:
+def round_figures(audit_round) -> dict:
     """Everything the round findings page, its charts and its workbook show; once the round's case-level data
     has been purged, the snapshot taken just before."""
-    if rnd.purged_at is not None and rnd.figures_snapshot:
-        return rnd.figures_snapshot
-    return freshness.stored(rnd, lambda: round_snapshot(rnd))
+    if audit_round.purged_at is not None and audit_round.figures_snapshot:
+        return audit_round.figures_snapshot
+    return freshness.stored(audit_round, lambda: round_snapshot(audit_round))
 
 
-def round_snapshot(rnd) -> dict:
+def round_snapshot(audit_round) -> dict:
     """The round's figures computed from its answers now."""
     cfg = settings()
-    catalogue = round_catalogue(rnd)
-    answers = queries.round_answers([rnd.id])
+    catalogue = round_catalogue(audit_round)
+    answers = queries.round_answers([audit_round.id])
     overall_keys = {q.key for q in catalogue.questions.values() if q.overall}
     counts = queries.answer_counts(answers, "organisation_id")
     questions = question_rows(catalogue, counts)
@@ -275,7 +274,7 @@ def round_snapshot(rnd) -> dict:
     overall_question = next((q for q in questions if q["overall"]), None)
 
     agencies = []
-    for row in queries.round_progress(rnd.id):
+    for row in queries.round_progress(audit_round.id):
         org = str(row.organisation_id)
         tally = _tally()
         for q in criteria:
@@ -291,7 +290,7 @@ def round_snapshot(rnd) -> dict:
 
     grade_scale = overall_question["options"] if overall_question else []
     grade_columns = [{"key": o["value"], "label": o["label"]} for o in grade_scale if not o["excluded"]]
-    case_rows = queries.audited_case_grades(rnd.id)
+    case_rows = queries.audited_case_grades(audit_round.id)
     known = {c["key"] for c in grade_columns}
     grade_columns += [{"key": g, "label": g} for g in sorted({r.overall_grade for r in case_rows if r.overall_grade}
                                                              - known)]
@@ -314,8 +313,9 @@ def round_snapshot(rnd) -> dict:
     grades = {c["key"]: 0 for c in grade_columns}
     for row in case_rows:
         grades[row.overall_grade or NOT_AGREED] += row.cases
-    agreed_questions = question_rows(catalogue, queries.answer_counts(queries.moderated_answers(rnd.id)),
-                                     org_field=None)
+    agency_keys = [q.key for q in agency_questions(get_version(audit_round.instrument_version_id).parsed)]
+    agreed_questions = question_rows(
+        catalogue, queries.answer_counts(queries.moderated_answers(audit_round.id, agency_keys)), org_field=None)
     self_pct = {q["key"]: q["pct"] for q in questions}
     agreed = {
         "grades": [{"value": c["key"], "label": c["label"], "count": grades.get(c["key"], 0)} for c in grade_columns],
@@ -329,7 +329,7 @@ def round_snapshot(rnd) -> dict:
     all_partly = sum(q["partly"] for q in criteria)
     cases_audited = sum(grades.values())
     summary = {
-        "cases": len(rnd.cases) if rnd.purged_at is None else None,
+        "cases": len(audit_round.cases) if audit_round.purged_at is None else None,
         "cases_audited": cases_audited,
         "agencies": len(agencies),
         "assigned": sum(a["assigned"] for a in agencies),
@@ -339,7 +339,7 @@ def round_snapshot(rnd) -> dict:
         "moderated_cases": agreed["moderated_cases"],
     }
     return {
-        "kind": "round", "id": rnd.id, "title": rnd.title, "instrument": catalogue.key,
+        "kind": "round", "id": audit_round.id, "title": audit_round.title, "instrument": catalogue.key,
         "instrument_title": catalogue.title, "generated_at": utcnow().isoformat(timespec="seconds"),
         "settings": cfg, "summary": summary, "questions": questions, "themes": themes, "agencies": agencies,
         "breakdowns": breakdowns, "agreed": agreed, "proposals": proposals(themes, cfg),
