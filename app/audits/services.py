@@ -38,6 +38,7 @@ from app.audits.queries import (
 from app.errors import DomainError, InvalidTransition, StaleEdit
 from app.extensions import db
 from app.questionnaire import AnswerProblem, get_version, score_answer, validate_answers, visibility
+from app.signals import figures_changed
 from app.utils import utcnow
 
 TITLE_MAX = 200
@@ -158,6 +159,7 @@ def update_round(audit_round: AuditRound, *, title, area=None, period_start, per
             _set_participants(audit_round, _organisations(organisation_ids))
     db.session.flush()
     record("updated", audit_round, f"Audit round “{title}” details changed", actor=actor)
+    figures_changed.send("round", id=audit_round.id)
     return audit_round
 
 
@@ -203,6 +205,7 @@ def open_round(audit_round: AuditRound, *, actor=None) -> AuditRound:
     audit_round.opened_at = audit_round.opened_at or utcnow()
     db.session.flush()
     record("opened", audit_round, f"Audit round “{audit_round.title}” opened for scoring", actor=actor)
+    figures_changed.send("round", id=audit_round.id)
     return audit_round
 
 
@@ -221,6 +224,7 @@ def start_moderation(audit_round: AuditRound, *, confirm_unsubmitted: bool = Fal
     record("moderation_started", audit_round,
            f"Audit round “{audit_round.title}” moved to moderation ({submitted} submitted, {waiting} not submitted)",
            actor=actor)
+    figures_changed.send("round", id=audit_round.id)
     return audit_round
 
 
@@ -231,6 +235,7 @@ def reopen_round(audit_round: AuditRound, *, actor=None) -> AuditRound:
     audit_round.state = RoundState.open
     db.session.flush()
     record("reopened", audit_round, f"Audit round “{audit_round.title}” reopened for scoring", actor=actor)
+    figures_changed.send("round", id=audit_round.id)
     return audit_round
 
 
@@ -263,6 +268,7 @@ def close_round(audit_round: AuditRound, *, reasons: dict[int, str] | None = Non
     if not_moderated:
         summary += f"; not moderated: {', '.join(not_moderated)}"
     record("closed", audit_round, summary, actor=actor)
+    figures_changed.send("round", id=audit_round.id)
     return audit_round
 
 
@@ -359,6 +365,7 @@ def add_case(audit_round: AuditRound, *, reference, age_band=None, gender=None, 
     case = _new_case(audit_round, details)
     db.session.flush()
     record("case_added", audit_round, f"Case {case.reference} added to “{audit_round.title}”", actor=actor)
+    figures_changed.send("round", id=audit_round.id)
     return case
 
 
@@ -391,6 +398,7 @@ def import_cases(audit_round: AuditRound, *, filename: str, content: bytes, acto
     record("cases_imported", audit_round,
            f"{len(cases)} case{'s' if len(cases) != 1 else ''} imported into “{audit_round.title}” from a file",
            actor=actor)
+    figures_changed.send("round", id=audit_round.id)
     return cases
 
 
@@ -403,6 +411,7 @@ def remove_case(case: AuditCase, *, actor=None) -> None:
     db.session.flush()
     db.session.expire(audit_round, ["cases"])
     record("case_removed", audit_round, f"Case {reference} removed from “{audit_round.title}”", actor=actor)
+    figures_changed.send("round", id=audit_round.id)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -467,6 +476,7 @@ def set_assignments(case: AuditCase, *, auditors: dict[int, int | None], actor=N
             _ensure_response(assignment)
     if changes:
         record("assignments_changed", case, f"Case {case.reference}: " + "; ".join(changes), actor=actor)
+    figures_changed.send("round", id=audit_round.id)
     return case.assignments
 
 
@@ -568,6 +578,7 @@ def submit_response(assignment: Assignment, *, lock_version, actor=None) -> Case
     _flush_versioned()
     record("submitted", response, f"Case {assignment.case.reference}: {assignment.organisation.name} submitted "
                                   "its audit", actor=actor)
+    figures_changed.send("round", id=assignment.case.round_id)
     return response
 
 
@@ -588,6 +599,7 @@ def return_response(assignment: Assignment, *, reason, actor=None) -> CaseRespon
     _flush_versioned()
     record("returned", response, f"Case {assignment.case.reference}: audit returned to {assignment.organisation.name}. "
                                  f"Reason: {reason}", actor=actor)
+    figures_changed.send("round", id=assignment.case.round_id)
     return response
 
 
@@ -672,6 +684,7 @@ def save_moderation(case: AuditCase, *, ratings: dict[str, str | None], comments
     db.session.flush()
     grade_label = overall.option(grade).label if overall is not None and grade else (grade or "none")
     record("moderated", case, f"Case {case.reference} moderated: agreed overall grade {grade_label}", actor=actor)
+    figures_changed.send("round", id=case.round_id)
     return moderation
 
 
@@ -729,6 +742,7 @@ def purge_case_data(closed_before: datetime, dry_run: bool = False) -> str:
         db.session.flush()
         record("purged", audit_round, f"Case-level data of “{audit_round.title}” removed under the retention policy "
                                       f"({answers} answers, {cases} case records); aggregated figures kept")
+        figures_changed.send("round", id=audit_round.id)
     db.session.expire_all()
     return (f"{len(rounds)} closed round{'s' if len(rounds) != 1 else ''}: {total_answers} answer"
             f"{'s' if total_answers != 1 else ''} and the details of {total_cases} case{'s' if total_cases != 1 else ''}")

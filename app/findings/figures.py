@@ -260,7 +260,7 @@ def round_figures(rnd) -> dict:
     has been purged, the snapshot taken just before."""
     if rnd.purged_at is not None and rnd.figures_snapshot:
         return rnd.figures_snapshot
-    return freshness.stored(rnd, lambda: round_snapshot(rnd))
+    return freshness.stored("round", rnd.id, lambda: round_snapshot(rnd))
 
 
 def round_snapshot(rnd) -> dict:
@@ -410,7 +410,7 @@ def campaign_figures(campaign) -> dict:
 
 def _kept_campaign_figures(campaign) -> dict:
     """The campaign's figures but for statement coverage, kept between requests."""
-    return freshness.stored(campaign, lambda: campaign_snapshot(campaign))
+    return freshness.stored("campaign", campaign.id, lambda: campaign_snapshot(campaign))
 
 
 def campaign_snapshot(campaign) -> dict:
