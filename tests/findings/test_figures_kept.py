@@ -2,6 +2,7 @@
 (app/findings/freshness.py): a kept figure must never be an out-of-date one."""
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from app.accounts import services as accounts
@@ -247,6 +248,30 @@ def test_pages_and_workbooks_leave_the_figures_they_share_as_they_were(client, l
     assert client.get(f"/findings/organisations/{small_campaign.school.id}").status_code == 200
 
     assert (figures.round_figures(rnd), figures.campaign_figures(campaign)) == before
+
+
+def test_figures_served_are_read_only_so_no_request_changes_another_s(client, login_as, db, small_round):
+    import copy
+
+    rnd = small_round.round
+    login_as("qa")
+    assert client.get(f"/findings/rounds/{rnd.id}").status_code == 200
+    served = figures.round_figures(rnd)
+    with pytest.raises(TypeError):
+        served["summary"]["submitted"] = 0
+    with pytest.raises(TypeError):
+        served["agencies"].append({"name": "Injected"})
+    with pytest.raises(TypeError):
+        served["questions"][0].update(met=0)
+    with pytest.raises(TypeError):
+        served.pop("summary")
+    own = copy.deepcopy(served)  # a request that needs to change them works on a copy of its own
+    own["summary"]["submitted"] = 0
+    own["agencies"].append({"name": "Injected"})
+    assert figures.round_figures(rnd)["summary"]["submitted"] == 4
+    assert figures.round_figures(rnd) == served
+    page = client.get(f"/findings/rounds/{rnd.id}").get_data(as_text=True)
+    assert "Injected" not in page
 
 
 def test_a_new_figures_version_recomputes_kept_figures(db, small_round, monkeypatch):
