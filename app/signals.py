@@ -11,6 +11,9 @@ period are out of date from the moment the change is visible:
 
 What counts as a change, and so which services send it, is listed in app/findings/freshness.py. Saving a draft
 changes nothing anybody else sees, so draft saves do not send.
+
+`round_purging` is sent with the round just before its case-level data is removed under the retention policy, so
+that whoever keeps figures computed from that data can keep a copy first.
 """
 from __future__ import annotations
 
@@ -23,3 +26,4 @@ CAMPAIGN = "campaign"
 EVERYTHING = "everything"
 
 figures_changed = _signals.signal("figures-changed")
+round_purging = _signals.signal("round-purging")

@@ -38,7 +38,7 @@ from app.audits.queries import (
 from app.errors import DomainError, InvalidTransition, StaleEdit
 from app.extensions import db
 from app.questionnaire import AnswerProblem, get_version, score_answer, validate_answers, visibility
-from app.signals import figures_changed
+from app.signals import figures_changed, round_purging
 from app.utils import utcnow
 
 TITLE_MAX = 200
@@ -699,9 +699,6 @@ def purge_case_data(closed_before: datetime, dry_run: bool = False) -> str:
     grades, findings and actions, and a snapshot of the figures taken first.
     """
     from app.audits.queries import agreement_snapshot
-    from app.findings import services as findings
-
-    snapshot_round_figures = getattr(findings, "snapshot_round_figures", None)
 
     rounds = list(db.session.execute(
         sa.select(AuditRound).where(AuditRound.state == RoundState.closed, AuditRound.closed_at < closed_before,
@@ -722,8 +719,7 @@ def purge_case_data(closed_before: datetime, dry_run: bool = False) -> str:
         total_cases += cases
         if dry_run:
             continue
-        if snapshot_round_figures is not None:
-            snapshot_round_figures(audit_round)
+        round_purging.send(audit_round)  # the findings feature keeps the round's figures (app/signals.py)
         audit_round.figures_snapshot = {**(audit_round.figures_snapshot or {}),
                                         "agreement": agreement_snapshot(audit_round)}
         db.session.flush()

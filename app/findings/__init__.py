@@ -14,12 +14,13 @@ export_limit = limiter.shared_limit(lambda: current_app.config["EXPORT_RATE_LIMI
 
 
 def init_app(app) -> None:
-    from app.findings import freshness
+    from app.findings import freshness, services
     from app.findings.panels import actions_panel
     from app.main.dashboard import register_panel_provider
 
     register_panel_provider(actions_panel)
     freshness.subscribe()
+    services.subscribe()
 
 
 from app.findings import routes  # noqa: E402,F401

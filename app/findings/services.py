@@ -5,6 +5,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from app import signals
 from app.accounts.models import Organisation
 from app.activity import record
 from app.errors import DomainError, NotFound
@@ -145,6 +146,10 @@ def delete_finding(finding: Finding, *, actor=None) -> None:
 
 
 # --- retention -----------------------------------------------------------------------------------------------
+
+def subscribe() -> None:
+    signals.round_purging.connect(snapshot_round_figures)
+
 
 def snapshot_round_figures(round) -> None:
     """Keep the round's aggregated figures so its findings page survives the purge of case-level data."""
