@@ -154,6 +154,9 @@ def test_opening_and_closing_a_campaign_reach_the_figures_at_once(db, campaign):
     assert figures.campaign_figures(campaign)["summary"]["invited"] == 2
     assert _renews(db, campaign, lambda: selfassessment.close_campaign(campaign))
 
+    no_survey = campaigns.make_campaign(cycle="2026-27", org_types=["school"], survey=False)
+    assert _renews(db, no_survey, lambda: selfassessment.close_campaign(no_survey))
+
 
 def test_a_return_reaches_the_figures_when_it_starts_is_submitted_returned_and_accepted(db, campaign):
     campaign, school, _college = campaign
