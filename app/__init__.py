@@ -11,7 +11,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from config import BASE_DIR, config_for, trusted_hosts
 
-FEATURES = ("main", "accounts", "activity", "questionnaire", "studio", "audits", "selfassessment", "statements",
+FEATURES = ("main", "accounts", "activity", "questionnaire", "studio", "actions", "audits", "selfassessment", "statements",
             "findings", "notifications")
 
 

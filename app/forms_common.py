@@ -1,13 +1,19 @@
-"""Form pieces every feature uses the same way: the GOV.UK date input."""
+"""Form pieces every feature uses the same way: the GOV.UK date input, choices."""
 from __future__ import annotations
 
 from datetime import date
 
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from wtforms import Field
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation
 
 DATE_PARTS = ("day", "month", "year")
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as choices whose values are strings, as posted forms carry them."""
+    return [SelectChoice(str(value), label) for value, label in pairs]
 
 
 def parse_date_parts(day: str, month: str, year: str, *, subject: str, example: str) -> date | None:

@@ -4,7 +4,8 @@ from app.activity.models import ActivityEvent  # noqa: F401
 from app.audits.models import (  # noqa: F401
     Assignment, AuditCase, AuditRound, CaseAnswer, CaseResponse, ModeratedAnswer, Moderation,
 )
-from app.findings.models import ActionItem, ActionUpdate, Finding  # noqa: F401
+from app.actions.models import ActionItem, ActionUpdate  # noqa: F401
+from app.findings.models import Finding  # noqa: F401
 from app.notifications.models import OutboxMessage, Reminder  # noqa: F401
 from app.questionnaire.models import InstrumentModel, InstrumentVersion  # noqa: F401
 from app.selfassessment.models import (  # noqa: F401

@@ -41,5 +41,9 @@ def state_column_type(enum_cls, name: str) -> sa.Enum:
     )
 
 
+def at_most_one_not_null(*columns: str) -> str:
+    return " + ".join(f"(CASE WHEN {c} IS NOT NULL THEN 1 ELSE 0 END)" for c in columns) + " <= 1"
+
+
 def exactly_one_not_null(*columns: str) -> str:
     return " + ".join(f"(CASE WHEN {c} IS NOT NULL THEN 1 ELSE 0 END)" for c in columns) + " = 1"

@@ -251,7 +251,7 @@ def _statement_section():
 
 
 def _action(slug: str):
-    from app.findings.models import ActionItem
+    from app.actions.models import ActionItem
 
     return _one(sa.select(ActionItem.id).where(ActionItem.owner_organisation_id == _org(slug).id)
                 .order_by(ActionItem.id))

@@ -231,7 +231,7 @@ ROUTE_ACCESS.update({
     "findings.edit_finding": STAFF,
     "findings.delete_finding": STAFF,
     "findings.new_action": STAFF,
-    "findings.actions": frozenset({"admin", "qa", "org_lead"}),
-    "findings.action": frozenset({"admin", "qa", "org_lead"}),
+    "actions.tracker": frozenset({"admin", "qa", "org_lead"}),
+    "actions.action": frozenset({"admin", "qa", "org_lead"}),
 })
 # --- end findings ---

@@ -94,8 +94,8 @@ def test_audits_section_save(world, client, monkeypatch):
     _assert_refused(response, 403)
 
 
-def test_findings_action_update(world, client, monkeypatch):
-    from app.findings import services
+def test_action_update(world, client, monkeypatch):
+    from app.actions import services
 
     monkeypatch.setattr(services, "update_action", _refusing(PermissionDenied))
     _sign_in(client, world, "org_lead", "youth-trust")

@@ -19,7 +19,7 @@ LARGE = replace(SMALL, name="large", organisations=12, cases=4, growth=3)
 # Pages whose length follows the number of rows in the whole service.
 LIST_PAGES = [
     "audits.rounds", "main.dashboard",
-    "selfassessment.campaigns", "findings.index", "findings.actions", "accounts.organisations", "accounts.users",
+    "selfassessment.campaigns", "findings.index", "actions.tracker", "accounts.organisations", "accounts.users",
     "activity.index", "statements.admin_register", "statements.public_register", "questionnaire.index",
 ]
 # Pages about one round / campaign, whose length follows that object's rows.

@@ -29,6 +29,14 @@ def is_partnership_staff(user) -> bool:
     return bool(user and user.is_authenticated and user.has_role("admin", "qa"))
 
 
+def own_organisation(user) -> int | None:
+    """None for partnership staff (no restriction); otherwise the user's organisation, which must exist."""
+    if is_partnership_staff(user):
+        return None
+    require(user.organisation_id is not None)
+    return user.organisation_id
+
+
 def require(condition: bool, *, not_found: bool = False) -> None:
     """Object-level check for services and loaders: 403, or 404 where existence itself is sensitive."""
     if not condition:

@@ -14,7 +14,14 @@ from app.audits.importer import COLUMN_TITLES, ImportFailed
 from app.audits.models import AGE_BANDS, ETHNICITIES, GENDERS, ResponseState, RoundState
 from app.errors import DomainError, NotFound, PermissionDenied, StaleEdit
 from app.extensions import db
-from app.questionnaire import build_section_form, form_answers, section_status, versions_of_kind
+from app.questionnaire import (
+    SectionFlow,
+    build_section_form,
+    form_answers,
+    return_marker,
+    section_status,
+    versions_of_kind,
+)
 from app.utils import today
 
 STAFF = ("admin", "qa")
@@ -414,22 +421,18 @@ def task_list(assignment_id: int):
                            today=today(), **ctx)
 
 
-def _next_section(sections, key: str):
-    keys = [s.key for s in sections]
-    index = keys.index(key)
-    return keys[index + 1] if index + 1 < len(keys) else None
-
-
 @bp.route("/tasks/<int:assignment_id>/sections/<section_key>", methods=["GET", "POST"])
 @roles_required(*AUDITOR)
 def section(assignment_id: int, section_key: str):
     ctx = _scoring_context(assignment_id)
-    instrument, sections = ctx["instrument"], ctx["sections"]
-    if section_key not in {s.key for s in sections}:
+    instrument = ctx["instrument"]
+    flow = SectionFlow.of(instrument, ctx["org_type"])
+    if section_key not in flow:
         abort(404)
     if not ctx["editable"]:
         return redirect(url_for("audits.check_answers", assignment_id=assignment_id))
     form = build_section_form(instrument, section_key, ctx["org_type"], data=ctx["answers"])
+    return_to = return_marker(request.values.get("return_to"))
     lock_version = ctx["response"].lock_version
     conflict = None
     latest = None
@@ -450,18 +453,20 @@ def section(assignment_id: int, section_key: str):
             # Read before the commit expires them: reloading each afterwards cost a round trip per save.
             lock_version, due = response.lock_version, ctx["audit_round"].due_date
             db.session.commit()
-            if request.form.get("action") == "later":
+            action = request.form.get("action")
+            step = flow.after_save(section_key, action=action, return_to=return_to,
+                                   valid=action == "later" or form.validate())
+            if step.kind == "task_list":
                 flash("Your answers have been saved. You can come back to this audit at any time before "
                       f"{due.day} {due:%B %Y}.", "success")
-                return redirect(url_for("audits.task_list", assignment_id=assignment_id))
-            if form.validate():
-                following = _next_section(sections, section_key)
-                if following:
-                    return redirect(url_for("audits.section", assignment_id=assignment_id, section_key=following))
-                return redirect(url_for("audits.check_answers", assignment_id=assignment_id))
+            if not step.stays:
+                return redirect(step.url(
+                    section=lambda key: url_for("audits.section", assignment_id=assignment_id, section_key=key),
+                    end=url_for("audits.check_answers", assignment_id=assignment_id),
+                    task_list=url_for("audits.task_list", assignment_id=assignment_id)))
     return render_template("audits/section.html", form=form, section=instrument.section(section_key),
-                           lock_version=lock_version, conflict=conflict, latest=latest,
-                           number=[s.key for s in sections].index(section_key) + 1, **ctx)
+                           lock_version=lock_version, conflict=conflict, latest=latest, return_to=return_to,
+                           number=flow.number(section_key), **ctx)
 
 
 def _problem_href(assignment_id: int, instrument, problem) -> str:

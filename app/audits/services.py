@@ -37,7 +37,14 @@ from app.audits.queries import (
 )
 from app.errors import DomainError, InvalidTransition, StaleEdit
 from app.extensions import db
-from app.questionnaire import AnswerProblem, get_version, score_answer, validate_answers, visibility
+from app.questionnaire import (
+    AnswerProblem,
+    check_version,
+    get_version,
+    score_answer,
+    validate_answers,
+    visibility,
+)
 from app.signals import figures_changed, round_purging
 from app.utils import utcnow
 
@@ -500,15 +507,6 @@ def is_editable(assignment: Assignment) -> bool:
             and (response is None or response.state != ResponseState.submitted))
 
 
-def _check_version(response: CaseResponse, lock_version) -> None:
-    try:
-        expected = int(lock_version)
-    except (TypeError, ValueError):
-        expected = None
-    if expected != response.lock_version:
-        raise StaleEdit(STALE_MESSAGE)
-
-
 def _flush_versioned() -> None:
     """Flush, turning a racing update of the same response into the same conflict the version check gives."""
     try:
@@ -545,7 +543,7 @@ def save_section(assignment: Assignment, section_key: str, answers: dict[str, di
                  actor=None) -> CaseResponse:
     """Store one section's answers (as `form_answers` gives them) on the draft, if nobody saved in between."""
     response = _editable_response(assignment)
-    _check_version(response, lock_version)
+    check_version(lock_version, response.lock_version, STALE_MESSAGE)
     instrument = response_instrument(response)
     section = instrument.section(section_key)
     keys = {q.key for q in section.questions}
@@ -559,7 +557,7 @@ def save_section(assignment: Assignment, section_key: str, answers: dict[str, di
 
 def submit_response(assignment: Assignment, *, lock_version, actor=None) -> CaseResponse:
     response = _editable_response(assignment)
-    _check_version(response, lock_version)
+    check_version(lock_version, response.lock_version, STALE_MESSAGE)
     instrument = response_instrument(response)
     org_type = assignment.organisation.org_type
     answers = answers_of(response, instrument)

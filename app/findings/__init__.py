@@ -1,4 +1,4 @@
-"""Themed findings, charts, exports and the action tracker."""
+"""Themed findings, charts and exports; the findings a QA sub-group agrees, and the actions raised on them."""
 from flask import Blueprint, current_app
 
 from app.extensions import limiter, signed_in_user_or_address
@@ -14,11 +14,9 @@ export_limit = limiter.shared_limit(lambda: current_app.config["EXPORT_RATE_LIMI
 
 
 def init_app(app) -> None:
-    from app.findings import freshness, services
-    from app.findings.panels import actions_panel
-    from app.main.dashboard import register_panel_provider
+    from app.findings import action_sources, freshness, services
 
-    register_panel_provider(actions_panel)
+    action_sources.register()
     freshness.subscribe()
     services.subscribe()
 

@@ -17,17 +17,18 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from app.accounts.models import Organisation
-from app.accounts.permissions import is_partnership_staff, require
+from app.accounts.permissions import is_partnership_staff, own_organisation, require
+from app.actions.access import visible_actions
+from app.actions.models import ActionItem
 from app.audits.models import AuditRound, round_organisation
 from app.errors import NotFound
 from app.extensions import db
 from app.findings import queries
-from app.findings.models import ActionItem, Finding
+from app.findings.models import Finding
 from app.selfassessment.models import Campaign, CampaignState, Return
 
 READERS = ("admin", "qa", "auditor", "org_lead")
 STAFF = ("admin", "qa")
-TRACKER_USERS = ("admin", "qa", "org_lead")
 
 
 def _get(model, ident):
@@ -35,14 +36,6 @@ def _get(model, ident):
     if obj is None:
         raise NotFound(f"{model.__name__} not found")
     return obj
-
-
-def own_organisation(user) -> int | None:
-    """None for partnership staff (no restriction); otherwise the user's organisation, which must exist."""
-    if is_partnership_staff(user):
-        return None
-    require(user.organisation_id is not None)
-    return user.organisation_id
 
 
 def _round_open_to(rnd: AuditRound, organisation_id: int | None) -> bool:
@@ -67,11 +60,6 @@ def campaign_for(user, campaign_id: int) -> tuple[Campaign, int | None]:
     organisation_id = own_organisation(user)
     require(_campaign_open_to(campaign, organisation_id))
     return campaign, organisation_id
-
-
-def visible_actions(actions, organisation_id: int | None) -> list[ActionItem]:
-    """The actions a viewer restricted to `organisation_id` may see (all of them for staff, given None)."""
-    return [a for a in actions if organisation_id is None or a.owner_organisation_id == organisation_id]
 
 
 def report_actions(findings, organisation_id: int | None) -> dict[int, list[ActionItem]]:
@@ -131,13 +119,6 @@ def mark_openable(user, periods) -> None:
                 period["openable"] = period["id"] in allowed
 
 
-def can_open_tracker(user) -> bool:
-    """The action tracker (findings.actions): staff and organisation leads of an organisation."""
-    if not (user.is_authenticated and user.has_role(*TRACKER_USERS)):
-        return False
-    return is_partnership_staff(user) or user.organisation_id is not None
-
-
 def organisation_figures_for(user, organisation: Organisation) -> dict:
     """The organisation-against-the-partnership figures this user may see: for anyone but partnership staff, no
     spread across fewer than MIN_CELL_SIZE organisations."""
@@ -160,10 +141,3 @@ def organisation_for(user, organisation_id: int) -> Organisation:
 
 def finding_for_staff(finding_id: int) -> Finding:
     return _get(Finding, finding_id)
-
-
-def action_for(user, action_id: int) -> ActionItem:
-    action = _get(ActionItem, action_id)
-    own = own_organisation(user)
-    require(own is None or action.owner_organisation_id == own)
-    return action

@@ -6,10 +6,12 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from app.actions import services as action_services
+from app.actions.models import ActionStatus
 from app.audits.models import AuditRound
 from app.extensions import db
 from app.findings import services
-from app.findings.models import ActionStatus, Finding
+from app.findings.models import Finding
 from app.selfassessment.models import Campaign
 
 QA = "qa@riverside.example"
@@ -69,16 +71,16 @@ def _add(demo, *, findings, actions, round_id=None, campaign_id=None) -> None:
     created = [services.add_finding(heading=heading, text=text, themes=themes, round_id=round_id,
                                     campaign_id=campaign_id, actor=qa) for heading, text, themes in findings]
     for index, description, slug, owner, due_in, status, updates in actions:
-        action = services.create_action(description=description,
+        action = action_services.create_action(description=description,
                                         owner_organisation_id=demo.org(slug).id, owner_name=owner,
                                         due_date=demo.today + timedelta(days=due_in), finding_id=created[index].id,
                                         actor=qa)
         action.created_at = action.created_at - timedelta(days=60)
         for days_ago, note, after in updates:
-            update = services.update_action(action, note=note, status=after, actor=qa)
+            update = action_services.update_action(action, note=note, status=after, actor=qa)
             update.created_at = update.created_at - timedelta(days=days_ago)
         if action.status != status:
-            services.update_action(action, note="Status confirmed at the partnership review.", status=status,
+            action_services.update_action(action, note="Status confirmed at the partnership review.", status=status,
                                    actor=qa)
 
 

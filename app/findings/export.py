@@ -24,6 +24,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from app.accounts.models import ORG_TYPE_LABELS, Organisation
+from app.actions.models import ActionItem
+from app.actions.queries import is_overdue
 from app.audits.models import (
     AGE_BANDS,
     ETHNICITIES,
@@ -38,7 +40,6 @@ from app.audits.models import (
 )
 from app.extensions import db
 from app.findings import queries
-from app.findings.catalogue import Catalogue
 from app.findings.figures import (
     RAG_LABELS,
     RAGS,
@@ -48,7 +49,8 @@ from app.findings.figures import (
     round_catalogue,
     round_figures,
 )
-from app.findings.models import FINDING_HEADINGS, ActionItem, Finding
+from app.findings.models import FINDING_HEADINGS, Finding
+from app.questionnaire import Catalogue
 from app.selfassessment.models import Challenge, Return, ReturnAnswer
 from app.utils import as_aware, csv_safe, today
 
@@ -226,7 +228,7 @@ def actions_sheet(workbook: Workbook, actions_stmt) -> None:
         latest = action.updates[-1] if action.updates else None
         sheet.append([action.id, row.source_label, row.parent_text, action.description, row.organisation_name,
                       action.owner_name, action.due_date, action.status.label,
-                      "Yes" if queries.is_overdue(action, today_) else "No",
+                      "Yes" if is_overdue(action, today_) else "No",
                       latest.note if latest else "", latest.created_at if latest else None])
     sheet.close()
 
@@ -326,6 +328,7 @@ def round_workbook(rnd, out: IO[bytes], *, organisation_id: int | None = None) -
     catalogue = round_catalogue(rnd)
     workbook = Workbook(write_only=True)
     own = organisation_id is not None
+    partly = catalogue.has_partial   # the partly band has its own columns only where a scale has one
 
     summary = Sheet(workbook, "Summary", [("Figure", 48), ("Value", 60), ("", 16), ("", 16), ("", 16), ("", 16),
                                           ("", 16), ("", 16)], autofilter=False)
@@ -336,6 +339,10 @@ def round_workbook(rnd, out: IO[bytes], *, organisation_id: int | None = None) -
                          ("Responses expected", s["assigned"]), ("Responses submitted", s["submitted"]),
                          ("Criteria answered (excluding not applicable)", s["scored"]),
                          ("Criteria meeting the standard", s["met"]),
+                         *((("Criteria partly meeting the standard", s["partly"]),
+                            ("Criteria not meeting the standard", s["not_met"]),
+                            ("A partly answer counts as", f"{catalogue.partial_weight:g} of an answer meeting the "
+                                                          "standard")) if partly else ()),
                          ("% of criteria meeting the standard", s["pct"]),
                          ("Cases with an agreed grade", s["moderated_cases"])):
         summary.append([label, value])
@@ -368,7 +375,7 @@ def round_workbook(rnd, out: IO[bytes], *, organisation_id: int | None = None) -
     summary.close()
 
     theme_columns = [("Theme key", 30), ("Theme", 40), ("Criteria answered", 12), ("Meeting the standard", 12),
-                     ("% meeting the standard", 12)]
+                     *([("Partly meeting", 12)] if partly else []), ("% meeting the standard", 12)]
     if own:
         theme_columns += [("Your organisation: answered", 12), ("Your organisation: meeting", 12),
                           ("Your organisation: %", 12)]
@@ -376,7 +383,7 @@ def round_workbook(rnd, out: IO[bytes], *, organisation_id: int | None = None) -
         theme_columns += [(f"{a['name']} %", 14) for a in figures["agencies"]]
     themes = Sheet(workbook, "Themes", theme_columns)
     for t in figures["themes"]:
-        row = [t["key"], t["title"], t["scored"], t["met"], t["pct"]]
+        row = [t["key"], t["title"], t["scored"], t["met"], *([t["partly"]] if partly else []), t["pct"]]
         if own:
             mine = t.get("own") or {}
             row += [mine.get("scored"), mine.get("met"), mine.get("pct")]
@@ -389,6 +396,7 @@ def round_workbook(rnd, out: IO[bytes], *, organisation_id: int | None = None) -
                                               ("Code", 22), ("Rating", 30), ("RAG", 8), ("Answers", 10),
                                               ("% of answers", 10), ("Question answers", 10),
                                               ("Criteria answered", 10), ("Meeting the standard", 10),
+                                              *([("Partly meeting", 10)] if partly else []),
                                               ("% meeting the standard", 10)])
     for q in figures["questions"]:
         for option in q["options"]:
@@ -396,7 +404,7 @@ def round_workbook(rnd, out: IO[bytes], *, organisation_id: int | None = None) -
             share = round(100.0 * count / q["answered"], 1) if q["answered"] and q["type"] != "multi_choice" else None
             questions.append([q["key"], q["section_title"], q["text"], option["value"], option["label"],
                               rag_cell(questions.ws, option["rag"]), count, share, q["answered"],
-                              q["scored"], q["met"], q["pct"]])
+                              q["scored"], q["met"], *([q["partly"]] if partly else []), q["pct"]])
     questions.close()
 
     responses_sheet(workbook, round_response_rows(rnd.id, catalogue, organisation_id=organisation_id), fixed=8)

@@ -17,9 +17,8 @@ from app.accounts.models import ORG_TYPE_LABELS, Organisation
 from app.audits.models import AGE_BANDS, ETHNICITIES, GENDERS
 from app.extensions import db
 from app.findings import freshness, queries
-from app.findings.catalogue import Catalogue
 from app.findings.suppression import suppress
-from app.questionnaire import InstrumentVersion, theme_titles
+from app.questionnaire import Catalogue, InstrumentVersion, catalogue_for_key, catalogue_for_version, theme_titles
 from app.questionnaire.scoring import weighted_percent
 from app.selfassessment import queries as sa_queries
 from app.utils import utcnow
@@ -252,7 +251,7 @@ def _aliases(catalogue: Catalogue, keys) -> set[str]:
 
 
 def round_catalogue(rnd) -> Catalogue:
-    return queries.catalogue_for_version(db.session.get(InstrumentVersion, rnd.instrument_version_id))
+    return catalogue_for_version(db.session.get(InstrumentVersion, rnd.instrument_version_id))
 
 
 def round_figures(rnd) -> dict:
@@ -397,7 +396,7 @@ def _themes_of(catalogue: Catalogue) -> dict[str, tuple[str, ...]]:
 
 
 def campaign_catalogue(campaign) -> Catalogue:
-    return queries.catalogue_for_version(db.session.get(InstrumentVersion, campaign.instrument_version_id))
+    return catalogue_for_version(db.session.get(InstrumentVersion, campaign.instrument_version_id))
 
 
 def campaign_figures(campaign) -> dict:
@@ -587,7 +586,7 @@ def trend_figures(key: str, *, participant_only: bool = False, organisation_id: 
     participant_only: leave out rounds still open for audit (what auditors and organisation leads may see).
     organisation_id: only the rounds and campaigns this organisation took part in (app.findings.access.trend_scope).
     """
-    catalogue = queries.catalogue_for_key(key)
+    catalogue = catalogue_for_key(key)
     if catalogue is None:
         return None
     if catalogue.kind == "case_audit":
@@ -626,7 +625,8 @@ def trend_figures(key: str, *, participant_only: bool = False, organisation_id: 
     themes = [{"key": t["key"], "title": t["title"], "periods": t["by_org"]}
               for t in theme_rows(catalogue, counts, org_field=period_field)]
     return {"key": key, "title": catalogue.title, "kind": catalogue.kind, "periods": periods,
-            "renamed": catalogue.renamed, "questions": questions, "themes": themes}
+            "renamed": catalogue.renamed, "questions": questions, "themes": themes,
+            "partial_weight": catalogue.partial_weight if catalogue.has_partial else None}
 
 
 def _snapshot_counts(catalogue: Catalogue, snapshots: dict[int, dict]) -> list[SimpleNamespace]:
@@ -731,7 +731,7 @@ def theme_figures(theme: str, *, participant_only: bool = False, organisation_id
         if kind == "statement":
             continue
         for model in models:
-            catalogue = queries.catalogue_for_key(model.key)
+            catalogue = catalogue_for_key(model.key)
             if catalogue is None:
                 continue
             tagged = [q for q in catalogue.ordered if theme in q.themes]

@@ -1,21 +1,22 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (GovCharacterCount, GovCheckboxesInput, GovCheckboxInput, GovDateInput,
-                                                GovRadioInput, GovSelect, GovSubmitInput, GovTextInput)
-from wtforms import BooleanField, DateField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField
-from wtforms import TextAreaField
-from wtforms.fields.choices import SelectChoice
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
+    GovCheckboxesInput,
+    GovDateInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import DateField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from app.findings.models import FINDING_HEADINGS, ActionStatus
-from app.findings.services import DESCRIPTION_MAX, FINDING_TEXT_MAX, NOTE_MAX, OWNER_NAME_MAX
-
-STATUS_LABELS = {s.value: s.label for s in ActionStatus}
-
-
-def choices(pairs) -> list[SelectChoice]:
-    return [SelectChoice(str(value), label) for value, label in pairs]
+from app.actions.services import DESCRIPTION_MAX, OWNER_NAME_MAX
+from app.findings.models import FINDING_HEADINGS
+from app.findings.services import FINDING_TEXT_MAX
+from app.forms_common import choices
 
 
 class GovDateField(DateField):
@@ -68,28 +69,6 @@ class ActionForm(FlaskForm):
     def set_organisations(self, organisations) -> None:
         self.owner_organisation_id.choices = choices([("", "Select an organisation")]
                                                      + [(o.id, o.name) for o in organisations])
-
-
-class ActionUpdateForm(FlaskForm):
-    note = TextAreaField("Progress update", widget=GovCharacterCount(),
-                         description="What has happened since the last update, and what is still to do.",
-                         validators=[InputRequired(message="Enter a progress update"), Length(max=NOTE_MAX)])
-    status = RadioField("Status", widget=GovRadioInput(), choices=choices(STATUS_LABELS.items()),
-                        validators=[InputRequired(message="Select the status")])
-    submit = SubmitField("Add update", widget=GovSubmitInput())
-
-
-class TrackerFilterForm(FlaskForm):
-    class Meta:
-        csrf = False  # a GET filter changes nothing
-
-    organisation = SelectField("Organisation", widget=GovSelect(), choices=[], validators=[Optional()])
-    org_type = SelectField("Organisation type", widget=GovSelect(), choices=[], validators=[Optional()])
-    status = SelectField("Status", widget=GovSelect(),
-                         choices=choices([("", "Any status"), *STATUS_LABELS.items()]), validators=[Optional()])
-    source = SelectField("Source", widget=GovSelect(), choices=[], validators=[Optional()])
-    overdue = BooleanField("Overdue only", widget=GovCheckboxInput(), validators=[Optional()])
-    submit = SubmitField("Apply filters", widget=GovSubmitInput())
 
 
 class ConfirmForm(FlaskForm):

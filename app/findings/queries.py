@@ -6,13 +6,11 @@ Either way the same SQL works across instrument versions and renamed keys, on SQ
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import Organisation
+from app.actions.models import ActionItem
 from app.audits.models import (
     Assignment,
     AuditCase,
@@ -26,9 +24,8 @@ from app.audits.models import (
     round_organisation,
 )
 from app.extensions import db
-from app.findings.catalogue import Catalogue, build_catalogue
-from app.findings.models import ActionItem, ActionStatus, ActionUpdate, Finding
-from app.questionnaire import InstrumentModel, InstrumentVersion
+from app.findings.models import Finding
+from app.questionnaire import Catalogue, InstrumentModel, InstrumentVersion
 from app.selfassessment.models import (
     Campaign,
     CampaignState,
@@ -41,7 +38,6 @@ from app.selfassessment.models import (
     SurveyResponse,
 )
 
-OPEN_STATUSES = (ActionStatus.not_started, ActionStatus.in_progress)
 COUNTED_RETURN_STATES = (ReturnState.submitted, ReturnState.accepted)
 
 
@@ -90,43 +86,6 @@ def excluded_count(excluded) -> sa.ColumnElement:
 
 
 # --- instruments ---------------------------------------------------------------------------------------------
-
-def versions_of_key(key: str, *, up_to: int | None = None) -> list[InstrumentVersion]:
-    stmt = (sa.select(InstrumentVersion).join(InstrumentModel, InstrumentVersion.instrument_id == InstrumentModel.id)
-            .where(InstrumentModel.key == key).order_by(InstrumentVersion.version))
-    if up_to is not None:
-        stmt = stmt.where(InstrumentVersion.version <= up_to)
-    return list(db.session.execute(stmt).scalars())
-
-
-def catalogue_for_version(version: InstrumentVersion, *, all_versions: bool = False) -> Catalogue:
-    """The version's questions, with keys carried back through every earlier version's names."""
-    versions = versions_of_key(version.instrument.key, up_to=None if all_versions else version.version)
-    return build_catalogue(v.parsed for v in versions or [version])
-
-
-def catalogue_for_key(key: str) -> Catalogue | None:
-    versions = versions_of_key(key)
-    return build_catalogue(v.parsed for v in versions) if versions else None
-
-
-def all_catalogues() -> dict[str, Catalogue]:
-    """Every instrument's catalogue, from one query over all stored versions."""
-    rows = db.session.execute(
-        sa.select(InstrumentVersion, InstrumentModel.key)
-        .join(InstrumentModel, InstrumentVersion.instrument_id == InstrumentModel.id)
-        .order_by(InstrumentModel.key, InstrumentVersion.version)
-    ).all()
-    grouped: dict[str, list] = {}
-    for version, key in rows:
-        grouped.setdefault(key, []).append(version.parsed)
-    return {key: build_catalogue(parsed) for key, parsed in grouped.items()}
-
-
-def organisation_choices() -> list[Organisation]:
-    return list(db.session.execute(
-        sa.select(Organisation).where(Organisation.active == sa.true()).order_by(Organisation.name)).scalars())
-
 
 def instruments_by_kind() -> dict[str, list[InstrumentModel]]:
     rows = db.session.execute(sa.select(InstrumentModel).order_by(InstrumentModel.title)).scalars()
@@ -425,121 +384,3 @@ def findings_for(*, round_id: int | None = None, campaign_id: int | None = None)
     ).scalars())
 
 
-def is_overdue(action: ActionItem, today: date) -> bool:
-    return action.status in OPEN_STATUSES and action.due_date < today
-
-
-def actions_for(*, return_answer_ids=(), risk_ids=(), finding_ids=()) -> list[ActionItem]:
-    """Actions attached to any of the given parents, with their updates, earliest due first."""
-    conditions = []
-    for column, ids in ((ActionItem.return_answer_id, return_answer_ids), (ActionItem.risk_id, risk_ids),
-                        (ActionItem.finding_id, finding_ids)):
-        ids = [i for i in ids if i is not None]
-        if ids:
-            conditions.append(column.in_(ids))
-    if not conditions:
-        return []
-    return list(db.session.execute(
-        sa.select(ActionItem).where(sa.or_(*conditions))
-        .options(selectinload(ActionItem.updates), selectinload(ActionItem.owner_organisation))
-        .order_by(ActionItem.due_date, ActionItem.id)
-    ).scalars())
-
-
-@dataclass
-class TrackerFilters:
-    organisation_id: int | None = None
-    org_type: str | None = None
-    status: str | None = None
-    overdue: bool = False
-    source: str | None = None  # self_assessment | case_audit | campaign | statement
-
-
-SOURCES = {
-    "self_assessment": "Self-assessment return",
-    "case_audit": "Case audit findings",
-    "campaign": "Self-assessment findings",
-    "statement": "Statement risk assessment",
-}
-
-
-def tracker_statement(filters: TrackerFilters, today: date):
-    """Actions with their organisation and source described in the same query (no per-row lookups)."""
-    from app.statements.models import Risk, RiskAssessment
-
-    round_finding = sa.orm.aliased(Finding)
-    ra_return = sa.orm.aliased(Return)
-    ra_campaign = sa.orm.aliased(Campaign)
-    finding_campaign = sa.orm.aliased(Campaign)
-    source = sa.case(
-        (ActionItem.return_answer_id.is_not(None), "self_assessment"),
-        (ActionItem.risk_id.is_not(None), "statement"),
-        (round_finding.round_id.is_not(None), "case_audit"),
-        (round_finding.campaign_id.is_not(None), "campaign"),
-        else_="other",
-    ).label("source")
-    last_update = (sa.select(sa.func.max(ActionUpdate.created_at)).where(ActionUpdate.action_id == ActionItem.id)
-                   .correlate(ActionItem).scalar_subquery().label("last_update_at"))
-    updates = (sa.select(sa.func.count(ActionUpdate.id)).where(ActionUpdate.action_id == ActionItem.id)
-               .correlate(ActionItem).scalar_subquery().label("update_count"))
-    stmt = (
-        sa.select(ActionItem, Organisation.name.label("organisation_name"), Organisation.org_type, source,
-                  sa.func.coalesce(AuditRound.title, finding_campaign.title, ra_campaign.title).label("parent_title"),
-                  ReturnAnswer.question_key.label("criterion_key"), Risk.description.label("risk_description"),
-                  round_finding.round_id, round_finding.campaign_id.label("finding_campaign_id"),
-                  ra_campaign.id.label("return_campaign_id"), ra_return.id.label("return_id"),
-                  ra_campaign.instrument_version_id.label("return_version_id"), last_update, updates)
-        .join(Organisation, ActionItem.owner_organisation_id == Organisation.id)
-        .outerjoin(round_finding, ActionItem.finding_id == round_finding.id)
-        .outerjoin(AuditRound, round_finding.round_id == AuditRound.id)
-        .outerjoin(finding_campaign, round_finding.campaign_id == finding_campaign.id)
-        .outerjoin(ReturnAnswer, ActionItem.return_answer_id == ReturnAnswer.id)
-        .outerjoin(ra_return, ReturnAnswer.return_id == ra_return.id)
-        .outerjoin(ra_campaign, ra_return.campaign_id == ra_campaign.id)
-        .outerjoin(Risk, ActionItem.risk_id == Risk.id)
-        .options(selectinload(ActionItem.updates))
-        .order_by(ActionItem.due_date, ActionItem.id)
-    )
-    if filters.organisation_id is not None:
-        stmt = stmt.where(ActionItem.owner_organisation_id == filters.organisation_id)
-    if filters.org_type:
-        stmt = stmt.where(Organisation.org_type == filters.org_type)
-    if filters.status:
-        stmt = stmt.where(ActionItem.status == ActionStatus(filters.status))
-    if filters.overdue:
-        stmt = stmt.where(ActionItem.status.in_(OPEN_STATUSES), ActionItem.due_date < today)
-    if filters.source:
-        stmt = stmt.where(source == filters.source)
-    _ = RiskAssessment  # joined only through Risk; imported so the mapper is configured
-    return stmt
-
-
-def tracker_rows(filters: TrackerFilters, today: date) -> list[sa.Row]:
-    return list(db.session.execute(tracker_statement(filters, today)))
-
-
-def criterion_text(version_id: int | None, key: str | None) -> str | None:
-    """The wording of a self-assessment criterion (versions are few and cached, so this costs no query per row)."""
-    if version_id is None or key is None:
-        return None
-    version = db.session.get(InstrumentVersion, version_id)
-    if version is None:
-        return key
-    instrument = version.parsed
-    current = key if instrument.has_question(key) else instrument.current_key(key)
-    return instrument.question(current).text if instrument.has_question(current) else key
-
-
-def open_action_counts(organisation_id: int | None, today: date) -> dict[str, int]:
-    overdue = sa.case((ActionItem.due_date < today, 1), else_=0)
-    stmt = (sa.select(sa.func.count(ActionItem.id), sa.func.coalesce(sa.func.sum(overdue), 0))
-            .where(ActionItem.status.in_(OPEN_STATUSES)))
-    if organisation_id is not None:
-        stmt = stmt.where(ActionItem.owner_organisation_id == organisation_id)
-    open_, late = db.session.execute(stmt).one()
-    return {"open": int(open_), "overdue": int(late)}
-
-
-def action_with_context(action_id: int) -> sa.Row | None:
-    stmt = tracker_statement(TrackerFilters(), date.min).where(ActionItem.id == action_id)
-    return db.session.execute(stmt).first()

@@ -6,17 +6,20 @@ import tempfile
 
 from flask import Response, abort, flash, redirect, render_template, request, send_file, stream_with_context, url_for
 from flask_login import current_user
-from werkzeug.routing import BuildError
 
 from app.accounts.forms import add_error
 from app.accounts.models import ORG_TYPE_LABELS, Organisation
 from app.accounts.permissions import is_partnership_staff, roles_required
+from app.accounts.queries import organisation_choices
+from app.actions import access as actions_access
+from app.actions import services as action_services
+from app.actions.queries import is_overdue
 from app.errors import DomainError
 from app.extensions import db
 from app.findings import access, bp, charts, export, export_limit, figures, page_limit, queries, services
-from app.findings.forms import ActionForm, ActionUpdateForm, ConfirmForm, FindingForm, TrackerFilterForm, choices
-from app.findings.models import FINDING_HEADINGS, ActionStatus
-from app.questionnaire import theme_titles
+from app.findings.forms import ActionForm, ConfirmForm, FindingForm
+from app.findings.models import FINDING_HEADINGS
+from app.questionnaire import all_catalogues, theme_titles
 from app.utils import today
 
 READERS = access.READERS
@@ -51,35 +54,12 @@ def _csv_response(rows, download_name: str):
 
 @bp.context_processor
 def findings_helpers():
-    def can_open_action(action) -> bool:
-        if is_partnership_staff(current_user):
-            return True
-        return (current_user.has_role(*access.TRACKER_USERS)
-                and action.owner_organisation_id == current_user.organisation_id)
-
     def coverage_rows(coverage) -> list[dict]:
         return [{"key": {"text": key}, "value": {"text": str(value)}} for key, value in export.coverage_items(coverage)]
 
-    def source_url(row) -> str | None:
-        """Where the action's parent lives in the other features, if they offer a page for this user."""
-        staff = is_partnership_staff(current_user)
-        if row.source == "self_assessment" and row.return_id:
-            endpoint = "selfassessment.review" if staff else "selfassessment.task_list"
-            return _optional_url(endpoint, return_id=row.return_id)
-        if row.source == "statement" and not staff:
-            return _optional_url("statements.risk_assessment")
-        return None
-
-    return {"theme_titles": theme_titles(), "can_open_action": can_open_action, "coverage_rows": coverage_rows,
-            "criterion_text": queries.criterion_text, "source_url": source_url,
-            "can_open_tracker": lambda: access.can_open_tracker(current_user)}
-
-
-def _optional_url(endpoint: str, **values) -> str | None:
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return None
+    return {"theme_titles": theme_titles(), "coverage_rows": coverage_rows,
+            "can_open_action": lambda action: actions_access.can_open_action(current_user, action),
+            "can_open_tracker": lambda: actions_access.can_open_tracker(current_user)}
 
 
 # --- index ---------------------------------------------------------------------------------------------------
@@ -91,7 +71,7 @@ def index():
     organisation_id = access.own_organisation(current_user)
     rounds = queries.visible_rounds(organisation_id=organisation_id)
     campaigns = queries.visible_campaigns(organisation_id=organisation_id)
-    catalogues = queries.all_catalogues()
+    catalogues = all_catalogues()
     used = {t for c in catalogues.values() for q in c.questions.values() for t in q.themes}
     titles = theme_titles()
     themes = [(key, title) for key, title in titles.items() if key in used]
@@ -118,7 +98,7 @@ def round_findings(round_id: int):
         "findings/round.html", round=rnd, figures=data, staff=organisation_id is None, own_name=own_name,
         charts=charts.round_charts(data, own_name=own_name),
         findings=findings, actions_of=access.report_actions(findings, organisation_id), headings=FINDING_HEADINGS,
-        today=today(), is_overdue=queries.is_overdue,
+        today=today(), is_overdue=is_overdue,
     )
 
 
@@ -159,7 +139,7 @@ def campaign_findings(campaign_id: int):
         "findings/campaign.html", campaign=campaign, figures=data, staff=organisation_id is None,
         own_name=own_name, survey_own=survey_own, charts=charts.campaign_charts(data, own_name=own_name),
         findings=findings, actions_of=access.report_actions(findings, organisation_id), headings=FINDING_HEADINGS,
-        today=today(), is_overdue=queries.is_overdue, org_type_labels=ORG_TYPE_LABELS,
+        today=today(), is_overdue=is_overdue, org_type_labels=ORG_TYPE_LABELS,
     )
 
 
@@ -230,7 +210,7 @@ def organisation(organisation_id: int):
             f"chart-campaign-{c['id']}", c["themes"], own_name=org.name, title=f"{c['title']}: criteria agreed Green")
     return render_template("findings/organisation.html", organisation=org, figures=data, charts=spread_charts,
                            staff=is_partnership_staff(current_user),
-                           organisations=queries.organisation_choices() if is_partnership_staff(current_user)
+                           organisations=organisation_choices() if is_partnership_staff(current_user)
                            else [])
 
 
@@ -329,10 +309,10 @@ def new_action(finding_id: int):
     kind, parent = _finding_parent(finding)
     back = url_for(f"findings.{kind}_findings", **{f"{kind}_id": parent.id}) + "#report"
     form = ActionForm()
-    form.set_organisations(queries.organisation_choices())
+    form.set_organisations(organisation_choices())
     if form.validate_on_submit():
         try:
-            action = services.create_action(
+            action = action_services.create_action(
                 description=form.description.data, owner_organisation_id=int(form.owner_organisation_id.data),
                 owner_name=form.owner_name.data, due_date=form.due_date.data, finding_id=finding.id,
                 actor=current_user)
@@ -343,59 +323,6 @@ def new_action(finding_id: int):
         else:
             db.session.commit()
             flash("Action added.", "success")
-            return redirect(url_for("findings.action", action_id=action.id))
+            return redirect(url_for("actions.action", action_id=action.id))
     return render_template("findings/action_form.html", form=form, finding=finding, headings=FINDING_HEADINGS,
                            back=back)
-
-
-@bp.route("/actions")
-@page_limit
-@roles_required(*access.TRACKER_USERS)
-def actions():
-    organisation_id = access.own_organisation(current_user)
-    form = TrackerFilterForm(request.args)
-    form.organisation.choices = choices([("", "All organisations")]
-                                        + [(o.id, o.name) for o in queries.organisation_choices()])
-    form.org_type.choices = choices([("", "All types"), *ORG_TYPE_LABELS.items()])
-    form.source.choices = choices([("", "All sources"), *queries.SOURCES.items()])
-    filters = queries.TrackerFilters(overdue=bool(form.overdue.data))
-    if form.validate():
-        filters.status = form.status.data or None
-        filters.source = form.source.data or None
-        if organisation_id is None:
-            filters.organisation_id = int(form.organisation.data) if form.organisation.data else None
-            filters.org_type = form.org_type.data or None
-    if organisation_id is not None:
-        filters.organisation_id = organisation_id
-    today_ = today()
-    rows = queries.tracker_rows(filters, today_)
-    return render_template("findings/actions.html", rows=rows, form=form, staff=organisation_id is None,
-                           today=today_, is_overdue=queries.is_overdue, sources=queries.SOURCES,
-                           filtered=any(request.args.get(k) for k in ("organisation", "org_type", "status", "source",
-                                                                       "overdue")),
-                           own_name=_own_name(organisation_id))
-
-
-@bp.route("/actions/<int:action_id>", methods=["GET", "POST"])
-@page_limit
-@roles_required(*access.TRACKER_USERS)
-def action(action_id: int):
-    item = access.action_for(current_user, action_id)
-    form = ActionUpdateForm()
-    if request.method == "GET":
-        form.status.data = item.status.value
-    if form.validate_on_submit():
-        try:
-            services.update_action(item, note=form.note.data, status=form.status.data, actor=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            add_error(form, exc.field or "status", exc.message)
-        else:
-            db.session.commit()
-            flash("Update added.", "success")
-            return redirect(url_for("findings.action", action_id=item.id))
-    context = queries.action_with_context(item.id)
-    return render_template("findings/action.html", action=item, context=context, form=form, today=today(),
-                           is_overdue=queries.is_overdue, sources=queries.SOURCES,
-                           moves={s.value: item.status.can_move_to(s) or s == item.status for s in ActionStatus},
-                           staff=is_partnership_staff(current_user))

@@ -26,7 +26,7 @@ NAV_ITEMS = (
     ("Our self-assessment", "selfassessment.my_returns", ("org_lead",)),
     ("Statements", "statements.manage", ("org_lead", "signatory")),
     ("Statements", "statements.admin_register", ("admin", "qa")),
-    ("Actions", "findings.actions", ("admin", "qa", "org_lead")),
+    ("Actions", "actions.tracker", ("admin", "qa", "org_lead")),
     ("Findings", "findings.index", ("admin", "qa", "auditor", "org_lead")),
     ("Instruments", "questionnaire.index", ("admin", "qa")),
     ("Organisations", "accounts.organisations", ("admin",)),

@@ -252,10 +252,9 @@ def display_value(instrument: Instrument, question_key: str, value: Any) -> str:
     """An answer as a person reads it: option labels, dates as '5 November 2021'."""
     if is_blank(value):
         return ""
-    key = question_key if instrument.has_question(question_key) else instrument.current_key(question_key)
-    if not instrument.has_question(key):
+    if not instrument.has_question(question_key):
         return ", ".join(str(v) for v in value) if isinstance(value, (list, tuple)) else str(value)
-    question = instrument.question(key)
+    question = instrument.question(question_key)
     if question.type in SINGLE_CHOICE_TYPES:
         option = question.option(value)
         return option.label if option else str(value)

@@ -340,10 +340,6 @@ class Instrument:
                 seen.setdefault(t, None)
         return list(seen)
 
-    def current_key(self, key: str) -> str:
-        """Follow `renamed` so an answer stored under an older key finds its question's trend."""
-        return self.renamed.get(key, key)
-
     def signatories_for(self, org_type: str | None) -> tuple[str, ...]:
         rules = self.signatories or {}
         if org_type and org_type in rules:

@@ -29,10 +29,9 @@ def weighted_percent(met: int, partly: int, scored: int, weight: float = 0) -> f
 
 
 def score_answer(instrument: Instrument, question_key: str, value: Any) -> AnswerScore:
-    key = question_key if instrument.has_question(question_key) else instrument.current_key(question_key)
-    if not instrument.has_question(key):
+    if not instrument.has_question(question_key):
         return NO_SCORE
-    return score_question(instrument.question(key), value)
+    return score_question(instrument.question(question_key), value)
 
 
 def score_question(question: Question, value: Any) -> AnswerScore:

@@ -15,6 +15,7 @@ from flask import abort, current_app
 
 from app.errors import NotFound
 from app.extensions import db
+from app.questionnaire.catalogue import Catalogue, build_catalogue
 from app.questionnaire.definition import Instrument
 from app.questionnaire.errors import InstrumentError, LoadError
 from app.questionnaire.loader import (
@@ -245,3 +246,37 @@ def latest_version(key: str) -> InstrumentVersion | None:
 
 def all_instruments() -> list[InstrumentModel]:
     return list(db.session.execute(sa.select(InstrumentModel).order_by(InstrumentModel.title, InstrumentModel.key)).scalars())
+
+
+# --- the question catalogue: keys followed across every published version ---------------------------------
+
+def versions_of_key(key: str, *, up_to: int | None = None) -> list[InstrumentVersion]:
+    stmt = (sa.select(InstrumentVersion).join(InstrumentModel, InstrumentVersion.instrument_id == InstrumentModel.id)
+            .where(InstrumentModel.key == key).order_by(InstrumentVersion.version))
+    if up_to is not None:
+        stmt = stmt.where(InstrumentVersion.version <= up_to)
+    return list(db.session.execute(stmt).scalars())
+
+
+def catalogue_for_version(version: InstrumentVersion, *, all_versions: bool = False) -> Catalogue:
+    """The version's questions, with keys carried back through every earlier version's names."""
+    versions = versions_of_key(version.instrument.key, up_to=None if all_versions else version.version)
+    return build_catalogue(v.parsed for v in versions or [version])
+
+
+def catalogue_for_key(key: str) -> Catalogue | None:
+    versions = versions_of_key(key)
+    return build_catalogue(v.parsed for v in versions) if versions else None
+
+
+def all_catalogues() -> dict[str, Catalogue]:
+    """Every instrument's catalogue, from one query over all stored versions."""
+    rows = db.session.execute(
+        sa.select(InstrumentVersion, InstrumentModel.key)
+        .join(InstrumentModel, InstrumentVersion.instrument_id == InstrumentModel.id)
+        .order_by(InstrumentModel.key, InstrumentVersion.version)
+    ).all()
+    grouped: dict[str, list] = {}
+    for version, key in rows:
+        grouped.setdefault(key, []).append(version.parsed)
+    return {key: build_catalogue(parsed) for key, parsed in grouped.items()}

@@ -15,12 +15,12 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from app.actions.services import update_action
 from app.extensions import db
-from app.findings.services import update_action
 from app.questionnaire import latest_version
 from app.selfassessment import services, survey_services
-from app.selfassessment.queries import min_cell_size
 from app.selfassessment.models import Campaign, Return, SurveyLink
+from app.selfassessment.queries import min_cell_size
 
 PREVIOUS_CYCLE, CURRENT_CYCLE = "2024-25", "2025-26"
 TITLE = "Annual safeguarding self-assessment {cycle}"

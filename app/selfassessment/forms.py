@@ -20,7 +20,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, ValidationErr
 
 from app.accounts.models import ORG_TYPE_LABELS, ORG_TYPES
 from app.forms_common import DATE_PARTS, GovDateField, parse_date_parts
-from app.questionnaire import build_section_form, form_answers, latest_version, versions_of_kind
+from app.questionnaire import build_section_form, form_answers, latest_version, return_marker, versions_of_kind
 from app.questionnaire.answers import short_text
 from app.selfassessment.checks import missing_action_message
 from app.selfassessment.queries import NEEDS_ACTION, RAG_LABELS, CriterionView, ReturnView, SectionView
@@ -97,7 +97,8 @@ class SectionPage:
     "re-confirm" tick of carried-forward criteria. Buttons post `command`: continue, later, add-action:<key> or
     remove-file:<file id>."""
 
-    def __init__(self, view: ReturnView, section_view: SectionView, *, formdata=None, files=None):
+    def __init__(self, view: ReturnView, section_view: SectionView, *, formdata=None, files=None,
+                 return_to: str | None = None):
         self.view = view
         self.section_view = section_view
         self.section = section_view.section
@@ -111,16 +112,11 @@ class SectionPage:
         self.new_actions: dict[str, list[NewAction]] = {}
         self.stored_files: dict[str, list] = {}
         self.command = self.formdata.get("command") or "continue"
-        self.lock_version = self._posted_version() if self.posted else view.ret.lock_version
+        self.lock_version = self.formdata.get("lock_version") if self.posted else view.ret.lock_version
+        self.return_to = return_marker(self.formdata.get("return_to") if self.posted else return_to)
         keys = [c.key for c in section_view.criteria]
         self.reconfirm = {key for key in keys if self.formdata.get(f"{key}__reconfirm")}
         self.action_inputs = {key: self._action_input(key) for key in keys}
-
-    def _posted_version(self) -> int | None:
-        try:
-            return int(self.formdata.get("lock_version", ""))
-        except ValueError:
-            return None
 
     def _action_input(self, key: str) -> dict[str, str]:
         prefix = f"{key}__action_"
@@ -352,13 +348,6 @@ class DeclarationForm(FlaskForm):
                              "been agreed by the organisation’s senior safeguarding lead", widget=GovCheckboxInput())
     declaration_name = StringField("Your full name", widget=GovTextInput())
     lock_version = HiddenField()
-
-    @property
-    def expected_version(self) -> int | None:
-        try:
-            return int(self.lock_version.data)
-        except (TypeError, ValueError):
-            return None
 
 
 class ChallengeForm(FlaskForm):

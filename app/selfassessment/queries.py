@@ -20,6 +20,8 @@ from flask import current_app
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import Organisation, User, UserRole
+from app.actions.models import ActionItem
+from app.actions.queries import actions_for
 from app.errors import NotFound
 from app.extensions import db
 from app.questionnaire import AnswerProblem, Instrument, Question, Section, theme_titles
@@ -237,7 +239,7 @@ def org_lead_emails(organisation_ids) -> dict[int, list[str]]:
 # ---------------------------------------------------------------------------------------------
 @dataclass
 class LinkedAction:
-    action: object  # app.findings ActionItem
+    action: ActionItem
     carried: bool   # linked to this criterion's answer in an earlier cycle
 
     @property
@@ -334,11 +336,6 @@ class ReturnView:
     def carried_pending(self) -> int:
         return sum(1 for s in self.sections for c in s.criteria if c.to_reconfirm)
 
-    def section_after(self, key: str) -> SectionView | None:
-        keys = [s.section.key for s in self.sections]
-        index = keys.index(key) if key in keys else -1
-        return self.sections[index + 1] if 0 <= index < len(keys) - 1 else None
-
 
 def answer_rows(ret: Return) -> list[ReturnAnswer]:
     return list(db.session.execute(
@@ -365,8 +362,6 @@ def answer_lineage(rows: list[ReturnAnswer]) -> dict[int, str]:
 
 
 def linked_actions(rows: list[ReturnAnswer]) -> dict[str, list[LinkedAction]]:
-    from app.findings.queries import actions_for
-
     lineage = answer_lineage(rows)
     if not lineage:
         return {}

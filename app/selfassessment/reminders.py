@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from app.actions.queries import TrackerFilters, tracker_rows
 from app.extensions import db
 from app.notifications.services import DueReminder
 from app.selfassessment.models import Campaign, CampaignState, Return
@@ -48,13 +49,11 @@ def returns_due(on: date) -> list[DueReminder]:
 
 
 def actions_overdue(on: date) -> list[DueReminder]:
-    from app.findings.queries import TrackerFilters, tracker_rows
-
-    rows = tracker_rows(TrackerFilters(overdue=True, source="self_assessment"), on)
-    leads = org_lead_emails({row.ActionItem.owner_organisation_id for row in rows})
+    rows = tracker_rows(TrackerFilters(overdue=True, source="self_assessment"), on, describe=False)
+    leads = org_lead_emails({row.action.owner_organisation_id for row in rows})
     reminders = []
     for row in rows:
-        action = row.ActionItem
+        action = row.action
         subject = f"Overdue action: {action.description[:80]}"
         body = (f"This self-assessment action for {row.organisation_name} was due on {govuk_date(action.due_date)} "
                 f"and is not complete:\n\n{action.description}\n\nOwner: {action.owner_name}\n\n"

@@ -8,6 +8,7 @@ from werkzeug.routing import BuildError
 from app.accounts.permissions import is_partnership_staff, roles_required
 from app.errors import DomainError, InvalidTransition, StaleEdit
 from app.extensions import db
+from app.questionnaire import SectionFlow
 from app.selfassessment import access, bp, queries, services, survey_services
 from app.selfassessment.forms import (
     CampaignForm,
@@ -155,7 +156,8 @@ def section(return_id: int, section_key: str):
         if request.method == "POST":
             flash("This return can no longer be changed.", "error")
             return redirect(url_for("selfassessment.task_list", return_id=ret.id))
-        return render_template("selfassessment/section.html", page=SectionPage(view, section_view),
+        return render_template("selfassessment/section.html",
+                               page=SectionPage(view, section_view, return_to=request.args.get("return_to")),
                                section_view=section_view, **_page_context(ret, view))
 
     page = SectionPage(view, section_view, formdata=request.form, files=request.files)
@@ -186,20 +188,21 @@ def section(return_id: int, section_key: str):
 
 
 def _after_save(ret, view, section_key: str, page: SectionPage, result):
-    here = url_for("selfassessment.section", return_id=ret.id, section_key=section_key)
+    here = url_for("selfassessment.section", return_id=ret.id, section_key=section_key, return_to=page.return_to)
     if page.add_action_key:
         flash("Action added. You can add another.", "success")
         return redirect(f"{here}#criterion-{page.add_action_key}")
     if page.remove_file_id is not None:
         flash("File removed.", "success")
         return redirect(here)
-    if page.command == "later":
+    step = SectionFlow([s.section.key for s in view.sections]).after_save(
+        section_key, action=page.command, return_to=page.return_to)
+    if step.kind == "task_list":
         flash("Your answers have been saved. You can come back to them at any time before the due date.", "success")
-        return redirect(url_for("selfassessment.task_list", return_id=ret.id))
-    following = view.section_after(section_key)
-    if following is not None:
-        return redirect(url_for("selfassessment.section", return_id=ret.id, section_key=following.section.key))
-    return redirect(url_for("selfassessment.check_answers", return_id=ret.id))
+    return redirect(step.url(
+        section=lambda key: url_for("selfassessment.section", return_id=ret.id, section_key=key),
+        end=url_for("selfassessment.check_answers", return_id=ret.id),
+        task_list=url_for("selfassessment.task_list", return_id=ret.id)))
 
 
 @bp.route("/returns/<int:return_id>/check", methods=["GET", "POST"])
@@ -214,7 +217,7 @@ def check_answers(return_id: int):
         if form.validate_on_submit():
             try:
                 services.submit_return(ret, confirmed=form.confirmed.data, declaration_name=form.declaration_name.data,
-                                       expected_version=form.expected_version, actor=current_user)
+                                       expected_version=form.lock_version.data, actor=current_user)
             except services.ReturnIncomplete as exc:
                 db.session.rollback()
                 problems = exc.problems
@@ -246,7 +249,7 @@ def _problem_items(ret, problems) -> list[dict]:
 def confirmation(return_id: int):
     ret = access.return_for_view(current_user, return_id)
     try:
-        actions_url = url_for("findings.actions")
+        actions_url = url_for("actions.tracker")
     except BuildError:
         actions_url = url_for("selfassessment.task_list", return_id=ret.id)
     return render_template("selfassessment/confirmation.html", ret=ret, campaign=ret.campaign,

@@ -10,10 +10,18 @@ import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.accounts.models import ORG_TYPES, Organisation
+from app.actions.services import create_action
 from app.activity import record
 from app.errors import DomainError, InvalidTransition, NotFound, PermissionDenied, StaleEdit
 from app.extensions import db
-from app.questionnaire import AnswerProblem, Instrument, get_version, score_answer
+from app.questionnaire import (
+    AnswerProblem,
+    Instrument,
+    catalogue_for_key,
+    check_version,
+    get_version,
+    score_answer,
+)
 from app.questionnaire.answers import short_text
 from app.selfassessment.models import (
     Campaign,
@@ -35,9 +43,9 @@ from app.selfassessment.queries import (
     invited_organisations,
     return_problems_for,
 )
-from app.uploads import StoredFile
 from app.selfassessment.survey_services import close_campaign_surveys
 from app.signals import figures_changed
+from app.uploads import StoredFile
 from app.utils import utcnow
 
 CYCLE_RE = re.compile(r"^(\d{4})-(\d{2})$")
@@ -161,10 +169,11 @@ def _carry_forward(ret: Return, instrument: Instrument, org: Organisation, previ
         .order_by(ReturnAnswer.id)
     ).scalars()
     applicable = {q.key for q in instrument.questions(org.org_type)}
+    catalogue = catalogue_for_key(instrument.key)
     carried = 0
     seen: set[str] = set()
     for old in previous_rows:
-        key = instrument.current_key(old.question_key)
+        key = catalogue.canonical(old.question_key)
         if key not in applicable or key in seen or (old.value is None and not old.evidence):
             continue
         question = instrument.question(key)
@@ -206,7 +215,7 @@ class SectionSave:
     """One section page's input, already checked by the form."""
 
     answers: dict[str, dict]                      # engine format, this section's questions only
-    expected_version: int | None
+    expected_version: int | str | None            # as posted: the engine's check_version reads it
     reconfirm: set[str] = field(default_factory=set)
     new_actions: dict[str, list[NewAction]] = field(default_factory=dict)
     new_files: dict[str, list[StoredFile]] = field(default_factory=dict)
@@ -227,13 +236,6 @@ def require_editable(ret: Return) -> None:
         raise InvalidTransition(f"This return is {ret.state.label.lower()}, so it cannot be changed")
 
 
-def _check_version(ret: Return, expected: int | None) -> None:
-    """The version the page was loaded at must be the return's version now. A save that does not say which version
-    it was made from (no or a malformed lock_version) is stale too: it must never overwrite someone else's work."""
-    if expected is None or expected != ret.lock_version:
-        raise StaleEdit(CONFLICT_MESSAGE)
-
-
 def _flush_return(ret: Return) -> None:
     """Every change to a return passes through its row, so its version_id_col catches concurrent saves."""
     ret.updated_at = utcnow()
@@ -249,10 +251,8 @@ def _rows_by_key(ret: Return) -> dict[str, ReturnAnswer]:
 
 
 def save_section(ret: Return, section_key: str, save: SectionSave, *, actor=None) -> SaveResult:
-    from app.findings.services import create_action
-
     require_editable(ret)
-    _check_version(ret, save.expected_version)
+    check_version(save.expected_version, ret.lock_version, CONFLICT_MESSAGE)
     instrument = instrument_of(ret.campaign)
     org_type = ret.organisation.org_type
     if not instrument.has_section(section_key) or not instrument.section(section_key).applies(org_type):
@@ -352,10 +352,10 @@ DECLARATION_FIELDS = {
 }
 
 
-def submit_return(ret: Return, *, confirmed: bool, declaration_name: str, expected_version: int | None,
+def submit_return(ret: Return, *, confirmed: bool, declaration_name: str, expected_version: int | str | None,
                   actor=None) -> Return:
     require_editable(ret)
-    _check_version(ret, expected_version)
+    check_version(expected_version, ret.lock_version, CONFLICT_MESSAGE)
     declaration = {}
     if not confirmed:
         declaration["confirmed"] = DECLARATION_FIELDS["confirmed"]

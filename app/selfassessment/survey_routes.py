@@ -6,7 +6,12 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 
 from app.errors import DomainError
 from app.extensions import db, limiter
-from app.questionnaire import build_section_form, error_summary_items, form_answers
+from app.questionnaire import (
+    SectionFlow,
+    build_section_form,
+    error_summary_items,
+    form_answers,
+)
 from app.selfassessment import queries, survey_bp
 from app.selfassessment.models import CampaignState
 from app.selfassessment.survey_services import (
@@ -39,8 +44,8 @@ def respond(token: str):
     survey = campaign.survey_version.parsed
     org_type = link.organisation.org_type
     formdata = request.form if request.method == "POST" else None
-    forms = [(section, build_section_form(survey, section.key, org_type, formdata=formdata))
-             for section in survey.sections_for(org_type)]
+    flow = SectionFlow.of(survey, org_type)
+    forms = [(survey.section(key), build_section_form(survey, key, org_type, formdata=formdata)) for key in flow.keys]
     source = request.form if request.method == "POST" else request.args
     code = normalise_code(source.get("code"))[:64]
     code_error = None
@@ -67,7 +72,8 @@ def respond(token: str):
                 errors.insert(0, {"text": code_error, "href": "#code"})
             else:
                 db.session.commit()
-                return redirect(url_for("survey.thanks", token=token))
+                # One anonymous page: no task list to come back to and no check your answers; the end is the thanks.
+                return redirect(flow.after_all().url(end=url_for("survey.thanks", token=token)))
     return render_template("selfassessment/survey/respond.html", link=link, survey=survey, forms=forms,
                            errors=errors, code=format_code(code) if code else "", code_error=code_error)
 

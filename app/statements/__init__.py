@@ -8,7 +8,7 @@ bp = Blueprint("statements", __name__, url_prefix="/statements", static_folder="
 def init_app(app) -> None:
     from app.main.dashboard import register_panel_provider
     from app.notifications.services import register_reminder_provider
-    from app.statements import keys
+    from app.statements import action_sources, keys
     from app.statements.panels import lead_panel, signatory_panel
     from app.statements.reminders import statement_reminders
     from app.statements.rendering import statement_html
@@ -16,6 +16,7 @@ def init_app(app) -> None:
     register_panel_provider(lead_panel)
     register_panel_provider(signatory_panel)
     register_reminder_provider(statement_reminders)
+    action_sources.register()
     app.add_template_filter(statement_html, "statement_html")
     if keys.configured(app.config):
         keys.keyring(app)  # a key that cannot be read stops the start, not the first signing

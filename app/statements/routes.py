@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from app.accounts import login_limit
 from app.accounts.permissions import require, roles_required
+from app.actions.queries import actions_for
 from app.errors import DomainError, StaleEdit
 from app.extensions import db
 from app.statements import bp, queries, services
@@ -103,8 +104,6 @@ def manage():
 @bp.route("/manage/risk-assessment")
 @roles_required(*LEAD)
 def risk_assessment():
-    from app.findings.queries import actions_for
-
     organisation = _organisation()
     assessment = queries.risk_assessment_for(organisation.id)
     risks = assessment.current_risks if assessment else []
@@ -200,7 +199,7 @@ def statement(statement_id: int):
 @bp.route("/manage/<int:statement_id>/sections/<section_key>", methods=["GET", "POST"])
 @roles_required(*LEAD)
 def edit_section(statement_id: int, section_key: str):
-    from app.questionnaire import build_section_form, form_answers
+    from app.questionnaire import SectionFlow, build_section_form, form_answers
 
     statement = _own_statement(statement_id)
     if statement.state != StatementState.draft:
@@ -209,6 +208,9 @@ def edit_section(statement_id: int, section_key: str):
         return redirect(url_for(".statement", statement_id=statement.id))
     instrument = queries.instrument_of(statement)
     org_type = statement.organisation.org_type
+    flow = SectionFlow.of(instrument, org_type)
+    if section_key not in flow:
+        abort(404)
     form = build_section_form(instrument, section_key, org_type, data=queries.statement_answers(statement))
     action = request.form.get("action", "continue")
     page = {"section": instrument.section(section_key), "risks_key": services.RISKS_KEY}
@@ -232,14 +234,13 @@ def edit_section(statement_id: int, section_key: str):
                                saved_text=saved_text, lock_version=services.draft_version(statement), **page), 409
     if saved:
         db.session.commit()
-        keys = [s.key for s in instrument.sections_for(org_type)]
-        position = keys.index(section_key)
-        if action == "later":
+        step = flow.after_save(section_key, action=action)
+        if step.kind == "task_list":
             flash("Your changes have been saved.", "success")
-            return redirect(url_for(".statement", statement_id=statement.id))
-        if position + 1 < len(keys):
-            return redirect(url_for(".edit_section", statement_id=statement.id, section_key=keys[position + 1]))
-        return redirect(url_for(".preview", statement_id=statement.id))
+        return redirect(step.url(
+            section=lambda key: url_for(".edit_section", statement_id=statement.id, section_key=key),
+            end=url_for(".preview", statement_id=statement.id),
+            task_list=url_for(".statement", statement_id=statement.id)))
     return render_template("statements/section.html", statement=statement, form=form,
                            lock_version=services.draft_version(statement), **page)
 

@@ -16,12 +16,14 @@ import sqlalchemy as sa
 
 from app.accounts.models import SIGNATORY_CAPACITIES, Organisation
 from app.accounts.services import authenticate
+from app.actions.queries import OPEN_STATUSES, actions_for
+from app.actions.services import create_action, update_action
 from app.activity import record
-from app.errors import DomainError, InvalidTransition, PermissionDenied, StaleEdit
+from app.errors import DomainError, InvalidTransition, PermissionDenied
 from app.extensions import db
 from app.statements import queries, seals
 from app.statements.content import content_hash
-from app.statements.models import PUBLIC_STATES, RiskAssessment, Risk, Signature, Statement, StatementState
+from app.statements.models import PUBLIC_STATES, Risk, RiskAssessment, Signature, Statement, StatementState
 from app.utils import utcnow
 
 RISK_TEXT_MAX = 4000
@@ -97,16 +99,11 @@ def _risk_fields(description, where_when, measures_in_place, further_action, own
 
 
 def _raise_action(risk: Risk, organisation_id: int, actor) -> None:
-    from app.findings.services import create_action
-
     create_action(description=risk.further_action, owner_organisation_id=organisation_id, owner_name=risk.owner,
                   due_date=risk.review_date, risk_id=risk.id, actor=actor)
 
 
 def _close_actions(risk: Risk, note: str, actor) -> None:
-    from app.findings.queries import OPEN_STATUSES, actions_for
-    from app.findings.services import update_action
-
     for action in actions_for(risk_ids=[risk.id]):
         if action.status in OPEN_STATUSES:
             update_action(action, note=note, status="cancelled", actor=actor)
@@ -249,10 +246,11 @@ def _sections_version(sections: dict | None) -> str:
 def _check_draft_version(statement: Statement, expected: str | None) -> None:
     """A save must name the draft it was made from, and that must still be the saved draft: otherwise it would
     silently overwrite someone else's text. A save with no (or a malformed) version is stale too."""
+    from app.questionnaire import check_version
+
     current = db.session.execute(sa.select(Statement.sections).where(Statement.id == statement.id)
                                  .with_for_update()).scalar_one()
-    if not expected or expected != _sections_version(current):
-        raise StaleEdit(DRAFT_CHANGED_MESSAGE)
+    check_version(expected, _sections_version(current), DRAFT_CHANGED_MESSAGE)
 
 
 def save_sections(statement: Statement, answers: dict[str, dict], *, expected_version: str | None,

@@ -76,7 +76,7 @@ def test_scoring_across_pages_then_check_and_submit(client, login_as, db):
     assert "Check your answers" in page.text
     assert "Only partly shown in the record." in page.text
     assert "Virtual meeting (video or conference call)" in page.text
-    assert f'href="/audits/tasks/{assignment.id}/sections/convening#' in page.text  # change links
+    assert f'href="/audits/tasks/{assignment.id}/sections/convening?return_to=check#' in page.text  # change links
 
     response = client.post(f"/audits/tasks/{assignment.id}/check", data={"lock_version": _lock(page.text)})
     assert response.status_code == 302

@@ -5,7 +5,8 @@ import sqlalchemy as sa
 
 from app.demo import Demo
 from app.findings import demo as findings_demo
-from app.findings.models import ActionItem, ActionStatus, Finding
+from app.actions.models import ActionItem, ActionStatus
+from app.findings.models import Finding
 from app.utils import today
 from tests.findings import factories as f
 

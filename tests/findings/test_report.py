@@ -4,7 +4,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from app.findings import services
-from app.findings.models import ActionItem, Finding
+from app.actions.models import ActionItem
+from app.findings.models import Finding
 from app.utils import utcnow
 from tests.findings.test_round_findings import text_of
 

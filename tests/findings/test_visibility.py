@@ -10,9 +10,11 @@ from datetime import timedelta
 import pytest
 from openpyxl import load_workbook
 
+from app.actions import services as action_services
+from app.actions.access import visible_actions
+from app.actions.models import ActionItem
 from app.audits.models import RoundState
 from app.findings import access, services
-from app.findings.models import ActionItem
 from app.utils import today
 from tests.findings import factories as f
 from tests.findings.test_round_findings import text_of
@@ -30,9 +32,9 @@ CHARITY_NOTE = "Training booked with the partnership."
 
 
 def _action(finding_id, organisation, description, person, note):
-    action = services.create_action(description=description, owner_organisation_id=organisation.id,
+    action = action_services.create_action(description=description, owner_organisation_id=organisation.id,
                                     owner_name=person, due_date=today() + timedelta(days=30), finding_id=finding_id)
-    services.update_action(action, note=note, status="in_progress")
+    action_services.update_action(action, note=note, status="in_progress")
     return action
 
 
@@ -69,9 +71,9 @@ def _workbook_text(response) -> str:
 def test_visible_actions_keep_only_the_viewers_organisation(db, round_actions):
     police, health = round_actions.police.id, round_actions.health.id
     actions = db.session.query(ActionItem).order_by(ActionItem.id).all()
-    assert [a.owner_organisation_id for a in access.visible_actions(actions, police)] == [police]
-    assert [a.owner_organisation_id for a in access.visible_actions(actions, health)] == [health]
-    assert len(access.visible_actions(actions, None)) == 2
+    assert [a.owner_organisation_id for a in visible_actions(actions, police)] == [police]
+    assert [a.owner_organisation_id for a in visible_actions(actions, health)] == [health]
+    assert len(visible_actions(actions, None)) == 2
     finding = actions[0].finding
     assert [a.description for a in access.report_actions([finding], police)[finding.id]] == [POLICE_ACTION]
 

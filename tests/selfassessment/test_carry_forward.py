@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from app.findings.models import ActionItem
-from app.findings.services import update_action
+from app.actions.models import ActionItem
+from app.actions.services import update_action
 from app.selfassessment import services
 from app.selfassessment.models import ReturnAnswer, ReturnState
 from tests.selfassessment.factories import complete_return, instrument_for, make_campaign, return_for, section_form

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from app import demo as demo_module
-from app.findings.models import ActionItem, ActionUpdate
+from app.actions.models import ActionItem, ActionUpdate
 from app.selfassessment import queries
 from app.selfassessment.models import (
     Campaign,

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from app.findings.models import ActionItem
+from app.actions.models import ActionItem
 from app.notifications.services import due_reminders, queue_reminders
 from app.selfassessment import queries, services
 from app.selfassessment.reminders import due_reminders as sa_reminders

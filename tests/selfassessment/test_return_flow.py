@@ -8,7 +8,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from app.activity.models import ActivityEvent
-from app.findings.models import ActionItem
+from app.actions.models import ActionItem
 from app.selfassessment.models import EvidenceFile, Return, ReturnAnswer, ReturnState
 from app.utils import today
 from tests.selfassessment.factories import (

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from app.findings.models import ActionStatus
-from app.findings.queries import actions_for
+from app.actions.models import ActionStatus
+from app.actions.queries import actions_for
 from app.statements.models import Risk
 from app.statements.queries import risk_assessment_for
 from tests.statements.factories import add_risk, make_people

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from app.accounts.permissions import is_partnership_staff
-from app.findings import queries
+from app.actions import queries
 from app.main.dashboard import Panel
 from app.utils import today
 
@@ -14,5 +14,5 @@ def actions_panel(user):
     counts = queries.open_action_counts(None if staff else user.organisation_id, today())
     if not counts["open"]:
         return None
-    return Panel(title="Action tracker" if staff else "Your action plan", template="findings/_panel_actions.html",
+    return Panel(title="Action tracker" if staff else "Your action plan", template="actions/_panel_actions.html",
                  order=40, context={**counts, "staff": staff})

@@ -1,8 +1,9 @@
-"""The questions of an instrument across all its versions, keyed for aggregation.
+"""The questions of an instrument across all its versions: the one place renamed keys are followed.
 
-Answers are stored under the key the question had in the version they were given against. A later
-version may declare `renamed: {old_key: new_key}`; following those maps gives every stored key its
-current ("canonical") key, so a question's trend runs across versions and renames.
+Answers are stored under the key the question had in the version they were given against. Each later
+version declares only its own renames (`renamed: {old_key: new_key}`); following those maps, in version
+order, gives every stored key its current ("canonical") key, so a question's answers carry over across
+versions and renames: in findings, trends, exports and a self-assessment's next cycle alike.
 """
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable
 
-from app.questionnaire import Instrument, theme_titles
+from app.questionnaire.definition import Instrument
+from app.questionnaire.loader import theme_titles
 
 CHART_TYPES = ("scale", "choice")
 
@@ -76,6 +78,15 @@ class Catalogue:
             key = self.renamed[key]
             seen.add(key)
         return key
+
+    def question_for(self, stored_key: str) -> QuestionInfo | None:
+        """The question an answer stored under `stored_key`, in any version, belongs to now."""
+        return self.questions.get(self.canonical(stored_key))
+
+    @property
+    def has_partial(self) -> bool:
+        """Whether any scale offers a "partly meets the standard" answer."""
+        return any(q.partial_values for q in self.questions.values())
 
     @property
     def ordered(self) -> list[QuestionInfo]:

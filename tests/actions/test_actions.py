@@ -1,17 +1,17 @@
 """Actions: the service contract other features use, the tracker, action pages and updates."""
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 import re
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from app.actions import queries, services
+from app.actions.models import ActionStatus
 from app.activity.models import ActivityEvent
 from app.errors import DomainError, InvalidTransition
-from app.findings import queries, services
-from app.findings.models import ActionStatus
+from app.findings import services as findings_services
 from app.utils import today
 from tests.findings import factories as f
 from tests.findings.test_round_findings import text_of
@@ -19,7 +19,7 @@ from tests.findings.test_round_findings import text_of
 
 @pytest.fixture
 def finding(db, small_round):
-    return services.add_finding(heading="area_for_improvement", text="Schools were not invited.",
+    return findings_services.add_finding(heading="area_for_improvement", text="Schools were not invited.",
                                 themes=["multi_agency_engagement"], round_id=small_round.round.id)
 
 

@@ -1,0 +1,37 @@
+"""Who may open the action tracker and an action: partnership staff, and organisation leads for their own
+organisation's actions."""
+from __future__ import annotations
+
+from app.accounts.permissions import is_partnership_staff, own_organisation, require
+from app.actions.models import ActionItem
+from app.errors import NotFound
+from app.extensions import db
+
+TRACKER_USERS = ("admin", "qa", "org_lead")
+
+
+def can_open_tracker(user) -> bool:
+    """The action tracker (actions.tracker): staff and organisation leads of an organisation."""
+    if not (user.is_authenticated and user.has_role(*TRACKER_USERS)):
+        return False
+    return is_partnership_staff(user) or user.organisation_id is not None
+
+
+def can_open_action(user, action: ActionItem) -> bool:
+    if is_partnership_staff(user):
+        return True
+    return user.has_role(*TRACKER_USERS) and action.owner_organisation_id == user.organisation_id
+
+
+def visible_actions(actions, organisation_id: int | None) -> list[ActionItem]:
+    """The actions a viewer restricted to `organisation_id` may see (all of them for staff, given None)."""
+    return [a for a in actions if organisation_id is None or a.owner_organisation_id == organisation_id]
+
+
+def action_for(user, action_id: int) -> ActionItem:
+    action = db.session.get(ActionItem, action_id)
+    if action is None:
+        raise NotFound("ActionItem not found")
+    own = own_organisation(user)
+    require(own is None or action.owner_organisation_id == own)
+    return action
