@@ -7,7 +7,7 @@ computed from. The services say so explicitly by sending `app.signals.figures_ch
 findings feature subscribes (`subscribe()`, from its init_app) and renews the tokens. These are the changes that
 send it, and the services sending it:
 
-* a round (`"round"`, its id): its details and state (create, update, open, moderation, reopen, close), its cases
+* a round (`"round"`, its id): its details and state (update, open, moderation, reopen, close), its cases
   and assignments (add, import, remove, set), a response submitted or returned, a case moderated, and the
   retention purge of its case-level data (app/audits/services.py);
 * a campaign (`"campaign"`, its id): its state (open, close), a return's state (first save, submit, return,
@@ -17,7 +17,8 @@ send it, and the services sending it:
   figures; app/accounts/services.py) and an instrument version published or loaded (a later version's renames
   reach earlier rounds' figures; app/questionnaire/store.py).
 
-Saving a draft changes nothing anybody else sees, so draft saves do not send. A service that changes any of these
+A new round or campaign needs no signal: it is inserted with a token of its own. Saving a draft changes nothing
+anybody else sees, so draft saves do not send. A service that changes any of these
 (including through a bulk UPDATE or DELETE) must send the signal too, or kept figures go stale.
 
 `stored()` reads the token before anything else, so figures kept under a token were computed from data at least
