@@ -1,4 +1,5 @@
-"""Demo case audits: a moderated, closed strategy-discussion round and an open referrals round due soon.
+"""Demo case audits: a moderated, closed strategy-discussion round, an open referrals round due soon, and a
+child protection conference round in moderation, where each agency's report on time is agreed per agency.
 
 Deterministic (seeded) and built through the services, so the activity log tells the story too.
 """
@@ -11,12 +12,13 @@ import sqlalchemy as sa
 
 from app.audits import services
 from app.audits.models import AuditRound, AuditorMode
-from app.audits.queries import answers_of, instrument_of
+from app.audits.queries import agency_answers, agency_questions, answers_of, instrument_of
 from app.extensions import db
 from app.questionnaire import latest_version, visibility
 
 ROUND_1_TITLE = "Strategy discussions – spring 2026"
 ROUND_2_TITLE = "Quality of referrals – autumn 2026"
+ROUND_3_TITLE = "Child protection conference reports – summer 2026"
 AGENCIES = (("riverside-police", "auditor.police@riverside.example"),
             ("riverside-health", "auditor.health@riverside.example"),
             ("riverside-council", "auditor.council@riverside.example"))
@@ -39,6 +41,13 @@ CASES_2 = [
     ("CR-000205", "1_4", "female", "white", "North", 0.8),
     ("CR-000206", "5_9", "male", "other", "South", 0.35),
 ]
+CASES_3 = [
+    ("CR-000301", "1_4", "female", "white", "North", 0.7),
+    ("CR-000302", "10_15", "male", "black", "South", 0.4),
+    ("CR-000303", "5_9", "female", "mixed", "North", 0.55),
+]
+AGENCY_CHANGE_REASON = ("The chair's log shows this agency's report arrived on the morning of the conference, "
+                        "after the deadline.")
 # How generously each agency tends to rate its own practice (shifts the chance of a better rating).
 LENIENCY = {"riverside-police": 0.1, "riverside-health": 0.0, "riverside-council": -0.1}
 
@@ -81,7 +90,7 @@ LONG_TEXTS = {
 
 
 def load(demo) -> None:
-    if _round_exists(ROUND_1_TITLE) and _round_exists(ROUND_2_TITLE):
+    if all(_round_exists(title) for title in (ROUND_1_TITLE, ROUND_2_TITLE, ROUND_3_TITLE)):
         return
     qa = demo.user(QA)
     rng = random.Random(20260301)
@@ -89,6 +98,8 @@ def load(demo) -> None:
         _strategy_round(demo, qa, rng)
     if not _round_exists(ROUND_2_TITLE):
         _referrals_round(demo, qa, rng)
+    if not _round_exists(ROUND_3_TITLE):
+        _conference_round(demo, qa, random.Random(20260601))
 
 
 def _round_exists(title: str) -> bool:
@@ -147,6 +158,32 @@ def _referrals_round(demo, qa, rng) -> None:
     demo.say(f"audit round “{ROUND_2_TITLE}” (open, due {audit_round.due_date:%d %B %Y})")
 
 
+def _conference_round(demo, qa, rng) -> None:
+    """Every agency submitted; the panel has moderated two of three cases, changing one agency's own answer."""
+    audit_round = _new_round(demo, qa, key="cp-conference", title=ROUND_3_TITLE, start=date(2026, 5, 1),
+                             end=date(2026, 7, 31), due=date(2026, 8, 31), cases=CASES_3)
+    if audit_round is None:
+        return
+    quality = {c[0]: c[5] for c in CASES_3}
+    for case in audit_round.cases:
+        for assignment in case.assignments:
+            _score(demo, assignment, quality[case.reference], rng, submit=True)
+    services.start_moderation(audit_round, actor=qa)
+    instrument = instrument_of(audit_round)
+    for index, case in enumerate(audit_round.cases[:2]):
+        changes = {}
+        if index == 0:  # the panel finds that one agency's report, which it had said was on time, was late
+            own = agency_answers(case, instrument)
+            for question in agency_questions(instrument):
+                late = next((org_id for (key, org_id), value in sorted(own.items())
+                             if key == question.key and value != "no"), None)
+                if late is not None:
+                    changes[(question.key, late)] = ("no", AGENCY_CHANGE_REASON)
+                    break
+        _moderate(case, quality[case.reference], qa, rng, agency_changes=changes)
+    demo.say(f"audit round “{ROUND_3_TITLE}” (in moderation, agency questions agreed per agency)")
+
+
 def _auditor(demo, assignment):
     email = dict(AGENCIES)[assignment.organisation.slug]
     return demo.user(email)
@@ -173,27 +210,28 @@ def _answers(instrument, org_type, reference, quality, leniency, rng) -> dict[st
             continue
         facts = random.Random(f"{reference}:{question.key}")
         value, comment = None, None
-        if question.type == "scale":
+        kind = question.kind
+        if kind.is_rating:
             value = _rating(question, quality, leniency, rng)
             option = question.option(value)
             if question.overall:
                 comment = OVERALL_COMMENTS.get(value, "Overall judgement agreed with the team manager.")
             elif option.meets_standard is False:
                 comment = rng.choice(NOT_MET_COMMENTS.get(question.key, GENERIC_NOT_MET))
-        elif question.type == "choice":
+        elif kind.is_choice and not kind.is_list:
             values = [o.value for o in question.options]
             if set(values) <= {"yes", "no", "not_known"}:
                 value = "yes" if facts.random() < 0.3 else "no"
             else:
                 value = values[0] if facts.random() < 0.5 else facts.choice(values[:-1] or values)
-        elif question.type == "multi_choice":
+        elif kind.is_list:
             values = [o.value for o in question.options if o.value != "other"]
             chosen = set(facts.sample(values, k=min(len(values), facts.randint(3, 5))))
             if question.key == "agencies_attended" and "agencies_invited" in answers:
                 invited = answers["agencies_invited"]["value"] or []
                 chosen = {v for v in invited if facts.random() < 0.8} or set(invited[:1])
             value = [v for v in values if v in chosen]
-        elif question.type in ("text", "long_text"):
+        elif kind.is_text:
             value = LONG_TEXTS.get(question.key, "Recorded in the case file; see the chronology.")
         if question.comment == "required" and comment is None:
             comment = "See the case file."
@@ -217,7 +255,10 @@ def _score(demo, assignment, quality: float, rng, *, submit: bool) -> None:
         services.submit_response(assignment, lock_version=response.lock_version, actor=auditor)
 
 
-def _moderate(case, quality: float, qa, rng) -> None:
+def _moderate(case, quality: float, qa, rng, *, agency_changes=None) -> None:
+    """The median rating agreed for each question about the case; each agency's own answer to a question about
+    its own work stands, except where `agency_changes` ((question key, organisation id) -> (value, reason))
+    changes it."""
     instrument = instrument_of(case.round)
     given: dict[str, list[str]] = {}
     for assignment in case.assignments:
@@ -226,7 +267,7 @@ def _moderate(case, quality: float, qa, rng) -> None:
                 given.setdefault(key, []).append(entry["value"])
     ratings, comments = {}, {}
     for question in instrument.questions():
-        if question.type != "scale" or question.key not in given:
+        if not question.kind.is_rating or question.key not in given or question.about_agency:
             continue
         values = given[question.key]
         scored = sorted((v for v in values if not question.option(v).excluded),
@@ -243,7 +284,13 @@ def _moderate(case, quality: float, qa, rng) -> None:
     else:
         strengths = "Police and children's social care shared information quickly."
         improvement = "Invite schools and health visitors; agree timescales for every action."
+    agency_ratings: dict[str, dict[int, str]] = {}
+    agency_comments: dict[str, dict[int, str]] = {}
+    for (key, org_id), (value, reason) in (agency_changes or {}).items():
+        agency_ratings.setdefault(key, {})[org_id] = value
+        agency_comments.setdefault(key, {})[org_id] = reason
     services.save_moderation(case, ratings=ratings, comments=comments, overall_grade=grade, strengths=strengths,
+                             agency_ratings=agency_ratings, agency_comments=agency_comments,
                              areas_for_improvement=improvement,
                              learning="Share the partnership's strategy discussion checklist with all agencies.",
                              actor=qa)

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.questionnaire.storage import AnswerColumns, AnswerNotes
 from app.states import Lifecycle, state_column_type
 from app.utils import new_figures_token, utcnow
 
@@ -178,22 +179,14 @@ class CaseResponse(db.Model):
     __mapper_args__ = {"version_id_col": lock_version}
 
 
-class CaseAnswer(db.Model):
-    """One answer to one question. Scoring is denormalised at save time so aggregation is plain SQL."""
+class CaseAnswer(AnswerColumns, AnswerNotes, db.Model):
+    """One answer to one question (the engine's answer columns, app.questionnaire.storage)."""
 
     __tablename__ = "case_answer"
     __table_args__ = (sa.UniqueConstraint("response_id", "question_key", name="uq_case_answer_response_question"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     response_id: Mapped[int] = mapped_column(sa.ForeignKey("case_response.id", ondelete="CASCADE"), index=True)
-    question_key: Mapped[str] = mapped_column(sa.String(100), index=True)
-    value: Mapped[str | None] = mapped_column(sa.Text)  # option value, text, number, ISO date, or JSON list
-    score: Mapped[int | None]
-    meets_standard: Mapped[bool | None]
-    excluded: Mapped[bool] = mapped_column(default=False)
-    rag: Mapped[str | None] = mapped_column(sa.String(8))
-    comment: Mapped[str | None] = mapped_column(sa.Text)
-    evidence: Mapped[str | None] = mapped_column(sa.Text)
 
     response: Mapped[CaseResponse] = relationship(back_populates="answers")
 
@@ -216,15 +209,31 @@ class Moderation(db.Model):
     moderator = relationship("User")
 
 
+_CASE_ROW = "organisation_id IS NULL"
+_AGENCY_ROW = "organisation_id IS NOT NULL"
+
+
 class ModeratedAnswer(db.Model):
+    """The panel's agreed answer to one question of a moderated case.
+
+    A question about the case has one agreed answer (no organisation). A question about each auditing agency's own
+    work is agreed per agency: a row names the agency whose answer the panel changed or commented on; an agency
+    without a row keeps its own answer as the agreed one. PostgreSQL treats NULLs as distinct in a unique
+    constraint, so uniqueness is two partial unique indexes, one for each kind of row, on both databases."""
+
     __tablename__ = "moderated_answer"
     __table_args__ = (
-        sa.UniqueConstraint("moderation_id", "question_key", name="uq_moderated_answer_moderation_question"),
+        sa.Index("uq_moderated_answer_case_question", "moderation_id", "question_key", unique=True,
+                 sqlite_where=sa.text(_CASE_ROW), postgresql_where=sa.text(_CASE_ROW)),
+        sa.Index("uq_moderated_answer_agency_question", "moderation_id", "question_key", "organisation_id",
+                 unique=True, sqlite_where=sa.text(_AGENCY_ROW), postgresql_where=sa.text(_AGENCY_ROW)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     moderation_id: Mapped[int] = mapped_column(sa.ForeignKey("moderation.id", ondelete="CASCADE"), index=True)
     question_key: Mapped[str] = mapped_column(sa.String(100), index=True)
+    # The agency an agreed answer to a question about each agency's own work is for; None for a case question.
+    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
     value: Mapped[str | None] = mapped_column(sa.String(64))
     score: Mapped[int | None]
     meets_standard: Mapped[bool | None]
@@ -233,3 +242,4 @@ class ModeratedAnswer(db.Model):
     comment: Mapped[str | None] = mapped_column(sa.Text)
 
     moderation: Mapped[Moderation] = relationship(back_populates="answers")
+    organisation = relationship("Organisation")

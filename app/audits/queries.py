@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import functools
-import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -26,7 +25,14 @@ from app.audits.models import (
 )
 from app.errors import NotFound, PermissionDenied
 from app.extensions import db
-from app.questionnaire import Instrument, Question, display_value, get_version
+from app.questionnaire import (
+    Instrument,
+    Question,
+    decode_answer,
+    display_value,
+    get_version,
+    read_answers,
+)
 from app.utils import today as current_date
 
 # What an assignment's response looks like to people: its state, or how far a draft has got.
@@ -123,27 +129,6 @@ def can_see_other_agencies(user, case: AuditCase) -> bool:
 # ---------------------------------------------------------------------------------------------
 # Answers
 # ---------------------------------------------------------------------------------------------
-def encode_value(value) -> str | None:
-    """Option values, text and ISO dates are stored as they are; lists and numbers as JSON text."""
-    if value is None:
-        return None
-    if isinstance(value, (list, tuple, int, float)) and not isinstance(value, bool):
-        return json.dumps(list(value) if isinstance(value, tuple) else value)
-    return str(value)
-
-
-def decode_value(instrument: Instrument, key: str, raw: str | None):
-    if raw is None:
-        return None
-    qtype = instrument.question(key).type if instrument.has_question(key) else None
-    if qtype in ("multi_choice", "number"):
-        try:
-            return json.loads(raw)
-        except ValueError:
-            return [raw] if qtype == "multi_choice" else None
-    return raw
-
-
 def answers_of(response: CaseResponse | None, instrument: Instrument | None = None) -> dict[str, dict]:
     """The stored answers in the engine's format: {key: {"value", "comment", "evidence"}}; read as plain rows
     unless the response's answer objects are loaded already."""
@@ -154,11 +139,7 @@ def answers_of(response: CaseResponse | None, instrument: Instrument | None = No
         rows = db.session.execute(_answers_statement(), {"response_id": response.id})
     else:
         rows = response.answers
-    return {
-        a.question_key: {"value": decode_value(instrument, a.question_key, a.value), "comment": a.comment,
-                         "evidence": a.evidence}
-        for a in rows
-    }
+    return read_answers(instrument, rows)
 
 
 @functools.cache
@@ -396,13 +377,25 @@ def reminder_candidates(today: date) -> list[tuple[Assignment, list[User]]]:
 def rated_questions(instrument: Instrument) -> list[Question]:
     """Questions about the case answered on a rating scale: these get one agreed rating per case and are
     measured for agreement between agencies."""
-    return [q for q in instrument.questions() if q.type == "scale" and not q.about_agency]
+    return [q for q in instrument.questions() if q.kind.is_rating and not q.about_agency]
 
 
 def agency_questions(instrument: Instrument) -> list[Question]:
-    """Rating questions about each auditing agency's own work: each agency's answer stands, so they are
-    neither moderated into one answer nor compared between agencies."""
-    return [q for q in instrument.questions() if q.type == "scale" and q.about_agency]
+    """Rating questions about each auditing agency's own work: each agency's answer stands unless the panel
+    changes it for that agency, so they are agreed per agency, not into one answer, and not compared between
+    agencies."""
+    return [q for q in instrument.questions() if q.kind.is_rating and q.about_agency]
+
+
+def agency_answers(case: AuditCase, instrument: Instrument) -> dict[tuple[str, int], str]:
+    """Each submitting agency's own answer to each question about its own work, where it gave one:
+    (question key, organisation id) -> option value."""
+    keys = {q.key for q in agency_questions(instrument)}
+    result = {}
+    for _case_id, org_id, answer in _submitted_answers([case.id]):
+        if answer.question_key in keys and answer.value is not None:
+            result[(answer.question_key, org_id)] = str(decode_answer(instrument, answer.question_key, answer.value))
+    return result
 
 
 def ordinal(question: Question, value) -> float | None:
@@ -434,6 +427,8 @@ class QuestionRow:
     spread: int
     moderated_value: str | None = None
     moderated_comment: str | None = None
+    # Questions about each agency's own work: the panel's answer for an agency, where it changed or commented on it.
+    agency_agreed: dict[int, ModeratedAnswer] | None = None
 
 
 @dataclass
@@ -459,7 +454,7 @@ def _spread(question: Question, cells: list[Cell]) -> tuple[bool, int]:
     answered = {str(c.value) for c in cells if c.value is not None}
     scores = [c.score for c in cells if c.score is not None and not c.excluded]
     spread = (max(scores) - min(scores)) if scores else 0
-    return question.type == "scale" and not question.about_agency and len(answered) > 1, spread
+    return question.kind.is_rating and not question.about_agency and len(answered) > 1, spread
 
 
 def case_grid(case: AuditCase, instrument: Instrument | None = None) -> CaseGrid:
@@ -470,13 +465,14 @@ def case_grid(case: AuditCase, instrument: Instrument | None = None) -> CaseGrid
     answers: dict[tuple[int, str], CaseAnswer] = {}
     for _case_id, org_id, answer in _submitted_answers([case.id]):
         answers[(org_id, answer.question_key)] = answer
-    moderated = {m.question_key: m for m in (case.moderation.answers if case.moderation else [])}
+    moderated = moderated_answers(case)
+    per_agency = agency_moderated_answers(case)
     rows = []
     for question in instrument.questions():
         cells = []
         for org in orgs:
             answer = answers.get((org.id, question.key))
-            value = decode_value(instrument, question.key, answer.value) if answer else None
+            value = decode_answer(instrument, question.key, answer.value) if answer else None
             cells.append(Cell(organisation=org, value=value,
                               display=display_value(instrument, question.key, value) if value is not None else "",
                               comment=answer.comment if answer else None, score=answer.score if answer else None,
@@ -487,7 +483,9 @@ def case_grid(case: AuditCase, instrument: Instrument | None = None) -> CaseGrid
         agreed = moderated.get(question.key)
         rows.append(QuestionRow(question=question, cells=cells, disagreement=disagreement, spread=spread,
                                 moderated_value=agreed.value if agreed else None,
-                                moderated_comment=agreed.comment if agreed else None))
+                                moderated_comment=agreed.comment if agreed else None,
+                                agency_agreed={org_id: m for (key, org_id), m in per_agency.items()
+                                               if key == question.key} if question.about_agency else None))
     return CaseGrid(case=case, organisations=orgs, rows=rows, submitted=len(orgs))
 
 
@@ -559,21 +557,40 @@ def round_agreement(audit_round: AuditRound) -> RoundAgreement:
     rated_keys = {q.key: q for q in rated}
     case_ids = [c.id for c in audit_round.cases]
     per_question: dict[str, dict[int, dict[int, float | None]]] = {q.key: defaultdict(dict) for q in rated}
-    for case_id, org_id, answer in _submitted_answers(case_ids):
+    submitted = _submitted_answers(case_ids)
+    for case_id, org_id, answer in submitted:
         question = rated_keys.get(answer.question_key)
         if question is None:
             continue
-        per_question[question.key][case_id][org_id] = ordinal(question, decode_value(instrument, question.key,
-                                                                                      answer.value))
-    agreed: dict[tuple[int, str], float | None] = {}
+        per_question[question.key][case_id][org_id] = ordinal(question, decode_answer(instrument, question.key,
+                                                                                       answer.value))
+    agreed: dict[tuple, float | None] = {}
     moderated_cases = 0
+    moderated_ids: set[int] = set()
+    per_agency: dict[tuple[int, str, int], ModeratedAnswer] = {}
     for moderation in db.session.execute(
         sa.select(Moderation).where(Moderation.case_id.in_(case_ids)).options(selectinload(Moderation.answers))
     ).scalars() if case_ids else []:
         moderated_cases += 1
+        moderated_ids.add(moderation.case_id)
         for m in moderation.answers:
-            if m.question_key in rated_keys:
+            if m.organisation_id is not None:
+                per_agency[(moderation.case_id, m.question_key, m.organisation_id)] = m
+            elif m.question_key in rated_keys:
                 agreed[(moderation.case_id, m.question_key)] = ordinal(rated_keys[m.question_key], m.value)
+    # Questions about each agency's own work are compared with the answer agreed for that agency: the panel's
+    # where it changed it, otherwise the agency's own, which stands.
+    own_work = {q.key: q for q in agency_questions(instrument)}
+    agency_units: dict[tuple, dict[int, float | None]] = {}
+    for case_id, org_id, answer in submitted if own_work else []:
+        question = own_work.get(answer.question_key)
+        if question is None or case_id not in moderated_ids:
+            continue
+        unit = (case_id, question.key, org_id)
+        value = ordinal(question, decode_answer(instrument, question.key, answer.value))
+        agency_units[unit] = {org_id: value}
+        panel = per_agency.get(unit)
+        agreed[unit] = ordinal(question, panel.value) if panel is not None else value
 
     pooled: dict[tuple[int, str], dict[int, float | None]] = {}
     everything: dict[tuple[int, str], dict[int, float | None]] = {}
@@ -585,7 +602,7 @@ def round_agreement(audit_round: AuditRound) -> RoundAgreement:
             everything[(case_id, question.key)] = by_org
             if not question.overall:
                 pooled[(case_id, question.key)] = by_org
-    drift = agreement_math.drift(everything, agreed)
+    drift = agreement_math.drift({**everything, **agency_units}, agreed)
     orgs = {o.id: o for o in audit_round.organisations}
     missing = set(drift) - set(orgs)
     if missing:
@@ -618,4 +635,13 @@ def agreement_snapshot(audit_round: AuditRound) -> dict:
 
 
 def moderated_answers(case: AuditCase) -> dict[str, ModeratedAnswer]:
-    return {m.question_key: m for m in (case.moderation.answers if case.moderation else [])}
+    """The case's agreed answer to each question about the case."""
+    return {m.question_key: m for m in (case.moderation.answers if case.moderation else [])
+            if m.organisation_id is None}
+
+
+def agency_moderated_answers(case: AuditCase) -> dict[tuple[str, int], ModeratedAnswer]:
+    """The panel's answer for an agency to a question about its own work, where it changed or commented on the
+    agency's own: (question key, organisation id) -> row. Other agencies' own answers stand."""
+    return {(m.question_key, m.organisation_id): m for m in (case.moderation.answers if case.moderation else [])
+            if m.organisation_id is not None}

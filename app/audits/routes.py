@@ -337,6 +337,16 @@ def disagreements(round_id: int):
                            rows=queries.disagreement_queue(audit_round))
 
 
+def _per_agency(own: dict[tuple[str, int], str], field: str | None = None) -> dict[str, dict[int, str | None]]:
+    """question key -> organisation id -> the agency's own answer, or (`field`) what the form posted for it."""
+    result: dict[str, dict[int, str | None]] = {}
+    for (key, org_id), answer in own.items():
+        posted = request.form.get(f"{field}__{key}__{org_id}") if field else answer
+        if posted is not None or field == "comment":  # an agency whose answer was not posted keeps what it had
+            result.setdefault(key, {})[org_id] = posted
+    return result
+
+
 @bp.route("/cases/<int:case_id>/moderate", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def moderate(case_id: int):
@@ -346,9 +356,13 @@ def moderate(case_id: int):
     grid = queries.case_grid(case, instrument)
     moderated = queries.moderated_answers(case)
     moderation = case.moderation
+    own = queries.agency_answers(case, instrument)
     values = {
         "ratings": {k: m.value for k, m in moderated.items()},
         "comments": {k: m.comment for k, m in moderated.items()},
+        # Each agency's own answer to a question about its own work is where its agreed answer starts.
+        "agency_ratings": _per_agency(own),
+        "agency_comments": {},
         "overall_grade": moderation.overall_grade if moderation else None,
         "strengths": moderation.strengths if moderation else None,
         "areas_for_improvement": moderation.areas_for_improvement if moderation else None,
@@ -357,11 +371,15 @@ def moderate(case_id: int):
     if moderation is None:  # start from the agencies' consensus where they all agree
         for row in grid.rows:
             answered = {str(c.value) for c in row.cells if c.value is not None}
-            if row.question.type == "scale" and not row.question.about_agency and len(answered) == 1:
+            if row.question.kind.is_rating and not row.question.about_agency and len(answered) == 1:
                 if row.question.overall:
                     values["overall_grade"] = answered.pop()
                 else:
                     values["ratings"][row.question.key] = answered.pop()
+    for (key, org_id), m in queries.agency_moderated_answers(case).items():
+        if (key, org_id) in own:
+            values["agency_ratings"][key][org_id] = m.value
+            values["agency_comments"].setdefault(key, {})[org_id] = m.comment
     errors: dict[str, str] = {}
     form = EmptyForm()
     if form.validate_on_submit():
@@ -369,6 +387,8 @@ def moderate(case_id: int):
         values = {
             "ratings": {q.key: request.form.get(f"rating__{q.key}") for q in rated if not q.overall},
             "comments": {q.key: request.form.get(f"comment__{q.key}") for q in rated},
+            "agency_ratings": _per_agency(own, "rating"),
+            "agency_comments": _per_agency(own, "comment"),
             "overall_grade": request.form.get("overall_grade"),
             "strengths": request.form.get("strengths"),
             "areas_for_improvement": request.form.get("areas_for_improvement"),
@@ -471,8 +491,8 @@ def section(assignment_id: int, section_key: str):
 
 def _problem_href(assignment_id: int, instrument, problem) -> str:
     anchor = problem.field_name
-    if not problem.field and instrument.question(problem.question_key).type == "date":
-        anchor = f"{problem.question_key}-day"
+    if not problem.field:
+        anchor = instrument.question(problem.question_key).kind.anchor(problem.question_key)
     return url_for("audits.section", assignment_id=assignment_id, section_key=problem.section_key) + "#" + anchor
 
 

@@ -28,8 +28,9 @@ from app.audits.models import (
     RoundState,
 )
 from app.audits.queries import (
+    agency_answers,
+    agency_questions,
     answers_of,
-    encode_value,
     instrument_of,
     rated_questions,
     response_instrument,
@@ -41,9 +42,10 @@ from app.questionnaire import (
     AnswerProblem,
     check_version,
     get_version,
-    score_answer,
     validate_answers,
     visibility,
+    write_answer,
+    write_answers,
 )
 from app.signals import figures_changed, round_purging
 from app.utils import utcnow
@@ -517,21 +519,12 @@ def _flush_versioned() -> None:
 
 
 def _store_answers(response: CaseResponse, answers: dict[str, dict], instrument) -> None:
-    existing = {a.question_key: a for a in response.answers}
-    for key, entry in answers.items():
-        if not instrument.has_question(key):
-            continue
-        value = (entry or {}).get("value")
-        scored = score_answer(instrument, key, value)
-        row = existing.get(key)
-        if row is None:
-            row = CaseAnswer(question_key=key)
-            response.answers.append(row)
-        row.value = encode_value(value)
-        row.comment = (entry or {}).get("comment")
-        row.evidence = (entry or {}).get("evidence")
-        row.score, row.meets_standard, row.excluded, row.rag = (scored.score, scored.meets_standard, scored.excluded,
-                                                                scored.rag)
+    def new_row(key: str) -> CaseAnswer:
+        row = CaseAnswer(question_key=key)
+        response.answers.append(row)
+        return row
+
+    write_answers(instrument, answers, {a.question_key: a for a in response.answers}, new_row)
 
 
 def _touch(response: CaseResponse, actor) -> None:
@@ -613,10 +606,76 @@ def _answered_keys(case: AuditCase) -> set[str]:
     return keys
 
 
+AgencyAgreed = dict[tuple[str, int], tuple[str | None, str | None, bool]]
+
+
+def _agreed_per_agency(case: AuditCase, instrument, ratings: dict, comments: dict,
+                       problems: list[tuple[str, str]]) -> AgencyAgreed:
+    """The panel's answer for each agency to each question about the agency's own work, where one was posted:
+    (question key, organisation id) -> (value, comment, changed), value None where the agency's own answer stands
+    without comment. The agency's own answer stands unless the panel changes it, and a change needs a reason."""
+    own = agency_answers(case, instrument)
+    names = {a.organisation_id: a.organisation.name for a in case.assignments}
+    agreed: AgencyAgreed = {}
+    for question in agency_questions(instrument):
+        for (key, org_id), answer in sorted(own.items(), key=lambda item: names.get(item[0][1], "")):
+            if key != question.key or org_id not in (ratings.get(key) or {}):
+                continue
+            field = f"{key}__{org_id}"
+            value = (ratings[key][org_id] or "").strip() or answer
+            comment = ((comments.get(key) or {}).get(org_id) or "").strip() or None
+            name = names[org_id]
+            if question.option(value) is None:
+                problems.append((f"rating__{field}", f"Select one of the answers to “{question.text}” for {name}"))
+            elif value != answer and comment is None:
+                problems.append((f"comment__{field}",
+                                 f"Give the reason for changing the answer agreed for {name}: “{question.text}”"))
+            if comment is not None and len(comment) > MODERATION_TEXT_MAX:
+                problems.append((f"comment__{field}", (f"The reason for the answer agreed for {name} must be "
+                                                       f"{MODERATION_TEXT_MAX} characters or fewer: “{question.text}”")))
+            kept = value != answer or comment is not None
+            agreed[(key, org_id)] = (value if kept else None, comment, value != answer)
+    return agreed
+
+
+def _page_order(instrument):
+    """Sort key putting the moderation page's problems in the order of its fields: questions, then the outcome."""
+    order = {q.key: i for i, q in enumerate(instrument.questions())}
+
+    def position(problem: tuple[str, str]) -> int:
+        field = problem[0]
+        if field.startswith(("rating__", "comment__")):
+            return order.get(field.split("__")[1], len(order))
+        return len(order) + 1
+    return position
+
+
+def _store_per_agency(moderation: Moderation, instrument, agreed: AgencyAgreed) -> None:
+    """A row for each agency whose answer the panel changed or commented on; none where the agency's own answer
+    stands without a comment, so it counts with its own answer."""
+    existing = {(m.question_key, m.organisation_id): m for m in moderation.answers if m.organisation_id is not None}
+    for (key, org_id), (value, comment, _changed) in agreed.items():
+        row = existing.get((key, org_id))
+        if value is None:
+            if row is not None:
+                moderation.answers.remove(row)
+            continue
+        if row is None:
+            row = ModeratedAnswer(question_key=key, organisation_id=org_id)
+            moderation.answers.append(row)
+        write_answer(row, instrument, {"value": value, "comment": comment})
+
+
 def save_moderation(case: AuditCase, *, ratings: dict[str, str | None], comments: dict[str, str | None] | None = None,
+                    agency_ratings: dict[str, dict[int, str | None]] | None = None,
+                    agency_comments: dict[str, dict[int, str | None]] | None = None,
                     overall_grade: str | None = None, strengths=None, areas_for_improvement=None, learning=None,
                     actor=None) -> Moderation:
-    """The panel's agreed rating per question, agreed overall grade and agreed findings for one case."""
+    """The panel's agreed rating per question, agreed overall grade and agreed findings for one case.
+
+    Questions about the case get one agreed rating (`ratings`). Questions about each agency's own work are agreed
+    per agency (`agency_ratings`: question key -> organisation id -> value): each agency's own answer stands
+    unless the panel changes it, with a reason (`agency_comments`); agencies not given keep what they had."""
     audit_round = case.round
     if audit_round.state != RoundState.moderation:
         raise InvalidTransition("Cases can only be moderated while the round is in moderation.")
@@ -656,32 +715,36 @@ def save_moderation(case: AuditCase, *, ratings: dict[str, str | None], comments
             texts[name] = _text(value, field=name, label=f"the agreed {label}", max_length=MODERATION_TEXT_MAX)
         except DomainError as exc:
             problems.append((name, exc.message))
+    per_agency = _agreed_per_agency(case, instrument, agency_ratings or {}, agency_comments or {}, problems)
     if problems:
-        raise FieldProblems(problems)
+        raise FieldProblems(sorted(problems, key=_page_order(instrument)))
 
     moderation = case.moderation
     if moderation is None:
         moderation = Moderation(case=case)
         db.session.add(moderation)
-    existing = {m.question_key: m for m in moderation.answers}
-    for key, (value, comment) in agreed.items():
-        row = existing.get(key)
-        if row is None:
-            row = ModeratedAnswer(question_key=key)
-            moderation.answers.append(row)
-        scored = score_answer(instrument, key, value)
-        row.value, row.comment = value, comment
-        row.score, row.meets_standard, row.excluded = scored.score, scored.meets_standard, scored.excluded
+    def new_row(key: str) -> ModeratedAnswer:
+        row = ModeratedAnswer(question_key=key)
+        moderation.answers.append(row)
+        return row
+
+    write_answers(instrument, {key: {"value": value, "comment": comment} for key, (value, comment) in agreed.items()},
+                  {m.question_key: m for m in moderation.answers if m.organisation_id is None}, new_row)
     moderation.overall_grade = grade
     moderation.strengths = texts["strengths"]
     moderation.areas_for_improvement = texts["areas_for_improvement"]
     moderation.learning = texts["learning"]
     moderation.moderator_id = _actor_id(actor)
     moderation.moderated_at = utcnow()
+    _store_per_agency(moderation, instrument, per_agency)
     case.not_moderated_reason = None
     db.session.flush()
     grade_label = overall.option(grade).label if overall is not None and grade else (grade or "none")
-    record("moderated", case, f"Case {case.reference} moderated: agreed overall grade {grade_label}", actor=actor)
+    summary = f"Case {case.reference} moderated: agreed overall grade {grade_label}"
+    changed = sum(1 for _value, _comment, differs in per_agency.values() if differs)
+    if changed:
+        summary += f"; {changed} agency answer{'s' if changed != 1 else ''} changed by the panel"
+    record("moderated", case, summary, actor=actor)
     figures_changed.send("round", id=case.round_id)
     return moderation
 

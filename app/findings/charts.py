@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import json
 
 from app.findings.figures import RAG_LABELS, RAGS
+from app.questionnaire import question_type
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies.
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
@@ -153,7 +154,7 @@ def question_distributions(chart_id: str, questions: list[dict]) -> list[Chart]:
     choice question's own options), so every bar in a chart reads against the same legend."""
     groups: dict[tuple, list[dict]] = {}
     for q in questions:
-        if q["type"] in ("scale", "choice") and q["answered"]:
+        if question_type(q["type"]).is_charted and q["answered"]:
             groups.setdefault(tuple((o["value"], o["label"]) for o in q["options"]), []).append(q)
     charts = []
     for n, members in enumerate(groups.values(), start=1):

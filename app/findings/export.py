@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from copy import copy
 from datetime import date, datetime
 from itertools import groupby
@@ -38,6 +37,7 @@ from app.audits.models import (
     Moderation,
     ResponseState,
 )
+from app.audits.queries import agency_questions
 from app.extensions import db
 from app.findings import queries
 from app.findings.figures import (
@@ -50,7 +50,7 @@ from app.findings.figures import (
     round_figures,
 )
 from app.findings.models import FINDING_HEADINGS, Finding
-from app.questionnaire import Catalogue
+from app.questionnaire import Catalogue, QuestionType, get_version, question_type
 from app.selfassessment.models import Challenge, Return, ReturnAnswer
 from app.utils import as_aware, csv_safe, today
 
@@ -165,16 +165,11 @@ class Sheet:
             self.ws.auto_filter.ref = f"A1:{get_column_letter(self.width)}{max(self.rows, 1)}"
 
 
-def stored_code(value: str | None) -> str | None:
-    """Multi-choice answers are stored as JSON lists; the export writes their codes separated by semicolons."""
-    if value and value.startswith("["):
-        try:
-            items = json.loads(value)
-        except ValueError:
-            return value
-        if isinstance(items, list):
-            return ";".join(str(i) for i in items)
-    return value
+def stored_code(kind: QuestionType | None, value: str | None) -> str | None:
+    """An answer's stored text as the export writes it: a list answer's codes separated by semicolons."""
+    if kind is None or value is None or not kind.is_list:
+        return value
+    return ";".join(str(v) for v in kind.decode(value))
 
 
 def stream(stmt) -> Iterator[sa.Row]:
@@ -300,6 +295,7 @@ def round_response_rows(round_id: int, catalogue: Catalogue, *, organisation_id:
     # Where each stored key's value and comment go in the row (every earlier name of a question included).
     position = {column: index for index, column in enumerate(columns, start=8)}
     value_at = {stored: position[(key, "value")] for stored, key in catalogue.key_rows()}
+    kind_of = {stored: catalogue.questions[key].kind for stored, key in catalogue.key_rows()}
     comment_at = {stored: position[(key, "comment")] for stored, key in catalogue.key_rows()
                   if (key, "comment") in position}
     blank = [None] * len(columns)
@@ -314,7 +310,7 @@ def round_response_rows(round_id: int, catalogue: Catalogue, *, organisation_id:
             for _, stored_key, value, comment in group[1]:
                 index = value_at.get(stored_key)
                 if index is not None:
-                    row[index] = stored_code(value)
+                    row[index] = stored_code(kind_of[stored_key], value)
                     if stored_key in comment_at:
                         row[comment_at[stored_key]] = comment
             group = next(by_response, None)
@@ -401,7 +397,7 @@ def round_workbook(rnd, out: IO[bytes], *, organisation_id: int | None = None) -
     for q in figures["questions"]:
         for option in q["options"]:
             count = q["counts"].get(option["value"], 0)
-            share = round(100.0 * count / q["answered"], 1) if q["answered"] and q["type"] != "multi_choice" else None
+            share = round(100.0 * count / q["answered"], 1) if q["answered"] and not question_type(q["type"]).is_list else None
             questions.append([q["key"], q["section_title"], q["text"], option["value"], option["label"],
                               rag_cell(questions.ws, option["rag"]), count, share, q["answered"],
                               q["scored"], q["met"], *([q["partly"]] if partly else []), q["pct"]])
@@ -417,8 +413,14 @@ def round_workbook(rnd, out: IO[bytes], *, organisation_id: int | None = None) -
     workbook.save(out)
 
 
+def _agency_keys(rnd, catalogue: Catalogue) -> set[str]:
+    """Current keys of the round's questions about each agency's own work."""
+    return {catalogue.canonical(q.key) for q in agency_questions(get_version(rnd.instrument_version_id).parsed)}
+
+
 def agreed_sheet(workbook: Workbook, rnd, catalogue: Catalogue, *, organisation_id: int | None = None) -> None:
-    scored = [q for q in catalogue.ordered if q.scored and not q.overall]
+    own_work = _agency_keys(rnd, catalogue)
+    scored = [q for q in catalogue.ordered if q.scored and not q.overall and q.key not in own_work]
     overall = next((q for q in catalogue.ordered if q.overall), None)
     sheet = Sheet(workbook, "Agreed", [("Case reference", 16), ("Agreed grade code", 20), ("Agreed grade", 24),
                                        ("Agreed on", 18), ("Strengths", 50), ("Areas for improvement", 50),
@@ -427,7 +429,8 @@ def agreed_sheet(workbook: Workbook, rnd, catalogue: Catalogue, *, organisation_
                       Moderation.areas_for_improvement, Moderation.learning, Moderation.id,
                       ModeratedAnswer.question_key, ModeratedAnswer.value)
             .join(AuditCase, Moderation.case_id == AuditCase.id)
-            .outerjoin(ModeratedAnswer, ModeratedAnswer.moderation_id == Moderation.id)
+            .outerjoin(ModeratedAnswer, sa.and_(ModeratedAnswer.moderation_id == Moderation.id,
+                                                ModeratedAnswer.organisation_id.is_(None)))
             .where(AuditCase.round_id == rnd.id)
             .order_by(AuditCase.reference, Moderation.id))
     if organisation_id is not None:
@@ -442,6 +445,46 @@ def agreed_sheet(workbook: Workbook, rnd, catalogue: Catalogue, *, organisation_
                       first.moderated_at, cell(sheet.ws, first.strengths or "", wrap=True),
                       cell(sheet.ws, first.areas_for_improvement or "", wrap=True),
                       cell(sheet.ws, first.learning or "", wrap=True)] + [values.get(q.key) for q in scored])
+    sheet.close()
+    if own_work:
+        agreed_by_agency_sheet(workbook, rnd, catalogue, own_work, organisation_id=organisation_id)
+
+
+def agreed_by_agency_sheet(workbook: Workbook, rnd, catalogue: Catalogue, own_work: set[str], *,
+                           organisation_id: int | None = None) -> None:
+    """Questions about each agency's own work, agreed per agency: a row per moderated case and agency, with the
+    agreed answer (the agency's own unless the panel changed it) and the panel's reason."""
+    questions = [q for q in catalogue.ordered if q.key in own_work]
+    columns = [("Case reference", 16), ("Agency", 34)]
+    for q in questions:
+        columns += [(q.key, 20), (f"{q.key}__changed", 12), (f"{q.key}__panel_reason", 40)]
+    sheet = Sheet(workbook, "Agreed by agency", columns, freeze="C2")
+    stored = [k for k, current in catalogue.key_rows() if current in own_work]
+    panel = ModeratedAnswer
+    stmt = (sa.select(AuditCase.reference, Organisation.name, Assignment.organisation_id, CaseAnswer.question_key,
+                      CaseAnswer.value, panel.value.label("panel_value"), panel.comment)
+            .join(CaseResponse, CaseAnswer.response_id == CaseResponse.id)
+            .join(Assignment, CaseResponse.assignment_id == Assignment.id)
+            .join(Organisation, Assignment.organisation_id == Organisation.id)
+            .join(AuditCase, Assignment.case_id == AuditCase.id)
+            .join(Moderation, Moderation.case_id == AuditCase.id)
+            .outerjoin(panel, sa.and_(panel.moderation_id == Moderation.id, panel.question_key == CaseAnswer.question_key,
+                                      panel.organisation_id == Assignment.organisation_id))
+            .where(AuditCase.round_id == rnd.id, CaseResponse.state == ResponseState.submitted,
+                   CaseAnswer.question_key.in_(stored), CaseAnswer.value.is_not(None))
+            .order_by(AuditCase.reference, Organisation.name, Assignment.organisation_id))
+    if organisation_id is not None:
+        stmt = stmt.where(Assignment.organisation_id == organisation_id)
+    for _, rows in groupby(stream(stmt), key=lambda r: (r.reference, r.organisation_id)):
+        rows = list(rows)
+        by_key = {catalogue.canonical(r.question_key): r for r in rows}
+        line = [rows[0].reference, rows[0].name]
+        for q in questions:
+            r = by_key.get(q.key)
+            agreed = (r.panel_value or r.value) if r else None
+            line += [agreed, ("Yes" if r.panel_value is not None and r.panel_value != r.value else "No") if r else None,
+                     (r.comment or "") if r else None]
+        sheet.append(line)
     sheet.close()
 
 
@@ -471,7 +514,8 @@ def campaign_response_rows(campaign_id: int, catalogue: Catalogue, *,
                               key=lambda r: r.return_id):
         answers = list(answers)
         first = answers[0]
-        values = {catalogue.canonical(a.question_key): stored_code(a.value) for a in answers if a.question_key}
+        values = {key: stored_code(catalogue.questions[key].kind if key in catalogue.questions else None, a.value)
+                  for a in answers if a.question_key for key in (catalogue.canonical(a.question_key),)}
         yield ([first.return_id, first.name, first.org_type, first.state.value, first.submitted_at]
                + [values.get(q.key) for q in questions])
 

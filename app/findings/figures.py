@@ -5,7 +5,6 @@ workbook and the snapshot kept when a round's case-level data is purged.
 """
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from operator import attrgetter
 from statistics import median
@@ -15,10 +14,18 @@ from flask import current_app
 
 from app.accounts.models import ORG_TYPE_LABELS, Organisation
 from app.audits.models import AGE_BANDS, ETHNICITIES, GENDERS
+from app.audits.queries import agency_questions
 from app.extensions import db
 from app.findings import freshness, queries
 from app.findings.suppression import suppress
-from app.questionnaire import Catalogue, InstrumentVersion, catalogue_for_key, catalogue_for_version, theme_titles
+from app.questionnaire import (
+    Catalogue,
+    InstrumentVersion,
+    catalogue_for_key,
+    catalogue_for_version,
+    get_version,
+    theme_titles,
+)
 from app.questionnaire.scoring import weighted_percent
 from app.selfassessment import queries as sa_queries
 from app.utils import utcnow
@@ -80,21 +87,12 @@ def _finish_all(entries, weight: float = 0) -> list[dict]:
     return entries
 
 
-def _ticked(value: str) -> list[str]:
-    """A multi-choice answer is stored as a JSON list of option values."""
-    try:
-        items = json.loads(value)
-    except ValueError:
-        return [value]
-    return [str(i) for i in items] if isinstance(items, list) else [str(items)]
-
-
 def question_rows(catalogue: Catalogue, counts, *, org_field: str | None = "organisation_id") -> list[dict]:
     """Per question: answers per option, answered/excluded/scored/met and % meeting, partnership and per org,
     from the grouped rows of queries.answer_counts."""
     questions: dict[str, dict] = {}
     for q in catalogue.ordered:
-        if not (q.charted or q.type == "multi_choice"):
+        if not (q.charted or q.kind.is_list):
             continue
         questions[q.key] = {
             "key": q.key, "text": q.text, "type": q.type, "section": q.section_key, "section_title": q.section_title,
@@ -105,7 +103,8 @@ def question_rows(catalogue: Catalogue, counts, *, org_field: str | None = "orga
         }
     partial_values = {q.key: q.partial_values for q in catalogue.questions.values() if q.partial_values}
     entry_of: dict[str, dict | None] = {}    # stored key -> its question's entry (keys repeat on every row)
-    ticked: dict[str, list[str]] = {}          # a multi-choice answer's JSON -> its options
+    lists = {q.key: q.kind for q in catalogue.questions.values() if q.kind.is_list}
+    ticked: dict[tuple, list[str]] = {}        # (key, a list answer's stored text) -> its options
     group_of = attrgetter(org_field) if org_field else None
     for row in counts:
         stored_key = row.question_key
@@ -123,10 +122,10 @@ def question_rows(catalogue: Catalogue, counts, *, org_field: str | None = "orga
             targets.append(by_org[group])
         value, answers = row.value, row.answers
         partly = row.scored if value in partial_values.get(entry["key"], ()) else 0
-        if entry["type"] == "multi_choice":
-            if value not in ticked:
-                ticked[value] = _ticked(value)
-            values = ticked[value]
+        if entry["key"] in lists:
+            if (entry["key"], value) not in ticked:
+                ticked[entry["key"], value] = lists[entry["key"]].decode(value) or []
+            values = ticked[entry["key"], value]
         else:
             values = (value,)
         for target in targets:
@@ -314,7 +313,8 @@ def round_snapshot(rnd) -> dict:
     grades = {c["key"]: 0 for c in grade_columns}
     for row in case_rows:
         grades[row.overall_grade or NOT_AGREED] += row.cases
-    agreed_questions = question_rows(catalogue, queries.answer_counts(queries.moderated_answers(rnd.id)),
+    agency_keys = [q.key for q in agency_questions(get_version(rnd.instrument_version_id).parsed)]
+    agreed_questions = question_rows(catalogue, queries.answer_counts(queries.moderated_answers(rnd.id, agency_keys)),
                                      org_field=None)
     self_pct = {q["key"]: q["pct"] for q in questions}
     agreed = {

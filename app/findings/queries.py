@@ -167,14 +167,35 @@ def audited_case_grades(round_id: int) -> list[sa.Row]:
     return core_rows(stmt)
 
 
-def moderated_answers(round_id: int) -> sa.Subquery:
-    """The panel's agreed rating of each question, for the round's moderated cases."""
-    return (sa.select(ModeratedAnswer.question_key, ModeratedAnswer.value, ModeratedAnswer.meets_standard,
-                      ModeratedAnswer.excluded)
-            .join(Moderation, ModeratedAnswer.moderation_id == Moderation.id)
-            .join(AuditCase, Moderation.case_id == AuditCase.id)
-            .where(AuditCase.round_id == round_id)
-            .subquery("agreed"))
+def moderated_answers(round_id: int, agency_keys=()) -> sa.Subquery:
+    """The agreed rating of each question, for the round's moderated cases: one per case for a question about the
+    case; for a question about each agency's own work (stored keys `agency_keys`), one per agency that answered
+    it, the panel's where it changed the agency's answer and the agency's own otherwise."""
+    case_questions = (sa.select(ModeratedAnswer.question_key, ModeratedAnswer.value, ModeratedAnswer.meets_standard,
+                                ModeratedAnswer.excluded)
+                      .join(Moderation, ModeratedAnswer.moderation_id == Moderation.id)
+                      .join(AuditCase, Moderation.case_id == AuditCase.id)
+                      .where(AuditCase.round_id == round_id, ModeratedAnswer.organisation_id.is_(None)))
+    if not agency_keys:
+        return case_questions.subquery("agreed")
+    case_questions = case_questions.where(ModeratedAnswer.question_key.not_in(list(agency_keys)))
+    panel = ModeratedAnswer
+    changed = panel.id.is_not(None)
+    own_work = (sa.select(CaseAnswer.question_key,
+                          sa.case((changed, panel.value), else_=CaseAnswer.value).label("value"),
+                          sa.case((changed, panel.meets_standard), else_=CaseAnswer.meets_standard)
+                          .label("meets_standard"),
+                          sa.case((changed, panel.excluded), else_=CaseAnswer.excluded).label("excluded"))
+                .join(CaseResponse, CaseAnswer.response_id == CaseResponse.id)
+                .join(Assignment, CaseResponse.assignment_id == Assignment.id)
+                .join(AuditCase, Assignment.case_id == AuditCase.id)
+                .join(Moderation, Moderation.case_id == AuditCase.id)
+                .outerjoin(panel, sa.and_(panel.moderation_id == Moderation.id,
+                                          panel.question_key == CaseAnswer.question_key,
+                                          panel.organisation_id == Assignment.organisation_id))
+                .where(AuditCase.round_id == round_id, CaseResponse.state == ResponseState.submitted,
+                       CaseAnswer.question_key.in_(list(agency_keys))))
+    return sa.union_all(case_questions, own_work).subquery("agreed")
 
 
 def rounds_for_key(key: str, *, states=None, organisation_id: int | None = None) -> list[AuditRound]:

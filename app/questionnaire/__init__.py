@@ -59,6 +59,15 @@ from app.questionnaire.scoring import (  # noqa: E402
     score_answer,
     summarise,
 )
+from app.questionnaire.storage import (  # noqa: E402
+    AnswerColumns,
+    AnswerNotes,
+    decode_answer,
+    encode_answer,
+    read_answers,
+    write_answer,
+    write_answers,
+)
 from app.questionnaire.store import (  # noqa: E402
     all_catalogues,
     catalogue_for_key,
@@ -69,6 +78,7 @@ from app.questionnaire.store import (  # noqa: E402
     load_files,
     versions_of_kind,
 )
+from app.questionnaire.types import QuestionType, question_type, register  # noqa: E402
 
 
 def init_app(app) -> None:
@@ -85,6 +95,8 @@ def init_app(app) -> None:
 from app.questionnaire import routes  # noqa: E402,F401
 
 __all__ = [
+    "AnswerColumns", "AnswerNotes", "QuestionType", "decode_answer", "encode_answer", "question_type", "read_answers",
+    "register", "write_answer", "write_answers",
     "AnswerProblem", "AnswerScore", "COMPLETED", "Catalogue", "QuestionInfo", "all_catalogues", "build_catalogue",
     "catalogue_for_key", "catalogue_for_version", "IN_PROGRESS", "Instrument", "InstrumentError",
     "InstrumentModel", "InstrumentVersion", "LoadError", "NOT_STARTED", "ORG_TYPE_CODES", "OverallJudgement",

@@ -9,18 +9,16 @@ whole instrument at submit time), so the two cannot disagree.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from datetime import date
 from typing import Any, Mapping
 
 from app.questionnaire.definition import (
     COMMENT_MAX_LENGTH,
     EVIDENCE_MAX_LENGTH,
-    SINGLE_CHOICE_TYPES,
     Instrument,
     Question,
 )
+from app.questionnaire.types.values import is_blank
 
 NOT_STARTED = "not_started"
 IN_PROGRESS = "in_progress"
@@ -57,19 +55,9 @@ def answer_parts(answers: Answers | None, key: str) -> tuple[Any, str | None, st
             evidence if isinstance(evidence, str) and evidence.strip() else None)
 
 
-def is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip()) or (isinstance(value, (list, tuple)) and not value)
-
-
 def short_text(question: Question, limit: int = 120) -> str:
     text = " ".join(question.text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def format_number(value: float | int) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return f"{value}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -135,9 +123,9 @@ def question_problems(question: Question, value: Any, comment: str | None, evide
     if check_value:
         if blank:
             if question.required and not partial:
-                problems.append(("", _required_message(question, name)))
+                problems.append(("", question.kind.required_message(name)))
         else:
-            message = _format_problem(question, value, name)
+            message = question.kind.problem(question, value, name)
             if message:
                 problems.append(("", message))
 
@@ -149,7 +137,7 @@ def question_problems(question: Question, value: Any, comment: str | None, evide
             problems.append(("comment", f"Give the reason why {name} is not applicable"))
         elif question.comment == "required" and (answered or question.required):
             problems.append(("comment", f"Enter a comment on {name}"))
-        elif question.comment == "required_unless_met" and answered and question.type in SINGLE_CHOICE_TYPES:
+        elif question.comment == "required_unless_met" and answered and question.kind.is_scored:
             option = question.option(value)
             if option is not None and not option.excluded and option.meets_standard is False:
                 problems.append(("comment", f"Explain why the standard was not met for {name}"))
@@ -159,57 +147,6 @@ def question_problems(question: Question, value: Any, comment: str | None, evide
     elif evidence is None and not partial and question.evidence == "required" and (answered or question.required):
         problems.append(("evidence", f"Enter the evidence for {name}"))
     return problems
-
-
-def _required_message(question: Question, name: str) -> str:
-    return {
-        "scale": f"Select an answer to {name}",
-        "choice": f"Select an answer to {name}",
-        "multi_choice": f"Select at least one answer to {name}",
-        "number": f"Enter a number for {name}",
-        "date": f"Enter a date for {name}",
-    }.get(question.type, f"Enter an answer to {name}")
-
-
-def _format_problem(question: Question, value: Any, name: str) -> str | None:
-    qtype = question.type
-    if qtype in SINGLE_CHOICE_TYPES:
-        if question.option(value) is None:
-            return f"Select one of the answers given for {name}"
-    elif qtype == "multi_choice":
-        if not isinstance(value, (list, tuple)) or any(question.option(v) is None for v in value):
-            return f"Select only the answers given for {name}"
-    elif qtype in ("text", "long_text"):
-        if not isinstance(value, str):
-            return f"Enter text for {name}"
-        limit = question.effective_max_length
-        if limit is not None and len(value) > limit:
-            return f"Your answer to {name} must be {limit} characters or fewer"
-    elif qtype == "number":
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            return f"{name} must be a number"
-        low, high = question.min, question.max
-        if low is not None and high is not None and not low <= value <= high:
-            return f"{name} must be between {format_number(low)} and {format_number(high)}"
-        if low is not None and value < low:
-            return f"{name} must be {format_number(low)} or more"
-        if high is not None and value > high:
-            return f"{name} must be {format_number(high)} or less"
-    elif qtype == "date":
-        if parse_iso_date(value) is None:
-            return f"{name} must be a real date"
-    return None
-
-
-def parse_iso_date(value: Any) -> date | None:
-    if isinstance(value, date):
-        return value
-    if not isinstance(value, str):
-        return None
-    try:
-        return date.fromisoformat(value[:10]) if len(value) >= 10 else None
-    except ValueError:
-        return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -255,19 +192,4 @@ def display_value(instrument: Instrument, question_key: str, value: Any) -> str:
     if not instrument.has_question(question_key):
         return ", ".join(str(v) for v in value) if isinstance(value, (list, tuple)) else str(value)
     question = instrument.question(question_key)
-    if question.type in SINGLE_CHOICE_TYPES:
-        option = question.option(value)
-        return option.label if option else str(value)
-    if question.type == "multi_choice":
-        values = value if isinstance(value, (list, tuple)) else [value]
-        labels = []
-        for v in values:
-            option = question.option(v)
-            labels.append(option.label if option else str(v))
-        return ", ".join(labels)
-    if question.type == "date":
-        parsed = parse_iso_date(value)
-        return f"{parsed.day} {parsed:%B %Y}" if parsed else str(value)
-    if question.type == "number" and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return format_number(value)
-    return str(value)
+    return question.kind.display(question, value)

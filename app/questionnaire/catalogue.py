@@ -13,8 +13,7 @@ from typing import Iterable
 
 from app.questionnaire.definition import Instrument
 from app.questionnaire.loader import theme_titles
-
-CHART_TYPES = ("scale", "choice")
+from app.questionnaire.types import QuestionType, question_type
 
 
 @dataclass(frozen=True)
@@ -43,8 +42,12 @@ class QuestionInfo:
     position: int = 0
 
     @property
+    def kind(self) -> QuestionType:
+        return question_type(self.type)
+
+    @property
     def charted(self) -> bool:
-        return self.type in CHART_TYPES
+        return self.kind.is_charted
 
     @property
     def partial_values(self) -> frozenset[str]:
@@ -152,7 +155,7 @@ def _build(versions: tuple[Instrument, ...]) -> Catalogue:
                         options=tuple(OptionInfo(o.value, o.label, o.rag, o.meets_standard, o.excluded, o.partial)
                                       for o in question.options),
                         scored=question.is_scored, overall=question.overall,
-                        comment=question.has_comment or question.type in ("text", "long_text"),
+                        comment=question.has_comment or question.kind.is_text,
                         position=position if inst is latest else 100000 + position,
                     )
                     info = catalogue.questions[key]

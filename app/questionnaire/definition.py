@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from app.questionnaire.types import QuestionType, question_type
+
 ORG_TYPE_CODES: tuple[str, ...] = (
     "local_authority", "police", "health_commissioner", "health_trust", "gp_practice", "school",
     "college", "early_years", "charity", "faith_organisation", "social_housing",
@@ -16,16 +18,10 @@ ORG_TYPE_CODES: tuple[str, ...] = (
 ALL = "all"
 
 KINDS = ("case_audit", "self_assessment", "survey", "statement")
-QUESTION_TYPES = ("scale", "choice", "multi_choice", "text", "long_text", "number", "date")
-CHOICE_TYPES = ("scale", "choice", "multi_choice")
-SINGLE_CHOICE_TYPES = ("scale", "choice")
-TEXT_TYPES = ("text", "long_text")
 COMMENT_RULES = ("none", "optional", "required", "required_unless_met")
 EVIDENCE_RULES = ("none", "optional", "required")
 RAG_VALUES = ("green", "amber", "red")
 
-# Limits used when an instrument does not set max_length, so no answer can grow without bound.
-DEFAULT_MAX_LENGTH = {"text": 500, "long_text": 10000}
 COMMENT_MAX_LENGTH = 4000
 EVIDENCE_MAX_LENGTH = 10000
 
@@ -127,18 +123,24 @@ class Question:
     max: float | int | None = None
 
     @property
+    def kind(self) -> QuestionType:
+        """The question's type: what its answer is, and how it is asked, stored, checked, shown and scored."""
+        return question_type(self.type)
+
+    @property
     def is_choice(self) -> bool:
-        return self.type in CHOICE_TYPES
+        return self.kind.is_choice
 
     @property
     def is_scored(self) -> bool:
         """Scored questions contribute to meets-standard summaries."""
-        return self.type in SINGLE_CHOICE_TYPES and any(o.meets_standard is not None for o in self.options)
+        return self.kind.is_scored and any(o.meets_standard is not None for o in self.options)
 
     @property
     def effective_max_length(self) -> int | None:
-        if self.type in TEXT_TYPES:
-            return self.max_length or DEFAULT_MAX_LENGTH[self.type]
+        """The limit on a text answer: the instrument's max_length, or the type's default, so none grows unbounded."""
+        if self.kind.takes_max_length:
+            return self.max_length or self.kind.default_max_length
         return None
 
     def option(self, value: Any) -> ScaleOption | None:
@@ -156,20 +158,20 @@ class Question:
 
     @property
     def needs_reasons(self) -> bool:
-        return self.type in SINGLE_CHOICE_TYPES and any(o.needs_reason for o in self.options)
+        return self.kind.is_scored and any(o.needs_reason for o in self.options)
 
     def needs_reason(self, value: Any) -> bool:
         """Whether the chosen answer is "not applicable" with a reason, so the comment is required."""
-        if self.type not in SINGLE_CHOICE_TYPES:
+        if not self.kind.is_scored:
             return False
         option = self.option(value)
         return option is not None and option.needs_reason
 
     def to_dict(self) -> dict:
         d: dict[str, Any] = {"key": self.key, "type": self.type}
-        if self.type == "scale" and self.scale is not None:
+        if self.kind.takes_scale and self.scale is not None:
             d["scale"] = self.scale.key
-        if self.type in ("choice", "multi_choice"):
+        if self.kind.takes_options:
             d["options"] = [o.to_dict() for o in self.options]
         d["text"] = self.text
         if self.hint is not None:
@@ -359,7 +361,8 @@ def _find_option(options: Iterable[ScaleOption], value: Any) -> ScaleOption | No
 
 def _question_from_dict(q: dict, section_key: str, scales: dict[str, Scale]) -> Question:
     qtype = q["type"]
-    scale = scales.get(q["scale"]) if qtype == "scale" and q.get("scale") is not None else None
+    kind = question_type(qtype)
+    scale = scales.get(q["scale"]) if kind.takes_scale and q.get("scale") is not None else None
     if scale is not None:
         options = scale.options
     else:
@@ -373,7 +376,7 @@ def _question_from_dict(q: dict, section_key: str, scales: dict[str, Scale]) -> 
         scale=scale,
         options=options,
         hint=q.get("hint"),
-        required=bool(q.get("required", qtype in SINGLE_CHOICE_TYPES)),
+        required=bool(q.get("required", kind.required_by_default)),
         themes=tuple(q.get("themes") or ()),
         comment=q.get("comment") or "none",
         evidence=q.get("evidence") or "none",

@@ -40,7 +40,7 @@ def _answers(question: Question) -> str:
         if option.meets_standard is True:
             extra.append("meets standard")
         parts.append(f"{option.label}" + (f" ({', '.join(extra)})" if extra else ""))
-    if question.type == "number" and (question.min is not None or question.max is not None):
+    if question.kind.takes_range and (question.min is not None or question.max is not None):
         parts.append(f"from {question.min if question.min is not None else 'any'} to "
                      f"{question.max if question.max is not None else 'any'}")
     if question.max_length:

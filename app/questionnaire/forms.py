@@ -7,38 +7,31 @@ discarded and never block submission.
 """
 from __future__ import annotations
 
-import math
 import re
-from datetime import date
 from typing import Any
 
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from wtforms import Field, RadioField, SelectMultipleField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
-from wtforms.utils import unset_value
 
 from app.errors import NotFound
 from app.questionnaire.answers import (
     answer_parts,
-    format_number,
     is_blank,
-    parse_iso_date,
     question_problems,
     visibility,
 )
 from app.questionnaire.definition import (
-    CHOICE_TYPES,
     COMMENT_MAX_LENGTH,
     EVIDENCE_MAX_LENGTH,
     Instrument,
     Question,
     Section,
 )
+from app.questionnaire.types.fields import LongTextAnswerField
+from app.questionnaire.types.values import clean_text
 
 COMMENT_SUFFIX = "__comment"
 EVIDENCE_SUFFIX = "__evidence"
-DATE_PARTS = ("day", "month", "year")
 
 
 def comment_field_name(key: str) -> str:
@@ -47,139 +40,6 @@ def comment_field_name(key: str) -> str:
 
 def evidence_field_name(key: str) -> str:
     return key + EVIDENCE_SUFFIX
-
-
-def _clean_text(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return None
-    value = value.replace("\r\n", "\n").replace("\r", "\n").strip()
-    return value or None
-
-
-# ---------------------------------------------------------------------------------------------
-# Fields
-# ---------------------------------------------------------------------------------------------
-class QuestionField:
-    """Mixin: fields know their question, so messages and markup can use its text."""
-
-    question: Question | None = None
-
-
-class ChoiceAnswerField(QuestionField, RadioField):
-    def __init__(self, *args, question: Question, **kwargs):
-        super().__init__(*args, validate_choice=False, coerce=str, **kwargs)
-        self.question = question
-
-    def process_formdata(self, valuelist):
-        if valuelist:
-            self.data = valuelist[0] if valuelist[0] != "" else None
-
-
-class MultiChoiceAnswerField(QuestionField, SelectMultipleField):
-    def __init__(self, *args, question: Question, **kwargs):
-        super().__init__(*args, validate_choice=False, coerce=str, **kwargs)
-        self.question = question
-
-    def process_data(self, value):
-        if isinstance(value, (list, tuple)):
-            self.data = [str(v) for v in value]
-        else:
-            self.data = [] if value is None else [str(value)]
-
-
-class TextAnswerField(QuestionField, StringField):
-    def __init__(self, *args, question: Question, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.question = question
-
-
-class LongTextAnswerField(QuestionField, TextAreaField):
-    def __init__(self, *args, question: Question | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.question = question
-
-
-class NumberAnswerField(QuestionField, Field):
-    """A number typed as text (GOV.UK advises against type=number); commas and spaces are allowed."""
-
-    def __init__(self, *args, question: Question, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.question = question
-
-    def process_data(self, value):
-        self.data = value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-    def process_formdata(self, valuelist):
-        if not valuelist:
-            return
-        text = (valuelist[0] or "").strip().replace(",", "").replace(" ", "")
-        if not text:
-            self.data = None
-            return
-        self.data = None
-        if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", text):
-            raise ValueError(f"“{self.question.text}” must be a number, like 12 or 2.5")
-        number = float(text)
-        if not math.isfinite(number):
-            raise ValueError(f"“{self.question.text}” must be a number, like 12 or 2.5")
-        self.data = int(number) if re.fullmatch(r"[+-]?\d+", text) else number
-
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        return format_number(self.data) if self.data is not None else ""
-
-
-class DateAnswerField(QuestionField, Field):
-    """Three boxes, day, month and year, posted as `<key>-day`, `<key>-month` and `<key>-year`."""
-
-    def __init__(self, *args, question: Question, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.question = question
-        self.parts: dict[str, str] = {}
-
-    def process(self, formdata, data=unset_value, extra_filters=None):
-        self.process_errors = []
-        if data is unset_value:
-            data = self.default
-        self.object_data = data
-        self.process_data(data)
-        if formdata is not None:
-            parts = {p: (formdata.get(f"{self.name}-{p}") or "") for p in DATE_PARTS}
-            same_name = formdata.getlist(self.name) if hasattr(formdata, "getlist") else []
-            if not any(parts.values()) and len(same_name) == 3:
-                parts = dict(zip(DATE_PARTS, same_name))
-            self.raw_data = [parts[p] for p in DATE_PARTS]
-            try:
-                self.process_formdata(self.raw_data)
-            except ValueError as e:
-                self.process_errors.append(e.args[0])
-
-    def process_data(self, value):
-        parsed = parse_iso_date(value)
-        self.data = parsed
-        self.parts = ({"day": str(parsed.day), "month": str(parsed.month), "year": str(parsed.year)}
-                      if parsed else {})
-
-    def process_formdata(self, valuelist):
-        day, month, year = (str(v).strip() for v in valuelist)
-        self.parts = {"day": day, "month": month, "year": year}
-        self.data = None
-        if not (day or month or year):
-            return
-        name = f"“{self.question.text}”"
-        missing = [p for p, v in self.parts.items() if not v]
-        if missing:
-            raise ValueError(f"{name} must include a {' and a '.join(missing)}")
-        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
-            raise ValueError(f"{name} must be a real date, like 5 11 2021")
-        try:
-            self.data = date(int(year), int(month), int(day))
-        except ValueError:
-            raise ValueError(f"{name} must be a real date, like 5 11 2021") from None
-
-    def _value(self):
-        return self.data.isoformat() if self.data else ""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -209,8 +69,8 @@ class SectionForm(FlaskForm):
         for question in self.section.questions:
             result[question.key] = {
                 "value": self._field_value(question),
-                "comment": _clean_text(self._extra(question, COMMENT_SUFFIX)),
-                "evidence": _clean_text(self._extra(question, EVIDENCE_SUFFIX)),
+                "comment": clean_text(self._extra(question, COMMENT_SUFFIX)),
+                "evidence": clean_text(self._extra(question, EVIDENCE_SUFFIX)),
             }
         return result
 
@@ -225,11 +85,10 @@ class SectionForm(FlaskForm):
         page = self.__dict__.get("_page_formdata")
         if page is not None and hasattr(page, "getlist"):
             for question in self.instrument.questions():
-                if question.section_key == self.section.key or question.type not in CHOICE_TYPES:
+                if question.section_key == self.section.key or not question.kind.is_choice:
                     continue
                 if question.key in page:
-                    values = [v for v in page.getlist(question.key) if v]
-                    value = values if question.type == "multi_choice" else (values[0] if values else None)
+                    value = question.kind.posted_value(question, [v for v in page.getlist(question.key) if v])
                     merged[question.key] = {**(merged.get(question.key) or {}), "value": value}
         merged.update(self.submitted_answers())
         return merged
@@ -238,17 +97,7 @@ class SectionForm(FlaskForm):
         return visibility(self.instrument, self.merged_answers(), self.org_type)
 
     def _field_value(self, question: Question) -> Any:
-        data = self._fields[question.key].data
-        if question.type == "multi_choice":
-            values = [v for v in (data or []) if isinstance(v, str) and v]
-            return list(dict.fromkeys(values)) or None
-        if question.type in ("text", "long_text"):
-            return _clean_text(data)
-        if question.type == "date":
-            return data.isoformat() if isinstance(data, date) else None
-        if question.type == "number":
-            return data
-        return data if isinstance(data, str) and data else None
+        return question.kind.form_value(question, self._fields[question.key].data)
 
     def _extra(self, question: Question, suffix: str) -> Any:
         field = self._fields.get(question.key + suffix)
@@ -305,7 +154,7 @@ def build_section_form(instrument: Instrument, section_key: str, org_type: str |
     prefill: dict[str, Any] = {}
     for question in section.questions:
         value, comment, evidence = answer_parts(stored, question.key)
-        unbound.append((question.key, _unbound_field(question)))
+        unbound.append((question.key, question.kind.field(question, question.text, question.hint or "")))
         prefill[question.key] = value
         if question.has_comment:
             unbound.append((comment_field_name(question.key), LongTextAnswerField(label="Comment", question=question)))
@@ -331,24 +180,6 @@ def build_section_form(instrument: Instrument, section_key: str, org_type: str |
     return form_class(**kwargs)
 
 
-def _unbound_field(question: Question):
-    label = question.text
-    description = question.hint or ""
-    if question.type in ("scale", "choice"):
-        return ChoiceAnswerField(label=label, description=description, question=question,
-                                 choices=[SelectChoice(o.value, o.label) for o in question.options])
-    if question.type == "multi_choice":
-        return MultiChoiceAnswerField(label=label, description=description, question=question,
-                                      choices=[SelectChoice(o.value, o.label) for o in question.options])
-    if question.type == "long_text":
-        return LongTextAnswerField(label=label, description=description, question=question)
-    if question.type == "number":
-        return NumberAnswerField(label=label, description=description, question=question)
-    if question.type == "date":
-        return DateAnswerField(label=label, description=description, question=question)
-    return TextAnswerField(label=label, description=description, question=question)
-
-
 def form_answers(instrument: Instrument, section_key: str, form: SectionForm) -> dict[str, dict]:
     """The section's cleaned answers to store: an entry for every question, hidden ones emptied."""
     section = instrument.section(section_key)
@@ -360,11 +191,7 @@ def form_answers(instrument: Instrument, section_key: str, form: SectionForm) ->
         if not shown.get(question.key, False):
             result[question.key] = {"value": None, "comment": None, "evidence": None}
             continue
-        value = answer.get("value")
-        if question.type in ("scale", "choice") and question.option(value) is None:
-            value = None
-        elif question.type == "multi_choice" and value is not None:
-            value = [v for v in value if question.option(v) is not None] or None
+        value = question.kind.clean(question, answer.get("value"))
         result[question.key] = {
             "value": value,
             "comment": answer.get("comment") if question.has_comment else None,
@@ -379,9 +206,10 @@ def form_answers(instrument: Instrument, section_key: str, form: SectionForm) ->
 def field_anchor(form: SectionForm | Any, name: str) -> str:
     """The id an error summary link should point at: the first input of the field."""
     field = form._fields.get(name) if hasattr(form, "_fields") else None
-    if isinstance(field, DateAnswerField):
-        return f"{field.id}-day"
-    return field.id if field is not None else name
+    if field is None:
+        return name
+    question = getattr(field, "question", None)
+    return question.kind.anchor(field.id) if question is not None and name == question.key else field.id
 
 
 def error_summary_items(form) -> list[dict]:
@@ -420,7 +248,7 @@ def question_views(form: SectionForm) -> list[dict]:
         view = {
             "question": question,
             "key": question.key,
-            "component": _component(question),
+            "component": question.kind.component,
             "params": _params(form, question, field),
             # A rule within this section is left to show-if.js, so without JavaScript the question is
             # still there. A rule about another section is settled by the answers already given, so
@@ -436,72 +264,17 @@ def question_views(form: SectionForm) -> list[dict]:
     return views
 
 
-def _component(question: Question) -> str:
-    return {
-        "scale": "radios",
-        "choice": "radios",
-        "multi_choice": "checkboxes",
-        "long_text": "character_count",
-        "date": "date",
-        "number": "input",
-        "text": "input",
-    }[question.type]
-
-
 def _hint(question: Question) -> dict | None:
     return {"text": question.hint} if question.hint else None
 
 
 def _params(form: SectionForm, question: Question, field) -> dict:
+    """The GOV.UK component's parameters: name, hint and error here, the rest from the question's type."""
     error = _first_error(form, question.key)
-    legend = {"text": question.text, "classes": "govuk-fieldset__legend--s"}
-    label = {"text": question.text, "classes": "govuk-label--s"}
     params: dict[str, Any] = {"name": field.name, "hint": _hint(question)}
     if error:
         params["errorMessage"] = error
-    if question.type in ("scale", "choice", "multi_choice"):
-        if question.type == "multi_choice":
-            selected = set(field.data or [])
-        else:
-            selected = {field.data} if field.data else set()
-        main = [o for o in question.options if not o.excluded]
-        excluded = [o for o in question.options if o.excluded]
-        items: list[dict] = [{"value": o.value, "text": o.label, "checked": o.value in selected} for o in main]
-        if main and excluded:
-            items.append({"divider": "or"})
-        for o in excluded:
-            item = {"value": o.value, "text": o.label, "checked": o.value in selected}
-            if question.type == "multi_choice":
-                item["behaviour"] = "exclusive"
-            items.append(item)
-        params.update({"idPrefix": field.id, "fieldset": {"legend": legend}, "items": items})
-    elif question.type == "date":
-        params.pop("name")
-        params.update({
-            "id": field.id,
-            "namePrefix": field.name,
-            "fieldset": {"legend": legend},
-            "items": [
-                {"name": "day", "classes": "govuk-input--width-2" + (" govuk-input--error" if error else ""),
-                 "value": field.parts.get("day", "")},
-                {"name": "month", "classes": "govuk-input--width-2" + (" govuk-input--error" if error else ""),
-                 "value": field.parts.get("month", "")},
-                {"name": "year", "classes": "govuk-input--width-4" + (" govuk-input--error" if error else ""),
-                 "value": field.parts.get("year", "")},
-            ],
-        })
-    elif question.type == "long_text":
-        params.update({"id": field.id, "label": label, "value": field.data or "",
-                       "maxlength": question.effective_max_length, "rows": 6})
-    elif question.type == "number":
-        params.update({"id": field.id, "label": label, "value": field._value(), "inputmode": "numeric",
-                       "spellcheck": False, "classes": "govuk-input--width-10"})
-    else:
-        params.update({"id": field.id, "label": label, "value": field.data or "",
-                       "classes": "govuk-!-width-full" if (question.effective_max_length or 0) > 50 else "govuk-input--width-20"})
-        if question.max_length:
-            params["attributes"] = {"maxlength": str(question.max_length)}
-    return params
+    return question.kind.params(question, field, params)
 
 
 def _text_box_params(form: SectionForm, question: Question, name: str, title: str, *, hint: str | None,
@@ -570,9 +343,7 @@ def summary_rows(instrument: Instrument, section: Section | str, answers: dict |
         if not shown.get(question.key, False):
             continue
         value, comment, evidence = answer_parts(answers, question.key)
-        anchor = question.key
-        if question.type == "date":
-            anchor = f"{question.key}-day"
+        anchor = question.kind.anchor(question.key)
         rows.append({
             "question": question,
             "key": question.key,

@@ -18,16 +18,13 @@ from jsonschema.exceptions import ValidationError
 
 from app.questionnaire.definition import (
     ALL,
-    CHOICE_TYPES,
     KINDS,
     ORG_TYPE_CODES,
-    QUESTION_TYPES,
-    SINGLE_CHOICE_TYPES,
-    TEXT_TYPES,
     Instrument,
     option_value,
 )
 from app.questionnaire.errors import InstrumentError, LoadError
+from app.questionnaire.types import names_text, question_type, type_names
 from app.questionnaire.yamlsource import SourceMap, parse, read_text
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -299,9 +296,15 @@ class _PathLocator:
         return "the instrument"
 
 
-@lru_cache(maxsize=1)
 def _schema_validator() -> Draft202012Validator:
+    return _validator_for(type_names())
+
+
+@lru_cache(maxsize=4)
+def _validator_for(names: tuple[str, ...]) -> Draft202012Validator:
+    """The schema file, its question types being the types registered (app.questionnaire.types)."""
     schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    schema["$defs"]["question"]["properties"]["type"] = {"enum": list(names)}
     return Draft202012Validator(schema)
 
 
@@ -578,7 +581,8 @@ class _DefinitionChecker:
                 qpath = spath + ("questions", qi)
                 qkey = _str(q.get("key"))
                 label = f"question '{qkey}'" if qkey else f"section {si + 1} question {qi + 1}"
-                qtype = q.get("type") if q.get("type") in QUESTION_TYPES else None
+                qtype = q.get("type") if q.get("type") in type_names() else None
+                qkind = question_type(qtype) if qtype is not None else None
                 option_values: list[str] | None = None
 
                 if qkey is not None:
@@ -589,7 +593,7 @@ class _DefinitionChecker:
                     if qkey in RESERVED_QUESTION_KEYS:
                         self.error(qpath + ("key",), f"{label}: '{qkey}' is reserved; choose another key")
 
-                if qtype == "scale":
+                if qkind is not None and qkind.takes_scale:
                     if "options" in q:
                         self.error(qpath + ("options",), f"{label}: a scale question takes its answers from 'scale', so 'options' is not allowed")
                     scale_name = q.get("scale")
@@ -610,7 +614,7 @@ class _DefinitionChecker:
                                 if missing:
                                     self.error(qpath + ("scale",), f"{label}: a self-assessment criterion needs a scale with 'rag' on every option, but scale '{scale_name}' has none for {', '.join(missing)}")
                                     self._report_scale_without_rag(scale_name, scales[scale_name])
-                elif qtype in ("choice", "multi_choice"):
+                elif qkind is not None and qkind.takes_options:
                     if "scale" in q:
                         self.error(qpath + ("scale",), f"{label}: 'scale' is only for type: scale questions; a {qtype} question lists its 'options'")
                     if "options" not in q:
@@ -622,14 +626,17 @@ class _DefinitionChecker:
                         if key in q:
                             self.error(qpath + (key,), f"{label}: '{key}' cannot be used on a {qtype} question")
 
-                if qtype is not None:
-                    if "max_length" in q and qtype not in TEXT_TYPES:
-                        self.error(qpath + ("max_length",), f"{label}: 'max_length' is only for text and long_text questions")
+                if qkind is not None:
+                    if "max_length" in q and not qkind.takes_max_length:
+                        self.error(qpath + ("max_length",), f"{label}: 'max_length' is only for "
+                                                            f"{names_text(type_names(takes_max_length=True), 'and')} questions")
                     for key in ("min", "max"):
-                        if key in q and qtype != "number":
-                            self.error(qpath + (key,), f"{label}: '{key}' is only for number questions")
-                    if q.get("comment") == "required_unless_met" and qtype not in SINGLE_CHOICE_TYPES:
-                        self.error(qpath + ("comment",), f"{label}: comment: required_unless_met needs a scale or choice question")
+                        if key in q and not qkind.takes_range:
+                            self.error(qpath + (key,), f"{label}: '{key}' is only for "
+                                                       f"{names_text(type_names(takes_range=True), 'and')} questions")
+                    if q.get("comment") == "required_unless_met" and not qkind.is_scored:
+                        self.error(qpath + ("comment",), f"{label}: comment: required_unless_met needs a "
+                                                         f"{names_text(type_names(is_scored=True), 'or')} question")
                 low, high = q.get("min"), q.get("max")
                 if _is_number(low) and _is_number(high) and low > high:
                     self.error(qpath + ("min",), f"{label}: 'min' ({low}) is greater than 'max' ({high})")
@@ -644,8 +651,9 @@ class _DefinitionChecker:
                         self.error(qpath + ("overall",), f"{label}: only one question may have overall: true (the first is on {overall_line})")
                     else:
                         overall_line = self.at(qpath + ("overall",))
-                    if qtype is not None and qtype not in SINGLE_CHOICE_TYPES:
-                        self.error(qpath + ("overall",), f"{label}: the overall judgement must be a scale or choice question")
+                    if qkind is not None and not qkind.is_scored:
+                        self.error(qpath + ("overall",), f"{label}: the overall judgement must be a "
+                                                         f"{names_text(type_names(is_scored=True), 'or')} question")
 
                 themes = q.get("themes")
                 if self.theme_keys is not None and isinstance(themes, list):
@@ -687,8 +695,9 @@ class _DefinitionChecker:
                 self.error(path, f"{label}: show_if refers to unknown question '{target}'{_suggest(target, earlier)}")
             return
         info = earlier[target]
-        if info.type is not None and info.type not in CHOICE_TYPES:
-            self.error(path, f"{label}: show_if depends on '{target}', a {info.type} question; it must depend on a scale, choice or multi_choice question")
+        if info.type is not None and not question_type(info.type).is_choice:
+            self.error(path, f"{label}: show_if depends on '{target}', a {info.type} question; it must depend on a "
+                             f"{names_text(type_names(is_choice=True), 'or')} question")
             return
         values = show_if.get("in")
         if info.option_values is None or not isinstance(values, list):

@@ -9,18 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from app.questionnaire.answers import Answers, answer_parts, is_blank, visibility
-from app.questionnaire.definition import SINGLE_CHOICE_TYPES, Instrument, Question
-
-
-@dataclass(frozen=True)
-class AnswerScore:
-    score: int | None = None
-    meets_standard: bool | None = None
-    excluded: bool = False
-    rag: str | None = None
-
-
-NO_SCORE = AnswerScore()
+from app.questionnaire.definition import Instrument, Question
+from app.questionnaire.types import NO_SCORE, AnswerScore
 
 
 def weighted_percent(met: int, partly: int, scored: int, weight: float = 0) -> float | None:
@@ -35,14 +25,9 @@ def score_answer(instrument: Instrument, question_key: str, value: Any) -> Answe
 
 
 def score_question(question: Question, value: Any) -> AnswerScore:
-    if question.type not in SINGLE_CHOICE_TYPES or is_blank(value):
+    if is_blank(value):
         return NO_SCORE
-    option = question.option(value)
-    if option is None:
-        return NO_SCORE
-    if option.excluded:
-        return AnswerScore(score=None, meets_standard=None, excluded=True, rag=None)
-    return AnswerScore(score=option.score, meets_standard=option.meets_standard, excluded=False, rag=option.rag)
+    return question.kind.score(question, value)
 
 
 @dataclass
@@ -141,7 +126,7 @@ def summarise(instrument: Instrument, answers: Answers | None, org_type: str | N
     for section in instrument.sections_for(org_type):
         tally = Tally(key=section.key, title=section.title, partial_weight=weight)
         for question in section.questions:
-            if question.overall or not shown.get(question.key) or question.type not in SINGLE_CHOICE_TYPES:
+            if question.overall or not shown.get(question.key) or not question.kind.is_scored:
                 continue
             value, _, _ = answer_parts(answers, question.key)
             tally.add(question, value)

@@ -224,7 +224,7 @@ def _survey_responses(demo, campaign: Campaign) -> None:
         for n in range(count):
             answers = {"role_group": {"value": roles[_pick(slug, str(n)) % len(roles)]}}
             for question in survey.questions():
-                if question.type != "scale":
+                if not question.kind.is_rating:
                     continue
                 roll = _pick(slug, str(n), question.key) % 100
                 if question.key in low:

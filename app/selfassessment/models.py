@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.questionnaire.storage import AnswerColumns, AnswerNotes
 from app.states import Lifecycle, state_column_type
 from app.utils import new_figures_token, utcnow
 
@@ -122,7 +123,7 @@ class Return(db.Model):
     __mapper_args__ = {"version_id_col": lock_version}
 
 
-class ReturnAnswer(db.Model):
+class ReturnAnswer(AnswerColumns, AnswerNotes, db.Model):
     __tablename__ = "return_answer"
     __table_args__ = (
         sa.UniqueConstraint("return_id", "question_key", name="uq_return_answer_return_question"),
@@ -131,14 +132,6 @@ class ReturnAnswer(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     return_id: Mapped[int] = mapped_column(sa.ForeignKey("sa_return.id", ondelete="CASCADE"), index=True)
-    question_key: Mapped[str] = mapped_column(sa.String(100), index=True)
-    value: Mapped[str | None] = mapped_column(sa.Text)
-    score: Mapped[int | None]
-    meets_standard: Mapped[bool | None]
-    excluded: Mapped[bool] = mapped_column(default=False)
-    rag: Mapped[str | None] = mapped_column(sa.String(8))
-    evidence: Mapped[str | None] = mapped_column(sa.Text)
-    comment: Mapped[str | None] = mapped_column(sa.Text)
     # Carried forward from the previous cycle: must be re-confirmed (or changed) before submission.
     carried_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("return_answer.id", ondelete="SET NULL"))
     reconfirmed: Mapped[bool] = mapped_column(default=True)
@@ -248,7 +241,7 @@ class SurveyResponse(db.Model):
     answers: Mapped[list["SurveyAnswer"]] = relationship(back_populates="response", cascade="all, delete-orphan")
 
 
-class SurveyAnswer(db.Model):
+class SurveyAnswer(AnswerColumns, db.Model):
     __tablename__ = "survey_answer"
     __table_args__ = (
         sa.UniqueConstraint("survey_response_id", "question_key", name="uq_survey_answer_response_question"),
@@ -257,10 +250,5 @@ class SurveyAnswer(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     survey_response_id: Mapped[int] = mapped_column(sa.ForeignKey("survey_response.id", ondelete="CASCADE"),
                                                     index=True)
-    question_key: Mapped[str] = mapped_column(sa.String(100), index=True)
-    value: Mapped[str | None] = mapped_column(sa.Text)
-    score: Mapped[int | None]
-    meets_standard: Mapped[bool | None]
-    excluded: Mapped[bool] = mapped_column(default=False)
 
     response: Mapped[SurveyResponse] = relationship(back_populates="answers")

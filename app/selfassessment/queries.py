@@ -10,7 +10,6 @@ Public (used by statements and findings):
 """
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,7 +23,14 @@ from app.actions.models import ActionItem
 from app.actions.queries import actions_for
 from app.errors import NotFound
 from app.extensions import db
-from app.questionnaire import AnswerProblem, Instrument, Question, Section, theme_titles
+from app.questionnaire import (
+    AnswerProblem,
+    Instrument,
+    Question,
+    Section,
+    read_answers,
+    theme_titles,
+)
 from app.selfassessment import snapshots
 from app.selfassessment.models import (
     Campaign,
@@ -54,37 +60,6 @@ SECTION_STATUS_LABELS = {
     "to_reconfirm": "To re-confirm",
     "completed": "Completed",
 }
-
-
-# ---------------------------------------------------------------------------------------------
-# Stored values
-# ---------------------------------------------------------------------------------------------
-def encode_value(value) -> str | None:
-    """Answer values are text; lists (multi_choice) and numbers are stored as JSON."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value
-    return json.dumps(value)
-
-
-def decode_value(question: Question | None, stored: str | None):
-    if stored is None or question is None or question.type not in ("multi_choice", "number"):
-        return stored
-    try:
-        return json.loads(stored)
-    except ValueError:
-        return stored
-
-
-def answers_dict(instrument: Instrument, rows) -> dict[str, dict]:
-    """ReturnAnswer rows in the engine's shared answers format."""
-    result = {}
-    for row in rows:
-        question = instrument.question(row.question_key) if instrument.has_question(row.question_key) else None
-        result[row.question_key] = {"value": decode_value(question, row.value), "comment": row.comment,
-                                    "evidence": row.evidence}
-    return result
 
 
 # ---------------------------------------------------------------------------------------------
@@ -383,7 +358,7 @@ def return_view(ret: Return) -> ReturnView:
     rows = answer_rows(ret)
     by_key = {row.question_key: row for row in rows}
     actions = linked_actions(rows)
-    answers = answers_dict(instrument, rows)
+    answers = read_answers(instrument, rows)
     sections = []
     for section in instrument.sections_for(org_type):
         criteria = [CriterionView(question=q, answer=by_key.get(q.key), value=answers.get(q.key, {}).get("value"),

@@ -19,8 +19,10 @@ from app.questionnaire import (
     Instrument,
     catalogue_for_key,
     check_version,
+    decode_answer,
+    encode_answer,
     get_version,
-    score_answer,
+    write_answers,
 )
 from app.questionnaire.answers import short_text
 from app.selfassessment.models import (
@@ -38,7 +40,6 @@ from app.selfassessment.models import (
 from app.selfassessment.queries import (
     EDITABLE_STATES,
     RAG_LABELS,
-    encode_value,
     instrument_of,
     invited_organisations,
     return_problems_for,
@@ -170,23 +171,24 @@ def _carry_forward(ret: Return, instrument: Instrument, org: Organisation, previ
     ).scalars()
     applicable = {q.key for q in instrument.questions(org.org_type)}
     catalogue = catalogue_for_key(instrument.key)
-    carried = 0
-    seen: set[str] = set()
+    carried: dict[str, dict] = {}
+    carried_from: dict[str, int] = {}
     for old in previous_rows:
         key = catalogue.canonical(old.question_key)
-        if key not in applicable or key in seen or (old.value is None and not old.evidence):
+        if key not in applicable or key in carried or (old.value is None and not old.evidence):
             continue
         question = instrument.question(key)
-        value = old.value if question.option(old.value) is not None else None
-        result = score_answer(instrument, key, value)
-        db.session.add(ReturnAnswer(
-            return_id=ret.id, question_key=key, value=value, evidence=old.evidence, comment=old.comment,
-            score=result.score, meets_standard=result.meets_standard, excluded=result.excluded, rag=result.rag,
-            carried_from_id=old.id, reconfirmed=False,
-        ))
-        seen.add(key)
-        carried += 1
-    return carried
+        value = decode_answer(instrument, key, old.value)
+        carried[key] = {"value": value if question.option(value) is not None else None,
+                        "comment": old.comment, "evidence": old.evidence}
+        carried_from[key] = old.id
+
+    def new_row(key: str) -> ReturnAnswer:
+        row = ReturnAnswer(return_id=ret.id, question_key=key, carried_from_id=carried_from[key], reconfirmed=False)
+        db.session.add(row)
+        return row
+
+    return len(write_answers(instrument, carried, {}, new_row))
 
 
 def close_campaign(campaign: Campaign, *, actor=None) -> Campaign:
@@ -265,20 +267,19 @@ def save_section(ret: Return, section_key: str, save: SectionSave, *, actor=None
     _flush_return(ret)
     rows = _rows_by_key(ret)
     for question in section.questions:
-        answer = save.answers.get(question.key) or {}
-        value, evidence, comment = answer.get("value"), answer.get("evidence"), answer.get("comment")
-        encoded = encode_value(value)
         row = rows.get(question.key)
-        if row is None:
-            row = rows[question.key] = ReturnAnswer(return_id=ret.id, question_key=question.key, reconfirmed=True)
-            db.session.add(row)
-        elif not row.reconfirmed:
-            changed = row.value != encoded or (row.evidence or "").strip() != (evidence or "").strip()
+        if row is not None and not row.reconfirmed:
+            answer = save.answers.get(question.key) or {}
+            changed = (row.value != encode_answer(instrument, question.key, answer.get("value"))
+                       or (row.evidence or "").strip() != (answer.get("evidence") or "").strip())
             row.reconfirmed = changed or question.key in save.reconfirm
-        row.value, row.evidence, row.comment = encoded, evidence, comment
-        result = score_answer(instrument, question.key, value)
-        row.score, row.meets_standard, row.excluded, row.rag = (result.score, result.meets_standard, result.excluded,
-                                                                result.rag)
+
+    def new_row(key: str) -> ReturnAnswer:
+        row = ReturnAnswer(return_id=ret.id, question_key=key, reconfirmed=True)
+        db.session.add(row)
+        return row
+
+    write_answers(instrument, save.answers, rows, new_row, keys=[q.key for q in section.questions])
     db.session.flush()
 
     removed = _remove_files(ret, save.remove_file_ids, actor=actor)

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from app.activity import record
 from app.errors import DomainError, InvalidTransition
 from app.extensions import db
-from app.questionnaire import score_answer
+from app.questionnaire import write_answers
 from app.questionnaire.answers import is_blank
 from app.selfassessment import snapshots
 from app.selfassessment.models import (
@@ -23,7 +23,7 @@ from app.selfassessment.models import (
     SurveyResponse,
     SurveySnapshot,
 )
-from app.selfassessment.queries import encode_value, survey_respondent_count, survey_respondent_counts
+from app.selfassessment.queries import survey_respondent_count, survey_respondent_counts
 from app.signals import figures_changed
 from app.utils import today, utcnow
 
@@ -120,13 +120,14 @@ def record_survey_response(link: SurveyLink, answers: dict[str, dict], *, code: 
     survey = campaign.survey_version.parsed
     response = SurveyResponse(survey_link_id=link.id, instrument_version_id=campaign.survey_version_id,
                               submitted_on=on or today())
-    for key, answer in answers.items():
-        value = answer.get("value")
-        if is_blank(value) or not survey.has_question(key):
-            continue
-        result = score_answer(survey, key, value)
-        response.answers.append(SurveyAnswer(question_key=key, value=encode_value(value), score=result.score,
-                                             meets_standard=result.meets_standard, excluded=result.excluded))
+
+    def new_row(key: str) -> SurveyAnswer:
+        row = SurveyAnswer(question_key=key)
+        response.answers.append(row)
+        return row
+
+    given = {key: answer for key, answer in answers.items() if not is_blank((answer or {}).get("value"))}
+    write_answers(survey, given, {}, new_row)
     db.session.add(response)
     db.session.flush()
     figures_changed.send("campaign", id=campaign.id)

@@ -20,6 +20,7 @@ from openpyxl.styles import Font
 
 from app.questionnaire.loader import InstrumentError, Problem, check_text, definition_problems
 from app.questionnaire.yamlsource import decode
+from app.studio.question_types import takes
 from app.utils import SPREADSHEET_FORMULA_PREFIXES
 
 MAX_WORKBOOK_ROWS = 5000
@@ -354,7 +355,7 @@ def _place_option_values(definition: dict) -> None:
     scales = definition.get("scales") or {}
     for section in definition.get("sections") or []:
         for question in section.get("questions") or []:
-            options = scales.get(question.get("scale")) if question.get("type") == "scale" else question.get("options")
+            options = scales.get(question.get("scale")) if takes(question, "takes_scale") else question.get("options")
             if isinstance(question.get("key"), str) and isinstance(options, list):
                 values[question["key"]] = [o.get("value") for o in options if isinstance(o, dict)]
     for section in definition.get("sections") or []:

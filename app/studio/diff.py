@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.studio.question_types import takes
+
 QUESTION_FIELDS = (("text", "Wording"), ("hint", "Hint"), ("type", "Type"), ("scale", "Scale"),
                    ("options", "Answers"), ("required", "Required"), ("themes", "Themes"), ("comment", "Comment"),
                    ("evidence", "Evidence"), ("show_if", "Shown only if"), ("overall", "Overall judgement"),
@@ -77,7 +79,7 @@ def _effective_instrument(definition: dict) -> dict:
 def _effective(question: dict) -> dict:
     """A question with the engine's defaults filled in, so leaving a default unsaid is not a change."""
     result = dict(question)
-    result.setdefault("required", question.get("type") in ("scale", "choice"))
+    result.setdefault("required", takes(question, "required_by_default"))
     for name in ("comment", "evidence"):
         if result.get(name) in (None, "none"):
             result[name] = "none"

@@ -29,13 +29,10 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.accounts.models import ORG_TYPE_LABELS
 from app.questionnaire.definition import COMMENT_RULES, EVIDENCE_RULES, KINDS, ORG_TYPE_CODES
+from app.studio.question_types import question_type_labels, settings_for
 
 KIND_LABELS = {"case_audit": "Case audit", "self_assessment": "Self-assessment", "survey": "Practitioner survey",
                "statement": "Safeguarding statement"}
-QUESTION_TYPE_LABELS = {
-    "scale": "Rating on a scale", "choice": "One answer from a list", "multi_choice": "Several answers from a list",
-    "yes_no": "Yes or no", "text": "Short text", "long_text": "Long text", "number": "Number", "date": "Date",
-}
 COMMENT_LABELS = {"none": "No comment box", "optional": "Optional comment", "required": "Comment required",
                   "required_unless_met": "Comment required unless the answer meets the standard"}
 EVIDENCE_LABELS = {"none": "No evidence box", "optional": "Optional evidence", "required": "Evidence required"}
@@ -142,10 +139,13 @@ class SectionForm(FlaskForm):
 
 
 class QuestionTypeForm(FlaskForm):
-    type = RadioField("What kind of answer does it take?", widget=GovRadioInput(),
-                      choices=[SelectChoice(k, v) for k, v in QUESTION_TYPE_LABELS.items()],
+    type = RadioField("What kind of answer does it take?", widget=GovRadioInput(), choices=[],
                       validators=[InputRequired(message="Select the kind of answer")])
     submit = SubmitField("Continue", widget=GovSubmitInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.type.choices = [SelectChoice(k, v) for k, v in question_type_labels().items()]
 
 
 class QuestionForm(FlaskForm):
@@ -182,17 +182,11 @@ class QuestionForm(FlaskForm):
     max = FloatField("Largest number allowed (optional)", widget=GovTextInput(), validators=[Optional()])
     submit = SubmitField("Save and continue", widget=GovSubmitInput())
 
-    FIELDS_BY_TYPE = {
-        "scale": ("scale", "comment", "overall", "about"), "choice": ("comment", "overall", "about"),
-        "yes_no": ("comment", "overall", "about"),
-        "multi_choice": (), "text": ("max_length",), "long_text": ("max_length",), "number": ("min", "max"),
-        "date": (),
-    }
     OPTIONAL_FIELDS = ("scale", "comment", "overall", "about", "max_length", "min", "max")
 
     def limit_to(self, qtype: str) -> None:
         """Keep only the settings a question of this type can have."""
-        keep = self.FIELDS_BY_TYPE.get(qtype, ())
+        keep = settings_for(qtype)
         for name in self.OPTIONAL_FIELDS:
             if name not in keep:
                 delattr(self, name)

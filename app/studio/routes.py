@@ -17,12 +17,12 @@ from app.extensions import db
 from app.questionnaire import Instrument, build_section_form, form_answers, load_themes
 from app.questionnaire.definition import ORG_TYPE_CODES
 from app.questionnaire.errors import InstrumentError
+from app.questionnaire.types import kind_of
 from app.studio import bp, services
 from app.studio.authoring import AuthoringProblems, from_workbook, from_yaml, to_workbook, to_yaml
 from app.studio.diff import diff, show
 from app.studio.forms import (
     KIND_LABELS,
-    QUESTION_TYPE_LABELS,
     ConfirmForm,
     CopyForm,
     DetailsForm,
@@ -34,6 +34,7 @@ from app.studio.forms import (
     StartForm,
     UploadForm,
 )
+from app.studio.question_types import engine_type, question_type_labels
 
 STAFF = ("admin", "qa")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -327,9 +328,10 @@ def _earlier_choice_questions(definition: dict, si: int, qi: int | None) -> list
         for q_index, question in enumerate(section.get("questions") or []):
             if s_index > si or (s_index == si and qi is not None and q_index >= qi):
                 return result
-            if question.get("type") == "scale":
+            kind = kind_of(question.get("type"))
+            if kind is not None and kind.takes_scale:
                 options = scales.get(question.get("scale")) or []
-            elif question.get("type") in ("choice", "multi_choice"):
+            elif kind is not None and kind.takes_options:
                 options = question.get("options") or []
             else:
                 continue
@@ -342,7 +344,7 @@ def _question_form(draft, si: int, qi: int | None, qtype: str) -> QuestionForm:
     sections = definition.get("sections") or []
     if not 0 <= si < len(sections):
         abort(404)
-    data = {"required": qtype in ("scale", "choice", "yes_no")}
+    data = {"required": engine_type(qtype).required_by_default}
     if qi is not None:
         questions = sections[si].get("questions") or []
         if not 0 <= qi < len(questions):
@@ -377,12 +379,12 @@ def _question_page(draft_id: int, si: int, qi: int | None, qtype: str):
         if saved:
             index = qi if qi is not None else len(saved.definition["sections"][si]["questions"]) - 1
             question = saved.definition["sections"][si]["questions"][index]
-            if question.get("type") in ("choice", "multi_choice") and not question.get("options"):
+            if engine_type(qtype).takes_options and not question.get("options"):
                 return redirect(url_for("studio.add_question_option", draft_id=draft_id, si=si, qi=index))
             return redirect(url_for("studio.draft", draft_id=draft_id) + f"#section-{si}")
     question = draft.definition["sections"][si]["questions"][qi] if qi is not None else None
     return render_template("studio/question.html", form=form, draft=draft, si=si, qi=qi, qtype=qtype,
-                           question=question, type_label=QUESTION_TYPE_LABELS.get(qtype, qtype), show=show)
+                           question=question, type_label=question_type_labels()[qtype], show=show)
 
 
 @bp.route("/drafts/<int:draft_id>/sections/<int:si>/questions/new", methods=["GET", "POST"])
@@ -408,7 +410,7 @@ def question_type(draft_id: int, si: int):
 @bp.route("/drafts/<int:draft_id>/sections/<int:si>/questions/new/<qtype>", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def add_question(draft_id: int, si: int, qtype: str):
-    if qtype not in QUESTION_TYPE_LABELS:
+    if qtype not in question_type_labels():
         abort(404)
     return _question_page(draft_id, si, None, qtype)
 
@@ -422,7 +424,7 @@ def edit_question(draft_id: int, si: int, qi: int):
     if not questions or not 0 <= qi < len(questions):
         abort(404)
     qtype = request.args.get("type") or questions[qi].get("type")
-    if qtype not in QUESTION_TYPE_LABELS:
+    if qtype not in question_type_labels():
         abort(404)
     return _question_page(draft_id, si, qi, qtype)
 
@@ -501,7 +503,8 @@ def _owner(draft, kwargs) -> tuple[tuple, list, str, str]:
     if not (0 <= si < len(sections) and 0 <= qi < len(sections[si].get("questions") or [])):
         abort(404)
     question = sections[si]["questions"][qi]
-    if question.get("type") not in ("choice", "multi_choice"):
+    kind = kind_of(question.get("type"))
+    if kind is None or not kind.takes_options:
         abort(404)
     return (("question", si, qi), question.get("options") or [], f"Question {question.get('key')}",
             url_for("studio.question_options", draft_id=draft.id, si=si, qi=qi))

@@ -18,9 +18,10 @@ from app.activity import record
 from app.errors import DomainError, NotFound, PermissionDenied, StaleEdit
 from app.extensions import db
 from app.questionnaire import InstrumentVersion, definition_problems, latest_version
-from app.questionnaire.definition import KINDS, SINGLE_CHOICE_TYPES
+from app.questionnaire.definition import KINDS
 from app.questionnaire.store import InvalidDefinition, publish_definition
 from app.studio.models import DraftState, InstrumentDraft
+from app.studio.question_types import YES_NO, engine_type, takes
 from app.utils import utcnow
 
 INSTRUMENT_KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -287,7 +288,7 @@ def _choice_question_values(definition: dict, key: str) -> list[str] | None:
     for section in definition.get("sections") or []:
         for question in section.get("questions") or []:
             if question.get("key") == key:
-                if question.get("type") == "scale":
+                if takes(question, "takes_scale"):
                     options = (definition.get("scales") or {}).get(question.get("scale")) or []
                 else:
                     options = question.get("options") or []
@@ -300,7 +301,7 @@ def question_fields(question: dict) -> dict:
     show_if = question.get("show_if") or {}
     return {"text": question.get("text"), "key": question.get("key"), "hint": question.get("hint"),
             "scale": question.get("scale"),
-            "required": question.get("required", question.get("type") in SINGLE_CHOICE_TYPES),
+            "required": question.get("required", takes(question, "required_by_default")),
             "themes": list(question.get("themes") or []), "comment": question.get("comment") or "none",
             "evidence": question.get("evidence") or "none", "show_if_question": show_if.get("question") or "",
             "show_if_values": [f"{show_if.get('question')}={v}" for v in show_if.get("in") or []],
@@ -322,7 +323,10 @@ def save_question(draft: InstrumentDraft, si: int, qi: int | None, *, lock_versi
         problems.append(("key", "Enter a key of letters, digits, single underscores and hyphens, for example timely"))
     elif key != old_key and key in all_question_keys(definition):
         problems.append(("key", f"Another question already has the key {key}"))
-    if qtype == "scale" and not fields.get("scale"):
+    kind = engine_type(qtype)
+    if kind is None:
+        raise DomainError("Select the kind of answer the question takes")
+    if kind.takes_scale and not fields.get("scale"):
         problems.append(("scale", "Select the scale its answers come from"))
     show_if_question = fields.get("show_if_question") or None
     show_if_values: list[str] = []
@@ -338,29 +342,27 @@ def save_question(draft: InstrumentDraft, si: int, qi: int | None, *, lock_versi
     if problems:
         raise FieldProblems(problems)
 
-    engine_type = "choice" if qtype == "yes_no" else qtype
-    values: dict[str, Any] = {"key": key, "type": engine_type, "text": fields.get("text")}
-    if engine_type == "scale":
+    values: dict[str, Any] = {"key": key, "type": kind.name, "text": fields.get("text")}
+    if kind.takes_scale:
         values["scale"] = fields.get("scale")
-    if engine_type in ("choice", "multi_choice"):
-        same_kind = existing.get("type") in ("choice", "multi_choice")
-        values["options"] = (existing.get("options") if same_kind and existing.get("options")
-                             else copy.deepcopy(YES_NO_OPTIONS) if qtype == "yes_no" else None)
+    if kind.takes_options:
+        values["options"] = (existing.get("options") if takes(existing, "takes_options") and existing.get("options")
+                             else copy.deepcopy(YES_NO_OPTIONS) if qtype == YES_NO else None)
     values["hint"] = fields.get("hint") or None
     values["required"] = bool(fields.get("required"))
-    if qi is not None and "required" not in existing and values["required"] == (engine_type in SINGLE_CHOICE_TYPES):
+    if qi is not None and "required" not in existing and values["required"] == kind.required_by_default:
         values["required"] = None  # left to the engine's default, as the file had it
     values["themes"] = list(fields.get("themes") or []) or None
     values["comment"] = fields.get("comment") if fields.get("comment") not in (None, "", "none") else None
     values["evidence"] = fields.get("evidence") if fields.get("evidence") not in (None, "", "none") else None
     values["show_if"] = {"question": show_if_question, "in": show_if_values} if show_if_question else None
-    values["overall"] = True if fields.get("overall") and engine_type in SINGLE_CHOICE_TYPES else None
+    values["overall"] = True if fields.get("overall") and kind.is_scored else None
     if fields.get("about") == "agency" and values["overall"]:
         raise FieldProblems([("about", "The overall judgement is about the case, not one agency")])
     values["about"] = "agency" if fields.get("about") == "agency" and definition.get("kind") == "case_audit" else None
-    if engine_type in ("text", "long_text"):
+    if kind.takes_max_length:
         values["max_length"] = fields.get("max_length")
-    if engine_type == "number":
+    if kind.takes_range:
         values["min"], values["max"] = low, high
     question = {name: values[name] for name in QUESTION_ORDER if values.get(name) is not None}
     if qi is None:
@@ -421,7 +423,7 @@ def delete_scale(draft: InstrumentDraft, name: str, *, lock_version, actor) -> I
     if name not in (definition.get("scales") or {}):
         raise NotFound("No such scale")
     users = [q.get("key") for s in _sections(definition) for q in s.get("questions") or []
-             if q.get("type") == "scale" and q.get("scale") == name]
+             if takes(q, "takes_scale") and q.get("scale") == name]
     if users:
         raise DomainError(f"The scale {name} is used by {', '.join(users)}; change those questions first")
     del definition["scales"][name]
@@ -437,7 +439,7 @@ def _options(definition: dict, owner: tuple) -> list:
             raise NotFound("No such scale")
         return scales[owner[1]]
     question = _question(definition, owner[1], owner[2])
-    if question.get("type") not in ("choice", "multi_choice"):
+    if not takes(question, "takes_options"):
         raise NotFound("This question has no answers of its own")
     return question.setdefault("options", [])
 

@@ -1,5 +1,6 @@
-"""Case-audit questions about each agency's own work: each agency's answer stands, so they are neither moderated
-into one answer nor counted in the agreement between agencies; questions about the case still are."""
+"""Case-audit questions about each agency's own work: each agency's answer stands unless the panel changes it for
+that agency, so they are neither moderated into one answer nor counted in the agreement between agencies; questions
+about the case still are."""
 from __future__ import annotations
 
 import re
@@ -59,6 +60,7 @@ def test_agreement_and_moderation_cover_only_questions_about_the_case(client, lo
     assert _figure(page, "round-percent") == "50.0%"
     assert _figure(page, "round-alpha") == f"{expected.alpha:.3f}"
     assert 'data-figure="report_on_time-percent"' not in page
-    # Drift: health differed from the agreed "yes" on the case question once in two; its own reports don't count.
-    assert _figure(page, f"drift-{setup.orgs['health'].slug}") == "50.0%"
+    # Drift: health differed from the agreed "yes" on the case question once in two; its own reports stand as the
+    # answers agreed for it, so they count as agreeing: 1 of 4.
+    assert _figure(page, f"drift-{setup.orgs['health'].slug}") == "25.0%"
     assert _figure(page, f"drift-{setup.orgs['police'].slug}") == "0.0%"

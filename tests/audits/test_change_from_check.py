@@ -57,6 +57,8 @@ def test_change_then_save_returns_to_check_answers_showing_the_change(client, lo
 def test_an_invalid_change_stays_on_the_section_with_the_error_and_keeps_the_marker(client, login_as, db):
     assignment = _ready_to_check(client, login_as)
     page = client.get(f"/audits/tasks/{assignment.id}/sections/convening?return_to=check")
+    back = re.search(r'<a href="([^"]+)" class="govuk-back-link">([^<]+)</a>', page.text)
+    assert back.groups() == (f"/audits/tasks/{assignment.id}/check", "Back to check your answers")
     changed = complete_answers(convened_promptly="no")  # a "no" needs a comment
     changed["convened_promptly"]["comment"] = None
     response = _post(client, assignment, "convening", changed, lock=_lock(page.text))

@@ -1,4 +1,5 @@
-"""The demo audit rounds: a closed, moderated strategy-discussion round and an open referrals round due soon."""
+"""The demo audit rounds: a closed, moderated strategy-discussion round, an open referrals round due soon, and a
+conference round in moderation whose agency question is agreed per agency."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -32,7 +33,7 @@ def test_demo_rounds_show_every_stage(db, client, login_as):
     demo = _demo()
     audits_demo.load(demo)
     audits_demo.load(demo)  # idempotent
-    assert db.session.execute(sa.select(sa.func.count()).select_from(AuditRound)).scalar_one() == 2
+    assert db.session.execute(sa.select(sa.func.count()).select_from(AuditRound)).scalar_one() == 3
 
     first = _round(db, "Strategy discussions – spring 2026")
     assert first.state == RoundState.closed
@@ -58,3 +59,20 @@ def test_demo_rounds_show_every_stage(db, client, login_as):
     login_as(demo.user("qa@riverside.example"))
     page = client.get(f"/audits/{first.id}")
     assert "Krippendorff" in page.text and "Moderated" in page.text
+
+
+def test_demo_conference_round_agrees_the_agency_question_per_agency(db, client, login_as):
+    demo = _demo()
+    audits_demo.load(demo)
+    third = _round(db, "Child protection conference reports – summer 2026")
+    assert third.state == RoundState.moderation
+    moderated = [c for c in third.cases if c.moderation is not None]
+    assert len(moderated) == 2
+    changed = [m for c in moderated for m in c.moderation.answers if m.organisation_id is not None]
+    assert [(m.question_key, m.value) for m in changed] == [("report_submitted_on_time", "no")]
+    login_as(demo.user("qa@riverside.example"))
+    page = client.get(f"/audits/cases/{moderated[0].id}/moderate").text
+    block = page[page.index('id="question-report_submitted_on_time"'):page.index('id="question-report_shared_with_family"')]
+    assert "Changed by the panel" in block and "Agency’s answer stands" in block
+    for slug, _email in audits_demo.AGENCIES:
+        assert f"Agreed answer for {demo.org(slug).name}" in block

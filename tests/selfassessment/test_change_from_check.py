@@ -57,6 +57,8 @@ def test_an_invalid_change_stays_on_the_section_with_the_error_and_keeps_the_mar
     ret, sections = _ready_to_check(make, login_as)
     first = sections[0]
     page = client.get(_section_url(ret, first.key) + "?return_to=check").get_data(as_text=True)
+    back = re.search(r'<a href="([^"]+)" class="govuk-back-link">([^<]+)</a>', page)
+    assert back.groups() == (f"/self-assessment/returns/{ret.id}/check", "Back to check your answers")
     data = section_form(ret, first, evidence="", return_to="check", lock_version=_lock(page))
     response = client.post(_section_url(ret, first.key), data=data)
     page = response.get_data(as_text=True)

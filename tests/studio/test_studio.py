@@ -21,7 +21,7 @@ def _draft(db, draft_id: int) -> InstrumentDraft:
     return db.session.get(InstrumentDraft, draft_id)
 
 
-def _new_draft(client, key="missing-episodes", title="Repeat missing episodes", kind="case_audit") -> int:
+def _new_draft(client, key="missing-episodes-draft", title="Repeat missing episodes", kind="case_audit") -> int:
     response = client.post(f"{BASE}/new", data={"key": key, "title": title, "kind": kind})
     assert response.status_code == 302, response.get_data(as_text=True)
     return int(response.headers["Location"].rstrip("/").split("/")[-1])
@@ -65,7 +65,7 @@ def test_a_qa_user_builds_an_instrument_from_nothing(client, login_as, db):
     draft_id = _build_small_audit(client, db)
     definition = _draft(db, draft_id).definition
     assert definition == {
-        "key": "missing-episodes", "version": 1, "kind": "case_audit", "title": "Repeat missing episodes",
+        "key": "missing-episodes-draft", "version": 1, "kind": "case_audit", "title": "Repeat missing episodes",
         "applies_to": ["all"],
         "scales": {"practice": [
             {"value": "in_line", "label": "In line", "score": 2, "meets_standard": True, "rag": "green"},
@@ -114,7 +114,7 @@ def test_problems_are_the_engines_and_link_to_where_they_are(client, login_as, d
     assert f'href="{BASE}/drafts/{draft_id}/sections/0/questions/1#themes"' in page
     response = _post(client, db, draft_id, "/publish", {})
     assert response.status_code == 200
-    assert latest_version("missing-episodes") is None
+    assert latest_version("missing-episodes-draft") is None
 
 
 def test_an_empty_section_is_a_problem_linked_to_adding_a_question(client, login_as, db):
@@ -196,14 +196,14 @@ def test_publishing_stores_the_next_version_and_records_it(client, login_as, db)
     draft_id = _build_small_audit(client, db)
     response = _post(client, db, draft_id, "/publish", {})
     assert response.status_code == 302, response.get_data(as_text=True)
-    version = latest_version("missing-episodes")
+    version = latest_version("missing-episodes-draft")
     assert version.version == 1
     from app.questionnaire import content_hash
 
     assert version.content_hash == content_hash(version.definition)
     assert _draft(db, draft_id).state == DraftState.published
     events = db.session.execute(sa.select(ActivityEvent).where(ActivityEvent.verb == "instrument.published")).scalars()
-    assert any("missing-episodes" in e.summary for e in events)
+    assert any("missing-episodes-draft" in e.summary for e in events)
     # A published draft can no longer change.
     _post(client, db, draft_id, "/sections/0", {"title": "Changed", "key": "interview"})
     assert _draft(db, draft_id).definition["sections"][0]["title"] == "The return interview"
@@ -217,7 +217,7 @@ def test_a_new_version_shows_its_changes_and_maps_a_renamed_key(client, login_as
     login_as("qa")
     draft_id = _build_small_audit(client, db)
     _post(client, db, draft_id, "/publish", {})
-    v1 = latest_version("missing-episodes")
+    v1 = latest_version("missing-episodes-draft")
     response = client.post(f"{BASE}/versions/{v1.id}/new-version", data={})
     draft2 = int(response.headers["Location"].split("/")[-1])
     _post(client, db, draft2, "/sections/0/questions/0",
@@ -231,12 +231,12 @@ def test_a_new_version_shows_its_changes_and_maps_a_renamed_key(client, login_as
     assert "Say whether a new question continues interview_offered" in response.get_data(as_text=True)
     response = _post(client, db, draft2, "/publish", {"continues-interview_offered": "interview_within_3_days"})
     assert response.status_code == 302, response.get_data(as_text=True)
-    v2 = latest_version("missing-episodes")
+    v2 = latest_version("missing-episodes-draft")
     assert v2.version == 2
     assert v2.definition["renamed"] == {"interview_offered": "interview_within_3_days"}
-    assert catalogue_for_key("missing-episodes").canonical("interview_offered") == "interview_within_3_days"
+    assert catalogue_for_key("missing-episodes-draft").canonical("interview_offered") == "interview_within_3_days"
     db.session.expire_all()
-    assert latest_version("missing-episodes").id != v1.id and v1.definition.get("renamed") is None
+    assert latest_version("missing-episodes-draft").id != v1.id and v1.definition.get("renamed") is None
     login_as("admin")
     page = client.get("/audits/new").get_data(as_text=True)
     assert page.index("Repeat missing episodes (version 2)") < page.index("Repeat missing episodes (version 1)")
@@ -451,8 +451,8 @@ def test_workbook_show_if_mistake_names_its_column(app, db, tmp_path):
     with pytest.raises(AuthoringProblems) as caught:
         from_workbook(buffer.getvalue())
     assert caught.value.problems == [
-        "Sheet questions, row 4, column show_if_in: question 'q3': show_if value '7' is not an answer of 'q1' "
-        "(answers: 1, 2, na)"]
+        ("Sheet questions, row 4, column show_if_in: question 'q3': show_if value '7' is not an answer of 'q1' "
+         "(answers: 1, 2, na)")]
 
 
 def test_a_statement_draft_sets_who_signs_and_when_it_is_reviewed(client, login_as, db):
@@ -509,7 +509,7 @@ def test_publishing_a_draft_overtaken_by_another_version_warns(client, login_as,
     login_as("qa")
     draft_id = _build_small_audit(client, db)
     _post(client, db, draft_id, "/publish", {})
-    v1 = latest_version("missing-episodes")
+    v1 = latest_version("missing-episodes-draft")
     first = int(client.post(f"{BASE}/versions/{v1.id}/new-version").headers["Location"].split("/")[-1])
     second = int(client.post(f"{BASE}/versions/{v1.id}/new-version").headers["Location"].split("/")[-1])
     _post(client, db, first, "/sections/0", {"title": "Return interviews", "key": "interview"})
@@ -520,7 +520,7 @@ def test_publishing_a_draft_overtaken_by_another_version_warns(client, login_as,
     assert "version 2 has been published since" in page
     assert "Return interviews" in page  # the change this draft would undo is listed
     assert _post(client, db, second, "/publish", {}).status_code == 302
-    assert latest_version("missing-episodes").version == 3
+    assert latest_version("missing-episodes-draft").version == 3
 
 
 def test_an_upload_cannot_change_the_kind_of_a_published_key(client, login_as, db):
@@ -555,7 +555,7 @@ def test_a_not_applicable_answer_that_needs_a_reason_is_saved_and_published(clie
     assert _draft(db, draft_id).definition["scales"]["practice"][3] == {
         "value": "na", "label": "Not applicable", "excluded": True, "needs_reason": True}
     assert _post(client, db, draft_id, "/publish", {}).status_code == 302
-    version = latest_version("missing-episodes")
+    version = latest_version("missing-episodes-draft")
     assert version.definition["scales"]["practice"][3]["needs_reason"] is True
     assert version.parsed.question("interview_offered").needs_reason("na")
 
@@ -579,7 +579,7 @@ def test_a_partly_answer_and_how_it_counts_are_saved_and_published(client, login
     assert response.status_code == 302, response.get_data(as_text=True)
     assert _draft(db, draft_id).definition["partial_counts_as"] == 0.5
     assert _post(client, db, draft_id, "/publish", {}).status_code == 302
-    version = latest_version("missing-episodes")
+    version = latest_version("missing-episodes-draft")
     assert version.parsed.partial_counts_as == 0.5
     assert version.parsed.question("interview_offered").option("partly").partial
     response = client.post(f"{BASE}/versions/{version.id}/new-version", data={})
@@ -602,7 +602,7 @@ def test_a_case_audit_question_can_be_about_the_agency_or_the_case(client, login
     assert response.status_code == 302, response.get_data(as_text=True)
     assert _draft(db, draft_id).definition["sections"][0]["questions"][0]["about"] == "agency"
     assert _post(client, db, draft_id, "/publish", {}).status_code == 302
-    assert latest_version("missing-episodes").parsed.question("interview_offered").about_agency
+    assert latest_version("missing-episodes-draft").parsed.question("interview_offered").about_agency
     survey = _new_draft(client, key="staff-survey", title="Staff survey", kind="survey")
     assert _post(client, db, survey, "/sections/new", {"title": "About you", "key": "you"}).status_code == 302
     page = client.get(f"{BASE}/drafts/{survey}/sections/0/questions/new/scale").get_data(as_text=True)
