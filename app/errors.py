@@ -58,6 +58,16 @@ class StaleEdit(DomainError):
     """Someone else saved this record since it was loaded (optimistic locking)."""
 
 
+def get_or_404(model, ident, what: str | None = None):
+    """The `model` row whose primary key is `ident`; NotFound (the 404 page) if there is none."""
+    from app.extensions import db
+
+    found = db.session.get(model, ident) if ident is not None else None
+    if found is None:
+        raise NotFound(f"No such {what or model.__name__}")
+    return found
+
+
 ERROR_TITLES = {
     400: "Sorry, there is a problem with your request",
     403: "You do not have permission to view this page",

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from flask import g
 from werkzeug.datastructures import MultiDict
 
-from app.errors import NotFound, PermissionDenied
+from app.errors import DomainError, NotFound, PermissionDenied
 from app.extensions import db, limiter
 from tests.demo_world import shared_demo
 
@@ -153,6 +153,95 @@ def test_statements_risk_form(world, client, monkeypatch):
                                            ("measures_in_place", "Glass-panelled rooms"), ("owner", "DSL"),
                                            ("review_date", "1"), ("review_date", "6"), ("review_date", "2027")]))
     _assert_refused(response, 404)
+
+
+# --- app.web: run a service, commit, or show why -------------------------------------------------------------------
+
+ORGANISATION_FORM = {"name": "Riverside Youth Trust", "slug": "youth-trust", "org_type": "charity", "areas": "South",
+                     "active": "y"}
+
+
+def _renaming_then_raising(exception):
+    """A service that changes the organisation, then refuses: whatever it changed must not be committed."""
+    def service(org, **kwargs):
+        org.name = "Renamed by a refused service"
+        db.session.flush()
+        raise exception
+    return service
+
+
+def _organisation_row(world) -> tuple:
+    db.session.expire_all()
+    return world.digest(["organisation"], [("organisation", _id(world, "org_id"))])
+
+
+@pytest.mark.parametrize("exception,status", [(PermissionDenied("Not yours"), 403), (NotFound("No such thing"), 404)])
+def test_refusal_inside_a_service_answers_its_status_with_nothing_committed(world, client, monkeypatch, exception,
+                                                                             status):
+    from app.accounts import services
+
+    before = _organisation_row(world)
+    monkeypatch.setattr(services, "update_organisation", _renaming_then_raising(exception))
+    _sign_in(client, world, "admin")
+    response = client.post(f"/admin/organisations/{_id(world, 'org_id')}", data=ORGANISATION_FORM)
+    assert response.status_code == status
+    assert exception.message not in response.get_data(as_text=True)
+    assert _organisation_row(world) == before
+
+
+def test_broken_rule_is_shown_on_its_field_with_nothing_committed(world, client, monkeypatch):
+    from app.accounts import services
+
+    before = _organisation_row(world)
+    monkeypatch.setattr(services, "update_organisation",
+                        _renaming_then_raising(DomainError("That short name is taken", field="slug")))
+    _sign_in(client, world, "admin")
+    response = client.post(f"/admin/organisations/{_id(world, 'org_id')}", data=ORGANISATION_FORM)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "There is a problem" in body
+    assert re.search(r'href="#slug"[^>]*>\s*That short name is taken', body), "the summary links to the field"
+    assert re.search(r'id="slug-error"[^>]*>.*?That short name is taken', body, re.S), "the field shows it"
+    assert _organisation_row(world) == before
+
+
+def test_broken_rule_for_no_field_is_shown_in_the_summary(world, client, monkeypatch):
+    from app.selfassessment import services
+
+    monkeypatch.setattr(services, "return_to_organisation", _refusing(DomainError))
+    _sign_in(client, world, "qa")
+    response = client.post(f"/self-assessment/returns/{_id(world, 'return_id')}/return-to-organisation",
+                           data={"reason": "Please add the training matrix."})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "There is a problem" in body and "Refused by the service" in body
+
+
+def test_broken_rule_on_a_page_without_a_form_is_flashed(world, client, monkeypatch):
+    from app.audits import services
+
+    monkeypatch.setattr(services, "remove_case", _refusing(DomainError))
+    _sign_in(client, world, "qa")
+    case_id = _id(world, "case_id")
+    response = client.post(f"/audits/cases/{case_id}/remove", data={})
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/audits/cases/{case_id}")
+    assert "Refused by the service" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_several_field_problems_are_all_shown(world, client, monkeypatch):
+    from app.audits import services
+
+    def refuse(*args, **kwargs):
+        raise services.FieldProblems([("reason_1", "Say why case A was not moderated"),
+                                      ("reason_2", "Say why case B was not moderated")])
+
+    monkeypatch.setattr(services, "close_round", refuse)
+    _sign_in(client, world, "qa")
+    response = client.post(f"/audits/{_id(world, 'round_id')}/close", data={})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'href="#reason_1"' in body and 'href="#reason_2"' in body
+    assert "Say why case A was not moderated" in body and "Say why case B was not moderated" in body
 
 
 # --- a save without lock_version is stale ---------------------------------------------------------------------

@@ -2,27 +2,18 @@
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app import web
 from app.accounts import bp, importing, queries, services, tokens
-from app.accounts.forms import ConfirmForm, ImportForm, OrganisationForm, UserForm, add_error
+from app.accounts.forms import ConfirmForm, ImportForm, OrganisationForm, UserForm
 from app.accounts.models import ORG_TYPE_LABELS, ROLE_LABELS, Organisation, User
 from app.accounts.permissions import roles_required
-from app.errors import DomainError
+from app.errors import get_or_404
 from app.extensions import db
+from app.paging import page_arg
 
 
 def _actor():
     return current_user._get_current_object()
-
-
-def _get_or_404(model, object_id: int):
-    obj = db.session.get(model, object_id)
-    if obj is None:
-        abort(404)
-    return obj
-
-
-def _page_arg() -> int:
-    return max(request.args.get("page", 1, type=int), 1)
 
 
 # --- organisations ----------------------------------------------------------------------------------------------
@@ -33,7 +24,7 @@ def organisations():
     filters = {"org_type": request.args.get("type") or None, "area": request.args.get("area") or None,
                "active": request.args.get("active") or None}
     return render_template(
-        "accounts/admin/organisations.html", results=queries.search_organisations(**filters, page=_page_arg()),
+        "accounts/admin/organisations.html", results=queries.search_organisations(**filters, page=page_arg()),
         areas=queries.all_areas(), user_counts=queries.user_counts_by_organisation(), args=request.args,
         active_filters=queries.ACTIVE_FILTERS,
     )
@@ -42,19 +33,16 @@ def organisations():
 def _save_organisation(form: OrganisationForm, org: Organisation | None):
     fields = {"name": form.name.data, "slug": form.slug.data, "org_type": form.org_type.data,
               "areas": form.areas.data, "active": form.active.data}
-    try:
-        if org is None:
-            org = services.create_organisation(**fields, actor=_actor())
-            message = f"{org.name} has been added"
-        else:
-            services.update_organisation(org, **fields, actor=_actor())
-            message = f"{org.name} has been saved"
-    except DomainError as exc:
-        db.session.rollback()
-        add_error(form, exc.field, exc.message)
+    if org is None:
+        org = web.run(form, services.create_organisation, **fields, actor=_actor(), fallback=web.FIRST_FIELD)
+        message = "{name} has been added"
+    else:
+        org = web.run(form, services.update_organisation, org, **fields, actor=_actor(),
+                      fallback=web.FIRST_FIELD) and org
+        message = "{name} has been saved"
+    if not org:
         return None
-    db.session.commit()
-    flash(message, "success")
+    flash(message.format(name=org.name), "success")
     return redirect(url_for("accounts.organisations"))
 
 
@@ -72,7 +60,7 @@ def organisation_new():
 @bp.route("/admin/organisations/<int:org_id>", methods=["GET", "POST"])
 @roles_required("admin")
 def organisation_edit(org_id):
-    org = _get_or_404(Organisation, org_id)
+    org = get_or_404(Organisation, org_id)
     form = OrganisationForm(obj=org)
     if request.method == "GET":
         form.areas.data = "\n".join(org.areas or [])
@@ -92,7 +80,7 @@ def users():
     filters = {"organisation_id": request.args.get("organisation", type=int), "role": request.args.get("role") or None,
                "status": request.args.get("status") or None, "text": request.args.get("q") or None}
     return render_template(
-        "accounts/admin/users.html", results=queries.search_users(**filters, page=_page_arg()),
+        "accounts/admin/users.html", results=queries.search_users(**filters, page=page_arg()),
         organisations=queries.organisation_choices(), args=request.args, statuses=queries.USER_STATUSES,
         user_status=queries.user_status,
     )
@@ -124,26 +112,18 @@ def _user_fields(form: UserForm) -> dict:
 def user_new():
     form = _user_form(None)
     if form.validate_on_submit():
-        try:
-            user = services.create_user(**_user_fields(form), actor=_actor())
-        except DomainError as exc:
-            db.session.rollback()
-            add_error(form, exc.field, exc.message)
-        else:
-            db.session.commit()
+        user = web.run(form, services.create_user, **_user_fields(form), actor=_actor(), fallback=web.FIRST_FIELD)
+        if user:
             _invite(user, resend=False)
             return redirect(url_for("accounts.user_detail", user_id=user.id))
     return _render_user_form(form, None)
 
 
 def _invite(user: User, *, resend: bool) -> None:
-    try:
-        services.queue_invitation(user, actor=_actor(), resend=resend)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message + ".", "warning")
+    invited = web.attempt(services.queue_invitation, user, actor=_actor(), resend=resend)
+    if not invited:
+        flash(invited.error.message + ".", "warning")
         return
-    db.session.commit()
     verb = "A new invitation has been queued" if resend else f"{user.name} has been added and an invitation queued"
     flash(f"{verb} for {user.email}. It will be emailed in a few moments", "success")
 
@@ -151,7 +131,7 @@ def _invite(user: User, *, resend: bool) -> None:
 @bp.route("/admin/users/<int:user_id>")
 @roles_required("admin")
 def user_detail(user_id):
-    user = _get_or_404(User, user_id)
+    user = get_or_404(User, user_id)
     return render_template("accounts/admin/user.html", user=user, status=queries.user_status(user),
                            statuses=queries.USER_STATUSES, form=ConfirmForm(),
                            invitation_sent_at=services.latest_invitation_sent_at(user))
@@ -160,16 +140,10 @@ def user_detail(user_id):
 @bp.route("/admin/users/<int:user_id>/edit", methods=["GET", "POST"])
 @roles_required("admin")
 def user_edit(user_id):
-    user = _get_or_404(User, user_id)
+    user = get_or_404(User, user_id)
     form = _user_form(user)
     if form.validate_on_submit():
-        try:
-            services.update_user(user, **_user_fields(form), actor=_actor())
-        except DomainError as exc:
-            db.session.rollback()
-            add_error(form, exc.field, exc.message)
-        else:
-            db.session.commit()
+        if web.run(form, services.update_user, user, **_user_fields(form), actor=_actor(), fallback=web.FIRST_FIELD):
             flash(f"{user.name}’s details have been saved", "success")
             return redirect(url_for("accounts.user_detail", user_id=user.id))
     return _render_user_form(form, user)
@@ -189,18 +163,14 @@ USER_ACTIONS = {
 
 
 def _confirm_user_action(user_id: int, action: str):
-    user = _get_or_404(User, user_id)
+    user = get_or_404(User, user_id)
     service, question, consequence, button, done = USER_ACTIONS[action]
     form = ConfirmForm()
     error = None
     if form.validate_on_submit():
-        try:
-            service(user, actor=_actor())
-        except DomainError as exc:
-            db.session.rollback()
-            error = exc.message
-        else:
-            db.session.commit()
+        changed = web.attempt(service, user, actor=_actor())
+        error = changed.error.message if changed.error else None
+        if changed:
             flash(done.format(name=user.name), "success")
             return redirect(url_for("accounts.user_detail", user_id=user.id))
     return render_template("accounts/admin/confirm.html", user=user, form=form, error=error,
@@ -222,7 +192,7 @@ def user_reactivate(user_id):
 @bp.route("/admin/users/<int:user_id>/resend-invitation", methods=["POST"])
 @roles_required("admin")
 def user_resend_invitation(user_id):
-    user = _get_or_404(User, user_id)
+    user = get_or_404(User, user_id)
     if ConfirmForm().validate_on_submit():
         _invite(user, resend=True)
     return redirect(url_for("accounts.user_detail", user_id=user.id))
@@ -230,24 +200,27 @@ def user_resend_invitation(user_id):
 
 # --- bulk import ------------------------------------------------------------------------------------------------
 
+def _import_and_invite(kind: str, filename: str, content: bytes):
+    """Import a file, and invite the users it created, in one transaction."""
+    result = importing.import_file(kind, filename, content, actor=_actor())
+    invited = importing.invite_imported(result.created, actor=_actor()) if result.kind == "users" else []
+    return result, invited
+
+
 @bp.route("/admin/import", methods=["GET", "POST"])
 @roles_required("admin")
 def import_accounts():
     form = ImportForm()
     if form.validate_on_submit():
         upload = form.file.data
-        try:
-            result = importing.import_file(form.kind.data, upload.filename or "", upload.read(), actor=_actor())
-        except importing.ImportRejected as rejected:
-            db.session.rollback()
-            return render_template("accounts/admin/import.html", form=form, errors=rejected.errors,
+        imported = web.attempt(_import_and_invite, form.kind.data, upload.filename or "", upload.read())
+        if isinstance(imported.error, importing.ImportRejected):
+            return render_template("accounts/admin/import.html", form=form, errors=imported.error.errors,
                                    filename=upload.filename, **_import_reference())
-        except DomainError as exc:
-            db.session.rollback()
-            add_error(form, "file", exc.message)
+        if imported.error:
+            form.file.errors = [*form.file.errors, imported.error.message]
         else:
-            invited = importing.invite_imported(result.created, actor=_actor()) if result.kind == "users" else []
-            db.session.commit()
+            result, invited = imported.value
             return render_template("accounts/admin/import_done.html", result=result, invited=invited,
                                    filename=upload.filename)
     return render_template("accounts/admin/import.html", form=form, errors=None, **_import_reference())

@@ -23,12 +23,6 @@ def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-def add_error(form: FlaskForm, field_name: str | None, message: str) -> None:
-    """Show a service's DomainError against the field it names (or the form's first field)."""
-    field = form._fields.get(field_name or "") or next(iter(f for f in form if f.name != "csrf_token"))
-    field.errors = [*field.errors, message]
-
-
 class OrganisationForm(FlaskForm):
     name = StringField("Organisation name", widget=GovTextInput(),
                        validators=[InputRequired(message="Enter the organisation name"), Length(max=200)])

@@ -8,30 +8,10 @@ import sqlalchemy as sa
 
 from app.accounts.models import Organisation, User, UserRole
 from app.extensions import db
-
-PAGE_SIZE = 50
+from app.paging import Page, paginate
 
 USER_STATUSES = {"active": "Active", "invited": "Invitation pending", "deactivated": "Deactivated"}
 ACTIVE_FILTERS = {"active": "Active", "inactive": "Deactivated"}
-
-
-@dataclass
-class Page:
-    items: list
-    total: int
-    page: int
-    page_size: int = PAGE_SIZE
-
-    @property
-    def last_page(self) -> int:
-        return max((self.total - 1) // self.page_size + 1, 1)
-
-
-def _page(query, page: int) -> Page:
-    page = max(page, 1)
-    total = db.session.execute(sa.select(sa.func.count()).select_from(query.order_by(None).subquery())).scalar_one()
-    items = db.session.execute(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).scalars().all()
-    return Page(items=list(items), total=total, page=page)
 
 
 def search_organisations(*, org_type: str | None = None, area: str | None = None, active: str | None = None,
@@ -44,7 +24,7 @@ def search_organisations(*, org_type: str | None = None, area: str | None = None
         query = query.where(sa.cast(Organisation.areas, sa.Text).contains(json.dumps(area), autoescape=True))
     if active in ACTIVE_FILTERS:
         query = query.where(Organisation.active.is_(active == "active"))
-    return _page(query, page)
+    return paginate(query, page)
 
 
 def all_areas() -> list[str]:
@@ -97,7 +77,7 @@ def search_users(*, organisation_id: int | None = None, role: str | None = None,
         pattern = text.strip().lower()
         query = query.where(sa.or_(User.email.contains(pattern, autoescape=True),
                                    sa.func.lower(User.name).contains(pattern, autoescape=True)))
-    return _page(query, page)
+    return paginate(query, page)
 
 
 @dataclass

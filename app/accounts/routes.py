@@ -3,10 +3,10 @@ import functools
 from flask import flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from app import web
 from app.accounts import bp, link_limit, login_limit
 from app.accounts import services, tokens
-from app.accounts.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, NewPasswordForm, add_error
-from app.errors import DomainError
+from app.accounts.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, NewPasswordForm
 from app.extensions import db
 from app.security import is_safe_next
 
@@ -67,16 +67,12 @@ def _set_password_through_link(token: str, purpose: str, template: str):
         return _link_problem(problem)
     form = NewPasswordForm()
     if form.validate_on_submit():
-        try:
-            services.set_password_from_link(token, purpose, form.password.data)
-        except tokens.TokenProblem as problem:
-            db.session.rollback()
-            return _link_problem(problem)
-        except DomainError as exc:
-            db.session.rollback()
-            add_error(form, exc.field, exc.message)
+        changed = web.attempt(services.set_password_from_link, token, purpose, form.password.data)
+        if isinstance(changed.error, tokens.TokenProblem):
+            return _link_problem(changed.error)
+        if changed.error:
+            web.show_error(form, changed.error, fallback=web.FIRST_FIELD)
         else:
-            db.session.commit()
             logout_user()  # whoever was signed in on this browser, the account owner now signs in afresh
             session.clear()
             flash("Your password has been set. Sign in with your email address and new password.", "success")
@@ -127,14 +123,8 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         user = current_user._get_current_object()
-        try:
-            services.change_password(user, current_password=form.current_password.data,
-                                     new_password=form.password.data)
-        except DomainError as exc:
-            db.session.rollback()
-            add_error(form, exc.field, exc.message)
-        else:
-            db.session.commit()
+        if web.run(form, services.change_password, user, current_password=form.current_password.data,
+                   new_password=form.password.data, fallback=web.FIRST_FIELD):
             login_user(user)  # this session carries on; every other session of the account has ended
             flash("Your password has been changed. You have been signed out everywhere else.", "success")
             return redirect(url_for("accounts.my_account"))

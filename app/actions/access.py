@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from app.accounts.permissions import is_partnership_staff, own_organisation, require
 from app.actions.models import ActionItem
-from app.errors import NotFound
-from app.extensions import db
+from app.errors import get_or_404
 
 TRACKER_USERS = ("admin", "qa", "org_lead")
 
@@ -29,9 +28,7 @@ def visible_actions(actions, organisation_id: int | None) -> list[ActionItem]:
 
 
 def action_for(user, action_id: int) -> ActionItem:
-    action = db.session.get(ActionItem, action_id)
-    if action is None:
-        raise NotFound("ActionItem not found")
+    action = get_or_404(ActionItem, action_id, "action")
     own = own_organisation(user)
     require(own is None or action.owner_organisation_id == own)
     return action

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.accounts.forms import add_error
+from app import web
 from app.accounts.models import ORG_TYPE_LABELS, Organisation
 from app.accounts.permissions import (
     is_partnership_staff,
@@ -15,7 +15,6 @@ from app.accounts.queries import organisation_choices
 from app.actions import access, bp, queries, services, sources
 from app.actions.forms import ActionUpdateForm, TrackerFilterForm
 from app.actions.models import ActionStatus
-from app.errors import DomainError
 from app.extensions import db
 from app.forms_common import choices
 from app.utils import today
@@ -57,13 +56,8 @@ def action(action_id: int):
     if request.method == "GET":
         form.status.data = item.status.value
     if form.validate_on_submit():
-        try:
-            services.update_action(item, note=form.note.data, status=form.status.data, actor=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            add_error(form, exc.field or "status", exc.message)
-        else:
-            db.session.commit()
+        if web.run(form, services.update_action, item, note=form.note.data, status=form.status.data,
+                   actor=current_user, fallback="status"):
             flash("Update added.", "success")
             return redirect(url_for("actions.action", action_id=item.id))
     return render_template("actions/action.html", action=item, row=queries.tracker_row(item, current_user), form=form,

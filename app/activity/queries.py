@@ -6,14 +6,12 @@ import sqlalchemy as sa
 
 from app.activity.models import ActivityEvent
 from app.extensions import db
-
-PAGE_SIZE = 50
-
+from app.paging import Page, paginate
 
 def search_events(*, actor: str | None = None, verb: str | None = None, object_type: str | None = None,
                   object_id: int | None = None, since: date | None = None, until: date | None = None,
-                  page: int = 1):
-    query = sa.select(ActivityEvent)
+                  page: int = 1) -> Page:
+    query = sa.select(ActivityEvent).order_by(ActivityEvent.at.desc(), ActivityEvent.id.desc())
     if actor:
         query = query.where(ActivityEvent.actor_label.ilike(f"%{actor.strip()}%"))
     if verb:
@@ -27,12 +25,7 @@ def search_events(*, actor: str | None = None, verb: str | None = None, object_t
     if until:
         query = query.where(ActivityEvent.at < datetime.combine(until + timedelta(days=1), time.min,
                                                                 tzinfo=timezone.utc))
-    total = db.session.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one()
-    rows = db.session.execute(
-        query.order_by(ActivityEvent.at.desc(), ActivityEvent.id.desc())
-        .limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE)
-    ).scalars().all()
-    return rows, total
+    return paginate(query, page)
 
 
 def distinct_values(column) -> list[str]:

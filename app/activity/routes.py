@@ -4,6 +4,7 @@ from flask import render_template, request
 
 from app.accounts.permissions import roles_required
 from app.activity import bp, queries
+from app.paging import page_arg
 
 
 def _date_arg(name: str) -> tuple[date | None, str | None]:
@@ -23,13 +24,13 @@ def index():
     until, until_error = _date_arg("until")
     errors = [e for e in (since_error, until_error) if e]
     object_id = request.args.get("object_id", type=int)
-    page = max(request.args.get("page", 1, type=int), 1)
-    events, total = queries.search_events(
+    results = queries.search_events(
         actor=request.args.get("actor"), verb=request.args.get("verb") or None,
         object_type=request.args.get("object_type") or None, object_id=object_id,
-        since=since, until=until, page=page,
+        since=since, until=until, page=page_arg(),
     )
     return render_template(
-        "activity/index.html", events=events, total=total, page=page, page_size=queries.PAGE_SIZE,
+        "activity/index.html", events=results.items, total=results.total, page=results.page,
+        last_page=results.last_page,
         verbs=queries.verbs(), object_types=queries.object_types(), errors=errors, args=request.args,
     )

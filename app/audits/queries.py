@@ -23,7 +23,7 @@ from app.audits.models import (
     ResponseState,
     RoundState,
 )
-from app.errors import NotFound, PermissionDenied
+from app.errors import NotFound, PermissionDenied, get_or_404
 from app.extensions import db
 from app.questionnaire import (
     Instrument,
@@ -50,23 +50,18 @@ DUE_SOON_DAYS = 7
 # ---------------------------------------------------------------------------------------------
 # Loaders
 # ---------------------------------------------------------------------------------------------
-def _get(model, object_id: int, what: str):
-    found = db.session.get(model, object_id)
-    if found is None:
-        raise NotFound(f"No such {what}")
-    return found
 
 
 def get_round(round_id: int) -> AuditRound:
-    return _get(AuditRound, round_id, "audit round")
+    return get_or_404(AuditRound, round_id, "audit round")
 
 
 def get_case(case_id: int) -> AuditCase:
-    return _get(AuditCase, case_id, "case")
+    return get_or_404(AuditCase, case_id, "case")
 
 
 def get_assignment(assignment_id: int) -> Assignment:
-    return _get(Assignment, assignment_id, "assignment")
+    return get_or_404(Assignment, assignment_id, "assignment")
 
 
 def instrument_of(audit_round: AuditRound) -> Instrument:

@@ -1,81 +1,31 @@
-"""Case audit pages: running rounds (QA and admins), scoring (auditors), moderation (QA and admins)."""
+"""Case audit pages for QA and admins: running rounds, the case sample, responses and moderation (scoring pages:
+app/audits/scoring_routes.py)."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from app import web
 from app.accounts.models import Organisation
 from app.accounts.permissions import roles_required
 from app.audits import bp, queries, services
 from app.audits.forms import CaseForm, ConfirmForm, EmptyForm, ImportForm, ReturnForm, RoundForm
 from app.audits.importer import COLUMN_TITLES, ImportFailed
-from app.audits.models import AGE_BANDS, ETHNICITIES, GENDERS, ResponseState, RoundState
-from app.errors import DomainError, NotFound, PermissionDenied, StaleEdit
+from app.audits.models import AGE_BANDS, ETHNICITIES, GENDERS, RoundState
 from app.extensions import db
 from app.questionnaire import (
-    SectionFlow,
-    build_section_form,
-    form_answers,
-    return_marker,
-    section_status,
     versions_of_kind,
 )
 from app.utils import today
 
 STAFF = ("admin", "qa")
-AUDITOR = ("auditor",)
 TRANSITIONS = {
     "open": ("Open the round for scoring", "Open round"),
     "moderation": ("Start moderation", "Start moderation"),
     "reopen": ("Reopen the round for scoring", "Reopen round"),
 }
-SECTION_STATUS = {"not_started": ("Not yet started", "blue"), "in_progress": ("In progress", "light-blue"),
-                  "completed": ("Completed", None)}
-
-
-def _show_error(form, exc: DomainError) -> None:
-    """Put a service's message on the field it is about, or at the top of the form."""
-    field = form._fields.get(exc.field) if exc.field else None
-    if field is not None:
-        field.errors = list(field.errors or []) + [exc.message]
-    else:
-        form.form_errors.append(exc.message)
-
-
-def _flash_refusal(exc: DomainError) -> None:
-    db.session.rollback()
-    flash(exc.message, "error")
-
-
-FAILED = object()
-
-
-def _save(form, call, *args, **kwargs):
-    """Run a service call and commit; if it refuses, roll back and show why on the form (returns FAILED)."""
-    try:
-        result = call(*args, **kwargs)
-    except DomainError as exc:
-        db.session.rollback()
-        _show_error(form, exc)
-        return FAILED
-    db.session.commit()
-    return result
-
-
-def _save_fields(call, *args, **kwargs) -> dict[str, str]:
-    """As `_save`, for pages with hand-built fields: the refusal's messages by field ("" for the page)."""
-    try:
-        call(*args, **kwargs)
-    except services.FieldProblems as exc:
-        db.session.rollback()
-        return dict(exc.problems)
-    except DomainError as exc:
-        db.session.rollback()
-        return {exc.field or "": exc.message}
-    db.session.commit()
-    return {}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -114,8 +64,8 @@ def new_round():
     form = RoundForm()
     has_instruments = _round_choices(form)
     if form.validate_on_submit():
-        audit_round = _save(form, services.create_round, **_round_fields(form), actor=current_user)
-        if audit_round is not FAILED:
+        audit_round = web.run(form, services.create_round, **_round_fields(form), actor=current_user)
+        if audit_round:
             flash(f"Audit round “{audit_round.title}” created. Add the cases to audit next.", "success")
             return redirect(url_for("audits.round", round_id=audit_round.id))
     return render_template("audits/round_form.html", form=form, audit_round=None, has_instruments=has_instruments)
@@ -150,8 +100,8 @@ def edit_round(round_id: int):
         form.auditor_mode.data = audit_round.auditor_mode.value
         form.organisation_ids.data = [o.id for o in audit_round.organisations]
     _round_choices(form)
-    if form.validate_on_submit() and _save(form, services.update_round, audit_round, **_round_fields(form),
-                                           actor=current_user) is not FAILED:
+    if form.validate_on_submit() and web.run(form, services.update_round, audit_round, **_round_fields(form),
+                                           actor=current_user):
         flash("Round details saved.", "success")
         return redirect(url_for("audits.round", round_id=round_id))
     return render_template("audits/round_form.html", form=form, audit_round=audit_round, has_instruments=True)
@@ -165,13 +115,13 @@ def change_state(round_id: int, action: str):
     waiting = queries.unsubmitted_count(audit_round) if action == "moderation" else 0
     if form.validate_on_submit():
         if action == "open":
-            done = _save(form, services.open_round, audit_round, actor=current_user)
+            done = web.run(form, services.open_round, audit_round, actor=current_user)
         elif action == "moderation":
-            done = _save(form, services.start_moderation, audit_round, confirm_unsubmitted=form.confirm.data,
-                         actor=current_user)
+            done = web.run(form, services.start_moderation, audit_round, confirm_unsubmitted=form.confirm.data,
+                           actor=current_user)
         else:
-            done = _save(form, services.reopen_round, audit_round, actor=current_user)
-        if done is not FAILED:
+            done = web.run(form, services.reopen_round, audit_round, actor=current_user)
+        if done:
             flash(f"“{audit_round.title}” is now {audit_round.state.phrase}.", "success")
             return redirect(url_for("audits.round", round_id=round_id))
     title, button = TRANSITIONS[action]
@@ -189,7 +139,7 @@ def close_round(round_id: int):
     form = EmptyForm()
     if form.validate_on_submit():
         reasons = {c.id: request.form.get(f"reason_{c.id}", "") for c in unmoderated}
-        errors = _save_fields(services.close_round, audit_round, reasons=reasons, actor=current_user)
+        errors = web.run_fields(services.close_round, audit_round, reasons=reasons, actor=current_user)
         if not errors:
             flash(f"“{audit_round.title}” is closed.", "success")
             return redirect(url_for("audits.round", round_id=round_id))
@@ -206,9 +156,10 @@ def add_case(round_id: int):
     audit_round = queries.get_round(round_id)
     form = CaseForm()
     if form.validate_on_submit():
-        case = _save(form, services.add_case, audit_round, reference=form.reference.data, age_band=form.age_band.data,
-                     gender=form.gender.data, ethnicity=form.ethnicity.data, area=form.area.data, actor=current_user)
-        if case is not FAILED:
+        case = web.run(form, services.add_case, audit_round, reference=form.reference.data,
+                       age_band=form.age_band.data, gender=form.gender.data, ethnicity=form.ethnicity.data,
+                       area=form.area.data, actor=current_user)
+        if case:
             flash(f"Case {case.reference} added.", "success")
             if request.form.get("another"):
                 return redirect(url_for("audits.add_case", round_id=round_id))
@@ -224,18 +175,15 @@ def import_cases(round_id: int):
     problems: list[str] = []
     if form.validate_on_submit():
         upload = form.file.data
-        try:
-            cases = services.import_cases(audit_round, filename=upload.filename or "", content=upload.read(),
-                                          actor=current_user)
-        except ImportFailed as exc:
-            db.session.rollback()
-            problems = exc.problems
+        imported = web.attempt(services.import_cases, audit_round, filename=upload.filename or "",
+                               content=upload.read(), actor=current_user)
+        if isinstance(imported.error, ImportFailed):
+            problems = imported.error.problems
             form.file.errors = ["The file has problems, so no cases were imported: correct them and upload it again"]
-        except DomainError as exc:
-            db.session.rollback()
-            _show_error(form, exc)
+        elif imported.error:
+            web.show_error(form, imported.error)
         else:
-            db.session.commit()
+            cases = imported.value
             flash(f"{len(cases)} case{'s' if len(cases) != 1 else ''} imported.", "success")
             return redirect(url_for("audits.round", round_id=round_id))
     return render_template("audits/import.html", audit_round=audit_round, form=form, problems=problems,
@@ -267,13 +215,9 @@ def edit_assignments(case_id: int):
         chosen = set(request.form.getlist("organisation_id"))
         current = {o.id: (request.form.get(f"auditor_{o.id}") or None) for o in audit_round.organisations
                    if str(o.id) in chosen}
-        try:
-            services.set_assignments(case, auditors=current, actor=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            error = exc
-        else:
-            db.session.commit()
+        saved = web.attempt(services.set_assignments, case, auditors=current, actor=current_user)
+        error = saved.error
+        if saved:
             flash(f"Assignments for case {case.reference} saved.", "success")
             return redirect(url_for("audits.case", case_id=case_id))
     return render_template("audits/assignments.html", case=case, audit_round=audit_round, current=current,
@@ -287,12 +231,8 @@ def remove_case(case_id: int):
     audit_round = case.round
     form = EmptyForm()
     if form.validate_on_submit():
-        try:
-            services.remove_case(case, actor=current_user)
-        except DomainError as exc:
-            _flash_refusal(exc)
+        if not web.run_or_flash(services.remove_case, case, actor=current_user):
             return redirect(url_for("audits.case", case_id=case_id))
-        db.session.commit()
         flash(f"Case {case.reference} removed.", "success")
         return redirect(url_for("audits.round", round_id=audit_round.id))
     return render_template("audits/remove_case.html", case=case, audit_round=audit_round, form=form)
@@ -318,8 +258,8 @@ def response(assignment_id: int):
 def return_response(assignment_id: int):
     assignment = queries.get_assignment(assignment_id)
     form = ReturnForm()
-    if form.validate_on_submit() and _save(form, services.return_response, assignment, reason=form.reason.data,
-                                           actor=current_user) is not FAILED:
+    if form.validate_on_submit() and web.run(form, services.return_response, assignment, reason=form.reason.data,
+                                           actor=current_user):
         flash(f"Audit returned to {assignment.organisation.name}.", "success")
         return redirect(url_for("audits.case", case_id=assignment.case_id))
     return render_template("audits/return.html", assignment=assignment, case=assignment.case,
@@ -394,7 +334,7 @@ def moderate(case_id: int):
             "areas_for_improvement": request.form.get("areas_for_improvement"),
             "learning": request.form.get("learning"),
         }
-        errors = _save_fields(services.save_moderation, case, actor=current_user, **values)
+        errors = web.run_fields(services.save_moderation, case, actor=current_user, **values)
         if not errors:
             flash(f"Moderation of case {case.reference} saved.", "success")
             return redirect(url_for("audits.disagreements", round_id=audit_round.id)
@@ -403,145 +343,3 @@ def moderate(case_id: int):
                            grid=grid, values=values, errors=errors, form=form,
                            editable=audit_round.state == RoundState.moderation,
                            overall=instrument.overall_question)
-
-
-# ---------------------------------------------------------------------------------------------
-# Scoring (auditors)
-# ---------------------------------------------------------------------------------------------
-@bp.route("/tasks")
-@roles_required(*AUDITOR)
-def my_tasks():
-    tasks = queries.tasks_for(current_user, states=(RoundState.open, RoundState.moderation, RoundState.closed))
-    return render_template("audits/my_tasks.html", tasks=tasks)
-
-
-def _scoring_context(assignment_id: int) -> dict:
-    assignment = queries.scoring_assignment(current_user, assignment_id)
-    response = assignment.response
-    if response is None:
-        raise NotFound("This assignment has no response yet")
-    instrument = queries.response_instrument(response)
-    org_type = assignment.organisation.org_type
-    return {"assignment": assignment, "response": response, "instrument": instrument, "org_type": org_type,
-            "case": assignment.case, "audit_round": assignment.case.round,
-            "sections": instrument.sections_for(org_type), "editable": services.is_editable(assignment),
-            "answers": queries.answers_of(response, instrument)}
-
-
-@bp.route("/tasks/<int:assignment_id>")
-@roles_required(*AUDITOR)
-def task_list(assignment_id: int):
-    ctx = _scoring_context(assignment_id)
-    statuses = {s.key: section_status(ctx["instrument"], s.key, ctx["answers"], ctx["org_type"])
-                for s in ctx["sections"]}
-    return render_template("audits/task_list.html", statuses=statuses, labels=SECTION_STATUS,
-                           complete=all(v == "completed" for v in statuses.values()),
-                           status=queries.status_of(ctx["response"], answered=any(
-                               a["value"] is not None or a["comment"] is not None for a in ctx["answers"].values())),
-                           today=today(), **ctx)
-
-
-@bp.route("/tasks/<int:assignment_id>/sections/<section_key>", methods=["GET", "POST"])
-@roles_required(*AUDITOR)
-def section(assignment_id: int, section_key: str):
-    ctx = _scoring_context(assignment_id)
-    instrument = ctx["instrument"]
-    flow = SectionFlow.of(instrument, ctx["org_type"])
-    if section_key not in flow:
-        abort(404)
-    if not ctx["editable"]:
-        return redirect(url_for("audits.check_answers", assignment_id=assignment_id))
-    form = build_section_form(instrument, section_key, ctx["org_type"], data=ctx["answers"])
-    return_to = return_marker(request.values.get("return_to"))
-    lock_version = ctx["response"].lock_version
-    conflict = None
-    latest = None
-    if request.method == "POST" and form.validate(partial=True):
-        try:
-            response = services.save_section(ctx["assignment"], section_key, form_answers(instrument, section_key, form),
-                                             lock_version=request.form.get("lock_version"), actor=current_user)
-        except StaleEdit as exc:
-            db.session.rollback()
-            conflict = exc.message
-            fresh = queries.get_assignment(assignment_id)
-            lock_version = fresh.response.lock_version
-            latest = queries.answers_of(fresh.response, instrument)
-        except DomainError as exc:
-            _flash_refusal(exc)
-            return redirect(url_for("audits.task_list", assignment_id=assignment_id))
-        else:
-            # Read before the commit expires them: reloading each afterwards cost a round trip per save.
-            lock_version, due = response.lock_version, ctx["audit_round"].due_date
-            db.session.commit()
-            action = request.form.get("action")
-            step = flow.after_save(section_key, action=action, return_to=return_to,
-                                   valid=action == "later" or form.validate())
-            if step.kind == "task_list":
-                flash("Your answers have been saved. You can come back to this audit at any time before "
-                      f"{due.day} {due:%B %Y}.", "success")
-            if not step.stays:
-                return redirect(step.url(
-                    section=lambda key: url_for("audits.section", assignment_id=assignment_id, section_key=key),
-                    end=url_for("audits.check_answers", assignment_id=assignment_id),
-                    task_list=url_for("audits.task_list", assignment_id=assignment_id)))
-    return render_template("audits/section.html", form=form, section=instrument.section(section_key),
-                           lock_version=lock_version, conflict=conflict, latest=latest, return_to=return_to,
-                           number=flow.number(section_key), **ctx)
-
-
-def _problem_href(assignment_id: int, instrument, problem) -> str:
-    anchor = problem.field_name
-    if not problem.field:
-        anchor = instrument.question(problem.question_key).kind.anchor(problem.question_key)
-    return url_for("audits.section", assignment_id=assignment_id, section_key=problem.section_key) + "#" + anchor
-
-
-@bp.route("/tasks/<int:assignment_id>/check", methods=["GET", "POST"])
-@roles_required(*AUDITOR)
-def check_answers(assignment_id: int):
-    ctx = _scoring_context(assignment_id)
-    problems = []
-    conflict = None
-    form = EmptyForm()
-    if form.validate_on_submit():
-        try:
-            services.submit_response(ctx["assignment"], lock_version=request.form.get("lock_version"),
-                                     actor=current_user)
-        except services.SubmitProblems as exc:
-            db.session.rollback()
-            problems = [{"text": p.message, "href": _problem_href(assignment_id, ctx["instrument"], p)}
-                        for p in exc.problems]
-        except StaleEdit as exc:
-            db.session.rollback()
-            conflict = exc.message
-        except DomainError as exc:
-            _flash_refusal(exc)
-            return redirect(url_for("audits.task_list", assignment_id=assignment_id))
-        else:
-            db.session.commit()
-            return redirect(url_for("audits.submitted", assignment_id=assignment_id))
-        ctx = _scoring_context(assignment_id)
-    return render_template("audits/check.html", problems=problems, conflict=conflict, form=form,
-                           lock_version=ctx["response"].lock_version, **ctx)
-
-
-@bp.route("/tasks/<int:assignment_id>/submitted")
-@roles_required(*AUDITOR)
-def submitted(assignment_id: int):
-    ctx = _scoring_context(assignment_id)
-    if ctx["response"].state != ResponseState.submitted:
-        return redirect(url_for("audits.task_list", assignment_id=assignment_id))
-    return render_template("audits/submitted.html", **ctx)
-
-
-@bp.route("/tasks/<int:assignment_id>/all-agencies")
-@roles_required(*AUDITOR)
-def case_responses(assignment_id: int):
-    assignment = queries.get_assignment(assignment_id)
-    case = assignment.case
-    if not queries.can_see_other_agencies(current_user, case):
-        raise PermissionDenied("Other agencies’ answers are shared once the round is in moderation")
-    instrument = queries.instrument_of(case.round)
-    return render_template("audits/case_responses.html", assignment=assignment, case=case, audit_round=case.round,
-                           grid=queries.case_grid(case, instrument), instrument=instrument,
-                           moderation=case.moderation)

@@ -21,7 +21,7 @@ from app.accounts.permissions import is_partnership_staff, own_organisation, req
 from app.actions.access import visible_actions
 from app.actions.models import ActionItem
 from app.audits.models import AuditRound, round_organisation
-from app.errors import NotFound
+from app.errors import get_or_404
 from app.extensions import db
 from app.findings import queries
 from app.findings.models import Finding
@@ -31,16 +31,11 @@ READERS = ("admin", "qa", "auditor", "org_lead")
 STAFF = ("admin", "qa")
 
 
-def _get(model, ident):
-    obj = db.session.get(model, ident)
-    if obj is None:
-        raise NotFound(f"{model.__name__} not found")
-    return obj
 
 
-def _round_open_to(rnd: AuditRound, organisation_id: int | None) -> bool:
-    return organisation_id is None or (rnd.state in queries.PARTICIPANT_ROUND_STATES
-                                       and queries.round_participant(rnd.id, organisation_id))
+def _round_open_to(audit_round: AuditRound, organisation_id: int | None) -> bool:
+    return organisation_id is None or (audit_round.state in queries.PARTICIPANT_ROUND_STATES
+                                       and queries.round_participant(audit_round.id, organisation_id))
 
 
 def _campaign_open_to(campaign: Campaign, organisation_id: int | None) -> bool:
@@ -49,14 +44,14 @@ def _campaign_open_to(campaign: Campaign, organisation_id: int | None) -> bool:
 
 
 def round_for(user, round_id: int) -> tuple[AuditRound, int | None]:
-    rnd = _get(AuditRound, round_id)
+    audit_round = get_or_404(AuditRound, round_id)
     organisation_id = own_organisation(user)
-    require(_round_open_to(rnd, organisation_id))
-    return rnd, organisation_id
+    require(_round_open_to(audit_round, organisation_id))
+    return audit_round, organisation_id
 
 
 def campaign_for(user, campaign_id: int) -> tuple[Campaign, int | None]:
-    campaign = _get(Campaign, campaign_id)
+    campaign = get_or_404(Campaign, campaign_id)
     organisation_id = own_organisation(user)
     require(_campaign_open_to(campaign, organisation_id))
     return campaign, organisation_id
@@ -133,11 +128,11 @@ def organisation_figures_for(user, organisation: Organisation) -> dict:
 
 
 def organisation_for(user, organisation_id: int) -> Organisation:
-    organisation = _get(Organisation, organisation_id)
+    organisation = get_or_404(Organisation, organisation_id)
     own = own_organisation(user)
     require(own is None or own == organisation.id)
     return organisation
 
 
 def finding_for_staff(finding_id: int) -> Finding:
-    return _get(Finding, finding_id)
+    return get_or_404(Finding, finding_id)

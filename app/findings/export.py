@@ -317,11 +317,11 @@ def round_response_rows(round_id: int, catalogue: Catalogue, *, organisation_id:
         yield row
 
 
-def round_workbook(rnd, out: IO[bytes], *, organisation_id: int | None = None) -> None:
-    figures = round_figures(rnd)
+def round_workbook(audit_round, out: IO[bytes], *, organisation_id: int | None = None) -> None:
+    figures = round_figures(audit_round)
     if organisation_id is not None:
         figures = own_view(figures, organisation_id)
-    catalogue = round_catalogue(rnd)
+    catalogue = round_catalogue(audit_round)
     workbook = Workbook(write_only=True)
     own = organisation_id is not None
     partly = catalogue.has_partial   # the partly band has its own columns only where a scale has one
@@ -367,7 +367,7 @@ def round_workbook(rnd, out: IO[bytes], *, organisation_id: int | None = None) -
         for kind, title in (("strengths", "Strength"), ("improvements", "Area for improvement")):
             for p in figures["proposals"][kind]:
                 summary.append([title, p["title"], p["pct"]])
-    findings_rows(summary, queries.findings_for(round_id=rnd.id))
+    findings_rows(summary, queries.findings_for(round_id=audit_round.id))
     summary.close()
 
     theme_columns = [("Theme key", 30), ("Theme", 40), ("Criteria answered", 12), ("Meeting the standard", 12),
@@ -403,23 +403,23 @@ def round_workbook(rnd, out: IO[bytes], *, organisation_id: int | None = None) -
                               q["scored"], q["met"], *([q["partly"]] if partly else []), q["pct"]])
     questions.close()
 
-    responses_sheet(workbook, round_response_rows(rnd.id, catalogue, organisation_id=organisation_id), fixed=8)
+    responses_sheet(workbook, round_response_rows(audit_round.id, catalogue, organisation_id=organisation_id), fixed=8)
 
     labels_sheet(workbook, catalogue, {"Age band": ("Age band", AGE_BANDS), "Gender": ("Gender", GENDERS),
                                        "Ethnic group": ("Ethnic group", ETHNICITIES)})
-    agreed_sheet(workbook, rnd, catalogue, organisation_id=organisation_id)
-    actions_sheet(workbook, _actions_statement(finding_parent=Finding.round_id == rnd.id,
+    agreed_sheet(workbook, audit_round, catalogue, organisation_id=organisation_id)
+    actions_sheet(workbook, _actions_statement(finding_parent=Finding.round_id == audit_round.id,
                                                organisation_id=organisation_id))
     workbook.save(out)
 
 
-def _agency_keys(rnd, catalogue: Catalogue) -> set[str]:
+def _agency_keys(audit_round, catalogue: Catalogue) -> set[str]:
     """Current keys of the round's questions about each agency's own work."""
-    return {catalogue.canonical(q.key) for q in agency_questions(get_version(rnd.instrument_version_id).parsed)}
+    return {catalogue.canonical(q.key) for q in agency_questions(get_version(audit_round.instrument_version_id).parsed)}
 
 
-def agreed_sheet(workbook: Workbook, rnd, catalogue: Catalogue, *, organisation_id: int | None = None) -> None:
-    own_work = _agency_keys(rnd, catalogue)
+def agreed_sheet(workbook: Workbook, audit_round, catalogue: Catalogue, *, organisation_id: int | None = None) -> None:
+    own_work = _agency_keys(audit_round, catalogue)
     scored = [q for q in catalogue.ordered if q.scored and not q.overall and q.key not in own_work]
     overall = next((q for q in catalogue.ordered if q.overall), None)
     sheet = Sheet(workbook, "Agreed", [("Case reference", 16), ("Agreed grade code", 20), ("Agreed grade", 24),
@@ -431,7 +431,7 @@ def agreed_sheet(workbook: Workbook, rnd, catalogue: Catalogue, *, organisation_
             .join(AuditCase, Moderation.case_id == AuditCase.id)
             .outerjoin(ModeratedAnswer, sa.and_(ModeratedAnswer.moderation_id == Moderation.id,
                                                 ModeratedAnswer.organisation_id.is_(None)))
-            .where(AuditCase.round_id == rnd.id)
+            .where(AuditCase.round_id == audit_round.id)
             .order_by(AuditCase.reference, Moderation.id))
     if organisation_id is not None:
         stmt = stmt.where(AuditCase.id.in_(sa.select(Assignment.case_id)
@@ -447,10 +447,10 @@ def agreed_sheet(workbook: Workbook, rnd, catalogue: Catalogue, *, organisation_
                       cell(sheet.ws, first.learning or "", wrap=True)] + [values.get(q.key) for q in scored])
     sheet.close()
     if own_work:
-        agreed_by_agency_sheet(workbook, rnd, catalogue, own_work, organisation_id=organisation_id)
+        agreed_by_agency_sheet(workbook, audit_round, catalogue, own_work, organisation_id=organisation_id)
 
 
-def agreed_by_agency_sheet(workbook: Workbook, rnd, catalogue: Catalogue, own_work: set[str], *,
+def agreed_by_agency_sheet(workbook: Workbook, audit_round, catalogue: Catalogue, own_work: set[str], *,
                            organisation_id: int | None = None) -> None:
     """Questions about each agency's own work, agreed per agency: a row per moderated case and agency, with the
     agreed answer (the agency's own unless the panel changed it) and the panel's reason."""
@@ -470,7 +470,7 @@ def agreed_by_agency_sheet(workbook: Workbook, rnd, catalogue: Catalogue, own_wo
             .join(Moderation, Moderation.case_id == AuditCase.id)
             .outerjoin(panel, sa.and_(panel.moderation_id == Moderation.id, panel.question_key == CaseAnswer.question_key,
                                       panel.organisation_id == Assignment.organisation_id))
-            .where(AuditCase.round_id == rnd.id, CaseResponse.state == ResponseState.submitted,
+            .where(AuditCase.round_id == audit_round.id, CaseResponse.state == ResponseState.submitted,
                    CaseAnswer.question_key.in_(stored), CaseAnswer.value.is_not(None))
             .order_by(AuditCase.reference, Organisation.name, Assignment.organisation_id))
     if organisation_id is not None:

@@ -249,23 +249,23 @@ def _aliases(catalogue: Catalogue, keys) -> set[str]:
     return {alias for key in keys for alias in catalogue.questions[key].aliases | {key}}
 
 
-def round_catalogue(rnd) -> Catalogue:
-    return catalogue_for_version(db.session.get(InstrumentVersion, rnd.instrument_version_id))
+def round_catalogue(audit_round) -> Catalogue:
+    return catalogue_for_version(db.session.get(InstrumentVersion, audit_round.instrument_version_id))
 
 
-def round_figures(rnd) -> dict:
+def round_figures(audit_round) -> dict:
     """Everything the round findings page, its charts and its workbook show; once the round's case-level data
     has been purged, the snapshot taken just before."""
-    if rnd.purged_at is not None and rnd.figures_snapshot:
-        return rnd.figures_snapshot
-    return freshness.stored("round", rnd.id, lambda: round_snapshot(rnd))
+    if audit_round.purged_at is not None and audit_round.figures_snapshot:
+        return audit_round.figures_snapshot
+    return freshness.stored("round", audit_round.id, lambda: round_snapshot(audit_round))
 
 
-def round_snapshot(rnd) -> dict:
+def round_snapshot(audit_round) -> dict:
     """The round's figures computed from its answers now."""
     cfg = settings()
-    catalogue = round_catalogue(rnd)
-    answers = queries.round_answers([rnd.id])
+    catalogue = round_catalogue(audit_round)
+    answers = queries.round_answers([audit_round.id])
     overall_keys = {q.key for q in catalogue.questions.values() if q.overall}
     counts = queries.answer_counts(answers, "organisation_id")
     questions = question_rows(catalogue, counts)
@@ -274,7 +274,7 @@ def round_snapshot(rnd) -> dict:
     overall_question = next((q for q in questions if q["overall"]), None)
 
     agencies = []
-    for row in queries.round_progress(rnd.id):
+    for row in queries.round_progress(audit_round.id):
         org = str(row.organisation_id)
         tally = _tally()
         for q in criteria:
@@ -290,7 +290,7 @@ def round_snapshot(rnd) -> dict:
 
     grade_scale = overall_question["options"] if overall_question else []
     grade_columns = [{"key": o["value"], "label": o["label"]} for o in grade_scale if not o["excluded"]]
-    case_rows = queries.audited_case_grades(rnd.id)
+    case_rows = queries.audited_case_grades(audit_round.id)
     known = {c["key"] for c in grade_columns}
     grade_columns += [{"key": g, "label": g} for g in sorted({r.overall_grade for r in case_rows if r.overall_grade}
                                                              - known)]
@@ -313,9 +313,9 @@ def round_snapshot(rnd) -> dict:
     grades = {c["key"]: 0 for c in grade_columns}
     for row in case_rows:
         grades[row.overall_grade or NOT_AGREED] += row.cases
-    agency_keys = [q.key for q in agency_questions(get_version(rnd.instrument_version_id).parsed)]
-    agreed_questions = question_rows(catalogue, queries.answer_counts(queries.moderated_answers(rnd.id, agency_keys)),
-                                     org_field=None)
+    agency_keys = [q.key for q in agency_questions(get_version(audit_round.instrument_version_id).parsed)]
+    agreed_questions = question_rows(
+        catalogue, queries.answer_counts(queries.moderated_answers(audit_round.id, agency_keys)), org_field=None)
     self_pct = {q["key"]: q["pct"] for q in questions}
     agreed = {
         "grades": [{"value": c["key"], "label": c["label"], "count": grades.get(c["key"], 0)} for c in grade_columns],
@@ -329,7 +329,7 @@ def round_snapshot(rnd) -> dict:
     all_partly = sum(q["partly"] for q in criteria)
     cases_audited = sum(grades.values())
     summary = {
-        "cases": len(rnd.cases) if rnd.purged_at is None else None,
+        "cases": len(audit_round.cases) if audit_round.purged_at is None else None,
         "cases_audited": cases_audited,
         "agencies": len(agencies),
         "assigned": sum(a["assigned"] for a in agencies),
@@ -339,7 +339,7 @@ def round_snapshot(rnd) -> dict:
         "moderated_cases": agreed["moderated_cases"],
     }
     return {
-        "kind": "round", "id": rnd.id, "title": rnd.title, "instrument": catalogue.key,
+        "kind": "round", "id": audit_round.id, "title": audit_round.title, "instrument": catalogue.key,
         "instrument_title": catalogue.title, "generated_at": utcnow().isoformat(timespec="seconds"),
         "settings": cfg, "summary": summary, "questions": questions, "themes": themes, "agencies": agencies,
         "breakdowns": breakdowns, "agreed": agreed, "proposals": proposals(themes, cfg),

@@ -7,14 +7,13 @@ import tempfile
 from flask import Response, abort, flash, redirect, render_template, request, send_file, stream_with_context, url_for
 from flask_login import current_user
 
-from app.accounts.forms import add_error
+from app import web
 from app.accounts.models import ORG_TYPE_LABELS, Organisation
 from app.accounts.permissions import is_partnership_staff, roles_required
 from app.accounts.queries import organisation_choices
 from app.actions import access as actions_access
 from app.actions import services as action_services
 from app.actions.queries import is_overdue
-from app.errors import DomainError
 from app.extensions import db
 from app.findings import access, bp, charts, export, export_limit, figures, page_limit, queries, services
 from app.findings.forms import ActionForm, ConfirmForm, FindingForm
@@ -88,14 +87,14 @@ def index():
 @page_limit
 @roles_required(*READERS)
 def round_findings(round_id: int):
-    rnd, organisation_id = access.round_for(current_user, round_id)
-    data = figures.round_figures(rnd)
+    audit_round, organisation_id = access.round_for(current_user, round_id)
+    data = figures.round_figures(audit_round)
     if organisation_id is not None:
         data = figures.own_view(data, organisation_id)
     own_name = _own_name(organisation_id)
-    findings = queries.findings_for(round_id=rnd.id)
+    findings = queries.findings_for(round_id=audit_round.id)
     return render_template(
-        "findings/round.html", round=rnd, figures=data, staff=organisation_id is None, own_name=own_name,
+        "findings/round.html", audit_round=audit_round, figures=data, staff=organisation_id is None, own_name=own_name,
         charts=charts.round_charts(data, own_name=own_name),
         findings=findings, actions_of=access.report_actions(findings, organisation_id), headings=FINDING_HEADINGS,
         today=today(), is_overdue=is_overdue,
@@ -106,18 +105,19 @@ def round_findings(round_id: int):
 @export_limit
 @roles_required(*READERS)
 def round_export(round_id: int):
-    rnd, organisation_id = access.round_for(current_user, round_id)
-    return _workbook_response(lambda out: export.round_workbook(rnd, out, organisation_id=organisation_id),
-                              f"{_slug(rnd.title)}-findings.xlsx")
+    audit_round, organisation_id = access.round_for(current_user, round_id)
+    return _workbook_response(lambda out: export.round_workbook(audit_round, out, organisation_id=organisation_id),
+                              f"{_slug(audit_round.title)}-findings.xlsx")
 
 
 @bp.route("/rounds/<int:round_id>/responses.csv")
 @export_limit
 @roles_required(*READERS)
 def round_csv(round_id: int):
-    rnd, organisation_id = access.round_for(current_user, round_id)
-    rows = export.round_response_rows(rnd.id, figures.round_catalogue(rnd), organisation_id=organisation_id)
-    return _csv_response(rows, f"{_slug(rnd.title)}-responses.csv")
+    audit_round, organisation_id = access.round_for(current_user, round_id)
+    rows = export.round_response_rows(audit_round.id, figures.round_catalogue(audit_round),
+                                      organisation_id=organisation_id)
+    return _csv_response(rows, f"{_slug(audit_round.title)}-responses.csv")
 
 
 # --- campaigns -----------------------------------------------------------------------------------------------
@@ -228,18 +228,14 @@ def _finding_form(parent_kind: str, parent, finding=None):
             form.text.data = request.args["text"][:2000]
     back = url_for(f"findings.{parent_kind}_findings", **{f"{parent_kind}_id": parent.id}) + "#report"
     if form.validate_on_submit():
-        try:
-            if finding is None:
-                services.add_finding(heading=form.heading.data, text=form.text.data, themes=form.themes.data,
-                                     actor=current_user, **{f"{parent_kind}_id": parent.id})
-            else:
-                services.edit_finding(finding, heading=form.heading.data, text=form.text.data,
-                                      themes=form.themes.data, actor=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            add_error(form, exc.field, exc.message)
+        if finding is None:
+            saved = web.run(form, services.add_finding, heading=form.heading.data, text=form.text.data,
+                            themes=form.themes.data, actor=current_user, **{f"{parent_kind}_id": parent.id},
+                            fallback=web.FIRST_FIELD)
         else:
-            db.session.commit()
+            saved = web.run(form, services.edit_finding, finding, heading=form.heading.data, text=form.text.data,
+                            themes=form.themes.data, actor=current_user, fallback=web.FIRST_FIELD)
+        if saved:
             flash("Finding saved.", "success")
             return redirect(back)
     return render_template("findings/finding_form.html", form=form, parent=parent, finding=finding, back=back)
@@ -249,8 +245,8 @@ def _finding_form(parent_kind: str, parent, finding=None):
 @page_limit
 @roles_required(*STAFF)
 def new_round_finding(round_id: int):
-    rnd, _ = access.round_for(current_user, round_id)
-    return _finding_form("round", rnd)
+    audit_round, _ = access.round_for(current_user, round_id)
+    return _finding_form("round", audit_round)
 
 
 @bp.route("/campaigns/<int:campaign_id>/findings/new", methods=["GET", "POST"])
@@ -286,13 +282,9 @@ def delete_finding(finding_id: int):
     form = ConfirmForm()
     error = None
     if form.validate_on_submit():
-        try:
-            services.delete_finding(finding, actor=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            error = exc.message
-        else:
-            db.session.commit()
+        deleted = web.attempt(services.delete_finding, finding, actor=current_user)
+        error = deleted.error.message if deleted.error else None
+        if deleted:
             flash("Finding deleted.", "success")
             return redirect(back)
     return render_template("findings/finding_delete.html", form=form, finding=finding, back=back, error=error,
@@ -312,16 +304,17 @@ def new_action(finding_id: int):
     form.set_organisations(organisation_choices())
     if form.validate_on_submit():
         try:
-            action = action_services.create_action(
-                description=form.description.data, owner_organisation_id=int(form.owner_organisation_id.data),
-                owner_name=form.owner_name.data, due_date=form.due_date.data, finding_id=finding.id,
-                actor=current_user)
-        except (DomainError, ValueError) as exc:
-            db.session.rollback()
-            add_error(form, getattr(exc, "field", "owner_organisation_id"),
-                      getattr(exc, "message", "Select the organisation responsible"))
+            owner_organisation_id = int(form.owner_organisation_id.data)
+        except ValueError:
+            form.owner_organisation_id.errors = [*form.owner_organisation_id.errors,
+                                                 "Select the organisation responsible"]
+            action = None
         else:
-            db.session.commit()
+            action = web.run(form, action_services.create_action, description=form.description.data,
+                             owner_organisation_id=owner_organisation_id, owner_name=form.owner_name.data,
+                             due_date=form.due_date.data, finding_id=finding.id, actor=current_user,
+                             fallback=web.FIRST_FIELD)
+        if action:
             flash("Action added.", "success")
             return redirect(url_for("actions.action", action_id=action.id))
     return render_template("findings/action_form.html", form=form, finding=finding, headings=FINDING_HEADINGS,

@@ -65,12 +65,12 @@ def subscribe() -> None:
     signals.round_purging.connect(snapshot_round_figures)
 
 
-def snapshot_round_figures(round) -> None:
+def snapshot_round_figures(audit_round) -> None:
     """Keep the round's aggregated figures so its findings page survives the purge of case-level data."""
     from app.findings.figures import round_snapshot
 
-    round.figures_snapshot = round_snapshot(round)
+    audit_round.figures_snapshot = round_snapshot(audit_round)
     # The snapshot replaces the figures kept between requests; they were computed from the data being removed.
-    db.session.execute(sa.delete(FiguresCache).where(FiguresCache.round_id == round.id))
+    db.session.execute(sa.delete(FiguresCache).where(FiguresCache.round_id == audit_round.id))
     db.session.flush()
-    record("snapshotted", round, "Aggregated figures kept for retention")
+    record("snapshotted", audit_round, "Aggregated figures kept for retention")

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 import sqlalchemy as sa
-from flask import abort, current_app
+from flask import current_app
 
-from app.errors import NotFound
+from app.errors import get_or_404
 from app.extensions import db
 from app.questionnaire.catalogue import Catalogue, build_catalogue
 from app.questionnaire.definition import Instrument
@@ -211,17 +211,11 @@ def _instrument_models(keys: set[str]) -> dict[str, InstrumentModel]:
 # Queries
 # ---------------------------------------------------------------------------------------------
 def get_version(version_id: int) -> InstrumentVersion:
-    version = db.session.get(InstrumentVersion, version_id)
-    if version is None:
-        raise NotFound(f"No instrument version {version_id}")
-    return version
+    return get_or_404(InstrumentVersion, version_id, "instrument version")
 
 
 def get_version_or_404(version_id: int) -> InstrumentVersion:
-    version = db.session.get(InstrumentVersion, version_id)
-    if version is None:
-        abort(404)
-    return version
+    return get_or_404(InstrumentVersion, version_id, "instrument version")
 
 
 def versions_of_kind(kind: str) -> list[InstrumentVersion]:

@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 from app.accounts.permissions import is_partnership_staff
-from app.errors import NotFound, PermissionDenied
-from app.extensions import db
+from app.errors import PermissionDenied, get_or_404
 from app.selfassessment.models import CampaignState, EvidenceFile, Return
 from app.selfassessment.queries import EDITABLE_STATES, get_return
 
@@ -38,9 +37,7 @@ def return_for_review(user, return_id: int) -> Return:
 
 
 def evidence_for_download(user, file_id: int) -> EvidenceFile:
-    evidence = db.session.get(EvidenceFile, file_id)
-    if evidence is None:
-        raise NotFound("No such file")
+    evidence = get_or_404(EvidenceFile, file_id, "file")
     if not can_view_return(user, evidence.answer.return_):
         raise PermissionDenied("This file belongs to another organisation")
     return evidence

@@ -21,7 +21,7 @@ from sqlalchemy.orm import selectinload
 from app.accounts.models import Organisation, User, UserRole
 from app.actions.models import ActionItem
 from app.actions.queries import actions_for
-from app.errors import NotFound
+from app.errors import get_or_404
 from app.extensions import db
 from app.questionnaire import (
     AnswerProblem,
@@ -72,10 +72,7 @@ def campaigns() -> list[Campaign]:
 
 
 def get_campaign(campaign_id: int) -> Campaign:
-    campaign = db.session.get(Campaign, campaign_id)
-    if campaign is None:
-        raise NotFound("No such campaign")
-    return campaign
+    return get_or_404(Campaign, campaign_id, "campaign")
 
 
 def instrument_of(campaign: Campaign) -> Instrument:
@@ -144,10 +141,7 @@ def campaign_board(campaign: Campaign, on: date | None = None) -> Board:
 # Returns
 # ---------------------------------------------------------------------------------------------
 def get_return(return_id: int) -> Return:
-    ret = db.session.get(Return, return_id)
-    if ret is None:
-        raise NotFound("No such return")
-    return ret
+    return get_or_404(Return, return_id, "return")
 
 
 def returns_for_organisation(organisation_id: int) -> list[Return]:

@@ -5,9 +5,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
+from app import web
 from app.accounts.permissions import is_partnership_staff, roles_required
-from app.errors import DomainError, InvalidTransition, StaleEdit
-from app.extensions import db
+from app.errors import StaleEdit
 from app.questionnaire import SectionFlow
 from app.selfassessment import access, bp, queries, services, survey_services
 from app.selfassessment.forms import (
@@ -26,30 +26,6 @@ STAFF = ("admin", "qa")
 RETURN_VIEWERS = ("org_lead", "admin", "qa")
 
 
-def _field_error(form, exc: DomainError) -> None:
-    field = form._fields.get(exc.field or "")
-    if field is not None:
-        field.errors = list(field.errors) + [exc.message]
-    else:
-        form.form_errors.append(exc.message)
-
-
-_FAILED = object()
-
-
-def _apply(form, change):
-    """Run a service call for a valid form: commit and return its result, or roll back, put the domain error on
-    the form and return _FAILED."""
-    try:
-        result = change()
-    except DomainError as exc:
-        db.session.rollback()
-        _field_error(form, exc)
-        return _FAILED
-    db.session.commit()
-    return result
-
-
 # ---------------------------------------------------------------------------------------------
 # Campaigns
 # ---------------------------------------------------------------------------------------------
@@ -64,11 +40,11 @@ def campaigns():
 def new_campaign():
     form = CampaignForm()
     if form.validate_on_submit():
-        campaign = _apply(form, lambda: services.create_campaign(
-            title=form.title.data, instrument_version_id=form.instrument_version_id.data,
-            survey_version_id=form.survey_id, cycle=form.cycle.data.strip(), due_date=form.due_date.data,
-            org_types=form.org_types.data, actor=current_user))
-        if campaign is not _FAILED:
+        campaign = web.run(form, services.create_campaign,
+                           title=form.title.data, instrument_version_id=form.instrument_version_id.data,
+                           survey_version_id=form.survey_id, cycle=form.cycle.data.strip(),
+                           due_date=form.due_date.data, org_types=form.org_types.data, actor=current_user)
+        if campaign:
             flash(f"Campaign “{campaign.title}” created. Open it when you are ready for organisations to start.",
                   "success")
             return redirect(url_for("selfassessment.campaign", campaign_id=campaign.id))
@@ -97,13 +73,7 @@ def close_campaign(campaign_id: int):
 
 def _campaign_move(campaign_id: int, move, verb: str):
     campaign = queries.get_campaign(campaign_id)
-    try:
-        move(campaign, actor=current_user)
-    except InvalidTransition as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    else:
-        db.session.commit()
+    if web.run_or_flash(move, campaign, actor=current_user):
         flash(f"Campaign {verb}.", "success")
     return redirect(url_for("selfassessment.campaign", campaign_id=campaign_id))
 
@@ -163,23 +133,19 @@ def section(return_id: int, section_key: str):
     page = SectionPage(view, section_view, formdata=request.form, files=request.files)
     status = 200
     if page.validate():
-        try:
-            result = services.save_section(ret, section_key, page.to_save(), actor=current_user)
-        except StaleEdit as exc:
-            db.session.rollback()
+        saved = web.attempt(services.save_section, ret, section_key, page.to_save(), actor=current_user)
+        if isinstance(saved.error, StaleEdit):
             ret = access.return_for_view(current_user, return_id)
-            page.conflict_with(exc.message, ret.lock_version)
+            page.conflict_with(saved.error.message, ret.lock_version)
             status = 409
-        except DomainError as exc:
-            db.session.rollback()
+        elif saved.error:
             page.discard_files()
-            flash(exc.message, "error")
+            flash(saved.error.message, "error")
             return redirect(url_for("selfassessment.task_list", return_id=return_id))
         else:
-            db.session.commit()
-            for name in result.removed_stored_names:
+            for name in saved.value.removed_stored_names:
                 delete_stored(name)
-            return _after_save(ret, view, section_key, page, result)
+            return _after_save(ret, view, section_key, page, saved.value)
     view = queries.return_view(ret)
     section_view = view.section(section_key)
     page.view, page.section_view = view, section_view
@@ -215,20 +181,17 @@ def check_answers(return_id: int):
         if not access.can_edit_return(current_user, ret):
             abort(403)
         if form.validate_on_submit():
-            try:
-                services.submit_return(ret, confirmed=form.confirmed.data, declaration_name=form.declaration_name.data,
-                                       expected_version=form.lock_version.data, actor=current_user)
-            except services.ReturnIncomplete as exc:
-                db.session.rollback()
-                problems = exc.problems
-                for name, message in exc.declaration.items():
+            submitted = web.attempt(services.submit_return, ret, confirmed=form.confirmed.data,
+                                    declaration_name=form.declaration_name.data,
+                                    expected_version=form.lock_version.data, actor=current_user)
+            if isinstance(submitted.error, services.ReturnIncomplete):
+                problems = submitted.error.problems
+                for name, message in submitted.error.declaration.items():
                     form[name].errors = [message]
-            except (StaleEdit, InvalidTransition) as exc:
-                db.session.rollback()
-                form.form_errors.append(exc.message)
+            elif submitted.error:  # a stale page, or a return no longer open
+                form.form_errors.append(submitted.error.message)
                 status = 409
             else:
-                db.session.commit()
                 return redirect(url_for("selfassessment.confirmation", return_id=ret.id))
     ret = access.return_for_view(current_user, return_id)
     form.lock_version.data = str(ret.lock_version)
@@ -289,10 +252,7 @@ def survey_codes(return_id: int):
     form = ResponseCodesForm()
     codes = None
     if form.validate_on_submit():
-        codes = _apply(form, lambda: survey_services.create_response_codes(link, form.count.data,
-                                                                           actor=current_user))
-        if codes is _FAILED:
-            codes = None
+        codes = web.run(form, survey_services.create_response_codes, link, form.count.data, actor=current_user)
     return render_template("selfassessment/survey_codes.html", ret=ret, campaign=ret.campaign, link=link, form=form,
                            codes=codes, status=queries.survey_status(link))
 
@@ -303,8 +263,7 @@ def close_survey(return_id: int):
     ret = access.return_for_view(current_user, return_id)
     link = _open_survey_link(ret)
     form = CloseSurveyForm()
-    if form.validate_on_submit() and _apply(form, lambda: survey_services.close_survey(
-            link, actor=current_user)) is not _FAILED:
+    if form.validate_on_submit() and web.run(form, survey_services.close_survey, link, actor=current_user):
         flash("The survey has closed. These results will not change.", "success")
         return redirect(url_for("selfassessment.survey_results", return_id=ret.id))
     return render_template("selfassessment/survey_close.html", ret=ret, campaign=ret.campaign, form=form,
@@ -339,9 +298,9 @@ def challenge(return_id: int, question_key: str):
     existing = criterion.challenge
     form = ChallengeForm(data={"moderated_rag": existing.moderated_rag, "comment": existing.comment}
                          if existing is not None and request.method == "GET" else None)
-    if form.validate_on_submit() and _apply(form, lambda: services.challenge_answer(
-            ret, question_key, moderated_rag=form.moderated_rag.data, comment=form.comment.data,
-            actor=current_user)) is not _FAILED:
+    if form.validate_on_submit() and web.run(form, services.challenge_answer, ret, question_key,
+                                             moderated_rag=form.moderated_rag.data, comment=form.comment.data,
+                                             actor=current_user):
         flash("Challenge recorded. The self-assessed rating is kept alongside it.", "success")
         return redirect(url_for("selfassessment.review", return_id=ret.id) + f"#criterion-{question_key}")
     return render_template("selfassessment/challenge.html", form=form, criterion=criterion, **_page_context(ret, view))
@@ -352,8 +311,8 @@ def challenge(return_id: int, question_key: str):
 def return_to_organisation(return_id: int):
     ret = access.return_for_review(current_user, return_id)
     form = ReturnToOrganisationForm()
-    if form.validate_on_submit() and _apply(form, lambda: services.return_to_organisation(
-            ret, reason=form.reason.data, actor=current_user)) is not _FAILED:
+    if form.validate_on_submit() and web.run(form, services.return_to_organisation, ret, reason=form.reason.data,
+                                             actor=current_user):
         flash(f"Return sent back to {ret.organisation.name} with your reasons.", "success")
         return redirect(url_for("selfassessment.review", return_id=ret.id))
     return render_template("selfassessment/return_to_org.html", form=form, ret=ret, campaign=ret.campaign)
@@ -363,13 +322,7 @@ def return_to_organisation(return_id: int):
 @roles_required(*STAFF)
 def accept(return_id: int):
     ret = access.return_for_review(current_user, return_id)
-    try:
-        services.accept_return(ret, actor=current_user)
-    except (InvalidTransition, StaleEdit) as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    else:
-        db.session.commit()
+    if web.run_or_flash(services.accept_return, ret, actor=current_user):
         flash(f"Return from {ret.organisation.name} accepted.", "success")
     return redirect(url_for("selfassessment.review", return_id=ret.id))
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import abort, current_app, redirect, render_template, request, url_for
 
-from app.errors import DomainError
-from app.extensions import db, limiter
+from app import web
+from app.extensions import limiter
 from app.questionnaire import (
     SectionFlow,
     build_section_form,
@@ -61,17 +61,13 @@ def respond(token: str):
             answers = {}
             for section, form in forms:
                 answers.update(form_answers(survey, section.key, form))
-            try:
-                record_survey_response(link, answers, code=code)
-            except SurveyClosed:
-                db.session.rollback()
+            recorded = web.attempt(record_survey_response, link, answers, code=code)
+            if isinstance(recorded.error, SurveyClosed):
                 return _closed(link)
-            except DomainError as exc:
-                db.session.rollback()
-                code_error = exc.message
+            if recorded.error:
+                code_error = recorded.error.message
                 errors.insert(0, {"text": code_error, "href": "#code"})
             else:
-                db.session.commit()
                 # One anonymous page: no task list to come back to and no check your answers; the end is the thanks.
                 return redirect(flow.after_all().url(end=url_for("survey.thanks", token=token)))
     return render_template("selfassessment/survey/respond.html", link=link, survey=survey, forms=forms,

@@ -4,11 +4,11 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app import web
 from app.accounts import login_limit
 from app.accounts.permissions import require, roles_required
 from app.actions.queries import actions_for
-from app.errors import DomainError, StaleEdit
-from app.extensions import db
+from app.errors import NotFound, StaleEdit, get_or_404
 from app.statements import bp, queries, services
 from app.statements.forms import ConfirmForm, MaterialChangeForm, NoRisksForm, RiskForm, SignForm
 from app.statements.models import Risk, StatementState
@@ -28,26 +28,17 @@ def _organisation():
 def _own_statement(statement_id: int):
     statement = queries.statement_by_id(statement_id)
     if statement is None:
-        abort(404)
+        raise NotFound("No such statement")
     require(statement.organisation_id == current_user.organisation_id)
     return statement
 
 
 def _own_risk(risk_id: int) -> Risk:
-    risk = db.session.get(Risk, risk_id)
-    if risk is None or risk.removed_at is not None:
-        abort(404)
+    risk = get_or_404(Risk, risk_id, "risk")
+    if risk.removed_at is not None:
+        raise NotFound("That risk has been removed")
     require(risk.assessment.organisation_id == current_user.organisation_id)
     return risk
-
-
-def _show_error(form, exc: DomainError) -> None:
-    db.session.rollback()
-    field = form._fields.get(exc.field) if exc.field else None
-    if field is not None:
-        field.errors = list(field.errors) + [exc.message]
-    else:
-        form.form_errors.append(exc.message)
 
 
 def _submit(form, change, then):
@@ -57,13 +48,11 @@ def _submit(form, change, then):
     """
     if not form.validate_on_submit():
         return None
-    try:
-        result = change()
-    except DomainError as exc:
-        _show_error(form, exc)
+    done = web.attempt(change)
+    if not done:
+        web.show_error(form, done.error)
         return None
-    db.session.commit()
-    return then(result)
+    return then(done.value)
 
 
 def _redirect_with(message: str, endpoint: str):
@@ -215,25 +204,25 @@ def edit_section(statement_id: int, section_key: str):
     action = request.form.get("action", "continue")
     page = {"section": instrument.section(section_key), "risks_key": services.RISKS_KEY}
     posted_version = request.form.get("lock_version")
-    saved = False
-    try:
-        if request.method == "POST" and action == "refill" and section_key == services.RISKS_KEY:
-            services.refill_risks(statement, expected_version=posted_version, actor=current_user)
-            db.session.commit()
+    saved = None
+    if request.method == "POST" and action == "refill" and section_key == services.RISKS_KEY:
+        saved = web.attempt(services.refill_risks, statement, expected_version=posted_version, actor=current_user)
+        if saved:
             flash("The risks section now shows your current risk assessment.", "success")
             return redirect(url_for(".edit_section", statement_id=statement.id, section_key=section_key))
-        if request.method == "POST" and form.validate(partial=action == "later"):
-            services.save_sections(statement, form_answers(instrument, section_key, form),
-                                   expected_version=posted_version, actor=current_user)
-            saved = True
-    except StaleEdit as exc:  # keep what they typed, show what is saved now, and let them save again knowingly
-        db.session.rollback()
+    elif request.method == "POST" and form.validate(partial=action == "later"):
+        saved = web.attempt(services.save_sections, statement, form_answers(instrument, section_key, form),
+                            expected_version=posted_version, actor=current_user)
+    if saved is not None and isinstance(saved.error, StaleEdit):
+        # keep what they typed, show what is saved now, and let them save again knowingly
         statement = _own_statement(statement_id)
         saved_text = (queries.statement_answers(statement).get(section_key) or {}).get("value")
-        return render_template("statements/section.html", statement=statement, form=form, conflict=exc.message,
-                               saved_text=saved_text, lock_version=services.draft_version(statement), **page), 409
-    if saved:
-        db.session.commit()
+        return render_template("statements/section.html", statement=statement, form=form,
+                               conflict=saved.error.message, saved_text=saved_text,
+                               lock_version=services.draft_version(statement), **page), 409
+    if saved is not None and saved.error:
+        web.show_error(form, saved.error)
+    elif saved is not None:
         step = flow.after_save(section_key, action=action)
         if step.kind == "task_list":
             flash("Your changes have been saved.", "success")
@@ -263,13 +252,9 @@ def preview(statement_id: int):
 @roles_required(*LEAD)
 def send_for_signatures(statement_id: int):
     statement = _own_statement(statement_id)
-    try:
-        services.send_for_signatures(statement, actor=current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message)
+    if not web.run_or_flash(services.send_for_signatures, statement, actor=current_user,
+                            flash_category="message"):
         return redirect(url_for(".preview", statement_id=statement_id))
-    db.session.commit()
     flash("Your statement has been sent for signatures. Each signatory will be reminded by email.", "success")
     return redirect(url_for(".statement", statement_id=statement_id))
 
@@ -278,13 +263,9 @@ def send_for_signatures(statement_id: int):
 @roles_required(*LEAD)
 def make_changes(statement_id: int):
     statement = _own_statement(statement_id)
-    try:
-        draft = services.make_changes(statement, actor=current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message)
+    draft = web.run_or_flash(services.make_changes, statement, actor=current_user, flash_category="message")
+    if not draft:
         return redirect(url_for(".statement", statement_id=statement_id))
-    db.session.commit()
     if draft.id != statement.id:
         flash(f"Version {draft.version_number} is open for changes. Signatories will need to sign it again.",
               "success")
@@ -313,17 +294,14 @@ def sign(statement_id: int):
     if request.method == "GET":
         form.content_hash.data = statement.content_hash
     if form.validate_on_submit():
-        try:
-            services.sign_statement(statement, current_user, password=form.password.data,
-                                    shown_hash=form.content_hash.data)
-        except services.StatementChanged as exc:
-            _show_error(form, exc)
+        signing = web.attempt(services.sign_statement, statement, current_user, password=form.password.data,
+                              shown_hash=form.content_hash.data)
+        if signing.error:
+            web.show_error(form, signing.error)
+        if isinstance(signing.error, services.StatementChanged):
             statement = queries.statement_by_id(statement_id)
             form.content_hash.data = statement.content_hash
-        except DomainError as exc:
-            _show_error(form, exc)
-        else:
-            db.session.commit()
+        elif signing:
             return redirect(url_for(".signed", statement_id=statement_id))
     return render_template("statements/sign.html", statement=statement, form=form,
                            sections=queries.statement_sections(statement))

@@ -1,4 +1,5 @@
-"""Studio pages: start, edit, check, preview, publish and download instrument drafts (admins and QA)."""
+"""Studio pages: start, check, preview, publish and download instrument drafts (admins and QA); editing a draft:
+app/studio/edit_routes.py and app/studio/option_routes.py."""
 from __future__ import annotations
 
 import json
@@ -8,77 +9,22 @@ from decimal import Decimal
 
 from flask import Response, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
-from wtforms.fields.choices import SelectChoice
 
+from app import web
 from app.accounts.models import ORG_TYPE_LABELS
 from app.accounts.permissions import roles_required
-from app.errors import DomainError, StaleEdit
+from app.errors import StaleEdit
 from app.extensions import db
-from app.questionnaire import Instrument, build_section_form, form_answers, load_themes
+from app.questionnaire import Instrument, build_section_form, form_answers
 from app.questionnaire.definition import ORG_TYPE_CODES
-from app.questionnaire.errors import InstrumentError
-from app.questionnaire.types import kind_of
 from app.studio import bp, services
 from app.studio.authoring import AuthoringProblems, from_workbook, from_yaml, to_workbook, to_yaml
 from app.studio.diff import diff, show
-from app.studio.forms import (
-    KIND_LABELS,
-    ConfirmForm,
-    CopyForm,
-    DetailsForm,
-    OptionForm,
-    QuestionForm,
-    QuestionTypeForm,
-    ScaleForm,
-    SectionForm,
-    StartForm,
-    UploadForm,
-)
-from app.studio.question_types import engine_type, question_type_labels
+from app.studio.edit_routes import STAFF, run_edit
+from app.studio.forms import KIND_LABELS, ConfirmForm, CopyForm, StartForm, UploadForm
 
-STAFF = ("admin", "qa")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
-
-
-def _show_error(form, exc: DomainError) -> None:
-    problems = exc.problems if isinstance(exc, services.FieldProblems) else [(exc.field, exc.message)]
-    for name, message in problems:
-        field = form._fields.get(name) if name else None
-        if field is not None:
-            field.errors = list(field.errors or []) + [message]
-        else:
-            form.form_errors.append(message)
-
-
-def _edit(form, call, *args, **kwargs):
-    """Run an edit and commit. A stale page is flashed and sends the editor back to the draft as now saved;
-    other refusals are shown on the form. Returns the draft, or None when nothing was saved."""
-    try:
-        result = call(*args, lock_version=request.form.get("lock_version"), actor=current_user, **kwargs)
-    except StaleEdit as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        raise _Stale() from None
-    except DomainError as exc:
-        db.session.rollback()
-        if form is None:
-            flash(exc.message, "error")
-            return None
-        _show_error(form, exc)
-        return None
-    db.session.commit()
-    return result
-
-
-class _Stale(Exception):
-    pass
-
-
-@bp.errorhandler(_Stale)
-def _stale(exc):
-    draft_id = request.view_args.get("draft_id") if request.view_args else None
-    return redirect(url_for("studio.draft", draft_id=draft_id) if draft_id else url_for("studio.drafts"))
 
 
 def _filename(definition: dict, draft: bool, extension: str) -> str:
@@ -113,14 +59,9 @@ def drafts():
 def new_draft():
     form = StartForm()
     if form.validate_on_submit():
-        try:
-            draft = services.start_blank(key=form.key.data.strip(), title=form.title.data.strip(),
-                                         kind=form.kind.data, actor=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            _show_error(form, exc)
-        else:
-            db.session.commit()
+        draft = web.run(form, services.start_blank, key=form.key.data.strip(), title=form.title.data.strip(),
+                        kind=form.kind.data, actor=current_user)
+        if draft:
             flash("Draft created. Add a scale if it needs one, then its sections and questions.", "success")
             return redirect(url_for("studio.draft", draft_id=draft.id))
     return render_template("studio/new.html", form=form)
@@ -145,14 +86,9 @@ def copy_version(version_id: int):
     version = services.get_version(version_id, current_user)
     form = CopyForm()
     if form.validate_on_submit():
-        try:
-            draft = services.start_copy(version, key=form.key.data.strip(), title=form.title.data.strip(),
-                                        actor=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            _show_error(form, exc)
-        else:
-            db.session.commit()
+        draft = web.run(form, services.start_copy, version, key=form.key.data.strip(), title=form.title.data.strip(),
+                        actor=current_user)
+        if draft:
             flash(f"Draft created as a copy of {version.label}.", "success")
             return redirect(url_for("studio.draft", draft_id=draft.id))
     return render_template("studio/copy.html", form=form, version=version)
@@ -177,16 +113,14 @@ def upload():
                 definition, source = from_workbook(raw), f"the workbook {name}"
             else:
                 raise AuthoringProblems(["The selected file must be an instrument file (.yaml) or a workbook (.xlsx)"])
-            draft = services.start_from_definition(definition, actor=current_user, source=source)
+            created = web.attempt(services.start_from_definition, definition, actor=current_user, source=source)
         except AuthoringProblems as exc:
             problems = exc.problems
-        except DomainError as exc:
-            db.session.rollback()
-            problems = [exc.message]
         else:
-            db.session.commit()
-            flash("Draft created from the uploaded file.", "success")
-            return redirect(url_for("studio.draft", draft_id=draft.id))
+            if created:
+                flash("Draft created from the uploaded file.", "success")
+                return redirect(url_for("studio.draft", draft_id=created.value.id))
+            problems = [created.error.message]
     return render_template("studio/upload.html", form=form, problems=problems)
 
 
@@ -229,364 +163,6 @@ def draft(draft_id: int):
     problems = [{"text": p.message, "href": _problem_href(draft, p)} for p in services.problems_of(draft)]
     return render_template("studio/draft.html", draft=draft, definition=draft.definition, problems=problems,
                            form=ConfirmForm(), kinds=KIND_LABELS, show=show, org_type_labels=ORG_TYPE_LABELS)
-
-
-@bp.route("/drafts/<int:draft_id>/details", methods=["GET", "POST"])
-@roles_required(*STAFF)
-def edit_details(draft_id: int):
-    draft = services.get_draft(draft_id, current_user)
-    definition = draft.definition
-    form = DetailsForm(data={"title": definition.get("title"), "kind": definition.get("kind"),
-                             "summary": definition.get("summary"), "source": definition.get("source"),
-                             "applies_to": [c for c in definition.get("applies_to") or [] if c != "all"],
-                             "review_months": definition.get("review_months"),
-                             "partial_counts_as": "0.5" if definition.get("partial_counts_as") == 0.5 else "0",
-                             "signatories": DetailsForm.signatories_text(definition.get("signatories"))})
-    if form.validate_on_submit():
-        signatories = form.signatories_mapping()
-        if not form.signatories.errors and _edit(
-                form, services.update_details, draft, title=form.title.data.strip(), kind=form.kind.data,
-                summary=(form.summary.data or "").strip(), source=(form.source.data or "").strip(),
-                applies_to=form.applies_to.data, review_months=form.review_months.data, signatories=signatories,
-                partial_counts_as=0.5 if form.partial_counts_as.data == "0.5" else 0):
-            return redirect(url_for("studio.draft", draft_id=draft_id))
-    return render_template("studio/details.html", form=form, draft=draft)
-
-
-# -- sections -----------------------------------------------------------------------------------
-def _section_form(draft, si: int | None) -> SectionForm:
-    if si is None:
-        return SectionForm()
-    sections = draft.definition.get("sections") or []
-    if not 0 <= si < len(sections):
-        abort(404)
-    section = sections[si]
-    return SectionForm(data={"title": section.get("title"), "key": section.get("key"),
-                             "description": section.get("description"),
-                             "applies_to": [c for c in section.get("applies_to") or [] if c != "all"]})
-
-
-def _save_section(draft_id: int, si: int | None):
-    draft = services.get_draft(draft_id, current_user)
-    form = _section_form(draft, si)
-    if form.validate_on_submit():
-        saved = _edit(form, services.save_section, draft, si, key=form.key.data.strip(),
-                      title=form.title.data.strip(), description=(form.description.data or "").strip(),
-                      applies_to=form.applies_to.data)
-        if saved:
-            index = si if si is not None else len(saved.definition["sections"]) - 1
-            if si is None:
-                return redirect(url_for("studio.question_type", draft_id=draft_id, si=index))
-            return redirect(url_for("studio.draft", draft_id=draft_id) + f"#section-{index}")
-    return render_template("studio/section.html", form=form, draft=draft, si=si)
-
-
-@bp.route("/drafts/<int:draft_id>/sections/new", methods=["GET", "POST"])
-@roles_required(*STAFF)
-def add_section(draft_id: int):
-    return _save_section(draft_id, None)
-
-
-@bp.route("/drafts/<int:draft_id>/sections/<int:si>", methods=["GET", "POST"])
-@roles_required(*STAFF)
-def edit_section(draft_id: int, si: int):
-    return _save_section(draft_id, si)
-
-
-@bp.route("/drafts/<int:draft_id>/sections/<int:si>/move", methods=["POST"])
-@roles_required(*STAFF)
-def move_section(draft_id: int, si: int):
-    draft = services.get_draft(draft_id, current_user)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        _edit(None, services.move_section, draft, si, request.form.get("direction", ""))
-    return redirect(url_for("studio.draft", draft_id=draft_id))
-
-
-@bp.route("/drafts/<int:draft_id>/sections/<int:si>/delete", methods=["GET", "POST"])
-@roles_required(*STAFF)
-def delete_section(draft_id: int, si: int):
-    draft = services.get_draft(draft_id, current_user)
-    sections = draft.definition.get("sections") or []
-    if not 0 <= si < len(sections):
-        abort(404)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        if _edit(None, services.delete_section, draft, si):
-            flash(f"Section “{sections[si].get('title')}” deleted.", "success")
-        return redirect(url_for("studio.draft", draft_id=draft_id))
-    return render_template("studio/confirm_delete.html", form=form, draft=draft,
-                           what=f"the section “{sections[si].get('title')}” and its "
-                                f"{len(sections[si].get('questions') or [])} questions")
-
-
-# -- questions ----------------------------------------------------------------------------------
-def _earlier_choice_questions(definition: dict, si: int, qi: int | None) -> list[tuple[dict, list[dict]]]:
-    scales = definition.get("scales") or {}
-    result = []
-    for s_index, section in enumerate(definition.get("sections") or []):
-        for q_index, question in enumerate(section.get("questions") or []):
-            if s_index > si or (s_index == si and qi is not None and q_index >= qi):
-                return result
-            kind = kind_of(question.get("type"))
-            if kind is not None and kind.takes_scale:
-                options = scales.get(question.get("scale")) or []
-            elif kind is not None and kind.takes_options:
-                options = question.get("options") or []
-            else:
-                continue
-            result.append((question, options))
-    return result
-
-
-def _question_form(draft, si: int, qi: int | None, qtype: str) -> QuestionForm:
-    definition = draft.definition
-    sections = definition.get("sections") or []
-    if not 0 <= si < len(sections):
-        abort(404)
-    data = {"required": engine_type(qtype).required_by_default}
-    if qi is not None:
-        questions = sections[si].get("questions") or []
-        if not 0 <= qi < len(questions):
-            abort(404)
-        data = services.question_fields(questions[qi])
-    form = QuestionForm(data=data)
-    form.limit_to(qtype)
-    if definition.get("kind") != "case_audit" and form.about is not None:
-        delattr(form, "about")
-    if form.scale is not None:
-        form.scale.choices = [SelectChoice("", "Select a scale")] + [
-            SelectChoice(name, f"{name}: {', '.join(str(o.get('label')) for o in options)}")
-            for name, options in (definition.get("scales") or {}).items()]
-    try:
-        themes = load_themes()
-    except InstrumentError:
-        themes = {}
-    form.themes.choices = [SelectChoice(t.key, t.title) for t in themes.values()]
-    earlier = _earlier_choice_questions(definition, si, qi)
-    form.show_if_question.choices = [SelectChoice("", "Always show it")] + [
-        SelectChoice(q.get("key"), f"{q.get('key')}: {q.get('text')}") for q, _ in earlier]
-    form.show_if_values.choices = [SelectChoice(f"{q.get('key')}={o.get('value')}", f"{q.get('key')}: {o.get('label')}")
-                                   for q, options in earlier for o in options]
-    return form
-
-
-def _question_page(draft_id: int, si: int, qi: int | None, qtype: str):
-    draft = services.get_draft(draft_id, current_user)
-    form = _question_form(draft, si, qi, qtype)
-    if form.validate_on_submit():
-        saved = _edit(form, services.save_question, draft, si, qi, qtype=qtype, fields=form.values())
-        if saved:
-            index = qi if qi is not None else len(saved.definition["sections"][si]["questions"]) - 1
-            question = saved.definition["sections"][si]["questions"][index]
-            if engine_type(qtype).takes_options and not question.get("options"):
-                return redirect(url_for("studio.add_question_option", draft_id=draft_id, si=si, qi=index))
-            return redirect(url_for("studio.draft", draft_id=draft_id) + f"#section-{si}")
-    question = draft.definition["sections"][si]["questions"][qi] if qi is not None else None
-    return render_template("studio/question.html", form=form, draft=draft, si=si, qi=qi, qtype=qtype,
-                           question=question, type_label=question_type_labels()[qtype], show=show)
-
-
-@bp.route("/drafts/<int:draft_id>/sections/<int:si>/questions/new", methods=["GET", "POST"])
-@roles_required(*STAFF)
-def question_type(draft_id: int, si: int):
-    draft = services.get_draft(draft_id, current_user)
-    if not 0 <= si < len(draft.definition.get("sections") or []):
-        abort(404)
-    qi = request.args.get("qi", type=int)
-    questions = draft.definition["sections"][si].get("questions") or []
-    if qi is not None and not 0 <= qi < len(questions):
-        abort(404)
-    form = QuestionTypeForm()
-    if form.validate_on_submit():
-        if qi is not None:
-            return redirect(url_for("studio.edit_question", draft_id=draft_id, si=si, qi=qi, type=form.type.data))
-        return redirect(url_for("studio.add_question", draft_id=draft_id, si=si, qtype=form.type.data))
-    if qi is not None and not form.is_submitted():
-        form.type.data = questions[qi].get("type")
-    return render_template("studio/question_type.html", form=form, draft=draft, si=si, qi=qi)
-
-
-@bp.route("/drafts/<int:draft_id>/sections/<int:si>/questions/new/<qtype>", methods=["GET", "POST"])
-@roles_required(*STAFF)
-def add_question(draft_id: int, si: int, qtype: str):
-    if qtype not in question_type_labels():
-        abort(404)
-    return _question_page(draft_id, si, None, qtype)
-
-
-@bp.route("/drafts/<int:draft_id>/sections/<int:si>/questions/<int:qi>", methods=["GET", "POST"])
-@roles_required(*STAFF)
-def edit_question(draft_id: int, si: int, qi: int):
-    draft = services.get_draft(draft_id, current_user)
-    questions = (draft.definition.get("sections") or [{}])[si].get("questions") if 0 <= si < len(
-        draft.definition.get("sections") or []) else None
-    if not questions or not 0 <= qi < len(questions):
-        abort(404)
-    qtype = request.args.get("type") or questions[qi].get("type")
-    if qtype not in question_type_labels():
-        abort(404)
-    return _question_page(draft_id, si, qi, qtype)
-
-
-@bp.route("/drafts/<int:draft_id>/sections/<int:si>/questions/<int:qi>/move", methods=["POST"])
-@roles_required(*STAFF)
-def move_question(draft_id: int, si: int, qi: int):
-    draft = services.get_draft(draft_id, current_user)
-    if ConfirmForm().validate_on_submit():
-        _edit(None, services.move_question, draft, si, qi, request.form.get("direction", ""))
-    return redirect(url_for("studio.draft", draft_id=draft_id))
-
-
-@bp.route("/drafts/<int:draft_id>/sections/<int:si>/questions/<int:qi>/delete", methods=["GET", "POST"])
-@roles_required(*STAFF)
-def delete_question(draft_id: int, si: int, qi: int):
-    draft = services.get_draft(draft_id, current_user)
-    sections = draft.definition.get("sections") or []
-    if not (0 <= si < len(sections) and 0 <= qi < len(sections[si].get("questions") or [])):
-        abort(404)
-    question = sections[si]["questions"][qi]
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        if _edit(None, services.delete_question, draft, si, qi):
-            flash(f"Question {question.get('key')} deleted.", "success")
-        return redirect(url_for("studio.draft", draft_id=draft_id) + f"#section-{si}")
-    return render_template("studio/confirm_delete.html", form=form, draft=draft,
-                           what=f"the question “{question.get('text')}”")
-
-
-# -- scales and answer options --------------------------------------------------------------------
-@bp.route("/drafts/<int:draft_id>/scales/new", methods=["GET", "POST"])
-@roles_required(*STAFF)
-def add_scale(draft_id: int):
-    draft = services.get_draft(draft_id, current_user)
-    form = ScaleForm()
-    if form.validate_on_submit():
-        if _edit(form, services.add_scale, draft, name=form.name.data.strip()):
-            return redirect(url_for("studio.add_scale_option", draft_id=draft_id, name=form.name.data.strip()))
-    return render_template("studio/scale_new.html", form=form, draft=draft)
-
-
-@bp.route("/drafts/<int:draft_id>/scales/<name>")
-@roles_required(*STAFF)
-def scale(draft_id: int, name: str):
-    draft = services.get_draft(draft_id, current_user)
-    scales = draft.definition.get("scales") or {}
-    if name not in scales:
-        abort(404)
-    return render_template("studio/options.html", draft=draft, owner_label=f"Scale {name}", options=scales[name],
-                           owner=("scale", name), form=ConfirmForm(), show=show)
-
-
-@bp.route("/drafts/<int:draft_id>/scales/<name>/delete", methods=["POST"])
-@roles_required(*STAFF)
-def delete_scale(draft_id: int, name: str):
-    draft = services.get_draft(draft_id, current_user)
-    if ConfirmForm().validate_on_submit():
-        if _edit(None, services.delete_scale, draft, name):
-            flash(f"Scale {name} deleted.", "success")
-            return redirect(url_for("studio.draft", draft_id=draft_id))
-    return redirect(url_for("studio.scale", draft_id=draft_id, name=name))
-
-
-def _owner(draft, kwargs) -> tuple[tuple, list, str, str]:
-    """The option list addressed by the URL: its owner, its options, its label and its page."""
-    definition = draft.definition
-    if "name" in kwargs:
-        name = kwargs["name"]
-        if name not in (definition.get("scales") or {}):
-            abort(404)
-        return (("scale", name), definition["scales"][name], f"Scale {name}",
-                url_for("studio.scale", draft_id=draft.id, name=name))
-    si, qi = kwargs["si"], kwargs["qi"]
-    sections = definition.get("sections") or []
-    if not (0 <= si < len(sections) and 0 <= qi < len(sections[si].get("questions") or [])):
-        abort(404)
-    question = sections[si]["questions"][qi]
-    kind = kind_of(question.get("type"))
-    if kind is None or not kind.takes_options:
-        abort(404)
-    return (("question", si, qi), question.get("options") or [], f"Question {question.get('key')}",
-            url_for("studio.question_options", draft_id=draft.id, si=si, qi=qi))
-
-
-def _option_page(draft_id: int, oi: int | None, **kwargs):
-    draft = services.get_draft(draft_id, current_user)
-    owner, options, owner_label, back = _owner(draft, kwargs)
-    data = {}
-    if oi is not None:
-        if not 0 <= oi < len(options):
-            abort(404)
-        option = options[oi]
-        data = {"label": option.get("label"), "value": str(option.get("value", "")), "score": option.get("score"),
-                "meets_standard": {True: "yes", False: "no"}.get(option.get("meets_standard"), ""),
-                "rag": option.get("rag") or "", "excluded": bool(option.get("excluded")),
-                "needs_reason": bool(option.get("needs_reason")), "partial": bool(option.get("partial"))}
-    form = OptionForm(data=data)
-    if form.validate_on_submit():
-        if _edit(form, services.save_option, draft, owner, oi, fields=form.values()):
-            if request.form.get("action") == "another":
-                return redirect(request.path if oi is None else back)
-            return redirect(back)
-    return render_template("studio/option.html", form=form, draft=draft, owner_label=owner_label, back=back,
-                           adding=oi is None)
-
-
-@bp.route("/drafts/<int:draft_id>/scales/<name>/options/new", methods=["GET", "POST"])
-@roles_required(*STAFF)
-def add_scale_option(draft_id: int, name: str):
-    return _option_page(draft_id, None, name=name)
-
-
-@bp.route("/drafts/<int:draft_id>/scales/<name>/options/<int:oi>", methods=["GET", "POST"])
-@roles_required(*STAFF)
-def edit_scale_option(draft_id: int, name: str, oi: int):
-    return _option_page(draft_id, oi, name=name)
-
-
-@bp.route("/drafts/<int:draft_id>/sections/<int:si>/questions/<int:qi>/options")
-@roles_required(*STAFF)
-def question_options(draft_id: int, si: int, qi: int):
-    draft = services.get_draft(draft_id, current_user)
-    owner, options, owner_label, _ = _owner(draft, {"si": si, "qi": qi})
-    return render_template("studio/options.html", draft=draft, owner_label=owner_label, options=options,
-                           owner=owner, form=ConfirmForm(), show=show)
-
-
-@bp.route("/drafts/<int:draft_id>/sections/<int:si>/questions/<int:qi>/options/new", methods=["GET", "POST"])
-@roles_required(*STAFF)
-def add_question_option(draft_id: int, si: int, qi: int):
-    return _option_page(draft_id, None, si=si, qi=qi)
-
-
-@bp.route("/drafts/<int:draft_id>/sections/<int:si>/questions/<int:qi>/options/<int:oi>", methods=["GET", "POST"])
-@roles_required(*STAFF)
-def edit_question_option(draft_id: int, si: int, qi: int, oi: int):
-    return _option_page(draft_id, oi, si=si, qi=qi)
-
-
-def _option_action(draft_id: int, oi: int, action: str, **kwargs):
-    draft = services.get_draft(draft_id, current_user)
-    owner, _, _, back = _owner(draft, kwargs)
-    if ConfirmForm().validate_on_submit():
-        if action == "delete":
-            _edit(None, services.delete_option, draft, owner, oi)
-        else:
-            _edit(None, services.move_option, draft, owner, oi, request.form.get("direction", ""))
-    return redirect(back)
-
-
-@bp.route("/drafts/<int:draft_id>/scales/<name>/options/<int:oi>/<any(delete, move):action>", methods=["POST"])
-@roles_required(*STAFF)
-def change_scale_option(draft_id: int, name: str, oi: int, action: str):
-    return _option_action(draft_id, oi, action, name=name)
-
-
-@bp.route("/drafts/<int:draft_id>/sections/<int:si>/questions/<int:qi>/options/<int:oi>/<any(delete, move):action>",
-          methods=["POST"])
-@roles_required(*STAFF)
-def change_question_option(draft_id: int, si: int, qi: int, oi: int, action: str):
-    return _option_action(draft_id, oi, action, si=si, qi=qi)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -706,25 +282,19 @@ def publish(draft_id: int):
     chosen = {old: request.form.get(f"continues-{old}", "") for old in removed}
     if form.validate_on_submit() and not problems:
         continues = {old: (value if value != "new" else None) for old, value in chosen.items() if value}
-        try:
-            version = services.publish(draft, lock_version=request.form.get("lock_version"), actor=current_user,
-                                       continues=continues)
-        except StaleEdit as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
+        published = web.attempt(services.publish, draft, lock_version=request.form.get("lock_version"),
+                                actor=current_user, continues=continues)
+        if isinstance(published.error, StaleEdit):
+            flash(published.error.message, "error")
             return redirect(url_for("studio.draft", draft_id=draft_id))
-        except services.FieldProblems as exc:
-            db.session.rollback()
-            field_errors = dict(exc.problems)
-        except services.PublishProblems as exc:
-            db.session.rollback()
-            problems = [{"text": p.message, "href": _problem_href(draft, p)} for p in exc.problems]
-        except DomainError as exc:
-            db.session.rollback()
-            field_errors = {"": exc.message}
+        if isinstance(published.error, services.PublishProblems):
+            problems = [{"text": p.message, "href": _problem_href(draft, p)} for p in published.error.problems]
+        elif isinstance(published.error, services.FieldProblems):
+            field_errors = dict(published.error.problems)
+        elif published.error:
+            field_errors = {"": published.error.message}
         else:
-            db.session.commit()
-            flash(f"Published {version.label}. New rounds and campaigns can use it; those already running keep "
+            flash(f"Published {published.value.label}. New rounds and campaigns can use it; those already running keep "
                   "the version they started with.", "success")
             return redirect(url_for("questionnaire.index"))
     changes = diff(latest.definition if latest is not None else None, draft.definition)
@@ -742,7 +312,7 @@ def discard(draft_id: int):
     draft = services.get_draft(draft_id, current_user)
     form = ConfirmForm()
     if form.validate_on_submit():
-        if _edit(None, services.discard, draft):
+        if run_edit(None, services.discard, draft):
             flash("Draft discarded.", "success")
             return redirect(url_for("studio.drafts"))
         return redirect(url_for("studio.draft", draft_id=draft_id))

@@ -15,7 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.accounts.permissions import is_partnership_staff
 from app.activity import record
-from app.errors import DomainError, NotFound, PermissionDenied, StaleEdit
+from app.errors import DomainError, NotFound, PermissionDenied, StaleEdit, get_or_404
 from app.extensions import db
 from app.questionnaire import InstrumentVersion, definition_problems, latest_version
 from app.questionnaire.definition import KINDS
@@ -58,18 +58,12 @@ def _require_staff(actor) -> None:
 
 def get_draft(draft_id: int, actor) -> InstrumentDraft:
     _require_staff(actor)
-    draft = db.session.get(InstrumentDraft, draft_id)
-    if draft is None:
-        raise NotFound(f"No draft {draft_id}")
-    return draft
+    return get_or_404(InstrumentDraft, draft_id, "draft")
 
 
 def get_version(version_id: int, actor) -> InstrumentVersion:
     _require_staff(actor)
-    version = db.session.get(InstrumentVersion, version_id)
-    if version is None:
-        raise NotFound(f"No instrument version {version_id}")
-    return version
+    return get_or_404(InstrumentVersion, version_id, "instrument version")
 
 
 def list_drafts(actor) -> list[InstrumentDraft]:

@@ -1,0 +1,36 @@
+"""One way to page a list: the page asked for in the address, and one page of a query's rows."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import request
+
+from app.extensions import db
+
+PAGE_SIZE = 50
+
+
+@dataclass
+class Page:
+    items: list
+    total: int
+    page: int
+    page_size: int = PAGE_SIZE
+
+    @property
+    def last_page(self) -> int:
+        return max((self.total - 1) // self.page_size + 1, 1)
+
+
+def page_arg(name: str = "page") -> int:
+    """The page number asked for in the query string: 1 when it is missing, not a number, or below 1."""
+    return max(request.args.get(name, 1, type=int), 1)
+
+
+def paginate(query: sa.Select, page: int, page_size: int = PAGE_SIZE) -> Page:
+    """One page of the query's rows (page numbers start at 1), and how many rows there are in all."""
+    page = max(page, 1)
+    total = db.session.execute(sa.select(sa.func.count()).select_from(query.order_by(None).subquery())).scalar_one()
+    items = db.session.execute(query.limit(page_size).offset((page - 1) * page_size)).scalars().all()
+    return Page(items=list(items), total=total, page=page, page_size=page_size)
