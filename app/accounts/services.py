@@ -19,6 +19,7 @@ from app.activity import record
 from app.errors import DomainError
 from app.extensions import db
 from app.notifications.outbox import Composed, Drop, queue_composed
+from app.signals import figures_changed
 from app.urls import external_url
 from app.utils import utcnow
 
@@ -189,6 +190,7 @@ def create_organisation(*, name: str, slug: str, org_type: str, areas: list[str]
     db.session.add(org)
     db.session.flush()
     record("created", org, f"Created organisation {org.name} ({org.type_label})", actor=actor)
+    figures_changed.send("everything")
     return org
 
 
@@ -222,6 +224,7 @@ def update_organisation(org: Organisation, *, name: str, slug: str, org_type: st
     db.session.flush()
     if changes:
         record("updated", org, f"Updated organisation {org.name}: " + "; ".join(changes), actor=actor)
+        figures_changed.send("everything")
     return changes
 
 

@@ -47,6 +47,7 @@ from app.questionnaire import (
     write_answer,
     write_answers,
 )
+from app.signals import figures_changed, round_purging
 from app.utils import utcnow
 
 TITLE_MAX = 200
@@ -167,6 +168,7 @@ def update_round(audit_round: AuditRound, *, title, area=None, period_start, per
             _set_participants(audit_round, _organisations(organisation_ids))
     db.session.flush()
     record("updated", audit_round, f"Audit round “{title}” details changed", actor=actor)
+    figures_changed.send("round", id=audit_round.id)
     return audit_round
 
 
@@ -212,6 +214,7 @@ def open_round(audit_round: AuditRound, *, actor=None) -> AuditRound:
     audit_round.opened_at = audit_round.opened_at or utcnow()
     db.session.flush()
     record("opened", audit_round, f"Audit round “{audit_round.title}” opened for scoring", actor=actor)
+    figures_changed.send("round", id=audit_round.id)
     return audit_round
 
 
@@ -230,6 +233,7 @@ def start_moderation(audit_round: AuditRound, *, confirm_unsubmitted: bool = Fal
     record("moderation_started", audit_round,
            f"Audit round “{audit_round.title}” moved to moderation ({submitted} submitted, {waiting} not submitted)",
            actor=actor)
+    figures_changed.send("round", id=audit_round.id)
     return audit_round
 
 
@@ -240,6 +244,7 @@ def reopen_round(audit_round: AuditRound, *, actor=None) -> AuditRound:
     audit_round.state = RoundState.open
     db.session.flush()
     record("reopened", audit_round, f"Audit round “{audit_round.title}” reopened for scoring", actor=actor)
+    figures_changed.send("round", id=audit_round.id)
     return audit_round
 
 
@@ -272,6 +277,7 @@ def close_round(audit_round: AuditRound, *, reasons: dict[int, str] | None = Non
     if not_moderated:
         summary += f"; not moderated: {', '.join(not_moderated)}"
     record("closed", audit_round, summary, actor=actor)
+    figures_changed.send("round", id=audit_round.id)
     return audit_round
 
 
@@ -368,6 +374,7 @@ def add_case(audit_round: AuditRound, *, reference, age_band=None, gender=None, 
     case = _new_case(audit_round, details)
     db.session.flush()
     record("case_added", audit_round, f"Case {case.reference} added to “{audit_round.title}”", actor=actor)
+    figures_changed.send("round", id=audit_round.id)
     return case
 
 
@@ -400,6 +407,7 @@ def import_cases(audit_round: AuditRound, *, filename: str, content: bytes, acto
     record("cases_imported", audit_round,
            f"{len(cases)} case{'s' if len(cases) != 1 else ''} imported into “{audit_round.title}” from a file",
            actor=actor)
+    figures_changed.send("round", id=audit_round.id)
     return cases
 
 
@@ -412,6 +420,7 @@ def remove_case(case: AuditCase, *, actor=None) -> None:
     db.session.flush()
     db.session.expire(audit_round, ["cases"])
     record("case_removed", audit_round, f"Case {reference} removed from “{audit_round.title}”", actor=actor)
+    figures_changed.send("round", id=audit_round.id)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -476,6 +485,7 @@ def set_assignments(case: AuditCase, *, auditors: dict[int, int | None], actor=N
             _ensure_response(assignment)
     if changes:
         record("assignments_changed", case, f"Case {case.reference}: " + "; ".join(changes), actor=actor)
+    figures_changed.send("round", id=audit_round.id)
     return case.assignments
 
 
@@ -559,6 +569,7 @@ def submit_response(assignment: Assignment, *, lock_version, actor=None) -> Case
     _flush_versioned()
     record("submitted", response, f"Case {assignment.case.reference}: {assignment.organisation.name} submitted "
                                   "its audit", actor=actor)
+    figures_changed.send("round", id=assignment.case.round_id)
     return response
 
 
@@ -579,6 +590,7 @@ def return_response(assignment: Assignment, *, reason, actor=None) -> CaseRespon
     _flush_versioned()
     record("returned", response, f"Case {assignment.case.reference}: audit returned to {assignment.organisation.name}. "
                                  f"Reason: {reason}", actor=actor)
+    figures_changed.send("round", id=assignment.case.round_id)
     return response
 
 
@@ -733,6 +745,7 @@ def save_moderation(case: AuditCase, *, ratings: dict[str, str | None], comments
     if changed:
         summary += f"; {changed} agency answer{'s' if changed != 1 else ''} changed by the panel"
     record("moderated", case, summary, actor=actor)
+    figures_changed.send("round", id=case.round_id)
     return moderation
 
 
@@ -747,9 +760,6 @@ def purge_case_data(closed_before: datetime, dry_run: bool = False) -> str:
     grades, findings and actions, and a snapshot of the figures taken first.
     """
     from app.audits.queries import agreement_snapshot
-    from app.findings import services as findings
-
-    snapshot_round_figures = getattr(findings, "snapshot_round_figures", None)
 
     rounds = list(db.session.execute(
         sa.select(AuditRound).where(AuditRound.state == RoundState.closed, AuditRound.closed_at < closed_before,
@@ -770,8 +780,7 @@ def purge_case_data(closed_before: datetime, dry_run: bool = False) -> str:
         total_cases += cases
         if dry_run:
             continue
-        if snapshot_round_figures is not None:
-            snapshot_round_figures(audit_round)
+        round_purging.send(audit_round)  # the findings feature keeps the round's figures (app/signals.py)
         audit_round.figures_snapshot = {**(audit_round.figures_snapshot or {}),
                                         "agreement": agreement_snapshot(audit_round)}
         db.session.flush()
@@ -790,6 +799,7 @@ def purge_case_data(closed_before: datetime, dry_run: bool = False) -> str:
         db.session.flush()
         record("purged", audit_round, f"Case-level data of “{audit_round.title}” removed under the retention policy "
                                       f"({answers} answers, {cases} case records); aggregated figures kept")
+        figures_changed.send("round", id=audit_round.id)
     db.session.expire_all()
     return (f"{len(rounds)} closed round{'s' if len(rounds) != 1 else ''}: {total_answers} answer"
             f"{'s' if total_answers != 1 else ''} and the details of {total_cases} case{'s' if total_cases != 1 else ''}")

@@ -14,9 +14,11 @@ export_limit = limiter.shared_limit(lambda: current_app.config["EXPORT_RATE_LIMI
 
 
 def init_app(app) -> None:
-    from app.findings import action_sources
+    from app.findings import action_sources, freshness, services
 
     action_sources.register()
+    freshness.subscribe()
+    services.subscribe()
 
 
 from app.findings import routes  # noqa: E402,F401

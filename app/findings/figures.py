@@ -258,7 +258,7 @@ def round_figures(audit_round) -> dict:
     has been purged, the snapshot taken just before."""
     if audit_round.purged_at is not None and audit_round.figures_snapshot:
         return audit_round.figures_snapshot
-    return freshness.stored(audit_round, lambda: round_snapshot(audit_round))
+    return freshness.stored("round", audit_round.id, lambda: round_snapshot(audit_round))
 
 
 def round_snapshot(audit_round) -> dict:
@@ -409,7 +409,7 @@ def campaign_figures(campaign) -> dict:
 
 def _kept_campaign_figures(campaign) -> dict:
     """The campaign's figures but for statement coverage, kept between requests."""
-    return freshness.stored(campaign, lambda: campaign_snapshot(campaign))
+    return freshness.stored("campaign", campaign.id, lambda: campaign_snapshot(campaign))
 
 
 def campaign_snapshot(campaign) -> dict:

@@ -2,274 +2,184 @@
 
 A round's or campaign's figures are computed from thousands of answers; the findings pages, the organisation
 pages and the workbooks ask for them far more often than the answers change. Each round and campaign carries a
-`figures_token` that is replaced, in the same transaction, whenever a flush or a bulk statement changes anything
-its figures are computed from:
+`figures_token` that is replaced, in the same transaction, whenever a service changes anything its figures are
+computed from. The services say so explicitly by sending `app.signals.figures_changed` before they return; the
+findings feature subscribes (`subscribe()`, from its init_app) and renews the tokens. These are the changes that
+send it, and the services sending it:
 
-* a round: its cases, assignments, moderation, and the answers and state of its submitted responses;
-* a campaign: its returns (their states, and the answers of those submitted or accepted), challenges, survey
-  links (closing one), responses, answers and the snapshots frozen when a survey or the campaign closes;
-* every round and campaign: organisations (names and types appear in the figures) and instruments (a later
-  version's renames reach earlier rounds' figures).
+* a round (`"round"`, its id): its details and state (update, open, moderation, reopen, close), its cases
+  and assignments (add, import, remove, set), a response submitted or returned, a case moderated, and the
+  retention purge of its case-level data (app/audits/services.py);
+* a campaign (`"campaign"`, its id): its state (open, close), a return's state (first save, submit, return,
+  accept), a challenge, a practitioner survey response, a survey closing with its frozen snapshot, and the
+  campaign's surveys closing (app/selfassessment/services.py, survey_services.py);
+* every round and campaign (`"everything"`): an organisation created or changed (names and types appear in the
+  figures; app/accounts/services.py) and an instrument version published or loaded (a later version's renames
+  reach earlier rounds' figures; app/questionnaire/store.py).
 
-Saving a draft changes nothing anybody else sees, so draft answers do not replace the token.
+A new round or campaign needs no signal: it is inserted with a token of its own. Saving a draft changes nothing
+anybody else sees, so draft saves do not send. A service that changes any of these
+(including through a bulk UPDATE or DELETE) must send the signal too, or kept figures go stale.
 
 `stored()` reads the token before anything else, so figures kept under a token were computed from data at least
 as new as the token; a random token (not a counter) cannot come round again after a rollback. Figures are kept
-under a stamp of the token, the settings they depend on and the code that computes them, so a deploy or a
+under a stamp of the token, FIGURES_VERSION and the settings they depend on (thresholds, theme titles), so a
 changed threshold recomputes them. A transaction that has itself written anything computes afresh and keeps
 nothing: what it saw may yet be rolled back.
+
+FIGURES_VERSION: bump it whenever what the figures hold changes for the same data: a new or renamed key, a
+changed calculation, a changed label table (ORG_TYPE_LABELS, AGE_BANDS, RAG labels and the like, wherever they are
+defined). A deploy then recomputes every kept figure instead of serving ones of the old shape.
+
+Figures handed out are read-only (`FrozenDict`, `FrozenList`): the same objects serve every request of this
+process, so a page that changed them would change what the next request sees. Copy them to change them
+(`copy.deepcopy` gives plain dicts and lists).
 """
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import threading
-from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, request
-from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from app.accounts.models import Organisation
-from app.audits.models import (
-    Assignment,
-    AuditCase,
-    AuditRound,
-    CaseAnswer,
-    CaseResponse,
-    ModeratedAnswer,
-    Moderation,
-    ResponseState,
-)
+from app import signals
 from app.db import WRITE_METHODS, wrote_in_transaction
 from app.extensions import db
 from app.findings.models import FiguresCache
-from app.findings.queries import COUNTED_RETURN_STATES
-from app.questionnaire import InstrumentModel, InstrumentVersion, theme_titles
-from app.selfassessment.models import (
-    Campaign,
-    Challenge,
-    Return,
-    ReturnAnswer,
-    SurveyAnswer,
-    SurveyLink,
-    SurveyResponse,
-    SurveySnapshot,
-)
+from app.questionnaire import theme_titles
 from app.utils import new_figures_token, utcnow
+
+FIGURES_VERSION = 1
 
 EVERYTHING = "*"
 
-# Rows whose period is looked up after the flush: (kind, anchor) -> the statement giving period ids for `ids`.
-# An anchor ending in "?" counts only while its response or return is submitted (drafts are nobody else's yet).
-_PERIOD_OF = {
-    ("round", "case"): lambda ids: sa.select(AuditCase.round_id).where(AuditCase.id.in_(ids)),
-    ("round", "assignment"): lambda ids: (sa.select(AuditCase.round_id)
-                                          .join(Assignment, Assignment.case_id == AuditCase.id)
-                                          .where(Assignment.id.in_(ids))),
-    ("round", "response?"): lambda ids: (sa.select(AuditCase.round_id)
-                                         .join(Assignment, Assignment.case_id == AuditCase.id)
-                                         .join(CaseResponse, CaseResponse.assignment_id == Assignment.id)
-                                         .where(CaseResponse.id.in_(ids),
-                                                CaseResponse.state == ResponseState.submitted)),
-    ("round", "moderation"): lambda ids: (sa.select(AuditCase.round_id)
-                                          .join(Moderation, Moderation.case_id == AuditCase.id)
-                                          .where(Moderation.id.in_(ids))),
-    ("campaign", "return?"): lambda ids: sa.select(Return.campaign_id).where(Return.id.in_(ids),
-                                                                            Return.state.in_(COUNTED_RETURN_STATES)),
-    ("campaign", "return_answer"): lambda ids: (sa.select(Return.campaign_id)
-                                                .join(ReturnAnswer, ReturnAnswer.return_id == Return.id)
-                                                .where(ReturnAnswer.id.in_(ids))),
-    ("campaign", "survey_link"): lambda ids: sa.select(SurveyLink.campaign_id).where(SurveyLink.id.in_(ids)),
-    ("campaign", "survey_response"): lambda ids: (sa.select(SurveyLink.campaign_id)
-                                                  .join(SurveyResponse, SurveyResponse.survey_link_id == SurveyLink.id)
-                                                  .where(SurveyResponse.id.in_(ids))),
-}
-_PERIOD_MODELS = {"round": AuditRound, "campaign": Campaign}
-_EVERY_PERIOD = (Organisation, InstrumentModel, InstrumentVersion)
-_TABLE_KINDS = {
-    **{model.__tablename__: ("round",) for model in (AuditRound, AuditCase, Assignment, CaseResponse, CaseAnswer,
-                                                     Moderation, ModeratedAnswer)},
-    **{model.__tablename__: ("campaign",) for model in (Campaign, Return, ReturnAnswer, Challenge, SurveyLink,
-                                                        SurveyResponse, SurveyAnswer, SurveySnapshot)},
-    **{model.__tablename__: ("round", "campaign") for model in _EVERY_PERIOD},
-}
-
-
-def _state_changed(obj) -> bool:
-    return sa.inspect(obj).attrs.state.history.has_changes()
-
-
-def _in_session(session: Session, model, ident):
-    """The object with this primary key if the session holds it already (no SQL)."""
-    return session.identity_map.get(sa.inspect(model).identity_key_from_primary_key((ident,)))
-
-
-def _anchors(session: Session, obj, status: str):
-    """(kind, anchor, id) for the rows whose period the change to `obj` reaches; anchor None means the period's
-    own id, EVERYTHING every period of that kind."""
-    if isinstance(obj, AuditRound):
-        return [("round", None, obj.id)]
-    if isinstance(obj, AuditCase):
-        return [("round", None, obj.round_id)]
-    if isinstance(obj, (Assignment, Moderation)):
-        return [("round", "case", obj.case_id)]
-    if isinstance(obj, CaseResponse):
-        if status == "deleted" or _state_changed(obj) or obj.state == ResponseState.submitted:
-            return [("round", "assignment", obj.assignment_id)]
-        return []
-    if isinstance(obj, CaseAnswer):
-        response = _in_session(session, CaseResponse, obj.response_id)
-        if response is None:
-            return [("round", "response?", obj.response_id)]
-        # A change of the response's state is its own rule's business; here only a submitted one's answers count.
-        return [("round", "assignment", response.assignment_id)] if response.state == ResponseState.submitted else []
-    if isinstance(obj, ModeratedAnswer):
-        return [("round", "moderation", obj.moderation_id)]
-    if isinstance(obj, Campaign):
-        return [("campaign", None, obj.id)]
-    if isinstance(obj, Return):
-        # A return's state is counted in the figures whatever it is; its answers only once it is submitted.
-        if status != "changed" or _state_changed(obj) or obj.state in COUNTED_RETURN_STATES:
-            return [("campaign", None, obj.campaign_id)]
-        return []
-    if isinstance(obj, ReturnAnswer):
-        ret = _in_session(session, Return, obj.return_id)
-        if ret is None:
-            return [("campaign", "return?", obj.return_id)]
-        return [("campaign", None, ret.campaign_id)] if ret.state in COUNTED_RETURN_STATES else []
-    if isinstance(obj, Challenge):
-        return [("campaign", "return_answer", obj.return_answer_id)]
-    if isinstance(obj, (SurveyLink, SurveySnapshot)):
-        return [("campaign", None, obj.campaign_id)]
-    if isinstance(obj, SurveyResponse):
-        return [("campaign", "survey_link", obj.survey_link_id)]
-    if isinstance(obj, SurveyAnswer):
-        return [("campaign", "survey_response", obj.survey_response_id)]
-    if isinstance(obj, _EVERY_PERIOD):
-        return [("round", None, EVERYTHING), ("campaign", None, EVERYTHING)]
-    return []
-
-
-def _changes(session: Session):
-    """(object, "new" | "changed" | "deleted") for what this flush wrote (in after_flush the session still
-    holds its pre-flush lists and attribute history)."""
-    for obj in session.new:
-        yield obj, "new"
-    for obj in session.dirty:
-        if session.is_modified(obj, include_collections=False):
-            yield obj, "changed"
-    for obj in session.deleted:
-        yield obj, "deleted"
+# The columns of the periods that carry a token, by kind (the tables belong to audits and selfassessment).
+_TOKENS = {kind: sa.table(name, sa.column("id"), sa.column("figures_token"))
+           for kind, name in (("round", "audit_round"), ("campaign", "campaign"))}
 
 
 def renew_tokens(connection, kind: str, ids=EVERYTHING) -> None:
     """Mark the figures of these periods (or all of a kind) out of date, in the caller's transaction."""
-    table = _PERIOD_MODELS[kind].__table__
+    table = _TOKENS[kind]
     stmt = sa.update(table).values(figures_token=new_figures_token())
     if ids is not EVERYTHING:
         stmt = stmt.where(table.c.id.in_(sorted(ids)))
     connection.execute(stmt)
 
 
-@event.listens_for(Session, "after_flush")
-def _after_flush(session: Session, _flush_context) -> None:
-    direct: dict[str, set] = {"round": set(), "campaign": set()}
-    via: dict[tuple[str, str], set] = {}
-    everything: set[str] = set()
-    for obj, status in _changes(session):
-        try:
-            anchors = _anchors(session, obj, status)
-        except SQLAlchemyError:  # a deleted row whose keys were never loaded: nothing to look up; renew them all
-            anchors = [(kind, None, EVERYTHING) for kind in _TABLE_KINDS.get(getattr(obj, "__tablename__", None), ())]
-        for kind, anchor, value in anchors:
-            if value is EVERYTHING:
-                everything.add(kind)
-            elif value is not None and anchor is None:
-                direct[kind].add(value)
-            elif value is not None:
-                via.setdefault((kind, anchor), set()).add(value)
-    if not (everything or via or any(direct.values())):
-        return
-    connection = session.connection()
-    for (kind, anchor), ids in via.items():
-        if kind not in everything:
-            direct[kind].update(connection.execute(_PERIOD_OF[kind, anchor](sorted(ids))).scalars())
-    for kind, ids in direct.items():
-        if kind in everything:
-            renew_tokens(connection, kind)
-        elif ids:
-            renew_tokens(connection, kind, ids)
+def _figures_changed(kind: str, id: int | None = None, **_) -> None:
+    """A service changed something the figures of this period (or of every period) are computed from."""
+    connection = db.session.connection()
+    if kind == signals.EVERYTHING:
+        for each in _TOKENS:
+            renew_tokens(connection, each)
+    elif id is not None:  # (a period not yet flushed gets a new token when it is inserted)
+        renew_tokens(connection, kind, [id])
 
 
-@event.listens_for(Session, "do_orm_execute")
-def _bulk_statement(orm_execute_state) -> None:
-    """An UPDATE, DELETE or INSERT statement bypasses the flush: renew every period of the kinds it touches."""
-    if not (orm_execute_state.is_update or orm_execute_state.is_delete or orm_execute_state.is_insert):
-        return
-    table = getattr(orm_execute_state.statement, "table", None)
-    kinds = _TABLE_KINDS.get(getattr(table, "name", None), ())
-    if kinds:
-        connection = orm_execute_state.session.connection()
-        for kind in kinds:
-            renew_tokens(connection, kind)
+def subscribe() -> None:
+    signals.figures_changed.connect(_figures_changed)
+
+
+# --- read-only figures -----------------------------------------------------------------------------------------
+
+def _read_only(self, *_args, **_kwargs):
+    raise TypeError("findings figures are shared between requests and cannot be changed: copy.deepcopy them first")
+
+
+class FrozenDict(dict):
+    """A dict that refuses to change (JSON, templates and comparisons see a plain dict)."""
+
+    __slots__ = ()
+    __setitem__ = __delitem__ = __ior__ = clear = pop = popitem = setdefault = update = _read_only
+
+    def __copy__(self):
+        return dict(self)
+
+    def __deepcopy__(self, memo):
+        return {key: copy.deepcopy(value, memo) for key, value in self.items()}
+
+    def __reduce__(self):
+        return dict, (dict(self),)
+
+
+class FrozenList(list):
+    """A list that refuses to change."""
+
+    __slots__ = ()
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = append = clear = extend = insert = pop = remove = _read_only
+    reverse = sort = _read_only
+
+    def __copy__(self):
+        return list(self)
+
+    def __deepcopy__(self, memo):
+        return [copy.deepcopy(value, memo) for value in self]
+
+    def __reduce__(self):
+        return list, (list(self),)
+
+
+_CONTAINERS = (dict, list, tuple)
+
+
+def freeze(value):
+    """The same figures as FrozenDict and FrozenList all the way down. Done once when figures are computed or read
+    from the table (for a 1 MB campaign about 80 ms, twice parsing its JSON), instead of a copy for every request
+    (a deep copy of the same took 134 ms)."""
+    if isinstance(value, dict):
+        return FrozenDict({key: freeze(item) if isinstance(item, _CONTAINERS) else item for key, item in value.items()})
+    if isinstance(value, (list, tuple)):
+        return FrozenList([freeze(item) if isinstance(item, _CONTAINERS) else item for item in value])
+    return value
 
 
 # --- reading ---------------------------------------------------------------------------------------------------
 
-_code_digest: str | None = None
-
-
-def _inputs_digest() -> str:
-    """What, besides the data, the figures depend on: the code computing them, the settings and theme titles."""
-    global _code_digest
-    if _code_digest is None:  # the findings package, the instrument model its catalogues are built from, and the
-        code = hashlib.sha256()  # self-assessment read models its triangulation comes from
-        app_dir = Path(__file__).parent.parent
-        sources = [*Path(__file__).parent.glob("*.py"), *(app_dir / "questionnaire").glob("*.py"),
-                   app_dir / "selfassessment" / "queries.py", app_dir / "selfassessment" / "snapshots.py"]
-        for source in sorted(sources):
-            code.update(source.name.encode() + b"\0" + source.read_bytes())
-        _code_digest = code.hexdigest()[:24]
+def _inputs() -> str:
+    """What, besides the data, the figures depend on: their version, the settings and the theme titles."""
     config = current_app.config
     inputs = {key: config[key] for key in ("MIN_CELL_SIZE", "STRENGTH_THRESHOLD", "IMPROVEMENT_THRESHOLD",
                                            "TRIANGULATION_AGREEMENT_THRESHOLD")}
     inputs["themes"] = theme_titles()
-    return _code_digest + hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:24]
+    return f"v{FIGURES_VERSION}:" + hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:24]
 
 
 # Figures this process last served, by period: (stamp, figures), so that a page does not read and parse them from
-# `figures_cache` again while its stamp holds (a large campaign's are 1.9 MB of JSON). Callers only read them.
+# `figures_cache` again while its stamp holds (a large campaign's are 1.9 MB of JSON). They are frozen: the same
+# objects serve every request.
 _held: dict[tuple[str, int], tuple[str, dict]] = {}
 _HELD_PER_KIND = {"round": 64, "campaign": 8}  # a national campaign's figures take about 8 MB in memory
 _held_lock = threading.Lock()
 
 
-def stored(period: AuditRound | Campaign, compute: Callable[[], dict]) -> dict:
-    """The period's figures as `compute()` would give them now: kept ones if nothing they depend on has changed
-    since, otherwise computed and kept. Treat them as read-only: the same dict serves every request."""
-    kind = "round" if isinstance(period, AuditRound) else "campaign"
-    model = _PERIOD_MODELS[kind]
-    token = db.session.execute(sa.select(model.figures_token).where(model.id == period.id)).scalar_one()
+def stored(kind: str, period_id: int, compute: Callable[[], dict]) -> dict:
+    """The figures of this round or campaign as `compute()` would give them now, read-only: kept ones if nothing
+    they depend on has changed since, otherwise computed and kept."""
+    table = _TOKENS[kind]
+    token = db.session.execute(sa.select(table.c.figures_token).where(table.c.id == period_id)).scalar_one()
     if wrote_in_transaction(db.session):  # (the select above flushed any pending change first)
-        return compute()
-    stamp = f"{token}:{_inputs_digest()}"
-    held = _held.get((kind, period.id))
+        return freeze(compute())
+    stamp = f"{token}:{_inputs()}"
+    held = _held.get((kind, period_id))
     if held is not None and held[0] == stamp:
         return held[1]
     column = FiguresCache.round_id if kind == "round" else FiguresCache.campaign_id
-    kept = db.session.execute(sa.select(FiguresCache.stamp, FiguresCache.figures).where(column == period.id)).first()
+    kept = db.session.execute(sa.select(FiguresCache.stamp, FiguresCache.figures).where(column == period_id)).first()
     if kept is not None and kept.stamp == stamp:
-        figures = kept.figures
+        figures = freeze(kept.figures)
     else:
-        figures = compute()
-        _keep(column.key, period.id, stamp, figures)
+        figures = freeze(compute())
+        _keep(column.key, period_id, stamp, figures)
     if token is not None:  # (a period from before tokens were set on insert could share its stamp with a later one)
-        _hold(kind, period.id, stamp, figures)
+        _hold(kind, period_id, stamp, figures)
     return figures
 
 

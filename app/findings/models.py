@@ -43,7 +43,7 @@ class Finding(db.Model):
 class FiguresCache(db.Model):
     """A round's or campaign's computed findings figures, kept until anything they are computed from changes.
 
-    `stamp` names what they were computed from: the period's `figures_token`, the settings and the code
+    `stamp` names what they were computed from: the period's `figures_token`, FIGURES_VERSION and the settings
     (app/findings/freshness.py). A row whose stamp no longer matches is recomputed and replaced; nothing here is
     the record of anything, so the table can be emptied at any time."""
 

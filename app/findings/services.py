@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from app import signals
 from app.activity import record
 from app.errors import DomainError, checked_text
 from app.extensions import db
@@ -59,6 +60,10 @@ def delete_finding(finding: Finding, *, actor=None) -> None:
 
 
 # --- retention -----------------------------------------------------------------------------------------------
+
+def subscribe() -> None:
+    signals.round_purging.connect(snapshot_round_figures)
+
 
 def snapshot_round_figures(audit_round) -> None:
     """Keep the round's aggregated figures so its findings page survives the purge of case-level data."""

@@ -27,6 +27,7 @@ from app.questionnaire.loader import (
     is_themes_file,
 )
 from app.questionnaire.models import InstrumentModel, InstrumentVersion
+from app.signals import figures_changed
 
 _PARSED_CACHE_SIZE = 512
 _parsed: dict[tuple, Instrument] = {}
@@ -150,6 +151,8 @@ def load_files_with_outcome(paths: Iterable[str | Path], actor=None) -> list[Loa
         db.session.flush()
         record("instrument.loaded", version, f"Loaded {inst.title} version {inst.version} ({inst.key})", actor=actor)
         outcomes.append(LoadOutcome(item.name, version, created=True))
+    if any(outcome.created for outcome in outcomes):
+        figures_changed.send("everything")
     return outcomes
 
 
@@ -182,6 +185,7 @@ def publish_definition(definition: dict, *, actor=None, source_file: str | None 
     db.session.add(version)
     db.session.flush()
     record("instrument.published", version, f"Published {inst.title} version {inst.version} ({inst.key})", actor=actor)
+    figures_changed.send("everything")
     return version
 
 

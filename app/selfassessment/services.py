@@ -45,6 +45,7 @@ from app.selfassessment.queries import (
     return_problems_for,
 )
 from app.selfassessment.survey_services import close_campaign_surveys
+from app.signals import figures_changed
 from app.uploads import StoredFile
 from app.utils import utcnow
 
@@ -154,6 +155,7 @@ def open_campaign(campaign: Campaign, *, actor=None) -> Campaign:
                                       token=secrets.token_urlsafe(32)))
     db.session.flush()
     record("opened", campaign, f"Opened {campaign.label}: {started} new returns", actor=actor)
+    figures_changed.send("campaign", id=campaign.id)
     return campaign
 
 
@@ -196,6 +198,7 @@ def close_campaign(campaign: Campaign, *, actor=None) -> Campaign:
     close_campaign_surveys(campaign)
     db.session.flush()
     record("closed", campaign, f"Closed {campaign.label}", actor=actor)
+    figures_changed.send("campaign", id=campaign.id)
     return campaign
 
 
@@ -258,7 +261,8 @@ def save_section(ret: Return, section_key: str, save: SectionSave, *, actor=None
         raise NotFound("No such section")
     section = instrument.section(section_key)
     # Claim the return first: a concurrent save waits on its row, then finds the version moved and stops.
-    if ret.state == ReturnState.not_started:
+    started = ret.state == ReturnState.not_started
+    if started:
         ret.state = ret.state.check_move(ReturnState.in_progress)
     _flush_return(ret)
     rows = _rows_by_key(ret)
@@ -301,6 +305,8 @@ def save_section(ret: Return, section_key: str, save: SectionSave, *, actor=None
     db.session.flush()
     record("saved", ret, f"Saved “{section.title}” in the {ret.campaign.cycle} self-assessment of "
                          f"{ret.organisation.name}", actor=actor)
+    if started:  # a return's state is in the figures; its draft answers are not
+        figures_changed.send("campaign", id=ret.campaign_id)
     return SaveResult(removed_stored_names=removed, actions_added=actions_added, files_added=files_added)
 
 
@@ -369,6 +375,7 @@ def submit_return(ret: Return, *, confirmed: bool, declaration_name: str, expect
     _flush_return(ret)
     record("submitted", ret, f"{ret.organisation.name} submitted its {ret.campaign.cycle} self-assessment "
                              f"(declared by {name})", actor=actor)
+    figures_changed.send("campaign", id=ret.campaign_id)
     return ret
 
 
@@ -393,6 +400,7 @@ def challenge_answer(ret: Return, question_key: str, *, moderated_rag: str, comm
     record("challenged", ret, f"Challenged {question_label(instrument, question_key)} for {ret.organisation.name}: "
                               f"self-assessed {RAG_LABELS[row.rag]}, moderated {RAG_LABELS[moderated_rag]}",
            actor=actor)
+    figures_changed.send("campaign", id=ret.campaign_id)
     return challenge
 
 
@@ -407,6 +415,7 @@ def return_to_organisation(ret: Return, *, reason: str, actor=None) -> Return:
     _flush_return(ret)
     record("returned", ret, f"Returned the {ret.campaign.cycle} self-assessment to {ret.organisation.name}: {reason}",
            actor=actor)
+    figures_changed.send("campaign", id=ret.campaign_id)
     return ret
 
 
@@ -417,4 +426,5 @@ def accept_return(ret: Return, *, actor=None) -> Return:
     _flush_return(ret)
     record("accepted", ret, f"Accepted the {ret.campaign.cycle} self-assessment of {ret.organisation.name}",
            actor=actor)
+    figures_changed.send("campaign", id=ret.campaign_id)
     return ret

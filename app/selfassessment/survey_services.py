@@ -24,6 +24,7 @@ from app.selfassessment.models import (
     SurveySnapshot,
 )
 from app.selfassessment.queries import survey_respondent_count, survey_respondent_counts
+from app.signals import figures_changed
 from app.utils import today, utcnow
 
 # No 0/O, 1/I/L or 5/S to misread when a code is copied from paper.
@@ -129,6 +130,7 @@ def record_survey_response(link: SurveyLink, answers: dict[str, dict], *, code: 
     write_answers(survey, given, {}, new_row)
     db.session.add(response)
     db.session.flush()
+    figures_changed.send("campaign", id=campaign.id)
     return response
 
 
@@ -158,6 +160,7 @@ def close_survey(link: SurveyLink, *, actor=None) -> SurveySnapshot:
     db.session.flush()
     record("survey_closed", link.campaign, f"Closed the practitioner survey of {link.organisation.name}",
            actor=actor)
+    figures_changed.send("campaign", id=link.campaign_id)
     return snapshot
 
 
@@ -187,3 +190,4 @@ def close_campaign_surveys(campaign: Campaign) -> None:
         db.session.add(SurveySnapshot(campaign_id=campaign.id, survey_link_id=None, taken_on=today(),
                                       figures=figures))
     db.session.flush()
+    figures_changed.send("campaign", id=campaign.id)
