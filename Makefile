@@ -1,4 +1,4 @@
-# Stable interface (DESIGN §9): `make run` and `make test` work on a fresh machine.
+# Stable interface: `make run` and `make test` work on a fresh machine.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -65,6 +65,10 @@ run: install instruments
 
 test: install-dev
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Lint (settings in pyproject.toml); CI runs it before the tests.
+lint: install-dev
+	$(VENV)/bin/ruff check .
 
 # Browser journeys in Debian's Chromium (apt-get install chromium) against gunicorn on a fresh database.
 e2e: install-dev
