@@ -242,7 +242,9 @@ def http_metrics(url: str, generated, users: int, requests: int, workdir: Path, 
             pairs_p95 = percentile(pairs, 0.95) * 1000 if pairs else None
             return len(latencies) / elapsed, percentile(latencies, 0.95) * 1000, statuses, len(latencies), pairs_p95
 
-        floor = lambda c: c.get("/_bench/select1")
+        def floor(c):
+            return c.get("/_bench/select1")
+
         pages = (
             ("scoring_page_get", auditor_clients, lambda c: c.get(c.section)),
             ("draft_save_post", auditor_clients, lambda c: _save(c, c.section, forms_in, fill)),

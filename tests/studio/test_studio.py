@@ -294,8 +294,8 @@ def test_yaml_upload_with_mistakes_lists_lines_and_saves_nothing(client, login_a
     assert response.status_code == 200
     assert "line 16: question &#39;q1&#39;: unknown scale &#39;yesno&#39;" in page
     assert db.session.execute(sa.select(sa.func.count(InstrumentDraft.id))).scalar_one() == before
-    response = client.post(f"{BASE}/upload", data={"file": (BytesIO(MINIMAL.replace("key: tiny", "key: tiny-upload").encode()), "tiny.yaml")},
-                           content_type="multipart/form-data")
+    upload = BytesIO(MINIMAL.replace("key: tiny", "key: tiny-upload").encode())
+    response = client.post(f"{BASE}/upload", data={"file": (upload, "tiny.yaml")}, content_type="multipart/form-data")
     assert response.status_code == 302
     draft_id = int(response.headers["Location"].split("/")[-1])
     assert _draft(db, draft_id).definition["sections"][0]["questions"][0]["scale"] == "yn"
