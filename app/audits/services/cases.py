@@ -86,6 +86,7 @@ class CaseDetails:
 
 
 def check_case_details(*, reference, age_band=None, gender=None, ethnicity=None, area=None) -> CaseDetails:
+    """A case's details checked and normalised, saving nothing; `add_case` and `import_cases` use it."""
     return CaseDetails(
         reference=check_reference(reference),
         age_band=match_vocabulary(age_band, AGE_BANDS, field="age_band", label="Age band"),
@@ -118,6 +119,8 @@ def _new_case(audit_round: AuditRound, details: CaseDetails) -> AuditCase:
 
 def add_case(audit_round: AuditRound, *, reference, age_band=None, gender=None, ethnicity=None, area=None,
              actor=None) -> AuditCase:
+    """Add one case to a draft or open round, assigned to every participating organisation.
+    Called by partnership staff (admin, qa)."""
     _check_can_add_cases(audit_round)
     details = check_case_details(reference=reference, age_band=age_band, gender=gender, ethnicity=ethnicity,
                                  area=area)
@@ -131,7 +134,8 @@ def add_case(audit_round: AuditRound, *, reference, age_band=None, gender=None, 
 
 
 def import_cases(audit_round: AuditRound, *, filename: str, content: bytes, actor=None) -> list[AuditCase]:
-    """All rows or none: any bad row refuses the whole file, with every problem listed by row."""
+    """All rows or none: any bad row refuses the whole file, with every problem listed by row.
+    Adds the file's cases to a draft or open round; called by partnership staff (admin, qa)."""
     _check_can_add_cases(audit_round)
     rows = importer.read_rows(filename, content)  # raises importer.ImportFailed for unreadable files
     existing = _existing_references(audit_round)
@@ -164,6 +168,7 @@ def import_cases(audit_round: AuditRound, *, filename: str, content: bytes, acto
 
 
 def remove_case(case: AuditCase, *, actor=None) -> None:
+    """Delete a case and its assignments from a draft round. Called by partnership staff (admin, qa)."""
     audit_round = case.round
     if audit_round.state != RoundState.draft:
         raise InvalidTransition("Cases can only be removed while the round is a draft.")
@@ -191,7 +196,8 @@ def _check_auditor(audit_round: AuditRound, org: Organisation, user_id) -> int |
 
 
 def set_assignments(case: AuditCase, *, auditors: dict[int, int | None], actor=None) -> list[Assignment]:
-    """`auditors` maps each organisation that must audit the case to its named auditor's user id (or None)."""
+    """`auditors` maps each organisation that must audit the case to its named auditor's user id (or None).
+    Called by partnership staff (admin, qa) while the round is a draft or open."""
     audit_round = case.round
     if audit_round.state not in (RoundState.draft, RoundState.open):
         raise InvalidTransition("Assignments can only change while the round is a draft or open.")

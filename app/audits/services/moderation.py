@@ -113,7 +113,9 @@ def save_moderation(case: AuditCase, *, ratings: dict[str, str | None], comments
 
     Questions about the case get one agreed rating (`ratings`). Questions about each agency's own work are agreed
     per agency (`agency_ratings`: question key -> organisation id -> value): each agency's own answer stands
-    unless the panel changes it, with a reason (`agency_comments`); agencies not given keep what they had."""
+    unless the panel changes it, with a reason (`agency_comments`); agencies not given keep what they had.
+
+    Called by partnership staff (admin, qa) while the round is in moderation."""
     audit_round = case.round
     if audit_round.state != RoundState.moderation:
         raise InvalidTransition("Cases can only be moderated while the round is in moderation.")

@@ -31,6 +31,8 @@ def purge_case_data(closed_before: datetime, dry_run: bool = False) -> str:
     Removed: every agency's answers, the cases' age band, gender, ethnicity and area, and the
     moderation panel's free text. Kept: rounds, pseudonymised case references, agreed ratings and
     grades, findings and actions, and a snapshot of the figures taken first.
+
+    Run by operators through `flask data purge` (app/cli.py); no page calls it.
     """
     rounds = list(db.session.execute(
         sa.select(AuditRound).where(AuditRound.state == RoundState.closed, AuditRound.closed_at < closed_before,

@@ -67,6 +67,8 @@ def _mode(value) -> AuditorMode:
 
 def create_round(*, instrument_version_id, title, area=None, period_start, period_end, due_date,
                  auditor_mode=AuditorMode.self_audit, organisation_ids=(), actor=None) -> AuditRound:
+    """Create a draft round from a case audit instrument, with its participating organisations.
+    Called by partnership staff (admin, qa) from the new round page."""
     title, area = _check_round_fields(title=title, area=area, period_start=period_start, period_end=period_end,
                                       due_date=due_date)
     version = get_version(instrument_version_id) if instrument_version_id else None
@@ -84,7 +86,8 @@ def create_round(*, instrument_version_id, title, area=None, period_start, perio
 
 def update_round(audit_round: AuditRound, *, title, area=None, period_start, period_end, due_date,
                  auditor_mode=None, organisation_ids=None, instrument_version_id=None, actor=None) -> AuditRound:
-    """Details can change until the round closes; criteria, agencies and auditor mode only while it is a draft."""
+    """Details can change until the round closes; criteria, agencies and auditor mode only while it is a draft.
+    Called by partnership staff (admin, qa)."""
     if audit_round.state == RoundState.closed:
         raise InvalidTransition("This round is closed, so its details can no longer change.")
     title, area = _check_round_fields(title=title, area=area, period_start=period_start, period_end=period_end,
@@ -135,6 +138,8 @@ def _set_participants(audit_round: AuditRound, orgs: list[Organisation]) -> None
 
 
 def open_round(audit_round: AuditRound, *, actor=None) -> AuditRound:
+    """Open a draft round for scoring once every case has an organisation (and, with external auditors, a
+    named auditor), giving each assignment its response. Called by partnership staff (admin, qa)."""
     audit_round.state.check_move(RoundState.open)
     if not audit_round.cases:
         raise InvalidTransition("Add at least one case before opening the round.")
@@ -159,6 +164,8 @@ def open_round(audit_round: AuditRound, *, actor=None) -> AuditRound:
 
 
 def start_moderation(audit_round: AuditRound, *, confirm_unsubmitted: bool = False, actor=None) -> AuditRound:
+    """Move an open round to moderation, after which agencies' answers no longer change; unsubmitted
+    responses need `confirm_unsubmitted`. Called by partnership staff (admin, qa)."""
     audit_round.state.check_move(RoundState.moderation)
     responses = [a.response for c in audit_round.cases for a in c.assignments]
     submitted = sum(1 for r in responses if r is not None and r.state == ResponseState.submitted)
@@ -178,6 +185,8 @@ def start_moderation(audit_round: AuditRound, *, confirm_unsubmitted: bool = Fal
 
 
 def reopen_round(audit_round: AuditRound, *, actor=None) -> AuditRound:
+    """Move a round in moderation back to open so agencies can change their answers again.
+    Called by partnership staff (admin, qa)."""
     audit_round.state.check_move(RoundState.open)
     if audit_round.state != RoundState.moderation:
         raise InvalidTransition("Only a round in moderation can be reopened.")
@@ -189,7 +198,8 @@ def reopen_round(audit_round: AuditRound, *, actor=None) -> AuditRound:
 
 
 def close_round(audit_round: AuditRound, *, reasons: dict[int, str] | None = None, actor=None) -> AuditRound:
-    """Close a round in moderation. A case nobody moderated needs a recorded reason."""
+    """Close a round in moderation. A case nobody moderated needs a recorded reason.
+    Called by partnership staff (admin, qa)."""
     audit_round.state.check_move(RoundState.closed)
     reasons = reasons or {}
     problems = []

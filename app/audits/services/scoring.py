@@ -59,6 +59,8 @@ def _editable_response(assignment: Assignment) -> CaseResponse:
 
 
 def is_editable(assignment: Assignment) -> bool:
+    """Whether the assignment's answers can still change (round open, response not submitted); changes
+    nothing. The scoring pages ask it after `queries.scoring_assignment`."""
     response = assignment.response
     return (assignment.case.round.state == RoundState.open
             and (response is None or response.state != ResponseState.submitted))
@@ -89,7 +91,8 @@ def _touch(response: CaseResponse, actor) -> None:
 
 def save_section(assignment: Assignment, section_key: str, answers: dict[str, dict], *, lock_version,
                  actor=None) -> CaseResponse:
-    """Store one section's answers (as `form_answers` gives them) on the draft, if nobody saved in between."""
+    """Store one section's answers (as `form_answers` gives them) on the draft, if nobody saved in between.
+    Called by the assignment's auditor after `queries.scoring_assignment` allowed them."""
     response = _editable_response(assignment)
     check_version(lock_version, response.lock_version, STALE_MESSAGE)
     instrument = response_instrument(response)
@@ -104,6 +107,8 @@ def save_section(assignment: Assignment, section_key: str, answers: dict[str, di
 
 
 def submit_response(assignment: Assignment, *, lock_version, actor=None) -> CaseResponse:
+    """Submit the assignment's response once every required answer is given, dropping answers to questions
+    that no longer apply. Called by its auditor after `queries.scoring_assignment` allowed them."""
     response = _editable_response(assignment)
     check_version(lock_version, response.lock_version, STALE_MESSAGE)
     instrument = response_instrument(response)
@@ -129,7 +134,8 @@ def submit_response(assignment: Assignment, *, lock_version, actor=None) -> Case
 
 
 def return_response(assignment: Assignment, *, reason, actor=None) -> CaseResponse:
-    """QA sends a submitted response back to its agency for changes, saying why."""
+    """QA sends a submitted response back to its agency for changes, saying why.
+    Called by partnership staff (admin, qa) while the round is open."""
     response = assignment.response
     if response is None or response.state != ResponseState.submitted:
         raise InvalidTransition("Only a submitted audit can be returned.")
