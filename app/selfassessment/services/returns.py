@@ -1,55 +1,49 @@
-"""Every state change of campaigns, returns, challenges and the practitioner survey."""
+"""Returns: save a section, submit, and the partnership's review (challenge a criterion, return to the
+organisation, accept). Every change passes through the return's row, so concurrent saves are caught."""
 from __future__ import annotations
 
-import re
-import secrets
 from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.accounts.models import ORG_TYPES, Organisation
 from app.actions.services import create_action
 from app.activity import record
-from app.errors import DomainError, InvalidTransition, NotFound, PermissionDenied, StaleEdit
+from app.errors import (
+    DomainError,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    StaleEdit,
+)
 from app.extensions import db
 from app.questionnaire import (
     AnswerProblem,
     Instrument,
-    catalogue_for_key,
     check_version,
-    decode_answer,
     encode_answer,
-    get_version,
     write_answers,
 )
 from app.questionnaire.answers import short_text
 from app.selfassessment.models import (
-    Campaign,
     CampaignState,
     Challenge,
     EvidenceFile,
     Return,
     ReturnAnswer,
     ReturnState,
-    SurveyLink,
-    SurveySnapshot,
-    campaign_org_type,
 )
 from app.selfassessment.queries import (
     EDITABLE_STATES,
     RAG_LABELS,
     instrument_of,
-    invited_organisations,
     return_problems_for,
 )
-from app.selfassessment.survey_services import close_campaign_surveys
 from app.signals import figures_changed
 from app.uploads import StoredFile
 from app.utils import utcnow
 
-CYCLE_RE = re.compile(r"^(\d{4})-(\d{2})$")
 CONFLICT_MESSAGE = ("Someone else saved this return after you opened this page. Your changes have not been saved: "
                     "check the answers below, which are the ones you entered, and save again.")
 SUBMITTED_OR_REVIEWED = (ReturnState.submitted, ReturnState.returned, ReturnState.accepted)
@@ -64,147 +58,6 @@ class ReturnIncomplete(DomainError):
         self.declaration = declaration
 
 
-# ---------------------------------------------------------------------------------------------
-# Campaigns
-# ---------------------------------------------------------------------------------------------
-def cycle_problem(cycle: str) -> str | None:
-    match = CYCLE_RE.match(cycle or "")
-    if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
-        return "Enter the cycle as two consecutive years, like 2025-26"
-    return None
-
-
-def create_campaign(*, title: str, instrument_version_id: int, cycle: str, due_date: date,
-                    org_types: list[str], survey_version_id: int | None = None, actor=None) -> Campaign:
-    title = (title or "").strip()
-    if not title:
-        raise DomainError("Enter a title for the campaign", field="title")
-    version = get_version(instrument_version_id)
-    if version.kind != "self_assessment":
-        raise DomainError("Choose a self-assessment instrument", field="instrument_version_id")
-    if survey_version_id is not None and get_version(survey_version_id).kind != "survey":
-        raise DomainError("Choose a practitioner survey, or no survey", field="survey_version_id")
-    problem = cycle_problem(cycle)
-    if problem:
-        raise DomainError(problem, field="cycle")
-    if not isinstance(due_date, date):
-        raise DomainError("Enter the date returns are due", field="due_date")
-    unknown = [t for t in org_types if t not in ORG_TYPES]
-    if unknown or not org_types:
-        raise DomainError("Select at least one type of organisation to invite", field="org_types")
-    clash = db.session.execute(
-        sa.select(Campaign.id).where(Campaign.instrument_version_id == instrument_version_id, Campaign.cycle == cycle)
-    ).first()
-    if clash:
-        raise DomainError(f"There is already a {cycle} campaign using this instrument version", field="cycle")
-    campaign = Campaign(title=title, instrument_version_id=instrument_version_id, survey_version_id=survey_version_id,
-                        cycle=cycle, due_date=due_date, state=CampaignState.draft,
-                        created_by_id=getattr(actor, "id", None))
-    db.session.add(campaign)
-    db.session.flush()
-    db.session.execute(campaign_org_type.insert(),
-                       [{"campaign_id": campaign.id, "org_type": t} for t in sorted(set(org_types))])
-    record("created", campaign, f"Created self-assessment campaign {title} ({cycle})", actor=actor)
-    return campaign
-
-
-def previous_campaign_for(campaign: Campaign) -> Campaign | None:
-    """The latest earlier-cycle campaign of the same instrument (any version) that has been opened."""
-    from app.questionnaire import InstrumentVersion
-
-    instrument_id = campaign.instrument_version.instrument_id
-    return db.session.execute(
-        sa.select(Campaign)
-        .join(InstrumentVersion, Campaign.instrument_version_id == InstrumentVersion.id)
-        .where(InstrumentVersion.instrument_id == instrument_id, Campaign.cycle < campaign.cycle,
-               Campaign.state != CampaignState.draft, Campaign.id != campaign.id)
-        .order_by(Campaign.cycle.desc(), Campaign.id.desc()).limit(1)
-    ).scalar_one_or_none()
-
-
-def open_campaign(campaign: Campaign, *, actor=None) -> Campaign:
-    """Open (or re-open) a campaign: a return for every invited active organisation, each starting from its
-    previous cycle's return, and a practitioner survey link for each."""
-    campaign.state = campaign.state.check_move(CampaignState.open)
-    if campaign.previous_campaign_id is None:
-        previous = previous_campaign_for(campaign)
-        campaign.previous_campaign_id = previous.id if previous is not None else None
-    campaign.opened_at = utcnow()
-    campaign.closed_at = None
-    db.session.flush()
-    existing = set(db.session.execute(
-        sa.select(Return.organisation_id).where(Return.campaign_id == campaign.id)
-    ).scalars())
-    linked = set(db.session.execute(
-        sa.select(SurveyLink.organisation_id).where(SurveyLink.campaign_id == campaign.id)
-    ).scalars())
-    instrument = instrument_of(campaign)
-    # A campaign re-opened after its surveys closed keeps them closed and adds none: its survey is over.
-    survey_over = db.session.execute(sa.select(SurveySnapshot.id).where(
-        SurveySnapshot.campaign_id == campaign.id, SurveySnapshot.survey_link_id.is_(None))).first() is not None
-    started = 0
-    for org in invited_organisations(campaign):
-        if org.id not in existing:
-            ret = Return(campaign=campaign, organisation_id=org.id, state=ReturnState.not_started)
-            db.session.add(ret)
-            db.session.flush()
-            _carry_forward(ret, instrument, org, campaign.previous_campaign_id)
-            started += 1
-        if campaign.survey_version_id is not None and org.id not in linked and not survey_over:
-            db.session.add(SurveyLink(campaign_id=campaign.id, organisation_id=org.id,
-                                      token=secrets.token_urlsafe(32)))
-    db.session.flush()
-    record("opened", campaign, f"Opened {campaign.label}: {started} new returns", actor=actor)
-    figures_changed.send("campaign", id=campaign.id)
-    return campaign
-
-
-def _carry_forward(ret: Return, instrument: Instrument, org: Organisation, previous_campaign_id: int | None) -> int:
-    """Start from last cycle: answers and evidence text, each marked to re-confirm. Open actions stay linked to the
-    earlier answer and are shown through `carried_from`."""
-    if previous_campaign_id is None:
-        return 0
-    previous_rows = db.session.execute(
-        sa.select(ReturnAnswer).join(Return, ReturnAnswer.return_id == Return.id)
-        .where(Return.campaign_id == previous_campaign_id, Return.organisation_id == org.id)
-        .order_by(ReturnAnswer.id)
-    ).scalars()
-    applicable = {q.key for q in instrument.questions(org.org_type)}
-    catalogue = catalogue_for_key(instrument.key)
-    carried: dict[str, dict] = {}
-    carried_from: dict[str, int] = {}
-    for old in previous_rows:
-        key = catalogue.canonical(old.question_key)
-        if key not in applicable or key in carried or (old.value is None and not old.evidence):
-            continue
-        question = instrument.question(key)
-        value = decode_answer(instrument, key, old.value)
-        carried[key] = {"value": value if question.option(value) is not None else None,
-                        "comment": old.comment, "evidence": old.evidence}
-        carried_from[key] = old.id
-
-    def new_row(key: str) -> ReturnAnswer:
-        row = ReturnAnswer(return_id=ret.id, question_key=key, carried_from_id=carried_from[key], reconfirmed=False)
-        db.session.add(row)
-        return row
-
-    return len(write_answers(instrument, carried, {}, new_row))
-
-
-def close_campaign(campaign: Campaign, *, actor=None) -> Campaign:
-    """Close the campaign, and with it every practitioner survey still open (app.selfassessment.survey_services)."""
-    campaign.state = campaign.state.check_move(CampaignState.closed)
-    campaign.closed_at = utcnow()
-    close_campaign_surveys(campaign)
-    db.session.flush()
-    record("closed", campaign, f"Closed {campaign.label}", actor=actor)
-    figures_changed.send("campaign", id=campaign.id)
-    return campaign
-
-
-# ---------------------------------------------------------------------------------------------
-# Returns
-# ---------------------------------------------------------------------------------------------
 @dataclass
 class NewAction:
     description: str
@@ -232,6 +85,8 @@ class SaveResult:
 
 
 def require_editable(ret: Return) -> None:
+    """Refuse (InvalidTransition) unless the campaign is open and the return editable; changes nothing.
+    Every change an organisation makes to its return checks this first."""
     if ret.campaign.state != CampaignState.open:
         raise InvalidTransition("This campaign is closed, so the return cannot be changed")
     if ret.state not in EDITABLE_STATES:
@@ -253,6 +108,8 @@ def _rows_by_key(ret: Return) -> dict[str, ReturnAnswer]:
 
 
 def save_section(ret: Return, section_key: str, save: SectionSave, *, actor=None) -> SaveResult:
+    """Save one section's answers, re-confirmations, new actions and evidence files, and remove files. For the
+    organisation's own lead, once access.can_edit_return allows it; refuses a stale page (StaleEdit)."""
     require_editable(ret)
     check_version(save.expected_version, ret.lock_version, CONFLICT_MESSAGE)
     instrument = instrument_of(ret.campaign)
@@ -344,6 +201,7 @@ def _remove_files(ret: Return, file_ids: set[int], *, actor=None) -> list[str]:
 
 
 def question_label(instrument: Instrument, key: str) -> str:
+    """A criterion's short text in quotes, for the activity log; changes nothing."""
     return f"“{short_text(instrument.question(key))}”" if instrument.has_question(key) else key
 
 
@@ -355,6 +213,8 @@ DECLARATION_FIELDS = {
 
 def submit_return(ret: Return, *, confirmed: bool, declaration_name: str, expected_version: int | str | None,
                   actor=None) -> Return:
+    """Submit the return with its declaration, or refuse with every problem left (ReturnIncomplete). For the
+    organisation's own lead, once access.can_edit_return allows it."""
     require_editable(ret)
     check_version(expected_version, ret.lock_version, CONFLICT_MESSAGE)
     declaration = {}
@@ -380,6 +240,8 @@ def submit_return(ret: Return, *, confirmed: bool, declaration_name: str, expect
 
 
 def challenge_answer(ret: Return, question_key: str, *, moderated_rag: str, comment: str, actor=None) -> Challenge:
+    """Record (or replace) the partnership's moderated RAG and reason for one criterion of a submitted return.
+    Partnership staff (admin or QA) only, once access.return_for_review allows it."""
     if ret.state not in SUBMITTED_OR_REVIEWED:
         raise InvalidTransition("A criterion can be challenged once the return has been submitted")
     if moderated_rag not in RAG_LABELS:
@@ -405,6 +267,8 @@ def challenge_answer(ret: Return, question_key: str, *, moderated_rag: str, comm
 
 
 def return_to_organisation(ret: Return, *, reason: str, actor=None) -> Return:
+    """Send a submitted return back to its organisation with the reasons, so it can be edited again.
+    Partnership staff (admin or QA) only, once access.return_for_review allows it."""
     reason = _required_text(reason, field="reason", missing="Enter the reasons for returning it to the organisation",
                             label="The reasons")
     ret.state = ret.state.check_move(ReturnState.returned)
@@ -420,6 +284,7 @@ def return_to_organisation(ret: Return, *, reason: str, actor=None) -> Return:
 
 
 def accept_return(ret: Return, *, actor=None) -> Return:
+    """Accept a submitted return. Partnership staff (admin or QA) only, once access.return_for_review allows it."""
     ret.state = ret.state.check_move(ReturnState.accepted)
     ret.reviewed_at = utcnow()
     ret.reviewed_by_id = getattr(actor, "id", None)
