@@ -3,8 +3,10 @@
 organisations too few to stay anonymous. Each rule is checked against what partnership staff see of the same data."""
 from __future__ import annotations
 
+import json
 import re
 
+from app.findings import figures
 from tests.findings.test_export import workbook_of
 from tests.findings.test_round_findings import text_of
 
@@ -71,3 +73,14 @@ def test_small_breakdown_cells_are_hidden_even_from_staff(client, login_as, smal
     assert "fewer than 5" in section
     assert not re.search(r"\b[1-4]\b", section.replace("5 to 9", "").replace("10 to 15", ""))
     assert "fewer than 5" in summary
+
+
+def test_own_view_keeps_no_trace_of_another_organisation(db, small_round, small_campaign):
+    """The pages and workbooks also leave out staff-only tables; own_view must not rely on that."""
+    cases = [(figures.round_figures(small_round.round), small_round.police, small_round.health),
+             (figures.campaign_figures(small_campaign.campaign), small_campaign.school, small_campaign.charity)]
+    for data, own, other in cases:
+        assert other.name in json.dumps(data, default=str)
+        shown = json.dumps(figures.own_view(data, own.id), default=str)
+        assert other.name not in shown
+        assert f'"{other.id}":' not in shown  # no table keyed by organisation keeps the other's entry
