@@ -7,6 +7,7 @@ feature that raises actions describes its own (app.actions.sources).
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -14,6 +15,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from app.states import Lifecycle, at_most_one_not_null, state_column_type
 from app.utils import utcnow
+
+if TYPE_CHECKING:
+    from app.accounts.models import Organisation
 
 
 class ActionStatus(Lifecycle):
@@ -57,9 +61,9 @@ class ActionItem(db.Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
-    owner_organisation = relationship("Organisation")
-    updates: Mapped[list["ActionUpdate"]] = relationship(back_populates="action", cascade="all, delete-orphan",
-                                                         order_by="ActionUpdate.created_at")
+    owner_organisation: Mapped[Organisation] = relationship()
+    updates: Mapped[list[ActionUpdate]] = relationship(back_populates="action", cascade="all, delete-orphan",
+                                                       order_by="ActionUpdate.created_at")
 
 
 class ActionUpdate(db.Model):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -9,6 +10,10 @@ from app.extensions import db
 from app.questionnaire.storage import AnswerColumns, AnswerNotes
 from app.states import Lifecycle, state_column_type
 from app.utils import new_figures_token, utcnow
+
+if TYPE_CHECKING:
+    from app.accounts.models import Organisation, User
+    from app.questionnaire.models import InstrumentVersion
 
 AGE_BANDS = {
     "unborn": "Unborn",
@@ -103,11 +108,12 @@ class AuditRound(db.Model):
     # Changes whenever anything the round's findings figures are computed from changes (app/findings/freshness.py).
     figures_token: Mapped[str | None] = mapped_column(sa.String(32), deferred=True, default=new_figures_token)
 
-    organisations = relationship("Organisation", secondary=round_organisation, order_by="Organisation.name")
+    organisations: Mapped[list[Organisation]] = relationship(secondary=round_organisation,
+                                                             order_by="Organisation.name")
     # Read-only, so list pages can eager-load every round's version in one query.
-    instrument_version = relationship("InstrumentVersion", viewonly=True)
-    cases: Mapped[list["AuditCase"]] = relationship(back_populates="round", cascade="all, delete-orphan",
-                                                    order_by="AuditCase.reference")
+    instrument_version: Mapped[InstrumentVersion] = relationship(viewonly=True)
+    cases: Mapped[list[AuditCase]] = relationship(back_populates="round", cascade="all, delete-orphan",
+                                                  order_by="AuditCase.reference")
 
 
 class AuditCase(db.Model):
@@ -130,9 +136,9 @@ class AuditCase(db.Model):
     not_moderated_reason: Mapped[str | None] = mapped_column(sa.Text)
 
     round: Mapped[AuditRound] = relationship(back_populates="cases")
-    assignments: Mapped[list["Assignment"]] = relationship(back_populates="case", cascade="all, delete-orphan")
-    moderation: Mapped["Moderation | None"] = relationship(back_populates="case", cascade="all, delete-orphan",
-                                                           uselist=False)
+    assignments: Mapped[list[Assignment]] = relationship(back_populates="case", cascade="all, delete-orphan")
+    moderation: Mapped[Moderation | None] = relationship(back_populates="case", cascade="all, delete-orphan",
+                                                         uselist=False)
 
 
 class Assignment(db.Model):
@@ -145,10 +151,10 @@ class Assignment(db.Model):
     auditor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
 
     case: Mapped[AuditCase] = relationship(back_populates="assignments")
-    organisation = relationship("Organisation")
-    auditor = relationship("User")
-    response: Mapped["CaseResponse | None"] = relationship(back_populates="assignment", uselist=False,
-                                                           cascade="all, delete-orphan")
+    organisation: Mapped[Organisation] = relationship()
+    auditor: Mapped[User | None] = relationship()
+    response: Mapped[CaseResponse | None] = relationship(back_populates="assignment", uselist=False,
+                                                         cascade="all, delete-orphan")
 
 
 class CaseResponse(db.Model):
@@ -171,9 +177,9 @@ class CaseResponse(db.Model):
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
 
     assignment: Mapped[Assignment] = relationship(back_populates="response")
-    answers: Mapped[list["CaseAnswer"]] = relationship(back_populates="response", cascade="all, delete-orphan")
+    answers: Mapped[list[CaseAnswer]] = relationship(back_populates="response", cascade="all, delete-orphan")
     # Read-only, so the scoring pages can load the version (its definition deferred) with the response.
-    instrument_version = relationship("InstrumentVersion", viewonly=True)
+    instrument_version: Mapped[InstrumentVersion] = relationship(viewonly=True)
 
     # The database refuses an UPDATE whose lock_version is stale, even if two saves race.
     __mapper_args__ = {"version_id_col": lock_version}
@@ -204,9 +210,9 @@ class Moderation(db.Model):
     moderated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     case: Mapped[AuditCase] = relationship(back_populates="moderation")
-    answers: Mapped[list["ModeratedAnswer"]] = relationship(back_populates="moderation",
-                                                            cascade="all, delete-orphan")
-    moderator = relationship("User")
+    answers: Mapped[list[ModeratedAnswer]] = relationship(back_populates="moderation",
+                                                          cascade="all, delete-orphan")
+    moderator: Mapped[User | None] = relationship()
 
 
 _CASE_ROW = "organisation_id IS NULL"
@@ -242,4 +248,4 @@ class ModeratedAnswer(db.Model):
     comment: Mapped[str | None] = mapped_column(sa.Text)
 
     moderation: Mapped[Moderation] = relationship(back_populates="answers")
-    organisation = relationship("Organisation")
+    organisation: Mapped[Organisation | None] = relationship()

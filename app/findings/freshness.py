@@ -12,10 +12,10 @@ send it, and the services sending it:
   retention purge of its case-level data (app/audits/services.py);
 * a campaign (`"campaign"`, its id): its state (open, close), a return's state (first save, submit, return,
   accept), a challenge, a practitioner survey response, a survey closing with its frozen snapshot, and the
-  campaign's surveys closing (app/selfassessment/services.py, survey_services.py);
+  campaign's surveys closing (app/selfassessment/services/, survey_services.py);
 * every round and campaign (`"everything"`): an organisation created or changed (names and types appear in the
-  figures; app/accounts/services.py) and an instrument version published or loaded (a later version's renames
-  reach earlier rounds' figures; app/questionnaire/store.py).
+  figures; app/accounts/services/organisations.py) and an instrument version published or loaded (a later
+  version's renames reach earlier rounds' figures; app/questionnaire/store.py).
 
 A new round or campaign needs no signal: it is inserted with a token of its own. Saving a draft changes nothing
 anybody else sees, so draft saves do not send. A service that changes any of these

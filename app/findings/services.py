@@ -25,6 +25,8 @@ def _clean_themes(themes) -> list[str]:
 
 
 def add_finding(*, heading, text, themes=(), round_id=None, campaign_id=None, actor=None) -> Finding:
+    """Add a finding under a heading to one round or campaign, last under that heading. Partnership staff (admin,
+    qa) only: the routes are limited to them."""
     if (round_id is None) == (campaign_id is None):
         raise DomainError("A finding belongs to exactly one round or campaign")
     heading = _check_heading(heading)
@@ -42,6 +44,7 @@ def add_finding(*, heading, text, themes=(), round_id=None, campaign_id=None, ac
 
 
 def edit_finding(finding: Finding, *, heading, text, themes=(), actor=None) -> Finding:
+    """Change a finding's heading, text and themes. Partnership staff (admin, qa) only."""
     finding.heading = _check_heading(heading)
     finding.text = checked_text(text, field="text", label="the finding", max_length=FINDING_TEXT_MAX)
     finding.themes = _clean_themes(themes)
@@ -51,6 +54,7 @@ def edit_finding(finding: Finding, *, heading, text, themes=(), actor=None) -> F
 
 
 def delete_finding(finding: Finding, *, actor=None) -> None:
+    """Delete a finding that has no actions (refused otherwise). Partnership staff (admin, qa) only."""
     if finding.actions:
         raise DomainError("This finding has actions. Cancel or move them before deleting it.")
     record("deleted", finding, f"{FINDING_HEADINGS.get(finding.heading, finding.heading)} finding deleted",
@@ -62,6 +66,7 @@ def delete_finding(finding: Finding, *, actor=None) -> None:
 # --- retention -----------------------------------------------------------------------------------------------
 
 def subscribe() -> None:
+    """Keep a round's figures when its case-level data is purged (app.signals.round_purging); at app start-up."""
     signals.round_purging.connect(snapshot_round_figures)
 
 

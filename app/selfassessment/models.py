@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -9,6 +10,10 @@ from app.extensions import db
 from app.questionnaire.storage import AnswerColumns, AnswerNotes
 from app.states import Lifecycle, state_column_type
 from app.utils import new_figures_token, utcnow
+
+if TYPE_CHECKING:
+    from app.accounts.models import Organisation, User
+    from app.questionnaire.models import InstrumentVersion
 
 RAG_VALUES = ("green", "amber", "red")
 
@@ -69,10 +74,10 @@ class Campaign(db.Model):
     # Changes whenever anything the campaign's findings figures are computed from changes (app/findings/freshness.py).
     figures_token: Mapped[str | None] = mapped_column(sa.String(32), deferred=True, default=new_figures_token)
 
-    returns: Mapped[list["Return"]] = relationship(back_populates="campaign", cascade="all, delete-orphan")
-    instrument_version = relationship("InstrumentVersion", foreign_keys=[instrument_version_id])
-    survey_version = relationship("InstrumentVersion", foreign_keys=[survey_version_id])
-    previous_campaign: Mapped["Campaign | None"] = relationship(remote_side=[id])
+    returns: Mapped[list[Return]] = relationship(back_populates="campaign", cascade="all, delete-orphan")
+    instrument_version: Mapped[InstrumentVersion] = relationship(foreign_keys=[instrument_version_id])
+    survey_version: Mapped[InstrumentVersion | None] = relationship(foreign_keys=[survey_version_id])
+    previous_campaign: Mapped[Campaign | None] = relationship(remote_side=[id])
 
     @property
     def is_open(self) -> bool:
@@ -115,10 +120,10 @@ class Return(db.Model):
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     campaign: Mapped[Campaign] = relationship(back_populates="returns")
-    organisation = relationship("Organisation")
-    submitted_by = relationship("User", foreign_keys=[submitted_by_id])
-    reviewed_by = relationship("User", foreign_keys=[reviewed_by_id])
-    answers: Mapped[list["ReturnAnswer"]] = relationship(back_populates="return_", cascade="all, delete-orphan")
+    organisation: Mapped[Organisation] = relationship()
+    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+    reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
+    answers: Mapped[list[ReturnAnswer]] = relationship(back_populates="return_", cascade="all, delete-orphan")
 
     __mapper_args__ = {"version_id_col": lock_version}
 
@@ -137,11 +142,11 @@ class ReturnAnswer(AnswerColumns, AnswerNotes, db.Model):
     reconfirmed: Mapped[bool] = mapped_column(default=True)
 
     return_: Mapped[Return] = relationship(back_populates="answers")
-    carried_from: Mapped["ReturnAnswer | None"] = relationship(remote_side=[id])
-    files: Mapped[list["EvidenceFile"]] = relationship(back_populates="answer", cascade="all, delete-orphan",
-                                                       order_by="EvidenceFile.id")
-    challenge: Mapped["Challenge | None"] = relationship(back_populates="answer", uselist=False,
-                                                        cascade="all, delete-orphan")
+    carried_from: Mapped[ReturnAnswer | None] = relationship(remote_side=[id])
+    files: Mapped[list[EvidenceFile]] = relationship(back_populates="answer", cascade="all, delete-orphan",
+                                                     order_by="EvidenceFile.id")
+    challenge: Mapped[Challenge | None] = relationship(back_populates="answer", uselist=False,
+                                                       cascade="all, delete-orphan")
 
 
 class EvidenceFile(db.Model):
@@ -174,7 +179,7 @@ class Challenge(db.Model):
     challenged_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     answer: Mapped[ReturnAnswer] = relationship(back_populates="challenge")
-    challenged_by = relationship("User", foreign_keys=[challenged_by_id])
+    challenged_by: Mapped[User | None] = relationship(foreign_keys=[challenged_by_id])
 
 
 class SurveyLink(db.Model):
@@ -190,7 +195,7 @@ class SurveyLink(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     campaign: Mapped[Campaign] = relationship()
-    organisation = relationship("Organisation")
+    organisation: Mapped[Organisation] = relationship()
 
     @property
     def is_closed(self) -> bool:
@@ -238,7 +243,7 @@ class SurveyResponse(db.Model):
     instrument_version_id: Mapped[int] = mapped_column(sa.ForeignKey("instrument_version.id"))
     submitted_on: Mapped[date]
 
-    answers: Mapped[list["SurveyAnswer"]] = relationship(back_populates="response", cascade="all, delete-orphan")
+    answers: Mapped[list[SurveyAnswer]] = relationship(back_populates="response", cascade="all, delete-orphan")
 
 
 class SurveyAnswer(AnswerColumns, db.Model):

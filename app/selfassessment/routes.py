@@ -19,6 +19,7 @@ from app.selfassessment.forms import (
     ReturnToOrganisationForm,
     SectionPage,
 )
+from app.selfassessment.models import ReturnState
 from app.uploads import delete_stored, send_stored
 from app.utils import today
 
@@ -56,7 +57,7 @@ def new_campaign():
 def campaign(campaign_id: int):
     campaign = queries.get_campaign(campaign_id)
     return render_template("selfassessment/campaign.html", campaign=campaign, board=queries.campaign_board(campaign),
-                           return_states=list(services.ReturnState))
+                           return_states=list(ReturnState))
 
 
 @bp.route("/campaigns/<int:campaign_id>/open", methods=["POST"])

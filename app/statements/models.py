@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -8,6 +9,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from app.states import Lifecycle, state_column_type
 from app.utils import utcnow
+
+if TYPE_CHECKING:
+    from app.accounts.models import Organisation, User
 
 
 class StatementState(Lifecycle):
@@ -51,11 +55,11 @@ class RiskAssessment(db.Model):
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
 
-    risks: Mapped[list["Risk"]] = relationship(back_populates="assessment", cascade="all, delete-orphan",
-                                               order_by="Risk.id")
+    risks: Mapped[list[Risk]] = relationship(back_populates="assessment", cascade="all, delete-orphan",
+                                             order_by="Risk.id")
 
     @property
-    def current_risks(self) -> list["Risk"]:
+    def current_risks(self) -> list[Risk]:
         return [risk for risk in self.risks if risk.removed_at is None]
 
     @property
@@ -126,11 +130,11 @@ class Statement(db.Model):
     seal_key_id: Mapped[str | None] = mapped_column(sa.String(16))
     seal_signature: Mapped[str | None] = mapped_column(sa.String(88))
 
-    organisation = relationship("Organisation")
-    signatures: Mapped[list["Signature"]] = relationship(back_populates="statement", order_by="Signature.signed_at")
+    organisation: Mapped[Organisation] = relationship()
+    signatures: Mapped[list[Signature]] = relationship(back_populates="statement", order_by="Signature.signed_at")
 
     @property
-    def valid_signatures(self) -> list["Signature"]:
+    def valid_signatures(self) -> list[Signature]:
         return [s for s in self.signatures if s.voided_at is None]
 
     @property
@@ -166,7 +170,7 @@ class Signature(db.Model):
     seal_signature: Mapped[str | None] = mapped_column(sa.String(88))
 
     statement: Mapped[Statement] = relationship(back_populates="signatures")
-    user = relationship("User")
+    user: Mapped[User] = relationship()
 
 
 class SealEvent(db.Model):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -9,6 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from app.states import Lifecycle, state_column_type
 from app.utils import utcnow
+
+if TYPE_CHECKING:
+    from app.accounts.models import User
+    from app.questionnaire.models import InstrumentVersion
 
 
 class DraftState(Lifecycle):
@@ -44,10 +49,11 @@ class InstrumentDraft(db.Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
-    based_on = relationship("InstrumentVersion", foreign_keys=[based_on_id], viewonly=True)
-    published_version = relationship("InstrumentVersion", foreign_keys=[published_version_id], viewonly=True)
-    created_by = relationship("User", foreign_keys=[created_by_id], viewonly=True)
-    updated_by = relationship("User", foreign_keys=[updated_by_id], viewonly=True)
+    based_on: Mapped[InstrumentVersion | None] = relationship(foreign_keys=[based_on_id], viewonly=True)
+    published_version: Mapped[InstrumentVersion | None] = relationship(foreign_keys=[published_version_id],
+                                                                       viewonly=True)
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id], viewonly=True)
+    updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id], viewonly=True)
 
     # Two people saving the same draft: the database refuses the UPDATE carrying a stale lock_version.
     __mapper_args__ = {"version_id_col": lock_version}

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from app.actions.models import ActionItem
 from app.notifications.services import due_reminders, queue_reminders
 from app.selfassessment import queries, services
+from app.selfassessment.models import Campaign
 from app.selfassessment.reminders import due_reminders as sa_reminders
 from app.utils import today
 from tests.selfassessment.factories import complete_return, fill_section, instrument_for, make_campaign, return_for
@@ -72,7 +73,7 @@ def test_has_submitted_return_and_latest_return(make, db):
     current = make_campaign(cycle="2025-26")
     assert not queries.has_submitted_return(org.id)           # 2023-24 is too old
     assert queries.has_submitted_return(org.id, since_cycle_of_campaign=old.id)
-    prev = db.session.execute(sa.select(services.Campaign).where(services.Campaign.cycle == "2024-25")).scalar_one()
+    prev = db.session.execute(sa.select(Campaign).where(Campaign.cycle == "2024-25")).scalar_one()
     complete_return(return_for(prev, org), submit=True)
     assert queries.has_submitted_return(org.id)               # previous cycle counts
     assert not queries.has_submitted_return(other.id)

@@ -197,7 +197,7 @@ def test_a_new_version_in_force_supersedes_the_previous_one(client, login_as, db
 
 
 def test_a_crash_between_signing_and_recording_leaves_no_signature(client, login_as, db, monkeypatch):
-    from app.statements import services
+    from app.statements.services import signing
 
     people = make_people(org_type="other")
     statement = sent_statement(people)
@@ -205,14 +205,14 @@ def test_a_crash_between_signing_and_recording_leaves_no_signature(client, login
     login_as(people.signatory("chief_executive"))
     page = client.get(f"/statements/manage/{statement.id}/sign").get_data(as_text=True)
 
-    real_record = services.record
+    real_record = signing.record
 
     def failing_record(verb, *args, **kwargs):
         if verb == "signed":
             raise RuntimeError("simulated crash after the signature was added")
         return real_record(verb, *args, **kwargs)
 
-    monkeypatch.setattr(services, "record", failing_record)
+    monkeypatch.setattr(signing, "record", failing_record)
     response = client.post(f"/statements/manage/{statement.id}/sign",
                            data={"password": factories.PASSWORD, "content_hash": shown_hash(page)})
     assert response.status_code == 500

@@ -1,0 +1,97 @@
+"""Loading rounds, cases and assignments, and who may see or score them."""
+from __future__ import annotations
+
+import functools
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from app.accounts.permissions import is_partnership_staff
+from app.audits.models import (
+    Assignment,
+    AuditCase,
+    AuditRound,
+    CaseResponse,
+    RoundState,
+)
+from app.errors import NotFound, PermissionDenied, get_or_404
+from app.extensions import db
+from app.questionnaire import (
+    Instrument,
+    get_version,
+)
+
+# ---------------------------------------------------------------------------------------------
+# Loaders
+# ---------------------------------------------------------------------------------------------
+
+
+def get_round(round_id: int) -> AuditRound:
+    return get_or_404(AuditRound, round_id, "audit round")
+
+
+def get_case(case_id: int) -> AuditCase:
+    return get_or_404(AuditCase, case_id, "case")
+
+
+def get_assignment(assignment_id: int) -> Assignment:
+    return get_or_404(Assignment, assignment_id, "assignment")
+
+
+def instrument_of(audit_round: AuditRound) -> Instrument:
+    return get_version(audit_round.instrument_version_id).parsed
+
+
+def response_instrument(response: CaseResponse) -> Instrument:
+    return get_version(response.instrument_version_id).parsed
+
+
+# ---------------------------------------------------------------------------------------------
+# Permissions
+# ---------------------------------------------------------------------------------------------
+def can_score(user, assignment: Assignment) -> bool:
+    """Only the assigned organisation's auditors score; a named auditor, if set, is the only one."""
+    if user is None or not user.is_authenticated or not user.has_role("auditor"):
+        return False
+    if assignment.auditor_id is not None:
+        return assignment.auditor_id == user.id
+    return user.organisation_id is not None and user.organisation_id == assignment.organisation_id
+
+
+def scoring_assignment(user, assignment_id: int) -> Assignment:
+    """The assignment if `user` may work on it; 404 while its round is a draft (not yet published).
+
+    Its case, round, organisation, response and instrument version (definition deferred; parsed ones are kept per
+    process) come in one statement: every scoring page needs them. The answers are read by `answers_of` as plain
+    rows: building an ORM object for each cost more than the rest of the page's queries together."""
+    assignment = db.session.execute(_scoring_statement(), {"assignment_id": assignment_id}).unique() \
+        .scalar_one_or_none()
+    if assignment is None:
+        raise NotFound("No such assignment")
+    if assignment.case.round.state == RoundState.draft:
+        raise NotFound("This round has not been opened yet")
+    if not can_score(user, assignment):
+        raise PermissionDenied("Your organisation is not assigned to audit this case")
+    return assignment
+
+
+@functools.cache
+def _scoring_statement() -> sa.Select:
+    # Built once per process: building the statement and its loader options cost as much as running it.
+    return (sa.select(Assignment).where(Assignment.id == sa.bindparam("assignment_id"))
+            .options(joinedload(Assignment.case).joinedload(AuditCase.round), joinedload(Assignment.organisation),
+                     joinedload(Assignment.response).joinedload(CaseResponse.instrument_version)))
+
+
+def can_see_other_agencies(user, case: AuditCase) -> bool:
+    """§6: staff always; auditors once the round is in moderation, for cases their organisation audited."""
+    if is_partnership_staff(user):
+        return True
+    if case.round.state not in (RoundState.moderation, RoundState.closed):
+        return False
+    if not user.has_role("auditor"):
+        return False
+    return any(a.auditor_id == user.id or (user.organisation_id is not None and a.organisation_id == user.organisation_id)
+               for a in case.assignments)
+
+

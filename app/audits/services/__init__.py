@@ -1,0 +1,70 @@
+"""Every state change of case audits: rounds, case samples, assignments, scoring, moderation, retention."""
+from app.audits.services._common import (
+    AREA_MAX,
+    MODERATION_TEXT_MAX,
+    REASON_MAX,
+    REFERENCE_MAX,
+    STALE_MESSAGE,
+    TITLE_MAX,
+    FieldProblems,
+)
+from app.audits.services.cases import (
+    CaseDetails,
+    add_case,
+    check_case_details,
+    check_reference,
+    import_cases,
+    looks_like_name,
+    match_vocabulary,
+    remove_case,
+    set_assignments,
+)
+from app.audits.services.moderation import save_moderation
+from app.audits.services.retention import purge_case_data
+from app.audits.services.rounds import (
+    close_round,
+    create_round,
+    open_round,
+    reopen_round,
+    start_moderation,
+    update_round,
+)
+from app.audits.services.scoring import (
+    SubmitProblems,
+    is_editable,
+    return_response,
+    save_section,
+    submit_response,
+)
+
+__all__ = [
+    "AREA_MAX",
+    "MODERATION_TEXT_MAX",
+    "REASON_MAX",
+    "REFERENCE_MAX",
+    "STALE_MESSAGE",
+    "TITLE_MAX",
+    "CaseDetails",
+    "FieldProblems",
+    "SubmitProblems",
+    "add_case",
+    "check_case_details",
+    "check_reference",
+    "close_round",
+    "create_round",
+    "import_cases",
+    "is_editable",
+    "looks_like_name",
+    "match_vocabulary",
+    "open_round",
+    "purge_case_data",
+    "remove_case",
+    "reopen_round",
+    "return_response",
+    "save_moderation",
+    "save_section",
+    "set_assignments",
+    "start_moderation",
+    "submit_response",
+    "update_round",
+]

@@ -1,0 +1,162 @@
+"""Self-assessment campaign figures: criteria, standards, heatmap, organisation types and themes, self-assessed
+and moderated ratings side by side."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from app.accounts.models import ORG_TYPE_LABELS
+from app.extensions import db
+from app.findings import freshness, queries
+from app.findings.figures.survey import survey_figures, survey_partnership
+from app.findings.figures.tallies import RAGS, SCORE_RAG, pct, proposals, settings
+from app.questionnaire import Catalogue, InstrumentVersion, catalogue_for_version
+from app.utils import utcnow
+
+# --- self-assessment campaigns -------------------------------------------------------------------------------
+
+def _rag_tally() -> dict:
+    return {"green": 0, "amber": 0, "red": 0, "n": 0, "pct_green": None}
+
+
+def _add_rag(tally: dict, rag: str | None, n: int) -> None:
+    if rag in RAGS:
+        tally[rag] += n
+        tally["n"] += n
+
+
+def _finish_rag(tally: dict) -> dict:
+    tally["pct_green"] = pct(tally["green"], tally["n"])
+    return tally
+
+
+def _themes_of(catalogue: Catalogue) -> dict[str, tuple[str, ...]]:
+    themes: dict[str, tuple[str, ...]] = {}
+    for stored_key, theme in catalogue.theme_rows():
+        themes[stored_key] = themes.get(stored_key, ()) + (theme,)
+    return themes
+
+
+def campaign_catalogue(campaign) -> Catalogue:
+    return catalogue_for_version(db.session.get(InstrumentVersion, campaign.instrument_version_id))
+
+
+def campaign_figures(campaign) -> dict:
+    """Everything the campaign findings page, its charts and its workbook show. Statement coverage depends on
+    today's date (a statement falls due for review), so it is looked up afresh; the rest is kept between
+    requests until something it is computed from changes (app/findings/freshness.py)."""
+    return {**_kept_campaign_figures(campaign),
+            "statements": queries.statement_coverage(queries.return_organisations(campaign.id))}
+
+
+def _kept_campaign_figures(campaign) -> dict:
+    """The campaign's figures but for statement coverage, kept between requests."""
+    return freshness.stored("campaign", campaign.id, lambda: campaign_snapshot(campaign))
+
+
+def campaign_snapshot(campaign) -> dict:
+    """The campaign's figures, but for statement coverage, computed from its returns and survey now."""
+    cfg = settings()
+    catalogue = campaign_catalogue(campaign)
+    counts = queries.rating_counts(queries.campaign_answers([campaign.id]))
+    ratings = queries.campaign_answers([campaign.id], with_org_type=False)
+    org_sections = {(row.organisation_id, row.key): row
+                    for row in queries.organisation_ratings(ratings, catalogue, per="section")}
+    org_themes = {(row.organisation_id, row.key): row
+                  for row in queries.organisation_ratings(ratings, catalogue, per="theme")}
+    themes_of = _themes_of(catalogue)
+
+    states = queries.return_states(campaign.id)
+    by_state: dict[str, int] = defaultdict(int)
+    for row in states:
+        by_state[row.state.value] += 1
+    received = by_state["submitted"] + by_state["accepted"]
+    summary = {"invited": len(states), "received": received, "pct_received": pct(received, len(states)),
+               "by_state": dict(by_state)}
+
+    criteria: dict[str, dict] = {q.key: {"key": q.key, "text": q.text, "section": q.section_key,
+                                         "self": _rag_tally(), "moderated": _rag_tally()}
+                                 for q in catalogue.scored_questions}
+    canonical = dict(catalogue.key_rows())
+    for key, _org_type, rag, agreed, n in counts:
+        entry = criteria.get(canonical.get(key))
+        if entry is not None:
+            _add_rag(entry["self"], rag, n)
+            _add_rag(entry["moderated"], agreed, n)
+    standards = []
+    for key, title in catalogue.sections.items():
+        members = [c for c in criteria.values() if c["section"] == key]
+        if not members:
+            continue
+        standard = {"key": key, "title": title, "self": _rag_tally(), "moderated": _rag_tally(),
+                    "criteria": [c["key"] for c in members], "by_org": {}}
+        for c in members:
+            for side in ("self", "moderated"):
+                for rag in RAGS:
+                    _add_rag(standard[side], rag, c[side][rag])
+            _finish_rag(c["self"])
+            _finish_rag(c["moderated"])
+        _finish_rag(standard["self"])
+        _finish_rag(standard["moderated"])
+        standards.append(standard)
+
+    organisations = {row.organisation_id: {"id": row.organisation_id, "name": row.name, "org_type": row.org_type,
+                                           "state": row.state.value} for row in states}
+    standards_by_key = {standard["key"]: standard for standard in standards}
+    for (org_id, section), row in org_sections.items():
+        if section in standards_by_key:
+            standards_by_key[section]["by_org"][str(org_id)] = {
+                "self": SCORE_RAG.get(row.self_score), "moderated": SCORE_RAG.get(row.moderated_score)}
+    heatmap = {
+        "organisations": [o for o in organisations.values() if o["state"] in ("submitted", "accepted")],
+        "standards": [{"key": s["key"], "title": s["title"]} for s in standards],
+        "cells": {str(o): {s["key"]: s["by_org"].get(str(o), {}).get("moderated") for s in standards}
+                  for o, info in organisations.items() if info["state"] in ("submitted", "accepted")},
+    }
+
+    types: dict[str, dict] = {}
+    for row in states:
+        entry = types.setdefault(row.org_type, {"org_type": row.org_type, "label": ORG_TYPE_LABELS.get(row.org_type),
+                                                "invited": 0, "received": 0, "self": _rag_tally(),
+                                                "moderated": _rag_tally()})
+        entry["invited"] += 1
+        entry["received"] += 1 if row.state.value in ("submitted", "accepted") else 0
+    for _key, org_type, rag, agreed, n in counts:
+        entry = types.get(org_type)
+        if entry is not None:
+            _add_rag(entry["self"], rag, n)
+            _add_rag(entry["moderated"], agreed, n)
+    for entry in types.values():
+        _finish_rag(entry["self"])
+        _finish_rag(entry["moderated"])
+
+    themes: dict[str, dict] = {key: {"key": key, "title": catalogue.theme_title(key), "self": _rag_tally(),
+                                     "moderated": _rag_tally(), "by_org": {}} for key in catalogue.themes}
+    for key, _org_type, rag, agreed, n in counts:
+        for theme in themes_of.get(key, ()):
+            entry = themes.get(theme)
+            if entry is not None:
+                _add_rag(entry["self"], rag, n)
+                _add_rag(entry["moderated"], agreed, n)
+    for (org_id, theme), row in org_themes.items():
+        if row.rated and theme in themes:
+            themes[theme]["by_org"][str(org_id)] = {"n": row.rated, "self_green": row.self_green, "green": row.green,
+                                                    "self_pct": pct(row.self_green, row.rated),
+                                                    "pct": pct(row.green, row.rated)}
+    for entry in themes.values():
+        _finish_rag(entry["self"])
+        _finish_rag(entry["moderated"])
+        entry["pct"] = entry["moderated"]["pct_green"]
+        entry["scored"], entry["met"] = entry["moderated"]["n"], entry["moderated"]["green"]
+
+    theme_list = list(themes.values())
+    return {
+        "kind": "campaign", "id": campaign.id, "title": campaign.title, "cycle": campaign.cycle,
+        "instrument": catalogue.key, "instrument_title": catalogue.title,
+        "generated_at": utcnow().isoformat(timespec="seconds"), "settings": cfg, "summary": summary,
+        "criteria": list(criteria.values()), "standards": standards, "heatmap": heatmap,
+        "org_types": sorted(types.values(), key=lambda t: t["label"] or t["org_type"]),
+        "themes": theme_list, "proposals": proposals(theme_list, cfg),
+        "survey": survey_figures(campaign),
+        "survey_partnership": survey_partnership(campaign),
+        "returns": list(organisations.values()),
+    }

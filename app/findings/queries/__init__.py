@@ -1,0 +1,57 @@
+"""Read models for findings. Every figure is aggregated in SQL (GROUP BY); Python only shapes the grouped
+rows that come back. Answers are mostly grouped by the key they were stored under, and app.findings.figures maps
+those few rows to current question keys, themes and sections from the instrument definitions; where a figure
+needs sections or themes per organisation, a small VALUES table built from the definitions is joined instead.
+Either way the same SQL works across instrument versions and renamed keys, on SQLite and PostgreSQL.
+
+- common: small SQL building blocks, instruments by kind
+- rounds / campaigns: the read models of case audit rounds / self-assessment campaigns
+- findings: the findings recorded on a round or campaign
+"""
+from app.findings.queries.campaigns import (
+    COUNTED_RETURN_STATES,
+    campaign_answers,
+    campaign_participant,
+    campaigns_for_key,
+    campaigns_with_survey,
+    organisation_ratings,
+    rating_counts,
+    return_organisations,
+    return_states,
+    statement_coverage,
+    survey_answers,
+    visible_campaigns,
+)
+from app.findings.queries.common import (
+    RAG_SCORE,
+    core_rows,
+    excluded_count,
+    instruments_by_kind,
+    mapping_table,
+    met,
+    rag_score,
+    scored,
+)
+from app.findings.queries.findings import findings_for
+from app.findings.queries.rounds import (
+    PARTICIPANT_ROUND_STATES,
+    REPORTED_ROUND_STATES,
+    answer_counts,
+    audited_case_grades,
+    met_totals,
+    moderated_answers,
+    round_answers,
+    round_participant,
+    round_progress,
+    rounds_for_key,
+    visible_rounds,
+)
+
+__all__ = [
+    "COUNTED_RETURN_STATES", "PARTICIPANT_ROUND_STATES", "RAG_SCORE", "REPORTED_ROUND_STATES", "answer_counts",
+    "audited_case_grades", "campaign_answers", "campaign_participant", "campaigns_for_key", "campaigns_with_survey",
+    "core_rows", "excluded_count", "findings_for", "instruments_by_kind", "mapping_table", "met", "met_totals",
+    "moderated_answers", "organisation_ratings", "rag_score", "rating_counts", "return_organisations",
+    "return_states", "round_answers", "round_participant", "round_progress", "rounds_for_key", "scored",
+    "statement_coverage", "survey_answers", "visible_campaigns", "visible_rounds",
+]

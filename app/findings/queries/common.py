@@ -1,0 +1,60 @@
+"""Small SQL building blocks the findings read models share, and the instruments by kind."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.questionnaire import InstrumentModel
+
+# --- small SQL building blocks -------------------------------------------------------------------------------
+
+def core_rows(stmt) -> list[sa.Row]:
+    """Plain rows of a column-only statement, in the session's transaction but without the ORM's per-row
+    processing, which costs more than the query itself when a figure reads every answer."""
+    return db.session.connection().execute(stmt).all()
+
+
+def mapping_table(name: str, columns: tuple[str, ...], rows) -> sa.Subquery:
+    """A literal lookup table (VALUES) to join answers to, e.g. (stored question key, section, theme)."""
+    rows = list(rows) or [tuple(None for _ in columns)]
+    params: dict[str, object] = {}
+    tuples = []
+    for i, row in enumerate(rows):
+        names = []
+        for j, value in enumerate(row):
+            param = f"{name}_{i}_{j}"
+            params[param] = value
+            names.append(f"CAST(:{param} AS VARCHAR(200))")
+        tuples.append("(" + ", ".join(names) + ")")
+    selected = ", ".join(f"column{j + 1} AS {column}" for j, column in enumerate(columns))
+    text = sa.text(f"SELECT {selected} FROM (VALUES {', '.join(tuples)}) AS {name}_values").bindparams(**params)
+    return text.columns(*(sa.column(c, sa.String) for c in columns)).subquery(name)
+
+
+RAG_SCORE = {"green": 2, "amber": 1, "red": 0}
+
+
+def rag_score(rag) -> sa.ColumnElement:
+    return sa.case(*((rag == value, score) for value, score in RAG_SCORE.items()), else_=None)
+
+
+def scored(meets_standard) -> sa.ColumnElement:
+    return sa.func.count(meets_standard)
+
+
+def met(meets_standard) -> sa.ColumnElement:
+    return sa.func.coalesce(sa.func.sum(sa.case((meets_standard == sa.true(), 1), else_=0)), 0)
+
+
+def excluded_count(excluded) -> sa.ColumnElement:
+    return sa.func.coalesce(sa.func.sum(sa.case((excluded == sa.true(), 1), else_=0)), 0)
+
+
+# --- instruments ---------------------------------------------------------------------------------------------
+
+def instruments_by_kind() -> dict[str, list[InstrumentModel]]:
+    rows = db.session.execute(sa.select(InstrumentModel).order_by(InstrumentModel.title)).scalars()
+    grouped: dict[str, list[InstrumentModel]] = {}
+    for model in rows:
+        grouped.setdefault(model.kind, []).append(model)
+    return grouped

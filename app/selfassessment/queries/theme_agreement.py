@@ -1,0 +1,88 @@
+"""Triangulation: each organisation's self-assessed RAG by theme next to how many of its practitioners agree."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import current_app
+
+from app.accounts.models import Organisation
+from app.extensions import db
+from app.questionnaire import theme_titles
+from app.selfassessment.models import Campaign
+from app.selfassessment.queries.aggregates import ThemeRag, self_assessed_theme_rag
+from app.selfassessment.queries.campaign import get_campaign, instrument_of
+from app.selfassessment.queries.surveys import SURVEY_OPEN, survey_snapshots
+
+
+def agreement_threshold() -> int:
+    """Self-rated Green on a theme while fewer practitioners than this (%) agree with its statements is flagged."""
+    return int(current_app.config["TRIANGULATION_AGREEMENT_THRESHOLD"])
+
+
+@dataclass
+class TriangulationRow:
+    organisation_id: int
+    organisation_name: str
+    org_type: str
+    theme: str
+    theme_title: str
+    self_rag: ThemeRag | None
+    status: str                 # "open" (survey still open), "none", "fewer" or "shown"
+    agree_percent: float | None  # from the frozen, noised snapshot; only when shown
+    respondents: int | str      # the organisation's responses as frozen: a noised count, "fewer", "none"; or "open"
+    mismatch: bool              # self-rated Green, yet fewer than the threshold of practitioners agree
+
+    @property
+    def suppressed(self) -> bool:
+        return self.status != "shown"
+
+
+def shared_themes(campaign: Campaign) -> list[str]:
+    """Themes both the self-assessment and the practitioner survey ask about, in self-assessment order."""
+    if campaign.survey_version is None:
+        return []
+    survey_themes = set(campaign.survey_version.parsed.theme_keys)
+    return [t for t in instrument_of(campaign).theme_keys if t in survey_themes]
+
+
+def triangulation(campaign_id: int) -> list[TriangulationRow]:
+    """Per organisation and theme: self-assessed RAG next to % of its practitioners agreeing, mismatches flagged.
+    The one implementation, used by the self-assessment pages and the findings campaign page alike.
+
+    Agreement comes only from the snapshot frozen when the organisation's survey closed (noised, and "fewer" where
+    fewer than MIN_CELL_SIZE practitioners answered that theme's statements); a survey still open shows nothing,
+    and only a shown figure can raise a mismatch. Organisations with a submitted return or a closed survey.
+    """
+    campaign = get_campaign(campaign_id)
+    themes = shared_themes(campaign)
+    if not themes:
+        return []
+    rags = self_assessed_theme_rag(campaign_id, set(themes))
+    frozen = survey_snapshots(campaign_id)
+    org_ids = {org_id for org_id, _ in rags} | {org_id for org_id in frozen if org_id is not None}
+    if not org_ids:
+        return []
+    orgs = db.session.execute(
+        sa.select(Organisation).where(Organisation.id.in_(org_ids)).order_by(Organisation.name)
+    ).scalars()
+    titles = theme_titles()
+    threshold = agreement_threshold()
+    rows = []
+    for org in orgs:
+        figures = frozen.get(org.id)
+        respondents = SURVEY_OPEN if figures is None else figures["respondents"]
+        for theme in themes:
+            rag = rags.get((org.id, theme))
+            if figures is None:
+                status, agree = SURVEY_OPEN, None
+            elif not isinstance(respondents, int):
+                status, agree = respondents, None
+            else:
+                entry = figures["themes"].get(theme) or {"status": "none", "percent": None}
+                status, agree = entry["status"], entry["percent"]
+            mismatch = bool(status == "shown" and rag is not None and rag.worst_self == "green"
+                            and agree is not None and agree < threshold)
+            rows.append(TriangulationRow(org.id, org.name, org.org_type, theme, titles.get(theme, theme), rag, status,
+                                         agree if status == "shown" else None, respondents, mismatch))
+    return rows
