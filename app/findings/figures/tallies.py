@@ -149,8 +149,9 @@ def proposals(themes: list[dict], cfg: dict, *, value: str = "pct") -> dict:
     rated = [t for t in themes if t.get(value) is not None]
     strengths = sorted((t for t in rated if t[value] >= cfg["strength"]), key=lambda t: -t[value])
     improvements = sorted((t for t in rated if t[value] < cfg["improvement"]), key=lambda t: t[value])
-    shape = lambda t: {"theme": t["key"], "title": t["title"], "pct": t[value],
-                       "scored": t.get("scored"), "met": t.get("met")}
+    def shape(t):
+        return {"theme": t["key"], "title": t["title"], "pct": t[value], "scored": t.get("scored"), "met": t.get("met")}
+
     return {"strength_threshold": cfg["strength"], "improvement_threshold": cfg["improvement"],
             "strengths": [shape(t) for t in strengths], "improvements": [shape(t) for t in improvements]}
 

@@ -1,4 +1,4 @@
-"""Validate instrument files (DESIGN §5) and report every problem as `file:line: message`.
+"""Validate instrument files and report every problem as `file:line: message`.
 
 Validation is pure: it reads files and returns data or raises `InstrumentError` carrying all the
 problems found in one pass. Storing versions is `app.questionnaire.store.load_files`.

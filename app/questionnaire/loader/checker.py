@@ -112,13 +112,15 @@ class _DefinitionChecker(_SchemaChecks, _OptionChecks, _QuestionChecks, _Referen
         if kind == "statement":
             signatories = data.get("signatories")
             if "signatories" not in data:
-                self.error((), "a statement instrument needs 'signatories' (who must sign, by organisation type, with a 'default')", at_value=True)
+                self.error((), "a statement instrument needs 'signatories' (who must sign, by organisation type, with "
+                               "a 'default')", at_value=True)
             elif isinstance(signatories, dict):
                 if "default" not in signatories:
                     self.error(("signatories",), "'signatories' must include 'default' (who signs for organisation types not listed)")
                 for key in signatories:
                     if key != "default" and key not in ORG_TYPE_CODES:
-                        self.error(("signatories", key), f"signatories: unknown organisation type '{key}'{_suggest(key, ORG_TYPE_CODES + ('default',))}")
+                        self.error(("signatories", key), "signatories: unknown organisation type "
+                                                         f"'{key}'{_suggest(key, ORG_TYPE_CODES + ('default',))}")
             if "review_months" not in data:
                 self.error((), "a statement instrument needs 'review_months' (how often the statement must be reviewed)", at_value=True)
         elif kind is not None:

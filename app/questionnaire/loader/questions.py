@@ -45,13 +45,15 @@ class _QuestionChecks:
                     if qkey in earlier:
                         self.error(qpath + ("key",), f"duplicate question key '{qkey}' (first on {earlier[qkey].line})")
                     if "__" in qkey:
-                        self.error(qpath + ("key",), f"{label}: keys may not contain a double underscore (it is used for comment and evidence fields)")
+                        self.error(qpath + ("key",), f"{label}: keys may not contain a double underscore (it is used "
+                                                     "for comment and evidence fields)")
                     if qkey in RESERVED_QUESTION_KEYS:
                         self.error(qpath + ("key",), f"{label}: '{qkey}' is reserved; choose another key")
 
                 if qkind is not None and qkind.takes_scale:
                     if "options" in q:
-                        self.error(qpath + ("options",), f"{label}: a scale question takes its answers from 'scale', so 'options' is not allowed")
+                        self.error(qpath + ("options",), f"{label}: a scale question takes its answers from 'scale', "
+                                                         "so 'options' is not allowed")
                     scale_name = q.get("scale")
                     if "scale" not in q:
                         self.error(qpath, f"{label}: a scale question needs 'scale' naming one of the scales"
@@ -68,11 +70,14 @@ class _QuestionChecks:
                                     if not o.get("excluded") and not o.get("rag") and _option_key(o.get("value")) is not None
                                 ]
                                 if missing:
-                                    self.error(qpath + ("scale",), f"{label}: a self-assessment criterion needs a scale with 'rag' on every option, but scale '{scale_name}' has none for {', '.join(missing)}")
+                                    self.error(qpath + ("scale",), f"{label}: a self-assessment criterion needs a "
+                                                                   "scale with 'rag' on every option, but scale "
+                                                                   f"'{scale_name}' has none for {', '.join(missing)}")
                                     self._report_scale_without_rag(scale_name, scales[scale_name])
                 elif qkind is not None and qkind.takes_options:
                     if "scale" in q:
-                        self.error(qpath + ("scale",), f"{label}: 'scale' is only for type: scale questions; a {qtype} question lists its 'options'")
+                        self.error(qpath + ("scale",), f"{label}: 'scale' is only for type: scale questions; a "
+                                                       f"{qtype} question lists its 'options'")
                     if "options" not in q:
                         self.error(qpath, f"{label}: a {qtype} question needs 'options'", at_value=True)
                     else:
@@ -104,7 +109,8 @@ class _QuestionChecks:
 
                 if q.get("overall") is True:
                     if overall_line is not None:
-                        self.error(qpath + ("overall",), f"{label}: only one question may have overall: true (the first is on {overall_line})")
+                        self.error(qpath + ("overall",), f"{label}: only one question may have overall: true (the "
+                                                         f"first is on {overall_line})")
                     else:
                         overall_line = self.at(qpath + ("overall",))
                     if qkind is not None and not qkind.is_scored:
@@ -115,7 +121,9 @@ class _QuestionChecks:
                 if self.theme_keys is not None and isinstance(themes, list):
                     for ti, theme in enumerate(themes):
                         if isinstance(theme, str) and theme not in self.theme_keys:
-                            self.error(qpath + ("themes", ti), f"{label}: unknown theme '{theme}'{_suggest(theme, self.theme_keys)}; themes are defined in themes.yaml", at_value=True)
+                            self.error(qpath + ("themes", ti), f"{label}: unknown theme "
+                                                               f"'{theme}'{_suggest(theme, self.theme_keys)}; themes "
+                                                               "are defined in themes.yaml", at_value=True)
 
                 self._check_show_if(q, qpath, qkey, label, earlier, all_keys)
 

@@ -22,7 +22,8 @@ class _ReferenceChecks:
             return
         if target not in earlier:
             if target in all_keys:
-                self.error(path, f"{label}: show_if refers to question '{target}', which comes later; show_if may only depend on an earlier question")
+                self.error(path, f"{label}: show_if refers to question '{target}', which comes later; show_if may "
+                                 "only depend on an earlier question")
             else:
                 self.error(path, f"{label}: show_if refers to unknown question '{target}'{_suggest(target, earlier)}")
             return

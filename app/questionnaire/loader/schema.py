@@ -109,7 +109,8 @@ class _SchemaChecks:
             self.error(path, f"{what} must be {names}, not {_type_name(instance)}")
         elif kind == "enum":
             options = ", ".join(str(v) for v in err.validator_value)
-            self.error(path, f"{what} must be one of {options}; got {_short(instance)}{_suggest(instance, [str(v) for v in err.validator_value])}")
+            self.error(path, f"{what} must be one of {options}; got "
+                             f"{_short(instance)}{_suggest(instance, [str(v) for v in err.validator_value])}")
         elif kind == "pattern":
             message = err.schema.get("x-message") or f"must match {err.validator_value}"
             self.error(path, f"{what} {_short(instance)} {message}")

@@ -85,7 +85,8 @@ def _check_themes(data: Any, lines: SourceMap, filename: str) -> tuple[dict[str,
             continue
         for k in item:
             if k not in ("key", "title", "description"):
-                errors.append(LoadError(filename, lines.line(path + (k,)), f"theme {i + 1}: unknown key '{k}'{_suggest(k, ('key', 'title', 'description'))}"))
+                errors.append(LoadError(filename, lines.line(path + (k,)), f"theme {i + 1}: unknown key "
+                                                                           f"'{k}'{_suggest(k, ('key', 'title', 'description'))}"))
         key, title, description = item.get("key"), item.get("title"), item.get("description")
         if not isinstance(key, str) or not key:
             errors.append(LoadError(filename, lines.value_line(path), f"theme {i + 1}: 'key' is required and must be text"))
@@ -95,7 +96,8 @@ def _check_themes(data: Any, lines: SourceMap, filename: str) -> tuple[dict[str,
         if description is not None and not isinstance(description, str):
             errors.append(LoadError(filename, lines.line(path + ("description",)), f"theme '{key}': 'description' must be text"))
         if key in first_line:
-            errors.append(LoadError(filename, lines.line(path + ("key",)), f"duplicate theme key '{key}' (first on line {first_line[key]})"))
+            errors.append(LoadError(filename, lines.line(path + ("key",)), f"duplicate theme key '{key}' (first on "
+                                                                           f"line {first_line[key]})"))
             continue
         first_line[key] = lines.line(path + ("key",))
         themes[key] = Theme(key=key, title=title if isinstance(title, str) else key,
