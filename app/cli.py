@@ -1,4 +1,4 @@
-"""Command-line interface (DESIGN §9). Feature packages add theirs through `register_cli(app)` in their cli module."""
+"""Command-line interface. Feature packages add theirs through `register_cli(app)` in their cli module."""
 from __future__ import annotations
 
 from datetime import timedelta

@@ -1,4 +1,4 @@
-"""`flask demo load`: a living demo partnership (DESIGN §9). Idempotent; refused by production config."""
+"""`flask demo load`: a living demo partnership. Idempotent; refused by production config."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort
-from flask_login import current_user, login_required
+from flask import abort, g
+from flask_login import AnonymousUserMixin, current_user, login_required
+from sqlalchemy.exc import SQLAlchemyError
 
 
 def roles_required(*roles: str):
@@ -41,3 +42,14 @@ def require(condition: bool, *, not_found: bool = False) -> None:
     """Object-level check for services and loaders: 403, or 404 where existence itself is sensitive."""
     if not condition:
         abort(404 if not_found else 403)
+
+
+def viewer():
+    """The signed-in user, or an anonymous one when the database cannot be reached (so error pages still render)."""
+    if g.get("database_unavailable"):
+        return AnonymousUserMixin()
+    try:
+        return current_user._get_current_object()
+    except SQLAlchemyError:
+        g.database_unavailable = True
+        return AnonymousUserMixin()

@@ -1,4 +1,4 @@
-"""Security headers: CSP with per-request nonces, framing, referrer and caching rules (DESIGN §8)."""
+"""Security headers: CSP with per-request nonces, framing, referrer and caching rules."""
 from __future__ import annotations
 
 import ipaddress
@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from flask import Flask, abort, g, request, session
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app.permissions import viewer
 from config import INSECURE_SECRET_KEYS
 
 log = logging.getLogger(__name__)
@@ -50,8 +51,6 @@ def configure_security_headers(app: Flask) -> None:
         response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
         if app.config.get("HSTS") and request.is_secure:
             response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-        from app.main.navigation import viewer
-
         # A signed-in session is enough to say "no-store" (and more cautious than asking whether the account is
         # still active, which after a commit reloaded the user for every saved form).
         if not request.path.startswith("/static/") and (session.get("_user_id") or viewer().is_authenticated):

@@ -1,4 +1,4 @@
-"""Evidence file uploads (DESIGN §8): allow-listed types checked by extension AND content, a size limit,
+"""Evidence file uploads: allow-listed types checked by extension AND content, a size limit,
 random stored names outside static, and downloads only as attachments after the caller's permission check.
 
     stored = save_upload(request.files["evidence"])   # raises DomainError with a message to show

@@ -1,4 +1,4 @@
-"""Benchmarks at a named scale (DESIGN §10, issue 9).
+"""Benchmarks at a named scale.
 
     python -m bench --scale tiny|partnership|national [--database-url URL] [--users 50] [--requests 400]
                     [--think 1.0] [--workers N] [--threads N] [--repeat 3]

@@ -1,4 +1,4 @@
-"""Bounded load test: concurrent auditors saving case-audit drafts, then submitting (issue 8).
+"""Bounded load test: concurrent auditors saving case-audit drafts, then submitting.
 
     python -m load --users 50 --requests 2000 --time-cap 120 --base-url http://127.0.0.1:5000
 

@@ -1,4 +1,4 @@
-"""Shared fixtures (DESIGN §11): app, db (per-test transaction rolled back), client, login_as, factories.
+"""Shared fixtures: app, db (per-test transaction rolled back), client, login_as, factories.
 
 The test database is built with the migrations, never create_all. Set TEST_DATABASE_URL to run on PostgreSQL.
 """

@@ -1,4 +1,4 @@
-"""Expected access for every route (DESIGN §6). tests/test_permissions.py fails for any route not listed here, and
+"""Expected access for every route. tests/test_permissions.py fails for any route not listed here, and
 calls every route with real objects from the demo partnership (tests/demo_world.py) for every role.
 
 One line per route. The value is either the access alone, or `route(access, ok=..., <argument>=<sample>)`:

@@ -1,4 +1,4 @@
-"""Backups (issue 8): `python -m app.backup backup` then `restore` brings back a database whose signed statements
+"""Backups: `python -m app.backup backup` then `restore` brings back a database whose signed statements
 still verify. Runs against a database of its own (SQLite file, or `test_backup` on the PostgreSQL pass)."""
 from __future__ import annotations
 

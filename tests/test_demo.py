@@ -1,4 +1,4 @@
-"""`flask demo load` builds the living demo partnership of DESIGN §9, and running it again changes nothing."""
+"""`flask demo load` builds the living demo partnership, and running it again changes nothing."""
 import sqlalchemy as sa
 
 from app.extensions import db as _db

@@ -1,4 +1,4 @@
-"""Form POSTs with real demo objects (issue 16):
+"""Form POSTs with real demo objects:
 
 - a PermissionDenied or NotFound raised by a service while a form is being saved answers 403 / 404 in every
   feature, never a form page with an error summary (they are not DomainErrors, so `except DomainError` cannot

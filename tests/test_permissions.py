@@ -1,4 +1,4 @@
-"""Route × role matrix (DESIGN §6) with real objects: every route in the URL map declares its access in
+"""Route × role matrix with real objects: every route in the URL map declares its access in
 tests/route_access.py, and is called with objects that exist in the demo partnership (tests/demo_world.py) by:
 
 - every role (admin, qa, auditor, org_lead, signatory) as a user of the organisation that owns the object, and

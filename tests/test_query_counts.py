@@ -1,4 +1,4 @@
-"""No N+1 on list and detail pages (issue 9): the number of SQL statements a page runs does not grow with the
+"""No N+1 on list and detail pages: the number of SQL statements a page runs does not grow with the
 number of rows it shows. Data sets of the benchmark's shape (bench/generate.py) are generated into the test's
 transaction; each page is counted warm (per-process caches filled), small against large."""
 from __future__ import annotations

@@ -6,7 +6,7 @@ from app import web
 from app.accounts import bp, importing, queries, services, tokens
 from app.accounts.forms import ConfirmForm, ImportForm, OrganisationForm, UserForm
 from app.accounts.models import ORG_TYPE_LABELS, ROLE_LABELS, Organisation, User
-from app.accounts.permissions import roles_required
+from app.permissions import roles_required
 from app.errors import get_or_404
 from app.extensions import db
 from app.paging import page_arg

@@ -2,7 +2,7 @@
 organisation's actions."""
 from __future__ import annotations
 
-from app.accounts.permissions import is_partnership_staff, own_organisation, require
+from app.permissions import is_partnership_staff, own_organisation, require
 from app.actions.models import ActionItem
 from app.errors import get_or_404
 

@@ -1,7 +1,7 @@
 """'Your tasks' panel: open and overdue actions (an organisation lead's own; partnership-wide for QA)."""
 from __future__ import annotations
 
-from app.accounts.permissions import is_partnership_staff
+from app.permissions import is_partnership_staff
 from app.actions import queries
 from app.main.dashboard import Panel
 from app.utils import today

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from app import web
 from app.accounts.models import ORG_TYPE_LABELS, Organisation
-from app.accounts.permissions import (
+from app.permissions import (
     is_partnership_staff,
     own_organisation,
     roles_required,

@@ -2,7 +2,7 @@ from datetime import date
 
 from flask import render_template, request
 
-from app.accounts.permissions import roles_required
+from app.permissions import roles_required
 from app.activity import bp, queries
 from app.paging import page_arg
 

@@ -1,7 +1,7 @@
 """'Your tasks' panels: auditors' case audits, and rounds needing QA's attention."""
 from __future__ import annotations
 
-from app.accounts.permissions import is_partnership_staff
+from app.permissions import is_partnership_staff
 from app.audits import queries
 from app.audits.models import RoundState
 from app.main.dashboard import Panel

@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app import web
 from app.accounts.models import Organisation
-from app.accounts.permissions import roles_required
+from app.permissions import roles_required
 from app.audits import bp, queries, services
 from app.audits.forms import CaseForm, ConfirmForm, EmptyForm, ImportForm, ReturnForm, RoundForm
 from app.audits.importer import COLUMN_TITLES, ImportFailed

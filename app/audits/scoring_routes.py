@@ -5,7 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app import web
-from app.accounts.permissions import roles_required
+from app.permissions import roles_required
 from app.audits import bp, queries, services
 from app.audits.forms import EmptyForm
 from app.audits.models import ResponseState, RoundState

@@ -1,4 +1,4 @@
-"""Who may read which findings (DESIGN §6), in one place.
+"""Who may read which findings, in one place.
 
 Partnership staff (admin, qa) see everything. Auditors and organisation leads see their own organisation against
 the partnership, and only where their organisation took part:
@@ -17,7 +17,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from app.accounts.models import Organisation
-from app.accounts.permissions import is_partnership_staff, own_organisation, require
+from app.permissions import is_partnership_staff, own_organisation, require
 from app.actions.access import visible_actions
 from app.actions.models import ActionItem
 from app.audits.models import AuditRound, round_organisation

@@ -1,4 +1,4 @@
-"""Findings figures kept between requests, and the bookkeeping that says when they are out of date (DESIGN §10).
+"""Findings figures kept between requests, and the bookkeeping that says when they are out of date.
 
 A round's or campaign's figures are computed from thousands of answers; the findings pages, the organisation
 pages and the workbooks ask for them far more often than the answers change. Each round and campaign carries a

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from app import web
 from app.accounts.models import ORG_TYPE_LABELS, Organisation
-from app.accounts.permissions import is_partnership_staff, roles_required
+from app.permissions import is_partnership_staff, roles_required
 from app.accounts.queries import organisation_choices
 from app.actions import access as actions_access
 from app.actions import services as action_services

@@ -1,4 +1,4 @@
-"""Small-number suppression for breakdown tables (DESIGN §8).
+"""Small-number suppression for breakdown tables.
 
 Primary: any count below the minimum cell size is hidden ("fewer than 5"), zero included, so a
 blank cannot be told apart from a small count.

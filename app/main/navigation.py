@@ -1,21 +1,9 @@
 """Service navigation by role. Items whose endpoint is not registered are skipped."""
 from __future__ import annotations
 
-from flask import g, request, url_for
-from flask_login import AnonymousUserMixin, current_user
-from sqlalchemy.exc import SQLAlchemyError
+from flask import request, url_for
 from werkzeug.routing import BuildError
 
-
-def viewer():
-    """The signed-in user, or an anonymous one when the database cannot be reached (so error pages still render)."""
-    if g.get("database_unavailable"):
-        return AnonymousUserMixin()
-    try:
-        return current_user._get_current_object()
-    except SQLAlchemyError:
-        g.database_unavailable = True
-        return AnonymousUserMixin()
 
 # (label, endpoint, roles that see it; None = every signed-in user). "Your account" and "Sign out" sit in the header.
 NAV_ITEMS = (

@@ -1,4 +1,4 @@
-"""`flask instruments validate|load|list` (DESIGN §9)."""
+"""`flask instruments validate|load|list`."""
 from __future__ import annotations
 
 import click

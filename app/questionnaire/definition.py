@@ -1,4 +1,4 @@
-"""Typed, immutable view of an instrument definition (DESIGN §5).
+"""Typed, immutable view of an instrument definition.
 
 `Instrument.from_dict` trusts its input: definitions reach it only after the loader has validated
 them (or from the database, where only validated definitions are stored).

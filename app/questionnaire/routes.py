@@ -5,8 +5,7 @@ import re
 
 from flask import Response, render_template, request
 
-from app.accounts.models import ORG_TYPE_LABELS
-from app.accounts.permissions import roles_required
+from app.permissions import roles_required
 from app.questionnaire import bp
 from app.questionnaire.definition import ORG_TYPE_CODES
 from app.questionnaire.export import blank_workbook
@@ -41,7 +40,7 @@ def preview(version_id: int):
         instrument=instrument,
         sections=sections,
         org_type=org_type,
-        org_types=[(code, ORG_TYPE_LABELS.get(code, code)) for code in ORG_TYPE_CODES],
+        org_types=ORG_TYPE_CODES,
         applies=instrument.applies_to_org_type(org_type),
     )
 

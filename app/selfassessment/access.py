@@ -1,7 +1,7 @@
-"""Object-level permissions for returns, evidence files and survey results (DESIGN §6)."""
+"""Object-level permissions for returns, evidence files and survey results."""
 from __future__ import annotations
 
-from app.accounts.permissions import is_partnership_staff
+from app.permissions import is_partnership_staff
 from app.errors import PermissionDenied, get_or_404
 from app.selfassessment.models import CampaignState, EvidenceFile, Return
 from app.selfassessment.queries import EDITABLE_STATES, get_return

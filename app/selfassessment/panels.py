@@ -1,7 +1,7 @@
 """'Your tasks' panels: an organisation lead's open returns, and returns waiting for QA review."""
 from __future__ import annotations
 
-from app.accounts.permissions import is_partnership_staff
+from app.permissions import is_partnership_staff
 from app.main.dashboard import Panel
 from app.selfassessment import queries
 from app.utils import today

@@ -6,7 +6,7 @@ from flask_login import current_user
 from werkzeug.routing import BuildError
 
 from app import web
-from app.accounts.permissions import is_partnership_staff, roles_required
+from app.permissions import is_partnership_staff, roles_required
 from app.errors import StaleEdit
 from app.questionnaire import SectionFlow
 from app.selfassessment import access, bp, queries, services, survey_services

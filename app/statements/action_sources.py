@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import url_for
 
-from app.accounts.permissions import is_partnership_staff
+from app.permissions import is_partnership_staff
 from app.actions.models import ActionItem
 from app.actions.sources import ActionSource, SourceLine, register_source
 from app.extensions import db

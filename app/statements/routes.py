@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from app import web
 from app.accounts import login_limit
-from app.accounts.permissions import require, roles_required
+from app.permissions import require, roles_required
 from app.actions.queries import actions_for
 from app.errors import NotFound, StaleEdit, get_or_404
 from app.statements import bp, queries, services

@@ -1,6 +1,6 @@
 """The instrument studio: admins and the QA sub-group build, check, preview and publish instruments in the browser.
 
-Drafts hold a definition in exactly the shape of an instrument file (DESIGN §5); the engine's own rules check it
+Drafts hold a definition in exactly the shape of an instrument file; the engine's own rules check it
 and the questionnaire store publishes it as an immutable version.
 """
 from flask import Blueprint

@@ -1,4 +1,4 @@
-"""Two views of an instrument definition (DESIGN §5): a YAML file and an authoring workbook.
+"""Two views of an instrument definition: a YAML file and an authoring workbook.
 
 Both read back into exactly the definition they were written from. The workbook follows XLSForm in spirit:
 one row per section, question, scale option and choice option, columns named after the definition's fields.

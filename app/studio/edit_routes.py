@@ -7,7 +7,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from app import web
-from app.accounts.permissions import roles_required
+from app.permissions import roles_required
 from app.errors import StaleEdit
 from app.questionnaire import load_themes
 from app.questionnaire.errors import InstrumentError

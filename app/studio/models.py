@@ -1,4 +1,4 @@
-"""Drafts of instruments being built or changed in the studio (DESIGN §5: the definition is the file's shape)."""
+"""Drafts of instruments being built or changed in the studio (the definition is the file's shape)."""
 from __future__ import annotations
 
 from datetime import datetime

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.accounts.permissions import roles_required
+from app.permissions import roles_required
 from app.questionnaire.types import kind_of
 from app.studio import bp, services
 from app.studio.diff import show

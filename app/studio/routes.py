@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from app import web
 from app.accounts.models import ORG_TYPE_LABELS
-from app.accounts.permissions import roles_required
+from app.permissions import roles_required
 from app.errors import StaleEdit
 from app.extensions import db
 from app.questionnaire import Instrument, build_section_form, form_answers

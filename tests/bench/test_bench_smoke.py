@@ -1,4 +1,4 @@
-"""`python -m bench --scale tiny` works end to end (issue 9). No timing assertions: CI only proves it runs."""
+"""`python -m bench --scale tiny` works end to end. No timing assertions: CI only proves it runs."""
 from __future__ import annotations
 
 import json

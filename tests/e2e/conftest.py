@@ -1,4 +1,4 @@
-"""Browser journeys (issue 8): Debian's Chromium driven by Playwright against gunicorn on loopback.
+"""Browser journeys: Debian's Chromium driven by Playwright against gunicorn on loopback.
 
 One seeded database and one gunicorn for the whole e2e suite (SQLite file, or `test_e2e` on the PostgreSQL pass),
 one browser, a fresh browser context (cookies) per test. They are package-scoped: closed as soon as the e2e

@@ -1,4 +1,4 @@
-"""PostgreSQL stops mid-session (issue 8): users get the GOV.UK "service unavailable" page (503), nothing is
+"""PostgreSQL stops mid-session: users get the GOV.UK "service unavailable" page (503), nothing is
 half-written, and the same running server recovers as soon as the database is back. The database is "stopped"
 by cutting a loopback proxy, so the shared PostgreSQL server keeps running for everyone else."""
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""A crash between signing a statement and recording it (issue 8): the signature, the statement's state and the
+"""A crash between signing a statement and recording it: the signature, the statement's state and the
 activity entry are one transaction, so either all of them are stored or none is."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SMTP down (issues 8 and 16): the change that causes an email still commits, its email waits in the outbox, and
+"""SMTP down: the change that causes an email still commits, its email waits in the outbox, and
 once the mail server is back the delivery worker sends it exactly once."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Small numbers (DESIGN §8): no count below MIN_CELL_SIZE is shown, or can be worked out from the totals."""
+"""Small numbers: no count below MIN_CELL_SIZE is shown, or can be worked out from the totals."""
 from __future__ import annotations
 
 import re

@@ -1,4 +1,4 @@
-"""Who sees which findings (app.findings.access, DESIGN §6): an auditor or organisation lead sees its own
+"""Who sees which findings (app.findings.access): an auditor or organisation lead sees its own
 organisation's actions and named data only, on every page and in every download, and figures only of the rounds
 and campaigns its organisation took part in; partnership staff see everything."""
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The bounded load script at a small size (issue 8): concurrent auditors saving drafts and submitting against
+"""The bounded load script at a small size: concurrent auditors saving drafts and submitting against
 gunicorn + PostgreSQL, with zero 5xx and zero lost updates. The full size is `python -m load --users 50 ...`
 (see load/__main__.py). Runs once, on the SQLite pass, against a database of its own on the PostgreSQL server."""
 from __future__ import annotations

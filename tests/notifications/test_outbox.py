@@ -1,4 +1,4 @@
-"""The mail outbox (issue 16): an email exists only if the change that causes it commits, is sent after commit by
+"""The mail outbox: an email exists only if the change that causes it commits, is sent after commit by
 `flask mail deliver`, retried with a growing wait, marked failed after the last attempt, and never sent twice."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Loader rules (DESIGN §5): every problem is reported as file:line: message, all in one run."""
+"""Loader rules: every problem is reported as file:line: message, all in one run."""
 from __future__ import annotations
 
 import pytest

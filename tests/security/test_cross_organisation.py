@@ -1,4 +1,4 @@
-"""Cross-organisation access (issue 8, DESIGN §6): a user of another organisation, in every non-staff role, gets
+"""Cross-organisation access: a user of another organisation, in every non-staff role, gets
 403 or 404 for every route that takes the id of an object belonging to some organisation - case responses,
 returns, evidence files, statement drafts, risks, actions - for every such object in the demo partnership."""
 from __future__ import annotations

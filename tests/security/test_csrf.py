@@ -1,4 +1,4 @@
-"""Every POST in the URL map refuses a request without a valid CSRF token (issue 8, DESIGN §8)."""
+"""Every POST in the URL map refuses a request without a valid CSRF token."""
 from __future__ import annotations
 
 import pytest

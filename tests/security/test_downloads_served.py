@@ -1,4 +1,4 @@
-"""Every download link in the product, read to its last byte from the app as gunicorn serves it (issue 16).
+"""Every download link in the product, read to its last byte from the app as gunicorn serves it.
 
 A streamed body can fail after its headers have gone out: the findings CSVs once sent their header row and then
 dropped the connection (their generator read ORM objects whose session had ended), and Flask's test client never

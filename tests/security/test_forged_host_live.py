@@ -1,4 +1,4 @@
-"""From outside (issue 16): gunicorn serving the demo as `make run` does, spoken to over raw HTTP with forged Host
+"""From outside: gunicorn serving the demo as `make run` does, spoken to over raw HTTP with forged Host
 headers, and the mail worker delivering to a real SMTP server. The emailed link is the configured SERVICE_URL's,
 whatever Host the request named; a Host the service does not answer to gets 400."""
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Trust (issue 16): foreign Host headers are refused, X-Forwarded-* is believed only from the proxies configured,
+"""Trust: foreign Host headers are refused, X-Forwarded-* is believed only from the proxies configured,
 production insists on an https SERVICE_URL, and an app on the public development key answers only this machine."""
 from __future__ import annotations
 

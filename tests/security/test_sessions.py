@@ -1,4 +1,4 @@
-"""Sessions (issue 8, DESIGN §8): no session fixation on sign-in; a deactivated user loses access at once, in
+"""Sessions: no session fixation on sign-in; a deactivated user loses access at once, in
 every session they have open, for reading and for saving."""
 from __future__ import annotations
 

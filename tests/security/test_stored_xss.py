@@ -1,4 +1,4 @@
-"""Stored XSS (issue 8, DESIGN §8): script payloads saved in every free-text field of the demo partnership are
+"""Stored XSS: script payloads saved in every free-text field of the demo partnership are
 shown inert on every page a crawl of the service reaches, and exports never turn text into formulas."""
 from __future__ import annotations
 

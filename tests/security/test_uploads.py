@@ -1,4 +1,4 @@
-"""Upload attacks on evidence files (issue 8, DESIGN §8): wrong extension, content that does not match its type,
+"""Upload attacks on evidence files: wrong extension, content that does not match its type,
 oversize, and path-traversal names. Nothing refused is stored; what is stored never leaves UPLOAD_FOLDER."""
 from __future__ import annotations
 

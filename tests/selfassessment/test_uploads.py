@@ -1,4 +1,4 @@
-"""Evidence uploads (DESIGN §8): allow-list by extension and content, size limits, random names, safe downloads."""
+"""Evidence uploads: allow-list by extension and content, size limits, random names, safe downloads."""
 from __future__ import annotations
 
 import io

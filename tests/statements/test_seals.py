@@ -1,4 +1,4 @@
-"""Seals (issue 16): a statement rewritten in the database, its SHA-256 recomputed beside it, no longer passes
+"""Seals: a statement rewritten in the database, its SHA-256 recomputed beside it, no longer passes
 `flask statements verify` and is not shown as signed; nor is a renamed signer, a deleted or reordered history,
 or an older version put back on display."""
 from __future__ import annotations

@@ -6,7 +6,7 @@ import functools
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from app.accounts.permissions import is_partnership_staff
+from app.permissions import is_partnership_staff
 from app.audits.models import (
     Assignment,
     AuditCase,

@@ -2,7 +2,7 @@
 
 Workbooks are write-only and row-level sheets are fed from server-side cursors (yield_per), so memory
 stays flat however many answers there are. Aggregated sheets come from the same figures as the page.
-Text typed by users is always written as a text cell, never as a formula (DESIGN §8).
+Text typed by users is always written as a text cell, never as a formula.
 
 - cells: cell values and styles, the Sheet writer, streaming rows
 - sheets: the labels, responses, actions and findings sheets every workbook has

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.accounts.permissions import is_partnership_staff
+from app.permissions import is_partnership_staff
 from app.activity import record
 from app.errors import DomainError, NotFound, PermissionDenied, StaleEdit
 from app.extensions import db
