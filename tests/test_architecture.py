@@ -104,3 +104,24 @@ def test_findings_freshness_imports_no_other_feature():
     tree = ast.parse((APP / "findings" / "freshness.py").read_text(encoding="utf-8"))
     units = {_unit(target) for node in ast.walk(tree) for target in _imported(node, "app.findings.freshness", False)}
     assert units - {None} <= {"findings", "questionnaire", "core:db", "core:extensions", "core:signals", "core:utils"}
+
+
+def test_features_import_each_other_at_module_level_only():
+    """An import between features inside a function hides a dependency from whoever reads the top of the file.
+    Only wiring may do it: a feature's init_app registering panels and reminders, the CLI and the demo data."""
+    hidden = []
+    for path in sorted(APP.rglob("*.py")):
+        module = _module_of(path)
+        source = _unit(module)
+        if source is None or source in ("core:cli", "core:demo", "core:models") or path.name in ("cli.py", "demo.py"):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for function in ast.walk(tree):
+            if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef) or function.name == "init_app":
+                continue
+            for node in ast.walk(function):
+                for target in _imported(node, module, path.name == "__init__.py"):
+                    unit = _unit(target)
+                    if unit is not None and unit != source and not unit.startswith("core:"):
+                        hidden.append(f"{path.relative_to(APP.parent)}:{node.lineno} imports {target}")
+    assert not hidden, "Imports between features inside functions:\n" + "\n".join(hidden)

@@ -13,6 +13,7 @@ from typing import Callable, Iterable
 import sqlalchemy as sa
 from flask import current_app
 
+from app.activity import record
 from app.errors import get_or_404
 from app.extensions import db
 from app.questionnaire.catalogue import Catalogue, build_catalogue
@@ -87,8 +88,6 @@ def load_files_with_outcome(paths: Iterable[str | Path], actor=None) -> list[Loa
     version without bumping `version`, nothing is stored and InstrumentError lists every problem.
     The caller commits.
     """
-    from app.activity import record
-
     checked: list[CheckedFile] = []
     errors: list[LoadError] = []
     for path in paths:
@@ -162,8 +161,6 @@ def publish_definition(definition: dict, *, actor=None, source_file: str | None 
     It must pass the engine's rules and its `version` must be one more than the latest stored; a key keeps its kind.
     Raises InvalidDefinition listing the problems. The caller commits.
     """
-    from app.activity import record
-
     problems = definition_problems(definition)
     if problems:
         raise InvalidDefinition(problems)

@@ -11,6 +11,8 @@ from werkzeug.routing import BuildError
 
 from app.accounts.models import Organisation, User, UserRole
 from app.extensions import db
+from app.questionnaire import get_version, section_status
+from app.selfassessment.queries import has_submitted_return
 from app.statements.models import (
     OPEN_STATES,
     PUBLIC_STATES,
@@ -101,8 +103,6 @@ class Precondition:
 
 
 def self_assessment_submitted(organisation_id: int) -> bool:
-    from app.selfassessment.queries import has_submitted_return
-
     return bool(has_submitted_return(organisation_id))
 
 
@@ -205,8 +205,6 @@ def public_register(search: str | None = None) -> list[RegisterEntry]:
 
 
 def instrument_of(statement: Statement):
-    from app.questionnaire import get_version
-
     return get_version(statement.instrument_version_id).parsed
 
 
@@ -230,8 +228,6 @@ class SectionText:
 
 def statement_sections(statement: Statement) -> list[SectionText]:
     """The statement's parts in instrument order, as the public sees them, with their drafting status."""
-    from app.questionnaire import section_status
-
     instrument = instrument_of(statement)
     org_type = statement.organisation.org_type
     answers = statement_answers(statement)

@@ -6,9 +6,10 @@ from flask_login import current_user
 
 from app import web
 from app.accounts import login_limit
-from app.permissions import require, roles_required
 from app.actions.queries import actions_for
 from app.errors import NotFound, StaleEdit, get_or_404
+from app.permissions import require, roles_required
+from app.questionnaire import SectionFlow, build_section_form, form_answers, validate_answers
 from app.statements import bp, queries, services
 from app.statements.forms import ConfirmForm, MaterialChangeForm, NoRisksForm, RiskForm, SignForm
 from app.statements.models import Risk, StatementState
@@ -188,8 +189,6 @@ def statement(statement_id: int):
 @bp.route("/manage/<int:statement_id>/sections/<section_key>", methods=["GET", "POST"])
 @roles_required(*LEAD)
 def edit_section(statement_id: int, section_key: str):
-    from app.questionnaire import SectionFlow, build_section_form, form_answers
-
     statement = _own_statement(statement_id)
     if statement.state != StatementState.draft:
         flash("This version has been sent for signatures, so it can no longer be changed. "
@@ -237,8 +236,6 @@ def edit_section(statement_id: int, section_key: str):
 @bp.route("/manage/<int:statement_id>/preview")
 @roles_required(*ORGANISATION_ROLES)
 def preview(statement_id: int):
-    from app.questionnaire import validate_answers
-
     statement = _own_statement(statement_id)
     problems = []
     if statement.state == StatementState.draft:

@@ -19,6 +19,7 @@ from app.selfassessment.models import (
     SurveyLink,
     SurveyResponse,
 )
+from app.statements.queries import COVERAGE_STATUSES, coverage, coverage_counts
 
 COUNTED_RETURN_STATES = (ReturnState.submitted, ReturnState.accepted)
 
@@ -166,10 +167,6 @@ def campaign_participant(campaign_id: int, organisation_id: int | None) -> bool:
 
 def statement_coverage(organisation_ids) -> dict | None:
     """How many of the organisations have a statement in force, none, one overdue for review… (statements feature)."""
-    try:
-        from app.statements.queries import COVERAGE_STATUSES, coverage, coverage_counts
-    except ImportError:
-        return None
     rows = coverage(organisation_ids)
     counts = coverage_counts(rows)
     return {"total": len(rows),
