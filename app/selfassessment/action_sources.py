@@ -12,18 +12,25 @@ from app.questionnaire import InstrumentVersion, catalogue_for_version
 from app.selfassessment.models import Campaign, Return, ReturnAnswer
 
 
-def criterion_text(version_id: int | None, key: str | None) -> str | None:
-    """The wording of a self-assessment criterion (versions are few and cached, so this costs no query per row)."""
-    if version_id is None or key is None:
-        return None
-    version = db.session.get(InstrumentVersion, version_id)
-    if version is None:
-        return key
-    instrument = version.parsed
-    if instrument.has_question(key):
-        return instrument.question(key).text
-    question = catalogue_for_version(version, all_versions=True).question_for(key)
-    return question.text if question is not None else key
+def criterion_texts(pairs) -> dict[tuple[int, str], str]:
+    """The wording of each self-assessment criterion named by (version id, stored key): the version's own, or for a
+    key it no longer has, the wording of the question the key was renamed to. One catalogue per version at most."""
+    texts: dict[tuple[int, str], str] = {}
+    catalogues = {}
+    for version_id, key in pairs:
+        version = db.session.get(InstrumentVersion, version_id)  # few versions, held by the session after the first
+        if version is None:
+            texts[(version_id, key)] = key
+            continue
+        instrument = version.parsed
+        if instrument.has_question(key):
+            texts[(version_id, key)] = instrument.question(key).text
+            continue
+        if version_id not in catalogues:
+            catalogues[version_id] = catalogue_for_version(version, all_versions=True)
+        question = catalogues[version_id].question_for(key)
+        texts[(version_id, key)] = question.text if question is not None else key
+    return texts
 
 
 def _describe(actions: list[ActionItem], viewer) -> dict[int, SourceLine]:
@@ -37,6 +44,7 @@ def _describe(actions: list[ActionItem], viewer) -> dict[int, SourceLine]:
         .join(Campaign, Return.campaign_id == Campaign.id)
         .where(ReturnAnswer.id.in_(answer_ids)))}
     endpoint = "selfassessment.review" if is_partnership_staff(viewer) else "selfassessment.task_list"
+    texts = criterion_texts({(r.instrument_version_id, r.question_key) for r in rows.values()})
     lines = {}
     for action in actions:
         row = rows.get(action.return_answer_id)
@@ -44,7 +52,7 @@ def _describe(actions: list[ActionItem], viewer) -> dict[int, SourceLine]:
             lines[action.id] = SourceLine(
                 link_text=f"Self-assessment return, {row.title}",
                 href=url_for(endpoint, return_id=row.return_id) if viewer is not None else None,
-                detail=criterion_text(row.instrument_version_id, row.question_key))
+                detail=texts[(row.instrument_version_id, row.question_key)])
     return lines
 
 

@@ -13,6 +13,7 @@ from app.activity import record
 from app.errors import DomainError
 from app.extensions import db
 from app.questionnaire import (
+    Catalogue,
     Instrument,
     InstrumentVersion,
     catalogue_for_key,
@@ -115,13 +116,15 @@ def open_campaign(campaign: Campaign, *, actor=None) -> Campaign:
     # A campaign re-opened after its surveys closed keeps them closed and adds none: its survey is over.
     survey_over = db.session.execute(sa.select(SurveySnapshot.id).where(
         SurveySnapshot.campaign_id == campaign.id, SurveySnapshot.survey_link_id.is_(None))).first() is not None
+    # Answers stored under an older key follow its renames into this version: one catalogue for every return.
+    catalogue = catalogue_for_key(instrument.key) if campaign.previous_campaign_id is not None else None
     started = 0
     for org in invited_organisations(campaign):
         if org.id not in existing:
             ret = Return(campaign=campaign, organisation_id=org.id, state=ReturnState.not_started)
             db.session.add(ret)
             db.session.flush()
-            _carry_forward(ret, instrument, org, campaign.previous_campaign_id)
+            _carry_forward(ret, instrument, catalogue, org, campaign.previous_campaign_id)
             started += 1
         if campaign.survey_version_id is not None and org.id not in linked and not survey_over:
             db.session.add(SurveyLink(campaign_id=campaign.id, organisation_id=org.id,
@@ -132,7 +135,8 @@ def open_campaign(campaign: Campaign, *, actor=None) -> Campaign:
     return campaign
 
 
-def _carry_forward(ret: Return, instrument: Instrument, org: Organisation, previous_campaign_id: int | None) -> int:
+def _carry_forward(ret: Return, instrument: Instrument, catalogue: Catalogue | None, org: Organisation,
+                   previous_campaign_id: int | None) -> int:
     """Start from last cycle: answers and evidence text, each marked to re-confirm. Open actions stay linked to the
     earlier answer and are shown through `carried_from`."""
     if previous_campaign_id is None:
@@ -143,7 +147,6 @@ def _carry_forward(ret: Return, instrument: Instrument, org: Organisation, previ
         .order_by(ReturnAnswer.id)
     ).scalars()
     applicable = {q.key for q in instrument.questions(org.org_type)}
-    catalogue = catalogue_for_key(instrument.key)
     carried: dict[str, dict] = {}
     carried_from: dict[str, int] = {}
     for old in previous_rows:
