@@ -19,14 +19,15 @@ class DomainError(Exception):
         self.field = field
 
 
-def checked_text(value, *, field: str, label: str, max_length: int, required: bool = True) -> str:
-    """Typed text, stripped; a DomainError on `field` if it is required and blank, or longer than `max_length`."""
+def checked_text(value, *, field: str, label: str, max_length: int, required: bool = True) -> str | None:
+    """Typed text, stripped (None when blank); a DomainError on `field` if it is required and blank, or longer
+    than `max_length`."""
     text = (value or "").strip()
     if required and not text:
         raise DomainError(f"Enter {label}", field=field)
     if len(text) > max_length:
         raise DomainError(f"{label[0].upper()}{label[1:]} must be {max_length} characters or fewer", field=field)
-    return text
+    return text or None
 
 
 class InvalidTransition(DomainError):

@@ -33,17 +33,6 @@ def _actor_id(actor) -> int | None:
     return getattr(actor, "id", None)
 
 
-def _text(value, *, field: str, label: str, max_length: int, required: bool = False) -> str | None:
-    text = (value or "").strip()
-    if not text:
-        if required:
-            raise DomainError(f"Enter {label}", field=field)
-        return None
-    if len(text) > max_length:
-        raise DomainError(f"{label[0].upper()}{label[1:]} must be {max_length} characters or fewer", field=field)
-    return text
-
-
 def _ensure_response(assignment: Assignment) -> CaseResponse:
     """Each assignment of an open round has one response from the start, so every save is version-checked."""
     if assignment.response is None:

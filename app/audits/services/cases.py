@@ -27,9 +27,8 @@ from app.audits.services._common import (
     AREA_MAX,
     REFERENCE_MAX,
     _ensure_response,
-    _text,
 )
-from app.errors import DomainError, InvalidTransition
+from app.errors import DomainError, InvalidTransition, checked_text
 from app.extensions import db
 from app.signals import figures_changed
 
@@ -92,7 +91,7 @@ def check_case_details(*, reference, age_band=None, gender=None, ethnicity=None,
         age_band=match_vocabulary(age_band, AGE_BANDS, field="age_band", label="Age band"),
         gender=match_vocabulary(gender, GENDERS, field="gender", label="Gender"),
         ethnicity=match_vocabulary(ethnicity, ETHNICITIES, field="ethnicity", label="Ethnicity"),
-        area=_text(area, field="area", label="the area", max_length=AREA_MAX),
+        area=checked_text(area, field="area", label="the area", max_length=AREA_MAX, required=False),
     )
 
 

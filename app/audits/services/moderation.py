@@ -20,9 +20,8 @@ from app.audits.services._common import (
     MODERATION_TEXT_MAX,
     FieldProblems,
     _actor_id,
-    _text,
 )
-from app.errors import DomainError, InvalidTransition
+from app.errors import DomainError, InvalidTransition, checked_text
 from app.extensions import db
 from app.questionnaire import (
     write_answer,
@@ -152,7 +151,8 @@ def save_moderation(case: AuditCase, *, ratings: dict[str, str | None], comments
                                ("areas_for_improvement", areas_for_improvement, "areas for improvement"),
                                ("learning", learning, "learning")):
         try:
-            texts[name] = _text(value, field=name, label=f"the agreed {label}", max_length=MODERATION_TEXT_MAX)
+            texts[name] = checked_text(value, field=name, label=f"the agreed {label}", max_length=MODERATION_TEXT_MAX,
+                                       required=False)
         except DomainError as exc:
             problems.append((name, exc.message))
     per_agency = _agreed_per_agency(case, instrument, agency_ratings or {}, agency_comments or {}, problems)

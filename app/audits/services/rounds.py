@@ -21,9 +21,8 @@ from app.audits.services._common import (
     FieldProblems,
     _actor_id,
     _ensure_response,
-    _text,
 )
-from app.errors import DomainError, InvalidTransition
+from app.errors import DomainError, InvalidTransition, checked_text
 from app.extensions import db
 from app.questionnaire import (
     get_version,
@@ -36,8 +35,8 @@ from app.utils import utcnow
 # Rounds
 # ---------------------------------------------------------------------------------------------
 def _check_round_fields(*, title, area, period_start, period_end, due_date) -> tuple[str, str | None]:
-    title = _text(title, field="title", label="a title", max_length=TITLE_MAX, required=True)
-    area = _text(area, field="area", label="the area", max_length=AREA_MAX)
+    title = checked_text(title, field="title", label="a title", max_length=TITLE_MAX)
+    area = checked_text(area, field="area", label="the area", max_length=AREA_MAX, required=False)
     for name, value, label in (("period_start", period_start, "the start of the audit period"),
                                ("period_end", period_end, "the end of the audit period"),
                                ("due_date", due_date, "the due date")):

@@ -20,9 +20,8 @@ from app.audits.services._common import (
     STALE_MESSAGE,
     _actor_id,
     _ensure_response,
-    _text,
 )
-from app.errors import DomainError, InvalidTransition, StaleEdit
+from app.errors import DomainError, InvalidTransition, StaleEdit, checked_text
 from app.extensions import db
 from app.questionnaire import (
     AnswerProblem,
@@ -142,8 +141,7 @@ def return_response(assignment: Assignment, *, reason, actor=None) -> CaseRespon
     if assignment.case.round.state != RoundState.open:
         raise InvalidTransition("Reopen the round before returning an audit: agencies can only change their answers "
                                 "while the round is open.")
-    reason = _text(reason, field="reason", label="the reason for returning the audit", max_length=REASON_MAX,
-                   required=True)
+    reason = checked_text(reason, field="reason", label="the reason for returning the audit", max_length=REASON_MAX)
     response.state = response.state.check_move(ResponseState.returned)
     response.submitted_at = None
     response.returned_reason = reason
