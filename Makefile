@@ -69,6 +69,7 @@ test: install-dev
 # Lint (settings in pyproject.toml); CI runs it before the tests.
 lint: install-dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 # Browser journeys in Debian's Chromium (apt-get install chromium) against gunicorn on a fresh database.
 e2e: install-dev

@@ -1,4 +1,5 @@
 """Application configuration, driven by environment variables."""
+
 from __future__ import annotations
 
 import os
@@ -31,7 +32,7 @@ def normalise_database_url(url: str) -> str:
     """Let operators paste a plain postgres:// URL; we always talk to PostgreSQL through psycopg 3."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -168,14 +169,19 @@ class ProductionConfig(Config):
         if key in INSECURE_SECRET_KEYS or len(key) < 32:
             problems.append("SECRET_KEY must be set to a random value of at least 32 characters in production")
         if not (app_config.get("STATEMENT_SIGNING_KEY") or app_config.get("STATEMENT_SIGNING_KEY_FILE")):
-            problems.append("STATEMENT_SIGNING_KEY_FILE (a PEM file) or STATEMENT_SIGNING_KEY must be set in "
-                            "production: signed statements are sealed with it (README, Statement seals)")
+            problems.append(
+                "STATEMENT_SIGNING_KEY_FILE (a PEM file) or STATEMENT_SIGNING_KEY must be set in "
+                "production: signed statements are sealed with it (README, Statement seals)"
+            )
         service = urlsplit(app_config.get("SERVICE_URL") or "")
         if service.scheme != "https" or not service.hostname:
-            problems.append("SERVICE_URL must be set to the https address people use to reach the service, like "
-                            "https://safeguarding.example.org: links in emails are built from it")
+            problems.append(
+                "SERVICE_URL must be set to the https address people use to reach the service, like "
+                "https://safeguarding.example.org: links in emails are built from it"
+            )
         if problems:
             raise RuntimeError("; ".join(problems))
+
 
 def trusted_hosts(app_config: dict) -> list[str]:
     """The host names the app answers: SERVICE_URL's, TRUSTED_HOSTS, and loopback outside production."""

@@ -14,6 +14,7 @@ Rate limits (sign-in, emailed links, the public survey) must be counted once for
 one worker they need a store every worker shares, so the production configuration refuses to start several workers
 with the in-memory store: set RATELIMIT_STORAGE_URI=redis://HOST:6379/0, or WEB_CONCURRENCY=1.
 """
+
 import os
 
 
@@ -40,4 +41,5 @@ def on_starting(server) -> None:
     if server.cfg.workers > 1 and not shared and os.environ.get("APP_CONFIG") == "production":
         raise SystemExit(
             f"gunicorn.conf.py: {server.cfg.workers} workers would each keep their own rate limits; set "
-            "RATELIMIT_STORAGE_URI=redis://HOST:6379/0 so they share them, or WEB_CONCURRENCY=1")
+            "RATELIMIT_STORAGE_URI=redis://HOST:6379/0 so they share them, or WEB_CONCURRENCY=1"
+        )

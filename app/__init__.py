@@ -1,4 +1,5 @@
 """Application factory."""
+
 from __future__ import annotations
 
 import gc
@@ -11,13 +12,23 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from config import BASE_DIR, config_for, trusted_hosts
 
-FEATURES = ("main", "accounts", "activity", "questionnaire", "studio", "actions", "audits", "selfassessment", "statements",
-            "findings", "notifications")
+FEATURES = (
+    "main",
+    "accounts",
+    "activity",
+    "questionnaire",
+    "studio",
+    "actions",
+    "audits",
+    "selfassessment",
+    "statements",
+    "findings",
+    "notifications",
+)
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
-    app = Flask(__name__, instance_path=str(BASE_DIR / "instance"), static_folder="static",
-                static_url_path="/static")
+    app = Flask(__name__, instance_path=str(BASE_DIR / "instance"), static_folder="static", static_url_path="/static")
     config_cls = config_for(config_name)
     app.config.from_object(config_cls)
     app.config.update(overrides)
@@ -58,13 +69,17 @@ def configure_templates(app: Flask) -> None:
     from app.templating import AppEnvironment, Components, Fragments
 
     app.jinja_environment = AppEnvironment  # before app.jinja_env is first made, just below
-    app.jinja_loader = ChoiceLoader([
-        FileSystemLoader(str(BASE_DIR / "templates")),
-        PrefixLoader({
-            "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
-            "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
-        }),
-    ])
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(BASE_DIR / "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
     app.jinja_env.autoescape = True
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -8,6 +8,7 @@ PostgreSQL uses pg_dump's custom format (-Fc) and pg_restore, which replaces eve
 The database is the one the service uses: DATABASE_URL, or the SQLite file under instance/ by default.
 Uploaded evidence files live in UPLOAD_FOLDER: back that folder up alongside (they are stored under random names).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -77,8 +78,18 @@ def backup(url: str, output: Path | None = None) -> Path:
         os.replace(partial, output)  # a reader never sees a half-written backup
     elif backend == "postgresql":
         partial = output.with_name(output.name + ".partial")
-        _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", "--file", str(partial),
-              "--dbname", _libpq_url(url)])
+        _run(
+            [
+                "pg_dump",
+                "--format=custom",
+                "--no-owner",
+                "--no-privileges",
+                "--file",
+                str(partial),
+                "--dbname",
+                _libpq_url(url),
+            ]
+        )
         os.replace(partial, output)
     else:
         raise BackupError(f"backups of {backend} databases are not supported")
@@ -107,8 +118,20 @@ def restore(url: str, source: Path) -> None:
     elif backend == "postgresql":
         if not magic.startswith(PGDUMP_MAGIC):
             raise BackupError(f"{source}: not a pg_dump custom-format backup")
-        _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
-              "--exit-on-error", "--dbname", _libpq_url(url), str(source)])
+        _run(
+            [
+                "pg_restore",
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--no-privileges",
+                "--single-transaction",
+                "--exit-on-error",
+                "--dbname",
+                _libpq_url(url),
+                str(source),
+            ]
+        )
     else:
         raise BackupError(f"restoring {backend} databases is not supported")
 

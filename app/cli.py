@@ -1,4 +1,5 @@
 """Command-line interface. Feature packages add theirs through `register_cli(app)` in their cli module."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -36,8 +37,13 @@ def fail(message: str) -> None:
 @users_cli.command("create")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
-@click.option("--role", "roles", multiple=True, required=True,
-              help="admin, qa, auditor, org_lead or signatory (repeat for several).")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    help="admin, qa, auditor, org_lead or signatory (repeat for several).",
+)
 @click.option("--organisation", "org_slug", default=None, help="Organisation short name (slug).")
 @click.option("--capacity", default=None, help="Signatory capacity, e.g. headteacher.")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
@@ -54,8 +60,9 @@ def create_user_command(email, name, roles, org_slug, capacity, password):
         if org is None:
             fail(f"no organisation with short name {org_slug!r}")
     try:
-        user = services.create_user(email=email, name=name, organisation=org, roles=roles, password=password,
-                                    signatory_capacity=capacity)
+        user = services.create_user(
+            email=email, name=name, organisation=org, roles=roles, password=password, signatory_capacity=capacity
+        )
     except DomainError as exc:
         db.session.rollback()
         fail(exc.message)
@@ -118,8 +125,13 @@ def reminders_send_command(dry_run):
 
 
 @data_cli.command("purge")
-@click.option("--older-than", "years", type=click.IntRange(min=1), required=True,
-              help="Remove case-level data of rounds closed more than this many years ago.")
+@click.option(
+    "--older-than",
+    "years",
+    type=click.IntRange(min=1),
+    required=True,
+    help="Remove case-level data of rounds closed more than this many years ago.",
+)
 @click.option("--dry-run", is_flag=True)
 def data_purge_command(years, dry_run):
     """Remove case-level answers and case attributes of old closed rounds; keep findings and actions."""

@@ -7,6 +7,7 @@ and one that finds it taken waits in SQLite's busy handler for at most SQLITE_BU
 with "database is locked". Gunicorn runs one worker process on SQLite (gunicorn.conf.py), so the writers waiting
 for that lock are that process's threads.
 """
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -123,8 +124,13 @@ def end_reads_with_commit(exc=None) -> None:
     if exc is not None or request.method not in READ_METHODS:
         return
     session = db.session()
-    if (not session.in_transaction() or wrote_in_transaction(session) or session.new or session.deleted
-            or any(session.is_modified(obj) for obj in session.dirty)):
+    if (
+        not session.in_transaction()
+        or wrote_in_transaction(session)
+        or session.new
+        or session.deleted
+        or any(session.is_modified(obj) for obj in session.dirty)
+    ):
         return
     try:
         session.commit()

@@ -1,4 +1,5 @@
 """`flask demo load`: a living demo partnership. Idempotent; refused by production config."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -35,20 +36,22 @@ DEMO_USERS = [
     ("auditor.health@riverside.example", "Harper Health-Auditor", "riverside-health", ["auditor"], None),
     ("auditor.council@riverside.example", "Casey Council-Auditor", "riverside-council", ["auditor"], None),
     ("lead@oakfield-school.riverside.example", "Morgan Oakfield-Lead", "oakfield-school", ["org_lead"], None),
-    ("head@oakfield-school.riverside.example", "Hayden Oakfield-Head", "oakfield-school", ["signatory"],
-     "headteacher"),
-    ("chair@oakfield-school.riverside.example", "Charlie Oakfield-Chair", "oakfield-school", ["signatory"],
-     "chair_of_governors"),
+    ("head@oakfield-school.riverside.example", "Hayden Oakfield-Head", "oakfield-school", ["signatory"], "headteacher"),
+    (
+        "chair@oakfield-school.riverside.example",
+        "Charlie Oakfield-Chair",
+        "oakfield-school",
+        ["signatory"],
+        "chair_of_governors",
+    ),
     ("lead@youth-trust.riverside.example", "Jordan Youth-Trust-Lead", "youth-trust", ["org_lead"], None),
     ("ceo@youth-trust.riverside.example", "Robin Youth-Trust-CEO", "youth-trust", ["signatory"], "chief_executive"),
-    ("chair@youth-trust.riverside.example", "Sam Youth-Trust-Chair", "youth-trust", ["signatory"],
-     "chair_of_trustees"),
+    ("chair@youth-trust.riverside.example", "Sam Youth-Trust-Chair", "youth-trust", ["signatory"], "chair_of_trustees"),
     ("lead@brookside-primary.riverside.example", "Avery Brookside-Lead", "brookside-primary", ["org_lead"], None),
     ("lead@northgate-college.riverside.example", "Riley Northgate-Lead", "northgate-college", ["org_lead"], None),
     ("lead@riverside-homes.riverside.example", "Taylor Homes-Lead", "riverside-homes", ["org_lead"], None),
     ("lead@st-columbas.riverside.example", "Drew Church-Lead", "st-columbas", ["org_lead"], None),
-    ("lead@riverside-juniors-fc.riverside.example", "Jamie Football-Lead", "riverside-juniors-fc", ["org_lead"],
-     None),
+    ("lead@riverside-juniors-fc.riverside.example", "Jamie Football-Lead", "riverside-juniors-fc", ["org_lead"], None),
     ("lead@millbrook-practice.riverside.example", "Rowan Practice-Lead", "millbrook-practice", ["org_lead"], None),
     ("lead@riverside-council.riverside.example", "Sky Council-Lead", "riverside-council", ["org_lead"], None),
     ("lead@riverside-police.riverside.example", "Ellis Police-Lead", "riverside-police", ["org_lead"], None),
@@ -94,9 +97,15 @@ def load_demo() -> Demo:
     for email, name, slug, roles, capacity in DEMO_USERS:
         user = accounts.get_user_by_email(email)
         if user is None:
-            user = accounts.create_user(email=email, name=name, organisation=demo.organisations.get(slug) if slug else None,
-                                        roles=roles, signatory_capacity=capacity, password=demo.password,
-                                        check_policy=False)
+            user = accounts.create_user(
+                email=email,
+                name=name,
+                organisation=demo.organisations.get(slug) if slug else None,
+                roles=roles,
+                signatory_capacity=capacity,
+                password=demo.password,
+                check_policy=False,
+            )
             demo.say(f"user {email}")
         demo.users[email] = user
     db.session.flush()

@@ -1,4 +1,5 @@
 """Domain errors raised by services, and GOV.UK error pages."""
+
 from __future__ import annotations
 
 import logging
@@ -104,14 +105,16 @@ def configure_errors(app: Flask) -> None:
         description = None
         if isinstance(exc, SecurityError):
             # A Host the service does not answer to (TRUSTED_HOSTS): no page of ours, whose links need a host.
-            return Response("Bad Request: this service does not answer to that host name.\n", 400,
-                            mimetype="text/plain")
+            return Response(
+                "Bad Request: this service does not answer to that host name.\n", 400, mimetype="text/plain"
+            )
         if code == 413:
             limit_mb = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
             description = f"Files must be smaller than {limit_mb}MB. Go back and choose a smaller file."
         elif code == 429 and request.blueprint == "findings":
-            description = ("You have opened a lot of findings pages or downloads in a short time. "
-                           "Wait a minute, then try again.")
+            description = (
+                "You have opened a lot of findings pages or downloads in a short time. Wait a minute, then try again."
+            )
         elif code == 400 and exc.description and "CSRF" in exc.description:
             description = "Your form expired or was sent from somewhere else. Go back, reload the page and try again."
         return _render_error(code, description)

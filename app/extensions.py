@@ -1,4 +1,5 @@
 """Extension singletons, initialised in create_app(). How the database is set up is app/db.py."""
+
 from __future__ import annotations
 
 from flask_limiter import Limiter

@@ -1,4 +1,5 @@
 """Form pieces every feature uses the same way: the GOV.UK date input, choices."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -45,8 +46,16 @@ class GovDateField(Field):
 
     widget = GovDateInput()
 
-    def __init__(self, label=None, validators=None, *, required_message: str | None = None, subject: str | None = None,
-                 example: str = "5 11 2026", **kwargs):
+    def __init__(
+        self,
+        label=None,
+        validators=None,
+        *,
+        required_message: str | None = None,
+        subject: str | None = None,
+        example: str = "5 11 2026",
+        **kwargs,
+    ):
         super().__init__(label, validators, **kwargs)
         self.required_message = required_message
         self.subject = subject

@@ -1,15 +1,30 @@
 """Import every model so the metadata is complete (migrations, drift test)."""
+
 from app.accounts.models import AccountToken, Organisation, User, UserRole  # noqa: F401
 from app.activity.models import ActivityEvent  # noqa: F401
 from app.audits.models import (  # noqa: F401
-    Assignment, AuditCase, AuditRound, CaseAnswer, CaseResponse, ModeratedAnswer, Moderation,
+    Assignment,
+    AuditCase,
+    AuditRound,
+    CaseAnswer,
+    CaseResponse,
+    ModeratedAnswer,
+    Moderation,
 )
 from app.actions.models import ActionItem, ActionUpdate  # noqa: F401
 from app.findings.models import Finding  # noqa: F401
 from app.notifications.models import OutboxMessage, Reminder  # noqa: F401
 from app.questionnaire.models import InstrumentModel, InstrumentVersion  # noqa: F401
 from app.selfassessment.models import (  # noqa: F401
-    Campaign, Challenge, EvidenceFile, Return, ReturnAnswer, SurveyAnswer, SurveyCode, SurveyLink, SurveyResponse,
+    Campaign,
+    Challenge,
+    EvidenceFile,
+    Return,
+    ReturnAnswer,
+    SurveyAnswer,
+    SurveyCode,
+    SurveyLink,
+    SurveyResponse,
     SurveySnapshot,
 )
 from app.statements.models import Risk, RiskAssessment, SealEvent, Signature, Statement  # noqa: F401

@@ -1,4 +1,5 @@
 """One way to page a list: the page asked for in the address, and one page of a query's rows."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """Role and object-level permission helpers."""
+
 from __future__ import annotations
 
 from functools import wraps

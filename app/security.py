@@ -1,4 +1,5 @@
 """Security headers: CSP with per-request nonces, framing, referrer and caching rules."""
+
 from __future__ import annotations
 
 import ipaddress
@@ -14,8 +15,13 @@ from config import INSECURE_SECRET_KEYS
 
 log = logging.getLogger(__name__)
 
-PROXY_FIX_SETTINGS = {"x_for": "PROXY_FIX_X_FOR", "x_proto": "PROXY_FIX_X_PROTO", "x_host": "PROXY_FIX_X_HOST",
-                      "x_port": "PROXY_FIX_X_PORT", "x_prefix": "PROXY_FIX_X_PREFIX"}
+PROXY_FIX_SETTINGS = {
+    "x_for": "PROXY_FIX_X_FOR",
+    "x_proto": "PROXY_FIX_X_PROTO",
+    "x_host": "PROXY_FIX_X_HOST",
+    "x_port": "PROXY_FIX_X_PORT",
+    "x_prefix": "PROXY_FIX_X_PREFIX",
+}
 
 
 def csp_nonce() -> str:
@@ -79,12 +85,15 @@ def guard_public_secret_key(app: Flask) -> None:
     configured), never on a header a client chooses alone such as Host."""
     if (app.config.get("SECRET_KEY") or "") not in INSECURE_SECRET_KEYS:
         return
-    log.warning("SECRET_KEY is the public development key: only requests from this machine (loopback) are "
-                "answered. Set SECRET_KEY (and APP_CONFIG=production) before serving anyone else.")
+    log.warning(
+        "SECRET_KEY is the public development key: only requests from this machine (loopback) are "
+        "answered. Set SECRET_KEY (and APP_CONFIG=production) before serving anyone else."
+    )
 
     @app.before_request
     def refuse_other_machines():
         peer = request.environ.get("werkzeug.proxy_fix.orig", {}).get("REMOTE_ADDR", request.remote_addr)
         if not (is_loopback(peer) and is_loopback(request.remote_addr)):
-            abort(403, "This development server only answers requests from this machine. Set SECRET_KEY to serve "
-                       "others.")
+            abort(
+                403, "This development server only answers requests from this machine. Set SECRET_KEY to serve others."
+            )

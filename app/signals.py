@@ -15,6 +15,7 @@ changes nothing anybody else sees, so draft saves do not send.
 `round_purging` is sent with the round just before its case-level data is removed under the retention policy, so
 that whoever keeps figures computed from that data can keep a copy first.
 """
+
 from __future__ import annotations
 
 from blinker import Namespace

@@ -1,4 +1,5 @@
 """Lifecycle state machines shared by features: an Enum plus the moves it allows."""
+
 from __future__ import annotations
 
 import enum

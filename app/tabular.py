@@ -3,6 +3,7 @@
 Importers describe their columns (the headings people may write for each) and get back one `Row` per non-blank
 line under the heading row, or `TableRejected` listing every reason the file cannot be used as it is.
 """
+
 from __future__ import annotations
 
 import csv
@@ -56,8 +57,14 @@ def cell_text(value) -> str:
     return str(value).strip()
 
 
-def read_table(filename: str, data: bytes, columns: Sequence[Column], *, max_rows: int,
-               unknown_heading: Callable[[str], str | None] | None = None) -> list[Row]:
+def read_table(
+    filename: str,
+    data: bytes,
+    columns: Sequence[Column],
+    *,
+    max_rows: int,
+    unknown_heading: Callable[[str], str | None] | None = None,
+) -> list[Row]:
     """The rows under the first non-blank row, which holds the headings. Blank rows are skipped.
 
     `unknown_heading(text)` may give the message for a heading no column accepts (default: list the columns).
@@ -83,8 +90,9 @@ def read_table(filename: str, data: bytes, columns: Sequence[Column], *, max_row
     return rows
 
 
-def _column_positions(headings: list[str], columns: Sequence[Column],
-                      unknown_heading: Callable[[str], str | None] | None) -> dict[int, str]:
+def _column_positions(
+    headings: list[str], columns: Sequence[Column], unknown_heading: Callable[[str], str | None] | None
+) -> dict[int, str]:
     accepted = {heading_key(name): column for column in columns for name in (column.key, column.title, *column.aliases)}
     positions: dict[int, str] = {}
     first_heading: dict[str, str] = {}
@@ -95,17 +103,24 @@ def _column_positions(headings: list[str], columns: Sequence[Column],
         column = accepted.get(heading_key(text))
         if column is None:
             message = unknown_heading(text) if unknown_heading else None
-            problems.append(message or f"Column “{text}” is not recognised. Use the columns: "
-                            + ", ".join(c.title for c in columns))
+            problems.append(
+                message or f"Column “{text}” is not recognised. Use the columns: " + ", ".join(c.title for c in columns)
+            )
         elif column.key in first_heading:
             earlier = first_heading[column.key]
-            problems.append(f"Column “{text}” appears more than once" if heading_key(earlier) == heading_key(text)
-                            else f"Columns “{earlier}” and “{text}” are the same column: keep one of them")
+            problems.append(
+                f"Column “{text}” appears more than once"
+                if heading_key(earlier) == heading_key(text)
+                else f"Columns “{earlier}” and “{text}” are the same column: keep one of them"
+            )
         else:
             first_heading[column.key] = text
             positions[position] = column.key
-    problems.extend(f"The file must have a column headed “{column.title}”"
-                    for column in columns if column.required and column.key not in first_heading)
+    problems.extend(
+        f"The file must have a column headed “{column.title}”"
+        for column in columns
+        if column.required and column.key not in first_heading
+    )
     if problems:
         raise TableRejected(problems)
     return positions
@@ -135,8 +150,9 @@ def _csv_lines(data: bytes, max_rows: int) -> list[tuple[int, list[str]]]:
     try:
         return _filled(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)), max_rows)
     except csv.Error as exc:
-        raise TableRejected([f"The selected file is not a valid CSV file ({exc}): save it as “CSV UTF-8” "
-                             "and try again"]) from None
+        raise TableRejected(
+            [f"The selected file is not a valid CSV file ({exc}): save it as “CSV UTF-8” and try again"]
+        ) from None
 
 
 def _delimiter(text: str) -> str:
@@ -148,8 +164,9 @@ def _delimiter(text: str) -> str:
 def _xlsx_lines(data: bytes, max_rows: int) -> list[tuple[int, list[str]]]:
     from openpyxl import load_workbook
 
-    unreadable = TableRejected(["The selected file could not be opened as an Excel workbook: save it as .xlsx or "
-                                ".csv and try again"])
+    unreadable = TableRejected(
+        ["The selected file could not be opened as an Excel workbook: save it as .xlsx or .csv and try again"]
+    )
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds of error for a file that is not a workbook

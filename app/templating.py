@@ -9,6 +9,7 @@ check per name against each of its maps, about thirty per import; a set answers 
 `AppEnvironment.make_globals` (Jinja's documented hook for a template's globals) gives each template a ChainMap
 whose keys() is that set: 6-7% of a scoring or round findings page's render (bench/RESULTS.md).
 """
+
 from __future__ import annotations
 
 import functools
@@ -48,8 +49,7 @@ COMPONENTS = {
     "button": ("govuk_frontend_jinja/components/button/macro.html", "govukButton"),
     "back_link": ("govuk_frontend_jinja/components/back-link/macro.html", "govukBackLink"),
     "phase_banner": ("govuk_frontend_jinja/components/phase-banner/macro.html", "govukPhaseBanner"),
-    "service_navigation": ("govuk_frontend_jinja/components/service-navigation/macro.html",
-                           "govukServiceNavigation"),
+    "service_navigation": ("govuk_frontend_jinja/components/service-navigation/macro.html", "govukServiceNavigation"),
     # RAG and status tags, repeated down long tables (findings/_macros.html)
     "tag": ("govuk_frontend_jinja/components/tag/macro.html", "govukTag"),
 }

@@ -4,6 +4,7 @@ random stored names outside static, and downloads only as attachments after the 
     stored = save_upload(request.files["evidence"])   # raises DomainError with a message to show
     return send_stored(stored.stored_name, stored.original_name)
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -143,8 +144,13 @@ def save_upload(file_storage: FileStorage) -> StoredFile:
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-    return StoredFile(stored_name=stored_name, original_name=original, content_type=CONTENT_TYPES[ext],
-                      size_bytes=size, sha256=digest.hexdigest())
+    return StoredFile(
+        stored_name=stored_name,
+        original_name=original,
+        content_type=CONTENT_TYPES[ext],
+        size_bytes=size,
+        sha256=digest.hexdigest(),
+    )
 
 
 def _content_matches(ext: str, head: bytes, path: Path) -> bool:
@@ -172,8 +178,9 @@ def send_stored(stored_name: str, download_name: str):
     if not path.is_file():
         abort(404)
     ext = extension_of(stored_name)
-    response = send_file(path, mimetype=CONTENT_TYPES[ext], as_attachment=True,
-                         download_name=safe_display_name(download_name), max_age=0)
+    response = send_file(
+        path, mimetype=CONTENT_TYPES[ext], as_attachment=True, download_name=safe_display_name(download_name), max_age=0
+    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -1,4 +1,5 @@
 """Absolute links for emails, built from the configured SERVICE_URL and never from a request's Host header."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -11,6 +12,7 @@ def external_url(endpoint: str, **values) -> str:
 
     Works the same inside a request, whatever Host it was sent to, and outside one (the mail worker)."""
     service = urlsplit(current_app.config["SERVICE_URL"])
-    adapter = current_app.url_map.bind(service.netloc, script_name=service.path.rstrip("/") or "/",
-                                       url_scheme=service.scheme or "https")
+    adapter = current_app.url_map.bind(
+        service.netloc, script_name=service.path.rstrip("/") or "/", url_scheme=service.scheme or "https"
+    )
     return adapter.build(endpoint, values, force_external=True)

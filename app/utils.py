@@ -1,4 +1,5 @@
 """Small helpers shared by every feature."""
+
 from __future__ import annotations
 
 import importlib

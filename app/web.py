@@ -15,6 +15,7 @@ calls it through one of these:
 PermissionDenied and NotFound are not DomainErrors: they are rolled back and raised again, to reach the 403/404
 handlers with nothing committed.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable

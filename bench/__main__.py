@@ -18,6 +18,7 @@ save, as the browser does after the save's redirect, and the pair's p95 is repor
 feature fails prints "value": null and an "error". No thresholds are asserted here; bench/RESULTS.md records runs
 against the targets.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -116,6 +117,7 @@ def aggregation(db, name: str, floor_sql, parent_id: int, figures_fn, compute_fn
     """Two metrics against the same floor: `name`, the figures as the findings pages get them (kept between
     requests once computed, after checking nothing they depend on has changed), and `name_recompute`, computing
     them from the answers, as the first request after a change does."""
+
     def floor(sql=floor_sql):
         db.session.execute(sql, {"parent": parent_id}).all()
 
@@ -124,6 +126,7 @@ def aggregation(db, name: str, floor_sql, parent_id: int, figures_fn, compute_fn
             db.session.expire_all()
             fn()
             db.session.rollback()  # end the read transaction, as each request does
+
         run()  # warm caches (parsed instrument definitions, kept figures) as a running server would have them
         return median_seconds(run) * 1000
 
@@ -137,10 +140,17 @@ def aggregation(db, name: str, floor_sql, parent_id: int, figures_fn, compute_fn
 
 # --- exports (each in a child process so peak memory is its own) --------------------------------------------------
 
+
 def child(args: list[str], url: str) -> dict:
-    result = subprocess.run([sys.executable, "-m", "bench.child", *args], check=False, cwd=ROOT,
-                            env={**os.environ, "DATABASE_URL": url, "APP_CONFIG": "development"},
-                            capture_output=True, text=True, timeout=3600)
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.child", *args],
+        check=False,
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": url, "APP_CONFIG": "development"},
+        capture_output=True,
+        text=True,
+        timeout=3600,
+    )
     if result.returncode != 0:
         raise RuntimeError(result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "child failed")
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -150,13 +160,21 @@ def export_metrics(kind: str, parent_id: int, url: str, workdir: Path, label: st
     out = workdir / f"{kind}-{parent_id}.xlsx"
     real = child(["export", kind, str(parent_id), str(out)], url)
     bare = child(["bare", str(out), str(workdir / f"bare-{kind}-{parent_id}.xlsx")], url)
-    emit(f"export_{label}_seconds", real["seconds"], "s", bare["seconds"], n=real["cells"],
-         first_seconds=round(real["first_seconds"], 4), floor_first_seconds=round(bare["first_seconds"], 4))
+    emit(
+        f"export_{label}_seconds",
+        real["seconds"],
+        "s",
+        bare["seconds"],
+        n=real["cells"],
+        first_seconds=round(real["first_seconds"], 4),
+        floor_first_seconds=round(bare["first_seconds"], 4),
+    )
     emit(f"export_{label}_peak_rss", real["peak_rss_mb"], "MB", bare["peak_rss_mb"], n=real["cells"])
     return real
 
 
 # --- pages through gunicorn -----------------------------------------------------------------------------------------
+
 
 def served_by(url: str, workers: int | None, threads: int | None) -> tuple[int, int]:
     """The worker processes and threads gunicorn will run: as given, or as gunicorn.conf.py sets them for this
@@ -169,14 +187,24 @@ def served_by(url: str, workers: int | None, threads: int | None) -> tuple[int, 
     return workers or conf["workers"], threads or conf["threads"]
 
 
-def http_metrics(url: str, generated, users: int, requests: int, workdir: Path, think: float = 1.0,
-                 workers: int | None = None, repeat: int = 3, threads: int | None = None) -> None:
+def http_metrics(
+    url: str,
+    generated,
+    users: int,
+    requests: int,
+    workdir: Path,
+    think: float = 1.0,
+    workers: int | None = None,
+    repeat: int = 3,
+    threads: int | None = None,
+) -> None:
     from load.__main__ import fill
     from load.client import Client, forms_in, percentile
     from tests.e2e.live import GunicornServer
 
-    server = GunicornServer(url, workdir / "gunicorn.log", env={"BENCH_FLOOR_ROUTE": "1"}, workers=workers,
-                            threads=threads)
+    server = GunicornServer(
+        url, workdir / "gunicorn.log", env={"BENCH_FLOOR_ROUTE": "1"}, workers=workers, threads=threads
+    )
     workers, threads = served_by(url, workers, threads)
     server.app_module = "bench.wsgi:app"
     server.start()
@@ -259,16 +287,39 @@ def http_metrics(url: str, generated, users: int, requests: int, workdir: Path, 
                 runs[metric].append(load(clients, request))
         floor_rps, floor_p95, _s, _n, _pairs = _median_run(runs["floor"])
         sizes = {"users": users, "workers": workers, "threads": threads}
-        emit("floor_select1_requests_per_second", floor_rps, "req/s", n=_n, **sizes,
-             runs=[round(r[0], 1) for r in runs["floor"]])
+        emit(
+            "floor_select1_requests_per_second",
+            floor_rps,
+            "req/s",
+            n=_n,
+            **sizes,
+            runs=[round(r[0], 1) for r in runs["floor"]],
+        )
         emit("floor_select1_p95", floor_p95, "ms", n=_n, **sizes, runs=[round(r[1], 1) for r in runs["floor"]])
         for metric, _clients, _request in pages:
             rps, p95, statuses, n, pairs_p95 = _median_run(runs[metric])
             errors = sum(v for k, v in statuses.items() if k >= 500)
-            emit(f"{metric}_requests_per_second", rps, "req/s", floor_rps, n=n, **sizes,
-                 statuses=statuses, runs=[round(r[0], 1) for r in runs[metric]])
-            emit(f"{metric}_p95", p95, "ms", floor_p95, n=n, **sizes, server_errors=errors,
-                 runs=[round(r[1], 1) for r in runs[metric]], **_with_page(pairs_p95))
+            emit(
+                f"{metric}_requests_per_second",
+                rps,
+                "req/s",
+                floor_rps,
+                n=n,
+                **sizes,
+                statuses=statuses,
+                runs=[round(r[0], 1) for r in runs[metric]],
+            )
+            emit(
+                f"{metric}_p95",
+                p95,
+                "ms",
+                floor_p95,
+                n=n,
+                **sizes,
+                server_errors=errors,
+                runs=[round(r[1], 1) for r in runs[metric]],
+                **_with_page(pairs_p95),
+            )
         if think:
             # The same users pausing between pages as people do: the latency each of them sees.
             _rps, paced_floor, _s, _n, _pairs = load(auditor_clients, floor, think)
@@ -276,8 +327,18 @@ def http_metrics(url: str, generated, users: int, requests: int, workdir: Path, 
             for metric, clients, request in pages:
                 rps, p95, statuses, n, pairs_p95 = load(clients, request, think)
                 errors = sum(v for k, v in statuses.items() if k >= 500)
-                emit(f"{metric}_p95_paced", p95, "ms", paced_floor, n=n, **sizes, think_seconds=think,
-                     requests_per_second=round(rps, 1), server_errors=errors, **_with_page(pairs_p95))
+                emit(
+                    f"{metric}_p95_paced",
+                    p95,
+                    "ms",
+                    paced_floor,
+                    n=n,
+                    **sizes,
+                    think_seconds=think,
+                    requests_per_second=round(rps, 1),
+                    server_errors=errors,
+                    **_with_page(pairs_p95),
+                )
     finally:
         server.stop()
 
@@ -290,8 +351,13 @@ def _median_run(runs: list[tuple]) -> tuple:
         for status, count in counts.items():
             statuses[status] = statuses.get(status, 0) + count
     pairs = [r[4] for r in runs if r[4] is not None]
-    return (statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs), statuses,
-            runs[0][3], statistics.median(pairs) if pairs else None)
+    return (
+        statistics.median(r[0] for r in runs),
+        statistics.median(r[1] for r in runs),
+        statuses,
+        runs[0][3],
+        statistics.median(pairs) if pairs else None,
+    )
 
 
 def _with_page(pairs_p95: float | None) -> dict:
@@ -318,26 +384,43 @@ def _save(client, section, forms_in, fill):
 
 # --- main ----------------------------------------------------------------------------------------------------------
 
+
 def main(argv: list[str] | None = None) -> int:
     from bench.generate import SCALES
 
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", choices=sorted(SCALES), default="partnership")
-    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"),
-                        help="an empty database to fill (default: a temporary SQLite file)")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL"),
+        help="an empty database to fill (default: a temporary SQLite file)",
+    )
     parser.add_argument("--users", type=int, default=50, help="concurrent clients for the page metrics")
     parser.add_argument("--requests", type=int, default=None, help="requests per page metric (default by scale)")
     parser.add_argument("--skip-http", action="store_true", help="leave out the gunicorn page metrics")
-    parser.add_argument("--repeat", type=int, default=3,
-                        help="back-to-back page runs, taking turns with the floor; medians are reported (default 3)")
-    parser.add_argument("--workers", type=int, default=None,
-                        help="gunicorn worker processes for the page metrics (default: gunicorn.conf.py's, one "
-                             "per core on PostgreSQL, as production runs, one on SQLite)")
-    parser.add_argument("--threads", type=int, default=None,
-                        help="threads per gunicorn worker (default: gunicorn.conf.py's)")
-    parser.add_argument("--think", type=float, default=1.0,
-                        help="mean pause in seconds between one user's pages for the *_p95_paced metrics "
-                             "(0 leaves them out; the other page metrics send back to back)")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="back-to-back page runs, taking turns with the floor; medians are reported (default 3)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="gunicorn worker processes for the page metrics (default: gunicorn.conf.py's, one "
+        "per core on PostgreSQL, as production runs, one on SQLite)",
+    )
+    parser.add_argument(
+        "--threads", type=int, default=None, help="threads per gunicorn worker (default: gunicorn.conf.py's)"
+    )
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=1.0,
+        help="mean pause in seconds between one user's pages for the *_p95_paced metrics "
+        "(0 leaves them out; the other page metrics send back to back)",
+    )
     args = parser.parse_args(argv)
     scale = SCALES[args.scale]
     requests = args.requests or {"tiny": 20, "partnership": 500, "national": 1000}[scale.name]
@@ -363,8 +446,15 @@ def main(argv: list[str] | None = None) -> int:
         upgrade()
         load_files(default_instrument_files())
         db.session.commit()
-        emit("environment", None, "", database=sa.engine.make_url(url).get_backend_name(), scale=scale.name,
-             python=sys.version.split()[0], cpus=os.cpu_count())
+        emit(
+            "environment",
+            None,
+            "",
+            database=sa.engine.make_url(url).get_backend_name(),
+            scale=scale.name,
+            python=sys.version.split()[0],
+            cpus=os.cpu_count(),
+        )
         if already_generated():
             generated = describe()
         else:
@@ -373,9 +463,14 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             started = time.perf_counter()
             generated = generate(scale)
-            emit("generate_seconds", time.perf_counter() - started, "s",
-                 n=generated.counts["case_answer"] + generated.counts["return_answer"]
-                 + generated.counts["survey_answer"])
+            emit(
+                "generate_seconds",
+                time.perf_counter() - started,
+                "s",
+                n=generated.counts["case_answer"]
+                + generated.counts["return_answer"]
+                + generated.counts["survey_answer"],
+            )
         emit("rows", None, "", n=generated.counts)
 
         from app.audits.models import AuditRound
@@ -386,24 +481,32 @@ def main(argv: list[str] | None = None) -> int:
             from app.findings import figures
 
             rnd = db.session.get(AuditRound, generated.largest_round_id)
-            return aggregation(db, "round_findings_aggregation", ROUND_FLOOR_SQL, rnd.id,
-                               lambda: figures.round_figures(db.session.get(AuditRound, generated.largest_round_id)),
-                               lambda: figures.round_snapshot(db.session.get(AuditRound, generated.largest_round_id)),
-                               "SELECT count(*) FROM case_answer ca JOIN case_response cr ON cr.id = ca.response_id "
-                               "JOIN assignment a ON a.id = cr.assignment_id JOIN audit_case c ON c.id = a.case_id "
-                               "WHERE c.round_id = :parent")
+            return aggregation(
+                db,
+                "round_findings_aggregation",
+                ROUND_FLOOR_SQL,
+                rnd.id,
+                lambda: figures.round_figures(db.session.get(AuditRound, generated.largest_round_id)),
+                lambda: figures.round_snapshot(db.session.get(AuditRound, generated.largest_round_id)),
+                "SELECT count(*) FROM case_answer ca JOIN case_response cr ON cr.id = ca.response_id "
+                "JOIN assignment a ON a.id = cr.assignment_id JOIN audit_case c ON c.id = a.case_id "
+                "WHERE c.round_id = :parent",
+            )
 
         @guarded("campaign_findings_aggregation", "ms")
         def campaign_aggregation():
             from app.findings import figures
 
-            return aggregation(db, "campaign_findings_aggregation", CAMPAIGN_FLOOR_SQL, generated.largest_campaign_id,
-                               lambda: figures.campaign_figures(db.session.get(Campaign,
-                                                                               generated.largest_campaign_id)),
-                               lambda: figures.campaign_snapshot(db.session.get(Campaign,
-                                                                                generated.largest_campaign_id)),
-                               f"SELECT count(*) FROM ({CAMPAIGN_RETURNS_SQL} UNION ALL {CAMPAIGN_SURVEY_SQL}) AS a",
-                               return_answers_floor=RETURNS_FLOOR_SQL)
+            return aggregation(
+                db,
+                "campaign_findings_aggregation",
+                CAMPAIGN_FLOOR_SQL,
+                generated.largest_campaign_id,
+                lambda: figures.campaign_figures(db.session.get(Campaign, generated.largest_campaign_id)),
+                lambda: figures.campaign_snapshot(db.session.get(Campaign, generated.largest_campaign_id)),
+                f"SELECT count(*) FROM ({CAMPAIGN_RETURNS_SQL} UNION ALL {CAMPAIGN_SURVEY_SQL}) AS a",
+                return_answers_floor=RETURNS_FLOOR_SQL,
+            )
 
         round_aggregation()
         campaign_aggregation()
@@ -412,10 +515,13 @@ def main(argv: list[str] | None = None) -> int:
     @guarded("export_round", "s")
     def round_exports():
         large = export_metrics("round", generated.largest_round_id, url, workdir, "round")
-        typical = child(["export", "round", str(generated.typical_round_id),
-                         str(workdir / "typical-round.xlsx")], url)
-        emit("export_round_peak_rss_growth", large["peak_rss_mb"] / typical["peak_rss_mb"], "ratio",
-             n={"typical_cells": typical["cells"], "largest_cells": large["cells"]})
+        typical = child(["export", "round", str(generated.typical_round_id), str(workdir / "typical-round.xlsx")], url)
+        emit(
+            "export_round_peak_rss_growth",
+            large["peak_rss_mb"] / typical["peak_rss_mb"],
+            "ratio",
+            n={"typical_cells": typical["cells"], "largest_cells": large["cells"]},
+        )
 
     @guarded("export_campaign", "s")
     def campaign_exports():
@@ -424,8 +530,9 @@ def main(argv: list[str] | None = None) -> int:
     round_exports()
     campaign_exports()
     if not args.skip_http:
-        guarded("pages", "req/s")(http_metrics)(url, generated, users, requests, workdir, args.think, args.workers,
-                                                args.repeat, args.threads)
+        guarded("pages", "req/s")(http_metrics)(
+            url, generated, users, requests, workdir, args.think, args.workers, args.repeat, args.threads
+        )
     return 0
 
 

@@ -6,6 +6,7 @@ Each is written RUNS times and timed as a running server would serve it: `second
 `first_seconds` the first run, which also parses the instrument and compiles the statements.
 Prints one JSON object: seconds, first_seconds, peak_rss_mb, cells.
 """
+
 from __future__ import annotations
 
 import json
@@ -34,8 +35,13 @@ def count_cells(path: str) -> int:
     from openpyxl import load_workbook
 
     workbook = load_workbook(path, read_only=True)
-    cells = sum(1 for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True)
-                for value in row if value is not None)
+    cells = sum(
+        1
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+        if value is not None
+    )
     workbook.close()
     return cells
 
@@ -65,6 +71,7 @@ def export(kind: str, parent_id: int, out: str) -> dict:
             from app.selfassessment.models import Campaign
 
             parent, write = db.session.get(Campaign, parent_id), findings_export.campaign_workbook
+
         def write_file():
             with open(out, "wb") as handle:
                 write(parent, handle)
@@ -80,6 +87,7 @@ def bare(source: str, out: str) -> dict:
     workbook = load_workbook(source, read_only=True)
     sheets = [(sheet.title, [list(row) for row in sheet.iter_rows(values_only=True)]) for sheet in workbook.worksheets]
     workbook.close()
+
     def write_file():
         target = Workbook(write_only=True)
         for title, rows in sheets:
@@ -88,8 +96,11 @@ def bare(source: str, out: str) -> dict:
                 sheet.append(row)
         target.save(out)
 
-    return {**timed_runs(write_file), "peak_rss_mb": peak_rss_mb(),
-            "cells": sum(1 for _, rows in sheets for row in rows for v in row if v is not None)}
+    return {
+        **timed_runs(write_file),
+        "peak_rss_mb": peak_rss_mb(),
+        "cells": sum(1 for _, rows in sheets for row in rows for v in row if v is not None),
+    }
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ Variants: `as_served` (the app's configuration), `no_fragment_cache` (`fragment(
 `fragments_for_charts_only` (the campaign page's triangulation table drawn every time) and `jinja_own_globals`
 (templates' globals as Jinja makes them, instead of app.templating.AppEnvironment's).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,8 +36,7 @@ def variants(database_url: str) -> dict:
     from app import create_app
 
     def make(change=None):
-        app = create_app("development", SQLALCHEMY_DATABASE_URI=database_url,
-                         FINDINGS_RATE_LIMIT="1000000 per minute")
+        app = create_app("development", SQLALCHEMY_DATABASE_URI=database_url, FINDINGS_RATE_LIMIT="1000000 per minute")
         if change is not None:
             change(app.jinja_env)
         return app
@@ -47,13 +47,18 @@ def variants(database_url: str) -> dict:
     def charts_only(env):
         kept = env.globals["fragment"]
         env.globals["fragment"] = lambda key, render, *args: (
-            drawn_every_time(key, render, *args) if key[0] == "triangulation" else kept(key, render, *args))
+            drawn_every_time(key, render, *args) if key[0] == "triangulation" else kept(key, render, *args)
+        )
 
     def jinja_globals(env):
         env.make_globals = functools.partial(Environment.make_globals, env)
 
-    return {"as_served": make(), "no_fragment_cache": make(no_fragment_cache),
-            "fragments_for_charts_only": make(charts_only), "jinja_own_globals": make(jinja_globals)}
+    return {
+        "as_served": make(),
+        "no_fragment_cache": make(no_fragment_cache),
+        "fragments_for_charts_only": make(charts_only),
+        "jinja_own_globals": make(jinja_globals),
+    }
 
 
 def same_page(body: bytes) -> bytes:
@@ -121,9 +126,14 @@ def main(argv: list[str] | None = None) -> int:
                     timings[name].append(elapsed)
         first = next(iter(bodies.values()))
         for name, times in timings.items():
-            line = {"page": page, "variant": name, "median_ms": round(statistics.median(times) * 1000, 2),
-                    "min_ms": round(min(times) * 1000, 2),
-                    "n": len(times), "bytes": len(bodies[name])}
+            line = {
+                "page": page,
+                "variant": name,
+                "median_ms": round(statistics.median(times) * 1000, 2),
+                "min_ms": round(min(times) * 1000, 2),
+                "n": len(times),
+                "bytes": len(bodies[name]),
+            }
             if bodies[name] != first:
                 line["error"] = "page differs from the first variant's"
             print(json.dumps(line), flush=True)

@@ -12,6 +12,7 @@ submitted. The run passes when there were no 5xx answers and no lost updates:
   * every refused save was told so with the conflict message.
 Prints one JSON summary and exits 1 when a check fails.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,8 +28,11 @@ from urllib.parse import urlsplit
 
 from load.client import Client, Form, forms_in, links, percentile
 
-DEMO_AUDITORS = ("auditor.police@riverside.example", "auditor.health@riverside.example",
-                 "auditor.council@riverside.example")
+DEMO_AUDITORS = (
+    "auditor.police@riverside.example",
+    "auditor.health@riverside.example",
+    "auditor.council@riverside.example",
+)
 CONFLICT_TEXT = "Your changes have not been saved"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -39,7 +43,7 @@ class Save:
     section: str
     base_version: int
     marker: str
-    outcome: str          # accepted | conflict | invalid | error
+    outcome: str  # accepted | conflict | invalid | error
     status: int
     seconds: float
 
@@ -141,8 +145,9 @@ def worker(index: int, args, plan, budget, deadline, results: Results) -> None:
         else:
             outcome = "invalid"
         with results.lock:
-            results.saves.append(Save(assignment, path.rsplit("/", 1)[1], base, marker, outcome, response.status,
-                                      response.seconds))
+            results.saves.append(
+                Save(assignment, path.rsplit("/", 1)[1], base, marker, outcome, response.status, response.seconds)
+            )
     client.close()
 
 
@@ -169,8 +174,9 @@ def verify(args, plan, results: Results) -> list[str]:
         versions = [s.base_version for s in saves]
         duplicates = sorted({v for v in versions if versions.count(v) > 1})
         if duplicates:
-            problems.append(f"assignment {assignment}: lost update, several saves accepted from lock version(s) "
-                            f"{duplicates}")
+            problems.append(
+                f"assignment {assignment}: lost update, several saves accepted from lock version(s) {duplicates}"
+            )
     for email, assignments in plan.items():
         client = Client(args.base_url)
         client.sign_in(email, args.password)
@@ -233,8 +239,10 @@ def run(args) -> dict:
     budget = Budget(args.requests)
     started = time.monotonic()
     deadline = started + args.time_cap
-    threads = [threading.Thread(target=worker, args=(i, args, plan, budget, deadline, results), daemon=True)
-               for i in range(args.users)]
+    threads = [
+        threading.Thread(target=worker, args=(i, args, plan, budget, deadline, results), daemon=True)
+        for i in range(args.users)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -253,17 +261,23 @@ def run(args) -> dict:
         problems.append(f"{outcomes['invalid']} saves were neither accepted nor told about a conflict")
     problems += results.errors[:20]
     return {
-        "users": args.users, "requests": len(results.latencies), "seconds": round(elapsed, 2),
+        "users": args.users,
+        "requests": len(results.latencies),
+        "seconds": round(elapsed, 2),
         "requests_per_second": round(len(results.latencies) / elapsed, 1) if elapsed else None,
-        "p50_ms": _ms(percentile(results.latencies, 0.50)), "p95_ms": _ms(percentile(results.latencies, 0.95)),
+        "p50_ms": _ms(percentile(results.latencies, 0.50)),
+        "p95_ms": _ms(percentile(results.latencies, 0.95)),
         "max_ms": _ms(max(results.latencies, default=None)),
         "saves_accepted": outcomes.get("accepted", 0),
         "saves_refused_with_conflict_message": outcomes.get("conflict", 0),
         "saves_other": outcomes.get("invalid", 0) + outcomes.get("error", 0),
-        "assignments": sum(len(a) for a in plan.values()), "submitted": submitted,
-        "status_counts": dict(sorted(results.statuses.items())), "server_errors": server_errors,
+        "assignments": sum(len(a) for a in plan.values()),
+        "submitted": submitted,
+        "status_counts": dict(sorted(results.statuses.items())),
+        "server_errors": server_errors,
         "lost_updates": sum(1 for p in problems if "lost update" in p or "last accepted save" in p),
-        "ok": not problems, "problems": problems,
+        "ok": not problems,
+        "problems": problems,
     }
 
 

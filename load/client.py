@@ -1,5 +1,6 @@
 """A small HTTP client for loopback load and benchmark runs: one keep-alive connection and cookie jar per
 virtual user, and a parser for the app's GOV.UK forms (so scripts post exactly what a browser would)."""
+
 from __future__ import annotations
 
 import http.client
@@ -25,12 +26,12 @@ class Response:
 @dataclass
 class Form:
     action: str
-    fields: list[tuple[str, str]] = field(default_factory=list)        # hidden and preset values
-    radios: dict[str, list[str]] = field(default_factory=dict)          # name -> option values, in page order
-    checked: dict[str, str] = field(default_factory=dict)               # radio name -> currently checked value
+    fields: list[tuple[str, str]] = field(default_factory=list)  # hidden and preset values
+    radios: dict[str, list[str]] = field(default_factory=dict)  # name -> option values, in page order
+    checked: dict[str, str] = field(default_factory=dict)  # radio name -> currently checked value
     checkboxes: dict[str, list[tuple[str, bool]]] = field(default_factory=dict)
-    texts: dict[str, str] = field(default_factory=dict)                 # text inputs and textareas -> value
-    buttons: list[tuple[str, str, str]] = field(default_factory=list)   # (name, value, label)
+    texts: dict[str, str] = field(default_factory=dict)  # text inputs and textareas -> value
+    buttons: list[tuple[str, str, str]] = field(default_factory=list)  # (name, value, label)
 
     def value(self, name: str) -> str | None:
         return next((v for n, v in self.fields if n == name), None)

@@ -2,6 +2,7 @@
 
 The test database is built with the migrations, never create_all. Set TEST_DATABASE_URL to run on PostgreSQL.
 """
+
 from __future__ import annotations
 
 import os

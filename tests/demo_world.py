@@ -4,6 +4,7 @@
 runs in a savepoint of its own (`world.savepoint()`), so a test that changes something leaves the next one the same
 world. Add a new kind of object as a SAMPLES entry: a function of the world returning a Sample.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -25,6 +26,7 @@ ELSEWHERE = "elsewhere-school"  # an extra organisation that owns nothing and ta
 class Sample:
     """A real value for one URL argument. `owner` is the slug of the organisation whose object it is (None for
     partnership objects and plain values); `outsider` the slug of one with no claim on it; `table` where it lives."""
+
     value: object
     owner: str | None = None
     outsider: str | None = None
@@ -36,7 +38,7 @@ class World:
     connection: sa.Connection
     samples: dict[str, Sample] = field(default_factory=dict)
     login_ids: dict[tuple[str, str], str] = field(default_factory=dict)  # (role, org slug) -> session user id
-    staff_ids: dict[str, str] = field(default_factory=dict)              # admin / qa -> session user id
+    staff_ids: dict[str, str] = field(default_factory=dict)  # admin / qa -> session user id
 
     def login_id(self, role: str, organisation: str | None) -> str:
         if role in self.staff_ids:
@@ -56,10 +58,13 @@ class World:
     def digest(self, tables: list[str] | None = None, rows: list[tuple[str, int]] = ()) -> tuple:
         """Row counts of every table and the full rows of the named objects: equal digests, nothing changed."""
         tables = tables or [t.name for t in _db.metadata.sorted_tables]
-        counts = _db.session.execute(sa.text(
-            "SELECT " + ", ".join(f"(SELECT count(*) FROM {name})" for name in tables))).one()
-        objects = tuple(tuple(_db.session.execute(sa.text(f"SELECT * FROM {table} WHERE id = :id"),
-                                                  {"id": ident}).one()) for table, ident in rows)
+        counts = _db.session.execute(
+            sa.text("SELECT " + ", ".join(f"(SELECT count(*) FROM {name})" for name in tables))
+        ).one()
+        objects = tuple(
+            tuple(_db.session.execute(sa.text(f"SELECT * FROM {table} WHERE id = :id"), {"id": ident}).one())
+            for table, ident in rows
+        )
         return tuple(counts), objects
 
 
@@ -73,7 +78,8 @@ def shared_demo(app):
         outer = connection.begin()
         original_session = _db.session
         _db.session = _db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint", "class_": _ConnectionBoundSession})
+            {"bind": connection, "join_transaction_mode": "create_savepoint", "class_": _ConnectionBoundSession}
+        )
         try:
             result = app.test_cli_runner().invoke(args=["demo", "load"])
             assert result.exit_code == 0, result.output
@@ -93,6 +99,7 @@ def shared_demo(app):
 
 
 # --- helpers ---------------------------------------------------------------------------------------------------
+
 
 def _org(slug: str):
     from app.accounts.models import Organisation
@@ -119,11 +126,16 @@ def _complete_the_demo(app) -> None:
 
     lead = _user("lead@oakfield-school.riverside.example")
     oakfield = _org("oakfield-school")
-    services.add_risk(oakfield, description="Harm during one-to-one music lessons",
-                      where_when="Peripatetic music lessons in small practice rooms",
-                      measures_in_place="Rooms have vision panels; lessons are logged",
-                      further_action=None, owner="Designated safeguarding lead",
-                      review_date=today() + timedelta(days=90), actor=lead)
+    services.add_risk(
+        oakfield,
+        description="Harm during one-to-one music lessons",
+        where_when="Peripatetic music lessons in small practice rooms",
+        measures_in_place="Rooms have vision panels; lessons are logged",
+        further_action=None,
+        owner="Designated safeguarding lead",
+        review_date=today() + timedelta(days=90),
+        actor=lead,
+    )
     assert not queries.missing_preconditions(oakfield), queries.missing_preconditions(oakfield)
     services.start_statement(oakfield, actor=lead)
 
@@ -142,15 +154,27 @@ def _add_evidence_file(app, organisation) -> None:
 
     from app.selfassessment.models import EvidenceFile, Return, ReturnAnswer
 
-    answer = _one(sa.select(ReturnAnswer).join(Return, ReturnAnswer.return_id == Return.id)
-                  .where(Return.organisation_id == organisation.id).order_by(Return.id.desc(), ReturnAnswer.id))
+    answer = _one(
+        sa.select(ReturnAnswer)
+        .join(Return, ReturnAnswer.return_id == Return.id)
+        .where(Return.organisation_id == organisation.id)
+        .order_by(Return.id.desc(), ReturnAnswer.id)
+    )
     stored_name = f"{secrets.token_hex(16)}.pdf"
     content = b"%PDF-1.4\n% route matrix evidence\n"
     folder = Path(app.config["UPLOAD_FOLDER"])
     folder.mkdir(parents=True, exist_ok=True)
     (folder / stored_name).write_bytes(content)
-    _db.session.add(EvidenceFile(return_answer_id=answer.id, original_name="policy.pdf", stored_name=stored_name,
-                                 content_type="application/pdf", size_bytes=len(content), sha256="0" * 64))
+    _db.session.add(
+        EvidenceFile(
+            return_answer_id=answer.id,
+            original_name="policy.pdf",
+            stored_name=stored_name,
+            content_type="application/pdf",
+            size_bytes=len(content),
+            sha256="0" * 64,
+        )
+    )
     _db.session.flush()
 
 
@@ -160,26 +184,37 @@ def _make_users(world: World) -> None:
     from app.accounts import services as accounts
     from app.accounts.models import Organisation, User
 
-    world.staff_ids = {"admin": _user("admin@riverside.example").get_id(),
-                       "qa": _user("qa@riverside.example").get_id()}
-    preferred = ["auditor.police@riverside.example", "lead@oakfield-school.riverside.example",
-                 "head@oakfield-school.riverside.example", "ceo@youth-trust.riverside.example"]
+    world.staff_ids = {"admin": _user("admin@riverside.example").get_id(), "qa": _user("qa@riverside.example").get_id()}
+    preferred = [
+        "auditor.police@riverside.example",
+        "lead@oakfield-school.riverside.example",
+        "head@oakfield-school.riverside.example",
+        "ceo@youth-trust.riverside.example",
+    ]
     for organisation in _db.session.execute(sa.select(Organisation).order_by(Organisation.id)).scalars():
-        members = sorted(_db.session.execute(sa.select(User).where(User.organisation_id == organisation.id,
-                                                                   User.active.is_(True))).scalars(),
-                         key=lambda u: (u.email not in preferred, u.email))
+        members = sorted(
+            _db.session.execute(
+                sa.select(User).where(User.organisation_id == organisation.id, User.active.is_(True))
+            ).scalars(),
+            key=lambda u: (u.email not in preferred, u.email),
+        )
         for role in ORGANISATION_ROLES:
             user = next((u for u in members if u.roles == {role} and u.password_hash), None)
             if user is None:
                 capacity = "headteacher" if organisation.org_type == "school" else "chief_executive"
-                user = accounts.create_user(email=f"{role.replace('_', '-')}.{organisation.slug}@matrix.example",
-                                            name=f"Matrix {role} {organisation.slug}", organisation=organisation,
-                                            roles=[role], signatory_capacity=capacity)
+                user = accounts.create_user(
+                    email=f"{role.replace('_', '-')}.{organisation.slug}@matrix.example",
+                    name=f"Matrix {role} {organisation.slug}",
+                    organisation=organisation,
+                    roles=[role],
+                    signatory_capacity=capacity,
+                )
             world.login_ids[(role, organisation.slug)] = user.get_id()
     _db.session.flush()
 
 
 # --- samples: one real value for each kind of URL argument -------------------------------------------------------
+
 
 def _round(title_start: str):
     from app.audits.models import AuditRound
@@ -190,11 +225,14 @@ def _round(title_start: str):
 def _assignment(round_title: str, slug: str, submitted: bool | None = None):
     from app.audits.models import Assignment, AuditCase, AuditRound, CaseResponse, ResponseState
 
-    stmt = (sa.select(Assignment.id).join(AuditCase, Assignment.case_id == AuditCase.id)
-            .join(AuditRound, AuditCase.round_id == AuditRound.id)
-            .join(CaseResponse, CaseResponse.assignment_id == Assignment.id)
-            .where(AuditRound.title.startswith(round_title), Assignment.organisation_id == _org(slug).id)
-            .order_by(AuditCase.reference))
+    stmt = (
+        sa.select(Assignment.id)
+        .join(AuditCase, Assignment.case_id == AuditCase.id)
+        .join(AuditRound, AuditCase.round_id == AuditRound.id)
+        .join(CaseResponse, CaseResponse.assignment_id == Assignment.id)
+        .where(AuditRound.title.startswith(round_title), Assignment.organisation_id == _org(slug).id)
+        .order_by(AuditCase.reference)
+    )
     if submitted is not None:
         stmt = stmt.where((CaseResponse.state == ResponseState.submitted) == submitted)
     return _one(stmt)
@@ -215,8 +253,11 @@ def _current_campaign():
 def _statement(slug: str, state: str):
     from app.statements.models import Statement
 
-    return _one(sa.select(Statement.id).where(Statement.organisation_id == _org(slug).id,
-                                              Statement.state == state).order_by(Statement.id))
+    return _one(
+        sa.select(Statement.id)
+        .where(Statement.organisation_id == _org(slug).id, Statement.state == state)
+        .order_by(Statement.id)
+    )
 
 
 def _return_section():
@@ -230,8 +271,11 @@ def _return_section():
 def _challenge_key():
     from app.selfassessment.models import ReturnAnswer
 
-    return _one(sa.select(ReturnAnswer.question_key).where(ReturnAnswer.return_id == _current_return("oakfield-school"),
-                                                           ReturnAnswer.rag.is_not(None)).order_by(ReturnAnswer.id))
+    return _one(
+        sa.select(ReturnAnswer.question_key)
+        .where(ReturnAnswer.return_id == _current_return("oakfield-school"), ReturnAnswer.rag.is_not(None))
+        .order_by(ReturnAnswer.id)
+    )
 
 
 def _audit_section():
@@ -253,8 +297,9 @@ def _statement_section():
 def _action(slug: str):
     from app.actions.models import ActionItem
 
-    return _one(sa.select(ActionItem.id).where(ActionItem.owner_organisation_id == _org(slug).id)
-                .order_by(ActionItem.id))
+    return _one(
+        sa.select(ActionItem.id).where(ActionItem.owner_organisation_id == _org(slug).id).order_by(ActionItem.id)
+    )
 
 
 def _finding():
@@ -266,22 +311,34 @@ def _finding():
 def _risk(slug: str):
     from app.statements.models import Risk, RiskAssessment
 
-    return _one(sa.select(Risk.id).join(RiskAssessment, Risk.risk_assessment_id == RiskAssessment.id)
-                .where(RiskAssessment.organisation_id == _org(slug).id, Risk.removed_at.is_(None)).order_by(Risk.id))
+    return _one(
+        sa.select(Risk.id)
+        .join(RiskAssessment, Risk.risk_assessment_id == RiskAssessment.id)
+        .where(RiskAssessment.organisation_id == _org(slug).id, Risk.removed_at.is_(None))
+        .order_by(Risk.id)
+    )
 
 
 def _evidence_file(slug: str):
     from app.selfassessment.models import EvidenceFile, Return, ReturnAnswer
 
-    return _one(sa.select(EvidenceFile.id).join(ReturnAnswer, EvidenceFile.return_answer_id == ReturnAnswer.id)
-                .join(Return, ReturnAnswer.return_id == Return.id).where(Return.organisation_id == _org(slug).id))
+    return _one(
+        sa.select(EvidenceFile.id)
+        .join(ReturnAnswer, EvidenceFile.return_answer_id == ReturnAnswer.id)
+        .join(Return, ReturnAnswer.return_id == Return.id)
+        .where(Return.organisation_id == _org(slug).id)
+    )
 
 
 def _case(round_title: str):
     from app.audits.models import AuditCase, AuditRound
 
-    return _one(sa.select(AuditCase.id).join(AuditRound, AuditCase.round_id == AuditRound.id)
-                .where(AuditRound.title.startswith(round_title)).order_by(AuditCase.reference))
+    return _one(
+        sa.select(AuditCase.id)
+        .join(AuditRound, AuditCase.round_id == AuditRound.id)
+        .where(AuditRound.title.startswith(round_title))
+        .order_by(AuditCase.reference)
+    )
 
 
 def _version(key: str):
@@ -293,15 +350,21 @@ def _version(key: str):
 def _studio_draft():
     from app.studio.models import DraftState, InstrumentDraft
 
-    return _one(sa.select(InstrumentDraft.id).where(InstrumentDraft.key == "strategy-discussion",
-                                                    InstrumentDraft.state == DraftState.draft))
+    return _one(
+        sa.select(InstrumentDraft.id).where(
+            InstrumentDraft.key == "strategy-discussion", InstrumentDraft.state == DraftState.draft
+        )
+    )
 
 
 def _survey_token(slug: str):
     from app.selfassessment.models import SurveyLink
 
-    return _one(sa.select(SurveyLink.token).where(SurveyLink.organisation_id == _org(slug).id,
-                                                  SurveyLink.campaign_id == _current_campaign()))
+    return _one(
+        sa.select(SurveyLink.token).where(
+            SurveyLink.organisation_id == _org(slug).id, SurveyLink.campaign_id == _current_campaign()
+        )
+    )
 
 
 def _account_token(email: str, purpose: str):
@@ -317,44 +380,65 @@ PENDING_INVITEE = "deputy@brookside-primary.riverside.example"
 # the default for their argument is not the object they need.
 SAMPLES = {
     # partnership objects (staff pages): any real one
-    "round_id": lambda: Sample(_round(ROUND_1), owner="riverside-police", outsider="oakfield-school",
-                               table="audit_round"),
-    "open_round": lambda: Sample(_round(ROUND_2), owner="riverside-police", outsider="oakfield-school",
-                                 table="audit_round"),
+    "round_id": lambda: Sample(
+        _round(ROUND_1), owner="riverside-police", outsider="oakfield-school", table="audit_round"
+    ),
+    "open_round": lambda: Sample(
+        _round(ROUND_2), owner="riverside-police", outsider="oakfield-school", table="audit_round"
+    ),
     "case_id": lambda: Sample(_case(ROUND_1), table="audit_case"),
     "open_case": lambda: Sample(_case(ROUND_2), table="audit_case"),
-    "campaign_id": lambda: Sample(_current_campaign(), owner="oakfield-school", outsider=ELSEWHERE,
-                                  table="campaign"),
+    "campaign_id": lambda: Sample(_current_campaign(), owner="oakfield-school", outsider=ELSEWHERE, table="campaign"),
     "finding_id": lambda: Sample(_finding(), table="finding"),
     "version_id": lambda: Sample(_version("strategy-discussion"), table="instrument_version"),
     "org_id": lambda: Sample(_org("youth-trust").id, table="organisation"),
     "user_id": lambda: Sample(_user("lead@youth-trust.riverside.example").id, table="user_account"),
     "pending_user": lambda: Sample(_user(PENDING_INVITEE).id, table="user_account"),
     # objects of one organisation
-    "assignment_id": lambda: Sample(_assignment(ROUND_1, "riverside-police"), owner="riverside-police",
-                                    outsider="riverside-health", table="assignment"),
+    "assignment_id": lambda: Sample(
+        _assignment(ROUND_1, "riverside-police"),
+        owner="riverside-police",
+        outsider="riverside-health",
+        table="assignment",
+    ),
     # the case behind an assignment, shared by every agency that audited it (other agencies' answers page)
-    "audited_case": lambda: Sample(_assignment(ROUND_1, "riverside-police"), owner="riverside-police",
-                                   outsider=ELSEWHERE, table="assignment"),
-    "open_assignment": lambda: Sample(_assignment(ROUND_2, "riverside-police", submitted=False),
-                                      owner="riverside-police", outsider="riverside-health", table="assignment"),
-    "return_id": lambda: Sample(_current_return("oakfield-school"), owner="oakfield-school", outsider="youth-trust",
-                                table="sa_return"),
-    "open_return": lambda: Sample(_current_return("brookside-primary"), owner="brookside-primary",
-                                  outsider="oakfield-school", table="sa_return"),
-    "file_id": lambda: Sample(_evidence_file("oakfield-school"), owner="oakfield-school", outsider="youth-trust",
-                              table="evidence_file"),
-    "statement_id": lambda: Sample(_statement("youth-trust", "in_force"), owner="youth-trust",
-                                   outsider="oakfield-school", table="statement"),
-    "draft_statement": lambda: Sample(_statement("oakfield-school", "draft"), owner="oakfield-school",
-                                      outsider="youth-trust", table="statement"),
-    "awaiting_statement": lambda: Sample(_statement("youth-trust", "awaiting_signatures"), owner="youth-trust",
-                                         outsider="oakfield-school", table="statement"),
+    "audited_case": lambda: Sample(
+        _assignment(ROUND_1, "riverside-police"), owner="riverside-police", outsider=ELSEWHERE, table="assignment"
+    ),
+    "open_assignment": lambda: Sample(
+        _assignment(ROUND_2, "riverside-police", submitted=False),
+        owner="riverside-police",
+        outsider="riverside-health",
+        table="assignment",
+    ),
+    "return_id": lambda: Sample(
+        _current_return("oakfield-school"), owner="oakfield-school", outsider="youth-trust", table="sa_return"
+    ),
+    "open_return": lambda: Sample(
+        _current_return("brookside-primary"), owner="brookside-primary", outsider="oakfield-school", table="sa_return"
+    ),
+    "file_id": lambda: Sample(
+        _evidence_file("oakfield-school"), owner="oakfield-school", outsider="youth-trust", table="evidence_file"
+    ),
+    "statement_id": lambda: Sample(
+        _statement("youth-trust", "in_force"), owner="youth-trust", outsider="oakfield-school", table="statement"
+    ),
+    "draft_statement": lambda: Sample(
+        _statement("oakfield-school", "draft"), owner="oakfield-school", outsider="youth-trust", table="statement"
+    ),
+    "awaiting_statement": lambda: Sample(
+        _statement("youth-trust", "awaiting_signatures"),
+        owner="youth-trust",
+        outsider="oakfield-school",
+        table="statement",
+    ),
     "risk_id": lambda: Sample(_risk("youth-trust"), owner="youth-trust", outsider="oakfield-school", table="risk"),
-    "action_id": lambda: Sample(_action("youth-trust"), owner="youth-trust", outsider="oakfield-school",
-                                table="action_item"),
-    "organisation_id": lambda: Sample(_org("riverside-police").id, owner="riverside-police",
-                                      outsider="oakfield-school", table="organisation"),
+    "action_id": lambda: Sample(
+        _action("youth-trust"), owner="youth-trust", outsider="oakfield-school", table="action_item"
+    ),
+    "organisation_id": lambda: Sample(
+        _org("riverside-police").id, owner="riverside-police", outsider="oakfield-school", table="organisation"
+    ),
     "draft_id": lambda: Sample(_studio_draft(), table="instrument_draft"),
     # plain values
     "si": lambda: Sample(0),  # the studio draft's first section, whose first question is a choice

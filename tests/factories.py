@@ -1,4 +1,5 @@
 """Test data builders. Names and references are fictional; case references pseudonymous."""
+
 from __future__ import annotations
 
 import itertools
@@ -14,16 +15,35 @@ PASSWORD = "correct-horse-battery-9"
 ORG_FOR_ROLE = {"auditor": "police", "org_lead": "school", "signatory": "school"}
 
 
-def make_org(*, name: str | None = None, slug: str | None = None, org_type: str = "charity",
-             areas: list[str] | None = None, active: bool = True) -> Organisation:
+def make_org(
+    *,
+    name: str | None = None,
+    slug: str | None = None,
+    org_type: str = "charity",
+    areas: list[str] | None = None,
+    active: bool = True,
+) -> Organisation:
     n = next(_seq)
-    return accounts.create_organisation(name=name or f"Test Organisation {n}", slug=slug or f"test-org-{n}",
-                                        org_type=org_type, areas=areas or ["North"], active=active)
+    return accounts.create_organisation(
+        name=name or f"Test Organisation {n}",
+        slug=slug or f"test-org-{n}",
+        org_type=org_type,
+        areas=areas or ["North"],
+        active=active,
+    )
 
 
-def make_user(*, roles=("qa",), organisation: Organisation | None = None, email: str | None = None,
-              name: str | None = None, password: str = PASSWORD, signatory_capacity: str | None = None,
-              org_type: str | None = None, active: bool = True) -> User:
+def make_user(
+    *,
+    roles=("qa",),
+    organisation: Organisation | None = None,
+    email: str | None = None,
+    name: str | None = None,
+    password: str = PASSWORD,
+    signatory_capacity: str | None = None,
+    org_type: str | None = None,
+    active: bool = True,
+) -> User:
     n = next(_seq)
     roles = list(roles)
     if organisation is None:
@@ -32,8 +52,15 @@ def make_user(*, roles=("qa",), organisation: Organisation | None = None, email:
             organisation = make_org(org_type=wanted_type)
     if "signatory" in roles and signatory_capacity is None:
         signatory_capacity = "headteacher" if organisation and organisation.org_type == "school" else "chief_executive"
-    user = accounts.create_user(email=email or f"user{n}@test.example", name=name or f"Test User {n}",
-                                organisation=organisation, roles=roles, password=password,
-                                signatory_capacity=signatory_capacity, active=active, check_policy=False)
+    user = accounts.create_user(
+        email=email or f"user{n}@test.example",
+        name=name or f"Test User {n}",
+        organisation=organisation,
+        roles=roles,
+        password=password,
+        signatory_capacity=signatory_capacity,
+        active=active,
+        check_policy=False,
+    )
     db.session.flush()
     return user

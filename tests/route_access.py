@@ -14,6 +14,7 @@ For a URL naming an object of one organisation (a return, assignment, statement,
 of the allowed organisation roles from another organisation are refused too. Each feature keeps its entries in its
 own block, so edits don't collide.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -51,187 +52,203 @@ def entry(endpoint: str) -> Route:
 ROUTE_ACCESS: dict[str, object] = {}
 
 # --- foundation (main, accounts, activity) ---
-ROUTE_ACCESS.update({
-    "static": route(PUBLIC, filename="govuk_file"),
-    "main.index": route(PUBLIC, ok=(200, 302)),
-    "main.healthz": PUBLIC,
-    "main.accessibility": PUBLIC,
-    "main.privacy": PUBLIC,
-    "main.cookies": PUBLIC,
-    "main.dashboard": LOGIN,
-    "accounts.login": route(PUBLIC, ok=(200, 302)),
-    "accounts.logout": LOGIN,
-    "activity.index": ADMIN,
-})
+ROUTE_ACCESS.update(
+    {
+        "static": route(PUBLIC, filename="govuk_file"),
+        "main.index": route(PUBLIC, ok=(200, 302)),
+        "main.healthz": PUBLIC,
+        "main.accessibility": PUBLIC,
+        "main.privacy": PUBLIC,
+        "main.cookies": PUBLIC,
+        "main.dashboard": LOGIN,
+        "accounts.login": route(PUBLIC, ok=(200, 302)),
+        "accounts.logout": LOGIN,
+        "activity.index": ADMIN,
+    }
+)
 # --- end foundation ---
 
 # --- accounts admin ---
-ROUTE_ACCESS.update({
-    "accounts.organisations": ADMIN,
-    "accounts.organisation_new": ADMIN,
-    "accounts.organisation_edit": ADMIN,
-    "accounts.users": ADMIN,
-    "accounts.user_new": ADMIN,
-    "accounts.user_detail": ADMIN,
-    "accounts.user_edit": ADMIN,
-    "accounts.user_deactivate": ADMIN,
-    "accounts.user_reactivate": route(ADMIN, ok=(200, 302)),
-    "accounts.user_resend_invitation": route(ADMIN, user_id="pending_user"),
-    "accounts.import_accounts": ADMIN,
-    "accounts.import_template": ADMIN,
-    "accounts.forgot_password": route(PUBLIC, ok=(200, 302)),
-    "accounts.invitation": route(TOKEN, token="invitation_token"),
-    "accounts.reset_password": route(TOKEN, token="reset_token"),
-    "accounts.my_account": LOGIN,
-    "accounts.change_password": LOGIN,
-})
+ROUTE_ACCESS.update(
+    {
+        "accounts.organisations": ADMIN,
+        "accounts.organisation_new": ADMIN,
+        "accounts.organisation_edit": ADMIN,
+        "accounts.users": ADMIN,
+        "accounts.user_new": ADMIN,
+        "accounts.user_detail": ADMIN,
+        "accounts.user_edit": ADMIN,
+        "accounts.user_deactivate": ADMIN,
+        "accounts.user_reactivate": route(ADMIN, ok=(200, 302)),
+        "accounts.user_resend_invitation": route(ADMIN, user_id="pending_user"),
+        "accounts.import_accounts": ADMIN,
+        "accounts.import_template": ADMIN,
+        "accounts.forgot_password": route(PUBLIC, ok=(200, 302)),
+        "accounts.invitation": route(TOKEN, token="invitation_token"),
+        "accounts.reset_password": route(TOKEN, token="reset_token"),
+        "accounts.my_account": LOGIN,
+        "accounts.change_password": LOGIN,
+    }
+)
 # --- end accounts admin ---
 
 # --- questionnaire ---
-ROUTE_ACCESS.update({
-    "questionnaire.index": STAFF,
-    "questionnaire.preview": STAFF,
-    "questionnaire.download": STAFF,
-})
+ROUTE_ACCESS.update(
+    {
+        "questionnaire.index": STAFF,
+        "questionnaire.preview": STAFF,
+        "questionnaire.download": STAFF,
+    }
+)
 # --- end questionnaire ---
 
 # --- studio ---
-ROUTE_ACCESS.update({
-    "studio.add_question": STAFF,
-    "studio.add_question_option": STAFF,
-    "studio.add_scale": STAFF,
-    "studio.add_scale_option": STAFF,
-    "studio.add_section": STAFF,
-    "studio.change_question_option": STAFF,
-    "studio.change_scale_option": STAFF,
-    "studio.copy_version": STAFF,
-    "studio.delete_question": STAFF,
-    "studio.delete_scale": STAFF,
-    "studio.delete_section": STAFF,
-    "studio.discard": STAFF,
-    "studio.download_draft": STAFF,
-    "studio.download_version": STAFF,
-    "studio.draft": STAFF,
-    "studio.drafts": STAFF,
-    "studio.edit_details": STAFF,
-    "studio.edit_question": STAFF,
-    "studio.edit_question_option": STAFF,
-    "studio.edit_scale_option": STAFF,
-    "studio.edit_section": STAFF,
-    "studio.move_question": STAFF,
-    "studio.move_section": STAFF,
-    "studio.new_draft": STAFF,
-    "studio.new_version": STAFF,
-    "studio.preview": STAFF,
-    "studio.preview_check": STAFF,
-    "studio.preview_section": route(STAFF, section_key="studio_section"),
-    "studio.publish": STAFF,
-    "studio.question_options": STAFF,
-    "studio.question_type": STAFF,
-    "studio.scale": STAFF,
-    "studio.upload": STAFF,
-})
+ROUTE_ACCESS.update(
+    {
+        "studio.add_question": STAFF,
+        "studio.add_question_option": STAFF,
+        "studio.add_scale": STAFF,
+        "studio.add_scale_option": STAFF,
+        "studio.add_section": STAFF,
+        "studio.change_question_option": STAFF,
+        "studio.change_scale_option": STAFF,
+        "studio.copy_version": STAFF,
+        "studio.delete_question": STAFF,
+        "studio.delete_scale": STAFF,
+        "studio.delete_section": STAFF,
+        "studio.discard": STAFF,
+        "studio.download_draft": STAFF,
+        "studio.download_version": STAFF,
+        "studio.draft": STAFF,
+        "studio.drafts": STAFF,
+        "studio.edit_details": STAFF,
+        "studio.edit_question": STAFF,
+        "studio.edit_question_option": STAFF,
+        "studio.edit_scale_option": STAFF,
+        "studio.edit_section": STAFF,
+        "studio.move_question": STAFF,
+        "studio.move_section": STAFF,
+        "studio.new_draft": STAFF,
+        "studio.new_version": STAFF,
+        "studio.preview": STAFF,
+        "studio.preview_check": STAFF,
+        "studio.preview_section": route(STAFF, section_key="studio_section"),
+        "studio.publish": STAFF,
+        "studio.question_options": STAFF,
+        "studio.question_type": STAFF,
+        "studio.scale": STAFF,
+        "studio.upload": STAFF,
+    }
+)
 # --- end studio ---
 
 # --- audits ---
-ROUTE_ACCESS.update({
-    "audits.rounds": STAFF,
-    "audits.new_round": STAFF,
-    "audits.round": STAFF,
-    "audits.edit_round": route(STAFF, round_id="open_round"),
-    "audits.change_state": route(STAFF, round_id="open_round", action="round_action"),
-    "audits.close_round": route(STAFF, round_id="open_round"),
-    "audits.add_case": route(STAFF, round_id="open_round"),
-    "audits.import_cases": route(STAFF, round_id="open_round"),
-    "audits.case": STAFF,
-    "audits.edit_assignments": route(STAFF, case_id="open_case"),
-    "audits.remove_case": route(STAFF, case_id="open_case"),
-    "audits.response": STAFF,
-    "audits.return_response": STAFF,
-    "audits.disagreements": STAFF,
-    "audits.moderate": STAFF,
-    "audits.my_tasks": AUDITOR,
-    "audits.task_list": AUDITOR,
-    "audits.section": route(AUDITOR, assignment_id="open_assignment", section_key="audit_section"),
-    "audits.check_answers": AUDITOR,
-    "audits.submitted": AUDITOR,
-    "audits.case_responses": route(AUDITOR, assignment_id="audited_case"),
-})
+ROUTE_ACCESS.update(
+    {
+        "audits.rounds": STAFF,
+        "audits.new_round": STAFF,
+        "audits.round": STAFF,
+        "audits.edit_round": route(STAFF, round_id="open_round"),
+        "audits.change_state": route(STAFF, round_id="open_round", action="round_action"),
+        "audits.close_round": route(STAFF, round_id="open_round"),
+        "audits.add_case": route(STAFF, round_id="open_round"),
+        "audits.import_cases": route(STAFF, round_id="open_round"),
+        "audits.case": STAFF,
+        "audits.edit_assignments": route(STAFF, case_id="open_case"),
+        "audits.remove_case": route(STAFF, case_id="open_case"),
+        "audits.response": STAFF,
+        "audits.return_response": STAFF,
+        "audits.disagreements": STAFF,
+        "audits.moderate": STAFF,
+        "audits.my_tasks": AUDITOR,
+        "audits.task_list": AUDITOR,
+        "audits.section": route(AUDITOR, assignment_id="open_assignment", section_key="audit_section"),
+        "audits.check_answers": AUDITOR,
+        "audits.submitted": AUDITOR,
+        "audits.case_responses": route(AUDITOR, assignment_id="audited_case"),
+    }
+)
 # --- end audits ---
 
 # --- selfassessment ---
 _SA_RETURN_VIEWERS = frozenset({"org_lead", "admin", "qa"})
-ROUTE_ACCESS.update({
-    "selfassessment.campaigns": STAFF,
-    "selfassessment.new_campaign": STAFF,
-    "selfassessment.campaign": STAFF,
-    "selfassessment.open_campaign": STAFF,
-    "selfassessment.close_campaign": STAFF,
-    "selfassessment.triangulation": STAFF,
-    "selfassessment.my_returns": LEAD,
-    "selfassessment.task_list": _SA_RETURN_VIEWERS,
-    "selfassessment.section": route(_SA_RETURN_VIEWERS, section_key="return_section"),
-    "selfassessment.check_answers": route(_SA_RETURN_VIEWERS, post=LEAD, return_id="open_return"),
-    "selfassessment.confirmation": _SA_RETURN_VIEWERS,
-    "selfassessment.changes": _SA_RETURN_VIEWERS,
-    "selfassessment.survey_results": _SA_RETURN_VIEWERS,
-    "selfassessment.survey_codes": _SA_RETURN_VIEWERS,
-    "selfassessment.close_survey": _SA_RETURN_VIEWERS,
-    "selfassessment.download_file": _SA_RETURN_VIEWERS,
-    "selfassessment.review": STAFF,
-    "selfassessment.challenge": STAFF,
-    "selfassessment.return_to_organisation": STAFF,
-    "selfassessment.accept": STAFF,
-    "survey.respond": route(TOKEN, token="survey_token"),
-    "survey.thanks": route(TOKEN, token="survey_token"),
-})
+ROUTE_ACCESS.update(
+    {
+        "selfassessment.campaigns": STAFF,
+        "selfassessment.new_campaign": STAFF,
+        "selfassessment.campaign": STAFF,
+        "selfassessment.open_campaign": STAFF,
+        "selfassessment.close_campaign": STAFF,
+        "selfassessment.triangulation": STAFF,
+        "selfassessment.my_returns": LEAD,
+        "selfassessment.task_list": _SA_RETURN_VIEWERS,
+        "selfassessment.section": route(_SA_RETURN_VIEWERS, section_key="return_section"),
+        "selfassessment.check_answers": route(_SA_RETURN_VIEWERS, post=LEAD, return_id="open_return"),
+        "selfassessment.confirmation": _SA_RETURN_VIEWERS,
+        "selfassessment.changes": _SA_RETURN_VIEWERS,
+        "selfassessment.survey_results": _SA_RETURN_VIEWERS,
+        "selfassessment.survey_codes": _SA_RETURN_VIEWERS,
+        "selfassessment.close_survey": _SA_RETURN_VIEWERS,
+        "selfassessment.download_file": _SA_RETURN_VIEWERS,
+        "selfassessment.review": STAFF,
+        "selfassessment.challenge": STAFF,
+        "selfassessment.return_to_organisation": STAFF,
+        "selfassessment.accept": STAFF,
+        "survey.respond": route(TOKEN, token="survey_token"),
+        "survey.thanks": route(TOKEN, token="survey_token"),
+    }
+)
 # --- end selfassessment ---
 
 # --- statements ---
-ROUTE_ACCESS.update({
-    "statements.static": PUBLIC,
-    "statements.public_register": PUBLIC,
-    "statements.public_statement": PUBLIC,
-    "statements.signed_copy": PUBLIC,
-    "statements.seal_chain": PUBLIC,
-    "statements.manage": frozenset({"org_lead", "signatory"}),
-    "statements.risk_assessment": LEAD,
-    "statements.add_risk": LEAD,
-    "statements.edit_risk": LEAD,
-    "statements.remove_risk": LEAD,
-    "statements.no_risks": LEAD,
-    "statements.start": route(LEAD, ok=(200, 302)),
-    "statements.statement": frozenset({"org_lead", "signatory"}),
-    "statements.edit_section": route(LEAD, statement_id="draft_statement", section_key="statement_section"),
-    "statements.preview": frozenset({"org_lead", "signatory"}),
-    "statements.send_for_signatures": route(LEAD, statement_id="draft_statement"),
-    "statements.make_changes": LEAD,
-    "statements.sign": route(SIGNATORY, statement_id="awaiting_statement"),
-    "statements.signed": SIGNATORY,
-    "statements.material_change": route(LEAD, ok=(200, 302)),
-    "statements.admin_register": STAFF,
-})
+ROUTE_ACCESS.update(
+    {
+        "statements.static": PUBLIC,
+        "statements.public_register": PUBLIC,
+        "statements.public_statement": PUBLIC,
+        "statements.signed_copy": PUBLIC,
+        "statements.seal_chain": PUBLIC,
+        "statements.manage": frozenset({"org_lead", "signatory"}),
+        "statements.risk_assessment": LEAD,
+        "statements.add_risk": LEAD,
+        "statements.edit_risk": LEAD,
+        "statements.remove_risk": LEAD,
+        "statements.no_risks": LEAD,
+        "statements.start": route(LEAD, ok=(200, 302)),
+        "statements.statement": frozenset({"org_lead", "signatory"}),
+        "statements.edit_section": route(LEAD, statement_id="draft_statement", section_key="statement_section"),
+        "statements.preview": frozenset({"org_lead", "signatory"}),
+        "statements.send_for_signatures": route(LEAD, statement_id="draft_statement"),
+        "statements.make_changes": LEAD,
+        "statements.sign": route(SIGNATORY, statement_id="awaiting_statement"),
+        "statements.signed": SIGNATORY,
+        "statements.material_change": route(LEAD, ok=(200, 302)),
+        "statements.admin_register": STAFF,
+    }
+)
 # --- end statements ---
 
 # --- findings ---
 FINDINGS_READERS = frozenset({"admin", "qa", "auditor", "org_lead"})
-ROUTE_ACCESS.update({
-    "findings.index": FINDINGS_READERS,
-    "findings.round_findings": FINDINGS_READERS,
-    "findings.round_export": FINDINGS_READERS,
-    "findings.round_csv": FINDINGS_READERS,
-    "findings.campaign_findings": FINDINGS_READERS,
-    "findings.campaign_export": FINDINGS_READERS,
-    "findings.campaign_csv": FINDINGS_READERS,
-    "findings.trends": route(FINDINGS_READERS, key="instrument_key"),
-    "findings.theme": route(FINDINGS_READERS, key="theme_key"),
-    "findings.organisation": FINDINGS_READERS,
-    "findings.new_round_finding": STAFF,
-    "findings.new_campaign_finding": STAFF,
-    "findings.edit_finding": STAFF,
-    "findings.delete_finding": STAFF,
-    "findings.new_action": STAFF,
-    "actions.tracker": frozenset({"admin", "qa", "org_lead"}),
-    "actions.action": frozenset({"admin", "qa", "org_lead"}),
-})
+ROUTE_ACCESS.update(
+    {
+        "findings.index": FINDINGS_READERS,
+        "findings.round_findings": FINDINGS_READERS,
+        "findings.round_export": FINDINGS_READERS,
+        "findings.round_csv": FINDINGS_READERS,
+        "findings.campaign_findings": FINDINGS_READERS,
+        "findings.campaign_export": FINDINGS_READERS,
+        "findings.campaign_csv": FINDINGS_READERS,
+        "findings.trends": route(FINDINGS_READERS, key="instrument_key"),
+        "findings.theme": route(FINDINGS_READERS, key="theme_key"),
+        "findings.organisation": FINDINGS_READERS,
+        "findings.new_round_finding": STAFF,
+        "findings.new_campaign_finding": STAFF,
+        "findings.edit_finding": STAFF,
+        "findings.delete_finding": STAFF,
+        "findings.new_action": STAFF,
+        "actions.tracker": frozenset({"admin", "qa", "org_lead"}),
+        "actions.action": frozenset({"admin", "qa", "org_lead"}),
+    }
+)
 # --- end findings ---

@@ -4,6 +4,7 @@ The app only writes emails to its outbox; `flask mail deliver` sends them. Readi
 first runs that delivery (the worker beside gunicorn would have by then), so tests see what really went through
 SMTP; `received` is the mailbox as it stands, without delivering.
 """
+
 from __future__ import annotations
 
 import email

@@ -1,4 +1,5 @@
 """Building upload files for import tests."""
+
 from __future__ import annotations
 
 import io

@@ -2,6 +2,7 @@
 event, on SQLite (BEFORE UPDATE / BEFORE DELETE triggers that RAISE(ABORT)) and on PostgreSQL (a row trigger on
 UPDATE and DELETE, a statement trigger on TRUNCATE). Inserting still works, and the retention purge leaves the log
 alone."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -32,32 +33,42 @@ def test_inserting_an_event_works(db):
     assert db.session.execute(sa.text("SELECT count(*) FROM activity_event")).scalar_one() == before + 1
 
 
-@pytest.mark.parametrize("sql", [
-    "UPDATE activity_event SET summary = 'rewritten' WHERE id = :id",
-    "UPDATE activity_event SET actor_label = 'someone else', actor_id = NULL WHERE id = :id",
-    "UPDATE activity_event SET at = at WHERE id = :id",
-])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE activity_event SET summary = 'rewritten' WHERE id = :id",
+        "UPDATE activity_event SET actor_label = 'someone else', actor_id = NULL WHERE id = :id",
+        "UPDATE activity_event SET at = at WHERE id = :id",
+    ],
+)
 def test_raw_sql_cannot_change_an_event(db, sql):
     event_id = _an_event(db)
     _refused(db, sql, id=event_id)
-    assert db.session.execute(sa.text("SELECT summary FROM activity_event WHERE id = :id"),
-                              {"id": event_id}).scalar_one() == "An event for the append-only test"
+    assert (
+        db.session.execute(sa.text("SELECT summary FROM activity_event WHERE id = :id"), {"id": event_id}).scalar_one()
+        == "An event for the append-only test"
+    )
 
 
 @pytest.mark.parametrize("sql", ["DELETE FROM activity_event WHERE id = :id", "DELETE FROM activity_event"])
 def test_raw_sql_cannot_delete_an_event(db, sql):
     event_id = _an_event(db)
     _refused(db, sql, id=event_id)
-    assert db.session.execute(sa.text("SELECT count(*) FROM activity_event WHERE id = :id"),
-                              {"id": event_id}).scalar_one() == 1
+    assert (
+        db.session.execute(sa.text("SELECT count(*) FROM activity_event WHERE id = :id"), {"id": event_id}).scalar_one()
+        == 1
+    )
 
 
 def test_truncate_is_refused_on_postgresql(db):
     _an_event(db)
     if db.engine.dialect.name == "sqlite":  # SQLite has no TRUNCATE; its unqualified DELETE is refused above
-        assert db.session.execute(sa.text(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'activity_event'")) \
-            .scalar_one() == 2
+        assert (
+            db.session.execute(
+                sa.text("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'activity_event'")
+            ).scalar_one()
+            == 2
+        )
         return
     _refused(db, "TRUNCATE activity_event")
 
@@ -89,8 +100,8 @@ def test_the_retention_purge_leaves_the_activity_log_alone(db, runner):
     assert result.exit_code == 0, result.output
     assert "Purged 1 closed round" in result.output
     after = db.session.execute(sa.text(f"SELECT {columns} FROM activity_event ORDER BY id")).all()
-    assert after[:len(events)] == events, "no event was changed or removed"
-    assert "purged" in [row.verb for row in after[len(events):]], "the purge itself is recorded"
+    assert after[: len(events)] == events, "no event was changed or removed"
+    assert "purged" in [row.verb for row in after[len(events) :]], "the purge itself is recorded"
 
 
 def test_the_triggers_come_from_the_migration_and_go_with_its_downgrade(app, tmp_path):
@@ -110,8 +121,13 @@ def test_the_triggers_come_from_the_migration_and_go_with_its_downgrade(app, tmp
             downgrade(revision="0010")
             assert _trigger_names(engine) == set()
             with engine.begin() as connection:  # at 0010 the log could still be rewritten
-                connection.execute(sa.text("INSERT INTO activity_event (at, actor_label, verb, object_type, summary) "
-                                           "VALUES (:at, 'system', 'created', 'test', 'x')"), {"at": utcnow()})
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO activity_event (at, actor_label, verb, object_type, summary) "
+                        "VALUES (:at, 'system', 'created', 'test', 'x')"
+                    ),
+                    {"at": utcnow()},
+                )
                 connection.execute(sa.text("UPDATE activity_event SET summary = 'y'"))
                 connection.execute(sa.text("DELETE FROM activity_event"))
             upgrade()
@@ -124,8 +140,13 @@ def test_the_triggers_come_from_the_migration_and_go_with_its_downgrade(app, tmp
 def _trigger_names(engine) -> set[str]:
     with engine.connect() as connection:
         if engine.dialect.name == "sqlite":
-            return set(connection.execute(sa.text(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'activity_event'")).scalars())
-        return set(connection.execute(sa.text(
-            "SELECT tgname FROM pg_trigger WHERE tgrelid = 'activity_event'::regclass AND NOT tgisinternal"))
-            .scalars())
+            return set(
+                connection.execute(
+                    sa.text("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'activity_event'")
+                ).scalars()
+            )
+        return set(
+            connection.execute(
+                sa.text("SELECT tgname FROM pg_trigger WHERE tgrelid = 'activity_event'::regclass AND NOT tgisinternal")
+            ).scalars()
+        )

@@ -2,6 +2,7 @@
 app/questionnaire) and the core modules (each app/*.py) is read with `ast`, function-level imports included, and
 the import cycles between them are listed. The cycles that remain are known and listed below, so a new one fails
 this test; when a cycle is removed, take it off the list."""
+
 from __future__ import annotations
 
 import ast
@@ -35,11 +36,13 @@ def _imported(node: ast.AST, module: str, is_package: bool) -> list[str]:
     base = node.module or ""
     if node.level:  # relative: from the module's package, one level up for each further dot
         package = module.split(".") if is_package else module.split(".")[:-1]
-        package = package[:len(package) - node.level + 1]
+        package = package[: len(package) - node.level + 1]
         base = ".".join(package + ([base] if base else []))
     if base == "app":  # `from app import x` imports the module app.x when there is one
-        return [f"app.{alias.name}" if (APP / alias.name).is_dir() or (APP / f"{alias.name}.py").exists() else "app"
-                for alias in node.names]
+        return [
+            f"app.{alias.name}" if (APP / alias.name).is_dir() or (APP / f"{alias.name}.py").exists() else "app"
+            for alias in node.names
+        ]
     return [base]
 
 
@@ -78,8 +81,11 @@ def cycles(graph) -> set[tuple[str, ...]]:
 
 def _describe(graph, cycle: tuple[str, ...]) -> str:
     steps = zip(cycle, (*cycle[1:], cycle[0]))
-    return " -> ".join(cycle + (cycle[0],)) + "\n" + "\n".join(
-        f"    {a} -> {b}: {', '.join(graph[a][b])}" for a, b in steps)
+    return (
+        " -> ".join(cycle + (cycle[0],))
+        + "\n"
+        + "\n".join(f"    {a} -> {b}: {', '.join(graph[a][b])}" for a, b in steps)
+    )
 
 
 def test_the_import_graph_is_read_with_function_level_imports():

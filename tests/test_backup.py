@@ -1,5 +1,6 @@
 """Backups: `python -m app.backup backup` then `restore` brings back a database whose signed statements
 still verify. Runs against a database of its own (SQLite file, or `test_backup` on the PostgreSQL pass)."""
+
 from __future__ import annotations
 
 import re
@@ -15,8 +16,14 @@ pytestmark = pytest.mark.slow
 
 
 def _backup_cli(url: str, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "app.backup", *args], cwd=ROOT, env=app_env(url),
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "app.backup", *args],
+        cwd=ROOT,
+        env=app_env(url),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def _verified_count(url: str) -> int:
@@ -44,10 +51,13 @@ def test_restored_backup_still_verifies_every_statement(seeded_database, tmp_pat
 
     engine = sa.create_engine(url)
     with engine.begin() as conn:  # lose and damage data after the backup was taken
-        original = conn.execute(sa.text("SELECT id, sections FROM statement WHERE content_hash IS NOT NULL "
-                                        "ORDER BY id")).all()
-        conn.execute(sa.text("UPDATE statement SET sections = :s WHERE id = :id"),
-                     {"s": '{"nature": "tampered"}', "id": original[0].id})
+        original = conn.execute(
+            sa.text("SELECT id, sections FROM statement WHERE content_hash IS NOT NULL ORDER BY id")
+        ).all()
+        conn.execute(
+            sa.text("UPDATE statement SET sections = :s WHERE id = :id"),
+            {"s": '{"nature": "tampered"}', "id": original[0].id},
+        )
         conn.execute(sa.text("DELETE FROM action_update"))  # (the activity log itself refuses deletes)
     engine.dispose()
     assert flask_cli(url, "statements", "verify", check=False).returncode == 1
@@ -57,8 +67,10 @@ def test_restored_backup_still_verifies_every_statement(seeded_database, tmp_pat
     assert _verified_count(url) == signed
     engine = sa.create_engine(url)
     with engine.connect() as conn:
-        assert conn.execute(sa.text("SELECT id, sections FROM statement WHERE content_hash IS NOT NULL "
-                                    "ORDER BY id")).all() == original
+        assert (
+            conn.execute(sa.text("SELECT id, sections FROM statement WHERE content_hash IS NOT NULL ORDER BY id")).all()
+            == original
+        )
         assert conn.execute(sa.text("SELECT count(*) FROM action_update")).scalar_one() > 0
     engine.dispose()
 

@@ -1,10 +1,22 @@
 """`flask demo load` builds the living demo partnership, and running it again changes nothing."""
+
 import sqlalchemy as sa
 
 from app.extensions import db as _db
 
-COUNTED_TABLES = ("organisation", "user_account", "audit_round", "case_response", "campaign", "sa_return",
-                  "survey_response", "statement", "signature", "finding", "action_item")
+COUNTED_TABLES = (
+    "organisation",
+    "user_account",
+    "audit_round",
+    "case_response",
+    "campaign",
+    "sa_return",
+    "survey_response",
+    "statement",
+    "signature",
+    "finding",
+    "action_item",
+)
 
 
 def _counts():
@@ -23,7 +35,10 @@ def test_demo_load_is_idempotent_and_shows_every_capability(runner, db):
     assert all(after_first[t] > 0 for t in COUNTED_TABLES), after_first
     states = set(_db.session.execute(sa.text("SELECT DISTINCT state FROM sa_return")).scalars())
     assert {"not_started", "in_progress", "submitted", "returned", "accepted"} <= states
-    in_force = _db.session.execute(sa.text(
-        "SELECT COUNT(*) FROM statement s JOIN organisation o ON o.id = s.organisation_id "
-        "WHERE o.slug = 'youth-trust' AND s.state = 'in_force'")).scalar_one()
+    in_force = _db.session.execute(
+        sa.text(
+            "SELECT COUNT(*) FROM statement s JOIN organisation o ON o.id = s.organisation_id "
+            "WHERE o.slug = 'youth-trust' AND s.state = 'in_force'"
+        )
+    ).scalar_one()
     assert in_force == 1

@@ -1,4 +1,5 @@
 """The db fixture really isolates tests, even when the code under test commits."""
+
 import sqlalchemy as sa
 
 from app.accounts.models import Organisation

@@ -6,6 +6,7 @@
 - a section save that does not say which version it was made from (no `lock_version`, or a malformed one) is
   treated as stale in every feature that has sections: the conflict page, and nothing saved is overwritten.
 """
+
 from __future__ import annotations
 
 import re
@@ -47,9 +48,11 @@ def _id(world, sample: str) -> int:
 
 # --- refusals raised inside a form POST --------------------------------------------------------------------------
 
+
 def _refusing(exception):
     def refuse(*args, **kwargs):
         raise exception("Refused by the service")
+
     return refuse
 
 
@@ -64,9 +67,16 @@ def test_accounts_organisation_form(world, client, monkeypatch):
 
     monkeypatch.setattr(services, "update_organisation", _refusing(PermissionDenied))
     _sign_in(client, world, "admin")
-    response = client.post(f"/admin/organisations/{_id(world, 'org_id')}",
-                           data={"name": "Riverside Youth Trust", "slug": "youth-trust", "org_type": "charity",
-                                 "areas": "South", "active": "y"})
+    response = client.post(
+        f"/admin/organisations/{_id(world, 'org_id')}",
+        data={
+            "name": "Riverside Youth Trust",
+            "slug": "youth-trust",
+            "org_type": "charity",
+            "areas": "South",
+            "active": "y",
+        },
+    )
     _assert_refused(response, 403)
 
 
@@ -76,8 +86,9 @@ def test_audits_return_form(world, client, monkeypatch, exception, status):
 
     monkeypatch.setattr(services, "return_response", _refusing(exception))
     _sign_in(client, world, "qa")
-    response = client.post(f"/audits/responses/{_id(world, 'assignment_id')}/return",
-                           data={"reason": "Please add the chronology."})
+    response = client.post(
+        f"/audits/responses/{_id(world, 'assignment_id')}/return", data={"reason": "Please add the chronology."}
+    )
     _assert_refused(response, status)
 
 
@@ -89,8 +100,9 @@ def test_audits_section_save(world, client, monkeypatch):
     assignment, section = _id(world, "open_assignment"), world.samples["audit_section"].value
     page = client.get(f"/audits/tasks/{assignment}/sections/{section}").get_data(as_text=True)
     lock = re.search(r'name="lock_version" value="(\d+)"', page).group(1)
-    response = client.post(f"/audits/tasks/{assignment}/sections/{section}",
-                           data={"lock_version": lock, "action": "later"})
+    response = client.post(
+        f"/audits/tasks/{assignment}/sections/{section}", data={"lock_version": lock, "action": "later"}
+    )
     _assert_refused(response, 403)
 
 
@@ -99,8 +111,10 @@ def test_action_update(world, client, monkeypatch):
 
     monkeypatch.setattr(services, "update_action", _refusing(PermissionDenied))
     _sign_in(client, world, "org_lead", "youth-trust")
-    response = client.post(f"/findings/actions/{_id(world, 'action_id')}",
-                           data={"note": "Checks done for half of the volunteers.", "status": "in_progress"})
+    response = client.post(
+        f"/findings/actions/{_id(world, 'action_id')}",
+        data={"note": "Checks done for half of the volunteers.", "status": "in_progress"},
+    )
     _assert_refused(response, 403)
 
 
@@ -114,8 +128,10 @@ def test_selfassessment_removing_another_organisations_file(world, client):
     section = return_view(ret).sections[0].section.key
     oakfield_file = _id(world, "file_id")
     _sign_in(client, world, "org_lead", "brookside-primary")
-    response = client.post(f"/self-assessment/returns/{ret.id}/sections/{section}",
-                           data={"command": f"remove-file:{oakfield_file}", "lock_version": str(ret.lock_version)})
+    response = client.post(
+        f"/self-assessment/returns/{ret.id}/sections/{section}",
+        data={"command": f"remove-file:{oakfield_file}", "lock_version": str(ret.lock_version)},
+    )
     _assert_refused(response, 403)
     assert db.session.get(EvidenceFile, oakfield_file) is not None
 
@@ -125,9 +141,10 @@ def test_selfassessment_challenge_form(world, client, monkeypatch):
 
     monkeypatch.setattr(services, "challenge_answer", _refusing(PermissionDenied))
     _sign_in(client, world, "qa")
-    response = client.post(f"/self-assessment/returns/{_id(world, 'return_id')}/criteria/"
-                           f"{world.samples['question_key'].value}/challenge",
-                           data={"moderated_rag": "amber", "comment": "The evidence is a year old."})
+    response = client.post(
+        f"/self-assessment/returns/{_id(world, 'return_id')}/criteria/{world.samples['question_key'].value}/challenge",
+        data={"moderated_rag": "amber", "comment": "The evidence is a year old."},
+    )
     _assert_refused(response, 403)
 
 
@@ -138,8 +155,10 @@ def test_statements_signing_form(world, client, monkeypatch):
     statement = db.session.get(Statement, _id(world, "awaiting_statement"))
     monkeypatch.setattr(services, "sign_statement", _refusing(PermissionDenied))
     _sign_in(client, world, "signatory", "youth-trust")
-    response = client.post(f"/statements/manage/{statement.id}/sign",
-                           data={"password": "demo-password", "content_hash": statement.content_hash})
+    response = client.post(
+        f"/statements/manage/{statement.id}/sign",
+        data={"password": "demo-password", "content_hash": statement.content_hash},
+    )
     _assert_refused(response, 403)
 
 
@@ -148,25 +167,42 @@ def test_statements_risk_form(world, client, monkeypatch):
 
     monkeypatch.setattr(services, "update_risk", _refusing(NotFound))
     _sign_in(client, world, "org_lead", "youth-trust")
-    response = client.post(f"/statements/manage/risk-assessment/risks/{_id(world, 'risk_id')}",
-                           data=MultiDict([("description", "Harm during mentoring"), ("where_when", "Mentoring"),
-                                           ("measures_in_place", "Glass-panelled rooms"), ("owner", "DSL"),
-                                           ("review_date", "1"), ("review_date", "6"), ("review_date", "2027")]))
+    response = client.post(
+        f"/statements/manage/risk-assessment/risks/{_id(world, 'risk_id')}",
+        data=MultiDict(
+            [
+                ("description", "Harm during mentoring"),
+                ("where_when", "Mentoring"),
+                ("measures_in_place", "Glass-panelled rooms"),
+                ("owner", "DSL"),
+                ("review_date", "1"),
+                ("review_date", "6"),
+                ("review_date", "2027"),
+            ]
+        ),
+    )
     _assert_refused(response, 404)
 
 
 # --- app.web: run a service, commit, or show why -------------------------------------------------------------------
 
-ORGANISATION_FORM = {"name": "Riverside Youth Trust", "slug": "youth-trust", "org_type": "charity", "areas": "South",
-                     "active": "y"}
+ORGANISATION_FORM = {
+    "name": "Riverside Youth Trust",
+    "slug": "youth-trust",
+    "org_type": "charity",
+    "areas": "South",
+    "active": "y",
+}
 
 
 def _renaming_then_raising(exception):
     """A service that changes the organisation, then refuses: whatever it changed must not be committed."""
+
     def service(org, **kwargs):
         org.name = "Renamed by a refused service"
         db.session.flush()
         raise exception
+
     return service
 
 
@@ -176,8 +212,9 @@ def _organisation_row(world) -> tuple:
 
 
 @pytest.mark.parametrize("exception,status", [(PermissionDenied("Not yours"), 403), (NotFound("No such thing"), 404)])
-def test_refusal_inside_a_service_answers_its_status_with_nothing_committed(world, client, monkeypatch, exception,
-                                                                             status):
+def test_refusal_inside_a_service_answers_its_status_with_nothing_committed(
+    world, client, monkeypatch, exception, status
+):
     from app.accounts import services
 
     before = _organisation_row(world)
@@ -193,8 +230,9 @@ def test_broken_rule_is_shown_on_its_field_with_nothing_committed(world, client,
     from app.accounts import services
 
     before = _organisation_row(world)
-    monkeypatch.setattr(services, "update_organisation",
-                        _renaming_then_raising(DomainError("That short name is taken", field="slug")))
+    monkeypatch.setattr(
+        services, "update_organisation", _renaming_then_raising(DomainError("That short name is taken", field="slug"))
+    )
     _sign_in(client, world, "admin")
     response = client.post(f"/admin/organisations/{_id(world, 'org_id')}", data=ORGANISATION_FORM)
     body = response.get_data(as_text=True)
@@ -210,8 +248,10 @@ def test_broken_rule_for_no_field_is_shown_in_the_summary(world, client, monkeyp
 
     monkeypatch.setattr(services, "return_to_organisation", _refusing(DomainError))
     _sign_in(client, world, "qa")
-    response = client.post(f"/self-assessment/returns/{_id(world, 'return_id')}/return-to-organisation",
-                           data={"reason": "Please add the training matrix."})
+    response = client.post(
+        f"/self-assessment/returns/{_id(world, 'return_id')}/return-to-organisation",
+        data={"reason": "Please add the training matrix."},
+    )
     body = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "There is a problem" in body and "Refused by the service" in body
@@ -232,8 +272,9 @@ def test_several_field_problems_are_all_shown(world, client, monkeypatch):
     from app.audits import services
 
     def refuse(*args, **kwargs):
-        raise services.FieldProblems([("reason_1", "Say why case A was not moderated"),
-                                      ("reason_2", "Say why case B was not moderated")])
+        raise services.FieldProblems(
+            [("reason_1", "Say why case A was not moderated"), ("reason_2", "Say why case B was not moderated")]
+        )
 
     monkeypatch.setattr(services, "close_round", refuse)
     _sign_in(client, world, "qa")
@@ -261,8 +302,10 @@ def test_selfassessment_section_save_without_version_is_stale(world, client, loc
     ret = db.session.get(Return, _id(world, "open_return"))
     section = return_view(ret).sections[0].section
     before = world.digest(["return_answer", "evidence_file", "action_item"], [("sa_return", ret.id)])
-    saved = {r.question_key: (r.value, r.evidence) for r in db.session.execute(
-        sa.select(ReturnAnswer).where(ReturnAnswer.return_id == ret.id)).scalars()}
+    saved = {
+        r.question_key: (r.value, r.evidence)
+        for r in db.session.execute(sa.select(ReturnAnswer).where(ReturnAnswer.return_id == ret.id)).scalars()
+    }
     data = {"command": "later"}
     for question in section.questions:
         data[question.key] = "red"
@@ -273,8 +316,10 @@ def test_selfassessment_section_save_without_version_is_stale(world, client, loc
     assert "Overwritten by a page" in response.get_data(as_text=True), "what they typed is kept on the page"
     db.session.expire_all()
     assert world.digest(["return_answer", "evidence_file", "action_item"], [("sa_return", ret.id)]) == before
-    assert {r.question_key: (r.value, r.evidence) for r in db.session.execute(
-        sa.select(ReturnAnswer).where(ReturnAnswer.return_id == ret.id)).scalars()} == saved
+    assert {
+        r.question_key: (r.value, r.evidence)
+        for r in db.session.execute(sa.select(ReturnAnswer).where(ReturnAnswer.return_id == ret.id)).scalars()
+    } == saved
 
 
 @pytest.mark.parametrize("lock", MISSING_OR_MALFORMED)
@@ -282,8 +327,10 @@ def test_selfassessment_submission_without_version_is_stale(world, client, lock)
     ret_id = _id(world, "open_return")
     before = world.digest(["return_answer"], [("sa_return", ret_id)])
     _sign_in(client, world, "org_lead", "brookside-primary")
-    response = client.post(f"/self-assessment/returns/{ret_id}/check",
-                           data=_with_lock({"confirmed": "y", "declaration_name": "Avery Brookside-Lead"}, lock))
+    response = client.post(
+        f"/self-assessment/returns/{ret_id}/check",
+        data=_with_lock({"confirmed": "y", "declaration_name": "Avery Brookside-Lead"}, lock),
+    )
     assert response.status_code == 409
     assert world.digest(["return_answer"], [("sa_return", ret_id)]) == before
 
@@ -306,20 +353,33 @@ def test_selfassessment_section_save_with_the_current_version_is_saved(world, cl
 def test_audit_section_save_without_version_is_stale(world, client, lock):
     assignment, section = _id(world, "open_assignment"), world.samples["audit_section"].value
     before = world.digest(["case_answer"], [("assignment", assignment)])
-    response_row = db.session.execute(sa.text("SELECT id, lock_version FROM case_response WHERE assignment_id = :a"),
-                                      {"a": assignment}).one()
-    answers = db.session.execute(sa.text("SELECT question_key, value, comment FROM case_answer "
-                                         "WHERE response_id = :r ORDER BY question_key"),
-                                 {"r": response_row.id}).all()
+    response_row = db.session.execute(
+        sa.text("SELECT id, lock_version FROM case_response WHERE assignment_id = :a"), {"a": assignment}
+    ).one()
+    answers = db.session.execute(
+        sa.text("SELECT question_key, value, comment FROM case_answer WHERE response_id = :r ORDER BY question_key"),
+        {"r": response_row.id},
+    ).all()
     assert answers, "the demo's draft has answers that a blank save would wipe"
     _sign_in(client, world, "auditor", "riverside-police")
     response = client.post(f"/audits/tasks/{assignment}/sections/{section}", data=_with_lock({"action": "later"}, lock))
     assert "Your changes have not been saved" in response.get_data(as_text=True)
     assert world.digest(["case_answer"], [("assignment", assignment)]) == before
-    assert db.session.execute(sa.text("SELECT question_key, value, comment FROM case_answer WHERE response_id = :r "
-                                      "ORDER BY question_key"), {"r": response_row.id}).all() == answers
-    assert db.session.execute(sa.text("SELECT lock_version FROM case_response WHERE id = :r"),
-                              {"r": response_row.id}).scalar_one() == response_row.lock_version
+    assert (
+        db.session.execute(
+            sa.text(
+                "SELECT question_key, value, comment FROM case_answer WHERE response_id = :r ORDER BY question_key"
+            ),
+            {"r": response_row.id},
+        ).all()
+        == answers
+    )
+    assert (
+        db.session.execute(
+            sa.text("SELECT lock_version FROM case_response WHERE id = :r"), {"r": response_row.id}
+        ).scalar_one()
+        == response_row.lock_version
+    )
 
 
 @pytest.mark.parametrize("lock", MISSING_OR_MALFORMED)
@@ -330,8 +390,12 @@ def test_audit_submission_without_version_is_stale(world, client, lock):
     response = client.post(f"/audits/tasks/{assignment}/check", data=_with_lock({}, lock))
     assert response.status_code == 200 and "submitted" not in response.headers.get("Location", "")
     assert world.digest(["case_answer"], [("assignment", assignment)]) == before
-    assert db.session.execute(sa.text("SELECT state FROM case_response WHERE assignment_id = :a"),
-                              {"a": assignment}).scalar_one() != "submitted"
+    assert (
+        db.session.execute(
+            sa.text("SELECT state FROM case_response WHERE assignment_id = :a"), {"a": assignment}
+        ).scalar_one()
+        != "submitted"
+    )
 
 
 def _statement_sections(statement_id: int) -> dict:
@@ -346,9 +410,12 @@ def test_statement_section_save_without_the_current_version_is_stale(world, clie
     statement_id, section = _id(world, "draft_statement"), world.samples["statement_section"].value
     saved = _statement_sections(statement_id)
     _sign_in(client, world, "org_lead", "oakfield-school")
-    response = client.post(f"/statements/manage/{statement_id}/sections/{section}",
-                           data=_with_lock({section: "Typed on a page that did not say which draft it came from.",
-                                            "action": "later"}, lock))
+    response = client.post(
+        f"/statements/manage/{statement_id}/sections/{section}",
+        data=_with_lock(
+            {section: "Typed on a page that did not say which draft it came from.", "action": "later"}, lock
+        ),
+    )
     assert response.status_code == 409
     body = response.get_data(as_text=True)
     assert "Your changes have not been saved" in body and "Typed on a page" in body
@@ -364,16 +431,21 @@ def test_statement_section_save_after_someone_else_saved_is_stale(world, client)
     page = client.get(f"/statements/manage/{statement_id}/sections/{section}").get_data(as_text=True)
     loaded = re.search(r'name="lock_version" value="([0-9a-f]+)"', page).group(1)
     statement = db.session.get(Statement, statement_id)
-    services.save_sections(statement, {section: {"value": "A colleague's text."}},
-                           expected_version=services.draft_version(statement))
+    services.save_sections(
+        statement, {section: {"value": "A colleague's text."}}, expected_version=services.draft_version(statement)
+    )
     db.session.commit()
-    response = client.post(f"/statements/manage/{statement_id}/sections/{section}",
-                           data={section: "My text.", "action": "later", "lock_version": loaded})
+    response = client.post(
+        f"/statements/manage/{statement_id}/sections/{section}",
+        data={section: "My text.", "action": "later", "lock_version": loaded},
+    )
     assert response.status_code == 409 and "A colleague&#39;s text." in response.get_data(as_text=True)
     assert _statement_sections(statement_id)[section] == "A colleague's text."
     fresh = re.search(r'name="lock_version" value="([0-9a-f]+)"', response.get_data(as_text=True)).group(1)
-    again = client.post(f"/statements/manage/{statement_id}/sections/{section}",
-                        data={section: "My text.", "action": "later", "lock_version": fresh})
+    again = client.post(
+        f"/statements/manage/{statement_id}/sections/{section}",
+        data={section: "My text.", "action": "later", "lock_version": fresh},
+    )
     assert again.status_code == 302, "saving again from the conflict page goes ahead knowingly"
     assert _statement_sections(statement_id)[section] == "My text."
 
@@ -384,7 +456,8 @@ def test_statement_risks_refill_without_version_is_stale(world, client):
     statement_id = _id(world, "draft_statement")
     saved = _statement_sections(statement_id)
     _sign_in(client, world, "org_lead", "oakfield-school")
-    response = client.post(f"/statements/manage/{statement_id}/sections/{services.RISKS_KEY}",
-                           data={"action": "refill"})
+    response = client.post(
+        f"/statements/manage/{statement_id}/sections/{services.RISKS_KEY}", data={"action": "refill"}
+    )
     assert response.status_code == 409
     assert _statement_sections(statement_id) == saved

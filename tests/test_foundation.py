@@ -59,16 +59,16 @@ def test_bad_sign_in_gets_a_generic_message(client, make):
 
 
 def test_sixth_rapid_sign_in_is_rate_limited(client):
-    codes = [client.post("/sign-in", data={"email": "x@test.example", "password": "bad"}).status_code
-             for _ in range(6)]
+    codes = [client.post("/sign-in", data={"email": "x@test.example", "password": "bad"}).status_code for _ in range(6)]
     assert codes[:5] == [200] * 5
     assert codes[5] == 429
 
 
 def test_next_redirect_must_stay_on_site(client, make):
     make.make_user(roles=["qa"], email="q2@test.example")
-    response = client.post("/sign-in?next=https://evil.example/x",
-                           data={"email": "q2@test.example", "password": PASSWORD})
+    response = client.post(
+        "/sign-in?next=https://evil.example/x", data={"email": "q2@test.example", "password": PASSWORD}
+    )
     assert response.headers["Location"].endswith("/tasks")
     client.post("/sign-out")
     response = client.post("/sign-in?next=/admin/activity/", data={"email": "q2@test.example", "password": PASSWORD})
@@ -121,16 +121,31 @@ def test_production_refuses_to_start_without_an_https_service_url(tmp_path, stat
     database = f"sqlite:///{tmp_path}/p.sqlite3"
     for service_url in ("", "http://safeguarding.example.org"):
         with pytest.raises(RuntimeError, match="SERVICE_URL"):
-            create_app("production", SECRET_KEY="x" * 48, SERVICE_URL=service_url, SQLALCHEMY_DATABASE_URI=database,
-                       STATEMENT_SIGNING_KEY=statement_signing_key)
-    prod = create_app("production", SECRET_KEY="x" * 48, SERVICE_URL="https://safeguarding.example.org",
-                      SQLALCHEMY_DATABASE_URI=database, STATEMENT_SIGNING_KEY=statement_signing_key)
+            create_app(
+                "production",
+                SECRET_KEY="x" * 48,
+                SERVICE_URL=service_url,
+                SQLALCHEMY_DATABASE_URI=database,
+                STATEMENT_SIGNING_KEY=statement_signing_key,
+            )
+    prod = create_app(
+        "production",
+        SECRET_KEY="x" * 48,
+        SERVICE_URL="https://safeguarding.example.org",
+        SQLALCHEMY_DATABASE_URI=database,
+        STATEMENT_SIGNING_KEY=statement_signing_key,
+    )
     assert prod.config["TRUSTED_HOSTS"] == ["safeguarding.example.org"]
 
 
 def test_production_refuses_demo_data(tmp_path, statement_signing_key):
-    prod = create_app("production", SECRET_KEY="x" * 48, SERVICE_URL="https://safeguarding.example.org",
-                      SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/p.sqlite3", STATEMENT_SIGNING_KEY=statement_signing_key)
+    prod = create_app(
+        "production",
+        SECRET_KEY="x" * 48,
+        SERVICE_URL="https://safeguarding.example.org",
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/p.sqlite3",
+        STATEMENT_SIGNING_KEY=statement_signing_key,
+    )
     result = prod.test_cli_runner().invoke(args=["demo", "load"])
     assert result.exit_code == 1
     assert "disabled" in result.output

@@ -1,5 +1,6 @@
 """gunicorn.conf.py: how production serves the app (one worker per core on PostgreSQL, one worker on SQLite) and
 the rate-limit store it insists on."""
+
 from __future__ import annotations
 
 import os
@@ -39,11 +40,14 @@ def test_one_worker_on_sqlite_whatever_web_concurrency_says(monkeypatch, url):
     assert (conf["workers"], conf["threads"]) == (1, 2)
 
 
-@pytest.mark.parametrize("env, workers", [
-    ({"APP_CONFIG": "production", "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0"}, 4),
-    ({"APP_CONFIG": "production"}, 1),
-    ({"APP_CONFIG": "development"}, 4),
-])
+@pytest.mark.parametrize(
+    "env, workers",
+    [
+        ({"APP_CONFIG": "production", "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0"}, 4),
+        ({"APP_CONFIG": "production"}, 1),
+        ({"APP_CONFIG": "development"}, 4),
+    ],
+)
 def test_several_workers_start_when_their_rate_limits_are_shared_or_it_is_not_production(monkeypatch, env, workers):
     conf = settings(monkeypatch, **env)
     conf["on_starting"](SimpleNamespace(cfg=SimpleNamespace(workers=workers)))
@@ -54,7 +58,13 @@ def test_production_refuses_several_workers_each_counting_rate_limits_alone(tmp_
     env.update(APP_CONFIG="production", SECRET_KEY="s" * 48, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
     result = subprocess.run(
         [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{free_port()}", "--workers", "2", "wsgi:app"],
-        check=False, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+        check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode != 0
     assert "2 workers would each keep their own rate limits" in result.stderr
     assert "RATELIMIT_STORAGE_URI=redis://" in result.stderr

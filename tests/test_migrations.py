@@ -1,6 +1,7 @@
 """The schema built by the migrations matches the models exactly (no drift), CHECK constraints included, and every
 migration can be undone: downgrade to base then upgrade again, on a database of its own (a temporary SQLite file on
 the SQLite pass, a separate PostgreSQL database on the PostgreSQL pass)."""
+
 from __future__ import annotations
 
 import os
@@ -78,8 +79,7 @@ def test_the_check_constraint_comparison_sees_a_missing_constraint(app, db):
             problems = _check_constraint_drift(connection)
     finally:
         table.constraints.discard(extra)
-    assert problems == ["audit_round: the models have CHECK ck_audit_round_start_known, the migrated database "
-                        "does not"]
+    assert problems == ["audit_round: the models have CHECK ck_audit_round_start_known, the migrated database does not"]
 
 
 def _roundtrip_database_name() -> str:
@@ -104,12 +104,24 @@ def test_downgrade_to_base_then_upgrade_again(app, tmp_path):
             with engine.connect() as connection:
                 left = set(sa.inspect(connection).get_table_names()) - {"alembic_version"}
                 if engine.dialect.name == "postgresql":
-                    left |= {f"function {name}" for name in connection.execute(sa.text(
-                        "SELECT proname FROM pg_proc JOIN pg_namespace n ON n.oid = pronamespace "
-                        "WHERE nspname = 'public'")).scalars()}
-                    left |= {f"type {name}" for name in connection.execute(sa.text(
-                        "SELECT typname FROM pg_type JOIN pg_namespace n ON n.oid = typnamespace "
-                        "WHERE nspname = 'public' AND typtype = 'e'")).scalars()}
+                    left |= {
+                        f"function {name}"
+                        for name in connection.execute(
+                            sa.text(
+                                "SELECT proname FROM pg_proc JOIN pg_namespace n ON n.oid = pronamespace "
+                                "WHERE nspname = 'public'"
+                            )
+                        ).scalars()
+                    }
+                    left |= {
+                        f"type {name}"
+                        for name in connection.execute(
+                            sa.text(
+                                "SELECT typname FROM pg_type JOIN pg_namespace n ON n.oid = typnamespace "
+                                "WHERE nspname = 'public' AND typtype = 'e'"
+                            )
+                        ).scalars()
+                    }
             assert not left, f"downgrade to base left behind: {sorted(left)}"
             upgrade()
             with engine.connect() as connection:

@@ -1,4 +1,5 @@
 """Service navigation: one item is marked as the current section, the most specific one."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,5 +1,6 @@
 """Long lists are paged the same way everywhere: 50 a page, `?page=N` in the address, and a page number that is
 missing, not a number or below 1 means the first page."""
+
 from __future__ import annotations
 
 import re

@@ -11,6 +11,7 @@ the database changes; the allowed ones are not refused.
 To add a route: one line in tests/route_access.py (and a SAMPLES entry in tests/demo_world.py for a new kind of
 object). The demo is loaded once for this module; each case runs in a savepoint rolled back after it.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -76,9 +77,15 @@ def test_declared_routes_exist(app):
 
 
 def test_every_url_argument_has_a_real_sample(app, world):
-    missing = sorted({f"{rule.endpoint}: {arg} -> {entry(rule.endpoint).sample_for(arg)}"
-                      for rule in app.url_map.iter_rules() if rule.endpoint in ROUTE_ACCESS
-                      for arg in rule.arguments if entry(rule.endpoint).sample_for(arg) not in world.samples})
+    missing = sorted(
+        {
+            f"{rule.endpoint}: {arg} -> {entry(rule.endpoint).sample_for(arg)}"
+            for rule in app.url_map.iter_rules()
+            if rule.endpoint in ROUTE_ACCESS
+            for arg in rule.arguments
+            if entry(rule.endpoint).sample_for(arg) not in world.samples
+        }
+    )
     assert not missing, f"Name a sample (tests/demo_world.py SAMPLES) for these URL arguments: {missing}"
 
 
@@ -144,8 +151,9 @@ def test_get(app, world, matrix, endpoint, identity):
         response.close()  # a streamed download's generator ends here, not in a failing assertion's report
         if call.allowed("GET"):
             expected = call.spec.ok if not (call.outsider and not call.owner) else (200, 302)
-            assert response.status_code in expected, \
+            assert response.status_code in expected, (
                 f"{call.describe('GET')}: got {response.status_code}, expected {expected}"
+            )
             assert "/sign-in" not in response.headers.get("Location", ""), f"{call.describe('GET')}: sent to sign in"
         else:
             problem = call.refusal_problem(response)
@@ -162,8 +170,9 @@ def test_post(app, world, matrix, endpoint, identity):
         if call.allowed("POST"):
             response = matrix.post(call.url, data={})
             response.close()
-            assert response.status_code not in (401, 403, 404, 405) and response.status_code < 500, \
+            assert response.status_code not in (401, 403, 404, 405) and response.status_code < 500, (
                 f"{call.describe('POST')}: an allowed user got {response.status_code}"
+            )
             continue
         before = world.digest(rows=call.rows)
         response = matrix.post(call.url, data={})

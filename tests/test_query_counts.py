@@ -1,6 +1,7 @@
 """No N+1 on list and detail pages: the number of SQL statements a page runs does not grow with the
 number of rows it shows. Data sets of the benchmark's shape (bench/generate.py) are generated into the test's
 transaction; each page is counted warm (per-process caches filled), small against large."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -11,22 +12,41 @@ from flask import url_for
 
 from bench.generate import SCALES, generate
 
-SMALL = replace(SCALES["tiny"], name="small", organisations=5, agencies=3, rounds=2, cases=2, survey_responses=5,
-                growth=2)
+SMALL = replace(
+    SCALES["tiny"], name="small", organisations=5, agencies=3, rounds=2, cases=2, survey_responses=5, growth=2
+)
 LARGE = replace(SMALL, name="large", organisations=12, cases=4, growth=3)
 
 
 # Pages whose length follows the number of rows in the whole service.
 LIST_PAGES = [
-    "audits.rounds", "main.dashboard",
-    "selfassessment.campaigns", "findings.index", "actions.tracker", "accounts.organisations", "accounts.users",
-    "activity.index", "statements.admin_register", "statements.public_register", "questionnaire.index",
+    "audits.rounds",
+    "main.dashboard",
+    "selfassessment.campaigns",
+    "findings.index",
+    "actions.tracker",
+    "accounts.organisations",
+    "accounts.users",
+    "activity.index",
+    "statements.admin_register",
+    "statements.public_register",
+    "questionnaire.index",
 ]
 # Pages about one round / campaign, whose length follows that object's rows.
-ROUND_PAGES = ["audits.round", "audits.disagreements", "findings.round_findings", "findings.round_export",
-               "findings.round_csv"]
-CAMPAIGN_PAGES = ["selfassessment.campaign", "selfassessment.triangulation", "findings.campaign_findings",
-                  "findings.campaign_export", "findings.campaign_csv"]
+ROUND_PAGES = [
+    "audits.round",
+    "audits.disagreements",
+    "findings.round_findings",
+    "findings.round_export",
+    "findings.round_csv",
+]
+CAMPAIGN_PAGES = [
+    "selfassessment.campaign",
+    "selfassessment.triangulation",
+    "findings.campaign_findings",
+    "findings.campaign_export",
+    "findings.campaign_csv",
+]
 
 
 class QueryCounter:
@@ -76,8 +96,9 @@ def test_round_page_runs_the_same_queries_for_a_bigger_round(app, client, counte
     data = generate(LARGE, label="qlarge")
     typical = counter.page(client, _url(app, endpoint, round_id=data.typical_round_id))
     largest = counter.page(client, _url(app, endpoint, round_id=data.largest_round_id))
-    assert largest <= typical, f"{endpoint}: {typical} queries for {LARGE.cases} cases, {largest} for " \
-                               f"{LARGE.cases * LARGE.growth}"
+    assert largest <= typical, (
+        f"{endpoint}: {typical} queries for {LARGE.cases} cases, {largest} for {LARGE.cases * LARGE.growth}"
+    )
 
 
 @pytest.mark.parametrize("endpoint", CAMPAIGN_PAGES)
@@ -86,8 +107,7 @@ def test_campaign_page_runs_the_same_queries_for_a_bigger_campaign(app, client, 
     large = generate(LARGE, label="qlarge", seed=7)
     few = counter.page(client, _url(app, endpoint, campaign_id=small.largest_campaign_id))
     many = counter.page(client, _url(app, endpoint, campaign_id=large.largest_campaign_id))
-    assert many <= few, f"{endpoint}: {few} queries for {SMALL.organisations} returns, {many} for " \
-                        f"{LARGE.organisations}"
+    assert many <= few, f"{endpoint}: {few} queries for {SMALL.organisations} returns, {many} for {LARGE.organisations}"
 
 
 # --- detail pages ----------------------------------------------------------------------------------------------
@@ -118,8 +138,11 @@ def _objects(label: str, data) -> dict:
         "assignment_id": _first(sa.select(Assignment.id).where(Assignment.case_id == case_id).order_by(Assignment.id)),
         "return_id": a_return.id,
         "member_id": a_return.organisation_id,
-        "agency_id": _first(sa.select(Assignment.organisation_id).where(Assignment.case_id == case_id)
-                            .order_by(Assignment.organisation_id)),
+        "agency_id": _first(
+            sa.select(Assignment.organisation_id)
+            .where(Assignment.case_id == case_id)
+            .order_by(Assignment.organisation_id)
+        ),
         "auditor": _first(sa.select(User).where(User.email == f"auditor1@{label}.example")),
         "lead": _first(sa.select(User).where(User.email == f"lead1@{label}.example")),
     }
@@ -138,10 +161,12 @@ DETAIL_PAGES = [
 ]
 
 
-@pytest.mark.parametrize("endpoint,viewer,params", DETAIL_PAGES,
-                         ids=[f"{e}-{v}-{'-'.join(p.values()) or 'own'}" for e, v, p in DETAIL_PAGES])
-def test_detail_page_runs_the_same_queries_for_an_object_with_more_rows(app, client, db, login_as, make, endpoint,
-                                                                         viewer, params):
+@pytest.mark.parametrize(
+    "endpoint,viewer,params", DETAIL_PAGES, ids=[f"{e}-{v}-{'-'.join(p.values()) or 'own'}" for e, v, p in DETAIL_PAGES]
+)
+def test_detail_page_runs_the_same_queries_for_an_object_with_more_rows(
+    app, client, db, login_as, make, endpoint, viewer, params
+):
     staff = make.make_user(roles=["admin", "qa"])
     counts = []
     for label, scale, seed in (("qsmall", DETAIL_SMALL, 20261121), ("qlarge", DETAIL_LARGE, 7)):
@@ -153,8 +178,12 @@ def test_detail_page_runs_the_same_queries_for_an_object_with_more_rows(app, cli
 
 
 # Pages about one instrument or theme across the whole service.
-KEYED_PAGES = [("findings.trends", {"key": "strategy-discussion"}), ("findings.trends", {"key": "self-assessment"}),
-               ("findings.trends", {"key": "practitioner-survey"}), ("findings.theme", {"key": THEME})]
+KEYED_PAGES = [
+    ("findings.trends", {"key": "strategy-discussion"}),
+    ("findings.trends", {"key": "self-assessment"}),
+    ("findings.trends", {"key": "practitioner-survey"}),
+    ("findings.theme", {"key": THEME}),
+]
 
 
 @pytest.mark.parametrize("endpoint,values", KEYED_PAGES, ids=[f"{e}-{v['key']}" for e, v in KEYED_PAGES])

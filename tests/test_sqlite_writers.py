@@ -1,5 +1,6 @@
 """Writers on SQLite (app/db.py): a request that may write takes the write lock at BEGIN, and one that finds it
 taken waits for it within the busy timeout (SQLITE_BUSY_TIMEOUT_SECONDS) rather than failing or waiting for ever."""
+
 from __future__ import annotations
 
 import threading
@@ -17,9 +18,9 @@ pytestmark = pytest.mark.sqlite_only
 @pytest.fixture
 def sqlite_app(tmp_path):
     """An app on a SQLite file of its own, with one table to write to."""
+
     def make(**config):
-        application = create_app("test", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'writers.sqlite3'}",
-                                 **config)
+        application = create_app("test", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'writers.sqlite3'}", **config)
         with application.app_context():
             db.session.execute(sa.text("CREATE TABLE IF NOT EXISTS note (id INTEGER PRIMARY KEY, text TEXT)"))
             db.session.commit()

@@ -1,4 +1,5 @@
 """Components rendered once and reused (app/templating.py): reused HTML must be exactly what the macro renders."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -23,8 +24,13 @@ class Changing:
 def test_reused_html_is_the_macros_own(app):
     components = Components(app.jinja_env)
     macro = app.jinja_env.get_template("govuk_frontend_jinja/components/button/macro.html").module.govukButton
-    for params in ({"text": "Save"}, {"text": "<b>Save</b>"}, {"html": Markup("<b>Save</b>")},
-                   {"text": "Save", "disabled": True}, {"text": "Save", "disabled": 1}):
+    for params in (
+        {"text": "Save"},
+        {"text": "<b>Save</b>"},
+        {"html": Markup("<b>Save</b>")},
+        {"text": "Save", "disabled": True},
+        {"text": "Save", "disabled": 1},
+    ):
         for _ in range(2):
             assert components("button", params) == Markup(macro(params))
 
@@ -57,8 +63,9 @@ def test_a_fragment_is_drawn_once_for_the_same_key_and_afresh_for_another():
     assert fragments(("chart", [1, 2.5, None], "a"), draw, "a & b") == Markup("<p>a &amp; b</p>")
     assert fragments(("chart", [1, 2.5, None], "a"), draw, "not drawn") == Markup("<p>a &amp; b</p>")
     assert fragments(("chart", [1, 2.5, 0], "a"), draw, "other figures") == Markup("<p>other figures</p>")
-    assert fragments(("chart", [1, 2.5, None], Markup("a")), draw, "text is not markup") == \
-        Markup("<p>text is not markup</p>")
+    assert fragments(("chart", [1, 2.5, None], Markup("a")), draw, "text is not markup") == Markup(
+        "<p>text is not markup</p>"
+    )
     assert drawn == ["a & b", "other figures", "text is not markup"]
 
 
@@ -109,8 +116,19 @@ def test_a_fragment_drawn_as_plain_text_is_escaped():
 
 # --- typed values never share a kept fragment or component ----------------------------------------------------------
 
-TYPED = [1, 1.0, True, Decimal(1), Decimal("1.0"), "1", Markup("1"), date(2026, 1, 1), "2026-01-01",
-         datetime(2026, 1, 1), Fraction(1)]
+TYPED = [
+    1,
+    1.0,
+    True,
+    Decimal(1),
+    Decimal("1.0"),
+    "1",
+    Markup("1"),
+    date(2026, 1, 1),
+    "2026-01-01",
+    datetime(2026, 1, 1),
+    Fraction(1),
+]
 
 
 def test_typed_values_in_a_fragment_key_never_share_what_another_drew():
@@ -157,12 +175,15 @@ def test_typed_component_parameters_never_share_what_another_rendered(app):
     for _ in range(2):
         for value in TYPED:
             assert components("button", {"text": value}) == Markup(macro({"text": value}))
-            assert components("input", {"name": "n", "id": "n", "label": {"text": "L"}, "value": value}) == \
-                Markup(app.jinja_env.get_template("govuk_frontend_jinja/components/input/macro.html")
-                       .module.govukInput({"name": "n", "id": "n", "label": {"text": "L"}, "value": value}))
+            assert components("input", {"name": "n", "id": "n", "label": {"text": "L"}, "value": value}) == Markup(
+                app.jinja_env.get_template("govuk_frontend_jinja/components/input/macro.html").module.govukInput(
+                    {"name": "n", "id": "n", "label": {"text": "L"}, "value": value}
+                )
+            )
 
 
 # --- imports between templates -----------------------------------------------------------------------------------
+
 
 def test_the_app_environment_makes_every_templates_globals(app):
     from app.templating import AppEnvironment
@@ -178,10 +199,15 @@ def test_an_imported_macro_sees_the_globals_its_importer_has_and_it_lacks(app):
 
     from app.templating import AppEnvironment
 
-    env = AppEnvironment(app, loader=DictLoader({
-        "helpers.html": "{% macro shout() %}[{{ extra | default('none') }}]{% endmacro %}",
-        "page.html": '{% from "helpers.html" import shout %}{{ shout() }}',
-    }))
+    env = AppEnvironment(
+        app,
+        loader=DictLoader(
+            {
+                "helpers.html": "{% macro shout() %}[{{ extra | default('none') }}]{% endmacro %}",
+                "page.html": '{% from "helpers.html" import shout %}{{ shout() }}',
+            }
+        ),
+    )
     env.globals["site"] = "everywhere"
     assert env.get_template("page.html", globals={"extra": "own"}).render() == "[own]"
     assert env.from_string('{% from "helpers.html" import shout %}{{ shout() }}').render() == "[none]"

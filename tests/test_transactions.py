@@ -1,5 +1,6 @@
 """A request that only read ends its transaction with COMMIT (PostgreSQL then keeps its prepared statements:
 psycopg drops them all on ROLLBACK); anything that wrote, failed or holds unsaved changes still rolls back."""
+
 from __future__ import annotations
 
 import pytest
@@ -14,8 +15,10 @@ def endings(db):
     """How the session's transactions ended: in the tests' per-test transaction each is a savepoint."""
     seen = []
     engine = db.engine
-    listeners = {"release_savepoint": lambda *a: seen.append("commit"),
-                 "rollback_savepoint": lambda *a: seen.append("rollback")}
+    listeners = {
+        "release_savepoint": lambda *a: seen.append("commit"),
+        "rollback_savepoint": lambda *a: seen.append("rollback"),
+    }
     for name, fn in listeners.items():
         sa.event.listen(engine, name, fn)
     yield seen
@@ -53,9 +56,16 @@ def test_a_posted_form_that_saves_ends_with_commit(client, login_as, make, db, e
     org = make.make_org(name="Test Renamed Trust")
     db.session.commit()
     endings.clear()
-    response = client.post(f"/admin/organisations/{org.id}",
-                           data={"name": "Test Renamed Again Trust", "slug": org.slug, "org_type": "charity",
-                                 "areas": "North", "active": "y"})
+    response = client.post(
+        f"/admin/organisations/{org.id}",
+        data={
+            "name": "Test Renamed Again Trust",
+            "slug": org.slug,
+            "org_type": "charity",
+            "areas": "North",
+            "active": "y",
+        },
+    )
     assert response.status_code == 302
     assert endings == ["commit"]
     db.session.expire_all()

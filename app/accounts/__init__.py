@@ -1,4 +1,5 @@
 """Organisations, users, roles, sign-in, invitations and password reset."""
+
 from flask import Blueprint, current_app
 
 from app.extensions import limiter, login_manager
@@ -6,13 +7,15 @@ from app.extensions import limiter, login_manager
 bp = Blueprint("accounts", __name__)
 
 # One bucket for every password check (sign-in, statement signing) so guessing is limited everywhere.
-login_limit = limiter.shared_limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], scope="password-check",
-                                   methods=["POST"])
+login_limit = limiter.shared_limit(
+    lambda: current_app.config["LOGIN_RATE_LIMIT"], scope="password-check", methods=["POST"]
+)
 
 # Emailed-link forms (asking for a reset link, setting a password through a link): a bucket per form.
 DEFAULT_ACCOUNT_LINK_RATE_LIMIT = "5 per minute"
-link_limit = limiter.limit(lambda: current_app.config.get("ACCOUNT_LINK_RATE_LIMIT", DEFAULT_ACCOUNT_LINK_RATE_LIMIT),
-                           methods=["POST"])
+link_limit = limiter.limit(
+    lambda: current_app.config.get("ACCOUNT_LINK_RATE_LIMIT", DEFAULT_ACCOUNT_LINK_RATE_LIMIT), methods=["POST"]
+)
 
 
 @login_manager.user_loader

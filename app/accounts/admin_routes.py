@@ -1,4 +1,5 @@
 """Partnership administrators: organisations, users and bulk import."""
+
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -18,27 +19,40 @@ def _actor():
 
 # --- organisations ----------------------------------------------------------------------------------------------
 
+
 @bp.route("/admin/organisations/")
 @roles_required("admin")
 def organisations():
-    filters = {"org_type": request.args.get("type") or None, "area": request.args.get("area") or None,
-               "active": request.args.get("active") or None}
+    filters = {
+        "org_type": request.args.get("type") or None,
+        "area": request.args.get("area") or None,
+        "active": request.args.get("active") or None,
+    }
     return render_template(
-        "accounts/admin/organisations.html", results=queries.search_organisations(**filters, page=page_arg()),
-        areas=queries.all_areas(), user_counts=queries.user_counts_by_organisation(), args=request.args,
+        "accounts/admin/organisations.html",
+        results=queries.search_organisations(**filters, page=page_arg()),
+        areas=queries.all_areas(),
+        user_counts=queries.user_counts_by_organisation(),
+        args=request.args,
         active_filters=queries.ACTIVE_FILTERS,
     )
 
 
 def _save_organisation(form: OrganisationForm, org: Organisation | None):
-    fields = {"name": form.name.data, "slug": form.slug.data, "org_type": form.org_type.data,
-              "areas": form.areas.data, "active": form.active.data}
+    fields = {
+        "name": form.name.data,
+        "slug": form.slug.data,
+        "org_type": form.org_type.data,
+        "areas": form.areas.data,
+        "active": form.active.data,
+    }
     if org is None:
         org = web.run(form, services.create_organisation, **fields, actor=_actor(), fallback=web.FIRST_FIELD)
         message = "{name} has been added"
     else:
-        org = web.run(form, services.update_organisation, org, **fields, actor=_actor(),
-                      fallback=web.FIRST_FIELD) and org
+        org = (
+            web.run(form, services.update_organisation, org, **fields, actor=_actor(), fallback=web.FIRST_FIELD) and org
+        )
         message = "{name} has been saved"
     if not org:
         return None
@@ -68,20 +82,32 @@ def organisation_edit(org_id):
         done = _save_organisation(form, org)
         if done:
             return done
-    return render_template("accounts/admin/organisation_form.html", form=form, org=org,
-                           user_count=queries.user_counts_by_organisation().get(org.id, 0))
+    return render_template(
+        "accounts/admin/organisation_form.html",
+        form=form,
+        org=org,
+        user_count=queries.user_counts_by_organisation().get(org.id, 0),
+    )
 
 
 # --- users ------------------------------------------------------------------------------------------------------
 
+
 @bp.route("/admin/users/")
 @roles_required("admin")
 def users():
-    filters = {"organisation_id": request.args.get("organisation", type=int), "role": request.args.get("role") or None,
-               "status": request.args.get("status") or None, "text": request.args.get("q") or None}
+    filters = {
+        "organisation_id": request.args.get("organisation", type=int),
+        "role": request.args.get("role") or None,
+        "status": request.args.get("status") or None,
+        "text": request.args.get("q") or None,
+    }
     return render_template(
-        "accounts/admin/users.html", results=queries.search_users(**filters, page=page_arg()),
-        organisations=queries.organisation_choices(), args=request.args, statuses=queries.USER_STATUSES,
+        "accounts/admin/users.html",
+        results=queries.search_users(**filters, page=page_arg()),
+        organisations=queries.organisation_choices(),
+        args=request.args,
+        statuses=queries.USER_STATUSES,
         user_status=queries.user_status,
     )
 
@@ -103,8 +129,13 @@ def _render_user_form(form: UserForm, user: User | None):
 
 def _user_fields(form: UserForm) -> dict:
     organisation = db.session.get(Organisation, int(form.organisation.data)) if form.organisation.data else None
-    return {"email": form.email.data, "name": form.name.data, "organisation": organisation,
-            "roles": form.roles.data, "signatory_capacity": form.signatory_capacity.data}
+    return {
+        "email": form.email.data,
+        "name": form.name.data,
+        "organisation": organisation,
+        "roles": form.roles.data,
+        "signatory_capacity": form.signatory_capacity.data,
+    }
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])
@@ -132,9 +163,14 @@ def _invite(user: User, *, resend: bool) -> None:
 @roles_required("admin")
 def user_detail(user_id):
     user = get_or_404(User, user_id)
-    return render_template("accounts/admin/user.html", user=user, status=queries.user_status(user),
-                           statuses=queries.USER_STATUSES, form=ConfirmForm(),
-                           invitation_sent_at=services.latest_invitation_sent_at(user))
+    return render_template(
+        "accounts/admin/user.html",
+        user=user,
+        status=queries.user_status(user),
+        statuses=queries.USER_STATUSES,
+        form=ConfirmForm(),
+        invitation_sent_at=services.latest_invitation_sent_at(user),
+    )
 
 
 @bp.route("/admin/users/<int:user_id>/edit", methods=["GET", "POST"])
@@ -151,14 +187,22 @@ def user_edit(user_id):
 
 # A state change confirmed on its own page: (service, question, consequence, button, done message).
 USER_ACTIONS = {
-    "deactivate": (services.deactivate_user, "Are you sure you want to deactivate {name}?",
-                   "They will be signed out at once and will not be able to sign in. Their records and activity "
-                   "are kept, and you can reactivate the account later.", "Deactivate account",
-                   "{name}’s account has been deactivated"),
-    "reactivate": (services.reactivate_user, "Are you sure you want to reactivate {name}?",
-                   "They will be able to sign in again with their existing password, or set one through a new "
-                   "invitation or “Forgotten your password?”.", "Reactivate account",
-                   "{name}’s account has been reactivated"),
+    "deactivate": (
+        services.deactivate_user,
+        "Are you sure you want to deactivate {name}?",
+        "They will be signed out at once and will not be able to sign in. Their records and activity "
+        "are kept, and you can reactivate the account later.",
+        "Deactivate account",
+        "{name}’s account has been deactivated",
+    ),
+    "reactivate": (
+        services.reactivate_user,
+        "Are you sure you want to reactivate {name}?",
+        "They will be able to sign in again with their existing password, or set one through a new "
+        "invitation or “Forgotten your password?”.",
+        "Reactivate account",
+        "{name}’s account has been reactivated",
+    ),
 }
 
 
@@ -173,8 +217,15 @@ def _confirm_user_action(user_id: int, action: str):
         if changed:
             flash(done.format(name=user.name), "success")
             return redirect(url_for("accounts.user_detail", user_id=user.id))
-    return render_template("accounts/admin/confirm.html", user=user, form=form, error=error,
-                           question=question.format(name=user.name), consequence=consequence, button=button)
+    return render_template(
+        "accounts/admin/confirm.html",
+        user=user,
+        form=form,
+        error=error,
+        question=question.format(name=user.name),
+        consequence=consequence,
+        button=button,
+    )
 
 
 @bp.route("/admin/users/<int:user_id>/deactivate", methods=["GET", "POST"])
@@ -200,6 +251,7 @@ def user_resend_invitation(user_id):
 
 # --- bulk import ------------------------------------------------------------------------------------------------
 
+
 def _import_and_invite(kind: str, filename: str, content: bytes):
     """Import a file, and invite the users it created, in one transaction."""
     result = importing.import_file(kind, filename, content, actor=_actor())
@@ -215,14 +267,20 @@ def import_accounts():
         upload = form.file.data
         imported = web.attempt(_import_and_invite, form.kind.data, upload.filename or "", upload.read())
         if isinstance(imported.error, importing.ImportRejected):
-            return render_template("accounts/admin/import.html", form=form, errors=imported.error.errors,
-                                   filename=upload.filename, **_import_reference())
+            return render_template(
+                "accounts/admin/import.html",
+                form=form,
+                errors=imported.error.errors,
+                filename=upload.filename,
+                **_import_reference(),
+            )
         if imported.error:
             form.file.errors = [*form.file.errors, imported.error.message]
         else:
             result, invited = imported.value
-            return render_template("accounts/admin/import_done.html", result=result, invited=invited,
-                                   filename=upload.filename)
+            return render_template(
+                "accounts/admin/import_done.html", result=result, invited=invited, filename=upload.filename
+            )
     return render_template("accounts/admin/import.html", form=form, errors=None, **_import_reference())
 
 
@@ -235,5 +293,8 @@ def _import_reference() -> dict:
 def import_template(kind):
     if kind not in importing.KINDS:
         abort(404)
-    return Response(importing.template_csv(kind), mimetype="text/csv",
-                    headers={"Content-Disposition": f"attachment; filename={kind}-template.csv"})
+    return Response(
+        importing.template_csv(kind),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename={kind}-template.csv"},
+    )

@@ -1,4 +1,5 @@
 """The administrator's panel on "Your tasks"."""
+
 from __future__ import annotations
 
 from app.main.dashboard import Panel
@@ -9,5 +10,9 @@ def admin_panel(user):
         return None
     from app.accounts.queries import admin_counts
 
-    return Panel(title="Organisations and users", template="accounts/_panel_admin.html",
-                 context={"counts": admin_counts()}, order=90)
+    return Panel(
+        title="Organisations and users",
+        template="accounts/_panel_admin.html",
+        context={"counts": admin_counts()},
+        order=90,
+    )

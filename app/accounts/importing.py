@@ -1,4 +1,5 @@
 """Bulk import of organisations or users from a CSV or Excel file: every row is checked before anything is saved."""
+
 from __future__ import annotations
 
 import csv
@@ -24,14 +25,26 @@ OPTIONAL_COLUMNS = {"areas", "signatory_capacity"}
 
 # Headings people naturally write, mapped to the column they mean.
 HEADING_ALIASES = {
-    "short_name": "slug", "organisation_type": "type", "org_type": "type", "organisation_slug": "organisation",
-    "organisation_short_name": "organisation", "org": "organisation", "role": "roles", "capacity": "signatory_capacity",
-    "email_address": "email", "full_name": "name", "area": "areas",
+    "short_name": "slug",
+    "organisation_type": "type",
+    "org_type": "type",
+    "organisation_slug": "organisation",
+    "organisation_short_name": "organisation",
+    "org": "organisation",
+    "role": "roles",
+    "capacity": "signatory_capacity",
+    "email_address": "email",
+    "full_name": "name",
+    "area": "areas",
 }
 
 # Which file column a service's field problem belongs to.
-FIELD_COLUMNS = {"org_type": "type", "signatory_capacity": "signatory_capacity", "roles": "roles",
-                 "organisation": "organisation"}
+FIELD_COLUMNS = {
+    "org_type": "type",
+    "signatory_capacity": "signatory_capacity",
+    "roles": "roles",
+    "organisation": "organisation",
+}
 
 
 @dataclass(frozen=True)
@@ -76,9 +89,17 @@ def template_csv(kind: str) -> str:
 
 # --- reading -----------------------------------------------------------------------------------------------------
 
+
 def _columns(keys: tuple[str, ...]) -> tuple[Column, ...]:
-    return tuple(Column(key, key, tuple(alias for alias, target in HEADING_ALIASES.items() if target == key),
-                        required=key not in OPTIONAL_COLUMNS) for key in keys)
+    return tuple(
+        Column(
+            key,
+            key,
+            tuple(alias for alias, target in HEADING_ALIASES.items() if target == key),
+            required=key not in OPTIONAL_COLUMNS,
+        )
+        for key in keys
+    )
 
 
 def read_rows(filename: str, data: bytes, columns: tuple[str, ...]) -> list[tuple[int, dict]]:
@@ -94,12 +115,19 @@ def read_rows(filename: str, data: bytes, columns: tuple[str, ...]) -> list[tupl
 
 # --- checking ----------------------------------------------------------------------------------------------------
 
+
 def _field_errors(number: int, problems: list[tuple[str, str]]) -> list[RowError]:
     return [RowError(number, FIELD_COLUMNS.get(f, f), message) for f, message in problems]
 
 
-def _duplicate_errors(rows: list[tuple[int, dict]], column: str, normalise: Callable[[str], str], label: str,
-                      existing: set[str], exists_message: Callable[[str], str]) -> list[RowError]:
+def _duplicate_errors(
+    rows: list[tuple[int, dict]],
+    column: str,
+    normalise: Callable[[str], str],
+    label: str,
+    existing: set[str],
+    exists_message: Callable[[str], str],
+) -> list[RowError]:
     """Values repeated within the file, and values already in the database."""
     errors, first_seen = [], {}
     for number, values in rows:
@@ -127,11 +155,20 @@ def check_organisations(rows: list[tuple[int, dict]]) -> tuple[list[dict], list[
         org_type = services.org_type_from_text(values["type"]) or values["type"]
         problems = _field_errors(number, services.validate_org_fields(values["name"], values["slug"], org_type))
         errors.extend(problems)
-        prepared.append({"name": values["name"], "slug": values["slug"], "org_type": org_type,
-                         "areas": services.parse_areas(values["areas"])})
+        prepared.append(
+            {
+                "name": values["name"],
+                "slug": values["slug"],
+                "org_type": org_type,
+                "areas": services.parse_areas(values["areas"]),
+            }
+        )
     slugs = {v["slug"] for _, v in rows if v["slug"]}
-    errors.extend(_duplicate_errors(rows, "slug", str.strip, "Short name",
-                                    _existing(Organisation.slug, slugs), services.slug_taken_message))
+    errors.extend(
+        _duplicate_errors(
+            rows, "slug", str.strip, "Short name", _existing(Organisation.slug, slugs), services.slug_taken_message
+        )
+    )
     return prepared, errors
 
 
@@ -146,8 +183,14 @@ def _roles_from_text(text: str) -> tuple[list[str], list[str]]:
 
 def check_users(rows: list[tuple[int, dict]]) -> tuple[list[dict], list[RowError]]:
     slugs = {v["organisation"] for _, v in rows if v["organisation"]}
-    organisations = {org.slug: org for org in db.session.execute(
-        sa.select(Organisation).where(Organisation.slug.in_(sorted(slugs)))).scalars()} if slugs else {}
+    organisations = (
+        {
+            org.slug: org
+            for org in db.session.execute(sa.select(Organisation).where(Organisation.slug.in_(sorted(slugs)))).scalars()
+        }
+        if slugs
+        else {}
+    )
     prepared, errors = [], []
     for number, values in rows:
         roles, unknown_roles = _roles_from_text(values["roles"])
@@ -167,17 +210,38 @@ def check_users(rows: list[tuple[int, dict]]) -> tuple[list[dict], list[RowError
         else:
             problems.extend(services.organisation_problems(roles, None))
         errors.extend(_field_errors(number, problems))
-        prepared.append({"email": values["email"], "name": values["name"], "organisation": organisation,
-                         "roles": roles, "signatory_capacity": capacity})
+        prepared.append(
+            {
+                "email": values["email"],
+                "name": values["name"],
+                "organisation": organisation,
+                "roles": roles,
+                "signatory_capacity": capacity,
+            }
+        )
     emails = {services.normalise_email(v["email"]) for _, v in rows if v["email"]}
-    errors.extend(_duplicate_errors(rows, "email", services.normalise_email, "Email address",
-                                    _existing(User.email, emails), services.email_taken_message))
+    errors.extend(
+        _duplicate_errors(
+            rows,
+            "email",
+            services.normalise_email,
+            "Email address",
+            _existing(User.email, emails),
+            services.email_taken_message,
+        )
+    )
     return prepared, errors
 
 
 KINDS = {
-    "organisations": ImportKind("organisations", "organisation", Organisation.__tablename__, ORGANISATION_COLUMNS,
-                                check_organisations, services.create_organisation),
+    "organisations": ImportKind(
+        "organisations",
+        "organisation",
+        Organisation.__tablename__,
+        ORGANISATION_COLUMNS,
+        check_organisations,
+        services.create_organisation,
+    ),
     "users": ImportKind("users", "user", User.__tablename__, USER_COLUMNS, check_users, services.create_user),
 }
 
@@ -188,14 +252,20 @@ def import_file(kind: str, filename: str, data: bytes, *, actor=None) -> ImportR
     rows = read_rows(filename, data, spec.columns)
     prepared, errors = spec.check(rows)
     if errors:
-        raise ImportRejected(sorted(errors, key=lambda e: (e.row or 0, spec.columns.index(e.column)
-                                                           if e.column in spec.columns else 99)))
+        raise ImportRejected(
+            sorted(errors, key=lambda e: (e.row or 0, spec.columns.index(e.column) if e.column in spec.columns else 99))
+        )
     result = ImportResult(kind=kind)
     with db.session.begin_nested():
         for values in prepared:
             result.created.append(spec.create(**values, actor=actor))
-        record("imported", None, f"Imported {len(result.created)} {spec.noun}s from {filename}", actor=actor,
-               object_type=spec.object_type)
+        record(
+            "imported",
+            None,
+            f"Imported {len(result.created)} {spec.noun}s from {filename}",
+            actor=actor,
+            object_type=spec.object_type,
+        )
     return result
 
 

@@ -179,9 +179,7 @@ class AccountToken(db.Model):
     """Single-use record for emailed invitation / password reset links (the link itself is signed and expiring)."""
 
     __tablename__ = "account_token"
-    __table_args__ = (
-        sa.CheckConstraint("purpose IN ('invite', 'reset')", name="purpose_known"),
-    )
+    __table_args__ = (sa.CheckConstraint("purpose IN ('invite', 'reset')", name="purpose_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     nonce: Mapped[str] = mapped_column(sa.String(64), unique=True)

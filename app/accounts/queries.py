@@ -1,4 +1,5 @@
 """Read models for the accounts admin pages and dashboard."""
+
 from __future__ import annotations
 
 import json
@@ -14,8 +15,9 @@ USER_STATUSES = {"active": "Active", "invited": "Invitation pending", "deactivat
 ACTIVE_FILTERS = {"active": "Active", "inactive": "Deactivated"}
 
 
-def search_organisations(*, org_type: str | None = None, area: str | None = None, active: str | None = None,
-                         page: int = 1) -> Page:
+def search_organisations(
+    *, org_type: str | None = None, area: str | None = None, active: str | None = None, page: int = 1
+) -> Page:
     query = sa.select(Organisation).order_by(Organisation.name, Organisation.id)
     if org_type:
         query = query.where(Organisation.org_type == org_type)
@@ -44,7 +46,8 @@ def organisation_choices(*, include: Organisation | None = None) -> list[Organis
 
 def user_counts_by_organisation() -> dict[int, int]:
     rows = db.session.execute(
-        sa.select(User.organisation_id, sa.func.count()).where(User.organisation_id.is_not(None))
+        sa.select(User.organisation_id, sa.func.count())
+        .where(User.organisation_id.is_not(None))
         .group_by(User.organisation_id)
     )
     return {org_id: count for org_id, count in rows}
@@ -64,8 +67,14 @@ def user_status(user: User) -> str:
     return "active" if user.password_hash else "invited"
 
 
-def search_users(*, organisation_id: int | None = None, role: str | None = None, status: str | None = None,
-                 text: str | None = None, page: int = 1) -> Page:
+def search_users(
+    *,
+    organisation_id: int | None = None,
+    role: str | None = None,
+    status: str | None = None,
+    text: str | None = None,
+    page: int = 1,
+) -> Page:
     query = sa.select(User).order_by(User.name, User.id)
     if organisation_id:
         query = query.where(User.organisation_id == organisation_id)
@@ -75,8 +84,12 @@ def search_users(*, organisation_id: int | None = None, role: str | None = None,
         query = query.where(_status_condition(status))
     if text and text.strip():
         pattern = text.strip().lower()
-        query = query.where(sa.or_(User.email.contains(pattern, autoescape=True),
-                                   sa.func.lower(User.name).contains(pattern, autoescape=True)))
+        query = query.where(
+            sa.or_(
+                User.email.contains(pattern, autoescape=True),
+                sa.func.lower(User.name).contains(pattern, autoescape=True),
+            )
+        )
     return paginate(query, page)
 
 

@@ -123,8 +123,14 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         user = current_user._get_current_object()
-        if web.run(form, services.change_password, user, current_password=form.current_password.data,
-                   new_password=form.password.data, fallback=web.FIRST_FIELD):
+        if web.run(
+            form,
+            services.change_password,
+            user,
+            current_password=form.current_password.data,
+            new_password=form.password.data,
+            fallback=web.FIRST_FIELD,
+        ):
             login_user(user)  # this session carries on; every other session of the account has ended
             flash("Your password has been changed. You have been signed out everywhere else.", "success")
             return redirect(url_for("accounts.my_account"))

@@ -1,4 +1,5 @@
 """Emailed account links: signed and expiring (itsdangerous), single-use (an AccountToken row per link)."""
+
 from __future__ import annotations
 
 import secrets
@@ -56,8 +57,12 @@ def revoke_tokens(user: User, purpose: str | None = None) -> None:
 
 def recent_token_count(user: User, purpose: str, since) -> int:
     return db.session.execute(
-        sa.select(sa.func.count()).select_from(AccountToken).where(
-            AccountToken.user_id == user.id, AccountToken.purpose == purpose, AccountToken.created_at >= since,
+        sa.select(sa.func.count())
+        .select_from(AccountToken)
+        .where(
+            AccountToken.user_id == user.id,
+            AccountToken.purpose == purpose,
+            AccountToken.created_at >= since,
         )
     ).scalar_one()
 

@@ -4,6 +4,7 @@ with dated progress notes; the action tracker and each action's page.
 Features raise actions through app.actions.services and describe where their actions come from by registering an
 ActionSource (app.actions.sources); this feature depends only on the core and accounts.
 """
+
 from flask import Blueprint
 
 bp = Blueprint("actions", __name__, url_prefix="/findings")

@@ -1,5 +1,6 @@
 """Who may open the action tracker and an action: partnership staff, and organisation leads for their own
 organisation's actions."""
+
 from __future__ import annotations
 
 from app.permissions import is_partnership_staff, own_organisation, require

@@ -19,11 +19,18 @@ STATUS_LABELS = {s.value: s.label for s in ActionStatus}
 
 
 class ActionUpdateForm(FlaskForm):
-    note = TextAreaField("Progress update", widget=GovCharacterCount(),
-                         description="What has happened since the last update, and what is still to do.",
-                         validators=[InputRequired(message="Enter a progress update"), Length(max=NOTE_MAX)])
-    status = RadioField("Status", widget=GovRadioInput(), choices=choices(STATUS_LABELS.items()),
-                        validators=[InputRequired(message="Select the status")])
+    note = TextAreaField(
+        "Progress update",
+        widget=GovCharacterCount(),
+        description="What has happened since the last update, and what is still to do.",
+        validators=[InputRequired(message="Enter a progress update"), Length(max=NOTE_MAX)],
+    )
+    status = RadioField(
+        "Status",
+        widget=GovRadioInput(),
+        choices=choices(STATUS_LABELS.items()),
+        validators=[InputRequired(message="Select the status")],
+    )
     submit = SubmitField("Add update", widget=GovSubmitInput())
 
 
@@ -33,8 +40,12 @@ class TrackerFilterForm(FlaskForm):
 
     organisation = SelectField("Organisation", widget=GovSelect(), choices=[], validators=[Optional()])
     org_type = SelectField("Organisation type", widget=GovSelect(), choices=[], validators=[Optional()])
-    status = SelectField("Status", widget=GovSelect(),
-                         choices=choices([("", "Any status"), *STATUS_LABELS.items()]), validators=[Optional()])
+    status = SelectField(
+        "Status",
+        widget=GovSelect(),
+        choices=choices([("", "Any status"), *STATUS_LABELS.items()]),
+        validators=[Optional()],
+    )
     source = SelectField("Source", widget=GovSelect(), choices=[], validators=[Optional()])
     overdue = BooleanField("Overdue only", widget=GovCheckboxInput(), validators=[Optional()])
     submit = SubmitField("Apply filters", widget=GovSubmitInput())

@@ -4,6 +4,7 @@ An action hangs off exactly one parent in a higher feature (a self-assessment re
 finding, a statement risk). The foreign keys name those tables; this feature never imports their models: each
 feature that raises actions describes its own (app.actions.sources).
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -41,8 +42,9 @@ class ActionItem(db.Model):
     __table_args__ = (
         # Created on exactly one parent (services.create_action); a return answer or risk deleted later leaves the
         # action, with its history, unlinked rather than blocking the delete.
-        sa.CheckConstraint(at_most_one_not_null("return_answer_id", "finding_id", "risk_id"),
-                           name="at_most_one_parent"),
+        sa.CheckConstraint(
+            at_most_one_not_null("return_answer_id", "finding_id", "risk_id"), name="at_most_one_parent"
+        ),
         sa.Index("ix_action_item_status_due", "status", "due_date"),
     )
 
@@ -51,10 +53,12 @@ class ActionItem(db.Model):
     owner_organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
     owner_name: Mapped[str] = mapped_column(sa.String(200))
     due_date: Mapped[date]
-    status: Mapped[ActionStatus] = mapped_column(state_column_type(ActionStatus, "action_item_status"),
-                                                 default=ActionStatus.not_started)
-    return_answer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("return_answer.id", ondelete="SET NULL"),
-                                                         index=True)
+    status: Mapped[ActionStatus] = mapped_column(
+        state_column_type(ActionStatus, "action_item_status"), default=ActionStatus.not_started
+    )
+    return_answer_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("return_answer.id", ondelete="SET NULL"), index=True
+    )
     finding_id: Mapped[int | None] = mapped_column(sa.ForeignKey("finding.id", ondelete="CASCADE"), index=True)
     risk_id: Mapped[int | None] = mapped_column(sa.ForeignKey("risk.id", ondelete="SET NULL"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
@@ -62,8 +66,9 @@ class ActionItem(db.Model):
     completed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     owner_organisation: Mapped[Organisation] = relationship()
-    updates: Mapped[list[ActionUpdate]] = relationship(back_populates="action", cascade="all, delete-orphan",
-                                                       order_by="ActionUpdate.created_at")
+    updates: Mapped[list[ActionUpdate]] = relationship(
+        back_populates="action", cascade="all, delete-orphan", order_by="ActionUpdate.created_at"
+    )
 
 
 class ActionUpdate(db.Model):

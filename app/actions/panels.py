@@ -1,4 +1,5 @@
 """'Your tasks' panel: open and overdue actions (an organisation lead's own; partnership-wide for QA)."""
+
 from __future__ import annotations
 
 from app.permissions import is_partnership_staff
@@ -14,5 +15,9 @@ def actions_panel(user):
     counts = queries.open_action_counts(None if staff else user.organisation_id, today())
     if not counts["open"]:
         return None
-    return Panel(title="Action tracker" if staff else "Your action plan", template="actions/_panel_actions.html",
-                 order=40, context={**counts, "staff": staff})
+    return Panel(
+        title="Action tracker" if staff else "Your action plan",
+        template="actions/_panel_actions.html",
+        order=40,
+        context={**counts, "staff": staff},
+    )

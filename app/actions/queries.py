@@ -1,4 +1,5 @@
 """Reading actions: open and overdue rules, the actions on given parents, and the tracker's rows."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -22,24 +23,31 @@ def is_overdue(action: ActionItem, today: date) -> bool:
 def actions_for(*, return_answer_ids=(), risk_ids=(), finding_ids=()) -> list[ActionItem]:
     """Actions attached to any of the given parents, with their updates, earliest due first."""
     conditions = []
-    for column, ids in ((ActionItem.return_answer_id, return_answer_ids), (ActionItem.risk_id, risk_ids),
-                        (ActionItem.finding_id, finding_ids)):
+    for column, ids in (
+        (ActionItem.return_answer_id, return_answer_ids),
+        (ActionItem.risk_id, risk_ids),
+        (ActionItem.finding_id, finding_ids),
+    ):
         ids = [i for i in ids if i is not None]
         if ids:
             conditions.append(column.in_(ids))
     if not conditions:
         return []
-    return list(db.session.execute(
-        sa.select(ActionItem).where(sa.or_(*conditions))
-        .options(selectinload(ActionItem.updates), selectinload(ActionItem.owner_organisation))
-        .order_by(ActionItem.due_date, ActionItem.id)
-    ).scalars())
+    return list(
+        db.session.execute(
+            sa.select(ActionItem)
+            .where(sa.or_(*conditions))
+            .options(selectinload(ActionItem.updates), selectinload(ActionItem.owner_organisation))
+            .order_by(ActionItem.due_date, ActionItem.id)
+        ).scalars()
+    )
 
 
 def open_action_counts(organisation_id: int | None, today: date) -> dict[str, int]:
     overdue = sa.case((ActionItem.due_date < today, 1), else_=0)
-    stmt = (sa.select(sa.func.count(ActionItem.id), sa.func.coalesce(sa.func.sum(overdue), 0))
-            .where(ActionItem.status.in_(OPEN_STATUSES)))
+    stmt = sa.select(sa.func.count(ActionItem.id), sa.func.coalesce(sa.func.sum(overdue), 0)).where(
+        ActionItem.status.in_(OPEN_STATUSES)
+    )
     if organisation_id is not None:
         stmt = stmt.where(ActionItem.owner_organisation_id == organisation_id)
     open_, late = db.session.execute(stmt).one()
@@ -68,13 +76,22 @@ class TrackerRow:
 
 def tracker_statement(filters: TrackerFilters, today: date):
     """Actions with their organisation and update count in one query (no per-row lookups)."""
-    last_update = (sa.select(sa.func.max(ActionUpdate.created_at)).where(ActionUpdate.action_id == ActionItem.id)
-                   .correlate(ActionItem).scalar_subquery().label("last_update_at"))
-    updates = (sa.select(sa.func.count(ActionUpdate.id)).where(ActionUpdate.action_id == ActionItem.id)
-               .correlate(ActionItem).scalar_subquery().label("update_count"))
+    last_update = (
+        sa.select(sa.func.max(ActionUpdate.created_at))
+        .where(ActionUpdate.action_id == ActionItem.id)
+        .correlate(ActionItem)
+        .scalar_subquery()
+        .label("last_update_at")
+    )
+    updates = (
+        sa.select(sa.func.count(ActionUpdate.id))
+        .where(ActionUpdate.action_id == ActionItem.id)
+        .correlate(ActionItem)
+        .scalar_subquery()
+        .label("update_count")
+    )
     stmt = (
-        sa.select(ActionItem, Organisation.name.label("organisation_name"), Organisation.org_type, updates,
-                  last_update)
+        sa.select(ActionItem, Organisation.name.label("organisation_name"), Organisation.org_type, updates, last_update)
         .join(Organisation, ActionItem.owner_organisation_id == Organisation.id)
         .options(selectinload(ActionItem.updates))
         .order_by(ActionItem.due_date, ActionItem.id)
@@ -103,9 +120,16 @@ def tracker_row(action: ActionItem, viewer) -> TrackerRow | None:
 
 
 def _rows(stmt, viewer, describe: bool) -> list[TrackerRow]:
-    rows = [TrackerRow(action=r.ActionItem, organisation_name=r.organisation_name, org_type=r.org_type,
-                       update_count=r.update_count, last_update_at=r.last_update_at)
-            for r in db.session.execute(stmt)]
+    rows = [
+        TrackerRow(
+            action=r.ActionItem,
+            organisation_name=r.organisation_name,
+            org_type=r.org_type,
+            update_count=r.update_count,
+            last_update_at=r.last_update_at,
+        )
+        for r in db.session.execute(stmt)
+    ]
     if describe and rows:
         described = sources.describe([r.action for r in rows], viewer)
         for row in rows:

@@ -1,4 +1,5 @@
 """The action tracker and an action's page: read every action (staff) or an organisation's own, add updates."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
@@ -25,8 +26,7 @@ from app.utils import today
 def tracker():
     organisation_id = own_organisation(current_user)
     form = TrackerFilterForm(request.args)
-    form.organisation.choices = choices([("", "All organisations")]
-                                        + [(o.id, o.name) for o in organisation_choices()])
+    form.organisation.choices = choices([("", "All organisations")] + [(o.id, o.name) for o in organisation_choices()])
     form.org_type.choices = choices([("", "All types"), *ORG_TYPE_LABELS.items()])
     form.source.choices = choices([("", "All sources"), *sources.source_labels().items()])
     filters = queries.TrackerFilters(overdue=bool(form.overdue.data))
@@ -41,11 +41,16 @@ def tracker():
     today_ = today()
     rows = queries.tracker_rows(filters, today_, viewer=current_user)
     own = db.session.get(Organisation, organisation_id) if organisation_id is not None else None
-    return render_template("actions/actions.html", rows=rows, form=form, staff=organisation_id is None,
-                           today=today_, is_overdue=queries.is_overdue,
-                           filtered=any(request.args.get(k) for k in ("organisation", "org_type", "status", "source",
-                                                                       "overdue")),
-                           own_name=own.name if own else None)
+    return render_template(
+        "actions/actions.html",
+        rows=rows,
+        form=form,
+        staff=organisation_id is None,
+        today=today_,
+        is_overdue=queries.is_overdue,
+        filtered=any(request.args.get(k) for k in ("organisation", "org_type", "status", "source", "overdue")),
+        own_name=own.name if own else None,
+    )
 
 
 @bp.route("/actions/<int:action_id>", methods=["GET", "POST"])
@@ -56,11 +61,24 @@ def action(action_id: int):
     if request.method == "GET":
         form.status.data = item.status.value
     if form.validate_on_submit():
-        if web.run(form, services.update_action, item, note=form.note.data, status=form.status.data,
-                   actor=current_user, fallback="status"):
+        if web.run(
+            form,
+            services.update_action,
+            item,
+            note=form.note.data,
+            status=form.status.data,
+            actor=current_user,
+            fallback="status",
+        ):
             flash("Update added.", "success")
             return redirect(url_for("actions.action", action_id=item.id))
-    return render_template("actions/action.html", action=item, row=queries.tracker_row(item, current_user), form=form,
-                           today=today(), is_overdue=queries.is_overdue,
-                           moves={s.value: item.status.can_move_to(s) or s == item.status for s in ActionStatus},
-                           staff=is_partnership_staff(current_user))
+    return render_template(
+        "actions/action.html",
+        action=item,
+        row=queries.tracker_row(item, current_user),
+        form=form,
+        today=today(),
+        is_overdue=queries.is_overdue,
+        moves={s.value: item.status.can_move_to(s) or s == item.status for s in ActionStatus},
+        staff=is_partnership_staff(current_user),
+    )

@@ -4,6 +4,7 @@ Features raise actions on their own parents (self-assessment: a rated criterion;
 finding; statements: a risk) through `create_action`; anyone who may open an action adds dated updates through
 `update_action` (app.actions.access decides who).
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -29,16 +30,27 @@ def _as_status(status) -> ActionStatus:
         raise DomainError("Select a status", field="status") from None
 
 
-def create_action(*, description, owner_organisation_id, owner_name, due_date, return_answer_id=None,
-                  finding_id=None, risk_id=None, actor=None) -> ActionItem:
+def create_action(
+    *,
+    description,
+    owner_organisation_id,
+    owner_name,
+    due_date,
+    return_answer_id=None,
+    finding_id=None,
+    risk_id=None,
+    actor=None,
+) -> ActionItem:
     """A new action on exactly one parent: a return answer, a round/campaign finding or a statement risk."""
     parents = [p for p in (return_answer_id, finding_id, risk_id) if p is not None]
     if len(parents) != 1:
         raise DomainError("An action belongs to exactly one return answer, finding or risk")
-    description = checked_text(description, field="description", label="a description of the action",
-                              max_length=DESCRIPTION_MAX)
-    owner_name = checked_text(owner_name, field="owner_name", label="the name of the person responsible",
-                             max_length=OWNER_NAME_MAX)
+    description = checked_text(
+        description, field="description", label="a description of the action", max_length=DESCRIPTION_MAX
+    )
+    owner_name = checked_text(
+        owner_name, field="owner_name", label="the name of the person responsible", max_length=OWNER_NAME_MAX
+    )
     if not isinstance(due_date, date):
         raise DomainError("Enter a due date", field="due_date")
     if owner_organisation_id is None or db.session.get(Organisation, owner_organisation_id) is None:
@@ -73,8 +85,9 @@ def update_action(action: ActionItem, *, note, status, actor=None) -> ActionUpda
             action.completed_at = utcnow()
         elif old_status == ActionStatus.complete:
             action.completed_at = None
-    update = ActionUpdate(action=action, note=note, status_after=new_status.value,
-                          created_by_id=getattr(actor, "id", None))
+    update = ActionUpdate(
+        action=action, note=note, status_after=new_status.value, created_by_id=getattr(actor, "id", None)
+    )
     db.session.add(update)
     db.session.flush()
     summary = f"Action update ({new_status.label.lower()})"

@@ -1,6 +1,7 @@
 """Where actions come from. Each feature that raises actions registers an ActionSource in its init_app, saying
 which actions are its own (an SQL condition on ActionItem, for the tracker's filter) and how to describe them
 (one query for many actions), so the tracker never imports the models of the features above it."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -23,11 +24,11 @@ class SourceLine:
 
 @dataclass(frozen=True)
 class ActionSource:
-    kind: str                                            # the tracker's filter value, e.g. "case_audit"
-    label: str                                           # e.g. "Case audit findings"
+    kind: str  # the tracker's filter value, e.g. "case_audit"
+    label: str  # e.g. "Case audit findings"
     order: int
-    condition: Callable[[], sa.ColumnElement[bool]]      # the actions that are this source's
-    describe: Callable[[list[ActionItem], object], dict[int, SourceLine]]   # (actions, viewer) -> by action id
+    condition: Callable[[], sa.ColumnElement[bool]]  # the actions that are this source's
+    describe: Callable[[list[ActionItem], object], dict[int, SourceLine]]  # (actions, viewer) -> by action id
 
 
 _sources: dict[str, ActionSource] = {}

@@ -1,4 +1,5 @@
 """Append-only activity log: who did what to which record, and when."""
+
 from flask import Blueprint
 
 bp = Blueprint("activity", __name__, url_prefix="/admin/activity")

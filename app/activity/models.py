@@ -14,9 +14,7 @@ class ActivityEvent(db.Model):
     """One thing that happened. Rows are only ever inserted: there is no code path that edits or deletes one."""
 
     __tablename__ = "activity_event"
-    __table_args__ = (
-        sa.Index("ix_activity_event_object", "object_type", "object_id"),
-    )
+    __table_args__ = (sa.Index("ix_activity_event_object", "object_type", "object_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, index=True)

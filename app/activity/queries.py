@@ -8,9 +8,17 @@ from app.activity.models import ActivityEvent
 from app.extensions import db
 from app.paging import Page, paginate
 
-def search_events(*, actor: str | None = None, verb: str | None = None, object_type: str | None = None,
-                  object_id: int | None = None, since: date | None = None, until: date | None = None,
-                  page: int = 1) -> Page:
+
+def search_events(
+    *,
+    actor: str | None = None,
+    verb: str | None = None,
+    object_type: str | None = None,
+    object_id: int | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    page: int = 1,
+) -> Page:
     query = sa.select(ActivityEvent).order_by(ActivityEvent.at.desc(), ActivityEvent.id.desc())
     if actor:
         query = query.where(ActivityEvent.actor_label.ilike(f"%{actor.strip()}%"))
@@ -23,8 +31,9 @@ def search_events(*, actor: str | None = None, verb: str | None = None, object_t
     if since:
         query = query.where(ActivityEvent.at >= datetime.combine(since, time.min, tzinfo=timezone.utc))
     if until:
-        query = query.where(ActivityEvent.at < datetime.combine(until + timedelta(days=1), time.min,
-                                                                tzinfo=timezone.utc))
+        query = query.where(
+            ActivityEvent.at < datetime.combine(until + timedelta(days=1), time.min, tzinfo=timezone.utc)
+        )
     return paginate(query, page)
 
 

@@ -25,12 +25,22 @@ def index():
     errors = [e for e in (since_error, until_error) if e]
     object_id = request.args.get("object_id", type=int)
     results = queries.search_events(
-        actor=request.args.get("actor"), verb=request.args.get("verb") or None,
-        object_type=request.args.get("object_type") or None, object_id=object_id,
-        since=since, until=until, page=page_arg(),
+        actor=request.args.get("actor"),
+        verb=request.args.get("verb") or None,
+        object_type=request.args.get("object_type") or None,
+        object_id=object_id,
+        since=since,
+        until=until,
+        page=page_arg(),
     )
     return render_template(
-        "activity/index.html", events=results.items, total=results.total, page=results.page,
+        "activity/index.html",
+        events=results.items,
+        total=results.total,
+        page=results.page,
         last_page=results.last_page,
-        verbs=queries.verbs(), object_types=queries.object_types(), errors=errors, args=request.args,
+        verbs=queries.verbs(),
+        object_types=queries.object_types(),
+        errors=errors,
+        args=request.args,
     )

@@ -12,8 +12,15 @@ def _object_type(obj: Any) -> str:
     return getattr(obj, "__tablename__", None) or type(obj).__name__.lower()
 
 
-def record(verb: str, obj: Any = None, summary: str = "", *, actor=None, object_type: str | None = None,
-           object_id: int | None = None) -> ActivityEvent:
+def record(
+    verb: str,
+    obj: Any = None,
+    summary: str = "",
+    *,
+    actor=None,
+    object_type: str | None = None,
+    object_id: int | None = None,
+) -> ActivityEvent:
     """Record that `actor` (default: the signed-in user, else the system) did `verb` to `obj`."""
     if actor is None:
         try:

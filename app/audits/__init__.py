@@ -1,4 +1,5 @@
 """Multi-agency case audits: rounds, case samples, online scoring by each agency, moderation, agreement."""
+
 from flask import Blueprint
 
 bp = Blueprint("audits", __name__, url_prefix="/audits")

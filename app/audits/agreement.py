@@ -5,6 +5,7 @@ question of one case, or for round figures a (case, question) pair), a rater is 
 value a number on an ordinal scale. Missing and "not applicable" ratings are simply absent (or
 None): they neither agree nor disagree.
 """
+
 from __future__ import annotations
 
 import math
@@ -20,10 +21,10 @@ Ratings = Mapping[Hashable, Mapping[Hashable, float | int | None]]
 
 @dataclass(frozen=True)
 class Agreement:
-    percent: float | None   # pairwise percentage agreement, 0–100
-    alpha: float | None     # Krippendorff's alpha (ordinal); None when it cannot be calculated
-    units: int              # units rated by at least two agencies (what the figures rest on)
-    pairs: int              # pairs of ratings compared for the percentage
+    percent: float | None  # pairwise percentage agreement, 0–100
+    alpha: float | None  # Krippendorff's alpha (ordinal); None when it cannot be calculated
+    units: int  # units rated by at least two agencies (what the figures rest on)
+    pairs: int  # pairs of ratings compared for the percentage
 
     @property
     def alpha_note(self) -> str | None:
@@ -37,7 +38,7 @@ class Agreement:
 @dataclass(frozen=True)
 class Drift:
     rater: Hashable
-    compared: int   # ratings that had an agreed (moderated) rating to compare with
+    compared: int  # ratings that had an agreed (moderated) rating to compare with
     differed: int
 
     @property

@@ -3,6 +3,7 @@ child protection conference round in moderation, where each agency's report on t
 
 Deterministic (seeded) and built through the services, so the activity log tells the story too.
 """
+
 from __future__ import annotations
 
 import random
@@ -19,9 +20,11 @@ from app.questionnaire import latest_version, visibility
 ROUND_1_TITLE = "Strategy discussions – spring 2026"
 ROUND_2_TITLE = "Quality of referrals – autumn 2026"
 ROUND_3_TITLE = "Child protection conference reports – summer 2026"
-AGENCIES = (("riverside-police", "auditor.police@riverside.example"),
-            ("riverside-health", "auditor.health@riverside.example"),
-            ("riverside-council", "auditor.council@riverside.example"))
+AGENCIES = (
+    ("riverside-police", "auditor.police@riverside.example"),
+    ("riverside-health", "auditor.health@riverside.example"),
+    ("riverside-council", "auditor.council@riverside.example"),
+)
 QA = "qa@riverside.example"
 
 CASES_1 = [
@@ -46,37 +49,58 @@ CASES_3 = [
     ("CR-000302", "10_15", "male", "black", "South", 0.4),
     ("CR-000303", "5_9", "female", "mixed", "North", 0.55),
 ]
-AGENCY_CHANGE_REASON = ("The chair's log shows this agency's report arrived on the morning of the conference, "
-                        "after the deadline.")
+AGENCY_CHANGE_REASON = (
+    "The chair's log shows this agency's report arrived on the morning of the conference, after the deadline."
+)
 # How generously each agency tends to rate its own practice (shifts the chance of a better rating).
 LENIENCY = {"riverside-police": 0.1, "riverside-health": 0.0, "riverside-council": -0.1}
 
 NOT_MET_COMMENTS = {
-    "convened_promptly": ["Referral received on a Friday afternoon; the discussion was not held until the Monday, "
-                          "with no interim safety plan recorded.",
-                          "Police shared the concern the same day but the discussion took place three working days later."],
-    "right_agencies_involved": ["The school was not invited although the child attends daily and had raised the concern.",
-                                "Health visitor not invited; the GP's information was obtained only after the decision."],
-    "sufficient_information_shared": ["Little about the mother's partner, who lives in the household; no police checks on him.",
-                                      "Siblings were not discussed and the father's history was not shared."],
-    "information_provided_promptly": ["Our chronology was sent nine days after it was requested.",
-                                      "Health records were shared only after a reminder from the social worker."],
-    "child_lived_experience_and_voice": ["The child's views are not recorded; the discussion focused on the incident.",
-                                         "No observations of the baby's care or presentation were recorded."],
-    "identity_considered": ["Ethnicity is recorded, but nothing on the family's language needs or faith.",
-                            "No consideration of whether an interpreter was needed for the mother."],
-    "risk_analysed_decisions_proportionate": ["A list of incidents rather than an analysis; the reasons for the "
-                                              "section 47 decision are not recorded.",
-                                              "Risk from the older sibling was not analysed."],
-    "clear_next_steps": ["Actions have no named owner or timescale.",
-                         "Who would tell the parents, and when, was not agreed."],
+    "convened_promptly": [
+        "Referral received on a Friday afternoon; the discussion was not held until the Monday, "
+        "with no interim safety plan recorded.",
+        "Police shared the concern the same day but the discussion took place three working days later.",
+    ],
+    "right_agencies_involved": [
+        "The school was not invited although the child attends daily and had raised the concern.",
+        "Health visitor not invited; the GP's information was obtained only after the decision.",
+    ],
+    "sufficient_information_shared": [
+        "Little about the mother's partner, who lives in the household; no police checks on him.",
+        "Siblings were not discussed and the father's history was not shared.",
+    ],
+    "information_provided_promptly": [
+        "Our chronology was sent nine days after it was requested.",
+        "Health records were shared only after a reminder from the social worker.",
+    ],
+    "child_lived_experience_and_voice": [
+        "The child's views are not recorded; the discussion focused on the incident.",
+        "No observations of the baby's care or presentation were recorded.",
+    ],
+    "identity_considered": [
+        "Ethnicity is recorded, but nothing on the family's language needs or faith.",
+        "No consideration of whether an interpreter was needed for the mother.",
+    ],
+    "risk_analysed_decisions_proportionate": [
+        "A list of incidents rather than an analysis; the reasons for the section 47 decision are not recorded.",
+        "Risk from the older sibling was not analysed.",
+    ],
+    "clear_next_steps": [
+        "Actions have no named owner or timescale.",
+        "Who would tell the parents, and when, was not agreed.",
+    ],
     "named_trusted_adult": ["No trusted adult identified; the exploitation risk outside the home was not planned for."],
     "escalation_used": ["The disagreement was noted but not escalated under the resolution procedure."],
-    "minutes_circulated": ["Minutes were not received by our agency.",
-                           "Minutes arrived three weeks after the discussion."],
+    "minutes_circulated": [
+        "Minutes were not received by our agency.",
+        "Minutes arrived three weeks after the discussion.",
+    ],
 }
-GENERIC_NOT_MET = ["The record does not show this clearly.", "Only partly evidenced in our records.",
-                   "Not evidenced in the case file."]
+GENERIC_NOT_MET = [
+    "The record does not show this clearly.",
+    "Only partly evidenced in our records.",
+    "Not evidenced in the case file.",
+]
 OVERALL_COMMENTS = {
     "outstanding": "Swift, well-attended discussion with a clear analysis; the child was safe the same day.",
     "good": "The child was protected and most criteria were met; recording of the child's voice could be stronger.",
@@ -85,7 +109,7 @@ OVERALL_COMMENTS = {
 }
 LONG_TEXTS = {
     "missing_agencies_reason": "The school was not invited; no reason recorded. The designated safeguarding lead "
-                               "sent information by email the next day.",
+    "sent information by email the next day.",
 }
 
 
@@ -112,19 +136,36 @@ def _new_round(demo, qa, *, key, title, start, end, due, cases):
         demo.say(f"audit round “{title}” skipped: instrument {key} is not loaded")
         return None
     orgs = [demo.org(slug) for slug, _ in AGENCIES]
-    audit_round = services.create_round(instrument_version_id=version.id, title=title, area=None, period_start=start,
-                                        period_end=end, due_date=due, auditor_mode=AuditorMode.self_audit,
-                                        organisation_ids=[o.id for o in orgs], actor=qa)
+    audit_round = services.create_round(
+        instrument_version_id=version.id,
+        title=title,
+        area=None,
+        period_start=start,
+        period_end=end,
+        due_date=due,
+        auditor_mode=AuditorMode.self_audit,
+        organisation_ids=[o.id for o in orgs],
+        actor=qa,
+    )
     for reference, age_band, gender, ethnicity, area, _quality in cases:
-        services.add_case(audit_round, reference=reference, age_band=age_band, gender=gender, ethnicity=ethnicity,
-                          area=area, actor=qa)
+        services.add_case(
+            audit_round, reference=reference, age_band=age_band, gender=gender, ethnicity=ethnicity, area=area, actor=qa
+        )
     services.open_round(audit_round, actor=qa)
     return audit_round
 
 
 def _strategy_round(demo, qa, rng) -> None:
-    audit_round = _new_round(demo, qa, key="strategy-discussion", title=ROUND_1_TITLE, start=date(2026, 1, 1),
-                             end=date(2026, 3, 31), due=date(2026, 4, 30), cases=CASES_1)
+    audit_round = _new_round(
+        demo,
+        qa,
+        key="strategy-discussion",
+        title=ROUND_1_TITLE,
+        start=date(2026, 1, 1),
+        end=date(2026, 3, 31),
+        due=date(2026, 4, 30),
+        cases=CASES_1,
+    )
     if audit_round is None:
         return
     quality = {c[0]: c[5] for c in CASES_1}
@@ -139,17 +180,27 @@ def _strategy_round(demo, qa, rng) -> None:
 
 
 def _referrals_round(demo, qa, rng) -> None:
-    audit_round = _new_round(demo, qa, key="referral-quality", title=ROUND_2_TITLE, start=date(2026, 8, 1),
-                             end=date(2026, 10, 31), due=demo.today + timedelta(days=5), cases=CASES_2)
+    audit_round = _new_round(
+        demo,
+        qa,
+        key="referral-quality",
+        title=ROUND_2_TITLE,
+        start=date(2026, 8, 1),
+        end=date(2026, 10, 31),
+        due=demo.today + timedelta(days=5),
+        cases=CASES_2,
+    )
     if audit_round is None:
         return
     quality = {c[0]: c[5] for c in CASES_2}
     # (case index, agency slug) -> how far the agency has got: submitted, a draft of some sections, or nothing.
-    plan = {0: {"riverside-police": "submit", "riverside-health": "submit", "riverside-council": "submit"},
-            1: {"riverside-police": "submit", "riverside-health": "draft"},
-            2: {"riverside-police": "draft", "riverside-council": "draft"},
-            3: {"riverside-health": "submit"},
-            4: {"riverside-council": "draft"}}
+    plan = {
+        0: {"riverside-police": "submit", "riverside-health": "submit", "riverside-council": "submit"},
+        1: {"riverside-police": "submit", "riverside-health": "draft"},
+        2: {"riverside-police": "draft", "riverside-council": "draft"},
+        3: {"riverside-health": "submit"},
+        4: {"riverside-council": "draft"},
+    }
     for index, case in enumerate(audit_round.cases):
         for assignment in case.assignments:
             step = plan.get(index, {}).get(assignment.organisation.slug)
@@ -160,8 +211,16 @@ def _referrals_round(demo, qa, rng) -> None:
 
 def _conference_round(demo, qa, rng) -> None:
     """Every agency submitted; the panel has moderated two of three cases, changing one agency's own answer."""
-    audit_round = _new_round(demo, qa, key="cp-conference", title=ROUND_3_TITLE, start=date(2026, 5, 1),
-                             end=date(2026, 7, 31), due=date(2026, 8, 31), cases=CASES_3)
+    audit_round = _new_round(
+        demo,
+        qa,
+        key="cp-conference",
+        title=ROUND_3_TITLE,
+        start=date(2026, 5, 1),
+        end=date(2026, 7, 31),
+        due=date(2026, 8, 31),
+        cases=CASES_3,
+    )
     if audit_round is None:
         return
     quality = {c[0]: c[5] for c in CASES_3}
@@ -175,8 +234,10 @@ def _conference_round(demo, qa, rng) -> None:
         if index == 0:  # the panel finds that one agency's report, which it had said was on time, was late
             own = agency_answers(case, instrument)
             for question in agency_questions(instrument):
-                late = next((org_id for (key, org_id), value in sorted(own.items())
-                             if key == question.key and value != "no"), None)
+                late = next(
+                    (org_id for (key, org_id), value in sorted(own.items()) if key == question.key and value != "no"),
+                    None,
+                )
                 if late is not None:
                     changes[(question.key, late)] = ("no", AGENCY_CHANGE_REASON)
                     break
@@ -244,8 +305,9 @@ def _score(demo, assignment, quality: float, rng, *, submit: bool) -> None:
     response = assignment.response
     instrument = instrument_of(assignment.case.round)
     org_type = assignment.organisation.org_type
-    answers = _answers(instrument, org_type, assignment.case.reference, quality,
-                       LENIENCY.get(assignment.organisation.slug, 0), rng)
+    answers = _answers(
+        instrument, org_type, assignment.case.reference, quality, LENIENCY.get(assignment.organisation.slug, 0), rng
+    )
     sections = instrument.sections_for(org_type)
     if not submit:
         sections = sections[: rng.randint(1, max(1, len(sections) - 2))]
@@ -270,8 +332,10 @@ def _moderate(case, quality: float, qa, rng, *, agency_changes=None) -> None:
         if not question.kind.is_rating or question.key not in given or question.about_agency:
             continue
         values = given[question.key]
-        scored = sorted((v for v in values if not question.option(v).excluded),
-                        key=lambda v: [o.value for o in question.options].index(v))
+        scored = sorted(
+            (v for v in values if not question.option(v).excluded),
+            key=lambda v: [o.value for o in question.options].index(v),
+        )
         agreed = scored[len(scored) // 2] if scored else values[0]  # the median rating
         ratings[question.key] = agreed
         if len(set(values)) > 1:
@@ -289,8 +353,15 @@ def _moderate(case, quality: float, qa, rng, *, agency_changes=None) -> None:
     for (key, org_id), (value, reason) in (agency_changes or {}).items():
         agency_ratings.setdefault(key, {})[org_id] = value
         agency_comments.setdefault(key, {})[org_id] = reason
-    services.save_moderation(case, ratings=ratings, comments=comments, overall_grade=grade, strengths=strengths,
-                             agency_ratings=agency_ratings, agency_comments=agency_comments,
-                             areas_for_improvement=improvement,
-                             learning="Share the partnership's strategy discussion checklist with all agencies.",
-                             actor=qa)
+    services.save_moderation(
+        case,
+        ratings=ratings,
+        comments=comments,
+        overall_grade=grade,
+        strengths=strengths,
+        agency_ratings=agency_ratings,
+        agency_comments=agency_comments,
+        areas_for_improvement=improvement,
+        learning="Share the partnership's strategy discussion checklist with all agencies.",
+        actor=qa,
+    )

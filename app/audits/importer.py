@@ -1,4 +1,5 @@
 """Reading a case sample from .csv or .xlsx: rows of raw values keyed by field, with row numbers for messages."""
+
 from __future__ import annotations
 
 from app.tabular import Column, Row, TableRejected, read_table
@@ -21,8 +22,9 @@ ImportFailed = TableRejected
 
 def _refuse_names(heading: str) -> str | None:
     if "name" in heading.lower():
-        return (f"Column “{heading}”: remove this column. Case audits use pseudonymised case references only, "
-                "never names")
+        return (
+            f"Column “{heading}”: remove this column. Case audits use pseudonymised case references only, never names"
+        )
     return None
 
 

@@ -94,10 +94,12 @@ class AuditRound(db.Model):
     period_start: Mapped[date]
     period_end: Mapped[date]
     due_date: Mapped[date]
-    state: Mapped[RoundState] = mapped_column(state_column_type(RoundState, "audit_round_state"),
-                                              default=RoundState.draft)
-    auditor_mode: Mapped[AuditorMode] = mapped_column(state_column_type(AuditorMode, "audit_round_auditor_mode"),
-                                                      default=AuditorMode.self_audit)
+    state: Mapped[RoundState] = mapped_column(
+        state_column_type(RoundState, "audit_round_state"), default=RoundState.draft
+    )
+    auditor_mode: Mapped[AuditorMode] = mapped_column(
+        state_column_type(AuditorMode, "audit_round_auditor_mode"), default=AuditorMode.self_audit
+    )
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     opened_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
@@ -108,12 +110,12 @@ class AuditRound(db.Model):
     # Changes whenever anything the round's findings figures are computed from changes (app/findings/freshness.py).
     figures_token: Mapped[str | None] = mapped_column(sa.String(32), deferred=True, default=new_figures_token)
 
-    organisations: Mapped[list[Organisation]] = relationship(secondary=round_organisation,
-                                                             order_by="Organisation.name")
+    organisations: Mapped[list[Organisation]] = relationship(secondary=round_organisation, order_by="Organisation.name")
     # Read-only, so list pages can eager-load every round's version in one query.
     instrument_version: Mapped[InstrumentVersion] = relationship(viewonly=True)
-    cases: Mapped[list[AuditCase]] = relationship(back_populates="round", cascade="all, delete-orphan",
-                                                  order_by="AuditCase.reference")
+    cases: Mapped[list[AuditCase]] = relationship(
+        back_populates="round", cascade="all, delete-orphan", order_by="AuditCase.reference"
+    )
 
 
 class AuditCase(db.Model):
@@ -137,8 +139,9 @@ class AuditCase(db.Model):
 
     round: Mapped[AuditRound] = relationship(back_populates="cases")
     assignments: Mapped[list[Assignment]] = relationship(back_populates="case", cascade="all, delete-orphan")
-    moderation: Mapped[Moderation | None] = relationship(back_populates="case", cascade="all, delete-orphan",
-                                                         uselist=False)
+    moderation: Mapped[Moderation | None] = relationship(
+        back_populates="case", cascade="all, delete-orphan", uselist=False
+    )
 
 
 class Assignment(db.Model):
@@ -153,8 +156,9 @@ class Assignment(db.Model):
     case: Mapped[AuditCase] = relationship(back_populates="assignments")
     organisation: Mapped[Organisation] = relationship()
     auditor: Mapped[User | None] = relationship()
-    response: Mapped[CaseResponse | None] = relationship(back_populates="assignment", uselist=False,
-                                                         cascade="all, delete-orphan")
+    response: Mapped[CaseResponse | None] = relationship(
+        back_populates="assignment", uselist=False, cascade="all, delete-orphan"
+    )
 
 
 class CaseResponse(db.Model):
@@ -167,8 +171,9 @@ class CaseResponse(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     assignment_id: Mapped[int] = mapped_column(sa.ForeignKey("assignment.id", ondelete="CASCADE"), unique=True)
     instrument_version_id: Mapped[int] = mapped_column(sa.ForeignKey("instrument_version.id"), index=True)
-    state: Mapped[ResponseState] = mapped_column(state_column_type(ResponseState, "case_response_state"),
-                                                 default=ResponseState.draft)
+    state: Mapped[ResponseState] = mapped_column(
+        state_column_type(ResponseState, "case_response_state"), default=ResponseState.draft
+    )
     lock_version: Mapped[int] = mapped_column(default=1)
     submitted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
@@ -210,8 +215,7 @@ class Moderation(db.Model):
     moderated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     case: Mapped[AuditCase] = relationship(back_populates="moderation")
-    answers: Mapped[list[ModeratedAnswer]] = relationship(back_populates="moderation",
-                                                          cascade="all, delete-orphan")
+    answers: Mapped[list[ModeratedAnswer]] = relationship(back_populates="moderation", cascade="all, delete-orphan")
     moderator: Mapped[User | None] = relationship()
 
 
@@ -229,10 +233,23 @@ class ModeratedAnswer(db.Model):
 
     __tablename__ = "moderated_answer"
     __table_args__ = (
-        sa.Index("uq_moderated_answer_case_question", "moderation_id", "question_key", unique=True,
-                 sqlite_where=sa.text(_CASE_ROW), postgresql_where=sa.text(_CASE_ROW)),
-        sa.Index("uq_moderated_answer_agency_question", "moderation_id", "question_key", "organisation_id",
-                 unique=True, sqlite_where=sa.text(_AGENCY_ROW), postgresql_where=sa.text(_AGENCY_ROW)),
+        sa.Index(
+            "uq_moderated_answer_case_question",
+            "moderation_id",
+            "question_key",
+            unique=True,
+            sqlite_where=sa.text(_CASE_ROW),
+            postgresql_where=sa.text(_CASE_ROW),
+        ),
+        sa.Index(
+            "uq_moderated_answer_agency_question",
+            "moderation_id",
+            "question_key",
+            "organisation_id",
+            unique=True,
+            sqlite_where=sa.text(_AGENCY_ROW),
+            postgresql_where=sa.text(_AGENCY_ROW),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,4 +1,5 @@
 """'Your tasks' panels: auditors' case audits, and rounds needing QA's attention."""
+
 from __future__ import annotations
 
 from app.permissions import is_partnership_staff
@@ -13,8 +14,12 @@ def tasks_panel(user):
     tasks = queries.tasks_for(user)
     if not tasks:
         return None
-    return Panel(title="Case audits", template="audits/_panel_tasks.html", order=10,
-                 context={"tasks": tasks, "overdue": sum(1 for t in tasks if t.overdue)})
+    return Panel(
+        title="Case audits",
+        template="audits/_panel_tasks.html",
+        order=10,
+        context={"tasks": tasks, "overdue": sum(1 for t in tasks if t.overdue)},
+    )
 
 
 def rounds_panel(user):
@@ -23,5 +28,6 @@ def rounds_panel(user):
     rows = [row for row in queries.list_rounds() if row.round.state in (RoundState.open, RoundState.moderation)]
     if not rows:
         return None
-    return Panel(title="Audit rounds in progress", template="audits/_panel_rounds.html", order=20,
-                 context={"rows": rows})
+    return Panel(
+        title="Audit rounds in progress", template="audits/_panel_rounds.html", order=20, context={"rows": rows}
+    )

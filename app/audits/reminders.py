@@ -1,4 +1,5 @@
 """Reminder rules for case audits: assignments due within a week, and overdue ones (`flask reminders send`)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -34,6 +35,15 @@ def assignment_reminders(on: date) -> list[DueReminder]:
             f"{service}\n"
         )
         for user in recipients:
-            items.append(DueReminder(kind=kind, target_type="assignment", target_id=assignment.id,
-                                     due_date=audit_round.due_date, recipient=user.email, subject=subject, body=body))
+            items.append(
+                DueReminder(
+                    kind=kind,
+                    target_type="assignment",
+                    target_id=assignment.id,
+                    due_date=audit_round.due_date,
+                    recipient=user.email,
+                    subject=subject,
+                    body=body,
+                )
+            )
     return items

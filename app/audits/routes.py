@@ -1,5 +1,6 @@
 """Case audit pages for QA and admins: running rounds, the case sample, responses and moderation (scoring pages:
 app/audits/scoring_routes.py)."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -44,8 +45,13 @@ def _round_choices(form: RoundForm) -> bool:
 
 
 def _round_fields(form: RoundForm) -> dict:
-    fields = {"title": form.title.data, "area": form.area.data, "period_start": form.period_start.data,
-              "period_end": form.period_end.data, "due_date": form.due_date.data}
+    fields = {
+        "title": form.title.data,
+        "area": form.area.data,
+        "period_start": form.period_start.data,
+        "period_end": form.period_end.data,
+        "due_date": form.due_date.data,
+    }
     for name in ("instrument_version_id", "auditor_mode", "organisation_ids"):
         if getattr(form, name) is not None:
             fields[name] = getattr(form, name).data
@@ -82,8 +88,14 @@ def show_round(round_id: int):
         figures = queries.agreement_snapshot(audit_round)
     else:
         figures = None
-    return render_template("audits/round.html", audit_round=audit_round, progress=progress, figures=figures,
-                           instrument=queries.instrument_of(audit_round), today=today())
+    return render_template(
+        "audits/round.html",
+        audit_round=audit_round,
+        progress=progress,
+        figures=figures,
+        instrument=queries.instrument_of(audit_round),
+        today=today(),
+    )
 
 
 @bp.route("/<int:round_id>/edit", methods=["GET", "POST"])
@@ -100,8 +112,9 @@ def edit_round(round_id: int):
         form.auditor_mode.data = audit_round.auditor_mode.value
         form.organisation_ids.data = [o.id for o in audit_round.organisations]
     _round_choices(form)
-    if form.validate_on_submit() and web.run(form, services.update_round, audit_round, **_round_fields(form),
-                                           actor=current_user):
+    if form.validate_on_submit() and web.run(
+        form, services.update_round, audit_round, **_round_fields(form), actor=current_user
+    ):
         flash("Round details saved.", "success")
         return redirect(url_for("audits.round", round_id=round_id))
     return render_template("audits/round_form.html", form=form, audit_round=audit_round, has_instruments=True)
@@ -117,16 +130,25 @@ def change_state(round_id: int, action: str):
         if action == "open":
             done = web.run(form, services.open_round, audit_round, actor=current_user)
         elif action == "moderation":
-            done = web.run(form, services.start_moderation, audit_round, confirm_unsubmitted=form.confirm.data,
-                           actor=current_user)
+            done = web.run(
+                form, services.start_moderation, audit_round, confirm_unsubmitted=form.confirm.data, actor=current_user
+            )
         else:
             done = web.run(form, services.reopen_round, audit_round, actor=current_user)
         if done:
             flash(f"“{audit_round.title}” is now {audit_round.state.phrase}.", "success")
             return redirect(url_for("audits.round", round_id=round_id))
     title, button = TRANSITIONS[action]
-    return render_template("audits/change_state.html", audit_round=audit_round, form=form, action=action,
-                           title=title, button=button, waiting=waiting, today=today())
+    return render_template(
+        "audits/change_state.html",
+        audit_round=audit_round,
+        form=form,
+        action=action,
+        title=title,
+        button=button,
+        waiting=waiting,
+        today=today(),
+    )
 
 
 @bp.route("/<int:round_id>/close", methods=["GET", "POST"])
@@ -143,8 +165,9 @@ def close_round(round_id: int):
         if not errors:
             flash(f"“{audit_round.title}” is closed.", "success")
             return redirect(url_for("audits.round", round_id=round_id))
-    return render_template("audits/close.html", audit_round=audit_round, unmoderated=unmoderated, reasons=reasons,
-                           errors=errors, form=form)
+    return render_template(
+        "audits/close.html", audit_round=audit_round, unmoderated=unmoderated, reasons=reasons, errors=errors, form=form
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -156,9 +179,17 @@ def add_case(round_id: int):
     audit_round = queries.get_round(round_id)
     form = CaseForm()
     if form.validate_on_submit():
-        case = web.run(form, services.add_case, audit_round, reference=form.reference.data,
-                       age_band=form.age_band.data, gender=form.gender.data, ethnicity=form.ethnicity.data,
-                       area=form.area.data, actor=current_user)
+        case = web.run(
+            form,
+            services.add_case,
+            audit_round,
+            reference=form.reference.data,
+            age_band=form.age_band.data,
+            gender=form.gender.data,
+            ethnicity=form.ethnicity.data,
+            area=form.area.data,
+            actor=current_user,
+        )
         if case:
             flash(f"Case {case.reference} added.", "success")
             if request.form.get("another"):
@@ -175,8 +206,13 @@ def import_cases(round_id: int):
     problems: list[str] = []
     if form.validate_on_submit():
         upload = form.file.data
-        imported = web.attempt(services.import_cases, audit_round, filename=upload.filename or "",
-                               content=upload.read(), actor=current_user)
+        imported = web.attempt(
+            services.import_cases,
+            audit_round,
+            filename=upload.filename or "",
+            content=upload.read(),
+            actor=current_user,
+        )
         if isinstance(imported.error, ImportFailed):
             problems = imported.error.problems
             form.file.errors = ["The file has problems, so no cases were imported: correct them and upload it again"]
@@ -186,17 +222,27 @@ def import_cases(round_id: int):
             cases = imported.value
             flash(f"{len(cases)} case{'s' if len(cases) != 1 else ''} imported.", "success")
             return redirect(url_for("audits.round", round_id=round_id))
-    return render_template("audits/import.html", audit_round=audit_round, form=form, problems=problems,
-                           columns=COLUMN_TITLES, vocabularies={"Age band": AGE_BANDS, "Gender": GENDERS,
-                                                                "Ethnicity group": ETHNICITIES})
+    return render_template(
+        "audits/import.html",
+        audit_round=audit_round,
+        form=form,
+        problems=problems,
+        columns=COLUMN_TITLES,
+        vocabularies={"Age band": AGE_BANDS, "Gender": GENDERS, "Ethnicity group": ETHNICITIES},
+    )
 
 
 @bp.route("/cases/<int:case_id>", endpoint="case")
 @roles_required(*STAFF)
 def show_case(case_id: int):
     case = queries.get_case(case_id)
-    return render_template("audits/case.html", case=case, audit_round=case.round,
-                           assignments=queries.assignment_views(case), labels=_case_labels())
+    return render_template(
+        "audits/case.html",
+        case=case,
+        audit_round=case.round,
+        assignments=queries.assignment_views(case),
+        labels=_case_labels(),
+    )
 
 
 def _case_labels() -> dict:
@@ -213,15 +259,25 @@ def edit_assignments(case_id: int):
     error = None
     if form.validate_on_submit():
         chosen = set(request.form.getlist("organisation_id"))
-        current = {o.id: (request.form.get(f"auditor_{o.id}") or None) for o in audit_round.organisations
-                   if str(o.id) in chosen}
+        current = {
+            o.id: (request.form.get(f"auditor_{o.id}") or None)
+            for o in audit_round.organisations
+            if str(o.id) in chosen
+        }
         saved = web.attempt(services.set_assignments, case, auditors=current, actor=current_user)
         error = saved.error
         if saved:
             flash(f"Assignments for case {case.reference} saved.", "success")
             return redirect(url_for("audits.case", case_id=case_id))
-    return render_template("audits/assignments.html", case=case, audit_round=audit_round, current=current,
-                           auditors=queries.eligible_auditors(audit_round), error=error, form=form)
+    return render_template(
+        "audits/assignments.html",
+        case=case,
+        audit_round=audit_round,
+        current=current,
+        auditors=queries.eligible_auditors(audit_round),
+        error=error,
+        form=form,
+    )
 
 
 @bp.route("/cases/<int:case_id>/remove", methods=["GET", "POST"])
@@ -246,11 +302,16 @@ def remove_case(case_id: int):
 def response(assignment_id: int):
     assignment = queries.get_assignment(assignment_id)
     instrument = queries.instrument_of(assignment.case.round)
-    return render_template("audits/response.html", assignment=assignment, case=assignment.case,
-                           audit_round=assignment.case.round, instrument=instrument,
-                           answers=queries.answers_of(assignment.response, instrument),
-                           org_type=assignment.organisation.org_type,
-                           status=queries.status_of(assignment.response))
+    return render_template(
+        "audits/response.html",
+        assignment=assignment,
+        case=assignment.case,
+        audit_round=assignment.case.round,
+        instrument=instrument,
+        answers=queries.answers_of(assignment.response, instrument),
+        org_type=assignment.organisation.org_type,
+        status=queries.status_of(assignment.response),
+    )
 
 
 @bp.route("/responses/<int:assignment_id>/return", methods=["GET", "POST"])
@@ -258,12 +319,14 @@ def response(assignment_id: int):
 def return_response(assignment_id: int):
     assignment = queries.get_assignment(assignment_id)
     form = ReturnForm()
-    if form.validate_on_submit() and web.run(form, services.return_response, assignment, reason=form.reason.data,
-                                           actor=current_user):
+    if form.validate_on_submit() and web.run(
+        form, services.return_response, assignment, reason=form.reason.data, actor=current_user
+    ):
         flash(f"Audit returned to {assignment.organisation.name}.", "success")
         return redirect(url_for("audits.case", case_id=assignment.case_id))
-    return render_template("audits/return.html", assignment=assignment, case=assignment.case,
-                           audit_round=assignment.case.round, form=form)
+    return render_template(
+        "audits/return.html", assignment=assignment, case=assignment.case, audit_round=assignment.case.round, form=form
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -273,8 +336,9 @@ def return_response(assignment_id: int):
 @roles_required(*STAFF)
 def disagreements(round_id: int):
     audit_round = queries.get_round(round_id)
-    return render_template("audits/disagreements.html", audit_round=audit_round,
-                           rows=queries.disagreement_queue(audit_round))
+    return render_template(
+        "audits/disagreements.html", audit_round=audit_round, rows=queries.disagreement_queue(audit_round)
+    )
 
 
 def _per_agency(own: dict[tuple[str, int], str], field: str | None = None) -> dict[str, dict[int, str | None]]:
@@ -337,9 +401,20 @@ def moderate(case_id: int):
         errors = web.run_fields(services.save_moderation, case, actor=current_user, **values)
         if not errors:
             flash(f"Moderation of case {case.reference} saved.", "success")
-            return redirect(url_for("audits.disagreements", round_id=audit_round.id)
-                            if request.form.get("next") == "queue" else url_for("audits.round", round_id=audit_round.id))
-    return render_template("audits/moderate.html", case=case, audit_round=audit_round, instrument=instrument,
-                           grid=grid, values=values, errors=errors, form=form,
-                           editable=audit_round.state == RoundState.moderation,
-                           overall=instrument.overall_question)
+            return redirect(
+                url_for("audits.disagreements", round_id=audit_round.id)
+                if request.form.get("next") == "queue"
+                else url_for("audits.round", round_id=audit_round.id)
+            )
+    return render_template(
+        "audits/moderate.html",
+        case=case,
+        audit_round=audit_round,
+        instrument=instrument,
+        grid=grid,
+        values=values,
+        errors=errors,
+        form=form,
+        editable=audit_round.state == RoundState.moderation,
+        overall=instrument.overall_question,
+    )

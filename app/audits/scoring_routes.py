@@ -1,4 +1,5 @@
 """Case audit pages for auditors: their tasks, scoring a case section by section, and submitting."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -20,8 +21,11 @@ from app.questionnaire import (
 from app.utils import today
 
 AUDITOR = ("auditor",)
-SECTION_STATUS = {"not_started": ("Not yet started", "blue"), "in_progress": ("In progress", "light-blue"),
-                  "completed": ("Completed", None)}
+SECTION_STATUS = {
+    "not_started": ("Not yet started", "blue"),
+    "in_progress": ("In progress", "light-blue"),
+    "completed": ("Completed", None),
+}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -41,23 +45,38 @@ def _scoring_context(assignment_id: int) -> dict:
         raise NotFound("This assignment has no response yet")
     instrument = queries.response_instrument(response)
     org_type = assignment.organisation.org_type
-    return {"assignment": assignment, "response": response, "instrument": instrument, "org_type": org_type,
-            "case": assignment.case, "audit_round": assignment.case.round,
-            "sections": instrument.sections_for(org_type), "editable": services.is_editable(assignment),
-            "answers": queries.answers_of(response, instrument)}
+    return {
+        "assignment": assignment,
+        "response": response,
+        "instrument": instrument,
+        "org_type": org_type,
+        "case": assignment.case,
+        "audit_round": assignment.case.round,
+        "sections": instrument.sections_for(org_type),
+        "editable": services.is_editable(assignment),
+        "answers": queries.answers_of(response, instrument),
+    }
 
 
 @bp.route("/tasks/<int:assignment_id>")
 @roles_required(*AUDITOR)
 def task_list(assignment_id: int):
     ctx = _scoring_context(assignment_id)
-    statuses = {s.key: section_status(ctx["instrument"], s.key, ctx["answers"], ctx["org_type"])
-                for s in ctx["sections"]}
-    return render_template("audits/task_list.html", statuses=statuses, labels=SECTION_STATUS,
-                           complete=all(v == "completed" for v in statuses.values()),
-                           status=queries.status_of(ctx["response"], answered=any(
-                               a["value"] is not None or a["comment"] is not None for a in ctx["answers"].values())),
-                           today=today(), **ctx)
+    statuses = {
+        s.key: section_status(ctx["instrument"], s.key, ctx["answers"], ctx["org_type"]) for s in ctx["sections"]
+    }
+    return render_template(
+        "audits/task_list.html",
+        statuses=statuses,
+        labels=SECTION_STATUS,
+        complete=all(v == "completed" for v in statuses.values()),
+        status=queries.status_of(
+            ctx["response"],
+            answered=any(a["value"] is not None or a["comment"] is not None for a in ctx["answers"].values()),
+        ),
+        today=today(),
+        **ctx,
+    )
 
 
 @bp.route("/tasks/<int:assignment_id>/sections/<section_key>", methods=["GET", "POST"])
@@ -76,10 +95,15 @@ def section(assignment_id: int, section_key: str):
     conflict = None
     latest = None
     if request.method == "POST" and form.validate(partial=True):
+
         def save():
-            response = services.save_section(ctx["assignment"], section_key,
-                                              form_answers(instrument, section_key, form),
-                                              lock_version=request.form.get("lock_version"), actor=current_user)
+            response = services.save_section(
+                ctx["assignment"],
+                section_key,
+                form_answers(instrument, section_key, form),
+                lock_version=request.form.get("lock_version"),
+                actor=current_user,
+            )
             # Read before the commit expires them: reloading each afterwards cost a round trip per save.
             return response.lock_version, ctx["audit_round"].due_date
 
@@ -95,19 +119,34 @@ def section(assignment_id: int, section_key: str):
         else:
             lock_version, due = saved.value
             action = request.form.get("action")
-            step = flow.after_save(section_key, action=action, return_to=return_to,
-                                   valid=action == "later" or form.validate())
+            step = flow.after_save(
+                section_key, action=action, return_to=return_to, valid=action == "later" or form.validate()
+            )
             if step.kind == "task_list":
-                flash("Your answers have been saved. You can come back to this audit at any time before "
-                      f"{due.day} {due:%B %Y}.", "success")
+                flash(
+                    "Your answers have been saved. You can come back to this audit at any time before "
+                    f"{due.day} {due:%B %Y}.",
+                    "success",
+                )
             if not step.stays:
-                return redirect(step.url(
-                    section=lambda key: url_for("audits.section", assignment_id=assignment_id, section_key=key),
-                    end=url_for("audits.check_answers", assignment_id=assignment_id),
-                    task_list=url_for("audits.task_list", assignment_id=assignment_id)))
-    return render_template("audits/section.html", form=form, section=instrument.section(section_key),
-                           lock_version=lock_version, conflict=conflict, latest=latest, return_to=return_to,
-                           number=flow.number(section_key), **ctx)
+                return redirect(
+                    step.url(
+                        section=lambda key: url_for("audits.section", assignment_id=assignment_id, section_key=key),
+                        end=url_for("audits.check_answers", assignment_id=assignment_id),
+                        task_list=url_for("audits.task_list", assignment_id=assignment_id),
+                    )
+                )
+    return render_template(
+        "audits/section.html",
+        form=form,
+        section=instrument.section(section_key),
+        lock_version=lock_version,
+        conflict=conflict,
+        latest=latest,
+        return_to=return_to,
+        number=flow.number(section_key),
+        **ctx,
+    )
 
 
 def _problem_href(assignment_id: int, instrument, problem) -> str:
@@ -125,11 +164,17 @@ def check_answers(assignment_id: int):
     conflict = None
     form = EmptyForm()
     if form.validate_on_submit():
-        submitted = web.attempt(services.submit_response, ctx["assignment"],
-                                lock_version=request.form.get("lock_version"), actor=current_user)
+        submitted = web.attempt(
+            services.submit_response,
+            ctx["assignment"],
+            lock_version=request.form.get("lock_version"),
+            actor=current_user,
+        )
         if isinstance(submitted.error, services.SubmitProblems):
-            problems = [{"text": p.message, "href": _problem_href(assignment_id, ctx["instrument"], p)}
-                        for p in submitted.error.problems]
+            problems = [
+                {"text": p.message, "href": _problem_href(assignment_id, ctx["instrument"], p)}
+                for p in submitted.error.problems
+            ]
         elif isinstance(submitted.error, StaleEdit):
             conflict = submitted.error.message
         elif submitted.error:
@@ -138,8 +183,14 @@ def check_answers(assignment_id: int):
         else:
             return redirect(url_for("audits.submitted", assignment_id=assignment_id))
         ctx = _scoring_context(assignment_id)
-    return render_template("audits/check.html", problems=problems, conflict=conflict, form=form,
-                           lock_version=ctx["response"].lock_version, **ctx)
+    return render_template(
+        "audits/check.html",
+        problems=problems,
+        conflict=conflict,
+        form=form,
+        lock_version=ctx["response"].lock_version,
+        **ctx,
+    )
 
 
 @bp.route("/tasks/<int:assignment_id>/submitted")
@@ -159,6 +210,12 @@ def case_responses(assignment_id: int):
     if not queries.can_see_other_agencies(current_user, case):
         raise PermissionDenied("Other agencies’ answers are shared once the round is in moderation")
     instrument = queries.instrument_of(case.round)
-    return render_template("audits/case_responses.html", assignment=assignment, case=case, audit_round=case.round,
-                           grid=queries.case_grid(case, instrument), instrument=instrument,
-                           moderation=case.moderation)
+    return render_template(
+        "audits/case_responses.html",
+        assignment=assignment,
+        case=case,
+        audit_round=case.round,
+        grid=queries.case_grid(case, instrument),
+        instrument=instrument,
+        moderation=case.moderation,
+    )

@@ -1,4 +1,5 @@
 """Themed findings, charts and exports; the findings a QA sub-group agrees, and the actions raised on them."""
+
 from flask import Blueprint, current_app
 
 from app.extensions import limiter, signed_in_user_or_address
@@ -7,10 +8,12 @@ bp = Blueprint("findings", __name__, url_prefix="/findings")
 
 # Findings pages compute figures over whole rounds and campaigns and exports read every answer, so each person has a
 # budget of their own (one bucket for all pages, another for all downloads) and cannot starve everyone else.
-page_limit = limiter.shared_limit(lambda: current_app.config["FINDINGS_RATE_LIMIT"], scope="findings-pages",
-                                  key_func=signed_in_user_or_address)
-export_limit = limiter.shared_limit(lambda: current_app.config["EXPORT_RATE_LIMIT"], scope="findings-exports",
-                                    key_func=signed_in_user_or_address)
+page_limit = limiter.shared_limit(
+    lambda: current_app.config["FINDINGS_RATE_LIMIT"], scope="findings-pages", key_func=signed_in_user_or_address
+)
+export_limit = limiter.shared_limit(
+    lambda: current_app.config["EXPORT_RATE_LIMIT"], scope="findings-exports", key_func=signed_in_user_or_address
+)
 
 
 def init_app(app) -> None:

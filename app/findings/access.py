@@ -12,6 +12,7 @@ the partnership, and only where their organisation took part:
 - actions, and the named data on them (description, person responsible, organisation, update notes), only the
   organisation's own: on the findings pages, in the workbook and in the tracker.
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -31,16 +32,17 @@ READERS = ("admin", "qa", "auditor", "org_lead")
 STAFF = ("admin", "qa")
 
 
-
-
 def _round_open_to(audit_round: AuditRound, organisation_id: int | None) -> bool:
-    return organisation_id is None or (audit_round.state in queries.PARTICIPANT_ROUND_STATES
-                                       and queries.round_participant(audit_round.id, organisation_id))
+    return organisation_id is None or (
+        audit_round.state in queries.PARTICIPANT_ROUND_STATES
+        and queries.round_participant(audit_round.id, organisation_id)
+    )
 
 
 def _campaign_open_to(campaign: Campaign, organisation_id: int | None) -> bool:
-    return organisation_id is None or (campaign.state != CampaignState.draft
-                                       and queries.campaign_participant(campaign.id, organisation_id))
+    return organisation_id is None or (
+        campaign.state != CampaignState.draft and queries.campaign_participant(campaign.id, organisation_id)
+    )
 
 
 def round_for(user, round_id: int) -> tuple[AuditRound, int | None]:
@@ -92,15 +94,21 @@ def openable_ids(user, kind: str, ids) -> set[int]:
     if kind == "round":
         stmt = sa.select(AuditRound.id).where(AuditRound.id.in_(ids))
         if organisation_id is not None:
-            stmt = stmt.where(AuditRound.state.in_(queries.PARTICIPANT_ROUND_STATES),
-                              AuditRound.id.in_(sa.select(round_organisation.c.round_id)
-                                                .where(round_organisation.c.organisation_id == organisation_id)))
+            stmt = stmt.where(
+                AuditRound.state.in_(queries.PARTICIPANT_ROUND_STATES),
+                AuditRound.id.in_(
+                    sa.select(round_organisation.c.round_id).where(
+                        round_organisation.c.organisation_id == organisation_id
+                    )
+                ),
+            )
     else:
         stmt = sa.select(Campaign.id).where(Campaign.id.in_(ids))
         if organisation_id is not None:
-            stmt = stmt.where(Campaign.state != CampaignState.draft,
-                              Campaign.id.in_(sa.select(Return.campaign_id)
-                                              .where(Return.organisation_id == organisation_id)))
+            stmt = stmt.where(
+                Campaign.state != CampaignState.draft,
+                Campaign.id.in_(sa.select(Return.campaign_id).where(Return.organisation_id == organisation_id)),
+            )
     return set(db.session.execute(stmt).scalars())
 
 

@@ -1,4 +1,5 @@
 """Actions raised on a round's or a campaign's findings, as the action tracker describes them."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -18,17 +19,27 @@ def _findings(actions: list[ActionItem], parent) -> dict[int, tuple[int, str]]:
     if not finding_ids:
         return {}
     column = Finding.round_id if parent is AuditRound else Finding.campaign_id
-    rows = db.session.execute(sa.select(Finding.id, parent.id, parent.title).join(parent, column == parent.id)
-                              .where(Finding.id.in_(finding_ids)))
+    rows = db.session.execute(
+        sa.select(Finding.id, parent.id, parent.title)
+        .join(parent, column == parent.id)
+        .where(Finding.id.in_(finding_ids))
+    )
     return {finding_id: (parent_id, title) for finding_id, parent_id, title in rows}
 
 
 def _describer(parent, text: str, endpoint: str, argument: str):
     def describe(actions: list[ActionItem], viewer) -> dict[int, SourceLine]:
         found = _findings(actions, parent)
-        return {a.id: SourceLine(text=text, link_text=found[a.finding_id][1],
-                                 href=url_for(endpoint, **{argument: found[a.finding_id][0]}) + "#report")
-                for a in actions if a.finding_id in found}
+        return {
+            a.id: SourceLine(
+                text=text,
+                link_text=found[a.finding_id][1],
+                href=url_for(endpoint, **{argument: found[a.finding_id][0]}) + "#report",
+            )
+            for a in actions
+            if a.finding_id in found
+        }
+
     return describe
 
 
@@ -37,10 +48,21 @@ def _of(column):
 
 
 def register() -> None:
-    register_source(ActionSource(kind="case_audit", label="Case audit findings", order=20,
-                                 condition=_of(Finding.round_id),
-                                 describe=_describer(AuditRound, "Case audit: ", "findings.round_findings", "round_id")))
-    register_source(ActionSource(kind="campaign", label="Self-assessment findings", order=30,
-                                 condition=_of(Finding.campaign_id),
-                                 describe=_describer(Campaign, "Self-assessment findings: ",
-                                                     "findings.campaign_findings", "campaign_id")))
+    register_source(
+        ActionSource(
+            kind="case_audit",
+            label="Case audit findings",
+            order=20,
+            condition=_of(Finding.round_id),
+            describe=_describer(AuditRound, "Case audit: ", "findings.round_findings", "round_id"),
+        )
+    )
+    register_source(
+        ActionSource(
+            kind="campaign",
+            label="Self-assessment findings",
+            order=30,
+            condition=_of(Finding.campaign_id),
+            describe=_describer(Campaign, "Self-assessment findings: ", "findings.campaign_findings", "campaign_id"),
+        )
+    )

@@ -1,4 +1,5 @@
 """`flask export round ID -o FILE.xlsx` and `flask export campaign ID -o FILE.xlsx`."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,5 +1,6 @@
 """Demo findings: the QA sub-group's report for round 1 and campaign 1, under every heading, with actions
 in several states (one overdue) and dated progress updates. Idempotent: skipped when findings exist."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -17,71 +18,162 @@ from app.selfassessment.models import Campaign
 QA = "qa@riverside.example"
 
 ROUND_FINDINGS = [
-    ("evidence", "Six cases audited by police, health and children's social care, each moderated by the panel. "
-                 "Agencies' own ratings were close to the agreed ratings, a little more generous on risk analysis.",
-     []),
-    ("strength", "When the child was at immediate risk, strategy discussions were held on the same day and police, "
-                 "social care and health took part.", ["timeliness", "multi_agency_engagement"]),
-    ("area_for_improvement", "Schools, GPs and health visitors who knew the child were often not invited, so "
-                             "decisions were made without what they knew.", ["multi_agency_engagement"]),
-    ("area_for_improvement", "The child's lived experience and voice were rarely recorded; discussions centred on "
-                             "the incident rather than on the child.", ["voice_of_child"]),
-    ("learning", "A short checklist of who to invite, used by the MASH manager convening the discussion, would "
-                 "have brought the missing agencies in for four of the six cases.", ["multi_agency_engagement"]),
-    ("impact", "Re-audit planned for the spring round to see whether invitations to schools and GPs have improved.",
-     []),
+    (
+        "evidence",
+        "Six cases audited by police, health and children's social care, each moderated by the panel. "
+        "Agencies' own ratings were close to the agreed ratings, a little more generous on risk analysis.",
+        [],
+    ),
+    (
+        "strength",
+        "When the child was at immediate risk, strategy discussions were held on the same day and police, "
+        "social care and health took part.",
+        ["timeliness", "multi_agency_engagement"],
+    ),
+    (
+        "area_for_improvement",
+        "Schools, GPs and health visitors who knew the child were often not invited, so "
+        "decisions were made without what they knew.",
+        ["multi_agency_engagement"],
+    ),
+    (
+        "area_for_improvement",
+        "The child's lived experience and voice were rarely recorded; discussions centred on "
+        "the incident rather than on the child.",
+        ["voice_of_child"],
+    ),
+    (
+        "learning",
+        "A short checklist of who to invite, used by the MASH manager convening the discussion, would "
+        "have brought the missing agencies in for four of the six cases.",
+        ["multi_agency_engagement"],
+    ),
+    (
+        "impact",
+        "Re-audit planned for the spring round to see whether invitations to schools and GPs have improved.",
+        [],
+    ),
 ]
 ROUND_ACTIONS = [
     # finding index, action, owner org slug, owner name, days from today, final status,
     # updates (days ago, note, status after)
-    (2, "Introduce a checklist of agencies to invite to every strategy discussion, including the school, GP and "
-        "health visitor.", "riverside-council", "MASH team manager", 60, ActionStatus.in_progress,
-     [(20, "Invitation checklist drafted with the MASH and circulated to partners for comment.", "in_progress")]),
-    (3, "Brief detectives on recording the child's own words and daily life in strategy discussion notes.",
-     "riverside-police", "Detective Inspector, safeguarding unit", -10, ActionStatus.not_started, []),
-    (3, "Update the health visiting record template so the child's voice is recorded before every strategy "
-        "discussion.", "riverside-health", "Named nurse for safeguarding children", 30, ActionStatus.complete,
-     [(40, "Briefing on recording the child's voice planned for the health visiting teams.", "in_progress"),
-      (7, "Briefing delivered to 42 practitioners; recording template updated.", "complete")]),
+    (
+        2,
+        "Introduce a checklist of agencies to invite to every strategy discussion, including the school, GP and "
+        "health visitor.",
+        "riverside-council",
+        "MASH team manager",
+        60,
+        ActionStatus.in_progress,
+        [(20, "Invitation checklist drafted with the MASH and circulated to partners for comment.", "in_progress")],
+    ),
+    (
+        3,
+        "Brief detectives on recording the child's own words and daily life in strategy discussion notes.",
+        "riverside-police",
+        "Detective Inspector, safeguarding unit",
+        -10,
+        ActionStatus.not_started,
+        [],
+    ),
+    (
+        3,
+        "Update the health visiting record template so the child's voice is recorded before every strategy discussion.",
+        "riverside-health",
+        "Named nurse for safeguarding children",
+        30,
+        ActionStatus.complete,
+        [
+            (40, "Briefing on recording the child's voice planned for the health visiting teams.", "in_progress"),
+            (7, "Briefing delivered to 42 practitioners; recording template updated.", "complete"),
+        ],
+    ),
 ]
 CAMPAIGN_FINDINGS = [
-    ("evidence", "Returns from every invited type of organisation, challenged where the evidence did not support "
-                 "the rating, and triangulated with the practitioner survey.", []),
-    ("strength", "Organisations have a named safeguarding lead whom staff know how to contact; practitioners "
-                 "confirmed this in the survey.", ["leadership_and_accountability"]),
-    ("area_for_improvement", "Safer recruitment records were incomplete in several smaller organisations, and "
-                             "their own ratings were higher than the evidence supported.", ["safer_workforce"]),
-    ("learning", "Organisations rating themselves Green on training were not always backed by their staff: ask "
-                 "for training records, not only the policy.", ["training"]),
-    ("impact", "The partnership will offer safer recruitment training to voluntary and community organisations "
-               "before the next cycle.", ["safer_workforce"]),
+    (
+        "evidence",
+        "Returns from every invited type of organisation, challenged where the evidence did not support "
+        "the rating, and triangulated with the practitioner survey.",
+        [],
+    ),
+    (
+        "strength",
+        "Organisations have a named safeguarding lead whom staff know how to contact; practitioners "
+        "confirmed this in the survey.",
+        ["leadership_and_accountability"],
+    ),
+    (
+        "area_for_improvement",
+        "Safer recruitment records were incomplete in several smaller organisations, and "
+        "their own ratings were higher than the evidence supported.",
+        ["safer_workforce"],
+    ),
+    (
+        "learning",
+        "Organisations rating themselves Green on training were not always backed by their staff: ask "
+        "for training records, not only the policy.",
+        ["training"],
+    ),
+    (
+        "impact",
+        "The partnership will offer safer recruitment training to voluntary and community organisations "
+        "before the next cycle.",
+        ["safer_workforce"],
+    ),
 ]
 CAMPAIGN_ACTIONS = [
-    (2, "Run safer recruitment training for voluntary and community organisations.", "riverside-council",
-     "Partnership business manager", 90, ActionStatus.in_progress,
-     [(14, "Two safer recruitment sessions booked for the spring; invitations sent to 23 organisations.",
-       "in_progress")]),
-    (4, "Complete single central record checks for all volunteers and report the result to the partnership.",
-     "youth-trust", "Chief executive", -5, ActionStatus.not_started, []),
+    (
+        2,
+        "Run safer recruitment training for voluntary and community organisations.",
+        "riverside-council",
+        "Partnership business manager",
+        90,
+        ActionStatus.in_progress,
+        [
+            (
+                14,
+                "Two safer recruitment sessions booked for the spring; invitations sent to 23 organisations.",
+                "in_progress",
+            )
+        ],
+    ),
+    (
+        4,
+        "Complete single central record checks for all volunteers and report the result to the partnership.",
+        "youth-trust",
+        "Chief executive",
+        -5,
+        ActionStatus.not_started,
+        [],
+    ),
 ]
 
 
 def _add(demo, *, findings, actions, round_id=None, campaign_id=None) -> None:
     qa = demo.user(QA)
-    created = [services.add_finding(heading=heading, text=text, themes=themes, round_id=round_id,
-                                    campaign_id=campaign_id, actor=qa) for heading, text, themes in findings]
+    created = [
+        services.add_finding(
+            heading=heading, text=text, themes=themes, round_id=round_id, campaign_id=campaign_id, actor=qa
+        )
+        for heading, text, themes in findings
+    ]
     for index, description, slug, owner, due_in, status, updates in actions:
-        action = action_services.create_action(description=description,
-                                        owner_organisation_id=demo.org(slug).id, owner_name=owner,
-                                        due_date=demo.today + timedelta(days=due_in), finding_id=created[index].id,
-                                        actor=qa)
+        action = action_services.create_action(
+            description=description,
+            owner_organisation_id=demo.org(slug).id,
+            owner_name=owner,
+            due_date=demo.today + timedelta(days=due_in),
+            finding_id=created[index].id,
+            actor=qa,
+        )
         action.created_at = action.created_at - timedelta(days=60)
         for days_ago, note, after in updates:
             update = action_services.update_action(action, note=note, status=after, actor=qa)
             update.created_at = update.created_at - timedelta(days=days_ago)
         if action.status != status:
-            action_services.update_action(action, note="Status confirmed at the partnership review.", status=status,
-                                   actor=qa)
+            action_services.update_action(
+                action, note="Status confirmed at the partnership review.", status=status, actor=qa
+            )
 
 
 def load(demo) -> None:
@@ -95,7 +187,6 @@ def load(demo) -> None:
     first_campaign = db.session.execute(sa.select(Campaign).order_by(Campaign.id).limit(1)).scalar_one_or_none()
     if first_campaign is None:
         demo.say("findings for campaign 1 skipped: no self-assessment campaign")
-    elif not db.session.execute(sa.select(Finding.id).where(Finding.campaign_id == first_campaign.id)
-                                .limit(1)).first():
+    elif not db.session.execute(sa.select(Finding.id).where(Finding.campaign_id == first_campaign.id).limit(1)).first():
         _add(demo, findings=CAMPAIGN_FINDINGS, actions=CAMPAIGN_ACTIONS, campaign_id=first_campaign.id)
         demo.say(f"findings for campaign {first_campaign.title}")

@@ -40,12 +40,24 @@ class GovDateField(DateField):
 
 
 class FindingForm(FlaskForm):
-    heading = RadioField("Heading", widget=GovRadioInput(), choices=choices(FINDING_HEADINGS.items()),
-                         validators=[InputRequired(message="Select a heading")])
-    text = TextAreaField("Finding", widget=GovCharacterCount(),
-                         validators=[InputRequired(message="Enter the finding"), Length(max=FINDING_TEXT_MAX)])
-    themes = SelectMultipleField("Themes", widget=GovCheckboxesInput(), choices=[], validators=[Optional()],
-                                 description="Select the themes this finding is about, if any.")
+    heading = RadioField(
+        "Heading",
+        widget=GovRadioInput(),
+        choices=choices(FINDING_HEADINGS.items()),
+        validators=[InputRequired(message="Select a heading")],
+    )
+    text = TextAreaField(
+        "Finding",
+        widget=GovCharacterCount(),
+        validators=[InputRequired(message="Enter the finding"), Length(max=FINDING_TEXT_MAX)],
+    )
+    themes = SelectMultipleField(
+        "Themes",
+        widget=GovCheckboxesInput(),
+        choices=[],
+        validators=[Optional()],
+        description="Select the themes this finding is about, if any.",
+    )
     submit = SubmitField("Save finding", widget=GovSubmitInput())
 
     def set_themes(self, themes: dict[str, str]) -> None:
@@ -53,22 +65,32 @@ class FindingForm(FlaskForm):
 
 
 class ActionForm(FlaskForm):
-    description = TextAreaField("What will be done", widget=GovCharacterCount(),
-                                validators=[InputRequired(message="Enter what will be done"),
-                                            Length(max=DESCRIPTION_MAX)])
-    owner_organisation_id = SelectField("Organisation responsible", widget=GovSelect(), choices=[],
-                                        validators=[InputRequired(message="Select the organisation responsible")])
-    owner_name = StringField("Person responsible", widget=GovTextInput(),
-                             description="Name and role, for example Sam Patel, designated safeguarding lead.",
-                             validators=[InputRequired(message="Enter the name of the person responsible"),
-                                         Length(max=OWNER_NAME_MAX)])
-    due_date = GovDateField("Due date", description="For example, 27 3 2026",
-                            validators=[InputRequired(message="Enter the due date")])
+    description = TextAreaField(
+        "What will be done",
+        widget=GovCharacterCount(),
+        validators=[InputRequired(message="Enter what will be done"), Length(max=DESCRIPTION_MAX)],
+    )
+    owner_organisation_id = SelectField(
+        "Organisation responsible",
+        widget=GovSelect(),
+        choices=[],
+        validators=[InputRequired(message="Select the organisation responsible")],
+    )
+    owner_name = StringField(
+        "Person responsible",
+        widget=GovTextInput(),
+        description="Name and role, for example Sam Patel, designated safeguarding lead.",
+        validators=[InputRequired(message="Enter the name of the person responsible"), Length(max=OWNER_NAME_MAX)],
+    )
+    due_date = GovDateField(
+        "Due date", description="For example, 27 3 2026", validators=[InputRequired(message="Enter the due date")]
+    )
     submit = SubmitField("Add action", widget=GovSubmitInput())
 
     def set_organisations(self, organisations) -> None:
-        self.owner_organisation_id.choices = choices([("", "Select an organisation")]
-                                                     + [(o.id, o.name) for o in organisations])
+        self.owner_organisation_id.choices = choices(
+            [("", "Select an organisation")] + [(o.id, o.name) for o in organisations]
+        )
 
 
 class ConfirmForm(FlaskForm):

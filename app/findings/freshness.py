@@ -35,6 +35,7 @@ Figures handed out are read-only (`FrozenDict`, `FrozenList`): the same objects 
 process, so a page that changed them would change what the next request sees. Copy them to change them
 (`copy.deepcopy` gives plain dicts and lists).
 """
+
 from __future__ import annotations
 
 import copy
@@ -61,8 +62,10 @@ FIGURES_VERSION = 1
 EVERYTHING = "*"
 
 # The columns of the periods that carry a token, by kind (the tables belong to audits and selfassessment).
-_TOKENS = {kind: sa.table(name, sa.column("id"), sa.column("figures_token"))
-           for kind, name in (("round", "audit_round"), ("campaign", "campaign"))}
+_TOKENS = {
+    kind: sa.table(name, sa.column("id"), sa.column("figures_token"))
+    for kind, name in (("round", "audit_round"), ("campaign", "campaign"))
+}
 
 
 def renew_tokens(connection, kind: str, ids=EVERYTHING) -> None:
@@ -89,6 +92,7 @@ def subscribe() -> None:
 
 
 # --- read-only figures -----------------------------------------------------------------------------------------
+
 
 def _read_only(self, *_args, **_kwargs):
     raise TypeError("findings figures are shared between requests and cannot be changed: copy.deepcopy them first")
@@ -143,11 +147,14 @@ def freeze(value):
 
 # --- reading ---------------------------------------------------------------------------------------------------
 
+
 def _inputs() -> str:
     """What, besides the data, the figures depend on: their version, the settings and the theme titles."""
     config = current_app.config
-    inputs = {key: config[key] for key in ("MIN_CELL_SIZE", "STRENGTH_THRESHOLD", "IMPROVEMENT_THRESHOLD",
-                                           "TRIANGULATION_AGREEMENT_THRESHOLD")}
+    inputs = {
+        key: config[key]
+        for key in ("MIN_CELL_SIZE", "STRENGTH_THRESHOLD", "IMPROVEMENT_THRESHOLD", "TRIANGULATION_AGREEMENT_THRESHOLD")
+    }
     inputs["themes"] = theme_titles()
     return f"v{FIGURES_VERSION}:" + hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:24]
 
@@ -188,7 +195,7 @@ def _hold(kind: str, period_id: int, stamp: str, figures: dict) -> None:
         _held.pop((kind, period_id), None)
         _held[(kind, period_id)] = (stamp, figures)
         mine = [key for key in _held if key[0] == kind]
-        for key in mine[:len(mine) - _HELD_PER_KIND[kind]]:  # the longest held first
+        for key in mine[: len(mine) - _HELD_PER_KIND[kind]]:  # the longest held first
             del _held[key]
 
 
@@ -203,8 +210,10 @@ def _keep(column: str, period_id: int, stamp: str, figures: dict) -> None:
     insert = postgresql.insert if bind.dialect.name == "postgresql" else sqlite.insert
     values = {column: period_id, "stamp": stamp, "figures": figures, "computed_at": utcnow()}
     stmt = insert(FiguresCache.__table__).values(values)
-    stmt = stmt.on_conflict_do_update(index_elements=[column], set_={
-        "stamp": stmt.excluded.stamp, "figures": stmt.excluded.figures, "computed_at": stmt.excluded.computed_at})
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[column],
+        set_={"stamp": stmt.excluded.stamp, "figures": stmt.excluded.figures, "computed_at": stmt.excluded.computed_at},
+    )
     try:
         with Session(bind=bind, join_transaction_mode="create_savepoint") as writer:
             writer.execute(stmt)

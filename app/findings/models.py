@@ -23,8 +23,9 @@ class Finding(db.Model):
     __tablename__ = "finding"
     __table_args__ = (
         sa.CheckConstraint(exactly_one_not_null("round_id", "campaign_id"), name="one_parent"),
-        sa.CheckConstraint("heading IN ('evidence', 'strength', 'area_for_improvement', 'learning', 'impact')",
-                           name="heading_known"),
+        sa.CheckConstraint(
+            "heading IN ('evidence', 'strength', 'area_for_improvement', 'learning', 'impact')", name="heading_known"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,4 +1,5 @@
 """Findings pages: thin views over app.findings.figures / queries / services."""
+
 from __future__ import annotations
 
 import re
@@ -47,8 +48,11 @@ def _csv_response(rows, download_name: str):
     """Stream the CSV. The rows are produced after the view has returned and its database session has ended, so
     the generator must hold plain values only (ids, a catalogue), never ORM instances; stream_with_context gives it
     a fresh session, closed when the last row is sent."""
-    return Response(stream_with_context(export.csv_lines(rows)), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{download_name}"'})
+    return Response(
+        stream_with_context(export.csv_lines(rows)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{download_name}"'},
+    )
 
 
 @bp.context_processor
@@ -56,12 +60,16 @@ def findings_helpers():
     def coverage_rows(coverage) -> list[dict]:
         return [{"key": {"text": key}, "value": {"text": str(value)}} for key, value in export.coverage_items(coverage)]
 
-    return {"theme_titles": theme_titles(), "coverage_rows": coverage_rows,
-            "can_open_action": lambda action: actions_access.can_open_action(current_user, action),
-            "can_open_tracker": lambda: actions_access.can_open_tracker(current_user)}
+    return {
+        "theme_titles": theme_titles(),
+        "coverage_rows": coverage_rows,
+        "can_open_action": lambda action: actions_access.can_open_action(current_user, action),
+        "can_open_tracker": lambda: actions_access.can_open_tracker(current_user),
+    }
 
 
 # --- index ---------------------------------------------------------------------------------------------------
+
 
 @bp.route("/")
 @page_limit
@@ -74,14 +82,25 @@ def index():
     used = {t for c in catalogues.values() for q in c.questions.values() for t in q.themes}
     titles = theme_titles()
     themes = [(key, title) for key, title in titles.items() if key in used]
-    reported = ({row.instrument_key for row in rounds} | {row.instrument_key for row in campaigns}
-                | {row.survey_key for row in campaigns if row.survey_key})
+    reported = (
+        {row.instrument_key for row in rounds}
+        | {row.instrument_key for row in campaigns}
+        | {row.survey_key for row in campaigns if row.survey_key}
+    )
     trends = sorted((c for key, c in catalogues.items() if key in reported), key=lambda c: c.title)
-    return render_template("findings/index.html", rounds=rounds, campaigns=campaigns, themes=themes, trends=trends,
-                           organisation_id=organisation_id, staff=organisation_id is None)
+    return render_template(
+        "findings/index.html",
+        rounds=rounds,
+        campaigns=campaigns,
+        themes=themes,
+        trends=trends,
+        organisation_id=organisation_id,
+        staff=organisation_id is None,
+    )
 
 
 # --- rounds --------------------------------------------------------------------------------------------------
+
 
 @bp.route("/rounds/<int:round_id>")
 @page_limit
@@ -94,10 +113,17 @@ def round_findings(round_id: int):
     own_name = _own_name(organisation_id)
     findings = queries.findings_for(round_id=audit_round.id)
     return render_template(
-        "findings/round.html", audit_round=audit_round, figures=data, staff=organisation_id is None, own_name=own_name,
+        "findings/round.html",
+        audit_round=audit_round,
+        figures=data,
+        staff=organisation_id is None,
+        own_name=own_name,
         charts=charts.round_charts(data, own_name=own_name),
-        findings=findings, actions_of=access.report_actions(findings, organisation_id), headings=FINDING_HEADINGS,
-        today=today(), is_overdue=is_overdue,
+        findings=findings,
+        actions_of=access.report_actions(findings, organisation_id),
+        headings=FINDING_HEADINGS,
+        today=today(),
+        is_overdue=is_overdue,
     )
 
 
@@ -106,8 +132,10 @@ def round_findings(round_id: int):
 @roles_required(*READERS)
 def round_export(round_id: int):
     audit_round, organisation_id = access.round_for(current_user, round_id)
-    return _workbook_response(lambda out: export.round_workbook(audit_round, out, organisation_id=organisation_id),
-                              f"{_slug(audit_round.title)}-findings.xlsx")
+    return _workbook_response(
+        lambda out: export.round_workbook(audit_round, out, organisation_id=organisation_id),
+        f"{_slug(audit_round.title)}-findings.xlsx",
+    )
 
 
 @bp.route("/rounds/<int:round_id>/responses.csv")
@@ -115,12 +143,14 @@ def round_export(round_id: int):
 @roles_required(*READERS)
 def round_csv(round_id: int):
     audit_round, organisation_id = access.round_for(current_user, round_id)
-    rows = export.round_response_rows(audit_round.id, figures.round_catalogue(audit_round),
-                                      organisation_id=organisation_id)
+    rows = export.round_response_rows(
+        audit_round.id, figures.round_catalogue(audit_round), organisation_id=organisation_id
+    )
     return _csv_response(rows, f"{_slug(audit_round.title)}-responses.csv")
 
 
 # --- campaigns -----------------------------------------------------------------------------------------------
+
 
 @bp.route("/campaigns/<int:campaign_id>")
 @page_limit
@@ -130,16 +160,26 @@ def campaign_findings(campaign_id: int):
     data = figures.campaign_figures(campaign)
     survey_own = None
     if organisation_id is not None:
-        survey_own = next((o for o in (data.get("survey") or {}).get("organisations", [])
-                           if o["id"] == organisation_id), None)
+        survey_own = next(
+            (o for o in (data.get("survey") or {}).get("organisations", []) if o["id"] == organisation_id), None
+        )
         data = figures.own_view(data, organisation_id)
     own_name = _own_name(organisation_id)
     findings = queries.findings_for(campaign_id=campaign.id)
     return render_template(
-        "findings/campaign.html", campaign=campaign, figures=data, staff=organisation_id is None,
-        own_name=own_name, survey_own=survey_own, charts=charts.campaign_charts(data, own_name=own_name),
-        findings=findings, actions_of=access.report_actions(findings, organisation_id), headings=FINDING_HEADINGS,
-        today=today(), is_overdue=is_overdue, org_type_labels=ORG_TYPE_LABELS,
+        "findings/campaign.html",
+        campaign=campaign,
+        figures=data,
+        staff=organisation_id is None,
+        own_name=own_name,
+        survey_own=survey_own,
+        charts=charts.campaign_charts(data, own_name=own_name),
+        findings=findings,
+        actions_of=access.report_actions(findings, organisation_id),
+        headings=FINDING_HEADINGS,
+        today=today(),
+        is_overdue=is_overdue,
+        org_type_labels=ORG_TYPE_LABELS,
     )
 
 
@@ -148,8 +188,10 @@ def campaign_findings(campaign_id: int):
 @roles_required(*READERS)
 def campaign_export(campaign_id: int):
     campaign, organisation_id = access.campaign_for(current_user, campaign_id)
-    return _workbook_response(lambda out: export.campaign_workbook(campaign, out, organisation_id=organisation_id),
-                              f"{_slug(campaign.title)}-findings.xlsx")
+    return _workbook_response(
+        lambda out: export.campaign_workbook(campaign, out, organisation_id=organisation_id),
+        f"{_slug(campaign.title)}-findings.xlsx",
+    )
 
 
 @bp.route("/campaigns/<int:campaign_id>/responses.csv")
@@ -157,12 +199,14 @@ def campaign_export(campaign_id: int):
 @roles_required(*READERS)
 def campaign_csv(campaign_id: int):
     campaign, organisation_id = access.campaign_for(current_user, campaign_id)
-    rows = export.campaign_response_rows(campaign.id, figures.campaign_catalogue(campaign),
-                                         organisation_id=organisation_id)
+    rows = export.campaign_response_rows(
+        campaign.id, figures.campaign_catalogue(campaign), organisation_id=organisation_id
+    )
     return _csv_response(rows, f"{_slug(campaign.title)}-responses.csv")
 
 
 # --- trends, themes, organisations ---------------------------------------------------------------------------
+
 
 @bp.route("/trends/<key>")
 @page_limit
@@ -172,10 +216,14 @@ def trends(key: str):
     if trend is None:
         abort(404)
     access.mark_openable(current_user, trend["periods"])
-    return render_template("findings/trends.html", trend=trend,
-                           theme_chart=charts.trend_lines("chart-trend-themes", trend, title="Themes over time"),
-                           question_chart=charts.trend_lines("chart-trend-questions", trend, items_key="questions",
-                                                             title="Questions over time"))
+    return render_template(
+        "findings/trends.html",
+        trend=trend,
+        theme_chart=charts.trend_lines("chart-trend-themes", trend, title="Themes over time"),
+        question_chart=charts.trend_lines(
+            "chart-trend-questions", trend, items_key="questions", title="Questions over time"
+        ),
+    )
 
 
 @bp.route("/themes/<key>")
@@ -189,9 +237,15 @@ def theme(key: str):
     staff = scope["organisation_id"] is None
     data = figures.theme_figures(key, **scope)
     access.mark_openable(current_user, [source["period"] for source in data["sources"]])
-    return render_template("findings/theme.html", theme_key=key, theme_title=titles[key],
-                           description=figures.theme_description(key), figures=data,
-                           theme_chart=charts.theme_sources_chart("chart-theme", data), staff=staff)
+    return render_template(
+        "findings/theme.html",
+        theme_key=key,
+        theme_title=titles[key],
+        description=figures.theme_description(key),
+        figures=data,
+        theme_chart=charts.theme_sources_chart("chart-theme", data),
+        staff=staff,
+    )
 
 
 @bp.route("/organisations/<int:organisation_id>")
@@ -203,18 +257,25 @@ def organisation(organisation_id: int):
     access.mark_openable(current_user, data["rounds"] + data["campaigns"])
     spread_charts = {}
     for r in data["rounds"]:
-        spread_charts[("round", r["id"])] = charts.spread_chart(f"chart-round-{r['id']}", r["themes"],
-                                                                own_name=org.name, title=f"{r['title']}: by theme")
+        spread_charts[("round", r["id"])] = charts.spread_chart(
+            f"chart-round-{r['id']}", r["themes"], own_name=org.name, title=f"{r['title']}: by theme"
+        )
     for c in data["campaigns"]:
         spread_charts[("campaign", c["id"])] = charts.spread_chart(
-            f"chart-campaign-{c['id']}", c["themes"], own_name=org.name, title=f"{c['title']}: criteria agreed Green")
-    return render_template("findings/organisation.html", organisation=org, figures=data, charts=spread_charts,
-                           staff=is_partnership_staff(current_user),
-                           organisations=organisation_choices() if is_partnership_staff(current_user)
-                           else [])
+            f"chart-campaign-{c['id']}", c["themes"], own_name=org.name, title=f"{c['title']}: criteria agreed Green"
+        )
+    return render_template(
+        "findings/organisation.html",
+        organisation=org,
+        figures=data,
+        charts=spread_charts,
+        staff=is_partnership_staff(current_user),
+        organisations=organisation_choices() if is_partnership_staff(current_user) else [],
+    )
 
 
 # --- findings (report headings) ------------------------------------------------------------------------------
+
 
 def _finding_form(parent_kind: str, parent, finding=None):
     form = FindingForm(obj=finding)
@@ -229,12 +290,27 @@ def _finding_form(parent_kind: str, parent, finding=None):
     back = url_for(f"findings.{parent_kind}_findings", **{f"{parent_kind}_id": parent.id}) + "#report"
     if form.validate_on_submit():
         if finding is None:
-            saved = web.run(form, services.add_finding, heading=form.heading.data, text=form.text.data,
-                            themes=form.themes.data, actor=current_user, **{f"{parent_kind}_id": parent.id},
-                            fallback=web.FIRST_FIELD)
+            saved = web.run(
+                form,
+                services.add_finding,
+                heading=form.heading.data,
+                text=form.text.data,
+                themes=form.themes.data,
+                actor=current_user,
+                **{f"{parent_kind}_id": parent.id},
+                fallback=web.FIRST_FIELD,
+            )
         else:
-            saved = web.run(form, services.edit_finding, finding, heading=form.heading.data, text=form.text.data,
-                            themes=form.themes.data, actor=current_user, fallback=web.FIRST_FIELD)
+            saved = web.run(
+                form,
+                services.edit_finding,
+                finding,
+                heading=form.heading.data,
+                text=form.text.data,
+                themes=form.themes.data,
+                actor=current_user,
+                fallback=web.FIRST_FIELD,
+            )
         if saved:
             flash("Finding saved.", "success")
             return redirect(back)
@@ -287,11 +363,13 @@ def delete_finding(finding_id: int):
         if deleted:
             flash("Finding deleted.", "success")
             return redirect(back)
-    return render_template("findings/finding_delete.html", form=form, finding=finding, back=back, error=error,
-                           headings=FINDING_HEADINGS)
+    return render_template(
+        "findings/finding_delete.html", form=form, finding=finding, back=back, error=error, headings=FINDING_HEADINGS
+    )
 
 
 # --- actions -------------------------------------------------------------------------------------------------
+
 
 @bp.route("/items/<int:finding_id>/actions/new", methods=["GET", "POST"])
 @page_limit
@@ -306,16 +384,26 @@ def new_action(finding_id: int):
         try:
             owner_organisation_id = int(form.owner_organisation_id.data)
         except ValueError:
-            form.owner_organisation_id.errors = [*form.owner_organisation_id.errors,
-                                                 "Select the organisation responsible"]
+            form.owner_organisation_id.errors = [
+                *form.owner_organisation_id.errors,
+                "Select the organisation responsible",
+            ]
             action = None
         else:
-            action = web.run(form, action_services.create_action, description=form.description.data,
-                             owner_organisation_id=owner_organisation_id, owner_name=form.owner_name.data,
-                             due_date=form.due_date.data, finding_id=finding.id, actor=current_user,
-                             fallback=web.FIRST_FIELD)
+            action = web.run(
+                form,
+                action_services.create_action,
+                description=form.description.data,
+                owner_organisation_id=owner_organisation_id,
+                owner_name=form.owner_name.data,
+                due_date=form.due_date.data,
+                finding_id=finding.id,
+                actor=current_user,
+                fallback=web.FIRST_FIELD,
+            )
         if action:
             flash("Action added.", "success")
             return redirect(url_for("actions.action", action_id=action.id))
-    return render_template("findings/action_form.html", form=form, finding=finding, headings=FINDING_HEADINGS,
-                           back=back)
+    return render_template(
+        "findings/action_form.html", form=form, finding=finding, headings=FINDING_HEADINGS, back=back
+    )

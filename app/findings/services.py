@@ -1,4 +1,5 @@
 """Every state change for findings: validate, flush, record activity. Actions are app.actions."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -13,6 +14,7 @@ FINDING_TEXT_MAX = 10000
 
 
 # --- findings ------------------------------------------------------------------------------------------------
+
 
 def _check_heading(heading: str) -> str:
     if heading not in FINDING_HEADINGS:
@@ -32,11 +34,21 @@ def add_finding(*, heading, text, themes=(), round_id=None, campaign_id=None, ac
     heading = _check_heading(heading)
     text = checked_text(text, field="text", label="the finding", max_length=FINDING_TEXT_MAX)
     parent = Finding.round_id == round_id if round_id is not None else Finding.campaign_id == campaign_id
-    position = db.session.execute(
-        sa.select(sa.func.coalesce(sa.func.max(Finding.position), 0)).where(parent, Finding.heading == heading)
-    ).scalar_one() + 1
-    finding = Finding(round_id=round_id, campaign_id=campaign_id, heading=heading, text=text,
-                      themes=_clean_themes(themes), position=position, created_by_id=getattr(actor, "id", None))
+    position = (
+        db.session.execute(
+            sa.select(sa.func.coalesce(sa.func.max(Finding.position), 0)).where(parent, Finding.heading == heading)
+        ).scalar_one()
+        + 1
+    )
+    finding = Finding(
+        round_id=round_id,
+        campaign_id=campaign_id,
+        heading=heading,
+        text=text,
+        themes=_clean_themes(themes),
+        position=position,
+        created_by_id=getattr(actor, "id", None),
+    )
     db.session.add(finding)
     db.session.flush()
     record("created", finding, f"{FINDING_HEADINGS[heading]} finding added", actor=actor)
@@ -57,13 +69,13 @@ def delete_finding(finding: Finding, *, actor=None) -> None:
     """Delete a finding that has no actions (refused otherwise). Partnership staff (admin, qa) only."""
     if finding.actions:
         raise DomainError("This finding has actions. Cancel or move them before deleting it.")
-    record("deleted", finding, f"{FINDING_HEADINGS.get(finding.heading, finding.heading)} finding deleted",
-           actor=actor)
+    record("deleted", finding, f"{FINDING_HEADINGS.get(finding.heading, finding.heading)} finding deleted", actor=actor)
     db.session.delete(finding)
     db.session.flush()
 
 
 # --- retention -----------------------------------------------------------------------------------------------
+
 
 def subscribe() -> None:
     """Keep a round's figures when its case-level data is purged (app.signals.round_purging); at app start-up."""

@@ -9,6 +9,7 @@ its total, a column with its total, or the row totals with the grand total) add 
 the minimum, or are the only hidden cell, the next smallest shown cell of that line is hidden too,
 repeating until no line gives anything away.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -50,8 +51,7 @@ def suppress(matrix: list[list[int]], min_size: int) -> tuple[list[list[Cell]], 
     cells = [[Cell(v, v < min_size) for v in row] for row in matrix]
     n_cols = len(matrix[0]) if matrix else 0
     row_totals = [Cell(sum(row), sum(row) < min_size) for row in matrix]
-    col_totals = [Cell(sum(row[j] for row in matrix), sum(row[j] for row in matrix) < min_size)
-                  for j in range(n_cols)]
+    col_totals = [Cell(sum(row[j] for row in matrix), sum(row[j] for row in matrix) < min_size) for j in range(n_cols)]
     grand_value = sum(sum(row) for row in matrix)
     grand = Cell(grand_value, grand_value < min_size)
 

@@ -1,4 +1,5 @@
 """Dashboard, health check and the service's information pages."""
+
 from flask import Blueprint
 
 bp = Blueprint("main", __name__)

@@ -1,4 +1,5 @@
 """'Your tasks': each feature contributes panels for the signed-in user."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

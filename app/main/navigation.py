@@ -1,4 +1,5 @@
 """Service navigation by role. Items whose endpoint is not registered are skipped."""
+
 from __future__ import annotations
 
 from flask import request, url_for
@@ -25,8 +26,13 @@ NAV_ITEMS = (
 
 def nav_items(user) -> list[dict]:
     if not user.is_authenticated:
-        return [{"text": "Public statements", "href": _url("statements.public_register") or "/statements/",
-                 "active": request.path.startswith("/statements")}]
+        return [
+            {
+                "text": "Public statements",
+                "href": _url("statements.public_register") or "/statements/",
+                "active": request.path.startswith("/statements"),
+            }
+        ]
     items = []
     for label, endpoint, roles in NAV_ITEMS:
         if roles is not None and not user.has_role(*roles):

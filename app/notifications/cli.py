@@ -1,4 +1,5 @@
 """`flask mail deliver`: the worker that sends the outbox, once or in a loop beside gunicorn."""
+
 from __future__ import annotations
 
 import logging
@@ -25,18 +26,30 @@ def _echo_report(report) -> None:
         elif d.outcome == "dropped":
             click.echo(f"dropped {d.kind} {d.message_id}: {d.detail}")
         elif d.outcome == "retrying":
-            click.echo(f"NOT SENT {d.kind} {d.message_id} to {d.recipient}: {d.detail} "
-                       f"(will retry at {d.retry_at:%Y-%m-%d %H:%M:%S} UTC)", err=True)
+            click.echo(
+                f"NOT SENT {d.kind} {d.message_id} to {d.recipient}: {d.detail} "
+                f"(will retry at {d.retry_at:%Y-%m-%d %H:%M:%S} UTC)",
+                err=True,
+            )
         else:
             click.echo(f"FAILED {d.kind} {d.message_id} to {d.recipient}: {d.detail} (gave up)", err=True)
 
 
 @mail_cli.command("deliver")
 @click.option("--loop", is_flag=True, help="Keep delivering, checking the outbox every --interval seconds.")
-@click.option("--interval", type=click.FloatRange(min=0.1), default=5.0, show_default=True,
-              help="Seconds between looks at the outbox when looping.")
-@click.option("--max-attempts", type=click.IntRange(min=1), default=None,
-              help="Tries per message before it is marked failed (default MAIL_MAX_ATTEMPTS, 5).")
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.1),
+    default=5.0,
+    show_default=True,
+    help="Seconds between looks at the outbox when looping.",
+)
+@click.option(
+    "--max-attempts",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Tries per message before it is marked failed (default MAIL_MAX_ATTEMPTS, 5).",
+)
 def deliver_command(loop, interval, max_attempts):
     """Send the emails waiting in the outbox; failed sends are retried later with a growing wait."""
     from app.notifications.outbox import MailNotConfigured, deliver_pending, pending_count

@@ -1,4 +1,5 @@
 """Plain SMTP email. Raises MailError when the server cannot take the message, so callers can retry later."""
+
 from __future__ import annotations
 
 import smtplib

@@ -56,8 +56,9 @@ class Reminder(db.Model):
 
     __tablename__ = "reminder"
     __table_args__ = (
-        sa.UniqueConstraint("kind", "target_type", "target_id", "due_date", "recipient",
-                            name="uq_reminder_once_per_rule"),
+        sa.UniqueConstraint(
+            "kind", "target_type", "target_id", "due_date", "recipient", name="uq_reminder_once_per_rule"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

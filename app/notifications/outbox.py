@@ -7,6 +7,7 @@ being sent; the mail server is then spoken to outside any transaction, and a sec
 outcome. A failed send is retried with a doubling wait and marked failed after the last attempt. A worker that dies
 mid-send leaves its lease to run out, after which the message is tried again.
 """
+
 from __future__ import annotations
 
 import logging
@@ -75,7 +76,7 @@ class Delivery:
     kind: str
     recipient: str
     subject: str
-    outcome: str          # sent, retrying, failed or dropped
+    outcome: str  # sent, retrying, failed or dropped
     detail: str = ""
     retry_at: datetime | None = None
 
@@ -112,8 +113,9 @@ def lease() -> timedelta:
 
 
 def pending_count() -> int:
-    return db.session.execute(sa.select(sa.func.count()).select_from(OutboxMessage)
-                              .where(OutboxMessage.state == "pending")).scalar_one()
+    return db.session.execute(
+        sa.select(sa.func.count()).select_from(OutboxMessage).where(OutboxMessage.state == "pending")
+    ).scalar_one()
 
 
 def deliver_pending(*, max_attempts: int | None = None, limit: int | None = None) -> DeliveryReport:
@@ -203,14 +205,20 @@ def _record_outcome(message_id: int, delivery: Delivery, error: str | None, max_
     elif message.attempts >= max_attempts:
         message.state, message.last_error = "failed", error
         delivery.outcome, delivery.detail = "failed", error
-        log.error("mail %s to %s failed after %s attempts: %s", message.id, message.recipient, message.attempts,
-                  error)
+        log.error("mail %s to %s failed after %s attempts: %s", message.id, message.recipient, message.attempts, error)
     else:
         message.last_error = error
         message.next_attempt_at = now + retry_delay(message.attempts)
         delivery.outcome, delivery.detail, delivery.retry_at = "retrying", error, message.next_attempt_at
-        log.warning("mail %s to %s not sent (attempt %s of %s), retrying at %s: %s", message.id,
-                    message.recipient, message.attempts, max_attempts, message.next_attempt_at.isoformat(), error)
+        log.warning(
+            "mail %s to %s not sent (attempt %s of %s), retrying at %s: %s",
+            message.id,
+            message.recipient,
+            message.attempts,
+            max_attempts,
+            message.next_attempt_at.isoformat(),
+            error,
+        )
     db.session.commit()
 
 

@@ -1,5 +1,6 @@
 """Reminder rules. Each feature registers a provider of due reminders; queuing is idempotent per rule, and the
 outbox (`flask mail deliver`) sends them."""
+
 from __future__ import annotations
 
 import hashlib
@@ -18,11 +19,11 @@ from app.utils import today
 
 @dataclass(frozen=True)
 class DueReminder:
-    kind: str          # rule name, e.g. "assignment_due_soon"
-    target_type: str   # e.g. "assignment"
+    kind: str  # rule name, e.g. "assignment_due_soon"
+    target_type: str  # e.g. "assignment"
     target_id: int
     due_date: date
-    recipient: str     # email address
+    recipient: str  # email address
     subject: str
     body: str
 
@@ -37,13 +38,18 @@ def register_reminder_provider(provider: Callable[[date], Iterable[DueReminder]]
 
 
 def _already_sent(item: DueReminder) -> bool:
-    return db.session.execute(
-        sa.select(Reminder.id).where(
-            Reminder.kind == item.kind, Reminder.target_type == item.target_type,
-            Reminder.target_id == item.target_id, Reminder.due_date == item.due_date,
-            Reminder.recipient == item.recipient,
-        )
-    ).first() is not None
+    return (
+        db.session.execute(
+            sa.select(Reminder.id).where(
+                Reminder.kind == item.kind,
+                Reminder.target_type == item.target_type,
+                Reminder.target_id == item.target_id,
+                Reminder.due_date == item.due_date,
+                Reminder.recipient == item.recipient,
+            )
+        ).first()
+        is not None
+    )
 
 
 def due_reminders(on: date | None = None) -> list[DueReminder]:
@@ -73,11 +79,23 @@ def queue_reminders(*, dry_run: bool = False, on: date | None = None) -> QueueRe
         return QueueReport(queued=[], pending=items)
     queued = []
     for item in items:
-        db.session.add(Reminder(kind=item.kind, target_type=item.target_type, target_id=item.target_id,
-                                due_date=item.due_date, recipient=item.recipient))
+        db.session.add(
+            Reminder(
+                kind=item.kind,
+                target_type=item.target_type,
+                target_id=item.target_id,
+                due_date=item.due_date,
+                recipient=item.recipient,
+            )
+        )
         queue_email(item.recipient, item.subject, item.body, dedupe_key=reminder_dedupe_key(item))
-        record("reminder_queued", None, f"Queued {item.kind} reminder to {item.recipient}",
-               object_type=item.target_type, object_id=item.target_id)
+        record(
+            "reminder_queued",
+            None,
+            f"Queued {item.kind} reminder to {item.recipient}",
+            object_type=item.target_type,
+            object_id=item.target_id,
+        )
         db.session.commit()
         queued.append(item)
     return QueueReport(queued=queued, pending=[])

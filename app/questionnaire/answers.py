@@ -7,6 +7,7 @@ multi_choice, text for text and long_text, a number for number, and an ISO date 
 The same rules run in the section form (one section at a time) and in `validate_answers` (the
 whole instrument at submit time), so the two cannot disagree.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -50,9 +51,11 @@ def answer_parts(answers: Answers | None, key: str) -> tuple[Any, str | None, st
         return None, None, None
     comment = entry.get("comment")
     evidence = entry.get("evidence")
-    return (entry.get("value"),
-            comment if isinstance(comment, str) and comment.strip() else None,
-            evidence if isinstance(evidence, str) and evidence.strip() else None)
+    return (
+        entry.get("value"),
+        comment if isinstance(comment, str) and comment.strip() else None,
+        evidence if isinstance(evidence, str) and evidence.strip() else None,
+    )
 
 
 def short_text(question: Question, limit: int = 120) -> str:
@@ -110,8 +113,15 @@ def visible_answers(instrument: Instrument, answers: Answers | None, org_type: s
 # ---------------------------------------------------------------------------------------------
 # Rules for one answer
 # ---------------------------------------------------------------------------------------------
-def question_problems(question: Question, value: Any, comment: str | None, evidence: str | None, *,
-                      partial: bool = False, check_value: bool = True) -> list[tuple[str, str]]:
+def question_problems(
+    question: Question,
+    value: Any,
+    comment: str | None,
+    evidence: str | None,
+    *,
+    partial: bool = False,
+    check_value: bool = True,
+) -> list[tuple[str, str]]:
     """Problems with one shown question's answer, as (field, message); field is "", "comment" or "evidence".
 
     `partial` (saving a draft) skips the "must answer" rules but keeps the format rules, so a
@@ -152,8 +162,14 @@ def question_problems(question: Question, value: Any, comment: str | None, evide
 # ---------------------------------------------------------------------------------------------
 # Whole-instrument checks
 # ---------------------------------------------------------------------------------------------
-def validate_answers(instrument: Instrument, answers: Answers | None, org_type: str | None = None, *,
-                     sections: list[str] | None = None, partial: bool = False) -> list[AnswerProblem]:
+def validate_answers(
+    instrument: Instrument,
+    answers: Answers | None,
+    org_type: str | None = None,
+    *,
+    sections: list[str] | None = None,
+    partial: bool = False,
+) -> list[AnswerProblem]:
     """Every problem that would stop a response being submitted, in instrument order."""
     shown = visibility(instrument, answers, org_type)
     problems: list[AnswerProblem] = []
@@ -169,8 +185,9 @@ def validate_answers(instrument: Instrument, answers: Answers | None, org_type: 
     return problems
 
 
-def section_status(instrument: Instrument, section_key: str, answers: Answers | None,
-                   org_type: str | None = None) -> str:
+def section_status(
+    instrument: Instrument, section_key: str, answers: Answers | None, org_type: str | None = None
+) -> str:
     """not_started until any answer in the section is saved; completed once it has no problems.
 
     A saved section stores an entry (possibly empty) for each of its questions, so a section of

@@ -5,6 +5,7 @@ version declares only its own renames (`renamed: {old_key: new_key}`); following
 order, gives every stored key its current ("canonical") key, so a question's answers carry over across
 versions and renames: in findings, trends, exports and a self-assessment's next cycle alike.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -68,7 +69,7 @@ class Catalogue:
     questions: dict[str, QuestionInfo]
     sections: dict[str, str]
     renamed: dict[str, str]
-    partial_weight: float = 0    # how a partly answer counts towards the share meeting the standard
+    partial_weight: float = 0  # how a partly answer counts towards the share meeting the standard
 
     @property
     def theme_titles(self) -> dict[str, str]:
@@ -111,12 +112,18 @@ class Catalogue:
 
     def theme_rows(self, *, scored_only: bool = True) -> list[tuple[str, str]]:
         """(stored key, theme) pairs: one per theme a question is tagged with."""
-        return sorted({(alias, theme) for q in self.questions.values() if q.scored or not scored_only
-                       for alias in q.aliases | {q.key} for theme in q.themes})
+        return sorted(
+            {
+                (alias, theme)
+                for q in self.questions.values()
+                if q.scored or not scored_only
+                for alias in q.aliases | {q.key}
+                for theme in q.themes
+            }
+        )
 
     def section_rows(self) -> list[tuple[str, str]]:
-        return sorted({(alias, q.section_key) for q in self.questions.values()
-                       for alias in q.aliases | {q.key}})
+        return sorted({(alias, q.section_key) for q in self.questions.values() for alias in q.aliases | {q.key}})
 
     def theme_title(self, key: str) -> str:
         return self.theme_titles.get(key, key.replace("_", " ").capitalize())
@@ -138,8 +145,15 @@ def _build(versions: tuple[Instrument, ...]) -> Catalogue:
     renamed: dict[str, str] = {}
     for inst in versions:
         renamed.update(inst.renamed)
-    catalogue = Catalogue(key=latest.key, title=latest.title, kind=latest.kind, questions={}, sections={},
-                          renamed=renamed, partial_weight=latest.partial_counts_as)
+    catalogue = Catalogue(
+        key=latest.key,
+        title=latest.title,
+        kind=latest.kind,
+        questions={},
+        sections={},
+        renamed=renamed,
+        partial_weight=latest.partial_counts_as,
+    )
     for inst in reversed(versions):  # newest first, so its definitions win
         position = 0
         for section in inst.sections:
@@ -150,11 +164,18 @@ def _build(versions: tuple[Instrument, ...]) -> Catalogue:
                 info = catalogue.questions.get(key)
                 if info is None:
                     catalogue.questions[key] = QuestionInfo(
-                        key=key, text=question.text, type=question.type, section_key=section.key,
-                        section_title=section.title, themes=tuple(question.themes),
-                        options=tuple(OptionInfo(o.value, o.label, o.rag, o.meets_standard, o.excluded, o.partial)
-                                      for o in question.options),
-                        scored=question.is_scored, overall=question.overall,
+                        key=key,
+                        text=question.text,
+                        type=question.type,
+                        section_key=section.key,
+                        section_title=section.title,
+                        themes=tuple(question.themes),
+                        options=tuple(
+                            OptionInfo(o.value, o.label, o.rag, o.meets_standard, o.excluded, o.partial)
+                            for o in question.options
+                        ),
+                        scored=question.is_scored,
+                        overall=question.overall,
                         comment=question.has_comment or question.kind.is_text,
                         position=position if inst is latest else 100000 + position,
                     )

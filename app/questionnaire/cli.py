@@ -1,4 +1,5 @@
 """`flask instruments validate|load|list`."""
+
 from __future__ import annotations
 
 import click
@@ -35,8 +36,9 @@ def validate_command(files):
             else:
                 checked = check_file(path)
                 inst = checked.instrument
-                click.echo(f"{path}: OK ({inst.key} version {inst.version}, {inst.kind}, "
-                           f"{len(inst.questions())} questions)")
+                click.echo(
+                    f"{path}: OK ({inst.key} version {inst.version}, {inst.kind}, {len(inst.questions())} questions)"
+                )
         except InstrumentError as exc:
             failed = True
             _print_errors(exc)

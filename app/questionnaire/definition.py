@@ -3,6 +3,7 @@
 `Instrument.from_dict` trusts its input: definitions reach it only after the loader has validated
 them (or from the database, where only validated definitions are stored).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -11,9 +12,23 @@ from typing import Any, Iterable
 from app.questionnaire.types import QuestionType, question_type
 
 ORG_TYPE_CODES: tuple[str, ...] = (
-    "local_authority", "police", "health_commissioner", "health_trust", "gp_practice", "school",
-    "college", "early_years", "charity", "faith_organisation", "social_housing",
-    "out_of_school_setting", "probation", "youth_justice", "cafcass", "emergency_service", "other",
+    "local_authority",
+    "police",
+    "health_commissioner",
+    "health_trust",
+    "gp_practice",
+    "school",
+    "college",
+    "early_years",
+    "charity",
+    "faith_organisation",
+    "social_housing",
+    "out_of_school_setting",
+    "probation",
+    "youth_justice",
+    "cafcass",
+    "emergency_service",
+    "other",
 )
 ALL = "all"
 
@@ -117,7 +132,7 @@ class Question:
     evidence: str = "none"
     show_if: ShowIf | None = None
     overall: bool = False
-    about: str = "case"        # case audits: "agency" (the auditing agency's own work) or "case"
+    about: str = "case"  # case audits: "agency" (the auditing agency's own work) or "case"
     max_length: int | None = None
     min: float | int | None = None
     max: float | int | None = None
@@ -258,13 +273,15 @@ class Instrument:
         sections = []
         for s in d["sections"]:
             questions = tuple(_question_from_dict(q, s["key"], scales) for q in s["questions"])
-            sections.append(Section(
-                key=s["key"],
-                title=s["title"],
-                description=s.get("description"),
-                applies_to=tuple(s["applies_to"]) if s.get("applies_to") is not None else None,
-                questions=questions,
-            ))
+            sections.append(
+                Section(
+                    key=s["key"],
+                    title=s["title"],
+                    description=s.get("description"),
+                    applies_to=tuple(s["applies_to"]) if s.get("applies_to") is not None else None,
+                    questions=questions,
+                )
+            )
         signatories = d.get("signatories")
         return cls(
             key=d["key"],
@@ -380,8 +397,11 @@ def _question_from_dict(q: dict, section_key: str, scales: dict[str, Scale]) -> 
         themes=tuple(q.get("themes") or ()),
         comment=q.get("comment") or "none",
         evidence=q.get("evidence") or "none",
-        show_if=(ShowIf(question=show_if["question"], values=tuple(option_value(v) for v in show_if["in"]))
-                 if show_if else None),
+        show_if=(
+            ShowIf(question=show_if["question"], values=tuple(option_value(v) for v in show_if["in"]))
+            if show_if
+            else None
+        ),
         overall=bool(q.get("overall", False)),
         about=q.get("about", "case"),
         max_length=q.get("max_length"),

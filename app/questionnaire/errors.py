@@ -1,4 +1,5 @@
 """Errors raised by the instrument loader: every problem carries the file and line it was found on."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

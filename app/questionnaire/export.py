@@ -1,4 +1,5 @@
 """A blank instrument as a spreadsheet, for people who want to read it offline."""
+
 from __future__ import annotations
 
 from io import BytesIO
@@ -12,8 +13,17 @@ from app.questionnaire.loader import theme_titles
 from app.utils import SPREADSHEET_FORMULA_PREFIXES
 
 QUESTION_COLUMNS = (
-    ("Key", 24), ("Section", 28), ("Question", 60), ("Hint", 60), ("Type", 14), ("Answers", 50),
-    ("Themes", 30), ("Required", 10), ("Shown only if", 36), ("Comment", 20), ("Evidence", 12),
+    ("Key", 24),
+    ("Section", 28),
+    ("Question", 60),
+    ("Hint", 60),
+    ("Type", 14),
+    ("Answers", 50),
+    ("Themes", 30),
+    ("Required", 10),
+    ("Shown only if", 36),
+    ("Comment", 20),
+    ("Evidence", 12),
     ("Applies to", 24),
 )
 
@@ -41,8 +51,10 @@ def _answers(question: Question) -> str:
             extra.append("meets standard")
         parts.append(f"{option.label}" + (f" ({', '.join(extra)})" if extra else ""))
     if question.kind.takes_range and (question.min is not None or question.max is not None):
-        parts.append(f"from {question.min if question.min is not None else 'any'} to "
-                     f"{question.max if question.max is not None else 'any'}")
+        parts.append(
+            f"from {question.min if question.min is not None else 'any'} to "
+            f"{question.max if question.max is not None else 'any'}"
+        )
     if question.max_length:
         parts.append(f"up to {question.max_length} characters")
     return "; ".join(parts)
@@ -56,9 +68,13 @@ def blank_workbook(instrument: Instrument) -> bytes:
     about.column_dimensions["A"].width = 16
     about.column_dimensions["B"].width = 100
     for label, value in (
-        ("Title", instrument.title), ("Key", instrument.key), ("Version", instrument.version),
-        ("Kind", instrument.kind.replace("_", " ")), ("Summary", instrument.summary or ""),
-        ("Source", instrument.source or ""), ("Applies to", ", ".join(instrument.applies_to)),
+        ("Title", instrument.title),
+        ("Key", instrument.key),
+        ("Version", instrument.version),
+        ("Kind", instrument.kind.replace("_", " ")),
+        ("Summary", instrument.summary or ""),
+        ("Source", instrument.source or ""),
+        ("Applies to", ", ".join(instrument.applies_to)),
     ):
         about.append([_cell(about, label, bold=True), _cell(about, value, wrap=True)])
 
@@ -75,9 +91,15 @@ def blank_workbook(instrument: Instrument) -> bytes:
                 labels = [(target.option(v).label if target.option(v) else v) for v in question.show_if.values]
                 show_if = f"{target.key} is {' or '.join(labels)}"
             row = [
-                question.key, section.title, question.text, question.hint or "", question.type.replace("_", " "),
-                _answers(question), "; ".join(themes.get(t, t) for t in question.themes),
-                "Yes" if question.required else "No", show_if,
+                question.key,
+                section.title,
+                question.text,
+                question.hint or "",
+                question.type.replace("_", " "),
+                _answers(question),
+                "; ".join(themes.get(t, t) for t in question.themes),
+                "Yes" if question.required else "No",
+                show_if,
                 question.comment.replace("_", " ") if question.comment != "none" else "",
                 question.evidence if question.evidence != "none" else "",
                 ", ".join(section.applies_to) if section.applies_to else "all",

@@ -11,6 +11,7 @@ pages with `Step.url`, so a destination is always one of that feature's pages (n
 - `check_version` refuses a save made from an out-of-date page, and one that does not say which version it was
   made from: a form from an old tab must never overwrite someone else's work.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -23,8 +24,10 @@ from app.errors import StaleEdit
 RETURN_TO = "return_to"
 FROM_CHECK = "check"
 LATER = "later"
-STALE_MESSAGE = ("Someone else saved changes after you opened this page, so your changes have not been saved. "
-                 "Check the latest version, then make your changes again.")
+STALE_MESSAGE = (
+    "Someone else saved changes after you opened this page, so your changes have not been saved. "
+    "Check the latest version, then make your changes again."
+)
 
 
 @dataclass(frozen=True)
@@ -92,8 +95,9 @@ class SectionFlow:
         index = self.keys.index(key)
         return self.keys[index + 1] if index + 1 < len(self.keys) else None
 
-    def after_save(self, key: str, *, action: str | None = None, valid: bool = True,
-                   return_to: str | None = None) -> Step:
+    def after_save(
+        self, key: str, *, action: str | None = None, valid: bool = True, return_to: str | None = None
+    ) -> Step:
         """Where to go once section `key` is saved: `action` is the button pressed ("later" for save and come back
         later), `valid` whether the section is complete and correct, `return_to` the marker the page carried."""
         if key not in self.keys:
@@ -106,7 +110,6 @@ class SectionFlow:
             return END
         following = self.after(key)
         return Step("section", following) if following is not None else END
-
 
     def after_all(self) -> Step:
         """Where a questionnaire answered on one page (every section at once) leads once it is saved: its end."""

@@ -5,6 +5,7 @@ box `<key>__evidence`. The answer rules live in `answers.question_problems`, sha
 submit-time check, and show_if is enforced here on the server: answers to hidden questions are
 discarded and never block submission.
 """
+
 from __future__ import annotations
 
 import re
@@ -123,8 +124,14 @@ class SectionForm(FlaskForm):
             answer = submitted[question.key]
             value_field = self._fields[question.key]
             has_format_error = bool(value_field.errors)
-            for field, message in question_problems(question, answer["value"], answer["comment"], answer["evidence"],
-                                                    partial=partial, check_value=not has_format_error):
+            for field, message in question_problems(
+                question,
+                answer["value"],
+                answer["comment"],
+                answer["evidence"],
+                partial=partial,
+                check_value=not has_format_error,
+            ):
                 target = self._fields.get(question.key + ("__" + field if field else ""))
                 if target is None:  # a rule about a box this question does not have
                     target = value_field
@@ -137,8 +144,15 @@ class SectionForm(FlaskForm):
         return question_views(self)
 
 
-def build_section_form(instrument: Instrument, section_key: str, org_type: str | None = None, *,
-                       data: dict | None = None, formdata=None, read_only: bool = False) -> SectionForm:
+def build_section_form(
+    instrument: Instrument,
+    section_key: str,
+    org_type: str | None = None,
+    *,
+    data: dict | None = None,
+    formdata=None,
+    read_only: bool = False,
+) -> SectionForm:
     """A FlaskForm for one section, pre-filled from the stored `data` (the answers dict).
 
     With `formdata=None` the form reads the request's POST data as FlaskForm does.
@@ -160,7 +174,9 @@ def build_section_form(instrument: Instrument, section_key: str, org_type: str |
             unbound.append((comment_field_name(question.key), LongTextAnswerField(label="Comment", question=question)))
             prefill[comment_field_name(question.key)] = comment
         if question.evidence != "none":
-            unbound.append((evidence_field_name(question.key), LongTextAnswerField(label="Evidence", question=question)))
+            unbound.append(
+                (evidence_field_name(question.key), LongTextAnswerField(label="Evidence", question=question))
+            )
             prefill[evidence_field_name(question.key)] = evidence
 
     form_class = type("SectionForm_" + re.sub(r"\W", "_", section.key), (SectionForm,), {})
@@ -233,7 +249,7 @@ def _first_error(form: SectionForm, name: str) -> dict | None:
 
 
 def _visually_hidden_label(text: str, question: Question) -> Markup:
-    return Markup("{}<span class=\"govuk-visually-hidden\"> for “{}”</span>").format(text, question.text)
+    return Markup('{}<span class="govuk-visually-hidden"> for “{}”</span>').format(text, question.text)
 
 
 def question_views(form: SectionForm) -> list[dict]:
@@ -254,8 +270,9 @@ def question_views(form: SectionForm) -> list[dict]:
             # still there. A rule about another section is settled by the answers already given, so
             # the question starts hidden when they hide it (show-if.js can still reveal it when the
             # other section is on the same page).
-            "hidden": (not form.read_only and target is not None and not same_section
-                       and not shown.get(question.key, False)),
+            "hidden": (
+                not form.read_only and target is not None and not same_section and not shown.get(question.key, False)
+            ),
             "show_if": ({"question": target, "values": list(question.show_if.values)} if target else None),
             "comment": _comment_params(form, question),
             "evidence": _evidence_params(form, question),
@@ -277,8 +294,9 @@ def _params(form: SectionForm, question: Question, field) -> dict:
     return question.kind.params(question, field, params)
 
 
-def _text_box_params(form: SectionForm, question: Question, name: str, title: str, *, hint: str | None,
-                     maxlength: int, rows: int) -> dict | None:
+def _text_box_params(
+    form: SectionForm, question: Question, name: str, title: str, *, hint: str | None, maxlength: int, rows: int
+) -> dict | None:
     """govukCharacterCount parameters for a question's comment or evidence box (None if it has none)."""
     field = form._fields.get(name)
     if field is None:
@@ -302,8 +320,10 @@ def _text_box_params(form: SectionForm, question: Question, name: str, title: st
 COMMENT_HINTS = {
     "required_unless_met": "Required if your answer does not meet the standard: say what was missing.",
 }
-EVIDENCE_HINT = ("Describe what shows this, for example a policy, record, audit or training data, with dates. "
-                 "Do not include children's names.")
+EVIDENCE_HINT = (
+    "Describe what shows this, for example a policy, record, audit or training data, with dates. "
+    "Do not include children's names."
+)
 
 
 REASON_HINT = "Required if you answer that this is not applicable."
@@ -315,23 +335,36 @@ def _comment_params(form: SectionForm, question: Question) -> dict | None:
         title, hint = "Why is this not applicable?", REASON_HINT
     else:
         title = "Comment (optional)" if question.comment == "optional" else "Comment"
-        hint = " ".join(h for h in (COMMENT_HINTS.get(question.comment),
-                                    REASON_HINT if question.needs_reasons else None) if h) or None
-    return _text_box_params(form, question, comment_field_name(question.key), title,
-                            hint=hint, maxlength=COMMENT_MAX_LENGTH, rows=3)
+        hint = (
+            " ".join(
+                h for h in (COMMENT_HINTS.get(question.comment), REASON_HINT if question.needs_reasons else None) if h
+            )
+            or None
+        )
+    return _text_box_params(
+        form, question, comment_field_name(question.key), title, hint=hint, maxlength=COMMENT_MAX_LENGTH, rows=3
+    )
 
 
 def _evidence_params(form: SectionForm, question: Question) -> dict | None:
     title = "Evidence (optional)" if question.evidence == "optional" else "Evidence"
-    return _text_box_params(form, question, evidence_field_name(question.key), title, hint=EVIDENCE_HINT,
-                            maxlength=EVIDENCE_MAX_LENGTH, rows=5)
+    return _text_box_params(
+        form,
+        question,
+        evidence_field_name(question.key),
+        title,
+        hint=EVIDENCE_HINT,
+        maxlength=EVIDENCE_MAX_LENGTH,
+        rows=5,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # Check your answers
 # ---------------------------------------------------------------------------------------------
-def summary_rows(instrument: Instrument, section: Section | str, answers: dict | None,
-                 org_type: str | None = None) -> list[dict]:
+def summary_rows(
+    instrument: Instrument, section: Section | str, answers: dict | None, org_type: str | None = None
+) -> list[dict]:
     """One row per shown question of the section: question, answer text, comment and evidence."""
     from app.questionnaire.answers import display_value
 
@@ -344,16 +377,18 @@ def summary_rows(instrument: Instrument, section: Section | str, answers: dict |
             continue
         value, comment, evidence = answer_parts(answers, question.key)
         anchor = question.kind.anchor(question.key)
-        rows.append({
-            "question": question,
-            "key": question.key,
-            "text": question.text,
-            "value": display_value(instrument, question.key, value),
-            "answered": not is_blank(value),
-            "comment": comment if question.has_comment else None,
-            "evidence": evidence if question.evidence != "none" else None,
-            "anchor": anchor,
-        })
+        rows.append(
+            {
+                "question": question,
+                "key": question.key,
+                "text": question.text,
+                "value": display_value(instrument, question.key, value),
+                "answered": not is_blank(value),
+                "comment": comment if question.has_comment else None,
+                "evidence": evidence if question.evidence != "none" else None,
+                "anchor": anchor,
+            }
+        )
     return rows
 
 
@@ -364,4 +399,3 @@ def change_link(change_url: str | None, row: dict) -> str | None:
         if placeholder in change_url:
             return change_url.replace(placeholder, row["key"])
     return f"{change_url}#{row['anchor']}"
-

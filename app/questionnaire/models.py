@@ -22,8 +22,9 @@ class InstrumentModel(db.Model):
     kind: Mapped[str] = mapped_column(sa.String(32))
     title: Mapped[str] = mapped_column(sa.String(300))
 
-    versions: Mapped[list["InstrumentVersion"]] = relationship(back_populates="instrument",
-                                                               order_by="InstrumentVersion.version.desc()")
+    versions: Mapped[list["InstrumentVersion"]] = relationship(
+        back_populates="instrument", order_by="InstrumentVersion.version.desc()"
+    )
 
     @property
     def latest(self) -> "InstrumentVersion | None":

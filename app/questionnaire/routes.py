@@ -1,4 +1,5 @@
 """Admin pages: the instrument library, a read-only preview of any version, a blank spreadsheet."""
+
 from __future__ import annotations
 
 import re

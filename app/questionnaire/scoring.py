@@ -3,6 +3,7 @@
 Features store `score_answer` results on each answer row so aggregation across many responses
 is plain SQL; `summarise` is the same arithmetic for one response, for its own pages.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -36,16 +37,16 @@ class Tally:
 
     key: str
     title: str
-    questions: int = 0          # shown questions that can be scored
-    answered: int = 0           # of those, answered (including not applicable)
-    scored: int = 0             # answered with an option that has meets_standard
+    questions: int = 0  # shown questions that can be scored
+    answered: int = 0  # of those, answered (including not applicable)
+    scored: int = 0  # answered with an option that has meets_standard
     meeting: int = 0
-    partly: int = 0             # answered with a partial option (counted in scored, not in meeting)
-    excluded: int = 0           # answered "not applicable"
+    partly: int = 0  # answered with a partial option (counted in scored, not in meeting)
+    excluded: int = 0  # answered "not applicable"
     score_total: int = 0
     score_max: int = 0
     rag_counts: dict[str, int] = field(default_factory=lambda: {"green": 0, "amber": 0, "red": 0})
-    partial_weight: float = 0   # the instrument's partial_counts_as
+    partial_weight: float = 0  # the instrument's partial_counts_as
 
     @property
     def not_meeting(self) -> int:
@@ -78,8 +79,9 @@ class Tally:
             self.partly += 1 if question.option(value).partial else 0
         if result.score is not None:
             self.score_total += result.score
-            self.score_max += max((o.score for o in question.options if o.score is not None and not o.excluded),
-                                  default=0)
+            self.score_max += max(
+                (o.score for o in question.options if o.score is not None and not o.excluded), default=0
+            )
         if result.rag in self.rag_counts:
             self.rag_counts[result.rag] += 1
 
@@ -108,8 +110,13 @@ class Summary:
         return next((t for t in self.themes if t.key == key), None)
 
 
-def summarise(instrument: Instrument, answers: Answers | None, org_type: str | None = None, *,
-              theme_titles: Mapping[str, str] | None = None) -> Summary:
+def summarise(
+    instrument: Instrument,
+    answers: Answers | None,
+    org_type: str | None = None,
+    *,
+    theme_titles: Mapping[str, str] | None = None,
+) -> Summary:
     """Per-section and per-theme counts of shown, scored questions, and the overall judgement.
 
     The overall-judgement question is reported separately and not counted in the tallies.
@@ -133,16 +140,28 @@ def summarise(instrument: Instrument, answers: Answers | None, org_type: str | N
             total.add(question, value)
             for theme in question.themes:
                 if theme not in themes:
-                    themes[theme] = Tally(key=theme, title=theme_titles.get(theme, theme.replace("_", " ").capitalize()),
-                                          partial_weight=weight)
+                    themes[theme] = Tally(
+                        key=theme,
+                        title=theme_titles.get(theme, theme.replace("_", " ").capitalize()),
+                        partial_weight=weight,
+                    )
                 themes[theme].add(question, value)
         sections.append(tally)
-    return Summary(sections=sections, themes=list(themes.values()), total=total,
-                   overall=overall_judgement(instrument, answers, org_type, shown=shown))
+    return Summary(
+        sections=sections,
+        themes=list(themes.values()),
+        total=total,
+        overall=overall_judgement(instrument, answers, org_type, shown=shown),
+    )
 
 
-def overall_judgement(instrument: Instrument, answers: Answers | None, org_type: str | None = None, *,
-                      shown: dict[str, bool] | None = None) -> OverallJudgement | None:
+def overall_judgement(
+    instrument: Instrument,
+    answers: Answers | None,
+    org_type: str | None = None,
+    *,
+    shown: dict[str, bool] | None = None,
+) -> OverallJudgement | None:
     question = instrument.overall_question
     if question is None:
         return None
@@ -153,5 +172,11 @@ def overall_judgement(instrument: Instrument, answers: Answers | None, org_type:
     option = question.option(value)
     if option is None:
         return None
-    return OverallJudgement(question_key=question.key, value=option.value, label=option.label, score=option.score,
-                            rag=option.rag, meets_standard=option.meets_standard)
+    return OverallJudgement(
+        question_key=question.key,
+        value=option.value,
+        label=option.label,
+        score=option.score,
+        rag=option.rag,
+        meets_standard=option.meets_standard,
+    )

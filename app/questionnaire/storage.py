@@ -10,6 +10,7 @@ out at save time so aggregation across many responses is plain SQL.
     write_answers(instrument, answers, rows_by_key, new_row)   # encode, score, set the columns
     read_answers(instrument, rows)                             # {key: {"value", "comment", "evidence"}}
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, MutableMapping
@@ -74,15 +75,20 @@ def write_answer(row: Any, instrument: Instrument, entry: Mapping[str, Any] | No
         row.evidence = entry.get("evidence")
 
 
-def write_answers(instrument: Instrument, answers: Mapping[str, Mapping[str, Any] | None],
-                  rows: MutableMapping[str, Row], new_row: Callable[[str], Row], *,
-                  keys: Iterable[str] | None = None) -> dict[str, Row]:
+def write_answers(
+    instrument: Instrument,
+    answers: Mapping[str, Mapping[str, Any] | None],
+    rows: MutableMapping[str, Row],
+    new_row: Callable[[str], Row],
+    *,
+    keys: Iterable[str] | None = None,
+) -> dict[str, Row]:
     """Write the answers (the engine's format) to their rows, found by question key in `rows` or made by
     `new_row(key)` (which adds it to its parent or session) and put in `rows`. `keys` (default: the answers')
     are the questions to write; a missing answer empties its row. Keys the instrument has no question for are
     skipped. Returns the rows written, by key."""
     written: dict[str, Row] = {}
-    for key in (answers if keys is None else keys):
+    for key in answers if keys is None else keys:
         if not instrument.has_question(key):
             continue
         row = rows.get(key)
@@ -97,7 +103,10 @@ def read_answers(instrument: Instrument, rows: Iterable[Any]) -> dict[str, dict]
     """Answer rows (objects or named result rows with question_key and value, and comment and evidence where
     kept) in the engine's format: {key: {"value", "comment", "evidence"}}."""
     return {
-        row.question_key: {"value": decode_answer(instrument, row.question_key, row.value),
-                           "comment": getattr(row, "comment", None), "evidence": getattr(row, "evidence", None)}
+        row.question_key: {
+            "value": decode_answer(instrument, row.question_key, row.value),
+            "comment": getattr(row, "comment", None),
+            "evidence": getattr(row, "evidence", None),
+        }
         for row in rows
     }

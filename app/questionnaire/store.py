@@ -4,6 +4,7 @@ Versions are immutable: loading a file whose key and version are already stored 
 the stored content hash (nothing to do) or is refused, so a definition never changes under the
 responses that were given against it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -102,8 +103,13 @@ def load_files_with_outcome(paths: Iterable[str | Path], actor=None) -> list[Loa
         ident = (item.instrument.key, item.instrument.version)
         if ident in first:
             if first[ident].content_hash != item.content_hash:
-                errors.append(LoadError(item.name, item.line_of("version"),
-                                        f"instrument '{ident[0]}' version {ident[1]} is also defined, differently, in {first[ident].name}"))
+                errors.append(
+                    LoadError(
+                        item.name,
+                        item.line_of("version"),
+                        f"instrument '{ident[0]}' version {ident[1]} is also defined, differently, in {first[ident].name}",
+                    )
+                )
             continue
         first[ident] = item
         unique.append(item)
@@ -114,14 +120,24 @@ def load_files_with_outcome(paths: Iterable[str | Path], actor=None) -> list[Loa
         inst = item.instrument
         existing = stored.get((inst.key, inst.version))
         if existing is not None and existing.content_hash != item.content_hash:
-            errors.append(LoadError(item.name, item.line_of("version"),
-                                    f"instrument '{inst.key}' version {inst.version} is already loaded with a different "
-                                    f"definition; increase 'version' to publish a change"))
+            errors.append(
+                LoadError(
+                    item.name,
+                    item.line_of("version"),
+                    f"instrument '{inst.key}' version {inst.version} is already loaded with a different "
+                    f"definition; increase 'version' to publish a change",
+                )
+            )
         model = models.get(inst.key)
         if model is not None and model.kind != inst.kind:
-            errors.append(LoadError(item.name, item.line_of("kind"),
-                                    f"instrument '{inst.key}' is already loaded as kind '{model.kind}'; a key keeps its kind "
-                                    f"forever, so use a new key for a {inst.kind} instrument"))
+            errors.append(
+                LoadError(
+                    item.name,
+                    item.line_of("kind"),
+                    f"instrument '{inst.key}' is already loaded as kind '{model.kind}'; a key keeps its kind "
+                    f"forever, so use a new key for a {inst.kind} instrument",
+                )
+            )
     if errors:
         raise InstrumentError(errors)
 
@@ -168,17 +184,30 @@ def publish_definition(definition: dict, *, actor=None, source_file: str | None 
     model = _instrument_models({inst.key}).get(inst.key)
     latest = max((v.version for v in model.versions), default=0) if model is not None else 0
     if model is not None and model.kind != inst.kind:
-        raise InvalidDefinition([Problem(("kind",), f"instrument '{inst.key}' is already published as kind "
-                                                   f"'{model.kind}'; a key keeps its kind forever")])
+        raise InvalidDefinition(
+            [
+                Problem(
+                    ("kind",),
+                    f"instrument '{inst.key}' is already published as kind "
+                    f"'{model.kind}'; a key keeps its kind forever",
+                )
+            ]
+        )
     if inst.version != latest + 1:
-        raise InvalidDefinition([Problem(("version",), f"the next version of '{inst.key}' is {latest + 1}, "
-                                                       f"not {inst.version}")])
+        raise InvalidDefinition(
+            [Problem(("version",), f"the next version of '{inst.key}' is {latest + 1}, not {inst.version}")]
+        )
     if model is None:
         model = InstrumentModel(key=inst.key, kind=inst.kind, title=inst.title)
         db.session.add(model)
     model.title = inst.title
-    version = InstrumentVersion(instrument=model, version=inst.version, content_hash=content_hash(definition),
-                                definition=definition, source_file=source_file)
+    version = InstrumentVersion(
+        instrument=model,
+        version=inst.version,
+        content_hash=content_hash(definition),
+        definition=definition,
+        source_file=source_file,
+    )
     db.session.add(version)
     db.session.flush()
     record("instrument.published", version, f"Published {inst.title} version {inst.version} ({inst.key})", actor=actor)
@@ -217,12 +246,14 @@ def get_version_or_404(version_id: int) -> InstrumentVersion:
 
 def versions_of_kind(kind: str) -> list[InstrumentVersion]:
     """Every stored version of instruments of `kind`, most recently loaded first."""
-    return list(db.session.execute(
-        sa.select(InstrumentVersion)
-        .join(InstrumentModel, InstrumentVersion.instrument_id == InstrumentModel.id)
-        .where(InstrumentModel.kind == kind)
-        .order_by(InstrumentVersion.loaded_at.desc(), InstrumentVersion.version.desc(), InstrumentVersion.id.desc())
-    ).scalars())
+    return list(
+        db.session.execute(
+            sa.select(InstrumentVersion)
+            .join(InstrumentModel, InstrumentVersion.instrument_id == InstrumentModel.id)
+            .where(InstrumentModel.kind == kind)
+            .order_by(InstrumentVersion.loaded_at.desc(), InstrumentVersion.version.desc(), InstrumentVersion.id.desc())
+        ).scalars()
+    )
 
 
 def latest_version(key: str) -> InstrumentVersion | None:
@@ -236,14 +267,21 @@ def latest_version(key: str) -> InstrumentVersion | None:
 
 
 def all_instruments() -> list[InstrumentModel]:
-    return list(db.session.execute(sa.select(InstrumentModel).order_by(InstrumentModel.title, InstrumentModel.key)).scalars())
+    return list(
+        db.session.execute(sa.select(InstrumentModel).order_by(InstrumentModel.title, InstrumentModel.key)).scalars()
+    )
 
 
 # --- the question catalogue: keys followed across every published version ---------------------------------
 
+
 def versions_of_key(key: str, *, up_to: int | None = None) -> list[InstrumentVersion]:
-    stmt = (sa.select(InstrumentVersion).join(InstrumentModel, InstrumentVersion.instrument_id == InstrumentModel.id)
-            .where(InstrumentModel.key == key).order_by(InstrumentVersion.version))
+    stmt = (
+        sa.select(InstrumentVersion)
+        .join(InstrumentModel, InstrumentVersion.instrument_id == InstrumentModel.id)
+        .where(InstrumentModel.key == key)
+        .order_by(InstrumentVersion.version)
+    )
     if up_to is not None:
         stmt = stmt.where(InstrumentVersion.version <= up_to)
     return list(db.session.execute(stmt).scalars())

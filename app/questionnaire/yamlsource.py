@@ -8,6 +8,7 @@ neither surprise, so this composes the node tree and builds the data itself:
 * duplicate mapping keys are reported, not overwritten;
 * aliases are expanded, but recursive, very deep or exploding documents are refused.
 """
+
 from __future__ import annotations
 
 import math
@@ -162,9 +163,9 @@ class _Builder:
                 continue
             line = key_node.start_mark.line + 1
             if key in first_seen:
-                self.errors.append(LoadError(
-                    self.filename, line, f"duplicate key '{key}' (first given on line {first_seen[key]})"
-                ))
+                self.errors.append(
+                    LoadError(self.filename, line, f"duplicate key '{key}' (first given on line {first_seen[key]})")
+                )
                 continue
             first_seen[key] = line
             self.lines.key_lines[path + (key,)] = line
@@ -242,12 +243,20 @@ def parse(text: str, filename: str) -> ParsedSource:
             problem = exc.problem or "invalid YAML"
             if exc.context:
                 problem = f"{exc.context}, {problem}"
-            return ParsedSource(None, SourceMap(), [LoadError(filename, _mark_line(mark), f"YAML syntax error: {problem}")])
+            return ParsedSource(
+                None, SourceMap(), [LoadError(filename, _mark_line(mark), f"YAML syntax error: {problem}")]
+            )
         except yaml.reader.ReaderError as exc:
             line = text[: max(exc.position, 0)].count("\n") + 1
-            return ParsedSource(None, SourceMap(), [
-                LoadError(filename, line, "file contains a character that is not allowed in YAML (control character)")
-            ])
+            return ParsedSource(
+                None,
+                SourceMap(),
+                [
+                    LoadError(
+                        filename, line, "file contains a character that is not allowed in YAML (control character)"
+                    )
+                ],
+            )
         except yaml.YAMLError as exc:
             return ParsedSource(None, SourceMap(), [LoadError(filename, 1, f"YAML error: {_one_line(exc)}")])
         except RecursionError:
@@ -258,13 +267,27 @@ def parse(text: str, filename: str) -> ParsedSource:
         try:
             data = builder.build(root, ())
         except _TooBig as exc:
-            return ParsedSource(None, SourceMap(), [LoadError(
-                filename, _mark_line(exc.node.start_mark), "file expands to too many values (check YAML aliases)"
-            )])
+            return ParsedSource(
+                None,
+                SourceMap(),
+                [
+                    LoadError(
+                        filename,
+                        _mark_line(exc.node.start_mark),
+                        "file expands to too many values (check YAML aliases)",
+                    )
+                ],
+            )
         except _TooDeep as exc:
-            return ParsedSource(None, SourceMap(), [
-                LoadError(filename, _mark_line(exc.node.start_mark), f"YAML is nested more than {MAX_DEPTH} levels deep")
-            ])
+            return ParsedSource(
+                None,
+                SourceMap(),
+                [
+                    LoadError(
+                        filename, _mark_line(exc.node.start_mark), f"YAML is nested more than {MAX_DEPTH} levels deep"
+                    )
+                ],
+            )
         return ParsedSource(data, builder.lines, builder.errors)
     finally:
         if loader is not None:

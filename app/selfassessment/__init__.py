@@ -1,4 +1,5 @@
 """Annual safeguarding self-assessment: campaigns, returns, QA challenge and the anonymous practitioner survey."""
+
 from flask import Blueprint
 
 bp = Blueprint("selfassessment", __name__, url_prefix="/self-assessment")

@@ -1,4 +1,5 @@
 """Object-level permissions for returns, evidence files and survey results."""
+
 from __future__ import annotations
 
 from app.permissions import is_partnership_staff
@@ -8,8 +9,9 @@ from app.selfassessment.queries import EDITABLE_STATES, get_return
 
 
 def is_org_lead_of(user, organisation_id: int) -> bool:
-    return bool(user and user.is_authenticated and user.has_role("org_lead")
-                and user.organisation_id == organisation_id)
+    return bool(
+        user and user.is_authenticated and user.has_role("org_lead") and user.organisation_id == organisation_id
+    )
 
 
 def can_view_return(user, ret: Return) -> bool:
@@ -18,8 +20,11 @@ def can_view_return(user, ret: Return) -> bool:
 
 def can_edit_return(user, ret: Return) -> bool:
     """Only the organisation's own lead, while the campaign is open and the return is not with QA."""
-    return (is_org_lead_of(user, ret.organisation_id) and ret.campaign.state == CampaignState.open
-            and ret.state in EDITABLE_STATES)
+    return (
+        is_org_lead_of(user, ret.organisation_id)
+        and ret.campaign.state == CampaignState.open
+        and ret.state in EDITABLE_STATES
+    )
 
 
 def return_for_view(user, return_id: int) -> Return:

@@ -1,4 +1,5 @@
 """Actions raised on a self-assessment criterion rated Amber or Red, as the action tracker describes them."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -37,12 +38,21 @@ def _describe(actions: list[ActionItem], viewer) -> dict[int, SourceLine]:
     answer_ids = {a.return_answer_id for a in actions if a.return_answer_id is not None}
     if not answer_ids:
         return {}
-    rows = {r.id: r for r in db.session.execute(
-        sa.select(ReturnAnswer.id, ReturnAnswer.question_key, Return.id.label("return_id"), Campaign.title,
-                  Campaign.instrument_version_id)
-        .join(Return, ReturnAnswer.return_id == Return.id)
-        .join(Campaign, Return.campaign_id == Campaign.id)
-        .where(ReturnAnswer.id.in_(answer_ids)))}
+    rows = {
+        r.id: r
+        for r in db.session.execute(
+            sa.select(
+                ReturnAnswer.id,
+                ReturnAnswer.question_key,
+                Return.id.label("return_id"),
+                Campaign.title,
+                Campaign.instrument_version_id,
+            )
+            .join(Return, ReturnAnswer.return_id == Return.id)
+            .join(Campaign, Return.campaign_id == Campaign.id)
+            .where(ReturnAnswer.id.in_(answer_ids))
+        )
+    }
     endpoint = "selfassessment.review" if is_partnership_staff(viewer) else "selfassessment.task_list"
     texts = criterion_texts({(r.instrument_version_id, r.question_key) for r in rows.values()})
     lines = {}
@@ -52,10 +62,18 @@ def _describe(actions: list[ActionItem], viewer) -> dict[int, SourceLine]:
             lines[action.id] = SourceLine(
                 link_text=f"Self-assessment return, {row.title}",
                 href=url_for(endpoint, return_id=row.return_id) if viewer is not None else None,
-                detail=texts[(row.instrument_version_id, row.question_key)])
+                detail=texts[(row.instrument_version_id, row.question_key)],
+            )
     return lines
 
 
 def register() -> None:
-    register_source(ActionSource(kind="self_assessment", label="Self-assessment return", order=10,
-                                 condition=lambda: ActionItem.return_answer_id.is_not(None), describe=_describe))
+    register_source(
+        ActionSource(
+            kind="self_assessment",
+            label="Self-assessment return",
+            order=10,
+            condition=lambda: ActionItem.return_answer_id.is_not(None),
+            describe=_describe,
+        )
+    )

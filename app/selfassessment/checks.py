@@ -1,5 +1,6 @@
 """What stops a return being submitted: the instrument's own rules (RAG, evidence), an action for every Amber or Red
 criterion, and every criterion carried forward from last cycle re-confirmed or changed."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -41,12 +42,20 @@ def return_problems(view: "ReturnView") -> list[AnswerProblem]:
             key = criterion.key
             problems.extend(by_question.get(key, []))
             if criterion.needs_action and not criterion.counting_actions:
-                problems.append(AnswerProblem(section_view.section.key, key,
-                                              missing_action_message(criterion.question, criterion.rag),
-                                              ACTION_FIELD))
+                problems.append(
+                    AnswerProblem(
+                        section_view.section.key,
+                        key,
+                        missing_action_message(criterion.question, criterion.rag),
+                        ACTION_FIELD,
+                    )
+                )
             if criterion.to_reconfirm:
-                problems.append(AnswerProblem(section_view.section.key, key,
-                                              reconfirm_message(criterion.question, cycle), RECONFIRM_FIELD))
+                problems.append(
+                    AnswerProblem(
+                        section_view.section.key, key, reconfirm_message(criterion.question, cycle), RECONFIRM_FIELD
+                    )
+                )
     return problems
 
 

@@ -8,6 +8,7 @@ Deterministic: ratings, evidence and survey answers are chosen by a hash of fixe
 the demo's `today` (the noise in the frozen survey results is random, as it always is). Built through the services,
 so the activity log tells the story too.
 """
+
 from __future__ import annotations
 
 import zlib
@@ -41,27 +42,58 @@ CURRENT = {
     "millbrook-practice": ("not_started", (60, 30)),
 }
 # Organisations that completed last cycle too, so their 2025-26 return starts from it.
-PREVIOUS = ("oakfield-school", "youth-trust", "riverside-council", "riverside-police", "riverside-health",
-            "riverside-homes")
+PREVIOUS = (
+    "oakfield-school",
+    "youth-trust",
+    "riverside-council",
+    "riverside-police",
+    "riverside-health",
+    "riverside-homes",
+)
 # Oakfield rates itself Green on leadership, which its practitioners do not echo: a triangulation mismatch.
 FIXED_RATINGS = {"oakfield-school": {"s11_5_training_impact": "amber", "edu_online_parents": "amber"}}
 IN_PROGRESS_SECTIONS = 2
 
 CHALLENGES = {
     # org slug: [(criterion, moderated RAG, comment)]
-    "youth-trust": [("s11_5_training_up_to_date", "amber",
-                     "Training records provided cover paid staff only; volunteers' training is not evidenced.")],
-    "riverside-council": [("s11_3_supervision", "amber",
-                           "The supervision audit shows 71% compliance, below the 90% the evidence claims."),
-                          ("s11_4_children_involved", "red",
-                           "No examples of children being involved in designing services were provided.")],
-    "riverside-police": [("s11_8_secure_and_timely", "red",
-                          "MASH response-time data shows a third of requests answered after the agreed timescale.")],
-    "riverside-health": [("s11_1_board_reporting", "amber",
-                          "Board minutes show the annual report was noted without discussion or challenge.")],
+    "youth-trust": [
+        (
+            "s11_5_training_up_to_date",
+            "amber",
+            "Training records provided cover paid staff only; volunteers' training is not evidenced.",
+        )
+    ],
+    "riverside-council": [
+        (
+            "s11_3_supervision",
+            "amber",
+            "The supervision audit shows 71% compliance, below the 90% the evidence claims.",
+        ),
+        (
+            "s11_4_children_involved",
+            "red",
+            "No examples of children being involved in designing services were provided.",
+        ),
+    ],
+    "riverside-police": [
+        (
+            "s11_8_secure_and_timely",
+            "red",
+            "MASH response-time data shows a third of requests answered after the agreed timescale.",
+        )
+    ],
+    "riverside-health": [
+        (
+            "s11_1_board_reporting",
+            "amber",
+            "Board minutes show the annual report was noted without discussion or challenge.",
+        )
+    ],
 }
-RETURNED_REASON = ("Please add evidence for the information-sharing standard (response times to MASH requests) and "
-                   "re-consider the rating of secure and timely information sharing, which we have challenged.")
+RETURNED_REASON = (
+    "Please add evidence for the information-sharing standard (response times to MASH requests) and "
+    "re-consider the rating of secure and timely information sharing, which we have challenged."
+)
 
 EVIDENCE = (
     "Safeguarding policy approved by the board on 12 March; next review due in March. Published on the website.",
@@ -86,8 +118,10 @@ ACTIONS = (
     ("Audit a sample of records and report the findings to the board", "Quality lead"),
     ("Set up a young people's panel to review how services are designed", "Participation officer"),
 )
-UPDATES = ("Scoping meeting held; plan agreed with the senior team.",
-           "Half of the teams covered so far; the rest are booked for next month.")
+UPDATES = (
+    "Scoping meeting held; plan agreed with the senior team.",
+    "Half of the teams covered so far; the rest are booked for next month.",
+)
 
 
 def _pick(*parts: str) -> int:
@@ -114,25 +148,36 @@ def load(demo) -> None:
     qa = demo.user(QA)
 
     previous = services.create_campaign(
-        title=TITLE.format(cycle=PREVIOUS_CYCLE), instrument_version_id=version.id,
-        survey_version_id=survey.id if survey else None, cycle=PREVIOUS_CYCLE,
-        due_date=demo.today - timedelta(days=240), org_types=_org_types(demo), actor=qa)
+        title=TITLE.format(cycle=PREVIOUS_CYCLE),
+        instrument_version_id=version.id,
+        survey_version_id=survey.id if survey else None,
+        cycle=PREVIOUS_CYCLE,
+        due_date=demo.today - timedelta(days=240),
+        org_types=_org_types(demo),
+        actor=qa,
+    )
     services.open_campaign(previous, actor=qa)
     for slug in PREVIOUS:
         ret = _return(previous, demo.org(slug))
         lead = _lead(demo, slug)
         _fill(demo, ret, slug, PREVIOUS_CYCLE, CURRENT[slug][1], lead)
-        services.submit_return(ret, confirmed=True, declaration_name=lead.name, expected_version=ret.lock_version,
-                               actor=lead)
+        services.submit_return(
+            ret, confirmed=True, declaration_name=lead.name, expected_version=ret.lock_version, actor=lead
+        )
         services.accept_return(ret, actor=qa)
         _progress_actions(ret, lead, finish_first=True)
     services.close_campaign(previous, actor=qa)
     demo.say(f"self-assessment campaign {PREVIOUS_CYCLE}")
 
     current = services.create_campaign(
-        title=TITLE.format(cycle=CURRENT_CYCLE), instrument_version_id=version.id,
-        survey_version_id=survey.id if survey else None, cycle=CURRENT_CYCLE,
-        due_date=demo.today + timedelta(days=45), org_types=_org_types(demo), actor=qa)
+        title=TITLE.format(cycle=CURRENT_CYCLE),
+        instrument_version_id=version.id,
+        survey_version_id=survey.id if survey else None,
+        cycle=CURRENT_CYCLE,
+        due_date=demo.today + timedelta(days=45),
+        org_types=_org_types(demo),
+        actor=qa,
+    )
     services.open_campaign(current, actor=qa)
     for slug, (state, profile) in CURRENT.items():
         _play(demo, current, slug, state, profile, qa)
@@ -170,17 +215,23 @@ def _fill(demo, ret: Return, slug: str, cycle: str, profile, lead, *, sections: 
                 due = demo.today + timedelta(days=first_due + _pick(question.key) % 150)
                 actions[question.key] = [services.NewAction(description=description, owner_name=owner, due_date=due)]
             answers[question.key] = {"value": rag, "evidence": evidence, "comment": None}
-        services.save_section(ret, section.key, services.SectionSave(
-            answers=answers, expected_version=ret.lock_version, reconfirm=set(answers), new_actions=actions),
-            actor=lead)
+        services.save_section(
+            ret,
+            section.key,
+            services.SectionSave(
+                answers=answers, expected_version=ret.lock_version, reconfirm=set(answers), new_actions=actions
+            ),
+            actor=lead,
+        )
 
 
 def _progress_actions(ret: Return, lead, *, finish_first: bool = False) -> None:
     """A progress update on most actions; last cycle's first action completed, so not every one carries forward."""
     from app.selfassessment.queries import answer_rows, linked_actions
 
-    actions = [linked.action for group in linked_actions(answer_rows(ret)).values() for linked in group
-               if not linked.carried]
+    actions = [
+        linked.action for group in linked_actions(answer_rows(ret)).values() for linked in group if not linked.carried
+    ]
     for index, action in enumerate(sorted(actions, key=lambda a: a.id)):
         if finish_first and index == 0:
             update_action(action, note="Done: confirmed at the board meeting.", status="complete", actor=lead)
@@ -193,11 +244,14 @@ def _play(demo, campaign: Campaign, slug: str, state: str, profile, qa) -> None:
     lead = _lead(demo, slug)
     if state == "not_started":
         return
-    _fill(demo, ret, slug, CURRENT_CYCLE, profile, lead, sections=IN_PROGRESS_SECTIONS if state == "in_progress" else None)
+    _fill(
+        demo, ret, slug, CURRENT_CYCLE, profile, lead, sections=IN_PROGRESS_SECTIONS if state == "in_progress" else None
+    )
     if state == "in_progress":
         return
-    services.submit_return(ret, confirmed=True, declaration_name=lead.name, expected_version=ret.lock_version,
-                           actor=lead)
+    services.submit_return(
+        ret, confirmed=True, declaration_name=lead.name, expected_version=ret.lock_version, actor=lead
+    )
     _progress_actions(ret, lead)
     for key, moderated, comment in CHALLENGES.get(slug, []):
         services.challenge_answer(ret, key, moderated_rag=moderated, comment=comment, actor=qa)
@@ -217,8 +271,11 @@ def _survey_responses(demo, campaign: Campaign) -> None:
     plan = {"oakfield-school": (9, doubted), "youth-trust": (7, set()), "riverside-police": (3, set())}
     roles = ("frontline", "frontline", "manager", "support_staff", "volunteer", "prefer_not_to_say")
     for slug, (count, low) in plan.items():
-        link = db.session.execute(sa.select(SurveyLink).where(
-            SurveyLink.campaign_id == campaign.id, SurveyLink.organisation_id == demo.org(slug).id)).scalar_one()
+        link = db.session.execute(
+            sa.select(SurveyLink).where(
+                SurveyLink.campaign_id == campaign.id, SurveyLink.organisation_id == demo.org(slug).id
+            )
+        ).scalar_one()
         lead = _lead(demo, slug)
         codes = survey_services.create_response_codes(link, count + 3, actor=lead)
         for n in range(count):
@@ -230,11 +287,17 @@ def _survey_responses(demo, campaign: Campaign) -> None:
                 if question.key in low:
                     value = "agree" if roll < 25 else "disagree" if roll < 80 else "strongly_disagree"
                 else:
-                    value = ("strongly_agree" if roll < 35 else "agree" if roll < 85 else
-                             "disagree" if roll < 95 else "dont_know")
+                    value = (
+                        "strongly_agree"
+                        if roll < 35
+                        else "agree"
+                        if roll < 85
+                        else "disagree"
+                        if roll < 95
+                        else "dont_know"
+                    )
                 answers[question.key] = {"value": value}
-            survey_services.record_survey_response(link, answers, code=codes[n],
-                                                   on=demo.today - timedelta(days=n % 12))
+            survey_services.record_survey_response(link, answers, code=codes[n], on=demo.today - timedelta(days=n % 12))
         if count >= min_cell_size():
             survey_services.close_survey(link, actor=lead)
     demo.say("practitioner survey responses")

@@ -1,5 +1,6 @@
 """Forms: campaign set-up, the return's section pages (criteria + evidence files + actions + re-confirm), the
 declaration, QA challenge and return-to-organisation."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -29,32 +30,58 @@ from app.selfassessment.survey_services import MAX_CODES
 from app.uploads import ALLOWED_LABEL, UploadError, delete_stored, has_file, max_file_bytes, save_upload, size_label
 from app.utils import today
 
+
 # ---------------------------------------------------------------------------------------------
 # Campaigns
 # ---------------------------------------------------------------------------------------------
 class CampaignForm(FlaskForm):
-    title = StringField("Title", widget=GovTextInput(),
-                        validators=[InputRequired("Enter a title for the campaign"),
-                                    Length(max=200, message="Title must be 200 characters or fewer")])
-    instrument_version_id = RadioField("Self-assessment instrument", widget=GovRadioInput(), coerce=int,
-                                       validate_choice=False,
-                                       validators=[InputRequired("Select the self-assessment instrument")])
-    survey_version_id = SelectField("Practitioner survey", widget=GovSelect(), validate_choice=False,
-                                    description="Practitioners answer it anonymously through a link each organisation "
-                                                "shares with its staff.")
-    cycle = StringField("Cycle", widget=GovTextInput(), description="Two consecutive years, like 2025-26",
-                        validators=[InputRequired("Enter the cycle, like 2025-26")])
-    due_date = GovDateField("Returns due by", description="For example, 31 3 2026", subject="The due date",
-                            example="31 3 2026", required_message="Enter the date returns are due")
-    org_types = SelectMultipleField("Organisation types invited", widget=GovCheckboxesInput(),
-                                    choices=[SelectChoice(t, ORG_TYPE_LABELS[t]) for t in ORG_TYPES],
-                                    description="Every active organisation of the ticked types gets a return.")
+    title = StringField(
+        "Title",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter a title for the campaign"),
+            Length(max=200, message="Title must be 200 characters or fewer"),
+        ],
+    )
+    instrument_version_id = RadioField(
+        "Self-assessment instrument",
+        widget=GovRadioInput(),
+        coerce=int,
+        validate_choice=False,
+        validators=[InputRequired("Select the self-assessment instrument")],
+    )
+    survey_version_id = SelectField(
+        "Practitioner survey",
+        widget=GovSelect(),
+        validate_choice=False,
+        description="Practitioners answer it anonymously through a link each organisation shares with its staff.",
+    )
+    cycle = StringField(
+        "Cycle",
+        widget=GovTextInput(),
+        description="Two consecutive years, like 2025-26",
+        validators=[InputRequired("Enter the cycle, like 2025-26")],
+    )
+    due_date = GovDateField(
+        "Returns due by",
+        description="For example, 31 3 2026",
+        subject="The due date",
+        example="31 3 2026",
+        required_message="Enter the date returns are due",
+    )
+    org_types = SelectMultipleField(
+        "Organisation types invited",
+        widget=GovCheckboxesInput(),
+        choices=[SelectChoice(t, ORG_TYPE_LABELS[t]) for t in ORG_TYPES],
+        description="Every active organisation of the ticked types gets a return.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.instrument_version_id.choices = [SelectChoice(v.id, v.label) for v in versions_of_kind("self_assessment")]
         self.survey_version_id.choices = [SelectChoice("", "No practitioner survey")] + [
-            SelectChoice(str(v.id), v.label) for v in versions_of_kind("survey")]
+            SelectChoice(str(v.id), v.label) for v in versions_of_kind("survey")
+        ]
         if not self.is_submitted():
             self.org_types.data = list(ORG_TYPES)
             if self.instrument_version_id.choices:
@@ -97,16 +124,18 @@ class SectionPage:
     "re-confirm" tick of carried-forward criteria. Buttons post `command`: continue, later, add-action:<key> or
     remove-file:<file id>."""
 
-    def __init__(self, view: ReturnView, section_view: SectionView, *, formdata=None, files=None,
-                 return_to: str | None = None):
+    def __init__(
+        self, view: ReturnView, section_view: SectionView, *, formdata=None, files=None, return_to: str | None = None
+    ):
         self.view = view
         self.section_view = section_view
         self.section = section_view.section
         self.posted = formdata is not None
         self.formdata = formdata if formdata is not None else {}
         self.files = files
-        self.form = build_section_form(view.instrument, self.section.key, view.org_type, data=view.answers,
-                                       formdata=formdata)
+        self.form = build_section_form(
+            view.instrument, self.section.key, view.org_type, data=view.answers, formdata=formdata
+        )
         self.errors: dict[str, str] = {}
         self.conflict: str | None = None
         self.new_actions: dict[str, list[NewAction]] = {}
@@ -120,8 +149,10 @@ class SectionPage:
 
     def _action_input(self, key: str) -> dict[str, str]:
         prefix = f"{key}__action_"
-        values = {"description": _clean(self.formdata.get(prefix + "description")),
-                  "owner": _clean(self.formdata.get(prefix + "owner"))}
+        values = {
+            "description": _clean(self.formdata.get(prefix + "description")),
+            "owner": _clean(self.formdata.get(prefix + "owner")),
+        }
         for part in DATE_PARTS:
             values[part] = _clean(self.formdata.get(f"{prefix}due-{part}"))
         return values
@@ -148,9 +179,13 @@ class SectionPage:
             self._check_new_action(criterion)
             option = criterion.question.option(submitted.get(criterion.key, {}).get("value"))
             rag = option.rag if option is not None and shown.get(criterion.key) else None
-            if (self.command == "continue" and rag in NEEDS_ACTION and not criterion.counting_actions
-                    and criterion.key not in self.new_actions
-                    and f"{criterion.key}__action_description" not in self.errors):
+            if (
+                self.command == "continue"
+                and rag in NEEDS_ACTION
+                and not criterion.counting_actions
+                and criterion.key not in self.new_actions
+                and f"{criterion.key}__action_description" not in self.errors
+            ):
                 self.errors[f"{criterion.key}__action_description"] = missing_action_message(criterion.question, rag)
         self._store_files()
         if self.has_errors:
@@ -181,14 +216,14 @@ class SectionPage:
         if isinstance(due, str):
             self.errors[prefix + "due"] = due
         if not any(k.startswith(prefix) for k in self.errors):
-            self.new_actions[key] = [NewAction(description=values["description"], owner_name=values["owner"],
-                                               due_date=due)]
+            self.new_actions[key] = [
+                NewAction(description=values["description"], owner_name=values["owner"], due_date=due)
+            ]
 
     @staticmethod
     def _due_date(values: dict[str, str]) -> date | str:
         try:
-            due = parse_date_parts(*(values[p] for p in DATE_PARTS), subject="The due date",
-                                   example="31 3 2026")
+            due = parse_date_parts(*(values[p] for p in DATE_PARTS), subject="The due date", example="31 3 2026")
         except ValueError as exc:
             return str(exc)
         if due is None:
@@ -214,8 +249,9 @@ class SectionPage:
                 self.stored_files.setdefault(criterion.key, []).append(stored)
             if chosen_elsewhere_with_errors and self.stored_files.get(criterion.key) and name not in self.errors:
                 names = ", ".join(f"“{s.original_name}”" for s in self.stored_files[criterion.key])
-                self.errors[name] = (f"Select {names} again: files are saved only when the rest of the page "
-                                     f"has no problems")
+                self.errors[name] = (
+                    f"Select {names} again: files are saved only when the rest of the page has no problems"
+                )
 
     def discard_files(self) -> None:
         for stored_files in self.stored_files.values():
@@ -245,14 +281,16 @@ class SectionPage:
         result = []
         for criterion in self.section_view.criteria:
             key = criterion.key
-            result.append({
-                "criterion": criterion,
-                "key": key,
-                "view": views.get(key),
-                "files": self._files_params(key),
-                "action": self._action_params(criterion),
-                "reconfirm": self._reconfirm_params(criterion),
-            })
+            result.append(
+                {
+                    "criterion": criterion,
+                    "key": key,
+                    "view": views.get(key),
+                    "files": self._files_params(key),
+                    "action": self._action_params(criterion),
+                    "reconfirm": self._reconfirm_params(criterion),
+                }
+            )
         return result
 
     def _error(self, name: str) -> dict | None:
@@ -261,10 +299,14 @@ class SectionPage:
     def _files_params(self, key: str) -> dict:
         name = f"{key}__files"
         params = {
-            "id": name, "name": name, "multiple": True,
+            "id": name,
+            "name": name,
+            "multiple": True,
             "label": {"text": "Upload evidence files (optional)", "classes": "govuk-label--s"},
-            "hint": {"text": f"{ALLOWED_LABEL}, each smaller than {size_label(max_file_bytes())}. "
-                             f"Do not upload anything that names a child."},
+            "hint": {
+                "text": f"{ALLOWED_LABEL}, each smaller than {size_label(max_file_bytes())}. "
+                f"Do not upload anything that names a child."
+            },
             "attributes": {"accept": ".pdf,.docx,.xlsx,.png,.jpg,.jpeg"},
         }
         if name in self.errors:
@@ -281,17 +323,26 @@ class SectionPage:
         return {
             "legend": label,
             "description": {
-                "name": prefix + "description", "id": prefix + "description", "value": values["description"],
-                "label": {"text": "What will be done"}, "maxlength": 4000, "rows": 3,
+                "name": prefix + "description",
+                "id": prefix + "description",
+                "value": values["description"],
+                "label": {"text": "What will be done"},
+                "maxlength": 4000,
+                "rows": 3,
                 "errorMessage": self._error(prefix + "description"),
             },
             "owner": {
-                "name": prefix + "owner", "id": prefix + "owner", "value": values["owner"],
-                "label": {"text": "Owner (name or role)"}, "classes": "govuk-input--width-20",
-                "errorMessage": self._error(prefix + "owner"), "autocomplete": "off",
+                "name": prefix + "owner",
+                "id": prefix + "owner",
+                "value": values["owner"],
+                "label": {"text": "Owner (name or role)"},
+                "classes": "govuk-input--width-20",
+                "errorMessage": self._error(prefix + "owner"),
+                "autocomplete": "off",
             },
             "due": {
-                "id": prefix + "due", "namePrefix": prefix + "due",
+                "id": prefix + "due",
+                "namePrefix": prefix + "due",
                 "fieldset": {"legend": {"text": "Due date", "classes": "govuk-fieldset__legend--s"}},
                 "hint": {"text": "For example, 31 3 2026"},
                 "errorMessage": due_error,
@@ -301,8 +352,12 @@ class SectionPage:
                     {"name": "year", "classes": "govuk-input--width-4" + date_classes, "value": values["year"]},
                 ],
             },
-            "button": {"text": "Add action", "name": "command", "value": f"add-action:{key}",
-                       "classes": "govuk-button--secondary"},
+            "button": {
+                "text": "Add action",
+                "name": "command",
+                "value": f"add-action:{key}",
+                "classes": "govuk-button--secondary",
+            },
         }
 
     def _reconfirm_params(self, criterion: CriterionView) -> dict | None:
@@ -310,10 +365,19 @@ class SectionPage:
             return None
         name = f"{criterion.key}__reconfirm"
         params = {
-            "idPrefix": name, "name": name,
-            "items": [{"value": "yes", "text": "Re-confirm this rating and evidence for this cycle",
-                       "checked": criterion.key in self.reconfirm, "id": name}],
-            "hint": {"text": "Carried forward from last cycle. Tick to re-confirm it, or change the rating or evidence."},
+            "idPrefix": name,
+            "name": name,
+            "items": [
+                {
+                    "value": "yes",
+                    "text": "Re-confirm this rating and evidence for this cycle",
+                    "checked": criterion.key in self.reconfirm,
+                    "id": name,
+                }
+            ],
+            "hint": {
+                "text": "Carried forward from last cycle. Tick to re-confirm it, or change the rating or evidence."
+            },
         }
         if name in self.errors:
             params["errorMessage"] = self._error(name)
@@ -330,11 +394,13 @@ class SectionPage:
                 field = self.form._fields.get(name)
                 if field is not None and field.errors:
                     items.append({"text": field.errors[0], "href": f"#{field.id}"})
-            for name, anchor in ((f"{key}__files", f"{key}__files"),
-                                 (f"{key}__action_description", f"{key}__action_description"),
-                                 (f"{key}__action_owner", f"{key}__action_owner"),
-                                 (f"{key}__action_due", f"{key}__action_due-day"),
-                                 (f"{key}__reconfirm", f"{key}__reconfirm")):
+            for name, anchor in (
+                (f"{key}__files", f"{key}__files"),
+                (f"{key}__action_description", f"{key}__action_description"),
+                (f"{key}__action_owner", f"{key}__action_owner"),
+                (f"{key}__action_due", f"{key}__action_due-day"),
+                (f"{key}__reconfirm", f"{key}__reconfirm"),
+            ):
                 if name in self.errors:
                     items.append({"text": self.errors[name], "href": f"#{anchor}"})
         return items
@@ -344,40 +410,58 @@ class SectionPage:
 # Submission and QA review
 # ---------------------------------------------------------------------------------------------
 class DeclarationForm(FlaskForm):
-    confirmed = BooleanField("I confirm this return is accurate and complete, to the best of my knowledge, and has "
-                             "been agreed by the organisation’s senior safeguarding lead", widget=GovCheckboxInput())
+    confirmed = BooleanField(
+        "I confirm this return is accurate and complete, to the best of my knowledge, and has "
+        "been agreed by the organisation’s senior safeguarding lead",
+        widget=GovCheckboxInput(),
+    )
     declaration_name = StringField("Your full name", widget=GovTextInput())
     lock_version = HiddenField()
 
 
 class ChallengeForm(FlaskForm):
-    moderated_rag = RadioField("Moderated rating", widget=GovRadioInput(),
-                               choices=[SelectChoice(rag, label) for rag, label in RAG_LABELS.items()],
-                               validators=[InputRequired("Select the moderated rating")])
-    comment = TextAreaField("Reason for the challenge", widget=GovCharacterCount(),
-                            description="The organisation sees this. Say what evidence is missing or why the rating "
-                                        "differs.",
-                            validators=[InputRequired("Enter the reason for the challenge"),
-                                        Length(max=4000, message="The reason must be 4000 characters or fewer")])
+    moderated_rag = RadioField(
+        "Moderated rating",
+        widget=GovRadioInput(),
+        choices=[SelectChoice(rag, label) for rag, label in RAG_LABELS.items()],
+        validators=[InputRequired("Select the moderated rating")],
+    )
+    comment = TextAreaField(
+        "Reason for the challenge",
+        widget=GovCharacterCount(),
+        description="The organisation sees this. Say what evidence is missing or why the rating differs.",
+        validators=[
+            InputRequired("Enter the reason for the challenge"),
+            Length(max=4000, message="The reason must be 4000 characters or fewer"),
+        ],
+    )
 
 
 class ReturnToOrganisationForm(FlaskForm):
-    reason = TextAreaField("Reasons for returning it", widget=GovCharacterCount(),
-                           description="Tell the organisation what to change before it submits again.",
-                           validators=[InputRequired("Enter the reasons for returning it to the organisation"),
-                                       Length(max=4000, message="The reasons must be 4000 characters or fewer")])
+    reason = TextAreaField(
+        "Reasons for returning it",
+        widget=GovCharacterCount(),
+        description="Tell the organisation what to change before it submits again.",
+        validators=[
+            InputRequired("Enter the reasons for returning it to the organisation"),
+            Length(max=4000, message="The reasons must be 4000 characters or fewer"),
+        ],
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # Practitioner survey: response codes and closing
 # ---------------------------------------------------------------------------------------------
 class ResponseCodesForm(FlaskForm):
-    count = IntegerField("How many codes do you need?", widget=GovTextInput(),
-                         description="One for each member of staff or volunteer you will ask to answer. You can "
-                                     "create more later.",
-                         validators=[InputRequired("Enter how many codes you need"),
-                                     NumberRange(min=1, max=MAX_CODES,
-                                                 message=f"Enter a number of codes between 1 and {MAX_CODES}")])
+    count = IntegerField(
+        "How many codes do you need?",
+        widget=GovTextInput(),
+        description="One for each member of staff or volunteer you will ask to answer. You can create more later.",
+        validators=[
+            InputRequired("Enter how many codes you need"),
+            NumberRange(min=1, max=MAX_CODES, message=f"Enter a number of codes between 1 and {MAX_CODES}"),
+        ],
+    )
 
 
 class CloseSurveyForm(FlaskForm):

@@ -64,8 +64,9 @@ class Campaign(db.Model):
     title: Mapped[str] = mapped_column(sa.String(200))
     cycle: Mapped[str] = mapped_column(sa.String(16))  # e.g. "2025-26"
     due_date: Mapped[date]
-    state: Mapped[CampaignState] = mapped_column(state_column_type(CampaignState, "campaign_state"),
-                                                 default=CampaignState.draft)
+    state: Mapped[CampaignState] = mapped_column(
+        state_column_type(CampaignState, "campaign_state"), default=CampaignState.draft
+    )
     previous_campaign_id: Mapped[int | None] = mapped_column(sa.ForeignKey("campaign.id"))
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
@@ -108,8 +109,9 @@ class Return(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
-    state: Mapped[ReturnState] = mapped_column(state_column_type(ReturnState, "sa_return_state"),
-                                               default=ReturnState.not_started)
+    state: Mapped[ReturnState] = mapped_column(
+        state_column_type(ReturnState, "sa_return_state"), default=ReturnState.not_started
+    )
     lock_version: Mapped[int] = mapped_column(default=1)
     submitted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
@@ -143,10 +145,12 @@ class ReturnAnswer(AnswerColumns, AnswerNotes, db.Model):
 
     return_: Mapped[Return] = relationship(back_populates="answers")
     carried_from: Mapped[ReturnAnswer | None] = relationship(remote_side=[id])
-    files: Mapped[list[EvidenceFile]] = relationship(back_populates="answer", cascade="all, delete-orphan",
-                                                     order_by="EvidenceFile.id")
-    challenge: Mapped[Challenge | None] = relationship(back_populates="answer", uselist=False,
-                                                       cascade="all, delete-orphan")
+    files: Mapped[list[EvidenceFile]] = relationship(
+        back_populates="answer", cascade="all, delete-orphan", order_by="EvidenceFile.id"
+    )
+    challenge: Mapped[Challenge | None] = relationship(
+        back_populates="answer", uselist=False, cascade="all, delete-orphan"
+    )
 
 
 class EvidenceFile(db.Model):
@@ -184,7 +188,9 @@ class Challenge(db.Model):
 
 class SurveyLink(db.Model):
     __tablename__ = "survey_link"
-    __table_args__ = (sa.UniqueConstraint("campaign_id", "organisation_id", name="uq_survey_link_campaign_organisation"),)
+    __table_args__ = (
+        sa.UniqueConstraint("campaign_id", "organisation_id", name="uq_survey_link_campaign_organisation"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
@@ -221,14 +227,18 @@ class SurveySnapshot(db.Model):
 
     __tablename__ = "survey_snapshot"
     __table_args__ = (
-        sa.Index("uq_survey_snapshot_partnership", "campaign_id", unique=True,
-                 sqlite_where=sa.text("survey_link_id IS NULL"), postgresql_where=sa.text("survey_link_id IS NULL")),
+        sa.Index(
+            "uq_survey_snapshot_partnership",
+            "campaign_id",
+            unique=True,
+            sqlite_where=sa.text("survey_link_id IS NULL"),
+            postgresql_where=sa.text("survey_link_id IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
-    survey_link_id: Mapped[int | None] = mapped_column(sa.ForeignKey("survey_link.id", ondelete="CASCADE"),
-                                                       unique=True)
+    survey_link_id: Mapped[int | None] = mapped_column(sa.ForeignKey("survey_link.id", ondelete="CASCADE"), unique=True)
     taken_on: Mapped[date]
     figures: Mapped[dict] = mapped_column(sa.JSON)
 
@@ -253,7 +263,6 @@ class SurveyAnswer(AnswerColumns, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    survey_response_id: Mapped[int] = mapped_column(sa.ForeignKey("survey_response.id", ondelete="CASCADE"),
-                                                    index=True)
+    survey_response_id: Mapped[int] = mapped_column(sa.ForeignKey("survey_response.id", ondelete="CASCADE"), index=True)
 
     response: Mapped[SurveyResponse] = relationship(back_populates="answers")

@@ -1,4 +1,5 @@
 """'Your tasks' panels: an organisation lead's open returns, and returns waiting for QA review."""
+
 from __future__ import annotations
 
 from app.permissions import is_partnership_staff
@@ -13,8 +14,12 @@ def org_lead_panel(user):
     returns = queries.open_returns_for_organisation(user.organisation_id)
     if not returns:
         return None
-    return Panel(title="Safeguarding self-assessment", template="selfassessment/_panel_org.html",
-                 context={"returns": returns, "today": today()}, order=20)
+    return Panel(
+        title="Safeguarding self-assessment",
+        template="selfassessment/_panel_org.html",
+        context={"returns": returns, "today": today()},
+        order=20,
+    )
 
 
 def staff_panel(user):
@@ -23,5 +28,9 @@ def staff_panel(user):
     waiting = queries.awaiting_review()
     if not waiting:
         return None
-    return Panel(title="Self-assessment returns to review", template="selfassessment/_panel_staff.html",
-                 context={"waiting": waiting}, order=30)
+    return Panel(
+        title="Self-assessment returns to review",
+        template="selfassessment/_panel_staff.html",
+        context={"waiting": waiting},
+        order=30,
+    )

@@ -1,5 +1,6 @@
 """Reminders for `flask reminders send`: returns due within 14 days or overdue, and overdue self-assessment
 actions, each to the organisation's leads."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -22,29 +23,51 @@ def due_reminders(on: date) -> list[DueReminder]:
 
 
 def returns_due(on: date) -> list[DueReminder]:
-    returns = list(db.session.execute(
-        sa.select(Return).join(Campaign, Return.campaign_id == Campaign.id)
-        .where(Campaign.state == CampaignState.open, Return.state.in_(EDITABLE_STATES),
-               Campaign.due_date <= on + timedelta(days=DUE_SOON_DAYS))
-        .options(selectinload(Return.campaign), selectinload(Return.organisation))
-        .order_by(Return.id)
-    ).scalars())
+    returns = list(
+        db.session.execute(
+            sa.select(Return)
+            .join(Campaign, Return.campaign_id == Campaign.id)
+            .where(
+                Campaign.state == CampaignState.open,
+                Return.state.in_(EDITABLE_STATES),
+                Campaign.due_date <= on + timedelta(days=DUE_SOON_DAYS),
+            )
+            .options(selectinload(Return.campaign), selectinload(Return.organisation))
+            .order_by(Return.id)
+        ).scalars()
+    )
     leads = org_lead_emails({r.organisation_id for r in returns})
     reminders = []
     for ret in returns:
         campaign = ret.campaign
         overdue = campaign.due_date < on
         kind = "return_overdue" if overdue else "return_due_soon"
-        when = f"was due on {govuk_date(campaign.due_date)}" if overdue else f"is due by {govuk_date(campaign.due_date)}"
+        when = (
+            f"was due on {govuk_date(campaign.due_date)}" if overdue else f"is due by {govuk_date(campaign.due_date)}"
+        )
         subject = f"{'Overdue' if overdue else 'Due soon'}: {campaign.label}"
-        body = (f"The {campaign.cycle} safeguarding self-assessment return for {ret.organisation.name} {when}.\n\n"
-                f"Its status is: {ret.state.label.lower()}.\n"
-                + (f"The partnership returned it with these reasons: {ret.returned_reason}\n" if ret.returned_reason
-                   and ret.state.value == "returned" else "")
-                + "\nSign in to the safeguarding assurance service and choose “Our self-assessment” to finish it.\n")
+        body = (
+            f"The {campaign.cycle} safeguarding self-assessment return for {ret.organisation.name} {when}.\n\n"
+            f"Its status is: {ret.state.label.lower()}.\n"
+            + (
+                f"The partnership returned it with these reasons: {ret.returned_reason}\n"
+                if ret.returned_reason and ret.state.value == "returned"
+                else ""
+            )
+            + "\nSign in to the safeguarding assurance service and choose “Our self-assessment” to finish it.\n"
+        )
         for email in leads.get(ret.organisation_id, []):
-            reminders.append(DueReminder(kind=kind, target_type="sa_return", target_id=ret.id,
-                                         due_date=campaign.due_date, recipient=email, subject=subject, body=body))
+            reminders.append(
+                DueReminder(
+                    kind=kind,
+                    target_type="sa_return",
+                    target_id=ret.id,
+                    due_date=campaign.due_date,
+                    recipient=email,
+                    subject=subject,
+                    body=body,
+                )
+            )
     return reminders
 
 
@@ -55,10 +78,21 @@ def actions_overdue(on: date) -> list[DueReminder]:
     for row in rows:
         action = row.action
         subject = f"Overdue action: {action.description[:80]}"
-        body = (f"This self-assessment action for {row.organisation_name} was due on {govuk_date(action.due_date)} "
-                f"and is not complete:\n\n{action.description}\n\nOwner: {action.owner_name}\n\n"
-                "Sign in to the safeguarding assurance service and choose “Actions” to add a progress update.\n")
+        body = (
+            f"This self-assessment action for {row.organisation_name} was due on {govuk_date(action.due_date)} "
+            f"and is not complete:\n\n{action.description}\n\nOwner: {action.owner_name}\n\n"
+            "Sign in to the safeguarding assurance service and choose “Actions” to add a progress update.\n"
+        )
         for email in leads.get(action.owner_organisation_id, []):
-            reminders.append(DueReminder(kind="sa_action_overdue", target_type="action_item", target_id=action.id,
-                                         due_date=action.due_date, recipient=email, subject=subject, body=body))
+            reminders.append(
+                DueReminder(
+                    kind="sa_action_overdue",
+                    target_type="action_item",
+                    target_id=action.id,
+                    due_date=action.due_date,
+                    recipient=email,
+                    subject=subject,
+                    body=body,
+                )
+            )
     return reminders

@@ -1,4 +1,5 @@
 """Campaigns (QA), returns (organisation leads), QA review and challenge."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -41,13 +42,22 @@ def campaigns():
 def new_campaign():
     form = CampaignForm()
     if form.validate_on_submit():
-        campaign = web.run(form, services.create_campaign,
-                           title=form.title.data, instrument_version_id=form.instrument_version_id.data,
-                           survey_version_id=form.survey_id, cycle=form.cycle.data.strip(),
-                           due_date=form.due_date.data, org_types=form.org_types.data, actor=current_user)
+        campaign = web.run(
+            form,
+            services.create_campaign,
+            title=form.title.data,
+            instrument_version_id=form.instrument_version_id.data,
+            survey_version_id=form.survey_id,
+            cycle=form.cycle.data.strip(),
+            due_date=form.due_date.data,
+            org_types=form.org_types.data,
+            actor=current_user,
+        )
         if campaign:
-            flash(f"Campaign “{campaign.title}” created. Open it when you are ready for organisations to start.",
-                  "success")
+            flash(
+                f"Campaign “{campaign.title}” created. Open it when you are ready for organisations to start.",
+                "success",
+            )
             return redirect(url_for("selfassessment.campaign", campaign_id=campaign.id))
     return render_template("selfassessment/campaign_form.html", form=form)
 
@@ -56,8 +66,12 @@ def new_campaign():
 @roles_required(*STAFF)
 def campaign(campaign_id: int):
     campaign = queries.get_campaign(campaign_id)
-    return render_template("selfassessment/campaign.html", campaign=campaign, board=queries.campaign_board(campaign),
-                           return_states=list(ReturnState))
+    return render_template(
+        "selfassessment/campaign.html",
+        campaign=campaign,
+        board=queries.campaign_board(campaign),
+        return_states=list(ReturnState),
+    )
 
 
 @bp.route("/campaigns/<int:campaign_id>/open", methods=["POST"])
@@ -83,9 +97,13 @@ def _campaign_move(campaign_id: int, move, verb: str):
 @roles_required(*STAFF)
 def triangulation(campaign_id: int):
     campaign = queries.get_campaign(campaign_id)
-    return render_template("selfassessment/triangulation.html", campaign=campaign,
-                           rows=queries.triangulation(campaign.id), minimum=queries.min_cell_size(),
-                           threshold=queries.agreement_threshold())
+    return render_template(
+        "selfassessment/triangulation.html",
+        campaign=campaign,
+        rows=queries.triangulation(campaign.id),
+        minimum=queries.min_cell_size(),
+        threshold=queries.agreement_threshold(),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -101,8 +119,14 @@ def my_returns():
 
 def _page_context(ret, view=None):
     view = view or queries.return_view(ret)
-    return {"ret": ret, "view": view, "campaign": ret.campaign, "editable": access.can_edit_return(current_user, ret),
-            "is_staff": is_partnership_staff(current_user), "today_date": today()}
+    return {
+        "ret": ret,
+        "view": view,
+        "campaign": ret.campaign,
+        "editable": access.can_edit_return(current_user, ret),
+        "is_staff": is_partnership_staff(current_user),
+        "today_date": today(),
+    }
 
 
 @bp.route("/returns/<int:return_id>")
@@ -127,9 +151,12 @@ def section(return_id: int, section_key: str):
         if request.method == "POST":
             flash("This return can no longer be changed.", "error")
             return redirect(url_for("selfassessment.task_list", return_id=ret.id))
-        return render_template("selfassessment/section.html",
-                               page=SectionPage(view, section_view, return_to=request.args.get("return_to")),
-                               section_view=section_view, **_page_context(ret, view))
+        return render_template(
+            "selfassessment/section.html",
+            page=SectionPage(view, section_view, return_to=request.args.get("return_to")),
+            section_view=section_view,
+            **_page_context(ret, view),
+        )
 
     page = SectionPage(view, section_view, formdata=request.form, files=request.files)
     status = 200
@@ -150,8 +177,9 @@ def section(return_id: int, section_key: str):
     view = queries.return_view(ret)
     section_view = view.section(section_key)
     page.view, page.section_view = view, section_view
-    return render_template("selfassessment/section.html", page=page, section_view=section_view,
-                           **_page_context(ret, view)), status
+    return render_template(
+        "selfassessment/section.html", page=page, section_view=section_view, **_page_context(ret, view)
+    ), status
 
 
 def _after_save(ret, view, section_key: str, page: SectionPage, result):
@@ -163,13 +191,17 @@ def _after_save(ret, view, section_key: str, page: SectionPage, result):
         flash("File removed.", "success")
         return redirect(here)
     step = SectionFlow([s.section.key for s in view.sections]).after_save(
-        section_key, action=page.command, return_to=page.return_to)
+        section_key, action=page.command, return_to=page.return_to
+    )
     if step.kind == "task_list":
         flash("Your answers have been saved. You can come back to them at any time before the due date.", "success")
-    return redirect(step.url(
-        section=lambda key: url_for("selfassessment.section", return_id=ret.id, section_key=key),
-        end=url_for("selfassessment.check_answers", return_id=ret.id),
-        task_list=url_for("selfassessment.task_list", return_id=ret.id)))
+    return redirect(
+        step.url(
+            section=lambda key: url_for("selfassessment.section", return_id=ret.id, section_key=key),
+            end=url_for("selfassessment.check_answers", return_id=ret.id),
+            task_list=url_for("selfassessment.task_list", return_id=ret.id),
+        )
+    )
 
 
 @bp.route("/returns/<int:return_id>/check", methods=["GET", "POST"])
@@ -182,9 +214,14 @@ def check_answers(return_id: int):
         if not access.can_edit_return(current_user, ret):
             abort(403)
         if form.validate_on_submit():
-            submitted = web.attempt(services.submit_return, ret, confirmed=form.confirmed.data,
-                                    declaration_name=form.declaration_name.data,
-                                    expected_version=form.lock_version.data, actor=current_user)
+            submitted = web.attempt(
+                services.submit_return,
+                ret,
+                confirmed=form.confirmed.data,
+                declaration_name=form.declaration_name.data,
+                expected_version=form.lock_version.data,
+                actor=current_user,
+            )
             if isinstance(submitted.error, services.ReturnIncomplete):
                 problems = submitted.error.problems
                 for name, message in submitted.error.declaration.items():
@@ -197,15 +234,24 @@ def check_answers(return_id: int):
     ret = access.return_for_view(current_user, return_id)
     form.lock_version.data = str(ret.lock_version)
     context = _page_context(ret)
-    return render_template("selfassessment/check.html", form=form, submit_problems=problems,
-                           problem_items=lambda found: _problem_items(ret, found), **context), status
+    return render_template(
+        "selfassessment/check.html",
+        form=form,
+        submit_problems=problems,
+        problem_items=lambda found: _problem_items(ret, found),
+        **context,
+    ), status
 
 
 def _problem_items(ret, problems) -> list[dict]:
     """Error summary entries that link to the field on its section page."""
-    return [{"text": p.message, "href": url_for("selfassessment.section", return_id=ret.id,
-                                                section_key=p.section_key) + f"#{p.field_name}"}
-            for p in problems]
+    return [
+        {
+            "text": p.message,
+            "href": url_for("selfassessment.section", return_id=ret.id, section_key=p.section_key) + f"#{p.field_name}",
+        }
+        for p in problems
+    ]
 
 
 @bp.route("/returns/<int:return_id>/submitted")
@@ -216,8 +262,7 @@ def confirmation(return_id: int):
         actions_url = url_for("actions.tracker")
     except BuildError:
         actions_url = url_for("selfassessment.task_list", return_id=ret.id)
-    return render_template("selfassessment/confirmation.html", ret=ret, campaign=ret.campaign,
-                           actions_url=actions_url)
+    return render_template("selfassessment/confirmation.html", ret=ret, campaign=ret.campaign, actions_url=actions_url)
 
 
 @bp.route("/returns/<int:return_id>/changes")
@@ -225,16 +270,21 @@ def confirmation(return_id: int):
 def changes(return_id: int):
     ret = access.return_for_view(current_user, return_id)
     view = queries.return_view(ret)
-    return render_template("selfassessment/changes.html", changes=queries.changes_since_last_cycle(view),
-                           **_page_context(ret, view))
+    return render_template(
+        "selfassessment/changes.html", changes=queries.changes_since_last_cycle(view), **_page_context(ret, view)
+    )
 
 
 @bp.route("/returns/<int:return_id>/survey")
 @roles_required(*RETURN_VIEWERS)
 def survey_results(return_id: int):
     ret = access.return_for_view(current_user, return_id)
-    return render_template("selfassessment/survey_results.html", ret=ret, campaign=ret.campaign,
-                           results=queries.survey_results(ret.campaign, ret.organisation_id))
+    return render_template(
+        "selfassessment/survey_results.html",
+        ret=ret,
+        campaign=ret.campaign,
+        results=queries.survey_results(ret.campaign, ret.organisation_id),
+    )
 
 
 def _open_survey_link(ret):
@@ -254,8 +304,15 @@ def survey_codes(return_id: int):
     codes = None
     if form.validate_on_submit():
         codes = web.run(form, survey_services.create_response_codes, link, form.count.data, actor=current_user)
-    return render_template("selfassessment/survey_codes.html", ret=ret, campaign=ret.campaign, link=link, form=form,
-                           codes=codes, status=queries.survey_status(link))
+    return render_template(
+        "selfassessment/survey_codes.html",
+        ret=ret,
+        campaign=ret.campaign,
+        link=link,
+        form=form,
+        codes=codes,
+        status=queries.survey_status(link),
+    )
 
 
 @bp.route("/returns/<int:return_id>/survey/close", methods=["GET", "POST"])
@@ -267,8 +324,13 @@ def close_survey(return_id: int):
     if form.validate_on_submit() and web.run(form, survey_services.close_survey, link, actor=current_user):
         flash("The survey has closed. These results will not change.", "success")
         return redirect(url_for("selfassessment.survey_results", return_id=ret.id))
-    return render_template("selfassessment/survey_close.html", ret=ret, campaign=ret.campaign, form=form,
-                           status=queries.survey_status(link))
+    return render_template(
+        "selfassessment/survey_close.html",
+        ret=ret,
+        campaign=ret.campaign,
+        form=form,
+        status=queries.survey_status(link),
+    )
 
 
 @bp.route("/evidence/<int:file_id>")
@@ -297,11 +359,20 @@ def challenge(return_id: int, question_key: str):
     if criterion is None or criterion.rag is None:
         abort(404)
     existing = criterion.challenge
-    form = ChallengeForm(data={"moderated_rag": existing.moderated_rag, "comment": existing.comment}
-                         if existing is not None and request.method == "GET" else None)
-    if form.validate_on_submit() and web.run(form, services.challenge_answer, ret, question_key,
-                                             moderated_rag=form.moderated_rag.data, comment=form.comment.data,
-                                             actor=current_user):
+    form = ChallengeForm(
+        data={"moderated_rag": existing.moderated_rag, "comment": existing.comment}
+        if existing is not None and request.method == "GET"
+        else None
+    )
+    if form.validate_on_submit() and web.run(
+        form,
+        services.challenge_answer,
+        ret,
+        question_key,
+        moderated_rag=form.moderated_rag.data,
+        comment=form.comment.data,
+        actor=current_user,
+    ):
         flash("Challenge recorded. The self-assessed rating is kept alongside it.", "success")
         return redirect(url_for("selfassessment.review", return_id=ret.id) + f"#criterion-{question_key}")
     return render_template("selfassessment/challenge.html", form=form, criterion=criterion, **_page_context(ret, view))
@@ -312,8 +383,9 @@ def challenge(return_id: int, question_key: str):
 def return_to_organisation(return_id: int):
     ret = access.return_for_review(current_user, return_id)
     form = ReturnToOrganisationForm()
-    if form.validate_on_submit() and web.run(form, services.return_to_organisation, ret, reason=form.reason.data,
-                                             actor=current_user):
+    if form.validate_on_submit() and web.run(
+        form, services.return_to_organisation, ret, reason=form.reason.data, actor=current_user
+    ):
         flash(f"Return sent back to {ret.organisation.name} with your reasons.", "success")
         return redirect(url_for("selfassessment.review", return_id=ret.id))
     return render_template("selfassessment/return_to_org.html", form=form, ret=ret, campaign=ret.campaign)
@@ -326,4 +398,3 @@ def accept(return_id: int):
     if web.run_or_flash(services.accept_return, ret, actor=current_user):
         flash(f"Return from {ret.organisation.name} accepted.", "success")
     return redirect(url_for("selfassessment.review", return_id=ret.id))
-

@@ -12,6 +12,7 @@ Each response adds one to one option count of each statement, so the option coun
 with noise of parameter epsilon, give epsilon-differential privacy for that statement; theme percentages are
 sums of those same noised counts (post-processing, no further cost).
 """
+
 from __future__ import annotations
 
 import math
@@ -26,8 +27,8 @@ from app.extensions import db
 from app.questionnaire import Instrument
 from app.selfassessment.models import SurveyAnswer, SurveyResponse
 
-FEWER = "fewer"   # answered by fewer than the minimum: no figure
-NONE = "none"     # answered by no one
+FEWER = "fewer"  # answered by fewer than the minimum: no figure
+NONE = "none"  # answered by no one
 SHOWN = "shown"
 
 _random = secrets.SystemRandom()
@@ -70,10 +71,12 @@ def _cell(noised: int, true_count: int, minimum: int) -> int | str:
 def theme_map(pairs: list[tuple[str, str]]) -> sa.Subquery:
     """(question_key, theme) rows to join answers to: a UNION ALL of literal rows, portable, where SQLite rejects
     VALUES with a column list alias."""
-    return sa.union_all(*(
-        sa.select(sa.literal(key, sa.String).label("question_key"), sa.literal(theme, sa.String).label("theme"))
-        for key, theme in pairs
-    )).subquery("theme_map")
+    return sa.union_all(
+        *(
+            sa.select(sa.literal(key, sa.String).label("question_key"), sa.literal(theme, sa.String).label("theme"))
+            for key, theme in pairs
+        )
+    ).subquery("theme_map")
 
 
 def _theme_respondents(link_ids: list[int], theme_questions: dict[str, list[str]]) -> dict[str, int]:
@@ -96,8 +99,14 @@ def _theme_respondents(link_ids: list[int], theme_questions: dict[str, list[str]
     return result
 
 
-def compute(survey: Instrument, link_ids: list[int], org_type: str | None = None, *, exact: bool = False,
-            noise: Callable[[float], int] | None = None) -> dict:
+def compute(
+    survey: Instrument,
+    link_ids: list[int],
+    org_type: str | None = None,
+    *,
+    exact: bool = False,
+    noise: Callable[[float], int] | None = None,
+) -> dict:
     """The results of the responses to these survey links: noised and suppressed as described above, or, with
     `exact`, the true counts (partnership figures for partnership staff only)."""
     minimum = minimum_size()
@@ -108,9 +117,13 @@ def compute(survey: Instrument, link_ids: list[int], org_type: str | None = None
         return max(0, count + draw())
 
     link_ids = sorted(link_ids)
-    respondents = db.session.execute(
-        sa.select(sa.func.count(SurveyResponse.id)).where(SurveyResponse.survey_link_id.in_(link_ids))
-    ).scalar_one() if link_ids else 0
+    respondents = (
+        db.session.execute(
+            sa.select(sa.func.count(SurveyResponse.id)).where(SurveyResponse.survey_link_id.in_(link_ids))
+        ).scalar_one()
+        if link_ids
+        else 0
+    )
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     if link_ids:
         rows = db.session.execute(
@@ -155,8 +168,14 @@ def compute(survey: Instrument, link_ids: list[int], org_type: str | None = None
             entry.update(respondents=true_n, agreeing=met, scored=total)
         themes[theme] = entry
     return {
-        "minimum": minimum, "epsilon": None if exact else epsilon, "exact": exact,
-        "respondents": respondents if exact else _cell(noised(respondents), respondents, minimum)
-        if respondents else NONE,
-        "statements": statements, "themes": themes,
+        "minimum": minimum,
+        "epsilon": None if exact else epsilon,
+        "exact": exact,
+        "respondents": respondents
+        if exact
+        else _cell(noised(respondents), respondents, minimum)
+        if respondents
+        else NONE,
+        "statements": statements,
+        "themes": themes,
     }

@@ -1,5 +1,6 @@
 """The anonymous practitioner survey: reached only through an organisation's unguessable link, no sign-in, and
 answered once per one-time response code."""
+
 from __future__ import annotations
 
 from flask import abort, current_app, redirect, render_template, request, url_for
@@ -70,8 +71,15 @@ def respond(token: str):
             else:
                 # One anonymous page: no task list to come back to and no check your answers; the end is the thanks.
                 return redirect(flow.after_all().url(end=url_for("survey.thanks", token=token)))
-    return render_template("selfassessment/survey/respond.html", link=link, survey=survey, forms=forms,
-                           errors=errors, code=format_code(code) if code else "", code_error=code_error)
+    return render_template(
+        "selfassessment/survey/respond.html",
+        link=link,
+        survey=survey,
+        forms=forms,
+        errors=errors,
+        code=format_code(code) if code else "",
+        code_error=code_error,
+    )
 
 
 @survey_bp.route("/survey/<token>/thanks")

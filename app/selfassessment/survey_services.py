@@ -1,5 +1,6 @@
 """Every state change of the practitioner survey: response codes, responses, closing (README, "Practitioner survey
 anonymity")."""
+
 from __future__ import annotations
 
 import hashlib
@@ -32,8 +33,10 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRTUVWXYZ2346789"
 CODE_LENGTH = 12
 MAX_CODES = 500
 CODE_MISSING = "Enter your response code"
-CODE_REFUSED = ("This response code is not one we recognise, or it has already been used. Check it, or ask your "
-                "safeguarding lead for a new one")
+CODE_REFUSED = (
+    "This response code is not one we recognise, or it has already been used. Check it, or ask your "
+    "safeguarding lead for a new one"
+)
 
 
 class SurveyClosed(DomainError):
@@ -48,7 +51,7 @@ def normalise_code(code: str | None) -> str:
 
 
 def format_code(code: str) -> str:
-    return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
 def code_hash(link: SurveyLink, code: str) -> str:
@@ -64,8 +67,12 @@ def _require_open(link: SurveyLink) -> None:
 def _lock(link: SurveyLink) -> None:
     """Hold the link's row (and read it afresh) until the transaction ends: two closings of one survey, or a closing
     and the campaign's, cannot both take its snapshot, and no response is written while it is taken."""
-    db.session.execute(sa.select(SurveyLink).where(SurveyLink.id == link.id).with_for_update()
-                       .execution_options(populate_existing=True))
+    db.session.execute(
+        sa.select(SurveyLink)
+        .where(SurveyLink.id == link.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
 
 
 def create_response_codes(link: SurveyLink, count: int, *, actor=None) -> list[str]:
@@ -84,8 +91,12 @@ def create_response_codes(link: SurveyLink, count: int, *, actor=None) -> list[s
             codes.append(format_code(code))
     db.session.add_all(SurveyCode(survey_link_id=link.id, code_hash=digest, spent=False) for digest in hashes)
     db.session.flush()
-    record("survey_codes", link.campaign, f"Created {count} practitioner survey response codes for "
-                                          f"{link.organisation.name}", actor=actor)
+    record(
+        "survey_codes",
+        link.campaign,
+        f"Created {count} practitioner survey response codes for {link.organisation.name}",
+        actor=actor,
+    )
     return codes
 
 
@@ -96,8 +107,11 @@ def _spend_code(link: SurveyLink, code: str | None) -> None:
         raise DomainError(CODE_MISSING, field="code")
     spent = db.session.execute(
         sa.update(SurveyCode)
-        .where(SurveyCode.survey_link_id == link.id, SurveyCode.code_hash == code_hash(link, code),
-               SurveyCode.spent.is_(False))
+        .where(
+            SurveyCode.survey_link_id == link.id,
+            SurveyCode.code_hash == code_hash(link, code),
+            SurveyCode.spent.is_(False),
+        )
         .values(spent=True)
         .execution_options(synchronize_session=False)
     ).rowcount
@@ -108,8 +122,9 @@ def _spend_code(link: SurveyLink, code: str | None) -> None:
 # ---------------------------------------------------------------------------------------------
 # Responses
 # ---------------------------------------------------------------------------------------------
-def record_survey_response(link: SurveyLink, answers: dict[str, dict], *, code: str | None,
-                           on: date | None = None) -> SurveyResponse:
+def record_survey_response(
+    link: SurveyLink, answers: dict[str, dict], *, code: str | None, on: date | None = None
+) -> SurveyResponse:
     """Store one anonymous response, spending its one-time code: the answers and the date only, nothing linking it
     to the code. No activity event, because its actor and timestamp would say more about the respondent than the
     survey promises to keep. Holds the link's row, so a response cannot land after the survey's results froze."""
@@ -118,8 +133,9 @@ def record_survey_response(link: SurveyLink, answers: dict[str, dict], *, code: 
     _spend_code(link, code)
     campaign = link.campaign
     survey = campaign.survey_version.parsed
-    response = SurveyResponse(survey_link_id=link.id, instrument_version_id=campaign.survey_version_id,
-                              submitted_on=on or today())
+    response = SurveyResponse(
+        survey_link_id=link.id, instrument_version_id=campaign.survey_version_id, submitted_on=on or today()
+    )
 
     def new_row(key: str) -> SurveyAnswer:
         row = SurveyAnswer(question_key=key)
@@ -158,8 +174,7 @@ def close_survey(link: SurveyLink, *, actor=None) -> SurveySnapshot:
     link.closed_at = utcnow()
     snapshot = _snapshot(link)
     db.session.flush()
-    record("survey_closed", link.campaign, f"Closed the practitioner survey of {link.organisation.name}",
-           actor=actor)
+    record("survey_closed", link.campaign, f"Closed the practitioner survey of {link.organisation.name}", actor=actor)
     figures_changed.send("campaign", id=link.campaign_id)
     return snapshot
 
@@ -169,17 +184,23 @@ def close_campaign_surveys(campaign: Campaign) -> None:
     results once: from the organisations with at least MIN_CELL_SIZE responses, noised like an organisation's."""
     if campaign.survey_version is None:
         return
-    links = list(db.session.execute(
-        sa.select(SurveyLink).where(SurveyLink.campaign_id == campaign.id).order_by(SurveyLink.id)
-        .with_for_update().execution_options(populate_existing=True)
-    ).scalars())
+    links = list(
+        db.session.execute(
+            sa.select(SurveyLink)
+            .where(SurveyLink.campaign_id == campaign.id)
+            .order_by(SurveyLink.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).scalars()
+    )
     for link in links:
         if not link.is_closed:
             link.closed_at = utcnow()
             _snapshot(link)
     taken = db.session.execute(
-        sa.select(SurveySnapshot.id).where(SurveySnapshot.campaign_id == campaign.id,
-                                           SurveySnapshot.survey_link_id.is_(None))
+        sa.select(SurveySnapshot.id).where(
+            SurveySnapshot.campaign_id == campaign.id, SurveySnapshot.survey_link_id.is_(None)
+        )
     ).first()
     if taken is None:
         minimum = snapshots.minimum_size()
@@ -187,7 +208,6 @@ def close_campaign_surveys(campaign: Campaign) -> None:
         counted = [link.id for link in links if responses.get(link.id, 0) >= minimum]
         figures = snapshots.compute(campaign.survey_version.parsed, counted)
         figures["organisations"] = len(counted)
-        db.session.add(SurveySnapshot(campaign_id=campaign.id, survey_link_id=None, taken_on=today(),
-                                      figures=figures))
+        db.session.add(SurveySnapshot(campaign_id=campaign.id, survey_link_id=None, taken_on=today(), figures=figures))
     db.session.flush()
     figures_changed.send("campaign", id=campaign.id)

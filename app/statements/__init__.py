@@ -1,4 +1,5 @@
 """Child Safeguarding Statements: risk assessment, drafting, signing, public register and review."""
+
 from flask import Blueprint
 
 # The blueprint's static folder holds the one script the public page needs (the print link).

@@ -1,4 +1,5 @@
 """Actions raised on a risk in an organisation's statement risk assessment, as the action tracker describes them."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -18,10 +19,20 @@ def _describe(actions: list[ActionItem], viewer) -> dict[int, SourceLine]:
     risks = dict(db.session.execute(sa.select(Risk.id, Risk.description).where(Risk.id.in_(risk_ids))).all())
     # Partnership staff have no risk assessment page of their own to follow the link to.
     href = url_for("statements.risk_assessment") if viewer is not None and not is_partnership_staff(viewer) else None
-    return {a.id: SourceLine(link_text="Statement risk assessment", href=href, detail=risks[a.risk_id] or None)
-            for a in actions if a.risk_id in risks}
+    return {
+        a.id: SourceLine(link_text="Statement risk assessment", href=href, detail=risks[a.risk_id] or None)
+        for a in actions
+        if a.risk_id in risks
+    }
 
 
 def register() -> None:
-    register_source(ActionSource(kind="statement", label="Statement risk assessment", order=40,
-                                 condition=lambda: ActionItem.risk_id.is_not(None), describe=_describe))
+    register_source(
+        ActionSource(
+            kind="statement",
+            label="Statement risk assessment",
+            order=40,
+            condition=lambda: ActionItem.risk_id.is_not(None),
+            describe=_describe,
+        )
+    )

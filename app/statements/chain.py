@@ -6,6 +6,7 @@ the time and the key id. Its hash is the SHA-256 of the record, and the record i
 the head (the last event's hash, shown on the public register) is sealed too. Deleting, reordering or rewriting an
 event breaks every check from there on, and rebuilding the chain after it would need the private key.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -26,18 +27,20 @@ APPEND_LOCK = 0x5EA1C4A1
 
 
 def record(event: SealEvent) -> bytes:
-    return canonical({
-        "type": RECORD_TYPE,
-        "format": 1,
-        "sequence": event.sequence,
-        "kind": event.kind,
-        "statement_id": event.statement_id,
-        "signature_id": event.signature_id,
-        "payload_sha256": event.payload_hash,
-        "previous_hash": event.previous_hash,
-        "recorded_at": timestamp(event.recorded_at),
-        "key_id": event.seal_key_id,
-    })
+    return canonical(
+        {
+            "type": RECORD_TYPE,
+            "format": 1,
+            "sequence": event.sequence,
+            "kind": event.kind,
+            "statement_id": event.statement_id,
+            "signature_id": event.signature_id,
+            "payload_sha256": event.payload_hash,
+            "previous_hash": event.previous_hash,
+            "recorded_at": timestamp(event.recorded_at),
+            "key_id": event.seal_key_id,
+        }
+    )
 
 
 def head() -> SealEvent | None:
@@ -51,9 +54,14 @@ def append(kind: str, payload: bytes, *, statement_id: int, signature_id: int | 
     last = head()
     ring = keyring()
     event = SealEvent(
-        sequence=last.sequence + 1 if last else 1, kind=kind, statement_id=statement_id, signature_id=signature_id,
-        payload_hash=hashlib.sha256(payload).hexdigest(), previous_hash=last.event_hash if last else GENESIS,
-        recorded_at=utcnow(), seal_key_id=ring.current.key_id,
+        sequence=last.sequence + 1 if last else 1,
+        kind=kind,
+        statement_id=statement_id,
+        signature_id=signature_id,
+        payload_hash=hashlib.sha256(payload).hexdigest(),
+        previous_hash=last.event_hash if last else GENESIS,
+        recorded_at=utcnow(),
+        seal_key_id=ring.current.key_id,
     )
     sealed = record(event)
     event.event_hash = hashlib.sha256(sealed).hexdigest()
@@ -88,8 +96,10 @@ def link_problems(chain: list[SealEvent]) -> list[str]:
         if event.sequence != expected:
             problems.append(f"{where}: expected event {expected} here; events are missing or out of order")
         if event.previous_hash != previous:
-            problems.append(f"{where}: does not follow the event before it (it names {event.previous_hash}, "
-                            f"the event before it is {previous})")
+            problems.append(
+                f"{where}: does not follow the event before it (it names {event.previous_hash}, "
+                f"the event before it is {previous})"
+            )
         sealed = record(event)
         if hashlib.sha256(sealed).hexdigest() != event.event_hash:
             problems.append(f"{where}: its record was changed after it was sealed")

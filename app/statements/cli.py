@@ -1,4 +1,5 @@
 """`flask statements verify`: prove no signed statement has been altered since it was signed and sealed."""
+
 from __future__ import annotations
 
 import click
@@ -18,13 +19,18 @@ def verify_command():
     for problem in report.problems:
         click.echo(problem, err=True)
     if report.problems:
-        click.echo(f"{len(report.problems)} problem(s) found in {report.statements} signed statement(s) and the "
-                   f"seal chain of {report.events} event(s).", err=True)
+        click.echo(
+            f"{len(report.problems)} problem(s) found in {report.statements} signed statement(s) and the "
+            f"seal chain of {report.events} event(s).",
+            err=True,
+        )
         raise SystemExit(1)
-    click.echo(f"OK: {report.statements} signed statement(s) checked; every hash matches; every seal "
-               f"({report.signatures} signature(s), the statements in force or superseded) verifies under the "
-               f"configured public keys; the seal chain of {report.events} event(s) is intact"
-               + (f" (head {report.head})." if report.head else "."))
+    click.echo(
+        f"OK: {report.statements} signed statement(s) checked; every hash matches; every seal "
+        f"({report.signatures} signature(s), the statements in force or superseded) verifies under the "
+        f"configured public keys; the seal chain of {report.events} event(s) is intact"
+        + (f" (head {report.head})." if report.head else ".")
+    )
 
 
 @statements_cli.command("seal-existing")

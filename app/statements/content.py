@@ -14,6 +14,7 @@ database with this one function; `flask statements verify` does so for every sig
 The hash alone proves nothing to someone who can write the database, since they can recompute it after
 changing the words: the Ed25519 seals in app/statements/seals.py are what make a change detectable.
 """
+
 from __future__ import annotations
 
 import hashlib

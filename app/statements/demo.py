@@ -1,4 +1,5 @@
 """Demo data: Riverside Youth Trust's risk assessment and signed statement; Oakfield School has none yet."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -12,7 +13,7 @@ RISKS = [
         "description": "Harm during one-to-one mentoring sessions with young people.",
         "where_when": "Weekly mentoring sessions at the youth centre and occasional community visits.",
         "measures_in_place": "Sessions take place in rooms with glass panels while another adult is on site; "
-                             "mentors are DBS-checked and trained; session logs are reviewed monthly.",
+        "mentors are DBS-checked and trained; session logs are reviewed monthly.",
         "further_action": "Introduce a signing-in sheet for community visits, recording location and return time.",
         "owner": "Designated safeguarding lead",
         "days_to_review": 120,
@@ -21,7 +22,7 @@ RISKS = [
         "description": "Online grooming through the youth club's group chats.",
         "where_when": "Messaging groups used to organise activities, outside session times.",
         "measures_in_place": "Only the organisation's accounts are used; two staff members are in every group; "
-                             "no private messages between staff and young people.",
+        "no private messages between staff and young people.",
         "further_action": None,
         "owner": "Youth programmes manager",
         "days_to_review": 180,
@@ -59,17 +60,21 @@ def load(demo) -> None:
     if assessment is None or not assessment.current_risks:
         for risk in RISKS:
             values = {k: v for k, v in risk.items() if k != "days_to_review"}
-            services.add_risk(organisation, **values, review_date=demo.today + timedelta(days=risk["days_to_review"]),
-                              actor=lead)
+            services.add_risk(
+                organisation, **values, review_date=demo.today + timedelta(days=risk["days_to_review"]), actor=lead
+            )
         demo.say("risk assessment youth-trust")
     if queries.missing_preconditions(organisation):
         demo.say("statement youth-trust skipped: the youth trust has no submitted self-assessment return")
         return
     statement = services.start_statement(organisation, actor=lead)
-    services.save_sections(statement, {key: {"value": text} for key, text in SECTIONS.items()},
-                           expected_version=services.draft_version(statement), actor=lead)
+    services.save_sections(
+        statement,
+        {key: {"value": text} for key, text in SECTIONS.items()},
+        expected_version=services.draft_version(statement),
+        actor=lead,
+    )
     services.send_for_signatures(statement, actor=lead)
     for email in ("ceo@youth-trust.riverside.example", "chair@youth-trust.riverside.example"):
-        services.sign_statement(statement, demo.user(email), password=demo.password,
-                                shown_hash=statement.content_hash)
+        services.sign_statement(statement, demo.user(email), password=demo.password, shown_hash=statement.content_hash)
     demo.say("statement youth-trust in force")

@@ -16,50 +16,75 @@ def _strip(value):
 def _long_text(label: str, message: str | None, *, hint: str = "", max_length: int = RISK_TEXT_MAX):
     validators = [DataRequired(message=message)] if message else [Optional()]
     validators.append(Length(max=max_length, message=f"{label} must be {max_length} characters or fewer"))
-    return TextAreaField(label, validators=validators, description=hint, widget=GovCharacterCount(),
-                         filters=[_strip])
+    return TextAreaField(label, validators=validators, description=hint, widget=GovCharacterCount(), filters=[_strip])
 
 
 class RiskForm(FlaskForm):
     description = _long_text(
-        "Describe the risk of harm", "Describe the risk of harm to children",
+        "Describe the risk of harm",
+        "Describe the risk of harm to children",
         hint="A risk of abuse or harm to a child while they are in your care or using your services, for example "
-             "“one-to-one coaching sessions”. Health and safety risks belong in your health and safety assessment.")
-    where_when = _long_text("Where or when could it arise?", "Enter where or when the risk could arise",
-                            hint="For example, “changing rooms before and after swimming sessions”.")
-    measures_in_place = _long_text("What measures are in place to reduce it?", "Enter the measures in place",
-                                   hint="The policies, procedures and practices that reduce the risk now.")
+        "“one-to-one coaching sessions”. Health and safety risks belong in your health and safety assessment.",
+    )
+    where_when = _long_text(
+        "Where or when could it arise?",
+        "Enter where or when the risk could arise",
+        hint="For example, “changing rooms before and after swimming sessions”.",
+    )
+    measures_in_place = _long_text(
+        "What measures are in place to reduce it?",
+        "Enter the measures in place",
+        hint="The policies, procedures and practices that reduce the risk now.",
+    )
     further_action = _long_text(
-        "What further action is needed? (optional)", None,
-        hint="Each further action is added to your action plan and tracked until it is complete.")
-    owner = StringField("Who owns this risk?", widget=GovTextInput(), filters=[_strip],
-                        validators=[DataRequired(message="Enter who owns this risk"),
-                                    Length(max=OWNER_MAX, message=f"Owner must be {OWNER_MAX} characters or fewer")],
-                        description="A name or job title, for example “Designated safeguarding lead”.")
-    review_date = GovDateField("Review date", required_message="Enter the date this risk will next be reviewed",
-                               example="27 3 2027",
-                               description="When this risk will next be reviewed, and any further action is due. "
-                                           "For example, 27 3 2027")
+        "What further action is needed? (optional)",
+        None,
+        hint="Each further action is added to your action plan and tracked until it is complete.",
+    )
+    owner = StringField(
+        "Who owns this risk?",
+        widget=GovTextInput(),
+        filters=[_strip],
+        validators=[
+            DataRequired(message="Enter who owns this risk"),
+            Length(max=OWNER_MAX, message=f"Owner must be {OWNER_MAX} characters or fewer"),
+        ],
+        description="A name or job title, for example “Designated safeguarding lead”.",
+    )
+    review_date = GovDateField(
+        "Review date",
+        required_message="Enter the date this risk will next be reviewed",
+        example="27 3 2027",
+        description="When this risk will next be reviewed, and any further action is due. For example, 27 3 2027",
+    )
 
 
 class NoRisksForm(FlaskForm):
     justification = _long_text(
-        "Why were no risks of harm identified?", "Explain why no risks of harm to children were identified",
+        "Why were no risks of harm identified?",
+        "Explain why no risks of harm to children were identified",
         hint="Explain how you assessed the risk of harm to children in your care, and why none arise, for example "
-             "because children never use your premises or services unaccompanied.")
+        "because children never use your premises or services unaccompanied.",
+    )
 
 
 class MaterialChangeForm(FlaskForm):
     reason = _long_text(
-        "What has changed?", "Describe the material change", max_length=REASON_MAX,
+        "What has changed?",
+        "Describe the material change",
+        max_length=REASON_MAX,
         hint="For example, a new service for children, new premises, a change of leadership, or a serious "
-             "incident. Your statement will be marked as needing review and a new draft opened.")
+        "incident. Your statement will be marked as needing review and a new draft opened.",
+    )
 
 
 class SignForm(FlaskForm):
-    password = PasswordField("Your password", widget=GovPasswordInput(),
-                             validators=[InputRequired(message="Enter your password")],
-                             description="Enter the password you use to sign in, to confirm it is you signing.")
+    password = PasswordField(
+        "Your password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired(message="Enter your password")],
+        description="Enter the password you use to sign in, to confirm it is you signing.",
+    )
     content_hash = HiddenField()
 
 

@@ -12,6 +12,7 @@ statement but cannot make a seal for the change. Settings (see README, "Statemen
 
 A key's id is the first 16 hex digits of its fingerprint, the SHA-256 of its 32 raw public bytes.
 """
+
 from __future__ import annotations
 
 import base64
@@ -32,8 +33,13 @@ from flask import Flask, current_app
 log = logging.getLogger(__name__)
 
 GENERATED_KEY_FILE = "statement-signing-key.pem"
-KEY_SETTINGS = ("STATEMENT_SIGNING_KEY", "STATEMENT_SIGNING_KEY_FILE", "STATEMENT_PREVIOUS_PUBLIC_KEYS",
-                "STATEMENT_PREVIOUS_PUBLIC_KEYS_FILE", "STATEMENT_SIGNING_KEY_GENERATE")
+KEY_SETTINGS = (
+    "STATEMENT_SIGNING_KEY",
+    "STATEMENT_SIGNING_KEY_FILE",
+    "STATEMENT_PREVIOUS_PUBLIC_KEYS",
+    "STATEMENT_PREVIOUS_PUBLIC_KEYS_FILE",
+    "STATEMENT_SIGNING_KEY_GENERATE",
+)
 KEY_TOKEN = re.compile(r"(-----BEGIN [A-Z ]+-----.+?-----END [A-Z ]+-----)|([^\s,]+)", re.DOTALL)
 
 
@@ -63,8 +69,9 @@ class PublicKey:
 
     @property
     def pem(self) -> str:
-        return self.key.public_bytes(serialization.Encoding.PEM,
-                                     serialization.PublicFormat.SubjectPublicKeyInfo).decode("ascii")
+        return self.key.public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        ).decode("ascii")
 
     def verifies(self, signature_b64: str | None, message: bytes) -> bool:
         try:
@@ -103,6 +110,7 @@ class KeyRing:
 
 # --- reading keys ------------------------------------------------------------------------------------------
 
+
 def _private_key(text: str | bytes, where: str) -> Ed25519PrivateKey:
     data = text.encode("ascii", "replace") if isinstance(text, str) else text
     try:
@@ -110,11 +118,15 @@ def _private_key(text: str | bytes, where: str) -> Ed25519PrivateKey:
             key = serialization.load_pem_private_key(data.strip(), password=None)
         else:
             raw = base64.b64decode(b"".join(data.split()), validate=True)
-            key = (Ed25519PrivateKey.from_private_bytes(raw) if len(raw) == 32
-                   else serialization.load_der_private_key(raw, password=None))
+            key = (
+                Ed25519PrivateKey.from_private_bytes(raw)
+                if len(raw) == 32
+                else serialization.load_der_private_key(raw, password=None)
+            )
     except (ValueError, TypeError, binascii.Error) as exc:
-        raise SigningKeyError(f"{where} is not an unencrypted Ed25519 private key (PEM, or base64 of the 32 raw "
-                              f"bytes): {exc}") from None
+        raise SigningKeyError(
+            f"{where} is not an unencrypted Ed25519 private key (PEM, or base64 of the 32 raw bytes): {exc}"
+        ) from None
     if not isinstance(key, Ed25519PrivateKey):
         raise SigningKeyError(f"{where} is a {type(key).__name__}, not an Ed25519 private key")
     return key
@@ -126,11 +138,15 @@ def _public_keys(text: str, where: str) -> list[PublicKey]:
     for found in KEY_TOKEN.finditer(text):
         pem, word = found.groups()
         try:
-            key = (serialization.load_pem_public_key(pem.encode("ascii")) if pem
-                   else Ed25519PublicKey.from_public_bytes(base64.b64decode(word, validate=True)))
+            key = (
+                serialization.load_pem_public_key(pem.encode("ascii"))
+                if pem
+                else Ed25519PublicKey.from_public_bytes(base64.b64decode(word, validate=True))
+            )
         except (ValueError, binascii.Error):
-            raise SigningKeyError(f"{where}: {(pem or word)[:30]}… is neither a PEM public key nor base64 of a "
-                                  f"32-byte Ed25519 public key") from None
+            raise SigningKeyError(
+                f"{where}: {(pem or word)[:30]}… is neither a PEM public key nor base64 of a 32-byte Ed25519 public key"
+            ) from None
         if not isinstance(key, Ed25519PublicKey):
             raise SigningKeyError(f"{where}: a PEM block holds a {type(key).__name__}, not an Ed25519 public key")
         keys.append(PublicKey(key))
@@ -145,8 +161,9 @@ def _read(path: str, setting: str) -> bytes:
 
 
 def private_key_pem(key: Ed25519PrivateKey) -> bytes:
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption())
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
 
 
 def _generated_key(instance_path: str) -> Ed25519PrivateKey:
@@ -165,9 +182,12 @@ def _generated_key(instance_path: str) -> Ed25519PrivateKey:
             except FileExistsError:  # another process made it first: use theirs
                 pass
             else:
-                log.warning("Generated a development statement signing key in %s (key id %s). Configure "
-                            "STATEMENT_SIGNING_KEY_FILE or STATEMENT_SIGNING_KEY for production.", path,
-                            PublicKey(key.public_key()).key_id)
+                log.warning(
+                    "Generated a development statement signing key in %s (key id %s). Configure "
+                    "STATEMENT_SIGNING_KEY_FILE or STATEMENT_SIGNING_KEY for production.",
+                    path,
+                    PublicKey(key.public_key()).key_id,
+                )
         finally:
             os.unlink(temporary)
     return _private_key(_read(str(path), "the generated signing key"), str(path))
@@ -182,15 +202,19 @@ def keyring_from_config(config, instance_path: str) -> KeyRing:
     elif config.get("STATEMENT_SIGNING_KEY_GENERATE"):
         signing_key = _generated_key(instance_path)
     else:
-        raise SigningKeyError("No statement signing key: set STATEMENT_SIGNING_KEY_FILE (a PEM file) or "
-                              "STATEMENT_SIGNING_KEY (see README, Statement seals)")
+        raise SigningKeyError(
+            "No statement signing key: set STATEMENT_SIGNING_KEY_FILE (a PEM file) or "
+            "STATEMENT_SIGNING_KEY (see README, Statement seals)"
+        )
     previous: list[PublicKey] = []
     if config.get("STATEMENT_PREVIOUS_PUBLIC_KEYS"):
         previous += _public_keys(config["STATEMENT_PREVIOUS_PUBLIC_KEYS"], "STATEMENT_PREVIOUS_PUBLIC_KEYS")
     if config.get("STATEMENT_PREVIOUS_PUBLIC_KEYS_FILE"):
         path = config["STATEMENT_PREVIOUS_PUBLIC_KEYS_FILE"]
-        previous += _public_keys(_read(path, "STATEMENT_PREVIOUS_PUBLIC_KEYS_FILE").decode("ascii", "replace"),
-                                 f"STATEMENT_PREVIOUS_PUBLIC_KEYS_FILE ({path})")
+        previous += _public_keys(
+            _read(path, "STATEMENT_PREVIOUS_PUBLIC_KEYS_FILE").decode("ascii", "replace"),
+            f"STATEMENT_PREVIOUS_PUBLIC_KEYS_FILE ({path})",
+        )
     return KeyRing(signing_key, tuple(previous))
 
 

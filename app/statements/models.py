@@ -55,8 +55,9 @@ class RiskAssessment(db.Model):
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
 
-    risks: Mapped[list[Risk]] = relationship(back_populates="assessment", cascade="all, delete-orphan",
-                                             order_by="Risk.id")
+    risks: Mapped[list[Risk]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan", order_by="Risk.id"
+    )
 
     @property
     def current_risks(self) -> list[Risk]:
@@ -74,8 +75,7 @@ class Risk(db.Model):
     __tablename__ = "risk"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    risk_assessment_id: Mapped[int] = mapped_column(sa.ForeignKey("risk_assessment.id", ondelete="CASCADE"),
-                                                    index=True)
+    risk_assessment_id: Mapped[int] = mapped_column(sa.ForeignKey("risk_assessment.id", ondelete="CASCADE"), index=True)
     description: Mapped[str] = mapped_column(sa.Text)
     where_when: Mapped[str] = mapped_column(sa.Text)
     measures_in_place: Mapped[str] = mapped_column(sa.Text)
@@ -92,17 +92,26 @@ class Statement(db.Model):
     __tablename__ = "statement"
     __table_args__ = (
         sa.UniqueConstraint("organisation_id", "version_number", name="uq_statement_organisation_version"),
+        sa.CheckConstraint("state = 'draft' OR content_hash IS NOT NULL", name="signed_states_have_hash"),
         sa.CheckConstraint(
-            "state = 'draft' OR content_hash IS NOT NULL", name="signed_states_have_hash"
+            "state <> 'in_force' OR (in_force_at IS NOT NULL AND review_due IS NOT NULL)", name="in_force_has_dates"
         ),
-        sa.CheckConstraint("state <> 'in_force' OR (in_force_at IS NOT NULL AND review_due IS NOT NULL)",
-                           name="in_force_has_dates"),
         # At most one statement in force per organisation.
-        sa.Index("uq_statement_one_in_force", "organisation_id", unique=True,
-                 sqlite_where=sa.text("state = 'in_force'"), postgresql_where=sa.text("state = 'in_force'")),
+        sa.Index(
+            "uq_statement_one_in_force",
+            "organisation_id",
+            unique=True,
+            sqlite_where=sa.text("state = 'in_force'"),
+            postgresql_where=sa.text("state = 'in_force'"),
+        ),
         # At most one version being written or signed per organisation.
-        sa.Index("uq_statement_one_open", "organisation_id", unique=True,
-                 sqlite_where=sa.text(OPEN_STATES_SQL), postgresql_where=sa.text(OPEN_STATES_SQL)),
+        sa.Index(
+            "uq_statement_one_open",
+            "organisation_id",
+            unique=True,
+            sqlite_where=sa.text(OPEN_STATES_SQL),
+            postgresql_where=sa.text(OPEN_STATES_SQL),
+        ),
         sa.CheckConstraint("state = 'draft' OR sent_for_signatures_at IS NOT NULL", name="sent_states_have_time"),
     )
 
@@ -111,8 +120,9 @@ class Statement(db.Model):
     version_number: Mapped[int]
     instrument_version_id: Mapped[int] = mapped_column(sa.ForeignKey("instrument_version.id"))
     sections: Mapped[dict] = mapped_column(sa.JSON, default=dict)  # section key -> text
-    state: Mapped[StatementState] = mapped_column(state_column_type(StatementState, "statement_state"),
-                                                  default=StatementState.draft)
+    state: Mapped[StatementState] = mapped_column(
+        state_column_type(StatementState, "statement_state"), default=StatementState.draft
+    )
     content_hash: Mapped[str | None] = mapped_column(sa.String(64))
     required_capacities: Mapped[list] = mapped_column(sa.JSON, default=list)
     material_change_note: Mapped[str | None] = mapped_column(sa.Text)

@@ -1,4 +1,5 @@
 """'Your tasks' panels, and the next step an organisation lead should take on their statement."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -20,16 +21,22 @@ def next_step(organisation) -> NextStep:
     draft = queries.open_statement(organisation.id)
     if draft is not None:
         if draft.state == StatementState.awaiting_signatures:
-            return NextStep("Your statement is waiting for signatures. Check who still needs to sign.",
-                            url_for("statements.statement", statement_id=draft.id))
-        return NextStep(f"Continue writing version {draft.version_number} of your statement.",
-                        url_for("statements.statement", statement_id=draft.id))
+            return NextStep(
+                "Your statement is waiting for signatures. Check who still needs to sign.",
+                url_for("statements.statement", statement_id=draft.id),
+            )
+        return NextStep(
+            f"Continue writing version {draft.version_number} of your statement.",
+            url_for("statements.statement", statement_id=draft.id),
+        )
     current = queries.coverage([organisation.id])[0]
     if current.status in ("review_due_soon", "overdue"):
         return NextStep("Review your statement and start a new version.", url_for("statements.manage"))
     if current.public:
-        return NextStep("Your statement is in force and on the public register.",
-                        url_for("statements.public_statement", slug=organisation.slug))
+        return NextStep(
+            "Your statement is in force and on the public register.",
+            url_for("statements.public_statement", slug=organisation.slug),
+        )
     missing = queries.missing_preconditions(organisation)
     if missing:
         return NextStep(missing[0].title + ".", missing[0].href or url_for("statements.start"))
@@ -41,8 +48,12 @@ def lead_panel(user):
         return None
     organisation = user.organisation
     status = queries.coverage([organisation.id])[0]
-    return Panel(title="Child Safeguarding Statement", template="statements/_panel_lead.html",
-                 context={"status": status, "step": next_step(organisation)}, order=40)
+    return Panel(
+        title="Child Safeguarding Statement",
+        template="statements/_panel_lead.html",
+        context={"status": status, "step": next_step(organisation)},
+        order=40,
+    )
 
 
 def signatory_panel(user):
@@ -51,5 +62,9 @@ def signatory_panel(user):
     waiting = queries.awaiting_signature_of(user)
     if not waiting:
         return None
-    return Panel(title="Statements awaiting your signature", template="statements/_panel_signatory.html",
-                 context={"statements": waiting}, order=20)
+    return Panel(
+        title="Statements awaiting your signature",
+        template="statements/_panel_signatory.html",
+        context={"statements": waiting},
+        order=20,
+    )

@@ -1,5 +1,6 @@
 """The public pages: the register of statements in force with the keys that seal them, each statement with its
 seal, its signed copy, and the seal chain. Anyone may read them; nobody needs to sign in."""
+
 from __future__ import annotations
 
 import json
@@ -13,8 +14,13 @@ from app.statements import bp, chain, keys, queries, seals, verification
 @bp.route("/")
 def public_register():
     search = (request.args.get("q") or "").strip()[:100]
-    return render_template("statements/public_register.html", entries=queries.public_register(search or None),
-                           search=search, public_keys=keys.keyring().public_keys, chain=chain.summary())
+    return render_template(
+        "statements/public_register.html",
+        entries=queries.public_register(search or None),
+        search=search,
+        public_keys=keys.keyring().public_keys,
+        chain=chain.summary(),
+    )
 
 
 def _public_statement_checked(slug: str):
@@ -24,8 +30,9 @@ def _public_statement_checked(slug: str):
         abort(404)
     problems = verification.public_problems(statement)
     if problems:
-        current_app.logger.error("Withheld %s from the public: %s", verification.describe(statement),
-                                 "; ".join(problems))
+        current_app.logger.error(
+            "Withheld %s from the public: %s", verification.describe(statement), "; ".join(problems)
+        )
     return statement, problems
 
 
@@ -35,28 +42,45 @@ def public_statement(slug: str):
     statement, problems = _public_statement_checked(slug)
     if problems:
         return render_template("statements/public_withheld.html", statement=statement)
-    return render_template("statements/public_statement.html", statement=statement,
-                           sections=queries.statement_sections(statement), print_requested="print" in request.args,
-                           key=keys.keyring().trusted(statement.seal_key_id),
-                           fingerprint=seals.fingerprint(seals.statement_payload(statement)))
+    return render_template(
+        "statements/public_statement.html",
+        statement=statement,
+        sections=queries.statement_sections(statement),
+        print_requested="print" in request.args,
+        key=keys.keyring().trusted(statement.seal_key_id),
+        fingerprint=seals.fingerprint(seals.statement_payload(statement)),
+    )
 
 
 @bp.route("/<slug>/signed.json")
 def signed_copy(slug: str):
     statement, problems = _public_statement_checked(slug)
     if problems:
-        return Response("This statement failed its seal check, so no signed copy is offered.\n", status=409,
-                        mimetype="text/plain")
+        return Response(
+            "This statement failed its seal check, so no signed copy is offered.\n", status=409, mimetype="text/plain"
+        )
     name = f"{re.sub(r'[^a-z0-9-]', '', slug)}-statement-v{statement.version_number}-signed.json"
-    return Response(seals.signed_copy(statement), mimetype="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        seals.signed_copy(statement),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @bp.route("/seal-chain.json")
 def seal_chain():
     """Every event of the seal chain, as sealed, so anyone can check the head shown on the register."""
-    events = [{"record": chain.record(event).decode("utf-8"), "event_hash": event.event_hash,
-               "signature": event.seal_signature} for event in chain.events()]
+    events = [
+        {
+            "record": chain.record(event).decode("utf-8"),
+            "event_hash": event.event_hash,
+            "signature": event.seal_signature,
+        }
+        for event in chain.events()
+    ]
     body = json.dumps({"algorithm": seals.ALGORITHM, "events": events}, indent=2, ensure_ascii=False) + "\n"
-    return Response(body, mimetype="application/json",
-                    headers={"Content-Disposition": 'attachment; filename="statement-seal-chain.json"'})
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": 'attachment; filename="statement-seal-chain.json"'},
+    )

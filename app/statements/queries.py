@@ -1,4 +1,5 @@
 """Read models for risk assessments and statements: coverage, the public register, what is awaited of whom."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -56,9 +57,11 @@ def optional_url(endpoint: str, **values) -> str | None:
 
 # --- risk assessments --------------------------------------------------------------------------------------
 
+
 def risk_assessment_for(organisation_id: int) -> RiskAssessment | None:
     return db.session.execute(
-        sa.select(RiskAssessment).where(RiskAssessment.organisation_id == organisation_id)
+        sa.select(RiskAssessment)
+        .where(RiskAssessment.organisation_id == organisation_id)
         .options(selectinload(RiskAssessment.risks))
     ).scalar_one_or_none()
 
@@ -74,13 +77,17 @@ def risks_summary_text(assessment: RiskAssessment | None) -> str:
     if assessment is None:
         return ""
     if assessment.no_risks_identified and not assessment.current_risks:
-        return ("Our risk assessment identified no risk of harm to children arising from our services. "
-                f"{assessment.no_risks_justification.strip()}")
+        return (
+            "Our risk assessment identified no risk of harm to children arising from our services. "
+            f"{assessment.no_risks_justification.strip()}"
+        )
     blocks = []
     for risk in assessment.current_risks:
-        lines = [f"Risk: {risk.description.strip()}",
-                 f"Where or when it could arise: {risk.where_when.strip()}",
-                 f"Measures in place: {risk.measures_in_place.strip()}"]
+        lines = [
+            f"Risk: {risk.description.strip()}",
+            f"Where or when it could arise: {risk.where_when.strip()}",
+            f"Measures in place: {risk.measures_in_place.strip()}",
+        ]
         if risk.further_action:
             lines.append(f"Further action: {risk.further_action.strip()}")
         blocks.append("\n".join(lines))
@@ -88,6 +95,7 @@ def risks_summary_text(assessment: RiskAssessment | None) -> str:
 
 
 # --- preconditions -----------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Precondition:
@@ -115,18 +123,24 @@ def preconditions(organisation: Organisation) -> list[Precondition]:
             key="self_assessment",
             title="Submit your safeguarding self-assessment",
             met=submitted,
-            message=("You have submitted a self-assessment return in the current or previous cycle." if submitted else
-                     "You need to submit your safeguarding self-assessment return (this cycle or last) "
-                     "before you can start your statement."),
+            message=(
+                "You have submitted a self-assessment return in the current or previous cycle."
+                if submitted
+                else "You need to submit your safeguarding self-assessment return (this cycle or last) "
+                "before you can start your statement."
+            ),
             endpoint="selfassessment.my_returns",
         ),
         Precondition(
             key="risk_assessment",
             title="Complete your risk assessment",
             met=assessment is not None and assessment.is_complete,
-            message=("Your risk assessment is complete." if assessment is not None and assessment.is_complete else
-                     "You need to complete your risk assessment: record at least one risk of harm to children, "
-                     "or record that you identified none and why, before you can start your statement."),
+            message=(
+                "Your risk assessment is complete."
+                if assessment is not None and assessment.is_complete
+                else "You need to complete your risk assessment: record at least one risk of harm to children, "
+                "or record that you identified none and why, before you can start your statement."
+            ),
             endpoint="statements.risk_assessment",
         ),
     ]
@@ -138,6 +152,7 @@ def missing_preconditions(organisation: Organisation) -> list[Precondition]:
 
 # --- statements --------------------------------------------------------------------------------------------
 
+
 def _statements_query():
     return sa.select(Statement).options(selectinload(Statement.signatures), selectinload(Statement.organisation))
 
@@ -148,17 +163,22 @@ def statement_by_id(statement_id: int) -> Statement | None:
 
 def statements_of(organisation_id: int) -> list[Statement]:
     """Every version, newest first."""
-    return list(db.session.execute(
-        _statements_query().where(Statement.organisation_id == organisation_id)
-        .order_by(Statement.version_number.desc())
-    ).scalars())
+    return list(
+        db.session.execute(
+            _statements_query()
+            .where(Statement.organisation_id == organisation_id)
+            .order_by(Statement.version_number.desc())
+        ).scalars()
+    )
 
 
 def signed_statements() -> list[Statement]:
     """Every version that has been sent for signatures (and so has a content hash), oldest first."""
-    return list(db.session.execute(
-        _statements_query().where(Statement.content_hash.is_not(None)).order_by(Statement.id)
-    ).scalars())
+    return list(
+        db.session.execute(
+            _statements_query().where(Statement.content_hash.is_not(None)).order_by(Statement.id)
+        ).scalars()
+    )
 
 
 def open_statement(organisation_id: int) -> Statement | None:
@@ -170,10 +190,15 @@ def open_statement(organisation_id: int) -> Statement | None:
 
 def public_statement(organisation_id: int) -> Statement | None:
     """The statement on public display: the one in force, or the one under review until its successor is signed."""
-    rows = db.session.execute(
-        _statements_query().where(Statement.organisation_id == organisation_id, Statement.state.in_(PUBLIC_STATES))
-        .order_by(Statement.version_number.desc())
-    ).scalars().all()
+    rows = (
+        db.session.execute(
+            _statements_query()
+            .where(Statement.organisation_id == organisation_id, Statement.state.in_(PUBLIC_STATES))
+            .order_by(Statement.version_number.desc())
+        )
+        .scalars()
+        .all()
+    )
     return rows[0] if rows else None
 
 
@@ -192,7 +217,8 @@ class RegisterEntry:
 
 def public_register(search: str | None = None) -> list[RegisterEntry]:
     query = (
-        _statements_query().join(Organisation, Organisation.id == Statement.organisation_id)
+        _statements_query()
+        .join(Organisation, Organisation.id == Statement.organisation_id)
         .where(Statement.state.in_(PUBLIC_STATES), Organisation.active.is_(True))
         .order_by(Organisation.name, Statement.version_number.desc())
     )
@@ -214,8 +240,10 @@ def review_months(statement: Statement) -> int:
 
 def statement_answers(statement: Statement) -> dict[str, dict]:
     """The statement's texts in the questionnaire engine's answer format."""
-    return {key: {"value": text or None, "comment": None, "evidence": None}
-            for key, text in (statement.sections or {}).items()}
+    return {
+        key: {"value": text or None, "comment": None, "evidence": None}
+        for key, text in (statement.sections or {}).items()
+    }
 
 
 @dataclass(frozen=True)
@@ -234,12 +262,14 @@ def statement_sections(statement: Statement) -> list[SectionText]:
     result = []
     for section in instrument.sections_for(org_type):
         text = "\n\n".join((statement.sections or {}).get(q.key) or "" for q in section.questions).strip()
-        result.append(SectionText(section.key, section.title, text,
-                                  section_status(instrument, section.key, answers, org_type)))
+        result.append(
+            SectionText(section.key, section.title, text, section_status(instrument, section.key, answers, org_type))
+        )
     return result
 
 
 # --- coverage ----------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Coverage:
@@ -298,7 +328,8 @@ def coverage(org_ids=None, *, on: date | None = None) -> list[Coverage]:
         chosen = Organisation.id.in_(org_ids if isinstance(org_ids, sa.Select) else list(org_ids))
     organisations = db.session.execute(
         sa.select(Organisation.id, Organisation.name, Organisation.slug, Organisation.org_type)
-        .where(chosen).order_by(Organisation.name)
+        .where(chosen)
+        .order_by(Organisation.name)
     ).all()
     statements: dict[int, list[Statement]] = {}
     if organisations:
@@ -313,15 +344,20 @@ def coverage(org_ids=None, *, on: date | None = None) -> list[Coverage]:
     result = []
     for org in organisations:
         status, statement = _status_of(statements.get(org.id, []), on)
-        result.append(Coverage(
-            organisation_id=org.id, organisation_name=org.name, organisation_slug=org.slug, org_type=org.org_type,
-            status=status,
-            statement_id=statement.id if statement else None,
-            version_number=statement.version_number if statement else None,
-            in_force_at=statement.in_force_at if statement else None,
-            review_due=statement.review_due if statement else None,
-            public=bool(statement and statement.is_public),
-        ))
+        result.append(
+            Coverage(
+                organisation_id=org.id,
+                organisation_name=org.name,
+                organisation_slug=org.slug,
+                org_type=org.org_type,
+                status=status,
+                statement_id=statement.id if statement else None,
+                version_number=statement.version_number if statement else None,
+                in_force_at=statement.in_force_at if statement else None,
+                review_due=statement.review_due if statement else None,
+                public=bool(statement and statement.is_public),
+            )
+        )
     return result
 
 
@@ -334,12 +370,17 @@ def coverage_counts(rows: list[Coverage]) -> dict[str, int]:
 
 # --- signatories -------------------------------------------------------------------------------------------
 
+
 def users_with_role(organisation_id: int, *roles: str) -> list[User]:
-    return list(db.session.execute(
-        sa.select(User).join(UserRole, UserRole.user_id == User.id)
-        .where(User.organisation_id == organisation_id, User.active.is_(True), UserRole.role.in_(roles))
-        .order_by(User.name).distinct()
-    ).scalars())
+    return list(
+        db.session.execute(
+            sa.select(User)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(User.organisation_id == organisation_id, User.active.is_(True), UserRole.role.in_(roles))
+            .order_by(User.name)
+            .distinct()
+        ).scalars()
+    )
 
 
 def signatories_by_capacity(organisation_id: int) -> dict[str, list[User]]:
@@ -366,7 +407,8 @@ def awaiting_signature_of(user) -> list[Statement]:
     if not user.has_role("signatory") or user.organisation_id is None or not user.signatory_capacity:
         return []
     rows = db.session.execute(
-        _statements_query().where(Statement.organisation_id == user.organisation_id,
-                                  Statement.state == StatementState.awaiting_signatures)
+        _statements_query().where(
+            Statement.organisation_id == user.organisation_id, Statement.state == StatementState.awaiting_signatures
+        )
     ).scalars()
     return [s for s in rows if user.signatory_capacity in s.missing_capacities]

@@ -1,4 +1,5 @@
 """Reminders for `flask reminders send`: reviews coming due, and signatures still awaited."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -19,17 +20,22 @@ def _link(endpoint: str, **values) -> str:
 
 
 def _statements_of_active_organisations(*conditions) -> list[Statement]:
-    return list(db.session.execute(
-        sa.select(Statement).join(Organisation, Organisation.id == Statement.organisation_id)
-        .where(Organisation.active.is_(True), *conditions).order_by(Statement.id)
-    ).scalars())
+    return list(
+        db.session.execute(
+            sa.select(Statement)
+            .join(Organisation, Organisation.id == Statement.organisation_id)
+            .where(Organisation.active.is_(True), *conditions)
+            .order_by(Statement.id)
+        ).scalars()
+    )
 
 
 def _review_reminders(on: date) -> list[DueReminder]:
     horizon = on + timedelta(days=queries.REVIEW_DUE_SOON_DAYS)
     items = []
-    for statement in _statements_of_active_organisations(Statement.state == StatementState.in_force,
-                                                         Statement.review_due <= horizon):
+    for statement in _statements_of_active_organisations(
+        Statement.state == StatementState.in_force, Statement.review_due <= horizon
+    ):
         organisation = statement.organisation
         overdue = statement.review_due < on
         kind = "statement_review_overdue" if overdue else "statement_review_due"
@@ -44,8 +50,17 @@ def _review_reminders(on: date) -> list[DueReminder]:
             f"{_link('statements.manage')}\n"
         )
         for user in queries.users_with_role(organisation.id, "org_lead", "signatory"):
-            items.append(DueReminder(kind=kind, target_type="statement", target_id=statement.id,
-                                     due_date=statement.review_due, recipient=user.email, subject=subject, body=body))
+            items.append(
+                DueReminder(
+                    kind=kind,
+                    target_type="statement",
+                    target_id=statement.id,
+                    due_date=statement.review_due,
+                    recipient=user.email,
+                    subject=subject,
+                    body=body,
+                )
+            )
     return items
 
 
@@ -56,18 +71,23 @@ def _signature_reminders() -> list[DueReminder]:
         signatories = queries.signatories_by_capacity(organisation.id)
         for capacity in statement.missing_capacities:
             for user in signatories.get(capacity, []):
-                items.append(DueReminder(
-                    kind="statement_signature_awaited", target_type="statement", target_id=statement.id,
-                    due_date=statement.sent_for_signatures_at.date(), recipient=user.email,
-                    subject=f"Please sign the Child Safeguarding Statement of {organisation.name}",
-                    body=(
-                        f"Version {statement.version_number} of the Child Safeguarding Statement of "
-                        f"{organisation.name} is waiting for your signature as "
-                        f"{SIGNATORY_CAPACITIES.get(capacity, capacity).lower()}.\n\n"
-                        "Read the statement and sign it by re-entering your password:\n"
-                        f"{_link('statements.sign', statement_id=statement.id)}\n"
-                    ),
-                ))
+                items.append(
+                    DueReminder(
+                        kind="statement_signature_awaited",
+                        target_type="statement",
+                        target_id=statement.id,
+                        due_date=statement.sent_for_signatures_at.date(),
+                        recipient=user.email,
+                        subject=f"Please sign the Child Safeguarding Statement of {organisation.name}",
+                        body=(
+                            f"Version {statement.version_number} of the Child Safeguarding Statement of "
+                            f"{organisation.name} is waiting for your signature as "
+                            f"{SIGNATORY_CAPACITIES.get(capacity, capacity).lower()}.\n\n"
+                            "Read the statement and sign it by re-entering your password:\n"
+                            f"{_link('statements.sign', statement_id=statement.id)}\n"
+                        ),
+                    )
+                )
     return items
 
 

@@ -3,6 +3,7 @@
 Everything the organisation typed is escaped; only the markup built here (paragraphs, <br>, and
 links whose address is a plain http(s) URL) is trusted, so no |safe is ever needed on user text.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,9 +18,9 @@ TRAILING_PUNCTUATION = ".,;:!?)]}'\""
 def _split_url(match: str) -> tuple[str, str]:
     url = match.rstrip(TRAILING_PUNCTUATION)
     # Keep a closing bracket that belongs to the address, e.g. https://example.org/page_(a)
-    while match[len(url):].startswith(")") and url.count("(") > url.count(")"):
+    while match[len(url) :].startswith(")") and url.count("(") > url.count(")"):
         url += ")"
-    return url, match[len(url):]
+    return url, match[len(url) :]
 
 
 def linkify_line(line: str) -> Markup:
@@ -27,7 +28,7 @@ def linkify_line(line: str) -> Markup:
     position = 0
     for found in URL_RE.finditer(line):
         url, rest = _split_url(found.group(0))
-        parts.append(escape(line[position:found.start()]))
+        parts.append(escape(line[position : found.start()]))
         parts.append(Markup('<a class="govuk-link" href="{0}" rel="noopener noreferrer">{0}</a>').format(url))
         parts.append(escape(rest))
         position = found.end()

@@ -1,4 +1,5 @@
 """Statement pages: risk assessment, drafting, signing, QA register (the public ones: app/statements/public.py)."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -20,6 +21,7 @@ STAFF = ("admin", "qa")
 
 
 # --- loaders -----------------------------------------------------------------------------------------------
+
 
 def _organisation():
     require(current_user.organisation is not None)
@@ -60,10 +62,12 @@ def _redirect_with(message: str, endpoint: str):
     def then(_result):
         flash(message, "success")
         return redirect(url_for(endpoint))
+
     return then
 
 
 # --- organisation landing page -----------------------------------------------------------------------------
+
 
 @bp.route("/manage")
 @roles_required(*ORGANISATION_ROLES)
@@ -91,6 +95,7 @@ def manage():
 
 # --- risk assessment ---------------------------------------------------------------------------------------
 
+
 @bp.route("/manage/risk-assessment")
 @roles_required(*LEAD)
 def risk_assessment():
@@ -100,14 +105,21 @@ def risk_assessment():
     actions: dict[int, list] = {}
     for action in actions_for(risk_ids=[r.id for r in risks]):
         actions.setdefault(action.risk_id, []).append(action)
-    return render_template("statements/risk_assessment.html", organisation=organisation, assessment=assessment,
-                           risks=risks, actions=actions,
-                           status=queries.risk_assessment_status(assessment))
+    return render_template(
+        "statements/risk_assessment.html",
+        organisation=organisation,
+        assessment=assessment,
+        risks=risks,
+        actions=actions,
+        status=queries.risk_assessment_status(assessment),
+    )
 
 
 def _risk_values(form: RiskForm) -> dict:
-    return {name: form[name].data for name in
-            ("description", "where_when", "measures_in_place", "further_action", "owner", "review_date")}
+    return {
+        name: form[name].data
+        for name in ("description", "where_when", "measures_in_place", "further_action", "owner", "review_date")
+    }
 
 
 def _risk_page(risk: Risk | None):
@@ -120,8 +132,9 @@ def _risk_page(risk: Risk | None):
         return services.update_risk(risk, **_risk_values(form), actor=current_user)
 
     message = "Risk added to your risk assessment." if risk is None else "Risk updated."
-    return (_submit(form, save, _redirect_with(message, ".risk_assessment"))
-            or render_template("statements/risk_form.html", form=form, risk=risk))
+    return _submit(form, save, _redirect_with(message, ".risk_assessment")) or render_template(
+        "statements/risk_form.html", form=form, risk=risk
+    )
 
 
 @bp.route("/manage/risk-assessment/risks/new", methods=["GET", "POST"])
@@ -142,9 +155,11 @@ def edit_risk(risk_id: int):
 def remove_risk(risk_id: int):
     risk = _own_risk(risk_id)
     form = ConfirmForm()
-    return (_submit(form, lambda: services.remove_risk(risk, actor=current_user),
-                    _redirect_with("Risk removed from your risk assessment.", ".risk_assessment"))
-            or render_template("statements/risk_remove.html", form=form, risk=risk))
+    return _submit(
+        form,
+        lambda: services.remove_risk(risk, actor=current_user),
+        _redirect_with("Risk removed from your risk assessment.", ".risk_assessment"),
+    ) or render_template("statements/risk_remove.html", form=form, risk=risk)
 
 
 @bp.route("/manage/risk-assessment/no-risks", methods=["GET", "POST"])
@@ -153,13 +168,15 @@ def no_risks():
     organisation = _organisation()
     assessment = queries.risk_assessment_for(organisation.id)
     form = NoRisksForm(data={"justification": assessment.no_risks_justification} if assessment else None)
-    return (_submit(form, lambda: services.record_no_risks(organisation, justification=form.justification.data,
-                                                           actor=current_user),
-                    _redirect_with("Recorded that no risks of harm were identified.", ".risk_assessment"))
-            or render_template("statements/no_risks.html", form=form, assessment=assessment))
+    return _submit(
+        form,
+        lambda: services.record_no_risks(organisation, justification=form.justification.data, actor=current_user),
+        _redirect_with("Recorded that no risks of harm were identified.", ".risk_assessment"),
+    ) or render_template("statements/no_risks.html", form=form, assessment=assessment)
 
 
 # --- drafting ----------------------------------------------------------------------------------------------
+
 
 @bp.route("/manage/start", methods=["GET", "POST"])
 @roles_required(*LEAD)
@@ -169,11 +186,17 @@ def start():
     if existing is not None:
         return redirect(url_for(".statement", statement_id=existing.id))
     form = ConfirmForm()
-    return (_submit(form, lambda: services.start_statement(organisation, actor=current_user),
-                    lambda statement: redirect(url_for(".statement", statement_id=statement.id)))
-            or render_template("statements/start.html", form=form, organisation=organisation,
-                               conditions=queries.preconditions(organisation),
-                               current=queries.public_statement(organisation.id)))
+    return _submit(
+        form,
+        lambda: services.start_statement(organisation, actor=current_user),
+        lambda statement: redirect(url_for(".statement", statement_id=statement.id)),
+    ) or render_template(
+        "statements/start.html",
+        form=form,
+        organisation=organisation,
+        conditions=queries.preconditions(organisation),
+        current=queries.public_statement(organisation.id),
+    )
 
 
 @bp.route("/manage/<int:statement_id>")
@@ -181,8 +204,11 @@ def start():
 def statement(statement_id: int):
     statement = _own_statement(statement_id)
     return render_template(
-        "statements/statement.html", statement=statement, sections=queries.statement_sections(statement),
-        signatories=queries.signatories_by_capacity(statement.organisation_id), form=ConfirmForm(),
+        "statements/statement.html",
+        statement=statement,
+        sections=queries.statement_sections(statement),
+        signatories=queries.signatories_by_capacity(statement.organisation_id),
+        form=ConfirmForm(),
     )
 
 
@@ -191,8 +217,10 @@ def statement(statement_id: int):
 def edit_section(statement_id: int, section_key: str):
     statement = _own_statement(statement_id)
     if statement.state != StatementState.draft:
-        flash("This version has been sent for signatures, so it can no longer be changed. "
-              "Choose “Make changes” to open a new version.")
+        flash(
+            "This version has been sent for signatures, so it can no longer be changed. "
+            "Choose “Make changes” to open a new version."
+        )
         return redirect(url_for(".statement", statement_id=statement.id))
     instrument = queries.instrument_of(statement)
     org_type = statement.organisation.org_type
@@ -210,27 +238,46 @@ def edit_section(statement_id: int, section_key: str):
             flash("The risks section now shows your current risk assessment.", "success")
             return redirect(url_for(".edit_section", statement_id=statement.id, section_key=section_key))
     elif request.method == "POST" and form.validate(partial=action == "later"):
-        saved = web.attempt(services.save_sections, statement, form_answers(instrument, section_key, form),
-                            expected_version=posted_version, actor=current_user)
+        saved = web.attempt(
+            services.save_sections,
+            statement,
+            form_answers(instrument, section_key, form),
+            expected_version=posted_version,
+            actor=current_user,
+        )
     if saved is not None and isinstance(saved.error, StaleEdit):
         # keep what they typed, show what is saved now, and let them save again knowingly
         statement = _own_statement(statement_id)
         saved_text = (queries.statement_answers(statement).get(section_key) or {}).get("value")
-        return render_template("statements/section.html", statement=statement, form=form,
-                               conflict=saved.error.message, saved_text=saved_text,
-                               lock_version=services.draft_version(statement), **page), 409
+        return render_template(
+            "statements/section.html",
+            statement=statement,
+            form=form,
+            conflict=saved.error.message,
+            saved_text=saved_text,
+            lock_version=services.draft_version(statement),
+            **page,
+        ), 409
     if saved is not None and saved.error:
         web.show_error(form, saved.error)
     elif saved is not None:
         step = flow.after_save(section_key, action=action)
         if step.kind == "task_list":
             flash("Your changes have been saved.", "success")
-        return redirect(step.url(
-            section=lambda key: url_for(".edit_section", statement_id=statement.id, section_key=key),
-            end=url_for(".preview", statement_id=statement.id),
-            task_list=url_for(".statement", statement_id=statement.id)))
-    return render_template("statements/section.html", statement=statement, form=form,
-                           lock_version=services.draft_version(statement), **page)
+        return redirect(
+            step.url(
+                section=lambda key: url_for(".edit_section", statement_id=statement.id, section_key=key),
+                end=url_for(".preview", statement_id=statement.id),
+                task_list=url_for(".statement", statement_id=statement.id),
+            )
+        )
+    return render_template(
+        "statements/section.html",
+        statement=statement,
+        form=form,
+        lock_version=services.draft_version(statement),
+        **page,
+    )
 
 
 @bp.route("/manage/<int:statement_id>/preview")
@@ -239,18 +286,23 @@ def preview(statement_id: int):
     statement = _own_statement(statement_id)
     problems = []
     if statement.state == StatementState.draft:
-        problems = validate_answers(queries.instrument_of(statement), queries.statement_answers(statement),
-                                    statement.organisation.org_type)
-    return render_template("statements/preview.html", statement=statement,
-                           sections=queries.statement_sections(statement), problems=problems, form=ConfirmForm())
+        problems = validate_answers(
+            queries.instrument_of(statement), queries.statement_answers(statement), statement.organisation.org_type
+        )
+    return render_template(
+        "statements/preview.html",
+        statement=statement,
+        sections=queries.statement_sections(statement),
+        problems=problems,
+        form=ConfirmForm(),
+    )
 
 
 @bp.route("/manage/<int:statement_id>/send", methods=["POST"])
 @roles_required(*LEAD)
 def send_for_signatures(statement_id: int):
     statement = _own_statement(statement_id)
-    if not web.run_or_flash(services.send_for_signatures, statement, actor=current_user,
-                            flash_category="message"):
+    if not web.run_or_flash(services.send_for_signatures, statement, actor=current_user, flash_category="message"):
         return redirect(url_for(".preview", statement_id=statement_id))
     flash("Your statement has been sent for signatures. Each signatory will be reminded by email.", "success")
     return redirect(url_for(".statement", statement_id=statement_id))
@@ -264,14 +316,14 @@ def make_changes(statement_id: int):
     if not draft:
         return redirect(url_for(".statement", statement_id=statement_id))
     if draft.id != statement.id:
-        flash(f"Version {draft.version_number} is open for changes. Signatories will need to sign it again.",
-              "success")
+        flash(f"Version {draft.version_number} is open for changes. Signatories will need to sign it again.", "success")
     else:
         flash("The statement is back in draft. Send it for signatures again when you have finished.", "success")
     return redirect(url_for(".statement", statement_id=draft.id))
 
 
 # --- signing -----------------------------------------------------------------------------------------------
+
 
 @bp.route("/manage/<int:statement_id>/sign", methods=["GET", "POST"])
 @roles_required("signatory")
@@ -291,8 +343,13 @@ def sign(statement_id: int):
     if request.method == "GET":
         form.content_hash.data = statement.content_hash
     if form.validate_on_submit():
-        signing = web.attempt(services.sign_statement, statement, current_user, password=form.password.data,
-                              shown_hash=form.content_hash.data)
+        signing = web.attempt(
+            services.sign_statement,
+            statement,
+            current_user,
+            password=form.password.data,
+            shown_hash=form.content_hash.data,
+        )
         if signing.error:
             web.show_error(form, signing.error)
         if isinstance(signing.error, services.StatementChanged):
@@ -300,8 +357,9 @@ def sign(statement_id: int):
             form.content_hash.data = statement.content_hash
         elif signing:
             return redirect(url_for(".signed", statement_id=statement_id))
-    return render_template("statements/sign.html", statement=statement, form=form,
-                           sections=queries.statement_sections(statement))
+    return render_template(
+        "statements/sign.html", statement=statement, form=form, sections=queries.statement_sections(statement)
+    )
 
 
 @bp.route("/manage/<int:statement_id>/signed")
@@ -315,6 +373,7 @@ def signed(statement_id: int):
 
 
 # --- review ------------------------------------------------------------------------------------------------
+
 
 @bp.route("/manage/material-change", methods=["GET", "POST"])
 @roles_required(*LEAD)
@@ -330,9 +389,9 @@ def material_change():
         flash("Material change recorded. Your statement is marked for review and a new draft is open.", "success")
         return redirect(url_for(".statement", statement_id=draft.id))
 
-    return (_submit(form, lambda: services.record_material_change(organisation, reason=form.reason.data,
-                                                                  actor=current_user), then)
-            or render_template("statements/material_change.html", form=form, current=current))
+    return _submit(
+        form, lambda: services.record_material_change(organisation, reason=form.reason.data, actor=current_user), then
+    ) or render_template("statements/material_change.html", form=form, current=current)
 
 
 @bp.route("/admin/register")
@@ -345,5 +404,6 @@ def admin_register():
         rows = [row for row in rows if row.status == status]
     else:
         status = None
-    return render_template("statements/admin_register.html", rows=rows, counts=counts, status=status,
-                           statuses=queries.COVERAGE_STATUSES)
+    return render_template(
+        "statements/admin_register.html", rows=rows, counts=counts, status=status, statuses=queries.COVERAGE_STATUSES
+    )

@@ -12,6 +12,7 @@ Payloads are never stored: they are built again from the database whenever a sea
 word, name or date in the database leaves a seal that no longer matches, and only the private key, which the
 database never holds, can make a new one.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -37,8 +38,11 @@ def _statement_fields(statement) -> dict:
     return {
         "format": FORMAT,
         "statement_id": statement.id,
-        "organisation": {"id": statement.organisation_id, "slug": statement.organisation_slug,
-                         "name": statement.organisation_name},
+        "organisation": {
+            "id": statement.organisation_id,
+            "slug": statement.organisation_slug,
+            "name": statement.organisation_name,
+        },
         "version_number": statement.version_number,
         "sections": canonical_sections(statement),
         "content_hash": statement.content_hash,
@@ -47,25 +51,31 @@ def _statement_fields(statement) -> dict:
 
 def statement_payload(statement) -> bytes:
     signatures = sorted(statement.valid_signatures, key=lambda s: (timestamp(s.signed_at), s.capacity))
-    return canonical({
-        "type": STATEMENT_PAYLOAD,
-        **_statement_fields(statement),
-        "signatures": [{"name": s.signatory_name, "capacity": s.capacity, "signed_at": timestamp(s.signed_at)}
-                       for s in signatures],
-        "in_force_at": timestamp(statement.in_force_at),
-        "review_due": statement.review_due.isoformat() if statement.review_due else None,
-        "key_id": statement.seal_key_id,
-    })
+    return canonical(
+        {
+            "type": STATEMENT_PAYLOAD,
+            **_statement_fields(statement),
+            "signatures": [
+                {"name": s.signatory_name, "capacity": s.capacity, "signed_at": timestamp(s.signed_at)}
+                for s in signatures
+            ],
+            "in_force_at": timestamp(statement.in_force_at),
+            "review_due": statement.review_due.isoformat() if statement.review_due else None,
+            "key_id": statement.seal_key_id,
+        }
+    )
 
 
 def signature_payload(signature) -> bytes:
-    return canonical({
-        "type": SIGNATURE_PAYLOAD,
-        **_statement_fields(signature.statement),
-        "signatory": {"name": signature.signatory_name, "capacity": signature.capacity},
-        "signed_at": timestamp(signature.signed_at),
-        "key_id": signature.seal_key_id,
-    })
+    return canonical(
+        {
+            "type": SIGNATURE_PAYLOAD,
+            **_statement_fields(signature.statement),
+            "signatory": {"name": signature.signatory_name, "capacity": signature.capacity},
+            "signed_at": timestamp(signature.signed_at),
+            "key_id": signature.seal_key_id,
+        }
+    )
 
 
 def fingerprint(payload: bytes) -> str:
@@ -73,6 +83,7 @@ def fingerprint(payload: bytes) -> str:
 
 
 # --- sealing -----------------------------------------------------------------------------------------------
+
 
 def seal_signature(signature) -> None:
     """Seal a signature just given (flushed), and add it to the chain."""
@@ -100,18 +111,29 @@ def seal_existing() -> tuple[int, list[str]]:
     seal would vouch for words nobody signed.
     """
     first = as_aware(db.session.execute(sa.select(sa.func.min(SealEvent.recorded_at))).scalar_one())
-    chained = {tuple(row) for row in db.session.execute(
-        sa.select(SealEvent.kind, sa.func.coalesce(SealEvent.signature_id, SealEvent.statement_id)))}
+    chained = {
+        tuple(row)
+        for row in db.session.execute(
+            sa.select(SealEvent.kind, sa.func.coalesce(SealEvent.signature_id, SealEvent.statement_id))
+        )
+    }
 
     def before_seals(when) -> bool:
         return first is None or (when is not None and as_aware(when) < first)
 
     todo = []
     for statement in queries.signed_statements():
-        signatures = [s for s in statement.signatures if not s.seal_signature and before_seals(s.signed_at)
-                      and ("signature", s.id) not in chained]
-        seal_it = (statement.in_force_at is not None and not statement.seal_signature
-                   and before_seals(statement.in_force_at) and ("statement", statement.id) not in chained)
+        signatures = [
+            s
+            for s in statement.signatures
+            if not s.seal_signature and before_seals(s.signed_at) and ("signature", s.id) not in chained
+        ]
+        seal_it = (
+            statement.in_force_at is not None
+            and not statement.seal_signature
+            and before_seals(statement.in_force_at)
+            and ("statement", statement.id) not in chained
+        )
         if signatures or seal_it:
             todo.append((statement, signatures, seal_it))
     problems = [
@@ -135,17 +157,22 @@ def seal_existing() -> tuple[int, list[str]]:
 
 # --- checking ----------------------------------------------------------------------------------------------
 
+
 def seal_problems(payload: bytes, key_id: str | None, signature: str | None) -> list[str]:
     """Why this seal does not prove the payload, or [] when it does."""
     if not key_id or not signature:
         return ["it has no seal"]
     key = keyring().trusted(key_id)
     if key is None:
-        return [f"it was sealed with key {key_id}, which is not a trusted key (neither the signing key nor one of "
-                f"STATEMENT_PREVIOUS_PUBLIC_KEYS)"]
+        return [
+            f"it was sealed with key {key_id}, which is not a trusted key (neither the signing key nor one of "
+            f"STATEMENT_PREVIOUS_PUBLIC_KEYS)"
+        ]
     if not key.verifies(signature, payload):
-        return [f"it does not match its seal (key {key_id}): its words, organisation, signatories or dates were "
-                f"changed after it was sealed"]
+        return [
+            f"it does not match its seal (key {key_id}): its words, organisation, signatories or dates were "
+            f"changed after it was sealed"
+        ]
     return []
 
 

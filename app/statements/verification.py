@@ -3,6 +3,7 @@ does, and the check the public page makes before it shows a statement.
 
 Only keys from configuration are trusted (app/statements/keys.py); every payload is built again from the database.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -26,8 +27,10 @@ class Report:
 
 
 def describe(statement: Statement) -> str:
-    return (f"statement {statement.id} ({statement.organisation.name}): version {statement.version_number}, "
-            f"{statement.state.value.replace('_', ' ')}")
+    return (
+        f"statement {statement.id} ({statement.organisation.name}): version {statement.version_number}, "
+        f"{statement.state.value.replace('_', ' ')}"
+    )
 
 
 def _signer(signature: Signature) -> str:
@@ -44,12 +47,15 @@ def statement_problems(statement: Statement) -> list[str]:
     problems = []
     recomputed = content_hash(statement)
     if recomputed != statement.content_hash:
-        problems.append(f"content does not match its signed hash (stored {statement.content_hash}, "
-                        f"recomputed {recomputed})")
+        problems.append(
+            f"content does not match its signed hash (stored {statement.content_hash}, recomputed {recomputed})"
+        )
     for signature in statement.signatures:
         if signature.content_hash != statement.content_hash:
-            problems.append(f"{_signer(signature)} is for different content (signed {signature.content_hash}, "
-                            f"statement {statement.content_hash})")
+            problems.append(
+                f"{_signer(signature)} is for different content (signed {signature.content_hash}, "
+                f"statement {statement.content_hash})"
+            )
         problems += [f"{_signer(signature)}: {p}" for p in seals.signature_seal_problems(signature)]
     if was_sealed(statement):
         problems += seals.statement_seal_problems(statement)
@@ -67,8 +73,10 @@ def _chain_problems(statements: list[Statement], events, faulty: set) -> list[st
         statement = by_id.get(event.statement_id)
         item = signatures.get(event.signature_id) if event.kind == "signature" else statement
         if statement is None or item is None or (event.kind == "signature" and item.statement_id != statement.id):
-            problems.append(f"seal chain event {event.sequence}: seals {event.kind} "
-                            f"{event.signature_id or event.statement_id}, which is not in the database")
+            problems.append(
+                f"seal chain event {event.sequence}: seals {event.kind} "
+                f"{event.signature_id or event.statement_id}, which is not in the database"
+            )
             continue
         seen[(event.kind, item.id)] += 1
         payload = seals.signature_payload(item) if event.kind == "signature" else seals.statement_payload(item)
@@ -93,15 +101,22 @@ def _replay_problems(statements: list[Statement]) -> list[str]:
     for statement in statements:
         if was_sealed(statement):
             latest[statement.organisation_id] = max(latest.get(statement.organisation_id, 0), statement.version_number)
-    return [f"{describe(s)}: on public display, but version {latest[s.organisation_id]} was sealed after it"
-            for s in statements if s.is_public and s.version_number < latest.get(s.organisation_id, 0)]
+    return [
+        f"{describe(s)}: on public display, but version {latest[s.organisation_id]} was sealed after it"
+        for s in statements
+        if s.is_public and s.version_number < latest.get(s.organisation_id, 0)
+    ]
 
 
 def verify_all() -> Report:
     statements = queries.signed_statements()
     events = chain.events()
-    report = Report(statements=len(statements), signatures=sum(len(s.signatures) for s in statements),
-                    events=len(events), head=events[-1].event_hash if events else None)
+    report = Report(
+        statements=len(statements),
+        signatures=sum(len(s.signatures) for s in statements),
+        events=len(events),
+        head=events[-1].event_hash if events else None,
+    )
     faulty = set()
     for statement in statements:
         problems = statement_problems(statement)
@@ -119,9 +134,10 @@ def public_problems(statement: Statement) -> list[str]:
     of it was sealed (an older version put back on display)."""
     problems = seals.statement_seal_problems(statement)
     later = db.session.execute(
-        sa.select(sa.func.max(Statement.version_number))
-        .where(Statement.organisation_id == statement.organisation_id,
-               sa.or_(Statement.in_force_at.is_not(None), Statement.seal_signature.is_not(None)))
+        sa.select(sa.func.max(Statement.version_number)).where(
+            Statement.organisation_id == statement.organisation_id,
+            sa.or_(Statement.in_force_at.is_not(None), Statement.seal_signature.is_not(None)),
+        )
     ).scalar_one()
     if later is not None and later > statement.version_number:
         problems.append(f"version {later} was sealed after it")

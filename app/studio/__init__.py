@@ -3,6 +3,7 @@
 Drafts hold a definition in exactly the shape of an instrument file; the engine's own rules check it
 and the questionnaire store publishes it as an immutable version.
 """
+
 from flask import Blueprint
 
 bp = Blueprint("studio", __name__, url_prefix="/admin/instruments/studio")

@@ -5,6 +5,7 @@ one row per section, question, scale option and choice option, columns named aft
 Reading either checks it with the engine's own rules and reports every problem where the author can find it:
 "line 12: …" in a file, "Sheet questions, row 7, column text: …" in a workbook.
 """
+
 from __future__ import annotations
 
 import re
@@ -25,17 +26,50 @@ from app.utils import SPREADSHEET_FORMULA_PREFIXES
 
 MAX_WORKBOOK_ROWS = 5000
 
-SETTINGS_COLUMNS = ("key", "version", "kind", "title", "summary", "source", "applies_to", "signatories",
-                    "review_months", "renamed", "partial_counts_as")
+SETTINGS_COLUMNS = (
+    "key",
+    "version",
+    "kind",
+    "title",
+    "summary",
+    "source",
+    "applies_to",
+    "signatories",
+    "review_months",
+    "renamed",
+    "partial_counts_as",
+)
 SECTION_COLUMNS = ("key", "title", "description", "applies_to")
-QUESTION_COLUMNS = ("section", "key", "type", "scale", "text", "hint", "required", "themes", "comment", "evidence",
-                    "show_if_question", "show_if_in", "overall", "about", "max_length", "min", "max")
+QUESTION_COLUMNS = (
+    "section",
+    "key",
+    "type",
+    "scale",
+    "text",
+    "hint",
+    "required",
+    "themes",
+    "comment",
+    "evidence",
+    "show_if_question",
+    "show_if_in",
+    "overall",
+    "about",
+    "max_length",
+    "min",
+    "max",
+)
 OPTION_FIELDS = ("value", "label", "score", "meets_standard", "rag", "excluded", "needs_reason", "partial")
 SCALE_COLUMNS = ("scale",) + OPTION_FIELDS
 CHOICE_COLUMNS = ("question",) + OPTION_FIELDS
 LIST_FIELDS = {"applies_to", "themes", "show_if_in"}
-SHEETS = {"settings": SETTINGS_COLUMNS, "sections": SECTION_COLUMNS, "questions": QUESTION_COLUMNS,
-          "scales": SCALE_COLUMNS, "choices": CHOICE_COLUMNS}
+SHEETS = {
+    "settings": SETTINGS_COLUMNS,
+    "sections": SECTION_COLUMNS,
+    "questions": QUESTION_COLUMNS,
+    "scales": SCALE_COLUMNS,
+    "choices": CHOICE_COLUMNS,
+}
 
 
 class AuthoringProblems(Exception):
@@ -98,8 +132,9 @@ def to_workbook(definition: dict) -> bytes:
 
     for name, options in (definition.get("scales") or {}).items():
         for option in options:
-            sheets["scales"].append([_cell(sheets["scales"], name)]
-                                    + [_cell(sheets["scales"], option.get(f)) for f in OPTION_FIELDS])
+            sheets["scales"].append(
+                [_cell(sheets["scales"], name)] + [_cell(sheets["scales"], option.get(f)) for f in OPTION_FIELDS]
+            )
     for section in definition.get("sections") or []:
         sheets["sections"].append([_cell(sheets["sections"], section.get(c)) for c in SECTION_COLUMNS])
         for question in section.get("questions") or []:
@@ -109,8 +144,10 @@ def to_workbook(definition: dict) -> bytes:
             row["show_if_in"] = show_if.get("in")
             sheets["questions"].append([_cell(sheets["questions"], row.get(c)) for c in QUESTION_COLUMNS])
             for option in question.get("options") or []:
-                sheets["choices"].append([_cell(sheets["choices"], question.get("key"))]
-                                         + [_cell(sheets["choices"], option.get(f)) for f in OPTION_FIELDS])
+                sheets["choices"].append(
+                    [_cell(sheets["choices"], question.get("key"))]
+                    + [_cell(sheets["choices"], option.get(f)) for f in OPTION_FIELDS]
+                )
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -181,7 +218,9 @@ def _rows(reader: _Reader, workbook, sheet: str) -> list[tuple[int, dict]]:
             headings = [str(h).strip().lower() if h is not None else None for h in values]
             for index, heading in enumerate(headings):
                 if heading is not None and heading not in columns:
-                    reader.problem(sheet, 1, heading, f"unknown column; the columns of {sheet} are {', '.join(columns)}")
+                    reader.problem(
+                        sheet, 1, heading, f"unknown column; the columns of {sheet} are {', '.join(columns)}"
+                    )
             for column in columns:
                 if column not in headings and column in ("key", "section", "scale", "question", "value"):
                     reader.problems.append(f"Sheet {sheet}: column {column} is missing")
@@ -290,9 +329,14 @@ def from_workbook(raw: bytes) -> dict:
     for number, row in _rows(reader, workbook, "questions"):
         section_key = _text(row.get("section"))
         if section_key not in by_key:
-            reader.problem("questions", number, "section",
-                           f"no section with key '{section_key}' on sheet sections" if section_key
-                           else "name the section (its key on sheet sections) this question belongs to")
+            reader.problem(
+                "questions",
+                number,
+                "section",
+                f"no section with key '{section_key}' on sheet sections"
+                if section_key
+                else "name the section (its key on sheet sections) this question belongs to",
+            )
             continue
         si = by_key[section_key]
         question: dict[str, Any] = {}
@@ -323,9 +367,14 @@ def from_workbook(raw: bytes) -> dict:
         key = _text(row.get("question"))
         question = questions.get(key) if key else None
         if question is None:
-            reader.problem("choices", number, "question",
-                           f"no question with key '{key}' on sheet questions" if key
-                           else "name the question (its key on sheet questions) this choice belongs to")
+            reader.problem(
+                "choices",
+                number,
+                "question",
+                f"no question with key '{key}' on sheet questions"
+                if key
+                else "name the question (its key on sheet questions) this choice belongs to",
+            )
             continue
         options = question.setdefault("options", [])
         path = _question_path(sections, question)
@@ -364,8 +413,9 @@ def _place_option_values(definition: dict) -> None:
             if not isinstance(show_if, dict) or not isinstance(show_if.get("in"), list):
                 continue
             known = values.get(show_if.get("question"), [])
-            show_if["in"] = [next((v for v in known if isinstance(v, int) and str(v) == item), item)
-                             for item in show_if["in"]]
+            show_if["in"] = [
+                next((v for v in known if isinstance(v, int) and str(v) == item), item) for item in show_if["in"]
+            ]
 
 
 _QUESTION_COLUMN_OF = {"show_if": "show_if_question"}

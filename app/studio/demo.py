@@ -1,5 +1,6 @@
 """Demo studio work: the QA sub-group's draft of version 2 of the strategy discussion audit, with one question
 reworded, so the studio shows a draft to check, preview and publish. Idempotent: skipped once any draft exists."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -9,8 +10,11 @@ from app.studio import services
 from app.studio.models import InstrumentDraft
 
 QA = "qa@riverside.example"
-REWORDED = ("convened_promptly", "Was the strategy discussion held promptly once concerns of significant harm "
-                                 "were identified: the same day where the child may be at immediate risk?")
+REWORDED = (
+    "convened_promptly",
+    "Was the strategy discussion held promptly once concerns of significant harm "
+    "were identified: the same day where the child may be at immediate risk?",
+)
 
 
 def load(demo) -> None:
@@ -29,6 +33,7 @@ def load(demo) -> None:
         for qi, question in enumerate(section["questions"]):
             if question["key"] == key:
                 fields = dict(services.question_fields(question), text=text)
-                services.save_question(draft, si, qi, lock_version=draft.lock_version, actor=actor,
-                                       qtype=question["type"], fields=fields)
+                services.save_question(
+                    draft, si, qi, lock_version=draft.lock_version, actor=actor, qtype=question["type"], fields=fields
+                )
     demo.say(f"studio draft of {draft.title} version {draft.definition['version']}")

@@ -1,4 +1,5 @@
 """What a draft changes compared with the latest published version of the same instrument, in plain words."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -6,14 +7,34 @@ from typing import Any
 
 from app.studio.question_types import takes
 
-QUESTION_FIELDS = (("text", "Wording"), ("hint", "Hint"), ("type", "Type"), ("scale", "Scale"),
-                   ("options", "Answers"), ("required", "Required"), ("themes", "Themes"), ("comment", "Comment"),
-                   ("evidence", "Evidence"), ("show_if", "Shown only if"), ("overall", "Overall judgement"),
-                   ("about", "About"), ("max_length", "Maximum length"), ("min", "Minimum"), ("max", "Maximum"))
+QUESTION_FIELDS = (
+    ("text", "Wording"),
+    ("hint", "Hint"),
+    ("type", "Type"),
+    ("scale", "Scale"),
+    ("options", "Answers"),
+    ("required", "Required"),
+    ("themes", "Themes"),
+    ("comment", "Comment"),
+    ("evidence", "Evidence"),
+    ("show_if", "Shown only if"),
+    ("overall", "Overall judgement"),
+    ("about", "About"),
+    ("max_length", "Maximum length"),
+    ("min", "Minimum"),
+    ("max", "Maximum"),
+)
 SECTION_FIELDS = (("title", "Title"), ("description", "Guidance"), ("applies_to", "Applies to"))
-INSTRUMENT_FIELDS = (("title", "Title"), ("kind", "Kind"), ("summary", "Summary"), ("source", "Source"),
-                     ("applies_to", "Applies to"), ("signatories", "Signatories"), ("review_months", "Review months"),
-                     ("partial_counts_as", "How a “partly” answer counts"))
+INSTRUMENT_FIELDS = (
+    ("title", "Title"),
+    ("kind", "Kind"),
+    ("summary", "Summary"),
+    ("source", "Source"),
+    ("applies_to", "Applies to"),
+    ("signatories", "Signatories"),
+    ("review_months", "Review months"),
+    ("partial_counts_as", "How a “partly” answer counts"),
+)
 
 
 @dataclass(frozen=True)
@@ -38,9 +59,20 @@ class DefinitionDiff:
 
     @property
     def is_empty(self) -> bool:
-        return not any((self.details, self.sections_added, self.sections_removed, self.sections_changed,
-                        self.questions_added, self.questions_removed, self.questions_changed, self.scales_added,
-                        self.scales_removed, self.scales_changed))
+        return not any(
+            (
+                self.details,
+                self.sections_added,
+                self.sections_removed,
+                self.sections_changed,
+                self.questions_added,
+                self.questions_removed,
+                self.questions_changed,
+                self.scales_added,
+                self.scales_removed,
+                self.scales_changed,
+            )
+        )
 
 
 def show(value: Any) -> str:
@@ -61,14 +93,20 @@ def show(value: Any) -> str:
 
 
 def _option_text(option: dict) -> str:
-    extra = [f"{name} {show(option[name])}" for name in ("score", "meets_standard", "rag", "excluded", "needs_reason", "partial")
-             if name in option]
+    extra = [
+        f"{name} {show(option[name])}"
+        for name in ("score", "meets_standard", "rag", "excluded", "needs_reason", "partial")
+        if name in option
+    ]
     return f"{option.get('label')} ({option.get('value')}" + (f", {', '.join(extra)}" if extra else "") + ")"
 
 
 def _changes(old: dict, new: dict, fields) -> list[Change]:
-    return [Change(label, show(old.get(name)), show(new.get(name)))
-            for name, label in fields if old.get(name) != new.get(name)]
+    return [
+        Change(label, show(old.get(name)), show(new.get(name)))
+        for name, label in fields
+        if old.get(name) != new.get(name)
+    ]
 
 
 def _effective_instrument(definition: dict) -> dict:

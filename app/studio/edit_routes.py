@@ -1,5 +1,6 @@
 """Studio pages that edit a draft: its details, sections and questions. Every edit goes through run_edit, which
 carries the page's lock_version, so a page left open while someone else saved is never saved over."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -55,19 +56,33 @@ def _stale(exc):
 def edit_details(draft_id: int):
     draft = services.get_draft(draft_id, current_user)
     definition = draft.definition
-    form = DetailsForm(data={"title": definition.get("title"), "kind": definition.get("kind"),
-                             "summary": definition.get("summary"), "source": definition.get("source"),
-                             "applies_to": [c for c in definition.get("applies_to") or [] if c != "all"],
-                             "review_months": definition.get("review_months"),
-                             "partial_counts_as": "0.5" if definition.get("partial_counts_as") == 0.5 else "0",
-                             "signatories": DetailsForm.signatories_text(definition.get("signatories"))})
+    form = DetailsForm(
+        data={
+            "title": definition.get("title"),
+            "kind": definition.get("kind"),
+            "summary": definition.get("summary"),
+            "source": definition.get("source"),
+            "applies_to": [c for c in definition.get("applies_to") or [] if c != "all"],
+            "review_months": definition.get("review_months"),
+            "partial_counts_as": "0.5" if definition.get("partial_counts_as") == 0.5 else "0",
+            "signatories": DetailsForm.signatories_text(definition.get("signatories")),
+        }
+    )
     if form.validate_on_submit():
         signatories = form.signatories_mapping()
         if not form.signatories.errors and run_edit(
-                form, services.update_details, draft, title=form.title.data.strip(), kind=form.kind.data,
-                summary=(form.summary.data or "").strip(), source=(form.source.data or "").strip(),
-                applies_to=form.applies_to.data, review_months=form.review_months.data, signatories=signatories,
-                partial_counts_as=0.5 if form.partial_counts_as.data == "0.5" else 0):
+            form,
+            services.update_details,
+            draft,
+            title=form.title.data.strip(),
+            kind=form.kind.data,
+            summary=(form.summary.data or "").strip(),
+            source=(form.source.data or "").strip(),
+            applies_to=form.applies_to.data,
+            review_months=form.review_months.data,
+            signatories=signatories,
+            partial_counts_as=0.5 if form.partial_counts_as.data == "0.5" else 0,
+        ):
             return redirect(url_for("studio.draft", draft_id=draft_id))
     return render_template("studio/details.html", form=form, draft=draft)
 
@@ -80,18 +95,30 @@ def _section_form(draft, si: int | None) -> SectionForm:
     if not 0 <= si < len(sections):
         abort(404)
     section = sections[si]
-    return SectionForm(data={"title": section.get("title"), "key": section.get("key"),
-                             "description": section.get("description"),
-                             "applies_to": [c for c in section.get("applies_to") or [] if c != "all"]})
+    return SectionForm(
+        data={
+            "title": section.get("title"),
+            "key": section.get("key"),
+            "description": section.get("description"),
+            "applies_to": [c for c in section.get("applies_to") or [] if c != "all"],
+        }
+    )
 
 
 def _save_section(draft_id: int, si: int | None):
     draft = services.get_draft(draft_id, current_user)
     form = _section_form(draft, si)
     if form.validate_on_submit():
-        saved = run_edit(form, services.save_section, draft, si, key=form.key.data.strip(),
-                      title=form.title.data.strip(), description=(form.description.data or "").strip(),
-                      applies_to=form.applies_to.data)
+        saved = run_edit(
+            form,
+            services.save_section,
+            draft,
+            si,
+            key=form.key.data.strip(),
+            title=form.title.data.strip(),
+            description=(form.description.data or "").strip(),
+            applies_to=form.applies_to.data,
+        )
         if saved:
             index = si if si is not None else len(saved.definition["sections"]) - 1
             if si is None:
@@ -134,9 +161,12 @@ def delete_section(draft_id: int, si: int):
         if run_edit(None, services.delete_section, draft, si):
             flash(f"Section “{sections[si].get('title')}” deleted.", "success")
         return redirect(url_for("studio.draft", draft_id=draft_id))
-    return render_template("studio/confirm_delete.html", form=form, draft=draft,
-                           what=f"the section “{sections[si].get('title')}” and its "
-                                f"{len(sections[si].get('questions') or [])} questions")
+    return render_template(
+        "studio/confirm_delete.html",
+        form=form,
+        draft=draft,
+        what=f"the section “{sections[si].get('title')}” and its {len(sections[si].get('questions') or [])} questions",
+    )
 
 
 # -- questions ----------------------------------------------------------------------------------
@@ -176,7 +206,8 @@ def _question_form(draft, si: int, qi: int | None, qtype: str) -> QuestionForm:
     if form.scale is not None:
         form.scale.choices = [SelectChoice("", "Select a scale")] + [
             SelectChoice(name, f"{name}: {', '.join(str(o.get('label')) for o in options)}")
-            for name, options in (definition.get("scales") or {}).items()]
+            for name, options in (definition.get("scales") or {}).items()
+        ]
     try:
         themes = load_themes()
     except InstrumentError:
@@ -184,9 +215,13 @@ def _question_form(draft, si: int, qi: int | None, qtype: str) -> QuestionForm:
     form.themes.choices = [SelectChoice(t.key, t.title) for t in themes.values()]
     earlier = _earlier_choice_questions(definition, si, qi)
     form.show_if_question.choices = [SelectChoice("", "Always show it")] + [
-        SelectChoice(q.get("key"), f"{q.get('key')}: {q.get('text')}") for q, _ in earlier]
-    form.show_if_values.choices = [SelectChoice(f"{q.get('key')}={o.get('value')}", f"{q.get('key')}: {o.get('label')}")
-                                   for q, options in earlier for o in options]
+        SelectChoice(q.get("key"), f"{q.get('key')}: {q.get('text')}") for q, _ in earlier
+    ]
+    form.show_if_values.choices = [
+        SelectChoice(f"{q.get('key')}={o.get('value')}", f"{q.get('key')}: {o.get('label')}")
+        for q, options in earlier
+        for o in options
+    ]
     return form
 
 
@@ -202,8 +237,17 @@ def _question_page(draft_id: int, si: int, qi: int | None, qtype: str):
                 return redirect(url_for("studio.add_question_option", draft_id=draft_id, si=si, qi=index))
             return redirect(url_for("studio.draft", draft_id=draft_id) + f"#section-{si}")
     question = draft.definition["sections"][si]["questions"][qi] if qi is not None else None
-    return render_template("studio/question.html", form=form, draft=draft, si=si, qi=qi, qtype=qtype,
-                           question=question, type_label=question_type_labels()[qtype], show=show)
+    return render_template(
+        "studio/question.html",
+        form=form,
+        draft=draft,
+        si=si,
+        qi=qi,
+        qtype=qtype,
+        question=question,
+        type_label=question_type_labels()[qtype],
+        show=show,
+    )
 
 
 @bp.route("/drafts/<int:draft_id>/sections/<int:si>/questions/new", methods=["GET", "POST"])
@@ -238,8 +282,11 @@ def add_question(draft_id: int, si: int, qtype: str):
 @roles_required(*STAFF)
 def edit_question(draft_id: int, si: int, qi: int):
     draft = services.get_draft(draft_id, current_user)
-    questions = (draft.definition.get("sections") or [{}])[si].get("questions") if 0 <= si < len(
-        draft.definition.get("sections") or []) else None
+    questions = (
+        (draft.definition.get("sections") or [{}])[si].get("questions")
+        if 0 <= si < len(draft.definition.get("sections") or [])
+        else None
+    )
     if not questions or not 0 <= qi < len(questions):
         abort(404)
     qtype = request.args.get("type") or questions[qi].get("type")
@@ -270,5 +317,6 @@ def delete_question(draft_id: int, si: int, qi: int):
         if run_edit(None, services.delete_question, draft, si, qi):
             flash(f"Question {question.get('key')} deleted.", "success")
         return redirect(url_for("studio.draft", draft_id=draft_id) + f"#section-{si}")
-    return render_template("studio/confirm_delete.html", form=form, draft=draft,
-                           what=f"the question “{question.get('text')}”")
+    return render_template(
+        "studio/confirm_delete.html", form=form, draft=draft, what=f"the question “{question.get('text')}”"
+    )

@@ -1,4 +1,5 @@
 """Drafts of instruments being built or changed in the studio (the definition is the file's shape)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -30,8 +31,7 @@ class InstrumentDraft(db.Model):
 
     __tablename__ = "instrument_draft"
     __table_args__ = (
-        sa.CheckConstraint("(state = 'published') = (published_version_id IS NOT NULL)",
-                           name="published_has_version"),
+        sa.CheckConstraint("(state = 'published') = (published_version_id IS NOT NULL)", name="published_has_version"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,8 +41,9 @@ class InstrumentDraft(db.Model):
     definition: Mapped[dict] = mapped_column(sa.JSON)
     based_on_id: Mapped[int | None] = mapped_column(sa.ForeignKey("instrument_version.id"), index=True)
     published_version_id: Mapped[int | None] = mapped_column(sa.ForeignKey("instrument_version.id"))
-    state: Mapped[DraftState] = mapped_column(state_column_type(DraftState, "instrument_draft_state"),
-                                              default=DraftState.draft)
+    state: Mapped[DraftState] = mapped_column(
+        state_column_type(DraftState, "instrument_draft_state"), default=DraftState.draft
+    )
     lock_version: Mapped[int] = mapped_column(default=1)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
@@ -50,8 +51,9 @@ class InstrumentDraft(db.Model):
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     based_on: Mapped[InstrumentVersion | None] = relationship(foreign_keys=[based_on_id], viewonly=True)
-    published_version: Mapped[InstrumentVersion | None] = relationship(foreign_keys=[published_version_id],
-                                                                       viewonly=True)
+    published_version: Mapped[InstrumentVersion | None] = relationship(
+        foreign_keys=[published_version_id], viewonly=True
+    )
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id], viewonly=True)
     updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id], viewonly=True)
 

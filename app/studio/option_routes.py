@@ -1,4 +1,5 @@
 """Studio pages for a draft's scales and answer options (a scale's own, or a question's)."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -31,8 +32,15 @@ def scale(draft_id: int, name: str):
     scales = draft.definition.get("scales") or {}
     if name not in scales:
         abort(404)
-    return render_template("studio/options.html", draft=draft, owner_label=f"Scale {name}", options=scales[name],
-                           owner=("scale", name), form=ConfirmForm(), show=show)
+    return render_template(
+        "studio/options.html",
+        draft=draft,
+        owner_label=f"Scale {name}",
+        options=scales[name],
+        owner=("scale", name),
+        form=ConfirmForm(),
+        show=show,
+    )
 
 
 @bp.route("/drafts/<int:draft_id>/scales/<name>/delete", methods=["POST"])
@@ -53,8 +61,12 @@ def _owner(draft, kwargs) -> tuple[tuple, list, str, str]:
         name = kwargs["name"]
         if name not in (definition.get("scales") or {}):
             abort(404)
-        return (("scale", name), definition["scales"][name], f"Scale {name}",
-                url_for("studio.scale", draft_id=draft.id, name=name))
+        return (
+            ("scale", name),
+            definition["scales"][name],
+            f"Scale {name}",
+            url_for("studio.scale", draft_id=draft.id, name=name),
+        )
     si, qi = kwargs["si"], kwargs["qi"]
     sections = definition.get("sections") or []
     if not (0 <= si < len(sections) and 0 <= qi < len(sections[si].get("questions") or [])):
@@ -63,8 +75,12 @@ def _owner(draft, kwargs) -> tuple[tuple, list, str, str]:
     kind = kind_of(question.get("type"))
     if kind is None or not kind.takes_options:
         abort(404)
-    return (("question", si, qi), question.get("options") or [], f"Question {question.get('key')}",
-            url_for("studio.question_options", draft_id=draft.id, si=si, qi=qi))
+    return (
+        ("question", si, qi),
+        question.get("options") or [],
+        f"Question {question.get('key')}",
+        url_for("studio.question_options", draft_id=draft.id, si=si, qi=qi),
+    )
 
 
 def _option_page(draft_id: int, oi: int | None, **kwargs):
@@ -75,18 +91,25 @@ def _option_page(draft_id: int, oi: int | None, **kwargs):
         if not 0 <= oi < len(options):
             abort(404)
         option = options[oi]
-        data = {"label": option.get("label"), "value": str(option.get("value", "")), "score": option.get("score"),
-                "meets_standard": {True: "yes", False: "no"}.get(option.get("meets_standard"), ""),
-                "rag": option.get("rag") or "", "excluded": bool(option.get("excluded")),
-                "needs_reason": bool(option.get("needs_reason")), "partial": bool(option.get("partial"))}
+        data = {
+            "label": option.get("label"),
+            "value": str(option.get("value", "")),
+            "score": option.get("score"),
+            "meets_standard": {True: "yes", False: "no"}.get(option.get("meets_standard"), ""),
+            "rag": option.get("rag") or "",
+            "excluded": bool(option.get("excluded")),
+            "needs_reason": bool(option.get("needs_reason")),
+            "partial": bool(option.get("partial")),
+        }
     form = OptionForm(data=data)
     if form.validate_on_submit():
         if run_edit(form, services.save_option, draft, owner, oi, fields=form.values()):
             if request.form.get("action") == "another":
                 return redirect(request.path if oi is None else back)
             return redirect(back)
-    return render_template("studio/option.html", form=form, draft=draft, owner_label=owner_label, back=back,
-                           adding=oi is None)
+    return render_template(
+        "studio/option.html", form=form, draft=draft, owner_label=owner_label, back=back, adding=oi is None
+    )
 
 
 @bp.route("/drafts/<int:draft_id>/scales/<name>/options/new", methods=["GET", "POST"])
@@ -106,8 +129,15 @@ def edit_scale_option(draft_id: int, name: str, oi: int):
 def question_options(draft_id: int, si: int, qi: int):
     draft = services.get_draft(draft_id, current_user)
     owner, options, owner_label, _ = _owner(draft, {"si": si, "qi": qi})
-    return render_template("studio/options.html", draft=draft, owner_label=owner_label, options=options,
-                           owner=owner, form=ConfirmForm(), show=show)
+    return render_template(
+        "studio/options.html",
+        draft=draft,
+        owner_label=owner_label,
+        options=options,
+        owner=owner,
+        form=ConfirmForm(),
+        show=show,
+    )
 
 
 @bp.route("/drafts/<int:draft_id>/sections/<int:si>/questions/<int:qi>/options/new", methods=["GET", "POST"])
@@ -139,8 +169,10 @@ def change_scale_option(draft_id: int, name: str, oi: int, action: str):
     return _option_action(draft_id, oi, action, name=name)
 
 
-@bp.route("/drafts/<int:draft_id>/sections/<int:si>/questions/<int:qi>/options/<int:oi>/<any(delete, move):action>",
-          methods=["POST"])
+@bp.route(
+    "/drafts/<int:draft_id>/sections/<int:si>/questions/<int:qi>/options/<int:oi>/<any(delete, move):action>",
+    methods=["POST"],
+)
 @roles_required(*STAFF)
 def change_question_option(draft_id: int, si: int, qi: int, oi: int, action: str):
     return _option_action(draft_id, oi, action, si=si, qi=qi)

@@ -1,10 +1,11 @@
 """The question types the studio offers: every type registered with the engine, plus "Yes or no", which is a
 choice question that starts with the answers Yes and No. What a type can be set to do comes from the type."""
+
 from __future__ import annotations
 
 from app.questionnaire.types import QuestionType, kind_of, question_type, type_names
 
-YES_NO = "yes_no"   # not a type of its own: a choice question that starts with the answers Yes and No
+YES_NO = "yes_no"  # not a type of its own: a choice question that starts with the answers Yes and No
 
 
 def question_type_labels() -> dict[str, str]:

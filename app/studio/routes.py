@@ -1,5 +1,6 @@
 """Studio pages: start, check, preview, publish and download instrument drafts (admins and QA); editing a draft:
 app/studio/edit_routes.py and app/studio/option_routes.py."""
+
 from __future__ import annotations
 
 import json
@@ -37,8 +38,11 @@ def _download(definition: dict, draft: bool, fmt: str) -> Response:
         body, mimetype = to_yaml(definition).encode("utf-8"), "application/yaml"
     else:
         body, mimetype = to_workbook(definition), XLSX
-    return Response(body, mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="{_filename(definition, draft, fmt)}"'})
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{_filename(definition, draft, fmt)}"'},
+    )
 
 
 def _org_type_choices():
@@ -59,8 +63,14 @@ def drafts():
 def new_draft():
     form = StartForm()
     if form.validate_on_submit():
-        draft = web.run(form, services.start_blank, key=form.key.data.strip(), title=form.title.data.strip(),
-                        kind=form.kind.data, actor=current_user)
+        draft = web.run(
+            form,
+            services.start_blank,
+            key=form.key.data.strip(),
+            title=form.title.data.strip(),
+            kind=form.kind.data,
+            actor=current_user,
+        )
         if draft:
             flash("Draft created. Add a scale if it needs one, then its sections and questions.", "success")
             return redirect(url_for("studio.draft", draft_id=draft.id))
@@ -86,8 +96,14 @@ def copy_version(version_id: int):
     version = services.get_version(version_id, current_user)
     form = CopyForm()
     if form.validate_on_submit():
-        draft = web.run(form, services.start_copy, version, key=form.key.data.strip(), title=form.title.data.strip(),
-                        actor=current_user)
+        draft = web.run(
+            form,
+            services.start_copy,
+            version,
+            key=form.key.data.strip(),
+            title=form.title.data.strip(),
+            actor=current_user,
+        )
         if draft:
             flash(f"Draft created as a copy of {version.label}.", "success")
             return redirect(url_for("studio.draft", draft_id=draft.id))
@@ -135,7 +151,8 @@ def _problem_href(draft, problem) -> str:
         if rest[:1] == ("options",):
             if len(rest) >= 2 and isinstance(rest[1], int):
                 return url_for("studio.edit_question_option", draft_id=draft.id, si=si, qi=qi, oi=rest[1]) + (
-                    f"#{rest[2]}" if len(rest) >= 3 and isinstance(rest[2], str) else "")
+                    f"#{rest[2]}" if len(rest) >= 3 and isinstance(rest[2], str) else ""
+                )
             return url_for("studio.question_options", draft_id=draft.id, si=si, qi=qi)
         if rest[:1] == ("show_if",):
             field = "show_if_values" if "in" in rest else "show_if_question"
@@ -149,7 +166,8 @@ def _problem_href(draft, problem) -> str:
     if path[:1] == ("scales",) and len(path) >= 2:
         if len(path) >= 3 and isinstance(path[2], int):
             return url_for("studio.edit_scale_option", draft_id=draft.id, name=path[1], oi=path[2]) + (
-                f"#{path[3]}" if len(path) >= 4 and isinstance(path[3], str) else "")
+                f"#{path[3]}" if len(path) >= 4 and isinstance(path[3], str) else ""
+            )
         return url_for("studio.scale", draft_id=draft.id, name=path[1])
     if problem.path[:1] == ("sections",):
         return url_for("studio.add_section", draft_id=draft.id)
@@ -161,8 +179,16 @@ def _problem_href(draft, problem) -> str:
 def draft(draft_id: int):
     draft = services.get_draft(draft_id, current_user)
     problems = [{"text": p.message, "href": _problem_href(draft, p)} for p in services.problems_of(draft)]
-    return render_template("studio/draft.html", draft=draft, definition=draft.definition, problems=problems,
-                           form=ConfirmForm(), kinds=KIND_LABELS, show=show, org_type_labels=ORG_TYPE_LABELS)
+    return render_template(
+        "studio/draft.html",
+        draft=draft,
+        definition=draft.definition,
+        problems=problems,
+        form=ConfirmForm(),
+        kinds=KIND_LABELS,
+        show=show,
+        org_type_labels=ORG_TYPE_LABELS,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -181,6 +207,7 @@ PREVIEW_BYTES_KEPT = 2500
 def _storable(answers: dict[str, dict]) -> dict[str, dict]:
     """Preview answers live only in the signed session cookie, as plain JSON, and short: long text is cut, so
     the cookie stays far below the size browsers refuse (which would sign the user out)."""
+
     def plain(value):
         if isinstance(value, date):
             return value.isoformat()
@@ -190,8 +217,10 @@ def _storable(answers: dict[str, dict]) -> dict[str, dict]:
             return value[:PREVIEW_TEXT_KEPT] + "…"
         return value
 
-    return {key: {name: plain(value) for name, value in entry.items() if value is not None}
-            for key, entry in answers.items()}
+    return {
+        key: {name: plain(value) for name, value in entry.items() if value is not None}
+        for key, entry in answers.items()
+    }
 
 
 def _keep_preview(draft_id: int, earlier: dict, section_answers: dict) -> None:
@@ -218,13 +247,16 @@ def preview(draft_id: int):
         session.pop(_preview_key(draft_id), None)
         sections = instrument.sections_for(org_type)
         if not sections:
-            flash(f"No section of this draft applies to {ORG_TYPE_LABELS.get(org_type, org_type)} organisations.",
-                  "error")
+            flash(
+                f"No section of this draft applies to {ORG_TYPE_LABELS.get(org_type, org_type)} organisations.", "error"
+            )
         else:
-            return redirect(url_for("studio.preview_section", draft_id=draft_id, org_type=org_type,
-                                    section_key=sections[0].key))
-    return render_template("studio/preview_start.html", draft=draft, instrument=instrument,
-                           org_types=_org_type_choices())
+            return redirect(
+                url_for("studio.preview_section", draft_id=draft_id, org_type=org_type, section_key=sections[0].key)
+            )
+    return render_template(
+        "studio/preview_start.html", draft=draft, instrument=instrument, org_types=_org_type_choices()
+    )
 
 
 def _preview_context(draft_id: int, org_type: str):
@@ -248,21 +280,36 @@ def preview_section(draft_id: int, org_type: str, section_key: str):
         _keep_preview(draft_id, answers, _storable(form_answers(instrument, section_key, form)))
         index = keys.index(section_key)
         if index + 1 < len(keys):
-            return redirect(url_for("studio.preview_section", draft_id=draft_id, org_type=org_type,
-                                    section_key=keys[index + 1]))
+            return redirect(
+                url_for("studio.preview_section", draft_id=draft_id, org_type=org_type, section_key=keys[index + 1])
+            )
         return redirect(url_for("studio.preview_check", draft_id=draft_id, org_type=org_type))
-    return render_template("studio/preview_section.html", draft=draft, instrument=instrument, form=form,
-                           section=instrument.section(section_key), number=keys.index(section_key) + 1,
-                           sections=sections, org_type=org_type,
-                           org_type_label=ORG_TYPE_LABELS.get(org_type, org_type))
+    return render_template(
+        "studio/preview_section.html",
+        draft=draft,
+        instrument=instrument,
+        form=form,
+        section=instrument.section(section_key),
+        number=keys.index(section_key) + 1,
+        sections=sections,
+        org_type=org_type,
+        org_type_label=ORG_TYPE_LABELS.get(org_type, org_type),
+    )
 
 
 @bp.route("/drafts/<int:draft_id>/preview/<org_type>/check")
 @roles_required(*STAFF)
 def preview_check(draft_id: int, org_type: str):
     draft, instrument, sections, answers = _preview_context(draft_id, org_type)
-    return render_template("studio/preview_check.html", draft=draft, instrument=instrument, sections=sections,
-                           answers=answers, org_type=org_type, org_type_label=ORG_TYPE_LABELS.get(org_type, org_type))
+    return render_template(
+        "studio/preview_check.html",
+        draft=draft,
+        instrument=instrument,
+        sections=sections,
+        answers=answers,
+        org_type=org_type,
+        org_type_label=ORG_TYPE_LABELS.get(org_type, org_type),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -282,8 +329,13 @@ def publish(draft_id: int):
     chosen = {old: request.form.get(f"continues-{old}", "") for old in removed}
     if form.validate_on_submit() and not problems:
         continues = {old: (value if value != "new" else None) for old, value in chosen.items() if value}
-        published = web.attempt(services.publish, draft, lock_version=request.form.get("lock_version"),
-                                actor=current_user, continues=continues)
+        published = web.attempt(
+            services.publish,
+            draft,
+            lock_version=request.form.get("lock_version"),
+            actor=current_user,
+            continues=continues,
+        )
         if isinstance(published.error, StaleEdit):
             flash(published.error.message, "error")
             return redirect(url_for("studio.draft", draft_id=draft_id))
@@ -294,16 +346,32 @@ def publish(draft_id: int):
         elif published.error:
             field_errors = {"": published.error.message}
         else:
-            flash(f"Published {published.value.label}. New rounds and campaigns can use it; those already running keep "
-                  "the version they started with.", "success")
+            flash(
+                f"Published {published.value.label}. New rounds and campaigns can use it; those already running keep "
+                "the version they started with.",
+                "success",
+            )
             return redirect(url_for("questionnaire.index"))
     changes = diff(latest.definition if latest is not None else None, draft.definition)
-    return render_template("studio/publish.html", draft=draft, latest=latest, removed=removed, added=added,
-                           changes=changes, problems=problems, form=form, field_errors=field_errors, chosen=chosen,
-                           show=show, questions={q.get("key"): q for s in draft.definition.get("sections") or []
-                                                 for q in s.get("questions") or []},
-                           old_questions={q.get("key"): q for s in (latest.definition if latest else {}).get(
-                               "sections") or [] for q in s.get("questions") or []})
+    return render_template(
+        "studio/publish.html",
+        draft=draft,
+        latest=latest,
+        removed=removed,
+        added=added,
+        changes=changes,
+        problems=problems,
+        form=form,
+        field_errors=field_errors,
+        chosen=chosen,
+        show=show,
+        questions={q.get("key"): q for s in draft.definition.get("sections") or [] for q in s.get("questions") or []},
+        old_questions={
+            q.get("key"): q
+            for s in (latest.definition if latest else {}).get("sections") or []
+            for q in s.get("questions") or []
+        },
+    )
 
 
 @bp.route("/drafts/<int:draft_id>/discard", methods=["GET", "POST"])
@@ -316,8 +384,13 @@ def discard(draft_id: int):
             flash("Draft discarded.", "success")
             return redirect(url_for("studio.drafts"))
         return redirect(url_for("studio.draft", draft_id=draft_id))
-    return render_template("studio/confirm_delete.html", form=form, draft=draft,
-                           what=f"this draft of {draft.title}", button="Discard draft")
+    return render_template(
+        "studio/confirm_delete.html",
+        form=form,
+        draft=draft,
+        what=f"this draft of {draft.title}",
+        button="Discard draft",
+    )
 
 
 @bp.route("/drafts/<int:draft_id>/download.<any(yaml, xlsx):fmt>")

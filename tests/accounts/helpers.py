@@ -1,4 +1,5 @@
 """Builders for account tests: upload files and the links inside emails."""
+
 from __future__ import annotations
 
 import csv
@@ -37,7 +38,12 @@ def sign_in_other_browser(app, user):
 
 
 def user_form(**overrides) -> dict:
-    data = {"email": "new.person@test.example", "name": "New Person", "organisation": "", "roles": ["qa"],
-            "signatory_capacity": ""}
+    data = {
+        "email": "new.person@test.example",
+        "name": "New Person",
+        "organisation": "",
+        "roles": ["qa"],
+        "signatory_capacity": "",
+    }
     data.update(overrides)
     return data

@@ -13,9 +13,16 @@ def test_admin_adds_a_user_who_receives_a_working_invitation(client, login_as, m
     org = make.make_org(name="Invite School", org_type="school")
     db.session.commit()
     login_as("admin")
-    response = client.post("/admin/users/new", data=user_form(
-        email="Head.Teacher@Test.Example", name="Hana Head", organisation=str(org.id),
-        roles=["signatory", "org_lead"], signatory_capacity="headteacher"))
+    response = client.post(
+        "/admin/users/new",
+        data=user_form(
+            email="Head.Teacher@Test.Example",
+            name="Hana Head",
+            organisation=str(org.id),
+            roles=["signatory", "org_lead"],
+            signatory_capacity="headteacher",
+        ),
+    )
     assert response.status_code == 302
     user = _user(db, "head.teacher@test.example")
     assert user.roles == {"signatory", "org_lead"} and user.signatory_capacity == "headteacher"
@@ -31,8 +38,9 @@ def test_admin_adds_a_user_who_receives_a_working_invitation(client, login_as, m
     assert "Set your password" in anonymous.get(path).get_data(as_text=True)
     response = anonymous.post(path, data={"password": "plum-kettle-orbit-42", "confirm": "plum-kettle-orbit-42"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/sign-in")
-    signed_in = anonymous.post("/sign-in", data={"email": "head.teacher@test.example",
-                                                 "password": "plum-kettle-orbit-42"})
+    signed_in = anonymous.post(
+        "/sign-in", data={"email": "head.teacher@test.example", "password": "plum-kettle-orbit-42"}
+    )
     assert signed_in.headers["Location"].endswith("/tasks")
 
 
@@ -53,8 +61,12 @@ def test_duplicate_email_is_refused_whatever_its_case(client, login_as, make, db
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "govuk-error-summary" in html
     assert "A user with the email address existing.person@test.example already exists" in html
-    assert db.session.execute(sa.select(sa.func.count()).select_from(User).where(
-        User.email == "existing.person@test.example")).scalar_one() == 1
+    assert (
+        db.session.execute(
+            sa.select(sa.func.count()).select_from(User).where(User.email == "existing.person@test.example")
+        ).scalar_one()
+        == 1
+    )
 
 
 def test_signatory_needs_a_capacity_and_an_organisation(client, login_as, make, db):
@@ -74,8 +86,10 @@ def test_capacity_is_dropped_when_the_person_is_not_a_signatory(client, login_as
     org = make.make_org()
     db.session.commit()
     login_as("admin")
-    client.post("/admin/users/new", data=user_form(organisation=str(org.id), roles=["org_lead"],
-                                                   signatory_capacity="chief_executive"))
+    client.post(
+        "/admin/users/new",
+        data=user_form(organisation=str(org.id), roles=["org_lead"], signatory_capacity="chief_executive"),
+    )
     assert _user(db, "new.person@test.example").signatory_capacity is None
 
 
@@ -93,22 +107,38 @@ def test_admin_edits_a_user(client, login_as, make, db):
     login_as("admin")
     page = client.get(f"/admin/users/{user.id}/edit").get_data(as_text=True)
     assert "edit.me@test.example" in page and 'value="qa" checked' in page
-    response = client.post(f"/admin/users/{user.id}/edit", data=user_form(
-        email="Edited@test.example", name="Edited Person", organisation=str(org.id), roles=["auditor", "qa"]))
+    response = client.post(
+        f"/admin/users/{user.id}/edit",
+        data=user_form(
+            email="Edited@test.example", name="Edited Person", organisation=str(org.id), roles=["auditor", "qa"]
+        ),
+    )
     assert response.status_code == 302
     db.session.refresh(user)
     assert (user.email, user.name, user.organisation_id, user.roles) == (
-        "edited@test.example", "Edited Person", org.id, {"auditor", "qa"})
-    event = db.session.execute(sa.select(ActivityEvent).where(
-        ActivityEvent.verb == "updated", ActivityEvent.object_id == user.id,
-        ActivityEvent.object_type == "user_account")).scalar_one()
-    assert "roles: qa → auditor, qa" in event.summary and "email: edit.me@test.example → edited@test.example" in event.summary
+        "edited@test.example",
+        "Edited Person",
+        org.id,
+        {"auditor", "qa"},
+    )
+    event = db.session.execute(
+        sa.select(ActivityEvent).where(
+            ActivityEvent.verb == "updated",
+            ActivityEvent.object_id == user.id,
+            ActivityEvent.object_type == "user_account",
+        )
+    ).scalar_one()
+    assert (
+        "roles: qa → auditor, qa" in event.summary
+        and "email: edit.me@test.example → edited@test.example" in event.summary
+    )
 
 
 def test_admin_cannot_remove_their_own_admin_role_or_deactivate_themselves(client, login_as, db):
     admin = login_as("admin")
-    html = client.post(f"/admin/users/{admin.id}/edit", data=user_form(
-        email=admin.email, name=admin.name, roles=["qa"])).get_data(as_text=True)
+    html = client.post(
+        f"/admin/users/{admin.id}/edit", data=user_form(email=admin.email, name=admin.name, roles=["qa"])
+    ).get_data(as_text=True)
     assert "You cannot remove your own administrator role" in html
     html = client.post(f"/admin/users/{admin.id}/deactivate").get_data(as_text=True)
     assert "You cannot deactivate your own account" in html
@@ -158,12 +188,17 @@ def test_when_mail_is_down_the_invitation_waits_and_goes_out_when_mail_is_back(a
     html = response.get_data(as_text=True)
     assert "an invitation queued for unlucky@test.example" in html and "could not be sent" not in html
     user = _user(db, "unlucky@test.example")
-    assert db.session.execute(sa.select(ActivityEvent).where(
-        ActivityEvent.verb == "invited", ActivityEvent.object_id == user.id)).first() is not None
+    assert (
+        db.session.execute(
+            sa.select(ActivityEvent).where(ActivityEvent.verb == "invited", ActivityEvent.object_id == user.id)
+        ).first()
+        is not None
+    )
     report = deliver_pending()
     assert [d.outcome for d in report.deliveries] == ["retrying"]
-    [queued] = db.session.execute(sa.select(OutboxMessage).where(
-        OutboxMessage.recipient == "unlucky@test.example")).scalars()
+    [queued] = db.session.execute(
+        sa.select(OutboxMessage).where(OutboxMessage.recipient == "unlucky@test.example")
+    ).scalars()
     assert queued.state == "pending" and queued.attempts == 1 and "Could not send email" in queued.last_error
 
     server = SMTPServer(app)  # the mail server comes back, and the retry falls due
@@ -183,11 +218,16 @@ def test_without_a_mail_server_the_invitation_is_still_queued(app, client, login
 
     monkeypatch.setitem(app.config, "MAIL_SERVER", "")
     login_as("admin")
-    html = client.post("/admin/users/new", data=user_form(email="nomail@test.example"),
-                       follow_redirects=True).get_data(as_text=True)
+    html = client.post("/admin/users/new", data=user_form(email="nomail@test.example"), follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "an invitation queued for nomail@test.example" in html
-    assert db.session.execute(sa.select(OutboxMessage.state).where(
-        OutboxMessage.recipient == "nomail@test.example")).scalar_one() == "pending"
+    assert (
+        db.session.execute(
+            sa.select(OutboxMessage.state).where(OutboxMessage.recipient == "nomail@test.example")
+        ).scalar_one()
+        == "pending"
+    )
 
 
 def test_resending_an_invitation_replaces_the_old_link(app, client, login_as, db, smtp_server):

@@ -1,4 +1,5 @@
 """Invitation and password reset links: signed, expiring, single-use."""
+
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -61,13 +62,16 @@ def test_an_invitation_cannot_be_used_as_a_reset_link(invited):
     assert browser.get(f"/reset-password/{token}").status_code == 404
 
 
-@pytest.mark.parametrize("password, confirm, message", [
-    ("short-pass", None, "Password must be 12 characters or more"),
-    ("password1234", None, "Password is too common"),
-    ("invited@test.example", None, "Password must not be your email address"),
-    (NEW_PASSWORD, "something-else-entirely", "The passwords do not match"),
-    ("", None, "Enter a new password"),
-])
+@pytest.mark.parametrize(
+    "password, confirm, message",
+    [
+        ("short-pass", None, "Password must be 12 characters or more"),
+        ("password1234", None, "Password is too common"),
+        ("invited@test.example", None, "Password must not be your email address"),
+        (NEW_PASSWORD, "something-else-entirely", "The passwords do not match"),
+        ("", None, "Enter a new password"),
+    ],
+)
 def test_password_policy_messages_and_the_link_stays_usable(invited, password, confirm, message):
     user, path, browser = invited
     response = _set(browser, path, password, confirm)
@@ -81,8 +85,9 @@ def test_setting_a_password_records_activity(invited, db):
 
     user, path, browser = invited
     _set(browser, path)
-    event = db.session.execute(sa.select(ActivityEvent).where(
-        ActivityEvent.verb == "accepted_invitation", ActivityEvent.object_id == user.id)).scalar_one()
+    event = db.session.execute(
+        sa.select(ActivityEvent).where(ActivityEvent.verb == "accepted_invitation", ActivityEvent.object_id == user.id)
+    ).scalar_one()
     assert event.actor_id == user.id
 
 
@@ -115,13 +120,15 @@ def test_an_invitation_page_is_never_cached(invited):
     assert refused.status_code == 404 and refused.headers["Cache-Control"] == "no-store"
 
 
-def test_an_invitation_link_is_made_from_service_url_whatever_the_host(app, client, login_as, db, smtp_server,
-                                                                        monkeypatch):
+def test_an_invitation_link_is_made_from_service_url_whatever_the_host(
+    app, client, login_as, db, smtp_server, monkeypatch
+):
     monkeypatch.setitem(app.config, "TRUSTED_HOSTS", None)  # even a Host the app would otherwise refuse
     login_as("admin")
     client.set_cookie("session", client.get_cookie("session").value, domain="evil.example")
-    response = client.post("/admin/users/new", data=user_form(email="far.away@test.example"),
-                           headers={"Host": "evil.example"})
+    response = client.post(
+        "/admin/users/new", data=user_form(email="far.away@test.example"), headers={"Host": "evil.example"}
+    )
     assert response.status_code == 302
     user = db.session.execute(sa.select(User).where(User.email == "far.away@test.example")).scalar_one()
     client.post(f"/admin/users/{user.id}/resend-invitation", headers={"Host": "evil.example"})

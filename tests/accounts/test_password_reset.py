@@ -1,4 +1,5 @@
 """'Forgotten your password?': no enumeration, expiring single-use links, rate limited."""
+
 import sqlalchemy as sa
 
 from app.accounts.models import AccountToken
@@ -22,7 +23,7 @@ def test_the_same_answer_whether_or_not_the_account_exists(client, make, db, smt
 
     def main_content(response, email):
         html = response.get_data(as_text=True)
-        return html[html.index("<main"):html.index("</main>")].replace(email, "EMAIL")
+        return html[html.index("<main") : html.index("</main>")].replace(email, "EMAIL")
 
     assert main_content(known, "Known@test.example") == main_content(unknown, "unknown@test.example")
     assert "Check your email" in known.get_data(as_text=True)
@@ -75,8 +76,13 @@ def test_reset_emails_to_one_account_are_capped(app, client, make, db, smtp_serv
         limiter.reset()
         assert client.post("/forgot-password", data={"email": "flooded@test.example"}).status_code == 200
     assert len(smtp_server.bodies_to("flooded@test.example")) == 3
-    unused = db.session.execute(sa.select(AccountToken).where(
-        AccountToken.user_id == user.id, AccountToken.used_at.is_(None))).scalars().all()
+    unused = (
+        db.session.execute(
+            sa.select(AccountToken).where(AccountToken.user_id == user.id, AccountToken.used_at.is_(None))
+        )
+        .scalars()
+        .all()
+    )
     assert len(unused) == 1  # each new link retires the one before
 
 
@@ -130,12 +136,16 @@ def test_the_same_work_whether_or_not_the_account_exists(app, client, make, db):
     limiter.reset()
     unknown, unknown_sql = _statements_of(app, client, "absent@test.example")
     assert known.get_data(as_text=True).replace("exists@", "X@") == unknown.get_data(as_text=True).replace(
-        "absent@", "X@").replace(_nonce(unknown), _nonce(known))
+        "absent@", "X@"
+    ).replace(_nonce(unknown), _nonce(known))
     assert known_sql == unknown_sql
     assert any("INSERT INTO mail_outbox" in statement for statement, _ in known_sql)
     assert not any("user_account" in statement or "account_token" in statement for statement, _ in known_sql)
-    rows = db.session.execute(sa.select(OutboxMessage.kind, OutboxMessage.state).where(
-        OutboxMessage.recipient.in_(["exists@test.example", "absent@test.example"]))).all()
+    rows = db.session.execute(
+        sa.select(OutboxMessage.kind, OutboxMessage.state).where(
+            OutboxMessage.recipient.in_(["exists@test.example", "absent@test.example"])
+        )
+    ).all()
     assert rows == [("password_reset", "pending")] * 2
 
 
@@ -158,8 +168,9 @@ def test_the_worker_sends_only_to_an_account_and_drops_the_rest(client, make, db
     assert len(smtp_server.bodies_to("real@test.example")) == 1 and smtp_server.bodies_to("nobody@test.example") == []
     states = dict(db.session.execute(sa.select(OutboxMessage.recipient, OutboxMessage.state)).all())
     assert states["real@test.example"] == "sent" and states["nobody@test.example"] == "dropped"
-    sent = db.session.execute(sa.select(OutboxMessage).where(OutboxMessage.recipient == "real@test.example")
-                              ).scalar_one()
+    sent = db.session.execute(
+        sa.select(OutboxMessage).where(OutboxMessage.recipient == "real@test.example")
+    ).scalar_one()
     assert sent.body == "" and sent.subject == "Reset your password"  # the link is never kept
 
 
@@ -167,8 +178,7 @@ def test_a_reset_link_is_made_from_service_url_whatever_the_host(app, client, ma
     make.make_user(roles=["qa"], email="hosted@test.example")
     db.session.commit()
     monkeypatch.setitem(app.config, "TRUSTED_HOSTS", None)  # even a Host the app would otherwise refuse
-    response = client.post("/forgot-password", data={"email": "hosted@test.example"},
-                           headers={"Host": "evil.example"})
+    response = client.post("/forgot-password", data={"email": "hosted@test.example"}, headers={"Host": "evil.example"})
     assert response.status_code == 200
     [body] = smtp_server.bodies_to("hosted@test.example")
     assert "evil.example" not in body

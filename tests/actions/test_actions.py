@@ -1,4 +1,5 @@
 """Actions: the service contract other features use, the tracker, action pages and updates."""
+
 from __future__ import annotations
 
 import re
@@ -19,35 +20,67 @@ from tests.findings.test_round_findings import text_of
 
 @pytest.fixture
 def finding(db, small_round):
-    return findings_services.add_finding(heading="area_for_improvement", text="Schools were not invited.",
-                                themes=["multi_agency_engagement"], round_id=small_round.round.id)
+    return findings_services.add_finding(
+        heading="area_for_improvement",
+        text="Schools were not invited.",
+        themes=["multi_agency_engagement"],
+        round_id=small_round.round.id,
+    )
 
 
 def new_action(finding, organisation, *, due=30, description="Invite schools to every strategy discussion."):
-    return services.create_action(description=description, owner_organisation_id=organisation.id,
-                                  owner_name="MASH manager", due_date=today() + timedelta(days=due),
-                                  finding_id=finding.id)
+    return services.create_action(
+        description=description,
+        owner_organisation_id=organisation.id,
+        owner_name="MASH manager",
+        due_date=today() + timedelta(days=due),
+        finding_id=finding.id,
+    )
 
 
 def test_create_action_validates_and_records_activity(db, small_round, finding):
     action = new_action(finding, small_round.police)
     assert action.status == ActionStatus.not_started
-    events = db.session.execute(sa.select(ActivityEvent).where(ActivityEvent.object_type == "action_item",
-                                                               ActivityEvent.object_id == action.id)).scalars().all()
+    events = (
+        db.session.execute(
+            sa.select(ActivityEvent).where(
+                ActivityEvent.object_type == "action_item", ActivityEvent.object_id == action.id
+            )
+        )
+        .scalars()
+        .all()
+    )
     assert [e.verb for e in events] == ["created"]
     with pytest.raises(DomainError, match="exactly one"):
-        services.create_action(description="x", owner_organisation_id=small_round.police.id, owner_name="A",
-                               due_date=date(2030, 1, 1), finding_id=finding.id, risk_id=1)
+        services.create_action(
+            description="x",
+            owner_organisation_id=small_round.police.id,
+            owner_name="A",
+            due_date=date(2030, 1, 1),
+            finding_id=finding.id,
+            risk_id=1,
+        )
     with pytest.raises(DomainError, match="exactly one"):
-        services.create_action(description="x", owner_organisation_id=small_round.police.id, owner_name="A",
-                               due_date=date(2030, 1, 1))
+        services.create_action(
+            description="x", owner_organisation_id=small_round.police.id, owner_name="A", due_date=date(2030, 1, 1)
+        )
     with pytest.raises(DomainError) as blank:
-        services.create_action(description="  ", owner_organisation_id=small_round.police.id, owner_name="A",
-                               due_date=date(2030, 1, 1), finding_id=finding.id)
+        services.create_action(
+            description="  ",
+            owner_organisation_id=small_round.police.id,
+            owner_name="A",
+            due_date=date(2030, 1, 1),
+            finding_id=finding.id,
+        )
     assert blank.value.field == "description"
     with pytest.raises(DomainError) as no_org:
-        services.create_action(description="x", owner_organisation_id=999999, owner_name="A",
-                               due_date=date(2030, 1, 1), finding_id=finding.id)
+        services.create_action(
+            description="x",
+            owner_organisation_id=999999,
+            owner_name="A",
+            due_date=date(2030, 1, 1),
+            finding_id=finding.id,
+        )
     assert no_org.value.field == "owner_organisation_id"
 
 
@@ -108,8 +141,9 @@ def test_organisation_lead_sees_and_updates_only_own_actions(client, login_as, m
     assert "Health action" not in text_of(client.get(f"/findings/actions?organisation={small_round.health.id}"))
     assert client.get(f"/findings/actions/{other.id}").status_code == 403
     assert client.post(f"/findings/actions/{other.id}", data={"note": "x", "status": "complete"}).status_code == 403
-    response = client.post(f"/findings/actions/{own.id}", data={"note": "Checklist agreed with the MASH.",
-                                                                "status": "in_progress"})
+    response = client.post(
+        f"/findings/actions/{own.id}", data={"note": "Checklist agreed with the MASH.", "status": "in_progress"}
+    )
     assert response.status_code == 302
     page = text_of(client.get(f"/findings/actions/{own.id}"))
     assert "Checklist agreed with the MASH." in page and "In progress" in page
@@ -147,8 +181,9 @@ def test_query_count_of_list_pages_does_not_grow_with_rows(app, client, login_as
 
     login_as("qa")
     for n in range(2):
-        services.update_action(new_action(finding, small_round.police, due=n - 1), note="Started.",
-                               status="in_progress")
+        services.update_action(
+            new_action(finding, small_round.police, due=n - 1), note="Started.", status="in_progress"
+        )
     db.session.commit()
     few_actions, few_index = statements_for("/findings/actions"), statements_for("/findings/")
     for n in range(8):
@@ -181,15 +216,31 @@ def test_tracker_gathers_actions_from_every_source(client, login_as, make, db, s
 
     answer = next(a for a in small_campaign.returns["school"].answers if a.question_key == "s11_2_policy_current")
     school = small_campaign.school.id
-    services.create_action(description="Review the policy with governors", owner_organisation_id=school,
-                           owner_name="Headteacher", due_date=today() + timedelta(days=30), return_answer_id=answer.id)
+    services.create_action(
+        description="Review the policy with governors",
+        owner_organisation_id=school,
+        owner_name="Headteacher",
+        due_date=today() + timedelta(days=30),
+        return_answer_id=answer.id,
+    )
     assessment = RiskAssessment(organisation_id=small_campaign.school.id)
-    risk = Risk(assessment=assessment, description="Lone working with pupils on trips", where_when="Residential trips",
-                measures_in_place="Two adults on every trip", owner="Deputy head", review_date=date(2027, 1, 1))
+    risk = Risk(
+        assessment=assessment,
+        description="Lone working with pupils on trips",
+        where_when="Residential trips",
+        measures_in_place="Two adults on every trip",
+        owner="Deputy head",
+        review_date=date(2027, 1, 1),
+    )
     db.session.add_all([assessment, risk])
     db.session.flush()
-    services.create_action(description="Write a trips safeguarding plan", owner_organisation_id=school,
-                           owner_name="Deputy head", due_date=today() + timedelta(days=60), risk_id=risk.id)
+    services.create_action(
+        description="Write a trips safeguarding plan",
+        owner_organisation_id=school,
+        owner_name="Deputy head",
+        due_date=today() + timedelta(days=60),
+        risk_id=risk.id,
+    )
     db.session.commit()
     login_as(make.make_user(roles=["org_lead"], organisation=small_campaign.school))
     page = text_of(client.get("/findings/actions"))

@@ -1,4 +1,5 @@
 """Builders for case audit tests: rounds through the services, complete answers, form posts."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -28,16 +29,30 @@ class Setup:
         return next(a for a in case.assignments if a.organisation_id == self.orgs[org].id)
 
 
-def make_round(*, agencies=("police", "health", "council"), references=("CR-000101",), open_it=True,
-               due: date | None = None, key: str = STRATEGY, mode: str = "self_audit") -> Setup:
+def make_round(
+    *,
+    agencies=("police", "health", "council"),
+    references=("CR-000101",),
+    open_it=True,
+    due: date | None = None,
+    key: str = STRATEGY,
+    mode: str = "self_audit",
+) -> Setup:
     types = {"police": "police", "health": "health_trust", "council": "local_authority", "school": "school"}
     qa = factories.make_user(roles=["qa"])
     orgs = {name: factories.make_org(org_type=types.get(name, "other")) for name in agencies}
     auditors = {name: factories.make_user(roles=["auditor"], organisation=org) for name, org in orgs.items()}
     audit_round = services.create_round(
-        instrument_version_id=latest_version(key).id, title="Strategy discussions – test round", area="North",
-        period_start=date(2026, 1, 1), period_end=date(2026, 3, 31), due_date=due or today() + timedelta(days=30),
-        auditor_mode=mode, organisation_ids=[o.id for o in orgs.values()], actor=qa)
+        instrument_version_id=latest_version(key).id,
+        title="Strategy discussions – test round",
+        area="North",
+        period_start=date(2026, 1, 1),
+        period_end=date(2026, 3, 31),
+        due_date=due or today() + timedelta(days=30),
+        auditor_mode=mode,
+        organisation_ids=[o.id for o in orgs.values()],
+        actor=qa,
+    )
     cases = [services.add_case(audit_round, reference=ref, actor=qa) for ref in references]
     if open_it:
         services.open_round(audit_round, actor=qa)
@@ -46,12 +61,21 @@ def make_round(*, agencies=("police", "health", "council"), references=("CR-0001
 
 def complete_answers(rating: str = "yes", overall: str = "good", **ratings) -> dict[str, dict]:
     """A full, valid strategy-discussion response; `ratings` overrides single scale answers."""
+
     def a(value, comment=None):
         return {"value": value, "comment": comment, "evidence": None}
 
-    scale_keys = ["convened_promptly", "right_agencies_involved", "sufficient_information_shared",
-                  "information_provided_promptly", "child_lived_experience_and_voice", "identity_considered",
-                  "risk_analysed_decisions_proportionate", "clear_next_steps", "minutes_circulated"]
+    scale_keys = [
+        "convened_promptly",
+        "right_agencies_involved",
+        "sufficient_information_shared",
+        "information_provided_promptly",
+        "child_lived_experience_and_voice",
+        "identity_considered",
+        "risk_analysed_decisions_proportionate",
+        "clear_next_steps",
+        "minutes_circulated",
+    ]
     answers = {
         "discussion_format": a("virtual_meeting"),
         "agencies_invited": a(["police", "social_care", "health"]),
@@ -77,13 +101,16 @@ def score(assignment, answers: dict[str, dict], *, actor, submit: bool = True) -
 
     instrument = instrument_of(assignment.case.round)
     for section in instrument.sections_for(assignment.organisation.org_type):
-        services.save_section(assignment, section.key, answers, lock_version=assignment.response.lock_version,
-                              actor=actor)
+        services.save_section(
+            assignment, section.key, answers, lock_version=assignment.response.lock_version, actor=actor
+        )
     if submit:
         services.submit_response(assignment, lock_version=assignment.response.lock_version, actor=actor)
 
 
-def section_post(instrument, section_key: str, answers: dict[str, dict], *, lock_version, action="continue") -> MultiDict:
+def section_post(
+    instrument, section_key: str, answers: dict[str, dict], *, lock_version, action="continue"
+) -> MultiDict:
     """The form fields a browser posts for one section."""
     data = MultiDict({"lock_version": str(lock_version), "action": action})
     for question in instrument.section(section_key).questions:

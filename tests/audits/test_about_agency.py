@@ -1,6 +1,7 @@
 """Case-audit questions about each agency's own work: each agency's answer stands unless the panel changes it for
 that agency, so they are neither moderated into one answer nor counted in the agreement between agencies; questions
 about the case still are."""
+
 from __future__ import annotations
 
 import re

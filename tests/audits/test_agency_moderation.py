@@ -1,5 +1,6 @@
 """Moderating questions about each agency's own work: one agreed answer per agency, not per case. Each agency's
 answer stands unless the panel changes it for that agency; questions about the case keep one agreed answer."""
+
 from __future__ import annotations
 
 import re
@@ -33,8 +34,11 @@ def _ids(setup) -> tuple[int, int]:
 def _post(setup, **fields):
     """The moderation form as posted: plan_clear agreed yes, each agency's own report answer kept unless changed."""
     police, health = _ids(setup)
-    data = {"rating__plan_clear": "yes", f"rating__report_on_time__{police}": "yes",
-            f"rating__report_on_time__{health}": "no"}
+    data = {
+        "rating__plan_clear": "yes",
+        f"rating__report_on_time__{police}": "yes",
+        f"rating__report_on_time__{health}": "no",
+    }
     for name, value in fields.items():
         data[name.replace("POLICE", str(police)).replace("HEALTH", str(health))] = value
     return data
@@ -50,7 +54,8 @@ def _agreed(db, case) -> dict[tuple[str, int | None], str]:
 
 
 def test_each_agency_starts_from_its_own_answer_and_a_change_for_one_agency_changes_only_its_answer(
-        client, login_as, db):
+    client, login_as, db
+):
     setup = _round(db)
     police, health = _ids(setup)
     case = setup.round.cases[0]
@@ -60,8 +65,13 @@ def test_each_agency_starts_from_its_own_answer_and_a_change_for_one_agency_chan
     assert _checked(report, f"rating__report_on_time__{health}") == "no"
     assert f"Agreed answer for {setup.orgs['police'].name}" in report
 
-    response = _moderate(client, setup, case, rating__report_on_time__POLICE="no",
-                         comment__report_on_time__POLICE="The report arrived two days late.")
+    response = _moderate(
+        client,
+        setup,
+        case,
+        rating__report_on_time__POLICE="no",
+        comment__report_on_time__POLICE="The report arrived two days late.",
+    )
     assert response.status_code == 302
     # One agreed answer for the case question; for the agency question only the changed agency has its own row.
     assert _agreed(db, case) == {("plan_clear", None): "yes", ("report_on_time", police): "no"}
@@ -81,8 +91,12 @@ def test_a_change_without_a_reason_is_shown_in_the_error_summary_and_nothing_pos
     _police, health = _ids(setup)
     case = setup.round.cases[1]
     login_as(setup.qa)
-    data = _post(setup, rating__report_on_time__HEALTH="yes", rating__plan_clear="",
-                 comment__report_on_time__POLICE="Checked against the minutes.")
+    data = _post(
+        setup,
+        rating__report_on_time__HEALTH="yes",
+        rating__plan_clear="",
+        comment__report_on_time__POLICE="Checked against the minutes.",
+    )
     page = client.post(f"/audits/cases/{case.id}/moderate", data=data)
     assert page.status_code == 200
     assert "There is a problem" in page.text
@@ -121,19 +135,36 @@ def test_the_export_lists_the_agreed_answer_of_each_agency(client, login_as, db)
     assert "plan_clear" in agreed[0] and "report_on_time" not in agreed[0]  # one answer per case: none for agencies
     police, health = setup.orgs["police"].name, setup.orgs["health"].name
     by_agency = rows_of(wb["Agreed by agency"])
-    assert by_agency[0] == ["Case reference", "Agency", "report_on_time", "report_on_time__changed",
-                            "report_on_time__panel_reason"]
-    assert sorted(by_agency[1:]) == sorted([
-        ["CR-000101", police, "no", "Yes", "Late."], ["CR-000101", health, "no", "No", None],
-        ["CR-000102", police, "yes", "No", None], ["CR-000102", health, "no", "No", None]])
+    assert by_agency[0] == [
+        "Case reference",
+        "Agency",
+        "report_on_time",
+        "report_on_time__changed",
+        "report_on_time__panel_reason",
+    ]
+    assert sorted(by_agency[1:]) == sorted(
+        [
+            ["CR-000101", police, "no", "Yes", "Late."],
+            ["CR-000101", health, "no", "No", None],
+            ["CR-000102", police, "yes", "No", None],
+            ["CR-000102", health, "no", "No", None],
+        ]
+    )
 
 
 def test_drift_compares_each_agency_with_the_answer_agreed_for_it(client, login_as, db):
     setup = _round(db)
     first, second = setup.round.cases
     login_as(setup.qa)
-    _moderate(client, setup, first, rating__report_on_time__POLICE="no", comment__report_on_time__POLICE="Late.",
-              rating__report_on_time__HEALTH="yes", comment__report_on_time__HEALTH="On time.")
+    _moderate(
+        client,
+        setup,
+        first,
+        rating__report_on_time__POLICE="no",
+        comment__report_on_time__POLICE="Late.",
+        rating__report_on_time__HEALTH="yes",
+        comment__report_on_time__HEALTH="On time.",
+    )
     _moderate(client, setup, second)
     page = client.get(f"/audits/{setup.round.id}").text
     # Police: its first report changed (1 of 2), the case question agreed with it twice: 1 of 4.
@@ -143,13 +174,13 @@ def test_drift_compares_each_agency_with_the_answer_agreed_for_it(client, login_
 
 
 def test_after_closing_the_change_is_shown_and_the_purge_keeps_the_agreed_answer_but_not_the_reason(
-        client, login_as, db, runner):
+    client, login_as, db, runner
+):
     setup = _round(db)
     first, second = setup.round.cases
     police = setup.orgs["police"]
     login_as(setup.qa)
-    _moderate(client, setup, first, rating__report_on_time__POLICE="no",
-              comment__report_on_time__POLICE="Late report.")
+    _moderate(client, setup, first, rating__report_on_time__POLICE="no", comment__report_on_time__POLICE="Late report.")
     _moderate(client, setup, second)
     services.close_round(setup.round, actor=setup.qa)
     db.session.commit()
@@ -172,8 +203,9 @@ def test_only_qa_and_admins_moderate_agency_answers(client, login_as, db):
     setup = _round(db)
     case = setup.round.cases[0]
     login_as(setup.auditors["police"])
-    response = _moderate(client, setup, case, rating__report_on_time__HEALTH="yes",
-                         comment__report_on_time__HEALTH="Mine now.")
+    response = _moderate(
+        client, setup, case, rating__report_on_time__HEALTH="yes", comment__report_on_time__HEALTH="Mine now."
+    )
     assert response.status_code == 403
     assert db.session.execute(sa.select(Moderation)).first() is None
 
@@ -185,12 +217,21 @@ def test_the_database_refuses_a_second_agreed_answer_for_the_same_case_or_agency
     org_id = setup.orgs[organisation].id if organisation else None
     moderation = services.save_moderation(case, ratings={"plan_clear": "yes"}, actor=setup.qa)
     other = setup.orgs["health"].id
-    db.session.add_all([ModeratedAnswer(moderation_id=moderation.id, question_key="report_on_time",
-                                        organisation_id=org_id, value="no"),
-                        ModeratedAnswer(moderation_id=moderation.id, question_key="report_on_time",
-                                        organisation_id=other, value="yes")])
+    db.session.add_all(
+        [
+            ModeratedAnswer(
+                moderation_id=moderation.id, question_key="report_on_time", organisation_id=org_id, value="no"
+            ),
+            ModeratedAnswer(
+                moderation_id=moderation.id, question_key="report_on_time", organisation_id=other, value="yes"
+            ),
+        ]
+    )
     db.session.flush()  # a case row and an agency row, or two agencies' rows, live side by side
     with pytest.raises(IntegrityError), db.session.begin_nested():
-        db.session.add(ModeratedAnswer(moderation_id=moderation.id, question_key="report_on_time",
-                                       organisation_id=org_id, value="yes"))
+        db.session.add(
+            ModeratedAnswer(
+                moderation_id=moderation.id, question_key="report_on_time", organisation_id=org_id, value="yes"
+            )
+        )
         db.session.flush()

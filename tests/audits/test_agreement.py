@@ -1,4 +1,5 @@
 """Rater agreement, checked against hand computations (Krippendorff 2011 and a worked coincidence matrix)."""
+
 from __future__ import annotations
 
 import math
@@ -24,10 +25,12 @@ def _ratings(matrix):
 def test_ordinal_alpha_matches_krippendorffs_published_example():
     # Krippendorff (2011) "Computing Krippendorff's alpha-reliability", 4 observers × 12 units with
     # missing values: alpha ordinal = 0.815 (nominal 0.743, interval 0.849).
-    data = [[1, 2, 3, 3, 2, 1, 4, 1, 2, NAN, NAN, NAN],
-            [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, NAN, 3],
-            [NAN, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, NAN],
-            [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, NAN]]
+    data = [
+        [1, 2, 3, 3, 2, 1, 4, 1, 2, NAN, NAN, NAN],
+        [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, NAN, 3],
+        [NAN, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, NAN],
+        [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, NAN],
+    ]
     assert agreement.alpha_ordinal(_ratings(data)) == pytest.approx(0.815, abs=0.0005)
     # Unit 12 has a single rating, so 11 units are pairable.
     assert agreement.agreement(_ratings(data)).units == 11

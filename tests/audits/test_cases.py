@@ -1,4 +1,5 @@
 """The case sample: adding cases, importing .csv/.xlsx all-or-nothing, refusing names and duplicates."""
+
 from __future__ import annotations
 
 import io
@@ -11,26 +12,37 @@ from tests.spreadsheets import xlsx_bytes
 
 
 def _cases(db, audit_round):
-    return list(db.session.execute(
-        sa.select(AuditCase).where(AuditCase.round_id == audit_round.id).order_by(AuditCase.reference)
-    ).scalars())
+    return list(
+        db.session.execute(
+            sa.select(AuditCase).where(AuditCase.round_id == audit_round.id).order_by(AuditCase.reference)
+        ).scalars()
+    )
 
 
 def _upload(client, audit_round, name: str, content: bytes):
-    return client.post(f"/audits/{audit_round.id}/cases/import",
-                       data={"file": (io.BytesIO(content), name)}, content_type="multipart/form-data")
+    return client.post(
+        f"/audits/{audit_round.id}/cases/import",
+        data={"file": (io.BytesIO(content), name)},
+        content_type="multipart/form-data",
+    )
 
 
 def test_add_a_case_with_its_details(client, login_as, db):
     setup = make_round(references=(), open_it=False)
     login_as(setup.qa)
-    response = client.post(f"/audits/{setup.round.id}/cases/new",
-                           data={"reference": " cr-000123 ", "age_band": "5_9", "gender": "female",
-                                 "ethnicity": "mixed", "area": "North"})
+    response = client.post(
+        f"/audits/{setup.round.id}/cases/new",
+        data={"reference": " cr-000123 ", "age_band": "5_9", "gender": "female", "ethnicity": "mixed", "area": "North"},
+    )
     assert response.status_code == 302
     (case,) = _cases(db, setup.round)
     assert (case.reference, case.age_band, case.gender, case.ethnicity, case.area) == (
-        "CR-000123", "5_9", "female", "mixed", "North")
+        "CR-000123",
+        "5_9",
+        "female",
+        "mixed",
+        "North",
+    )
     assert {a.organisation_id for a in case.assignments} == {o.id for o in setup.orgs.values()}
 
 
@@ -68,11 +80,13 @@ def test_a_case_already_in_the_round_is_refused(client, login_as, db):
 def test_import_csv_accepts_codes_or_labels_in_any_case(client, login_as, db):
     setup = make_round(references=(), open_it=False)
     login_as(setup.qa)
-    content = ("Case reference,Age band,Gender,Ethnicity group,Area\n"
-               "CR-000101,Under 1,FEMALE,white,North\n"
-               "cr-000102,10_15,male,\"Black, Black British, Black Welsh, Caribbean or African\",South\n"
-               ",,,,\n"
-               "CR-000103,1-4,,not recorded,\n").encode("utf-8-sig")
+    content = (
+        "Case reference,Age band,Gender,Ethnicity group,Area\n"
+        "CR-000101,Under 1,FEMALE,white,North\n"
+        'cr-000102,10_15,male,"Black, Black British, Black Welsh, Caribbean or African",South\n'
+        ",,,,\n"
+        "CR-000103,1-4,,not recorded,\n"
+    ).encode("utf-8-sig")
     response = _upload(client, setup.round, "sample.csv", content)
     assert response.status_code == 302
     cases = _cases(db, setup.round)
@@ -88,12 +102,18 @@ def test_import_csv_accepts_codes_or_labels_in_any_case(client, login_as, db):
 def test_import_xlsx(client, login_as, db):
     setup = make_round(references=(), open_it=False)
     login_as(setup.qa)
-    content = xlsx_bytes([["Reference", "Age", "Sex", "Ethnicity", "Area"],
-                     ["CR-000201", "16 to 17", "Other", "Asian, Asian British or Asian Welsh", "South"],
-                     ["CR-000202", None, None, None, None]])
+    content = xlsx_bytes(
+        [
+            ["Reference", "Age", "Sex", "Ethnicity", "Area"],
+            ["CR-000201", "16 to 17", "Other", "Asian, Asian British or Asian Welsh", "South"],
+            ["CR-000202", None, None, None, None],
+        ]
+    )
     assert _upload(client, setup.round, "sample.xlsx", content).status_code == 302
     assert [(c.reference, c.age_band, c.gender, c.ethnicity) for c in _cases(db, setup.round)] == [
-        ("CR-000201", "16_17", "other", "asian"), ("CR-000202", None, None, None)]
+        ("CR-000201", "16_17", "other", "asian"),
+        ("CR-000202", None, None, None),
+    ]
 
 
 def test_import_csv_saved_with_semicolons_and_loosely_written_headings(client, login_as, db):
@@ -116,13 +136,17 @@ def test_a_file_with_too_many_cases_is_refused(client, login_as, db):
 def test_bad_rows_are_listed_by_row_and_nothing_is_imported(client, login_as, db):
     setup = make_round(references=("CR-000900",), open_it=False)
     login_as(setup.qa)
-    content = xlsx_bytes([["Case reference", "Age band", "Gender", "Ethnicity group", "Area"],
-                     ["CR-000101", "5 to 9", "female", "white", "North"],
-                     ["Amelia Jones", None, None, None, None],
-                     ["CR-000102", "teenager", "female", "white", None],
-                     ["CR-000101", None, None, None, None],
-                     ["CR-000900", None, None, None, None],
-                     ["CR-000103", None, "robot", "martian", None]])
+    content = xlsx_bytes(
+        [
+            ["Case reference", "Age band", "Gender", "Ethnicity group", "Area"],
+            ["CR-000101", "5 to 9", "female", "white", "North"],
+            ["Amelia Jones", None, None, None, None],
+            ["CR-000102", "teenager", "female", "white", None],
+            ["CR-000101", None, None, None, None],
+            ["CR-000900", None, None, None, None],
+            ["CR-000103", None, "robot", "martian", None],
+        ]
+    )
     page = _upload(client, setup.round, "sample.xlsx", content)
     assert page.status_code == 200
     assert "No cases were imported" in page.text
@@ -143,7 +167,11 @@ def test_files_that_cannot_be_imported_get_a_clear_message(client, login_as, db)
         ("sample.xlsx", b"this is not a workbook", "could not be opened as an Excel workbook"),
         ("sample.csv", b"", "The selected file is empty"),
         ("sample.csv", b"Case reference,Child name\nCR-000101,Ava Smith\n", "Column “Child name”: remove this column"),
-        ("sample.csv", b"Case reference,Favourite colour\nCR-000101,blue\n", "Column “Favourite colour” is not recognised"),
+        (
+            "sample.csv",
+            b"Case reference,Favourite colour\nCR-000101,blue\n",
+            "Column “Favourite colour” is not recognised",
+        ),
         ("sample.csv", b"Age band\n5 to 9\n", "The file must have a column headed “Case reference”"),
         ("sample.csv", b"Case reference\n", "The file has no cases in it"),
         ("sample.csv", b"Case reference\nCR-000101,extra\n", "Row 2: there is a value in a column without a heading"),
@@ -201,16 +229,19 @@ def test_assignments_per_case_with_a_named_auditor(client, login_as, db, make):
     page = client.get(f"/audits/cases/{case.id}/assignments")
     assert "Robin Colleague" in page.text
 
-    response = client.post(f"/audits/cases/{case.id}/assignments",
-                           data={"organisation_id": [str(police.id)], f"auditor_{police.id}": str(colleague.id)})
+    response = client.post(
+        f"/audits/cases/{case.id}/assignments",
+        data={"organisation_id": [str(police.id)], f"auditor_{police.id}": str(colleague.id)},
+    )
     assert response.status_code == 302
     db.session.refresh(case)
     assert [(a.organisation_id, a.auditor_id) for a in case.assignments] == [(police.id, colleague.id)]
 
     # In a self-audit round the named auditor must work for the organisation.
-    page = client.post(f"/audits/cases/{case.id}/assignments",
-                       data={"organisation_id": [str(police.id), str(health.id)],
-                             f"auditor_{health.id}": str(colleague.id)})
+    page = client.post(
+        f"/audits/cases/{case.id}/assignments",
+        data={"organisation_id": [str(police.id), str(health.id)], f"auditor_{health.id}": str(colleague.id)},
+    )
     assert "must work for" in page.text
     page = client.post(f"/audits/cases/{case.id}/assignments", data={})
     assert "Select at least one organisation to audit this case" in page.text

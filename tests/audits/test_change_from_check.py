@@ -1,4 +1,5 @@
 """Changing an answer from check your answers: the Change link leads to the section and saving it leads back."""
+
 from __future__ import annotations
 
 import html
@@ -17,8 +18,11 @@ def _ready_to_check(client, login_as):
 
 
 def _change_link(page_text: str, assignment, section_key: str) -> str:
-    links = [html.unescape(h) for h in re.findall(r'href="([^"]+)"', page_text)
-             if f"/audits/tasks/{assignment.id}/sections/{section_key}" in h]
+    links = [
+        html.unescape(h)
+        for h in re.findall(r'href="([^"]+)"', page_text)
+        if f"/audits/tasks/{assignment.id}/sections/{section_key}" in h
+    ]
     assert links, "every answer of the section has a Change link"
     return links[0]
 
@@ -94,8 +98,7 @@ def test_a_forged_return_to_is_ignored(client, login_as, db):
     assert page.status_code == 200
     assert "evil.example" not in page.text
     for forged in ("https://evil.example", "//evil.example", "/audits/tasks"):
-        response = _post(client, assignment, "convening", complete_answers(), lock=_lock(page.text),
-                         return_to=forged)
+        response = _post(client, assignment, "convening", complete_answers(), lock=_lock(page.text), return_to=forged)
         assert response.status_code == 302
         assert response.headers["Location"].endswith(f"/audits/tasks/{assignment.id}/sections/information")
         page = client.get(f"/audits/tasks/{assignment.id}/sections/convening")

@@ -1,5 +1,6 @@
 """The demo audit rounds: a closed, moderated strategy-discussion round, an open referrals round due soon, and a
 conference round in moderation whose agency question is agreed per agency."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -19,9 +20,15 @@ def _demo() -> Demo:
     for name, slug, org_type, areas in DEMO_ORGANISATIONS:
         demo.organisations[slug] = accounts.create_organisation(name=name, slug=slug, org_type=org_type, areas=areas)
     for email, name, slug, roles, capacity in DEMO_USERS:
-        demo.users[email] = accounts.create_user(email=email, name=name, organisation=demo.organisations.get(slug),
-                                                 roles=roles, signatory_capacity=capacity, password="demo-password",
-                                                 check_policy=False)
+        demo.users[email] = accounts.create_user(
+            email=email,
+            name=name,
+            organisation=demo.organisations.get(slug),
+            roles=roles,
+            signatory_capacity=capacity,
+            password="demo-password",
+            check_policy=False,
+        )
     return demo
 
 
@@ -72,7 +79,9 @@ def test_demo_conference_round_agrees_the_agency_question_per_agency(db, client,
     assert [(m.question_key, m.value) for m in changed] == [("report_submitted_on_time", "no")]
     login_as(demo.user("qa@riverside.example"))
     page = client.get(f"/audits/cases/{moderated[0].id}/moderate").text
-    block = page[page.index('id="question-report_submitted_on_time"'):page.index('id="question-report_shared_with_family"')]
+    block = page[
+        page.index('id="question-report_submitted_on_time"') : page.index('id="question-report_shared_with_family"')
+    ]
     assert "Changed by the panel" in block and "Agency’s answer stands" in block
     for slug, _email in audits_demo.AGENCIES:
         assert f"Agreed answer for {demo.org(slug).name}" in block

@@ -1,4 +1,5 @@
 """Moderation: side-by-side answers, disagreements, the queue, the agreed outcome, and who may see what."""
+
 from __future__ import annotations
 
 import re
@@ -13,8 +14,11 @@ from tests.audits.factories import complete_answers, make_round, moderate, score
 
 def _block(page_text: str, key: str) -> str:
     start = page_text.index(f'id="question-{key}"')
-    return page_text[page_text.rindex("<div", 0, start):page_text.index('class="app-moderation-question', start + 1)
-                     if 'class="app-moderation-question' in page_text[start + 1:] else len(page_text)]
+    return page_text[
+        page_text.rindex("<div", 0, start) : page_text.index('class="app-moderation-question', start + 1)
+        if 'class="app-moderation-question' in page_text[start + 1 :]
+        else len(page_text)
+    ]
 
 
 def test_moderation_page_shows_every_agency_side_by_side_with_disagreements_tagged(client, login_as, db):
@@ -45,17 +49,26 @@ def test_disagreement_queue_lists_the_widest_spread_first(client, login_as, db):
     score(setup.assignment(0, "police"), complete_answers(), actor=setup.auditors["police"])
     score(setup.assignment(0, "health"), complete_answers(clear_next_steps="partly"), actor=setup.auditors["health"])
     score(setup.assignment(1, "police"), complete_answers(), actor=setup.auditors["police"])
-    score(setup.assignment(1, "health"), complete_answers(minutes_circulated="no", identity_considered="na"),
-          actor=setup.auditors["health"])
+    score(
+        setup.assignment(1, "health"),
+        complete_answers(minutes_circulated="no", identity_considered="na"),
+        actor=setup.auditors["health"],
+    )
     services.start_moderation(setup.round, actor=setup.qa)
     db.session.commit()
     login_as(setup.qa)
     page = client.get(f"/audits/{setup.round.id}/disagreements")
-    rows = re.findall(r'<tr class="govuk-table__row">\s*<td class="govuk-table__cell"><a[^>]*>(CR-\d+)</a></td>\s*'
-                      r'<td class="govuk-table__cell">([^<]+)</td>\s*<td class="govuk-table__cell">([^<]+)</td>\s*'
-                      r'<td class="govuk-table__cell govuk-table__cell--numeric">(\d+)</td>', page.text)
-    assert [(ref, spread) for ref, _q, _v, spread in rows] == [("CR-000102", "2"), ("CR-000101", "1"),
-                                                               ("CR-000102", "0")]
+    rows = re.findall(
+        r'<tr class="govuk-table__row">\s*<td class="govuk-table__cell"><a[^>]*>(CR-\d+)</a></td>\s*'
+        r'<td class="govuk-table__cell">([^<]+)</td>\s*<td class="govuk-table__cell">([^<]+)</td>\s*'
+        r'<td class="govuk-table__cell govuk-table__cell--numeric">(\d+)</td>',
+        page.text,
+    )
+    assert [(ref, spread) for ref, _q, _v, spread in rows] == [
+        ("CR-000102", "2"),
+        ("CR-000101", "1"),
+        ("CR-000102", "0"),
+    ]
     assert rows[0][1].startswith("Were formal minutes")
     assert rows[2][2] == "Not applicable, Yes"
 
@@ -76,18 +89,37 @@ def test_recording_the_agreed_outcome(client, login_as, db):
     assert "Select the agreed overall grade" in page.text
     assert db.session.execute(sa.select(Moderation)).first() is None
 
-    data = {f"rating__{key}": "yes" for key in (
-        "right_agencies_involved", "sufficient_information_shared", "information_provided_promptly",
-        "child_lived_experience_and_voice", "identity_considered", "risk_analysed_decisions_proportionate",
-        "clear_next_steps", "minutes_circulated")}
-    data.update({"rating__convened_promptly": "partly", "comment__convened_promptly": "Held the next morning.",
-                 "overall_grade": "requires_improvement", "strengths": "Good information sharing.",
-                 "areas_for_improvement": "Timeliness.", "learning": "Use the out-of-hours protocol."})
+    data = {
+        f"rating__{key}": "yes"
+        for key in (
+            "right_agencies_involved",
+            "sufficient_information_shared",
+            "information_provided_promptly",
+            "child_lived_experience_and_voice",
+            "identity_considered",
+            "risk_analysed_decisions_proportionate",
+            "clear_next_steps",
+            "minutes_circulated",
+        )
+    }
+    data.update(
+        {
+            "rating__convened_promptly": "partly",
+            "comment__convened_promptly": "Held the next morning.",
+            "overall_grade": "requires_improvement",
+            "strengths": "Good information sharing.",
+            "areas_for_improvement": "Timeliness.",
+            "learning": "Use the out-of-hours protocol.",
+        }
+    )
     assert client.post(f"/audits/cases/{case.id}/moderate", data=data).status_code == 302
     moderation = db.session.execute(sa.select(Moderation)).scalar_one()
     agreed = {m.question_key: m for m in moderation.answers}
-    assert (agreed["convened_promptly"].value, agreed["convened_promptly"].score,
-            agreed["convened_promptly"].comment) == ("partly", 1, "Held the next morning.")
+    assert (
+        agreed["convened_promptly"].value,
+        agreed["convened_promptly"].score,
+        agreed["convened_promptly"].comment,
+    ) == ("partly", 1, "Held the next morning.")
     assert agreed["overall_judgement"].value == "requires_improvement"
     assert moderation.overall_grade == "requires_improvement"
     assert moderation.moderator_id == qa.id and moderation.learning == "Use the out-of-hours protocol."
@@ -109,8 +141,9 @@ def test_moderation_is_refused_unless_the_round_is_in_moderation(client, login_a
 
 def test_auditors_see_other_agencies_answers_only_once_moderation_starts(client, login_as, db, make):
     setup = make_round(agencies=("police", "health"), references=("CR-000101", "CR-000102"))
-    setup.round.cases[1].assignments[:] = [a for a in setup.round.cases[1].assignments
-                                           if a.organisation_id == setup.orgs["health"].id]
+    setup.round.cases[1].assignments[:] = [
+        a for a in setup.round.cases[1].assignments if a.organisation_id == setup.orgs["health"].id
+    ]
     score(setup.assignment(0, "police"), complete_answers(), actor=setup.auditors["police"])
     score(setup.assignment(0, "health"), complete_answers(clear_next_steps="no"), actor=setup.auditors["health"])
     db.session.commit()

@@ -1,4 +1,5 @@
 """Retention: `flask data purge` removes case-level data of old closed rounds and keeps aggregated figures."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -48,7 +49,12 @@ def test_purge_removes_case_level_data_and_keeps_figures(runner, db, client, log
     old_case, recent_case = old.round.cases[0], recent.round.cases[0]
     assert old.round.purged_at is not None and recent.round.purged_at is None
     assert (old_case.reference, old_case.age_band, old_case.gender, old_case.ethnicity, old_case.area) == (
-        "CR-000101", None, None, None, None)
+        "CR-000101",
+        None,
+        None,
+        None,
+        None,
+    )
     assert recent_case.age_band == "5_9"
     old_responses = [a.response.id for a in old_case.assignments]
     assert _count(db, CaseAnswer, CaseAnswer.response_id.in_(old_responses)) == 0

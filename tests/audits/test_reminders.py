@@ -1,4 +1,5 @@
 """Reminders to auditors: due within a week or overdue, once per assignment per rule, over real SMTP."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -12,8 +13,11 @@ from tests.audits.factories import complete_answers, make_round, score
 
 
 def _reminders(db):
-    return list(db.session.execute(sa.select(Reminder).where(Reminder.target_type == "assignment")
-                                   .order_by(Reminder.recipient)).scalars())
+    return list(
+        db.session.execute(
+            sa.select(Reminder).where(Reminder.target_type == "assignment").order_by(Reminder.recipient)
+        ).scalars()
+    )
 
 
 def _setup(make, *, days: int):
@@ -21,8 +25,10 @@ def _setup(make, *, days: int):
     second_police = make.make_user(roles=["auditor"], organisation=setup.orgs["police"])
     make.make_user(roles=["auditor"], organisation=setup.orgs["police"], active=False)
     named = make.make_user(roles=["auditor"], organisation=setup.orgs["council"])
-    services.set_assignments(setup.round.cases[0], auditors={
-        setup.orgs["police"].id: None, setup.orgs["health"].id: None, setup.orgs["council"].id: named.id})
+    services.set_assignments(
+        setup.round.cases[0],
+        auditors={setup.orgs["police"].id: None, setup.orgs["health"].id: None, setup.orgs["council"].id: named.id},
+    )
     score(setup.assignment(0, "health"), complete_answers(), actor=setup.auditors["health"])
     return setup, second_police, named
 
@@ -34,7 +40,9 @@ def test_assignments_due_within_a_week_are_reminded_once(runner, db, make, smtp_
     expected = sorted([setup.auditors["police"].email, second_police.email, named.email])
     assert sorted(m["To"] for m in smtp_server.messages) == expected  # health submitted; council's auditor is named
     message = smtp_server.messages[0]
-    assert message["Subject"] == f"Case audit CR-000101 is due by {setup.round.due_date.day} {setup.round.due_date:%B %Y}"
+    assert (
+        message["Subject"] == f"Case audit CR-000101 is due by {setup.round.due_date.day} {setup.round.due_date:%B %Y}"
+    )
     body = smtp_server.bodies_to(named.email)[0]
     assert "Strategy discussions – test round" in body and setup.orgs["council"].name in body
     assert {r.kind for r in _reminders(db)} == {"assignment_due_soon"}

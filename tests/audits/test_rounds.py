@@ -1,4 +1,5 @@
 """Audit rounds: creation from a case audit instrument and the guarded lifecycle draft → open → moderation → closed."""
+
 from __future__ import annotations
 
 import re
@@ -23,9 +24,12 @@ def _date(name: str, day):
 
 def _round_form(orgs, **overrides) -> MultiDict:
     due = today() + timedelta(days=30)
-    fields = [("title", "Strategy discussions – spring 2026"),
-              ("instrument_version_id", str(latest_version("strategy-discussion").id)),
-              ("area", "North"), ("auditor_mode", "self_audit")]
+    fields = [
+        ("title", "Strategy discussions – spring 2026"),
+        ("instrument_version_id", str(latest_version("strategy-discussion").id)),
+        ("area", "North"),
+        ("auditor_mode", "self_audit"),
+    ]
     fields += _date("period_start", today() - timedelta(days=90)) + _date("period_end", today() - timedelta(days=1))
     fields += _date("due_date", due)
     fields += [("organisation_ids", str(o.id)) for o in orgs]
@@ -36,10 +40,15 @@ def _round_form(orgs, **overrides) -> MultiDict:
 
 
 def _events(obj, verb):
-    return list(_db.session.execute(
-        sa.select(ActivityEvent).where(ActivityEvent.object_type == obj.__tablename__,
-                                       ActivityEvent.object_id == obj.id, ActivityEvent.verb == verb)
-    ).scalars())
+    return list(
+        _db.session.execute(
+            sa.select(ActivityEvent).where(
+                ActivityEvent.object_type == obj.__tablename__,
+                ActivityEvent.object_id == obj.id,
+                ActivityEvent.verb == verb,
+            )
+        ).scalars()
+    )
 
 
 def test_qa_creates_a_round_from_a_case_audit_instrument(client, login_as, make, db):
@@ -231,8 +240,15 @@ def test_changing_agencies_in_a_draft_updates_every_case(db):
     setup = make_round(agencies=("police", "health"), references=("CR-000101", "CR-000102"), open_it=False)
     council = factories.make_org(org_type="local_authority")
     r = setup.round
-    services.update_round(r, title=r.title, area=r.area, period_start=r.period_start, period_end=r.period_end,
-                          due_date=r.due_date, organisation_ids=[setup.orgs["police"].id, council.id])
+    services.update_round(
+        r,
+        title=r.title,
+        area=r.area,
+        period_start=r.period_start,
+        period_end=r.period_end,
+        due_date=r.due_date,
+        organisation_ids=[setup.orgs["police"].id, council.id],
+    )
     for case in r.cases:
         assert {a.organisation_id for a in case.assignments} == {setup.orgs["police"].id, council.id}
 

@@ -1,4 +1,5 @@
 """Scoring a case online: task list, section pages, drafts, conflicts, check your answers, submit, return."""
+
 from __future__ import annotations
 
 import re
@@ -27,8 +28,10 @@ def _post_section(client, assignment, section, answers, *, action="continue", lo
     instrument = instrument_of(assignment.case.round)
     if lock is None:
         lock = _lock(client.get(f"/audits/tasks/{assignment.id}/sections/{section}").text)
-    return client.post(f"/audits/tasks/{assignment.id}/sections/{section}",
-                       data=section_post(instrument, section, answers, lock_version=lock, action=action))
+    return client.post(
+        f"/audits/tasks/{assignment.id}/sections/{section}",
+        data=section_post(instrument, section, answers, lock_version=lock, action=action),
+    )
 
 
 def test_auditors_see_their_assignments_on_your_tasks_with_due_date_state_and_overdue(client, login_as, db):
@@ -87,19 +90,26 @@ def test_scoring_across_pages_then_check_and_submit(client, login_as, db):
     response_row = assignment.response
     assert response_row.state == ResponseState.submitted and response_row.submitted_by_id == auditor.id
     stored = {a.question_key: a for a in response_row.answers}
-    assert (stored["convened_promptly"].value, stored["convened_promptly"].score,
-            stored["convened_promptly"].meets_standard, stored["convened_promptly"].rag) == ("partly", 1, False, "amber")
+    assert (
+        stored["convened_promptly"].value,
+        stored["convened_promptly"].score,
+        stored["convened_promptly"].meets_standard,
+        stored["convened_promptly"].rag,
+    ) == ("partly", 1, False, "amber")
     assert stored["agencies_invited"].value == '["police", "social_care", "health"]'
-    assert db.session.execute(sa.select(ActivityEvent).where(
-        ActivityEvent.verb == "submitted", ActivityEvent.object_id == response_row.id)).first()
+    assert db.session.execute(
+        sa.select(ActivityEvent).where(ActivityEvent.verb == "submitted", ActivityEvent.object_id == response_row.id)
+    ).first()
 
 
 def test_save_and_come_back_later_keeps_a_partial_draft_across_sign_out(client, login_as, db):
     setup = make_round()
     assignment = setup.assignment(0, "health")
     auditor = login_as(setup.auditors["health"])
-    partial = {"discussion_format": {"value": "telephone_calls"},
-               "convened_promptly": {"value": "no", "comment": "Held four days after the referral."}}
+    partial = {
+        "discussion_format": {"value": "telephone_calls"},
+        "convened_promptly": {"value": "no", "comment": "Held four days after the referral."},
+    }
     response = _post_section(client, assignment, "convening", partial, action="later")
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/audits/tasks/{assignment.id}")
@@ -150,9 +160,13 @@ def test_a_stale_save_is_refused_with_the_typed_input_shown_back(client, login_a
     my_version = _lock(page.text)
 
     # Meanwhile a colleague in another browser saves the same section.
-    services.save_section(assignment, "convening",
-                          {"discussion_format": {"value": "virtual_meeting", "comment": None, "evidence": None}},
-                          lock_version=assignment.response.lock_version, actor=colleague)
+    services.save_section(
+        assignment,
+        "convening",
+        {"discussion_format": {"value": "virtual_meeting", "comment": None, "evidence": None}},
+        lock_version=assignment.response.lock_version,
+        actor=colleague,
+    )
     db.session.commit()
 
     typed = complete_answers()
@@ -182,11 +196,19 @@ def test_the_database_refuses_a_racing_update_of_the_same_response(db):
     response = assignment.response
     loaded_version = response.lock_version
     # Another transaction updated the row after this one loaded it.
-    db.session.execute(sa.update(CaseResponse.__table__).where(CaseResponse.__table__.c.id == response.id)
-                       .values(lock_version=loaded_version + 1))
+    db.session.execute(
+        sa.update(CaseResponse.__table__)
+        .where(CaseResponse.__table__.c.id == response.id)
+        .values(lock_version=loaded_version + 1)
+    )
     with pytest.raises(StaleEdit):
-        services.save_section(assignment, "convening", {"discussion_format": {"value": "virtual_meeting"}},
-                              lock_version=loaded_version, actor=setup.auditors["police"])
+        services.save_section(
+            assignment,
+            "convening",
+            {"discussion_format": {"value": "virtual_meeting"}},
+            lock_version=loaded_version,
+            actor=setup.auditors["police"],
+        )
 
 
 def test_auditors_of_an_unassigned_organisation_get_403(client, login_as, db, make):
@@ -194,8 +216,11 @@ def test_auditors_of_an_unassigned_organisation_get_403(client, login_as, db, ma
     stranger = make.make_user(roles=["auditor"], org_type="school")
     assignment = setup.assignment(0, "police")
     login_as(stranger)
-    for url in (f"/audits/tasks/{assignment.id}", f"/audits/tasks/{assignment.id}/sections/convening",
-                f"/audits/tasks/{assignment.id}/check"):
+    for url in (
+        f"/audits/tasks/{assignment.id}",
+        f"/audits/tasks/{assignment.id}/sections/convening",
+        f"/audits/tasks/{assignment.id}/check",
+    ):
         assert client.get(url).status_code == 403, url
     assert client.post(f"/audits/tasks/{assignment.id}/sections/convening", data={}).status_code == 403
     assert client.post(f"/audits/tasks/{assignment.id}/check", data={}).status_code == 403
@@ -240,7 +265,7 @@ def test_submitting_with_answers_missing_lists_each_with_a_link(client, login_as
     assert f'href="{base}/decisions#clear_next_steps"' in page.text
     assert f'href="{base}/overall#overall_judgement"' in page.text
     assert f'href="{base}/overall#overall_judgement__comment"' in page.text
-    assert f'{base}/convening#' not in page.text.split("You cannot submit yet")[1].split("</ul>")[0]
+    assert f"{base}/convening#" not in page.text.split("You cannot submit yet")[1].split("</ul>")[0]
     db.session.refresh(assignment.response)
     assert assignment.response.state == ResponseState.draft
 
@@ -286,10 +311,14 @@ def test_qa_returns_a_submitted_audit_with_a_reason_and_the_auditor_resubmits(cl
     login_as(setup.auditors["council"])
     page = client.get(f"/audits/tasks/{assignment.id}")
     assert "Returned for changes" in page.text and reason in page.text
-    assert _post_section(client, assignment, "overall", complete_answers(overall="requires_improvement")).status_code == 302
+    assert (
+        _post_section(client, assignment, "overall", complete_answers(overall="requires_improvement")).status_code
+        == 302
+    )
     page = client.get(f"/audits/tasks/{assignment.id}/check")
-    assert client.post(f"/audits/tasks/{assignment.id}/check",
-                       data={"lock_version": _lock(page.text)}).status_code == 302
+    assert (
+        client.post(f"/audits/tasks/{assignment.id}/check", data={"lock_version": _lock(page.text)}).status_code == 302
+    )
     db.session.refresh(assignment.response)
     assert assignment.response.state == ResponseState.submitted
 
@@ -316,11 +345,15 @@ def test_answers_hidden_by_a_later_change_are_not_kept_on_submit(db):
     score(assignment, answers, actor=setup.auditors["police"], submit=False)
     assert answers_of(assignment.response)["missing_agencies_reason"]["value"]
     answers["right_agencies_involved"] = {"value": "yes", "comment": None, "evidence": None}
-    services.save_section(assignment, "convening", answers, lock_version=assignment.response.lock_version,
-                          actor=setup.auditors["police"])
+    services.save_section(
+        assignment, "convening", answers, lock_version=assignment.response.lock_version, actor=setup.auditors["police"]
+    )
     services.submit_response(assignment, lock_version=assignment.response.lock_version, actor=setup.auditors["police"])
-    stored = db.session.execute(sa.select(CaseAnswer).where(CaseAnswer.response_id == assignment.response.id,
-                                                            CaseAnswer.question_key == "missing_agencies_reason")).scalar_one()
+    stored = db.session.execute(
+        sa.select(CaseAnswer).where(
+            CaseAnswer.response_id == assignment.response.id, CaseAnswer.question_key == "missing_agencies_reason"
+        )
+    ).scalar_one()
     assert stored.value is None
 
 
@@ -336,8 +369,13 @@ def test_section_pages_show_each_auditors_own_answers_when_components_are_reused
     police, health = setup.assignment(0, "police"), setup.assignment(0, "health")
     note = '<script>alert("x")</script> police note & more'
     login_as(setup.auditors["police"])
-    _post_section(client, police, "convening", complete_answers(convened_promptly="partly") | {
-        "convened_promptly": {"value": "partly", "comment": note}}, action="later")
+    _post_section(
+        client,
+        police,
+        "convening",
+        complete_answers(convened_promptly="partly") | {"convened_promptly": {"value": "partly", "comment": note}},
+        action="later",
+    )
     login_as(setup.auditors["health"])
     _post_section(client, health, "convening", complete_answers(), action="later")
 
@@ -358,8 +396,10 @@ def test_a_section_with_an_error_shows_the_message_and_keeps_what_was_typed(clie
     setup = make_round()
     assignment = setup.assignment(0, "police")
     login_as(setup.auditors["police"])
-    answers = complete_answers() | {"convened_promptly": {"value": "partly", "comment": None},
-                                    "discussion_format": {"value": None, "comment": None}}
+    answers = complete_answers() | {
+        "convened_promptly": {"value": "partly", "comment": None},
+        "discussion_format": {"value": None, "comment": None},
+    }
     first = _post_section(client, assignment, "convening", answers)
     again = _post_section(client, assignment, "convening", answers)
     for page in (first, again):

@@ -6,6 +6,7 @@ tests are done, so other tests may start Playwright of their own (one sync Playw
 the server's database connections are released. Each page a journey reaches is checked with
 axe-core; any serious or critical violation fails the test.
 """
+
 from __future__ import annotations
 
 import os
@@ -15,8 +16,15 @@ import pytest
 
 from tests.e2e.live import GunicornServer, chromium_path, demo_database
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
 FAILING_IMPACTS = {"serious", "critical"}
 
 
@@ -70,8 +78,9 @@ class Accessibility:
         for violation in results.response["violations"]:
             if violation["impact"] in FAILING_IMPACTS:
                 targets = [" ".join(node["target"]) for node in violation["nodes"]][:5]
-                self.violations.append(f"{page.url}: {violation['impact']} {violation['id']} "
-                                       f"({violation['help']}) at {targets}")
+                self.violations.append(
+                    f"{page.url}: {violation['impact']} {violation['id']} ({violation['help']}) at {targets}"
+                )
 
 
 class Visitor:
@@ -90,7 +99,8 @@ class Visitor:
         self.page.wait_for_load_state("load")
         title = self.page.title()
         assert not title.startswith(("Sorry, there is a problem", "Page not found", "You do not have permission")), (
-            f"{self.page.url} shows an error page: {title}")
+            f"{self.page.url} shows an error page: {title}"
+        )
         if self.javascript:
             self.a11y.check(self.page)
         return self.page
@@ -122,8 +132,9 @@ class Visitor:
         return self.page.url.replace(self.base_url, "", 1)
 
     def error_summary_focused(self) -> bool:
-        return self.page.evaluate("document.activeElement && document.activeElement.closest('.govuk-error-summary')"
-                                  " !== null")
+        return self.page.evaluate(
+            "document.activeElement && document.activeElement.closest('.govuk-error-summary') !== null"
+        )
 
 
 @pytest.fixture(scope="session")
@@ -141,8 +152,9 @@ def visitor_factory(browser, live_server, a11y, tmp_path):
     contexts = []
 
     def make(javascript: bool = True) -> Visitor:
-        context = browser.new_context(java_script_enabled=javascript, accept_downloads=True,
-                                      viewport={"width": 1280, "height": 900})
+        context = browser.new_context(
+            java_script_enabled=javascript, accept_downloads=True, viewport={"width": 1280, "height": 900}
+        )
         contexts.append(context)
         return Visitor(context, live_server.base_url, javascript, a11y)
 

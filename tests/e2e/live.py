@@ -4,6 +4,7 @@ Each user of this module gets its own fresh database (a temporary SQLite file, o
 separate database on the same server as TEST_DATABASE_URL, never the shared `test` database), seeded through
 the real CLI and served by gunicorn exactly as `make run` serves it.
 """
+
 from __future__ import annotations
 
 import os
@@ -114,11 +115,16 @@ def app_env(database_url: str, **extra: str) -> dict[str, str]:
     return env
 
 
-def flask_cli(database_url: str, *args: str, env: dict | None = None, check: bool = True,
-              timeout: int = 300) -> subprocess.CompletedProcess:
+def flask_cli(
+    database_url: str, *args: str, env: dict | None = None, check: bool = True, timeout: int = 300
+) -> subprocess.CompletedProcess:
     result = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", *args],
-        cwd=ROOT, env={**app_env(database_url), **(env or {})}, capture_output=True, text=True, timeout=timeout,
+        cwd=ROOT,
+        env={**app_env(database_url), **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
     if check and result.returncode != 0:
         raise RuntimeError(f"flask {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
@@ -162,12 +168,30 @@ class GunicornServer:
 
     def start(self, timeout: float = 60) -> "GunicornServer":
         self._log = open(self.log_path, "ab")
-        sizes = [arg for flag, value in (("--workers", self.workers), ("--threads", self.threads))
-                 if value is not None for arg in (flag, str(value))]
+        sizes = [
+            arg
+            for flag, value in (("--workers", self.workers), ("--threads", self.threads))
+            if value is not None
+            for arg in (flag, str(value))
+        ]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", *sizes,
-             "--timeout", "120", "--graceful-timeout", "5", self.app_module],
-            cwd=ROOT, env=app_env(self.database_url, **self.env), stdout=self._log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                *sizes,
+                "--timeout",
+                "120",
+                "--graceful-timeout",
+                "5",
+                self.app_module,
+            ],
+            cwd=ROOT,
+            env=app_env(self.database_url, **self.env),
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -1,4 +1,5 @@
 """Answering questionnaire pages in the browser the way a person would: every visible question, in page order."""
+
 from __future__ import annotations
 
 import re
@@ -14,8 +15,9 @@ def _check(locator) -> None:
         locator.check(force=True)
 
 
-def answer_visible_questions(page, text: str = "Recorded in the case file.", *, option: int = 0,
-                             skip_within: str | None = None) -> None:
+def answer_visible_questions(
+    page, text: str = "Recorded in the case file.", *, option: int = 0, skip_within: str | None = None
+) -> None:
     """Choose option `option` (0 = the best) of every unanswered radio group, the first box of every unticked
     checkbox group, and fill every empty text box (except inside `skip_within`); repeat while answers reveal
     more questions."""
@@ -33,13 +35,17 @@ def answer_visible_questions(page, text: str = "Recorded in the case file.", *, 
             if not group.evaluate_all("els => els.some(e => e.checked)"):
                 _check(group.first)
                 changed = True
-        boxes = page.locator(", ".join(f"{kind}{outside}:visible" for kind in (
-            "textarea", "input[type=text]", "input[type=number]", "input:not([type])")))
+        boxes = page.locator(
+            ", ".join(
+                f"{kind}{outside}:visible"
+                for kind in ("textarea", "input[type=text]", "input[type=number]", "input:not([type])")
+            )
+        )
         for index in range(boxes.count()):
             box = boxes.nth(index)
             if box.input_value():
                 continue
-            name = f'{box.get_attribute("name") or ""} {box.get_attribute("id") or ""}'
+            name = f"{box.get_attribute('name') or ''} {box.get_attribute('id') or ''}"
             if re.search(r"-day\b", name):
                 box.fill("5")
             elif re.search(r"-month\b", name):

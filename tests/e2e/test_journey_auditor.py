@@ -1,4 +1,5 @@
 """Journey 1: an auditor scores a case across several pages, leaves, signs back in, finishes and submits."""
+
 from __future__ import annotations
 
 import re
@@ -13,8 +14,11 @@ AUDITORS = {True: "auditor.police@riverside.example", False: "auditor.health@riv
 def _open_tasks(visitor) -> list[str]:
     visitor.goto("/audits/tasks")
     table = visitor.page.locator("table").first
-    return [link.get_attribute("href") for link in table.get_by_role("link").all()
-            if "Submitted" not in link.locator("xpath=ancestor::tr").inner_text()]
+    return [
+        link.get_attribute("href")
+        for link in table.get_by_role("link").all()
+        if "Submitted" not in link.locator("xpath=ancestor::tr").inner_text()
+    ]
 
 
 def _first_open_task(visitor) -> str:

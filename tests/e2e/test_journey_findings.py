@@ -1,4 +1,5 @@
 """Journey 4: QA opens a round's findings, reads a chart's data table, and downloads the Excel file."""
+
 from __future__ import annotations
 
 import re

@@ -1,14 +1,23 @@
 """Journey 2: an organisation lead completes a self-assessment, uploads evidence, and submits it."""
+
 from __future__ import annotations
 
 import pytest
 
 from tests.e2e.questionnaire import answer_visible_questions
 
-LEADS = {True: ["lead@brookside-primary.riverside.example", "lead@northgate-college.riverside.example",
-                "lead@riverside-homes.riverside.example"],
-         False: ["lead@st-columbas.riverside.example", "lead@riverside-juniors-fc.riverside.example",
-                 "lead@millbrook-practice.riverside.example"]}
+LEADS = {
+    True: [
+        "lead@brookside-primary.riverside.example",
+        "lead@northgate-college.riverside.example",
+        "lead@riverside-homes.riverside.example",
+    ],
+    False: [
+        "lead@st-columbas.riverside.example",
+        "lead@riverside-juniors-fc.riverside.example",
+        "lead@millbrook-practice.riverside.example",
+    ],
+}
 EDITABLE = ("Not started", "In progress", "Returned")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -42,8 +51,9 @@ def test_lead_completes_self_assessment_with_an_upload_and_submits(visitor, tmp_
     assert sections, "the return has standards to complete"
     for index, href in enumerate(sections):
         visitor.goto(href)
-        answer_visible_questions(visitor.page, "Policy reviewed by governors in September; training log kept.",
-                                 skip_within=".app-new-action")
+        answer_visible_questions(
+            visitor.page, "Policy reviewed by governors in September; training log kept.", skip_within=".app-new-action"
+        )
         if index == 0:
             visitor.page.locator("input[type=file]").first.set_input_files(str(evidence))
         visitor.click_button("Save and continue", exact=True)

@@ -2,6 +2,7 @@
 
 With JavaScript: Oakfield School's first statement (risk assessment, draft, headteacher and chair of governors).
 Without: Riverside Youth Trust changes its statement in force (chief executive and chair of trustees)."""
+
 from __future__ import annotations
 
 import re
@@ -9,13 +10,23 @@ import re
 from tests.e2e.questionnaire import answer_visible_questions
 
 ORGS = {
-    True: {"slug": "oakfield-school", "name": "Oakfield School", "lead": "lead@oakfield-school.riverside.example",
-           "signatories": ["head@oakfield-school.riverside.example", "chair@oakfield-school.riverside.example"]},
-    False: {"slug": "youth-trust", "name": "Riverside Youth Trust", "lead": "lead@youth-trust.riverside.example",
-            "signatories": ["ceo@youth-trust.riverside.example", "chair@youth-trust.riverside.example"]},
+    True: {
+        "slug": "oakfield-school",
+        "name": "Oakfield School",
+        "lead": "lead@oakfield-school.riverside.example",
+        "signatories": ["head@oakfield-school.riverside.example", "chair@oakfield-school.riverside.example"],
+    },
+    False: {
+        "slug": "youth-trust",
+        "name": "Riverside Youth Trust",
+        "lead": "lead@youth-trust.riverside.example",
+        "signatories": ["ceo@youth-trust.riverside.example", "chair@youth-trust.riverside.example"],
+    },
 }
-MARKER = {True: "We listen to pupils through the school council and worry boxes.",
-          False: "Young people help review this statement every year."}
+MARKER = {
+    True: "We listen to pupils through the school council and worry boxes.",
+    False: "Young people help review this statement every year.",
+}
 
 
 def _draft_first_statement(visitor):

@@ -1,5 +1,6 @@
 """Journey: a QA user builds a case audit tool from nothing in the studio, previews it as a police auditor would
 see it, publishes it, and finds it offered when creating a round."""
+
 from __future__ import annotations
 
 from tests.e2e.questionnaire import _check
@@ -9,8 +10,17 @@ def _save(visitor, name: str = "Save and continue"):
     return visitor.click_button(name, exact=True)
 
 
-def _add_option(visitor, label: str, value: str, *, score: str = "", meets: str | None = None,
-                rag: str | None = None, excluded: bool = False, another: bool = True):
+def _add_option(
+    visitor,
+    label: str,
+    value: str,
+    *,
+    score: str = "",
+    meets: str | None = None,
+    rag: str | None = None,
+    excluded: bool = False,
+    another: bool = True,
+):
     page = visitor.page
     page.get_by_label("Label", exact=True).fill(label)
     page.get_by_label("Value", exact=True).fill(value)
@@ -24,8 +34,9 @@ def _add_option(visitor, label: str, value: str, *, score: str = "", meets: str 
     _save(visitor, "Save and add another" if another else "Save and continue")
 
 
-def build_missing_episodes_tool(visitor, title: str, key: str,
-                                question_text: str = "Was a return interview offered within 72 hours?") -> str:
+def build_missing_episodes_tool(
+    visitor, title: str, key: str, question_text: str = "Was a return interview offered within 72 hours?"
+) -> str:
     """In the studio, from nothing: a case audit with a three-point scale of its own and "not applicable", and two
     sections, the second asking why only if the first answer was not in line. Returns the draft's path."""
     page = visitor.page
@@ -42,8 +53,9 @@ def build_missing_episodes_tool(visitor, title: str, key: str,
     visitor.click_link("Add a scale")
     page.get_by_label("Name", exact=True).fill("practice")
     _save(visitor, "Add scale")
-    _add_option(visitor, "In line with practice standards", "in_line", score="2", meets="Meets the standard",
-                rag="Green")
+    _add_option(
+        visitor, "In line with practice standards", "in_line", score="2", meets="Meets the standard", rag="Green"
+    )
     _add_option(visitor, "Partially in line", "partly", score="1", meets="Does not meet the standard", rag="Amber")
     _add_option(visitor, "Not in line", "not_in_line", score="0", meets="Does not meet the standard", rag="Red")
     _add_option(visitor, "Not applicable", "na", excluded=True, another=False)

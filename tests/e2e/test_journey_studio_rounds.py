@@ -2,6 +2,7 @@
 runs a round with it that a police auditor scores, reads the round's findings and Excel export; then publishes
 version 2 with a reworded and renamed question, runs a second round, and the trend page joins the two rounds on
 that question."""
+
 from __future__ import annotations
 
 import re
@@ -31,7 +32,8 @@ def _preview_as_police(visitor, draft: str) -> None:
     _save(visitor)
     assert "Planning" in page.locator("h1").inner_text()
     assert not page.get_by_label("Why was the interview not offered in time?").is_visible(), (
-        "the show_if question stays hidden when the answer is in line")
+        "the show_if question stays hidden when the answer is in line"
+    )
     _save(visitor)
     check = page.locator("main").inner_text()
     assert "Check your answers" in check and "In line with practice standards" in check
@@ -135,8 +137,13 @@ def _findings(visitor, round_path: str, question: str, tmp_path) -> None:
     path = tmp_path / download_info.value.suggested_filename
     download_info.value.save_as(path)
     workbook = load_workbook(path, read_only=True)
-    cells = {str(cell) for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True)
-             for cell in row if cell is not None}
+    cells = {
+        str(cell)
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for cell in row
+        if cell is not None
+    }
     assert any(question in cell for cell in cells), "the Excel export shows the new tool's question"
 
 

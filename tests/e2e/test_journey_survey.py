@@ -1,5 +1,6 @@
 """Journey 5: an organisation lead creates one-time response codes, and a practitioner answers the anonymous survey
 through the organisation's link with one of them, without signing in; a spent code cannot answer again."""
+
 from __future__ import annotations
 
 import re
@@ -8,8 +9,12 @@ import pytest
 
 from tests.e2e.questionnaire import answer_visible_questions
 
-LEADS = ["lead@oakfield-school.riverside.example", "lead@youth-trust.riverside.example",
-         "lead@brookside-primary.riverside.example", "lead@northgate-college.riverside.example"]
+LEADS = [
+    "lead@oakfield-school.riverside.example",
+    "lead@youth-trust.riverside.example",
+    "lead@brookside-primary.riverside.example",
+    "lead@northgate-college.riverside.example",
+]
 PUBLIC_LINK = re.compile(r"^https?://[^/]+(/survey/[^/?]+)$")
 CODE = re.compile(r"\b[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}\b")
 
@@ -28,8 +33,11 @@ def survey(browser, live_server):
             page.goto(live_server.base_url + "/self-assessment/my-returns")
             for href in [a.get_attribute("href") for a in page.locator("table a").all()]:
                 page.goto(live_server.base_url + href)
-                links = [m.group(1) for a in page.locator("a[href*='/survey/']").all()
-                         if (m := PUBLIC_LINK.match(a.get_attribute("href") or ""))]
+                links = [
+                    m.group(1)
+                    for a in page.locator("a[href*='/survey/']").all()
+                    if (m := PUBLIC_LINK.match(a.get_attribute("href") or ""))
+                ]
                 if links:
                     page.get_by_role("link", name="Create response codes").click()
                     page.get_by_label("How many codes do you need?").fill("4")

@@ -1,4 +1,5 @@
 """Fault fixtures: a seeded database of their own, and a PostgreSQL reached through a proxy that can be cut."""
+
 from __future__ import annotations
 
 import pytest

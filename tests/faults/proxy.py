@@ -1,5 +1,6 @@
 """A loopback TCP proxy that can be cut and restored: how the fault tests "stop" PostgreSQL for one app without
 touching the shared server (every other test and helper keeps using it)."""
+
 from __future__ import annotations
 
 import random

@@ -1,6 +1,7 @@
 """PostgreSQL stops mid-session: users get the GOV.UK "service unavailable" page (503), nothing is
 half-written, and the same running server recovers as soon as the database is back. The database is "stopped"
 by cutting a loopback proxy, so the shared PostgreSQL server keeps running for everyone else."""
+
 from __future__ import annotations
 
 import json
@@ -77,8 +78,9 @@ def test_public_pages_and_health_check_answer_503_while_the_database_is_down(out
     assert "Sorry, the service is unavailable" in register.body and "govuk-template" in register.body
 
 
-def test_database_outage_writes_nothing_and_the_server_recovers_without_restart(outage_database, outage_server,
-                                                                                signed_in):
+def test_database_outage_writes_nothing_and_the_server_recovers_without_restart(
+    outage_database, outage_server, signed_in
+):
     _url, _proxied, proxy = outage_database
     client, section, before = signed_in
     gunicorn_pid = outage_server.process.pid
@@ -108,8 +110,9 @@ def test_connection_lost_mid_save_leaves_nothing_half_written(outage_database):
     app = second_app(proxied)
     direct = sa.create_engine(url)
     with direct.connect() as conn:
-        user = conn.execute(sa.text("SELECT id, session_version FROM user_account WHERE email = :e"),
-                            {"e": AUDITOR}).one()
+        user = conn.execute(
+            sa.text("SELECT id, session_version FROM user_account WHERE email = :e"), {"e": AUDITOR}
+        ).one()
     client = app.test_client()
     sign_in(client, user.id, user.session_version)
     section = _open_section(_FlaskClient(client))
@@ -117,18 +120,25 @@ def test_connection_lost_mid_save_leaves_nothing_half_written(outage_database):
 
     def snapshot():
         with direct.connect() as conn:
-            return conn.execute(sa.text(
-                "SELECT cr.lock_version, ca.question_key, ca.value, ca.comment FROM case_response cr "
-                "JOIN assignment a ON a.id = cr.assignment_id LEFT JOIN case_answer ca ON ca.response_id = cr.id "
-                "WHERE a.id = :a ORDER BY ca.question_key"), {"a": assignment_id}).all()
+            return conn.execute(
+                sa.text(
+                    "SELECT cr.lock_version, ca.question_key, ca.value, ca.comment FROM case_response cr "
+                    "JOIN assignment a ON a.id = cr.assignment_id LEFT JOIN case_answer ca ON ca.response_id = cr.id "
+                    "WHERE a.id = :a ORDER BY ca.question_key"
+                ),
+                {"a": assignment_id},
+            ).all()
 
     before = snapshot()
     form = forms_in(client.get(section).get_data(as_text=True))[0]
     writes = []
 
     def cut_after_first_answer_write(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().upper().startswith(("INSERT INTO CASE_ANSWER", "UPDATE CASE_ANSWER",
-                                                  "UPDATE CASE_RESPONSE")):
+        if (
+            statement.lstrip()
+            .upper()
+            .startswith(("INSERT INTO CASE_ANSWER", "UPDATE CASE_ANSWER", "UPDATE CASE_RESPONSE"))
+        ):
             writes.append(statement)
             proxy.cut()
 
@@ -142,14 +152,19 @@ def test_connection_lost_mid_save_leaves_nothing_half_written(outage_database):
     finally:
         sa.event.remove(engine, "after_cursor_execute", cut_after_first_answer_write)
         proxy.restore()
-    assert writes, ("the save reached the database before the connection was lost", response.status_code,
-                    response.get_data(as_text=True)[:3000])
+    assert writes, (
+        "the save reached the database before the connection was lost",
+        response.status_code,
+        response.get_data(as_text=True)[:3000],
+    )
     assert response.status_code == 503
     assert "Sorry, the service is unavailable" in response.get_data(as_text=True)
     assert snapshot() == before
 
-    retry = client.post(section, data=MultiDict(fill(forms_in(client.get(section).get_data(as_text=True))[0],
-                                                     "saved-after-reconnect", "later")))
+    retry = client.post(
+        section,
+        data=MultiDict(fill(forms_in(client.get(section).get_data(as_text=True))[0], "saved-after-reconnect", "later")),
+    )
     assert retry.status_code == 302, "the same app instance reconnects by itself"
     direct.dispose()
     with app.app_context():

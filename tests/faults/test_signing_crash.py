@@ -1,5 +1,6 @@
 """A crash between signing a statement and recording it: the signature, the statement's state and the
 activity entry are one transaction, so either all of them are stored or none is."""
+
 from __future__ import annotations
 
 import pytest
@@ -29,16 +30,27 @@ def _statement_awaiting_signatures(app) -> int:
     with app.app_context():
         org = db.session.execute(sa.select(Organisation).where(Organisation.slug == ORGANISATION)).scalar_one()
         lead = db.session.execute(
-            sa.select(User).where(User.email == "lead@youth-trust.riverside.example")).scalar_one()
+            sa.select(User).where(User.email == "lead@youth-trust.riverside.example")
+        ).scalar_one()
         version = latest_version("child-safeguarding-statement")
         instrument = version.parsed
-        number = db.session.execute(sa.select(sa.func.coalesce(sa.func.max(Statement.version_number), 0))
-                                    .where(Statement.organisation_id == org.id)).scalar_one() + 1
+        number = (
+            db.session.execute(
+                sa.select(sa.func.coalesce(sa.func.max(Statement.version_number), 0)).where(
+                    Statement.organisation_id == org.id
+                )
+            ).scalar_one()
+            + 1
+        )
         sections = {q.key: f"Fictional text for {q.key}." for q in instrument.questions(org.org_type)}
-        statement = Statement(organisation_id=org.id, version_number=number, instrument_version_id=version.id,
-                              sections=sections,
-                              required_capacities=list(instrument.signatories_for(org.org_type)),
-                              created_by_id=lead.id)
+        statement = Statement(
+            organisation_id=org.id,
+            version_number=number,
+            instrument_version_id=version.id,
+            sections=sections,
+            required_capacities=list(instrument.signatories_for(org.org_type)),
+            created_by_id=lead.id,
+        )
         db.session.add(statement)
         db.session.flush()
         services.send_for_signatures(statement, actor=lead)
@@ -49,12 +61,17 @@ def _statement_awaiting_signatures(app) -> int:
 def _rows(url: str, statement_id: int):
     engine = sa.create_engine(url)
     with engine.connect() as conn:
-        signatures = conn.execute(sa.text("SELECT capacity, content_hash FROM signature WHERE statement_id = :s"),
-                                  {"s": statement_id}).all()
+        signatures = conn.execute(
+            sa.text("SELECT capacity, content_hash FROM signature WHERE statement_id = :s"), {"s": statement_id}
+        ).all()
         state = conn.execute(sa.text("SELECT state FROM statement WHERE id = :s"), {"s": statement_id}).scalar_one()
-        signed_events = conn.execute(sa.text(
-            "SELECT count(*) FROM activity_event WHERE object_type = 'statement' AND object_id = :s "
-            "AND verb = 'signed'"), {"s": statement_id}).scalar_one()
+        signed_events = conn.execute(
+            sa.text(
+                "SELECT count(*) FROM activity_event WHERE object_type = 'statement' AND object_id = :s "
+                "AND verb = 'signed'"
+            ),
+            {"s": statement_id},
+        ).scalar_one()
     engine.dispose()
     return signatures, state, signed_events
 
@@ -64,8 +81,9 @@ def test_crash_between_signing_and_recording_leaves_no_half_recorded_signature(s
     statement_id = _statement_awaiting_signatures(app)
     engine = sa.create_engine(seeded_database)
     with engine.connect() as conn:
-        user = conn.execute(sa.text("SELECT id, session_version FROM user_account WHERE email = :e"),
-                            {"e": SIGNATORY}).one()
+        user = conn.execute(
+            sa.text("SELECT id, session_version FROM user_account WHERE email = :e"), {"e": SIGNATORY}
+        ).one()
     engine.dispose()
     client = app.test_client()
     sign_in(client, user.id, user.session_version)

@@ -1,5 +1,6 @@
 """SMTP down: the change that causes an email still commits, its email waits in the outbox, and
 once the mail server is back the delivery worker sends it exactly once."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,9 +13,15 @@ from app.utils import today
 
 @pytest.fixture
 def due_reminder():
-    item = notifications.DueReminder(kind="fault_test_due", target_type="audit_round", target_id=424242,
-                                     due_date=today(), recipient="lead@fault-test.example",
-                                     subject="Your case audit is due", body="Please finish CR-000123.")
+    item = notifications.DueReminder(
+        kind="fault_test_due",
+        target_type="audit_round",
+        target_id=424242,
+        due_date=today(),
+        recipient="lead@fault-test.example",
+        subject="Your case audit is due",
+        body="Please finish CR-000123.",
+    )
 
     def provider(on):
         return [item]
@@ -25,8 +32,11 @@ def due_reminder():
 
 
 def _queued(db, item) -> int:
-    return db.session.execute(sa.select(sa.func.count()).select_from(Reminder).where(
-        Reminder.kind == item.kind, Reminder.target_id == item.target_id)).scalar_one()
+    return db.session.execute(
+        sa.select(sa.func.count())
+        .select_from(Reminder)
+        .where(Reminder.kind == item.kind, Reminder.target_id == item.target_id)
+    ).scalar_one()
 
 
 def _message(db, item) -> OutboxMessage:

@@ -1,4 +1,5 @@
 """Campaign findings: returns received, RAG per standard (self and agreed), heatmap, types, survey, statements."""
+
 from __future__ import annotations
 
 import html

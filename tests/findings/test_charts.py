@@ -1,4 +1,5 @@
 """Every figure a findings page sends is a valid plotly figure (the pages skip plotly's slow validation)."""
+
 from __future__ import annotations
 
 import html
@@ -12,17 +13,25 @@ import pytest
 def figures_on(client, url: str) -> list[dict]:
     response = client.get(url)
     assert response.status_code == 200, url
-    return [json.loads(html.unescape(raw)) for raw in
-            re.findall(r'class="app-chart" id="[^"]+" data-figure="([^"]*)"', response.get_data(as_text=True))]
+    return [
+        json.loads(html.unescape(raw))
+        for raw in re.findall(r'class="app-chart" id="[^"]+" data-figure="([^"]*)"', response.get_data(as_text=True))
+    ]
 
 
 @pytest.fixture
 def pages(small_round, small_campaign):
-    return [f"/findings/rounds/{small_round.round.id}", f"/findings/campaigns/{small_campaign.campaign.id}",
-            f"/findings/organisations/{small_round.police.id}", f"/findings/organisations/{small_campaign.school.id}",
-            "/findings/trends/strategy-discussion", "/findings/trends/self-assessment",
-            "/findings/trends/practitioner-survey", "/findings/themes/timeliness",
-            "/findings/themes/leadership_and_accountability"]
+    return [
+        f"/findings/rounds/{small_round.round.id}",
+        f"/findings/campaigns/{small_campaign.campaign.id}",
+        f"/findings/organisations/{small_round.police.id}",
+        f"/findings/organisations/{small_campaign.school.id}",
+        "/findings/trends/strategy-discussion",
+        "/findings/trends/self-assessment",
+        "/findings/trends/practitioner-survey",
+        "/findings/themes/timeliness",
+        "/findings/themes/leadership_and_accountability",
+    ]
 
 
 def test_every_chart_is_a_valid_plotly_figure_with_okabe_ito_colours(client, login_as, pages):

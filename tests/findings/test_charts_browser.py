@@ -1,5 +1,6 @@
 """Charts drawn in real Chromium under the app's CSP: no inline style or script is refused, every chart draws,
 and its table of figures is there to open."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,10 +9,16 @@ from tests.e2e.live import DEMO_PASSWORD, GunicornServer, chromium_path, create_
 
 pytestmark = [pytest.mark.e2e]
 
-PAGES = ("/findings/rounds/1", "/findings/organisations/2", "/findings/themes/voice_of_child",
-         "/findings/trends/strategy-discussion")
-WATCH_CSP = ("document.addEventListener('securitypolicyviolation', e => "
-             "window.__csp = (window.__csp || []).concat([e.violatedDirective + ' ' + e.sourceFile]))")
+PAGES = (
+    "/findings/rounds/1",
+    "/findings/organisations/2",
+    "/findings/themes/voice_of_child",
+    "/findings/trends/strategy-discussion",
+)
+WATCH_CSP = (
+    "document.addEventListener('securitypolicyviolation', e => "
+    "window.__csp = (window.__csp || []).concat([e.violatedDirective + ' ' + e.sourceFile]))"
+)
 
 
 @pytest.fixture(scope="module")
@@ -46,8 +53,9 @@ def test_charts_draw_under_the_content_security_policy(server):
             page.goto(server.base_url + path)
             charts = page.locator(".app-chart")
             assert charts.count() > 0, path
-            page.wait_for_function("n => document.querySelectorAll('.app-chart .main-svg').length >= n",
-                                   arg=charts.count())
+            page.wait_for_function(
+                "n => document.querySelectorAll('.app-chart .main-svg').length >= n", arg=charts.count()
+            )
             assert page.evaluate("window.__csp || []") == [], path
             assert page.evaluate("document.getElementById('plotly.js-style-global').sheet.cssRules.length") > 0
             details = page.locator("figure details.govuk-details").first

@@ -1,4 +1,5 @@
 """`flask demo load` adds the QA sub-group's report for round 1 and campaign 1, once."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -12,9 +13,15 @@ from tests.findings import factories as f
 
 
 def test_demo_report_under_every_heading_with_actions_loads_once(db, make):
-    orgs = {slug: make.make_org(slug=f"{slug}-findings-demo", org_type=kind) for slug, kind in (
-        ("riverside-council", "local_authority"), ("riverside-police", "police"), ("riverside-health", "health_trust"),
-        ("youth-trust", "charity"))}
+    orgs = {
+        slug: make.make_org(slug=f"{slug}-findings-demo", org_type=kind)
+        for slug, kind in (
+            ("riverside-council", "local_authority"),
+            ("riverside-police", "police"),
+            ("riverside-health", "health_trust"),
+            ("youth-trust", "charity"),
+        )
+    }
     qa = make.make_user(roles=["qa"])
     demo = Demo(password="x", today=today(), organisations=orgs, users={"qa@riverside.example": qa})
     rnd = f.make_round(organisations=list(orgs.values()))
@@ -23,8 +30,12 @@ def test_demo_report_under_every_heading_with_actions_loads_once(db, make):
     findings_demo.load(demo)
     headings = set(db.session.execute(sa.select(Finding.heading).where(Finding.round_id == rnd.id)).scalars())
     assert headings == {"evidence", "strength", "area_for_improvement", "learning", "impact"}
-    assert db.session.execute(sa.select(sa.func.count()).select_from(Finding)
-                              .where(Finding.campaign_id == campaign.id)).scalar_one() == 5
+    assert (
+        db.session.execute(
+            sa.select(sa.func.count()).select_from(Finding).where(Finding.campaign_id == campaign.id)
+        ).scalar_one()
+        == 5
+    )
     actions = db.session.execute(sa.select(ActionItem).join(Finding).where(Finding.round_id == rnd.id)).scalars().all()
     assert len(actions) == 3
     assert {a.status for a in actions} == {ActionStatus.in_progress, ActionStatus.not_started, ActionStatus.complete}

@@ -1,4 +1,5 @@
 """Excel and CSV exports: sheets, headers, text never run as a formula, the same numbers as the page, the CLI."""
+
 from __future__ import annotations
 
 import csv
@@ -38,8 +39,16 @@ def test_round_workbook_sheets_and_headers(client, login_as, small_round):
     assert wb.sheetnames == ROUND_SHEETS
     responses = wb["Responses"]
     header = rows_of(responses)[0]
-    assert header[:8] == ["Response", "Case reference", "Agency", "Case area", "Age band", "Gender", "Ethnic group",
-                          "Submitted"]
+    assert header[:8] == [
+        "Response",
+        "Case reference",
+        "Agency",
+        "Case area",
+        "Age band",
+        "Gender",
+        "Ethnic group",
+        "Submitted",
+    ]
     assert "convened_promptly" in header and "right_agencies_involved__comment" in header
     assert responses.freeze_panes == "C2"
     assert responses.auto_filter.ref.startswith("A1:")
@@ -55,8 +64,7 @@ def test_each_response_row_holds_only_its_own_answers(client, login_as, db, smal
     and its answers land in no other row."""
     from app.audits.models import ResponseState
 
-    returned = next(a.response for a in small_round.cases[1].assignments
-                    if a.organisation_id == small_round.police.id)
+    returned = next(a.response for a in small_round.cases[1].assignments if a.organisation_id == small_round.police.id)
     returned.state, returned.submitted_at = ResponseState.returned, None
     returned.returned_reason = "Please add the date of the discussion."
     db.session.commit()
@@ -65,8 +73,10 @@ def test_each_response_row_holds_only_its_own_answers(client, login_as, db, smal
     header, body = rows[0], rows[1:]
     by_response = {row[0]: dict(zip(header, row)) for row in body}
     assert returned.id not in by_response and len(body) == 3
-    assert [(r["Case reference"], r["Agency"], r["convened_promptly"], r["right_agencies_involved"])
-            for r in sorted(by_response.values(), key=lambda r: r["Response"])] == [
+    assert [
+        (r["Case reference"], r["Agency"], r["convened_promptly"], r["right_agencies_involved"])
+        for r in sorted(by_response.values(), key=lambda r: r["Response"])
+    ] == [
         ("CR-100001", "Riverside Test Police", "yes", "partly"),
         ("CR-100001", "Riverside Test Health", "no", "yes"),
         ("CR-100003", "Riverside Test Health", "partly", "yes"),
@@ -151,15 +161,26 @@ def test_export_cli_explains_bad_input(runner, small_round, tmp_path):
 def test_campaign_workbook(client, login_as, small_campaign, runner, tmp_path):
     login_as("qa")
     wb = workbook_of(client.get(f"/findings/campaigns/{small_campaign.campaign.id}/findings.xlsx"))
-    assert wb.sheetnames == ["Summary", "Themes", "Questions", "Responses", "Labels", "Agreed", "Returns", "Matrix",
-                             "Actions"]
+    assert wb.sheetnames == [
+        "Summary",
+        "Themes",
+        "Questions",
+        "Responses",
+        "Labels",
+        "Agreed",
+        "Returns",
+        "Matrix",
+        "Actions",
+    ]
     matrix = rows_of(wb["Matrix"])
     assert matrix[0][0] == "Organisation"
     school = next(r for r in matrix if r[0] == "Test Oakfield School")
     charity = next(r for r in matrix if r[0] == "Test Youth Charity")
     assert school[1:3] == ["Amber", "Green"] and charity[1:3] == ["Red", "Amber"]
-    fills = {c.value: c.fill.fgColor.rgb for c in next(r for r in wb["Matrix"].iter_rows(min_row=2)
-                                                        if r[0].value == "Test Oakfield School")[1:3]}
+    fills = {
+        c.value: c.fill.fgColor.rgb
+        for c in next(r for r in wb["Matrix"].iter_rows(min_row=2) if r[0].value == "Test Oakfield School")[1:3]
+    }
     assert fills["Amber"].endswith("FCD6C3") and fills["Green"].endswith("CCE2D8")
     returns = rows_of(wb["Returns"])
     assert len(returns) == 1 + 6  # two counted returns, three criteria each
@@ -180,8 +201,11 @@ def test_organisation_leads_export_only_their_own_organisation(client, login_as,
     assert "Riverside Test Health" not in everything
     agencies = {row[2] for row in rows_of(wb["Responses"])[1:]}
     assert agencies == {"Riverside Test Police"}
-    rows = list(csv.reader(io.StringIO(
-        client.get(f"/findings/rounds/{small_round.round.id}/responses.csv").get_data(as_text=True))))
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get(f"/findings/rounds/{small_round.round.id}/responses.csv").get_data(as_text=True))
+        )
+    )
     assert {row[2] for row in rows[1:]} == {"Riverside Test Police"}
     assert re.search(r"police", rows[1][2], re.I)
 
@@ -203,12 +227,25 @@ def test_libreoffice_reads_the_same_numbers_and_plain_text(client, login_as, sma
     login_as("qa")
     path = tmp_path / "round.xlsx"
     path.write_bytes(client.get(f"/findings/rounds/{small_round.round.id}/findings.xlsx").data)
-    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to",
-                    "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
-                    "--outdir", str(tmp_path), str(path)], check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+            "--outdir",
+            str(tmp_path),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     summary = list(csv.reader((tmp_path / "round-Summary.csv").open(encoding="utf-8")))
-    assert ["% of criteria meeting the standard", "57.1"] == summary[[r[0] for r in summary].index(
-        "% of criteria meeting the standard")][:2]
+    assert ["% of criteria meeting the standard", "57.1"] == summary[
+        [r[0] for r in summary].index("% of criteria meeting the standard")
+    ][:2]
     responses = list(csv.reader((tmp_path / "round-Responses.csv").open(encoding="utf-8")))
     column = responses[0].index("right_agencies_involved__comment")
     assert INJECTION in [row[column] for row in responses[1:]]

@@ -1,5 +1,6 @@
 """Findings figures are kept between requests and recomputed as soon as anything they are computed from changes
 (app/findings/freshness.py): a kept figure must never be an out-of-date one."""
+
 from __future__ import annotations
 
 import pytest
@@ -94,23 +95,36 @@ def test_returning_a_submitted_audit_and_moderating_replace_the_figures(db, smal
     db.session.commit()
     grades = {g["value"]: g["count"] for g in figures.round_figures(rnd)["agreed"]["grades"]}
     assert grades["good"] == 1
-    audits.save_moderation(small_round.cases[2], ratings={"convened_promptly": "yes", "right_agencies_involved": "yes"},
-                          overall_grade="good")
+    audits.save_moderation(
+        small_round.cases[2],
+        ratings={"convened_promptly": "yes", "right_agencies_involved": "yes"},
+        overall_grade="good",
+    )
     db.session.commit()
     grades = {g["value"]: g["count"] for g in figures.round_figures(rnd)["agreed"]["grades"]}
     assert grades["good"] == 2
 
 
-def test_renaming_an_organisation_reaches_kept_round_and_campaign_figures(client, login_as, db, small_round,
-                                                                          small_campaign):
+def test_renaming_an_organisation_reaches_kept_round_and_campaign_figures(
+    client, login_as, db, small_round, small_campaign
+):
     assert _agency(figures.round_figures(small_round.round), "Riverside Test Police")
-    assert any(r["name"] == "Test Oakfield School" for r in figures.campaign_figures(small_campaign.campaign)["returns"])
+    assert any(
+        r["name"] == "Test Oakfield School" for r in figures.campaign_figures(small_campaign.campaign)["returns"]
+    )
     police = small_round.police
-    accounts.update_organisation(police, name="Riverside Constabulary", slug=police.slug, org_type=police.org_type,
-                                 areas=police.areas, active=True)
+    accounts.update_organisation(
+        police,
+        name="Riverside Constabulary",
+        slug=police.slug,
+        org_type=police.org_type,
+        areas=police.areas,
+        active=True,
+    )
     school = small_campaign.school
-    accounts.update_organisation(school, name="Oakfield Academy", slug=school.slug, org_type=school.org_type,
-                                 areas=school.areas, active=True)
+    accounts.update_organisation(
+        school, name="Oakfield Academy", slug=school.slug, org_type=school.org_type, areas=school.areas, active=True
+    )
     db.session.commit()
 
     assert _agency(figures.round_figures(small_round.round), "Riverside Constabulary")
@@ -162,18 +176,26 @@ def test_campaign_figures_follow_submissions_challenges_and_the_survey(db, small
     school = small_campaign.returns["school"]
     senior = lambda data: next(c for c in data["criteria"] if c["key"] == "s11_1_strategy_and_resources")  # noqa: E731
     assert senior(figures.campaign_figures(campaign))["moderated"]["red"] == 0
-    selfassessment.challenge_answer(school, "s11_1_strategy_and_resources", moderated_rag="red",
-                                    comment="No budget set aside for safeguarding training.")
+    selfassessment.challenge_answer(
+        school,
+        "s11_1_strategy_and_resources",
+        moderated_rag="red",
+        comment="No budget set aside for safeguarding training.",
+    )
     db.session.commit()
     assert senior(figures.campaign_figures(campaign))["moderated"]["red"] == 1
 
     def charity():
-        return next(o for o in figures.campaign_figures(campaign)["survey"]["organisations"]
-                    if o["id"] == small_campaign.charity.id)
+        return next(
+            o
+            for o in figures.campaign_figures(campaign)["survey"]["organisations"]
+            if o["id"] == small_campaign.charity.id
+        )
 
     assert figures.campaign_figures(campaign)["survey"]["organisations_counted"] == 1
-    link = db.session.execute(sa.select(SurveyLink).filter_by(campaign_id=campaign.id,
-                                                              organisation_id=small_campaign.charity.id)).scalar_one()
+    link = db.session.execute(
+        sa.select(SurveyLink).filter_by(campaign_id=campaign.id, organisation_id=small_campaign.charity.id)
+    ).scalar_one()
     [code] = survey_services.create_response_codes(link, 1)
     survey_services.record_survey_response(link, {"know_safeguarding_lead": {"value": "agree"}}, code=code)
     db.session.commit()
@@ -213,8 +235,14 @@ def test_figures_held_by_the_process_are_served_with_one_statement_until_somethi
     assert figures.round_figures(rnd)["summary"]["submitted"] == 4
 
     police = small_round.police
-    accounts.update_organisation(police, name="Riverside Constabulary", slug=police.slug, org_type=police.org_type,
-                                 areas=police.areas, active=True)
+    accounts.update_organisation(
+        police,
+        name="Riverside Constabulary",
+        slug=police.slug,
+        org_type=police.org_type,
+        areas=police.areas,
+        active=True,
+    )
     db.session.commit()
     assert _agency(figures.round_figures(rnd), "Riverside Constabulary")
 
@@ -228,16 +256,22 @@ def test_a_new_round_or_campaign_never_shares_a_stamp_with_an_earlier_one(db, ma
     assert None not in tokens and len(tokens) == 5
 
 
-def test_pages_and_workbooks_leave_the_figures_they_share_as_they_were(client, login_as, db, make, small_round,
-                                                                       small_campaign):
+def test_pages_and_workbooks_leave_the_figures_they_share_as_they_were(
+    client, login_as, db, make, small_round, small_campaign
+):
     import copy
 
     rnd, campaign = small_round.round, small_campaign.campaign
     before = copy.deepcopy((figures.round_figures(rnd), figures.campaign_figures(campaign)))
     login_as("qa")
-    pages = [f"/findings/rounds/{rnd.id}", f"/findings/rounds/{rnd.id}/findings.xlsx",
-             f"/findings/campaigns/{campaign.id}", f"/findings/campaigns/{campaign.id}/findings.xlsx",
-             f"/findings/organisations/{small_round.police.id}", f"/findings/organisations/{small_campaign.school.id}"]
+    pages = [
+        f"/findings/rounds/{rnd.id}",
+        f"/findings/rounds/{rnd.id}/findings.xlsx",
+        f"/findings/campaigns/{campaign.id}",
+        f"/findings/campaigns/{campaign.id}/findings.xlsx",
+        f"/findings/organisations/{small_round.police.id}",
+        f"/findings/organisations/{small_campaign.school.id}",
+    ]
     for page in pages:
         assert client.get(page).status_code == 200, page
     login_as(make.make_user(roles=["org_lead"], organisation=small_round.police))

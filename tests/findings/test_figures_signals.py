@@ -2,6 +2,7 @@
 in its own transaction, so figures kept for a round or campaign are never served out of date; draft saves do not.
 Each test computes (and so keeps) the figures first, makes one change through the service, commits, and finds the
 figures renewed."""
+
 from __future__ import annotations
 
 import copy
@@ -43,6 +44,7 @@ def _renews(db, period, change) -> bool:
 
 # --- case audit rounds ---------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def open_round(db):
     setup = rounds.make_round(agencies=("police", "health"), references=("CR-000101", "CR-000102"))
@@ -53,8 +55,15 @@ def open_round(db):
 def test_round_details_reach_the_figures_at_once(db, open_round):
     rnd = open_round.round
     assert figures.round_figures(rnd)["title"] == "Strategy discussions – test round"
-    audits.update_round(rnd, title="Strategy discussions – spring", area=rnd.area, period_start=rnd.period_start,
-                        period_end=rnd.period_end, due_date=rnd.due_date, actor=open_round.qa)
+    audits.update_round(
+        rnd,
+        title="Strategy discussions – spring",
+        area=rnd.area,
+        period_start=rnd.period_start,
+        period_end=rnd.period_end,
+        due_date=rnd.due_date,
+        actor=open_round.qa,
+    )
     db.session.commit()
     assert figures.round_figures(rnd)["title"] == "Strategy discussions – spring"
 
@@ -65,8 +74,9 @@ def test_cases_added_imported_and_removed_reach_the_figures_at_once(db, open_rou
     audits.add_case(rnd, reference="CR-000103", actor=open_round.qa)
     db.session.commit()
     assert figures.round_figures(rnd)["summary"]["cases"] == 3
-    audits.import_cases(rnd, filename="cases.csv", content=b"Case reference\nCR-000104\nCR-000105\n",
-                        actor=open_round.qa)
+    audits.import_cases(
+        rnd, filename="cases.csv", content=b"Case reference\nCR-000104\nCR-000105\n", actor=open_round.qa
+    )
     db.session.commit()
     assert figures.round_figures(rnd)["summary"]["cases"] == 5
 
@@ -103,8 +113,11 @@ def test_submitting_and_returning_a_response_reach_the_figures_at_once(db, open_
 
 def test_draft_saves_keep_the_round_figures(db, open_round):
     police = open_round.assignment(0, "police")
-    assert not _renews(db, open_round.round, lambda: rounds.score(
-        police, rounds.complete_answers(), actor=open_round.auditors["police"], submit=False))
+    assert not _renews(
+        db,
+        open_round.round,
+        lambda: rounds.score(police, rounds.complete_answers(), actor=open_round.auditors["police"], submit=False),
+    )
 
 
 def test_moderation_and_every_round_state_change_renew_the_figures(db, open_round):
@@ -137,6 +150,7 @@ def test_the_retention_purge_renews_the_round_figures(db, open_round):
 
 
 # --- self-assessment campaigns -------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def campaign(db, make):
@@ -183,8 +197,11 @@ def test_a_challenge_and_the_survey_reach_the_figures_at_once(db, campaign, monk
     db.session.commit()
     ret = campaigns.complete_return(campaigns.return_for(campaign, school), submit=True)
     key = next(a.question_key for a in ret.answers if a.rag == "green")
-    assert _renews(db, campaign, lambda: selfassessment.challenge_answer(ret, key, moderated_rag="red",
-                                                                         comment="No evidence of training."))
+    assert _renews(
+        db,
+        campaign,
+        lambda: selfassessment.challenge_answer(ret, key, moderated_rag="red", comment="No evidence of training."),
+    )
     link = campaigns.survey_link(campaign, school)
     [code] = campaigns.response_codes(link, 1)
     answers = {k: {"value": v} for k, v in campaigns.survey_form().items()}
@@ -195,6 +212,7 @@ def test_a_challenge_and_the_survey_reach_the_figures_at_once(db, campaign, monk
 
 
 # --- every round and campaign --------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def periods(db, open_round, campaign):
@@ -213,14 +231,33 @@ def _renews_both(db, periods, change) -> bool:
 
 def test_an_organisation_created_or_changed_renews_every_figure(db, open_round, periods):
     police = open_round.orgs["police"]
-    assert _renews_both(db, periods, lambda: accounts.create_organisation(
-        name="Test Hillside Academy", slug="test-hillside-academy", org_type="school"))
-    assert _renews_both(db, periods, lambda: accounts.update_organisation(
-        police, name="Test Riverside Constabulary", slug=police.slug, org_type=police.org_type,
-        areas=police.areas, active=True))
+    assert _renews_both(
+        db,
+        periods,
+        lambda: accounts.create_organisation(
+            name="Test Hillside Academy", slug="test-hillside-academy", org_type="school"
+        ),
+    )
+    assert _renews_both(
+        db,
+        periods,
+        lambda: accounts.update_organisation(
+            police,
+            name="Test Riverside Constabulary",
+            slug=police.slug,
+            org_type=police.org_type,
+            areas=police.areas,
+            active=True,
+        ),
+    )
     assert any(a["name"] == "Test Riverside Constabulary" for a in figures.round_figures(periods[0])["agencies"])
-    assert not _renews_both(db, periods, lambda: accounts.update_organisation(
-        police, name=police.name, slug=police.slug, org_type=police.org_type, areas=police.areas, active=True))
+    assert not _renews_both(
+        db,
+        periods,
+        lambda: accounts.update_organisation(
+            police, name=police.name, slug=police.slug, org_type=police.org_type, areas=police.areas, active=True
+        ),
+    )
 
 
 def test_an_instrument_published_or_loaded_renews_every_figure(db, periods, tmp_path):
@@ -234,4 +271,3 @@ def test_an_instrument_published_or_loaded_renews_every_figure(db, periods, tmp_
     newer.write_text(bumped)
     assert _renews_both(db, periods, lambda: load_files([newer]))
     assert not _renews_both(db, periods, lambda: load_files([newer]))  # already stored: nothing changed
-

@@ -1,4 +1,5 @@
 """Findings pages link only to pages the viewer may open; wide tables scroll; tags match the rest of the service."""
+
 from __future__ import annotations
 
 import re
@@ -47,7 +48,8 @@ def test_org_lead_and_staff_organisation_pages_link_to_the_action_tracker(client
 
 
 def test_trend_and_theme_pages_link_only_rounds_and_campaigns_the_org_lead_may_open(
-        client, login_as, make, db, small_round, small_campaign):
+    client, login_as, make, db, small_round, small_campaign
+):
     other = make.make_org(name="Test Harbour Council", org_type="local_authority")
     rnd = f.make_round(organisations=[small_round.police, other], state=RoundState.closed, title="Other round")
     f.add_response(f.add_case(rnd), other, {"convened_promptly": "yes"})
@@ -99,15 +101,18 @@ def test_index_state_tags_use_the_service_colours(client, login_as, make, db):
     db.session.commit()
     login_as("qa")
     html = client.get("/findings/").get_data(as_text=True)
-    tags = {label.strip(): colour for colour, label in
-            re.findall(r'class="govuk-tag govuk-tag--(\w[\w-]*)"\s*>\s*([^<]+)<', html)}
+    tags = {
+        label.strip(): colour
+        for colour, label in re.findall(r'class="govuk-tag govuk-tag--(\w[\w-]*)"\s*>\s*([^<]+)<', html)
+    }
     assert tags.get(RoundState.open.label) == "green"
     assert tags.get(RoundState.moderation.label) == "purple"
     assert tags.get(RoundState.closed.label) == "blue"
 
 
 def test_triangulation_mismatches_follow_the_configured_agreement_threshold(
-        app, client, login_as, monkeypatch, small_campaign):
+    app, client, login_as, monkeypatch, small_campaign
+):
     """The school rated policies Green and no practitioner agreed: a mismatch at any threshold above 0%."""
     no_noise(monkeypatch)
     close_campaign_surveys(small_campaign.campaign)

@@ -1,4 +1,5 @@
 """A scale's "partly" answers shown as their own band in round findings and weighted by partial_counts_as."""
+
 from __future__ import annotations
 
 import re
@@ -32,8 +33,9 @@ def test_round_findings_show_met_partly_and_not_met_and_weight_partly(client, lo
     assert "Meets Partly Does not meet Answers scored Share meeting the standard" in page
     # timeliness: 1 in line, 2 partly, 1 not in line; partly counts as the instrument says
     assert re.search(rf"Timeliness 1 2 1 4 {share}", page), page
-    assert re.search(rf"Was a return interview offered within 72 hours\? 1 1 0 2 {'75%' if weight == '0.5' else '50%'}",
-                     page)
+    assert re.search(
+        rf"Was a return interview offered within 72 hours\? 1 1 0 2 {'75%' if weight == '0.5' else '50%'}", page
+    )
     assert re.search(rf"Timeliness {share} \(1 of 4\)", page)
 
 
@@ -92,5 +94,6 @@ def test_the_trend_page_shows_partly_answers_and_how_they_count(client, login_as
     login_as("qa")
     page = text_of(client.get("/findings/trends/fixture-partial-audit-trend"))
     assert "A partly answer counts as half of one meeting the standard" in page
-    assert re.search(r"Was a return interview offered within 72 hours\? \(interview_offered\) 75% \(n=2; 1 partly\)",
-                     page), page
+    assert re.search(
+        r"Was a return interview offered within 72 hours\? \(interview_offered\) 75% \(n=2; 1 partly\)", page
+    ), page

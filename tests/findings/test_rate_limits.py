@@ -1,5 +1,6 @@
 """Findings pages and downloads are rate-limited per signed-in user (FINDINGS_RATE_LIMIT, EXPORT_RATE_LIMIT): one
 person going over answers 429 with the service's error page while everyone else carries on."""
+
 from __future__ import annotations
 
 import pytest
@@ -21,7 +22,8 @@ def test_defaults_are_generous_for_pages_and_tighter_for_exports():
 
 
 def test_one_user_over_the_page_limit_gets_429_and_another_user_still_gets_200(
-        client, login_as, make, small_limits, small_round):
+    client, login_as, make, small_limits, small_round
+):
     first = make.make_user(roles=["qa"])
     second = make.make_user(roles=["qa"])
     login_as(first)
@@ -38,7 +40,8 @@ def test_one_user_over_the_page_limit_gets_429_and_another_user_still_gets_200(
 
 
 def test_one_user_over_the_export_limit_gets_429_and_another_user_still_gets_200(
-        client, login_as, make, small_limits, small_round):
+    client, login_as, make, small_limits, small_round
+):
     first = make.make_user(roles=["qa"])
     second = make.make_user(roles=["qa"])
     base = f"/findings/rounds/{small_round.round.id}"

@@ -1,4 +1,5 @@
 """The round findings page: figures against a hand computation, own-organisation view and permissions."""
+
 from __future__ import annotations
 
 import html as html_lib
@@ -32,8 +33,9 @@ def test_round_figures_match_a_hand_computation(client, login_as, small_round):
     assert re.search(r"Riverside Test Police 66\.7% \(2 of 3\)", page)
     assert re.search(r"Riverside Test Health 50% \(2 of 4\)", page)
     # distribution of convened_promptly: yes 2, partly 1, no 1, n/a 0 of 4 answers, 50% meeting
-    assert re.search(r"convened promptly once concerns of significant harm were identified\? 2 1 1 0 4 50% \(2 of 4\)",
-                     page)
+    assert re.search(
+        r"convened promptly once concerns of significant harm were identified\? 2 1 1 0 4 50% \(2 of 4\)", page
+    )
     # agreed grades: good 1, inadequate 1, one case not yet agreed
     assert re.search(r"Outstanding 0 Good 1 Requires improvement 0 Inadequate 1 Not yet agreed 1", page)
 
@@ -42,8 +44,11 @@ def test_themes_are_proposed_as_strengths_or_areas_for_improvement(client, login
     login_as("qa")
     page = text_of(client.get(f"/findings/rounds/{small_round.round.id}"))
     improvements = page.split("Proposed areas for improvement")[-1].split("By question")[0]
-    strengths = page.split("Proposed strengths None")[1].split("Proposed areas for improvement")[0] \
-        if "Proposed strengths None" in page else page.split("Proposed strengths")[-1]
+    strengths = (
+        page.split("Proposed strengths None")[1].split("Proposed areas for improvement")[0]
+        if "Proposed strengths None" in page
+        else page.split("Proposed strengths")[-1]
+    )
     assert "Timeliness" in improvements and "Multi-agency engagement" not in improvements
     assert "Proposed strengths None." in page and strengths is not None
     app.config["IMPROVEMENT_THRESHOLD"] = 70

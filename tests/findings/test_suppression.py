@@ -1,4 +1,5 @@
 """Small numbers: no count below MIN_CELL_SIZE is shown, or can be worked out from the totals."""
+
 from __future__ import annotations
 
 import re
@@ -82,8 +83,10 @@ def _recoverable(cells, row_totals, col_totals, grand, min_size):
 
 
 matrices = st.integers(min_value=1, max_value=5).flatmap(
-    lambda cols: st.lists(st.lists(st.integers(min_value=0, max_value=30), min_size=cols, max_size=cols),
-                          min_size=1, max_size=6))
+    lambda cols: st.lists(
+        st.lists(st.integers(min_value=0, max_value=30), min_size=cols, max_size=cols), min_size=1, max_size=6
+    )
+)
 
 
 @settings(max_examples=300, deadline=None)

@@ -1,4 +1,5 @@
 """Trends across rounds by question key, carried across a renamed key; cross-instrument theme pages."""
+
 from __future__ import annotations
 
 from datetime import date

@@ -1,6 +1,7 @@
 """Who sees which findings (app.findings.access): an auditor or organisation lead sees its own
 organisation's actions and named data only, on every page and in every download, and figures only of the rounds
 and campaigns its organisation took part in; partnership staff see everything."""
+
 from __future__ import annotations
 
 import csv
@@ -32,8 +33,13 @@ CHARITY_NOTE = "Training booked with the partnership."
 
 
 def _action(finding_id, organisation, description, person, note):
-    action = action_services.create_action(description=description, owner_organisation_id=organisation.id,
-                                    owner_name=person, due_date=today() + timedelta(days=30), finding_id=finding_id)
+    action = action_services.create_action(
+        description=description,
+        owner_organisation_id=organisation.id,
+        owner_name=person,
+        due_date=today() + timedelta(days=30),
+        finding_id=finding_id,
+    )
     action_services.update_action(action, note=note, status="in_progress")
     return action
 
@@ -41,8 +47,12 @@ def _action(finding_id, organisation, description, person, note):
 @pytest.fixture
 def round_actions(db, small_round):
     """A finding on the round with one action for police and one for health, each with a progress note."""
-    finding = services.add_finding(heading="area_for_improvement", text="Agencies came unprepared.",
-                                   themes=["multi_agency_engagement"], round_id=small_round.round.id)
+    finding = services.add_finding(
+        heading="area_for_improvement",
+        text="Agencies came unprepared.",
+        themes=["multi_agency_engagement"],
+        round_id=small_round.round.id,
+    )
     _action(finding.id, small_round.police, POLICE_ACTION, POLICE_PERSON, POLICE_NOTE)
     _action(finding.id, small_round.health, HEALTH_ACTION, HEALTH_PERSON, HEALTH_NOTE)
     db.session.commit()
@@ -51,8 +61,12 @@ def round_actions(db, small_round):
 
 @pytest.fixture
 def campaign_actions(db, small_campaign):
-    finding = services.add_finding(heading="area_for_improvement", text="Governance is uneven.",
-                                   themes=["leadership_and_accountability"], campaign_id=small_campaign.campaign.id)
+    finding = services.add_finding(
+        heading="area_for_improvement",
+        text="Governance is uneven.",
+        themes=["leadership_and_accountability"],
+        campaign_id=small_campaign.campaign.id,
+    )
     _action(finding.id, small_campaign.school, SCHOOL_ACTION, "Head of School", "Checklist drafted.")
     _action(finding.id, small_campaign.charity, CHARITY_ACTION, CHARITY_PERSON, CHARITY_NOTE)
     db.session.commit()
@@ -62,11 +76,17 @@ def campaign_actions(db, small_campaign):
 def _workbook_text(response) -> str:
     assert response.status_code == 200, response.status_code
     workbook = load_workbook(io.BytesIO(response.data))
-    return "\n".join(str(value) for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True)
-                     for value in row if value is not None)
+    return "\n".join(
+        str(value)
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+        if value is not None
+    )
 
 
 # --- the rules, directly ---------------------------------------------------------------------------------------
+
 
 def test_visible_actions_keep_only_the_viewers_organisation(db, round_actions):
     police, health = round_actions.police.id, round_actions.health.id
@@ -87,6 +107,7 @@ def test_trend_scope_limits_everyone_but_staff_to_their_organisation(db, login_a
 
 
 # --- pages -----------------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("role", ["org_lead", "auditor"])
 def test_round_page_lists_only_the_viewers_own_actions(client, login_as, make, round_actions, role):
@@ -117,6 +138,7 @@ def test_campaign_page_lists_only_the_leads_own_actions(client, login_as, make, 
 
 # --- downloads -------------------------------------------------------------------------------------------------
 
+
 def test_round_downloads_hold_only_the_leads_own_named_data(client, login_as, make, round_actions):
     login_as(make.make_user(roles=["org_lead"], organisation=round_actions.police))
     book = _workbook_text(client.get(f"/findings/rounds/{round_actions.round.id}/findings.xlsx"))
@@ -146,8 +168,10 @@ def test_campaign_downloads_hold_only_the_leads_own_named_data(client, login_as,
 
 # --- rounds and campaigns the organisation had no part in -------------------------------------------------------
 
+
 def test_a_round_the_organisation_did_not_take_part_in_is_refused_with_its_downloads(
-        client, login_as, make, round_actions):
+    client, login_as, make, round_actions
+):
     outsider = make.make_org(name="Test Harbour Council", org_type="local_authority")
     for role in ("org_lead", "auditor"):
         login_as(make.make_user(roles=[role], organisation=outsider))
@@ -157,7 +181,8 @@ def test_a_round_the_organisation_did_not_take_part_in_is_refused_with_its_downl
 
 
 def test_a_campaign_the_organisation_was_not_invited_to_is_refused_with_its_downloads(
-        client, login_as, make, campaign_actions):
+    client, login_as, make, campaign_actions
+):
     outsider = make.make_org(name="Test Harbour Academy", org_type="school")
     login_as(make.make_user(roles=["org_lead"], organisation=outsider))
     base = f"/findings/campaigns/{campaign_actions.campaign.id}"
@@ -168,8 +193,12 @@ def test_a_campaign_the_organisation_was_not_invited_to_is_refused_with_its_down
 def test_trends_and_themes_cover_only_rounds_the_organisation_took_part_in(client, login_as, make, db, small_round):
     """The small round (police and health, timeliness 50%) and a second round of health alone (100%): the police
     lead's trend and theme pages show the first only; health's and QA's show both."""
-    alone = f.make_round(organisations=[small_round.health], state=RoundState.closed, title="Health only round",
-                         period_start=small_round.round.period_start + timedelta(days=200))
+    alone = f.make_round(
+        organisations=[small_round.health],
+        state=RoundState.closed,
+        title="Health only round",
+        period_start=small_round.round.period_start + timedelta(days=200),
+    )
     for _ in range(2):
         f.add_response(f.add_case(alone), small_round.health, {"convened_promptly": "yes"})
     db.session.commit()
@@ -209,7 +238,8 @@ def test_trends_cover_only_campaigns_the_organisation_was_invited_to(client, log
 
 
 def test_organisation_page_shows_no_spread_across_fewer_organisations_than_the_minimum(
-        client, login_as, make, app, monkeypatch, small_round):
+    client, login_as, make, app, monkeypatch, small_round
+):
     """Police 66.7% and health 50%: with two agencies the range and quartiles are health's own result."""
     login_as(make.make_user(roles=["org_lead"], organisation=small_round.police))
     html = client.get(f"/findings/organisations/{small_round.police.id}").get_data(as_text=True)

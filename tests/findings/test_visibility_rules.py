@@ -1,6 +1,7 @@
 """The rules deciding what a reader outside partnership staff may see of the findings figures
 (app.findings.figures.visibility): only the partnership's figures and their own organisation's, and no spread across
 organisations too few to stay anonymous. Each rule is checked against what partnership staff see of the same data."""
+
 from __future__ import annotations
 
 import json
@@ -47,8 +48,7 @@ def test_campaign_figures_of_other_organisations_reach_staff_only(client, login_
     assert "Test Youth Charity" not in workbook and "Test Northgate College" not in workbook
 
 
-def test_no_spread_across_fewer_organisations_than_the_minimum(client, login_as, make, app, monkeypatch,
-                                                               small_round):
+def test_no_spread_across_fewer_organisations_than_the_minimum(client, login_as, make, app, monkeypatch, small_round):
     """Police 66.7%, health 50%: across two agencies the spread's range and quartiles are health's own result."""
     page_url = f"/findings/organisations/{small_round.police.id}"
     login_as("qa")
@@ -77,8 +77,10 @@ def test_small_breakdown_cells_are_hidden_even_from_staff(client, login_as, smal
 
 def test_own_view_keeps_no_trace_of_another_organisation(db, small_round, small_campaign):
     """The pages and workbooks also leave out staff-only tables; own_view must not rely on that."""
-    cases = [(figures.round_figures(small_round.round), small_round.police, small_round.health),
-             (figures.campaign_figures(small_campaign.campaign), small_campaign.school, small_campaign.charity)]
+    cases = [
+        (figures.round_figures(small_round.round), small_round.police, small_round.health),
+        (figures.campaign_figures(small_campaign.campaign), small_campaign.school, small_campaign.charity),
+    ]
     for data, own, other in cases:
         assert other.name in json.dumps(data, default=str)
         shown = json.dumps(figures.own_view(data, own.id), default=str)

@@ -1,6 +1,7 @@
 """The bounded load script at a small size: concurrent auditors saving drafts and submitting against
 gunicorn + PostgreSQL, with zero 5xx and zero lost updates. The full size is `python -m load --users 50 ...`
 (see load/__main__.py). Runs once, on the SQLite pass, against a database of its own on the PostgreSQL server."""
+
 from __future__ import annotations
 
 import json
@@ -15,8 +16,13 @@ pytestmark = [pytest.mark.slow]
 
 
 def _run_load(base_url: str, *args: str) -> dict:
-    result = subprocess.run([sys.executable, "-m", "load", "--base-url", base_url, *args], cwd=ROOT,
-                            capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-m", "load", "--base-url", base_url, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.stdout, result.stderr
     return json.loads(result.stdout)
 

@@ -1,5 +1,6 @@
 """The mail outbox: an email exists only if the change that causes it commits, is sent after commit by
 `flask mail deliver`, retried with a growing wait, marked failed after the last attempt, and never sent twice."""
+
 from __future__ import annotations
 
 import threading
@@ -15,8 +16,11 @@ from tests.smtp import SMTPServer
 
 
 def _messages(db, recipient):
-    return list(db.session.execute(sa.select(OutboxMessage).where(OutboxMessage.recipient == recipient)
-                                   .order_by(OutboxMessage.id)).scalars())
+    return list(
+        db.session.execute(
+            sa.select(OutboxMessage).where(OutboxMessage.recipient == recipient).order_by(OutboxMessage.id)
+        ).scalars()
+    )
 
 
 def test_an_email_is_sent_only_after_its_transaction_commits(db, smtp_server):
@@ -48,8 +52,11 @@ def test_a_failed_send_is_retried_then_marked_failed(app, db, runner, smtp_down,
 
 
 def test_retries_wait_longer_each_time_up_to_a_limit(app, db, smtp_down):
-    assert [retry_delay(n) for n in (1, 2, 3)] == [timedelta(seconds=60), timedelta(seconds=120),
-                                                   timedelta(seconds=240)]
+    assert [retry_delay(n) for n in (1, 2, 3)] == [
+        timedelta(seconds=60),
+        timedelta(seconds=120),
+        timedelta(seconds=240),
+    ]
     assert retry_delay(20) == timedelta(seconds=app.config["MAIL_RETRY_MAX_SECONDS"])
     queue_email("later@test.example", "Later", "Waits.")
     db.session.commit()
@@ -80,6 +87,7 @@ def test_without_a_mail_server_delivery_refuses_and_keeps_the_mail(app, db, runn
 
 
 # --- workers running at the same time, on committed rows (no test transaction around them) ----------------------
+
 
 @pytest.fixture
 def committed_outbox(app):
@@ -133,8 +141,10 @@ def test_a_message_another_worker_holds_is_skipped_not_sent(app, committed_outbo
             pytest.skip("row locks are PostgreSQL's; SQLite serialises whole write transactions (BEGIN IMMEDIATE)")
         with _db.engine.connect() as other_worker:
             held = other_worker.execute(
-                sa.select(OutboxMessage.id, OutboxMessage.recipient).where(OutboxMessage.recipient == recipients[0])
-                .with_for_update()).one()
+                sa.select(OutboxMessage.id, OutboxMessage.recipient)
+                .where(OutboxMessage.recipient == recipients[0])
+                .with_for_update()
+            ).one()
             report = deliver_pending()
             _db.session.remove()
             other_worker.rollback()

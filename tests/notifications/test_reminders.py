@@ -1,5 +1,6 @@
 """`flask reminders send`: each reminder is queued once with its outbox email, dry runs queue nothing, and the
 outbox (`flask mail deliver`) retries a send that failed."""
+
 from datetime import date
 
 import pytest
@@ -12,8 +13,15 @@ from app.notifications.services import DueReminder
 
 @pytest.fixture
 def one_due_reminder():
-    item = DueReminder(kind="test_rule", target_type="test_target", target_id=42, due_date=date(2026, 12, 1),
-                       recipient="someone@test.example", subject="Something is due", body="Please do it.")
+    item = DueReminder(
+        kind="test_rule",
+        target_type="test_target",
+        target_id=42,
+        due_date=date(2026, 12, 1),
+        recipient="someone@test.example",
+        subject="Something is due",
+        body="Please do it.",
+    )
 
     def provider(today):
         return [item]
@@ -24,8 +32,9 @@ def one_due_reminder():
 
 
 def _sent_count(db):
-    return db.session.execute(sa.select(sa.func.count()).select_from(Reminder)
-                              .where(Reminder.kind == "test_rule")).scalar_one()
+    return db.session.execute(
+        sa.select(sa.func.count()).select_from(Reminder).where(Reminder.kind == "test_rule")
+    ).scalar_one()
 
 
 def test_dry_run_lists_but_sends_nothing(runner, smtp_server, one_due_reminder, db):
@@ -51,8 +60,9 @@ def test_the_reminder_and_its_email_are_queued_together(runner, one_due_reminder
     assert result.exit_code == 0
     assert "queued test_rule to someone@test.example: Something is due" in result.output
     assert "1 reminder(s) queued" in result.output
-    [message] = db.session.execute(sa.select(OutboxMessage).where(
-        OutboxMessage.recipient == "someone@test.example")).scalars()
+    [message] = db.session.execute(
+        sa.select(OutboxMessage).where(OutboxMessage.recipient == "someone@test.example")
+    ).scalars()
     assert (message.state, message.subject, message.body) == ("pending", "Something is due", "Please do it.")
     assert _sent_count(db) == 1
     assert "0 reminder(s) queued" in runner.invoke(args=["reminders", "send"]).output

@@ -1,4 +1,5 @@
 """Shared bits for the questionnaire engine's tests."""
+
 from __future__ import annotations
 
 import textwrap

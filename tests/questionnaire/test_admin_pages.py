@@ -1,4 +1,5 @@
 """Admin pages: instrument list, read-only preview with organisation type filter, blank spreadsheet."""
+
 from __future__ import annotations
 
 from io import BytesIO
@@ -30,8 +31,11 @@ def test_staff_see_the_instrument_list(client, login_as, versions, role):
 def test_other_roles_are_refused(client, login_as, versions, role):
     login_as(role)
     version_id = versions["fixture-case-audit"].id
-    for url in ("/admin/instruments/", f"/admin/instruments/versions/{version_id}",
-                f"/admin/instruments/versions/{version_id}/blank.xlsx"):
+    for url in (
+        "/admin/instruments/",
+        f"/admin/instruments/versions/{version_id}",
+        f"/admin/instruments/versions/{version_id}/blank.xlsx",
+    ):
         assert client.get(url).status_code == 403
 
 
@@ -41,8 +45,12 @@ def test_preview_renders_every_question_read_only(client, login_as, versions):
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert html.count('<fieldset class="govuk-fieldset app-read-only" disabled>') == 3
-    for text in ("Was the discussion convened promptly?", "Which agencies were missing, and why?",
-                 "How many people attended?", "What is your overall judgement?"):
+    for text in (
+        "Was the discussion convened promptly?",
+        "Which agencies were missing, and why?",
+        "How many people attended?",
+        "What is your overall judgement?",
+    ):
         assert text in html
     assert 'name="held_on-day"' in html
 
@@ -74,8 +82,17 @@ def test_blank_spreadsheet(client, login_as, versions):
     workbook = load_workbook(BytesIO(response.data))
     sheet = workbook["Questions"]
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:9] == ("Key", "Section", "Question", "Hint", "Type", "Answers", "Themes", "Required",
-                           "Shown only if")
+    assert rows[0][:9] == (
+        "Key",
+        "Section",
+        "Question",
+        "Hint",
+        "Type",
+        "Answers",
+        "Themes",
+        "Required",
+        "Shown only if",
+    )
     by_key = {row[0]: row for row in rows[1:]}
     assert len(by_key) == 10
     timely = by_key["timely"]
@@ -88,8 +105,9 @@ def test_blank_spreadsheet(client, login_as, versions):
 
 
 def test_spreadsheet_never_writes_formulas(client, login_as, db, tmp_path):
-    text = MINIMAL.replace("key: tiny", "key: formula-tiny").replace("text: Question one?",
-                                                                     "text: \"=HYPERLINK('http://x.example')\"")
+    text = MINIMAL.replace("key: tiny", "key: formula-tiny").replace(
+        "text: Question one?", "text: \"=HYPERLINK('http://x.example')\""
+    )
     [version] = load_files([write(tmp_path, text)])
     login_as("admin")
     response = client.get(f"/admin/instruments/versions/{version.id}/blank.xlsx")

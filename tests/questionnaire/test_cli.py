@@ -1,4 +1,5 @@
 """`flask instruments validate|load|list` through the CLI runner, and storing versions."""
+
 from __future__ import annotations
 
 import shutil
@@ -72,8 +73,10 @@ def test_load_refuses_a_changed_definition_without_a_version_bump(runner, db, tm
     path.write_text(path.read_text().replace("Question one?", "Question one, reworded?"))
     result = runner.invoke(args=["instruments", "load", str(path)])
     assert result.exit_code == 1
-    assert (f"{path}:2: instrument 'cli-change' version 1 is already loaded with a different definition; "
-            f"increase 'version' to publish a change") in result.output
+    assert (
+        f"{path}:2: instrument 'cli-change' version 1 is already loaded with a different definition; "
+        f"increase 'version' to publish a change"
+    ) in result.output
     assert latest_version("cli-change").content_hash == stored.content_hash
 
     path.write_text(path.read_text().replace("version: 1", "version: 2"))
@@ -86,8 +89,9 @@ def test_load_refuses_a_changed_definition_without_a_version_bump(runner, db, tm
 
 def test_load_stores_nothing_when_any_file_is_invalid(runner, db, tmp_path):
     good = write(tmp_path, MINIMAL.replace("key: tiny", "key: cli-good"), "good.yaml")
-    bad = write(tmp_path, MINIMAL.replace("key: tiny", "key: cli-bad").replace("type: choice", "type: radio"),
-                "bad.yaml")
+    bad = write(
+        tmp_path, MINIMAL.replace("key: tiny", "key: cli-bad").replace("type: choice", "type: radio"), "bad.yaml"
+    )
     result = runner.invoke(args=["instruments", "load", str(good), str(bad)])
     assert result.exit_code == 1
     assert f"{bad}:20:" in result.output and "Nothing was loaded." in result.output
@@ -96,8 +100,11 @@ def test_load_stores_nothing_when_any_file_is_invalid(runner, db, tmp_path):
 
 def test_load_refuses_a_changed_kind(db, tmp_path):
     load_files([write(tmp_path, MINIMAL.replace("key: tiny", "key: cli-kind"), "a.yaml")])
-    survey = MINIMAL.replace("key: tiny", "key: cli-kind").replace("version: 1", "version: 2").replace(
-        "kind: case_audit", "kind: survey")
+    survey = (
+        MINIMAL.replace("key: tiny", "key: cli-kind")
+        .replace("version: 1", "version: 2")
+        .replace("kind: case_audit", "kind: survey")
+    )
     with pytest.raises(InstrumentError) as caught:
         load_files([write(tmp_path, survey, "b.yaml")])
     assert "is already loaded as kind 'case_audit'" in str(caught.value)
@@ -114,16 +121,20 @@ def test_same_version_in_two_files_must_match(db, tmp_path):
 
 def test_load_records_activity(db, tmp_path):
     [version] = load_files([write(tmp_path, MINIMAL.replace("key: tiny", "key: cli-activity"), "a.yaml")])
-    event = db.session.execute(sa.select(ActivityEvent).where(ActivityEvent.object_type == "instrument_version",
-                                                             ActivityEvent.object_id == version.id)).scalar_one()
+    event = db.session.execute(
+        sa.select(ActivityEvent).where(
+            ActivityEvent.object_type == "instrument_version", ActivityEvent.object_id == version.id
+        )
+    ).scalar_one()
     assert event.verb == "instrument.loaded"
 
 
 def test_load_without_arguments_loads_the_instruments_folder(runner, app, db, tmp_path, monkeypatch):
     folder = tmp_path / "instruments"
     folder.mkdir()
-    (folder / "case-audit.yaml").write_text(CASE_AUDIT.read_text().replace("key: fixture-case-audit",
-                                                                             "key: folder-case-audit"))
+    (folder / "case-audit.yaml").write_text(
+        CASE_AUDIT.read_text().replace("key: fixture-case-audit", "key: folder-case-audit")
+    )
     shutil.copy(app.config["THEMES_FILE"], folder / "themes.yaml")
     (folder / "schema.json").write_text("{}")
     monkeypatch.setitem(app.config, "INSTRUMENTS_DIR", str(folder))
@@ -134,10 +145,26 @@ def test_load_without_arguments_loads_the_instruments_folder(runner, app, db, tm
 
 
 def test_queries(db, tmp_path):
-    [v1] = load_files([write(tmp_path, MINIMAL.replace("key: tiny", "key: q-tiny").replace("kind: case_audit",
-                                                                                           "kind: survey"), "a.yaml")])
-    [v2] = load_files([write(tmp_path, MINIMAL.replace("key: tiny", "key: q-tiny").replace(
-        "kind: case_audit", "kind: survey").replace("version: 1", "version: 2"), "b.yaml")])
+    [v1] = load_files(
+        [
+            write(
+                tmp_path,
+                MINIMAL.replace("key: tiny", "key: q-tiny").replace("kind: case_audit", "kind: survey"),
+                "a.yaml",
+            )
+        ]
+    )
+    [v2] = load_files(
+        [
+            write(
+                tmp_path,
+                MINIMAL.replace("key: tiny", "key: q-tiny")
+                .replace("kind: case_audit", "kind: survey")
+                .replace("version: 1", "version: 2"),
+                "b.yaml",
+            )
+        ]
+    )
     assert latest_version("q-tiny").id == v2.id
     surveys = versions_of_kind("survey")
     assert surveys.index(v2) < surveys.index(v1)

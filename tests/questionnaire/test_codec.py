@@ -3,6 +3,7 @@
 Option values, text and ISO dates are stored as they are; lists and numbers as JSON text. A stored text that does
 not decode reads back as the text stored (a one-item list for a list type): pages show what was saved and the
 answer rules ask for it to be put right, so nothing saved is dropped silently."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -67,14 +68,17 @@ def test_a_whole_number_stays_whole_and_a_decimal_stays_decimal():
     assert number.decode("3.0") == 3.0 and isinstance(number.decode("3.0"), float)
 
 
-@pytest.mark.parametrize("stored, value", [
-    ("police", ["police"]),                 # a lone option value, not JSON
-    ('["police", "health"', ['["police", "health"']),  # cut short
-    ('"police"', ["police"]),               # JSON, but not a list
-    ("7", ["7"]),
-    ("null", ["null"]),
-    ("[1, 2]", ["1", "2"]),                 # option values are text
-])
+@pytest.mark.parametrize(
+    "stored, value",
+    [
+        ("police", ["police"]),  # a lone option value, not JSON
+        ('["police", "health"', ['["police", "health"']),  # cut short
+        ('"police"', ["police"]),  # JSON, but not a list
+        ("7", ["7"]),
+        ("null", ["null"]),
+        ("[1, 2]", ["1", "2"]),  # option values are text
+    ],
+)
 def test_a_stored_list_that_does_not_decode_reads_as_the_text_stored(stored, value):
     assert question_type("multi_choice").decode(stored) == value
 
@@ -85,7 +89,9 @@ def test_a_stored_number_that_does_not_decode_reads_as_the_text_stored(stored):
 
 
 def test_the_instrument_level_codec_follows_each_questions_type():
-    instrument = check_text(MINIMAL + """\
+    instrument = check_text(
+        MINIMAL
+        + """\
       - key: count
         type: number
         text: How many?
@@ -94,7 +100,10 @@ def test_the_instrument_level_codec_follows_each_questions_type():
         text: Which?
         options:
           - {value: a, label: A}
-""", "tiny.yaml", themes={"timeliness": None}).instrument
+""",
+        "tiny.yaml",
+        themes={"timeliness": None},
+    ).instrument
     assert encode_answer(instrument, "count", 0) == "0"
     assert decode_answer(instrument, "count", "0") == 0
     assert encode_answer(instrument, "which", ["a"]) == '["a"]'
@@ -108,16 +117,20 @@ def test_a_malformed_stored_list_is_shown_and_flagged_not_dropped(db, app):
     assignment = setup.assignment(0, "police")
     score(assignment, complete_answers(), actor=setup.auditors["police"], submit=False)
     instrument = instrument_of(setup.round)
-    db.session.execute(sa.update(CaseAnswer).where(CaseAnswer.response_id == assignment.response.id,
-                                                   CaseAnswer.question_key == "agencies_invited")
-                       .values(value="police"))
+    db.session.execute(
+        sa.update(CaseAnswer)
+        .where(CaseAnswer.response_id == assignment.response.id, CaseAnswer.question_key == "agencies_invited")
+        .values(value="police")
+    )
     db.session.expire_all()
     answers = answers_of(assignment.response)
     assert answers["agencies_invited"]["value"] == ["police"]
     assert display_value(instrument, "agencies_invited", ["police"]) == "Police"
-    db.session.execute(sa.update(CaseAnswer).where(CaseAnswer.response_id == assignment.response.id,
-                                                   CaseAnswer.question_key == "agencies_invited")
-                       .values(value="[police"))
+    db.session.execute(
+        sa.update(CaseAnswer)
+        .where(CaseAnswer.response_id == assignment.response.id, CaseAnswer.question_key == "agencies_invited")
+        .values(value="[police")
+    )
     db.session.expire_all()
     answers = answers_of(assignment.response)
     assert answers["agencies_invited"]["value"] == ["[police"]

@@ -1,6 +1,7 @@
 """A question type registered from outside the engine works end to end through a feature's pages: it loads
 from a definition, renders on a case-audit section page, is validated, stored in its own form, read back and
 shown on check your answers, without any other module knowing its name."""
+
 from __future__ import annotations
 
 import re
@@ -47,13 +48,31 @@ class Postcode(QuestionType):
 
 
 DEFINITION = {
-    "key": "postcode-audit", "version": 1, "kind": "case_audit", "title": "Where the child lives",
-    "scales": {"yn": [{"value": "yes", "label": "Yes", "score": 1, "meets_standard": True, "rag": "green"},
-                      {"value": "no", "label": "No", "score": 0, "meets_standard": False, "rag": "red"}]},
-    "sections": [{"key": "home", "title": "Home", "questions": [
-        {"key": "home_postcode", "type": "postcode", "text": "What is the child's home postcode?", "required": True},
-        {"key": "visited", "type": "scale", "scale": "yn", "text": "Was the home visited?"},
-    ]}],
+    "key": "postcode-audit",
+    "version": 1,
+    "kind": "case_audit",
+    "title": "Where the child lives",
+    "scales": {
+        "yn": [
+            {"value": "yes", "label": "Yes", "score": 1, "meets_standard": True, "rag": "green"},
+            {"value": "no", "label": "No", "score": 0, "meets_standard": False, "rag": "red"},
+        ]
+    },
+    "sections": [
+        {
+            "key": "home",
+            "title": "Home",
+            "questions": [
+                {
+                    "key": "home_postcode",
+                    "type": "postcode",
+                    "text": "What is the child's home postcode?",
+                    "required": True,
+                },
+                {"key": "visited", "type": "scale", "scale": "yn", "text": "Was the home visited?"},
+            ],
+        }
+    ],
 }
 
 
@@ -66,8 +85,10 @@ def postcode_type():
 
 def test_an_unregistered_type_is_refused_by_the_loader(app):
     problems = definition_problems(DEFINITION)
-    assert any("must be one of scale, choice, multi_choice, text, long_text, number, date; got 'postcode'"
-               in p.message for p in problems), problems
+    assert any(
+        "must be one of scale, choice, multi_choice, text, long_text, number, date; got 'postcode'" in p.message
+        for p in problems
+    ), problems
 
 
 def test_a_registered_type_loads_with_the_types_rules(app, postcode_type):
@@ -102,20 +123,25 @@ def test_a_registered_type_is_asked_checked_stored_read_back_and_shown(client, l
 
     page = client.get(url)
     assert page.status_code == 200
-    assert re.search(r'<input class="govuk-input govuk-input--width-10" id="home_postcode" name="home_postcode" '
-                     r'type="text"[^>]*autocomplete="postal-code"', page.text), page.text
+    assert re.search(
+        r'<input class="govuk-input govuk-input--width-10" id="home_postcode" name="home_postcode" '
+        r'type="text"[^>]*autocomplete="postal-code"',
+        page.text,
+    ), page.text
     lock = re.search(r'name="lock_version" value="(\d+)"', page.text).group(1)
 
-    refused = client.post(url, data={"lock_version": lock, "action": "continue", "home_postcode": "not a postcode",
-                                     "visited": "yes"})
+    refused = client.post(
+        url, data={"lock_version": lock, "action": "continue", "home_postcode": "not a postcode", "visited": "yes"}
+    )
     assert refused.status_code == 200
     assert "There is a problem" in refused.text
     assert "Enter a real postcode for “What is the child&#39;s home postcode?”" in refused.text
     assert 'href="#home_postcode"' in refused.text
     assert db.session.execute(sa.select(CaseAnswer)).scalars().all() == []
 
-    saved = client.post(url, data={"lock_version": lock, "action": "continue", "home_postcode": "sw1a  1aa",
-                                   "visited": "yes"})
+    saved = client.post(
+        url, data={"lock_version": lock, "action": "continue", "home_postcode": "sw1a  1aa", "visited": "yes"}
+    )
     assert saved.status_code == 302, saved.text
     row = db.session.execute(sa.select(CaseAnswer).where(CaseAnswer.question_key == "home_postcode")).scalar_one()
     assert row.value == "SW1A1AA"

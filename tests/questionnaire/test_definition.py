@@ -1,4 +1,5 @@
 """The typed instrument definition: round trips, filtering by organisation type, lookups."""
+
 from __future__ import annotations
 
 from pathlib import Path

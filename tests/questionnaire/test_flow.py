@@ -1,4 +1,5 @@
 """The engine's section flow: section order, where a save leads, and the version rule every save follows."""
+
 from __future__ import annotations
 
 import pytest

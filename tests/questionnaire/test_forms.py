@@ -1,4 +1,5 @@
 """Section forms: pre-filling, server-side show_if, required and comment rules, rendering."""
+
 from __future__ import annotations
 
 import pytest
@@ -45,9 +46,11 @@ def test_fields_are_named_by_question_key(ctx, audit):
 
 
 def test_prefilled_from_stored_answers(ctx, audit):
-    stored = {"timely": {"value": "partly", "comment": "Two days late", "evidence": None},
-              "agencies": {"value": ["police"], "comment": None, "evidence": None},
-              "held_on": {"value": "2021-11-05", "comment": None, "evidence": None}}
+    stored = {
+        "timely": {"value": "partly", "comment": "Two days late", "evidence": None},
+        "agencies": {"value": ["police"], "comment": None, "evidence": None},
+        "held_on": {"value": "2021-11-05", "comment": None, "evidence": None},
+    }
     form = build_section_form(audit, "convening", data=stored)
     assert form["timely"].data == "partly"
     assert form["timely__comment"].data == "Two days late"
@@ -62,9 +65,17 @@ def test_prefilled_from_stored_answers(ctx, audit):
 
 
 def test_valid_section_gives_storage_format(ctx, audit):
-    form = build_section_form(audit, "convening", formdata=post(
-        ("agencies", "police"), ("agencies", "health"),
-        timely="partly", timely__comment="  Convened two days late.\r\n ", all_invited="yes"))
+    form = build_section_form(
+        audit,
+        "convening",
+        formdata=post(
+            ("agencies", "police"),
+            ("agencies", "health"),
+            timely="partly",
+            timely__comment="  Convened two days late.\r\n ",
+            all_invited="yes",
+        ),
+    )
     assert form.validate(), form.errors
     assert form_answers(audit, "convening", form) == {
         "timely": {"value": "partly", "comment": "Convened two days late.", "evidence": None},
@@ -75,8 +86,9 @@ def test_valid_section_gives_storage_format(ctx, audit):
 
 
 def test_hidden_question_answer_is_discarded_and_never_required(ctx, audit):
-    form = build_section_form(audit, "convening", formdata=post(
-        timely="yes", all_invited="yes", missing_reason="x" * 500))
+    form = build_section_form(
+        audit, "convening", formdata=post(timely="yes", all_invited="yes", missing_reason="x" * 500)
+    )
     assert form.validate(), form.errors
     assert form_answers(audit, "convening", form)["missing_reason"]["value"] is None
 
@@ -110,17 +122,24 @@ def test_comment_required(ctx, audit):
 
 
 def test_answer_not_among_the_options_is_refused(ctx, audit):
-    form = build_section_form(audit, "convening", formdata=post(timely="maybe", all_invited="yes",
-                                                                agencies="aliens"))
+    form = build_section_form(audit, "convening", formdata=post(timely="maybe", all_invited="yes", agencies="aliens"))
     assert not form.validate()
     assert set(form.errors) == {"timely", "agencies"}
 
 
 def test_number_date_and_length_rules(ctx, audit):
     stored = {"all_invited": {"value": "yes"}}
-    form = build_section_form(audit, "details", data=stored, formdata=post(
-        shared="yes", attendees="51", chair="x" * 41,
-        **{"held_on-day": "31", "held_on-month": "2", "held_on-year": "2021"}))
+    form = build_section_form(
+        audit,
+        "details",
+        data=stored,
+        formdata=post(
+            shared="yes",
+            attendees="51",
+            chair="x" * 41,
+            **{"held_on-day": "31", "held_on-month": "2", "held_on-year": "2021"},
+        ),
+    )
     assert not form.validate()
     assert form.errors == {
         "attendees": ["“How many people attended?” must be between 0 and 50"],
@@ -130,15 +149,27 @@ def test_number_date_and_length_rules(ctx, audit):
     items = error_summary_items(form)
     assert [i["href"] for i in items] == ["#attendees", "#held_on-day", "#chair"]
 
-    form = build_section_form(audit, "details", data=stored, formdata=post(
-        shared="yes", attendees="twelve", chair="DS A", **{"held_on-day": "5", "held_on-year": "2021"}))
+    form = build_section_form(
+        audit,
+        "details",
+        data=stored,
+        formdata=post(shared="yes", attendees="twelve", chair="DS A", **{"held_on-day": "5", "held_on-year": "2021"}),
+    )
     assert not form.validate()
     assert form.errors["attendees"] == ["“How many people attended?” must be a number, like 12 or 2.5"]
     assert form.errors["held_on"] == ["“When was the discussion held?” must include a month"]
 
-    form = build_section_form(audit, "details", data=stored, formdata=post(
-        shared="yes", attendees="1,2 ", chair="DS A",
-        **{"held_on-day": "5", "held_on-month": "11", "held_on-year": "2021"}))
+    form = build_section_form(
+        audit,
+        "details",
+        data=stored,
+        formdata=post(
+            shared="yes",
+            attendees="1,2 ",
+            chair="DS A",
+            **{"held_on-day": "5", "held_on-month": "11", "held_on-year": "2021"},
+        ),
+    )
     assert form.validate(), form.errors
     answers = form_answers(audit, "details", form)
     assert answers["attendees"]["value"] == 12
@@ -146,16 +177,23 @@ def test_number_date_and_length_rules(ctx, audit):
 
 
 def test_show_if_across_sections_uses_stored_answers(ctx, audit):
-    hidden = build_section_form(audit, "details", data={"all_invited": {"value": "yes"}},
-                                formdata=post(shared="yes", chair="DS A", escalated="no"))
+    hidden = build_section_form(
+        audit,
+        "details",
+        data={"all_invited": {"value": "yes"}},
+        formdata=post(shared="yes", chair="DS A", escalated="no"),
+    )
     assert hidden.validate(), hidden.errors
     assert form_answers(audit, "details", hidden)["escalated"]["value"] is None
     html = render("{{ render_section_fields(form) }}", form=hidden)
-    assert ('id="question-escalated" data-question-key="escalated" data-show-if-question="all_invited" '
-            'data-show-if-values=\'["no"]\' hidden>') in html
+    assert (
+        'id="question-escalated" data-question-key="escalated" data-show-if-question="all_invited" '
+        "data-show-if-values='[\"no\"]' hidden>"
+    ) in html
 
-    shown = build_section_form(audit, "details", data={"all_invited": {"value": "no"}},
-                               formdata=post(shared="yes", chair="DS A"))
+    shown = build_section_form(
+        audit, "details", data={"all_invited": {"value": "no"}}, formdata=post(shared="yes", chair="DS A")
+    )
     assert not shown.validate()
     assert list(shown.errors) == ["escalated"]
 
@@ -172,8 +210,11 @@ def test_evidence_rules_and_org_type(ctx):
     instrument = validate_file(SELF_ASSESSMENT, themes_file=THEMES)
     form = build_section_form(instrument, "schools", "school", formdata=post(dsl_in_place="amber"))
     assert not form.validate()
-    assert form.errors == {"dsl_in_place__evidence": [
-        "Enter the evidence for “There is a designated safeguarding lead with time to do the role.”"]}
+    assert form.errors == {
+        "dsl_in_place__evidence": [
+            "Enter the evidence for “There is a designated safeguarding lead with time to do the role.”"
+        ]
+    }
     with pytest.raises(NotFound):
         build_section_form(instrument, "schools", "police")
     with pytest.raises(NotFound):
@@ -195,12 +236,12 @@ def test_rendering_uses_govuk_components(ctx, audit):
     form = build_section_form(audit, "convening")
     html = render("{{ render_section_fields(form) }}", form=form)
     # N/A comes last after an "or" divider
-    radios = html[html.index('name="timely"'):html.index('id="timely__comment"')]
+    radios = html[html.index('name="timely"') : html.index('id="timely__comment"')]
     assert radios.index('value="no"') < radios.index('govuk-radios__divider">or<') < radios.index('value="na"')
     assert 'class="govuk-checkboxes__input" id="agencies"' in html
     assert 'data-behaviour="exclusive"' in html  # "None of these" clears the other boxes
     assert 'data-show-if-question="all_invited"' in html
-    assert "data-show-if-values='[\"no\", \"partly\"]'" in html
+    assert 'data-show-if-values=\'["no", "partly"]\'' in html
     assert 'data-module="govuk-character-count" data-maxlength="200"' in html
     assert "js/show-if.js" in html
     details = render("{{ render_section_fields(form) }}", form=build_section_form(audit, "details"))
@@ -212,10 +253,11 @@ def test_error_messages_render_inline(ctx, audit):
     form = build_section_form(audit, "convening", formdata=post(all_invited="yes"))
     form.validate()
     html = render("{{ render_section_fields(form) }}", form=form)
-    assert 'govuk-form-group--error' in html
+    assert "govuk-form-group--error" in html
     assert 'id="timely-error"' in html
-    assert error_summary_items(form) == [{"text": "Select an answer to “Was the discussion convened promptly?”",
-                                          "href": "#timely"}]
+    assert error_summary_items(form) == [
+        {"text": "Select an answer to “Was the discussion convened promptly?”", "href": "#timely"}
+    ]
 
 
 def test_error_summary_items_is_a_template_global(ctx, audit):
@@ -239,15 +281,21 @@ def test_answers_summary(ctx, audit):
         "all_invited": {"value": "yes", "comment": None, "evidence": None},
         "missing_reason": {"value": "stale", "comment": None, "evidence": None},
     }
-    html = render('{{ render_answers_summary(instrument, "convening", answers, "/sections/convening") }}',
-                  instrument=audit, answers=answers)
+    html = render(
+        '{{ render_answers_summary(instrument, "convening", answers, "/sections/convening") }}',
+        instrument=audit,
+        answers=answers,
+    )
     assert "Partly" in html and "Police, Health" in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert" not in html
     assert "Which agencies were missing" not in html  # hidden by show_if
     assert 'href="/sections/convening#timely"' in html
     assert html.count(">Change<") == 3
-    pattern = render('{{ render_answers_summary(instrument, "convening", answers, "/q/{key}/edit") }}',
-                     instrument=audit, answers=answers)
+    pattern = render(
+        '{{ render_answers_summary(instrument, "convening", answers, "/q/{key}/edit") }}',
+        instrument=audit,
+        answers=answers,
+    )
     assert 'href="/q/agencies/edit"' in pattern
 
 

@@ -1,6 +1,7 @@
 """The published instrument library: every file in instruments/ validates and loads through the CLI, the case
 audit tools carry what a partnership relies on (a source, sections, one overall judgement), and a QA user can
 run a round on each of them."""
+
 from __future__ import annotations
 
 import re
@@ -19,8 +20,11 @@ from tests.audits.factories import make_round, section_post
 INSTRUMENTS = Path(__file__).parents[2] / "instruments"
 LIBRARY = sorted(p for p in INSTRUMENTS.glob("*.yaml") if p.name != "themes.yaml")
 CASE_AUDIT_TOOLS = ("missing-episodes", "lado-allegations", "private-fostering", "neglect", "mash-threshold")
-PRACTICE_STANDARDS = ["In line with practice standards", "Partially in line with practice standards",
-                      "Not in line with practice standards"]
+PRACTICE_STANDARDS = [
+    "In line with practice standards",
+    "Partially in line with practice standards",
+    "Not in line with practice standards",
+]
 
 
 def test_every_file_in_the_library_validates_through_the_cli(runner):
@@ -80,8 +84,12 @@ def _round_form(version, orgs) -> MultiDict:
     def date_fields(name, day):
         return [(name, str(day.day)), (name, str(day.month)), (name, str(day.year))]
 
-    fields = [("title", f"{version.parsed.title} – test"), ("instrument_version_id", str(version.id)),
-              ("area", "North"), ("auditor_mode", "self_audit")]
+    fields = [
+        ("title", f"{version.parsed.title} – test"),
+        ("instrument_version_id", str(version.id)),
+        ("area", "North"),
+        ("auditor_mode", "self_audit"),
+    ]
     fields += date_fields("period_start", today() - timedelta(days=90))
     fields += date_fields("period_end", today() - timedelta(days=1))
     fields += date_fields("due_date", today() + timedelta(days=30))
@@ -101,8 +109,9 @@ def test_a_qa_user_opens_a_round_on_each_tool_and_auditors_see_every_section(key
 
     response = client.post("/audits/new", data=_round_form(version, [council, police]))
     assert response.status_code == 302, response.text
-    audit_round = db.session.execute(sa.select(AuditRound).where(AuditRound.instrument_version_id == version.id)
-                                     ).scalar_one()
+    audit_round = db.session.execute(
+        sa.select(AuditRound).where(AuditRound.instrument_version_id == version.id)
+    ).scalar_one()
     response = client.post(f"/audits/{audit_round.id}/cases/new", data={"reference": "CR-000900"})
     assert response.status_code == 302, response.text
     assert client.post(f"/audits/{audit_round.id}/open", data={}).status_code == 302
@@ -141,8 +150,10 @@ def test_neglect_asks_for_the_familys_words_only_when_their_feedback_was_sought(
     def post(**values):
         answers = {key: {"value": value, "comment": None} for key, value in values.items()}
         db.session.refresh(assignment.response)
-        return client.post(url, data=section_post(instrument, "family_feedback", answers,
-                                                  lock_version=assignment.response.lock_version))
+        return client.post(
+            url,
+            data=section_post(instrument, "family_feedback", answers, lock_version=assignment.response.lock_version),
+        )
 
     page = post(family_feedback_sought="yes", family_feedback_from=["mother"])
     assert page.status_code == 200 and "There is a problem" in page.text
@@ -150,9 +161,14 @@ def test_neglect_asks_for_the_familys_words_only_when_their_feedback_was_sought(
         assert f'href="#{key}"' in page.text
     assert 'href="#family_feedback_not_sought_reason"' not in page.text
 
-    response = post(family_feedback_sought="yes", family_feedback_from=["mother", "child"],
-                    family_understood_concerns="“I know now they were worried about the house.”",
-                    family_help_made_difference="“The family worker came every week and it helped.”")
+    response = post(
+        family_feedback_sought="yes",
+        family_feedback_from=["mother", "child"],
+        family_understood_concerns="“I know now they were worried about the house.”",
+        family_help_made_difference="“The family worker came every week and it helped.”",
+    )
     assert response.status_code == 302, response.text
     assert post(family_feedback_sought="no").status_code == 200
-    assert post(family_feedback_sought="no", family_feedback_not_sought_reason="The family declined.").status_code == 302
+    assert (
+        post(family_feedback_sought="no", family_feedback_not_sought_reason="The family declined.").status_code == 302
+    )

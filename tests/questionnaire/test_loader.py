@@ -1,4 +1,5 @@
 """Loader rules: every problem is reported as file:line: message, all in one run."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,7 +16,7 @@ def errors_for(tmp_path, text: str, name: str = "instrument.yaml") -> list[str]:
     prefix = f"{path}:"
     for error in caught.value.errors:
         assert str(error).startswith(prefix), error
-    return [str(e)[len(prefix):] for e in caught.value.errors]
+    return [str(e)[len(prefix) :] for e in caught.value.errors]
 
 
 def replace(old: str, new: str, text: str = MINIMAL) -> str:
@@ -49,7 +50,10 @@ CASES = {
     ),
     "misspelt key suggests the right one": (
         replace("        text: Question one?\n", "        txt: Question one?\n"),
-        [(14, "question 'q1': missing required key 'text'"), (17, "question 'q1': unknown key 'txt' (did you mean 'text'?)")],
+        [
+            (14, "question 'q1': missing required key 'text'"),
+            (17, "question 'q1': unknown key 'txt' (did you mean 'text'?)"),
+        ],
     ),
     "duplicate YAML mapping key": (
         replace("title: Tiny instrument\n", "title: Tiny instrument\ntitle: Again\n"),
@@ -64,12 +68,14 @@ CASES = {
         [(25, "duplicate section key 'first' (first on line 11)")],
     ),
     "duplicate scale option value": (
-        replace('{value: na, label: Not applicable, excluded: true}', '{value: "no", label: Nope}'),
+        replace("{value: na, label: Not applicable, excluded: true}", '{value: "no", label: Nope}'),
         [(9, "scale 'yn': duplicate option value 'no' (first on line 8)")],
     ),
     "needs_reason on a scale option that is not excluded": (
-        replace('{value: "no", label: "No", score: 0, meets_standard: false, rag: red}',
-                '{value: "no", label: "No", score: 0, meets_standard: false, rag: red, needs_reason: true}'),
+        replace(
+            '{value: "no", label: "No", score: 0, meets_standard: false, rag: red}',
+            '{value: "no", label: "No", score: 0, meets_standard: false, rag: red, needs_reason: true}',
+        ),
         [(8, "scale 'yn' option 2: needs_reason is only allowed on an excluded (not applicable) option")],
     ),
     "needs_reason on a choice option that is not excluded": (
@@ -77,17 +83,21 @@ CASES = {
         [(24, "question 'q2' option 2: needs_reason is only allowed on an excluded (not applicable) option")],
     ),
     "needs_reason that is not true or false": (
-        replace('{value: na, label: Not applicable, excluded: true}',
-                '{value: na, label: Not applicable, excluded: true, needs_reason: sometimes}'),
+        replace(
+            "{value: na, label: Not applicable, excluded: true}",
+            "{value: na, label: Not applicable, excluded: true, needs_reason: sometimes}",
+        ),
         [(9, "scale 'yn' option 3: 'needs_reason' must be true or false, not text")],
     ),
     "partial on an option that meets the standard": (
-        replace('rag: green}', 'rag: green, partial: true}'),
+        replace("rag: green}", "rag: green, partial: true}"),
         [(7, "scale 'yn' option 1: a partial option must have meets_standard: false (it partly meets the standard)")],
     ),
     "partial on an excluded option": (
-        replace('{value: na, label: Not applicable, excluded: true}',
-                '{value: na, label: Not applicable, excluded: true, partial: true}'),
+        replace(
+            "{value: na, label: Not applicable, excluded: true}",
+            "{value: na, label: Not applicable, excluded: true, partial: true}",
+        ),
         [(9, "scale 'yn' option 3: an excluded (not applicable) option cannot be partial")],
     ),
     "partial_counts_as other than 0 or 0.5": (
@@ -95,8 +105,11 @@ CASES = {
         [(5, "'partial_counts_as' must be one of 0, 0.5; got 1")],
     ),
     "about on a question that is not in a case audit": (
-        replace("        themes: [timeliness]\n", "        themes: [timeliness]\n        about: agency\n",
-                MINIMAL.replace("kind: case_audit", "kind: survey")),
+        replace(
+            "        themes: [timeliness]\n",
+            "        themes: [timeliness]\n        about: agency\n",
+            MINIMAL.replace("kind: case_audit", "kind: survey"),
+        ),
         [(19, "question 'q1': 'about' is only for case audit questions")],
     ),
     "about that is neither agency nor case": (
@@ -104,7 +117,10 @@ CASES = {
         [(19, "question 'q1': 'about' must be one of agency, case; got 'everyone'")],
     ),
     "overall judgement about one agency": (
-        replace("        themes: [timeliness]\n", "        themes: [timeliness]\n        about: agency\n        overall: true\n"),
+        replace(
+            "        themes: [timeliness]\n",
+            "        themes: [timeliness]\n        about: agency\n        overall: true\n",
+        ),
         [(19, "question 'q1': the overall judgement is about the case, not one agency")],
     ),
     "duplicate choice option value": (
@@ -128,7 +144,9 @@ CASES = {
         [(15, "section 'first': unknown organisation type 'gp'")],
     ),
     "show_if pointing forward": (
-        replace("        themes: [timeliness]\n", "        themes: [timeliness]\n        show_if: {question: q2, in: [a]}\n"),
+        replace(
+            "        themes: [timeliness]\n", "        themes: [timeliness]\n        show_if: {question: q2, in: [a]}\n"
+        ),
         [(19, "question 'q1': show_if refers to question 'q2', which comes later")],
     ),
     "show_if pointing to a missing question": (
@@ -149,11 +167,21 @@ CASES = {
         [(26, "question 'q2': only one question may have overall: true (the first is on line 19)")],
     ),
     "self-assessment criterion whose scale lacks rag": (
-        replace("kind: case_audit", "kind: self_assessment",
-                replace('{value: "no", label: "No", score: 0, meets_standard: false, rag: red}',
-                        '{value: "no", label: "No", score: 0, meets_standard: false}')),
-        [(8, "scale 'yn' option 'no' has no rag (green, amber or red), which self-assessment criteria need"),
-         (16, "question 'q1': a self-assessment criterion needs a scale with 'rag' on every option, but scale 'yn' has none for no")],
+        replace(
+            "kind: case_audit",
+            "kind: self_assessment",
+            replace(
+                '{value: "no", label: "No", score: 0, meets_standard: false, rag: red}',
+                '{value: "no", label: "No", score: 0, meets_standard: false}',
+            ),
+        ),
+        [
+            (8, "scale 'yn' option 'no' has no rag (green, amber or red), which self-assessment criteria need"),
+            (
+                16,
+                "question 'q1': a self-assessment criterion needs a scale with 'rag' on every option, but scale 'yn' has none for no",
+            ),
+        ],
     ),
     "renamed to a key that does not exist": (
         MINIMAL + "renamed: {old_question: q9}\n",
@@ -168,7 +196,8 @@ CASES = {
         [(1, "a statement instrument needs 'review_months'"), (1, "a statement instrument needs 'signatories'")],
     ),
     "statement signatories without a default": (
-        replace("kind: case_audit", "kind: statement") + "signatories:\n  school: [headteacher]\n  schol: [x]\nreview_months: 24\n",
+        replace("kind: case_audit", "kind: statement")
+        + "signatories:\n  school: [headteacher]\n  schol: [x]\nreview_months: 24\n",
         [(25, "'signatories' must include 'default'"), (27, "signatories: unknown organisation type 'schol'")],
     ),
     "signatories on a case audit": (
@@ -232,18 +261,21 @@ def test_all_errors_are_reported_in_one_run(tmp_path):
     assert [e.split(":")[0] for e in errors] == ["2", "16", "18", "25"]
 
 
-@pytest.mark.parametrize("text, line, message", [
-    ("key: tiny\nversion: 1\n  kind: x\n", 3, "YAML syntax error: mapping values are not allowed here"),
-    ("key: tiny\ntitle: [unclosed\nversion: 1\n", 3, "YAML syntax error"),
-    ("- key: tiny\n- version: 1\n", 1, "the top level must be a mapping of instrument fields"),
-    ("just text\n", 1, "the top level must be a mapping of instrument fields"),
-    ("", 1, "file is empty"),
-    ("# nothing but a comment\n", 1, "file is empty"),
-    ("key: tiny\nbad: \x07\n", 2, "file contains a character that is not allowed"),
-    ("a: &a [*a]\n", 1, "an alias refers to a node that contains it"),
-    ("key: !!python/object:os.system x\n", 1, "cannot read this value"),
-    ("key: tiny\nversion: .nan\n", 2, "numbers must be finite"),
-])
+@pytest.mark.parametrize(
+    "text, line, message",
+    [
+        ("key: tiny\nversion: 1\n  kind: x\n", 3, "YAML syntax error: mapping values are not allowed here"),
+        ("key: tiny\ntitle: [unclosed\nversion: 1\n", 3, "YAML syntax error"),
+        ("- key: tiny\n- version: 1\n", 1, "the top level must be a mapping of instrument fields"),
+        ("just text\n", 1, "the top level must be a mapping of instrument fields"),
+        ("", 1, "file is empty"),
+        ("# nothing but a comment\n", 1, "file is empty"),
+        ("key: tiny\nbad: \x07\n", 2, "file contains a character that is not allowed"),
+        ("a: &a [*a]\n", 1, "an alias refers to a node that contains it"),
+        ("key: !!python/object:os.system x\n", 1, "cannot read this value"),
+        ("key: tiny\nversion: .nan\n", 2, "numbers must be finite"),
+    ],
+)
 def test_malformed_files_get_clear_messages(tmp_path, text, line, message):
     errors = errors_for(tmp_path, text)
     assert any(e.startswith(f"{line}: {message}") for e in errors), errors
@@ -254,7 +286,9 @@ def test_non_utf8_file_reports_the_line(tmp_path):
     path.write_bytes(b"key: tiny\nversion: 1\ntitle: Caf\xe9 audit\n")
     with pytest.raises(InstrumentError) as caught:
         validate_file(path, themes_file=THEMES)
-    assert [str(e) for e in caught.value.errors] == [f"{path}:3: file is not valid UTF-8 text; save it with UTF-8 encoding"]
+    assert [str(e) for e in caught.value.errors] == [
+        f"{path}:3: file is not valid UTF-8 text; save it with UTF-8 encoding"
+    ]
 
 
 def test_missing_file_and_directory(tmp_path):
@@ -275,8 +309,10 @@ def test_alias_bomb_is_refused(tmp_path):
 
 
 def test_excluded_option_may_need_a_reason(tmp_path):
-    text = replace('{value: na, label: Not applicable, excluded: true}',
-                   '{value: na, label: Not applicable, excluded: true, needs_reason: true}')
+    text = replace(
+        "{value: na, label: Not applicable, excluded: true}",
+        "{value: na, label: Not applicable, excluded: true, needs_reason: true}",
+    )
     instrument = validate_file(write(tmp_path, text), themes_file=THEMES)
     question = instrument.question("q1")
     assert question.option("na").needs_reason and not question.option("no").needs_reason
@@ -286,9 +322,11 @@ def test_excluded_option_may_need_a_reason(tmp_path):
 
 
 def test_partial_option_and_how_it_counts(tmp_path):
-    text = replace('{value: "no", label: "No", score: 0, meets_standard: false, rag: red}',
-                   '{value: partly, label: Partly, score: 1, meets_standard: false, rag: amber, partial: true}\n'
-                   '    - {value: "no", label: "No", score: 0, meets_standard: false, rag: red}')
+    text = replace(
+        '{value: "no", label: "No", score: 0, meets_standard: false, rag: red}',
+        "{value: partly, label: Partly, score: 1, meets_standard: false, rag: amber, partial: true}\n"
+        '    - {value: "no", label: "No", score: 0, meets_standard: false, rag: red}',
+    )
     instrument = validate_file(write(tmp_path, text), themes_file=THEMES)
     assert instrument.partial_counts_as == 0 and instrument.question("q1").option("partly").partial
     text = replace("title: Tiny instrument\n", "title: Tiny instrument\npartial_counts_as: 0.5\n", text)
@@ -314,8 +352,9 @@ def test_unquoted_yes_and_no_are_option_values(tmp_path):
 
 
 def test_numeric_option_values_are_compared_as_text(tmp_path):
-    text = MINIMAL.replace("{value: a, label: A}", "{value: 1, label: One}").replace("{value: b, label: B}",
-                                                                                      "{value: 2, label: Two}")
+    text = MINIMAL.replace("{value: a, label: A}", "{value: 1, label: One}").replace(
+        "{value: b, label: B}", "{value: 2, label: Two}"
+    )
     text += "      - key: q3\n        type: text\n        text: Why?\n        show_if: {question: q2, in: [2]}\n"
     instrument = validate_file(write(tmp_path, text), themes_file=THEMES)
     assert instrument.question("q2").option(2).label == "Two"
@@ -340,8 +379,9 @@ def test_unknown_theme_uses_the_configured_themes_file(tmp_path):
 
 
 def test_broken_themes_file_is_reported_too(tmp_path):
-    themes = write(tmp_path, "themes:\n  - {key: a, title: A}\n  - {key: a, title: Again}\n  - {title: No key}\n",
-                   "themes.yaml")
+    themes = write(
+        tmp_path, "themes:\n  - {key: a, title: A}\n  - {key: a, title: Again}\n  - {title: No key}\n", "themes.yaml"
+    )
     with pytest.raises(InstrumentError) as caught:
         validate_themes_file(themes)
     assert [str(e) for e in caught.value.errors] == [
@@ -354,10 +394,23 @@ def test_broken_themes_file_is_reported_too(tmp_path):
 
 def test_project_themes_file_has_the_design_themes():
     required = {
-        "timeliness", "information_sharing", "voice_of_child", "consent", "fathers_and_significant_others",
-        "identity_and_equality", "risk_analysis_and_decisions", "planning_and_next_steps",
-        "multi_agency_engagement", "family_engagement", "management_oversight", "escalation",
-        "outcomes_and_impact", "leadership_and_accountability", "safer_workforce", "training", "policies",
+        "timeliness",
+        "information_sharing",
+        "voice_of_child",
+        "consent",
+        "fathers_and_significant_others",
+        "identity_and_equality",
+        "risk_analysis_and_decisions",
+        "planning_and_next_steps",
+        "multi_agency_engagement",
+        "family_engagement",
+        "management_oversight",
+        "escalation",
+        "outcomes_and_impact",
+        "leadership_and_accountability",
+        "safer_workforce",
+        "training",
+        "policies",
     }
     assert required <= set(load_themes())
 
@@ -368,6 +421,5 @@ def test_content_hash_ignores_key_order_and_layout(tmp_path):
     reordered = reordered.replace("{value: a, label: A}", "{label: A,   value: a}")
     b = check_file(write(tmp_path, reordered + "# a comment\n", "b.yaml"), themes_file=THEMES)
     assert a.content_hash == b.content_hash == content_hash(a.definition)
-    changed = check_file(write(tmp_path, MINIMAL.replace("Question one?", "Question 1?"), "c.yaml"),
-                         themes_file=THEMES)
+    changed = check_file(write(tmp_path, MINIMAL.replace("Question one?", "Question 1?"), "c.yaml"), themes_file=THEMES)
     assert changed.content_hash != a.content_hash

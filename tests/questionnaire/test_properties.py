@@ -1,4 +1,5 @@
 """Property tests: whatever is thrown at the loader, it answers with InstrumentError or a valid instrument."""
+
 from __future__ import annotations
 
 import copy
@@ -33,14 +34,37 @@ def check(text: str):
 
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=20),
-    st.sampled_from(["scale", "choice", "multi_choice", "text", "date", "yes", "no", "na", "all", "school",
-                     "timeliness", "evidence", "q1", "required_unless_met", "statement", "self_assessment"]),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=20),
+    st.sampled_from(
+        [
+            "scale",
+            "choice",
+            "multi_choice",
+            "text",
+            "date",
+            "yes",
+            "no",
+            "na",
+            "all",
+            "school",
+            "timeliness",
+            "evidence",
+            "q1",
+            "required_unless_met",
+            "statement",
+            "self_assessment",
+        ]
+    ),
 )
 yaml_values = st.recursive(
     scalars,
-    lambda children: st.one_of(st.lists(children, max_size=5),
-                               st.dictionaries(st.text(max_size=12), children, max_size=5)),
+    lambda children: st.one_of(
+        st.lists(children, max_size=5), st.dictionaries(st.text(max_size=12), children, max_size=5)
+    ),
     max_leaves=30,
 )
 

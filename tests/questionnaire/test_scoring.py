@@ -1,4 +1,5 @@
 """Scoring, whole-instrument answer checks, section status, summaries and display values."""
+
 from __future__ import annotations
 
 import pytest
@@ -46,7 +47,9 @@ def complete_answers():
 
 
 def test_score_answer(audit):
-    assert score_answer(audit, "timely", "yes") == AnswerScore(score=2, meets_standard=True, excluded=False, rag="green")
+    assert score_answer(audit, "timely", "yes") == AnswerScore(
+        score=2, meets_standard=True, excluded=False, rag="green"
+    )
     assert score_answer(audit, "timely", "partly") == AnswerScore(1, False, False, "amber")
     assert score_answer(audit, "timely", "na") == AnswerScore(None, None, True, None)
     assert score_answer(audit, "timely", None) == AnswerScore()
@@ -63,18 +66,26 @@ def test_complete_answers_have_no_problems(audit):
 
 def test_validate_answers_reports_each_rule(audit):
     answers = complete_answers()
-    answers["timely"] = a("no")                      # not met: comment required
-    answers["all_invited"] = a("no")                 # reveals missing_reason and escalated (other section)
-    answers["attendees"] = a(51)                     # above max
-    answers["held_on"] = a("2021-02-31")             # not a real date
-    answers["chair"] = a("x" * 41)                   # over max_length
-    answers["overall_judgement"] = a("good")         # comment: required
+    answers["timely"] = a("no")  # not met: comment required
+    answers["all_invited"] = a("no")  # reveals missing_reason and escalated (other section)
+    answers["attendees"] = a(51)  # above max
+    answers["held_on"] = a("2021-02-31")  # not a real date
+    answers["chair"] = a("x" * 41)  # over max_length
+    answers["overall_judgement"] = a("good")  # comment: required
     problems = {(p.question_key, p.field): p.message for p in validate_answers(audit, answers)}
     assert set(problems) == {
-        ("timely", "comment"), ("missing_reason", ""), ("escalated", ""), ("attendees", ""),
-        ("held_on", ""), ("chair", ""), ("overall_judgement", "comment"),
+        ("timely", "comment"),
+        ("missing_reason", ""),
+        ("escalated", ""),
+        ("attendees", ""),
+        ("held_on", ""),
+        ("chair", ""),
+        ("overall_judgement", "comment"),
     }
-    assert problems[("timely", "comment")] == "Explain why the standard was not met for “Was the discussion convened promptly?”"
+    assert (
+        problems[("timely", "comment")]
+        == "Explain why the standard was not met for “Was the discussion convened promptly?”"
+    )
     assert problems[("attendees", "")] == "“How many people attended?” must be between 0 and 50"
     assert problems[("chair", "")] == "Your answer to “Who chaired the discussion?” must be 40 characters or fewer"
     assert problems[("missing_reason", "")] == "Enter an answer to “Which agencies were missing, and why?”"
@@ -99,8 +110,11 @@ def test_applies_to_filters_sections_in_validation(self_assessment):
     problems = validate_answers(self_assessment, {}, org_type="police")
     assert [(p.question_key, p.field) for p in problems] == [("board_champion", ""), ("board_champion", "evidence")]
     problems = validate_answers(self_assessment, {"board_champion": a("green")}, org_type="school")
-    assert [(p.question_key, p.field) for p in problems] == [("board_champion", "evidence"), ("dsl_in_place", ""),
-                                                          ("dsl_in_place", "evidence")]
+    assert [(p.question_key, p.field) for p in problems] == [
+        ("board_champion", "evidence"),
+        ("dsl_in_place", ""),
+        ("dsl_in_place", "evidence"),
+    ]
 
 
 def test_partial_checks_only_formats(audit):
@@ -132,11 +146,12 @@ def test_partial_answers_count_as_the_instruments_share_of_a_met_one(tmp_path, w
 
     text = MINIMAL.replace(
         '    - {value: "no", label: "No", score: 0, meets_standard: false, rag: red}\n',
-        '    - {value: partly, label: Partly, score: 1, meets_standard: false, rag: amber, partial: true}\n'
+        "    - {value: partly, label: Partly, score: 1, meets_standard: false, rag: amber, partial: true}\n"
         '    - {value: "no", label: "No", score: 0, meets_standard: false, rag: red}\n',
     ).replace("title: Tiny instrument\n", f"title: Tiny instrument\npartial_counts_as: {weight}\n")
-    text += "".join(f"      - {{key: q{n}, type: scale, scale: yn, text: Question {n}, themes: [timeliness]}}\n"
-                    for n in (3, 4, 5))
+    text += "".join(
+        f"      - {{key: q{n}, type: scale, scale: yn, text: Question {n}, themes: [timeliness]}}\n" for n in (3, 4, 5)
+    )
     instrument = validate_file(write(tmp_path, text), themes_file=THEMES)
     answers = {"q1": a("yes"), "q3": a("partly"), "q4": a("partly"), "q5": a("no")}
     summary = summarise(instrument, answers, theme_titles={})
@@ -147,8 +162,11 @@ def test_partial_answers_count_as_the_instruments_share_of_a_met_one(tmp_path, w
 
 
 def test_summarise_percent_meeting(self_assessment):
-    answers = {"board_champion": a("green", evidence="Minutes"), "dsl_in_place": a("amber", evidence="x"),
-               "dbs_checks": a("red")}
+    answers = {
+        "board_champion": a("green", evidence="Minutes"),
+        "dsl_in_place": a("amber", evidence="x"),
+        "dbs_checks": a("red"),
+    }
     summary = summarise(self_assessment, answers, org_type="school")
     assert [s.key for s in summary.sections] == ["leadership", "schools"]
     assert summary.total.scored == 2 and summary.total.percent_meeting == 50.0

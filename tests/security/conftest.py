@@ -1,4 +1,5 @@
 """Security fixtures: the whole demo partnership loaded inside the test's rolled-back transaction."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,6 +1,7 @@
 """Cross-organisation access: a user of another organisation, in every non-staff role, gets
 403 or 404 for every route that takes the id of an object belonging to some organisation - case responses,
 returns, evidence files, statement drafts, risks, actions - for every such object in the demo partnership."""
+
 from __future__ import annotations
 
 import pytest
@@ -43,8 +44,10 @@ def test_other_organisations_objects_answer_403_or_404(app, client, demo, make, 
     assert targets, "the demo data has objects to attack"
     leaked = []
     with app.test_request_context():
-        urls = [(rule, method, arg, object_id, url_for_rule(rule, {arg: object_id}))
-                for rule, method, arg, object_id in targets]
+        urls = [
+            (rule, method, arg, object_id, url_for_rule(rule, {arg: object_id}))
+            for rule, method, arg, object_id in targets
+        ]
     assert all(url for *_target, url in urls), [rule.rule for rule, _m, _a, _i, url in urls if not url]
     for rule, method, arg, object_id, url in urls:
         if arg == "organisation_id" and object_id == outsider_org.id:

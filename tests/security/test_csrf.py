@@ -1,4 +1,5 @@
 """Every POST in the URL map refuses a request without a valid CSRF token."""
+
 from __future__ import annotations
 
 import pytest

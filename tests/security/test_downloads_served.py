@@ -7,6 +7,7 @@ cookie jar, every page they can reach is crawled for download links (links marke
 evidence files), and each link is read whole: the length matches Content-Length, workbooks open in openpyxl, CSVs
 parse and hold every row the database has, and an uploaded evidence file comes back byte for byte.
 """
+
 from __future__ import annotations
 
 import csv
@@ -30,14 +31,23 @@ from tests.e2e.live import DEMO_PASSWORD, GunicornServer, demo_database
 
 pytestmark = pytest.mark.slow
 
-ACCOUNTS = ("admin@riverside.example", "qa@riverside.example", "auditor.police@riverside.example",
-            "lead@oakfield-school.riverside.example", "head@oakfield-school.riverside.example",
-            "lead@youth-trust.riverside.example")
-LEADS = ("lead@oakfield-school.riverside.example", "lead@youth-trust.riverside.example",
-         "lead@brookside-primary.riverside.example", "lead@northgate-college.riverside.example",
-         "lead@riverside-homes.riverside.example", "lead@st-columbas.riverside.example")
-FILE_EXTENSIONS = (".csv", ".xlsx", ".pdf", ".docx", ".png", ".jpg", ".json", ".txt", ".sig", ".asc", ".pem",
-                   ".zip")
+ACCOUNTS = (
+    "admin@riverside.example",
+    "qa@riverside.example",
+    "auditor.police@riverside.example",
+    "lead@oakfield-school.riverside.example",
+    "head@oakfield-school.riverside.example",
+    "lead@youth-trust.riverside.example",
+)
+LEADS = (
+    "lead@oakfield-school.riverside.example",
+    "lead@youth-trust.riverside.example",
+    "lead@brookside-primary.riverside.example",
+    "lead@northgate-college.riverside.example",
+    "lead@riverside-homes.riverside.example",
+    "lead@st-columbas.riverside.example",
+)
+FILE_EXTENSIONS = (".csv", ".xlsx", ".pdf", ".docx", ".png", ".jpg", ".json", ".txt", ".sig", ".asc", ".pem", ".zip")
 MAX_PAGES = 250
 EVIDENCE = b"%PDF-1.4\n1 0 obj<<>>endobj\n" + secrets.token_hex(2000).encode() + b"\ntrailer<<>>\n%%EOF\n"
 
@@ -74,8 +84,7 @@ class Browser:
         return self.open(path)
 
     def post(self, path: str, fields: list[tuple[str, str]]) -> Body:
-        return self.open(path, urlencode(fields).encode(),
-                         {"Content-Type": "application/x-www-form-urlencoded"})
+        return self.open(path, urlencode(fields).encode(), {"Content-Type": "application/x-www-form-urlencoded"})
 
     def post_multipart(self, path: str, fields: list[tuple[str, str]], files: list[tuple[str, str, bytes]]) -> Body:
         boundary = "----download-test-" + secrets.token_hex(8)
@@ -83,8 +92,12 @@ class Browser:
         for name, value in fields:
             parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
         for name, filename, content in files:
-            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
-                         f"Content-Type: application/pdf\r\n\r\n".encode() + content + b"\r\n")
+            parts.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                f"Content-Type: application/pdf\r\n\r\n".encode()
+                + content
+                + b"\r\n"
+            )
         parts.append(f"--{boundary}--\r\n".encode())
         return self.open(path, b"".join(parts), {"Content-Type": f"multipart/form-data; boundary={boundary}"})
 
@@ -99,8 +112,9 @@ class Browser:
 def served(tmp_path_factory):
     directory = tmp_path_factory.mktemp("downloads")
     with demo_database("test_downloads_served", directory) as url:
-        server = GunicornServer(url, directory / "gunicorn.log", threads=4,
-                                env={"UPLOAD_FOLDER": str(directory / "uploads")}).start()
+        server = GunicornServer(
+            url, directory / "gunicorn.log", threads=4, env={"UPLOAD_FOLDER": str(directory / "uploads")}
+        ).start()
         try:
             yield server, url
         finally:
@@ -120,20 +134,26 @@ def evidence_link(served):
     server, _ = served
     for email in LEADS:
         browser = Browser(server.base_url).sign_in(email)
-        for ret in dict.fromkeys(re.findall(r'href="(/self-assessment/returns/\d+)"',
-                                            browser.get("/self-assessment/my-returns").text)):
+        for ret in dict.fromkeys(
+            re.findall(r'href="(/self-assessment/returns/\d+)"', browser.get("/self-assessment/my-returns").text)
+        ):
             for section in dict.fromkeys(re.findall(rf'href="({ret}/sections/[\w-]+)"', browser.get(ret).text)):
                 html = browser.get(section).text
-                inputs = re.findall(r'<input[^>]*type="file"[^>]*name="([^"]+)"|<input[^>]*name="([^"]+)"'
-                                    r'[^>]*type="file"', html)
+                inputs = re.findall(
+                    r'<input[^>]*type="file"[^>]*name="([^"]+)"|<input[^>]*name="([^"]+)"'
+                    r'[^>]*type="file"',
+                    html,
+                )
                 forms = forms_in(html)
                 if not (inputs and forms):
                     continue
                 form = forms[0]
                 fields = list(form.fields)
                 fields += [(name, form.checked.get(name) or options[0]) for name, options in form.radios.items()]
-                fields += [(name, value or ("Evidence described here." if name.endswith("__evidence") else ""))
-                           for name, value in form.texts.items()]
+                fields += [
+                    (name, value or ("Evidence described here." if name.endswith("__evidence") else ""))
+                    for name, value in form.texts.items()
+                ]
                 fields.append(("command", "later"))
                 field = next(a or b for a, b in inputs)
                 browser.post_multipart(section, fields, [(field, "served-evidence.pdf", EVIDENCE)])
@@ -155,8 +175,11 @@ def _links(html: str) -> tuple[set[str], set[str]]:
         parts = urlsplit(href)
         if parts.scheme or parts.netloc or not parts.path.startswith("/") or parts.path.startswith("/static/"):
             continue
-        if (re.search(r"\sdownload(\s|=|>|$)", tag) or parts.path.lower().endswith(FILE_EXTENSIONS)
-                or "/evidence/" in parts.path):
+        if (
+            re.search(r"\sdownload(\s|=|>|$)", tag)
+            or parts.path.lower().endswith(FILE_EXTENSIONS)
+            or "/evidence/" in parts.path
+        ):
             downloads.add(parts.path + (f"?{parts.query}" if parts.query else ""))
         else:
             pages.add(parts.path)
@@ -183,8 +206,10 @@ def _crawl(browser: Browser) -> set[str]:
 @pytest.fixture(scope="module")
 def download_links(served, evidence_link) -> dict[str, set[str]]:
     server, _ = served
-    links = {email: _crawl(Browser(server.base_url).sign_in(email))
-             for email in dict.fromkeys(ACCOUNTS + (evidence_link[0],))}
+    links = {
+        email: _crawl(Browser(server.base_url).sign_in(email))
+        for email in dict.fromkeys(ACCOUNTS + (evidence_link[0],))
+    }
     links["anonymous"] = _crawl(Browser(server.base_url))
     return links
 
@@ -214,10 +239,15 @@ def _check_format(path: str, body: Body) -> None:
 
 def test_the_crawl_finds_every_kind_of_download(download_links, evidence_link):
     everything = set().union(*download_links.values())
-    expected = [r"^/findings/rounds/\d+/responses\.csv$", r"^/findings/rounds/\d+/findings\.xlsx$",
-                r"^/findings/campaigns/\d+/responses\.csv$", r"^/findings/campaigns/\d+/findings\.xlsx$",
-                r"^/self-assessment/evidence/\d+$", r"^/admin/instruments/versions/\d+/blank\.xlsx$",
-                r"^/admin/import/\w+-template\.csv$"]
+    expected = [
+        r"^/findings/rounds/\d+/responses\.csv$",
+        r"^/findings/rounds/\d+/findings\.xlsx$",
+        r"^/findings/campaigns/\d+/responses\.csv$",
+        r"^/findings/campaigns/\d+/findings\.xlsx$",
+        r"^/self-assessment/evidence/\d+$",
+        r"^/admin/instruments/versions/\d+/blank\.xlsx$",
+        r"^/admin/import/\w+-template\.csv$",
+    ]
     for pattern in expected:
         assert any(re.match(pattern, link) for link in everything), f"no download link like {pattern}"
     assert evidence_link[1] in download_links[evidence_link[0]]
@@ -236,8 +266,10 @@ def test_every_download_link_is_served_whole(served, download_links, evidence_li
 
 
 def _submitted_responses(database, round_id: int, organisation_id: int | None = None) -> int:
-    sql = ("SELECT count(*) FROM case_response r JOIN assignment a ON r.assignment_id = a.id "
-           "JOIN audit_case c ON a.case_id = c.id WHERE c.round_id = :round AND r.state = 'submitted'")
+    sql = (
+        "SELECT count(*) FROM case_response r JOIN assignment a ON r.assignment_id = a.id "
+        "JOIN audit_case c ON a.case_id = c.id WHERE c.round_id = :round AND r.state = 'submitted'"
+    )
     params = {"round": round_id}
     if organisation_id is not None:
         sql += " AND a.organisation_id = :org"
@@ -258,12 +290,14 @@ def _counted_returns(database, campaign_id: int, organisation_id: int | None = N
 
 def _organisation_of(database, email: str) -> int | None:
     with database.connect() as conn:
-        return conn.execute(sa.text("SELECT organisation_id FROM user_account WHERE email = :e"),
-                            {"e": email}).scalar_one()
+        return conn.execute(
+            sa.text("SELECT organisation_id FROM user_account WHERE email = :e"), {"e": email}
+        ).scalar_one()
 
 
-@pytest.mark.parametrize("account", ["qa@riverside.example", "auditor.police@riverside.example",
-                                     "lead@oakfield-school.riverside.example"])
+@pytest.mark.parametrize(
+    "account", ["qa@riverside.example", "auditor.police@riverside.example", "lead@oakfield-school.riverside.example"]
+)
 def test_findings_downloads_hold_every_row_the_database_has(served, database, download_links, account):
     server, _ = served
     browser = Browser(server.base_url).sign_in(account)
@@ -274,8 +308,11 @@ def test_findings_downloads_hold_every_row_the_database_has(served, database, do
         if not match:
             continue
         kind, ident, name = match.group(1), int(match.group(2)), match.group(3)
-        expected = (_submitted_responses(database, ident, organisation_id) if kind == "rounds"
-                    else _counted_returns(database, ident, organisation_id))
+        expected = (
+            _submitted_responses(database, ident, organisation_id)
+            if kind == "rounds"
+            else _counted_returns(database, ident, organisation_id)
+        )
         body = _read_whole(browser, path)
         if name.endswith(".csv"):
             rows = list(csv.reader(io.StringIO(body.data.decode("utf-8"))))

@@ -1,6 +1,7 @@
 """From outside: gunicorn serving the demo as `make run` does, spoken to over raw HTTP with forged Host
 headers, and the mail worker delivering to a real SMTP server. The emailed link is the configured SERVICE_URL's,
 whatever Host the request named; a Host the service does not answer to gets 400."""
+
 from __future__ import annotations
 
 import http.client
@@ -23,8 +24,12 @@ def outside(tmp_path_factory):
     directory = tmp_path_factory.mktemp("forged-host")
     smtp = SMTPServer()
     smtp.controller.start()
-    env = {"SERVICE_URL": SERVICE_URL, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(smtp.port),
-           "SECRET_KEY": "forged-host-test-key-" + "k" * 32}
+    env = {
+        "SERVICE_URL": SERVICE_URL,
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": str(smtp.port),
+        "SECRET_KEY": "forged-host-test-key-" + "k" * 32,
+    }
     try:
         with demo_database("test_forged_host", directory) as url:
             server = GunicornServer(url, directory / "gunicorn.log", env=env).start()
@@ -74,13 +79,18 @@ def test_the_emailed_reset_link_is_the_service_url_whatever_the_host(outside):
     server, url, env, smtp = outside
     cookie, token = _form_session(server)
     form = urlencode({"csrf_token": token, "email": ACCOUNT})
-    refused = _request(server, "POST", "/forgot-password", host="evil.example",
-                       headers={"Cookie": cookie}, body=form)
+    refused = _request(server, "POST", "/forgot-password", host="evil.example", headers={"Cookie": cookie}, body=form)
     assert refused[0] == 400
     # A Host the service answers (loopback in development) that is not SERVICE_URL's, and a forwarded host that no
     # configured proxy vouches for.
-    accepted = _request(server, "POST", "/forgot-password", host=f"localhost:{server.port}",
-                        headers={"Cookie": cookie, "X-Forwarded-Host": "evil.example"}, body=form)
+    accepted = _request(
+        server,
+        "POST",
+        "/forgot-password",
+        host=f"localhost:{server.port}",
+        headers={"Cookie": cookie, "X-Forwarded-Host": "evil.example"},
+        body=form,
+    )
     assert accepted[0] == 200 and "Check your email" in accepted[2]
     assert smtp.received == []  # nothing is sent by the request itself
 

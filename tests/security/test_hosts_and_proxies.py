@@ -1,5 +1,6 @@
 """Trust: foreign Host headers are refused, X-Forwarded-* is believed only from the proxies configured,
 production insists on an https SERVICE_URL, and an app on the public development key answers only this machine."""
+
 from __future__ import annotations
 
 import pytest
@@ -35,8 +36,11 @@ def test_the_service_host_and_loopback_are_answered_in_tests(client, host):
 
 
 def test_production_answers_only_its_own_host_and_those_listed():
-    prod = {"SERVICE_URL": "https://safeguarding.example.org", "EXTRA_TRUSTED_HOSTS": ["internal.example"],
-            "ALLOW_LOOPBACK_HOSTS": False}
+    prod = {
+        "SERVICE_URL": "https://safeguarding.example.org",
+        "EXTRA_TRUSTED_HOSTS": ["internal.example"],
+        "ALLOW_LOOPBACK_HOSTS": False,
+    }
     assert config.trusted_hosts(prod) == ["safeguarding.example.org", "internal.example"]
     dev = {"SERVICE_URL": "http://127.0.0.1:5000", "EXTRA_TRUSTED_HOSTS": [], "ALLOW_LOOPBACK_HOSTS": True}
     assert config.trusted_hosts(dev) == ["127.0.0.1", "localhost"]
@@ -52,8 +56,10 @@ def test_production_refuses_to_start_without_an_https_service_url(service_url):
 
 
 def _sign_in_codes(client, forwarded_for: str, times: int) -> list[int]:
-    return [client.post("/sign-in", data=SIGN_IN, headers={"X-Forwarded-For": forwarded_for}).status_code
-            for _ in range(times)]
+    return [
+        client.post("/sign-in", data=SIGN_IN, headers={"X-Forwarded-For": forwarded_for}).status_code
+        for _ in range(times)
+    ]
 
 
 def test_behind_a_proxy_each_client_is_limited_on_its_own(other_app):
@@ -75,14 +81,14 @@ def test_without_a_proxy_a_forged_forwarded_for_cannot_escape_the_limit(other_ap
 
 def test_hsts_follows_the_scheme_the_proxy_reports_only_when_it_is_trusted(other_app):
     behind_proxy = other_app(PROXY_FIX_X_PROTO=1, HSTS=True).test_client()
-    assert "Strict-Transport-Security" in behind_proxy.get(
-        "/sign-in", headers={"X-Forwarded-Proto": "https"}).headers
+    assert "Strict-Transport-Security" in behind_proxy.get("/sign-in", headers={"X-Forwarded-Proto": "https"}).headers
     assert "Strict-Transport-Security" not in behind_proxy.get("/sign-in").headers
     direct = other_app(HSTS=True).test_client()
     assert "Strict-Transport-Security" not in direct.get("/sign-in", headers={"X-Forwarded-Proto": "https"}).headers
 
 
 # --- the public development key -----------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def public_key_app(other_app):
@@ -99,18 +105,22 @@ def test_with_the_public_key_only_this_machine_is_answered(public_key_app):
     refused = client.get("/sign-in", environ_base={"REMOTE_ADDR": "192.0.2.10"})
     assert refused.status_code == 403
     for host in ("localhost", "127.0.0.1:5000"):  # a Host header chosen by the client changes nothing
-        assert client.get("/sign-in", headers={"Host": host},
-                          environ_base={"REMOTE_ADDR": "192.0.2.10"}).status_code == 403
+        assert (
+            client.get("/sign-in", headers={"Host": host}, environ_base={"REMOTE_ADDR": "192.0.2.10"}).status_code
+            == 403
+        )
     assert client.get("/healthz", environ_base={"REMOTE_ADDR": "192.0.2.10"}).status_code == 403
 
 
 def test_with_the_public_key_forwarded_headers_cannot_pass_for_this_machine(public_key_app):
     client = public_key_app(PROXY_FIX_X_FOR=1).test_client()
-    spoofed = client.get("/sign-in", headers={"X-Forwarded-For": "127.0.0.1"},
-                         environ_base={"REMOTE_ADDR": "192.0.2.10"})
+    spoofed = client.get(
+        "/sign-in", headers={"X-Forwarded-For": "127.0.0.1"}, environ_base={"REMOTE_ADDR": "192.0.2.10"}
+    )
     assert spoofed.status_code == 403
-    relayed = client.get("/sign-in", headers={"X-Forwarded-For": "192.0.2.10"},
-                         environ_base={"REMOTE_ADDR": "127.0.0.1"})  # a proxy on this machine relaying a stranger
+    relayed = client.get(
+        "/sign-in", headers={"X-Forwarded-For": "192.0.2.10"}, environ_base={"REMOTE_ADDR": "127.0.0.1"}
+    )  # a proxy on this machine relaying a stranger
     assert relayed.status_code == 403
 
 

@@ -1,5 +1,6 @@
 """Sessions: no session fixation on sign-in; a deactivated user loses access at once, in
 every session they have open, for reading and for saving."""
+
 from __future__ import annotations
 
 from tests.factories import PASSWORD

@@ -1,5 +1,6 @@
 """Stored XSS: script payloads saved in every free-text field of the demo partnership are
 shown inert on every page a crawl of the service reaches, and exports never turn text into formulas."""
+
 from __future__ import annotations
 
 import csv
@@ -17,18 +18,33 @@ DANGEROUS = ("<script>alert(1)</script>", "<img src=x onerror=alert(2)>")
 
 # Free text people type (answers, comments, evidence, findings, actions, risks, reasons, names, titles).
 FREE_TEXT = {
-    "case_answer": ["comment"], "moderation": ["strengths", "areas_for_improvement", "learning"],
-    "case_response": ["returned_reason"], "audit_round": ["title"], "audit_case": ["not_moderated_reason"],
-    "return_answer": ["evidence", "comment"], "sa_return": ["returned_reason", "declaration_name"],
-    "challenge": ["comment"], "campaign": ["title"], "finding": ["text"],
-    "action_item": ["description", "owner_name"], "action_update": ["note"],
+    "case_answer": ["comment"],
+    "moderation": ["strengths", "areas_for_improvement", "learning"],
+    "case_response": ["returned_reason"],
+    "audit_round": ["title"],
+    "audit_case": ["not_moderated_reason"],
+    "return_answer": ["evidence", "comment"],
+    "sa_return": ["returned_reason", "declaration_name"],
+    "challenge": ["comment"],
+    "campaign": ["title"],
+    "finding": ["text"],
+    "action_item": ["description", "owner_name"],
+    "action_update": ["note"],
     "risk": ["description", "where_when", "measures_in_place", "further_action", "owner"],
-    "risk_assessment": ["no_risks_justification"], "statement": ["material_change_note"],
-    "organisation": ["name"], "user_account": ["name"], "evidence_file": ["original_name"],
+    "risk_assessment": ["no_risks_justification"],
+    "statement": ["material_change_note"],
+    "organisation": ["name"],
+    "user_account": ["name"],
+    "evidence_file": ["original_name"],
 }
-CRAWL_USERS = ("admin@riverside.example", "qa@riverside.example", "auditor.police@riverside.example",
-               "lead@youth-trust.riverside.example", "ceo@youth-trust.riverside.example",
-               "lead@oakfield-school.riverside.example")
+CRAWL_USERS = (
+    "admin@riverside.example",
+    "qa@riverside.example",
+    "auditor.police@riverside.example",
+    "lead@youth-trust.riverside.example",
+    "ceo@youth-trust.riverside.example",
+    "lead@oakfield-school.riverside.example",
+)
 SKIP = re.compile(r"^/(static/|sign-out|sign-in|healthz)|/(remove|delete|deactivate|reactivate|resend-invitation)\b")
 MAX_PAGES_PER_USER = 250
 
@@ -37,12 +53,17 @@ def _poison(db) -> int:
     changed = 0
     for table, columns in FREE_TEXT.items():
         for column in columns:
-            changed += db.session.execute(sa.text(
-                f"UPDATE {table} SET {column} = :p WHERE {column} IS NOT NULL AND {column} <> ''"),
-                {"p": PAYLOAD}).rowcount
-    text_questions = db.session.execute(sa.text(
-        "UPDATE case_answer SET value = :p WHERE value IS NOT NULL AND score IS NULL AND value NOT LIKE '[%' "
-        "AND length(value) > 20"), {"p": PAYLOAD}).rowcount
+            changed += db.session.execute(
+                sa.text(f"UPDATE {table} SET {column} = :p WHERE {column} IS NOT NULL AND {column} <> ''"),
+                {"p": PAYLOAD},
+            ).rowcount
+    text_questions = db.session.execute(
+        sa.text(
+            "UPDATE case_answer SET value = :p WHERE value IS NOT NULL AND score IS NULL AND value NOT LIKE '[%' "
+            "AND length(value) > 20"
+        ),
+        {"p": PAYLOAD},
+    ).rowcount
     from app.statements.models import Statement
 
     for statement in db.session.execute(sa.select(Statement)).scalars():
@@ -63,8 +84,9 @@ def _check_export(path: str, response, problems: list[str]) -> None:
         for sheet in workbook.worksheets:
             for row in sheet.iter_rows():
                 for cell in row:
-                    if cell.data_type == "f" or (isinstance(cell.value, str) and cell.value.startswith("=")
-                                                 and cell.data_type != "s"):
+                    if cell.data_type == "f" or (
+                        isinstance(cell.value, str) and cell.value.startswith("=") and cell.data_type != "s"
+                    ):
                         problems.append(f"{path}: {sheet.title}!{cell.coordinate} is a formula: {cell.value!r}")
     elif path.endswith(".csv") or response.mimetype == "text/csv":
         for row in csv.reader(io.StringIO(data.decode("utf-8-sig"))):

@@ -1,5 +1,6 @@
 """Upload attacks on evidence files: wrong extension, content that does not match its type,
 oversize, and path-traversal names. Nothing refused is stored; what is stored never leaves UPLOAD_FOLDER."""
+
 from __future__ import annotations
 
 import io
@@ -12,9 +13,14 @@ from werkzeug.datastructures import MultiDict
 
 from load.client import forms_in
 
-LEADS = ("lead@oakfield-school.riverside.example", "lead@youth-trust.riverside.example",
-         "lead@brookside-primary.riverside.example", "lead@northgate-college.riverside.example",
-         "lead@riverside-homes.riverside.example", "lead@st-columbas.riverside.example")
+LEADS = (
+    "lead@oakfield-school.riverside.example",
+    "lead@youth-trust.riverside.example",
+    "lead@brookside-primary.riverside.example",
+    "lead@northgate-college.riverside.example",
+    "lead@riverside-homes.riverside.example",
+    "lead@st-columbas.riverside.example",
+)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -26,14 +32,19 @@ def upload_form(app, client, demo, demo_user):
         with client.session_transaction() as session:
             session["_user_id"] = user.get_id()
             session["_fresh"] = True
-        returns = re.findall(r'href="(/self-assessment/returns/\d+)"', client.get("/self-assessment/my-returns")
-                             .get_data(as_text=True))
+        returns = re.findall(
+            r'href="(/self-assessment/returns/\d+)"', client.get("/self-assessment/my-returns").get_data(as_text=True)
+        )
         for ret in returns:
-            for section in dict.fromkeys(re.findall(rf'href="({ret}/sections/[\w-]+)"',
-                                                    client.get(ret).get_data(as_text=True))):
+            for section in dict.fromkeys(
+                re.findall(rf'href="({ret}/sections/[\w-]+)"', client.get(ret).get_data(as_text=True))
+            ):
                 html = client.get(section).get_data(as_text=True)
-                file_inputs = re.findall(r'<input[^>]*type="file"[^>]*name="([^"]+)"|<input[^>]*name="([^"]+)"'
-                                         r'[^>]*type="file"', html)
+                file_inputs = re.findall(
+                    r'<input[^>]*type="file"[^>]*name="([^"]+)"|<input[^>]*name="([^"]+)"'
+                    r'[^>]*type="file"',
+                    html,
+                )
                 if file_inputs and forms_in(html):
                     name = next(a or b for a, b in file_inputs)
                     return section, forms_in(html)[0], name
@@ -59,15 +70,19 @@ def _files(app) -> set[Path]:
     return {p for p in Path(app.config["UPLOAD_FOLDER"]).rglob("*") if p.is_file()}
 
 
-@pytest.mark.parametrize("filename, content, content_type", [
-    ("report.exe", b"MZ\x90\x00 not a document", "application/octet-stream"),
-    ("page.html", b"<script>alert(1)</script>", "text/html"),
-    ("looks-like.pdf", b"<html><script>alert(1)</script></html>", "application/pdf"),
-    ("photo.png", PDF, "image/png"),
-    ("no-extension", PDF, "application/pdf"),
-])
-def test_files_of_the_wrong_type_are_refused_with_a_message(app, client, demo, upload_form, filename, content,
-                                                            content_type):
+@pytest.mark.parametrize(
+    "filename, content, content_type",
+    [
+        ("report.exe", b"MZ\x90\x00 not a document", "application/octet-stream"),
+        ("page.html", b"<script>alert(1)</script>", "text/html"),
+        ("looks-like.pdf", b"<html><script>alert(1)</script></html>", "application/pdf"),
+        ("photo.png", PDF, "image/png"),
+        ("no-extension", PDF, "application/pdf"),
+    ],
+)
+def test_files_of_the_wrong_type_are_refused_with_a_message(
+    app, client, demo, upload_form, filename, content, content_type
+):
     section, form, field = upload_form
     before, files_before = _stored(demo), _files(app)
     response = _post(client, section, form, field, filename, content, content_type)
@@ -87,8 +102,9 @@ def test_oversize_upload_is_refused(app, client, demo, upload_form):
     assert _stored(demo) == before and _files(app) == files_before
 
 
-@pytest.mark.parametrize("filename", ["../../../../tmp/escape.pdf", "..\\..\\windows\\escape.pdf",
-                                      "/etc/passwd.pdf", "evil\x00.pdf"])
+@pytest.mark.parametrize(
+    "filename", ["../../../../tmp/escape.pdf", "..\\..\\windows\\escape.pdf", "/etc/passwd.pdf", "evil\x00.pdf"]
+)
 def test_path_traversal_names_never_leave_the_upload_folder(app, client, demo, upload_form, filename):
     section, form, field = upload_form
     folder = Path(app.config["UPLOAD_FOLDER"]).resolve()

@@ -2,16 +2,28 @@
 
 (tests/test_permissions.py's placeholder builder maps <int:...> to a string, so those rules never match a route;
 this builder gives each converter a value it accepts.)"""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
 
 ID_TABLES = {
-    "org_id": "organisation", "organisation_id": "organisation", "user_id": "user_account",
-    "round_id": "audit_round", "case_id": "audit_case", "assignment_id": "assignment",
-    "campaign_id": "campaign", "return_id": "sa_return", "file_id": "evidence_file",
-    "statement_id": "statement", "risk_id": "risk", "action_id": "action_item", "finding_id": "finding",
-    "version_id": "instrument_version", "draft_id": "instrument_draft", "event_id": "activity_event",
+    "org_id": "organisation",
+    "organisation_id": "organisation",
+    "user_id": "user_account",
+    "round_id": "audit_round",
+    "case_id": "audit_case",
+    "assignment_id": "assignment",
+    "campaign_id": "campaign",
+    "return_id": "sa_return",
+    "file_id": "evidence_file",
+    "statement_id": "statement",
+    "risk_id": "risk",
+    "action_id": "action_item",
+    "finding_id": "finding",
+    "version_id": "instrument_version",
+    "draft_id": "instrument_draft",
+    "event_id": "activity_event",
 }
 MISSING_ID = 999999
 

@@ -2,6 +2,7 @@
 
 Builders commit (which only releases the test's savepoint) so that a route's rollback after a refused request
 does not take the test's own set-up with it."""
+
 from __future__ import annotations
 
 import io
@@ -36,16 +37,27 @@ def survey_version():
     return latest_version("practitioner-survey")
 
 
-def make_campaign(*, cycle: str = "2025-26", due_in_days: int = 60, org_types=None, survey: bool = True,
-                  open_it: bool = True, title: str | None = None, actor=None):
+def make_campaign(
+    *,
+    cycle: str = "2025-26",
+    due_in_days: int = 60,
+    org_types=None,
+    survey: bool = True,
+    open_it: bool = True,
+    title: str | None = None,
+    actor=None,
+):
     from app.accounts.models import ORG_TYPES
 
     campaign = services.create_campaign(
         title=title or f"Safeguarding self-assessment {cycle}",
         instrument_version_id=self_assessment_version().id,
         survey_version_id=survey_version().id if survey else None,
-        cycle=cycle, due_date=today() + timedelta(days=due_in_days),
-        org_types=list(org_types or ORG_TYPES), actor=actor)
+        cycle=cycle,
+        due_date=today() + timedelta(days=due_in_days),
+        org_types=list(org_types or ORG_TYPES),
+        actor=actor,
+    )
     if open_it:
         services.open_campaign(campaign, actor=actor)
     db.session.commit()
@@ -62,19 +74,37 @@ def instrument_for(ret):
     return ret.campaign.instrument_version.parsed
 
 
-def fill_section(ret, section, *, rag="green", rags=None, evidence="Policy reviewed by the board in March.",
-                 actor=None, action_due_days=90):
+def fill_section(
+    ret,
+    section,
+    *,
+    rag="green",
+    rags=None,
+    evidence="Policy reviewed by the board in March.",
+    actor=None,
+    action_due_days=90,
+):
     rags = rags or {}
     answers, actions = {}, {}
     for question in section.questions:
         value = rags.get(question.key, rag)
         answers[question.key] = {"value": value, "evidence": evidence, "comment": None}
         if value in ("amber", "red"):
-            actions[question.key] = [services.NewAction(description=f"Improve {question.key}", owner_name="DSL",
-                                                        due_date=today() + timedelta(days=action_due_days))]
-    services.save_section(ret, section.key, services.SectionSave(answers=answers, expected_version=ret.lock_version,
-                                                                  new_actions=actions, reconfirm=set(answers)),
-                          actor=actor)
+            actions[question.key] = [
+                services.NewAction(
+                    description=f"Improve {question.key}",
+                    owner_name="DSL",
+                    due_date=today() + timedelta(days=action_due_days),
+                )
+            ]
+    services.save_section(
+        ret,
+        section.key,
+        services.SectionSave(
+            answers=answers, expected_version=ret.lock_version, new_actions=actions, reconfirm=set(answers)
+        ),
+        actor=actor,
+    )
 
 
 def complete_return(ret, *, rag="green", rags=None, actor=None, submit=False, name="Morgan Lead"):
@@ -82,14 +112,16 @@ def complete_return(ret, *, rag="green", rags=None, actor=None, submit=False, na
     for section in instrument.sections_for(ret.organisation.org_type):
         fill_section(ret, section, rag=rag, rags=rags, actor=actor)
     if submit:
-        services.submit_return(ret, confirmed=True, declaration_name=name, expected_version=ret.lock_version,
-                               actor=actor)
+        services.submit_return(
+            ret, confirmed=True, declaration_name=name, expected_version=ret.lock_version, actor=actor
+        )
     db.session.commit()
     return ret
 
 
-def section_form(ret, section, *, rag="green", evidence="Training matrix updated in April.", command="continue",
-                 **extra):
+def section_form(
+    ret, section, *, rag="green", evidence="Training matrix updated in April.", command="continue", **extra
+):
     data = {"command": command, "lock_version": str(ret.lock_version)}
     for question in section.questions:
         data[question.key] = rag
@@ -104,8 +136,9 @@ def section_form(ret, section, *, rag="green", evidence="Training matrix updated
 def survey_link(campaign, org):
     from app.selfassessment.models import SurveyLink
 
-    return db.session.execute(sa.select(SurveyLink).where(
-        SurveyLink.campaign_id == campaign.id, SurveyLink.organisation_id == org.id)).scalar_one()
+    return db.session.execute(
+        sa.select(SurveyLink).where(SurveyLink.campaign_id == campaign.id, SurveyLink.organisation_id == org.id)
+    ).scalar_one()
 
 
 def survey_form(value="agree", overrides=None, code=None) -> dict[str, str]:

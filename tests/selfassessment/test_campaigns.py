@@ -1,4 +1,5 @@
 """Campaign lifecycle (QA): create with validation, open (returns + survey links), status board, close, re-open."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -8,16 +9,25 @@ import sqlalchemy as sa
 from app.activity.models import ActivityEvent
 from app.selfassessment.models import Campaign, CampaignState, Return, ReturnState, SurveyLink
 from app.utils import today
-from tests.selfassessment.factories import complete_return, make_campaign, return_for, self_assessment_version, \
-    survey_version
+from tests.selfassessment.factories import (
+    complete_return,
+    make_campaign,
+    return_for,
+    self_assessment_version,
+    survey_version,
+)
 
 
 def _form(**overrides):
     due = today() + timedelta(days=90)
-    data = {"title": "Safeguarding self-assessment 2025-26", "instrument_version_id": str(self_assessment_version().id),
-            "survey_version_id": str(survey_version().id), "cycle": "2025-26",
-            "due_date": [str(due.day), str(due.month), str(due.year)],
-            "org_types": ["school", "charity"]}
+    data = {
+        "title": "Safeguarding self-assessment 2025-26",
+        "instrument_version_id": str(self_assessment_version().id),
+        "survey_version_id": str(survey_version().id),
+        "cycle": "2025-26",
+        "due_date": [str(due.day), str(due.month), str(due.year)],
+        "org_types": ["school", "charity"],
+    }
     data.update(overrides)
     return data
 
@@ -32,8 +42,10 @@ def test_new_campaign_form_defaults(client, login_as):
 
 def test_bad_campaign_input_is_explained_and_kept(client, login_as, db):
     login_as("qa")
-    response = client.post("/self-assessment/campaigns/new",
-                           data=_form(cycle="2025-27", due_date=["31", "2", "2026"], org_types=[], title=""))
+    response = client.post(
+        "/self-assessment/campaigns/new",
+        data=_form(cycle="2025-27", due_date=["31", "2", "2026"], org_types=[], title=""),
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "There is a problem" in page

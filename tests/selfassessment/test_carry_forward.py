@@ -1,4 +1,5 @@
 """Next cycle starts from last cycle's return; every carried criterion must be re-confirmed or changed."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -17,8 +18,11 @@ def _two_cycles(make, db, lead):
     sections = instrument.sections_for(org.org_type)
     amber_key, red_key = sections[0].questions[0].key, sections[0].questions[1].key
     old = complete_return(return_for(first, org), rags={amber_key: "amber", red_key: "red"}, submit=True, actor=lead)
-    done = db.session.execute(sa.select(ActionItem).where(ActionItem.return_answer_id.in_(
-        sa.select(ReturnAnswer.id).where(ReturnAnswer.question_key == red_key)))).scalar_one()
+    done = db.session.execute(
+        sa.select(ActionItem).where(
+            ActionItem.return_answer_id.in_(sa.select(ReturnAnswer.id).where(ReturnAnswer.question_key == red_key))
+        )
+    ).scalar_one()
     update_action(done, note="Deputy lead appointed", status="complete", actor=lead)
     services.close_campaign(first)
     db.session.commit()
@@ -33,8 +37,10 @@ def test_new_cycle_is_prefilled_and_blocked_until_reconfirmed(client, make, logi
     first, second, old, sections, amber_key, red_key = _two_cycles(make, db, lead)
     assert second.previous_campaign_id == first.id
     ret = return_for(second, org)
-    rows = {r.question_key: r for r in db.session.execute(
-        sa.select(ReturnAnswer).where(ReturnAnswer.return_id == ret.id)).scalars()}
+    rows = {
+        r.question_key: r
+        for r in db.session.execute(sa.select(ReturnAnswer).where(ReturnAnswer.return_id == ret.id)).scalars()
+    }
     assert len(rows) == len(instrument_for(ret).questions("school"))
     assert all(not r.reconfirmed and r.carried_from_id is not None for r in rows.values())
     assert rows[amber_key].rag == "amber" and rows[amber_key].evidence == "Policy reviewed by the board in March."
@@ -42,13 +48,14 @@ def test_new_cycle_is_prefilled_and_blocked_until_reconfirmed(client, make, logi
     task_list = client.get(f"/self-assessment/returns/{ret.id}").get_data(as_text=True)
     assert "To re-confirm" in task_list
     section_page = client.get(f"/self-assessment/returns/{ret.id}/sections/{sections[0].key}").get_data(as_text=True)
-    assert "Improve " + amber_key in section_page          # the open action came with it
-    assert "Improve " + red_key not in section_page        # the completed one did not
+    assert "Improve " + amber_key in section_page  # the open action came with it
+    assert "Improve " + red_key not in section_page  # the completed one did not
     assert "Re-confirm this rating and evidence for this cycle" in section_page
 
     check = f"/self-assessment/returns/{ret.id}/check"
-    page = client.post(check, data={"confirmed": "y", "declaration_name": "Pat Hawthorn",
-                                    "lock_version": str(ret.lock_version)}).get_data(as_text=True)
+    page = client.post(
+        check, data={"confirmed": "y", "declaration_name": "Pat Hawthorn", "lock_version": str(ret.lock_version)}
+    ).get_data(as_text=True)
     assert "There is a problem" in page
     assert page.count("Re-confirm or change your answer to") == len(rows)
     assert "carried forward from 2024-25" in page
@@ -69,11 +76,12 @@ def test_new_cycle_is_prefilled_and_blocked_until_reconfirmed(client, make, logi
     data[f"{first_section.questions[2].key}__action_due-day"] = "1"
     data[f"{first_section.questions[2].key}__action_due-month"] = "1"
     data[f"{first_section.questions[2].key}__action_due-year"] = "2099"
-    assert client.post(f"/self-assessment/returns/{ret.id}/sections/{first_section.key}",
-                       data=data).status_code == 302
+    assert client.post(f"/self-assessment/returns/{ret.id}/sections/{first_section.key}", data=data).status_code == 302
     db.session.expire_all()
-    rows = {r.question_key: r for r in db.session.execute(
-        sa.select(ReturnAnswer).where(ReturnAnswer.return_id == ret.id)).scalars()}
+    rows = {
+        r.question_key: r
+        for r in db.session.execute(sa.select(ReturnAnswer).where(ReturnAnswer.return_id == ret.id)).scalars()
+    }
     assert all(rows[q.key].reconfirmed for q in first_section.questions)
 
     changes = client.get(f"/self-assessment/returns/{ret.id}/changes").get_data(as_text=True)
@@ -89,8 +97,9 @@ def test_new_cycle_is_prefilled_and_blocked_until_reconfirmed(client, make, logi
         data["lock_version"] = str(ret.lock_version)
         assert client.post(f"/self-assessment/returns/{ret.id}/sections/{section.key}", data=data).status_code == 302
     db.session.expire_all()
-    response = client.post(check, data={"confirmed": "y", "declaration_name": "Pat Hawthorn",
-                                        "lock_version": str(ret.lock_version)})
+    response = client.post(
+        check, data={"confirmed": "y", "declaration_name": "Pat Hawthorn", "lock_version": str(ret.lock_version)}
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     db.session.expire_all()
     assert ret.state == ReturnState.submitted
@@ -102,13 +111,16 @@ def test_changing_the_evidence_counts_as_reconfirming(make, db):
     _first, second, _old, sections, amber_key, _red_key = _two_cycles(make, db, lead)
     ret = return_for(second, org)
     section = sections[0]
-    answers = {q.key: {"value": "green", "evidence": "Policy reviewed by the board in March.", "comment": None}
-               for q in section.questions}
+    answers = {
+        q.key: {"value": "green", "evidence": "Policy reviewed by the board in March.", "comment": None}
+        for q in section.questions
+    }
     answers[section.questions[3].key]["evidence"] = "New evidence for this cycle"
-    services.save_section(ret, section.key, services.SectionSave(answers=answers,
-                                                                 expected_version=ret.lock_version))
-    rows = {r.question_key: r for r in db.session.execute(
-        sa.select(ReturnAnswer).where(ReturnAnswer.return_id == ret.id)).scalars()}
-    assert rows[amber_key].reconfirmed                      # rating changed
-    assert rows[section.questions[3].key].reconfirmed       # evidence changed
-    assert not rows[section.questions[4].key].reconfirmed   # untouched and not ticked
+    services.save_section(ret, section.key, services.SectionSave(answers=answers, expected_version=ret.lock_version))
+    rows = {
+        r.question_key: r
+        for r in db.session.execute(sa.select(ReturnAnswer).where(ReturnAnswer.return_id == ret.id)).scalars()
+    }
+    assert rows[amber_key].reconfirmed  # rating changed
+    assert rows[section.questions[3].key].reconfirmed  # evidence changed
+    assert not rows[section.questions[4].key].reconfirmed  # untouched and not ticked

@@ -1,5 +1,6 @@
 """A criterion renamed twice (one rename per version) still carries its answer into the next cycle, and its
 wording is still found: every feature follows renamed keys by the engine's one rule, across all versions."""
+
 from __future__ import annotations
 
 import copy
@@ -47,8 +48,12 @@ def test_an_answer_follows_two_renames_into_the_next_cycle(make, db):
     assert second.previous_campaign_id == first.id
     assert instrument_for(return_for(second, org)).version == instrument.version + 2
 
-    rows = {r.question_key: r for r in db.session.execute(
-        sa.select(ReturnAnswer).where(ReturnAnswer.return_id == return_for(second, org).id)).scalars()}
+    rows = {
+        r.question_key: r
+        for r in db.session.execute(
+            sa.select(ReturnAnswer).where(ReturnAnswer.return_id == return_for(second, org).id)
+        ).scalars()
+    }
     assert original not in rows
     carried = rows["criterion_renamed_twice"]
     assert carried.value == "amber" and carried.carried_from_id is not None and not carried.reconfirmed

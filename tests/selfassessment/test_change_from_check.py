@@ -1,4 +1,5 @@
 """A lead changes one standard from check your answers and is brought back there once it is saved."""
+
 from __future__ import annotations
 
 import html
@@ -44,13 +45,13 @@ def test_change_then_save_returns_to_check_answers_showing_the_change(client, ma
 
     page = client.get(links[0].split("#")[0]).get_data(as_text=True)
     assert re.search(r'name="return_to" value="check"', page)
-    data = section_form(ret, first, evidence="Board minutes from May show the change.", return_to="check",
-                        lock_version=_lock(page))
+    data = section_form(
+        ret, first, evidence="Board minutes from May show the change.", return_to="check", lock_version=_lock(page)
+    )
     response = client.post(_section_url(ret, first.key), data=data)
     assert response.status_code == 302, response.get_data(as_text=True)
     assert response.headers["Location"].endswith(f"/self-assessment/returns/{ret.id}/check")
-    assert "Board minutes from May show the change." in client.get(response.headers["Location"]).get_data(
-        as_text=True)
+    assert "Board minutes from May show the change." in client.get(response.headers["Location"]).get_data(as_text=True)
 
 
 def test_an_invalid_change_stays_on_the_section_with_the_error_and_keeps_the_marker(client, make, login_as, db):
@@ -76,10 +77,19 @@ def test_adding_an_action_from_a_change_keeps_the_marker(client, make, login_as,
     first = sections[0]
     key = first.questions[0].key
     due = today() + timedelta(days=30)
-    data = section_form(ret, first, command=f"add-action:{key}", return_to="check", **{
-        f"{key}__action_description": "Train the deputy", f"{key}__action_owner": "Head",
-        f"{key}__action_due-day": str(due.day), f"{key}__action_due-month": str(due.month),
-        f"{key}__action_due-year": str(due.year)})
+    data = section_form(
+        ret,
+        first,
+        command=f"add-action:{key}",
+        return_to="check",
+        **{
+            f"{key}__action_description": "Train the deputy",
+            f"{key}__action_owner": "Head",
+            f"{key}__action_due-day": str(due.day),
+            f"{key}__action_due-month": str(due.month),
+            f"{key}__action_due-year": str(due.year),
+        },
+    )
     response = client.post(_section_url(ret, first.key), data=data)
     assert response.status_code == 302
     assert "return_to=check" in response.headers["Location"]
@@ -121,15 +131,17 @@ def test_a_save_without_lock_version_is_refused_as_stale(client, make, login_as,
         assert response.status_code == 409
         assert "Someone else saved this return after you opened this page" in page
         db.session.expire_all()
-        evidence = db.session.execute(sa.select(ReturnAnswer.evidence).where(
-            ReturnAnswer.return_id == ret.id, ReturnAnswer.question_key == key)).scalar_one()
+        evidence = db.session.execute(
+            sa.select(ReturnAnswer.evidence).where(ReturnAnswer.return_id == ret.id, ReturnAnswer.question_key == key)
+        ).scalar_one()
         assert evidence != "Should not be saved."
 
 
 def test_submitting_without_lock_version_is_refused_as_stale(client, make, login_as, db):
     ret, _sections = _ready_to_check(make, login_as)
-    response = client.post(f"/self-assessment/returns/{ret.id}/check",
-                           data={"confirmed": "y", "declaration_name": "Morgan Oakwood"})
+    response = client.post(
+        f"/self-assessment/returns/{ret.id}/check", data={"confirmed": "y", "declaration_name": "Morgan Oakwood"}
+    )
     assert response.status_code == 409
     assert "Someone else saved this return after you opened this page" in response.get_data(as_text=True)
     db.session.expire_all()

@@ -1,4 +1,5 @@
 """The demo campaign shows every capability: returns in every state, challenges, actions, survey responses."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -26,29 +27,45 @@ def test_demo_campaigns(app, db, monkeypatch):
     current = campaigns["2025-26"]
     assert current.state == CampaignState.open and current.previous_campaign_id == campaigns["2024-25"].id
 
-    states = {r.organisation.slug: r.state for r in db.session.execute(
-        sa.select(Return).where(Return.campaign_id == current.id)).scalars()}
+    states = {
+        r.organisation.slug: r.state
+        for r in db.session.execute(sa.select(Return).where(Return.campaign_id == current.id)).scalars()
+    }
     assert set(states.values()) == set(ReturnState)
     assert states["oakfield-school"] == ReturnState.submitted
     assert states["youth-trust"] == ReturnState.accepted
-    oakfield = db.session.execute(sa.select(Return).where(
-        Return.campaign_id == current.id, Return.organisation_id == demo.org("oakfield-school").id)).scalar_one()
-    keys = set(db.session.execute(sa.select(ReturnAnswer.question_key).where(
-        ReturnAnswer.return_id == oakfield.id)).scalars())
+    oakfield = db.session.execute(
+        sa.select(Return).where(
+            Return.campaign_id == current.id, Return.organisation_id == demo.org("oakfield-school").id
+        )
+    ).scalar_one()
+    keys = set(
+        db.session.execute(sa.select(ReturnAnswer.question_key).where(ReturnAnswer.return_id == oakfield.id)).scalars()
+    )
     assert "edu_dsl_appointed" in keys and "com_policy_in_place" not in keys
-    homes = queries.return_view(db.session.execute(sa.select(Return).where(
-        Return.campaign_id == current.id, Return.organisation_id == demo.org("riverside-homes").id)).scalar_one())
+    homes = queries.return_view(
+        db.session.execute(
+            sa.select(Return).where(
+                Return.campaign_id == current.id, Return.organisation_id == demo.org("riverside-homes").id
+            )
+        ).scalar_one()
+    )
     assert homes.carried_pending > 0
-    police = db.session.execute(sa.select(Return).where(
-        Return.campaign_id == current.id, Return.organisation_id == demo.org("riverside-police").id)).scalar_one()
+    police = db.session.execute(
+        sa.select(Return).where(
+            Return.campaign_id == current.id, Return.organisation_id == demo.org("riverside-police").id
+        )
+    ).scalar_one()
     assert police.returned_reason
 
     assert db.session.execute(sa.select(sa.func.count(Challenge.id))).scalar_one() >= 4
     assert db.session.execute(sa.select(sa.func.count(ActionItem.id))).scalar_one() > 5
     assert db.session.execute(sa.select(sa.func.count(ActionUpdate.id))).scalar_one() > 0
 
-    links = {link.organisation_id: link for link in db.session.execute(
-        sa.select(SurveyLink).where(SurveyLink.campaign_id == current.id)).scalars()}
+    links = {
+        link.organisation_id: link
+        for link in db.session.execute(sa.select(SurveyLink).where(SurveyLink.campaign_id == current.id)).scalars()
+    }
     respondents = {org_id: queries.survey_respondent_count(link) for org_id, link in links.items()}
     assert respondents[demo.org("oakfield-school").id] >= 8
     assert respondents[demo.org("youth-trust").id] >= 6
@@ -81,8 +98,11 @@ def test_demo_pages_render(app, db, client, login_as, monkeypatch):
     db.session.commit()
     current = db.session.execute(sa.select(Campaign).where(Campaign.cycle == "2025-26")).scalar_one()
     login_as(demo.user("qa@riverside.example"))
-    for url in ("/self-assessment/campaigns", f"/self-assessment/campaigns/{current.id}",
-                f"/self-assessment/campaigns/{current.id}/triangulation"):
+    for url in (
+        "/self-assessment/campaigns",
+        f"/self-assessment/campaigns/{current.id}",
+        f"/self-assessment/campaigns/{current.id}/triangulation",
+    ):
         assert client.get(url).status_code == 200, url
     for ret in db.session.execute(sa.select(Return).where(Return.campaign_id == current.id)).scalars():
         for suffix in ("", "/review", "/check", "/changes", "/survey"):

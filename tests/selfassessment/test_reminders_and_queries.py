@@ -1,5 +1,6 @@
 """Reminders (returns due soon / overdue, overdue actions), dashboard panels, and the read functions other
 features use."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -71,11 +72,11 @@ def test_has_submitted_return_and_latest_return(make, db):
     services.close_campaign(old)
     make_campaign(cycle="2024-25", due_in_days=-300)
     current = make_campaign(cycle="2025-26")
-    assert not queries.has_submitted_return(org.id)           # 2023-24 is too old
+    assert not queries.has_submitted_return(org.id)  # 2023-24 is too old
     assert queries.has_submitted_return(org.id, since_cycle_of_campaign=old.id)
     prev = db.session.execute(sa.select(Campaign).where(Campaign.cycle == "2024-25")).scalar_one()
     complete_return(return_for(prev, org), submit=True)
-    assert queries.has_submitted_return(org.id)               # previous cycle counts
+    assert queries.has_submitted_return(org.id)  # previous cycle counts
     assert not queries.has_submitted_return(other.id)
     latest = queries.latest_return_for(org.id)
     assert latest.campaign_id == current.id

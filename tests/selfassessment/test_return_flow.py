@@ -1,4 +1,5 @@
 """An organisation lead completes a return through the pages: task list, sections, uploads, actions, submit."""
+
 from __future__ import annotations
 
 import io
@@ -114,10 +115,15 @@ def test_amber_without_an_action_is_refused_then_accepted_with_one(client, make,
     assert 'value="amber" checked' in page.replace("\n", " ") or "checked" in page  # input kept
 
     due = today() + timedelta(days=30)
-    data.update({f"{first}__action_description": "Appoint a deputy designated safeguarding lead",
-                 f"{first}__action_owner": "Headteacher",
-                 f"{first}__action_due-day": str(due.day), f"{first}__action_due-month": str(due.month),
-                 f"{first}__action_due-year": str(due.year)})
+    data.update(
+        {
+            f"{first}__action_description": "Appoint a deputy designated safeguarding lead",
+            f"{first}__action_owner": "Headteacher",
+            f"{first}__action_due-day": str(due.day),
+            f"{first}__action_due-month": str(due.month),
+            f"{first}__action_due-year": str(due.year),
+        }
+    )
     response = client.post(_url(ret, section.key), data=data)
     assert response.status_code == 302
     action = db.session.execute(sa.select(ActionItem)).scalar_one()
@@ -135,9 +141,15 @@ def test_add_action_button_adds_another_and_keeps_the_page(client, make, login_a
     for n in (1, 2):
         data = section_form(ret, section, command=f"add-action:{first}", evidence="")
         data[first] = "red"
-        data.update({f"{first}__action_description": f"Action {n}", f"{first}__action_owner": "Chair",
-                     f"{first}__action_due-day": str(due.day), f"{first}__action_due-month": str(due.month),
-                     f"{first}__action_due-year": str(due.year)})
+        data.update(
+            {
+                f"{first}__action_description": f"Action {n}",
+                f"{first}__action_owner": "Chair",
+                f"{first}__action_due-day": str(due.day),
+                f"{first}__action_due-month": str(due.month),
+                f"{first}__action_due-year": str(due.year),
+            }
+        )
         response = client.post(_url(ret, section.key), data=data)
         assert response.status_code == 302
         assert response.headers["Location"].endswith(f"#criterion-{first}")
@@ -151,8 +163,9 @@ def test_bad_action_fields_are_explained(client, make, login_as):
     section = instrument_for(ret).sections[0]
     first = section.questions[0].key
     data = section_form(ret, section, command=f"add-action:{first}")
-    data.update({f"{first}__action_due-day": "31", f"{first}__action_due-month": "2",
-                 f"{first}__action_due-year": "2030"})
+    data.update(
+        {f"{first}__action_due-day": "31", f"{first}__action_due-month": "2", f"{first}__action_due-year": "2030"}
+    )
     page = client.post(_url(ret, section.key), data=data).get_data(as_text=True)
     assert "Enter a description of the action" in page
     assert "Enter who owns the action" in page
@@ -164,8 +177,12 @@ def test_save_and_come_back_later_allows_gaps(client, make, login_as, db):
     ret = return_for(make_campaign(), org)
     section = instrument_for(ret).sections[0]
     first = section.questions[0].key
-    data = {"command": "later", "lock_version": str(ret.lock_version), first: "green",
-            f"{first}__evidence": "Named lead in the board's terms of reference."}
+    data = {
+        "command": "later",
+        "lock_version": str(ret.lock_version),
+        first: "green",
+        f"{first}__evidence": "Named lead in the board's terms of reference.",
+    }
     response = client.post(_url(ret, section.key), data=data)
     assert response.status_code == 302 and response.headers["Location"].endswith(_url(ret))
     row = db.session.execute(sa.select(ReturnAnswer).where(ReturnAnswer.question_key == first)).scalar_one()
@@ -207,8 +224,9 @@ def test_submit_lists_every_problem_then_succeeds_and_is_read_only(client, make,
     sections = instrument.sections_for("school")
     complete_return(ret, rags={sections[0].questions[0].key: "amber"}, actor=lead)
     db.session.commit()
-    response = client.post(check, data={"lock_version": str(ret.lock_version), "confirmed": "y",
-                                        "declaration_name": "Morgan Oakwood"})
+    response = client.post(
+        check, data={"lock_version": str(ret.lock_version), "confirmed": "y", "declaration_name": "Morgan Oakwood"}
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     assert response.headers["Location"].endswith(f"/self-assessment/returns/{ret.id}/submitted")
     assert "Self-assessment submitted" in client.get(response.headers["Location"]).get_data(as_text=True)
@@ -216,15 +234,20 @@ def test_submit_lists_every_problem_then_succeeds_and_is_read_only(client, make,
     ret = db.session.get(Return, ret.id)
     assert ret.state == ReturnState.submitted and ret.submitted_at is not None
     assert ret.declaration_name == "Morgan Oakwood" and ret.submitted_by_id == lead.id
-    assert db.session.execute(sa.select(ActivityEvent).where(ActivityEvent.verb == "submitted",
-                                                             ActivityEvent.object_id == ret.id)).first()
+    assert db.session.execute(
+        sa.select(ActivityEvent).where(ActivityEvent.verb == "submitted", ActivityEvent.object_id == ret.id)
+    ).first()
     # read-only now
     section = sections[0]
     blocked = client.post(_url(ret, section.key), data=section_form(ret, section, rag="red"))
     assert blocked.status_code == 302
     db.session.expire_all()
-    assert db.session.execute(sa.select(ReturnAnswer.rag).where(
-        ReturnAnswer.question_key == section.questions[1].key)).scalar_one() == "green"
+    assert (
+        db.session.execute(
+            sa.select(ReturnAnswer.rag).where(ReturnAnswer.question_key == section.questions[1].key)
+        ).scalar_one()
+        == "green"
+    )
     page = client.get(_url(ret, section.key)).get_data(as_text=True)
     assert "Save and continue" not in page
 
@@ -238,10 +261,19 @@ def test_another_organisations_return_and_file_are_forbidden(client, make, login
     from app.selfassessment import services
     from app.uploads import StoredFile
 
-    services.save_section(theirs, theirs_section.key, services.SectionSave(
-        answers={}, expected_version=theirs.lock_version,
-        new_files={theirs_section.questions[0].key: [StoredFile("0" * 32 + ".pdf", "theirs.pdf", "application/pdf",
-                                                                  10, "0" * 64)]}))
+    services.save_section(
+        theirs,
+        theirs_section.key,
+        services.SectionSave(
+            answers={},
+            expected_version=theirs.lock_version,
+            new_files={
+                theirs_section.questions[0].key: [
+                    StoredFile("0" * 32 + ".pdf", "theirs.pdf", "application/pdf", 10, "0" * 64)
+                ]
+            },
+        ),
+    )
     db.session.commit()
     evidence = db.session.execute(sa.select(EvidenceFile)).scalar_one()
     assert client.get(_url(mine)).status_code == 200

@@ -1,4 +1,5 @@
 """QA challenge, return to the organisation and acceptance; both RAGs kept and reported."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -42,8 +43,13 @@ def test_challenge_then_accept(client, make, login_as, db):
     assert client.post(f"/self-assessment/returns/{ret.id}/accept").status_code == 302
     db.session.expire_all()
     assert db.session.get(Return, ret.id).state == ReturnState.accepted
-    verbs = set(db.session.execute(sa.select(ActivityEvent.verb).where(
-        ActivityEvent.object_type == "sa_return", ActivityEvent.object_id == ret.id)).scalars())
+    verbs = set(
+        db.session.execute(
+            sa.select(ActivityEvent.verb).where(
+                ActivityEvent.object_type == "sa_return", ActivityEvent.object_id == ret.id
+            )
+        ).scalars()
+    )
     assert {"submitted", "challenged", "accepted"} <= verbs
 
     # the organisation sees the challenge next to its own rating
@@ -72,8 +78,10 @@ def test_return_to_organisation_with_reasons(client, make, login_as, db):
     data = section_form(ret, section, evidence="Single central record checked on 3 March.")
     assert client.post(f"/self-assessment/returns/{ret.id}/sections/{section.key}", data=data).status_code == 302
     db.session.expire_all()
-    response = client.post(f"/self-assessment/returns/{ret.id}/check", data={
-        "confirmed": "y", "declaration_name": "Rowan Lead", "lock_version": str(ret.lock_version)})
+    response = client.post(
+        f"/self-assessment/returns/{ret.id}/check",
+        data={"confirmed": "y", "declaration_name": "Rowan Lead", "lock_version": str(ret.lock_version)},
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Return, ret.id).state == ReturnState.submitted
@@ -94,8 +102,12 @@ def test_org_leads_cannot_review(client, make, login_as, db):
     login_as(lead)
     key = instrument_for(ret).sections[0].questions[0].key
     assert client.get(f"/self-assessment/returns/{ret.id}/review").status_code == 403
-    assert client.post(f"/self-assessment/returns/{ret.id}/criteria/{key}/challenge",
-                       data={"moderated_rag": "red", "comment": "x"}).status_code == 403
+    assert (
+        client.post(
+            f"/self-assessment/returns/{ret.id}/criteria/{key}/challenge", data={"moderated_rag": "red", "comment": "x"}
+        ).status_code
+        == 403
+    )
     assert client.post(f"/self-assessment/returns/{ret.id}/accept").status_code == 403
 
 
@@ -107,8 +119,10 @@ def test_user_text_is_escaped_everywhere_it_is_shown(client, make, login_as, db)
     ret = return_for(campaign, org)
     section = instrument_for(ret).sections[0]
     from tests.selfassessment.factories import complete_return as complete
+
     complete(ret, submit=True, actor=lead)
     from app.selfassessment import services
+
     key = section.questions[0].key
     services.challenge_answer(ret, key, moderated_rag="red", comment=payload)
     services.return_to_organisation(ret, reason=payload)
@@ -116,11 +130,15 @@ def test_user_text_is_escaped_everywhere_it_is_shown(client, make, login_as, db)
     login_as(lead)
     data = section_form(ret, section, command="later", evidence=payload)
     assert client.post(f"/self-assessment/returns/{ret.id}/sections/{section.key}", data=data).status_code == 302
-    pages = [client.get(f"/self-assessment/returns/{ret.id}{suffix}").get_data(as_text=True)
-             for suffix in ("", f"/sections/{section.key}", "/check")]
+    pages = [
+        client.get(f"/self-assessment/returns/{ret.id}{suffix}").get_data(as_text=True)
+        for suffix in ("", f"/sections/{section.key}", "/check")
+    ]
     login_as("qa")
-    pages += [client.get(url).get_data(as_text=True) for url in (
-        f"/self-assessment/returns/{ret.id}/review", f"/self-assessment/campaigns/{campaign.id}")]
+    pages += [
+        client.get(url).get_data(as_text=True)
+        for url in (f"/self-assessment/returns/{ret.id}/review", f"/self-assessment/campaigns/{campaign.id}")
+    ]
     for page in pages:
         assert payload not in page and "<b>School</b>" not in page
     assert any("&lt;script&gt;" in page for page in pages)

@@ -1,6 +1,7 @@
 """The anonymous practitioner survey: link-only access, anonymous storage, response codes, closed campaigns,
 results only once closed, small-number suppression, triangulation, CSRF and rate limiting. The attacks on anonymity
 are in test_survey_anonymity.py."""
+
 from __future__ import annotations
 
 import re
@@ -48,30 +49,47 @@ def test_anonymous_response_is_stored_with_answers_and_date_only(client, make, d
     assert "I know who the safeguarding lead is" in page
     [code] = response_codes(link, 1)
     events_before = _count(db, ActivityEvent)
-    response = client.post(f"/survey/{link.token}", data=_survey_answers(code=code),
-                           headers={"User-Agent": "Practitioner Browser 1.0"}, environ_base={"REMOTE_ADDR": "10.1.2.3"})
+    response = client.post(
+        f"/survey/{link.token}",
+        data=_survey_answers(code=code),
+        headers={"User-Agent": "Practitioner Browser 1.0"},
+        environ_base={"REMOTE_ADDR": "10.1.2.3"},
+    )
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/survey/{link.token}/thanks")
     assert "Your answers have been sent" in client.get(response.headers["Location"]).get_data(as_text=True)
 
     # the tables have no place for identity, and nothing else recorded the response
-    assert {c.name for c in SurveyResponse.__table__.columns} == {"id", "survey_link_id", "instrument_version_id",
-                                                                   "submitted_on"}
-    assert {c.name for c in SurveyAnswer.__table__.columns} == {"id", "survey_response_id", "question_key", "value",
-                                                                 "score", "meets_standard", "excluded"}
+    assert {c.name for c in SurveyResponse.__table__.columns} == {
+        "id",
+        "survey_link_id",
+        "instrument_version_id",
+        "submitted_on",
+    }
+    assert {c.name for c in SurveyAnswer.__table__.columns} == {
+        "id",
+        "survey_response_id",
+        "question_key",
+        "value",
+        "score",
+        "meets_standard",
+        "excluded",
+    }
     assert _count(db, ActivityEvent) == events_before
     stored = db.session.execute(sa.select(SurveyResponse)).scalar_one()
     assert stored.submitted_on == today() and stored.survey_link_id == link.id
     values = dict(db.session.execute(sa.select(SurveyAnswer.question_key, SurveyAnswer.value)).all())
     assert values["know_safeguarding_lead"] == "agree" and values["role_group"] == "frontline"
-    text = " ".join(str(v) for row in db.session.execute(sa.select(SurveyAnswer)).scalars()
-                    for v in (row.value, row.question_key))
+    text = " ".join(
+        str(v) for row in db.session.execute(sa.select(SurveyAnswer)).scalars() for v in (row.value, row.question_key)
+    )
     assert "10.1.2.3" not in text and "Practitioner Browser" not in text
     # the code is spent, and nothing ties it to the response: no code on the response, no time on the code
     assert {c.name for c in SurveyCode.__table__.columns} == {"id", "survey_link_id", "code_hash", "spent"}
     stored_code = db.session.execute(sa.select(SurveyCode)).scalar_one()
     assert stored_code.spent and code.replace("-", "") not in stored_code.code_hash
-    meets = db.session.execute(sa.select(SurveyAnswer.meets_standard).where(
-        SurveyAnswer.question_key == "know_safeguarding_lead")).scalar_one()
+    meets = db.session.execute(
+        sa.select(SurveyAnswer.meets_standard).where(SurveyAnswer.question_key == "know_safeguarding_lead")
+    ).scalar_one()
     assert meets is True
 
 
@@ -107,8 +125,7 @@ def test_unknown_token_is_not_found(client):
     assert client.get("/survey/" + "x" * 80).status_code == 404
 
 
-def test_results_shown_once_closed_from_min_cell_size_and_suppressed_below(client, make, login_as, db,
-                                                                           monkeypatch):
+def test_results_shown_once_closed_from_min_cell_size_and_suppressed_below(client, make, login_as, db, monkeypatch):
     no_noise(monkeypatch)
     six = make.make_org(org_type="school", name="Six Responses School")
     four = make.make_org(org_type="school", name="Four Responses School")
@@ -146,8 +163,11 @@ def test_triangulation_flags_green_self_rating_with_low_agreement(client, make, 
     campaign = make_campaign()
     for org in (confident, small):
         complete_return(return_for(campaign, org), rag="green", submit=True)
-    leadership = {"know_safeguarding_lead": "disagree", "leaders_prioritise_safeguarding": "strongly_disagree",
-                  "safe_to_raise_concerns": "disagree"}
+    leadership = {
+        "know_safeguarding_lead": "disagree",
+        "leaders_prioritise_safeguarding": "strongly_disagree",
+        "safe_to_raise_concerns": "disagree",
+    }
     _responses(_link(db, campaign, confident), 6, "agree", overrides=leadership)
     _responses(_link(db, campaign, small), 4, "disagree")
     rows = {(r.organisation_name, r.theme): r for r in queries.triangulation(campaign.id)}

@@ -1,6 +1,7 @@
 """Attacks on the practitioner survey's anonymity, driven through the app as the organisation's lead: someone who
 can create response codes, answer the survey and read the results at any time (README, "Practitioner survey
 anonymity"). No sequence of submissions and views may tell them one respondent's answer for certain."""
+
 from __future__ import annotations
 
 import random
@@ -59,12 +60,17 @@ def _stable(html: str) -> str:
 def _statement_cells(page: str) -> list[list[str]]:
     """The results table's rows, cell texts."""
     table = page.split("Share of practitioners agreeing with each statement")[1].split("</table>")[0]
-    return [[re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>",
-                                                                                       row, re.S)]
-            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table.split("<tbody")[1], re.S)]
+    return [
+        [
+            re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", c)).strip()
+            for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)
+        ]
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table.split("<tbody")[1], re.S)
+    ]
 
 
 # (a) padding -------------------------------------------------------------------------------------------------
+
 
 def test_padding_with_known_answers_does_not_reveal_the_real_one(client, db, lead_setup, monkeypatch):
     org, campaign, ret, link = lead_setup
@@ -119,11 +125,15 @@ def test_each_count_in_the_snapshot_is_noised(client, db, lead_setup, monkeypatc
 
 # (b) differencing --------------------------------------------------------------------------------------------
 
+
 def test_pages_do_not_change_with_a_response_and_never_change_after_closing(client, db, lead_setup):
     org, campaign, ret, link = lead_setup
     complete_return(ret, rag="green", submit=True)
-    pages = (f"/self-assessment/returns/{ret.id}", f"/self-assessment/returns/{ret.id}/survey",
-             f"/findings/campaigns/{campaign.id}")
+    pages = (
+        f"/self-assessment/returns/{ret.id}",
+        f"/self-assessment/returns/{ret.id}/survey",
+        f"/findings/campaigns/{campaign.id}",
+    )
     codes = _create_codes(client, ret, 10)
     for code in codes[:9]:
         _answer(client, link, code, "agree")
@@ -145,6 +155,7 @@ def test_pages_do_not_change_with_a_response_and_never_change_after_closing(clie
 
 
 # (c) ballot stuffing -----------------------------------------------------------------------------------------
+
 
 def test_a_code_answers_once_and_no_code_cannot_answer(client, db, lead_setup, make, monkeypatch):
     org, campaign, ret, link = lead_setup
@@ -185,6 +196,7 @@ def test_codes_are_for_the_organisation_lead_or_the_partnership(client, make, lo
 
 # (d) no small cells ------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("noise", [0, -3])
 def test_no_count_below_the_minimum_is_ever_shown(client, db, lead_setup, monkeypatch, noise):
     org, campaign, ret, link = lead_setup
@@ -214,6 +226,7 @@ def test_nothing_answered_says_no_responses(client, db, lead_setup):
 
 
 # (e) one triangulation ---------------------------------------------------------------------------------------
+
 
 def test_findings_and_self_assessment_show_the_same_triangulation(client, db, make, login_as, lead_setup):
     """Six practitioners answered, but only two of them the statements on policies: neither page may show a
@@ -247,8 +260,10 @@ def test_findings_and_self_assessment_show_the_same_triangulation(client, db, ma
 
 # the partnership -------------------------------------------------------------------------------------------
 
-def test_organisations_see_the_partnership_only_as_frozen_when_the_campaign_closed(client, db, make, login_as,
-                                                                                  lead_setup):
+
+def test_organisations_see_the_partnership_only_as_frozen_when_the_campaign_closed(
+    client, db, make, login_as, lead_setup
+):
     """Differencing the partnership's figures before and after someone answers is the padding attack again, one
     level up: organisation leads see them only from the one snapshot taken when the campaign closed."""
     org, campaign, ret, link = lead_setup
@@ -281,8 +296,16 @@ def test_organisations_see_the_partnership_only_as_frozen_when_the_campaign_clos
     services.close_campaign(campaign)
     db.session.commit()
     assert _statement_cells(client.get(results).get_data(as_text=True)) == frozen
-    assert len(db.session.execute(sa.select(SurveySnapshot).where(
-        SurveySnapshot.campaign_id == campaign.id, SurveySnapshot.survey_link_id.is_(None))).all()) == 1
+    assert (
+        len(
+            db.session.execute(
+                sa.select(SurveySnapshot).where(
+                    SurveySnapshot.campaign_id == campaign.id, SurveySnapshot.survey_link_id.is_(None)
+                )
+            ).all()
+        )
+        == 1
+    )
 
 
 def test_a_survey_nobody_answered_says_no_responses_in_the_triangulation(client, db, login_as, lead_setup):
@@ -295,5 +318,9 @@ def test_a_survey_nobody_answered_says_no_responses_in_the_triangulation(client,
     findings = text_of(client.get(f"/findings/campaigns/{campaign.id}"))
     assert "Padded School Leadership and accountability Green Green No responses No responses" in triangulation
     assert "Other School" in triangulation and "Fewer than 5" not in triangulation
-    assert findings.split("Triangulation by organisation and theme")[1].split("Padded School")[1].strip().startswith(
-        "No responses")
+    assert (
+        findings.split("Triangulation by organisation and theme")[1]
+        .split("Padded School")[1]
+        .strip()
+        .startswith("No responses")
+    )

@@ -1,4 +1,5 @@
 """Evidence uploads: allow-list by extension and content, size limits, random names, safe downloads."""
+
 from __future__ import annotations
 
 import io
@@ -8,8 +9,15 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from app.selfassessment.models import EvidenceFile, ReturnAnswer
-from tests.selfassessment.factories import PDF_BYTES, PNG_BYTES, docx_bytes, instrument_for, make_campaign, \
-    return_for, section_form
+from tests.selfassessment.factories import (
+    PDF_BYTES,
+    PNG_BYTES,
+    docx_bytes,
+    instrument_for,
+    make_campaign,
+    return_for,
+    section_form,
+)
 
 
 def _setup(make, login_as):
@@ -23,8 +31,9 @@ def _setup(make, login_as):
 def _post(client, ret, section, key, content, filename, **extra):
     data = section_form(ret, section, evidence="Evidence kept on the page", **extra)
     data[f"{key}__files"] = (io.BytesIO(content), filename)
-    return client.post(f"/self-assessment/returns/{ret.id}/sections/{section.key}", data=data,
-                       content_type="multipart/form-data")
+    return client.post(
+        f"/self-assessment/returns/{ret.id}/sections/{section.key}", data=data, content_type="multipart/form-data"
+    )
 
 
 def _stored_files(app) -> list[str]:
@@ -48,12 +57,14 @@ def test_wrong_magic_bytes_are_refused(app, client, make, login_as, db):
     ret, section, key = _setup(make, login_as)
     before = _stored_files(app)
     page = _post(client, ret, section, key, b"<html><script>alert(1)</script></html>", "policy.pdf").get_data(
-        as_text=True)
+        as_text=True
+    )
     assert "“policy.pdf” is not a real PDF file" in page
     page = _post(client, ret, section, key, PNG_BYTES, "chart.jpg").get_data(as_text=True)
     assert "“chart.jpg” is not a real JPG file" in page
     page = _post(client, ret, section, key, docx_bytes(main_part="other/thing.xml"), "notes.docx").get_data(
-        as_text=True)
+        as_text=True
+    )
     assert "“notes.docx” is not a real DOCX file" in page
     assert db.session.execute(sa.select(sa.func.count(EvidenceFile.id))).scalar_one() == 0
     assert _stored_files(app) == before
@@ -62,17 +73,20 @@ def test_wrong_magic_bytes_are_refused(app, client, make, login_as, db):
 def test_real_docx_png_and_pdf_are_accepted(client, make, login_as, db):
     ret, section, key = _setup(make, login_as)
     data = section_form(ret, section, command="later")
-    data[f"{key}__files"] = [(io.BytesIO(docx_bytes()), "minutes.docx"), (io.BytesIO(PNG_BYTES), "chart.png"),
-                             (io.BytesIO(PDF_BYTES), "policy.pdf")]
-    response = client.post(f"/self-assessment/returns/{ret.id}/sections/{section.key}", data=data,
-                           content_type="multipart/form-data")
+    data[f"{key}__files"] = [
+        (io.BytesIO(docx_bytes()), "minutes.docx"),
+        (io.BytesIO(PNG_BYTES), "chart.png"),
+        (io.BytesIO(PDF_BYTES), "policy.pdf"),
+    ]
+    response = client.post(
+        f"/self-assessment/returns/{ret.id}/sections/{section.key}", data=data, content_type="multipart/form-data"
+    )
     assert response.status_code == 302
     names = db.session.execute(sa.select(EvidenceFile.original_name).order_by(EvidenceFile.id)).scalars().all()
     assert names == ["minutes.docx", "chart.png", "policy.pdf"]
 
 
-def test_file_over_the_per_file_limit_gets_a_clear_message_and_input_kept(app, client, make, login_as, db,
-                                                                           monkeypatch):
+def test_file_over_the_per_file_limit_gets_a_clear_message_and_input_kept(app, client, make, login_as, db, monkeypatch):
     monkeypatch.setitem(app.config, "UPLOAD_MAX_FILE_BYTES", 1024)
     ret, section, key = _setup(make, login_as)
     before = _stored_files(app)
@@ -116,8 +130,9 @@ def test_valid_file_is_not_kept_when_the_rest_of_the_page_is_wrong(app, client, 
     before = _stored_files(app)
     data = section_form(ret, section, evidence="")
     data[f"{key}__files"] = (io.BytesIO(PDF_BYTES), "policy.pdf")
-    page = client.post(f"/self-assessment/returns/{ret.id}/sections/{section.key}", data=data,
-                       content_type="multipart/form-data").get_data(as_text=True)
+    page = client.post(
+        f"/self-assessment/returns/{ret.id}/sections/{section.key}", data=data, content_type="multipart/form-data"
+    ).get_data(as_text=True)
     assert "Select “policy.pdf” again" in page
     assert _stored_files(app) == before
     assert db.session.execute(sa.select(sa.func.count(EvidenceFile.id))).scalar_one() == 0

@@ -1,4 +1,5 @@
 """Builders for statement tests: organisations with their people, a submitted self-assessment, risks, statements."""
+
 from __future__ import annotations
 
 import re
@@ -37,10 +38,13 @@ def make_people(*, org_type: str = "school", capacities: tuple[str, ...] | None 
     org = factories.make_org(org_type=org_type)
     lead = factories.make_user(roles=["org_lead"], organisation=org)
     if capacities is None:
-        capacities = {"school": ("headteacher", "chair_of_governors"),
-                      "charity": ("chief_executive", "chair_of_trustees")}.get(org_type, ("chief_executive",))
-    signatories = {c: factories.make_user(roles=["signatory"], organisation=org, signatory_capacity=c)
-                   for c in capacities}
+        capacities = {
+            "school": ("headteacher", "chair_of_governors"),
+            "charity": ("chief_executive", "chair_of_trustees"),
+        }.get(org_type, ("chief_executive",))
+    signatories = {
+        c: factories.make_user(roles=["signatory"], organisation=org, signatory_capacity=c) for c in capacities
+    }
     return OrgPeople(org, lead, signatories)
 
 
@@ -54,24 +58,35 @@ def make_submitted_return(org: Organisation, *, cycle: str = "2025-26") -> None:
         sa.select(Campaign).where(Campaign.instrument_version_id == version.id, Campaign.cycle == cycle)
     ).scalar_one_or_none()
     if campaign is None:
-        campaign = Campaign(instrument_version_id=version.id, title=f"Self-assessment {cycle}", cycle=cycle,
-                            due_date=date.today() + timedelta(days=30), state=CampaignState.open,
-                            opened_at=utcnow())
+        campaign = Campaign(
+            instrument_version_id=version.id,
+            title=f"Self-assessment {cycle}",
+            cycle=cycle,
+            due_date=date.today() + timedelta(days=30),
+            state=CampaignState.open,
+            opened_at=utcnow(),
+        )
         db.session.add(campaign)
         db.session.flush()
-    db.session.add(Return(campaign_id=campaign.id, organisation_id=org.id, state=ReturnState.submitted,
-                          submitted_at=utcnow()))
+    db.session.add(
+        Return(campaign_id=campaign.id, organisation_id=org.id, state=ReturnState.submitted, submitted_at=utcnow())
+    )
     db.session.flush()
 
 
 def add_risk(people: OrgPeople, *, further_action: str | None = "Install a vision panel in room 4"):
     from app.statements import services
 
-    return services.add_risk(people.org, description="Harm during one-to-one tuition",
-                             where_when="After-school tuition in small rooms",
-                             measures_in_place="Doors stay open; a second adult is on site",
-                             further_action=further_action, owner="Designated safeguarding lead",
-                             review_date=date.today() + timedelta(days=90), actor=people.lead)
+    return services.add_risk(
+        people.org,
+        description="Harm during one-to-one tuition",
+        where_when="After-school tuition in small rooms",
+        measures_in_place="Doors stay open; a second adult is on site",
+        further_action=further_action,
+        owner="Designated safeguarding lead",
+        review_date=date.today() + timedelta(days=90),
+        actor=people.lead,
+    )
 
 
 def ready_to_start(people: OrgPeople) -> None:
@@ -84,8 +99,12 @@ def draft_statement(people: OrgPeople, sections: dict | None = None):
 
     ready_to_start(people)
     statement = services.start_statement(people.org, actor=people.lead)
-    services.save_sections(statement, {k: {"value": v} for k, v in (sections or SECTIONS).items()},
-                           expected_version=services.draft_version(statement), actor=people.lead)
+    services.save_sections(
+        statement,
+        {k: {"value": v} for k, v in (sections or SECTIONS).items()},
+        expected_version=services.draft_version(statement),
+        actor=people.lead,
+    )
     return statement
 
 
@@ -101,8 +120,9 @@ def sign_all(people: OrgPeople, statement) -> None:
     from app.statements import services
 
     for capacity in statement.required_capacities:
-        services.sign_statement(statement, people.signatory(capacity), password=factories.PASSWORD,
-                                shown_hash=statement.content_hash)
+        services.sign_statement(
+            statement, people.signatory(capacity), password=factories.PASSWORD, shown_hash=statement.content_hash
+        )
 
 
 def in_force_statement(people: OrgPeople, sections: dict | None = None):

@@ -1,4 +1,5 @@
 """The statements part of `flask demo load`."""
+
 from __future__ import annotations
 
 from app.demo import Demo
@@ -20,8 +21,7 @@ def _demo(db, *, submitted: bool) -> Demo:
     org = factories.make_org(name="Riverside Youth Trust", slug="youth-trust", org_type="charity")
     demo = Demo(password=factories.PASSWORD, today=today(), organisations={"youth-trust": org})
     for email, roles, capacity in PEOPLE:
-        demo.users[email] = factories.make_user(email=email, roles=roles, organisation=org,
-                                                signatory_capacity=capacity)
+        demo.users[email] = factories.make_user(email=email, roles=roles, organisation=org, signatory_capacity=capacity)
     if submitted:
         make_submitted_return(org)
     return demo
@@ -50,8 +50,9 @@ def test_the_demo_statement_is_sealed_and_verifies(client, runner, db):
     result = runner.invoke(args=["statements", "verify"])
     assert result.exit_code == 0, result.output
     assert "seal chain of 3 event(s) is intact" in result.output
-    sealed = verified_signed_copy(client.get("/statements/youth-trust/signed.json").get_data(),
-                                  client.get("/statements/").get_data(as_text=True))
+    sealed = verified_signed_copy(
+        client.get("/statements/youth-trust/signed.json").get_data(), client.get("/statements/").get_data(as_text=True)
+    )
     assert sealed["organisation"]["name"] == "Riverside Youth Trust" and len(sealed["signatures"]) == 2
 
 

@@ -1,4 +1,5 @@
 """Starting and writing a statement: preconditions, sections from the instrument, preview as the public sees it."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -67,8 +68,12 @@ def test_starting_prefills_the_risks_from_the_risk_assessment(client, login_as, 
     page = client.get(f"/statements/manage/{statement.id}/sections/risks_and_mitigations").get_data(as_text=True)
     assert "Harm during one-to-one tuition" in page and "Replace with my risk assessment" in page
     overview = client.get(f"/statements/manage/{statement.id}").get_data(as_text=True)
-    for title in ("Our organisation and services", "Our commitment to safeguarding",
-                  "Measures in place to keep children safe", "Risks identified and how we manage them"):
+    for title in (
+        "Our organisation and services",
+        "Our commitment to safeguarding",
+        "Measures in place to keep children safe",
+        "Risks identified and how we manage them",
+    ):
         assert title in overview
     assert "Headteacher" in overview and "Chair of governors" in overview
 
@@ -85,20 +90,26 @@ def test_sections_save_and_continue_or_come_back_later(client, login_as, db):
         db.session.refresh(statement)
         return services.draft_version(statement)
 
-    response = client.post(f"{base}/nature_of_organisation",
-                           data={"nature_of_organisation": "", "action": "continue", "lock_version": lock()})
+    response = client.post(
+        f"{base}/nature_of_organisation",
+        data={"nature_of_organisation": "", "action": "continue", "lock_version": lock()},
+    )
     assert response.status_code == 200 and "There is a problem" in response.get_data(as_text=True)
 
-    response = client.post(f"{base}/nature_of_organisation", data={
-        "nature_of_organisation": "We run a primary school.", "action": "continue", "lock_version": lock()})
+    response = client.post(
+        f"{base}/nature_of_organisation",
+        data={"nature_of_organisation": "We run a primary school.", "action": "continue", "lock_version": lock()},
+    )
     assert response.headers["Location"].endswith(f"{base}/commitment")
     response = client.post(f"{base}/commitment", data={"commitment": "", "action": "later", "lock_version": lock()})
     assert response.headers["Location"].endswith(f"/statements/manage/{statement.id}")
     db.session.refresh(statement)
     assert statement.sections["nature_of_organisation"] == "We run a primary school."
 
-    response = client.post(f"{base}/risks_and_mitigations", data={
-        "risks_and_mitigations": "Edited risks", "action": "continue", "lock_version": lock()})
+    response = client.post(
+        f"{base}/risks_and_mitigations",
+        data={"risks_and_mitigations": "Edited risks", "action": "continue", "lock_version": lock()},
+    )
     assert response.headers["Location"].endswith(f"/statements/manage/{statement.id}/preview")
     db.session.refresh(statement)
     assert statement.sections["risks_and_mitigations"] == "Edited risks"
@@ -111,13 +122,22 @@ def test_sections_save_and_continue_or_come_back_later(client, login_as, db):
 
 def test_preview_matches_the_public_page_and_links_are_safe(client, login_as, db):
     people = make_people()
-    statement = draft_statement(people, dict(SECTIONS, measures_in_place=(
-        "See https://school.example/policy?a=1&b=2. <script>alert(1)</script>\n\nSecond paragraph "
-        "javascript:alert(1)")))
+    statement = draft_statement(
+        people,
+        dict(
+            SECTIONS,
+            measures_in_place=(
+                "See https://school.example/policy?a=1&b=2. <script>alert(1)</script>\n\nSecond paragraph "
+                "javascript:alert(1)"
+            ),
+        ),
+    )
     login_as(people.lead)
     html = client.get(f"/statements/manage/{statement.id}/preview").get_data(as_text=True)
-    assert ('<a class="govuk-link" href="https://school.example/policy?a=1&amp;b=2" rel="noopener noreferrer">'
-            "https://school.example/policy?a=1&amp;b=2</a>.") in html
+    assert (
+        '<a class="govuk-link" href="https://school.example/policy?a=1&amp;b=2" rel="noopener noreferrer">'
+        "https://school.example/policy?a=1&amp;b=2</a>."
+    ) in html
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert 'href="javascript' not in html
     assert "Second paragraph" in html and "Send for signatures" in html
@@ -135,9 +155,14 @@ def test_sending_needs_every_part_written(client, login_as, db):
     db.session.refresh(statement)
     assert statement.state == StatementState.draft and statement.content_hash is None
 
-    client.post(f"/statements/manage/{statement.id}/sections/commitment",
-                data={"commitment": "Children come first.", "action": "later",
-                      "lock_version": services.draft_version(statement)})
+    client.post(
+        f"/statements/manage/{statement.id}/sections/commitment",
+        data={
+            "commitment": "Children come first.",
+            "action": "later",
+            "lock_version": services.draft_version(statement),
+        },
+    )
     client.post(f"/statements/manage/{statement.id}/send")
     db.session.refresh(statement)
     assert statement.state == StatementState.awaiting_signatures
@@ -154,10 +179,18 @@ def test_other_organisations_cannot_see_or_change_a_draft(client, login_as, db):
     login_as(other.lead)
     assert client.get(f"/statements/manage/{statement.id}").status_code == 403
     assert client.get(f"/statements/manage/{statement.id}/preview").status_code == 403
-    assert client.post(f"/statements/manage/{statement.id}/sections/commitment",
-                       data={"commitment": "x", "action": "later"}).status_code == 403
+    assert (
+        client.post(
+            f"/statements/manage/{statement.id}/sections/commitment", data={"commitment": "x", "action": "later"}
+        ).status_code
+        == 403
+    )
     assert client.post(f"/statements/manage/{statement.id}/send").status_code == 403
     login_as(people.signatory("headteacher"))
-    assert client.post(f"/statements/manage/{statement.id}/sections/commitment",
-                       data={"commitment": "x", "action": "later"}).status_code == 403
+    assert (
+        client.post(
+            f"/statements/manage/{statement.id}/sections/commitment", data={"commitment": "x", "action": "later"}
+        ).status_code
+        == 403
+    )
     assert client.get(f"/statements/manage/{statement.id}/preview").status_code == 200

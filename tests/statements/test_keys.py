@@ -1,5 +1,6 @@
 """Seal keys come from configuration only: production refuses to start without one, development makes one, and
 after a rotation old statements verify under the old public key only while it is configured."""
+
 from __future__ import annotations
 
 import base64
@@ -18,14 +19,21 @@ from tests.statements.factories import in_force_statement, make_people
 def _raw_private(key: Ed25519PrivateKey) -> str:
     from cryptography.hazmat.primitives import serialization
 
-    return base64.b64encode(key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
-                                              serialization.NoEncryption())).decode()
+    return base64.b64encode(
+        key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption())
+    ).decode()
 
 
 def _production(tmp_path, **settings):
-    values = {"SECRET_KEY": "x" * 48, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.sqlite3",
-              "STATEMENT_SIGNING_KEY": "", "STATEMENT_SIGNING_KEY_FILE": "", "STATEMENT_PREVIOUS_PUBLIC_KEYS": "",
-              "STATEMENT_PREVIOUS_PUBLIC_KEYS_FILE": "", "SERVICE_URL": "https://safeguarding.example.org"}
+    values = {
+        "SECRET_KEY": "x" * 48,
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.sqlite3",
+        "STATEMENT_SIGNING_KEY": "",
+        "STATEMENT_SIGNING_KEY_FILE": "",
+        "STATEMENT_PREVIOUS_PUBLIC_KEYS": "",
+        "STATEMENT_PREVIOUS_PUBLIC_KEYS_FILE": "",
+        "SERVICE_URL": "https://safeguarding.example.org",
+    }
     return create_app("production", **{**values, **settings})
 
 
@@ -51,17 +59,22 @@ def test_keys_are_read_as_pem_or_base64(tmp_path):
         ring = keyring_from_config({"STATEMENT_SIGNING_KEY": setting}, str(tmp_path))
         assert ring.current.key_id == expected.key_id == expected.fingerprint[:16]
     old_a, old_b = (PublicKey(Ed25519PrivateKey.generate().public_key()) for _ in range(2))
-    listed = keyring_from_config({"STATEMENT_SIGNING_KEY": _raw_private(key),
-                                  "STATEMENT_PREVIOUS_PUBLIC_KEYS": f"{old_a.base64}, {old_b.pem}"}, str(tmp_path))
+    listed = keyring_from_config(
+        {"STATEMENT_SIGNING_KEY": _raw_private(key), "STATEMENT_PREVIOUS_PUBLIC_KEYS": f"{old_a.base64}, {old_b.pem}"},
+        str(tmp_path),
+    )
     assert [k.key_id for k in listed.public_keys] == [expected.key_id, old_a.key_id, old_b.key_id]
     keys_file = tmp_path / "previous.pem"
     keys_file.write_text(old_a.pem + "\n" + old_b.base64 + "\n")
-    from_file = keyring_from_config({"STATEMENT_SIGNING_KEY": _raw_private(key),
-                                     "STATEMENT_PREVIOUS_PUBLIC_KEYS_FILE": str(keys_file)}, str(tmp_path))
+    from_file = keyring_from_config(
+        {"STATEMENT_SIGNING_KEY": _raw_private(key), "STATEMENT_PREVIOUS_PUBLIC_KEYS_FILE": str(keys_file)},
+        str(tmp_path),
+    )
     assert from_file.trusted(old_b.key_id) == old_b and from_file.trusted("0" * 16) is None
     with pytest.raises(SigningKeyError, match="STATEMENT_PREVIOUS_PUBLIC_KEYS"):
-        keyring_from_config({"STATEMENT_SIGNING_KEY": _raw_private(key),
-                             "STATEMENT_PREVIOUS_PUBLIC_KEYS": "AAAA"}, str(tmp_path))
+        keyring_from_config(
+            {"STATEMENT_SIGNING_KEY": _raw_private(key), "STATEMENT_PREVIOUS_PUBLIC_KEYS": "AAAA"}, str(tmp_path)
+        )
 
 
 def test_development_makes_a_private_key_file_on_first_use(tmp_path, caplog):
@@ -78,7 +91,8 @@ def test_development_makes_a_private_key_file_on_first_use(tmp_path, caplog):
 
 
 def test_after_a_rotation_old_statements_verify_only_while_their_public_key_is_configured(
-        app, runner, client, db, monkeypatch, statement_signing_key):
+    app, runner, client, db, monkeypatch, statement_signing_key
+):
     before = make_people(org_type="other")
     old_statement = in_force_statement(before)
     db.session.commit()

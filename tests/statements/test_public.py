@@ -1,4 +1,5 @@
 """Public register and statement pages: only what is signed and in force."""
+
 from __future__ import annotations
 
 from tests.statements.factories import draft_statement, in_force_statement, make_people, sent_statement

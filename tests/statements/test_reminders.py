@@ -1,4 +1,5 @@
 """`flask reminders send`: reviews coming due, and signatures still awaited."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -17,8 +18,9 @@ def test_awaited_signatures_are_reminded_once_to_each_signatory_still_to_sign(ru
 
     people = make_people(org_type="school")
     statement = sent_statement(people)
-    services.sign_statement(statement, people.signatory("headteacher"), password=factories.PASSWORD,
-                            shown_hash=statement.content_hash)
+    services.sign_statement(
+        statement, people.signatory("headteacher"), password=factories.PASSWORD, shown_hash=statement.content_hash
+    )
     db.session.commit()
     result = runner.invoke(args=["reminders", "send"])
     assert result.exit_code == 0, result.output

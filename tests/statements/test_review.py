@@ -1,4 +1,5 @@
 """Review cycle: material changes, the QA register and coverage statuses."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -18,13 +19,15 @@ def test_material_change_marks_review_required_and_opens_a_draft(client, login_a
     login_as(people.lead)
     response = client.post("/statements/manage/material-change", data={"reason": ""})
     assert "Describe the material change" in response.get_data(as_text=True)
-    response = client.post("/statements/manage/material-change",
-                           data={"reason": "We now run overnight residential trips."})
+    response = client.post(
+        "/statements/manage/material-change", data={"reason": "We now run overnight residential trips."}
+    )
     db.session.refresh(current)
     assert current.state == StatementState.review_required
     assert current.material_change_note == "We now run overnight residential trips."
-    draft = db.session.execute(sa.select(Statement).where(Statement.organisation_id == people.org.id,
-                                                          Statement.state == StatementState.draft)).scalar_one()
+    draft = db.session.execute(
+        sa.select(Statement).where(Statement.organisation_id == people.org.id, Statement.state == StatementState.draft)
+    ).scalar_one()
     assert draft.version_number == 2 and draft.sections == current.sections
     assert response.headers["Location"].endswith(f"/statements/manage/{draft.id}")
     assert coverage([people.org.id])[0].status == "review_required"
@@ -99,23 +102,33 @@ def test_drafts_signatures_changes_and_supersessions_are_in_the_activity_log(cli
     db.session.commit()
     login_as(people.lead)
     client.post("/statements/manage/material-change", data={"reason": "New premises"})
-    second = db.session.execute(sa.select(Statement).where(Statement.organisation_id == people.org.id,
-                                                           Statement.version_number == 2)).scalar_one()
+    second = db.session.execute(
+        sa.select(Statement).where(Statement.organisation_id == people.org.id, Statement.version_number == 2)
+    ).scalar_one()
     client.post(f"/statements/manage/{second.id}/send")
     from app.statements import services
     from tests import factories
 
-    services.sign_statement(second, people.signatory("chief_executive"), password=factories.PASSWORD,
-                            shown_hash=second.content_hash)
+    services.sign_statement(
+        second, people.signatory("chief_executive"), password=factories.PASSWORD, shown_hash=second.content_hash
+    )
     events = db.session.execute(
         sa.select(ActivityEvent.object_id, ActivityEvent.verb, ActivityEvent.actor_id)
-        .where(ActivityEvent.object_type == "statement").order_by(ActivityEvent.id)
+        .where(ActivityEvent.object_type == "statement")
+        .order_by(ActivityEvent.id)
     ).all()
     by_statement = {}
     for object_id, verb, _actor in events:
         by_statement.setdefault(object_id, []).append(verb)
-    assert by_statement[first.id] == ["drafted", "edited", "sent_for_signatures", "signed", "in_force",
-                                      "material_change", "superseded"]
+    assert by_statement[first.id] == [
+        "drafted",
+        "edited",
+        "sent_for_signatures",
+        "signed",
+        "in_force",
+        "material_change",
+        "superseded",
+    ]
     assert by_statement[second.id] == ["drafted", "sent_for_signatures", "signed", "in_force"]
     signer = people.signatory("chief_executive").id
     assert (second.id, "signed", signer) in events

@@ -1,4 +1,5 @@
 """The risk assessment: risks of harm (not health and safety), each further action tracked."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -62,8 +63,10 @@ def test_a_risk_without_further_action_raises_no_action(client, login_as, db):
 def test_missing_and_malformed_answers_are_explained(client, login_as, db):
     people = make_people()
     login_as(people.lead)
-    response = client.post("/statements/manage/risk-assessment/risks/new",
-                           data=_risk_form(description="", owner="", review_date=["31", "2", "2027"]))
+    response = client.post(
+        "/statements/manage/risk-assessment/risks/new",
+        data=_risk_form(description="", owner="", review_date=["31", "2", "2027"]),
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "There is a problem" in html
@@ -71,11 +74,11 @@ def test_missing_and_malformed_answers_are_explained(client, login_as, db):
     assert "Enter who owns this risk" in html
     assert "Review date must be a real date" in html
     assert "Dormitories on the Year 6 residential trip" in html  # what was typed is kept
-    response = client.post("/statements/manage/risk-assessment/risks/new",
-                           data=_risk_form(review_date=["", "", ""]))
+    response = client.post("/statements/manage/risk-assessment/risks/new", data=_risk_form(review_date=["", "", ""]))
     assert "Enter the date this risk will next be reviewed" in response.get_data(as_text=True)
-    response = client.post("/statements/manage/risk-assessment/risks/new",
-                           data=_risk_form(review_date=["12", "", "2027"]))
+    response = client.post(
+        "/statements/manage/risk-assessment/risks/new", data=_risk_form(review_date=["12", "", "2027"])
+    )
     assert "Review date must include a month" in response.get_data(as_text=True)
     assert risk_assessment_for(people.org.id) is None
 
@@ -87,8 +90,10 @@ def test_changing_the_further_action_replaces_the_tracked_action(client, login_a
     login_as(people.lead)
     page = client.get(f"/statements/manage/risk-assessment/risks/{risk.id}").get_data(as_text=True)
     assert "Install a vision panel in room 4" in page
-    client.post(f"/statements/manage/risk-assessment/risks/{risk.id}",
-                data=_risk_form(further_action="Move tuition to the library"))
+    client.post(
+        f"/statements/manage/risk-assessment/risks/{risk.id}",
+        data=_risk_form(further_action="Move tuition to the library"),
+    )
     actions = actions_for(risk_ids=[risk.id])
     assert sorted((a.description, a.status) for a in actions) == [
         ("Install a vision panel in room 4", ActionStatus.cancelled),
@@ -102,7 +107,8 @@ def test_removing_a_risk_keeps_it_and_cancels_its_action(client, login_as, db):
     db.session.commit()
     login_as(people.lead)
     assert "Are you sure" in client.get(f"/statements/manage/risk-assessment/risks/{risk.id}/remove").get_data(
-        as_text=True)
+        as_text=True
+    )
     client.post(f"/statements/manage/risk-assessment/risks/{risk.id}/remove")
     assessment = risk_assessment_for(people.org.id)
     assert assessment.current_risks == [] and not assessment.is_complete and assessment.completed_at is None
@@ -117,8 +123,10 @@ def test_no_risks_needs_a_reason_and_no_listed_risks(client, login_as, db):
     login_as(people.lead)
     response = client.post("/statements/manage/risk-assessment/no-risks", data={"justification": "  "})
     assert "Explain why no risks of harm to children were identified" in response.get_data(as_text=True)
-    client.post("/statements/manage/risk-assessment/no-risks",
-                data={"justification": "Children only attend with their parents, who stay with them."})
+    client.post(
+        "/statements/manage/risk-assessment/no-risks",
+        data={"justification": "Children only attend with their parents, who stay with them."},
+    )
     assessment = risk_assessment_for(people.org.id)
     assert assessment.no_risks_identified and assessment.is_complete
 

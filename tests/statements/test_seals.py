@@ -1,6 +1,7 @@
 """Seals: a statement rewritten in the database, its SHA-256 recomputed beside it, no longer passes
 `flask statements verify` and is not shown as signed; nor is a renamed signer, a deleted or reordered history,
 or an older version put back on display."""
+
 from __future__ import annotations
 
 import hashlib
@@ -29,13 +30,18 @@ def _commit_and_forget(db):
 def _rewrite_words(db, statement: Statement, text: str) -> None:
     """What someone with write access to the database can do: new words, and every SHA-256 recomputed to match."""
     sections = dict(statement.sections, commitment=text)
-    probe = Statement(organisation_id=statement.organisation_id, version_number=statement.version_number,
-                      sections=sections)
+    probe = Statement(
+        organisation_id=statement.organisation_id, version_number=statement.version_number, sections=sections
+    )
     forged_hash = hashlib.sha256(canonical_content(probe).encode("utf-8")).hexdigest()
-    db.session.execute(sa.text("UPDATE statement SET sections = :sections, content_hash = :hash WHERE id = :id"),
-                       {"sections": json.dumps(sections), "hash": forged_hash, "id": statement.id})
-    db.session.execute(sa.text("UPDATE signature SET content_hash = :hash WHERE statement_id = :id"),
-                       {"hash": forged_hash, "id": statement.id})
+    db.session.execute(
+        sa.text("UPDATE statement SET sections = :sections, content_hash = :hash WHERE id = :id"),
+        {"sections": json.dumps(sections), "hash": forged_hash, "id": statement.id},
+    )
+    db.session.execute(
+        sa.text("UPDATE signature SET content_hash = :hash WHERE statement_id = :id"),
+        {"hash": forged_hash, "id": statement.id},
+    )
     _commit_and_forget(db)
 
 
@@ -80,9 +86,11 @@ def test_a_changed_signatory_name_fails_verification(runner, client, db):
     people = make_people(org_type="charity")
     statement = in_force_statement(people)
     _commit_and_forget(db)
-    db.session.execute(sa.update(Signature).where(Signature.statement_id == statement.id,
-                                                  Signature.capacity == "chief_executive")
-                       .values(signatory_name="Someone Else Entirely"))
+    db.session.execute(
+        sa.update(Signature)
+        .where(Signature.statement_id == statement.id, Signature.capacity == "chief_executive")
+        .values(signatory_name="Someone Else Entirely")
+    )
     _commit_and_forget(db)
 
     code, output = _verify(runner)
@@ -103,8 +111,10 @@ def test_a_changed_in_force_date_or_organisation_fails_verification(runner, db):
     code, output = _verify(runner)
     assert code == 1 and f"statement {statement.id}" in output and "does not match its seal" in output
 
-    db.session.execute(sa.text("UPDATE statement SET review_due = :due, organisation_id = :org WHERE id = :id"),
-                       {"due": statement.review_due.isoformat(), "org": other.org.id, "id": statement.id})
+    db.session.execute(
+        sa.text("UPDATE statement SET review_due = :due, organisation_id = :org WHERE id = :id"),
+        {"due": statement.review_due.isoformat(), "org": other.org.id, "id": statement.id},
+    )
     _commit_and_forget(db)
     code, output = _verify(runner)
     assert code == 1 and other.org.name in output and "does not match its seal" in output
@@ -132,8 +142,9 @@ def test_deleting_the_latest_event_is_found_by_what_it_sealed(runner, db):
     people = make_people(org_type="other")
     statement = in_force_statement(people)
     _commit_and_forget(db)
-    db.session.execute(sa.delete(SealEvent).where(SealEvent.kind == "statement",
-                                                  SealEvent.statement_id == statement.id))
+    db.session.execute(
+        sa.delete(SealEvent).where(SealEvent.kind == "statement", SealEvent.statement_id == statement.id)
+    )
     _commit_and_forget(db)
     code, output = _verify(runner)
     assert code == 1
@@ -160,8 +171,12 @@ def test_an_older_version_put_back_on_display_is_withheld(runner, client, db):
     people = make_people(org_type="other")
     first = in_force_statement(people)
     second = services.make_changes(first, actor=people.lead)
-    services.save_sections(second, {"commitment": {"value": "Version two of our commitment."}},
-                           expected_version=services.draft_version(second), actor=people.lead)
+    services.save_sections(
+        second,
+        {"commitment": {"value": "Version two of our commitment."}},
+        expected_version=services.draft_version(second),
+        actor=people.lead,
+    )
     services.send_for_signatures(second, actor=people.lead)
     sign_all(people, second)
     _commit_and_forget(db)
@@ -183,8 +198,14 @@ def test_renaming_the_organisation_keeps_its_sealed_statement_valid(runner, clie
     people = make_people(org_type="other")
     in_force_statement(people)
     old_name = people.org.name
-    update_organisation(people.org, name="Renamed Organisation", slug="renamed-organisation",
-                        org_type=people.org.org_type, areas=people.org.areas, active=True)
+    update_organisation(
+        people.org,
+        name="Renamed Organisation",
+        slug="renamed-organisation",
+        org_type=people.org.org_type,
+        areas=people.org.areas,
+        active=True,
+    )
     _commit_and_forget(db)
     code, output = _verify(runner)
     assert code == 0, output
@@ -197,10 +218,13 @@ def test_renaming_the_organisation_keeps_its_sealed_statement_valid(runner, clie
 def _as_before_seals(db, statement_id: int) -> None:
     """A statement as revision 0010 finds one signed before it: no seals and nothing in the chain."""
     db.session.execute(sa.delete(SealEvent).where(SealEvent.statement_id == statement_id))
-    db.session.execute(sa.text("UPDATE signature SET seal_key_id = NULL, seal_signature = NULL "
-                               "WHERE statement_id = :id"), {"id": statement_id})
-    db.session.execute(sa.text("UPDATE statement SET seal_key_id = NULL, seal_signature = NULL WHERE id = :id"),
-                       {"id": statement_id})
+    db.session.execute(
+        sa.text("UPDATE signature SET seal_key_id = NULL, seal_signature = NULL WHERE statement_id = :id"),
+        {"id": statement_id},
+    )
+    db.session.execute(
+        sa.text("UPDATE statement SET seal_key_id = NULL, seal_signature = NULL WHERE id = :id"), {"id": statement_id}
+    )
     _commit_and_forget(db)
 
 
@@ -225,14 +249,18 @@ def test_sealing_existing_statements_refuses_changed_words_and_later_unsealed_on
     signed_sections = dict(statement.sections)
     _commit_and_forget(db)
     _as_before_seals(db, statement.id)
-    db.session.execute(sa.text("UPDATE statement SET sections = :s WHERE id = :id"),
-                       {"s": json.dumps(dict(signed_sections, commitment=FORGED)), "id": statement.id})
+    db.session.execute(
+        sa.text("UPDATE statement SET sections = :s WHERE id = :id"),
+        {"s": json.dumps(dict(signed_sections, commitment=FORGED)), "id": statement.id},
+    )
     _commit_and_forget(db)
     result = runner.invoke(args=["statements", "seal-existing"])
     assert result.exit_code == 1 and "Nothing was sealed" in result.output
     assert db.session.get(Statement, statement.id).seal_signature is None
-    db.session.execute(sa.text("UPDATE statement SET sections = :s WHERE id = :id"),
-                       {"s": json.dumps(signed_sections), "id": statement.id})
+    db.session.execute(
+        sa.text("UPDATE statement SET sections = :s WHERE id = :id"),
+        {"s": json.dumps(signed_sections), "id": statement.id},
+    )
 
     in_force_statement(make_people(org_type="other"))  # sealed: the chain has begun
     later = make_people(org_type="other")

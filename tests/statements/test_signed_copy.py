@@ -1,4 +1,5 @@
 """The signed copy of a public statement: a download that anyone can check with the register's public key alone."""
+
 from __future__ import annotations
 
 import json
@@ -20,7 +21,8 @@ def test_the_signed_copy_verifies_with_only_the_published_public_key(client, db)
     download = client.get(f"/statements/{people.org.slug}/signed.json")
     assert download.status_code == 200 and download.mimetype == "application/json"
     assert download.headers["Content-Disposition"] == (
-        f'attachment; filename="{people.org.slug}-statement-v1-signed.json"')
+        f'attachment; filename="{people.org.slug}-statement-v1-signed.json"'
+    )
     body = download.get_data()
     register = client.get("/statements/").get_data(as_text=True)
     sealed = verified_signed_copy(body, register)
@@ -29,7 +31,8 @@ def test_the_signed_copy_verifies_with_only_the_published_public_key(client, db)
     assert sealed["organisation"] == {"id": people.org.id, "slug": people.org.slug, "name": people.org.name}
     assert sealed["version_number"] == 1 and sealed["content_hash"] == statement.content_hash
     assert sorted((s["name"], s["capacity"]) for s in sealed["signatures"]) == sorted(
-        (people.signatory(c).name, c) for c in ("chief_executive", "chair_of_trustees"))
+        (people.signatory(c).name, c) for c in ("chief_executive", "chair_of_trustees")
+    )
     assert sealed["in_force_at"].startswith(statement.in_force_at.date().isoformat())
     assert sealed["review_due"] == statement.review_due.isoformat()
     assert sealed["key_id"] == statement.seal_key_id == keyring().current.key_id

@@ -1,4 +1,5 @@
 """The demo's signed copy, downloaded from gunicorn to its last byte, verifies with the register's public key."""
+
 from __future__ import annotations
 
 import urllib.request

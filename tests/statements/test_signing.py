@@ -1,4 +1,5 @@
 """Signing: the right people, their password, the content they read, all in one transaction."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -14,8 +15,10 @@ def _sign(client, login_as, user, statement, password=factories.PASSWORD):
     login_as(user)
     page = client.get(f"/statements/manage/{statement.id}/sign")
     assert page.status_code == 200
-    return client.post(f"/statements/manage/{statement.id}/sign",
-                       data={"password": password, "content_hash": shown_hash(page.get_data(as_text=True))})
+    return client.post(
+        f"/statements/manage/{statement.id}/sign",
+        data={"password": password, "content_hash": shown_hash(page.get_data(as_text=True))},
+    )
 
 
 def test_school_statement_needs_both_signatures_before_it_is_public(client, login_as, db):
@@ -36,8 +39,11 @@ def test_school_statement_needs_both_signatures_before_it_is_public(client, logi
     db.session.refresh(statement)
     assert statement.state == StatementState.in_force
     assert statement.in_force_at is not None and statement.review_due is not None
-    months = (statement.review_due.year - statement.in_force_at.year) * 12 + \
-        statement.review_due.month - statement.in_force_at.month
+    months = (
+        (statement.review_due.year - statement.in_force_at.year) * 12
+        + statement.review_due.month
+        - statement.in_force_at.month
+    )
     assert months == 24
     assert {s.capacity for s in statement.signatures} == {"headteacher", "chair_of_governors"}
     assert all(s.content_hash == content_hash(statement) for s in statement.signatures)
@@ -89,8 +95,10 @@ def test_signatories_of_another_capacity_or_organisation_are_refused(client, log
     for user in (trustee, other.signatory("headteacher"), people.lead):
         login_as(user)
         assert client.get(f"/statements/manage/{statement.id}/sign").status_code == 403
-        response = client.post(f"/statements/manage/{statement.id}/sign",
-                               data={"password": factories.PASSWORD, "content_hash": statement.content_hash})
+        response = client.post(
+            f"/statements/manage/{statement.id}/sign",
+            data={"password": factories.PASSWORD, "content_hash": statement.content_hash},
+        )
         assert response.status_code == 403
     assert statement.signatures == []
 
@@ -106,16 +114,22 @@ def test_signing_content_that_changed_since_it_was_shown_is_refused(client, logi
     # The lead withdraws it (nobody has signed yet), changes the text and sends it again.
     login_as(people.lead)
     assert client.post(f"/statements/manage/{statement.id}/make-changes").status_code == 302
-    client.post(f"/statements/manage/{statement.id}/sections/commitment",
-                data={"commitment": "A different commitment.", "action": "later",
-                      "lock_version": services.draft_version(statement)})
+    client.post(
+        f"/statements/manage/{statement.id}/sections/commitment",
+        data={
+            "commitment": "A different commitment.",
+            "action": "later",
+            "lock_version": services.draft_version(statement),
+        },
+    )
     assert client.post(f"/statements/manage/{statement.id}/send").status_code == 302
     db.session.refresh(statement)
     assert statement.content_hash != old_hash
 
     login_as(signer)
-    response = client.post(f"/statements/manage/{statement.id}/sign",
-                           data={"password": factories.PASSWORD, "content_hash": old_hash})
+    response = client.post(
+        f"/statements/manage/{statement.id}/sign", data={"password": factories.PASSWORD, "content_hash": old_hash}
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "The statement changed since you opened it" in html
@@ -124,8 +138,10 @@ def test_signing_content_that_changed_since_it_was_shown_is_refused(client, logi
     db.session.refresh(statement)
     assert statement.state == StatementState.awaiting_signatures and statement.signatures == []
 
-    response = client.post(f"/statements/manage/{statement.id}/sign",
-                           data={"password": factories.PASSWORD, "content_hash": shown_hash(html)})
+    response = client.post(
+        f"/statements/manage/{statement.id}/sign",
+        data={"password": factories.PASSWORD, "content_hash": shown_hash(html)},
+    )
     assert response.status_code == 302
     db.session.refresh(statement)
     assert statement.state == StatementState.in_force
@@ -139,8 +155,10 @@ def test_editing_after_a_signature_makes_a_new_version_and_voids_signatures(clie
 
     login_as(people.lead)
     assert client.get(f"/statements/manage/{statement.id}/sections/commitment").status_code == 302
-    client.post(f"/statements/manage/{statement.id}/sections/commitment",
-                data={"commitment": "Sneaky change", "action": "later"})
+    client.post(
+        f"/statements/manage/{statement.id}/sections/commitment",
+        data={"commitment": "Sneaky change", "action": "later"},
+    )
     db.session.refresh(statement)
     assert statement.sections["commitment"] != "Sneaky change"
 
@@ -148,8 +166,9 @@ def test_editing_after_a_signature_makes_a_new_version_and_voids_signatures(clie
     db.session.refresh(statement)
     assert statement.state == StatementState.superseded
     assert all(s.voided_at is not None for s in statement.signatures)
-    new = db.session.execute(sa.select(Statement).where(Statement.organisation_id == people.org.id,
-                                                        Statement.version_number == 2)).scalar_one()
+    new = db.session.execute(
+        sa.select(Statement).where(Statement.organisation_id == people.org.id, Statement.version_number == 2)
+    ).scalar_one()
     assert response.headers["Location"].endswith(f"/statements/manage/{new.id}")
     assert new.state == StatementState.draft and new.sections == statement.sections and new.signatures == []
 
@@ -178,14 +197,20 @@ def test_a_new_version_in_force_supersedes_the_previous_one(client, login_as, db
     db.session.commit()
     login_as(people.lead)
     response = client.post(f"/statements/manage/{first.id}/make-changes")
-    second = db.session.execute(sa.select(Statement).where(Statement.organisation_id == people.org.id,
-                                                           Statement.version_number == 2)).scalar_one()
+    second = db.session.execute(
+        sa.select(Statement).where(Statement.organisation_id == people.org.id, Statement.version_number == 2)
+    ).scalar_one()
     assert response.headers["Location"].endswith(f"/{second.id}")
     db.session.refresh(first)
     assert first.state == StatementState.in_force  # stays in force while its successor is written
-    client.post(f"/statements/manage/{second.id}/sections/commitment",
-                data={"commitment": "Our renewed commitment.", "action": "later",
-                      "lock_version": services.draft_version(second)})
+    client.post(
+        f"/statements/manage/{second.id}/sections/commitment",
+        data={
+            "commitment": "Our renewed commitment.",
+            "action": "later",
+            "lock_version": services.draft_version(second),
+        },
+    )
     client.post(f"/statements/manage/{second.id}/send")
     _sign(client, login_as, people.signatory("chief_executive"), second)
     db.session.refresh(first)
@@ -213,8 +238,10 @@ def test_a_crash_between_signing_and_recording_leaves_no_signature(client, login
         return real_record(verb, *args, **kwargs)
 
     monkeypatch.setattr(signing, "record", failing_record)
-    response = client.post(f"/statements/manage/{statement.id}/sign",
-                           data={"password": factories.PASSWORD, "content_hash": shown_hash(page)})
+    response = client.post(
+        f"/statements/manage/{statement.id}/sign",
+        data={"password": factories.PASSWORD, "content_hash": shown_hash(page)},
+    )
     assert response.status_code == 500
     db.session.expire_all()
     assert db.session.execute(sa.select(Signature).where(Signature.statement_id == statement.id)).first() is None

@@ -1,4 +1,5 @@
 """`flask statements verify` catches signed content edited behind the application's back."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -20,8 +21,10 @@ def test_verify_catches_a_direct_database_edit_of_signed_text(runner, db):
     people = make_people(org_type="school")
     statement = in_force_statement(people)
     db.session.commit()
-    db.session.execute(sa.text("UPDATE statement SET sections = :sections WHERE id = :id"),
-                       {"sections": '{"commitment": "Quietly rewritten"}', "id": statement.id})
+    db.session.execute(
+        sa.text("UPDATE statement SET sections = :sections WHERE id = :id"),
+        {"sections": '{"commitment": "Quietly rewritten"}', "id": statement.id},
+    )
     db.session.commit()
     db.session.expire_all()
     result = runner.invoke(args=["statements", "verify"])
@@ -34,8 +37,7 @@ def test_verify_catches_a_signature_for_other_content(runner, db):
     people = make_people(org_type="other")
     statement = in_force_statement(people)
     db.session.commit()
-    db.session.execute(sa.update(Signature).where(Signature.statement_id == statement.id)
-                       .values(content_hash="0" * 64))
+    db.session.execute(sa.update(Signature).where(Signature.statement_id == statement.id).values(content_hash="0" * 64))
     db.session.commit()
     db.session.expire_all()
     result = runner.invoke(args=["statements", "verify"])

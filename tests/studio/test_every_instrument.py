@@ -2,6 +2,7 @@
 whole: its YAML and its authoring workbook come back as drafts meaning exactly the published version, and every
 page of the draft (details, sections, questions, options, scales, previews for each organisation type, check
 answers, the publish page) opens without an error."""
+
 from __future__ import annotations
 
 import re
@@ -17,8 +18,9 @@ from app.questionnaire import Instrument, latest_version
 from app.studio.models import InstrumentDraft
 
 BASE = "/admin/instruments/studio"
-INSTRUMENTS = sorted(p for p in (Path(__file__).resolve().parents[2] / "instruments").glob("*.yaml")
-                     if p.name != "themes.yaml")
+INSTRUMENTS = sorted(
+    p for p in (Path(__file__).resolve().parents[2] / "instruments").glob("*.yaml") if p.name != "themes.yaml"
+)
 SKIP = ("/delete", "/discard", "/move", ".xlsx", ".yaml")
 
 
@@ -38,8 +40,11 @@ def _upload(client, db, data: bytes, name: str) -> InstrumentDraft:
 
 
 def _links(page: str, prefix: str) -> set[str]:
-    return {unescape(h).split("#")[0] for h in re.findall(r'href="([^"]+)"', page)
-            if unescape(h).startswith(prefix) and not any(s in h for s in SKIP)}
+    return {
+        unescape(h).split("#")[0]
+        for h in re.findall(r'href="([^"]+)"', page)
+        if unescape(h).startswith(prefix) and not any(s in h for s in SKIP)
+    }
 
 
 @pytest.mark.parametrize("path", INSTRUMENTS, ids=[p.stem for p in INSTRUMENTS])

@@ -1,5 +1,6 @@
 """The studio offers every question type the engine has registered, with the settings that type can have: a type
 added in one place (app.questionnaire.types) can be authored in the browser with no change to the studio."""
+
 from __future__ import annotations
 
 import re
@@ -38,8 +39,16 @@ def test_the_type_page_lists_the_built_in_types_and_yes_or_no(client, login_as, 
     login_as("qa")
     draft_id = _new_draft(client)
     _post(client, db, draft_id, "/sections/new", {"title": "One", "key": "one"})
-    assert _type_choices(client, draft_id) == ["scale", "choice", "yes_no", "multi_choice", "text", "long_text",
-                                               "number", "date"]
+    assert _type_choices(client, draft_id) == [
+        "scale",
+        "choice",
+        "yes_no",
+        "multi_choice",
+        "text",
+        "long_text",
+        "number",
+        "date",
+    ]
 
 
 def test_a_registered_type_is_offered_and_authored_with_its_own_settings(client, login_as, db, registered):
@@ -55,11 +64,21 @@ def test_a_registered_type_is_offered_and_authored_with_its_own_settings(client,
     form = client.get(f"{BASE}/drafts/{draft_id}/sections/0/questions/new/postcode").get_data(as_text=True)
     assert 'name="max_length"' not in form and 'name="overall"' not in form
 
-    response = _post(client, db, draft_id, "/sections/0/questions/new/postcode",
-                     {"text": "What is the child's home postcode?", "key": "home_postcode", "required": "y"})
+    response = _post(
+        client,
+        db,
+        draft_id,
+        "/sections/0/questions/new/postcode",
+        {"text": "What is the child's home postcode?", "key": "home_postcode", "required": "y"},
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
-    response = _post(client, db, draft_id, "/sections/0/questions/new/reference_code",
-                     {"text": "Case reference", "key": "case_ref", "max_length": "12"})
+    response = _post(
+        client,
+        db,
+        draft_id,
+        "/sections/0/questions/new/reference_code",
+        {"text": "Case reference", "key": "case_ref", "max_length": "12"},
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     questions = _draft(db, draft_id).definition["sections"][0]["questions"]
     assert questions == [

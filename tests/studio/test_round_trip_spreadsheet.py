@@ -1,6 +1,7 @@
 """The authoring workbook as a business manager uses it: downloaded from a published version, edited in a
 spreadsheet program, uploaded back as a draft that means exactly what was edited; mistakes named by sheet, row
 and column in the GOV.UK error summary."""
+
 from __future__ import annotations
 
 import copy
@@ -72,8 +73,9 @@ def _download(client, version) -> object:
 def _upload(client, book):
     buffer = BytesIO()
     book.save(buffer)
-    return client.post(f"{BASE}/upload", data={"file": (BytesIO(buffer.getvalue()), "edited.xlsx")},
-                       content_type="multipart/form-data")
+    return client.post(
+        f"{BASE}/upload", data={"file": (BytesIO(buffer.getvalue()), "edited.xlsx")}, content_type="multipart/form-data"
+    )
 
 
 def _row_of(sheet, column: str, value) -> int:
@@ -102,8 +104,12 @@ def test_an_edited_workbook_becomes_a_draft_meaning_exactly_what_was_edited(clie
     book = _download(client, version)
 
     questions = book["questions"]
-    _set(questions, _row_of(questions, "key", "interview_offered"), "text",
-         "Was a return home interview offered within 72 hours?")
+    _set(
+        questions,
+        _row_of(questions, "key", "interview_offered"),
+        "text",
+        "Was a return home interview offered within 72 hours?",
+    )
     _swap_rows(questions, _row_of(questions, "key", "who_interviewed"), _row_of(questions, "key", "plan_updated"))
     book["choices"].append(["who_interviewed", "independent", "Independent return interview service"])
 
@@ -124,8 +130,10 @@ def _summary(response) -> list[str]:
     page = response.get_data(as_text=True)
     summary = re.search(r'<div class="govuk-error-summary".*?</ul>', page, re.S)
     assert summary, "the problems are listed in a GOV.UK error summary"
-    return [html.unescape(re.sub(r"<[^>]+>", "", item)).strip()
-            for item in re.findall(r"<li>(.*?)</li>", summary.group(0), re.S)]
+    return [
+        html.unescape(re.sub(r"<[^>]+>", "", item)).strip()
+        for item in re.findall(r"<li>(.*?)</li>", summary.group(0), re.S)
+    ]
 
 
 def test_a_workbook_with_mistakes_names_sheet_row_and_column_and_saves_nothing(client, login_as, db, tmp_path):
@@ -144,9 +152,11 @@ def test_a_workbook_with_mistakes_names_sheet_row_and_column_and_saves_nothing(c
     response = _upload(client, book)
     assert response.status_code == 200
     problems = _summary(response)
-    assert any(p.startswith(f"Sheet questions, row {scale_row}, column scale:") and "practise" in p
-               for p in problems), problems
+    assert any(
+        p.startswith(f"Sheet questions, row {scale_row}, column scale:") and "practise" in p for p in problems
+    ), problems
     assert any(p.startswith(f"Sheet questions, row {blank_row}, column text:") for p in problems), problems
-    assert any(p.startswith(f"Sheet questions, row {type_row}, column type:") and "essay" in p
-               for p in problems), problems
+    assert any(p.startswith(f"Sheet questions, row {type_row}, column type:") and "essay" in p for p in problems), (
+        problems
+    )
     assert db.session.query(InstrumentDraft).count() == drafts_before

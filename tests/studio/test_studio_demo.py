@@ -1,4 +1,5 @@
 """`flask demo load` leaves a studio draft to look at: version 2 of the strategy discussion audit, one question reworded."""
+
 import sqlalchemy as sa
 
 from app.studio.models import InstrumentDraft

@@ -4,6 +4,7 @@ One concept a module: passwords (policy, sign-in, sessions), organisations, user
 (emailed invitations and password resets), codes (spreadsheet text to codes, for the CSV import in
 app.accounts.importing); _common holds the error, limits and helpers they share.
 """
+
 from __future__ import annotations
 
 from app.accounts.services._common import (

@@ -1,5 +1,6 @@
 """What the account services share: the error they raise, field limits, finding a user by email, and
 describing a change for the activity log."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa

@@ -1,4 +1,5 @@
 """Codes from the text a spreadsheet carries (the code or its label, in any case), for the CSV import."""
+
 from __future__ import annotations
 
 from app.accounts.models import ORG_TYPE_LABELS, ROLE_LABELS, SIGNATORY_CAPACITIES

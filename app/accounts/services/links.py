@@ -1,5 +1,6 @@
 """Emailed links: invitations and password resets, queued in the outbox, composed when they go out, and
 spent when the password is set."""
+
 from __future__ import annotations
 
 import logging
@@ -82,8 +83,10 @@ def queue_invitation(user: User, *, actor=None, resend: bool = False) -> None:
     if not user.active:
         raise AccountError(f"{user.email} is deactivated. Reactivate the account before sending an invitation")
     if user.password_hash:
-        raise AccountError(f"{user.email} has already set a password. If they have forgotten it, they can use "
-                           "“Forgotten your password?” on the sign-in page")
+        raise AccountError(
+            f"{user.email} has already set a password. If they have forgotten it, they can use "
+            "“Forgotten your password?” on the sign-in page"
+        )
     queue_composed("invitation", user.email)
     record("invitation_resent" if resend else "invited", user, f"Queued an invitation to {user.email}", actor=actor)
 
@@ -102,8 +105,9 @@ def compose_invitation(message) -> Composed:
 def latest_invitation_sent_at(user: User):
     """When the user's latest invitation link was made, or None; changes nothing. For the admin user page."""
     return db.session.execute(
-        sa.select(sa.func.max(AccountToken.created_at)).where(AccountToken.user_id == user.id,
-                                                              AccountToken.purpose == tokens.INVITE)
+        sa.select(sa.func.max(AccountToken.created_at)).where(
+            AccountToken.user_id == user.id, AccountToken.purpose == tokens.INVITE
+        )
     ).scalar_one()
 
 

@@ -1,5 +1,6 @@
 """Organisations: checking their fields, creating and updating them (their names and types appear in every
 figure, so a change renews them all)."""
+
 from __future__ import annotations
 
 import re
@@ -50,8 +51,9 @@ def validate_org_fields(name: str, slug: str, org_type: str) -> list[tuple[str, 
     elif not SLUG_RE.match(slug or ""):
         problems.append(("slug", "Short name must use lowercase letters, numbers and hyphens, like oakfield-school"))
     if org_type not in ORG_TYPES:
-        problems.append(("org_type", f"Unknown organisation type “{org_type}”" if org_type
-                         else "Select the type of organisation"))
+        problems.append(
+            ("org_type", f"Unknown organisation type “{org_type}”" if org_type else "Select the type of organisation")
+        )
     return problems
 
 
@@ -67,8 +69,9 @@ def slug_taken_message(slug: str) -> str:
     return f"An organisation with the short name “{slug}” already exists"
 
 
-def create_organisation(*, name: str, slug: str, org_type: str, areas: list[str] | str | None = None,
-                        active: bool = True, actor=None) -> Organisation:
+def create_organisation(
+    *, name: str, slug: str, org_type: str, areas: list[str] | str | None = None, active: bool = True, actor=None
+) -> Organisation:
     """Create an organisation (its name and type reach every figure, so all are renewed). Administrators
     only: the admin organisation page and the CSV import (app.accounts.importing)."""
     slug = (slug or "").strip()
@@ -83,16 +86,18 @@ def create_organisation(*, name: str, slug: str, org_type: str, areas: list[str]
     return org
 
 
-def update_organisation(org: Organisation, *, name: str, slug: str, org_type: str, areas: list[str] | str | None,
-                        active: bool, actor=None) -> list[str]:
+def update_organisation(
+    org: Organisation, *, name: str, slug: str, org_type: str, areas: list[str] | str | None, active: bool, actor=None
+) -> list[str]:
     """Change an organisation's name, short name, type, areas or active flag, returning the changes made.
     Administrators only, from the admin organisation page."""
     slug = (slug or "").strip()
     _raise_first(validate_org_fields(name, slug, org_type))
     if _slug_taken(slug, other_than=org.id):
         raise AccountError(slug_taken_message(slug), field="slug")
-    changes = _apply_changes(org, {"name": name.strip(), "slug": slug, "org_type": org_type,
-                                   "areas": parse_areas(areas), "active": active})
+    changes = _apply_changes(
+        org, {"name": name.strip(), "slug": slug, "org_type": org_type, "areas": parse_areas(areas), "active": active}
+    )
     db.session.flush()
     if changes:
         record("updated", org, f"Updated organisation {org.name}: " + "; ".join(changes), actor=actor)

@@ -1,5 +1,6 @@
 """Passwords and signing in: the password policy, hashing, the session a signed cookie names, checking a
 password, signing in and out, and changing one's own password."""
+
 from __future__ import annotations
 
 import functools

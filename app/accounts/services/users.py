@@ -1,5 +1,6 @@
 """Users: checking their fields, creating and updating them (roles, organisation, signatory capacity),
 deactivating and reactivating them."""
+
 from __future__ import annotations
 
 import re
@@ -60,8 +61,12 @@ def organisation_problems(roles, organisation: Organisation | None) -> list[tupl
     """A problem when a role that acts for an organisation has none; changes nothing."""
     acting_roles = [ROLE_LABELS[r].lower() for r in ORGANISATION_ROLES if r in roles]
     if acting_roles and organisation is None:
-        return [("organisation", (f"Select the organisation this person works for: a {acting_roles[0]} acts "
-                                 "for an organisation"))]
+        return [
+            (
+                "organisation",
+                (f"Select the organisation this person works for: a {acting_roles[0]} acts for an organisation"),
+            )
+        ]
     return []
 
 
@@ -77,20 +82,31 @@ def _email_taken(email: str, *, other_than: int | None = None) -> bool:
     return db.session.execute(query).first() is not None
 
 
-def create_user(*, email: str, name: str, organisation: Organisation | None, roles, password: str | None = None,
-                signatory_capacity: str | None = None, active: bool = True, check_policy: bool = True,
-                actor=None) -> User:
+def create_user(
+    *,
+    email: str,
+    name: str,
+    organisation: Organisation | None,
+    roles,
+    password: str | None = None,
+    signatory_capacity: str | None = None,
+    active: bool = True,
+    check_policy: bool = True,
+    actor=None,
+) -> User:
     """Create a user with these roles (and a password, if given). Administrators only: the admin user page
     and the CSV import (app.accounts.importing); also the demo and the CLI."""
     roles = list(dict.fromkeys(roles))
     signatory_capacity = (signatory_capacity or None) if "signatory" in roles else None
-    _raise_first(validate_user_fields(email, name, roles, signatory_capacity)
-                 + organisation_problems(roles, organisation))
+    _raise_first(
+        validate_user_fields(email, name, roles, signatory_capacity) + organisation_problems(roles, organisation)
+    )
     email = normalise_email(email)
     if _email_taken(email):
         raise AccountError(email_taken_message(email), field="email")
-    user = User(email=email, name=name.strip(), organisation=organisation, active=active,
-                signatory_capacity=signatory_capacity)
+    user = User(
+        email=email, name=name.strip(), organisation=organisation, active=active, signatory_capacity=signatory_capacity
+    )
     user.set_roles(roles)
     db.session.add(user)
     db.session.flush()
@@ -100,25 +116,35 @@ def create_user(*, email: str, name: str, organisation: Organisation | None, rol
     return user
 
 
-def update_user(user: User, *, email: str, name: str, organisation: Organisation | None, roles,
-                signatory_capacity: str | None = None, actor=None) -> list[str]:
+def update_user(
+    user: User,
+    *,
+    email: str,
+    name: str,
+    organisation: Organisation | None,
+    roles,
+    signatory_capacity: str | None = None,
+    actor=None,
+) -> list[str]:
     """Change a user's email, name, organisation, roles or capacity, returning the changes made; a new email
     retires their emailed links. Administrators only, and not their own administrator role."""
     roles = list(dict.fromkeys(roles))
     signatory_capacity = (signatory_capacity or None) if "signatory" in roles else None
-    _raise_first(validate_user_fields(email, name, roles, signatory_capacity)
-                 + organisation_problems(roles, organisation))
+    _raise_first(
+        validate_user_fields(email, name, roles, signatory_capacity) + organisation_problems(roles, organisation)
+    )
     email = normalise_email(email)
     if _email_taken(email, other_than=user.id):
         raise AccountError(email_taken_message(email), field="email")
     if actor is not None and actor.id == user.id and "admin" in user.roles and "admin" not in roles:
-        raise AccountError("You cannot remove your own administrator role. Ask another administrator",
-                           field="roles")
+        raise AccountError("You cannot remove your own administrator role. Ask another administrator", field="roles")
     old_email, old_roles = user.email, sorted(user.roles)
     changes = _apply_changes(user, {"email": email, "name": name.strip(), "signatory_capacity": signatory_capacity})
     if user.organisation is not organisation:
-        changes.append(f"organisation: {_describe(user.organisation and user.organisation.slug)} → "
-                       f"{_describe(organisation and organisation.slug)}")
+        changes.append(
+            f"organisation: {_describe(user.organisation and user.organisation.slug)} → "
+            f"{_describe(organisation and organisation.slug)}"
+        )
         user.organisation = organisation
     if sorted(roles) != old_roles:
         user.set_roles(roles)

@@ -1,4 +1,5 @@
 """Read models for case audits: loaders with object-level permission, progress, side-by-side answers, agreement."""
+
 from app.audits.queries.access import (
     can_score,
     can_see_other_agencies,

@@ -1,4 +1,5 @@
 """Loading rounds, cases and assignments, and who may see or score them."""
+
 from __future__ import annotations
 
 import functools
@@ -64,8 +65,9 @@ def scoring_assignment(user, assignment_id: int) -> Assignment:
     Its case, round, organisation, response and instrument version (definition deferred; parsed ones are kept per
     process) come in one statement: every scoring page needs them. The answers are read by `answers_of` as plain
     rows: building an ORM object for each cost more than the rest of the page's queries together."""
-    assignment = db.session.execute(_scoring_statement(), {"assignment_id": assignment_id}).unique() \
-        .scalar_one_or_none()
+    assignment = (
+        db.session.execute(_scoring_statement(), {"assignment_id": assignment_id}).unique().scalar_one_or_none()
+    )
     if assignment is None:
         raise NotFound("No such assignment")
     if assignment.case.round.state == RoundState.draft:
@@ -78,9 +80,15 @@ def scoring_assignment(user, assignment_id: int) -> Assignment:
 @functools.cache
 def _scoring_statement() -> sa.Select:
     # Built once per process: building the statement and its loader options cost as much as running it.
-    return (sa.select(Assignment).where(Assignment.id == sa.bindparam("assignment_id"))
-            .options(joinedload(Assignment.case).joinedload(AuditCase.round), joinedload(Assignment.organisation),
-                     joinedload(Assignment.response).joinedload(CaseResponse.instrument_version)))
+    return (
+        sa.select(Assignment)
+        .where(Assignment.id == sa.bindparam("assignment_id"))
+        .options(
+            joinedload(Assignment.case).joinedload(AuditCase.round),
+            joinedload(Assignment.organisation),
+            joinedload(Assignment.response).joinedload(CaseResponse.instrument_version),
+        )
+    )
 
 
 def can_see_other_agencies(user, case: AuditCase) -> bool:
@@ -91,7 +99,7 @@ def can_see_other_agencies(user, case: AuditCase) -> bool:
         return False
     if not user.has_role("auditor"):
         return False
-    return any(a.auditor_id == user.id or (user.organisation_id is not None and a.organisation_id == user.organisation_id)
-               for a in case.assignments)
-
-
+    return any(
+        a.auditor_id == user.id or (user.organisation_id is not None and a.organisation_id == user.organisation_id)
+        for a in case.assignments
+    )

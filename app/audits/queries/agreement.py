@@ -1,5 +1,6 @@
 """Agreement figures of a round: agreement between agencies (Krippendorff's alpha) per question and pooled,
 and each agency's drift from the moderated answers."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -76,15 +77,20 @@ def round_agreement(audit_round: AuditRound) -> RoundAgreement:
         question = rated_keys.get(answer.question_key)
         if question is None:
             continue
-        per_question[question.key][case_id][org_id] = ordinal(question, decode_answer(instrument, question.key,
-                                                                                       answer.value))
+        per_question[question.key][case_id][org_id] = ordinal(
+            question, decode_answer(instrument, question.key, answer.value)
+        )
     agreed: dict[tuple, float | None] = {}
     moderated_cases = 0
     moderated_ids: set[int] = set()
     per_agency: dict[tuple[int, str, int], ModeratedAnswer] = {}
-    for moderation in db.session.execute(
-        sa.select(Moderation).where(Moderation.case_id.in_(case_ids)).options(selectinload(Moderation.answers))
-    ).scalars() if case_ids else []:
+    for moderation in (
+        db.session.execute(
+            sa.select(Moderation).where(Moderation.case_id.in_(case_ids)).options(selectinload(Moderation.answers))
+        ).scalars()
+        if case_ids
+        else []
+    ):
         moderated_cases += 1
         moderated_ids.add(moderation.case_id)
         for m in moderation.answers:
@@ -120,12 +126,21 @@ def round_agreement(audit_round: AuditRound) -> RoundAgreement:
     orgs = {o.id: o for o in audit_round.organisations}
     missing = set(drift) - set(orgs)
     if missing:
-        orgs.update({o.id: o for o in db.session.execute(sa.select(Organisation).where(Organisation.id.in_(missing))).scalars()})
-    drift_rows = sorted((AgencyDrift(organisation=orgs[org_id], drift=d) for org_id, d in drift.items()),
-                        key=lambda row: row.organisation.name)
+        orgs.update(
+            {o.id: o for o in db.session.execute(sa.select(Organisation).where(Organisation.id.in_(missing))).scalars()}
+        )
+    drift_rows = sorted(
+        (AgencyDrift(organisation=orgs[org_id], drift=d) for org_id, d in drift.items()),
+        key=lambda row: row.organisation.name,
+    )
     pooled_cases = len({case_id for case_id, _key in agreement_math.pairable_units(pooled)})
-    return RoundAgreement(overall=agreement_math.agreement(pooled), questions=questions, drift=drift_rows,
-                          moderated_cases=moderated_cases, pooled_cases=pooled_cases)
+    return RoundAgreement(
+        overall=agreement_math.agreement(pooled),
+        questions=questions,
+        drift=drift_rows,
+        moderated_cases=moderated_cases,
+        pooled_cases=pooled_cases,
+    )
 
 
 def agreement_table(figures: RoundAgreement) -> dict:
@@ -136,15 +151,23 @@ def agreement_table(figures: RoundAgreement) -> dict:
 
     return {
         "overall": {**plain(figures.overall), "cases": figures.pooled_cases},
-        "questions": [{"key": q.question.key, "text": q.question.text, "overall": q.question.overall,
-                       **plain(q.figures)} for q in figures.questions],
-        "drift": [{"organisation": d.organisation.name, "slug": d.organisation.slug, "compared": d.drift.compared,
-                   "differed": d.drift.differed, "percent": d.drift.percent} for d in figures.drift],
+        "questions": [
+            {"key": q.question.key, "text": q.question.text, "overall": q.question.overall, **plain(q.figures)}
+            for q in figures.questions
+        ],
+        "drift": [
+            {
+                "organisation": d.organisation.name,
+                "slug": d.organisation.slug,
+                "compared": d.drift.compared,
+                "differed": d.drift.differed,
+                "percent": d.drift.percent,
+            }
+            for d in figures.drift
+        ],
         "moderated_cases": figures.moderated_cases,
     }
 
 
 def agreement_snapshot(audit_round: AuditRound) -> dict:
     return agreement_table(round_agreement(audit_round))
-
-

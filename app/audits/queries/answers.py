@@ -1,5 +1,6 @@
 """Agencies' answers: a response's stored answers, the rated questions, every agency's answers side by side
 for moderation, the disagreements, and the panel's agreed answers."""
+
 from __future__ import annotations
 
 import functools
@@ -48,8 +49,9 @@ def answers_of(response: CaseResponse | None, instrument: Instrument | None = No
 
 @functools.cache
 def _answers_statement() -> sa.Select:
-    return sa.select(CaseAnswer.question_key, CaseAnswer.value, CaseAnswer.comment, CaseAnswer.evidence) \
-        .where(CaseAnswer.response_id == sa.bindparam("response_id"))
+    return sa.select(CaseAnswer.question_key, CaseAnswer.value, CaseAnswer.comment, CaseAnswer.evidence).where(
+        CaseAnswer.response_id == sa.bindparam("response_id")
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -112,12 +114,14 @@ class CaseGrid:
 def _submitted_answers(case_ids: list[int]) -> list[tuple[int, int, CaseAnswer]]:
     if not case_ids:
         return []
-    return list(db.session.execute(
-        sa.select(Assignment.case_id, Assignment.organisation_id, CaseAnswer)
-        .join(CaseResponse, CaseResponse.assignment_id == Assignment.id)
-        .join(CaseAnswer, CaseAnswer.response_id == CaseResponse.id)
-        .where(Assignment.case_id.in_(case_ids), CaseResponse.state == ResponseState.submitted)
-    ).all())
+    return list(
+        db.session.execute(
+            sa.select(Assignment.case_id, Assignment.organisation_id, CaseAnswer)
+            .join(CaseResponse, CaseResponse.assignment_id == Assignment.id)
+            .join(CaseAnswer, CaseAnswer.response_id == CaseResponse.id)
+            .where(Assignment.case_id.in_(case_ids), CaseResponse.state == ResponseState.submitted)
+        ).all()
+    )
 
 
 def _spread(question: Question, cells: list[Cell]) -> tuple[bool, int]:
@@ -130,8 +134,14 @@ def _spread(question: Question, cells: list[Cell]) -> tuple[bool, int]:
 def case_grid(case: AuditCase, instrument: Instrument | None = None) -> CaseGrid:
     """Every agency's submitted answer to each question of the case, side by side."""
     instrument = instrument or instrument_of(case.round)
-    orgs = sorted((a.organisation for a in case.assignments
-                   if a.response is not None and a.response.state == ResponseState.submitted), key=lambda o: o.name)
+    orgs = sorted(
+        (
+            a.organisation
+            for a in case.assignments
+            if a.response is not None and a.response.state == ResponseState.submitted
+        ),
+        key=lambda o: o.name,
+    )
     answers: dict[tuple[int, str], CaseAnswer] = {}
     for _case_id, org_id, answer in _submitted_answers([case.id]):
         answers[(org_id, answer.question_key)] = answer
@@ -143,19 +153,33 @@ def case_grid(case: AuditCase, instrument: Instrument | None = None) -> CaseGrid
         for org in orgs:
             answer = answers.get((org.id, question.key))
             value = decode_answer(instrument, question.key, answer.value) if answer else None
-            cells.append(Cell(organisation=org, value=value,
-                              display=display_value(instrument, question.key, value) if value is not None else "",
-                              comment=answer.comment if answer else None, score=answer.score if answer else None,
-                              excluded=bool(answer and answer.excluded)))
+            cells.append(
+                Cell(
+                    organisation=org,
+                    value=value,
+                    display=display_value(instrument, question.key, value) if value is not None else "",
+                    comment=answer.comment if answer else None,
+                    score=answer.score if answer else None,
+                    excluded=bool(answer and answer.excluded),
+                )
+            )
         if not any(c.value is not None or c.comment for c in cells) and question.key not in moderated:
             continue
         disagreement, spread = _spread(question, cells)
         agreed = moderated.get(question.key)
-        rows.append(QuestionRow(question=question, cells=cells, disagreement=disagreement, spread=spread,
-                                moderated_value=agreed.value if agreed else None,
-                                moderated_comment=agreed.comment if agreed else None,
-                                agency_agreed={org_id: m for (key, org_id), m in per_agency.items()
-                                               if key == question.key} if question.about_agency else None))
+        rows.append(
+            QuestionRow(
+                question=question,
+                cells=cells,
+                disagreement=disagreement,
+                spread=spread,
+                moderated_value=agreed.value if agreed else None,
+                moderated_comment=agreed.comment if agreed else None,
+                agency_agreed={org_id: m for (key, org_id), m in per_agency.items() if key == question.key}
+                if question.about_agency
+                else None,
+            )
+        )
     return CaseGrid(case=case, organisations=orgs, rows=rows, submitted=len(orgs))
 
 
@@ -173,9 +197,12 @@ def disagreement_queue(audit_round: AuditRound) -> list[QueueRow]:
     instrument = instrument_of(audit_round)
     rated = {q.key: q for q in rated_questions(instrument)}
     order = {q.key: i for i, q in enumerate(instrument.questions())}
-    cases = {c.id: c for c in db.session.execute(
-        sa.select(AuditCase).where(AuditCase.round_id == audit_round.id).options(selectinload(AuditCase.moderation))
-    ).scalars()}
+    cases = {
+        c.id: c
+        for c in db.session.execute(
+            sa.select(AuditCase).where(AuditCase.round_id == audit_round.id).options(selectinload(AuditCase.moderation))
+        ).scalars()
+    }
     grouped: dict[tuple[int, str], list[CaseAnswer]] = defaultdict(list)
     for case_id, _org_id, answer in _submitted_answers(list(cases)):
         if answer.question_key in rated and answer.value is not None:
@@ -188,21 +215,31 @@ def disagreement_queue(audit_round: AuditRound) -> list[QueueRow]:
         scores = [a.score for a in answers if a.score is not None and not a.excluded]
         spread = (max(scores) - min(scores)) if scores else 0
         case = cases[case_id]
-        rows.append(QueueRow(case=case, question=rated[key], spread=spread,
-                             values=sorted(display_value(instrument, key, v) for v in values),
-                             moderated=case.moderation is not None))
+        rows.append(
+            QueueRow(
+                case=case,
+                question=rated[key],
+                spread=spread,
+                values=sorted(display_value(instrument, key, v) for v in values),
+                moderated=case.moderation is not None,
+            )
+        )
     rows.sort(key=lambda r: (-r.spread, r.moderated, r.case.reference, order[r.question.key]))
     return rows
 
 
 def moderated_answers(case: AuditCase) -> dict[str, ModeratedAnswer]:
     """The case's agreed answer to each question about the case."""
-    return {m.question_key: m for m in (case.moderation.answers if case.moderation else [])
-            if m.organisation_id is None}
+    return {
+        m.question_key: m for m in (case.moderation.answers if case.moderation else []) if m.organisation_id is None
+    }
 
 
 def agency_moderated_answers(case: AuditCase) -> dict[tuple[str, int], ModeratedAnswer]:
     """The panel's answer for an agency to a question about its own work, where it changed or commented on the
     agency's own: (question key, organisation id) -> row. Other agencies' own answers stand."""
-    return {(m.question_key, m.organisation_id): m for m in (case.moderation.answers if case.moderation else [])
-            if m.organisation_id is not None}
+    return {
+        (m.question_key, m.organisation_id): m
+        for m in (case.moderation.answers if case.moderation else [])
+        if m.organisation_id is not None
+    }

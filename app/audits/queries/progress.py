@@ -1,5 +1,6 @@
 """Progress of case audits: response statuses, rounds with their counts, each case's assignments, auditors'
 task lists and reminders."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -28,8 +29,12 @@ NOT_STARTED = "not_started"
 IN_PROGRESS = "in_progress"
 SUBMITTED = "submitted"
 RETURNED = "returned"
-STATUS_LABELS = {NOT_STARTED: "Not started", IN_PROGRESS: "In progress", SUBMITTED: "Submitted",
-                 RETURNED: "Returned for changes"}
+STATUS_LABELS = {
+    NOT_STARTED: "Not started",
+    IN_PROGRESS: "In progress",
+    SUBMITTED: "Submitted",
+    RETURNED: "Returned for changes",
+}
 STATUS_COLOURS = {NOT_STARTED: "grey", IN_PROGRESS: "light-blue", SUBMITTED: "green", RETURNED: "orange"}
 
 DUE_SOON_DAYS = 7
@@ -51,11 +56,15 @@ def _answered_response_ids(response_ids) -> set[int]:
     ids = [i for i in response_ids if i is not None]
     if not ids:
         return set()
-    return set(db.session.execute(
-        sa.select(CaseAnswer.response_id).distinct()
-        .where(CaseAnswer.response_id.in_(ids),
-               sa.or_(CaseAnswer.value.is_not(None), CaseAnswer.comment.is_not(None)))
-    ).scalars())
+    return set(
+        db.session.execute(
+            sa.select(CaseAnswer.response_id)
+            .distinct()
+            .where(
+                CaseAnswer.response_id.in_(ids), sa.or_(CaseAnswer.value.is_not(None), CaseAnswer.comment.is_not(None))
+            )
+        ).scalars()
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -72,32 +81,50 @@ class RoundRow:
 
 
 def list_rounds() -> list[RoundRow]:
-    rounds = list(db.session.execute(
-        sa.select(AuditRound).options(selectinload(AuditRound.instrument_version))
-        .order_by(AuditRound.created_at.desc(), AuditRound.id.desc())
-    ).scalars())
+    rounds = list(
+        db.session.execute(
+            sa.select(AuditRound)
+            .options(selectinload(AuditRound.instrument_version))
+            .order_by(AuditRound.created_at.desc(), AuditRound.id.desc())
+        ).scalars()
+    )
     counts = _round_counts([r.id for r in rounds])
-    return [RoundRow(round=r, instrument_title=r.instrument_version.parsed.title, **counts.get(r.id, {}))
-            for r in rounds]
+    return [
+        RoundRow(round=r, instrument_title=r.instrument_version.parsed.title, **counts.get(r.id, {})) for r in rounds
+    ]
 
 
 def _round_counts(round_ids: list[int]) -> dict[int, dict]:
     result = {rid: {"cases": 0, "assignments": 0, "submitted": 0, "moderated": 0} for rid in round_ids}
     if not round_ids:
         return result
-    for rid, n in db.session.execute(sa.select(AuditCase.round_id, sa.func.count()).where(
-            AuditCase.round_id.in_(round_ids)).group_by(AuditCase.round_id)):
+    for rid, n in db.session.execute(
+        sa.select(AuditCase.round_id, sa.func.count())
+        .where(AuditCase.round_id.in_(round_ids))
+        .group_by(AuditCase.round_id)
+    ):
         result[rid]["cases"] = n
-    for rid, n in db.session.execute(sa.select(AuditCase.round_id, sa.func.count()).join(Assignment).where(
-            AuditCase.round_id.in_(round_ids)).group_by(AuditCase.round_id)):
+    for rid, n in db.session.execute(
+        sa.select(AuditCase.round_id, sa.func.count())
+        .join(Assignment)
+        .where(AuditCase.round_id.in_(round_ids))
+        .group_by(AuditCase.round_id)
+    ):
         result[rid]["assignments"] = n
     for rid, n in db.session.execute(
-            sa.select(AuditCase.round_id, sa.func.count()).join(Assignment).join(CaseResponse)
-            .where(AuditCase.round_id.in_(round_ids), CaseResponse.state == ResponseState.submitted)
-            .group_by(AuditCase.round_id)):
+        sa.select(AuditCase.round_id, sa.func.count())
+        .join(Assignment)
+        .join(CaseResponse)
+        .where(AuditCase.round_id.in_(round_ids), CaseResponse.state == ResponseState.submitted)
+        .group_by(AuditCase.round_id)
+    ):
         result[rid]["submitted"] = n
-    for rid, n in db.session.execute(sa.select(AuditCase.round_id, sa.func.count()).join(Moderation).where(
-            AuditCase.round_id.in_(round_ids)).group_by(AuditCase.round_id)):
+    for rid, n in db.session.execute(
+        sa.select(AuditCase.round_id, sa.func.count())
+        .join(Moderation)
+        .where(AuditCase.round_id.in_(round_ids))
+        .group_by(AuditCase.round_id)
+    ):
         result[rid]["moderated"] = n
     return result
 
@@ -133,17 +160,28 @@ class CaseProgress:
 
 
 def round_progress(audit_round: AuditRound) -> list[CaseProgress]:
-    cases = list(db.session.execute(
-        sa.select(AuditCase).where(AuditCase.round_id == audit_round.id).order_by(AuditCase.reference)
-        .options(selectinload(AuditCase.assignments).selectinload(Assignment.response),
-                 selectinload(AuditCase.moderation))
-    ).scalars())
+    cases = list(
+        db.session.execute(
+            sa.select(AuditCase)
+            .where(AuditCase.round_id == audit_round.id)
+            .order_by(AuditCase.reference)
+            .options(
+                selectinload(AuditCase.assignments).selectinload(Assignment.response),
+                selectinload(AuditCase.moderation),
+            )
+        ).scalars()
+    )
     answered = _answered_response_ids(a.response.id for c in cases for a in c.assignments if a.response)
     return [
-        CaseProgress(case=c, by_org={
-            a.organisation_id: AssignmentView(a, status_of(a.response, a.response is not None and a.response.id in answered))
-            for a in c.assignments
-        })
+        CaseProgress(
+            case=c,
+            by_org={
+                a.organisation_id: AssignmentView(
+                    a, status_of(a.response, a.response is not None and a.response.id in answered)
+                )
+                for a in c.assignments
+            },
+        )
         for c in cases
     ]
 
@@ -154,21 +192,32 @@ def unsubmitted_count(audit_round: AuditRound) -> int:
 
 def assignment_views(case: AuditCase) -> list[AssignmentView]:
     """The case's assignments with their organisation, named auditor and response, in one statement."""
-    assignments = db.session.execute(
-        sa.select(Assignment).where(Assignment.case_id == case.id)
-        .options(joinedload(Assignment.organisation), joinedload(Assignment.auditor), joinedload(Assignment.response))
-    ).scalars().all()
+    assignments = (
+        db.session.execute(
+            sa.select(Assignment)
+            .where(Assignment.case_id == case.id)
+            .options(
+                joinedload(Assignment.organisation), joinedload(Assignment.auditor), joinedload(Assignment.response)
+            )
+        )
+        .scalars()
+        .all()
+    )
     answered = _answered_response_ids(a.response.id for a in assignments if a.response)
-    views = [AssignmentView(a, status_of(a.response, a.response is not None and a.response.id in answered))
-             for a in assignments]
+    views = [
+        AssignmentView(a, status_of(a.response, a.response is not None and a.response.id in answered))
+        for a in assignments
+    ]
     return sorted(views, key=lambda v: v.assignment.organisation.name)
 
 
 def eligible_auditors(audit_round: AuditRound) -> dict[int | None, list[User]]:
     """Active auditors by organisation id; in external-auditor rounds any auditor may be named (key None)."""
-    users = list(db.session.execute(
-        sa.select(User).join(UserRole).where(UserRole.role == "auditor", User.active.is_(True)).order_by(User.name)
-    ).scalars())
+    users = list(
+        db.session.execute(
+            sa.select(User).join(UserRole).where(UserRole.role == "auditor", User.active.is_(True)).order_by(User.name)
+        ).scalars()
+    )
     by_org: dict[int | None, list[User]] = defaultdict(list)
     for user in users:
         by_org[user.organisation_id].append(user)
@@ -207,21 +256,30 @@ def tasks_for(user, states=(RoundState.open,), today: date | None = None) -> lis
     if not user.has_role("auditor"):
         return []
     today = today or current_date()
-    assignments = list(db.session.execute(
-        sa.select(Assignment).join(AuditCase).join(AuditRound)
-        .where(_mine(user), AuditRound.state.in_(states))
-        .order_by(AuditRound.due_date, AuditRound.id, AuditCase.reference)
-        .options(selectinload(Assignment.response), selectinload(Assignment.case).selectinload(AuditCase.round))
-    ).scalars())
+    assignments = list(
+        db.session.execute(
+            sa.select(Assignment)
+            .join(AuditCase)
+            .join(AuditRound)
+            .where(_mine(user), AuditRound.state.in_(states))
+            .order_by(AuditRound.due_date, AuditRound.id, AuditCase.reference)
+            .options(selectinload(Assignment.response), selectinload(Assignment.case).selectinload(AuditCase.round))
+        ).scalars()
+    )
     answered = _answered_response_ids(a.response.id for a in assignments if a.response)
     tasks = []
     for a in assignments:
         status = status_of(a.response, a.response is not None and a.response.id in answered)
         due = a.case.round.due_date
         open_round = a.case.round.state == RoundState.open
-        tasks.append(Task(assignment=a, status=status,
-                          overdue=open_round and status != SUBMITTED and due < today,
-                          due_soon=open_round and status != SUBMITTED and today <= due <= _plus(today)))
+        tasks.append(
+            Task(
+                assignment=a,
+                status=status,
+                overdue=open_round and status != SUBMITTED and due < today,
+                due_soon=open_round and status != SUBMITTED and today <= due <= _plus(today),
+            )
+        )
     return tasks
 
 
@@ -231,20 +289,29 @@ def _plus(day: date, days: int = DUE_SOON_DAYS) -> date:
 
 def reminder_candidates(today: date) -> list[tuple[Assignment, list[User]]]:
     """Unsubmitted assignments of open rounds due within a week or overdue, with who should hear about it."""
-    assignments = list(db.session.execute(
-        sa.select(Assignment).join(AuditCase).join(AuditRound)
-        .outerjoin(CaseResponse, CaseResponse.assignment_id == Assignment.id)
-        .where(AuditRound.state == RoundState.open, AuditRound.due_date <= _plus(today),
-               sa.or_(CaseResponse.id.is_(None), CaseResponse.state != ResponseState.submitted))
-        .order_by(AuditRound.due_date, AuditCase.reference)
-        .options(selectinload(Assignment.case).selectinload(AuditCase.round), selectinload(Assignment.auditor))
-    ).scalars())
+    assignments = list(
+        db.session.execute(
+            sa.select(Assignment)
+            .join(AuditCase)
+            .join(AuditRound)
+            .outerjoin(CaseResponse, CaseResponse.assignment_id == Assignment.id)
+            .where(
+                AuditRound.state == RoundState.open,
+                AuditRound.due_date <= _plus(today),
+                sa.or_(CaseResponse.id.is_(None), CaseResponse.state != ResponseState.submitted),
+            )
+            .order_by(AuditRound.due_date, AuditCase.reference)
+            .options(selectinload(Assignment.case).selectinload(AuditCase.round), selectinload(Assignment.auditor))
+        ).scalars()
+    )
     org_ids = {a.organisation_id for a in assignments if a.auditor_id is None}
     auditors: dict[int, list[User]] = defaultdict(list)
     if org_ids:
         for user in db.session.execute(
-            sa.select(User).join(UserRole).where(UserRole.role == "auditor", User.active.is_(True),
-                                                 User.organisation_id.in_(org_ids)).order_by(User.email)
+            sa.select(User)
+            .join(UserRole)
+            .where(UserRole.role == "auditor", User.active.is_(True), User.organisation_id.in_(org_ids))
+            .order_by(User.email)
         ).scalars():
             auditors[user.organisation_id].append(user)
     result = []
@@ -256,5 +323,3 @@ def reminder_candidates(today: date) -> list[tuple[Assignment, list[User]]]:
         if recipients:
             result.append((a, recipients))
     return result
-
-

@@ -1,4 +1,5 @@
 """Every state change of case audits: rounds, case samples, assignments, scoring, moderation, retention."""
+
 from app.audits.services._common import (
     AREA_MAX,
     MODERATION_TEXT_MAX,

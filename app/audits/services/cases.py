@@ -1,4 +1,5 @@
 """The case sample of a round and who audits each case: add, import, remove cases; assign agencies and auditors."""
+
 from __future__ import annotations
 
 import re
@@ -41,8 +42,9 @@ _NAME_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 def looks_like_name(text: str) -> bool:
     """Two or more words of letters, at least two capitalised: 'Jane Smith', 'Smith, Jane', 'Mary-Ann O’Neil'."""
     words = [w for w in re.split(r"[\s,]+", text.strip()) if w]
-    return (len(words) >= 2 and all(_NAME_WORD.fullmatch(w) for w in words)
-            and sum(1 for w in words if w[0].isupper()) >= 2)
+    return (
+        len(words) >= 2 and all(_NAME_WORD.fullmatch(w) for w in words) and sum(1 for w in words if w[0].isupper()) >= 2
+    )
 
 
 def check_reference(raw) -> str:
@@ -51,12 +53,16 @@ def check_reference(raw) -> str:
     if not text:
         raise DomainError("Enter the case reference", field="reference")
     if looks_like_name(text):
-        raise DomainError("The case reference looks like a person’s name. Use the pseudonymised case reference, "
-                          "for example CR-000123, never a child’s name", field="reference")
+        raise DomainError(
+            "The case reference looks like a person’s name. Use the pseudonymised case reference, "
+            "for example CR-000123, never a child’s name",
+            field="reference",
+        )
     reference = text.upper()
     if len(reference) > REFERENCE_MAX or not re.fullmatch(current_app.config["CASE_REFERENCE_PATTERN"], reference):
-        raise DomainError("Enter the case reference in the partnership’s format, for example CR-000123",
-                          field="reference")
+        raise DomainError(
+            "Enter the case reference in the partnership’s format, for example CR-000123", field="reference"
+        )
     return reference
 
 
@@ -106,8 +112,14 @@ def _existing_references(audit_round: AuditRound) -> set[str]:
 
 def _new_case(audit_round: AuditRound, details: CaseDetails) -> AuditCase:
     assignments = [Assignment(organisation_id=o.id) for o in audit_round.organisations]
-    case = AuditCase(reference=details.reference, age_band=details.age_band, gender=details.gender,
-                     ethnicity=details.ethnicity, area=details.area, assignments=assignments)
+    case = AuditCase(
+        reference=details.reference,
+        age_band=details.age_band,
+        gender=details.gender,
+        ethnicity=details.ethnicity,
+        area=details.area,
+        assignments=assignments,
+    )
     audit_round.cases.append(case)
     if audit_round.state == RoundState.open:
         db.session.flush()
@@ -116,13 +128,13 @@ def _new_case(audit_round: AuditRound, details: CaseDetails) -> AuditCase:
     return case
 
 
-def add_case(audit_round: AuditRound, *, reference, age_band=None, gender=None, ethnicity=None, area=None,
-             actor=None) -> AuditCase:
+def add_case(
+    audit_round: AuditRound, *, reference, age_band=None, gender=None, ethnicity=None, area=None, actor=None
+) -> AuditCase:
     """Add one case to a draft or open round, assigned to every participating organisation.
     Called by partnership staff (admin, qa)."""
     _check_can_add_cases(audit_round)
-    details = check_case_details(reference=reference, age_band=age_band, gender=gender, ethnicity=ethnicity,
-                                 area=area)
+    details = check_case_details(reference=reference, age_band=age_band, gender=gender, ethnicity=ethnicity, area=area)
     if details.reference in _existing_references(audit_round):
         raise DomainError(f"Case {details.reference} is already in this round", field="reference")
     case = _new_case(audit_round, details)
@@ -159,9 +171,12 @@ def import_cases(audit_round: AuditRound, *, filename: str, content: bytes, acto
         raise importer.ImportFailed(["The file has no cases in it: add one case per row under the column headings"])
     cases = [_new_case(audit_round, details) for details in accepted]
     db.session.flush()
-    record("cases_imported", audit_round,
-           f"{len(cases)} case{'s' if len(cases) != 1 else ''} imported into “{audit_round.title}” from a file",
-           actor=actor)
+    record(
+        "cases_imported",
+        audit_round,
+        f"{len(cases)} case{'s' if len(cases) != 1 else ''} imported into “{audit_round.title}” from a file",
+        actor=actor,
+    )
     figures_changed.send("round", id=audit_round.id)
     return cases
 
@@ -189,8 +204,10 @@ def _check_auditor(audit_round: AuditRound, org: Organisation, user_id) -> int |
     if user is None or not user.active or not user.has_role("auditor"):
         raise DomainError(f"Select an active auditor for {org.name}", field=f"auditor_{org.id}")
     if audit_round.auditor_mode == AuditorMode.self_audit and user.organisation_id != org.id:
-        raise DomainError(f"The auditor for {org.name} must work for {org.name}: in this round each agency "
-                          "audits its own records", field=f"auditor_{org.id}")
+        raise DomainError(
+            f"The auditor for {org.name} must work for {org.name}: in this round each agency audits its own records",
+            field=f"auditor_{org.id}",
+        )
     return user.id
 
 
@@ -213,8 +230,10 @@ def set_assignments(case: AuditCase, *, auditors: dict[int, int | None], actor=N
         if assignment.organisation_id in named:
             continue
         if status_of(assignment.response) != "not_started":
-            raise DomainError(f"{assignment.organisation.name} has already started auditing this case, so it cannot "
-                              "be removed", field="organisation_id")
+            raise DomainError(
+                f"{assignment.organisation.name} has already started auditing this case, so it cannot be removed",
+                field="organisation_id",
+            )
         case.assignments.remove(assignment)
         changes.append(f"removed {assignment.organisation.name}")
     have = {a.organisation_id: a for a in case.assignments}
@@ -235,5 +254,3 @@ def set_assignments(case: AuditCase, *, auditors: dict[int, int | None], actor=N
         record("assignments_changed", case, f"Case {case.reference}: " + "; ".join(changes), actor=actor)
     figures_changed.send("round", id=audit_round.id)
     return case.assignments
-
-

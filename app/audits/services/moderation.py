@@ -1,5 +1,6 @@
 """The moderation panel's agreed answers for a case, including the per-agency answers to questions about each
 agency's own work."""
+
 from __future__ import annotations
 
 from app.activity import record
@@ -46,8 +47,9 @@ def _answered_keys(case: AuditCase) -> set[str]:
 AgencyAgreed = dict[tuple[str, int], tuple[str | None, str | None, bool]]
 
 
-def _agreed_per_agency(case: AuditCase, instrument, ratings: dict, comments: dict,
-                       problems: list[tuple[str, str]]) -> AgencyAgreed:
+def _agreed_per_agency(
+    case: AuditCase, instrument, ratings: dict, comments: dict, problems: list[tuple[str, str]]
+) -> AgencyAgreed:
     """The panel's answer for each agency to each question about the agency's own work, where one was posted:
     (question key, organisation id) -> (value, comment, changed), value None where the agency's own answer stands
     without comment. The agency's own answer stands unless the panel changes it, and a change needs a reason."""
@@ -65,11 +67,22 @@ def _agreed_per_agency(case: AuditCase, instrument, ratings: dict, comments: dic
             if question.option(value) is None:
                 problems.append((f"rating__{field}", f"Select one of the answers to “{question.text}” for {name}"))
             elif value != answer and comment is None:
-                problems.append((f"comment__{field}",
-                                 f"Give the reason for changing the answer agreed for {name}: “{question.text}”"))
+                problems.append(
+                    (
+                        f"comment__{field}",
+                        f"Give the reason for changing the answer agreed for {name}: “{question.text}”",
+                    )
+                )
             if comment is not None and len(comment) > MODERATION_TEXT_MAX:
-                problems.append((f"comment__{field}", (f"The reason for the answer agreed for {name} must be "
-                                                       f"{MODERATION_TEXT_MAX} characters or fewer: “{question.text}”")))
+                problems.append(
+                    (
+                        f"comment__{field}",
+                        (
+                            f"The reason for the answer agreed for {name} must be "
+                            f"{MODERATION_TEXT_MAX} characters or fewer: “{question.text}”"
+                        ),
+                    )
+                )
             kept = value != answer or comment is not None
             agreed[(key, org_id)] = (value if kept else None, comment, value != answer)
     return agreed
@@ -84,6 +97,7 @@ def _page_order(instrument):
         if field.startswith(("rating__", "comment__")):
             return order.get(field.split("__")[1], len(order))
         return len(order) + 1
+
     return position
 
 
@@ -103,11 +117,19 @@ def _store_per_agency(moderation: Moderation, instrument, agreed: AgencyAgreed) 
         write_answer(row, instrument, {"value": value, "comment": comment})
 
 
-def save_moderation(case: AuditCase, *, ratings: dict[str, str | None], comments: dict[str, str | None] | None = None,
-                    agency_ratings: dict[str, dict[int, str | None]] | None = None,
-                    agency_comments: dict[str, dict[int, str | None]] | None = None,
-                    overall_grade: str | None = None, strengths=None, areas_for_improvement=None, learning=None,
-                    actor=None) -> Moderation:
+def save_moderation(
+    case: AuditCase,
+    *,
+    ratings: dict[str, str | None],
+    comments: dict[str, str | None] | None = None,
+    agency_ratings: dict[str, dict[int, str | None]] | None = None,
+    agency_comments: dict[str, dict[int, str | None]] | None = None,
+    overall_grade: str | None = None,
+    strengths=None,
+    areas_for_improvement=None,
+    learning=None,
+    actor=None,
+) -> Moderation:
     """The panel's agreed rating per question, agreed overall grade and agreed findings for one case.
 
     Questions about the case get one agreed rating (`ratings`). Questions about each agency's own work are agreed
@@ -134,8 +156,12 @@ def save_moderation(case: AuditCase, *, ratings: dict[str, str | None], comments
         elif value is None and question.key in answered:
             problems.append((f"rating__{question.key}", f"Select the agreed rating for “{question.text}”"))
         if comment is not None and len(comment) > MODERATION_TEXT_MAX:
-            problems.append((f"comment__{question.key}", (f"The comment on “{question.text}” must be "
-                                                          f"{MODERATION_TEXT_MAX} characters or fewer")))
+            problems.append(
+                (
+                    f"comment__{question.key}",
+                    (f"The comment on “{question.text}” must be {MODERATION_TEXT_MAX} characters or fewer"),
+                )
+            )
         agreed[question.key] = (value, comment)
     grade = (overall_grade or "").strip() or None
     if overall is not None:
@@ -147,12 +173,15 @@ def save_moderation(case: AuditCase, *, ratings: dict[str, str | None], comments
     elif grade is not None and len(grade) > 64:
         problems.append(("overall_grade", "The overall grade must be 64 characters or fewer"))
     texts = {}
-    for name, value, label in (("strengths", strengths, "strengths"),
-                               ("areas_for_improvement", areas_for_improvement, "areas for improvement"),
-                               ("learning", learning, "learning")):
+    for name, value, label in (
+        ("strengths", strengths, "strengths"),
+        ("areas_for_improvement", areas_for_improvement, "areas for improvement"),
+        ("learning", learning, "learning"),
+    ):
         try:
-            texts[name] = checked_text(value, field=name, label=f"the agreed {label}", max_length=MODERATION_TEXT_MAX,
-                                       required=False)
+            texts[name] = checked_text(
+                value, field=name, label=f"the agreed {label}", max_length=MODERATION_TEXT_MAX, required=False
+            )
         except DomainError as exc:
             problems.append((name, exc.message))
     per_agency = _agreed_per_agency(case, instrument, agency_ratings or {}, agency_comments or {}, problems)
@@ -163,13 +192,18 @@ def save_moderation(case: AuditCase, *, ratings: dict[str, str | None], comments
     if moderation is None:
         moderation = Moderation(case=case)
         db.session.add(moderation)
+
     def new_row(key: str) -> ModeratedAnswer:
         row = ModeratedAnswer(question_key=key)
         moderation.answers.append(row)
         return row
 
-    write_answers(instrument, {key: {"value": value, "comment": comment} for key, (value, comment) in agreed.items()},
-                  {m.question_key: m for m in moderation.answers if m.organisation_id is None}, new_row)
+    write_answers(
+        instrument,
+        {key: {"value": value, "comment": comment} for key, (value, comment) in agreed.items()},
+        {m.question_key: m for m in moderation.answers if m.organisation_id is None},
+        new_row,
+    )
     moderation.overall_grade = grade
     moderation.strengths = texts["strengths"]
     moderation.areas_for_improvement = texts["areas_for_improvement"]
@@ -187,5 +221,3 @@ def save_moderation(case: AuditCase, *, ratings: dict[str, str | None], comments
     record("moderated", case, summary, actor=actor)
     figures_changed.send("round", id=case.round_id)
     return moderation
-
-

@@ -1,4 +1,5 @@
 """Retention: removing case-level data of long-closed rounds while keeping their figures."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -34,15 +35,25 @@ def purge_case_data(closed_before: datetime, dry_run: bool = False) -> str:
 
     Run by operators through `flask data purge` (app/cli.py); no page calls it.
     """
-    rounds = list(db.session.execute(
-        sa.select(AuditRound).where(AuditRound.state == RoundState.closed, AuditRound.closed_at < closed_before,
-                                    AuditRound.purged_at.is_(None)).order_by(AuditRound.id)
-    ).scalars())
+    rounds = list(
+        db.session.execute(
+            sa.select(AuditRound)
+            .where(
+                AuditRound.state == RoundState.closed,
+                AuditRound.closed_at < closed_before,
+                AuditRound.purged_at.is_(None),
+            )
+            .order_by(AuditRound.id)
+        ).scalars()
+    )
     total_answers = total_cases = 0
     for audit_round in rounds:
         case_ids = sa.select(AuditCase.id).where(AuditCase.round_id == audit_round.id)
-        response_ids = (sa.select(CaseResponse.id).join(Assignment, CaseResponse.assignment_id == Assignment.id)
-                        .where(Assignment.case_id.in_(case_ids)))
+        response_ids = (
+            sa.select(CaseResponse.id)
+            .join(Assignment, CaseResponse.assignment_id == Assignment.id)
+            .where(Assignment.case_id.in_(case_ids))
+        )
         answers = db.session.execute(
             sa.select(sa.func.count()).select_from(CaseAnswer).where(CaseAnswer.response_id.in_(response_ids))
         ).scalar_one()
@@ -54,25 +65,46 @@ def purge_case_data(closed_before: datetime, dry_run: bool = False) -> str:
         if dry_run:
             continue
         round_purging.send(audit_round)  # the findings feature keeps the round's figures (app/signals.py)
-        audit_round.figures_snapshot = {**(audit_round.figures_snapshot or {}),
-                                        "agreement": agreement_snapshot(audit_round)}
+        audit_round.figures_snapshot = {
+            **(audit_round.figures_snapshot or {}),
+            "agreement": agreement_snapshot(audit_round),
+        }
         db.session.flush()
         moderation_ids = sa.select(Moderation.id).where(Moderation.case_id.in_(case_ids))
-        db.session.execute(sa.delete(CaseAnswer).where(CaseAnswer.response_id.in_(response_ids))
-                           .execution_options(synchronize_session=False))
-        db.session.execute(sa.update(AuditCase).where(AuditCase.round_id == audit_round.id)
-                           .values(age_band=None, gender=None, ethnicity=None, area=None)
-                           .execution_options(synchronize_session=False))
-        db.session.execute(sa.update(ModeratedAnswer).where(ModeratedAnswer.moderation_id.in_(moderation_ids))
-                           .values(comment=None).execution_options(synchronize_session=False))
-        db.session.execute(sa.update(Moderation).where(Moderation.id.in_(moderation_ids))
-                           .values(strengths=None, areas_for_improvement=None, learning=None)
-                           .execution_options(synchronize_session=False))
+        db.session.execute(
+            sa.delete(CaseAnswer)
+            .where(CaseAnswer.response_id.in_(response_ids))
+            .execution_options(synchronize_session=False)
+        )
+        db.session.execute(
+            sa.update(AuditCase)
+            .where(AuditCase.round_id == audit_round.id)
+            .values(age_band=None, gender=None, ethnicity=None, area=None)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.execute(
+            sa.update(ModeratedAnswer)
+            .where(ModeratedAnswer.moderation_id.in_(moderation_ids))
+            .values(comment=None)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.execute(
+            sa.update(Moderation)
+            .where(Moderation.id.in_(moderation_ids))
+            .values(strengths=None, areas_for_improvement=None, learning=None)
+            .execution_options(synchronize_session=False)
+        )
         audit_round.purged_at = utcnow()
         db.session.flush()
-        record("purged", audit_round, f"Case-level data of “{audit_round.title}” removed under the retention policy "
-                                      f"({answers} answers, {cases} case records); aggregated figures kept")
+        record(
+            "purged",
+            audit_round,
+            f"Case-level data of “{audit_round.title}” removed under the retention policy "
+            f"({answers} answers, {cases} case records); aggregated figures kept",
+        )
         figures_changed.send("round", id=audit_round.id)
     db.session.expire_all()
-    return (f"{len(rounds)} closed round{'s' if len(rounds) != 1 else ''}: {total_answers} answer"
-            f"{'s' if total_answers != 1 else ''} and the details of {total_cases} case{'s' if total_cases != 1 else ''}")
+    return (
+        f"{len(rounds)} closed round{'s' if len(rounds) != 1 else ''}: {total_answers} answer"
+        f"{'s' if total_answers != 1 else ''} and the details of {total_cases} case{'s' if total_cases != 1 else ''}"
+    )

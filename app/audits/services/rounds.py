@@ -1,4 +1,5 @@
 """Audit rounds: create, change details, open for scoring, move to moderation, reopen, close."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -37,9 +38,11 @@ from app.utils import utcnow
 def _check_round_fields(*, title, area, period_start, period_end, due_date) -> tuple[str, str | None]:
     title = checked_text(title, field="title", label="a title", max_length=TITLE_MAX)
     area = checked_text(area, field="area", label="the area", max_length=AREA_MAX, required=False)
-    for name, value, label in (("period_start", period_start, "the start of the audit period"),
-                               ("period_end", period_end, "the end of the audit period"),
-                               ("due_date", due_date, "the due date")):
+    for name, value, label in (
+        ("period_start", period_start, "the start of the audit period"),
+        ("period_end", period_end, "the end of the audit period"),
+        ("due_date", due_date, "the due date"),
+    ):
         if not isinstance(value, date):
             raise DomainError(f"Enter {label}", field=name)
     if period_end < period_start:
@@ -64,18 +67,37 @@ def _mode(value) -> AuditorMode:
         raise DomainError("Select who audits the cases", field="auditor_mode") from None
 
 
-def create_round(*, instrument_version_id, title, area=None, period_start, period_end, due_date,
-                 auditor_mode=AuditorMode.self_audit, organisation_ids=(), actor=None) -> AuditRound:
+def create_round(
+    *,
+    instrument_version_id,
+    title,
+    area=None,
+    period_start,
+    period_end,
+    due_date,
+    auditor_mode=AuditorMode.self_audit,
+    organisation_ids=(),
+    actor=None,
+) -> AuditRound:
     """Create a draft round from a case audit instrument, with its participating organisations.
     Called by partnership staff (admin, qa) from the new round page."""
-    title, area = _check_round_fields(title=title, area=area, period_start=period_start, period_end=period_end,
-                                      due_date=due_date)
+    title, area = _check_round_fields(
+        title=title, area=area, period_start=period_start, period_end=period_end, due_date=due_date
+    )
     version = get_version(instrument_version_id) if instrument_version_id else None
     if version is None or version.kind != "case_audit":
         raise DomainError("Select the audit criteria (a case audit instrument)", field="instrument_version_id")
-    audit_round = AuditRound(instrument_version_id=version.id, title=title, area=area, period_start=period_start,
-                             period_end=period_end, due_date=due_date, auditor_mode=_mode(auditor_mode),
-                             state=RoundState.draft, created_by_id=_actor_id(actor))
+    audit_round = AuditRound(
+        instrument_version_id=version.id,
+        title=title,
+        area=area,
+        period_start=period_start,
+        period_end=period_end,
+        due_date=due_date,
+        auditor_mode=_mode(auditor_mode),
+        state=RoundState.draft,
+        created_by_id=_actor_id(actor),
+    )
     audit_round.organisations = _organisations(organisation_ids)
     db.session.add(audit_round)
     db.session.flush()
@@ -83,17 +105,31 @@ def create_round(*, instrument_version_id, title, area=None, period_start, perio
     return audit_round
 
 
-def update_round(audit_round: AuditRound, *, title, area=None, period_start, period_end, due_date,
-                 auditor_mode=None, organisation_ids=None, instrument_version_id=None, actor=None) -> AuditRound:
+def update_round(
+    audit_round: AuditRound,
+    *,
+    title,
+    area=None,
+    period_start,
+    period_end,
+    due_date,
+    auditor_mode=None,
+    organisation_ids=None,
+    instrument_version_id=None,
+    actor=None,
+) -> AuditRound:
     """Details can change until the round closes; criteria, agencies and auditor mode only while it is a draft.
     Called by partnership staff (admin, qa)."""
     if audit_round.state == RoundState.closed:
         raise InvalidTransition("This round is closed, so its details can no longer change.")
-    title, area = _check_round_fields(title=title, area=area, period_start=period_start, period_end=period_end,
-                                      due_date=due_date)
+    title, area = _check_round_fields(
+        title=title, area=area, period_start=period_start, period_end=period_end, due_date=due_date
+    )
     draft_only = {"criteria": instrument_version_id, "agencies": organisation_ids, "auditor mode": auditor_mode}
     if audit_round.state != RoundState.draft:
-        changed = [name for name, value in draft_only.items() if value is not None and _differs(audit_round, name, value)]
+        changed = [
+            name for name, value in draft_only.items() if value is not None and _differs(audit_round, name, value)
+        ]
         if changed:
             raise InvalidTransition(f"The {', '.join(changed)} of a round can only change while it is a draft.")
     audit_round.title, audit_round.area = title, area
@@ -144,13 +180,17 @@ def open_round(audit_round: AuditRound, *, actor=None) -> AuditRound:
         raise InvalidTransition("Add at least one case before opening the round.")
     unassigned = [c.reference for c in audit_round.cases if not c.assignments]
     if unassigned:
-        raise InvalidTransition("Assign at least one organisation to every case before opening the round. "
-                                f"No organisation audits: {', '.join(unassigned)}.")
+        raise InvalidTransition(
+            "Assign at least one organisation to every case before opening the round. "
+            f"No organisation audits: {', '.join(unassigned)}."
+        )
     if audit_round.auditor_mode == AuditorMode.external:
         unnamed = sorted({c.reference for c in audit_round.cases for a in c.assignments if a.auditor_id is None})
         if unnamed:
-            raise InvalidTransition("This round uses external auditors: name an auditor for every assignment before "
-                                    f"opening it. No auditor is named for: {', '.join(unnamed)}.")
+            raise InvalidTransition(
+                "This round uses external auditors: name an auditor for every assignment before "
+                f"opening it. No auditor is named for: {', '.join(unnamed)}."
+            )
     for case in audit_round.cases:
         for assignment in case.assignments:
             _ensure_response(assignment)
@@ -172,13 +212,19 @@ def start_moderation(audit_round: AuditRound, *, confirm_unsubmitted: bool = Fal
         raise InvalidTransition("No agency has submitted a response yet, so there is nothing to moderate.")
     waiting = len(responses) - submitted
     if waiting and not confirm_unsubmitted:
-        raise DomainError(f"Confirm that you want to start moderation although {waiting} "
-                          f"response{'s have' if waiting != 1 else ' has'} not been submitted", field="confirm")
+        raise DomainError(
+            f"Confirm that you want to start moderation although {waiting} "
+            f"response{'s have' if waiting != 1 else ' has'} not been submitted",
+            field="confirm",
+        )
     audit_round.state = RoundState.moderation
     db.session.flush()
-    record("moderation_started", audit_round,
-           f"Audit round “{audit_round.title}” moved to moderation ({submitted} submitted, {waiting} not submitted)",
-           actor=actor)
+    record(
+        "moderation_started",
+        audit_round,
+        f"Audit round “{audit_round.title}” moved to moderation ({submitted} submitted, {waiting} not submitted)",
+        actor=actor,
+    )
     figures_changed.send("round", id=audit_round.id)
     return audit_round
 
@@ -207,11 +253,16 @@ def close_round(audit_round: AuditRound, *, reasons: dict[int, str] | None = Non
             continue
         reason = (reasons.get(case.id) or case.not_moderated_reason or "").strip()
         if not reason:
-            problems.append((f"reason_{case.id}",
-                             f"Moderate case {case.reference} or give a reason why it was not moderated"))
+            problems.append(
+                (f"reason_{case.id}", f"Moderate case {case.reference} or give a reason why it was not moderated")
+            )
         elif len(reason) > REASON_MAX:
-            problems.append((f"reason_{case.id}", (f"The reason for case {case.reference} must be "
-                                                   f"{REASON_MAX} characters or fewer")))
+            problems.append(
+                (
+                    f"reason_{case.id}",
+                    (f"The reason for case {case.reference} must be {REASON_MAX} characters or fewer"),
+                )
+            )
     if problems:
         raise FieldProblems(problems)
     not_moderated = []
@@ -228,4 +279,3 @@ def close_round(audit_round: AuditRound, *, reasons: dict[int, str] | None = Non
     record("closed", audit_round, summary, actor=actor)
     figures_changed.send("round", id=audit_round.id)
     return audit_round
-

@@ -1,4 +1,5 @@
 """Agencies scoring their cases: section saves (version-checked), submit, and QA returning a submitted audit."""
+
 from __future__ import annotations
 
 from sqlalchemy.orm.exc import StaleDataError
@@ -42,7 +43,6 @@ class SubmitProblems(DomainError):
         self.problems = problems
 
 
-
 # ---------------------------------------------------------------------------------------------
 # Scoring
 # ---------------------------------------------------------------------------------------------
@@ -52,8 +52,10 @@ def _editable_response(assignment: Assignment) -> CaseResponse:
         raise InvalidTransition("This round is not open for scoring, so answers can no longer change.")
     response = _ensure_response(assignment)
     if response.state == ResponseState.submitted:
-        raise InvalidTransition("This audit has been submitted, so it can no longer change. Ask the quality "
-                                "assurance team to return it if something needs correcting.")
+        raise InvalidTransition(
+            "This audit has been submitted, so it can no longer change. Ask the quality "
+            "assurance team to return it if something needs correcting."
+        )
     return response
 
 
@@ -61,8 +63,9 @@ def is_editable(assignment: Assignment) -> bool:
     """Whether the assignment's answers can still change (round open, response not submitted); changes
     nothing. The scoring pages ask it after `queries.scoring_assignment`."""
     response = assignment.response
-    return (assignment.case.round.state == RoundState.open
-            and (response is None or response.state != ResponseState.submitted))
+    return assignment.case.round.state == RoundState.open and (
+        response is None or response.state != ResponseState.submitted
+    )
 
 
 def _flush_versioned() -> None:
@@ -88,8 +91,9 @@ def _touch(response: CaseResponse, actor) -> None:
     response.updated_by_id = _actor_id(actor)
 
 
-def save_section(assignment: Assignment, section_key: str, answers: dict[str, dict], *, lock_version,
-                 actor=None) -> CaseResponse:
+def save_section(
+    assignment: Assignment, section_key: str, answers: dict[str, dict], *, lock_version, actor=None
+) -> CaseResponse:
     """Store one section's answers (as `form_answers` gives them) on the draft, if nobody saved in between.
     Called by the assignment's auditor after `queries.scoring_assignment` allowed them."""
     response = _editable_response(assignment)
@@ -100,8 +104,12 @@ def save_section(assignment: Assignment, section_key: str, answers: dict[str, di
     _store_answers(response, {k: v for k, v in answers.items() if k in keys}, instrument)
     _touch(response, actor)
     _flush_versioned()
-    record("saved", response, f"Case {assignment.case.reference}: {assignment.organisation.name} saved "
-                              f"“{section.title}”", actor=actor)
+    record(
+        "saved",
+        response,
+        f"Case {assignment.case.reference}: {assignment.organisation.name} saved “{section.title}”",
+        actor=actor,
+    )
     return response
 
 
@@ -126,8 +134,12 @@ def submit_response(assignment: Assignment, *, lock_version, actor=None) -> Case
     response.submitted_by_id = _actor_id(actor)
     _touch(response, actor)
     _flush_versioned()
-    record("submitted", response, f"Case {assignment.case.reference}: {assignment.organisation.name} submitted "
-                                  "its audit", actor=actor)
+    record(
+        "submitted",
+        response,
+        f"Case {assignment.case.reference}: {assignment.organisation.name} submitted its audit",
+        actor=actor,
+    )
     figures_changed.send("round", id=assignment.case.round_id)
     return response
 
@@ -139,17 +151,21 @@ def return_response(assignment: Assignment, *, reason, actor=None) -> CaseRespon
     if response is None or response.state != ResponseState.submitted:
         raise InvalidTransition("Only a submitted audit can be returned.")
     if assignment.case.round.state != RoundState.open:
-        raise InvalidTransition("Reopen the round before returning an audit: agencies can only change their answers "
-                                "while the round is open.")
+        raise InvalidTransition(
+            "Reopen the round before returning an audit: agencies can only change their answers "
+            "while the round is open."
+        )
     reason = checked_text(reason, field="reason", label="the reason for returning the audit", max_length=REASON_MAX)
     response.state = response.state.check_move(ResponseState.returned)
     response.submitted_at = None
     response.returned_reason = reason
     _touch(response, actor)
     _flush_versioned()
-    record("returned", response, f"Case {assignment.case.reference}: audit returned to {assignment.organisation.name}. "
-                                 f"Reason: {reason}", actor=actor)
+    record(
+        "returned",
+        response,
+        f"Case {assignment.case.reference}: audit returned to {assignment.organisation.name}. Reason: {reason}",
+        actor=actor,
+    )
     figures_changed.send("round", id=assignment.case.round_id)
     return response
-
-

@@ -13,11 +13,20 @@ page (tests/findings/test_charts.py builds a validated plotly Figure from every 
 - rounds / campaigns / trends: the chart builders for each kind of figure
 - pages: the charts of a whole findings page
 """
+
 from app.findings.charts.base import Chart, PlotlyFigure
 from app.findings.charts.campaigns import theme_sources_chart
 from app.findings.charts.pages import campaign_charts, round_charts
 from app.findings.charts.rounds import count_bars
 from app.findings.charts.trends import spread_chart, trend_lines
 
-__all__ = ["Chart", "PlotlyFigure", "campaign_charts", "count_bars", "round_charts", "spread_chart",
-           "theme_sources_chart", "trend_lines"]
+__all__ = [
+    "Chart",
+    "PlotlyFigure",
+    "campaign_charts",
+    "count_bars",
+    "round_charts",
+    "spread_chart",
+    "theme_sources_chart",
+    "trend_lines",
+]

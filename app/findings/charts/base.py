@@ -1,5 +1,6 @@
 """The pieces every chart is built from: plotly's JSON figure, the chart with its table of the same numbers, the
 common layout and label helpers."""
+
 from __future__ import annotations
 
 import json
@@ -33,11 +34,21 @@ class Chart:
 
     def drawn_from(self, *context) -> tuple:
         """Everything the chart's HTML is made from, with the caller's `context`: its key among kept fragments."""
-        return ("chart", self.id, self.title, self.caption, self.head, self.rows, self.figure.data, self.figure.layout,
-                *context)
+        return (
+            "chart",
+            self.id,
+            self.title,
+            self.caption,
+            self.head,
+            self.rows,
+            self.figure.data,
+            self.figure.layout,
+            *context,
+        )
 
     def table(self) -> dict:
         """govukTable parameters with the chart's figures."""
+
         def cell(value):
             if isinstance(value, int) and not isinstance(value, bool):
                 return {"text": str(value), "format": "numeric"}
@@ -46,18 +57,26 @@ class Chart:
             return {"text": "–" if value is None else str(value)}
 
         return {
-            "caption": self.title, "captionClasses": "govuk-visually-hidden", "firstCellIsHeader": True,
+            "caption": self.title,
+            "captionClasses": "govuk-visually-hidden",
+            "firstCellIsHeader": True,
             "classes": "app-table--compact",
             "head": [{"text": h} for h in self.head],
             "rows": [[cell(v) for v in row] for row in self.rows],
         }
 
 
-def figure(traces: list[dict], *, height: int, percent_axis: str | None = "x", show_legend: bool = True,
-           **layout) -> PlotlyFigure:
+def figure(
+    traces: list[dict], *, height: int, percent_axis: str | None = "x", show_legend: bool = True, **layout
+) -> PlotlyFigure:
     base = {
-        "template": {}, "font": FONT, "height": height, "margin": {"l": 10, "r": 30, "t": 10, "b": 40},
-        "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff", "showlegend": show_legend,
+        "template": {},
+        "font": FONT,
+        "height": height,
+        "margin": {"l": 10, "r": 30, "t": 10, "b": 40},
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+        "showlegend": show_legend,
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "traceorder": "normal"},
     }
     if percent_axis == "x":

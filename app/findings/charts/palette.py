@@ -1,5 +1,6 @@
 """Chart colours readable with the common colour-vision deficiencies, and option names that say their rating in
 words, so no chart relies on colour alone."""
+
 from __future__ import annotations
 
 from app.findings.figures import RAG_LABELS
@@ -9,8 +10,11 @@ OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "
 RAG_COLOURS = {"green": "#009E73", "amber": "#E69F00", "red": "#D55E00", None: "#999999"}
 # Where a scale has two options with the same RAG (Outstanding and Good are both green), the better one is
 # darker so the two stay apart without relying on hue.
-RAG_SHADES = {"green": ("#00694C", "#009E73", "#5FC4A6"), "amber": ("#A87400", "#E69F00", "#F2C766"),
-              "red": ("#9C4500", "#D55E00", "#E8995C")}
+RAG_SHADES = {
+    "green": ("#00694C", "#009E73", "#5FC4A6"),
+    "amber": ("#A87400", "#E69F00", "#F2C766"),
+    "red": ("#9C4500", "#D55E00", "#E8995C"),
+}
 EXCLUDED_COLOUR = "#BBBBBB"
 FONT = {"family": "Arial, sans-serif", "size": 14, "color": "#0b0c0c"}
 GRID = "#dddddd"

@@ -9,14 +9,22 @@ Text typed by users is always written as a text cell, never as a formula.
 - rounds / campaigns: the workbook of a case audit round / a self-assessment campaign and their response rows
 - csv_text: the responses as CSV text
 """
+
 from app.findings.export.campaigns import (
-           campaign_response_rows,
-           campaign_workbook,
-           coverage_items,
+    campaign_response_rows,
+    campaign_workbook,
+    coverage_items,
 )
 from app.findings.export.cells import XLSX_MIMETYPE
 from app.findings.export.csv_text import csv_lines
 from app.findings.export.rounds import round_response_rows, round_workbook
 
-__all__ = ["XLSX_MIMETYPE", "campaign_response_rows", "campaign_workbook", "coverage_items", "csv_lines",
-           "round_response_rows", "round_workbook"]
+__all__ = [
+    "XLSX_MIMETYPE",
+    "campaign_response_rows",
+    "campaign_workbook",
+    "coverage_items",
+    "csv_lines",
+    "round_response_rows",
+    "round_workbook",
+]

@@ -1,5 +1,6 @@
 """Cells and sheets for write-only workbooks: values cleaned and typed, user text never a formula, styled headers,
 and rows streamed from server-side cursors."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
@@ -22,8 +23,10 @@ from app.questionnaire import QuestionType
 from app.utils import as_aware
 
 YIELD_PER = 1000
-RAG_FILLS = {rag: PatternFill("solid", fgColor=colour)
-             for rag, colour in {"green": "CCE2D8", "amber": "FCD6C3", "red": "F4CDC6"}.items()}
+RAG_FILLS = {
+    rag: PatternFill("solid", fgColor=colour)
+    for rag, colour in {"green": "CCE2D8", "amber": "FCD6C3", "red": "F4CDC6"}.items()
+}
 BOLD = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="F3F2F1")
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -31,6 +34,7 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 
 
 # --- cells and sheets ----------------------------------------------------------------------------------------
+
 
 def clean(value):
     """Values as a spreadsheet stores them: dates without time zone, no control characters."""
@@ -47,8 +51,9 @@ def cell(sheet, value, *, bold=False, fill=None, wrap=False) -> WriteOnlyCell | 
     c = WriteOnlyCell(sheet, value=clean(value))
     if isinstance(value, str):
         c.data_type = "s"  # text is text: "=HYPERLINK(…)" typed by a user is shown, never run
-    number_format = ("yyyy-mm-dd hh:mm" if isinstance(value, datetime) else "yyyy-mm-dd" if isinstance(value, date)
-                     else None)
+    number_format = (
+        "yyyy-mm-dd hh:mm" if isinstance(value, datetime) else "yyyy-mm-dd" if isinstance(value, date) else None
+    )
     key = (number_format, bold, id(fill) if fill is not None else None, wrap)
     if key == (None, False, None, False):
         return c
@@ -109,8 +114,15 @@ def plain(ws, value):
 class Sheet:
     """A write-only sheet with a frozen, filtered header row and set column widths."""
 
-    def __init__(self, workbook: Workbook, title: str, columns: list[tuple[str, int]], *, freeze: str = "A2",
-                 autofilter: bool = True):
+    def __init__(
+        self,
+        workbook: Workbook,
+        title: str,
+        columns: list[tuple[str, int]],
+        *,
+        freeze: str = "A2",
+        autofilter: bool = True,
+    ):
         self.ws = workbook.create_sheet(title)
         self.ws._values_to_row = MethodType(_values_to_row, self.ws)
         for index, (_, width) in enumerate(columns, start=1):

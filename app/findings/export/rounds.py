@@ -1,4 +1,5 @@
 """The workbook of a case audit round: summary and breakdowns, themes, questions, responses, agreed grades."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -42,6 +43,7 @@ from app.questionnaire import Catalogue, get_version, question_type
 
 # --- rounds --------------------------------------------------------------------------------------------------
 
+
 def round_response_rows(round_id: int, catalogue: Catalogue, *, organisation_id: int | None = None) -> Iterator[list]:
     """Header, then one row per submitted response: case details, then one column per question key (codes).
 
@@ -53,8 +55,10 @@ def round_response_rows(round_id: int, catalogue: Catalogue, *, organisation_id:
         columns.append((q.key, "value"))
         if q.comment:
             columns.append((q.key, "comment"))
-    yield (["Response", "Case reference", "Agency", "Case area", "Age band", "Gender", "Ethnic group", "Submitted"]
-           + [key if part == "value" else f"{key}__comment" for key, part in columns])
+    yield (
+        ["Response", "Case reference", "Agency", "Case area", "Age band", "Gender", "Ethnic group", "Submitted"]
+        + [key if part == "value" else f"{key}__comment" for key, part in columns]
+    )
     # Responses and their answers are read as two streams in response order and merged: one joined statement
     # repeated each response's case details, agency and timestamp on every one of its answers. The responses are
     # chosen first; the answers stream is not filtered by state, so a response submitted or returned between the
@@ -62,23 +66,38 @@ def round_response_rows(round_id: int, catalogue: Catalogue, *, organisation_id:
     conditions = [AuditCase.round_id == round_id]
     if organisation_id is not None:
         conditions.append(Assignment.organisation_id == organisation_id)
-    responses = (sa.select(CaseResponse.id, AuditCase.reference, Organisation.name, AuditCase.area,
-                           AuditCase.age_band, AuditCase.gender, AuditCase.ethnicity, CaseResponse.submitted_at)
-                 .join(Assignment, CaseResponse.assignment_id == Assignment.id)
-                 .join(AuditCase, Assignment.case_id == AuditCase.id)
-                 .join(Organisation, Assignment.organisation_id == Organisation.id)
-                 .where(*conditions, CaseResponse.state == ResponseState.submitted).order_by(CaseResponse.id))
-    answers = (sa.select(CaseAnswer.response_id, CaseAnswer.question_key, CaseAnswer.value, CaseAnswer.comment)
-               .join(CaseResponse, CaseAnswer.response_id == CaseResponse.id)
-               .join(Assignment, CaseResponse.assignment_id == Assignment.id)
-               .join(AuditCase, Assignment.case_id == AuditCase.id)
-               .where(*conditions).order_by(CaseAnswer.response_id))
+    responses = (
+        sa.select(
+            CaseResponse.id,
+            AuditCase.reference,
+            Organisation.name,
+            AuditCase.area,
+            AuditCase.age_band,
+            AuditCase.gender,
+            AuditCase.ethnicity,
+            CaseResponse.submitted_at,
+        )
+        .join(Assignment, CaseResponse.assignment_id == Assignment.id)
+        .join(AuditCase, Assignment.case_id == AuditCase.id)
+        .join(Organisation, Assignment.organisation_id == Organisation.id)
+        .where(*conditions, CaseResponse.state == ResponseState.submitted)
+        .order_by(CaseResponse.id)
+    )
+    answers = (
+        sa.select(CaseAnswer.response_id, CaseAnswer.question_key, CaseAnswer.value, CaseAnswer.comment)
+        .join(CaseResponse, CaseAnswer.response_id == CaseResponse.id)
+        .join(Assignment, CaseResponse.assignment_id == Assignment.id)
+        .join(AuditCase, Assignment.case_id == AuditCase.id)
+        .where(*conditions)
+        .order_by(CaseAnswer.response_id)
+    )
     # Where each stored key's value and comment go in the row (every earlier name of a question included).
     position = {column: index for index, column in enumerate(columns, start=8)}
     value_at = {stored: position[(key, "value")] for stored, key in catalogue.key_rows()}
     kind_of = {stored: catalogue.questions[key].kind for stored, key in catalogue.key_rows()}
-    comment_at = {stored: position[(key, "comment")] for stored, key in catalogue.key_rows()
-                  if (key, "comment") in position}
+    comment_at = {
+        stored: position[(key, "comment")] for stored, key in catalogue.key_rows() if (key, "comment") in position
+    }
     blank = [None] * len(columns)
     listed = stream(responses)
     by_response = groupby(stream(answers), key=itemgetter(0))
@@ -105,23 +124,38 @@ def round_workbook(audit_round, out: IO[bytes], *, organisation_id: int | None =
     catalogue = round_catalogue(audit_round)
     workbook = Workbook(write_only=True)
     own = organisation_id is not None
-    partly = catalogue.has_partial   # the partly band has its own columns only where a scale has one
+    partly = catalogue.has_partial  # the partly band has its own columns only where a scale has one
 
-    summary = Sheet(workbook, "Summary", [("Figure", 48), ("Value", 60), ("", 16), ("", 16), ("", 16), ("", 16),
-                                          ("", 16), ("", 16)], autofilter=False)
+    summary = Sheet(
+        workbook,
+        "Summary",
+        [("Figure", 48), ("Value", 60), ("", 16), ("", 16), ("", 16), ("", 16), ("", 16), ("", 16)],
+        autofilter=False,
+    )
     s = figures["summary"]
-    for label, value in (("Round", figures["title"]), ("Instrument", figures["instrument_title"]),
-                         ("Figures as at", figures["generated_at"]), ("Cases in the round", s["cases"]),
-                         ("Cases audited", s["cases_audited"]), ("Agencies", s["agencies"]),
-                         ("Responses expected", s["assigned"]), ("Responses submitted", s["submitted"]),
-                         ("Criteria answered (excluding not applicable)", s["scored"]),
-                         ("Criteria meeting the standard", s["met"]),
-                         *((("Criteria partly meeting the standard", s["partly"]),
-                            ("Criteria not meeting the standard", s["not_met"]),
-                            ("A partly answer counts as", (f"{catalogue.partial_weight:g} of an answer meeting the "
-                                                          "standard"))) if partly else ()),
-                         ("% of criteria meeting the standard", s["pct"]),
-                         ("Cases with an agreed grade", s["moderated_cases"])):
+    for label, value in (
+        ("Round", figures["title"]),
+        ("Instrument", figures["instrument_title"]),
+        ("Figures as at", figures["generated_at"]),
+        ("Cases in the round", s["cases"]),
+        ("Cases audited", s["cases_audited"]),
+        ("Agencies", s["agencies"]),
+        ("Responses expected", s["assigned"]),
+        ("Responses submitted", s["submitted"]),
+        ("Criteria answered (excluding not applicable)", s["scored"]),
+        ("Criteria meeting the standard", s["met"]),
+        *(
+            (
+                ("Criteria partly meeting the standard", s["partly"]),
+                ("Criteria not meeting the standard", s["not_met"]),
+                ("A partly answer counts as", (f"{catalogue.partial_weight:g} of an answer meeting the standard")),
+            )
+            if partly
+            else ()
+        ),
+        ("% of criteria meeting the standard", s["pct"]),
+        ("Cases with an agreed grade", s["moderated_cases"]),
+    ):
         summary.append([label, value])
     summary.append([])
     summary.append([cell(summary.ws, "Agreed overall grade", bold=True), cell(summary.ws, "Cases", bold=True)])
@@ -129,33 +163,62 @@ def round_workbook(audit_round, out: IO[bytes], *, organisation_id: int | None =
         summary.append([grade["label"], grade["count"]])
     if not own:
         summary.append([])
-        summary.append([cell(summary.ws, h, bold=True) for h in ("Agency", "Responses expected", "Responses submitted",
-                                                                  "Criteria answered", "Meeting the standard",
-                                                                  "% meeting the standard")])
+        summary.append(
+            [
+                cell(summary.ws, h, bold=True)
+                for h in (
+                    "Agency",
+                    "Responses expected",
+                    "Responses submitted",
+                    "Criteria answered",
+                    "Meeting the standard",
+                    "% meeting the standard",
+                )
+            ]
+        )
         for a in figures["agencies"]:
             summary.append([a["name"], a["assigned"], a["submitted"], a["scored"], a["met"], a["pct"]])
         for table in figures["breakdowns"].values():
             summary.append([])
-            summary.append([cell(summary.ws, h, bold=True) for h in
-                            [table["title"]] + [c["label"] for c in table["columns"]]
-                            + ["All cases", "% meeting the standard"]])
+            summary.append(
+                [
+                    cell(summary.ws, h, bold=True)
+                    for h in [table["title"]]
+                    + [c["label"] for c in table["columns"]]
+                    + ["All cases", "% meeting the standard"]
+                ]
+            )
             for row in table["rows"]:
                 summary.append([row["label"], *row["cells"], row["total"], row["pct"]])
             summary.append(["Total", *table["totals"]["cells"], table["totals"]["total"], table["totals"]["pct"]])
         summary.append([])
-        summary.append([cell(summary.ws, "Proposed", bold=True), cell(summary.ws, "Theme", bold=True),
-                        cell(summary.ws, "% meeting the standard", bold=True)])
+        summary.append(
+            [
+                cell(summary.ws, "Proposed", bold=True),
+                cell(summary.ws, "Theme", bold=True),
+                cell(summary.ws, "% meeting the standard", bold=True),
+            ]
+        )
         for kind, title in (("strengths", "Strength"), ("improvements", "Area for improvement")):
             for p in figures["proposals"][kind]:
                 summary.append([title, p["title"], p["pct"]])
     findings_rows(summary, queries.findings_for(round_id=audit_round.id))
     summary.close()
 
-    theme_columns = [("Theme key", 30), ("Theme", 40), ("Criteria answered", 12), ("Meeting the standard", 12),
-                     *([("Partly meeting", 12)] if partly else []), ("% meeting the standard", 12)]
+    theme_columns = [
+        ("Theme key", 30),
+        ("Theme", 40),
+        ("Criteria answered", 12),
+        ("Meeting the standard", 12),
+        *([("Partly meeting", 12)] if partly else []),
+        ("% meeting the standard", 12),
+    ]
     if own:
-        theme_columns += [("Your organisation: answered", 12), ("Your organisation: meeting", 12),
-                          ("Your organisation: %", 12)]
+        theme_columns += [
+            ("Your organisation: answered", 12),
+            ("Your organisation: meeting", 12),
+            ("Your organisation: %", 12),
+        ]
     else:
         theme_columns += [(f"{a['name']} %", 14) for a in figures["agencies"]]
     themes = Sheet(workbook, "Themes", theme_columns)
@@ -169,28 +232,67 @@ def round_workbook(audit_round, out: IO[bytes], *, organisation_id: int | None =
         themes.append(row)
     themes.close()
 
-    questions = Sheet(workbook, "Questions", [("Question key", 30), ("Section", 28), ("Question", 60),
-                                              ("Code", 22), ("Rating", 30), ("RAG", 8), ("Answers", 10),
-                                              ("% of answers", 10), ("Question answers", 10),
-                                              ("Criteria answered", 10), ("Meeting the standard", 10),
-                                              *([("Partly meeting", 10)] if partly else []),
-                                              ("% meeting the standard", 10)])
+    questions = Sheet(
+        workbook,
+        "Questions",
+        [
+            ("Question key", 30),
+            ("Section", 28),
+            ("Question", 60),
+            ("Code", 22),
+            ("Rating", 30),
+            ("RAG", 8),
+            ("Answers", 10),
+            ("% of answers", 10),
+            ("Question answers", 10),
+            ("Criteria answered", 10),
+            ("Meeting the standard", 10),
+            *([("Partly meeting", 10)] if partly else []),
+            ("% meeting the standard", 10),
+        ],
+    )
     for q in figures["questions"]:
         for option in q["options"]:
             count = q["counts"].get(option["value"], 0)
-            share = round(100.0 * count / q["answered"], 1) if q["answered"] and not question_type(q["type"]).is_list else None
-            questions.append([q["key"], q["section_title"], q["text"], option["value"], option["label"],
-                              rag_cell(questions.ws, option["rag"]), count, share, q["answered"],
-                              q["scored"], q["met"], *([q["partly"]] if partly else []), q["pct"]])
+            share = (
+                round(100.0 * count / q["answered"], 1)
+                if q["answered"] and not question_type(q["type"]).is_list
+                else None
+            )
+            questions.append(
+                [
+                    q["key"],
+                    q["section_title"],
+                    q["text"],
+                    option["value"],
+                    option["label"],
+                    rag_cell(questions.ws, option["rag"]),
+                    count,
+                    share,
+                    q["answered"],
+                    q["scored"],
+                    q["met"],
+                    *([q["partly"]] if partly else []),
+                    q["pct"],
+                ]
+            )
     questions.close()
 
     responses_sheet(workbook, round_response_rows(audit_round.id, catalogue, organisation_id=organisation_id), fixed=8)
 
-    labels_sheet(workbook, catalogue, {"Age band": ("Age band", AGE_BANDS), "Gender": ("Gender", GENDERS),
-                                       "Ethnic group": ("Ethnic group", ETHNICITIES)})
+    labels_sheet(
+        workbook,
+        catalogue,
+        {
+            "Age band": ("Age band", AGE_BANDS),
+            "Gender": ("Gender", GENDERS),
+            "Ethnic group": ("Ethnic group", ETHNICITIES),
+        },
+    )
     agreed_sheet(workbook, audit_round, catalogue, organisation_id=organisation_id)
-    actions_sheet(workbook, _actions_statement(finding_parent=Finding.round_id == audit_round.id,
-                                               organisation_id=organisation_id))
+    actions_sheet(
+        workbook, _actions_statement(finding_parent=Finding.round_id == audit_round.id, organisation_id=organisation_id)
+    )
     workbook.save(out)
 
 
@@ -203,36 +305,69 @@ def agreed_sheet(workbook: Workbook, audit_round, catalogue: Catalogue, *, organ
     own_work = _agency_keys(audit_round, catalogue)
     scored = [q for q in catalogue.ordered if q.scored and not q.overall and q.key not in own_work]
     overall = next((q for q in catalogue.ordered if q.overall), None)
-    sheet = Sheet(workbook, "Agreed", [("Case reference", 16), ("Agreed grade code", 20), ("Agreed grade", 24),
-                                       ("Agreed on", 18), ("Strengths", 50), ("Areas for improvement", 50),
-                                       ("Learning", 50)] + [(q.key, 20) for q in scored], freeze="B2")
-    stmt = (sa.select(AuditCase.reference, Moderation.overall_grade, Moderation.moderated_at, Moderation.strengths,
-                      Moderation.areas_for_improvement, Moderation.learning, Moderation.id,
-                      ModeratedAnswer.question_key, ModeratedAnswer.value)
-            .join(AuditCase, Moderation.case_id == AuditCase.id)
-            .outerjoin(ModeratedAnswer, sa.and_(ModeratedAnswer.moderation_id == Moderation.id,
-                                                ModeratedAnswer.organisation_id.is_(None)))
-            .where(AuditCase.round_id == audit_round.id)
-            .order_by(AuditCase.reference, Moderation.id))
+    sheet = Sheet(
+        workbook,
+        "Agreed",
+        [
+            ("Case reference", 16),
+            ("Agreed grade code", 20),
+            ("Agreed grade", 24),
+            ("Agreed on", 18),
+            ("Strengths", 50),
+            ("Areas for improvement", 50),
+            ("Learning", 50),
+        ]
+        + [(q.key, 20) for q in scored],
+        freeze="B2",
+    )
+    stmt = (
+        sa.select(
+            AuditCase.reference,
+            Moderation.overall_grade,
+            Moderation.moderated_at,
+            Moderation.strengths,
+            Moderation.areas_for_improvement,
+            Moderation.learning,
+            Moderation.id,
+            ModeratedAnswer.question_key,
+            ModeratedAnswer.value,
+        )
+        .join(AuditCase, Moderation.case_id == AuditCase.id)
+        .outerjoin(
+            ModeratedAnswer,
+            sa.and_(ModeratedAnswer.moderation_id == Moderation.id, ModeratedAnswer.organisation_id.is_(None)),
+        )
+        .where(AuditCase.round_id == audit_round.id)
+        .order_by(AuditCase.reference, Moderation.id)
+    )
     if organisation_id is not None:
-        stmt = stmt.where(AuditCase.id.in_(sa.select(Assignment.case_id)
-                                           .where(Assignment.organisation_id == organisation_id)))
+        stmt = stmt.where(
+            AuditCase.id.in_(sa.select(Assignment.case_id).where(Assignment.organisation_id == organisation_id))
+        )
     for _, rows in groupby(stream(stmt), key=lambda r: r.id):
         rows = list(rows)
         first = rows[0]
         values = {catalogue.canonical(r.question_key): r.value for r in rows if r.question_key}
-        sheet.append([first.reference, first.overall_grade,
-                      overall.option_label(first.overall_grade) if overall and first.overall_grade else "",
-                      first.moderated_at, cell(sheet.ws, first.strengths or "", wrap=True),
-                      cell(sheet.ws, first.areas_for_improvement or "", wrap=True),
-                      cell(sheet.ws, first.learning or "", wrap=True)] + [values.get(q.key) for q in scored])
+        sheet.append(
+            [
+                first.reference,
+                first.overall_grade,
+                overall.option_label(first.overall_grade) if overall and first.overall_grade else "",
+                first.moderated_at,
+                cell(sheet.ws, first.strengths or "", wrap=True),
+                cell(sheet.ws, first.areas_for_improvement or "", wrap=True),
+                cell(sheet.ws, first.learning or "", wrap=True),
+            ]
+            + [values.get(q.key) for q in scored]
+        )
     sheet.close()
     if own_work:
         agreed_by_agency_sheet(workbook, audit_round, catalogue, own_work, organisation_id=organisation_id)
 
 
-def agreed_by_agency_sheet(workbook: Workbook, audit_round, catalogue: Catalogue, own_work: set[str], *,
-                           organisation_id: int | None = None) -> None:
+def agreed_by_agency_sheet(
+    workbook: Workbook, audit_round, catalogue: Catalogue, own_work: set[str], *, organisation_id: int | None = None
+) -> None:
     """Questions about each agency's own work, agreed per agency: a row per moderated case and agency, with the
     agreed answer (the agency's own unless the panel changed it) and the panel's reason."""
     questions = [q for q in catalogue.ordered if q.key in own_work]
@@ -242,18 +377,37 @@ def agreed_by_agency_sheet(workbook: Workbook, audit_round, catalogue: Catalogue
     sheet = Sheet(workbook, "Agreed by agency", columns, freeze="C2")
     stored = [k for k, current in catalogue.key_rows() if current in own_work]
     panel = ModeratedAnswer
-    stmt = (sa.select(AuditCase.reference, Organisation.name, Assignment.organisation_id, CaseAnswer.question_key,
-                      CaseAnswer.value, panel.value.label("panel_value"), panel.comment)
-            .join(CaseResponse, CaseAnswer.response_id == CaseResponse.id)
-            .join(Assignment, CaseResponse.assignment_id == Assignment.id)
-            .join(Organisation, Assignment.organisation_id == Organisation.id)
-            .join(AuditCase, Assignment.case_id == AuditCase.id)
-            .join(Moderation, Moderation.case_id == AuditCase.id)
-            .outerjoin(panel, sa.and_(panel.moderation_id == Moderation.id, panel.question_key == CaseAnswer.question_key,
-                                      panel.organisation_id == Assignment.organisation_id))
-            .where(AuditCase.round_id == audit_round.id, CaseResponse.state == ResponseState.submitted,
-                   CaseAnswer.question_key.in_(stored), CaseAnswer.value.is_not(None))
-            .order_by(AuditCase.reference, Organisation.name, Assignment.organisation_id))
+    stmt = (
+        sa.select(
+            AuditCase.reference,
+            Organisation.name,
+            Assignment.organisation_id,
+            CaseAnswer.question_key,
+            CaseAnswer.value,
+            panel.value.label("panel_value"),
+            panel.comment,
+        )
+        .join(CaseResponse, CaseAnswer.response_id == CaseResponse.id)
+        .join(Assignment, CaseResponse.assignment_id == Assignment.id)
+        .join(Organisation, Assignment.organisation_id == Organisation.id)
+        .join(AuditCase, Assignment.case_id == AuditCase.id)
+        .join(Moderation, Moderation.case_id == AuditCase.id)
+        .outerjoin(
+            panel,
+            sa.and_(
+                panel.moderation_id == Moderation.id,
+                panel.question_key == CaseAnswer.question_key,
+                panel.organisation_id == Assignment.organisation_id,
+            ),
+        )
+        .where(
+            AuditCase.round_id == audit_round.id,
+            CaseResponse.state == ResponseState.submitted,
+            CaseAnswer.question_key.in_(stored),
+            CaseAnswer.value.is_not(None),
+        )
+        .order_by(AuditCase.reference, Organisation.name, Assignment.organisation_id)
+    )
     if organisation_id is not None:
         stmt = stmt.where(Assignment.organisation_id == organisation_id)
     for _, rows in groupby(stream(stmt), key=lambda r: (r.reference, r.organisation_id)):
@@ -263,7 +417,10 @@ def agreed_by_agency_sheet(workbook: Workbook, audit_round, catalogue: Catalogue
         for q in questions:
             r = by_key.get(q.key)
             agreed = (r.panel_value or r.value) if r else None
-            line += [agreed, ("Yes" if r.panel_value is not None and r.panel_value != r.value else "No") if r else None,
-                     (r.comment or "") if r else None]
+            line += [
+                agreed,
+                ("Yes" if r.panel_value is not None and r.panel_value != r.value else "No") if r else None,
+                (r.comment or "") if r else None,
+            ]
         sheet.append(line)
     sheet.close()

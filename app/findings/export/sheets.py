@@ -1,4 +1,5 @@
 """Sheets every findings workbook has: labels of coded answers, the responses, the actions and the findings."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from app.selfassessment.models import ReturnAnswer
 from app.utils import today
 
 # --- shared sheets -------------------------------------------------------------------------------------------
+
 
 def labels_sheet(workbook: Workbook, catalogue: Catalogue, extra: dict[str, dict] | None = None) -> None:
     sheet = Sheet(workbook, "Labels", [("Column", 34), ("Question", 70), ("Code", 24), ("Label", 50), ("RAG", 10)])
@@ -47,19 +49,43 @@ def responses_sheet(workbook: Workbook, rows: Iterator[list], *, fixed: int) -> 
 
 
 def actions_sheet(workbook: Workbook, actions_stmt) -> None:
-    sheet = Sheet(workbook, "Actions", [("Action", 10), ("Source", 26), ("Finding or criterion", 50),
-                                         ("Action to take", 60), ("Organisation", 34), ("Person responsible", 28),
-                                         ("Due date", 12), ("Status", 14), ("Overdue", 10),
-                                         ("Latest update", 60), ("Updated", 18)])
+    sheet = Sheet(
+        workbook,
+        "Actions",
+        [
+            ("Action", 10),
+            ("Source", 26),
+            ("Finding or criterion", 50),
+            ("Action to take", 60),
+            ("Organisation", 34),
+            ("Person responsible", 28),
+            ("Due date", 12),
+            ("Status", 14),
+            ("Overdue", 10),
+            ("Latest update", 60),
+            ("Updated", 18),
+        ],
+    )
     today_ = today()
     rows = db.session.execute(actions_stmt.execution_options(yield_per=YIELD_PER)).all()
     for row in rows:
         action: ActionItem = row.ActionItem
         latest = action.updates[-1] if action.updates else None
-        sheet.append([action.id, row.source_label, row.parent_text, action.description, row.organisation_name,
-                      action.owner_name, action.due_date, action.status.label,
-                      "Yes" if is_overdue(action, today_) else "No",
-                      latest.note if latest else "", latest.created_at if latest else None])
+        sheet.append(
+            [
+                action.id,
+                row.source_label,
+                row.parent_text,
+                action.description,
+                row.organisation_name,
+                action.owner_name,
+                action.due_date,
+                action.status.label,
+                "Yes" if is_overdue(action, today_) else "No",
+                latest.note if latest else "",
+                latest.created_at if latest else None,
+            ]
+        )
     sheet.close()
 
 
@@ -71,14 +97,20 @@ def _actions_statement(*, finding_parent, return_answer_ids=None, organisation_i
     conditions = [ActionItem.finding_id.in_(sa.select(Finding.id).where(finding_parent))]
     if return_answer_ids is not None:
         conditions.append(ActionItem.return_answer_id.in_(return_answer_ids))
-    stmt = (sa.select(ActionItem, source.label("source_label"), parent_text.label("parent_text"),
-                      Organisation.name.label("organisation_name"))
-            .join(Organisation, ActionItem.owner_organisation_id == Organisation.id)
-            .outerjoin(Finding, ActionItem.finding_id == Finding.id)
-            .outerjoin(ReturnAnswer, ActionItem.return_answer_id == ReturnAnswer.id)
-            .where(sa.or_(*conditions))
-            .options(selectinload(ActionItem.updates))
-            .order_by(ActionItem.due_date, ActionItem.id))
+    stmt = (
+        sa.select(
+            ActionItem,
+            source.label("source_label"),
+            parent_text.label("parent_text"),
+            Organisation.name.label("organisation_name"),
+        )
+        .join(Organisation, ActionItem.owner_organisation_id == Organisation.id)
+        .outerjoin(Finding, ActionItem.finding_id == Finding.id)
+        .outerjoin(ReturnAnswer, ActionItem.return_answer_id == ReturnAnswer.id)
+        .where(sa.or_(*conditions))
+        .options(selectinload(ActionItem.updates))
+        .order_by(ActionItem.due_date, ActionItem.id)
+    )
     if organisation_id is not None:
         stmt = stmt.where(ActionItem.owner_organisation_id == organisation_id)
     return stmt

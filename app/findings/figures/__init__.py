@@ -10,6 +10,7 @@ workbook and the snapshot kept when a round's case-level data is purged.
 - organisations: an organisation's own results against the partnership's
 - visibility: what a reader outside partnership staff may see of any of these
 """
+
 from app.findings.figures.campaigns import (
     campaign_catalogue,
     campaign_figures,

@@ -1,5 +1,6 @@
 """Self-assessment campaign figures: criteria, standards, heatmap, organisation types and themes, self-assessed
 and moderated ratings side by side."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -13,6 +14,7 @@ from app.questionnaire import Catalogue, InstrumentVersion, catalogue_for_versio
 from app.utils import utcnow
 
 # --- self-assessment campaigns -------------------------------------------------------------------------------
+
 
 def _rag_tally() -> dict:
     return {"green": 0, "amber": 0, "red": 0, "n": 0, "pct_green": None}
@@ -44,8 +46,10 @@ def campaign_figures(campaign) -> dict:
     """Everything the campaign findings page, its charts and its workbook show. Statement coverage depends on
     today's date (a statement falls due for review), so it is looked up afresh; the rest is kept between
     requests until something it is computed from changes (app/findings/freshness.py)."""
-    return {**_kept_campaign_figures(campaign),
-            "statements": queries.statement_coverage(queries.return_organisations(campaign.id))}
+    return {
+        **_kept_campaign_figures(campaign),
+        "statements": queries.statement_coverage(queries.return_organisations(campaign.id)),
+    }
 
 
 def _kept_campaign_figures(campaign) -> dict:
@@ -59,10 +63,12 @@ def campaign_snapshot(campaign) -> dict:
     catalogue = campaign_catalogue(campaign)
     counts = queries.rating_counts(queries.campaign_answers([campaign.id]))
     ratings = queries.campaign_answers([campaign.id], with_org_type=False)
-    org_sections = {(row.organisation_id, row.key): row
-                    for row in queries.organisation_ratings(ratings, catalogue, per="section")}
-    org_themes = {(row.organisation_id, row.key): row
-                  for row in queries.organisation_ratings(ratings, catalogue, per="theme")}
+    org_sections = {
+        (row.organisation_id, row.key): row for row in queries.organisation_ratings(ratings, catalogue, per="section")
+    }
+    org_themes = {
+        (row.organisation_id, row.key): row for row in queries.organisation_ratings(ratings, catalogue, per="theme")
+    }
     themes_of = _themes_of(catalogue)
 
     states = queries.return_states(campaign.id)
@@ -70,12 +76,17 @@ def campaign_snapshot(campaign) -> dict:
     for row in states:
         by_state[row.state.value] += 1
     received = by_state["submitted"] + by_state["accepted"]
-    summary = {"invited": len(states), "received": received, "pct_received": pct(received, len(states)),
-               "by_state": dict(by_state)}
+    summary = {
+        "invited": len(states),
+        "received": received,
+        "pct_received": pct(received, len(states)),
+        "by_state": dict(by_state),
+    }
 
-    criteria: dict[str, dict] = {q.key: {"key": q.key, "text": q.text, "section": q.section_key,
-                                         "self": _rag_tally(), "moderated": _rag_tally()}
-                                 for q in catalogue.scored_questions}
+    criteria: dict[str, dict] = {
+        q.key: {"key": q.key, "text": q.text, "section": q.section_key, "self": _rag_tally(), "moderated": _rag_tally()}
+        for q in catalogue.scored_questions
+    }
     canonical = dict(catalogue.key_rows())
     for key, _org_type, rag, agreed, n in counts:
         entry = criteria.get(canonical.get(key))
@@ -87,8 +98,14 @@ def campaign_snapshot(campaign) -> dict:
         members = [c for c in criteria.values() if c["section"] == key]
         if not members:
             continue
-        standard = {"key": key, "title": title, "self": _rag_tally(), "moderated": _rag_tally(),
-                    "criteria": [c["key"] for c in members], "by_org": {}}
+        standard = {
+            "key": key,
+            "title": title,
+            "self": _rag_tally(),
+            "moderated": _rag_tally(),
+            "criteria": [c["key"] for c in members],
+            "by_org": {},
+        }
         for c in members:
             for side in ("self", "moderated"):
                 for rag in RAGS:
@@ -99,25 +116,45 @@ def campaign_snapshot(campaign) -> dict:
         _finish_rag(standard["moderated"])
         standards.append(standard)
 
-    organisations = {row.organisation_id: {"id": row.organisation_id, "name": row.name, "org_type": row.org_type,
-                                           "state": row.state.value} for row in states}
+    organisations = {
+        row.organisation_id: {
+            "id": row.organisation_id,
+            "name": row.name,
+            "org_type": row.org_type,
+            "state": row.state.value,
+        }
+        for row in states
+    }
     standards_by_key = {standard["key"]: standard for standard in standards}
     for (org_id, section), row in org_sections.items():
         if section in standards_by_key:
             standards_by_key[section]["by_org"][str(org_id)] = {
-                "self": SCORE_RAG.get(row.self_score), "moderated": SCORE_RAG.get(row.moderated_score)}
+                "self": SCORE_RAG.get(row.self_score),
+                "moderated": SCORE_RAG.get(row.moderated_score),
+            }
     heatmap = {
         "organisations": [o for o in organisations.values() if o["state"] in ("submitted", "accepted")],
         "standards": [{"key": s["key"], "title": s["title"]} for s in standards],
-        "cells": {str(o): {s["key"]: s["by_org"].get(str(o), {}).get("moderated") for s in standards}
-                  for o, info in organisations.items() if info["state"] in ("submitted", "accepted")},
+        "cells": {
+            str(o): {s["key"]: s["by_org"].get(str(o), {}).get("moderated") for s in standards}
+            for o, info in organisations.items()
+            if info["state"] in ("submitted", "accepted")
+        },
     }
 
     types: dict[str, dict] = {}
     for row in states:
-        entry = types.setdefault(row.org_type, {"org_type": row.org_type, "label": ORG_TYPE_LABELS.get(row.org_type),
-                                                "invited": 0, "received": 0, "self": _rag_tally(),
-                                                "moderated": _rag_tally()})
+        entry = types.setdefault(
+            row.org_type,
+            {
+                "org_type": row.org_type,
+                "label": ORG_TYPE_LABELS.get(row.org_type),
+                "invited": 0,
+                "received": 0,
+                "self": _rag_tally(),
+                "moderated": _rag_tally(),
+            },
+        )
         entry["invited"] += 1
         entry["received"] += 1 if row.state.value in ("submitted", "accepted") else 0
     for _key, org_type, rag, agreed, n in counts:
@@ -129,8 +166,16 @@ def campaign_snapshot(campaign) -> dict:
         _finish_rag(entry["self"])
         _finish_rag(entry["moderated"])
 
-    themes: dict[str, dict] = {key: {"key": key, "title": catalogue.theme_title(key), "self": _rag_tally(),
-                                     "moderated": _rag_tally(), "by_org": {}} for key in catalogue.themes}
+    themes: dict[str, dict] = {
+        key: {
+            "key": key,
+            "title": catalogue.theme_title(key),
+            "self": _rag_tally(),
+            "moderated": _rag_tally(),
+            "by_org": {},
+        }
+        for key in catalogue.themes
+    }
     for key, _org_type, rag, agreed, n in counts:
         for theme in themes_of.get(key, ()):
             entry = themes.get(theme)
@@ -139,9 +184,13 @@ def campaign_snapshot(campaign) -> dict:
                 _add_rag(entry["moderated"], agreed, n)
     for (org_id, theme), row in org_themes.items():
         if row.rated and theme in themes:
-            themes[theme]["by_org"][str(org_id)] = {"n": row.rated, "self_green": row.self_green, "green": row.green,
-                                                    "self_pct": pct(row.self_green, row.rated),
-                                                    "pct": pct(row.green, row.rated)}
+            themes[theme]["by_org"][str(org_id)] = {
+                "n": row.rated,
+                "self_green": row.self_green,
+                "green": row.green,
+                "self_pct": pct(row.self_green, row.rated),
+                "pct": pct(row.green, row.rated),
+            }
     for entry in themes.values():
         _finish_rag(entry["self"])
         _finish_rag(entry["moderated"])
@@ -150,12 +199,21 @@ def campaign_snapshot(campaign) -> dict:
 
     theme_list = list(themes.values())
     return {
-        "kind": "campaign", "id": campaign.id, "title": campaign.title, "cycle": campaign.cycle,
-        "instrument": catalogue.key, "instrument_title": catalogue.title,
-        "generated_at": utcnow().isoformat(timespec="seconds"), "settings": cfg, "summary": summary,
-        "criteria": list(criteria.values()), "standards": standards, "heatmap": heatmap,
+        "kind": "campaign",
+        "id": campaign.id,
+        "title": campaign.title,
+        "cycle": campaign.cycle,
+        "instrument": catalogue.key,
+        "instrument_title": catalogue.title,
+        "generated_at": utcnow().isoformat(timespec="seconds"),
+        "settings": cfg,
+        "summary": summary,
+        "criteria": list(criteria.values()),
+        "standards": standards,
+        "heatmap": heatmap,
         "org_types": sorted(types.values(), key=lambda t: t["label"] or t["org_type"]),
-        "themes": theme_list, "proposals": proposals(theme_list, cfg),
+        "themes": theme_list,
+        "proposals": proposals(theme_list, cfg),
         "survey": survey_figures(campaign),
         "survey_partnership": survey_partnership(campaign),
         "returns": list(organisations.values()),

@@ -1,5 +1,6 @@
 """Case audit round figures: everything the round findings page, its charts and its workbook show, including the
 suppressed breakdown tables of audited cases by area, age band, gender and ethnic group."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -33,8 +34,10 @@ from app.utils import utcnow
 
 # --- suppressed breakdown tables -----------------------------------------------------------------------------
 
-def breakdown_table(key: str, title: str, labels: dict | None, counts: dict, tallies: dict, columns: list[dict],
-                    min_size: int) -> dict:
+
+def breakdown_table(
+    key: str, title: str, labels: dict | None, counts: dict, tallies: dict, columns: list[dict], min_size: int
+) -> dict:
     """Cases by group (rows) × agreed grade (columns) with totals, suppressed; % meeting standard per group."""
     groups = sorted(counts, key=lambda g: (_order(labels, g), g))
     used_columns = [c for c in columns if any(counts[g].get(c["key"], 0) for g in groups)]
@@ -50,19 +53,27 @@ def breakdown_table(key: str, title: str, labels: dict | None, counts: dict, tal
     rows = []
     for i, group in enumerate(groups):
         tally = tallies.get(group, {"scored": 0, "met": 0})
-        rows.append({
-            "key": group,
-            "label": _label(labels, group),
-            "cells": [show(c) for c in cells[i]],
-            "total": show(row_totals[i]),
-            "pct": None if row_totals[i].suppressed else pct(tally["met"], tally["scored"]),
-        })
+        rows.append(
+            {
+                "key": group,
+                "label": _label(labels, group),
+                "cells": [show(c) for c in cells[i]],
+                "total": show(row_totals[i]),
+                "pct": None if row_totals[i].suppressed else pct(tally["met"], tally["scored"]),
+            }
+        )
     all_scored = sum(t["scored"] for t in tallies.values())
     all_met = sum(t["met"] for t in tallies.values())
     return {
-        "key": key, "title": title, "columns": used_columns, "rows": rows,
-        "totals": {"cells": [show(c) for c in col_totals], "total": show(grand),
-                   "pct": None if grand.suppressed else pct(all_met, all_scored)},
+        "key": key,
+        "title": title,
+        "columns": used_columns,
+        "rows": rows,
+        "totals": {
+            "cells": [show(c) for c in col_totals],
+            "total": show(grand),
+            "pct": None if grand.suppressed else pct(all_met, all_scored),
+        },
         "suppressed": any(c.suppressed for row in cells for c in row) or any(c.suppressed for c in row_totals),
         "min_cell_size": min_size,
     }
@@ -81,6 +92,7 @@ def _label(labels: dict | None, group: str) -> str:
 
 
 # --- case audit rounds ---------------------------------------------------------------------------------------
+
 
 def _aliases(catalogue: Catalogue, keys) -> set[str]:
     return {alias for key in keys for alias in catalogue.questions[key].aliases | {key}}
@@ -120,20 +132,29 @@ def round_snapshot(audit_round) -> dict:
                 tally["scored"] += t["scored"]
                 tally["met"] += t["met"]
                 tally["partly"] += t["partly"]
-        agencies.append({"id": row.organisation_id, "name": row.name, "org_type": row.org_type,
-                         "assigned": row.assigned, "submitted": row.submitted,
-                         **_finish(tally, catalogue.partial_weight),
-                         "themes": {t["key"]: t["by_org"].get(org, _tally())["pct"] for t in themes}})
+        agencies.append(
+            {
+                "id": row.organisation_id,
+                "name": row.name,
+                "org_type": row.org_type,
+                "assigned": row.assigned,
+                "submitted": row.submitted,
+                **_finish(tally, catalogue.partial_weight),
+                "themes": {t["key"]: t["by_org"].get(org, _tally())["pct"] for t in themes},
+            }
+        )
 
     grade_scale = overall_question["options"] if overall_question else []
     grade_columns = [{"key": o["value"], "label": o["label"]} for o in grade_scale if not o["excluded"]]
     case_rows = queries.audited_case_grades(audit_round.id)
     known = {c["key"] for c in grade_columns}
-    grade_columns += [{"key": g, "label": g} for g in sorted({r.overall_grade for r in case_rows if r.overall_grade}
-                                                             - known)]
+    grade_columns += [
+        {"key": g, "label": g} for g in sorted({r.overall_grade for r in case_rows if r.overall_grade} - known)
+    ]
     grade_columns.append({"key": NOT_AGREED, "label": "Not yet agreed"})
-    dims_tallies = queries.met_totals(answers, "area", "age_band", "gender", "ethnicity",
-                                      exclude_keys=_aliases(catalogue, overall_keys))
+    dims_tallies = queries.met_totals(
+        answers, "area", "age_band", "gender", "ethnicity", exclude_keys=_aliases(catalogue, overall_keys)
+    )
     breakdowns = {}
     for dim, (title, labels) in DIMENSIONS.items():
         counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -152,14 +173,20 @@ def round_snapshot(audit_round) -> dict:
         grades[row.overall_grade or NOT_AGREED] += row.cases
     agency_keys = [q.key for q in agency_questions(get_version(audit_round.instrument_version_id).parsed)]
     agreed_questions = question_rows(
-        catalogue, queries.answer_counts(queries.moderated_answers(audit_round.id, agency_keys)), org_field=None)
+        catalogue, queries.answer_counts(queries.moderated_answers(audit_round.id, agency_keys)), org_field=None
+    )
     self_pct = {q["key"]: q["pct"] for q in questions}
     agreed = {
         "grades": [{"value": c["key"], "label": c["label"], "count": grades.get(c["key"], 0)} for c in grade_columns],
         "moderated_cases": sum(v for k, v in grades.items() if k != NOT_AGREED),
-        "questions": [{**{k: q[k] for k in ("key", "text", "options", "counts", "scored", "met", "pct", "answered")},
-                       "self_pct": self_pct.get(q["key"])}
-                      for q in agreed_questions if q["scored_question"] and not q["overall"] and q["answered"]],
+        "questions": [
+            {
+                **{k: q[k] for k in ("key", "text", "options", "counts", "scored", "met", "pct", "answered")},
+                "self_pct": self_pct.get(q["key"]),
+            }
+            for q in agreed_questions
+            if q["scored_question"] and not q["overall"] and q["answered"]
+        ],
     }
     all_scored = sum(q["scored"] for q in criteria)
     all_met = sum(q["met"] for q in criteria)
@@ -171,13 +198,26 @@ def round_snapshot(audit_round) -> dict:
         "agencies": len(agencies),
         "assigned": sum(a["assigned"] for a in agencies),
         "submitted": sum(a["submitted"] for a in agencies),
-        "scored": all_scored, "met": all_met, "partly": all_partly, "not_met": all_scored - all_met - all_partly,
+        "scored": all_scored,
+        "met": all_met,
+        "partly": all_partly,
+        "not_met": all_scored - all_met - all_partly,
         "pct": weighted_percent(all_met, all_partly, all_scored, catalogue.partial_weight),
         "moderated_cases": agreed["moderated_cases"],
     }
     return {
-        "kind": "round", "id": audit_round.id, "title": audit_round.title, "instrument": catalogue.key,
-        "instrument_title": catalogue.title, "generated_at": utcnow().isoformat(timespec="seconds"),
-        "settings": cfg, "summary": summary, "questions": questions, "themes": themes, "agencies": agencies,
-        "breakdowns": breakdowns, "agreed": agreed, "proposals": proposals(themes, cfg),
+        "kind": "round",
+        "id": audit_round.id,
+        "title": audit_round.title,
+        "instrument": catalogue.key,
+        "instrument_title": catalogue.title,
+        "generated_at": utcnow().isoformat(timespec="seconds"),
+        "settings": cfg,
+        "summary": summary,
+        "questions": questions,
+        "themes": themes,
+        "agencies": agencies,
+        "breakdowns": breakdowns,
+        "agreed": agreed,
+        "proposals": proposals(themes, cfg),
     }

@@ -1,4 +1,5 @@
 """Practitioner survey figures of a campaign: triangulation per organisation and the partnership's agreement."""
+
 from __future__ import annotations
 
 from app.questionnaire import theme_titles
@@ -18,14 +19,25 @@ def survey_figures(campaign) -> dict | None:
     threshold = float(sa_queries.agreement_threshold())
     organisations: dict[int, dict] = {}
     for row in sa_queries.triangulation(campaign.id):
-        entry = organisations.setdefault(row.organisation_id, {
-            "id": row.organisation_id, "name": row.organisation_name, "status": row.status,
-            "shown": isinstance(row.respondents, int), "responses": row.respondents, "themes": {},
-            "mismatches": []})
+        entry = organisations.setdefault(
+            row.organisation_id,
+            {
+                "id": row.organisation_id,
+                "name": row.organisation_name,
+                "status": row.status,
+                "shown": isinstance(row.respondents, int),
+                "responses": row.respondents,
+                "themes": {},
+                "mismatches": [],
+            },
+        )
         if row.self_rag is None and row.suppressed:
             continue
-        entry["themes"][row.theme] = {"self_rag": row.self_rag.worst_self if row.self_rag else None,
-                                      "status": row.status, "agree_pct": row.agree_percent}
+        entry["themes"][row.theme] = {
+            "self_rag": row.self_rag.worst_self if row.self_rag else None,
+            "status": row.status,
+            "agree_pct": row.agree_percent,
+        }
         if row.mismatch:
             entry["mismatches"].append(row.theme)
     exact = sa_queries.partnership_survey_figures(campaign)
@@ -36,16 +48,29 @@ def survey_figures(campaign) -> dict | None:
         tally = exact["themes"].get(key)
         if tally is None or tally["status"] != "shown":
             continue
-        themes.append({"key": key, "title": titles.get(key, key), "scored": tally["scored"], "met": tally["agreeing"],
-                       "pct": tally["percent"]})
-    columns = [{"key": key, "title": titles.get(key, key)} for key in shared
-               if any(key in o["themes"] for o in organisations.values())]
+        themes.append(
+            {
+                "key": key,
+                "title": titles.get(key, key),
+                "scored": tally["scored"],
+                "met": tally["agreeing"],
+                "pct": tally["percent"],
+            }
+        )
+    columns = [
+        {"key": key, "title": titles.get(key, key)}
+        for key in shared
+        if any(key in o["themes"] for o in organisations.values())
+    ]
     shown = [o for o in organisations.values() if o["shown"]]
     return {
-        "min_cell_size": min_size, "threshold": threshold,
-        "responses_shown": exact["respondents"], "organisations_counted": exact["organisations"],
+        "min_cell_size": min_size,
+        "threshold": threshold,
+        "responses_shown": exact["respondents"],
+        "organisations_counted": exact["organisations"],
         "organisations_shown": len(shown),
-        "themes": themes, "columns": columns,
+        "themes": themes,
+        "columns": columns,
         "organisations": sorted(organisations.values(), key=lambda o: o["name"]),
     }
 
@@ -57,6 +82,8 @@ def survey_partnership(campaign) -> list[dict] | None:
     if frozen is None:
         return None
     titles = theme_titles()
-    return [{"key": key, "title": titles.get(key, key), "pct": frozen["themes"][key]["percent"]}
-            for key in sa_queries.shared_themes(campaign)
-            if (frozen["themes"].get(key) or {}).get("status") == "shown"]
+    return [
+        {"key": key, "title": titles.get(key, key), "pct": frozen["themes"][key]["percent"]}
+        for key in sa_queries.shared_themes(campaign)
+        if (frozen["themes"].get(key) or {}).get("status") == "shown"
+    ]

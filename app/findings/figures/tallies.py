@@ -1,5 +1,6 @@
 """The counting helpers every figure is built from: per-question and per-theme tallies of the grouped answer rows
 of app.findings.queries, percentages, thresholds, proposals and the spread across organisations."""
+
 from __future__ import annotations
 
 from operator import attrgetter
@@ -31,8 +32,11 @@ def pct(met: int, scored: int) -> float | None:
 
 def settings() -> dict:
     config = current_app.config
-    return {"min_cell_size": int(config["MIN_CELL_SIZE"]), "strength": float(config["STRENGTH_THRESHOLD"]),
-            "improvement": float(config["IMPROVEMENT_THRESHOLD"])}
+    return {
+        "min_cell_size": int(config["MIN_CELL_SIZE"]),
+        "strength": float(config["STRENGTH_THRESHOLD"]),
+        "improvement": float(config["IMPROVEMENT_THRESHOLD"]),
+    }
 
 
 def small_label(min_size: int) -> str:
@@ -54,9 +58,17 @@ def _finish(tally: dict, weight: float = 0) -> dict:
 
 # --- shared pieces -------------------------------------------------------------------------------------------
 
+
 def _entry(counts: dict | None = None) -> dict:
-    return {"counts": counts if counts is not None else {}, "answered": 0, "excluded": 0, "scored": 0, "met": 0,
-            "partly": 0, "pct": None}
+    return {
+        "counts": counts if counts is not None else {},
+        "answered": 0,
+        "excluded": 0,
+        "scored": 0,
+        "met": 0,
+        "partly": 0,
+        "pct": None,
+    }
 
 
 def _finish_all(entries, weight: float = 0) -> list[dict]:
@@ -76,16 +88,32 @@ def question_rows(catalogue: Catalogue, counts, *, org_field: str | None = "orga
         if not (q.charted or q.kind.is_list):
             continue
         questions[q.key] = {
-            "key": q.key, "text": q.text, "type": q.type, "section": q.section_key, "section_title": q.section_title,
-            "themes": list(q.themes), "overall": q.overall, "scored_question": q.scored,
-            "options": [{"value": o.value, "label": o.label, "rag": o.rag, "excluded": o.excluded,
-                         "meets_standard": o.meets_standard, "partial": o.partial} for o in q.options],
-            **_entry({o.value: 0 for o in q.options}), "by_org": {},
+            "key": q.key,
+            "text": q.text,
+            "type": q.type,
+            "section": q.section_key,
+            "section_title": q.section_title,
+            "themes": list(q.themes),
+            "overall": q.overall,
+            "scored_question": q.scored,
+            "options": [
+                {
+                    "value": o.value,
+                    "label": o.label,
+                    "rag": o.rag,
+                    "excluded": o.excluded,
+                    "meets_standard": o.meets_standard,
+                    "partial": o.partial,
+                }
+                for o in q.options
+            ],
+            **_entry({o.value: 0 for o in q.options}),
+            "by_org": {},
         }
     partial_values = {q.key: q.partial_values for q in catalogue.questions.values() if q.partial_values}
-    entry_of: dict[str, dict | None] = {}    # stored key -> its question's entry (keys repeat on every row)
+    entry_of: dict[str, dict | None] = {}  # stored key -> its question's entry (keys repeat on every row)
     lists = {q.key: q.kind for q in catalogue.questions.values() if q.kind.is_list}
-    ticked: dict[tuple, list[str]] = {}        # (key, a list answer's stored text) -> its options
+    ticked: dict[tuple, list[str]] = {}  # (key, a list answer's stored text) -> its options
     group_of = attrgetter(org_field) if org_field else None
     for row in counts:
         stored_key = row.question_key
@@ -123,9 +151,19 @@ def question_rows(catalogue: Catalogue, counts, *, org_field: str | None = "orga
 
 def theme_rows(catalogue: Catalogue, counts, *, org_field: str | None = "organisation_id") -> list[dict]:
     """Per theme: criteria answered and meeting the standard, summed from the per-question grouped rows."""
-    themes = {key: {"key": key, "title": catalogue.theme_title(key), "scored": 0, "met": 0, "partly": 0, "pct": None,
-                    "questions": [q.key for q in catalogue.scored_questions if key in q.themes], "by_org": {}}
-              for key in catalogue.themes}
+    themes = {
+        key: {
+            "key": key,
+            "title": catalogue.theme_title(key),
+            "scored": 0,
+            "met": 0,
+            "partly": 0,
+            "pct": None,
+            "questions": [q.key for q in catalogue.scored_questions if key in q.themes],
+            "by_org": {},
+        }
+        for key in catalogue.themes
+    }
     for row in counts:
         question = catalogue.questions.get(catalogue.canonical(row.question_key))
         if question is None or not question.scored:
@@ -149,11 +187,16 @@ def proposals(themes: list[dict], cfg: dict, *, value: str = "pct") -> dict:
     rated = [t for t in themes if t.get(value) is not None]
     strengths = sorted((t for t in rated if t[value] >= cfg["strength"]), key=lambda t: -t[value])
     improvements = sorted((t for t in rated if t[value] < cfg["improvement"]), key=lambda t: t[value])
+
     def shape(t):
         return {"theme": t["key"], "title": t["title"], "pct": t[value], "scored": t.get("scored"), "met": t.get("met")}
 
-    return {"strength_threshold": cfg["strength"], "improvement_threshold": cfg["improvement"],
-            "strengths": [shape(t) for t in strengths], "improvements": [shape(t) for t in improvements]}
+    return {
+        "strength_threshold": cfg["strength"],
+        "improvement_threshold": cfg["improvement"],
+        "strengths": [shape(t) for t in strengths],
+        "improvements": [shape(t) for t in improvements],
+    }
 
 
 def spread(values: list[float]) -> dict:
@@ -165,8 +208,15 @@ def spread(values: list[float]) -> dict:
         q1 = q3 = values[0]
     else:
         q1, q3 = _quartile(values, 0.25), _quartile(values, 0.75)
-    return {"n": len(values), "median": round(median(values), 1), "q1": round(q1, 1), "q3": round(q3, 1),
-            "min": values[0], "max": values[-1], "mean": round(sum(values) / len(values), 1)}
+    return {
+        "n": len(values),
+        "median": round(median(values), 1),
+        "q1": round(q1, 1),
+        "q3": round(q3, 1),
+        "min": values[0],
+        "max": values[-1],
+        "mean": round(sum(values) / len(values), 1),
+    }
 
 
 def _quartile(values: list[float], q: float) -> float:

@@ -1,4 +1,5 @@
 """Trends: one instrument over its rounds or campaigns, and one theme across every instrument tagging it."""
+
 from __future__ import annotations
 
 from types import SimpleNamespace
@@ -9,6 +10,7 @@ from app.questionnaire import Catalogue, catalogue_for_key, load_themes
 from app.selfassessment import queries as sa_queries
 
 # --- trends --------------------------------------------------------------------------------------------------
+
 
 def trend_figures(key: str, *, participant_only: bool = False, organisation_id: int | None = None) -> dict | None:
     """The same instrument key over its rounds or campaigns, per question and theme (partnership figures).
@@ -21,26 +23,34 @@ def trend_figures(key: str, *, participant_only: bool = False, organisation_id: 
         return None
     if catalogue.kind == "case_audit":
         states = queries.PARTICIPANT_ROUND_STATES if participant_only else queries.REPORTED_ROUND_STATES
-        periods = [{"id": r.id, "label": r.title, "date": r.period_start.isoformat(), "kind": "round"}
-                   for r in queries.rounds_for_key(key, states=states, organisation_id=organisation_id)]
+        periods = [
+            {"id": r.id, "label": r.title, "date": r.period_start.isoformat(), "kind": "round"}
+            for r in queries.rounds_for_key(key, states=states, organisation_id=organisation_id)
+        ]
         answers = queries.round_answers([p["id"] for p in periods])
         period_field = "round_id"
     elif catalogue.kind == "self_assessment":
-        periods = [{"id": c.id, "label": f"{c.title} ({c.cycle})", "date": c.cycle, "kind": "campaign"}
-                   for c in queries.campaigns_for_key(key, organisation_id=organisation_id)
-                   if c.state.value != "draft"]
+        periods = [
+            {"id": c.id, "label": f"{c.title} ({c.cycle})", "date": c.cycle, "kind": "campaign"}
+            for c in queries.campaigns_for_key(key, organisation_id=organisation_id)
+            if c.state.value != "draft"
+        ]
         answers = queries.campaign_answers([p["id"] for p in periods])
         period_field = "campaign_id"
     elif catalogue.kind == "survey" and participant_only:
         # Organisations see each campaign's partnership results only as frozen (and noised) when it closed.
         frozen = {c.id: (c, sa_queries.partnership_survey_snapshot(c.id)) for c in queries.campaigns_with_survey(key)}
         frozen = {cid: pair for cid, pair in frozen.items() if pair[1] is not None}
-        periods = [{"id": c.id, "label": f"{c.title} ({c.cycle})", "date": c.cycle, "kind": "campaign"}
-                   for c, _ in frozen.values()]
+        periods = [
+            {"id": c.id, "label": f"{c.title} ({c.cycle})", "date": c.cycle, "kind": "campaign"}
+            for c, _ in frozen.values()
+        ]
         answers, period_field = None, "campaign_id"
     elif catalogue.kind == "survey":
-        periods = [{"id": c.id, "label": f"{c.title} ({c.cycle})", "date": c.cycle, "kind": "campaign"}
-                   for c in queries.campaigns_with_survey(key, organisation_id=organisation_id)]
+        periods = [
+            {"id": c.id, "label": f"{c.title} ({c.cycle})", "date": c.cycle, "kind": "campaign"}
+            for c in queries.campaigns_with_survey(key, organisation_id=organisation_id)
+        ]
         answers = queries.survey_answers([p["id"] for p in periods], min_responses=settings()["min_cell_size"])
         period_field = "campaign_id"
     else:
@@ -50,13 +60,24 @@ def trend_figures(key: str, *, participant_only: bool = False, organisation_id: 
     else:
         counts = queries.answer_counts(answers, period_field) if periods else []
     by_period = {q["key"]: q for q in question_rows(catalogue, counts, org_field=period_field)}
-    questions = [{"key": q.key, "text": q.text, "periods": by_period[q.key]["by_org"] if q.key in by_period else {}}
-                 for q in catalogue.scored_questions]
-    themes = [{"key": t["key"], "title": t["title"], "periods": t["by_org"]}
-              for t in theme_rows(catalogue, counts, org_field=period_field)]
-    return {"key": key, "title": catalogue.title, "kind": catalogue.kind, "periods": periods,
-            "renamed": catalogue.renamed, "questions": questions, "themes": themes,
-            "partial_weight": catalogue.partial_weight if catalogue.has_partial else None}
+    questions = [
+        {"key": q.key, "text": q.text, "periods": by_period[q.key]["by_org"] if q.key in by_period else {}}
+        for q in catalogue.scored_questions
+    ]
+    themes = [
+        {"key": t["key"], "title": t["title"], "periods": t["by_org"]}
+        for t in theme_rows(catalogue, counts, org_field=period_field)
+    ]
+    return {
+        "key": key,
+        "title": catalogue.title,
+        "kind": catalogue.kind,
+        "periods": periods,
+        "renamed": catalogue.renamed,
+        "questions": questions,
+        "themes": themes,
+        "partial_weight": catalogue.partial_weight if catalogue.has_partial else None,
+    }
 
 
 def _snapshot_counts(catalogue: Catalogue, snapshots: dict[int, dict]) -> list[SimpleNamespace]:
@@ -73,15 +94,22 @@ def _snapshot_counts(catalogue: Catalogue, snapshots: dict[int, dict]) -> list[S
                 if not isinstance(n, int):
                     continue
                 scored_option = option.meets_standard is not None and not option.excluded
-                rows.append(SimpleNamespace(
-                    campaign_id=campaign_id, question_key=key, value=option.value, answers=n,
-                    scored=n if scored_option else 0, met=n if option.meets_standard else 0,
-                    excluded=n if option.excluded else 0))
+                rows.append(
+                    SimpleNamespace(
+                        campaign_id=campaign_id,
+                        question_key=key,
+                        value=option.value,
+                        answers=n,
+                        scored=n if scored_option else 0,
+                        met=n if option.meets_standard else 0,
+                        excluded=n if option.excluded else 0,
+                    )
+                )
     return rows
 
 
-
 # --- cross-instrument themes ---------------------------------------------------------------------------------
+
 
 def theme_description(theme: str) -> str | None:
     try:
@@ -105,19 +133,41 @@ def theme_figures(theme: str, *, participant_only: bool = False, organisation_id
             tagged = [q for q in catalogue.ordered if theme in q.themes]
             if not tagged:
                 continue
-            trend = (trend_figures(model.key, participant_only=participant_only, organisation_id=organisation_id)
-                     or {"periods": [], "questions": [], "themes": []})
+            trend = trend_figures(model.key, participant_only=participant_only, organisation_id=organisation_id) or {
+                "periods": [],
+                "questions": [],
+                "themes": [],
+            }
             period = trend["periods"][-1] if trend["periods"] else None
             by_question = {q["key"]: q for q in trend["questions"]}
             theme_entry = next((t for t in trend["themes"] if t["key"] == theme), None)
             rows = []
             for q in tagged:
                 tally = by_question.get(q.key, {}).get("periods", {}).get(str(period["id"])) if period else None
-                rows.append({"key": q.key, "text": q.text, "scored": tally["scored"] if tally else 0,
-                             "met": tally["met"] if tally else 0, "pct": tally["pct"] if tally else None})
+                rows.append(
+                    {
+                        "key": q.key,
+                        "text": q.text,
+                        "scored": tally["scored"] if tally else 0,
+                        "met": tally["met"] if tally else 0,
+                        "pct": tally["pct"] if tally else None,
+                    }
+                )
             overall = theme_entry["periods"].get(str(period["id"])) if period and theme_entry else None
-            sources.append({"instrument": model.key, "title": model.title, "kind": kind, "period": period,
-                            "questions": rows, "overall": overall,
-                            "history": [{"period": p, **(theme_entry["periods"].get(str(p["id"])) or _tally())}
-                                        for p in trend["periods"]] if theme_entry else []})
+            sources.append(
+                {
+                    "instrument": model.key,
+                    "title": model.title,
+                    "kind": kind,
+                    "period": period,
+                    "questions": rows,
+                    "overall": overall,
+                    "history": [
+                        {"period": p, **(theme_entry["periods"].get(str(p["id"])) or _tally())}
+                        for p in trend["periods"]
+                    ]
+                    if theme_entry
+                    else [],
+                }
+            )
     return {"theme": theme, "sources": sources}

@@ -3,6 +3,7 @@
 own_view keeps the partnership's figures and the reader's own organisation's, and drops every other
 organisation's; without_small_spreads hides a spread across organisations too few to stay anonymous.
 """
+
 from __future__ import annotations
 
 from app.findings.figures.tallies import spread
@@ -30,7 +31,6 @@ def own_view(figures: dict, organisation_id: int | None) -> dict:
     restricted["agencies"] = [a for a in figures.get("agencies", []) if str(a["id"]) == org]
     restricted["restricted_to"] = organisation_id
     return restricted
-
 
 
 def without_small_spreads(data: dict, min_size: int) -> dict:

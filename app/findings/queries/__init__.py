@@ -8,6 +8,7 @@ Either way the same SQL works across instrument versions and renamed keys, on SQ
 - rounds / campaigns: the read models of case audit rounds / self-assessment campaigns
 - findings: the findings recorded on a round or campaign
 """
+
 from app.findings.queries.campaigns import (
     COUNTED_RETURN_STATES,
     campaign_answers,
@@ -48,10 +49,36 @@ from app.findings.queries.rounds import (
 )
 
 __all__ = [
-    "COUNTED_RETURN_STATES", "PARTICIPANT_ROUND_STATES", "RAG_SCORE", "REPORTED_ROUND_STATES", "answer_counts",
-    "audited_case_grades", "campaign_answers", "campaign_participant", "campaigns_for_key", "campaigns_with_survey",
-    "core_rows", "excluded_count", "findings_for", "instruments_by_kind", "mapping_table", "met", "met_totals",
-    "moderated_answers", "organisation_ratings", "rag_score", "rating_counts", "return_organisations",
-    "return_states", "round_answers", "round_participant", "round_progress", "rounds_for_key", "scored",
-    "statement_coverage", "survey_answers", "visible_campaigns", "visible_rounds",
+    "COUNTED_RETURN_STATES",
+    "PARTICIPANT_ROUND_STATES",
+    "RAG_SCORE",
+    "REPORTED_ROUND_STATES",
+    "answer_counts",
+    "audited_case_grades",
+    "campaign_answers",
+    "campaign_participant",
+    "campaigns_for_key",
+    "campaigns_with_survey",
+    "core_rows",
+    "excluded_count",
+    "findings_for",
+    "instruments_by_kind",
+    "mapping_table",
+    "met",
+    "met_totals",
+    "moderated_answers",
+    "organisation_ratings",
+    "rag_score",
+    "rating_counts",
+    "return_organisations",
+    "return_states",
+    "round_answers",
+    "round_participant",
+    "round_progress",
+    "rounds_for_key",
+    "scored",
+    "statement_coverage",
+    "survey_answers",
+    "visible_campaigns",
+    "visible_rounds",
 ]

@@ -1,5 +1,6 @@
 """Read models of self-assessment campaigns: answers and ratings, returns, survey answers, statement coverage,
 and which campaigns an organisation may see."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -26,19 +27,27 @@ COUNTED_RETURN_STATES = (ReturnState.submitted, ReturnState.accepted)
 
 # --- self-assessment campaigns -------------------------------------------------------------------------------
 
+
 def campaign_answers(campaign_ids, *, with_org_type: bool = True) -> sa.Subquery:
     """Criteria of submitted or accepted returns, with the self-assessed and the moderated (agreed) RAG, and the
     organisation's type unless `with_org_type` is False (a join fewer per answer for figures that do not use it)."""
     moderated = sa.func.coalesce(Challenge.moderated_rag, ReturnAnswer.rag)
     stmt = (
         sa.select(
-            ReturnAnswer.id.label("answer_id"), ReturnAnswer.question_key, ReturnAnswer.value,
+            ReturnAnswer.id.label("answer_id"),
+            ReturnAnswer.question_key,
+            ReturnAnswer.value,
             # Figures use the agreed rating: QA's moderated RAG where a criterion was challenged.
-            sa.case((moderated.is_(None), sa.null()), (moderated == "green", sa.true()), else_=sa.false())
-            .label("meets_standard"),
+            sa.case((moderated.is_(None), sa.null()), (moderated == "green", sa.true()), else_=sa.false()).label(
+                "meets_standard"
+            ),
             ReturnAnswer.meets_standard.label("self_meets_standard"),
-            ReturnAnswer.excluded, ReturnAnswer.rag, moderated.label("moderated_rag"),
-            Return.organisation_id, Return.campaign_id, Return.id.label("return_id"),
+            ReturnAnswer.excluded,
+            ReturnAnswer.rag,
+            moderated.label("moderated_rag"),
+            Return.organisation_id,
+            Return.campaign_id,
+            Return.id.label("return_id"),
         )
         .join(Return, ReturnAnswer.return_id == Return.id)
         .outerjoin(Challenge, Challenge.return_answer_id == ReturnAnswer.id)
@@ -53,9 +62,11 @@ def rating_counts(answers: sa.Subquery) -> list[sa.Row]:
     """(question_key, org_type, rag, moderated_rag, answers): rated criteria by stored key and organisation type.
     Grouped by the stored key: figures map keys to questions and themes in Python, and sum types away."""
     group = (answers.c.question_key, answers.c.org_type, answers.c.rag, answers.c.moderated_rag)
-    stmt = (sa.select(*group, sa.func.count().label("answers"))
-            .where(answers.c.excluded == sa.false(), answers.c.rag.is_not(None))
-            .group_by(*group))
+    stmt = (
+        sa.select(*group, sa.func.count().label("answers"))
+        .where(answers.c.excluded == sa.false(), answers.c.rag.is_not(None))
+        .group_by(*group)
+    )
     return core_rows(stmt)
 
 
@@ -70,15 +81,19 @@ def organisation_ratings(answers: sa.Subquery, catalogue: Catalogue, per: str) -
         table = mapping_table("thememap", ("stored_key", "key"), catalogue.theme_rows())
     rated = answers.c.rag.is_not(None)
     group = (answers.c.organisation_id, table.c.key)
-    stmt = (sa.select(*group, sa.func.sum(sa.case((rated, 1), else_=0)).label("rated"),
-                      sa.func.sum(sa.case((answers.c.rag == "green", 1), else_=0)).label("self_green"),
-                      sa.func.sum(sa.case((sa.and_(rated, answers.c.moderated_rag == "green"), 1), else_=0))
-                      .label("green"),
-                      sa.func.min(rag_score(answers.c.rag)).label("self_score"),
-                      sa.func.min(rag_score(answers.c.moderated_rag)).label("moderated_score"))
-            .join(table, table.c.stored_key == answers.c.question_key)
-            .where(answers.c.excluded == sa.false())
-            .group_by(*group))
+    stmt = (
+        sa.select(
+            *group,
+            sa.func.sum(sa.case((rated, 1), else_=0)).label("rated"),
+            sa.func.sum(sa.case((answers.c.rag == "green", 1), else_=0)).label("self_green"),
+            sa.func.sum(sa.case((sa.and_(rated, answers.c.moderated_rag == "green"), 1), else_=0)).label("green"),
+            sa.func.min(rag_score(answers.c.rag)).label("self_score"),
+            sa.func.min(rag_score(answers.c.moderated_rag)).label("moderated_score"),
+        )
+        .join(table, table.c.stored_key == answers.c.question_key)
+        .where(answers.c.excluded == sa.false())
+        .group_by(*group)
+    )
     return core_rows(stmt)
 
 
@@ -89,22 +104,33 @@ def return_organisations(campaign_id: int) -> sa.Select:
 
 def return_states(campaign_id: int) -> list[sa.Row]:
     """(organisation_id, name, org_type, state) for every return in the campaign."""
-    stmt = (sa.select(Return.organisation_id, Organisation.name, Organisation.org_type, Return.state)
-            .join(Organisation, Return.organisation_id == Organisation.id)
-            .where(Return.campaign_id == campaign_id)
-            .order_by(Organisation.name))
+    stmt = (
+        sa.select(Return.organisation_id, Organisation.name, Organisation.org_type, Return.state)
+        .join(Organisation, Return.organisation_id == Organisation.id)
+        .where(Return.campaign_id == campaign_id)
+        .order_by(Organisation.name)
+    )
     return core_rows(stmt)
 
 
 def survey_answers(campaign_ids, *, min_responses: int) -> sa.Subquery:
     """Practitioner survey answers, only from organisations with at least `min_responses` responses in the
     campaign: smaller groups are left out of every figure, so none can be worked out by subtraction."""
-    large_enough = (sa.select(SurveyResponse.survey_link_id).group_by(SurveyResponse.survey_link_id)
-                    .having(sa.func.count(SurveyResponse.id) >= min_responses))
+    large_enough = (
+        sa.select(SurveyResponse.survey_link_id)
+        .group_by(SurveyResponse.survey_link_id)
+        .having(sa.func.count(SurveyResponse.id) >= min_responses)
+    )
     return (
-        sa.select(SurveyAnswer.question_key, SurveyAnswer.value, SurveyAnswer.meets_standard, SurveyAnswer.excluded,
-                  SurveyAnswer.survey_response_id.label("response_id"), SurveyLink.organisation_id,
-                  SurveyLink.campaign_id)
+        sa.select(
+            SurveyAnswer.question_key,
+            SurveyAnswer.value,
+            SurveyAnswer.meets_standard,
+            SurveyAnswer.excluded,
+            SurveyAnswer.survey_response_id.label("response_id"),
+            SurveyLink.organisation_id,
+            SurveyLink.campaign_id,
+        )
         .join(SurveyResponse, SurveyAnswer.survey_response_id == SurveyResponse.id)
         .join(SurveyLink, SurveyResponse.survey_link_id == SurveyLink.id)
         .where(SurveyLink.campaign_id.in_(list(campaign_ids)), SurveyLink.id.in_(large_enough))
@@ -118,11 +144,13 @@ def _invited(organisation_id: int) -> sa.ColumnElement:
 
 
 def campaigns_for_key(key: str, *, states=None, organisation_id: int | None = None) -> list[Campaign]:
-    stmt = (sa.select(Campaign)
-            .join(InstrumentVersion, Campaign.instrument_version_id == InstrumentVersion.id)
-            .join(InstrumentModel, InstrumentVersion.instrument_id == InstrumentModel.id)
-            .where(InstrumentModel.key == key)
-            .order_by(Campaign.cycle, Campaign.id))
+    stmt = (
+        sa.select(Campaign)
+        .join(InstrumentVersion, Campaign.instrument_version_id == InstrumentVersion.id)
+        .join(InstrumentModel, InstrumentVersion.instrument_id == InstrumentModel.id)
+        .where(InstrumentModel.key == key)
+        .order_by(Campaign.cycle, Campaign.id)
+    )
     if states is not None:
         stmt = stmt.where(Campaign.state.in_(states))
     if organisation_id is not None:
@@ -131,11 +159,13 @@ def campaigns_for_key(key: str, *, states=None, organisation_id: int | None = No
 
 
 def campaigns_with_survey(key: str, *, organisation_id: int | None = None) -> list[Campaign]:
-    stmt = (sa.select(Campaign)
-            .join(InstrumentVersion, Campaign.survey_version_id == InstrumentVersion.id)
-            .join(InstrumentModel, InstrumentVersion.instrument_id == InstrumentModel.id)
-            .where(InstrumentModel.key == key, Campaign.state != CampaignState.draft)
-            .order_by(Campaign.cycle, Campaign.id))
+    stmt = (
+        sa.select(Campaign)
+        .join(InstrumentVersion, Campaign.survey_version_id == InstrumentVersion.id)
+        .join(InstrumentModel, InstrumentVersion.instrument_id == InstrumentModel.id)
+        .where(InstrumentModel.key == key, Campaign.state != CampaignState.draft)
+        .order_by(Campaign.cycle, Campaign.id)
+    )
     if organisation_id is not None:
         stmt = stmt.where(_invited(organisation_id))
     return list(db.session.execute(stmt).scalars())
@@ -145,12 +175,14 @@ def visible_campaigns(*, organisation_id: int | None = None) -> list[sa.Row]:
     """(Campaign, instrument_key, survey_key), newest first. With an organisation: the campaigns it has a return in."""
     version, model = sa.orm.aliased(InstrumentVersion), sa.orm.aliased(InstrumentModel)
     survey_version, survey_model = sa.orm.aliased(InstrumentVersion), sa.orm.aliased(InstrumentModel)
-    stmt = (sa.select(Campaign, model.key.label("instrument_key"), survey_model.key.label("survey_key"))
-            .join(version, Campaign.instrument_version_id == version.id)
-            .join(model, version.instrument_id == model.id)
-            .outerjoin(survey_version, Campaign.survey_version_id == survey_version.id)
-            .outerjoin(survey_model, survey_version.instrument_id == survey_model.id)
-            .order_by(Campaign.cycle.desc(), Campaign.id.desc()))
+    stmt = (
+        sa.select(Campaign, model.key.label("instrument_key"), survey_model.key.label("survey_key"))
+        .join(version, Campaign.instrument_version_id == version.id)
+        .join(model, version.instrument_id == model.id)
+        .outerjoin(survey_version, Campaign.survey_version_id == survey_version.id)
+        .outerjoin(survey_model, survey_version.instrument_id == survey_model.id)
+        .order_by(Campaign.cycle.desc(), Campaign.id.desc())
+    )
     if organisation_id is not None:
         stmt = stmt.where(Campaign.state != CampaignState.draft, _invited(organisation_id))
     return list(db.session.execute(stmt))
@@ -159,16 +191,24 @@ def visible_campaigns(*, organisation_id: int | None = None) -> list[sa.Row]:
 def campaign_participant(campaign_id: int, organisation_id: int | None) -> bool:
     if organisation_id is None:
         return False
-    return db.session.execute(
-        sa.select(sa.func.count()).select_from(Return)
-        .where(Return.campaign_id == campaign_id, Return.organisation_id == organisation_id)
-    ).scalar_one() > 0
+    return (
+        db.session.execute(
+            sa.select(sa.func.count())
+            .select_from(Return)
+            .where(Return.campaign_id == campaign_id, Return.organisation_id == organisation_id)
+        ).scalar_one()
+        > 0
+    )
 
 
 def statement_coverage(organisation_ids) -> dict | None:
     """How many of the organisations have a statement in force, none, one overdue for review… (statements feature)."""
     rows = coverage(organisation_ids)
     counts = coverage_counts(rows)
-    return {"total": len(rows),
-            "statuses": [{"status": key, "label": label, "count": counts.get(key, 0)}
-                         for key, (label, _) in COVERAGE_STATUSES.items()]}
+    return {
+        "total": len(rows),
+        "statuses": [
+            {"status": key, "label": label, "count": counts.get(key, 0)}
+            for key, (label, _) in COVERAGE_STATUSES.items()
+        ],
+    }

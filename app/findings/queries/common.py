@@ -1,4 +1,5 @@
 """Small SQL building blocks the findings read models share, and the instruments by kind."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -7,6 +8,7 @@ from app.extensions import db
 from app.questionnaire import InstrumentModel
 
 # --- small SQL building blocks -------------------------------------------------------------------------------
+
 
 def core_rows(stmt) -> list[sa.Row]:
     """Plain rows of a column-only statement, in the session's transaction but without the ORM's per-row
@@ -51,6 +53,7 @@ def excluded_count(excluded) -> sa.ColumnElement:
 
 
 # --- instruments ---------------------------------------------------------------------------------------------
+
 
 def instruments_by_kind() -> dict[str, list[InstrumentModel]]:
     rows = db.session.execute(sa.select(InstrumentModel).order_by(InstrumentModel.title)).scalars()

@@ -1,4 +1,5 @@
 """The findings recorded on a round or campaign, with their actions."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -10,11 +11,17 @@ from app.findings.models import Finding
 
 # --- findings and actions ------------------------------------------------------------------------------------
 
+
 def findings_for(*, round_id: int | None = None, campaign_id: int | None = None) -> list[Finding]:
     parent = Finding.round_id == round_id if round_id is not None else Finding.campaign_id == campaign_id
-    return list(db.session.execute(
-        sa.select(Finding).where(parent)
-        .options(selectinload(Finding.actions).selectinload(ActionItem.updates),
-                 selectinload(Finding.actions).selectinload(ActionItem.owner_organisation))
-        .order_by(Finding.heading, Finding.position, Finding.id)
-    ).scalars())
+    return list(
+        db.session.execute(
+            sa.select(Finding)
+            .where(parent)
+            .options(
+                selectinload(Finding.actions).selectinload(ActionItem.updates),
+                selectinload(Finding.actions).selectinload(ActionItem.owner_organisation),
+            )
+            .order_by(Finding.heading, Finding.position, Finding.id)
+        ).scalars()
+    )

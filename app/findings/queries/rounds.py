@@ -1,5 +1,6 @@
 """Read models of case audit rounds: answers, counts per question and group, progress, agreed grades, and which
 rounds an organisation may see."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -23,13 +24,23 @@ from app.questionnaire import InstrumentModel, InstrumentVersion
 
 # --- case audit rounds ---------------------------------------------------------------------------------------
 
+
 def round_answers(round_ids) -> sa.Subquery:
     """Answers of submitted responses in the given rounds, with the dimensions they are reported by."""
     return (
         sa.select(
-            CaseAnswer.question_key, CaseAnswer.value, CaseAnswer.meets_standard, CaseAnswer.excluded,
-            CaseAnswer.response_id, Assignment.organisation_id, AuditCase.id.label("case_id"),
-            AuditCase.round_id, AuditCase.area, AuditCase.age_band, AuditCase.gender, AuditCase.ethnicity,
+            CaseAnswer.question_key,
+            CaseAnswer.value,
+            CaseAnswer.meets_standard,
+            CaseAnswer.excluded,
+            CaseAnswer.response_id,
+            Assignment.organisation_id,
+            AuditCase.id.label("case_id"),
+            AuditCase.round_id,
+            AuditCase.area,
+            AuditCase.age_band,
+            AuditCase.gender,
+            AuditCase.ethnicity,
         )
         .join(CaseResponse, CaseAnswer.response_id == CaseResponse.id)
         .join(Assignment, CaseResponse.assignment_id == Assignment.id)
@@ -46,18 +57,26 @@ def answer_counts(answers: sa.Subquery, *by) -> list[sa.Row]:
     mapped to current keys and themes from there, which is far cheaper than joining every answer to a lookup.
     """
     group = [getattr(answers.c, b) for b in by] + [answers.c.question_key, answers.c.value]
-    stmt = (sa.select(*group, sa.func.count().label("answers"), scored(answers.c.meets_standard).label("scored"),
-                      met(answers.c.meets_standard).label("met"), excluded_count(answers.c.excluded).label("excluded"))
-            .where(answers.c.value.is_not(None))
-            .group_by(*group))
+    stmt = (
+        sa.select(
+            *group,
+            sa.func.count().label("answers"),
+            scored(answers.c.meets_standard).label("scored"),
+            met(answers.c.meets_standard).label("met"),
+            excluded_count(answers.c.excluded).label("excluded"),
+        )
+        .where(answers.c.value.is_not(None))
+        .group_by(*group)
+    )
     return core_rows(stmt)
 
 
 def met_totals(answers: sa.Subquery, *by, exclude_keys=()) -> list[sa.Row]:
     """(…by, scored, met) over every scored answer, leaving out the stored keys in `exclude_keys`."""
     group = [getattr(answers.c, b) for b in by]
-    stmt = sa.select(*group, scored(answers.c.meets_standard).label("scored"),
-                     met(answers.c.meets_standard).label("met"))
+    stmt = sa.select(
+        *group, scored(answers.c.meets_standard).label("scored"), met(answers.c.meets_standard).label("met")
+    )
     if exclude_keys:
         stmt = stmt.where(answers.c.question_key.not_in(list(exclude_keys)))
     if group:
@@ -68,28 +87,39 @@ def met_totals(answers: sa.Subquery, *by, exclude_keys=()) -> list[sa.Row]:
 def round_progress(round_id: int) -> list[sa.Row]:
     """Per organisation: assignments, submitted responses."""
     submitted = sa.case((CaseResponse.state == ResponseState.submitted, 1), else_=0)
-    stmt = (sa.select(Assignment.organisation_id, Organisation.name, Organisation.org_type,
-                      sa.func.count(Assignment.id).label("assigned"),
-                      sa.func.coalesce(sa.func.sum(submitted), 0).label("submitted"))
-            .join(AuditCase, Assignment.case_id == AuditCase.id)
-            .join(Organisation, Assignment.organisation_id == Organisation.id)
-            .outerjoin(CaseResponse, CaseResponse.assignment_id == Assignment.id)
-            .where(AuditCase.round_id == round_id)
-            .group_by(Assignment.organisation_id, Organisation.name, Organisation.org_type)
-            .order_by(Organisation.name))
+    stmt = (
+        sa.select(
+            Assignment.organisation_id,
+            Organisation.name,
+            Organisation.org_type,
+            sa.func.count(Assignment.id).label("assigned"),
+            sa.func.coalesce(sa.func.sum(submitted), 0).label("submitted"),
+        )
+        .join(AuditCase, Assignment.case_id == AuditCase.id)
+        .join(Organisation, Assignment.organisation_id == Organisation.id)
+        .outerjoin(CaseResponse, CaseResponse.assignment_id == Assignment.id)
+        .where(AuditCase.round_id == round_id)
+        .group_by(Assignment.organisation_id, Organisation.name, Organisation.org_type)
+        .order_by(Organisation.name)
+    )
     return core_rows(stmt)
 
 
 def audited_case_grades(round_id: int) -> list[sa.Row]:
     """(area, age_band, gender, ethnicity, overall_grade, cases) over cases with a submitted response."""
     # Correlated, so only this round's cases are looked up (an uncorrelated IN read every assignment nationally).
-    audited = (sa.exists().where(Assignment.case_id == AuditCase.id, CaseResponse.assignment_id == Assignment.id,
-                                 CaseResponse.state == ResponseState.submitted))
+    audited = sa.exists().where(
+        Assignment.case_id == AuditCase.id,
+        CaseResponse.assignment_id == Assignment.id,
+        CaseResponse.state == ResponseState.submitted,
+    )
     group = (AuditCase.area, AuditCase.age_band, AuditCase.gender, AuditCase.ethnicity, Moderation.overall_grade)
-    stmt = (sa.select(*group, sa.func.count(AuditCase.id).label("cases"))
-            .outerjoin(Moderation, Moderation.case_id == AuditCase.id)
-            .where(AuditCase.round_id == round_id, audited)
-            .group_by(*group))
+    stmt = (
+        sa.select(*group, sa.func.count(AuditCase.id).label("cases"))
+        .outerjoin(Moderation, Moderation.case_id == AuditCase.id)
+        .where(AuditCase.round_id == round_id, audited)
+        .group_by(*group)
+    )
     return core_rows(stmt)
 
 
@@ -97,58 +127,85 @@ def moderated_answers(round_id: int, agency_keys=()) -> sa.Subquery:
     """The agreed rating of each question, for the round's moderated cases: one per case for a question about the
     case; for a question about each agency's own work (stored keys `agency_keys`), one per agency that answered
     it, the panel's where it changed the agency's answer and the agency's own otherwise."""
-    case_questions = (sa.select(ModeratedAnswer.question_key, ModeratedAnswer.value, ModeratedAnswer.meets_standard,
-                                ModeratedAnswer.excluded)
-                      .join(Moderation, ModeratedAnswer.moderation_id == Moderation.id)
-                      .join(AuditCase, Moderation.case_id == AuditCase.id)
-                      .where(AuditCase.round_id == round_id, ModeratedAnswer.organisation_id.is_(None)))
+    case_questions = (
+        sa.select(
+            ModeratedAnswer.question_key,
+            ModeratedAnswer.value,
+            ModeratedAnswer.meets_standard,
+            ModeratedAnswer.excluded,
+        )
+        .join(Moderation, ModeratedAnswer.moderation_id == Moderation.id)
+        .join(AuditCase, Moderation.case_id == AuditCase.id)
+        .where(AuditCase.round_id == round_id, ModeratedAnswer.organisation_id.is_(None))
+    )
     if not agency_keys:
         return case_questions.subquery("agreed")
     case_questions = case_questions.where(ModeratedAnswer.question_key.not_in(list(agency_keys)))
     panel = ModeratedAnswer
     changed = panel.id.is_not(None)
-    own_work = (sa.select(CaseAnswer.question_key,
-                          sa.case((changed, panel.value), else_=CaseAnswer.value).label("value"),
-                          sa.case((changed, panel.meets_standard), else_=CaseAnswer.meets_standard)
-                          .label("meets_standard"),
-                          sa.case((changed, panel.excluded), else_=CaseAnswer.excluded).label("excluded"))
-                .join(CaseResponse, CaseAnswer.response_id == CaseResponse.id)
-                .join(Assignment, CaseResponse.assignment_id == Assignment.id)
-                .join(AuditCase, Assignment.case_id == AuditCase.id)
-                .join(Moderation, Moderation.case_id == AuditCase.id)
-                .outerjoin(panel, sa.and_(panel.moderation_id == Moderation.id,
-                                          panel.question_key == CaseAnswer.question_key,
-                                          panel.organisation_id == Assignment.organisation_id))
-                .where(AuditCase.round_id == round_id, CaseResponse.state == ResponseState.submitted,
-                       CaseAnswer.question_key.in_(list(agency_keys))))
+    own_work = (
+        sa.select(
+            CaseAnswer.question_key,
+            sa.case((changed, panel.value), else_=CaseAnswer.value).label("value"),
+            sa.case((changed, panel.meets_standard), else_=CaseAnswer.meets_standard).label("meets_standard"),
+            sa.case((changed, panel.excluded), else_=CaseAnswer.excluded).label("excluded"),
+        )
+        .join(CaseResponse, CaseAnswer.response_id == CaseResponse.id)
+        .join(Assignment, CaseResponse.assignment_id == Assignment.id)
+        .join(AuditCase, Assignment.case_id == AuditCase.id)
+        .join(Moderation, Moderation.case_id == AuditCase.id)
+        .outerjoin(
+            panel,
+            sa.and_(
+                panel.moderation_id == Moderation.id,
+                panel.question_key == CaseAnswer.question_key,
+                panel.organisation_id == Assignment.organisation_id,
+            ),
+        )
+        .where(
+            AuditCase.round_id == round_id,
+            CaseResponse.state == ResponseState.submitted,
+            CaseAnswer.question_key.in_(list(agency_keys)),
+        )
+    )
     return sa.union_all(case_questions, own_work).subquery("agreed")
 
 
 def rounds_for_key(key: str, *, states=None, organisation_id: int | None = None) -> list[AuditRound]:
-    stmt = (sa.select(AuditRound)
-            .join(InstrumentVersion, AuditRound.instrument_version_id == InstrumentVersion.id)
-            .join(InstrumentModel, InstrumentVersion.instrument_id == InstrumentModel.id)
-            .where(InstrumentModel.key == key)
-            .order_by(AuditRound.period_start, AuditRound.id))
+    stmt = (
+        sa.select(AuditRound)
+        .join(InstrumentVersion, AuditRound.instrument_version_id == InstrumentVersion.id)
+        .join(InstrumentModel, InstrumentVersion.instrument_id == InstrumentModel.id)
+        .where(InstrumentModel.key == key)
+        .order_by(AuditRound.period_start, AuditRound.id)
+    )
     if states is not None:
         stmt = stmt.where(AuditRound.state.in_(states))
     if organisation_id is not None:
-        stmt = stmt.where(AuditRound.id.in_(sa.select(round_organisation.c.round_id)
-                                            .where(round_organisation.c.organisation_id == organisation_id)))
+        stmt = stmt.where(
+            AuditRound.id.in_(
+                sa.select(round_organisation.c.round_id).where(round_organisation.c.organisation_id == organisation_id)
+            )
+        )
     return list(db.session.execute(stmt).scalars())
 
 
 def visible_rounds(*, organisation_id: int | None = None) -> list[sa.Row]:
     """Rounds with their instrument key (newest first). With an organisation: only the rounds it took part in
     that have reached moderation."""
-    stmt = (sa.select(AuditRound, InstrumentModel.key.label("instrument_key"))
-            .join(InstrumentVersion, AuditRound.instrument_version_id == InstrumentVersion.id)
-            .join(InstrumentModel, InstrumentVersion.instrument_id == InstrumentModel.id)
-            .order_by(AuditRound.period_start.desc(), AuditRound.id.desc()))
+    stmt = (
+        sa.select(AuditRound, InstrumentModel.key.label("instrument_key"))
+        .join(InstrumentVersion, AuditRound.instrument_version_id == InstrumentVersion.id)
+        .join(InstrumentModel, InstrumentVersion.instrument_id == InstrumentModel.id)
+        .order_by(AuditRound.period_start.desc(), AuditRound.id.desc())
+    )
     if organisation_id is not None:
-        stmt = stmt.where(AuditRound.state.in_(PARTICIPANT_ROUND_STATES),
-                          AuditRound.id.in_(sa.select(round_organisation.c.round_id)
-                                            .where(round_organisation.c.organisation_id == organisation_id)))
+        stmt = stmt.where(
+            AuditRound.state.in_(PARTICIPANT_ROUND_STATES),
+            AuditRound.id.in_(
+                sa.select(round_organisation.c.round_id).where(round_organisation.c.organisation_id == organisation_id)
+            ),
+        )
     return list(db.session.execute(stmt))
 
 
@@ -159,7 +216,11 @@ REPORTED_ROUND_STATES = (RoundState.open, RoundState.moderation, RoundState.clos
 def round_participant(round_id: int, organisation_id: int | None) -> bool:
     if organisation_id is None:
         return False
-    return db.session.execute(
-        sa.select(sa.func.count()).select_from(round_organisation)
-        .where(round_organisation.c.round_id == round_id, round_organisation.c.organisation_id == organisation_id)
-    ).scalar_one() > 0
+    return (
+        db.session.execute(
+            sa.select(sa.func.count())
+            .select_from(round_organisation)
+            .where(round_organisation.c.round_id == round_id, round_organisation.c.organisation_id == organisation_id)
+        ).scalar_one()
+        > 0
+    )

@@ -9,6 +9,7 @@ problems found in one pass. Storing versions is `app.questionnaire.store.load_fi
   `questions` (sections and questions) and `references` (show_if, renamed);
 - `problems`: a `Problem` placed by its path, for definitions held as data (the studio).
 """
+
 from app.questionnaire.errors import InstrumentError, LoadError
 from app.questionnaire.loader.checker import definition_problems
 from app.questionnaire.loader.files import (

@@ -1,4 +1,5 @@
 """Helpers the instrument checks share: reading parts of a parsed file whatever shape it has, and suggestions."""
+
 from __future__ import annotations
 
 import difflib

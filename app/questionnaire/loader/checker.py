@@ -1,4 +1,5 @@
 """The definition checker: the schema, then the rules that span the file, each problem placed by its path."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -29,11 +30,14 @@ def definition_problems(data: Any, theme_keys: set[str] | None = None) -> list[P
 def _problems(data: Any, theme_keys: set[str] | None, locator: _LineLocator | _PathLocator) -> list[Problem]:
     if not isinstance(data, dict):
         what = "a list" if isinstance(data, list) else ("empty" if data is None else "a single value")
-        return [Problem((), f"the top level must be a mapping of instrument fields (key, version, kind, …), not {what}")]
+        return [
+            Problem((), f"the top level must be a mapping of instrument fields (key, version, kind, …), not {what}")
+        ]
     checker = _DefinitionChecker(data, locator, theme_keys)
     checker.check_schema()
     checker.check_semantics()
     return checker.problems
+
 
 class _DefinitionChecker(_SchemaChecks, _OptionChecks, _QuestionChecks, _ReferenceChecks):
     def __init__(self, data: dict, locator: _LineLocator | _PathLocator, theme_keys: set[str] | None):
@@ -89,9 +93,7 @@ class _DefinitionChecker(_SchemaChecks, _OptionChecks, _QuestionChecks, _Referen
         self._check_org_types(("applies_to",), "applies_to")
         scale_values = self._check_scales()
         all_keys = {
-            _str(q.get("key"))
-            for _, s in _dict_items(data.get("sections"))
-            for _, q in _dict_items(s.get("questions"))
+            _str(q.get("key")) for _, s in _dict_items(data.get("sections")) for _, q in _dict_items(s.get("questions"))
         } - {None}
         self._check_sections(kind, scale_values, all_keys)
         self._check_statement(kind)
@@ -106,23 +108,42 @@ class _DefinitionChecker(_SchemaChecks, _OptionChecks, _QuestionChecks, _Referen
         prefix = f"{name}: " if name else ""
         for i, code in enumerate(codes):
             if isinstance(code, str) and code not in known:
-                self.error(path + (i,), f"{prefix}unknown organisation type '{code}' in {field}{_suggest(code, known)}", at_value=True)
+                self.error(
+                    path + (i,),
+                    f"{prefix}unknown organisation type '{code}' in {field}{_suggest(code, known)}",
+                    at_value=True,
+                )
+
     def _check_statement(self, kind: str | None) -> None:
         data = self.data
         if kind == "statement":
             signatories = data.get("signatories")
             if "signatories" not in data:
-                self.error((), "a statement instrument needs 'signatories' (who must sign, by organisation type, with "
-                               "a 'default')", at_value=True)
+                self.error(
+                    (),
+                    "a statement instrument needs 'signatories' (who must sign, by organisation type, with "
+                    "a 'default')",
+                    at_value=True,
+                )
             elif isinstance(signatories, dict):
                 if "default" not in signatories:
-                    self.error(("signatories",), "'signatories' must include 'default' (who signs for organisation types not listed)")
+                    self.error(
+                        ("signatories",),
+                        "'signatories' must include 'default' (who signs for organisation types not listed)",
+                    )
                 for key in signatories:
                     if key != "default" and key not in ORG_TYPE_CODES:
-                        self.error(("signatories", key), "signatories: unknown organisation type "
-                                                         f"'{key}'{_suggest(key, ORG_TYPE_CODES + ('default',))}")
+                        self.error(
+                            ("signatories", key),
+                            "signatories: unknown organisation type "
+                            f"'{key}'{_suggest(key, ORG_TYPE_CODES + ('default',))}",
+                        )
             if "review_months" not in data:
-                self.error((), "a statement instrument needs 'review_months' (how often the statement must be reviewed)", at_value=True)
+                self.error(
+                    (),
+                    "a statement instrument needs 'review_months' (how often the statement must be reviewed)",
+                    at_value=True,
+                )
         elif kind is not None:
             for key in ("signatories", "review_months"):
                 if key in data:

@@ -1,4 +1,5 @@
 """Instrument files: parse, check and report every problem as `file:line: message`."""
+
 from __future__ import annotations
 
 import hashlib
@@ -50,8 +51,9 @@ def check_file(path: str | Path, *, themes_file: str | Path | None = None) -> Ch
     return check_text(text, name, themes_file=themes_file)
 
 
-def check_text(text: str, name: str, *, themes_file: str | Path | None = None,
-               themes: dict[str, Theme] | None = None) -> CheckedFile:
+def check_text(
+    text: str, name: str, *, themes_file: str | Path | None = None, themes: dict[str, Theme] | None = None
+) -> CheckedFile:
     parsed = parse(text, name)
     errors = list(parsed.errors)
     if parsed.data is None and errors:
@@ -68,8 +70,9 @@ def check_text(text: str, name: str, *, themes_file: str | Path | None = None,
     errors.extend(check_definition(parsed.data, parsed.lines, name, theme_keys))
     if errors:
         raise InstrumentError(errors)
-    return CheckedFile(name=name, definition=parsed.data, lines=parsed.lines,
-                       instrument=Instrument.from_dict(parsed.data))
+    return CheckedFile(
+        name=name, definition=parsed.data, lines=parsed.lines, instrument=Instrument.from_dict(parsed.data)
+    )
 
 
 def validate_file(path: str | Path, *, themes_file: str | Path | None = None) -> Instrument:

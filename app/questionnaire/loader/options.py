@@ -1,4 +1,5 @@
 """Scales and option lists: duplicate values, the flags on each option, rag for self-assessment scales."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -22,7 +23,10 @@ class _OptionChecks:
                 if value is not None:
                     where = self.at(path + ("value",))
                     if value in values:
-                        self.error(path + ("value",), f"scale '{name}': duplicate option value '{value}' (first on {values[value]})")
+                        self.error(
+                            path + ("value",),
+                            f"scale '{name}': duplicate option value '{value}' (first on {values[value]})",
+                        )
                     else:
                         values[value] = where
                 self._check_option_flags(option, path, f"scale '{name}' option {i + 1}")
@@ -49,15 +53,23 @@ class _OptionChecks:
         if option.get("excluded") is True:
             clash = [k for k in ("score", "meets_standard", "rag") if k in option]
             if clash:
-                self.error(path, f"{label}: an excluded (not applicable) option cannot have {', '.join(clash)}", at_value=True)
+                self.error(
+                    path, f"{label}: an excluded (not applicable) option cannot have {', '.join(clash)}", at_value=True
+                )
         elif option.get("needs_reason") is True:
-            self.error(path + ("needs_reason",), f"{label}: needs_reason is only allowed on an excluded (not applicable) option")
+            self.error(
+                path + ("needs_reason",),
+                f"{label}: needs_reason is only allowed on an excluded (not applicable) option",
+            )
         if option.get("partial") is True:
             if option.get("excluded") is True:
                 self.error(path + ("partial",), f"{label}: an excluded (not applicable) option cannot be partial")
             elif option.get("meets_standard") is not False:
-                self.error(path + ("partial",), f"{label}: a partial option must have meets_standard: false "
-                                                f"(it partly meets the standard)")
+                self.error(
+                    path + ("partial",),
+                    f"{label}: a partial option must have meets_standard: false (it partly meets the standard)",
+                )
+
     def _report_scale_without_rag(self, name: str, options: Any) -> None:
         if name in self.rag_reported:
             return
@@ -65,5 +77,9 @@ class _OptionChecks:
         for i, option in _dict_items(options):
             value = _option_key(option.get("value"))
             if value is not None and not option.get("excluded") and not option.get("rag"):
-                self.error(("scales", name, i), f"scale '{name}' option '{value}' has no rag (green, amber or red), "
-                                                f"which self-assessment criteria need", at_value=True)
+                self.error(
+                    ("scales", name, i),
+                    f"scale '{name}' option '{value}' has no rag (green, amber or red), "
+                    f"which self-assessment criteria need",
+                    at_value=True,
+                )

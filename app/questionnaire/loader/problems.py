@@ -1,4 +1,5 @@
 """A broken rule placed by its path in the definition, and how a message names an earlier occurrence."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,11 +19,20 @@ class Problem:
 
     @property
     def section_index(self) -> int | None:
-        return self.path[1] if len(self.path) >= 2 and self.path[0] == "sections" and isinstance(self.path[1], int) else None
+        return (
+            self.path[1]
+            if len(self.path) >= 2 and self.path[0] == "sections" and isinstance(self.path[1], int)
+            else None
+        )
 
     @property
     def question_index(self) -> int | None:
-        if self.section_index is not None and len(self.path) >= 4 and self.path[2] == "questions" and isinstance(self.path[3], int):
+        if (
+            self.section_index is not None
+            and len(self.path) >= 4
+            and self.path[2] == "questions"
+            and isinstance(self.path[3], int)
+        ):
             return self.path[3]
         return None
 

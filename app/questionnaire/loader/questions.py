@@ -1,4 +1,5 @@
 """Sections and their questions: keys, what each question type takes, ranges, about, overall and themes."""
+
 from __future__ import annotations
 
 from app.questionnaire.definition import option_value
@@ -45,39 +46,62 @@ class _QuestionChecks:
                     if qkey in earlier:
                         self.error(qpath + ("key",), f"duplicate question key '{qkey}' (first on {earlier[qkey].line})")
                     if "__" in qkey:
-                        self.error(qpath + ("key",), f"{label}: keys may not contain a double underscore (it is used "
-                                                     "for comment and evidence fields)")
+                        self.error(
+                            qpath + ("key",),
+                            f"{label}: keys may not contain a double underscore (it is used "
+                            "for comment and evidence fields)",
+                        )
                     if qkey in RESERVED_QUESTION_KEYS:
                         self.error(qpath + ("key",), f"{label}: '{qkey}' is reserved; choose another key")
 
                 if qkind is not None and qkind.takes_scale:
                     if "options" in q:
-                        self.error(qpath + ("options",), f"{label}: a scale question takes its answers from 'scale', "
-                                                         "so 'options' is not allowed")
+                        self.error(
+                            qpath + ("options",),
+                            f"{label}: a scale question takes its answers from 'scale', so 'options' is not allowed",
+                        )
                     scale_name = q.get("scale")
                     if "scale" not in q:
-                        self.error(qpath, f"{label}: a scale question needs 'scale' naming one of the scales"
-                                          + (f" ({', '.join(scales)})" if scales else ""), at_value=True)
+                        self.error(
+                            qpath,
+                            f"{label}: a scale question needs 'scale' naming one of the scales"
+                            + (f" ({', '.join(scales)})" if scales else ""),
+                            at_value=True,
+                        )
                     elif isinstance(scale_name, str):
                         if scale_name not in scales:
-                            known = f"; defined scales: {', '.join(scales)}" if scales else "; this file defines no scales"
-                            self.error(qpath + ("scale",), f"{label}: unknown scale '{scale_name}'{_suggest(scale_name, scales)}{known}")
+                            known = (
+                                f"; defined scales: {', '.join(scales)}" if scales else "; this file defines no scales"
+                            )
+                            self.error(
+                                qpath + ("scale",),
+                                f"{label}: unknown scale '{scale_name}'{_suggest(scale_name, scales)}{known}",
+                            )
                         else:
                             option_values = scale_values.get(scale_name, [])
                             if kind == "self_assessment":
                                 missing = [
-                                    option_value(o.get("value")) for _, o in _dict_items(scales[scale_name])
-                                    if not o.get("excluded") and not o.get("rag") and _option_key(o.get("value")) is not None
+                                    option_value(o.get("value"))
+                                    for _, o in _dict_items(scales[scale_name])
+                                    if not o.get("excluded")
+                                    and not o.get("rag")
+                                    and _option_key(o.get("value")) is not None
                                 ]
                                 if missing:
-                                    self.error(qpath + ("scale",), f"{label}: a self-assessment criterion needs a "
-                                                                   "scale with 'rag' on every option, but scale "
-                                                                   f"'{scale_name}' has none for {', '.join(missing)}")
+                                    self.error(
+                                        qpath + ("scale",),
+                                        f"{label}: a self-assessment criterion needs a "
+                                        "scale with 'rag' on every option, but scale "
+                                        f"'{scale_name}' has none for {', '.join(missing)}",
+                                    )
                                     self._report_scale_without_rag(scale_name, scales[scale_name])
                 elif qkind is not None and qkind.takes_options:
                     if "scale" in q:
-                        self.error(qpath + ("scale",), f"{label}: 'scale' is only for type: scale questions; a "
-                                                       f"{qtype} question lists its 'options'")
+                        self.error(
+                            qpath + ("scale",),
+                            f"{label}: 'scale' is only for type: scale questions; a "
+                            f"{qtype} question lists its 'options'",
+                        )
                     if "options" not in q:
                         self.error(qpath, f"{label}: a {qtype} question needs 'options'", at_value=True)
                     else:
@@ -89,15 +113,24 @@ class _QuestionChecks:
 
                 if qkind is not None:
                     if "max_length" in q and not qkind.takes_max_length:
-                        self.error(qpath + ("max_length",), f"{label}: 'max_length' is only for "
-                                                            f"{names_text(type_names(takes_max_length=True), 'and')} questions")
+                        self.error(
+                            qpath + ("max_length",),
+                            f"{label}: 'max_length' is only for "
+                            f"{names_text(type_names(takes_max_length=True), 'and')} questions",
+                        )
                     for key in ("min", "max"):
                         if key in q and not qkind.takes_range:
-                            self.error(qpath + (key,), f"{label}: '{key}' is only for "
-                                                       f"{names_text(type_names(takes_range=True), 'and')} questions")
+                            self.error(
+                                qpath + (key,),
+                                f"{label}: '{key}' is only for "
+                                f"{names_text(type_names(takes_range=True), 'and')} questions",
+                            )
                     if q.get("comment") == "required_unless_met" and not qkind.is_scored:
-                        self.error(qpath + ("comment",), f"{label}: comment: required_unless_met needs a "
-                                                         f"{names_text(type_names(is_scored=True), 'or')} question")
+                        self.error(
+                            qpath + ("comment",),
+                            f"{label}: comment: required_unless_met needs a "
+                            f"{names_text(type_names(is_scored=True), 'or')} question",
+                        )
                 low, high = q.get("min"), q.get("max")
                 if _is_number(low) and _is_number(high) and low > high:
                     self.error(qpath + ("min",), f"{label}: 'min' ({low}) is greater than 'max' ({high})")
@@ -109,21 +142,30 @@ class _QuestionChecks:
 
                 if q.get("overall") is True:
                     if overall_line is not None:
-                        self.error(qpath + ("overall",), f"{label}: only one question may have overall: true (the "
-                                                         f"first is on {overall_line})")
+                        self.error(
+                            qpath + ("overall",),
+                            f"{label}: only one question may have overall: true (the first is on {overall_line})",
+                        )
                     else:
                         overall_line = self.at(qpath + ("overall",))
                     if qkind is not None and not qkind.is_scored:
-                        self.error(qpath + ("overall",), f"{label}: the overall judgement must be a "
-                                                         f"{names_text(type_names(is_scored=True), 'or')} question")
+                        self.error(
+                            qpath + ("overall",),
+                            f"{label}: the overall judgement must be a "
+                            f"{names_text(type_names(is_scored=True), 'or')} question",
+                        )
 
                 themes = q.get("themes")
                 if self.theme_keys is not None and isinstance(themes, list):
                     for ti, theme in enumerate(themes):
                         if isinstance(theme, str) and theme not in self.theme_keys:
-                            self.error(qpath + ("themes", ti), f"{label}: unknown theme "
-                                                               f"'{theme}'{_suggest(theme, self.theme_keys)}; themes "
-                                                               "are defined in themes.yaml", at_value=True)
+                            self.error(
+                                qpath + ("themes", ti),
+                                f"{label}: unknown theme "
+                                f"'{theme}'{_suggest(theme, self.theme_keys)}; themes "
+                                "are defined in themes.yaml",
+                                at_value=True,
+                            )
 
                 self._check_show_if(q, qpath, qkey, label, earlier, all_keys)
 

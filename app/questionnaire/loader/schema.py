@@ -1,4 +1,5 @@
 """The JSON Schema half of the checks: the schema file, and its errors translated into plain messages."""
+
 from __future__ import annotations
 
 import json
@@ -98,8 +99,10 @@ class _SchemaChecks:
             sub = err.context[0] if err.context else None
             if sub is not None and isinstance(sub.schema, dict) and sub.schema.get("x-message"):
                 message = sub.schema["x-message"]
-            self.error(path + (key,) if isinstance(key, str) else path,
-                       f"{self.label(path)}: key {_short(key)} {message or 'is not a valid name'}")
+            self.error(
+                path + (key,) if isinstance(key, str) else path,
+                f"{self.label(path)}: key {_short(key)} {message or 'is not a valid name'}",
+            )
             return
         what = self.label(path)
         if kind == "type":
@@ -109,8 +112,11 @@ class _SchemaChecks:
             self.error(path, f"{what} must be {names}, not {_type_name(instance)}")
         elif kind == "enum":
             options = ", ".join(str(v) for v in err.validator_value)
-            self.error(path, f"{what} must be one of {options}; got "
-                             f"{_short(instance)}{_suggest(instance, [str(v) for v in err.validator_value])}")
+            self.error(
+                path,
+                f"{what} must be one of {options}; got "
+                f"{_short(instance)}{_suggest(instance, [str(v) for v in err.validator_value])}",
+            )
         elif kind == "pattern":
             message = err.schema.get("x-message") or f"must match {err.validator_value}"
             self.error(path, f"{what} {_short(instance)} {message}")

@@ -1,4 +1,5 @@
 """Themes (themes.yaml): loading them for pages and exports, and validating the file."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -72,36 +73,65 @@ def _check_themes(data: Any, lines: SourceMap, filename: str) -> tuple[dict[str,
         return {}, [LoadError(filename, 1, "the top level must be a mapping with a 'themes' list")]
     for key in data:
         if key != "themes":
-            errors.append(LoadError(filename, lines.line((key,)), f"unknown key '{key}'; a themes file has only 'themes'"))
+            errors.append(
+                LoadError(filename, lines.line((key,)), f"unknown key '{key}'; a themes file has only 'themes'")
+            )
     items = data.get("themes")
     if not isinstance(items, list) or not items:
-        errors.append(LoadError(filename, lines.line(("themes",)), "'themes' must be a non-empty list of {key, title, description}"))
+        errors.append(
+            LoadError(
+                filename, lines.line(("themes",)), "'themes' must be a non-empty list of {key, title, description}"
+            )
+        )
         return themes, errors
     first_line: dict[str, int] = {}
     for i, item in enumerate(items):
         path = ("themes", i)
         if not isinstance(item, dict):
-            errors.append(LoadError(filename, lines.line(path), f"theme {i + 1} must be a mapping with key, title and description"))
+            errors.append(
+                LoadError(
+                    filename, lines.line(path), f"theme {i + 1} must be a mapping with key, title and description"
+                )
+            )
             continue
         for k in item:
             if k not in ("key", "title", "description"):
-                errors.append(LoadError(filename, lines.line(path + (k,)), f"theme {i + 1}: unknown key "
-                                                                           f"'{k}'{_suggest(k, ('key', 'title', 'description'))}"))
+                errors.append(
+                    LoadError(
+                        filename,
+                        lines.line(path + (k,)),
+                        f"theme {i + 1}: unknown key '{k}'{_suggest(k, ('key', 'title', 'description'))}",
+                    )
+                )
         key, title, description = item.get("key"), item.get("title"), item.get("description")
         if not isinstance(key, str) or not key:
-            errors.append(LoadError(filename, lines.value_line(path), f"theme {i + 1}: 'key' is required and must be text"))
+            errors.append(
+                LoadError(filename, lines.value_line(path), f"theme {i + 1}: 'key' is required and must be text")
+            )
             continue
         if not isinstance(title, str) or not title:
-            errors.append(LoadError(filename, lines.value_line(path), f"theme '{key}': 'title' is required and must be text"))
+            errors.append(
+                LoadError(filename, lines.value_line(path), f"theme '{key}': 'title' is required and must be text")
+            )
         if description is not None and not isinstance(description, str):
-            errors.append(LoadError(filename, lines.line(path + ("description",)), f"theme '{key}': 'description' must be text"))
+            errors.append(
+                LoadError(filename, lines.line(path + ("description",)), f"theme '{key}': 'description' must be text")
+            )
         if key in first_line:
-            errors.append(LoadError(filename, lines.line(path + ("key",)), f"duplicate theme key '{key}' (first on "
-                                                                           f"line {first_line[key]})"))
+            errors.append(
+                LoadError(
+                    filename,
+                    lines.line(path + ("key",)),
+                    f"duplicate theme key '{key}' (first on line {first_line[key]})",
+                )
+            )
             continue
         first_line[key] = lines.line(path + ("key",))
-        themes[key] = Theme(key=key, title=title if isinstance(title, str) else key,
-                            description=description if isinstance(description, str) else None)
+        themes[key] = Theme(
+            key=key,
+            title=title if isinstance(title, str) else key,
+            description=description if isinstance(description, str) else None,
+        )
     return themes, errors
 
 

@@ -10,6 +10,7 @@
 After registering, `type: postcode` loads, renders, validates, stores, reads back and displays through the
 engine; see `QuestionType` for what a type can change.
 """
+
 from app.questionnaire.types import builtin  # noqa: F401  (registers the built-in types)
 from app.questionnaire.types.base import (
     QuestionType,
@@ -22,5 +23,14 @@ from app.questionnaire.types.base import (
 )
 from app.questionnaire.types.values import NO_SCORE, AnswerScore
 
-__all__ = ["NO_SCORE", "AnswerScore", "QuestionType", "kind_of", "names_text", "question_type", "register", "type_names",
-           "unregister"]
+__all__ = [
+    "NO_SCORE",
+    "AnswerScore",
+    "QuestionType",
+    "kind_of",
+    "names_text",
+    "question_type",
+    "register",
+    "type_names",
+    "unregister",
+]

@@ -4,6 +4,7 @@ Each type is a class registered by the name instrument files give in `type:`. Th
 answer; a new type overrides what differs. Nothing outside this package asks a question which type it is: it asks
 the type object (`question.kind`) what it needs.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -17,24 +18,24 @@ if TYPE_CHECKING:  # pragma: no cover
 
 class QuestionType:
     name: str = ""
-    label: str = ""                      # how the studio offers the type to authors ("Short text")
-    component: str = "input"             # the GOV.UK macro the answer is rendered with (app/templating.py)
+    label: str = ""  # how the studio offers the type to authors ("Short text")
+    component: str = "input"  # the GOV.UK macro the answer is rendered with (app/templating.py)
 
     # What the rest of the code asks about.
-    is_choice: bool = False              # answered by picking options; show_if may depend on it
-    is_list: bool = False                # the answer is a list of option values
-    is_scored: bool = False              # the option chosen carries score, meets_standard, rag, not applicable
-    is_charted: bool = False             # findings chart how many chose each option
-    is_rating: bool = False              # a rating on a shared scale: compared between agencies and moderated
-    is_text: bool = False                # free text, read as written
-    multiline: bool = False              # shown keeping its line breaks
+    is_choice: bool = False  # answered by picking options; show_if may depend on it
+    is_list: bool = False  # the answer is a list of option values
+    is_scored: bool = False  # the option chosen carries score, meets_standard, rag, not applicable
+    is_charted: bool = False  # findings chart how many chose each option
+    is_rating: bool = False  # a rating on a shared scale: compared between agencies and moderated
+    is_text: bool = False  # free text, read as written
+    multiline: bool = False  # shown keeping its line breaks
     required_by_default: bool = False
 
     # What a definition may set on a question of this type.
     takes_scale: bool = False
     takes_options: bool = False
     takes_max_length: bool = False
-    takes_range: bool = False            # min and max
+    takes_range: bool = False  # min and max
     default_max_length: int | None = None
 
     def __repr__(self) -> str:
@@ -61,8 +62,14 @@ class QuestionType:
         """The GOV.UK component's parameters; `params` holds name, hint and errorMessage already."""
         label = {"text": question.text, "classes": "govuk-label--s"}
         limit = question.effective_max_length
-        params.update({"id": field.id, "label": label, "value": field.data or "",
-                       "classes": "govuk-!-width-full" if (limit or 0) > 50 else "govuk-input--width-20"})
+        params.update(
+            {
+                "id": field.id,
+                "label": label,
+                "value": field.data or "",
+                "classes": "govuk-!-width-full" if (limit or 0) > 50 else "govuk-input--width-20",
+            }
+        )
         if question.max_length:
             params["attributes"] = {"maxlength": str(question.max_length)}
         return params
@@ -133,8 +140,9 @@ def kind_of(name) -> QuestionType | None:
 def type_names(**flags: bool) -> tuple[str, ...]:
     """Registered type names, in registration order; with flags, those whose flags have the values given
     (type_names(takes_options=True))."""
-    return tuple(name for name, kind in _REGISTRY.items()
-                 if all(getattr(kind, flag) == wanted for flag, wanted in flags.items()))
+    return tuple(
+        name for name, kind in _REGISTRY.items() if all(getattr(kind, flag) == wanted for flag, wanted in flags.items())
+    )
 
 
 def names_text(names: tuple[str, ...], conjunction: str) -> str:

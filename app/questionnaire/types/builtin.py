@@ -1,4 +1,5 @@
 """The question types instrument files can use: scale, choice, multi_choice, text, long_text, number, date."""
+
 from __future__ import annotations
 
 import json
@@ -72,8 +73,9 @@ class _SingleChoiceType(_OptionsType):
     required_by_default = True
 
     def field(self, question, label: str, description: str):
-        return ChoiceAnswerField(label=label, description=description, question=question,
-                                 choices=self._choices(question))
+        return ChoiceAnswerField(
+            label=label, description=description, question=question, choices=self._choices(question)
+        )
 
     def form_value(self, question, data: Any) -> Any:
         return data if isinstance(data, str) and data else None
@@ -134,8 +136,9 @@ class MultiChoiceType(_OptionsType):
     takes_options = True
 
     def field(self, question, label: str, description: str):
-        return MultiChoiceAnswerField(label=label, description=description, question=question,
-                                      choices=self._choices(question))
+        return MultiChoiceAnswerField(
+            label=label, description=description, question=question, choices=self._choices(question)
+        )
 
     def _selected(self, field) -> set[str]:
         return set(field.data or [])
@@ -211,8 +214,15 @@ class LongTextType(TextType):
         return LongTextAnswerField(label=label, description=description, question=question)
 
     def params(self, question, field, params: dict) -> dict:
-        params.update({"id": field.id, "label": _label(question), "value": field.data or "",
-                       "maxlength": question.effective_max_length, "rows": 6})
+        params.update(
+            {
+                "id": field.id,
+                "label": _label(question),
+                "value": field.data or "",
+                "maxlength": question.effective_max_length,
+                "rows": 6,
+            }
+        )
         return params
 
 
@@ -231,8 +241,16 @@ class NumberType(QuestionType):
         return data
 
     def params(self, question, field, params: dict) -> dict:
-        params.update({"id": field.id, "label": _label(question), "value": field._value(), "inputmode": "numeric",
-                       "spellcheck": False, "classes": "govuk-input--width-10"})
+        params.update(
+            {
+                "id": field.id,
+                "label": _label(question),
+                "value": field._value(),
+                "inputmode": "numeric",
+                "spellcheck": False,
+                "classes": "govuk-input--width-10",
+            }
+        )
         return params
 
     def encode(self, value: Any) -> str | None:
@@ -285,16 +303,18 @@ class DateType(QuestionType):
     def params(self, question, field, params: dict) -> dict:
         error = " govuk-input--error" if "errorMessage" in params else ""
         params.pop("name")
-        params.update({
-            "id": field.id,
-            "namePrefix": field.name,
-            "fieldset": {"legend": _legend(question)},
-            "items": [
-                {"name": "day", "classes": "govuk-input--width-2" + error, "value": field.parts.get("day", "")},
-                {"name": "month", "classes": "govuk-input--width-2" + error, "value": field.parts.get("month", "")},
-                {"name": "year", "classes": "govuk-input--width-4" + error, "value": field.parts.get("year", "")},
-            ],
-        })
+        params.update(
+            {
+                "id": field.id,
+                "namePrefix": field.name,
+                "fieldset": {"legend": _legend(question)},
+                "items": [
+                    {"name": "day", "classes": "govuk-input--width-2" + error, "value": field.parts.get("day", "")},
+                    {"name": "month", "classes": "govuk-input--width-2" + error, "value": field.parts.get("month", "")},
+                    {"name": "year", "classes": "govuk-input--width-4" + error, "value": field.parts.get("year", "")},
+                ],
+            }
+        )
         return params
 
     def anchor(self, field_id: str) -> str:

@@ -1,5 +1,6 @@
 """The WTForms fields the built-in question types answer with. Each knows its question, so messages and markup
 can use its text."""
+
 from __future__ import annotations
 
 import math
@@ -113,8 +114,7 @@ class DateAnswerField(QuestionField, Field):
     def process_data(self, value):
         parsed = parse_iso_date(value)
         self.data = parsed
-        self.parts = ({"day": str(parsed.day), "month": str(parsed.month), "year": str(parsed.year)}
-                      if parsed else {})
+        self.parts = {"day": str(parsed.day), "month": str(parsed.month), "year": str(parsed.year)} if parsed else {}
 
     def process_formdata(self, valuelist):
         day, month, year = (str(v).strip() for v in valuelist)

@@ -1,4 +1,5 @@
 """Small helpers about answer values that every question type and the engine share."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,7 +19,11 @@ NO_SCORE = AnswerScore()
 
 
 def is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip()) or (isinstance(value, (list, tuple)) and not value)
+    return (
+        value is None
+        or (isinstance(value, str) and not value.strip())
+        or (isinstance(value, (list, tuple)) and not value)
+    )
 
 
 def is_number(value: Any) -> bool:

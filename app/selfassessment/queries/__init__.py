@@ -12,6 +12,7 @@ One concept a module: campaign (lists, board), returns (an organisation's return
 return as a page shows it), aggregates (SQL over submitted returns), surveys (frozen survey results),
 theme_agreement (triangulation); _common holds the RAG ranks and return states they share.
 """
+
 from __future__ import annotations
 
 from app.selfassessment.queries._common import (

@@ -1,4 +1,5 @@
 """RAG labels and ranks, and the return states the self-assessment read models share."""
+
 from __future__ import annotations
 
 from app.selfassessment.models import ReturnState

@@ -1,4 +1,5 @@
 """Aggregates (SQL) over submitted and accepted returns, used by the campaign pages and by findings."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -21,15 +22,18 @@ def _rank(column):
 def rag_by_criterion(campaign_id: int) -> dict[str, dict[str, dict[str, int]]]:
     """question_key -> {"self": {rag: n}, "moderated": {rag: n}} over submitted and accepted returns."""
     moderated = sa.func.coalesce(Challenge.moderated_rag, ReturnAnswer.rag)
-    base = (sa.select(ReturnAnswer.question_key).join(Return, ReturnAnswer.return_id == Return.id)
-            .outerjoin(Challenge, Challenge.return_answer_id == ReturnAnswer.id)
-            .where(Return.campaign_id == campaign_id, Return.state.in_(SUBMITTED_STATES),
-                   ReturnAnswer.rag.is_not(None)))
+    base = (
+        sa.select(ReturnAnswer.question_key)
+        .join(Return, ReturnAnswer.return_id == Return.id)
+        .outerjoin(Challenge, Challenge.return_answer_id == ReturnAnswer.id)
+        .where(Return.campaign_id == campaign_id, Return.state.in_(SUBMITTED_STATES), ReturnAnswer.rag.is_not(None))
+    )
     result: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: {"self": {}, "moderated": {}})
     for kind, column in (("self", ReturnAnswer.rag), ("moderated", moderated)):
         rows = db.session.execute(
-            base.add_columns(column.label("rag"), sa.func.count().label("n"))
-            .group_by(ReturnAnswer.question_key, column)
+            base.add_columns(column.label("rag"), sa.func.count().label("n")).group_by(
+                ReturnAnswer.question_key, column
+            )
         ).all()
         for key, rag, n in rows:
             result[key][kind][rag] = n
@@ -58,22 +62,24 @@ def self_assessed_theme_rag(campaign_id: int, themes: set[str] | None = None) ->
     moderated = sa.func.coalesce(Challenge.moderated_rag, ReturnAnswer.rag)
     rows = db.session.execute(
         sa.select(
-            Return.organisation_id, mapping.c.theme,
-            sa.func.max(_rank(ReturnAnswer.rag)), sa.func.max(_rank(moderated)),
+            Return.organisation_id,
+            mapping.c.theme,
+            sa.func.max(_rank(ReturnAnswer.rag)),
+            sa.func.max(_rank(moderated)),
             *(sa.func.sum(sa.case((ReturnAnswer.rag == rag, 1), else_=0)) for rag in RAG_RANK),
         )
         .select_from(ReturnAnswer)
         .join(Return, ReturnAnswer.return_id == Return.id)
         .outerjoin(Challenge, Challenge.return_answer_id == ReturnAnswer.id)
         .join(mapping, mapping.c.question_key == ReturnAnswer.question_key)
-        .where(Return.campaign_id == campaign_id, Return.state.in_(SUBMITTED_STATES),
-               ReturnAnswer.rag.is_not(None))
+        .where(Return.campaign_id == campaign_id, Return.state.in_(SUBMITTED_STATES), ReturnAnswer.rag.is_not(None))
         .group_by(Return.organisation_id, mapping.c.theme)
     ).all()
     result = {}
     for org_id, theme, worst_self, worst_moderated, *counts in rows:
         result[(org_id, theme)] = ThemeRag(
-            worst_self=RANK_RAG.get(worst_self), worst_moderated=RANK_RAG.get(worst_moderated),
+            worst_self=RANK_RAG.get(worst_self),
+            worst_moderated=RANK_RAG.get(worst_moderated),
             counts={rag: int(n or 0) for rag, n in zip(RAG_RANK, counts)},
         )
     return result

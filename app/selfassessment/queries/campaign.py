@@ -1,4 +1,5 @@
 """Campaigns: the list, one campaign, who is invited, and the board of every invited organisation's return."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -24,9 +25,7 @@ from app.utils import today
 
 
 def campaigns() -> list[Campaign]:
-    return list(db.session.execute(
-        sa.select(Campaign).order_by(Campaign.cycle.desc(), Campaign.id.desc())
-    ).scalars())
+    return list(db.session.execute(sa.select(Campaign).order_by(Campaign.cycle.desc(), Campaign.id.desc())).scalars())
 
 
 def get_campaign(campaign_id: int) -> Campaign:
@@ -38,12 +37,14 @@ def instrument_of(campaign: Campaign) -> Instrument:
 
 
 def invited_organisations(campaign: Campaign) -> list[Organisation]:
-    return list(db.session.execute(
-        sa.select(Organisation)
-        .join(campaign_org_type, campaign_org_type.c.org_type == Organisation.org_type)
-        .where(campaign_org_type.c.campaign_id == campaign.id, Organisation.active.is_(True))
-        .order_by(Organisation.name)
-    ).scalars())
+    return list(
+        db.session.execute(
+            sa.select(Organisation)
+            .join(campaign_org_type, campaign_org_type.c.org_type == Organisation.org_type)
+            .where(campaign_org_type.c.campaign_id == campaign.id, Organisation.active.is_(True))
+            .order_by(Organisation.name)
+        ).scalars()
+    )
 
 
 def is_overdue(ret: Return, on: date | None = None) -> bool:
@@ -70,17 +71,23 @@ def campaign_board(campaign: Campaign, on: date | None = None) -> Board:
     whether it may be closed: never a live count of responses); counts by state and type."""
     on = on or today()
     surveys = survey_statuses(campaign.id)
-    returns = list(db.session.execute(
-        sa.select(Return).join(Organisation, Return.organisation_id == Organisation.id)
-        .where(Return.campaign_id == campaign.id)
-        .options(selectinload(Return.organisation))
-        .order_by(Organisation.name)
-    ).scalars())
-    rows = [BoardRow(organisation=r.organisation, ret=r, overdue=is_overdue(r, on),
-                     survey=surveys.get(r.organisation_id)) for r in returns]
+    returns = list(
+        db.session.execute(
+            sa.select(Return)
+            .join(Organisation, Return.organisation_id == Organisation.id)
+            .where(Return.campaign_id == campaign.id)
+            .options(selectinload(Return.organisation))
+            .order_by(Organisation.name)
+        ).scalars()
+    )
+    rows = [
+        BoardRow(organisation=r.organisation, ret=r, overdue=is_overdue(r, on), survey=surveys.get(r.organisation_id))
+        for r in returns
+    ]
     if campaign.state == CampaignState.draft:
-        rows = [BoardRow(organisation=org, ret=None, overdue=False, survey=None)
-                for org in invited_organisations(campaign)]
+        rows = [
+            BoardRow(organisation=org, ret=None, overdue=False, survey=None) for org in invited_organisations(campaign)
+        ]
     counts = db.session.execute(
         sa.select(Organisation.org_type, Return.state, sa.func.count())
         .join(Organisation, Return.organisation_id == Organisation.id)

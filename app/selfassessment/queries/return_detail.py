@@ -1,5 +1,6 @@
 """One return as its pages show it: sections, criteria, linked actions (with their lineage across cycles),
 problems, and what changed since last cycle."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -32,7 +33,7 @@ from app.selfassessment.queries.campaign import instrument_of
 @dataclass
 class LinkedAction:
     action: ActionItem
-    carried: bool   # linked to this criterion's answer in an earlier cycle
+    carried: bool  # linked to this criterion's answer in an earlier cycle
 
     @property
     def is_open(self) -> bool:
@@ -130,26 +131,37 @@ class ReturnView:
 
 
 def answer_rows(ret: Return) -> list[ReturnAnswer]:
-    return list(db.session.execute(
-        sa.select(ReturnAnswer).where(ReturnAnswer.return_id == ret.id)
-        .options(selectinload(ReturnAnswer.files), selectinload(ReturnAnswer.challenge),
-                 selectinload(ReturnAnswer.carried_from))
-    ).scalars())
+    return list(
+        db.session.execute(
+            sa.select(ReturnAnswer)
+            .where(ReturnAnswer.return_id == ret.id)
+            .options(
+                selectinload(ReturnAnswer.files),
+                selectinload(ReturnAnswer.challenge),
+                selectinload(ReturnAnswer.carried_from),
+            )
+        ).scalars()
+    )
 
 
 def answer_lineage(rows: list[ReturnAnswer]) -> dict[int, str]:
     """Answer id -> question key, for these answers and every earlier-cycle answer they were carried from."""
     owner: dict[int, str] = {row.id: row.question_key for row in rows}
-    frontier = {row.carried_from_id: row.question_key for row in rows
-                if row.carried_from_id is not None and row.carried_from_id not in owner}
+    frontier = {
+        row.carried_from_id: row.question_key
+        for row in rows
+        if row.carried_from_id is not None and row.carried_from_id not in owner
+    }
     while frontier:
         owner.update(frontier)
         earlier = db.session.execute(
-            sa.select(ReturnAnswer.id, ReturnAnswer.carried_from_id)
-            .where(ReturnAnswer.id.in_(list(frontier)), ReturnAnswer.carried_from_id.is_not(None))
+            sa.select(ReturnAnswer.id, ReturnAnswer.carried_from_id).where(
+                ReturnAnswer.id.in_(list(frontier)), ReturnAnswer.carried_from_id.is_not(None)
+            )
         ).all()
-        frontier = {carried_from: frontier[answer_id] for answer_id, carried_from in earlier
-                    if carried_from not in owner}
+        frontier = {
+            carried_from: frontier[answer_id] for answer_id, carried_from in earlier if carried_from not in owner
+        }
     return owner
 
 
@@ -176,11 +188,25 @@ def return_view(ret: Return) -> ReturnView:
     answers = read_answers(instrument, rows)
     sections = []
     for section in instrument.sections_for(org_type):
-        criteria = [CriterionView(question=q, answer=by_key.get(q.key), value=answers.get(q.key, {}).get("value"),
-                                  actions=actions.get(q.key, [])) for q in section.questions]
+        criteria = [
+            CriterionView(
+                question=q,
+                answer=by_key.get(q.key),
+                value=answers.get(q.key, {}).get("value"),
+                actions=actions.get(q.key, []),
+            )
+            for q in section.questions
+        ]
         sections.append(SectionView(section=section, criteria=criteria))
-    view = ReturnView(ret=ret, campaign=campaign, instrument=instrument, org_type=org_type, sections=sections,
-                      answers=answers, problems=[])
+    view = ReturnView(
+        ret=ret,
+        campaign=campaign,
+        instrument=instrument,
+        org_type=org_type,
+        sections=sections,
+        answers=answers,
+        problems=[],
+    )
     view.problems = return_problems(view)
     for section_view in sections:
         section_view.status = section_status(view, section_view)
@@ -224,13 +250,25 @@ def changes_since_last_cycle(view: ReturnView) -> list[Change]:
             if previous is None:
                 if criterion.rag is None:
                     continue
-                changes.append(Change(criterion.question, section_view.section, None, criterion.rag,
-                                      evidence_edited=False, reconfirmed=True))
+                changes.append(
+                    Change(
+                        criterion.question,
+                        section_view.section,
+                        None,
+                        criterion.rag,
+                        evidence_edited=False,
+                        reconfirmed=True,
+                    )
+                )
                 continue
-            changes.append(Change(
-                question=criterion.question, section=section_view.section, previous_rag=previous.rag,
-                current_rag=answer.rag,
-                evidence_edited=(previous.evidence or "").strip() != (answer.evidence or "").strip(),
-                reconfirmed=answer.reconfirmed,
-            ))
+            changes.append(
+                Change(
+                    question=criterion.question,
+                    section=section_view.section,
+                    previous_rag=previous.rag,
+                    current_rag=answer.rag,
+                    evidence_edited=(previous.evidence or "").strip() != (answer.evidence or "").strip(),
+                    reconfirmed=answer.reconfirmed,
+                )
+            )
     return changes

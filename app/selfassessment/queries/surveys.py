@@ -1,5 +1,6 @@
 """Practitioner survey results: only ever from the snapshot frozen when a survey closed
 (app.selfassessment.snapshots); live counts only decide what may be closed and are never shown."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -39,13 +40,14 @@ def min_cell_size() -> int:
     return int(current_app.config.get("MIN_CELL_SIZE", 5))
 
 
-SURVEY_OPEN = "open"   # the survey is still taking answers: nothing is shown for the organisation yet
+SURVEY_OPEN = "open"  # the survey is still taking answers: nothing is shown for the organisation yet
 
 
 def survey_link_for(campaign_id: int, organisation_id: int) -> SurveyLink | None:
     return db.session.execute(
-        sa.select(SurveyLink).where(SurveyLink.campaign_id == campaign_id,
-                                    SurveyLink.organisation_id == organisation_id)
+        sa.select(SurveyLink).where(
+            SurveyLink.campaign_id == campaign_id, SurveyLink.organisation_id == organisation_id
+        )
     ).scalar_one_or_none()
 
 
@@ -71,8 +73,9 @@ def partnership_survey_snapshot(campaign_id: int) -> dict | None:
     with: None while the campaign is open, or when fewer than two organisations had enough responses (it would be
     one organisation's results again)."""
     figures = db.session.execute(
-        sa.select(SurveySnapshot.figures).where(SurveySnapshot.campaign_id == campaign_id,
-                                                SurveySnapshot.survey_link_id.is_(None))
+        sa.select(SurveySnapshot.figures).where(
+            SurveySnapshot.campaign_id == campaign_id, SurveySnapshot.survey_link_id.is_(None)
+        )
     ).scalar_one_or_none()
     return figures if figures is not None and figures.get("organisations", 0) >= 2 else None
 
@@ -92,7 +95,7 @@ def partnership_survey_figures(campaign: Campaign) -> dict | None:
 @dataclass
 class SurveyStatus:
     link: SurveyLink | None
-    enough: bool          # open, with at least MIN_CELL_SIZE responses: it may be closed
+    enough: bool  # open, with at least MIN_CELL_SIZE responses: it may be closed
     minimum: int
 
     @property
@@ -111,17 +114,20 @@ def survey_statuses(campaign_id: int) -> dict[int, SurveyStatus]:
     minimum = min_cell_size()
     counts = survey_respondent_counts(campaign_id)
     links = db.session.execute(sa.select(SurveyLink).where(SurveyLink.campaign_id == campaign_id)).scalars()
-    return {link.organisation_id: SurveyStatus(link=link, minimum=minimum,
-                                               enough=not link.is_closed and counts.get(link.id, 0) >= minimum)
-            for link in links}
+    return {
+        link.organisation_id: SurveyStatus(
+            link=link, minimum=minimum, enough=not link.is_closed and counts.get(link.id, 0) >= minimum
+        )
+        for link in links
+    }
 
 
 @dataclass
 class StatementResult:
     question: Question
-    status: str                     # "shown", "fewer", "none"
-    percent: float | None           # from noised counts
-    answers: int | str              # agree or disagree answers: a count, "fewer" or "none"
+    status: str  # "shown", "fewer", "none"
+    percent: float | None  # from noised counts
+    answers: int | str  # agree or disagree answers: a count, "fewer" or "none"
     dont_know: int | str
     partnership_percent: float | None = None
 
@@ -165,9 +171,21 @@ def survey_results(campaign: Campaign, organisation_id: int) -> SurveyResults:
                 continue
             dont_know = [o.value for o in question.options if o.excluded]
             theirs = (partnership or {}).get("statements", {}).get(question.key) or {}
-            statements.append(StatementResult(
-                question=question, status=entry["status"], percent=entry["percent"], answers=entry["answers"],
-                dont_know=entry["options"].get(dont_know[0], "none") if dont_know else "none",
-                partnership_percent=theirs.get("percent")))
-    return SurveyResults(link=link, status=status, minimum=minimum, respondents=figures.get("respondents"),
-                         statements=statements, partnership=partnership)
+            statements.append(
+                StatementResult(
+                    question=question,
+                    status=entry["status"],
+                    percent=entry["percent"],
+                    answers=entry["answers"],
+                    dont_know=entry["options"].get(dont_know[0], "none") if dont_know else "none",
+                    partnership_percent=theirs.get("percent"),
+                )
+            )
+    return SurveyResults(
+        link=link,
+        status=status,
+        minimum=minimum,
+        respondents=figures.get("respondents"),
+        statements=statements,
+        partnership=partnership,
+    )

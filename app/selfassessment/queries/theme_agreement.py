@@ -1,4 +1,5 @@
 """Triangulation: each organisation's self-assessed RAG by theme next to how many of its practitioners agree."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -28,10 +29,10 @@ class TriangulationRow:
     theme: str
     theme_title: str
     self_rag: ThemeRag | None
-    status: str                 # "open" (survey still open), "none", "fewer" or "shown"
+    status: str  # "open" (survey still open), "none", "fewer" or "shown"
     agree_percent: float | None  # from the frozen, noised snapshot; only when shown
-    respondents: int | str      # the organisation's responses as frozen: a noised count, "fewer", "none"; or "open"
-    mismatch: bool              # self-rated Green, yet fewer than the threshold of practitioners agree
+    respondents: int | str  # the organisation's responses as frozen: a noised count, "fewer", "none"; or "open"
+    mismatch: bool  # self-rated Green, yet fewer than the threshold of practitioners agree
 
     @property
     def suppressed(self) -> bool:
@@ -81,8 +82,25 @@ def triangulation(campaign_id: int) -> list[TriangulationRow]:
             else:
                 entry = figures["themes"].get(theme) or {"status": "none", "percent": None}
                 status, agree = entry["status"], entry["percent"]
-            mismatch = bool(status == "shown" and rag is not None and rag.worst_self == "green"
-                            and agree is not None and agree < threshold)
-            rows.append(TriangulationRow(org.id, org.name, org.org_type, theme, titles.get(theme, theme), rag, status,
-                                         agree if status == "shown" else None, respondents, mismatch))
+            mismatch = bool(
+                status == "shown"
+                and rag is not None
+                and rag.worst_self == "green"
+                and agree is not None
+                and agree < threshold
+            )
+            rows.append(
+                TriangulationRow(
+                    org.id,
+                    org.name,
+                    org.org_type,
+                    theme,
+                    titles.get(theme, theme),
+                    rag,
+                    status,
+                    agree if status == "shown" else None,
+                    respondents,
+                    mismatch,
+                )
+            )
     return rows

@@ -4,6 +4,7 @@ app.selfassessment.survey_services).
 One concept a module: campaigns (create, open with carry forward, close) and returns (save a section, submit, and
 the partnership's review: challenge, return to the organisation, accept).
 """
+
 from __future__ import annotations
 
 from app.selfassessment.services.campaigns import (

@@ -1,5 +1,6 @@
 """Campaigns: create, open (a return per invited organisation, carried forward from last cycle, and a
 practitioner survey link each) and close."""
+
 from __future__ import annotations
 
 import re
@@ -48,8 +49,16 @@ def cycle_problem(cycle: str) -> str | None:
     return None
 
 
-def create_campaign(*, title: str, instrument_version_id: int, cycle: str, due_date: date,
-                    org_types: list[str], survey_version_id: int | None = None, actor=None) -> Campaign:
+def create_campaign(
+    *,
+    title: str,
+    instrument_version_id: int,
+    cycle: str,
+    due_date: date,
+    org_types: list[str],
+    survey_version_id: int | None = None,
+    actor=None,
+) -> Campaign:
     """Create a draft campaign inviting these organisation types. Partnership staff (admin or QA) only: the
     new-campaign page is for them."""
     title = (title or "").strip()
@@ -73,13 +82,20 @@ def create_campaign(*, title: str, instrument_version_id: int, cycle: str, due_d
     ).first()
     if clash:
         raise DomainError(f"There is already a {cycle} campaign using this instrument version", field="cycle")
-    campaign = Campaign(title=title, instrument_version_id=instrument_version_id, survey_version_id=survey_version_id,
-                        cycle=cycle, due_date=due_date, state=CampaignState.draft,
-                        created_by_id=getattr(actor, "id", None))
+    campaign = Campaign(
+        title=title,
+        instrument_version_id=instrument_version_id,
+        survey_version_id=survey_version_id,
+        cycle=cycle,
+        due_date=due_date,
+        state=CampaignState.draft,
+        created_by_id=getattr(actor, "id", None),
+    )
     db.session.add(campaign)
     db.session.flush()
-    db.session.execute(campaign_org_type.insert(),
-                       [{"campaign_id": campaign.id, "org_type": t} for t in sorted(set(org_types))])
+    db.session.execute(
+        campaign_org_type.insert(), [{"campaign_id": campaign.id, "org_type": t} for t in sorted(set(org_types))]
+    )
     record("created", campaign, f"Created self-assessment campaign {title} ({cycle})", actor=actor)
     return campaign
 
@@ -90,9 +106,14 @@ def previous_campaign_for(campaign: Campaign) -> Campaign | None:
     return db.session.execute(
         sa.select(Campaign)
         .join(InstrumentVersion, Campaign.instrument_version_id == InstrumentVersion.id)
-        .where(InstrumentVersion.instrument_id == instrument_id, Campaign.cycle < campaign.cycle,
-               Campaign.state != CampaignState.draft, Campaign.id != campaign.id)
-        .order_by(Campaign.cycle.desc(), Campaign.id.desc()).limit(1)
+        .where(
+            InstrumentVersion.instrument_id == instrument_id,
+            Campaign.cycle < campaign.cycle,
+            Campaign.state != CampaignState.draft,
+            Campaign.id != campaign.id,
+        )
+        .order_by(Campaign.cycle.desc(), Campaign.id.desc())
+        .limit(1)
     ).scalar_one_or_none()
 
 
@@ -106,16 +127,22 @@ def open_campaign(campaign: Campaign, *, actor=None) -> Campaign:
     campaign.opened_at = utcnow()
     campaign.closed_at = None
     db.session.flush()
-    existing = set(db.session.execute(
-        sa.select(Return.organisation_id).where(Return.campaign_id == campaign.id)
-    ).scalars())
-    linked = set(db.session.execute(
-        sa.select(SurveyLink.organisation_id).where(SurveyLink.campaign_id == campaign.id)
-    ).scalars())
+    existing = set(
+        db.session.execute(sa.select(Return.organisation_id).where(Return.campaign_id == campaign.id)).scalars()
+    )
+    linked = set(
+        db.session.execute(sa.select(SurveyLink.organisation_id).where(SurveyLink.campaign_id == campaign.id)).scalars()
+    )
     instrument = instrument_of(campaign)
     # A campaign re-opened after its surveys closed keeps them closed and adds none: its survey is over.
-    survey_over = db.session.execute(sa.select(SurveySnapshot.id).where(
-        SurveySnapshot.campaign_id == campaign.id, SurveySnapshot.survey_link_id.is_(None))).first() is not None
+    survey_over = (
+        db.session.execute(
+            sa.select(SurveySnapshot.id).where(
+                SurveySnapshot.campaign_id == campaign.id, SurveySnapshot.survey_link_id.is_(None)
+            )
+        ).first()
+        is not None
+    )
     # Answers stored under an older key follow its renames into this version: one catalogue for every return.
     catalogue = catalogue_for_key(instrument.key) if campaign.previous_campaign_id is not None else None
     started = 0
@@ -127,22 +154,27 @@ def open_campaign(campaign: Campaign, *, actor=None) -> Campaign:
             _carry_forward(ret, instrument, catalogue, org, campaign.previous_campaign_id)
             started += 1
         if campaign.survey_version_id is not None and org.id not in linked and not survey_over:
-            db.session.add(SurveyLink(campaign_id=campaign.id, organisation_id=org.id,
-                                      token=secrets.token_urlsafe(32)))
+            db.session.add(SurveyLink(campaign_id=campaign.id, organisation_id=org.id, token=secrets.token_urlsafe(32)))
     db.session.flush()
     record("opened", campaign, f"Opened {campaign.label}: {started} new returns", actor=actor)
     figures_changed.send("campaign", id=campaign.id)
     return campaign
 
 
-def _carry_forward(ret: Return, instrument: Instrument, catalogue: Catalogue | None, org: Organisation,
-                   previous_campaign_id: int | None) -> int:
+def _carry_forward(
+    ret: Return,
+    instrument: Instrument,
+    catalogue: Catalogue | None,
+    org: Organisation,
+    previous_campaign_id: int | None,
+) -> int:
     """Start from last cycle: answers and evidence text, each marked to re-confirm. Open actions stay linked to the
     earlier answer and are shown through `carried_from`."""
     if previous_campaign_id is None:
         return 0
     previous_rows = db.session.execute(
-        sa.select(ReturnAnswer).join(Return, ReturnAnswer.return_id == Return.id)
+        sa.select(ReturnAnswer)
+        .join(Return, ReturnAnswer.return_id == Return.id)
         .where(Return.campaign_id == previous_campaign_id, Return.organisation_id == org.id)
         .order_by(ReturnAnswer.id)
     ).scalars()
@@ -155,8 +187,11 @@ def _carry_forward(ret: Return, instrument: Instrument, catalogue: Catalogue | N
             continue
         question = instrument.question(key)
         value = decode_answer(instrument, key, old.value)
-        carried[key] = {"value": value if question.option(value) is not None else None,
-                        "comment": old.comment, "evidence": old.evidence}
+        carried[key] = {
+            "value": value if question.option(value) is not None else None,
+            "comment": old.comment,
+            "evidence": old.evidence,
+        }
         carried_from[key] = old.id
 
     def new_row(key: str) -> ReturnAnswer:

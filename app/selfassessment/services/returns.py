@@ -1,5 +1,6 @@
 """Returns: save a section, submit, and the partnership's review (challenge a criterion, return to the
 organisation, accept). Every change passes through the return's row, so concurrent saves are caught."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -44,8 +45,10 @@ from app.signals import figures_changed
 from app.uploads import StoredFile
 from app.utils import utcnow
 
-CONFLICT_MESSAGE = ("Someone else saved this return after you opened this page. Your changes have not been saved: "
-                    "check the answers below, which are the ones you entered, and save again.")
+CONFLICT_MESSAGE = (
+    "Someone else saved this return after you opened this page. Your changes have not been saved: "
+    "check the answers below, which are the ones you entered, and save again."
+)
 SUBMITTED_OR_REVIEWED = (ReturnState.submitted, ReturnState.returned, ReturnState.accepted)
 
 
@@ -69,8 +72,8 @@ class NewAction:
 class SectionSave:
     """One section page's input, already checked by the form."""
 
-    answers: dict[str, dict]                      # engine format, this section's questions only
-    expected_version: int | str | None            # as posted: the engine's check_version reads it
+    answers: dict[str, dict]  # engine format, this section's questions only
+    expected_version: int | str | None  # as posted: the engine's check_version reads it
     reconfirm: set[str] = field(default_factory=set)
     new_actions: dict[str, list[NewAction]] = field(default_factory=dict)
     new_files: dict[str, list[StoredFile]] = field(default_factory=dict)
@@ -103,8 +106,10 @@ def _flush_return(ret: Return) -> None:
 
 
 def _rows_by_key(ret: Return) -> dict[str, ReturnAnswer]:
-    return {row.question_key: row for row in db.session.execute(
-        sa.select(ReturnAnswer).where(ReturnAnswer.return_id == ret.id)).scalars()}
+    return {
+        row.question_key: row
+        for row in db.session.execute(sa.select(ReturnAnswer).where(ReturnAnswer.return_id == ret.id)).scalars()
+    }
 
 
 def save_section(ret: Return, section_key: str, save: SectionSave, *, actor=None) -> SaveResult:
@@ -127,8 +132,10 @@ def save_section(ret: Return, section_key: str, save: SectionSave, *, actor=None
         row = rows.get(question.key)
         if row is not None and not row.reconfirmed:
             answer = save.answers.get(question.key) or {}
-            changed = (row.value != encode_answer(instrument, question.key, answer.get("value"))
-                       or (row.evidence or "").strip() != (answer.get("evidence") or "").strip())
+            changed = (
+                row.value != encode_answer(instrument, question.key, answer.get("value"))
+                or (row.evidence or "").strip() != (answer.get("evidence") or "").strip()
+            )
             row.reconfirmed = changed or question.key in save.reconfirm
 
     def new_row(key: str) -> ReturnAnswer:
@@ -144,24 +151,44 @@ def save_section(ret: Return, section_key: str, save: SectionSave, *, actor=None
     for key, stored_files in save.new_files.items():
         row = _row_for(rows, key)
         for stored in stored_files:
-            db.session.add(EvidenceFile(return_answer_id=row.id, original_name=stored.original_name,
-                                        stored_name=stored.stored_name, content_type=stored.content_type,
-                                        size_bytes=stored.size_bytes, sha256=stored.sha256,
-                                        uploaded_by_id=getattr(actor, "id", None)))
-            record("uploaded", ret, f"Uploaded evidence “{stored.original_name}” for {question_label(instrument, key)}",
-                   actor=actor)
+            db.session.add(
+                EvidenceFile(
+                    return_answer_id=row.id,
+                    original_name=stored.original_name,
+                    stored_name=stored.stored_name,
+                    content_type=stored.content_type,
+                    size_bytes=stored.size_bytes,
+                    sha256=stored.sha256,
+                    uploaded_by_id=getattr(actor, "id", None),
+                )
+            )
+            record(
+                "uploaded",
+                ret,
+                f"Uploaded evidence “{stored.original_name}” for {question_label(instrument, key)}",
+                actor=actor,
+            )
             files_added += 1
     actions_added = 0
     for key, actions in save.new_actions.items():
         row = _row_for(rows, key)
         for action in actions:
-            create_action(description=action.description, owner_organisation_id=ret.organisation_id,
-                          owner_name=action.owner_name, due_date=action.due_date, return_answer_id=row.id,
-                          actor=actor)
+            create_action(
+                description=action.description,
+                owner_organisation_id=ret.organisation_id,
+                owner_name=action.owner_name,
+                due_date=action.due_date,
+                return_answer_id=row.id,
+                actor=actor,
+            )
             actions_added += 1
     db.session.flush()
-    record("saved", ret, f"Saved “{section.title}” in the {ret.campaign.cycle} self-assessment of "
-                         f"{ret.organisation.name}", actor=actor)
+    record(
+        "saved",
+        ret,
+        f"Saved “{section.title}” in the {ret.campaign.cycle} self-assessment of {ret.organisation.name}",
+        actor=actor,
+    )
     if started:  # a return's state is in the figures; its draft answers are not
         figures_changed.send("campaign", id=ret.campaign_id)
     return SaveResult(removed_stored_names=removed, actions_added=actions_added, files_added=files_added)
@@ -185,10 +212,13 @@ def _required_text(value: str | None, *, field: str, missing: str, label: str, l
 def _remove_files(ret: Return, file_ids: set[int], *, actor=None) -> list[str]:
     if not file_ids:
         return []
-    files = list(db.session.execute(
-        sa.select(EvidenceFile).join(ReturnAnswer, EvidenceFile.return_answer_id == ReturnAnswer.id)
-        .where(EvidenceFile.id.in_(list(file_ids)), ReturnAnswer.return_id == ret.id)
-    ).scalars())
+    files = list(
+        db.session.execute(
+            sa.select(EvidenceFile)
+            .join(ReturnAnswer, EvidenceFile.return_answer_id == ReturnAnswer.id)
+            .where(EvidenceFile.id.in_(list(file_ids)), ReturnAnswer.return_id == ret.id)
+        ).scalars()
+    )
     if len(files) != len(file_ids):
         raise PermissionDenied("That file is not part of this return")
     names = []
@@ -211,8 +241,9 @@ DECLARATION_FIELDS = {
 }
 
 
-def submit_return(ret: Return, *, confirmed: bool, declaration_name: str, expected_version: int | str | None,
-                  actor=None) -> Return:
+def submit_return(
+    ret: Return, *, confirmed: bool, declaration_name: str, expected_version: int | str | None, actor=None
+) -> Return:
     """Submit the return with its declaration, or refuse with every problem left (ReturnIncomplete). For the
     organisation's own lead, once access.can_edit_return allows it."""
     require_editable(ret)
@@ -233,8 +264,12 @@ def submit_return(ret: Return, *, confirmed: bool, declaration_name: str, expect
     ret.submitted_by_id = getattr(actor, "id", None)
     ret.declaration_name = name
     _flush_return(ret)
-    record("submitted", ret, f"{ret.organisation.name} submitted its {ret.campaign.cycle} self-assessment "
-                             f"(declared by {name})", actor=actor)
+    record(
+        "submitted",
+        ret,
+        f"{ret.organisation.name} submitted its {ret.campaign.cycle} self-assessment (declared by {name})",
+        actor=actor,
+    )
     figures_changed.send("campaign", id=ret.campaign_id)
     return ret
 
@@ -246,8 +281,7 @@ def challenge_answer(ret: Return, question_key: str, *, moderated_rag: str, comm
         raise InvalidTransition("A criterion can be challenged once the return has been submitted")
     if moderated_rag not in RAG_LABELS:
         raise DomainError("Select the moderated rating", field="moderated_rag")
-    comment = _required_text(comment, field="comment", missing="Enter the reason for the challenge",
-                             label="The reason")
+    comment = _required_text(comment, field="comment", missing="Enter the reason for the challenge", label="The reason")
     row = _rows_by_key(ret).get(question_key)
     if row is None or row.rag is None:
         raise NotFound("That criterion has no rating to challenge")
@@ -259,9 +293,13 @@ def challenge_answer(ret: Return, question_key: str, *, moderated_rag: str, comm
     db.session.add(challenge)
     db.session.flush()
     instrument = instrument_of(ret.campaign)
-    record("challenged", ret, f"Challenged {question_label(instrument, question_key)} for {ret.organisation.name}: "
-                              f"self-assessed {RAG_LABELS[row.rag]}, moderated {RAG_LABELS[moderated_rag]}",
-           actor=actor)
+    record(
+        "challenged",
+        ret,
+        f"Challenged {question_label(instrument, question_key)} for {ret.organisation.name}: "
+        f"self-assessed {RAG_LABELS[row.rag]}, moderated {RAG_LABELS[moderated_rag]}",
+        actor=actor,
+    )
     figures_changed.send("campaign", id=ret.campaign_id)
     return challenge
 
@@ -269,16 +307,21 @@ def challenge_answer(ret: Return, question_key: str, *, moderated_rag: str, comm
 def return_to_organisation(ret: Return, *, reason: str, actor=None) -> Return:
     """Send a submitted return back to its organisation with the reasons, so it can be edited again.
     Partnership staff (admin or QA) only, once access.return_for_review allows it."""
-    reason = _required_text(reason, field="reason", missing="Enter the reasons for returning it to the organisation",
-                            label="The reasons")
+    reason = _required_text(
+        reason, field="reason", missing="Enter the reasons for returning it to the organisation", label="The reasons"
+    )
     ret.state = ret.state.check_move(ReturnState.returned)
     ret.returned_reason = reason
     ret.submitted_at = None
     ret.reviewed_at = utcnow()
     ret.reviewed_by_id = getattr(actor, "id", None)
     _flush_return(ret)
-    record("returned", ret, f"Returned the {ret.campaign.cycle} self-assessment to {ret.organisation.name}: {reason}",
-           actor=actor)
+    record(
+        "returned",
+        ret,
+        f"Returned the {ret.campaign.cycle} self-assessment to {ret.organisation.name}: {reason}",
+        actor=actor,
+    )
     figures_changed.send("campaign", id=ret.campaign_id)
     return ret
 
@@ -289,7 +332,8 @@ def accept_return(ret: Return, *, actor=None) -> Return:
     ret.reviewed_at = utcnow()
     ret.reviewed_by_id = getattr(actor, "id", None)
     _flush_return(ret)
-    record("accepted", ret, f"Accepted the {ret.campaign.cycle} self-assessment of {ret.organisation.name}",
-           actor=actor)
+    record(
+        "accepted", ret, f"Accepted the {ret.campaign.cycle} self-assessment of {ret.organisation.name}", actor=actor
+    )
     figures_changed.send("campaign", id=ret.campaign_id)
     return ret

@@ -8,6 +8,7 @@ force (app/statements/seals.py), in the same transaction.
 One concept a module: risks (the risk assessment), drafts (drafts and versions, material change), signing
 (signatures and coming into force); _common holds the text check they share.
 """
+
 from __future__ import annotations
 
 from app.statements.services.drafts import (

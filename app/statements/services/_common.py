@@ -1,4 +1,5 @@
 """What the statement services share: checking a free-text field."""
+
 from __future__ import annotations
 
 from app.errors import DomainError

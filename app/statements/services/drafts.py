@@ -1,5 +1,6 @@
 """Statement drafts and versions: start a draft, save its texts (refusing a stale page), send it for
 signatures, make changes (a new version once anyone has signed), and record a material change."""
+
 from __future__ import annotations
 
 import hashlib
@@ -35,8 +36,10 @@ def statement_instrument_version():
     nothing."""
     version = latest_version(queries.STATEMENT_INSTRUMENT)
     if version is None:
-        raise DomainError("The Child Safeguarding Statement template has not been loaded yet. Ask your "
-                          "partnership administrator to load the instrument library.")
+        raise DomainError(
+            "The Child Safeguarding Statement template has not been loaded yet. Ask your "
+            "partnership administrator to load the instrument library."
+        )
     return version
 
 
@@ -44,10 +47,14 @@ def _new_version(organisation: Organisation, sections: dict, actor) -> Statement
     version = statement_instrument_version()
     instrument = version.parsed
     keys = [q.key for q in instrument.questions(organisation.org_type)]
-    number = db.session.execute(
-        sa.select(sa.func.coalesce(sa.func.max(Statement.version_number), 0))
-        .where(Statement.organisation_id == organisation.id)
-    ).scalar_one() + 1
+    number = (
+        db.session.execute(
+            sa.select(sa.func.coalesce(sa.func.max(Statement.version_number), 0)).where(
+                Statement.organisation_id == organisation.id
+            )
+        ).scalar_one()
+        + 1
+    )
     statement = Statement(
         organisation_id=organisation.id,
         version_number=number,
@@ -59,8 +66,12 @@ def _new_version(organisation: Organisation, sections: dict, actor) -> Statement
     )
     db.session.add(statement)
     db.session.flush()
-    record("drafted", statement, f"Started version {number} of the Child Safeguarding Statement for "
-                                 f"{organisation.name}", actor=actor)
+    record(
+        "drafted",
+        statement,
+        f"Started version {number} of the Child Safeguarding Statement for {organisation.name}",
+        actor=actor,
+    )
     return statement
 
 
@@ -82,12 +93,16 @@ def start_statement(organisation: Organisation, *, actor=None) -> Statement:
 
 def _require_draft(statement: Statement) -> None:
     if statement.state != StatementState.draft:
-        raise InvalidTransition("This version has been sent for signatures, so it can no longer be changed. "
-                                "Choose “Make changes” to open a new version.")
+        raise InvalidTransition(
+            "This version has been sent for signatures, so it can no longer be changed. "
+            "Choose “Make changes” to open a new version."
+        )
 
 
-DRAFT_CHANGED_MESSAGE = ("Someone else changed this statement since you opened this page, so your changes have not "
-                         "been saved. Check what is saved now, then save yours again if they are still right.")
+DRAFT_CHANGED_MESSAGE = (
+    "Someone else changed this statement since you opened this page, so your changes have not "
+    "been saved. Check what is saved now, then save yours again if they are still right."
+)
 
 
 def draft_version(statement: Statement) -> str:
@@ -102,13 +117,15 @@ def _sections_version(sections: dict | None) -> str:
 def _check_draft_version(statement: Statement, expected: str | None) -> None:
     """A save must name the draft it was made from, and that must still be the saved draft: otherwise it would
     silently overwrite someone else's text. A save with no (or a malformed) version is stale too."""
-    current = db.session.execute(sa.select(Statement.sections).where(Statement.id == statement.id)
-                                 .with_for_update()).scalar_one()
+    current = db.session.execute(
+        sa.select(Statement.sections).where(Statement.id == statement.id).with_for_update()
+    ).scalar_one()
     check_version(expected, _sections_version(current), DRAFT_CHANGED_MESSAGE)
 
 
-def save_sections(statement: Statement, answers: dict[str, dict], *, expected_version: str | None,
-                  actor=None) -> Statement:
+def save_sections(
+    statement: Statement, answers: dict[str, dict], *, expected_version: str | None, actor=None
+) -> Statement:
     """Store the texts of one or more statement questions (answers in the engine's storage format), if the draft is
     still the one `expected_version` (from `draft_version`) was taken from. The organisation's lead only, for its
     own statement."""
@@ -119,8 +136,12 @@ def save_sections(statement: Statement, answers: dict[str, dict], *, expected_ve
         sections[key] = (answer or {}).get("value") or ""
     statement.sections = sections
     db.session.flush()
-    record("edited", statement, f"Edited the draft of version {statement.version_number} "
-                                f"({', '.join(answers)})", actor=actor)
+    record(
+        "edited",
+        statement,
+        f"Edited the draft of version {statement.version_number} ({', '.join(answers)})",
+        actor=actor,
+    )
     return statement
 
 
@@ -135,8 +156,9 @@ def send_for_signatures(statement: Statement, *, actor=None) -> Statement:
     """Lock a complete draft's content (its hash) and send it to the required signatories. The
     organisation's lead only, for its own statement (statements routes)."""
     _require_draft(statement)
-    problems = validate_answers(queries.instrument_of(statement), queries.statement_answers(statement),
-                                statement.organisation.org_type)
+    problems = validate_answers(
+        queries.instrument_of(statement), queries.statement_answers(statement), statement.organisation.org_type
+    )
     if problems:
         raise StatementIncomplete(problems)
     if not statement.required_capacities:
@@ -148,8 +170,12 @@ def send_for_signatures(statement: Statement, *, actor=None) -> Statement:
     statement.organisation_slug = statement.organisation.slug
     db.session.flush()
     needed = ", ".join(SIGNATORY_CAPACITIES.get(c, c).lower() for c in statement.required_capacities)
-    record("sent_for_signatures", statement, f"Sent version {statement.version_number} for signatures ({needed})",
-           actor=actor)
+    record(
+        "sent_for_signatures",
+        statement,
+        f"Sent version {statement.version_number} for signatures ({needed})",
+        actor=actor,
+    )
     return statement
 
 
@@ -169,8 +195,12 @@ def make_changes(statement: Statement, *, actor=None) -> Statement:
         statement.sent_for_signatures_at = None
         statement.organisation_name = statement.organisation_slug = None
         db.session.flush()
-        record("withdrawn", statement, f"Withdrew version {statement.version_number} from signing to make changes",
-               actor=actor)
+        record(
+            "withdrawn",
+            statement,
+            f"Withdrew version {statement.version_number} from signing to make changes",
+            actor=actor,
+        )
         return statement
     if statement.state == StatementState.awaiting_signatures:
         now = utcnow()
@@ -180,7 +210,8 @@ def make_changes(statement: Statement, *, actor=None) -> Statement:
         return _new_version(statement.organisation, dict(statement.sections), actor)
     if statement.state in PUBLIC_STATES:
         return queries.open_statement(statement.organisation_id) or _new_version(
-            statement.organisation, dict(statement.sections), actor)
+            statement.organisation, dict(statement.sections), actor
+        )
     raise InvalidTransition("A superseded statement cannot be changed.")
 
 
@@ -196,14 +227,19 @@ def record_material_change(organisation: Organisation, *, reason, actor=None) ->
     lead only, for its own organisation."""
     reason = _text(reason, field="reason", label="what has changed", max_length=REASON_MAX)
     current = db.session.execute(
-        sa.select(Statement).where(Statement.organisation_id == organisation.id,
-                                   Statement.state == StatementState.in_force)
+        sa.select(Statement).where(
+            Statement.organisation_id == organisation.id, Statement.state == StatementState.in_force
+        )
     ).scalar_one_or_none()
     if current is None:
         raise DomainError("Your organisation has no statement in force to review.")
     current.state = current.state.check_move(StatementState.review_required)
     current.material_change_note = reason
     db.session.flush()
-    record("material_change", current, f"Material change recorded for version {current.version_number}: "
-                                       f"{reason[:300]}", actor=actor)
+    record(
+        "material_change",
+        current,
+        f"Material change recorded for version {current.version_number}: {reason[:300]}",
+        actor=actor,
+    )
     return queries.open_statement(organisation.id) or _new_version(organisation, dict(current.sections), actor)

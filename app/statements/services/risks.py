@@ -1,5 +1,6 @@
 """The risk assessment: risks of harm (each further action a tracked action), their changes and removal,
 or a reasoned record that none were identified."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -43,22 +44,32 @@ def _risk_fields(description, where_when, measures_in_place, further_action, own
     if not isinstance(review_date, date):
         raise DomainError("Enter the date this risk will next be reviewed", field="review_date")
     return {
-        "description": _text(description, field="description", label="a description of the risk of harm",
-                             max_length=RISK_TEXT_MAX),
-        "where_when": _text(where_when, field="where_when", label="where or when the risk could arise",
-                            max_length=RISK_TEXT_MAX),
-        "measures_in_place": _text(measures_in_place, field="measures_in_place", label="the measures in place",
-                                   max_length=RISK_TEXT_MAX),
-        "further_action": _text(further_action, field="further_action", label="the further action",
-                                max_length=RISK_TEXT_MAX, required=False),
+        "description": _text(
+            description, field="description", label="a description of the risk of harm", max_length=RISK_TEXT_MAX
+        ),
+        "where_when": _text(
+            where_when, field="where_when", label="where or when the risk could arise", max_length=RISK_TEXT_MAX
+        ),
+        "measures_in_place": _text(
+            measures_in_place, field="measures_in_place", label="the measures in place", max_length=RISK_TEXT_MAX
+        ),
+        "further_action": _text(
+            further_action, field="further_action", label="the further action", max_length=RISK_TEXT_MAX, required=False
+        ),
         "owner": _text(owner, field="owner", label="who owns this risk", max_length=OWNER_MAX),
         "review_date": review_date,
     }
 
 
 def _raise_action(risk: Risk, organisation_id: int, actor) -> None:
-    create_action(description=risk.further_action, owner_organisation_id=organisation_id, owner_name=risk.owner,
-                  due_date=risk.review_date, risk_id=risk.id, actor=actor)
+    create_action(
+        description=risk.further_action,
+        owner_organisation_id=organisation_id,
+        owner_name=risk.owner,
+        due_date=risk.review_date,
+        risk_id=risk.id,
+        actor=actor,
+    )
 
 
 def _close_actions(risk: Risk, note: str, actor) -> None:
@@ -67,8 +78,17 @@ def _close_actions(risk: Risk, note: str, actor) -> None:
             update_action(action, note=note, status="cancelled", actor=actor)
 
 
-def add_risk(organisation: Organisation, *, description, where_when, measures_in_place, further_action, owner,
-             review_date, actor=None) -> Risk:
+def add_risk(
+    organisation: Organisation,
+    *,
+    description,
+    where_when,
+    measures_in_place,
+    further_action,
+    owner,
+    review_date,
+    actor=None,
+) -> Risk:
     """Record a risk of harm; its further action, if any, becomes a tracked action. The organisation's lead only,
     for its own assessment (statements routes)."""
     fields = _risk_fields(description, where_when, measures_in_place, further_action, owner, review_date)
@@ -82,13 +102,18 @@ def add_risk(organisation: Organisation, *, description, where_when, measures_in
     if risk.further_action:
         _raise_action(risk, organisation.id, actor)
     _touch(assessment, actor)
-    record("risk_added", risk, f"Added a risk to the risk assessment of {organisation.name}: "
-                               f"{risk.description[:120]}", actor=actor)
+    record(
+        "risk_added",
+        risk,
+        f"Added a risk to the risk assessment of {organisation.name}: {risk.description[:120]}",
+        actor=actor,
+    )
     return risk
 
 
-def update_risk(risk: Risk, *, description, where_when, measures_in_place, further_action, owner, review_date,
-                actor=None) -> Risk:
+def update_risk(
+    risk: Risk, *, description, where_when, measures_in_place, further_action, owner, review_date, actor=None
+) -> Risk:
     """Change a risk; a changed further action cancels the old tracked action and raises a new one. The
     organisation's lead only, for a risk of its own assessment (statements routes)."""
     if risk.removed_at is not None:
@@ -123,15 +148,25 @@ def remove_risk(risk: Risk, *, actor=None) -> None:
 def record_no_risks(organisation: Organisation, *, justification, actor=None) -> RiskAssessment:
     """Record, with the reasons, that no risks of harm were identified (refused while risks are listed).
     The organisation's lead only, for its own assessment."""
-    justification = _text(justification, field="justification",
-                          label="why no risks of harm to children were identified", max_length=RISK_TEXT_MAX)
+    justification = _text(
+        justification,
+        field="justification",
+        label="why no risks of harm to children were identified",
+        max_length=RISK_TEXT_MAX,
+    )
     assessment = _assessment_for_update(organisation, actor)
     if assessment.current_risks:
-        raise DomainError("Your risk assessment lists risks. Remove them before recording that no risks were "
-                          "identified.", field="justification")
+        raise DomainError(
+            "Your risk assessment lists risks. Remove them before recording that no risks were identified.",
+            field="justification",
+        )
     assessment.no_risks_identified = True
     assessment.no_risks_justification = justification
     _touch(assessment, actor)
-    record("no_risks_identified", assessment, f"Recorded that no risks of harm were identified for "
-                                              f"{organisation.name}", actor=actor)
+    record(
+        "no_risks_identified",
+        assessment,
+        f"Recorded that no risks of harm were identified for {organisation.name}",
+        actor=actor,
+    )
     return assessment

@@ -1,5 +1,6 @@
 """Signing: a signatory re-enters their password to sign the exact content they were shown; the last
 required signature brings the version into force, sealed, and supersedes the one before."""
+
 from __future__ import annotations
 
 import calendar
@@ -51,14 +52,21 @@ def sign_statement(statement: Statement, user, *, password: str, shown_hash: str
         raise DomainError("The password is not correct. Enter the password you use to sign in", field="password")
     if shown_hash != statement.content_hash or content_hash(statement) != statement.content_hash:
         raise StatementChanged("The statement changed since you opened it. Read it again below, then sign.")
-    signature = Signature(statement=statement, user_id=user.id, signatory_name=user.name,
-                          capacity=user.signatory_capacity, content_hash=statement.content_hash, signed_at=utcnow())
+    signature = Signature(
+        statement=statement,
+        user_id=user.id,
+        signatory_name=user.name,
+        capacity=user.signatory_capacity,
+        content_hash=statement.content_hash,
+        signed_at=utcnow(),
+    )
     db.session.add(signature)
     db.session.flush()
     seals.seal_signature(signature)
     capacity = SIGNATORY_CAPACITIES.get(signature.capacity, signature.capacity)
-    record("signed", statement, f"{user.name} signed version {statement.version_number} as {capacity.lower()}",
-           actor=user)
+    record(
+        "signed", statement, f"{user.name} signed version {statement.version_number} as {capacity.lower()}", actor=user
+    )
     if not statement.missing_capacities:
         _bring_into_force(statement, actor=user)
     return signature
@@ -66,8 +74,11 @@ def sign_statement(statement: Statement, user, *, password: str, shown_hash: str
 
 def _bring_into_force(statement: Statement, *, actor) -> None:
     for previous in db.session.execute(
-        sa.select(Statement).where(Statement.organisation_id == statement.organisation_id,
-                                   Statement.state.in_(PUBLIC_STATES), Statement.id != statement.id)
+        sa.select(Statement).where(
+            Statement.organisation_id == statement.organisation_id,
+            Statement.state.in_(PUBLIC_STATES),
+            Statement.id != statement.id,
+        )
     ).scalars():
         _supersede(previous, actor, reason=f"version {statement.version_number} came into force")
     now = utcnow()
@@ -77,5 +88,9 @@ def _bring_into_force(statement: Statement, *, actor) -> None:
     statement.review_due = review_due
     db.session.flush()
     seals.seal_statement(statement)
-    record("in_force", statement, f"Version {statement.version_number} is in force; review due "
-                                  f"{statement.review_due.isoformat()}", actor=actor)
+    record(
+        "in_force",
+        statement,
+        f"Version {statement.version_number} is in force; review due {statement.review_due.isoformat()}",
+        actor=actor,
+    )

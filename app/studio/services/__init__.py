@@ -8,6 +8,7 @@ QA sub-group) may use the studio: every function here checks it.
 - `editing`: a draft's details, sections and questions;
 - `options`: scales and answer options.
 """
+
 from app.studio.services._common import FieldProblems, all_question_keys
 from app.studio.services.drafts import (
     PublishProblems,

@@ -1,4 +1,5 @@
 """What every studio edit shares: the staff check, the lock_version check, saving and finding parts of a draft."""
+
 from __future__ import annotations
 
 import copy
@@ -15,8 +16,10 @@ from app.studio.models import InstrumentDraft
 from app.utils import utcnow
 
 FIELD_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-STALE_MESSAGE = ("Someone else changed this draft after you opened this page, so your change has not been saved. "
-                 "The draft below shows what is saved now: make your change again if it is still needed.")
+STALE_MESSAGE = (
+    "Someone else changed this draft after you opened this page, so your change has not been saved. "
+    "The draft below shows what is saved now: make your change again if it is still needed."
+)
 
 
 class FieldProblems(DomainError):
@@ -97,5 +100,6 @@ def _question(definition: dict, si: int, qi: int) -> dict:
 
 def all_question_keys(definition: dict) -> list[str]:
     """The keys of every question in a definition, in order; changes nothing."""
-    return [q.get("key") for s in definition.get("sections") or [] for q in s.get("questions") or []
-            if isinstance(q, dict)]
+    return [
+        q.get("key") for s in definition.get("sections") or [] for q in s.get("questions") or [] if isinstance(q, dict)
+    ]

@@ -1,4 +1,5 @@
 """A draft's life: finding drafts, starting one (blank, a copy, a new version, a file), publishing, discarding."""
+
 from __future__ import annotations
 
 import copy
@@ -46,10 +47,13 @@ def get_version(version_id: int, actor) -> InstrumentVersion:
 def list_drafts(actor) -> list[InstrumentDraft]:
     """Drafts not yet published, most recently changed first; partnership staff (admins and QA) only."""
     _require_staff(actor)
-    return list(db.session.execute(
-        sa.select(InstrumentDraft).where(InstrumentDraft.state == DraftState.draft)
-        .order_by(InstrumentDraft.updated_at.desc(), InstrumentDraft.id.desc())
-    ).scalars())
+    return list(
+        db.session.execute(
+            sa.select(InstrumentDraft)
+            .where(InstrumentDraft.state == DraftState.draft)
+            .order_by(InstrumentDraft.updated_at.desc(), InstrumentDraft.id.desc())
+        ).scalars()
+    )
 
 
 def problems_of(draft: InstrumentDraft):
@@ -59,10 +63,15 @@ def problems_of(draft: InstrumentDraft):
 
 
 def _new_draft(definition: dict, actor, based_on: InstrumentVersion | None, how: str) -> InstrumentDraft:
-    draft = InstrumentDraft(key=str(definition.get("key") or "")[:100], kind=str(definition.get("kind") or "")[:32],
-                            title=str(definition.get("title") or "")[:300], definition=definition,
-                            based_on_id=based_on.id if based_on is not None else None,
-                            created_by_id=getattr(actor, "id", None), updated_by_id=getattr(actor, "id", None))
+    draft = InstrumentDraft(
+        key=str(definition.get("key") or "")[:100],
+        kind=str(definition.get("kind") or "")[:32],
+        title=str(definition.get("title") or "")[:300],
+        definition=definition,
+        based_on_id=based_on.id if based_on is not None else None,
+        created_by_id=getattr(actor, "id", None),
+        updated_by_id=getattr(actor, "id", None),
+    )
     db.session.add(draft)
     db.session.flush()
     record("instrument_draft.started", draft, f"Started a draft of {draft.title} ({draft.key}) {how}", actor=actor)
@@ -71,11 +80,16 @@ def _new_draft(definition: dict, actor, based_on: InstrumentVersion | None, how:
 
 def _check_new_key(key: str, field: str = "key") -> None:
     if not INSTRUMENT_KEY.match(key or ""):
-        raise DomainError("Enter a key of lower-case letters and digits separated by single hyphens, "
-                          "for example missing-episodes", field=field)
+        raise DomainError(
+            "Enter a key of lower-case letters and digits separated by single hyphens, for example missing-episodes",
+            field=field,
+        )
     if latest_version(key) is not None:
-        raise DomainError(f"An instrument with the key {key} is already published; start a new version of it "
-                          "from the instruments page instead", field=field)
+        raise DomainError(
+            f"An instrument with the key {key} is already published; start a new version of it "
+            "from the instruments page instead",
+            field=field,
+        )
 
 
 def start_blank(*, key: str, title: str, kind: str, actor) -> InstrumentDraft:
@@ -117,8 +131,11 @@ def start_from_definition(definition: dict, *, actor, source: str) -> Instrument
     definition = copy.deepcopy(definition)
     latest = latest_version(definition["key"])
     if latest is not None and latest.kind != definition["kind"]:
-        raise DomainError(f"An instrument with the key {definition['key']} is already published as a "
-                          f"{latest.kind.replace('_', ' ')}; a key keeps its kind", field="file")
+        raise DomainError(
+            f"An instrument with the key {definition['key']} is already published as a "
+            f"{latest.kind.replace('_', ' ')}; a key keeps its kind",
+            field="file",
+        )
     return _new_draft(definition, actor, latest, f"from {source}")
 
 
@@ -161,8 +178,9 @@ def publish(draft: InstrumentDraft, *, lock_version, actor, continues: dict[str,
     if renamed:
         definition["renamed"] = renamed
     definition["version"] = (latest.version if latest is not None else 0) + 1
-    if latest is not None and {k: v for k, v in latest.definition.items() if k != "version"} == \
-            {k: v for k, v in definition.items() if k != "version"}:
+    if latest is not None and {k: v for k, v in latest.definition.items() if k != "version"} == {
+        k: v for k, v in definition.items() if k != "version"
+    }:
         raise DomainError("This draft is the same as the published version, so there is nothing to publish")
     try:
         version = publish_definition(definition, actor=actor, source_file=f"studio draft {draft.id}")
@@ -170,8 +188,10 @@ def publish(draft: InstrumentDraft, *, lock_version, actor, continues: dict[str,
         raise PublishProblems(exc.problems) from None
     except IntegrityError:
         db.session.rollback()
-        raise StaleEdit("Another version of this instrument was published at the same moment, so this draft has "
-                        "not been published. Check its changes again and publish.") from None
+        raise StaleEdit(
+            "Another version of this instrument was published at the same moment, so this draft has "
+            "not been published. Check its changes again and publish."
+        ) from None
     draft.definition = definition
     draft.state = draft.state.check_move(DraftState.published)
     draft.published_version_id = version.id

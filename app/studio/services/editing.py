@@ -1,4 +1,5 @@
 """Editing a draft's details, sections and questions, each change saved as it is made."""
+
 from __future__ import annotations
 
 import copy
@@ -21,14 +22,40 @@ from app.studio.services._common import (
 )
 
 YES_NO_OPTIONS = [{"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"}]
-QUESTION_ORDER = ("key", "type", "scale", "options", "text", "hint", "required", "themes", "comment", "evidence",
-                  "show_if", "overall", "about", "max_length", "min", "max")
+QUESTION_ORDER = (
+    "key",
+    "type",
+    "scale",
+    "options",
+    "text",
+    "hint",
+    "required",
+    "themes",
+    "comment",
+    "evidence",
+    "show_if",
+    "overall",
+    "about",
+    "max_length",
+    "min",
+    "max",
+)
 
 
-def update_details(draft: InstrumentDraft, *, lock_version, actor, title: str, kind: str, summary: str | None,
-                   source: str | None, applies_to: list[str], review_months: int | None = None,
-                   signatories: dict[str, list[str]] | None = None,
-                   partial_counts_as: float | None = None) -> InstrumentDraft:
+def update_details(
+    draft: InstrumentDraft,
+    *,
+    lock_version,
+    actor,
+    title: str,
+    kind: str,
+    summary: str | None,
+    source: str | None,
+    applies_to: list[str],
+    review_months: int | None = None,
+    signatories: dict[str, list[str]] | None = None,
+    partial_counts_as: float | None = None,
+) -> InstrumentDraft:
     """The instrument's own settings; review months and signatories belong to statements only."""
     definition = _editable(draft, lock_version, actor)
     if kind not in KINDS:
@@ -50,14 +77,22 @@ def update_details(draft: InstrumentDraft, *, lock_version, actor, title: str, k
     return _save(draft, definition, actor, "changed its details")
 
 
-def save_section(draft: InstrumentDraft, si: int | None, *, lock_version, actor, key: str, title: str,
-                 description: str | None, applies_to: list[str] | None) -> InstrumentDraft:
+def save_section(
+    draft: InstrumentDraft,
+    si: int | None,
+    *,
+    lock_version,
+    actor,
+    key: str,
+    title: str,
+    description: str | None,
+    applies_to: list[str] | None,
+) -> InstrumentDraft:
     """Add (si None) or change a section's key, title, description and organisation types; partnership staff
     (admins and QA) only, at the lock_version the page showed."""
     definition = _editable(draft, lock_version, actor)
     if not FIELD_KEY.match(key or ""):
-        raise DomainError("Enter a key of letters, digits, underscores and hyphens, for example convening",
-                          field="key")
+        raise DomainError("Enter a key of letters, digits, underscores and hyphens, for example convening", field="key")
     sections = _sections(definition)
     others = [s.get("key") for i, s in enumerate(sections) if i != si]
     if key in others:
@@ -112,19 +147,28 @@ def _choice_question_values(definition: dict, key: str) -> list[str] | None:
 def question_fields(question: dict) -> dict:
     """A question's settings in the shape `save_question` takes (and the question form shows)."""
     show_if = question.get("show_if") or {}
-    return {"text": question.get("text"), "key": question.get("key"), "hint": question.get("hint"),
-            "scale": question.get("scale"),
-            "required": question.get("required", takes(question, "required_by_default")),
-            "themes": list(question.get("themes") or []), "comment": question.get("comment") or "none",
-            "evidence": question.get("evidence") or "none", "show_if_question": show_if.get("question") or "",
-            "show_if_values": [f"{show_if.get('question')}={v}" for v in show_if.get("in") or []],
-            "overall": bool(question.get("overall")), "about": question.get("about") or "case",
-            "max_length": question.get("max_length"),
-            "min": question.get("min"), "max": question.get("max")}
+    return {
+        "text": question.get("text"),
+        "key": question.get("key"),
+        "hint": question.get("hint"),
+        "scale": question.get("scale"),
+        "required": question.get("required", takes(question, "required_by_default")),
+        "themes": list(question.get("themes") or []),
+        "comment": question.get("comment") or "none",
+        "evidence": question.get("evidence") or "none",
+        "show_if_question": show_if.get("question") or "",
+        "show_if_values": [f"{show_if.get('question')}={v}" for v in show_if.get("in") or []],
+        "overall": bool(question.get("overall")),
+        "about": question.get("about") or "case",
+        "max_length": question.get("max_length"),
+        "min": question.get("min"),
+        "max": question.get("max"),
+    }
 
 
-def save_question(draft: InstrumentDraft, si: int, qi: int | None, *, lock_version, actor, qtype: str,
-                  fields: dict) -> InstrumentDraft:
+def save_question(
+    draft: InstrumentDraft, si: int, qi: int | None, *, lock_version, actor, qtype: str, fields: dict
+) -> InstrumentDraft:
     """Add (qi None) or change a question. `qtype` may be yes_no: a choice question with Yes and No answers."""
     definition = _editable(draft, lock_version, actor)
     section = _section(definition, si)
@@ -145,8 +189,11 @@ def save_question(draft: InstrumentDraft, si: int, qi: int | None, *, lock_versi
     show_if_values: list[str] = []
     if show_if_question:
         known = _choice_question_values(definition, show_if_question) or []
-        show_if_values = [v.split("=", 1)[1] for v in fields.get("show_if_values") or []
-                          if v.split("=", 1)[0] == show_if_question and v.split("=", 1)[1] in known]
+        show_if_values = [
+            v.split("=", 1)[1]
+            for v in fields.get("show_if_values") or []
+            if v.split("=", 1)[0] == show_if_question and v.split("=", 1)[1] in known
+        ]
         if not show_if_values:
             problems.append(("show_if_values", "Select the answers of the earlier question that show this one"))
     low, high = fields.get("min"), fields.get("max")
@@ -159,8 +206,13 @@ def save_question(draft: InstrumentDraft, si: int, qi: int | None, *, lock_versi
     if kind.takes_scale:
         values["scale"] = fields.get("scale")
     if kind.takes_options:
-        values["options"] = (existing.get("options") if takes(existing, "takes_options") and existing.get("options")
-                             else copy.deepcopy(YES_NO_OPTIONS) if qtype == YES_NO else None)
+        values["options"] = (
+            existing.get("options")
+            if takes(existing, "takes_options") and existing.get("options")
+            else copy.deepcopy(YES_NO_OPTIONS)
+            if qtype == YES_NO
+            else None
+        )
     values["hint"] = fields.get("hint") or None
     values["required"] = bool(fields.get("required"))
     if qi is not None and "required" not in existing and values["required"] == kind.required_by_default:
