@@ -16,6 +16,16 @@ from app.extensions import db
 OPEN_STATUSES = (ActionStatus.not_started, ActionStatus.in_progress)
 
 
+def closed_condition() -> sa.ColumnElement[bool]:
+    """The actions that count as closed in figures and gates (for example re-rating a criterion)."""
+    return ActionItem.status == ActionStatus.complete
+
+
+def is_closed(action: ActionItem) -> bool:
+    """The same rule as `closed_condition`, for an action already loaded."""
+    return action.status == ActionStatus.complete
+
+
 def is_overdue(action: ActionItem, today: date) -> bool:
     return action.status in OPEN_STATUSES and action.due_date < today
 
