@@ -1,4 +1,4 @@
-"""Reserved: campaign year.
+"""Reserved: scoring bands.
 
 Revision ID: 0018
 Revises: 0017

@@ -1,4 +1,4 @@
-"""Reserved: scoring bands.
+"""Reserved: audit panels.
 
 Revision ID: 0017
 Revises: 0016
