@@ -4,8 +4,8 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user
 
 from app import web
-from app.accounts import bp, importing, queries, services, tokens
-from app.accounts.forms import ConfirmForm, ImportForm, OrganisationForm, UserForm
+from app.accounts import bp, importing, queries, services, settings, tokens
+from app.accounts.forms import ConfirmForm, ImportForm, OrganisationForm, UserForm, settings_form
 from app.accounts.models import ORG_TYPE_LABELS, ROLE_LABELS, Organisation, User
 from app.permissions import roles_required
 from app.errors import get_or_404
@@ -298,3 +298,21 @@ def import_template(kind):
         mimetype="text/csv",
         headers={"Content-Disposition": f"attachment; filename={kind}-template.csv"},
     )
+
+
+# --- partnership settings ---------------------------------------------------------------------------------------
+
+
+@bp.route("/admin/settings", methods=["GET", "POST"])
+@roles_required("admin")
+def settings_page():
+    specs = settings.declared_settings()
+    values = {spec.key: settings.get_setting(spec.key) for spec in specs}
+    form = settings_form(specs, values, formdata=request.form if request.method == "POST" else None)
+    if request.method == "POST" and form.validate():
+        submitted = {spec.key: form[spec.key].data for spec in specs}
+        changed = web.run(form, settings.save_settings, submitted, actor=_actor(), fallback=web.FIRST_FIELD)
+        if changed is not None:
+            flash("Settings saved" if changed else "No settings were changed", "success")
+            return redirect(url_for("accounts.settings_page"))
+    return render_template("accounts/admin/settings.html", form=form, specs=specs)

@@ -167,3 +167,36 @@ class ChangePasswordForm(NewPasswordForm):
         "Current password", widget=GovPasswordInput(), validators=[InputRequired(message="Enter your current password")]
     )
     submit = SubmitField("Change password", widget=GovSubmitInput())
+
+
+def settings_form(specs, values: dict, formdata=None) -> FlaskForm:
+    """A form with one field per declared partnership setting (app.accounts.settings), filled with `values`."""
+
+    class SettingsForm(FlaskForm):
+        submit = SubmitField("Save settings", widget=GovSubmitInput())
+
+    data = {}
+    for spec in specs:
+        value = values[spec.key]
+        if spec.kind == "bool":
+            field = RadioField(
+                spec.label,
+                description=spec.hint,
+                choices=choices([("yes", "Yes"), ("no", "No")]),
+                validators=[InputRequired(message=f"Select yes or no for ‘{spec.label}’")],
+                widget=GovRadioInput(),
+            )
+            data[spec.key] = "yes" if value else "no"
+        elif spec.kind == "emails":
+            field = TextAreaField(
+                spec.label, description=spec.hint + " One email address per line.", widget=GovTextArea()
+            )
+            data[spec.key] = "\n".join(value)
+        elif spec.kind == "text":
+            field = TextAreaField(spec.label, description=spec.hint, widget=GovTextArea())
+            data[spec.key] = value
+        else:
+            field = StringField(spec.label, description=spec.hint, widget=GovTextInput())
+            data[spec.key] = str(value)
+        setattr(SettingsForm, spec.key, field)
+    return SettingsForm(formdata=formdata, data=data) if formdata is not None else SettingsForm(data=data)

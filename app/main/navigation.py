@@ -20,6 +20,7 @@ NAV_ITEMS = (
     ("Instruments", "questionnaire.index", ("admin", "qa")),
     ("Organisations", "accounts.organisations", ("admin",)),
     ("Users", "accounts.users", ("admin",)),
+    ("Settings", "accounts.settings_page", ("admin",)),
     ("Activity log", "activity.index", ("admin",)),
 )
 
