@@ -136,8 +136,11 @@ class AuditCase(db.Model):
     area: Mapped[str | None] = mapped_column(sa.String(100))
     # Set when the round is closed without this case being moderated.
     not_moderated_reason: Mapped[str | None] = mapped_column(sa.Text)
+    # The agency leading the child's case, told of a live concern (app/audits/queries/concerns.py: lead_agency).
+    lead_organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id"))
 
     round: Mapped[AuditRound] = relationship(back_populates="cases")
+    lead_organisation: Mapped[Organisation | None] = relationship()
     assignments: Mapped[list[Assignment]] = relationship(back_populates="case", cascade="all, delete-orphan")
     moderation: Mapped[Moderation | None] = relationship(
         back_populates="case", cascade="all, delete-orphan", uselist=False
