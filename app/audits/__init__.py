@@ -16,4 +16,4 @@ def init_app(app) -> None:
     register_reminder_provider(assignment_reminders)
 
 
-from app.audits import routes, scoring_routes  # noqa: E402,F401
+from app.audits import panel_routes, routes, scoring_routes  # noqa: E402,F401

@@ -20,6 +20,8 @@ from app.audits.services.cases import (
     remove_case,
     set_assignments,
 )
+from app.audits.services.concerns import close_concern, raise_concern, record_outcome
+from app.audits.services.meetings import record_meeting, update_meeting
 from app.audits.services.moderation import save_moderation
 from app.audits.services.retention import purge_case_data
 from app.audits.services.rounds import (
@@ -51,6 +53,7 @@ __all__ = [
     "add_case",
     "check_case_details",
     "check_reference",
+    "close_concern",
     "close_round",
     "create_round",
     "import_cases",
@@ -59,6 +62,9 @@ __all__ = [
     "match_vocabulary",
     "open_round",
     "purge_case_data",
+    "raise_concern",
+    "record_meeting",
+    "record_outcome",
     "remove_case",
     "reopen_round",
     "return_response",
@@ -67,5 +73,6 @@ __all__ = [
     "set_assignments",
     "start_moderation",
     "submit_response",
+    "update_meeting",
     "update_round",
 ]
