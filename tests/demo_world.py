@@ -341,6 +341,18 @@ def _case(round_title: str):
     )
 
 
+def _meeting():
+    from app.audits.panel_models import PanelMeeting
+
+    return _one(sa.select(PanelMeeting.id).order_by(PanelMeeting.id))
+
+
+def _concern():
+    from app.audits.panel_models import LiveConcern
+
+    return _one(sa.select(LiveConcern.id).order_by(LiveConcern.id))
+
+
 def _version(key: str):
     from app.questionnaire import latest_version
 
@@ -388,6 +400,17 @@ SAMPLES = {
     ),
     "case_id": lambda: Sample(_case(ROUND_1), table="audit_case"),
     "open_case": lambda: Sample(_case(ROUND_2), table="audit_case"),
+    "concern_case": lambda: Sample(
+        _case(ROUND_2), owner="riverside-police", outsider="oakfield-school", table="audit_case"
+    ),
+    "meeting_id": lambda: Sample(_meeting(), table="panel_meeting"),
+    # the demo's closed live concern, on a case led by the council (children's social care)
+    "concern_id": lambda: Sample(
+        _concern(),
+        owner="riverside-council",
+        outsider="oakfield-school",
+        table="live_concern",
+    ),
     "campaign_id": lambda: Sample(_current_campaign(), owner="oakfield-school", outsider=ELSEWHERE, table="campaign"),
     "finding_id": lambda: Sample(_finding(), table="finding"),
     "version_id": lambda: Sample(_version("strategy-discussion"), table="instrument_version"),

@@ -166,6 +166,13 @@ ROUTE_ACCESS.update(
         "audits.check_answers": AUDITOR,
         "audits.submitted": AUDITOR,
         "audits.case_responses": route(AUDITOR, assignment_id="audited_case"),
+        # panel record and live concerns (helper C)
+        "audits.new_meeting": route(STAFF, round_id="open_round"),
+        "audits.edit_meeting": STAFF,
+        "audits.raise_concern": route(STAFF | AUDITOR, case_id="concern_case"),
+        "audits.concern": STAFF | AUDITOR | LEAD,
+        "audits.concern_outcome": route(STAFF, ok=302),
+        "audits.close_concern": route(STAFF, ok=302),
     }
 )
 # --- end audits ---

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from app.audits import services
+from app.audits import panel_demo, services
 from app.audits.models import AuditRound, AuditorMode
 from app.audits.queries import agency_answers, agency_questions, answers_of, instrument_of
 from app.extensions import db
@@ -175,8 +175,9 @@ def _strategy_round(demo, qa, rng) -> None:
     services.start_moderation(audit_round, actor=qa)
     for case in audit_round.cases:
         _moderate(case, quality[case.reference], qa, rng)
+    panel_demo.strategy_panel(audit_round, qa, auditor=demo.user(dict(AGENCIES)["riverside-police"]))
     services.close_round(audit_round, actor=qa)
-    demo.say(f"audit round “{ROUND_1_TITLE}” (closed, moderated)")
+    demo.say(f"audit round “{ROUND_1_TITLE}” (closed, moderated, one live concern escalated and closed)")
 
 
 def _referrals_round(demo, qa, rng) -> None:
@@ -242,6 +243,7 @@ def _conference_round(demo, qa, rng) -> None:
                     changes[(question.key, late)] = ("no", AGENCY_CHANGE_REASON)
                     break
         _moderate(case, quality[case.reference], qa, rng, agency_changes=changes)
+    panel_demo.conference_meeting(audit_round, qa)
     demo.say(f"audit round “{ROUND_3_TITLE}” (in moderation, agency questions agreed per agency)")
 
 

@@ -98,6 +98,9 @@ def concern(concern_id: int):
 @roles_required(*STAFF)
 def concern_outcome(concern_id: int):
     concern = queries.visible_concern(current_user, concern_id)
+    if concern.closed_at is not None:
+        flash("This concern is closed, so its record can no longer change.", "error")
+        return redirect(url_for("audits.concern", concern_id=concern_id))
     form = OutcomeForm(obj=concern if request.method == "GET" else None)
     if request.method == "GET":
         form.escalated.data = "yes" if concern.escalated_to else ("no" if concern.outcome else None)
@@ -123,6 +126,8 @@ def concern_outcome(concern_id: int):
 @roles_required(*STAFF)
 def close_concern(concern_id: int):
     concern = queries.visible_concern(current_user, concern_id)
+    if concern.closed_at is not None:
+        return redirect(url_for("audits.concern", concern_id=concern_id))
     form = EmptyForm()
     if form.validate_on_submit() and web.run_or_flash(services.close_concern, concern, actor=current_user):
         flash(f"The live concern on case {concern.case.reference} is closed.", "success")
