@@ -15,6 +15,7 @@ from app.accounts.queries import organisation_choices
 from app.actions import access as actions_access
 from app.actions import services as action_services
 from app.actions.queries import is_overdue
+from app.audits.queries import panel_report
 from app.extensions import db
 from app.findings import access, bp, charts, export, export_limit, figures, page_limit, queries, services
 from app.findings.forms import ActionForm, ConfirmForm, FindingForm
@@ -124,6 +125,7 @@ def round_findings(round_id: int):
         headings=FINDING_HEADINGS,
         today=today(),
         is_overdue=is_overdue,
+        panel=panel_report(audit_round),
     )
 
 

@@ -93,3 +93,21 @@ def test_an_auditor_cannot_record_a_meeting(client, login_as, db):
     login_as(setup.auditors["police"])
     assert client.post(f"/audits/{setup.round.id}/meetings/new", data=_form(today())).status_code == 403
     assert db.session.execute(sa.select(sa.func.count()).select_from(PanelMeeting)).scalar_one() == 0
+
+
+def test_the_round_findings_report_shows_the_meetings_and_escalated_cases(client, login_as, db):
+    setup = make_round(references=("CR-000101", "CR-000102", "CR-000103"))
+    services.record_meeting(
+        setup.round, held_on=today(), panel=PANEL, practitioners=None, family_feedback="not_sought", actor=setup.qa
+    )
+    concern = services.raise_concern(setup.round.cases[0], description="At risk now", actor=setup.qa)
+    services.record_outcome(concern, owner="J Patel", escalated="yes", escalated_to="MASH", escalated_on=today())
+    db.session.commit()
+    login_as(setup.qa)
+    page = client.get(f"/findings/rounds/{setup.round.id}")
+    assert page.status_code == 200
+    assert "1 of 3 cases was escalated as live concerns." in page.text
+    assert f"Meeting of {govuk_date(today())}" in page.text
+    assert "A Khan, QA sub-group chair" in page.text
+    assert "Not sought" in page.text
+    assert "At risk now" not in page.text  # the report counts concerns; what they are stays on the concern
