@@ -170,6 +170,7 @@ ROUTE_ACCESS.update(
         "audits.new_meeting": route(STAFF, round_id="open_round"),
         "audits.edit_meeting": STAFF,
         "audits.raise_concern": route(STAFF | AUDITOR, case_id="concern_case"),
+        "audits.lead_agency": route(STAFF, case_id="open_case"),
         "audits.concern": STAFF | AUDITOR | LEAD,
         "audits.concern_outcome": route(STAFF, ok=302),
         "audits.close_concern": route(STAFF, ok=302),

@@ -80,6 +80,31 @@ def raise_concern(case_id: int):
     )
 
 
+@bp.route("/cases/<int:case_id>/lead-agency", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def lead_agency(case_id: int):
+    case = queries.get_case(case_id)
+    form = EmptyForm()
+    chosen = str(case.lead_organisation_id or "")
+    error = None
+    if form.validate_on_submit():
+        chosen = request.form.get("organisation_id", "")
+        saved = web.attempt(services.set_lead_agency, case, organisation_id=chosen, actor=current_user)
+        error = saved.error
+        if saved:
+            flash(f"Lead agency for case {case.reference} saved.", "success")
+            return redirect(url_for("audits.case", case_id=case_id, _anchor="live-concerns"))
+    return render_template(
+        "audits/lead_agency.html",
+        form=form,
+        case=case,
+        audit_round=case.round,
+        chosen=chosen,
+        default=queries.lead_agency(case) if not case.lead_organisation_id else None,
+        error=error,
+    )
+
+
 @bp.route("/concerns/<int:concern_id>")
 @roles_required(*CONCERN_READERS)
 def concern(concern_id: int):
@@ -150,6 +175,7 @@ def panel_helpers():
     return {
         "case_concerns": case_concerns,
         "may_raise_concern": lambda case: queries.can_raise_concern(current_user, case),
+        "lead_agency_of": queries.lead_agency,
         "panel_report": queries.panel_report,
         "round_concerns": queries.concerns_of_round,
     }

@@ -254,3 +254,37 @@ def test_qa_records_the_outcome_closes_and_the_round_closes(client, login_as, db
         moderate(case, actor=setup.qa)
     db.session.commit()
     assert client.post(f"/audits/{setup.round.id}/close", data={}).status_code == 302
+
+
+def test_qa_names_the_lead_agency_whose_leads_are_told(client, login_as, db, setup):
+    case = setup.round.cases[0]
+    login_as(setup.qa)
+    page = client.get(f"/audits/cases/{case.id}")
+    assert f"Lead agency: {setup.orgs['council'].name}" in page.text
+    assert client.get(f"/audits/cases/{case.id}/lead-agency").status_code == 200
+    outsider = factories.make_org()
+    db.session.commit()
+    page = client.post(f"/audits/cases/{case.id}/lead-agency", data={"organisation_id": str(outsider.id)})
+    assert page.status_code == 200 and "Select one of the round’s participating organisations" in page.text
+    response = client.post(
+        f"/audits/cases/{case.id}/lead-agency", data={"organisation_id": str(setup.orgs["police"].id)}
+    )
+    assert response.status_code == 302
+    db.session.refresh(case)
+    assert queries.lead_agency(case) == setup.orgs["police"]
+    services.raise_concern(case, description=RISK, actor=setup.qa)
+    assert setup.police_lead.email in {m.recipient for m in _outbox(db)}
+    client.post(f"/audits/cases/{case.id}/lead-agency", data={"organisation_id": ""})
+    db.session.refresh(case)
+    assert case.lead_organisation_id is None
+
+
+def test_the_partnership_setting_adds_addresses_told_of_every_concern(db, setup):
+    from app.accounts.settings import save_settings
+    from app.audits.services.concerns import LIVE_CONCERN_EMAILS
+
+    save_settings({LIVE_CONCERN_EMAILS: f"safeguarding@riverside.example\n{setup.qa.email}"})
+    services.raise_concern(setup.round.cases[0], description=RISK, actor=setup.qa)
+    recipients = [m.recipient for m in _outbox(db)]
+    assert "safeguarding@riverside.example" in recipients
+    assert recipients.count(setup.qa.email) == 1

@@ -20,7 +20,7 @@ from app.audits.services.cases import (
     remove_case,
     set_assignments,
 )
-from app.audits.services.concerns import close_concern, raise_concern, record_outcome
+from app.audits.services.concerns import close_concern, raise_concern, record_outcome, set_lead_agency
 from app.audits.services.meetings import record_meeting, update_meeting
 from app.audits.services.moderation import save_moderation
 from app.audits.services.retention import purge_case_data
@@ -71,6 +71,7 @@ __all__ = [
     "save_moderation",
     "save_section",
     "set_assignments",
+    "set_lead_agency",
     "start_moderation",
     "submit_response",
     "update_meeting",

@@ -8,10 +8,11 @@ from datetime import date
 
 from flask import current_app
 
+from app.accounts.settings import get_setting
 from app.activity import record
-from app.audits.models import AuditCase
+from app.audits.models import AuditCase, RoundState
 from app.audits.panel_models import ConcernState, LiveConcern
-from app.audits.queries import can_raise_concern, concern_recipients
+from app.audits.queries import can_raise_concern, concern_recipients, lead_agency
 from app.audits.services._common import REASON_MAX, _actor_id
 from app.errors import DomainError, InvalidTransition, PermissionDenied, checked_text
 from app.extensions import db
@@ -20,11 +21,14 @@ from app.urls import external_url
 from app.utils import govuk_date, today, utcnow
 
 NAME_MAX = 200
+# Partnership setting (declared in app/audits/__init__.py): more addresses told of every live concern.
+LIVE_CONCERN_EMAILS = "audits.live_concern_emails"
 
 
 def raise_concern(case: AuditCase, *, description, actor) -> LiveConcern:
-    """Record that the child of `case` may be at risk now, and queue an email at once to every QA user and the lead
-    agency's organisation leads (the case reference and a link only). Called by partnership staff, and auditors who
+    """Record that the child of `case` may be at risk now, and queue an email at once to every QA user, the lead
+    agency's organisation leads and the addresses of the partnership setting LIVE_CONCERN_EMAILS (the case reference
+    and a link only). Called by partnership staff, and auditors who
     may see the case, while its round is open or in moderation."""
     if not can_raise_concern(actor, case):
         if case.round.state.value in ("open", "moderation"):
@@ -42,18 +46,47 @@ def raise_concern(case: AuditCase, *, description, actor) -> LiveConcern:
     record("concern_raised", concern, f"Live concern raised on case {case.reference}", actor=actor)
     link = external_url("audits.concern", concern_id=concern.id)
     service = current_app.config["PARTNERSHIP_NAME"]
-    for user in concern_recipients(case):
+    recipients = [user.email for user in concern_recipients(case)]
+    for address in get_setting(LIVE_CONCERN_EMAILS):
+        if address.lower() not in {r.lower() for r in recipients}:
+            recipients.append(address)
+    for address in recipients:
         queue_email(
-            user.email,
+            address,
             f"Live concern raised on case {case.reference}",
             f"A live concern has been raised during a case audit: the child of case {case.reference} may be at risk "
             "now.\n\n"
             f"Sign in to see the concern and record what is done about it:\n{link}\n\n"
             "Do not reply to this email with details about the child.\n\n"
             f"{service}\n",
-            dedupe_key=f"live-concern-{concern.id}-{user.id}",
         )
     return concern
+
+
+def set_lead_agency(case: AuditCase, *, organisation_id, actor=None) -> AuditCase:
+    """Name the agency leading the child's case (one of the round's participating organisations), or none to use the
+    default (queries.lead_agency). Its organisation leads are told of live concerns on the case from then on.
+    Called by partnership staff (admin, qa) until the round closes."""
+    if case.round.state == RoundState.closed:
+        raise InvalidTransition("This round is closed, so its cases can no longer change.")
+    if organisation_id in (None, ""):
+        case.lead_organisation_id = None
+    else:
+        chosen = next((o for o in case.round.organisations if str(o.id) == str(organisation_id)), None)
+        if chosen is None:
+            raise DomainError("Select one of the round’s participating organisations", field="organisation_id")
+        case.lead_organisation_id = chosen.id
+    db.session.flush()
+    db.session.expire(case, ["lead_organisation"])
+    lead = lead_agency(case)
+    record(
+        "lead_agency_set",
+        case.round,
+        f"Lead agency of case {case.reference}: {lead.name if lead else 'none'}"
+        + ("" if case.lead_organisation_id else " (the default)"),
+        actor=actor,
+    )
+    return case
 
 
 def _escalation(escalated, escalated_to, escalated_on) -> tuple[str | None, date | None]:
