@@ -9,10 +9,11 @@ def init_app(app) -> None:
     from app.accounts.settings import declare_setting
     from app.audits.reminders import assignment_reminders
     from app.audits.services.concerns import LIVE_CONCERN_EMAILS
-    from app.audits.panels import rounds_panel, tasks_panel
+    from app.audits.panels import concerns_panel, rounds_panel, tasks_panel
     from app.main.dashboard import register_panel_provider
     from app.notifications.services import register_reminder_provider
 
+    register_panel_provider(concerns_panel)
     register_panel_provider(tasks_panel)
     register_panel_provider(rounds_panel)
     register_reminder_provider(assignment_reminders)

@@ -288,3 +288,13 @@ def test_the_partnership_setting_adds_addresses_told_of_every_concern(db, setup)
     recipients = [m.recipient for m in _outbox(db)]
     assert "safeguarding@riverside.example" in recipients
     assert recipients.count(setup.qa.email) == 1
+
+
+def test_open_concerns_head_the_dashboard_of_those_who_may_see_them(client, login_as, db, setup):
+    services.raise_concern(setup.round.cases[0], description=RISK, actor=setup.auditors["police"])
+    db.session.commit()
+    for user, shown in ((setup.qa, True), (setup.council_lead, True), (setup.police_lead, False)):
+        login_as(user)
+        page = client.get("/tasks")
+        assert page.status_code == 200
+        assert ("Live concern on case CR-000101" in page.text) is shown, user.email

@@ -45,6 +45,7 @@ from app.audits.queries.panels import (
     concerns_of_case,
     concerns_of_round,
     meetings_of,
+    open_concerns,
     panel_report,
 )
 from app.audits.queries.progress import (
@@ -118,6 +119,7 @@ __all__ = [
     "list_rounds",
     "meetings_of",
     "moderated_answers",
+    "open_concerns",
     "ordinal",
     "panel_report",
     "rated_questions",

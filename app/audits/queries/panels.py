@@ -58,6 +58,18 @@ def concerns_of_round(audit_round: AuditRound, *, only_open: bool = False) -> li
     return list(db.session.execute(stmt).scalars())
 
 
+def open_concerns() -> list[LiveConcern]:
+    """Every open live concern in the partnership, oldest first (few at any time: each is acted on at once)."""
+    return list(
+        db.session.execute(
+            sa.select(LiveConcern)
+            .where(LiveConcern.state == ConcernState.open)
+            .options(selectinload(LiveConcern.case).selectinload(AuditCase.round))
+            .order_by(LiveConcern.raised_at, LiveConcern.id)
+        ).scalars()
+    )
+
+
 def concerns_of_case(case: AuditCase) -> list[LiveConcern]:
     """The live concerns raised on one case, newest first."""
     return list(
