@@ -193,3 +193,32 @@ def test_the_action_page_and_the_tracker_show_the_escalation(client, login_as, d
     assert "Escalated" not in tracker.split("Only the owner reminded.", 1)[1].split("</tr>", 1)[0]
     only = client.get("/findings/actions?escalated=y").text
     assert "Escalated action here." in only and "Only the owner reminded." not in only
+
+
+def _settings_form(**changes):
+    """Every declared setting as the settings page posts it, with `changes`."""
+    data = {}
+    for spec in settings.declared_settings():
+        value = settings.get_setting(spec.key)
+        if spec.kind == "bool":
+            value = "yes" if value else "no"
+        elif spec.kind == "emails":
+            value = "\n".join(value)
+        data[spec.key] = str(value)
+    return {**data, **changes}
+
+
+def test_admin_sets_when_actions_escalate_and_who_the_executive_is(client, login_as, db, small_round, police, people):
+    action = case_audit_action(small_round, police, days_late=20)
+    login_as(people["admin"])
+    page = client.get("/admin/settings").text
+    assert "Days overdue before an action is escalated to the QA sub-group" in page
+    assert "Partnership executive email addresses" in page
+    refused = client.post("/admin/settings", data=_settings_form(action_escalate_qa_days="0"))
+    assert refused.status_code == 200 and "govuk-error-summary" in refused.text
+    saved = client.post(
+        "/admin/settings",
+        data=_settings_form(action_escalate_executive_days="20", action_executive_emails="chair@exec.example"),
+    )
+    assert saved.status_code == 302
+    assert ("action_escalated_executive", "chair@exec.example", action.id) in _items()
