@@ -21,4 +21,4 @@ def init_app(app) -> None:
     action_sources.register()
 
 
-from app.selfassessment import routes, survey_routes  # noqa: E402,F401
+from app.selfassessment import review_routes, routes, signoff_routes, survey_routes  # noqa: E402,F401
