@@ -85,6 +85,8 @@ def test_lead_sends_for_signoff_then_head_and_chair_sign_and_it_is_submitted(cli
     login_as(head)
     returns_page = client.get("/self-assessment/my-returns").get_data(as_text=True)
     assert "Sign it off" in returns_page
+    tasks = client.get("/tasks").get_data(as_text=True)
+    assert "Self-assessment to sign off" in tasks and f"/returns/{ret.id}/sign-off" in tasks
     sign = f"/self-assessment/returns/{ret.id}/sign-off"
     page = client.get(sign).get_data(as_text=True)
     assert "Sign off as headteacher" in page
