@@ -145,6 +145,7 @@ def _complete_the_demo(app) -> None:
     services.send_for_signatures(awaiting, actor=trust_lead)
 
     _add_evidence_file(app, oakfield)
+    _add_challenge_reply_file()
     accounts.create_organisation(name="Elsewhere School", slug=ELSEWHERE, org_type="school", areas=["North"])
     _db.session.flush()
 
@@ -175,6 +176,53 @@ def _add_evidence_file(app, organisation) -> None:
         )
     )
     _db.session.flush()
+
+
+def _add_challenge_reply_file() -> None:
+    """Riverside Health replies to its challenge again, with a file of evidence (the demo's replies give links)."""
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from app.selfassessment import services
+    from app.uploads import save_upload
+
+    challenge = _db.session.get(_challenge_model(), _health_challenge())
+    ret = challenge.answer.return_
+    stored = save_upload(FileStorage(io.BytesIO(b"%PDF-1.4\n% board minutes\n"), filename="board-minutes.pdf"))
+    services.reply_to_challenge(
+        ret,
+        challenge,
+        kind="disagree",
+        reply_rag=None,
+        text="The addendum to the March minutes records the board's discussion.",
+        stored_file=stored,
+        actor=_user("lead@riverside-health.riverside.example"),
+    )
+    _db.session.flush()
+
+
+def _challenge_model():
+    from app.selfassessment.models import Challenge
+
+    return Challenge
+
+
+def _health_challenge():
+    from app.selfassessment.models import Challenge, ReturnAnswer
+
+    return _one(
+        sa.select(Challenge.id)
+        .join(ReturnAnswer, Challenge.return_answer_id == ReturnAnswer.id)
+        .where(ReturnAnswer.return_id == _current_return("riverside-health"))
+        .order_by(Challenge.id)
+    )
+
+
+def _challenge_event():
+    from app.selfassessment.models import ChallengeEvent
+
+    return _one(sa.select(ChallengeEvent.id).order_by(ChallengeEvent.id))
 
 
 def _make_users(world: World) -> None:
@@ -439,6 +487,18 @@ SAMPLES = {
     "open_return": lambda: Sample(
         _current_return("brookside-primary"), owner="brookside-primary", outsider="oakfield-school", table="sa_return"
     ),
+    # Millbrook's return waits for its chief executive's sign-off
+    "awaiting_return": lambda: Sample(
+        _current_return("millbrook-practice"), owner="millbrook-practice", outsider="oakfield-school", table="sa_return"
+    ),
+    # Riverside Health's return, reviewed at the demo's challenge event, and its challenge (replied, with a file)
+    "event_return": lambda: Sample(
+        _current_return("riverside-health"), owner="riverside-health", outsider="oakfield-school", table="sa_return"
+    ),
+    "challenge_id": lambda: Sample(
+        _health_challenge(), owner="riverside-health", outsider="oakfield-school", table="challenge"
+    ),
+    "event_id": lambda: Sample(_challenge_event(), table="challenge_event"),
     "file_id": lambda: Sample(
         _evidence_file("oakfield-school"), owner="oakfield-school", outsider="youth-trust", table="evidence_file"
     ),
