@@ -52,6 +52,9 @@ CASES_3 = [
 AGENCY_CHANGE_REASON = (
     "The chair's log shows this agency's report arrived on the morning of the conference, after the deadline."
 )
+# The practice the demo's findings name as areas for improvement is weaker than the rest (not on the overall grade).
+WEAKER_THEMES_SET = {"voice_of_child", "multi_agency_engagement", "contextual_safeguarding"}
+WEAKER_THEMES = 0.3
 # How generously each agency tends to rate its own practice (shifts the chance of a better rating).
 LENIENCY = {"riverside-police": 0.1, "riverside-health": 0.0, "riverside-council": -0.1}
 
@@ -256,8 +259,9 @@ def _rating(question, quality: float, leniency: float, rng) -> str:
     if excluded and rng.random() < 0.05:
         return excluded[0].value
     # Best option first: a strong case with a lenient agency tends towards the top of the scale.
+    # The rating reached: a case good enough for a rating gets it (so the panel's grades and the criteria agree).
     position = (1 - min(max(quality + leniency + rng.gauss(0, 0.12), 0), 1)) * (len(options) - 1)
-    return options[min(int(round(position)), len(options) - 1)].value
+    return options[min(int(position + 0.1), len(options) - 1)].value
 
 
 def _answers(instrument, org_type, reference, quality, leniency, rng) -> dict[str, dict]:
@@ -273,7 +277,8 @@ def _answers(instrument, org_type, reference, quality, leniency, rng) -> dict[st
         value, comment = None, None
         kind = question.kind
         if kind.is_rating:
-            value = _rating(question, quality, leniency, rng)
+            weaker = WEAKER_THEMES if set(question.themes) & WEAKER_THEMES_SET else 0
+            value = _rating(question, quality - weaker, leniency, rng)
             option = question.option(value)
             if question.overall:
                 comment = OVERALL_COMMENTS.get(value, "Overall judgement agreed with the team manager.")
