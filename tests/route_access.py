@@ -156,6 +156,8 @@ ROUTE_ACCESS.update(
         "audits.case": STAFF,
         "audits.edit_assignments": route(STAFF, case_id="open_case"),
         "audits.remove_case": route(STAFF, case_id="open_case"),
+        "audits.link_previous_case": route(STAFF, case_id="open_case"),
+        "audits.unlink_previous_case": route(STAFF, case_id="open_case"),
         "audits.response": STAFF,
         "audits.return_response": STAFF,
         "audits.disagreements": STAFF,

@@ -3,6 +3,7 @@
 from app.audits.queries.access import (
     can_score,
     can_see_other_agencies,
+    can_see_case,
     get_assignment,
     get_case,
     get_round,
@@ -10,6 +11,7 @@ from app.audits.queries.access import (
     response_instrument,
     scoring_assignment,
 )
+from app.audits.queries.longitudinal import PreviousCase, previous_case_view
 from app.audits.queries.agreement import (
     AgencyDrift,
     QuestionAgreement,
@@ -57,6 +59,8 @@ from app.audits.queries.progress import (
 )
 
 __all__ = [
+    "PreviousCase",
+    "previous_case_view",
     "DUE_SOON_DAYS",
     "IN_PROGRESS",
     "NOT_STARTED",
@@ -84,6 +88,7 @@ __all__ = [
     "answers_of",
     "assignment_views",
     "can_score",
+    "can_see_case",
     "can_see_other_agencies",
     "case_grid",
     "disagreement_queue",

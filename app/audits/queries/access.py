@@ -103,3 +103,11 @@ def can_see_other_agencies(user, case: AuditCase) -> bool:
         a.auditor_id == user.id or (user.organisation_id is not None and a.organisation_id == user.organisation_id)
         for a in case.assignments
     )
+
+
+def can_see_case(user, case: AuditCase) -> bool:
+    """Whether `user` may see a case and its agreed grade: partnership staff, or an auditor whose organisation
+    audited it once its round has reached moderation (as for the other agencies' answers)."""
+    if user is None or not user.is_authenticated:
+        return False
+    return can_see_other_agencies(user, case)

@@ -20,6 +20,7 @@ from app.audits.services.cases import (
     remove_case,
     set_assignments,
 )
+from app.audits.services.longitudinal import earlier_case, link_previous_case, unlink_previous_case
 from app.audits.services.moderation import save_moderation
 from app.audits.services.retention import purge_case_data
 from app.audits.services.rounds import (
@@ -39,6 +40,9 @@ from app.audits.services.scoring import (
 )
 
 __all__ = [
+    "earlier_case",
+    "link_previous_case",
+    "unlink_previous_case",
     "AREA_MAX",
     "MODERATION_TEXT_MAX",
     "REASON_MAX",
