@@ -117,7 +117,9 @@ LONG_TEXTS = {
 
 
 def load(demo) -> None:
-    if all(_round_exists(title) for title in (ROUND_1_TITLE, ROUND_2_TITLE, ROUND_3_TITLE)):
+    from app.audits import demo_reaudit
+
+    if all(_round_exists(title) for title in (ROUND_1_TITLE, ROUND_2_TITLE, ROUND_3_TITLE, demo_reaudit.TITLE)):
         return
     qa = demo.user(QA)
     rng = random.Random(20260301)
@@ -127,6 +129,8 @@ def load(demo) -> None:
         _referrals_round(demo, qa, rng)
     if not _round_exists(ROUND_3_TITLE):
         _conference_round(demo, qa, random.Random(20260601))
+    if not _round_exists(demo_reaudit.TITLE):
+        demo_reaudit.load_reaudit(demo, qa)
 
 
 def _round_exists(title: str) -> bool:
@@ -264,7 +268,7 @@ def _rating(question, quality: float, leniency: float, rng) -> str:
     return options[min(int(position + 0.1), len(options) - 1)].value
 
 
-def _answers(instrument, org_type, reference, quality, leniency, rng) -> dict[str, dict]:
+def _answers(instrument, org_type, reference, quality, leniency, rng, weaker_themes=None) -> dict[str, dict]:
     """One agency's answers. Facts about the case (format, who was invited) are the same for every agency;
     ratings vary with the agency's leniency and chance, as real audits do."""
     answers: dict[str, dict] = {}
@@ -277,7 +281,8 @@ def _answers(instrument, org_type, reference, quality, leniency, rng) -> dict[st
         value, comment = None, None
         kind = question.kind
         if kind.is_rating:
-            weaker = WEAKER_THEMES if set(question.themes) & WEAKER_THEMES_SET else 0
+            weak = WEAKER_THEMES_SET if weaker_themes is None else weaker_themes
+            weaker = WEAKER_THEMES if set(question.themes) & weak else 0
             value = _rating(question, quality - weaker, leniency, rng)
             option = question.option(value)
             if question.overall:
@@ -305,14 +310,13 @@ def _answers(instrument, org_type, reference, quality, leniency, rng) -> dict[st
     return answers
 
 
-def _score(demo, assignment, quality: float, rng, *, submit: bool) -> None:
+def _score(demo, assignment, quality: float, rng, *, submit: bool, weaker_themes=None) -> None:
     auditor = _auditor(demo, assignment)
     response = assignment.response
     instrument = instrument_of(assignment.case.round)
     org_type = assignment.organisation.org_type
-    answers = _answers(
-        instrument, org_type, assignment.case.reference, quality, LENIENCY.get(assignment.organisation.slug, 0), rng
-    )
+    leniency = LENIENCY.get(assignment.organisation.slug, 0)
+    answers = _answers(instrument, org_type, assignment.case.reference, quality, leniency, rng, weaker_themes)
     sections = instrument.sections_for(org_type)
     if not submit:
         sections = sections[: rng.randint(1, max(1, len(sections) - 2))]

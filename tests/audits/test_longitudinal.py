@@ -41,6 +41,8 @@ def test_staff_link_a_case_to_the_same_childs_earlier_case_and_see_its_agreed_gr
     assert response.status_code == 302
     db.session.refresh(case)
     assert case.previous_case_id == earlier.round.cases[0].id
+    html = client.get(f"/audits/cases/{case.id}").get_data(as_text=True)
+    assert f'<a class="govuk-link" href="/audits/cases/{earlier.round.cases[0].id}">Case CR-000101</a>' in html
     page = _text(client.get(f"/audits/cases/{case.id}"))
     assert "Round Strategy discussions – spring 2025" in page
     assert "Period audited 1 January 2025 to 31 March 2025" in page
