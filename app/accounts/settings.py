@@ -58,10 +58,12 @@ def declare_setting(
 
 
 def declared_settings() -> list[SettingSpec]:
+    """Every declared setting, in the order the settings page shows them."""
     return sorted(_declared.values(), key=lambda s: (s.order, s.label))
 
 
 def spec_for(key: str) -> SettingSpec:
+    """The declaration of `key`; a KeyError names a setting that was never declared."""
     try:
         return _declared[key]
     except KeyError:
@@ -143,6 +145,7 @@ def save_settings(values: dict[str, Any], *, actor=None) -> list[str]:
 
 
 def display_value(spec: SettingSpec, value) -> str:
+    """The value as the settings page and activity log show it."""
     if spec.kind == "bool":
         return "Yes" if value else "No"
     if spec.kind == "emails":

@@ -32,6 +32,7 @@ _providers: list[Callable[[date], Iterable[DueReminder]]] = []
 
 
 def register_reminder_provider(provider: Callable[[date], Iterable[DueReminder]]):
+    """Add a feature's provider of due reminders (called from init_app; registering the same provider twice keeps one)."""
     if provider not in _providers:
         _providers.append(provider)
     return provider
@@ -53,6 +54,7 @@ def _already_sent(item: DueReminder) -> bool:
 
 
 def due_reminders(on: date | None = None) -> list[DueReminder]:
+    """The reminders due on `on` (default today) that have not already been queued. Changes nothing."""
     on = on or today()
     items: list[DueReminder] = []
     for provider in _providers:
@@ -67,6 +69,7 @@ class QueueReport:
 
 
 def reminder_dedupe_key(item: DueReminder) -> str:
+    """The outbox key that keeps one email per reminder rule, target, due date and recipient."""
     rule = f"{item.kind}|{item.target_type}|{item.target_id}|{item.due_date.isoformat()}|{item.recipient}"
     return "reminder:" + hashlib.sha256(rule.encode()).hexdigest()
 

@@ -47,14 +47,17 @@ class SurveyClosed(DomainError):
 # Response codes
 # ---------------------------------------------------------------------------------------------
 def normalise_code(code: str | None) -> str:
+    """A response code as typed (any case, spaces or dashes) reduced to its letters and digits."""
     return "".join(ch for ch in (code or "").upper() if ch.isalnum())
 
 
 def format_code(code: str) -> str:
+    """A response code in groups of four, as printed for practitioners."""
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
 def code_hash(link: SurveyLink, code: str) -> str:
+    """What is stored for a response code: never the code itself, only its hash with the survey link."""
     return hashlib.sha256(f"{link.token}:{normalise_code(code)}".encode()).hexdigest()
 
 
