@@ -157,6 +157,8 @@ ROUTE_ACCESS.update(
         "audits.case": STAFF,
         "audits.edit_assignments": route(STAFF, case_id="open_case"),
         "audits.remove_case": route(STAFF, case_id="open_case"),
+        "audits.link_previous_case": route(STAFF, case_id="open_case"),
+        "audits.unlink_previous_case": route(STAFF, case_id="open_case"),
         "audits.response": STAFF,
         "audits.return_response": STAFF,
         "audits.disagreements": STAFF,
@@ -167,7 +169,7 @@ ROUTE_ACCESS.update(
         "audits.check_answers": AUDITOR,
         "audits.submitted": AUDITOR,
         "audits.case_responses": route(AUDITOR, assignment_id="audited_case"),
-        # panel record and live concerns (helper C)
+        # panel record and live concerns
         "audits.new_meeting": route(STAFF, round_id="open_round"),
         "audits.edit_meeting": STAFF,
         "audits.raise_concern": route(STAFF | AUDITOR, case_id="concern_case"),

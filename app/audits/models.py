@@ -145,6 +145,11 @@ class AuditCase(db.Model):
     moderation: Mapped[Moderation | None] = relationship(
         back_populates="case", cascade="all, delete-orphan", uselist=False
     )
+    # Longitudinal audit: the same child's case in an earlier round, linked by its pseudonymous reference.
+    previous_case_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("audit_case.id", ondelete="SET NULL"), index=True
+    )
+    previous_case: Mapped[AuditCase | None] = relationship(remote_side="AuditCase.id", foreign_keys=[previous_case_id])
 
 
 class Assignment(db.Model):

@@ -16,6 +16,7 @@ from app.audits.queries.access import (
     response_instrument,
     scoring_assignment,
 )
+from app.audits.queries.longitudinal import PreviousCase, previous_case_view
 from app.audits.queries.agreement import (
     AgencyDrift,
     QuestionAgreement,
@@ -72,6 +73,8 @@ from app.audits.queries.progress import (
 )
 
 __all__ = [
+    "PreviousCase",
+    "previous_case_view",
     "DUE_SOON_DAYS",
     "IN_PROGRESS",
     "NOT_STARTED",

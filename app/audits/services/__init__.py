@@ -21,6 +21,7 @@ from app.audits.services.cases import (
     set_assignments,
 )
 from app.audits.services.concerns import close_concern, raise_concern, record_outcome, set_lead_agency
+from app.audits.services.longitudinal import earlier_case, link_previous_case, unlink_previous_case
 from app.audits.services.meetings import record_meeting, update_meeting
 from app.audits.services.moderation import save_moderation
 from app.audits.services.retention import purge_case_data
@@ -41,6 +42,9 @@ from app.audits.services.scoring import (
 )
 
 __all__ = [
+    "earlier_case",
+    "link_previous_case",
+    "unlink_previous_case",
     "AREA_MAX",
     "MODERATION_TEXT_MAX",
     "REASON_MAX",
