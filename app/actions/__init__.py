@@ -17,4 +17,4 @@ def init_app(app) -> None:
     register_panel_provider(actions_panel)
 
 
-from app.actions import routes  # noqa: E402,F401
+from app.actions import priorities_routes, routes, verification_routes  # noqa: E402,F401
