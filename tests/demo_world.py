@@ -145,7 +145,33 @@ def _complete_the_demo(app) -> None:
     services.send_for_signatures(awaiting, actor=trust_lead)
 
     _add_evidence_file(app, oakfield)
+    _add_action_evidence_file(app, _org("youth-trust"))
     accounts.create_organisation(name="Elsewhere School", slug=ELSEWHERE, org_type="school", areas=["North"])
+    _db.session.flush()
+
+
+def _add_action_evidence_file(app, organisation) -> None:
+    """An uploaded evidence file on the first completion of one of the organisation's actions."""
+    from pathlib import Path
+
+    from app.actions.models import ActionCompletion, ActionItem
+
+    completion = _one(
+        sa.select(ActionCompletion)
+        .join(ActionItem, ActionCompletion.action_id == ActionItem.id)
+        .where(ActionItem.owner_organisation_id == organisation.id)
+        .order_by(ActionCompletion.id)
+    )
+    stored_name = f"{secrets.token_hex(16)}.pdf"
+    content = b"%PDF-1.4\n% route matrix action evidence\n"
+    folder = Path(app.config["UPLOAD_FOLDER"])
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / stored_name).write_bytes(content)
+    completion.evidence_original_name = "training-records.pdf"
+    completion.evidence_stored_name = stored_name
+    completion.evidence_content_type = "application/pdf"
+    completion.evidence_size_bytes = len(content)
+    completion.evidence_sha256 = "0" * 64
     _db.session.flush()
 
 
@@ -302,6 +328,22 @@ def _action(slug: str):
     )
 
 
+def _action_evidence(slug: str):
+    from app.actions.models import ActionCompletion, ActionItem
+
+    return _one(
+        sa.select(ActionCompletion.id)
+        .join(ActionItem, ActionCompletion.action_id == ActionItem.id)
+        .where(ActionItem.owner_organisation_id == _org(slug).id, ActionCompletion.evidence_stored_name.is_not(None))
+    )
+
+
+def _partnership_priority():
+    from app.actions.models import PartnershipPriority
+
+    return _one(sa.select(PartnershipPriority.id).order_by(PartnershipPriority.id))
+
+
 def _finding():
     from app.findings.models import Finding
 
@@ -436,6 +478,10 @@ SAMPLES = {
     "action_id": lambda: Sample(
         _action("youth-trust"), owner="youth-trust", outsider="oakfield-school", table="action_item"
     ),
+    "completion_id": lambda: Sample(
+        _action_evidence("youth-trust"), owner="youth-trust", outsider="oakfield-school", table="action_completion"
+    ),
+    "priority_id": lambda: Sample(_partnership_priority(), table="partnership_priority"),
     "organisation_id": lambda: Sample(
         _org("riverside-police").id, owner="riverside-police", outsider="oakfield-school", table="organisation"
     ),
