@@ -151,10 +151,14 @@ def _complete_the_demo(app) -> None:
 
 
 def _add_action_evidence_file(app, organisation) -> None:
-    """An uploaded evidence file on the first completion of one of the organisation's actions."""
-    from pathlib import Path
+    """An uploaded evidence file (stored through app.uploads) on the first completion of one of the organisation's
+    actions."""
+    import io
+
+    from werkzeug.datastructures import FileStorage
 
     from app.actions.models import ActionCompletion, ActionItem
+    from app.uploads import save_upload
 
     completion = _one(
         sa.select(ActionCompletion)
@@ -162,16 +166,13 @@ def _add_action_evidence_file(app, organisation) -> None:
         .where(ActionItem.owner_organisation_id == organisation.id)
         .order_by(ActionCompletion.id)
     )
-    stored_name = f"{secrets.token_hex(16)}.pdf"
     content = b"%PDF-1.4\n% route matrix action evidence\n"
-    folder = Path(app.config["UPLOAD_FOLDER"])
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / stored_name).write_bytes(content)
-    completion.evidence_original_name = "training-records.pdf"
-    completion.evidence_stored_name = stored_name
-    completion.evidence_content_type = "application/pdf"
-    completion.evidence_size_bytes = len(content)
-    completion.evidence_sha256 = "0" * 64
+    stored = save_upload(FileStorage(stream=io.BytesIO(content), filename="training-records.pdf"))
+    completion.evidence_original_name = stored.original_name
+    completion.evidence_stored_name = stored.stored_name
+    completion.evidence_content_type = stored.content_type
+    completion.evidence_size_bytes = stored.size_bytes
+    completion.evidence_sha256 = stored.sha256
     _db.session.flush()
 
 
