@@ -16,7 +16,7 @@ from wtforms import TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.actions.models import ActionPriority, ActionStatus
-from app.actions.priorities import NAME_MAX
+from app.actions.priorities import NAME_MAX, active_priorities
 from app.actions.services import NOTE_MAX
 from app.actions.verification import LINK_MAX, REASON_MAX
 from app.forms_common import choices
@@ -106,21 +106,42 @@ class VerifyActionForm(FlaskForm):
     submit = SubmitField("Save", widget=GovSubmitInput())
 
 
-class ActionPrioritiesForm(FlaskForm):
-    priority = RadioField(
+def with_priority_fields(form_class):
+    """Class decorator: an action's priority and partnership priorities, added after the form's own fields (so they
+    come last in its error summary). Every form that creates or edits actions has them (render them with
+    templates/actions/_priority_fields.html, offer the choices with `offer_partnership_priorities`) and passes both
+    to app.actions.services."""
+    form_class.priority = RadioField(
         "Priority",
         widget=GovRadioInput(),
         choices=choices(PRIORITY_LABELS.items()),
         default="medium",
-        validators=[InputRequired(message="Select the action's priority")],
+        description="Medium unless you choose another.",
+        validate_choice=False,  # none posted means medium; app.actions.services refuses an unknown one
+        validators=[Optional()],
     )
-    partnership_priorities = SelectMultipleField(
+    form_class.partnership_priorities = SelectMultipleField(
         "Partnership priorities",
         widget=GovCheckboxesInput(),
         choices=[],
         validators=[Optional()],
         description="Select the partnership priorities this action serves, if any.",
     )
+    form_class.offer_partnership_priorities = _offer_partnership_priorities
+    return form_class
+
+
+def _offer_partnership_priorities(form, tagged=()) -> None:
+    """Offer the priorities in use, and any retired ones the action is already tagged with."""
+    offered = {p.id: p for p in active_priorities()}
+    offered.update({p.id: p for p in tagged})
+    form.partnership_priorities.choices = choices(
+        (p.id, p.name + (" (retired)" if p.retired else "")) for p in sorted(offered.values(), key=lambda p: p.name)
+    )
+
+
+@with_priority_fields
+class ActionPrioritiesForm(FlaskForm):
     submit = SubmitField("Save priorities", widget=GovSubmitInput())
 
 
@@ -131,3 +152,31 @@ class PartnershipPriorityForm(FlaskForm):
         validators=[InputRequired(message="Enter the priority's name"), Length(max=NAME_MAX)],
     )
     submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+def priority_params(prefix: str, priority: str, tags, offered) -> dict:
+    """GOV.UK radios and checkboxes parameters for a new action's priority and partnership priorities, for pages
+    that build their fields by hand (a self-assessment standard): fields `<prefix>priority` and `<prefix>tags`.
+    `offered`: the partnership priorities to offer (tags: None when there are none)."""
+    params = {
+        "priority": {
+            "name": prefix + "priority",
+            "idPrefix": prefix + "priority",
+            "classes": "govuk-radios--inline govuk-radios--small",
+            "fieldset": {"legend": {"text": "Priority", "classes": "govuk-fieldset__legend--s"}},
+            "items": [
+                {"value": value, "text": label, "checked": priority == value}
+                for value, label in PRIORITY_LABELS.items()
+            ],
+        },
+        "tags": None,
+    }
+    if offered:
+        params["tags"] = {
+            "name": prefix + "tags",
+            "idPrefix": prefix + "tags",
+            "classes": "govuk-checkboxes--small",
+            "fieldset": {"legend": {"text": "Partnership priorities", "classes": "govuk-fieldset__legend--s"}},
+            "items": [{"value": str(p.id), "text": p.name, "checked": str(p.id) in tags} for p in offered],
+        }
+    return params

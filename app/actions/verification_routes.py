@@ -7,10 +7,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app import web
-from app.actions import access, bp, priorities, services, verification
+from app.actions import access, bp, services, verification
 from app.actions.forms import ActionPrioritiesForm, CompleteActionForm, VerifyActionForm
 from app.actions.models import ActionStatus
-from app.forms_common import choices
 from app.permissions import roles_required
 from app.uploads import ALLOWED_LABEL, max_file_bytes, send_stored, size_label
 
@@ -92,11 +91,7 @@ def evidence(completion_id: int):
 def action_priorities(action_id: int):
     item = access.action_for(current_user, action_id)
     form = ActionPrioritiesForm()
-    offered = {p.id: p for p in priorities.active_priorities()}
-    offered.update({p.id: p for p in item.partnership_priorities})
-    form.partnership_priorities.choices = choices(
-        (p.id, p.name + (" (retired)" if p.retired else "")) for p in sorted(offered.values(), key=lambda p: p.name)
-    )
+    form.offer_partnership_priorities(item.partnership_priorities)
     if request.method == "GET":
         form.priority.data = item.priority.value
         form.partnership_priorities.data = [str(p.id) for p in item.partnership_priorities]

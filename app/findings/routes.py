@@ -380,6 +380,7 @@ def new_action(finding_id: int):
     back = url_for(f"findings.{kind}_findings", **{f"{kind}_id": parent.id}) + "#report"
     form = ActionForm()
     form.set_organisations(organisation_choices())
+    form.offer_partnership_priorities()
     if form.validate_on_submit():
         try:
             owner_organisation_id = int(form.owner_organisation_id.data)
@@ -398,6 +399,8 @@ def new_action(finding_id: int):
                 owner_name=form.owner_name.data,
                 due_date=form.due_date.data,
                 finding_id=finding.id,
+                priority=form.priority.data,
+                partnership_priority_ids=form.partnership_priorities.data,
                 actor=current_user,
                 fallback=web.FIRST_FIELD,
             )
