@@ -57,14 +57,19 @@ def actions_for(*, return_answer_ids=(), risk_ids=(), finding_ids=()) -> list[Ac
 
 
 def open_action_counts(organisation_id: int | None, today: date) -> dict[str, int]:
-    overdue = sa.case((ActionItem.due_date < today, 1), else_=0)
-    stmt = sa.select(sa.func.count(ActionItem.id), sa.func.coalesce(sa.func.sum(overdue), 0)).where(
-        ActionItem.status.in_(OPEN_STATUSES)
+    """Open and overdue actions, and those awaiting verification, of one organisation (or all, given None)."""
+    is_open = ActionItem.status.in_(OPEN_STATUSES)
+    overdue = sa.case((sa.and_(is_open, ActionItem.due_date < today), 1), else_=0)
+    awaiting = sa.case((ActionItem.status == ActionStatus.complete, 1), else_=0)
+    stmt = sa.select(
+        sa.func.coalesce(sa.func.sum(sa.case((is_open, 1), else_=0)), 0),
+        sa.func.coalesce(sa.func.sum(overdue), 0),
+        sa.func.coalesce(sa.func.sum(awaiting), 0),
     )
     if organisation_id is not None:
         stmt = stmt.where(ActionItem.owner_organisation_id == organisation_id)
-    open_, late = db.session.execute(stmt).one()
-    return {"open": int(open_), "overdue": int(late)}
+    open_, late, waiting = db.session.execute(stmt).one()
+    return {"open": int(open_), "overdue": int(late), "awaiting_verification": int(waiting)}
 
 
 @dataclass

@@ -301,3 +301,15 @@ def test_check_answers_shows_overdue_on_an_overdue_open_action(client, login_as,
     html = client.get(f"/self-assessment/returns/{ret.id}/check").get_data(as_text=True)
     item = html.split("Overdue policy review", 1)[1].split("</li>", 1)[0]
     assert "govuk-tag--red" in item and "Overdue" in item
+
+
+def test_your_tasks_tells_qa_what_awaits_verification(client, login_as, db, small_round, finding, people):
+    action = new_action(finding, small_round.police, due=-4)
+    verification.complete_action(action, note="Done", actor=people["lead"])
+    db.session.commit()
+    login_as(people["lead"])
+    page = text_of(client.get("/tasks"))
+    assert "1 action is overdue" not in page and "awaiting verification" not in page
+    login_as(people["qa"])
+    page = text_of(client.get("/tasks"))
+    assert "1 awaiting verification" in page
