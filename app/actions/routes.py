@@ -71,6 +71,8 @@ def tracker():
 def action(action_id: int):
     item = access.action_for(current_user, action_id)
     form = ActionUpdateForm()
+    if item.status == ActionStatus.complete:  # a note only: QA verifies it or sends it back
+        form.status.choices = choices([(item.status.value, item.status.label)])
     if request.method == "GET":
         form.status.data = item.status.value
     if form.validate_on_submit():

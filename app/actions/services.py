@@ -115,6 +115,10 @@ def update_action(action: ActionItem, *, note, status, actor=None) -> ActionUpda
     if new_status != old_status:
         if new_status in (ActionStatus.complete, ActionStatus.verified):
             raise DomainError("Use “Mark as complete” to complete an action, with a completion note", field="status")
+        if old_status == ActionStatus.complete:
+            raise DomainError(
+                "This action is awaiting verification: the QA group verifies it or sends it back", field="status"
+            )
         old_status.check_move(new_status)
         action.status = new_status
         if new_status == ActionStatus.complete:
