@@ -65,6 +65,7 @@ class TrackerFilterForm(FlaskForm):
     )
     partnership_priority = SelectField("Partnership priority", widget=GovSelect(), choices=[], validators=[Optional()])
     overdue = BooleanField("Overdue only", widget=GovCheckboxInput(), validators=[Optional()])
+    escalated = BooleanField("Escalated only", widget=GovCheckboxInput(), validators=[Optional()])
     submit = SubmitField("Apply filters", widget=GovSubmitInput())
 
 

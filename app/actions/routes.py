@@ -13,7 +13,7 @@ from app.permissions import (
     roles_required,
 )
 from app.accounts.queries import organisation_choices
-from app.actions import access, bp, priorities, queries, services, sources
+from app.actions import access, bp, escalation, priorities, queries, services, sources
 from app.actions.forms import STATUS_LABELS, ActionUpdateForm, TrackerFilterForm
 from app.actions.models import ActionStatus
 from app.extensions import db
@@ -21,7 +21,16 @@ from app.forms_common import choices
 from app.utils import today
 
 
-FILTER_KEYS = ("organisation", "org_type", "status", "source", "priority", "partnership_priority", "overdue")
+FILTER_KEYS = (
+    "organisation",
+    "org_type",
+    "status",
+    "source",
+    "priority",
+    "partnership_priority",
+    "overdue",
+    "escalated",
+)
 
 
 @bp.route("/actions")
@@ -36,7 +45,7 @@ def tracker():
         [("", "Any partnership priority")]
         + [(p.id, p.name + (" (retired)" if p.retired else "")) for p in priorities.all_priorities()]
     )
-    filters = queries.TrackerFilters(overdue=bool(form.overdue.data))
+    filters = queries.TrackerFilters(overdue=bool(form.overdue.data), escalated=bool(form.escalated.data))
     if form.validate():
         filters.status = form.status.data or None
         filters.source = form.source.data or None
@@ -63,6 +72,7 @@ def tracker():
         records=records,
         filtered=any(request.args.get(k) for k in FILTER_KEYS),
         own_name=own.name if own else None,
+        escalated=escalation.escalated_levels(row.action for row in rows),
     )
 
 
@@ -99,4 +109,5 @@ def action(action_id: int):
         can_complete=access.can_complete(current_user, item),
         can_verify=access.can_verify(current_user, item),
         status_labels=STATUS_LABELS,
+        steps=escalation.steps_for([item.id])[item.id],
     )

@@ -10,7 +10,8 @@ import sqlalchemy as sa
 
 from app.actions import services as action_services
 from app.actions import verification
-from app.actions.demo import priority_ids
+from app.actions.priorities_demo import load as load_priorities
+from app.actions.priorities_demo import priority_ids
 from app.actions.models import ActionStatus
 from app.audits.models import AuditRound
 from app.extensions import db
@@ -228,6 +229,7 @@ def _step(demo, action, days_ago: int, note: str, after: str, slug: str, qa) -> 
 
 
 def load(demo) -> None:
+    load_priorities(demo)
     first_round = db.session.execute(sa.select(AuditRound).order_by(AuditRound.id).limit(1)).scalar_one_or_none()
     if first_round is None:
         demo.say("findings for round 1 skipped: no audit round")
