@@ -12,7 +12,7 @@ RETIRED = "Neglect strategy 2023 to 2025"
 def load(demo) -> None:
     if priorities.all_priorities():
         return
-    admin = demo.user("admin@riverside.example")
+    admin = demo.users.get("admin@riverside.example")
     for name in PRIORITIES:
         priorities.add_priority(name, actor=admin)
     priorities.retire_priority(priorities.add_priority(RETIRED, actor=admin), actor=admin)
