@@ -139,6 +139,10 @@ class ActionItem(db.Model):
     def latest_completion(self) -> ActionCompletion | None:
         return self.completions[-1] if self.completions else None
 
+    # Learning re-tested: for an action on a case-audit round finding, the criterion (question key of the round's
+    # instrument) that should improve; the next round with that instrument shows it before and after.
+    retest_question_key: Mapped[str | None] = mapped_column(sa.String(80))
+
 
 class ActionUpdate(db.Model):
     """A dated progress note on an action."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app import web
@@ -80,6 +80,8 @@ def tracker():
 @roles_required(*access.TRACKER_USERS)
 def action(action_id: int):
     item = access.action_for(current_user, action_id)
+    if request.method == "POST" and not access.can_update_action(current_user):
+        abort(403)
     form = ActionUpdateForm()
     if item.status == ActionStatus.complete:  # a note only: QA verifies it or sends it back
         form.status.choices = choices([(item.status.value, item.status.label)])
@@ -109,5 +111,6 @@ def action(action_id: int):
         can_complete=access.can_complete(current_user, item),
         can_verify=access.can_verify(current_user, item),
         status_labels=STATUS_LABELS,
+        can_update=access.can_update_action(current_user),
         steps=escalation.steps_for([item.id])[item.id],
     )

@@ -87,7 +87,7 @@ def evidence(completion_id: int):
 
 
 @bp.route("/actions/<int:action_id>/priorities", methods=["GET", "POST"])
-@roles_required(*access.TRACKER_USERS)
+@roles_required(*access.UPDATERS)
 def action_priorities(action_id: int):
     item = access.action_for(current_user, action_id)
     form = ActionPrioritiesForm()
