@@ -145,8 +145,35 @@ def _complete_the_demo(app) -> None:
     services.send_for_signatures(awaiting, actor=trust_lead)
 
     _add_evidence_file(app, oakfield)
+    _add_action_evidence_file(app, _org("youth-trust"))
     _add_challenge_reply_file()
     accounts.create_organisation(name="Elsewhere School", slug=ELSEWHERE, org_type="school", areas=["North"])
+    _db.session.flush()
+
+
+def _add_action_evidence_file(app, organisation) -> None:
+    """An uploaded evidence file (stored through app.uploads) on the first completion of one of the organisation's
+    actions."""
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from app.actions.models import ActionCompletion, ActionItem
+    from app.uploads import save_upload
+
+    completion = _one(
+        sa.select(ActionCompletion)
+        .join(ActionItem, ActionCompletion.action_id == ActionItem.id)
+        .where(ActionItem.owner_organisation_id == organisation.id)
+        .order_by(ActionCompletion.id)
+    )
+    content = b"%PDF-1.4\n% route matrix action evidence\n"
+    stored = save_upload(FileStorage(stream=io.BytesIO(content), filename="training-records.pdf"))
+    completion.evidence_original_name = stored.original_name
+    completion.evidence_stored_name = stored.stored_name
+    completion.evidence_content_type = stored.content_type
+    completion.evidence_size_bytes = stored.size_bytes
+    completion.evidence_sha256 = stored.sha256
     _db.session.flush()
 
 
@@ -349,6 +376,22 @@ def _action(slug: str):
     )
 
 
+def _action_evidence(slug: str):
+    from app.actions.models import ActionCompletion, ActionItem
+
+    return _one(
+        sa.select(ActionCompletion.id)
+        .join(ActionItem, ActionCompletion.action_id == ActionItem.id)
+        .where(ActionItem.owner_organisation_id == _org(slug).id, ActionCompletion.evidence_stored_name.is_not(None))
+    )
+
+
+def _partnership_priority():
+    from app.actions.models import PartnershipPriority
+
+    return _one(sa.select(PartnershipPriority.id).order_by(PartnershipPriority.id))
+
+
 def _finding():
     from app.findings.models import Finding
 
@@ -518,6 +561,10 @@ SAMPLES = {
     "action_id": lambda: Sample(
         _action("youth-trust"), owner="youth-trust", outsider="oakfield-school", table="action_item"
     ),
+    "completion_id": lambda: Sample(
+        _action_evidence("youth-trust"), owner="youth-trust", outsider="oakfield-school", table="action_completion"
+    ),
+    "priority_id": lambda: Sample(_partnership_priority(), table="partnership_priority"),
     "organisation_id": lambda: Sample(
         _org("riverside-police").id, owner="riverside-police", outsider="oakfield-school", table="organisation"
     ),

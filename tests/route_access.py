@@ -271,3 +271,17 @@ ROUTE_ACCESS.update(
     }
 )
 # --- end findings ---
+
+# --- actions ---
+ROUTE_ACCESS.update(
+    {
+        "actions.complete": route(LEAD, ok=(200, 302)),
+        "actions.verify": route(STAFF, ok=(200, 302)),
+        "actions.evidence": frozenset({"admin", "qa", "org_lead", "signatory"}),
+        "actions.action_priorities": frozenset({"admin", "qa", "org_lead"}),
+        "actions.priorities_page": ADMIN,
+        "actions.edit_priority": ADMIN,
+        "actions.delete_priority": ADMIN,
+    }
+)
+# --- end actions ---

@@ -23,4 +23,4 @@ def init_app(app) -> None:
     escalation.declare_settings()
 
 
-from app.actions import routes  # noqa: E402,F401
+from app.actions import priorities_routes, routes, verification_routes  # noqa: E402,F401

@@ -13,7 +13,7 @@ def actions_panel(user):
     if not staff and not (user.has_role("org_lead") and user.organisation_id):
         return None
     counts = queries.open_action_counts(None if staff else user.organisation_id, today())
-    if not counts["open"]:
+    if not counts["open"] and not (staff and counts["awaiting_verification"]):
         return None
     return Panel(
         title="Action tracker" if staff else "Your action plan",

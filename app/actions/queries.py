@@ -11,23 +11,26 @@ from sqlalchemy.orm import selectinload
 from app.accounts.models import Organisation
 from app.actions import sources
 from app.actions.escalation_models import escalated_condition
-from app.actions.models import ActionItem, ActionStatus, ActionUpdate
+from app.actions.models import ActionItem, ActionPriority, ActionStatus, ActionUpdate, action_partnership_priority
 from app.extensions import db
 
 OPEN_STATUSES = (ActionStatus.not_started, ActionStatus.in_progress)
 
 
 def closed_condition() -> sa.ColumnElement[bool]:
-    """The actions that count as closed in figures and gates (for example re-rating a criterion)."""
-    return ActionItem.status == ActionStatus.complete
+    """The actions that count as closed in figures and gates (for example re-rating a criterion): verified by QA.
+    An action its owner has completed is not closed until then."""
+    return ActionItem.status == ActionStatus.verified
 
 
 def is_closed(action: ActionItem) -> bool:
     """The same rule as `closed_condition`, for an action already loaded."""
-    return action.status == ActionStatus.complete
+    return action.status == ActionStatus.verified
 
 
 def is_overdue(action: ActionItem, today: date) -> bool:
+    """Open (not started or in progress) past its due date. One awaiting verification is not overdue: its owner
+    has done their part."""
     return action.status in OPEN_STATUSES and action.due_date < today
 
 
@@ -55,14 +58,19 @@ def actions_for(*, return_answer_ids=(), risk_ids=(), finding_ids=()) -> list[Ac
 
 
 def open_action_counts(organisation_id: int | None, today: date) -> dict[str, int]:
-    overdue = sa.case((ActionItem.due_date < today, 1), else_=0)
-    stmt = sa.select(sa.func.count(ActionItem.id), sa.func.coalesce(sa.func.sum(overdue), 0)).where(
-        ActionItem.status.in_(OPEN_STATUSES)
+    """Open and overdue actions, and those awaiting verification, of one organisation (or all, given None)."""
+    is_open = ActionItem.status.in_(OPEN_STATUSES)
+    overdue = sa.case((sa.and_(is_open, ActionItem.due_date < today), 1), else_=0)
+    awaiting = sa.case((ActionItem.status == ActionStatus.complete, 1), else_=0)
+    stmt = sa.select(
+        sa.func.coalesce(sa.func.sum(sa.case((is_open, 1), else_=0)), 0),
+        sa.func.coalesce(sa.func.sum(overdue), 0),
+        sa.func.coalesce(sa.func.sum(awaiting), 0),
     )
     if organisation_id is not None:
         stmt = stmt.where(ActionItem.owner_organisation_id == organisation_id)
-    open_, late = db.session.execute(stmt).one()
-    return {"open": int(open_), "overdue": int(late)}
+    open_, late, waiting = db.session.execute(stmt).one()
+    return {"open": int(open_), "overdue": int(late), "awaiting_verification": int(waiting)}
 
 
 @dataclass
@@ -72,6 +80,8 @@ class TrackerFilters:
     status: str | None = None
     overdue: bool = False
     source: str | None = None  # a registered source's kind (app.actions.sources)
+    priority: str | None = None  # high, medium or low
+    partnership_priority_id: int | None = None
     escalated: bool = False  # open, overdue and escalated beyond its owner (app.actions.escalation)
 
 
@@ -105,7 +115,7 @@ def tracker_statement(filters: TrackerFilters, today: date):
     stmt = (
         sa.select(ActionItem, Organisation.name.label("organisation_name"), Organisation.org_type, updates, last_update)
         .join(Organisation, ActionItem.owner_organisation_id == Organisation.id)
-        .options(selectinload(ActionItem.updates))
+        .options(selectinload(ActionItem.updates), selectinload(ActionItem.partnership_priorities))
         .order_by(ActionItem.due_date, ActionItem.id)
     )
     if filters.organisation_id is not None:
@@ -120,7 +130,72 @@ def tracker_statement(filters: TrackerFilters, today: date):
         stmt = stmt.where(sources.source_condition(filters.source))
     if filters.escalated:
         stmt = stmt.where(ActionItem.status.in_(OPEN_STATUSES), ActionItem.due_date < today, escalated_condition())
+    return _where_priorities(stmt, filters)
+
+
+def _where_priorities(stmt, filters: TrackerFilters):
+    if filters.priority:
+        stmt = stmt.where(ActionItem.priority == ActionPriority(filters.priority))
+    if filters.partnership_priority_id is not None:
+        stmt = stmt.where(
+            ActionItem.id.in_(
+                sa.select(action_partnership_priority.c.action_id).where(
+                    action_partnership_priority.c.priority_id == filters.partnership_priority_id
+                )
+            )
+        )
     return stmt
+
+
+@dataclass
+class OwnerRecord:
+    """One owner organisation's record on its actions."""
+
+    organisation_id: int
+    organisation_name: str
+    open: int
+    overdue: int
+    awaiting_verification: int
+    verified: int
+    verified_on_time: int
+
+    @property
+    def on_time_rate(self) -> int | None:
+        """Per cent of verified actions completed by their due date (None when none is verified)."""
+        return round(100 * self.verified_on_time / self.verified) if self.verified else None
+
+
+def owner_records(filters: TrackerFilters, today: date) -> list[OwnerRecord]:
+    """Each owner organisation's record (open, overdue, awaiting verification, verified, completed on time), over
+    the actions the filters select apart from status and overdue, by organisation name. One grouped query."""
+
+    def count(condition):
+        return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+    is_open = ActionItem.status.in_(OPEN_STATUSES)
+    verified = closed_condition()
+    stmt = (
+        sa.select(
+            Organisation.id,
+            Organisation.name,
+            count(is_open),
+            count(sa.and_(is_open, ActionItem.due_date < today)),
+            count(ActionItem.status == ActionStatus.complete),
+            count(verified),
+            count(sa.and_(verified, sa.func.date(ActionItem.completed_at) <= ActionItem.due_date)),
+        )
+        .join(Organisation, ActionItem.owner_organisation_id == Organisation.id)
+        .group_by(Organisation.id, Organisation.name)
+        .order_by(Organisation.name)
+    )
+    if filters.organisation_id is not None:
+        stmt = stmt.where(ActionItem.owner_organisation_id == filters.organisation_id)
+    if filters.org_type:
+        stmt = stmt.where(Organisation.org_type == filters.org_type)
+    if filters.source:
+        stmt = stmt.where(sources.source_condition(filters.source))
+    stmt = _where_priorities(stmt, filters)
+    return [OwnerRecord(*(int(v) if i != 1 else v for i, v in enumerate(row))) for row in db.session.execute(stmt)]
 
 
 def tracker_rows(filters: TrackerFilters, today: date, *, viewer=None, describe: bool = True) -> list[TrackerRow]:

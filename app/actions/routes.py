@@ -13,12 +13,24 @@ from app.permissions import (
     roles_required,
 )
 from app.accounts.queries import organisation_choices
-from app.actions import access, bp, escalation, queries, services, sources
-from app.actions.forms import ActionUpdateForm, TrackerFilterForm
+from app.actions import access, bp, escalation, priorities, queries, services, sources
+from app.actions.forms import STATUS_LABELS, ActionUpdateForm, TrackerFilterForm
 from app.actions.models import ActionStatus
 from app.extensions import db
 from app.forms_common import choices
 from app.utils import today
+
+
+FILTER_KEYS = (
+    "organisation",
+    "org_type",
+    "status",
+    "source",
+    "priority",
+    "partnership_priority",
+    "overdue",
+    "escalated",
+)
 
 
 @bp.route("/actions")
@@ -29,10 +41,18 @@ def tracker():
     form.organisation.choices = choices([("", "All organisations")] + [(o.id, o.name) for o in organisation_choices()])
     form.org_type.choices = choices([("", "All types"), *ORG_TYPE_LABELS.items()])
     form.source.choices = choices([("", "All sources"), *sources.source_labels().items()])
+    form.partnership_priority.choices = choices(
+        [("", "Any partnership priority")]
+        + [(p.id, p.name + (" (retired)" if p.retired else "")) for p in priorities.all_priorities()]
+    )
     filters = queries.TrackerFilters(overdue=bool(form.overdue.data), escalated=bool(form.escalated.data))
     if form.validate():
         filters.status = form.status.data or None
         filters.source = form.source.data or None
+        filters.priority = form.priority.data or None
+        filters.partnership_priority_id = (
+            int(form.partnership_priority.data) if form.partnership_priority.data else None
+        )
         if organisation_id is None:
             filters.organisation_id = int(form.organisation.data) if form.organisation.data else None
             filters.org_type = form.org_type.data or None
@@ -40,6 +60,7 @@ def tracker():
         filters.organisation_id = organisation_id
     today_ = today()
     rows = queries.tracker_rows(filters, today_, viewer=current_user)
+    records = queries.owner_records(filters, today_)
     own = db.session.get(Organisation, organisation_id) if organisation_id is not None else None
     return render_template(
         "actions/actions.html",
@@ -48,9 +69,8 @@ def tracker():
         staff=organisation_id is None,
         today=today_,
         is_overdue=queries.is_overdue,
-        filtered=any(
-            request.args.get(k) for k in ("organisation", "org_type", "status", "source", "overdue", "escalated")
-        ),
+        records=records,
+        filtered=any(request.args.get(k) for k in FILTER_KEYS),
         own_name=own.name if own else None,
         escalated=escalation.escalated_levels(row.action for row in rows),
     )
@@ -63,6 +83,8 @@ def action(action_id: int):
     if request.method == "POST" and not access.can_update_action(current_user):
         abort(403)
     form = ActionUpdateForm()
+    if item.status == ActionStatus.complete:  # a note only: QA verifies it or sends it back
+        form.status.choices = choices([(item.status.value, item.status.label)])
     if request.method == "GET":
         form.status.data = item.status.value
     if form.validate_on_submit():
@@ -86,6 +108,9 @@ def action(action_id: int):
         is_overdue=queries.is_overdue,
         moves={s.value: item.status.can_move_to(s) or s == item.status for s in ActionStatus},
         staff=is_partnership_staff(current_user),
+        can_complete=access.can_complete(current_user, item),
+        can_verify=access.can_verify(current_user, item),
+        status_labels=STATUS_LABELS,
         can_update=access.can_update_action(current_user),
         steps=escalation.steps_for([item.id])[item.id],
     )

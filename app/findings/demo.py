@@ -1,5 +1,6 @@
 """Demo findings: the QA sub-group's report for round 1 and campaign 1, under every heading, with actions
-in several states (one overdue) and dated progress updates. Idempotent: skipped when findings exist."""
+in several states (one overdue; one verified, one awaiting verification, one sent back as not yet done), their
+priorities and partnership priorities, and dated progress updates. Idempotent: skipped when findings exist."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from app.actions import services as action_services
+from app.actions import verification
+from app.actions.priorities_demo import load as load_priorities
+from app.actions.priorities_demo import priority_ids
 from app.actions.models import ActionStatus
 from app.audits.models import AuditRound
 from app.extensions import db
@@ -54,9 +58,10 @@ ROUND_FINDINGS = [
         [],
     ),
 ]
+QA_REPLY = "QA's reply"  # the last of a demo action's steps: (days ago, QA_REPLY, "verified" or "not yet: reason")
 ROUND_ACTIONS = [
     # finding index, action, owner org slug, owner name, days from today, final status,
-    # updates (days ago, note, status after)
+    # updates (days ago, note, status after; "complete": the owner's completion note), priority, partnership priorities
     (
         2,
         "Introduce a checklist of agencies to invite to every strategy discussion, including the school, GP and "
@@ -66,6 +71,8 @@ ROUND_ACTIONS = [
         60,
         ActionStatus.in_progress,
         [(20, "Invitation checklist drafted with the MASH and circulated to partners for comment.", "in_progress")],
+        "medium",
+        ["Working together"],
     ),
     (
         3,
@@ -75,6 +82,8 @@ ROUND_ACTIONS = [
         -10,
         ActionStatus.not_started,
         [],
+        "high",
+        ["Hearing the voice of the child"],
     ),
     (
         3,
@@ -82,11 +91,14 @@ ROUND_ACTIONS = [
         "riverside-health",
         "Named nurse for safeguarding children",
         30,
-        ActionStatus.complete,
+        ActionStatus.verified,
         [
             (40, "Briefing on recording the child's voice planned for the health visiting teams.", "in_progress"),
             (7, "Briefing delivered to 42 practitioners; recording template updated.", "complete"),
+            (3, QA_REPLY, "verified"),
         ],
+        "medium",
+        ["Hearing the voice of the child"],
     ),
 ]
 # Criteria the round's actions should improve (by action index), re-tested in the summer re-audit: the invitation
@@ -131,14 +143,17 @@ CAMPAIGN_ACTIONS = [
         "riverside-council",
         "Partnership business manager",
         90,
-        ActionStatus.in_progress,
+        ActionStatus.complete,
         [
             (
                 14,
                 "Two safer recruitment sessions booked for the spring; invitations sent to 23 organisations.",
                 "in_progress",
-            )
+            ),
+            (2, "Both sessions delivered: 31 people from 19 organisations attended.", "complete"),
         ],
+        "medium",
+        ["Safer recruitment and a safe workforce"],
     ),
     (
         4,
@@ -148,8 +163,25 @@ CAMPAIGN_ACTIONS = [
         -5,
         ActionStatus.not_started,
         [],
+        "high",
+        ["Safer recruitment and a safe workforce"],
+    ),
+    (
+        3,
+        "Keep training records for every member of staff and every volunteer, and check them each term.",
+        "youth-trust",
+        "Safeguarding lead",
+        20,
+        ActionStatus.in_progress,
+        [
+            (12, "Training record set up on the shared drive for all staff.", "complete"),
+            (5, QA_REPLY, "not yet: The records cover paid staff only; add the volunteers who work with children."),
+        ],
+        "low",
+        [],
     ),
 ]
+EVIDENCE_LINK = "https://www.riverside.example/safeguarding/training-evidence"
 
 
 def _add(demo, *, findings, actions, round_id=None, campaign_id=None, retests=None) -> None:
@@ -160,7 +192,7 @@ def _add(demo, *, findings, actions, round_id=None, campaign_id=None, retests=No
         )
         for heading, text, themes in findings
     ]
-    for number, (index, description, slug, owner, due_in, status, updates) in enumerate(actions):
+    for number, (index, description, slug, owner, due_in, status, updates, priority, tags) in enumerate(actions):
         action = services.add_finding_action(
             created[index],
             retest_question_key=(retests or {}).get(number),
@@ -168,19 +200,40 @@ def _add(demo, *, findings, actions, round_id=None, campaign_id=None, retests=No
             owner_organisation_id=demo.org(slug).id,
             owner_name=owner,
             due_date=demo.today + timedelta(days=due_in),
+            priority=priority,
+            partnership_priority_ids=priority_ids(*tags),
             actor=qa,
         )
         action.created_at = action.created_at - timedelta(days=60)
         for days_ago, note, after in updates:
-            update = action_services.update_action(action, note=note, status=after, actor=qa)
-            update.created_at = update.created_at - timedelta(days=days_ago)
+            _step(demo, action, days_ago, note, after, slug, qa)
         if action.status != status:
             action_services.update_action(
                 action, note="Status confirmed at the partnership review.", status=status, actor=qa
             )
 
 
+def _step(demo, action, days_ago: int, note: str, after: str, slug: str, qa) -> None:
+    """One dated step: a progress update, the owner's completion (with an evidence link), or QA's reply."""
+    when = timedelta(days=days_ago)
+    if note == QA_REPLY:
+        outcome, _, reason = after.partition(": ")
+        completion = verification.verify_action(
+            action, outcome="verified" if outcome == "verified" else "not_yet", reason=reason or None, actor=qa
+        )
+        completion.reviewed_at -= when
+    elif after == "complete":
+        lead = demo.user(f"lead@{slug}.riverside.example")
+        completion = verification.complete_action(action, note=note, evidence_link=EVIDENCE_LINK, actor=lead)
+        completion.completed_at -= when
+        action.completed_at = completion.completed_at
+    else:
+        action_services.update_action(action, note=note, status=after, actor=qa)
+    action.updates[-1].created_at -= when
+
+
 def load(demo) -> None:
+    load_priorities(demo)
     first_round = db.session.execute(sa.select(AuditRound).order_by(AuditRound.id).limit(1)).scalar_one_or_none()
     if first_round is None:
         demo.say("findings for round 1 skipped: no audit round")

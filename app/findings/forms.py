@@ -13,6 +13,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import DateField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from app.actions.forms import with_priority_fields
 from app.actions.services import DESCRIPTION_MAX, OWNER_NAME_MAX
 from app.findings.models import FINDING_HEADINGS
 from app.findings.services import FINDING_TEXT_MAX
@@ -64,6 +65,7 @@ class FindingForm(FlaskForm):
         self.themes.choices = choices(themes.items())
 
 
+@with_priority_fields
 class ActionForm(FlaskForm):
     description = TextAreaField(
         "What will be done",

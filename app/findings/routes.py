@@ -382,6 +382,7 @@ def new_action(finding_id: int):
     back = url_for(f"findings.{kind}_findings", **{f"{kind}_id": parent.id}) + "#report"
     form = ActionForm()
     form.set_organisations(organisation_choices())
+    form.offer_partnership_priorities()
     form.set_criteria(retest.criterion_choices(parent) if kind == "round" else [])
     if form.validate_on_submit():
         try:
@@ -402,6 +403,8 @@ def new_action(finding_id: int):
                 owner_organisation_id=owner_organisation_id,
                 owner_name=form.owner_name.data,
                 due_date=form.due_date.data,
+                priority=form.priority.data,
+                partnership_priority_ids=form.partnership_priorities.data,
                 actor=current_user,
                 fallback=web.FIRST_FIELD,
             )

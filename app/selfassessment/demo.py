@@ -19,6 +19,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from app.actions.services import update_action
+from app.actions.verification import complete_action, verify_action
 from app.extensions import db
 from app.questionnaire import latest_version
 from app.selfassessment import services, survey_services
@@ -204,7 +205,7 @@ def load(demo) -> None:
         _fill(demo, ret, slug, PREVIOUS_CYCLE, CURRENT[slug][1], lead)
         _submit(demo, ret, lead)
         services.accept_return(ret, actor=qa)
-        _progress_actions(ret, lead, finish_first=True)
+        _progress_actions(ret, lead, finish_first=True, qa=qa)
     services.close_campaign(previous, actor=qa)
     demo.say(f"self-assessment campaign {PREVIOUS_CYCLE}")
 
@@ -268,8 +269,9 @@ def _fill(demo, ret: Return, slug: str, cycle: str, profile, lead, *, sections: 
         )
 
 
-def _progress_actions(ret: Return, lead, *, finish_first: bool = False) -> None:
-    """A progress update on most actions; last cycle's first action completed, so not every one carries forward."""
+def _progress_actions(ret: Return, lead, *, finish_first: bool = False, qa=None) -> None:
+    """A progress update on most actions; last cycle's first action completed and verified by QA, so not every one
+    carries forward."""
     from app.selfassessment.queries import answer_rows, linked_actions
 
     actions = [
@@ -277,7 +279,8 @@ def _progress_actions(ret: Return, lead, *, finish_first: bool = False) -> None:
     ]
     for index, action in enumerate(sorted(actions, key=lambda a: a.id)):
         if finish_first and index == 0:
-            update_action(action, note="Done: confirmed at the board meeting.", status="complete", actor=lead)
+            complete_action(action, note="Done: confirmed at the board meeting.", actor=lead)
+            verify_action(action, outcome="verified", actor=qa)
         elif index % 3 != 2:
             update_action(action, note=UPDATES[index % len(UPDATES)], status="in_progress", actor=lead)
 

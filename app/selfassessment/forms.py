@@ -20,6 +20,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
 from app.accounts.models import ORG_TYPE_LABELS, ORG_TYPES
+from app.actions.forms import priority_params
+from app.actions.priorities import active_priorities
 from app.forms_common import DATE_PARTS, GovDateField, parse_date_parts
 from app.questionnaire import build_section_form, form_answers, latest_version, return_marker, versions_of_kind
 from app.questionnaire.answers import short_text
@@ -146,6 +148,9 @@ class SectionPage:
         keys = [c.key for c in section_view.criteria]
         self.reconfirm = {key for key in keys if self.formdata.get(f"{key}__reconfirm")}
         self.action_inputs = {key: self._action_input(key) for key in keys}
+        # priority and partnership priorities come with every new action (the priority radios are always posted)
+        self.action_priorities = {key: self._action_priority_input(key) for key in keys}
+        self._offered_priorities = None
 
     def _action_input(self, key: str) -> dict[str, str]:
         prefix = f"{key}__action_"
@@ -156,6 +161,17 @@ class SectionPage:
         for part in DATE_PARTS:
             values[part] = _clean(self.formdata.get(f"{prefix}due-{part}"))
         return values
+
+    def _action_priority_input(self, key: str) -> dict:
+        prefix = f"{key}__action_"
+        getlist = getattr(self.formdata, "getlist", None)
+        tags = getlist(prefix + "tags") if getlist else []
+        return {"priority": _clean(self.formdata.get(prefix + "priority")) or "medium", "tags": list(tags)}
+
+    def offered_priorities(self):
+        if self._offered_priorities is None:
+            self._offered_priorities = active_priorities()
+        return self._offered_priorities
 
     @property
     def remove_file_id(self) -> int | None:
@@ -216,8 +232,15 @@ class SectionPage:
         if isinstance(due, str):
             self.errors[prefix + "due"] = due
         if not any(k.startswith(prefix) for k in self.errors):
+            extras = self.action_priorities[key]
             self.new_actions[key] = [
-                NewAction(description=values["description"], owner_name=values["owner"], due_date=due)
+                NewAction(
+                    description=values["description"],
+                    owner_name=values["owner"],
+                    due_date=due,
+                    priority=extras["priority"],
+                    partnership_priority_ids=extras["tags"],
+                )
             ]
 
     @staticmethod
@@ -358,7 +381,12 @@ class SectionPage:
                 "value": f"add-action:{key}",
                 "classes": "govuk-button--secondary",
             },
+            **self._action_priority_params(key),
         }
+
+    def _action_priority_params(self, key: str) -> dict:
+        chosen = self.action_priorities[key]
+        return priority_params(f"{key}__action_", chosen["priority"], chosen["tags"], self.offered_priorities())
 
     def _reconfirm_params(self, criterion: CriterionView) -> dict | None:
         if not criterion.to_reconfirm:

@@ -5,6 +5,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovPasswordInp
 from wtforms import HiddenField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from app.actions.forms import with_priority_fields
 from app.forms_common import GovDateField
 from app.statements.services import OWNER_MAX, REASON_MAX, RISK_TEXT_MAX
 
@@ -19,6 +20,7 @@ def _long_text(label: str, message: str | None, *, hint: str = "", max_length: i
     return TextAreaField(label, validators=validators, description=hint, widget=GovCharacterCount(), filters=[_strip])
 
 
+@with_priority_fields
 class RiskForm(FlaskForm):
     description = _long_text(
         "Describe the risk of harm",

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from app import web
 from app.accounts import login_limit
-from app.actions.queries import actions_for
+from app.actions.queries import OPEN_STATUSES, actions_for
 from app.errors import NotFound, StaleEdit, get_or_404
 from app.permissions import require, roles_required
 from app.questionnaire import SectionFlow, build_section_form, form_answers, validate_answers
@@ -116,15 +116,21 @@ def risk_assessment():
 
 
 def _risk_values(form: RiskForm) -> dict:
-    return {
+    values = {
         name: form[name].data
         for name in ("description", "where_when", "measures_in_place", "further_action", "owner", "review_date")
     }
+    return {**values, "priority": form.priority.data, "partnership_priority_ids": form.partnership_priorities.data}
 
 
 def _risk_page(risk: Risk | None):
     """Add a risk (risk=None) or change one: the same form, saved by the matching service."""
     form = RiskForm(obj=risk)
+    tracked = [a for a in actions_for(risk_ids=[risk.id]) if a.status in OPEN_STATUSES] if risk else []
+    form.offer_partnership_priorities(tracked[0].partnership_priorities if tracked else ())
+    if tracked and request.method == "GET":
+        form.priority.data = tracked[0].priority.value
+        form.partnership_priorities.data = [str(p.id) for p in tracked[0].partnership_priorities]
 
     def save():
         if risk is None:

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from app.actions import queries, services
+from app.actions import queries, services, verification
 from app.actions.models import ActionStatus
 from app.activity.models import ActivityEvent
 from app.errors import DomainError, InvalidTransition
@@ -84,30 +84,40 @@ def test_create_action_validates_and_records_activity(db, small_round, finding):
     assert no_org.value.field == "owner_organisation_id"
 
 
-def test_update_action_moves_status_and_keeps_dated_notes(db, small_round, finding):
+def test_update_action_moves_status_and_keeps_dated_notes(db, make, small_round, finding):
     action = new_action(finding, small_round.police)
     services.update_action(action, note="Checklist drafted.", status="in_progress")
     services.update_action(action, note="Still drafting.", status=ActionStatus.in_progress)
-    update = services.update_action(action, note="Checklist in use.", status="complete")
+    with pytest.raises(DomainError, match="Mark as complete") as direct:
+        services.update_action(action, note="Checklist in use.", status="complete")
+    assert direct.value.field == "status"
+    lead = make.make_user(roles=["org_lead"], organisation=small_round.police)
+    verification.complete_action(action, note="Checklist in use.", actor=lead)
     assert action.status == ActionStatus.complete and action.completed_at is not None
-    assert update.status_after == "complete"
+    assert action.updates[-1].status_after == "complete"
     assert [u.note for u in action.updates] == ["Checklist drafted.", "Still drafting.", "Checklist in use."]
+    with pytest.raises(DomainError, match="awaiting verification"):
+        services.update_action(action, note="Oops", status="in_progress")
+    services.update_action(action, note="A note while it awaits verification.", status="complete")
+    assert action.status == ActionStatus.complete and action.completed_at is not None
+    other = new_action(finding, small_round.police)
+    services.update_action(other, note="Not needed after all.", status="cancelled")
     with pytest.raises(InvalidTransition):
-        services.update_action(action, note="Oops", status="not_started")
-    services.update_action(action, note="Reopened: one team is not using it.", status="in_progress")
-    assert action.completed_at is None
+        services.update_action(other, note="Oops", status="not_started")
+    services.update_action(other, note="Reopened: it is needed.", status="in_progress")
     with pytest.raises(DomainError):
         services.update_action(action, note="", status="in_progress")
 
 
-def test_actions_for_and_overdue(db, small_round, finding):
+def test_actions_for_and_overdue(db, make, small_round, finding):
     late = new_action(finding, small_round.police, due=-1)
     later = new_action(finding, small_round.health, due=10)
     assert [a.id for a in queries.actions_for(finding_ids=[finding.id])] == [late.id, later.id]
     assert queries.actions_for() == []
     assert queries.is_overdue(late, today()) and not queries.is_overdue(later, today())
-    services.update_action(late, note="Done.", status="complete")
-    assert not queries.is_overdue(late, today())
+    lead = make.make_user(roles=["org_lead"], organisation=small_round.police)
+    verification.complete_action(late, note="Done.", actor=lead)
+    assert not queries.is_overdue(late, today())  # awaiting verification: the owner has done their part
 
 
 def test_tracker_for_partnership_staff_filters(client, login_as, db, small_round, finding):
@@ -149,15 +159,17 @@ def test_organisation_lead_sees_and_updates_only_own_actions(client, login_as, m
     assert "Checklist agreed with the MASH." in page and "In progress" in page
 
 
-def test_bad_updates_are_explained_and_nothing_is_lost(client, login_as, db, small_round, finding):
+def test_bad_updates_are_explained_and_nothing_is_lost(client, login_as, make, db, small_round, finding):
     action = new_action(finding, small_round.police)
-    services.update_action(action, note="Done.", status="complete")
+    verification.complete_action(
+        action, note="Done.", actor=make.make_user(roles=["org_lead"], organisation=small_round.police)
+    )
     db.session.commit()
     login_as("qa")
     response = client.post(f"/findings/actions/{action.id}", data={"note": "Typed text kept", "status": "not_started"})
     assert response.status_code == 200
     page = text_of(response)
-    assert "There is a problem" in page and "Cannot change from “complete” to “not started”" in page
+    assert "There is a problem" in page and "Not a valid choice" in page  # awaiting verification: a note only
     assert "Typed text kept" in page
     response = client.post(f"/findings/actions/{action.id}", data={"note": "", "status": "complete"})
     assert "Enter a progress update" in text_of(response)

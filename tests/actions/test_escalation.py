@@ -10,7 +10,8 @@ import pytest
 import sqlalchemy as sa
 
 from app.accounts import settings
-from app.actions import services
+from app.accounts.models import User
+from app.actions import services, verification
 from app.actions.escalation_models import ActionEscalation
 from app.actions.reminders import overdue_action_reminders
 from app.activity.models import ActivityEvent
@@ -86,7 +87,8 @@ def test_every_kind_of_overdue_action_is_reminded_to_its_owner_leads(db, make, s
 def test_actions_not_open_or_not_yet_due_are_not_reminded(db, small_round, police, people):
     due_today = case_audit_action(small_round, police, days_late=0)
     done = case_audit_action(small_round, police, days_late=30)
-    services.update_action(done, note="Done.", status="complete")
+    lead = db.session.execute(sa.select(User).where(User.email == "lead@police.example")).scalar_one()
+    verification.complete_action(done, note="Done.", actor=lead)  # awaiting verification: not overdue
     cancelled = case_audit_action(small_round, police, days_late=30)
     services.update_action(cancelled, note="No longer needed.", status="cancelled")
     targets = {target for _, _, target in _items()}

@@ -10,8 +10,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app.actions.models import ActionItem
-from app.actions.queries import actions_for
+from app.actions.queries import actions_for, is_overdue
 from app.extensions import db
+from app.utils import today
 from app.questionnaire import AnswerProblem, Instrument, Question, Section, read_answers
 from app.selfassessment.checks import return_problems, section_status
 from app.selfassessment.models import (
@@ -38,6 +39,11 @@ class LinkedAction:
     @property
     def is_open(self) -> bool:
         return _status_value(self.action) in OPEN_ACTION_STATUSES
+
+    @property
+    def overdue(self) -> bool:
+        """Open past its due date (app.actions' rule): shown with the red Overdue tag on check answers."""
+        return is_overdue(self.action, today())
 
 
 def _status_value(action) -> str:

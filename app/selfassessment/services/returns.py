@@ -65,6 +65,8 @@ class NewAction:
     description: str
     owner_name: str
     due_date: date
+    priority: str = "medium"
+    partnership_priority_ids: list = field(default_factory=list)
 
 
 @dataclass
@@ -178,6 +180,8 @@ def save_section(ret: Return, section_key: str, save: SectionSave, *, actor=None
                 owner_name=action.owner_name,
                 due_date=action.due_date,
                 return_answer_id=row.id,
+                priority=action.priority,
+                partnership_priority_ids=action.partnership_priority_ids,
                 actor=actor,
             )
             actions_added += 1

@@ -7,7 +7,7 @@ from datetime import date
 
 from app.accounts.models import Organisation
 from app.actions.queries import OPEN_STATUSES, actions_for
-from app.actions.services import create_action, update_action
+from app.actions.services import create_action, set_priorities, update_action
 from app.activity import record
 from app.errors import DomainError
 from app.extensions import db
@@ -61,13 +61,15 @@ def _risk_fields(description, where_when, measures_in_place, further_action, own
     }
 
 
-def _raise_action(risk: Risk, organisation_id: int, actor) -> None:
+def _raise_action(risk: Risk, organisation_id: int, actor, priority=None, partnership_priority_ids=()) -> None:
     create_action(
         description=risk.further_action,
         owner_organisation_id=organisation_id,
         owner_name=risk.owner,
         due_date=risk.review_date,
         risk_id=risk.id,
+        priority=priority,
+        partnership_priority_ids=partnership_priority_ids,
         actor=actor,
     )
 
@@ -87,10 +89,12 @@ def add_risk(
     further_action,
     owner,
     review_date,
+    priority=None,
+    partnership_priority_ids=(),
     actor=None,
 ) -> Risk:
-    """Record a risk of harm; its further action, if any, becomes a tracked action. The organisation's lead only,
-    for its own assessment (statements routes)."""
+    """Record a risk of harm; its further action, if any, becomes a tracked action (with the priority and
+    partnership priorities given). The organisation's lead only, for its own assessment (statements routes)."""
     fields = _risk_fields(description, where_when, measures_in_place, further_action, owner, review_date)
     assessment = _assessment_for_update(organisation, actor)
     # A recorded risk replaces an earlier "no risks identified".
@@ -100,7 +104,7 @@ def add_risk(
     db.session.add(risk)
     db.session.flush()
     if risk.further_action:
-        _raise_action(risk, organisation.id, actor)
+        _raise_action(risk, organisation.id, actor, priority, partnership_priority_ids)
     _touch(assessment, actor)
     record(
         "risk_added",
@@ -112,10 +116,21 @@ def add_risk(
 
 
 def update_risk(
-    risk: Risk, *, description, where_when, measures_in_place, further_action, owner, review_date, actor=None
+    risk: Risk,
+    *,
+    description,
+    where_when,
+    measures_in_place,
+    further_action,
+    owner,
+    review_date,
+    priority=None,
+    partnership_priority_ids=(),
+    actor=None,
 ) -> Risk:
-    """Change a risk; a changed further action cancels the old tracked action and raises a new one. The
-    organisation's lead only, for a risk of its own assessment (statements routes)."""
+    """Change a risk; a changed further action cancels the old tracked action and raises a new one. A priority
+    given applies to the tracked action (new or open). The organisation's lead only, for a risk of its own
+    assessment (statements routes)."""
     if risk.removed_at is not None:
         raise DomainError("This risk has been removed from the risk assessment")
     fields = _risk_fields(description, where_when, measures_in_place, further_action, owner, review_date)
@@ -127,7 +142,13 @@ def update_risk(
     if action_changed:
         _close_actions(risk, "Replaced: the further action for this risk was changed in the risk assessment.", actor)
         if risk.further_action:
-            _raise_action(risk, organisation_id, actor)
+            _raise_action(risk, organisation_id, actor, priority, partnership_priority_ids)
+    elif priority is not None:
+        for action in actions_for(risk_ids=[risk.id]):
+            if action.status in OPEN_STATUSES:
+                set_priorities(
+                    action, priority=priority, partnership_priority_ids=partnership_priority_ids, actor=actor
+                )
     _touch(risk.assessment, actor)
     record("risk_updated", risk, f"Updated a risk in the risk assessment: {risk.description[:120]}", actor=actor)
     return risk
