@@ -7,6 +7,7 @@ bp = Blueprint("statements", __name__, url_prefix="/statements", static_folder="
 
 
 def init_app(app) -> None:
+    from app.accounts.settings import declare_setting
     from app.main.dashboard import register_panel_provider
     from app.notifications.services import register_reminder_provider
     from app.statements import action_sources, keys
@@ -14,6 +15,15 @@ def init_app(app) -> None:
     from app.statements.reminders import statement_reminders
     from app.statements.rendering import statement_html
 
+    declare_setting(
+        "statements.qa_check",
+        label="QA checks statements before they are published",
+        hint="When on, the quality assurance group approves each Child Safeguarding Statement, or sends it back "
+        "with reasons, before its signatories can sign it, so only approved text reaches the public register. When "
+        "off, statements go straight to their signatories.",
+        kind="bool",
+        default=True,
+    )
     register_panel_provider(lead_panel)
     register_panel_provider(signatory_panel)
     register_reminder_provider(statement_reminders)

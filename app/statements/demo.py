@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from app.statements import queries, services
+from app.statements.models import StatementState
 
 YOUTH_TRUST = "youth-trust"
+QA = "qa@riverside.example"
 
 RISKS = [
     {
@@ -75,6 +77,8 @@ def load(demo) -> None:
         actor=lead,
     )
     services.send_for_signatures(statement, actor=lead)
+    if statement.state == StatementState.awaiting_check:
+        services.approve_statement(statement, actor=demo.user(QA))
     for email in ("ceo@youth-trust.riverside.example", "chair@youth-trust.riverside.example"):
         services.sign_statement(statement, demo.user(email), password=demo.password, shown_hash=statement.content_hash)
     demo.say("statement youth-trust in force")

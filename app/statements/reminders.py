@@ -67,6 +67,8 @@ def _review_reminders(on: date) -> list[DueReminder]:
 def _signature_reminders() -> list[DueReminder]:
     items = []
     for statement in _statements_of_active_organisations(Statement.state == StatementState.awaiting_signatures):
+        if queries.needs_check(statement):
+            continue  # sent before the QA check was turned on: nobody signs until it is approved
         organisation = statement.organisation
         signatories = queries.signatories_by_capacity(organisation.id)
         for capacity in statement.missing_capacities:

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from app.statements import services
 from app.statements.models import Statement, StatementState
 from tests.statements.factories import (
+    set_qa_check,
     SECTIONS,
     add_risk,
     draft_statement,
@@ -145,6 +146,7 @@ def test_preview_matches_the_public_page_and_links_are_safe(client, login_as, db
 
 
 def test_sending_needs_every_part_written(client, login_as, db):
+    set_qa_check(False)  # straight to the signatories (the QA check: test_checks.py)
     people = make_people()
     statement = draft_statement(people, dict(SECTIONS, commitment=""))
     login_as(people.lead)

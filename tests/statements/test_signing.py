@@ -8,7 +8,7 @@ from app.statements import services
 from app.statements.content import canonical_content, content_hash
 from app.statements.models import Signature, Statement, StatementState
 from tests import factories
-from tests.statements.factories import make_people, sent_statement, shown_hash
+from tests.statements.factories import checker, make_people, sent_statement, shown_hash
 
 
 def _sign(client, login_as, user, statement, password=factories.PASSWORD):
@@ -125,6 +125,8 @@ def test_signing_content_that_changed_since_it_was_shown_is_refused(client, logi
     assert client.post(f"/statements/manage/{statement.id}/send").status_code == 302
     db.session.refresh(statement)
     assert statement.content_hash != old_hash
+    services.approve_statement(statement, actor=checker())  # the changed text is checked again
+    db.session.commit()
 
     login_as(signer)
     response = client.post(
@@ -212,6 +214,8 @@ def test_a_new_version_in_force_supersedes_the_previous_one(client, login_as, db
         },
     )
     client.post(f"/statements/manage/{second.id}/send")
+    services.approve_statement(second, actor=checker())
+    db.session.commit()
     _sign(client, login_as, people.signatory("chief_executive"), second)
     db.session.refresh(first)
     db.session.refresh(second)
