@@ -262,6 +262,12 @@ def _statement(slug: str, state: str):
     )
 
 
+def _read_code(slug: str):
+    from app.statements.models import Statement
+
+    return _one(sa.select(Statement.read_code).where(Statement.id == _statement(slug, "in_force")))
+
+
 def _return_section():
     from app.selfassessment.models import Return
     from app.selfassessment.queries import return_view
@@ -434,6 +440,7 @@ SAMPLES = {
         outsider="oakfield-school",
         table="statement",
     ),
+    "read_code": lambda: Sample(_read_code("youth-trust")),
     "risk_id": lambda: Sample(_risk("youth-trust"), owner="youth-trust", outsider="oakfield-school", table="risk"),
     "action_id": lambda: Sample(
         _action("youth-trust"), owner="youth-trust", outsider="oakfield-school", table="action_item"

@@ -11,10 +11,11 @@ from sqlalchemy.orm import selectinload
 from werkzeug.routing import BuildError
 
 from app.accounts.models import Organisation, User, UserRole
-from app.accounts.settings import get_setting
+from app.accounts.signatories import required_capacities
 from app.extensions import db
 from app.questionnaire import get_version, section_status
 from app.selfassessment.queries import has_submitted_return
+from app.statements.checking import needs_check
 from app.statements.models import (
     OPEN_STATES,
     PUBLIC_STATES,
@@ -25,7 +26,6 @@ from app.statements.models import (
 from app.utils import today
 
 STATEMENT_INSTRUMENT = "child-safeguarding-statement"
-QA_CHECK_SETTING = "statements.qa_check"
 DEFAULT_REVIEW_MONTHS = 24
 REVIEW_DUE_SOON_DAYS = 90
 
@@ -57,16 +57,6 @@ def optional_url(endpoint: str, **values) -> str | None:
         return url_for(endpoint, **values)
     except BuildError:
         return None
-
-
-def check_is_on() -> bool:
-    """Whether the partnership's QA group checks statements before they are signed (and so published)."""
-    return bool(get_setting(QA_CHECK_SETTING))
-
-
-def needs_check(statement: Statement) -> bool:
-    """Whether this statement may not be signed yet because its text still awaits the QA check."""
-    return check_is_on() and not statement.text_approved
 
 
 # --- risk assessments --------------------------------------------------------------------------------------
@@ -403,6 +393,14 @@ def signatories_by_capacity(organisation_id: int) -> dict[str, list[User]]:
         if user.signatory_capacity:
             result.setdefault(user.signatory_capacity, []).append(user)
     return result
+
+
+def needed_capacities(statement: Statement) -> list[str]:
+    """Who must sign: for a draft, what its organisation's signatory rule says now (the draft takes it when it is
+    sent); once sent, what was fixed then."""
+    if statement.state == StatementState.draft:
+        return list(required_capacities(statement.organisation, instrument_of(statement)))
+    return list(statement.required_capacities)
 
 
 def signing_refusal(statement: Statement, user) -> str | None:

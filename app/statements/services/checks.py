@@ -11,7 +11,7 @@ from app.activity import record
 from app.errors import DomainError, InvalidTransition, PermissionDenied
 from app.extensions import db
 from app.statements.content import content_hash
-from app.statements.queries import QA_CHECK_SETTING, check_is_on, needs_check
+from app.statements.checking import QA_CHECK_SETTING, check_is_on, needs_check
 from app.statements.models import CheckDecision, Statement, StatementCheck, StatementState
 from app.statements.services._common import _text
 from app.utils import utcnow

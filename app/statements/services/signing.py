@@ -13,7 +13,7 @@ from app.accounts.services import authenticate
 from app.activity import record
 from app.errors import DomainError, InvalidTransition, PermissionDenied
 from app.extensions import db
-from app.statements import queries, seals
+from app.statements import checking, queries, seals
 from app.statements.content import content_hash
 from app.statements.models import PUBLIC_STATES, Signature, Statement, StatementState
 from app.statements.services.drafts import _supersede
@@ -48,7 +48,7 @@ def sign_statement(statement: Statement, user, *, password: str, shown_hash: str
         raise InvalidTransition("This statement is not waiting for signatures.")
     if user.signatory_capacity in statement.signed_capacities:
         raise DomainError("This statement has already been signed in your capacity.")
-    if queries.needs_check(statement):
+    if checking.needs_check(statement):
         # The check is on and this text was sent before it was: nobody signs, so it cannot be published, until
         # the QA group approves it.
         raise DomainError(
