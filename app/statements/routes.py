@@ -166,6 +166,8 @@ def edit_section(statement_id: int, section_key: str):
     saved = None
     # "Replace with my risk assessment" keeps what was typed (saved as for "come back later"), then asks first.
     refill = action == "refill" and section_key == services.RISKS_KEY
+    if request.method == "POST" and refill and section_key not in request.form:
+        return redirect(url_for(".replace_risks", statement_id=statement.id))  # nothing typed to keep
     if request.method == "POST" and form.validate(partial=action == "later" or refill):
         saved = web.attempt(
             services.save_sections,

@@ -114,7 +114,13 @@ def test_sections_save_and_continue_or_come_back_later(client, login_as, db):
     assert response.headers["Location"].endswith(f"/statements/manage/{statement.id}/preview")
     db.session.refresh(statement)
     assert statement.sections["risks_and_mitigations"] == "Edited risks"
-    client.post(f"{base}/risks_and_mitigations", data={"action": "refill", "lock_version": lock()})
+    # "Replace with my risk assessment" keeps what was typed and asks first (test_replace_risks.py).
+    response = client.post(
+        f"{base}/risks_and_mitigations",
+        data={"risks_and_mitigations": "Edited risks", "action": "refill", "lock_version": lock()},
+    )
+    assert response.headers["Location"].endswith(f"/statements/manage/{statement.id}/replace-risks")
+    client.post(f"/statements/manage/{statement.id}/replace-risks", data={"lock_version": lock()})
     db.session.refresh(statement)
     assert "Harm during one-to-one tuition" in statement.sections["risks_and_mitigations"]
 
@@ -141,7 +147,7 @@ def test_preview_matches_the_public_page_and_links_are_safe(client, login_as, db
     ) in html
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert 'href="javascript' not in html
-    assert "Second paragraph" in html and "Send for signatures" in html
+    assert "Second paragraph" in html and "Send to be checked" in html
     assert "Not signed yet" in html
 
 

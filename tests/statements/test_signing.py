@@ -262,3 +262,15 @@ def test_signatory_sees_statements_awaiting_their_signature(client, login_as, db
     assert f"/statements/manage/{statement.id}/sign" in html
     _sign(client, login_as, people.signatory("chair_of_governors"), statement)
     assert "Statements awaiting your signature" not in client.get("/tasks").get_data(as_text=True)
+
+
+def test_the_sign_page_explains_the_fingerprint_in_plain_words(client, login_as, db):
+    people = make_people(org_type="other")
+    statement = sent_statement(people)
+    login_as(people.signatory("chief_executive"))
+    html = client.get(f"/statements/manage/{statement.id}/sign").get_data(as_text=True)
+    assert "This code identifies exactly the words you are signing." in html
+    assert "If anyone changes a single character, the code changes." in html
+    assert "Content fingerprint (SHA-256):" not in html
+    details = html.split('<details class="govuk-details', 1)[1].split("</details>", 1)[0]
+    assert statement.content_hash in details
