@@ -305,6 +305,9 @@ def sign(statement_id: int):
     if current_user.signatory_capacity in statement.signed_capacities:
         flash("You have already signed this statement.")
         return redirect(url_for(".manage"))
+    if checking.needs_check(statement):
+        flash("This statement is waiting for the quality assurance check. You can sign it once it is approved.")
+        return redirect(url_for(".manage"))
     form = SignForm()
     if request.method == "GET":
         form.content_hash.data = statement.content_hash

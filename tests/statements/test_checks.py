@@ -154,3 +154,15 @@ def test_checks_are_in_the_activity_log(db):
         .all()
     )
     assert verbs[-4:] == ["sent_for_check", "check_returned", "sent_for_check", "check_approved"]
+
+
+def test_the_sign_page_sends_a_signatory_away_until_the_text_is_approved(client, login_as, db):
+    set_qa_check(False)
+    people = make_people(org_type="other")
+    statement = checked_statement(people)
+    set_qa_check(True)
+    login_as(people.signatory("chief_executive"))
+    response = client.get(f"/statements/manage/{statement.id}/sign")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/statements/manage")
+    services.approve_statement(statement, actor=checker())
+    assert client.get(f"/statements/manage/{statement.id}/sign").status_code == 200
