@@ -40,10 +40,6 @@ class AnswerProblem:
         return f"{self.question_key}__{self.field}" if self.field else self.question_key
 
 
-def empty_answer() -> dict[str, Any]:
-    return {"value": None, "comment": None, "evidence": None}
-
-
 def answer_parts(answers: Answers | None, key: str) -> tuple[Any, str | None, str | None]:
     """(value, comment, evidence) for `key`, tolerating missing or malformed entries."""
     entry = (answers or {}).get(key)
