@@ -140,11 +140,21 @@ def test_with_the_check_off_the_lead_sends_straight_to_signatories(client, login
 
 
 def test_admin_turns_the_check_off_on_the_settings_page(client, login_as, db):
+    from app.accounts import settings
     from app.statements.checking import check_is_on
 
     login_as("admin")
     page = client.get("/admin/settings").get_data(as_text=True)
     assert "QA checks statements before they are published" in page
     assert check_is_on()
-    set_qa_check(False)
+    form = {}
+    for spec in settings.declared_settings():
+        value = settings.get_setting(spec.key)
+        if spec.kind == "bool":
+            value = "yes" if value else "no"
+        elif spec.kind == "emails":
+            value = "\n".join(value)
+        form[spec.key] = value
+    response = client.post("/admin/settings", data=dict(form, **{"statements.qa_check": "no"}))
+    assert response.status_code == 302
     assert not check_is_on()
