@@ -23,7 +23,7 @@ def _statement(statement_id: int):
     return statement
 
 
-def _check_page(statement, *, send_back_form=None, approve_form=None, status: int = 200):
+def _check_page(statement, *, send_back_form=None, approve_form=None):
     return render_template(
         "statements/check.html",
         statement=statement,
@@ -32,7 +32,7 @@ def _check_page(statement, *, send_back_form=None, approve_form=None, status: in
         send_back_form=send_back_form or SendBackForm(),
         waiting=statement.state == StatementState.awaiting_check
         or (statement.state == StatementState.awaiting_signatures and not statement.text_approved),
-    ), status
+    )
 
 
 @bp.route("/checks")
@@ -61,7 +61,7 @@ def approve(statement_id: int):
             "success",
         )
         return redirect(url_for(".checks"))
-    return _check_page(_statement(statement_id), approve_form=form, status=400)
+    return _check_page(_statement(statement_id), approve_form=form)
 
 
 @bp.route("/checks/<int:statement_id>/send-back", methods=["POST"])
@@ -74,4 +74,4 @@ def send_back(statement_id: int):
     ):
         flash(f"{statement.organisation.name}’s statement has been sent back to its lead with your reasons.", "success")
         return redirect(url_for(".checks"))
-    return _check_page(_statement(statement_id), send_back_form=form, status=400)
+    return _check_page(_statement(statement_id), send_back_form=form)
