@@ -8,12 +8,17 @@ or an out-of-school setting, an academy trust. Admin records that on the organis
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+
 from app.accounts.models import (
     ORG_TYPE_LABELS,
     SIGNATORY_CAPACITIES,
     SIGNATORY_RULES,
     Organisation,
+    User,
+    UserRole,
 )
+from app.extensions import db
 
 TYPE_PREFIX = "as:"
 EXPLICIT_PREFIX = "sign:"
@@ -67,3 +72,35 @@ def rule_choices() -> list[tuple[str, str]]:
     explicit = [r for r in SIGNATORY_RULES if r.startswith(EXPLICIT_PREFIX)]
     by_type = [r for r in SIGNATORY_RULES if r.startswith(TYPE_PREFIX)]
     return [("", rule_label(None))] + [(r, rule_label(r)) for r in explicit + by_type]
+
+
+def capacity_label(capacity: str) -> str:
+    return SIGNATORY_CAPACITIES.get(capacity, capacity.replace("_", " ").capitalize())
+
+
+def signatory_users(organisation_id: int) -> list[User]:
+    """The organisation's active signatory accounts (role signatory with a capacity), by name."""
+    return list(
+        db.session.execute(
+            sa.select(User)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(
+                User.organisation_id == organisation_id,
+                User.active.is_(True),
+                User.signatory_capacity.is_not(None),
+                UserRole.role == "signatory",
+            )
+            .order_by(User.name, User.id)
+        ).scalars()
+    )
+
+
+def is_signatory_of(user, organisation_id: int) -> bool:
+    """A signed-in signatory of this organisation (any capacity)."""
+    return bool(
+        user
+        and user.is_authenticated
+        and user.has_role("signatory")
+        and user.organisation_id is not None
+        and user.organisation_id == organisation_id
+    )

@@ -57,7 +57,7 @@ from app.findings.models import FiguresCache
 from app.questionnaire import theme_titles
 from app.utils import new_figures_token, utcnow
 
-FIGURES_VERSION = 1
+FIGURES_VERSION = 2
 
 EVERYTHING = "*"
 

@@ -12,13 +12,14 @@ def init_app(app) -> None:
     from app.main.dashboard import register_panel_provider
     from app.notifications.services import register_reminder_provider
     from app.selfassessment import action_sources
-    from app.selfassessment.panels import org_lead_panel, staff_panel
+    from app.selfassessment.panels import org_lead_panel, signatory_panel, staff_panel
     from app.selfassessment.reminders import due_reminders
 
     register_panel_provider(org_lead_panel)
+    register_panel_provider(signatory_panel)
     register_panel_provider(staff_panel)
     register_reminder_provider(due_reminders)
     action_sources.register()
 
 
-from app.selfassessment import routes, survey_routes  # noqa: E402,F401
+from app.selfassessment import review_routes, routes, signoff_routes, survey_routes  # noqa: E402,F401

@@ -40,6 +40,18 @@ from app.selfassessment.queries.campaign import (
     invited_organisations,
     is_overdue,
 )
+from app.selfassessment.queries.challenges import (
+    CHALLENGE_STATUS_LABELS,
+    REPLY_LABELS,
+    ChallengeItem,
+    EventReturnRow,
+    challenge_summary,
+    event_rows,
+    events_for_campaign,
+    events_for_return,
+    get_event,
+    returns_to_add,
+)
 from app.selfassessment.queries.return_detail import (
     Change,
     CriterionView,
@@ -61,6 +73,15 @@ from app.selfassessment.queries.returns import (
     open_returns_for_organisation,
     org_lead_emails,
     returns_for_organisation,
+)
+from app.selfassessment.queries.signoff import (
+    SignoffLine,
+    can_sign_off_now,
+    missing_signatory_accounts,
+    needs_signoff,
+    signoff_capacities,
+    signoff_lines,
+    signoff_refusal,
 )
 from app.selfassessment.queries.surveys import (
     SURVEY_OPEN,
@@ -87,6 +108,16 @@ from app.selfassessment.queries.theme_agreement import (
 )
 
 __all__ = [
+    "CHALLENGE_STATUS_LABELS",
+    "REPLY_LABELS",
+    "ChallengeItem",
+    "EventReturnRow",
+    "challenge_summary",
+    "event_rows",
+    "events_for_campaign",
+    "events_for_return",
+    "get_event",
+    "returns_to_add",
     "EDITABLE_STATES",
     "NEEDS_ACTION",
     "OPEN_ACTION_STATUSES",
@@ -103,6 +134,7 @@ __all__ = [
     "LinkedAction",
     "ReturnView",
     "SectionView",
+    "SignoffLine",
     "StatementResult",
     "SurveyResults",
     "SurveyStatus",
@@ -114,6 +146,7 @@ __all__ = [
     "awaiting_review",
     "campaign_board",
     "campaigns",
+    "can_sign_off_now",
     "changes_since_last_cycle",
     "get_campaign",
     "get_return",
@@ -124,6 +157,8 @@ __all__ = [
     "latest_return_for",
     "linked_actions",
     "min_cell_size",
+    "missing_signatory_accounts",
+    "needs_signoff",
     "open_returns_for_organisation",
     "org_lead_emails",
     "partnership_survey_figures",
@@ -134,6 +169,9 @@ __all__ = [
     "returns_for_organisation",
     "self_assessed_theme_rag",
     "shared_themes",
+    "signoff_capacities",
+    "signoff_lines",
+    "signoff_refusal",
     "survey_link_by_token",
     "survey_link_for",
     "survey_respondent_count",
