@@ -143,6 +143,8 @@ def _complete_the_demo(app) -> None:
     in_force = queries.public_statement(_org("youth-trust").id)
     awaiting = services.make_changes(in_force, actor=trust_lead)
     services.send_for_signatures(awaiting, actor=trust_lead)
+    if awaiting.state.value == "awaiting_check":
+        services.approve_statement(awaiting, actor=_user("qa@riverside.example"))
 
     _add_evidence_file(app, oakfield)
     _add_action_evidence_file(app, _org("youth-trust"))
@@ -332,6 +334,12 @@ def _statement(slug: str, state: str):
         .where(Statement.organisation_id == _org(slug).id, Statement.state == state)
         .order_by(Statement.id)
     )
+
+
+def _read_code(slug: str):
+    from app.statements.models import Statement
+
+    return _one(sa.select(Statement.read_code).where(Statement.id == _statement(slug, "in_force")))
 
 
 def _return_section():
@@ -557,6 +565,7 @@ SAMPLES = {
         outsider="oakfield-school",
         table="statement",
     ),
+    "read_code": lambda: Sample(_read_code("youth-trust")),
     "risk_id": lambda: Sample(_risk("youth-trust"), owner="youth-trust", outsider="oakfield-school", table="risk"),
     "action_id": lambda: Sample(
         _action("youth-trust"), owner="youth-trust", outsider="oakfield-school", table="action_item"

@@ -243,6 +243,13 @@ ROUTE_ACCESS.update(
         "statements.signed": SIGNATORY,
         "statements.material_change": route(LEAD, ok=(200, 302)),
         "statements.admin_register": STAFF,
+        "statements.checks": STAFF,
+        "statements.check": STAFF,
+        "statements.approve": STAFF,
+        "statements.send_back": STAFF,
+        "statements.replace_risks": route(LEAD, statement_id="draft_statement"),
+        "statement_reads.confirm": route(PUBLIC, code="read_code"),
+        "statement_reads.thanks": route(PUBLIC, code="read_code"),
     }
 )
 # --- end statements ---

@@ -43,3 +43,13 @@ def test_demo_load_is_idempotent_and_shows_every_capability(runner, db):
         )
     ).scalar_one()
     assert in_force == 1
+    # Statements: one waiting for the QA check, one sent back with reasons, read confirmations on the one in force.
+    statement_states = dict(
+        _db.session.execute(
+            sa.text("SELECT o.slug, s.state FROM statement s JOIN organisation o ON o.id = s.organisation_id")
+        ).all()
+    )
+    assert statement_states["riverside-council"] == "awaiting_check"
+    assert statement_states["riverside-health"] == "draft"
+    assert _db.session.execute(sa.text("SELECT COUNT(*) FROM statement_check WHERE decision = 'returned'")).scalar_one()
+    assert _db.session.execute(sa.text("SELECT COUNT(*) FROM statement_read")).scalar_one() >= 3

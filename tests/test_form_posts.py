@@ -456,8 +456,11 @@ def test_statement_risks_refill_without_version_is_stale(world, client):
     statement_id = _id(world, "draft_statement")
     saved = _statement_sections(statement_id)
     _sign_in(client, world, "org_lead", "oakfield-school")
+    # Choosing "Replace with my risk assessment" only asks first (replace-risks page); nothing is replaced.
     response = client.post(
         f"/statements/manage/{statement_id}/sections/{services.RISKS_KEY}", data={"action": "refill"}
     )
-    assert response.status_code == 409
+    assert response.status_code == 302 and response.headers["Location"].endswith("/replace-risks")
+    response = client.post(f"/statements/manage/{statement_id}/replace-risks", data={})
+    assert response.status_code == 200 and "Someone else changed this statement" in response.get_data(as_text=True)
     assert _statement_sections(statement_id) == saved

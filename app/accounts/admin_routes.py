@@ -45,6 +45,7 @@ def _save_organisation(form: OrganisationForm, org: Organisation | None):
         "org_type": form.org_type.data,
         "areas": form.areas.data,
         "active": form.active.data,
+        "signatory_rule": form.signatory_rule.data or None,
     }
     if org is None:
         org = web.run(form, services.create_organisation, **fields, actor=_actor(), fallback=web.FIRST_FIELD)

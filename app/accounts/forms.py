@@ -26,6 +26,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import EqualTo, InputRequired, Length
 
 from app.accounts.models import ORG_TYPE_LABELS, ROLE_LABELS, SIGNATORY_CAPACITIES
+from app.accounts.signatories import rule_choices
 from app.tabular import TABLE_EXTENSIONS, WRONG_TYPE_MESSAGE
 
 
@@ -68,6 +69,16 @@ class OrganisationForm(FlaskForm):
         "Areas",
         widget=GovTextArea(),
         description="The areas the partnership reports by, one per line or separated by commas, like North, South.",
+    )
+    # The service names an unknown rule in its message.
+    signatory_rule = SelectField(
+        "Who signs its Child Safeguarding Statement",
+        widget=GovSelect(),
+        validate_choice=False,
+        choices=choices(rule_choices()),
+        description="Usually the rule for its type of organisation. Choose another where that does not fit: for "
+        "example, a charity that is also a faith organisation or out-of-school setting, or an academy trust "
+        "(chief executive and chair of trustees).",
     )
     active = BooleanField("This organisation is active", widget=GovCheckboxInput(), default=True)
     submit = SubmitField("Save organisation", widget=GovSubmitInput())

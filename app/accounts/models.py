@@ -91,9 +91,30 @@ def _enum_check(column: str, values) -> str:
     return f"{column} IN ({quoted})"
 
 
+# Which signatures an organisation's statement needs when its type's rule does not fit (a charity that is also a
+# faith organisation, an academy trust...): "as:<org type>" uses that type's rule, "sign:<a>+<b>" names the
+# capacities. None (the default) is the organisation's own type's rule. app/accounts/signatories.py applies them.
+EXPLICIT_SIGNATORY_RULES = (
+    ("chief_executive", "chair_of_trustees"),
+    ("headteacher", "chair_of_governors"),
+    ("principal", "chair_of_governors"),
+    ("chief_executive", "chair_of_governors"),
+    ("chief_executive",),
+    ("director",),
+)
+SIGNATORY_RULES = tuple(f"as:{t}" for t in ORG_TYPES) + tuple(
+    "sign:" + "+".join(capacities) for capacities in EXPLICIT_SIGNATORY_RULES
+)
+
+
 class Organisation(db.Model):
     __tablename__ = "organisation"
-    __table_args__ = (sa.CheckConstraint(_enum_check("org_type", ORG_TYPES), name="org_type_known"),)
+    __table_args__ = (
+        sa.CheckConstraint(_enum_check("org_type", ORG_TYPES), name="org_type_known"),
+        sa.CheckConstraint(
+            "signatory_rule IS NULL OR " + _enum_check("signatory_rule", SIGNATORY_RULES), name="signatory_rule_known"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200))
@@ -103,6 +124,8 @@ class Organisation(db.Model):
     areas: Mapped[list] = mapped_column(sa.JSON, default=list)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    # None: the signatures its type needs; otherwise one of SIGNATORY_RULES (app/accounts/signatories.py).
+    signatory_rule: Mapped[str | None] = mapped_column(sa.String(64))
 
     users: Mapped[list["User"]] = relationship(back_populates="organisation")
 

@@ -1,12 +1,18 @@
-"""Demo data: Riverside Youth Trust's risk assessment and signed statement; Oakfield School has none yet."""
+"""Demo data: Riverside Youth Trust's risk assessment and signed statement, which staff have confirmed reading; the
+council's statement waiting for the QA check; the health trust's sent back with reasons; St Columba's (a church
+that is also a charity) signed under the charity rule. Oakfield School has none yet."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+from app.accounts import services as accounts
 from app.statements import queries, services
+from app.statements.models import StatementState
 
 YOUTH_TRUST = "youth-trust"
+QA = "qa@riverside.example"
+ADMIN = "admin@riverside.example"
 
 RISKS = [
     {
@@ -51,7 +57,22 @@ SECTIONS = {
 }
 
 
+COUNCIL, HEALTH, CHURCH = "riverside-council", "riverside-health", "st-columbas"
+READERS = [("Aisha", "Youth worker"), ("Tom", "Volunteer mentor"), (None, "Volunteer"), (None, None)]
+NO_RISKS = "Children use our services only with a parent or carer present, and our staff never work with a child alone."
+SENT_BACK = (
+    "Say who your designated safeguarding lead is and how staff and families can contact them.\n\n"
+    "The risks part should name the risks from your own risk assessment, not general health and safety."
+)
+
+
 def load(demo) -> None:
+    _youth_trust(demo)
+    _checks(demo)
+    _church(demo)
+
+
+def _youth_trust(demo) -> None:
     organisation = demo.org(YOUTH_TRUST)
     lead = demo.user("lead@youth-trust.riverside.example")
     if queries.statements_of(organisation.id):
@@ -75,6 +96,63 @@ def load(demo) -> None:
         actor=lead,
     )
     services.send_for_signatures(statement, actor=lead)
+    if statement.state == StatementState.awaiting_check:
+        services.approve_statement(statement, actor=demo.user(QA))
     for email in ("ceo@youth-trust.riverside.example", "chair@youth-trust.riverside.example"):
         services.sign_statement(statement, demo.user(email), password=demo.password, shown_hash=statement.content_hash)
     demo.say("statement youth-trust in force")
+    for first_name, role in READERS:
+        services.confirm_read(statement, confirmed=True, first_name=first_name, role=role)
+    demo.say(f"statement youth-trust read by {len(READERS)}")
+
+
+def _sent_statement(demo, slug: str):
+    """A complete statement of the organisation, sent by its lead (so waiting for the QA check), or None when the
+    organisation has one already or cannot start one."""
+    organisation = demo.organisations.get(slug)
+    if organisation is None or queries.statements_of(organisation.id):
+        return None
+    lead = demo.user(f"lead@{slug}.riverside.example")
+    services.record_no_risks(organisation, justification=NO_RISKS, actor=lead)
+    if queries.missing_preconditions(organisation):
+        return None
+    statement = services.start_statement(organisation, actor=lead)
+    texts = dict(SECTIONS, nature_of_organisation=f"{organisation.name} serves children and families in Riverside.")
+    services.save_sections(
+        statement,
+        {key: {"value": text} for key, text in texts.items()},
+        expected_version=services.draft_version(statement),
+        actor=lead,
+    )
+    services.send_for_signatures(statement, actor=lead)
+    return statement
+
+
+def _checks(demo) -> None:
+    if QA not in demo.users:
+        return
+    if _sent_statement(demo, COUNCIL) is not None:
+        demo.say(f"statement {COUNCIL} waiting for the QA check")
+    statement = _sent_statement(demo, HEALTH)
+    if statement is not None and statement.state == StatementState.awaiting_check:
+        services.send_back(statement, reasons=SENT_BACK, actor=demo.user(QA))
+        demo.say(f"statement {HEALTH} sent back by QA")
+
+
+def _church(demo) -> None:
+    """A faith organisation that is also a registered charity: its statement needs the charity's two signatures."""
+    organisation = demo.organisations.get(CHURCH)
+    admin = demo.users.get(ADMIN)
+    if organisation is None or admin is None or organisation.signatory_rule:
+        return
+    accounts.update_organisation(
+        organisation,
+        name=organisation.name,
+        slug=organisation.slug,
+        org_type=organisation.org_type,
+        areas=organisation.areas,
+        active=organisation.active,
+        signatory_rule="as:charity",
+        actor=admin,
+    )
+    demo.say(f"{CHURCH} signs under the charity rule")

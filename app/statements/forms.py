@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovPasswordInput, GovTextInput
-from wtforms import HiddenField, PasswordField, StringField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovCheckboxInput, GovPasswordInput, GovTextInput
+from wtforms import BooleanField, HiddenField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.actions.forms import with_priority_fields
 from app.forms_common import GovDateField
-from app.statements.services import OWNER_MAX, REASON_MAX, RISK_TEXT_MAX
+from app.statements.services import FIRST_NAME_MAX, OWNER_MAX, REASON_MAX, REASONS_MAX, RISK_TEXT_MAX, ROLE_MAX
 
 
 def _strip(value):
@@ -92,3 +92,35 @@ class SignForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A POST button: only the CSRF token."""
+
+
+class SendBackForm(FlaskForm):
+    reasons = _long_text(
+        "What needs to change?",
+        "Say what needs to change before the statement can be approved",
+        max_length=REASONS_MAX,
+        hint="The organisation’s lead sees this on their statement, changes the text and sends it to you again.",
+    )
+
+
+class ReadForm(FlaskForm):
+    """Confirming a statement has been read: nothing identifying, the name and role optional."""
+
+    first_name = StringField(
+        "Your first name (optional)",
+        widget=GovTextInput(),
+        filters=[_strip],
+        validators=[Length(max=FIRST_NAME_MAX, message=f"First name must be {FIRST_NAME_MAX} characters or fewer")],
+    )
+    role = StringField(
+        "Your role (optional)",
+        widget=GovTextInput(),
+        filters=[_strip],
+        description="For example, “volunteer coach” or “teaching assistant”.",
+        validators=[Length(max=ROLE_MAX, message=f"Role must be {ROLE_MAX} characters or fewer")],
+    )
+    confirmed = BooleanField(
+        "I have read this Child Safeguarding Statement",
+        widget=GovCheckboxInput(),
+        validators=[InputRequired(message="Confirm that you have read the statement")],
+    )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,9 @@ if TYPE_CHECKING:
 
 class StatementState(Lifecycle):
     draft = "draft"
+    # Sent to the quality assurance group, whose approval of the text comes before any signature (when the
+    # partnership's check is on): the text signed is the text approved.
+    awaiting_check = "awaiting_check"
     awaiting_signatures = "awaiting_signatures"
     in_force = "in_force"
     superseded = "superseded"
@@ -24,7 +28,9 @@ class StatementState(Lifecycle):
     @classmethod
     def transitions(cls):
         return {
-            "draft": {"awaiting_signatures"},
+            "draft": {"awaiting_check", "awaiting_signatures"},
+            # Approved: on to signatures. Sent back with reasons, or withdrawn by the lead: back to draft.
+            "awaiting_check": {"draft", "awaiting_signatures"},
             # Back to draft only while nobody has signed; once signed, a change makes a new version.
             "awaiting_signatures": {"draft", "in_force", "superseded"},
             "in_force": {"superseded", "review_required"},
@@ -34,8 +40,10 @@ class StatementState(Lifecycle):
 
 # A statement under review after a material change stays on display until its successor is signed.
 PUBLIC_STATES = (StatementState.in_force, StatementState.review_required)
-OPEN_STATES = (StatementState.draft, StatementState.awaiting_signatures)
-OPEN_STATES_SQL = "state IN ('draft', 'awaiting_signatures')"
+OPEN_STATES = (StatementState.draft, StatementState.awaiting_check, StatementState.awaiting_signatures)
+OPEN_STATES_SQL = "state IN ('draft', 'awaiting_check', 'awaiting_signatures')"
+# States whose text is locked by its content hash but not yet sent to the signatories.
+UNSENT_STATES_SQL = "state IN ('draft', 'awaiting_check')"
 
 
 class RiskAssessment(db.Model):
@@ -112,7 +120,10 @@ class Statement(db.Model):
             sqlite_where=sa.text(OPEN_STATES_SQL),
             postgresql_where=sa.text(OPEN_STATES_SQL),
         ),
-        sa.CheckConstraint("state = 'draft' OR sent_for_signatures_at IS NOT NULL", name="sent_states_have_time"),
+        sa.CheckConstraint(f"{UNSENT_STATES_SQL} OR sent_for_signatures_at IS NOT NULL", name="sent_states_have_time"),
+        sa.CheckConstraint(
+            "state <> 'awaiting_check' OR sent_for_check_at IS NOT NULL", name="checked_states_have_time"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -129,6 +140,11 @@ class Statement(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     sent_for_signatures_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # When the lead last sent this version to the quality assurance group to check (app/statements/services/checks.py).
+    sent_for_check_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # The short random code of the page where staff confirm they have read this version (/s/<code>), set when it
+    # comes into force; a new version has a new code, so its count starts again.
+    read_code: Mapped[str | None] = mapped_column(sa.String(16), unique=True)
     in_force_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     review_due: Mapped[date | None]
     superseded_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
@@ -142,6 +158,7 @@ class Statement(db.Model):
 
     organisation: Mapped[Organisation] = relationship()
     signatures: Mapped[list[Signature]] = relationship(back_populates="statement", order_by="Signature.signed_at")
+    checks: Mapped[list[StatementCheck]] = relationship(back_populates="statement", order_by="StatementCheck.id")
 
     @property
     def valid_signatures(self) -> list[Signature]:
@@ -159,6 +176,26 @@ class Statement(db.Model):
     @property
     def is_public(self) -> bool:
         return self.state in PUBLIC_STATES
+
+    @property
+    def latest_check(self) -> StatementCheck | None:
+        return self.checks[-1] if self.checks else None
+
+    @property
+    def text_approved(self) -> bool:
+        """The quality assurance group approved exactly this text (its content hash)."""
+        return any(
+            c.decision == CheckDecision.approved and c.content_hash == self.content_hash and self.content_hash
+            for c in self.checks
+        )
+
+    @property
+    def sent_back(self) -> StatementCheck | None:
+        """The check that sent this draft back with reasons, while it is a draft because of it."""
+        latest = self.latest_check
+        if self.state == StatementState.draft and latest is not None and latest.decision == CheckDecision.returned:
+            return latest
+        return None
 
 
 class Signature(db.Model):
@@ -181,6 +218,51 @@ class Signature(db.Model):
 
     statement: Mapped[Statement] = relationship(back_populates="signatures")
     user: Mapped[User] = relationship()
+
+
+class CheckDecision(str, enum.Enum):
+    approved = "approved"
+    returned = "returned"
+
+
+class StatementCheck(db.Model):
+    """The quality assurance group's decision on one statement text: approved, or sent back with reasons.
+
+    Kept, never changed, so the lead sees why a draft came back and the register shows who approved what. Not part
+    of the sealed payload (app/statements/seals.py): the seal is over what was signed; the check is in the activity
+    log and here.
+    """
+
+    __tablename__ = "statement_check"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "decision <> 'returned' OR (reasons IS NOT NULL AND reasons <> '')", name="returned_with_reasons"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    statement_id: Mapped[int] = mapped_column(sa.ForeignKey("statement.id"), index=True)
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
+    decision: Mapped[CheckDecision] = mapped_column(state_column_type(CheckDecision, "check_decision"))
+    reasons: Mapped[str | None] = mapped_column(sa.Text)
+    checked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    checked_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    statement: Mapped[Statement] = relationship(back_populates="checks")
+    checked_by: Mapped[User | None] = relationship()
+
+
+class ReadConfirmation(db.Model):
+    """Someone (staff, volunteer) confirmed they have read a statement version on its public page. Only an optional
+    first name and role are kept: never an address, email or anything else that identifies them."""
+
+    __tablename__ = "statement_read"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    statement_id: Mapped[int] = mapped_column(sa.ForeignKey("statement.id"), index=True)
+    first_name: Mapped[str | None] = mapped_column(sa.String(50))
+    role: Mapped[str | None] = mapped_column(sa.String(80))
+    read_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
 class SealEvent(db.Model):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from flask import url_for
 
 from app.main.dashboard import Panel
-from app.statements import queries
+from app.statements import checking, queries
 from app.statements.models import StatementState
 
 
@@ -20,6 +20,16 @@ class NextStep:
 def next_step(organisation) -> NextStep:
     draft = queries.open_statement(organisation.id)
     if draft is not None:
+        if draft.state == StatementState.awaiting_check:
+            return NextStep(
+                "Your statement is with the quality assurance group to check.",
+                url_for("statements.statement", statement_id=draft.id),
+            )
+        if draft.sent_back is not None:
+            return NextStep(
+                f"The quality assurance group sent version {draft.version_number} back: see what needs to change.",
+                url_for("statements.statement", statement_id=draft.id),
+            )
         if draft.state == StatementState.awaiting_signatures:
             return NextStep(
                 "Your statement is waiting for signatures. Check who still needs to sign.",
@@ -67,4 +77,18 @@ def signatory_panel(user):
         template="statements/_panel_signatory.html",
         context={"statements": waiting},
         order=20,
+    )
+
+
+def checker_panel(user):
+    if not user.has_role("admin", "qa"):
+        return None
+    waiting = checking.statements_to_check()
+    if not waiting:
+        return None
+    return Panel(
+        title="Statements to check",
+        template="statements/_panel_checker.html",
+        context={"statements": waiting},
+        order=25,
     )

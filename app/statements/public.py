@@ -9,6 +9,7 @@ import re
 from flask import Response, abort, current_app, render_template, request
 
 from app.statements import bp, chain, keys, queries, seals, verification
+from app.statements.reads_routes import read_link, read_qr_svg
 
 
 @bp.route("/")
@@ -42,8 +43,11 @@ def public_statement(slug: str):
     statement, problems = _public_statement_checked(slug)
     if problems:
         return render_template("statements/public_withheld.html", statement=statement)
+    link = read_link(statement)
     return render_template(
         "statements/public_statement.html",
+        read_link=link,
+        read_qr=read_qr_svg(link) if link else None,
         statement=statement,
         sections=queries.statement_sections(statement),
         print_requested="print" in request.args,

@@ -11,9 +11,11 @@ from sqlalchemy.orm import selectinload
 from werkzeug.routing import BuildError
 
 from app.accounts.models import Organisation, User, UserRole
+from app.accounts.signatories import required_capacities
 from app.extensions import db
 from app.questionnaire import get_version, section_status
 from app.selfassessment.queries import has_submitted_return
+from app.statements.checking import needs_check
 from app.statements.models import (
     OPEN_STATES,
     PUBLIC_STATES,
@@ -31,6 +33,7 @@ REVIEW_DUE_SOON_DAYS = 90
 COVERAGE_STATUSES = {
     "no_statement": ("No statement", "govuk-tag--red"),
     "draft": ("Draft", "govuk-tag--grey"),
+    "awaiting_check": ("Waiting for QA check", "govuk-tag--purple"),
     "awaiting_signatures": ("Awaiting signatures", "govuk-tag--blue"),
     "in_force": ("In force", "govuk-tag--green"),
     "review_due_soon": ("Review due soon", "govuk-tag--yellow"),
@@ -40,6 +43,7 @@ COVERAGE_STATUSES = {
 
 STATE_TAGS = {
     StatementState.draft: ("Draft", "govuk-tag--grey"),
+    StatementState.awaiting_check: ("Waiting for QA check", "govuk-tag--purple"),
     StatementState.awaiting_signatures: ("Awaiting signatures", "govuk-tag--blue"),
     StatementState.in_force: ("In force", "govuk-tag--green"),
     StatementState.superseded: ("Superseded", "govuk-tag--grey"),
@@ -306,7 +310,7 @@ def _status_of(statements: list[Statement], on: date) -> tuple[str, Statement | 
         if current.review_due <= on + timedelta(days=REVIEW_DUE_SOON_DAYS):
             return "review_due_soon", current
         return "in_force", current
-    for state in (StatementState.awaiting_signatures, StatementState.draft):
+    for state in (StatementState.awaiting_signatures, StatementState.awaiting_check, StatementState.draft):
         if state in by_state:
             return state.value, by_state[state]
     return "no_statement", None
@@ -316,7 +320,7 @@ def coverage(org_ids=None, *, on: date | None = None) -> list[Coverage]:
     """Statement status of each organisation (every active one when org_ids is None; org_ids may be ids or a
     SELECT of ids), ordered by name.
 
-    Statuses: no_statement, draft, awaiting_signatures, in_force, review_due_soon (review due within
+    Statuses: no_statement, draft, awaiting_check, awaiting_signatures, in_force, review_due_soon (review due within
     90 days), overdue (review date passed), review_required (a material change was recorded).
     """
     on = on or today()
@@ -391,6 +395,14 @@ def signatories_by_capacity(organisation_id: int) -> dict[str, list[User]]:
     return result
 
 
+def needed_capacities(statement: Statement) -> list[str]:
+    """Who must sign: for a draft, what its organisation's signatory rule says now (the draft takes it when it is
+    sent); once sent, what was fixed then."""
+    if statement.state == StatementState.draft:
+        return list(required_capacities(statement.organisation, instrument_of(statement)))
+    return list(statement.required_capacities)
+
+
 def signing_refusal(statement: Statement, user) -> str | None:
     """Why this user may not sign this statement at all (403), or None. State is checked separately."""
     if not user.has_role("signatory"):
@@ -411,4 +423,4 @@ def awaiting_signature_of(user) -> list[Statement]:
             Statement.organisation_id == user.organisation_id, Statement.state == StatementState.awaiting_signatures
         )
     ).scalars()
-    return [s for s in rows if user.signatory_capacity in s.missing_capacities]
+    return [s for s in rows if user.signatory_capacity in s.missing_capacities and not needs_check(s)]

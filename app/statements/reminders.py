@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from app.accounts.models import SIGNATORY_CAPACITIES, Organisation
 from app.extensions import db
 from app.notifications.services import DueReminder
-from app.statements import queries
+from app.statements import checking, queries
 from app.statements.models import Statement, StatementState
 from app.urls import external_url
 from app.utils import govuk_date
@@ -67,6 +67,8 @@ def _review_reminders(on: date) -> list[DueReminder]:
 def _signature_reminders() -> list[DueReminder]:
     items = []
     for statement in _statements_of_active_organisations(Statement.state == StatementState.awaiting_signatures):
+        if checking.needs_check(statement):
+            continue  # sent before the QA check was turned on: nobody signs until it is approved
         organisation = statement.organisation
         signatories = queries.signatories_by_capacity(organisation.id)
         for capacity in statement.missing_capacities:

@@ -1,4 +1,5 @@
-"""Statement pages: risk assessment, drafting, signing, QA register (the public ones: app/statements/public.py)."""
+"""Statement pages: drafting, signing, the QA register (risk assessment: risk_routes.py; the QA check:
+check_routes.py; the public ones: public.py and reads_routes.py)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,13 @@ from flask_login import current_user
 
 from app import web
 from app.accounts import login_limit
-from app.actions.queries import OPEN_STATUSES, actions_for
 from app.errors import NotFound, StaleEdit, get_or_404
 from app.permissions import require, roles_required
 from app.questionnaire import SectionFlow, build_section_form, form_answers, validate_answers
-from app.statements import bp, queries, services
-from app.statements.forms import ConfirmForm, MaterialChangeForm, NoRisksForm, RiskForm, SignForm
+from app.statements import bp, checking, queries, read_queries, services
+from app.statements.forms import ConfirmForm, MaterialChangeForm, SignForm
 from app.statements.models import Risk, StatementState
+from app.statements.reads_routes import read_link
 
 LEAD = ("org_lead",)
 ORGANISATION_ROLES = ("org_lead", "signatory")
@@ -58,6 +59,14 @@ def _submit(form, change, then):
     return then(done.value)
 
 
+def _redirect_to(url: str, message: str):
+    def then(_result):
+        flash(message, "success")
+        return redirect(url)
+
+    return then
+
+
 def _redirect_with(message: str, endpoint: str):
     def then(_result):
         flash(message, "success")
@@ -93,94 +102,6 @@ def manage():
     return render_template("statements/manage.html", form=ConfirmForm(), **context)
 
 
-# --- risk assessment ---------------------------------------------------------------------------------------
-
-
-@bp.route("/manage/risk-assessment")
-@roles_required(*LEAD)
-def risk_assessment():
-    organisation = _organisation()
-    assessment = queries.risk_assessment_for(organisation.id)
-    risks = assessment.current_risks if assessment else []
-    actions: dict[int, list] = {}
-    for action in actions_for(risk_ids=[r.id for r in risks]):
-        actions.setdefault(action.risk_id, []).append(action)
-    return render_template(
-        "statements/risk_assessment.html",
-        organisation=organisation,
-        assessment=assessment,
-        risks=risks,
-        actions=actions,
-        status=queries.risk_assessment_status(assessment),
-    )
-
-
-def _risk_values(form: RiskForm) -> dict:
-    values = {
-        name: form[name].data
-        for name in ("description", "where_when", "measures_in_place", "further_action", "owner", "review_date")
-    }
-    return {**values, "priority": form.priority.data, "partnership_priority_ids": form.partnership_priorities.data}
-
-
-def _risk_page(risk: Risk | None):
-    """Add a risk (risk=None) or change one: the same form, saved by the matching service."""
-    form = RiskForm(obj=risk)
-    tracked = [a for a in actions_for(risk_ids=[risk.id]) if a.status in OPEN_STATUSES] if risk else []
-    form.offer_partnership_priorities(tracked[0].partnership_priorities if tracked else ())
-    if tracked and request.method == "GET":
-        form.priority.data = tracked[0].priority.value
-        form.partnership_priorities.data = [str(p.id) for p in tracked[0].partnership_priorities]
-
-    def save():
-        if risk is None:
-            return services.add_risk(_organisation(), **_risk_values(form), actor=current_user)
-        return services.update_risk(risk, **_risk_values(form), actor=current_user)
-
-    message = "Risk added to your risk assessment." if risk is None else "Risk updated."
-    return _submit(form, save, _redirect_with(message, ".risk_assessment")) or render_template(
-        "statements/risk_form.html", form=form, risk=risk
-    )
-
-
-@bp.route("/manage/risk-assessment/risks/new", methods=["GET", "POST"])
-@roles_required(*LEAD)
-def add_risk():
-    _organisation()
-    return _risk_page(None)
-
-
-@bp.route("/manage/risk-assessment/risks/<int:risk_id>", methods=["GET", "POST"])
-@roles_required(*LEAD)
-def edit_risk(risk_id: int):
-    return _risk_page(_own_risk(risk_id))
-
-
-@bp.route("/manage/risk-assessment/risks/<int:risk_id>/remove", methods=["GET", "POST"])
-@roles_required(*LEAD)
-def remove_risk(risk_id: int):
-    risk = _own_risk(risk_id)
-    form = ConfirmForm()
-    return _submit(
-        form,
-        lambda: services.remove_risk(risk, actor=current_user),
-        _redirect_with("Risk removed from your risk assessment.", ".risk_assessment"),
-    ) or render_template("statements/risk_remove.html", form=form, risk=risk)
-
-
-@bp.route("/manage/risk-assessment/no-risks", methods=["GET", "POST"])
-@roles_required(*LEAD)
-def no_risks():
-    organisation = _organisation()
-    assessment = queries.risk_assessment_for(organisation.id)
-    form = NoRisksForm(data={"justification": assessment.no_risks_justification} if assessment else None)
-    return _submit(
-        form,
-        lambda: services.record_no_risks(organisation, justification=form.justification.data, actor=current_user),
-        _redirect_with("Recorded that no risks of harm were identified.", ".risk_assessment"),
-    ) or render_template("statements/no_risks.html", form=form, assessment=assessment)
-
-
 # --- drafting ----------------------------------------------------------------------------------------------
 
 
@@ -209,11 +130,16 @@ def start():
 @roles_required(*ORGANISATION_ROLES)
 def statement(statement_id: int):
     statement = _own_statement(statement_id)
+    link = read_link(statement) if statement.is_public else None
     return render_template(
         "statements/statement.html",
         statement=statement,
         sections=queries.statement_sections(statement),
         signatories=queries.signatories_by_capacity(statement.organisation_id),
+        needed=queries.needed_capacities(statement),
+        check_on=checking.check_is_on(),
+        reads=read_queries.reads_of(statement.id) if link else [],
+        read_link=link,
         form=ConfirmForm(),
     )
 
@@ -238,12 +164,11 @@ def edit_section(statement_id: int, section_key: str):
     page = {"section": instrument.section(section_key), "risks_key": services.RISKS_KEY}
     posted_version = request.form.get("lock_version")
     saved = None
-    if request.method == "POST" and action == "refill" and section_key == services.RISKS_KEY:
-        saved = web.attempt(services.refill_risks, statement, expected_version=posted_version, actor=current_user)
-        if saved:
-            flash("The risks section now shows your current risk assessment.", "success")
-            return redirect(url_for(".edit_section", statement_id=statement.id, section_key=section_key))
-    elif request.method == "POST" and form.validate(partial=action == "later"):
+    # "Replace with my risk assessment" keeps what was typed (saved as for "come back later"), then asks first.
+    refill = action == "refill" and section_key == services.RISKS_KEY
+    if request.method == "POST" and refill and section_key not in request.form:
+        return redirect(url_for(".replace_risks", statement_id=statement.id))  # nothing typed to keep
+    if request.method == "POST" and form.validate(partial=action == "later" or refill):
         saved = web.attempt(
             services.save_sections,
             statement,
@@ -266,6 +191,8 @@ def edit_section(statement_id: int, section_key: str):
         ), 409
     if saved is not None and saved.error:
         web.show_error(form, saved.error)
+    elif saved is not None and refill:
+        return redirect(url_for(".replace_risks", statement_id=statement.id))
     elif saved is not None:
         step = flow.after_save(section_key, action=action)
         if step.kind == "task_list":
@@ -286,6 +213,31 @@ def edit_section(statement_id: int, section_key: str):
     )
 
 
+@bp.route("/manage/<int:statement_id>/replace-risks", methods=["GET", "POST"])
+@roles_required(*LEAD)
+def replace_risks(statement_id: int):
+    """Confirm before the risks part is overwritten by the risk assessment: shows both texts."""
+    statement = _own_statement(statement_id)
+    back = url_for(".edit_section", statement_id=statement.id, section_key=services.RISKS_KEY)
+    if statement.state != StatementState.draft:
+        return redirect(url_for(".statement", statement_id=statement.id))
+    form = ConfirmForm()
+    done = _submit(
+        form,
+        lambda: services.refill_risks(statement, expected_version=request.form.get("lock_version"), actor=current_user),
+        _redirect_to(back, "The risks part now shows your current risk assessment."),
+    )
+    return done or render_template(
+        "statements/replace_risks.html",
+        statement=statement,
+        form=form,
+        back=back,
+        current=(statement.sections or {}).get(services.RISKS_KEY) or "",
+        replacement=queries.risks_summary_text(queries.risk_assessment_for(statement.organisation_id)),
+        lock_version=services.draft_version(statement),
+    )
+
+
 @bp.route("/manage/<int:statement_id>/preview")
 @roles_required(*ORGANISATION_ROLES)
 def preview(statement_id: int):
@@ -297,6 +249,7 @@ def preview(statement_id: int):
         )
     return render_template(
         "statements/preview.html",
+        check_on=checking.check_is_on() and not statement.text_approved,
         statement=statement,
         sections=queries.statement_sections(statement),
         problems=problems,
@@ -310,7 +263,14 @@ def send_for_signatures(statement_id: int):
     statement = _own_statement(statement_id)
     if not web.run_or_flash(services.send_for_signatures, statement, actor=current_user, flash_category="message"):
         return redirect(url_for(".preview", statement_id=statement_id))
-    flash("Your statement has been sent for signatures. Each signatory will be reminded by email.", "success")
+    if statement.state == StatementState.awaiting_check:
+        flash(
+            "Your statement has been sent to the partnership’s quality assurance group to check. When they approve "
+            "it, it goes to your signatories.",
+            "success",
+        )
+    else:
+        flash("Your statement has been sent for signatures. Each signatory will be reminded by email.", "success")
     return redirect(url_for(".statement", statement_id=statement_id))
 
 
@@ -344,6 +304,9 @@ def sign(statement_id: int):
         return redirect(url_for(".manage"))
     if current_user.signatory_capacity in statement.signed_capacities:
         flash("You have already signed this statement.")
+        return redirect(url_for(".manage"))
+    if checking.needs_check(statement):
+        flash("This statement is waiting for the quality assurance check. You can sign it once it is approved.")
         return redirect(url_for(".manage"))
     form = SignForm()
     if request.method == "GET":
@@ -411,5 +374,11 @@ def admin_register():
     else:
         status = None
     return render_template(
-        "statements/admin_register.html", rows=rows, counts=counts, status=status, statuses=queries.COVERAGE_STATUSES
+        "statements/admin_register.html",
+        rows=rows,
+        counts=counts,
+        status=status,
+        statuses=queries.COVERAGE_STATUSES,
+        reads=read_queries.read_counts(row.statement_id for row in rows if row.public),
+        to_check=len(checking.statements_to_check()),
     )

@@ -10,7 +10,10 @@ from app.activity.models import ActivityEvent
 
 @pytest.fixture
 def declared(app):
-    """Three settings of different kinds, declared for the test and removed after it."""
+    """Three settings of different kinds, declared for the test and removed after it. The features' own settings
+    are set aside meanwhile, so the page holds only these three."""
+    features = dict(settings._declared)
+    settings._declared.clear()
     keys = []
 
     def declare(key, **kwargs):
@@ -31,6 +34,7 @@ def declared(app):
     yield
     for key in keys:
         settings._declared.pop(key, None)
+    settings._declared.update(features)
 
 
 def test_unsaved_settings_read_as_their_defaults(app, db, declared):

@@ -108,11 +108,45 @@ def draft_statement(people: OrgPeople, sections: dict | None = None):
     return statement
 
 
-def sent_statement(people: OrgPeople, sections: dict | None = None):
+def set_qa_check(on: bool) -> None:
+    """Turn the partnership's QA check of statements on or off, as admin does on the settings page."""
+    from app.accounts.settings import save_settings
+
+    save_settings({"statements.qa_check": on})
+
+
+def send_and_approve(people: OrgPeople, statement) -> None:
+    """Send a complete draft as its lead and, when it waits for the QA check, approve it."""
+    from app.statements import services
+    from app.statements.models import StatementState
+
+    services.send_for_signatures(statement, actor=people.lead)
+    if statement.state == StatementState.awaiting_check:
+        services.approve_statement(statement, actor=checker())
+
+
+def checker():
+    """A member of the partnership's quality assurance group."""
+    return factories.make_user(roles=["qa"])
+
+
+def checked_statement(people: OrgPeople, sections: dict | None = None):
+    """A complete draft sent by its lead, waiting for the quality assurance check (the check is on by default)."""
     from app.statements import services
 
     statement = draft_statement(people, sections)
     services.send_for_signatures(statement, actor=people.lead)
+    return statement
+
+
+def sent_statement(people: OrgPeople, sections: dict | None = None):
+    """A statement waiting for its signatures: sent by its lead and, when the check is on, approved by QA."""
+    from app.statements import services
+    from app.statements.models import StatementState
+
+    statement = checked_statement(people, sections)
+    if statement.state == StatementState.awaiting_check:
+        services.approve_statement(statement, actor=checker())
     return statement
 
 

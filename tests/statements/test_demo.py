@@ -22,6 +22,7 @@ def _demo(db, *, submitted: bool) -> Demo:
     demo = Demo(password=factories.PASSWORD, today=today(), organisations={"youth-trust": org})
     for email, roles, capacity in PEOPLE:
         demo.users[email] = factories.make_user(email=email, roles=roles, organisation=org, signatory_capacity=capacity)
+    demo.users[statements_demo.QA] = factories.make_user(email=statements_demo.QA, roles=["qa"])
     if submitted:
         make_submitted_return(org)
     return demo

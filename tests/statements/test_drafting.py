@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from app.statements import services
 from app.statements.models import Statement, StatementState
 from tests.statements.factories import (
+    set_qa_check,
     SECTIONS,
     add_risk,
     draft_statement,
@@ -113,7 +114,13 @@ def test_sections_save_and_continue_or_come_back_later(client, login_as, db):
     assert response.headers["Location"].endswith(f"/statements/manage/{statement.id}/preview")
     db.session.refresh(statement)
     assert statement.sections["risks_and_mitigations"] == "Edited risks"
-    client.post(f"{base}/risks_and_mitigations", data={"action": "refill", "lock_version": lock()})
+    # "Replace with my risk assessment" keeps what was typed and asks first (test_replace_risks.py).
+    response = client.post(
+        f"{base}/risks_and_mitigations",
+        data={"risks_and_mitigations": "Edited risks", "action": "refill", "lock_version": lock()},
+    )
+    assert response.headers["Location"].endswith(f"/statements/manage/{statement.id}/replace-risks")
+    client.post(f"/statements/manage/{statement.id}/replace-risks", data={"lock_version": lock()})
     db.session.refresh(statement)
     assert "Harm during one-to-one tuition" in statement.sections["risks_and_mitigations"]
 
@@ -140,11 +147,12 @@ def test_preview_matches_the_public_page_and_links_are_safe(client, login_as, db
     ) in html
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert 'href="javascript' not in html
-    assert "Second paragraph" in html and "Send for signatures" in html
+    assert "Second paragraph" in html and "Send to be checked" in html
     assert "Not signed yet" in html
 
 
 def test_sending_needs_every_part_written(client, login_as, db):
+    set_qa_check(False)  # straight to the signatories (the QA check: test_checks.py)
     people = make_people()
     statement = draft_statement(people, dict(SECTIONS, commitment=""))
     login_as(people.lead)

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from app.statements.models import Statement, StatementState
 from app.statements.queries import coverage
 from app.utils import today
-from tests.statements.factories import draft_statement, in_force_statement, make_people, sent_statement
+from tests.statements.factories import draft_statement, in_force_statement, make_people, sent_statement, set_qa_check
 
 
 def test_material_change_marks_review_required_and_opens_a_draft(client, login_as, db):
@@ -97,6 +97,7 @@ def test_org_lead_sees_status_and_next_step(client, login_as, db):
 def test_drafts_signatures_changes_and_supersessions_are_in_the_activity_log(client, login_as, db):
     from app.activity.models import ActivityEvent
 
+    set_qa_check(False)  # the check's own events: test_checks.py
     people = make_people(org_type="other")
     first = in_force_statement(people)
     db.session.commit()

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from app.statements import chain, services
 from app.statements.content import canonical_content
 from app.statements.models import SealEvent, Signature, Statement, StatementState
-from tests.statements.factories import SECTIONS, in_force_statement, make_people, sign_all
+from tests.statements.factories import SECTIONS, in_force_statement, make_people, send_and_approve, sign_all
 
 FORGED = "We no longer check anyone who works with children."
 
@@ -177,7 +177,7 @@ def test_an_older_version_put_back_on_display_is_withheld(runner, client, db):
         expected_version=services.draft_version(second),
         actor=people.lead,
     )
-    services.send_for_signatures(second, actor=people.lead)
+    send_and_approve(people, second)
     sign_all(people, second)
     _commit_and_forget(db)
     assert (first.state, second.state) == (StatementState.superseded, StatementState.in_force)

@@ -21,7 +21,7 @@ def test_a_save_without_lock_version_is_refused_as_stale(client, login_as, db):
         {"nature_of_organisation": "Overwritten blindly.", "action": "continue"},
         {"nature_of_organisation": "Overwritten blindly.", "action": "later", "lock_version": ""},
         {"nature_of_organisation": "Overwritten blindly.", "action": "continue", "lock_version": "0" * 16},
-        {"action": "refill"},
+        {"risks_and_mitigations": "Overwritten blindly.", "action": "refill"},
     ):
         key = "risks_and_mitigations" if data["action"] == "refill" else "nature_of_organisation"
         response = client.post(f"{base}/{key}", data=data)

@@ -8,7 +8,7 @@ from app.statements import services
 from app.statements.content import canonical_content, content_hash
 from app.statements.models import Signature, Statement, StatementState
 from tests import factories
-from tests.statements.factories import make_people, sent_statement, shown_hash
+from tests.statements.factories import checker, make_people, sent_statement, shown_hash
 
 
 def _sign(client, login_as, user, statement, password=factories.PASSWORD):
@@ -126,6 +126,8 @@ def test_signing_content_that_changed_since_it_was_shown_is_refused(client, logi
     assert client.post(f"/statements/manage/{statement.id}/send").status_code == 302
     db.session.refresh(statement)
     assert statement.content_hash != old_hash
+    services.approve_statement(statement, actor=checker())  # the changed text is checked again
+    db.session.commit()
 
     login_as(signer)
     response = client.post(
@@ -213,6 +215,8 @@ def test_a_new_version_in_force_supersedes_the_previous_one(client, login_as, db
         },
     )
     client.post(f"/statements/manage/{second.id}/send")
+    services.approve_statement(second, actor=checker())
+    db.session.commit()
     _sign(client, login_as, people.signatory("chief_executive"), second)
     db.session.refresh(first)
     db.session.refresh(second)
@@ -259,3 +263,15 @@ def test_signatory_sees_statements_awaiting_their_signature(client, login_as, db
     assert f"/statements/manage/{statement.id}/sign" in html
     _sign(client, login_as, people.signatory("chair_of_governors"), statement)
     assert "Statements awaiting your signature" not in client.get("/tasks").get_data(as_text=True)
+
+
+def test_the_sign_page_explains_the_fingerprint_in_plain_words(client, login_as, db):
+    people = make_people(org_type="other")
+    statement = sent_statement(people)
+    login_as(people.signatory("chief_executive"))
+    html = client.get(f"/statements/manage/{statement.id}/sign").get_data(as_text=True)
+    assert "This code identifies exactly the words you are signing." in html
+    assert "If anyone changes a single character, the code changes." in html
+    assert "Content fingerprint (SHA-256):" not in html
+    details = html.split('<details class="govuk-details', 1)[1].split("</details>", 1)[0]
+    assert statement.content_hash in details

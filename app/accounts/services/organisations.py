@@ -7,7 +7,7 @@ import re
 
 import sqlalchemy as sa
 
-from app.accounts.models import ORG_TYPES, Organisation
+from app.accounts.models import ORG_TYPES, SIGNATORY_RULES, Organisation
 from app.accounts.services._common import (
     NAME_MAX_LENGTH,
     AccountError,
@@ -57,6 +57,13 @@ def validate_org_fields(name: str, slug: str, org_type: str) -> list[tuple[str, 
     return problems
 
 
+def _signatory_rule(rule: str | None) -> str | None:
+    rule = (rule or "").strip() or None
+    if rule is not None and rule not in SIGNATORY_RULES:
+        raise AccountError(f"Unknown signatory rule “{rule[:64]}”", field="signatory_rule")
+    return rule
+
+
 def _slug_taken(slug: str, *, other_than: int | None = None) -> bool:
     query = sa.select(Organisation.id).where(Organisation.slug == slug)
     if other_than is not None:
@@ -70,15 +77,26 @@ def slug_taken_message(slug: str) -> str:
 
 
 def create_organisation(
-    *, name: str, slug: str, org_type: str, areas: list[str] | str | None = None, active: bool = True, actor=None
+    *,
+    name: str,
+    slug: str,
+    org_type: str,
+    areas: list[str] | str | None = None,
+    active: bool = True,
+    signatory_rule: str | None = None,
+    actor=None,
 ) -> Organisation:
     """Create an organisation (its name and type reach every figure, so all are renewed). Administrators
-    only: the admin organisation page and the CSV import (app.accounts.importing)."""
+    only: the admin organisation page and the CSV import (app.accounts.importing). `signatory_rule`: None for its
+    type's rule, else one of SIGNATORY_RULES (app/accounts/signatories.py)."""
     slug = (slug or "").strip()
     _raise_first(validate_org_fields(name, slug, org_type))
+    rule = _signatory_rule(signatory_rule)
     if _slug_taken(slug):
         raise AccountError(slug_taken_message(slug), field="slug")
-    org = Organisation(name=name.strip(), slug=slug, org_type=org_type, areas=parse_areas(areas), active=active)
+    org = Organisation(
+        name=name.strip(), slug=slug, org_type=org_type, areas=parse_areas(areas), active=active, signatory_rule=rule
+    )
     db.session.add(org)
     db.session.flush()
     record("created", org, f"Created organisation {org.name} ({org.type_label})", actor=actor)
@@ -86,18 +104,30 @@ def create_organisation(
     return org
 
 
+_KEEP = object()
+
+
 def update_organisation(
-    org: Organisation, *, name: str, slug: str, org_type: str, areas: list[str] | str | None, active: bool, actor=None
+    org: Organisation,
+    *,
+    name: str,
+    slug: str,
+    org_type: str,
+    areas: list[str] | str | None,
+    active: bool,
+    signatory_rule=_KEEP,
+    actor=None,
 ) -> list[str]:
-    """Change an organisation's name, short name, type, areas or active flag, returning the changes made.
-    Administrators only, from the admin organisation page."""
+    """Change an organisation's name, short name, type, areas, active flag or signatory rule (left as it is when
+    not given), returning the changes made. Administrators only, from the admin organisation page."""
     slug = (slug or "").strip()
     _raise_first(validate_org_fields(name, slug, org_type))
+    fields = {"name": name.strip(), "slug": slug, "org_type": org_type, "areas": parse_areas(areas), "active": active}
+    if signatory_rule is not _KEEP:
+        fields["signatory_rule"] = _signatory_rule(signatory_rule)
     if _slug_taken(slug, other_than=org.id):
         raise AccountError(slug_taken_message(slug), field="slug")
-    changes = _apply_changes(
-        org, {"name": name.strip(), "slug": slug, "org_type": org_type, "areas": parse_areas(areas), "active": active}
-    )
+    changes = _apply_changes(org, fields)
     db.session.flush()
     if changes:
         record("updated", org, f"Updated organisation {org.name}: " + "; ".join(changes), actor=actor)

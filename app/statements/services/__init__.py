@@ -5,12 +5,21 @@ stored together or not at all. Signed content is never edited: a change after an
 makes a new version. Each signature is sealed as it is given and each version as it comes into
 force (app/statements/seals.py), in the same transaction.
 
-One concept a module: risks (the risk assessment), drafts (drafts and versions, material change), signing
-(signatures and coming into force); _common holds the text check they share.
+One concept a module: risks (the risk assessment), drafts (drafts and versions, material change), checks (the
+quality assurance check before signatures), signing (signatures and coming into force), reads (staff confirming
+they have read a statement in force); _common holds the text check they share.
 """
 
 from __future__ import annotations
 
+from app.statements.services.checks import (
+    QA_CHECK_SETTING,
+    REASONS_MAX,
+    approve_statement,
+    check_is_on,
+    needs_check,
+    send_back,
+)
 from app.statements.services.drafts import (
     DRAFT_CHANGED_MESSAGE,
     REASON_MAX,
@@ -24,6 +33,12 @@ from app.statements.services.drafts import (
     send_for_signatures,
     start_statement,
     statement_instrument_version,
+)
+from app.statements.services.reads import (
+    FIRST_NAME_MAX,
+    ROLE_MAX,
+    confirm_read,
+    new_read_code,
 )
 from app.statements.services.risks import (
     OWNER_MAX,
@@ -41,7 +56,17 @@ from app.statements.services.signing import (
 )
 
 __all__ = [
+    "QA_CHECK_SETTING",
+    "REASONS_MAX",
+    "approve_statement",
+    "check_is_on",
+    "needs_check",
+    "send_back",
     "DRAFT_CHANGED_MESSAGE",
+    "FIRST_NAME_MAX",
+    "ROLE_MAX",
+    "confirm_read",
+    "new_read_code",
     "OWNER_MAX",
     "REASON_MAX",
     "RISKS_KEY",

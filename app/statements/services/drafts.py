@@ -9,6 +9,7 @@ import json
 import sqlalchemy as sa
 
 from app.accounts.models import SIGNATORY_CAPACITIES, Organisation
+from app.accounts.signatories import required_capacities
 from app.activity import record
 from app.errors import DomainError, InvalidTransition
 from app.extensions import db
@@ -17,6 +18,7 @@ from app.statements import queries
 from app.statements.content import content_hash
 from app.statements.models import PUBLIC_STATES, Statement, StatementState
 from app.statements.services._common import _text
+from app.statements.services.checks import check_is_on, open_for_signatures, send_for_check
 from app.utils import utcnow
 
 REASON_MAX = 4000
@@ -61,7 +63,7 @@ def _new_version(organisation: Organisation, sections: dict, actor) -> Statement
         instrument_version_id=version.id,
         sections={key: sections.get(key) or "" for key in keys},
         state=StatementState.draft,
-        required_capacities=list(instrument.signatories_for(organisation.org_type)),
+        required_capacities=list(required_capacities(organisation, instrument)),
         created_by_id=getattr(actor, "id", None),
     )
     db.session.add(statement)
@@ -153,22 +155,23 @@ def refill_risks(statement: Statement, *, expected_version: str | None, actor=No
 
 
 def send_for_signatures(statement: Statement, *, actor=None) -> Statement:
-    """Lock a complete draft's content (its hash) and send it to the required signatories. The
-    organisation's lead only, for its own statement (statements routes)."""
+    """Lock a complete draft's content (its hash) and send it on: to the quality assurance group to check when the
+    partnership's check is on, else straight to the signatories its organisation needs now. The organisation's
+    lead only, for its own statement (statements routes)."""
     _require_draft(statement)
-    problems = validate_answers(
-        queries.instrument_of(statement), queries.statement_answers(statement), statement.organisation.org_type
-    )
+    instrument = queries.instrument_of(statement)
+    problems = validate_answers(instrument, queries.statement_answers(statement), statement.organisation.org_type)
     if problems:
         raise StatementIncomplete(problems)
+    # The organisation's signatory rule may have changed since the draft was started: nobody has signed it yet.
+    statement.required_capacities = list(required_capacities(statement.organisation, instrument))
     if not statement.required_capacities:
         raise DomainError("No signatories are defined for this organisation type")
-    statement.state = statement.state.check_move(StatementState.awaiting_signatures)
     statement.content_hash = content_hash(statement)
-    statement.sent_for_signatures_at = utcnow()
-    statement.organisation_name = statement.organisation.name
-    statement.organisation_slug = statement.organisation.slug
-    db.session.flush()
+    # Text the QA group already approved (withdrawn and sent again unchanged) goes straight to its signatories.
+    if check_is_on() and not statement.text_approved:
+        return send_for_check(statement, actor=actor)
+    open_for_signatures(statement)
     needed = ", ".join(SIGNATORY_CAPACITIES.get(c, c).lower() for c in statement.required_capacities)
     record(
         "sent_for_signatures",
@@ -182,12 +185,23 @@ def send_for_signatures(statement: Statement, *, actor=None) -> Statement:
 def make_changes(statement: Statement, *, actor=None) -> Statement:
     """The version to edit when someone wants to change this statement.
 
-    Nobody has signed yet: the statement goes back to draft. Somebody has signed: the content is
+    Waiting for its check, or nobody has signed yet: the statement goes back to draft. Somebody has signed: the content is
     locked, so a new version is drafted from it, the signatures are voided and this one is superseded.
     In force: a new draft is opened (the statement stays in force until its successor is signed).
     The organisation's lead only, for its own statement.
     """
     if statement.state == StatementState.draft:
+        return statement
+    if statement.state == StatementState.awaiting_check:
+        statement.state = statement.state.check_move(StatementState.draft)
+        statement.content_hash = None
+        db.session.flush()
+        record(
+            "withdrawn",
+            statement,
+            f"Withdrew version {statement.version_number} from the quality assurance check to make changes",
+            actor=actor,
+        )
         return statement
     if statement.state == StatementState.awaiting_signatures and not statement.valid_signatures:
         statement.state = statement.state.check_move(StatementState.draft)

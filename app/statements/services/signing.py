@@ -13,10 +13,11 @@ from app.accounts.services import confirm_password
 from app.activity import record
 from app.errors import DomainError, InvalidTransition, PermissionDenied
 from app.extensions import db
-from app.statements import queries, seals
+from app.statements import checking, queries, seals
 from app.statements.content import content_hash
 from app.statements.models import PUBLIC_STATES, Signature, Statement, StatementState
 from app.statements.services.drafts import _supersede
+from app.statements.services.reads import new_read_code
 from app.utils import utcnow
 
 
@@ -47,6 +48,12 @@ def sign_statement(statement: Statement, user, *, password: str, shown_hash: str
         raise InvalidTransition("This statement is not waiting for signatures.")
     if user.signatory_capacity in statement.signed_capacities:
         raise DomainError("This statement has already been signed in your capacity.")
+    if checking.needs_check(statement):
+        # The check is on and this text was sent before it was: nobody signs, so it cannot be published, until
+        # the QA group approves it.
+        raise DomainError(
+            "This statement is waiting for the quality assurance check. You can sign it once it is approved."
+        )
     confirm_password(user, password)
     if shown_hash != statement.content_hash or content_hash(statement) != statement.content_hash:
         raise StatementChanged("The statement changed since you opened it. Read it again below, then sign.")
@@ -84,6 +91,7 @@ def _bring_into_force(statement: Statement, *, actor) -> None:
     statement.state = statement.state.check_move(StatementState.in_force)
     statement.in_force_at = now
     statement.review_due = review_due
+    statement.read_code = new_read_code()
     db.session.flush()
     seals.seal_statement(statement)
     record(
