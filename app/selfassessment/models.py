@@ -120,6 +120,9 @@ class Return(db.Model):
     reviewed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     reviewed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    # An extension given to this organisation alone: its return is due then instead of on the campaign's date.
+    extended_to: Mapped[date | None] = mapped_column(sa.Date)
+    extension_reason: Mapped[str | None] = mapped_column(sa.Text)
 
     campaign: Mapped[Campaign] = relationship(back_populates="returns")
     organisation: Mapped[Organisation] = relationship()
@@ -128,6 +131,17 @@ class Return(db.Model):
     answers: Mapped[list[ReturnAnswer]] = relationship(back_populates="return_", cascade="all, delete-orphan")
 
     __mapper_args__ = {"version_id_col": lock_version}
+
+    @property
+    def due_date(self) -> date:
+        """When this return is due: its extension if it has one, otherwise the campaign's due date. Every reminder,
+        overdue tag and figure uses this (or `due_date_expression` in SQL)."""
+        return self.extended_to or self.campaign.due_date
+
+
+def due_date_expression():
+    """The return's due date in SQL (a query joining Return to Campaign): its extension, or the campaign's date."""
+    return sa.func.coalesce(Return.extended_to, Campaign.due_date)
 
 
 class ReturnAnswer(AnswerColumns, AnswerNotes, db.Model):
@@ -151,6 +165,27 @@ class ReturnAnswer(AnswerColumns, AnswerNotes, db.Model):
     challenge: Mapped[Challenge | None] = relationship(
         back_populates="answer", uselist=False, cascade="all, delete-orphan"
     )
+    ratings: Mapped[list[CriterionRating]] = relationship(
+        back_populates="answer", cascade="all, delete-orphan", order_by="CriterionRating.id"
+    )
+
+
+class CriterionRating(db.Model):
+    """A criterion re-rated during the year, after its return was submitted and once all its actions were closed.
+    The rating at submission stays on the answer; the latest of these is the current rating. Never changed."""
+
+    __tablename__ = "criterion_rating"
+    __table_args__ = (sa.CheckConstraint("rag IN ('green', 'amber', 'red')", name="rag_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    return_answer_id: Mapped[int] = mapped_column(sa.ForeignKey("return_answer.id", ondelete="CASCADE"), index=True)
+    rag: Mapped[str] = mapped_column(sa.String(8))
+    reason: Mapped[str] = mapped_column(sa.Text)
+    rated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    rated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    answer: Mapped[ReturnAnswer] = relationship(back_populates="ratings")
+    rated_by: Mapped[User | None] = relationship(foreign_keys=[rated_by_id])
 
 
 class EvidenceFile(db.Model):
