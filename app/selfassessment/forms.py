@@ -73,7 +73,8 @@ class CampaignForm(FlaskForm):
         "Organisation types invited",
         widget=GovCheckboxesInput(),
         choices=[SelectChoice(t, ORG_TYPE_LABELS[t]) for t in ORG_TYPES],
-        description="Every active organisation of the ticked types gets a return.",
+        description="Select every type that should complete a return. Every active organisation of the types you "
+        "select gets one, including organisations added while the campaign is open.",
     )
 
     def __init__(self, *args, **kwargs):
@@ -83,9 +84,10 @@ class CampaignForm(FlaskForm):
             SelectChoice(str(v.id), v.label) for v in versions_of_kind("survey")
         ]
         if not self.is_submitted():
-            self.org_types.data = list(ORG_TYPES)
-            if self.instrument_version_id.choices:
-                self.instrument_version_id.data = self.instrument_version_id.choices[0].value
+            # Nothing pre-selected (GOV.UK): no organisation type ticked, and no instrument chosen unless there is
+            # only one, which the page then shows as fixed text.
+            if self.single_instrument is not None:
+                self.instrument_version_id.data = self.single_instrument.value
             survey = latest_version("practitioner-survey")
             if survey is not None:
                 self.survey_version_id.data = str(survey.id)
@@ -106,6 +108,12 @@ class CampaignForm(FlaskForm):
     def validate_survey_version_id(self, field):
         if field.data and field.data not in {choice.value for choice in field.choices}:
             raise ValidationError("Select a practitioner survey, or no survey")
+
+    @property
+    def single_instrument(self) -> SelectChoice | None:
+        """The only self-assessment instrument there is to choose, or None when there are several (or none)."""
+        choices = self.instrument_version_id.choices
+        return choices[0] if len(choices) == 1 else None
 
     @property
     def survey_id(self) -> int | None:

@@ -134,14 +134,16 @@ class Return(db.Model):
 
     @property
     def due_date(self) -> date:
-        """When this return is due: its extension if it has one, otherwise the campaign's due date. Every reminder,
-        overdue tag and figure uses this (or `due_date_expression` in SQL)."""
-        return self.extended_to or self.campaign.due_date
+        """When this return is due: its extension when it has one later than the campaign's due date (an extension
+        never brings a date forward), otherwise the campaign's. Every reminder, overdue tag and figure uses this (or
+        `due_date_expression` in SQL)."""
+        campaign_due = self.campaign.due_date
+        return self.extended_to if self.extended_to is not None and self.extended_to > campaign_due else campaign_due
 
 
 def due_date_expression():
-    """The return's due date in SQL (a query joining Return to Campaign): its extension, or the campaign's date."""
-    return sa.func.coalesce(Return.extended_to, Campaign.due_date)
+    """`Return.due_date` in SQL, for a query joining Return to Campaign."""
+    return sa.case((Return.extended_to > Campaign.due_date, Return.extended_to), else_=Campaign.due_date)
 
 
 class ReturnAnswer(AnswerColumns, AnswerNotes, db.Model):

@@ -9,8 +9,9 @@ Public (used by statements and findings):
     partnership_survey_snapshot(campaign_id)
 
 One concept a module: campaign (lists, board), returns (an organisation's returns, dashboard), return_detail (one
-return as a page shows it), aggregates (SQL over submitted returns), surveys (frozen survey results),
-theme_agreement (triangulation); _common holds the RAG ranks and return states they share.
+return as a page shows it), ratings (criteria re-rated during the year), aggregates (SQL over submitted returns),
+surveys (frozen survey results), theme_agreement (triangulation); _common holds the RAG ranks and return states
+they share.
 """
 
 from __future__ import annotations
@@ -79,9 +80,12 @@ from app.selfassessment.queries.surveys import (
     survey_status,
     survey_statuses,
 )
+from app.selfassessment.queries.ratings import current_ratings, rerated_criteria, rerating_problem
 from app.selfassessment.queries.theme_agreement import (
+    TRIANGULATION_SHOWS,
     TriangulationRow,
     agreement_threshold,
+    filter_triangulation,
     shared_themes,
     triangulation,
 )
@@ -96,6 +100,7 @@ __all__ = [
     "SECTION_STATUS_LABELS",
     "SUBMITTED_STATES",
     "SURVEY_OPEN",
+    "TRIANGULATION_SHOWS",
     "Board",
     "BoardRow",
     "Change",
@@ -115,6 +120,8 @@ __all__ = [
     "campaign_board",
     "campaigns",
     "changes_since_last_cycle",
+    "current_ratings",
+    "filter_triangulation",
     "get_campaign",
     "get_return",
     "has_submitted_return",
@@ -128,6 +135,8 @@ __all__ = [
     "org_lead_emails",
     "partnership_survey_figures",
     "partnership_survey_snapshot",
+    "rerated_criteria",
+    "rerating_problem",
     "rag_by_criterion",
     "return_problems_for",
     "return_view",

@@ -17,6 +17,7 @@ from app.selfassessment.checks import return_problems, section_status
 from app.selfassessment.models import (
     Campaign,
     Challenge,
+    CriterionRating,
     EvidenceFile,
     Return,
     ReturnAnswer,
@@ -75,6 +76,11 @@ class CriterionView:
     @property
     def carried(self) -> bool:
         return self.answer is not None and self.answer.carried_from_id is not None
+
+    @property
+    def current_rating(self) -> CriterionRating | None:
+        """The latest re-rating during the year (the rating at submission is `rag`), or None."""
+        return self.answer.ratings[-1] if self.answer is not None and self.answer.ratings else None
 
     @property
     def to_reconfirm(self) -> bool:
@@ -139,6 +145,7 @@ def answer_rows(ret: Return) -> list[ReturnAnswer]:
                 selectinload(ReturnAnswer.files),
                 selectinload(ReturnAnswer.challenge),
                 selectinload(ReturnAnswer.carried_from),
+                selectinload(ReturnAnswer.ratings),
             )
         ).scalars()
     )
