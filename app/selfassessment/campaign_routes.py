@@ -158,7 +158,9 @@ def triangulation(campaign_id: int):
     return render_template(
         "selfassessment/triangulation.html",
         campaign=campaign,
-        results=Page(items=rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE], total=len(rows), page=page),
+        results=Page(
+            items=rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE], total=len(rows), page=page, page_size=PAGE_SIZE
+        ),
         mismatches=sum(1 for row in rows if row.mismatch),
         anything=bool(everything),
         org_types=sorted({row.org_type for row in everything}),

@@ -67,3 +67,23 @@ def rerated_criteria(campaign_id: int) -> list[tuple[Return, ReturnAnswer, Crite
             .order_by(Organisation.name, ReturnAnswer.id)
         ).all()
     ]
+
+
+def rerated_pairs(campaign_id: int) -> list[tuple[str, str, str]]:
+    """(stored question key, rating at submission, current rating) for each criterion of the campaign's submitted
+    and accepted returns that was re-rated during the year (its latest re-rating). Used by findings to show the
+    current ratings beside the campaign's figures, which keep the rating at submission."""
+    latest = (
+        sa.select(sa.func.max(CriterionRating.id))
+        .join(ReturnAnswer, CriterionRating.return_answer_id == ReturnAnswer.id)
+        .join(Return, ReturnAnswer.return_id == Return.id)
+        .where(Return.campaign_id == campaign_id, Return.state.in_(SUBMITTED_STATES))
+        .group_by(CriterionRating.return_answer_id)
+    )
+    rows = db.session.execute(
+        sa.select(ReturnAnswer.question_key, ReturnAnswer.rag, CriterionRating.rag)
+        .join(ReturnAnswer, CriterionRating.return_answer_id == ReturnAnswer.id)
+        .where(CriterionRating.id.in_(latest))
+        .order_by(ReturnAnswer.question_key)
+    ).all()
+    return [(key, submitted, current) for key, submitted, current in rows]
