@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.activity.models import ActivityEvent
-from app.errors import DomainError, InvalidTransition
+from app.errors import InvalidTransition
 from app.selfassessment import services
 from app.selfassessment.models import Return
 from app.selfassessment.reminders import due_reminders as sa_reminders
@@ -37,15 +37,19 @@ def test_staff_move_the_due_date_and_overdue_tags_follow(client, login_as, make,
     login_as("qa")
     assert "Overdue" in client.get(f"/self-assessment/campaigns/{campaign.id}").get_data(as_text=True)
     new_date = today() + timedelta(days=20)
-    response = client.post(f"/self-assessment/campaigns/{campaign.id}/due-date", data=_date_fields("due_date", new_date))
+    response = client.post(
+        f"/self-assessment/campaigns/{campaign.id}/due-date", data=_date_fields("due_date", new_date)
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert campaign.due_date == new_date
     board = client.get(f"/self-assessment/campaigns/{campaign.id}").get_data(as_text=True)
     assert govuk_date(new_date) in board and "Overdue</strong>" not in board
-    assert db.session.execute(
-        sa.select(ActivityEvent.summary).where(ActivityEvent.verb == "due_date_changed")
-    ).scalar_one().endswith(f"to {govuk_date(new_date)}")
+    assert (
+        db.session.execute(sa.select(ActivityEvent.summary).where(ActivityEvent.verb == "due_date_changed"))
+        .scalar_one()
+        .endswith(f"to {govuk_date(new_date)}")
+    )
 
 
 def test_a_past_or_missing_due_date_is_explained_and_nothing_changes(client, login_as, db):
@@ -264,7 +268,7 @@ def test_triangulation_filters_pages_and_says_no_responses(client, login_as, mak
 
     theme = queries.shared_themes(campaign)[0]
     one_theme = client.get(url, query_string={"theme": theme}).get_data(as_text=True)
-    assert one_theme.count("<tr class=\"govuk-table__row\">") == 3  # the head and one row per organisation
+    assert one_theme.count('<tr class="govuk-table__row">') == 3  # the head and one row per organisation
     monkeypatch.setattr("app.selfassessment.campaign_routes.PAGE_SIZE", 1)
     first = client.get(url, query_string={"theme": theme}).get_data(as_text=True)
     assert "page 1 of 2" in first and "Kestrel Youth Club" not in first

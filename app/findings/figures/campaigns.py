@@ -234,7 +234,13 @@ def _rerated(campaign, criteria: dict[str, dict], canonical: dict[str, str]) -> 
             continue
         entry = found.setdefault(
             criterion["key"],
-            {"key": criterion["key"], "text": criterion["text"], "n": 0, "submitted": _rag_tally(), "current": _rag_tally()},
+            {
+                "key": criterion["key"],
+                "text": criterion["text"],
+                "n": 0,
+                "submitted": _rag_tally(),
+                "current": _rag_tally(),
+            },
         )
         entry["n"] += 1
         _add_rag(entry["submitted"], submitted, 1)
