@@ -11,8 +11,8 @@ from app.paging import PAGE_SIZE, Page, page_arg
 from app.permissions import roles_required
 from app.questionnaire import theme_titles
 from app.selfassessment import access, bp, queries, services
-from app.selfassessment.campaign_forms import ConfirmForm, DueDateForm, ExtensionForm
-from app.selfassessment.forms import CampaignForm
+from app.selfassessment.campaign_forms import CampaignForm, ConfirmForm, DueDateForm, ExtensionForm
+
 from app.selfassessment.models import CampaignState, ReturnState
 from app.utils import govuk_date
 
