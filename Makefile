@@ -88,7 +88,7 @@ load: install-dev
 	$(PY) -m load --base-url http://127.0.0.1:$(PORT) $(LOAD_ARGS)
 
 # Backups of the database in DATABASE_URL (SQLite file by default): make backup [OUT=file]; make restore FILE=file.
-# Back up UPLOAD_FOLDER (instance/uploads) alongside: evidence files live there.
+# Evidence files are held in the database, so the backup includes them.
 backup: $(VENV)/.installed
 	$(PY) -m app.backup backup $(if $(OUT),--output $(OUT),)
 

@@ -73,6 +73,7 @@ class Config:
     MAIL_RETRY_SECONDS = _int("MAIL_RETRY_SECONDS", 60)
     MAIL_RETRY_MAX_SECONDS = _int("MAIL_RETRY_MAX_SECONDS", 3600)
 
+    # Where releases before migration 0022 kept evidence files; the upgrade moves them into the database.
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
     MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 10 * 1024 * 1024)
     UPLOAD_EXTENSIONS = ("pdf", "docx", "xlsx", "png", "jpg", "jpeg")
@@ -95,7 +96,9 @@ class Config:
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Password checks (sign-in, statement signing, changing a password): per account, and per client address.
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute")
+    LOGIN_ADDRESS_RATE_LIMIT = os.environ.get("LOGIN_ADDRESS_RATE_LIMIT", "20 per minute")
     SURVEY_RATE_LIMIT = os.environ.get("SURVEY_RATE_LIMIT", "20 per minute")
     # Posts to the emailed-link forms (forgot password, invitation, password reset), per client address and form.
     ACCOUNT_LINK_RATE_LIMIT = os.environ.get("ACCOUNT_LINK_RATE_LIMIT", "5 per minute")

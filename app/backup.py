@@ -6,7 +6,7 @@
 SQLite is copied with sqlite3's online backup API, so a backup taken while the service runs is consistent.
 PostgreSQL uses pg_dump's custom format (-Fc) and pg_restore, which replaces every object in one transaction.
 The database is the one the service uses: DATABASE_URL, or the SQLite file under instance/ by default.
-Uploaded evidence files live in UPLOAD_FOLDER: back that folder up alongside (they are stored under random names).
+Uploaded evidence files are held in the database (app/filestore.py), so a backup includes them.
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from app.accounts.models import AccountToken, Organisation, User, UserRole  # noqa: F401
 from app.activity.models import ActivityEvent  # noqa: F401
+from app.filestore import StoredFileChunk, StoredFileRecord  # noqa: F401
 from app.audits.models import (  # noqa: F401
     Assignment,
     AuditCase,
@@ -12,6 +13,7 @@ from app.audits.models import (  # noqa: F401
     Moderation,
 )
 from app.actions.models import ActionItem, ActionUpdate  # noqa: F401
+from app.actions.escalation_models import ActionEscalation  # noqa: F401
 from app.findings.models import Finding  # noqa: F401
 from app.notifications.models import OutboxMessage, Reminder  # noqa: F401
 from app.questionnaire.models import InstrumentModel, InstrumentVersion  # noqa: F401

@@ -1,5 +1,6 @@
-"""Evidence file uploads: allow-listed types checked by extension AND content, a size limit,
-random stored names outside static, and downloads only as attachments after the caller's permission check.
+"""Evidence file uploads: allow-listed types checked by extension AND content, a size limit, random stored
+names, storage in the database (app.filestore), and downloads only as attachments after the caller's permission
+check.
 
     stored = save_upload(request.files["evidence"])   # raises DomainError with a message to show
     return send_stored(stored.stored_name, stored.original_name)
@@ -7,21 +8,22 @@ random stored names outside static, and downloads only as attachments after the 
 
 from __future__ import annotations
 
-import hashlib
-import os
 import re
 import secrets
+import tempfile
 import unicodedata
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
+from urllib.parse import quote
 
-from flask import abort, current_app, send_file
+from flask import Response, abort, current_app, stream_with_context
 from werkzeug.datastructures import FileStorage
 
+from app import filestore
 from app.errors import DomainError
 
 CHUNK_BYTES = 64 * 1024
+SPOOL_BYTES = 1024 * 1024  # an upload larger than this waits on temporary disk, not in memory, while it is checked
 DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024
 
 CONTENT_TYPES = {
@@ -95,12 +97,6 @@ def extension_of(filename: str) -> str:
     return ext.lower() if dot else ""
 
 
-def upload_folder() -> Path:
-    folder = Path(current_app.config["UPLOAD_FOLDER"])
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def has_file(file_storage: FileStorage | None) -> bool:
     """Browsers send an empty part for a file input left blank."""
     return bool(file_storage is not None and file_storage.filename)
@@ -117,75 +113,79 @@ def save_upload(file_storage: FileStorage) -> StoredFile:
         raise UploadError(f"“{original}” must be a {ALLOWED_LABEL} file")
 
     limit = max_file_bytes()
-    folder = upload_folder()
-    stored_name = f"{secrets.token_hex(16)}.{ext}"
-    partial = folder / f"{stored_name}.part"
-    digest = hashlib.sha256()
     size = 0
     head = b""
-    try:
-        with open(partial, "xb") as out:
-            while True:
-                chunk = file_storage.stream.read(CHUNK_BYTES)
-                if not chunk:
-                    break
-                size += len(chunk)
-                if size > limit:
-                    raise UploadError(f"“{original}” must be smaller than {size_label(limit)}")
-                if len(head) < 16:
-                    head += chunk[: 16 - len(head)]
-                digest.update(chunk)
-                out.write(chunk)
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
+        while True:
+            chunk = file_storage.stream.read(CHUNK_BYTES)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > limit:
+                raise UploadError(f"“{original}” must be smaller than {size_label(limit)}")
+            if len(head) < 16:
+                head += chunk[: 16 - len(head)]
+            spool.write(chunk)
         if size == 0:
             raise UploadError(f"“{original}” is empty")
-        if not _content_matches(ext, head, partial):
+        spool.seek(0)
+        if not _content_matches(ext, head, spool):
             raise UploadError(f"“{original}” is not a real {ext.upper()} file. Upload a {ALLOWED_LABEL} file")
-        os.replace(partial, folder / stored_name)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+        spool.seek(0)
+        stored_name = f"{secrets.token_hex(16)}.{ext}"
+        size, sha256 = filestore.put(stored_name, spool, content_type=CONTENT_TYPES[ext])
     return StoredFile(
         stored_name=stored_name,
         original_name=original,
         content_type=CONTENT_TYPES[ext],
         size_bytes=size,
-        sha256=digest.hexdigest(),
+        sha256=sha256,
     )
 
 
-def _content_matches(ext: str, head: bytes, path: Path) -> bool:
+def _content_matches(ext: str, head: bytes, spool) -> bool:
     if not any(head.startswith(magic) for magic in MAGIC[ext]):
         return False
     main_part = OFFICE_MAIN_PART.get(ext)
     if main_part is None:
         return True
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(spool) as archive:
             return main_part in archive.namelist()
     except (zipfile.BadZipFile, OSError):
         return False
 
 
-def stored_path(stored_name: str) -> Path:
-    if not STORED_NAME_RE.match(stored_name or ""):
-        abort(404)
-    return upload_folder() / stored_name
+def _attachment_names(download_name: str) -> dict[str, str]:
+    """Content-Disposition parameters naming the file in ASCII, and exactly (RFC 5987) when it is not ASCII, as
+    Flask's send_file names them."""
+    name = safe_display_name(download_name)
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii") or "file"
+    if plain == name:
+        return {"filename": plain}
+    return {"filename": plain, "filename*": f"UTF-8''{quote(name, safe='!#$&+^`|')}"}
 
 
 def send_stored(stored_name: str, download_name: str):
-    """Serve a stored file as an attachment. Call only after checking the user may see it."""
-    path = stored_path(stored_name)
-    if not path.is_file():
+    """Serve a stored file as an attachment, streamed from the database a chunk at a time. Call only after
+    checking the user may see it."""
+    if not STORED_NAME_RE.match(stored_name or ""):
+        abort(404)
+    record = filestore.record_for(stored_name)
+    if record is None:
         abort(404)
     ext = extension_of(stored_name)
-    response = send_file(
-        path, mimetype=CONTENT_TYPES[ext], as_attachment=True, download_name=safe_display_name(download_name), max_age=0
+    response = Response(
+        stream_with_context(filestore.chunks(stored_name)), mimetype=CONTENT_TYPES[ext], direct_passthrough=True
     )
+    response.content_length = record.size_bytes
+    response.headers.set("Content-Disposition", "attachment", **_attachment_names(download_name))
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
 def delete_stored(stored_name: str) -> None:
+    """Remove a stored file in the current transaction (the caller commits)."""
     if STORED_NAME_RE.match(stored_name or ""):
-        (upload_folder() / stored_name).unlink(missing_ok=True)
+        filestore.delete(stored_name)

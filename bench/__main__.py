@@ -480,12 +480,12 @@ def main(argv: list[str] | None = None) -> int:
         def round_aggregation():
             from app.findings import figures
 
-            rnd = db.session.get(AuditRound, generated.largest_round_id)
+            audit_round = db.session.get(AuditRound, generated.largest_round_id)
             return aggregation(
                 db,
                 "round_findings_aggregation",
                 ROUND_FLOOR_SQL,
-                rnd.id,
+                audit_round.id,
                 lambda: figures.round_figures(db.session.get(AuditRound, generated.largest_round_id)),
                 lambda: figures.round_snapshot(db.session.get(AuditRound, generated.largest_round_id)),
                 "SELECT count(*) FROM case_answer ca JOIN case_response cr ON cr.id = ca.response_id "

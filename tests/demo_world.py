@@ -152,8 +152,9 @@ def _complete_the_demo(app) -> None:
 
 
 def _add_evidence_file(app, organisation) -> None:
-    from pathlib import Path
+    import io
 
+    from app import filestore
     from app.selfassessment.models import EvidenceFile, Return, ReturnAnswer
 
     answer = _one(
@@ -164,17 +165,15 @@ def _add_evidence_file(app, organisation) -> None:
     )
     stored_name = f"{secrets.token_hex(16)}.pdf"
     content = b"%PDF-1.4\n% route matrix evidence\n"
-    folder = Path(app.config["UPLOAD_FOLDER"])
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / stored_name).write_bytes(content)
+    size, sha256 = filestore.put(stored_name, io.BytesIO(content), content_type="application/pdf")
     _db.session.add(
         EvidenceFile(
             return_answer_id=answer.id,
             original_name="policy.pdf",
             stored_name=stored_name,
             content_type="application/pdf",
-            size_bytes=len(content),
-            sha256="0" * 64,
+            size_bytes=size,
+            sha256=sha256,
         )
     )
     _db.session.flush()

@@ -75,6 +75,7 @@ ROUTE_ACCESS.update(
         "accounts.organisation_new": ADMIN,
         "accounts.organisation_edit": ADMIN,
         "accounts.users": ADMIN,
+        "accounts.settings_page": ADMIN,
         "accounts.user_new": ADMIN,
         "accounts.user_detail": ADMIN,
         "accounts.user_edit": ADMIN,

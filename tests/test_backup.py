@@ -1,8 +1,10 @@
 """Backups: `python -m app.backup backup` then `restore` brings back a database whose signed statements
-still verify. Runs against a database of its own (SQLite file, or `test_backup` on the PostgreSQL pass)."""
+still verify and whose evidence files (held in the database) are whole. Runs against a database of its own (SQLite
+file, or `test_backup` on the PostgreSQL pass)."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import subprocess
 import sys
@@ -38,10 +40,30 @@ def seeded_database(tmp_path_factory):
         yield url
 
 
-def test_restored_backup_still_verifies_every_statement(seeded_database, tmp_path):
+def test_restored_backup_brings_back_signed_statements_and_evidence_files(seeded_database, tmp_path):
     url = seeded_database
     signed = _verified_count(url)
     assert signed >= 1, "the demo data should include a signed statement"
+
+    evidence = b"%PDF-1.4\n" + bytes(range(256)) * 1200
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:  # an uploaded evidence file: held in the database, so in its backup
+        conn.execute(
+            sa.text(
+                "INSERT INTO stored_file (name, content_type, size_bytes, sha256, created_at) "
+                "VALUES ('feedfacefeedfacefeedfacefeedface.pdf', 'application/pdf', :n, :sha, CURRENT_TIMESTAMP)"
+            ),
+            {"n": len(evidence), "sha": hashlib.sha256(evidence).hexdigest()},
+        )
+        for seq, start in enumerate(range(0, len(evidence), 100_000)):
+            conn.execute(
+                sa.text(
+                    "INSERT INTO stored_file_chunk (file_name, seq, data) "
+                    "VALUES ('feedfacefeedfacefeedfacefeedface.pdf', :seq, :data)"
+                ).bindparams(sa.bindparam("data", type_=sa.LargeBinary)),
+                {"seq": seq, "data": evidence[start : start + 100_000]},
+            )
+    engine.dispose()
 
     backup_file = tmp_path / "riverside.backup"
     taken = _backup_cli(url, "backup", "--output", str(backup_file))
@@ -59,6 +81,7 @@ def test_restored_backup_still_verifies_every_statement(seeded_database, tmp_pat
             {"s": '{"nature": "tampered"}', "id": original[0].id},
         )
         conn.execute(sa.text("DELETE FROM action_update"))  # (the activity log itself refuses deletes)
+        conn.execute(sa.text("DELETE FROM stored_file"))
     engine.dispose()
     assert flask_cli(url, "statements", "verify", check=False).returncode == 1
 
@@ -72,6 +95,13 @@ def test_restored_backup_still_verifies_every_statement(seeded_database, tmp_pat
             == original
         )
         assert conn.execute(sa.text("SELECT count(*) FROM action_update")).scalar_one() > 0
+        restored_bytes = b"".join(
+            bytes(chunk)
+            for chunk in conn.execute(
+                sa.text("SELECT data FROM stored_file_chunk WHERE file_name LIKE 'feedface%' ORDER BY seq")
+            ).scalars()
+        )
+        assert restored_bytes == evidence
     engine.dispose()
 
 

@@ -16,6 +16,7 @@ COUNTED_TABLES = (
     "signature",
     "finding",
     "action_item",
+    "action_escalation",
 )
 
 

@@ -48,4 +48,5 @@ class TrackerFilterForm(FlaskForm):
     )
     source = SelectField("Source", widget=GovSelect(), choices=[], validators=[Optional()])
     overdue = BooleanField("Overdue only", widget=GovCheckboxInput(), validators=[Optional()])
+    escalated = BooleanField("Escalated only", widget=GovCheckboxInput(), validators=[Optional()])
     submit = SubmitField("Apply filters", widget=GovSubmitInput())

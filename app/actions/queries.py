@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts.models import Organisation
 from app.actions import sources
+from app.actions.escalation_models import escalated_condition
 from app.actions.models import ActionItem, ActionStatus, ActionUpdate
 from app.extensions import db
 
@@ -71,6 +72,7 @@ class TrackerFilters:
     status: str | None = None
     overdue: bool = False
     source: str | None = None  # a registered source's kind (app.actions.sources)
+    escalated: bool = False  # open, overdue and escalated beyond its owner (app.actions.escalation)
 
 
 @dataclass
@@ -116,6 +118,8 @@ def tracker_statement(filters: TrackerFilters, today: date):
         stmt = stmt.where(ActionItem.status.in_(OPEN_STATUSES), ActionItem.due_date < today)
     if filters.source:
         stmt = stmt.where(sources.source_condition(filters.source))
+    if filters.escalated:
+        stmt = stmt.where(ActionItem.status.in_(OPEN_STATUSES), ActionItem.due_date < today, escalated_condition())
     return stmt
 
 

@@ -13,7 +13,7 @@ from app.permissions import (
     roles_required,
 )
 from app.accounts.queries import organisation_choices
-from app.actions import access, bp, queries, services, sources
+from app.actions import access, bp, escalation, queries, services, sources
 from app.actions.forms import ActionUpdateForm, TrackerFilterForm
 from app.actions.models import ActionStatus
 from app.extensions import db
@@ -29,7 +29,7 @@ def tracker():
     form.organisation.choices = choices([("", "All organisations")] + [(o.id, o.name) for o in organisation_choices()])
     form.org_type.choices = choices([("", "All types"), *ORG_TYPE_LABELS.items()])
     form.source.choices = choices([("", "All sources"), *sources.source_labels().items()])
-    filters = queries.TrackerFilters(overdue=bool(form.overdue.data))
+    filters = queries.TrackerFilters(overdue=bool(form.overdue.data), escalated=bool(form.escalated.data))
     if form.validate():
         filters.status = form.status.data or None
         filters.source = form.source.data or None
@@ -48,8 +48,11 @@ def tracker():
         staff=organisation_id is None,
         today=today_,
         is_overdue=queries.is_overdue,
-        filtered=any(request.args.get(k) for k in ("organisation", "org_type", "status", "source", "overdue")),
+        filtered=any(
+            request.args.get(k) for k in ("organisation", "org_type", "status", "source", "overdue", "escalated")
+        ),
         own_name=own.name if own else None,
+        escalated=escalation.escalated_levels(row.action for row in rows),
     )
 
 
@@ -81,4 +84,5 @@ def action(action_id: int):
         is_overdue=queries.is_overdue,
         moves={s.value: item.status.can_move_to(s) or s == item.status for s in ActionStatus},
         staff=is_partnership_staff(current_user),
+        steps=escalation.steps_for([item.id])[item.id],
     )

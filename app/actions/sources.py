@@ -10,6 +10,7 @@ from typing import Callable, Iterable
 import sqlalchemy as sa
 
 from app.actions.models import ActionItem
+from app.extensions import db
 
 
 @dataclass(frozen=True)
@@ -63,3 +64,20 @@ def describe(actions: Iterable[ActionItem], viewer) -> dict[int, tuple[str, Sour
                 result[action_id] = (source.kind, line)
                 del pending[action_id]
     return result
+
+
+def source_kinds(action_ids: Iterable[int]) -> dict[int, str]:
+    """Which source each action comes from (the first registered source that claims it), by action id: one query
+    per source, and no link building, so it works outside a request (reminder emails)."""
+    pending = set(action_ids)
+    kinds: dict[int, str] = {}
+    for source in all_sources():
+        if not pending:
+            break
+        claimed = db.session.execute(
+            sa.select(ActionItem.id).where(ActionItem.id.in_(pending), source.condition())
+        ).scalars()
+        for action_id in claimed:
+            kinds[action_id] = source.kind
+            pending.discard(action_id)
+    return kinds

@@ -14,11 +14,14 @@ def tasks_panel(user):
     tasks = queries.tasks_for(user)
     if not tasks:
         return None
+    # The panel lists only what is left to do, so its count and its table agree; submitted audits stay on the
+    # "All your case audits" page.
+    unfinished = [t for t in tasks if t.status != queries.SUBMITTED]
     return Panel(
         title="Case audits",
         template="audits/_panel_tasks.html",
         order=10,
-        context={"tasks": tasks, "overdue": sum(1 for t in tasks if t.overdue)},
+        context={"tasks": unfinished, "overdue": sum(1 for t in unfinished if t.overdue)},
     )
 
 

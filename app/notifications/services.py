@@ -4,7 +4,7 @@ outbox (`flask mail deliver`) sends them."""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable, Iterable
 
@@ -26,6 +26,10 @@ class DueReminder:
     recipient: str  # email address
     subject: str
     body: str
+    # Called in the transaction that queues this reminder (never on a dry run), for a rule that records a step of
+    # its own with its first email (an action's escalation). It is called once per recipient, so it must be
+    # idempotent.
+    on_queued: Callable[[], object] | None = field(default=None, compare=False, repr=False)
 
 
 _providers: list[Callable[[date], Iterable[DueReminder]]] = []
@@ -99,6 +103,8 @@ def queue_reminders(*, dry_run: bool = False, on: date | None = None) -> QueueRe
             object_type=item.target_type,
             object_id=item.target_id,
         )
+        if item.on_queued is not None:
+            item.on_queued()
         db.session.commit()
         queued.append(item)
     return QueueReport(queued=queued, pending=[])

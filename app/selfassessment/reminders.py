@@ -1,5 +1,6 @@
 """Reminders for `flask reminders send`: returns due within 14 days or overdue (by the return's own due date: an
-extension, or the campaign's), and overdue self-assessment actions, each to the organisation's leads."""
+extension, or the campaign's), each to the organisation's leads. Overdue actions, this feature's among them, are
+reminded by the actions feature (app.actions.reminders)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from app.actions.queries import TrackerFilters, tracker_rows
 from app.extensions import db
 from app.notifications.services import DueReminder
 from app.selfassessment.models import Campaign, CampaignState, Return, due_date_expression
@@ -19,7 +19,7 @@ DUE_SOON_DAYS = 14
 
 
 def due_reminders(on: date) -> list[DueReminder]:
-    return returns_due(on) + actions_overdue(on)
+    return returns_due(on)
 
 
 def returns_due(on: date) -> list[DueReminder]:
@@ -62,33 +62,6 @@ def returns_due(on: date) -> list[DueReminder]:
                     target_type="sa_return",
                     target_id=ret.id,
                     due_date=due,
-                    recipient=email,
-                    subject=subject,
-                    body=body,
-                )
-            )
-    return reminders
-
-
-def actions_overdue(on: date) -> list[DueReminder]:
-    rows = tracker_rows(TrackerFilters(overdue=True, source="self_assessment"), on, describe=False)
-    leads = org_lead_emails({row.action.owner_organisation_id for row in rows})
-    reminders = []
-    for row in rows:
-        action = row.action
-        subject = f"Overdue action: {action.description[:80]}"
-        body = (
-            f"This self-assessment action for {row.organisation_name} was due on {govuk_date(action.due_date)} "
-            f"and is not complete:\n\n{action.description}\n\nOwner: {action.owner_name}\n\n"
-            "Sign in to the safeguarding assurance service and choose “Actions” to add a progress update.\n"
-        )
-        for email in leads.get(action.owner_organisation_id, []):
-            reminders.append(
-                DueReminder(
-                    kind="sa_action_overdue",
-                    target_type="action_item",
-                    target_id=action.id,
-                    due_date=action.due_date,
                     recipient=email,
                     subject=subject,
                     body=body,

@@ -19,7 +19,7 @@ from app.selfassessment.forms import (
     ReturnToOrganisationForm,
     SectionPage,
 )
-from app.uploads import delete_stored, send_stored
+from app.uploads import send_stored
 from app.utils import today
 
 STAFF = ("admin", "qa")
@@ -91,8 +91,6 @@ def section(return_id: int, section_key: str):
             flash(saved.error.message, "error")
             return redirect(url_for("selfassessment.task_list", return_id=return_id))
         else:
-            for name in saved.value.removed_stored_names:
-                delete_stored(name)
             return _after_save(ret, view, section_key, page, saved.value)
     view = queries.return_view(ret)
     section_view = view.section(section_key)

@@ -105,6 +105,7 @@ def app_env(database_url: str, **extra: str) -> dict[str, str]:
         DEMO_PASSWORD=DEMO_PASSWORD,
         # Journeys and load sign in many times from one loopback address.
         LOGIN_RATE_LIMIT="100000 per minute",
+        LOGIN_ADDRESS_RATE_LIMIT="100000 per minute",
         SURVEY_RATE_LIMIT="100000 per minute",
         FINDINGS_RATE_LIMIT="100000 per minute",
         EXPORT_RATE_LIMIT="100000 per minute",

@@ -63,7 +63,7 @@ def _sign_in_codes(client, forwarded_for: str, times: int) -> list[int]:
 
 
 def test_behind_a_proxy_each_client_is_limited_on_its_own(other_app):
-    behind_proxy = other_app(PROXY_FIX_X_FOR=1, LOGIN_RATE_LIMIT="2 per minute")
+    behind_proxy = other_app(PROXY_FIX_X_FOR=1, LOGIN_ADDRESS_RATE_LIMIT="2 per minute")
     limiter.reset()
     client = behind_proxy.test_client()
     assert _sign_in_codes(client, "203.0.113.1", 3) == [200, 200, 429]
@@ -71,7 +71,7 @@ def test_behind_a_proxy_each_client_is_limited_on_its_own(other_app):
 
 
 def test_without_a_proxy_a_forged_forwarded_for_cannot_escape_the_limit(other_app):
-    direct = other_app(LOGIN_RATE_LIMIT="2 per minute")
+    direct = other_app(LOGIN_ADDRESS_RATE_LIMIT="2 per minute")
     limiter.reset()
     client = direct.test_client()
     assert _sign_in_codes(client, "203.0.113.1", 2) == [200, 200]

@@ -82,9 +82,9 @@ def test_demo_campaigns(app, db, monkeypatch):
     assert any(not r.suppressed for r in rows if r.organisation_name == "Riverside Youth Trust")
     assert all(r.suppressed for r in rows if r.organisation_name == "Riverside Police")
     assert queries.has_submitted_return(demo.org("youth-trust").id)
-    from app.selfassessment.reminders import due_reminders
+    from app.actions.reminders import overdue_action_reminders
 
-    assert any(r.kind == "sa_action_overdue" for r in due_reminders(demo.today))
+    assert any(r.kind == "action_overdue" for r in overdue_action_reminders(demo.today))
 
     before = db.session.execute(sa.select(sa.func.count(ReturnAnswer.id))).scalar_one()
     demo_module.load_demo()

@@ -1,19 +1,17 @@
-"""Reminders (returns due soon / overdue, overdue actions), dashboard panels, and the read functions other
-features use."""
+"""Reminders (returns due soon / overdue; overdue actions: tests/actions/test_escalation.py), dashboard panels,
+and the read functions other features use."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 
 import sqlalchemy as sa
 
-from app.actions.models import ActionItem
 from app.notifications.services import due_reminders, queue_reminders
 from app.selfassessment import queries, services
 from app.selfassessment.models import Campaign
 from app.selfassessment.reminders import due_reminders as sa_reminders
 from app.utils import today
-from tests.selfassessment.factories import complete_return, fill_section, instrument_for, make_campaign, return_for
+from tests.selfassessment.factories import complete_return, make_campaign, return_for
 
 
 def _org_with_lead(make, name, org_type="school"):
@@ -39,18 +37,6 @@ def test_returns_due_soon_and_overdue_go_to_org_leads(make, db):
     assert not any(recipient == "gone@soon.example" for _, recipient, _ in items)
     assert not any(target == return_for(soon, done_org).id for _, _, target in items)
     assert not any(target == return_for(far, soon_org).id for _, _, target in items)
-
-
-def test_overdue_actions_go_to_the_owner_organisations_leads(make, db):
-    org, lead = _org_with_lead(make, "Action School")
-    ret = return_for(make_campaign(), org)
-    section = instrument_for(ret).sections[0]
-    fill_section(ret, section, rags={section.questions[0].key: "red"}, action_due_days=5)
-    action = db.session.execute(sa.select(ActionItem)).scalar_one()
-    assert not [r for r in sa_reminders(today()) if r.kind == "sa_action_overdue"]
-    later = today() + timedelta(days=6)
-    overdue = [r for r in sa_reminders(later) if r.kind == "sa_action_overdue"]
-    assert [(r.recipient, r.target_id, r.due_date) for r in overdue] == [(lead.email, action.id, action.due_date)]
 
 
 def test_reminders_are_sent_once(make, db, smtp_server):

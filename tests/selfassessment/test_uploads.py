@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
-import os
-from pathlib import Path
+import re
 
 import sqlalchemy as sa
+
+from app.extensions import db as _db
+from app.filestore import StoredFileRecord
 
 from app.selfassessment.models import EvidenceFile, ReturnAnswer
 from tests.selfassessment.factories import (
@@ -37,7 +39,8 @@ def _post(client, ret, section, key, content, filename, **extra):
 
 
 def _stored_files(app) -> list[str]:
-    return sorted(os.listdir(app.config["UPLOAD_FOLDER"]))
+    """The names of every file held in the database's file store."""
+    return sorted(_db.session.execute(sa.select(StoredFileRecord.name)).scalars())
 
 
 def test_wrong_extension_is_refused_with_input_kept(app, client, make, login_as, db):
@@ -112,10 +115,11 @@ def test_path_traversal_names_are_neutralised(app, client, make, login_as, db):
     assert response.status_code == 302
     evidence = db.session.execute(sa.select(EvidenceFile)).scalar_one()
     assert evidence.original_name == "passwd.pdf"
-    folder = Path(app.config["UPLOAD_FOLDER"]).resolve()
-    assert (folder / evidence.stored_name).resolve().parent == folder
+    assert _stored_files(app) == [evidence.stored_name]
+    assert re.fullmatch(r"[0-9a-f]{32}\.pdf", evidence.stored_name)
     download = client.get(f"/self-assessment/evidence/{evidence.id}")
     assert download.headers["Content-Disposition"] == "attachment; filename=passwd.pdf"
+    assert download.get_data() == PDF_BYTES
     assert download.headers["X-Content-Type-Options"] == "nosniff"
 
     response = _post(client, ret, section, key, PDF_BYTES, "..\\..\\windows\\evil.pdf", command="later")
@@ -142,11 +146,10 @@ def test_removing_a_file(app, client, make, login_as, db):
     ret, section, key = _setup(make, login_as)
     assert _post(client, ret, section, key, PDF_BYTES, "old.pdf", command="later").status_code == 302
     evidence = db.session.execute(sa.select(EvidenceFile)).scalar_one()
-    stored = Path(app.config["UPLOAD_FOLDER"]) / evidence.stored_name
-    assert stored.exists()
+    assert _stored_files(app) == [evidence.stored_name]
     db.session.expire_all()
     data = section_form(ret, section, command=f"remove-file:{evidence.id}")
     response = client.post(f"/self-assessment/returns/{ret.id}/sections/{section.key}", data=data)
     assert response.status_code == 302
     assert db.session.execute(sa.select(sa.func.count(EvidenceFile.id))).scalar_one() == 0
-    assert not stored.exists()
+    assert _stored_files(app) == []

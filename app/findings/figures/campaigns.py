@@ -12,6 +12,7 @@ from app.findings.figures.survey import survey_figures, survey_partnership
 from app.findings.figures.tallies import RAGS, SCORE_RAG, pct, proposals, settings
 from app.questionnaire import Catalogue, InstrumentVersion, catalogue_for_version
 from app.selfassessment import queries as sa_queries
+from app.selfassessment.queries import ThemeRag
 from app.utils import utcnow
 
 # --- self-assessment campaigns -------------------------------------------------------------------------------
@@ -37,6 +38,49 @@ def _themes_of(catalogue: Catalogue) -> dict[str, tuple[str, ...]]:
     for stored_key, theme in catalogue.theme_rows():
         themes[stored_key] = themes.get(stored_key, ()) + (theme,)
     return themes
+
+
+def _theme_rags(theme_rows):
+    """The triangulation's self-assessed side from the campaign's per-theme rows (scored and other themed
+    questions together), as app.selfassessment.queries.self_assessed_theme_rag gives it, without reading the
+    answers again: for the given themes, (organisation id, theme) -> the worst self-assessed and agreed RAG and
+    the count of each self-assessed RAG."""
+
+    def rags(themes: set[str]) -> dict[tuple[int, str], ThemeRag]:
+        folded: dict[tuple[int, str], list] = {}
+        for row in theme_rows:
+            if not row.rated or row.key not in themes:
+                continue
+            place = (row.organisation_id, row.key)
+            entry = folded.get(place)
+            if entry is None:
+                folded[place] = [
+                    row.self_score,
+                    row.rated_moderated_score,
+                    row.self_green,
+                    row.self_amber,
+                    row.self_red,
+                ]
+            else:  # the theme's scored and other questions: the lower ratings, the counts added
+                entry[0] = _lower(entry[0], row.self_score)
+                entry[1] = _lower(entry[1], row.rated_moderated_score)
+                entry[2] += row.self_green
+                entry[3] += row.self_amber
+                entry[4] += row.self_red
+        return {
+            place: ThemeRag(
+                worst_self=SCORE_RAG.get(worst_self),
+                worst_moderated=SCORE_RAG.get(worst_agreed),
+                counts={"green": int(green or 0), "amber": int(amber or 0), "red": int(red or 0)},
+            )
+            for place, (worst_self, worst_agreed, green, amber, red) in folded.items()
+        }
+
+    return rags
+
+
+def _lower(a: int | None, b: int | None) -> int | None:
+    return b if a is None else a if b is None else min(a, b)
 
 
 def campaign_catalogue(campaign) -> Catalogue:
@@ -67,9 +111,8 @@ def campaign_snapshot(campaign) -> dict:
     org_sections = {
         (row.organisation_id, row.key): row for row in queries.organisation_ratings(ratings, catalogue, per="section")
     }
-    org_themes = {
-        (row.organisation_id, row.key): row for row in queries.organisation_ratings(ratings, catalogue, per="theme")
-    }
+    theme_rows = queries.organisation_ratings(ratings, catalogue, per="theme")
+    org_themes = {(row.organisation_id, row.key): row for row in theme_rows if row.scored == "1"}
     themes_of = _themes_of(catalogue)
 
     states = queries.return_states(campaign.id)
@@ -217,7 +260,7 @@ def campaign_snapshot(campaign) -> dict:
         "org_types": sorted(types.values(), key=lambda t: t["label"] or t["org_type"]),
         "themes": theme_list,
         "proposals": proposals(theme_list, cfg),
-        "survey": survey_figures(campaign),
+        "survey": survey_figures(campaign, _theme_rags(theme_rows)),
         "survey_partnership": survey_partnership(campaign),
         "returns": list(organisations.values()),
         "rerated": rerated,

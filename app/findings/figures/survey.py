@@ -6,19 +6,20 @@ from app.questionnaire import theme_titles
 from app.selfassessment import queries as sa_queries
 
 
-def survey_figures(campaign) -> dict | None:
+def survey_figures(campaign, theme_rags=None) -> dict | None:
     """Triangulation of each organisation's self-assessed rating per theme with its practitioners' agreement, from
     app.selfassessment.queries.triangulation (the one implementation the self-assessment pages use too: results
     only from a closed survey's frozen, noised snapshot, never a figure from fewer than MIN_CELL_SIZE
     practitioners), and the partnership's agreement per theme, exact and current, for partnership staff only
-    ("themes"; organisations see survey_partnership instead).
+    ("themes"; organisations see survey_partnership instead). `theme_rags` (themes -> ratings by organisation and
+    theme) gives the self-assessed side when the caller has already read the ratings.
     """
     if campaign.survey_version_id is None:
         return None
     min_size = sa_queries.min_cell_size()
     threshold = float(sa_queries.agreement_threshold())
     organisations: dict[int, dict] = {}
-    for row in sa_queries.triangulation(campaign.id):
+    for row in sa_queries.triangulation(campaign.id, theme_rags=theme_rags):
         entry = organisations.setdefault(
             row.organisation_id,
             {

@@ -71,28 +71,48 @@ def rating_counts(answers: sa.Subquery) -> list[sa.Row]:
 
 
 def organisation_ratings(answers: sa.Subquery, catalogue: Catalogue, per: str) -> list[sa.Row]:
-    """(organisation_id, key, rated, self_green, green, self_score, moderated_score) per organisation and standard
-    (per="section") or theme (per="theme"): criteria rated, rated Green by the organisation, agreed Green, and the
-    lowest self-assessed and agreed rating (2 Green, 1 Amber, 0 Red). Stored keys are mapped to sections or themes
-    by joining a small VALUES table built from the instrument definitions."""
+    """(organisation_id, key, scored, rated, self_green, green, self_score, moderated_score, rated_moderated_score,
+    self_amber, self_red) per organisation and standard (per="section") or theme (per="theme"): criteria rated,
+    rated Green by the organisation, agreed Green, the lowest self-assessed and agreed rating (2 Green, 1 Amber,
+    0 Red; the agreed one also over rated criteria only), and how many the organisation rated Amber and Red.
+    Stored keys are mapped to sections or themes by joining a small VALUES table built from the instrument
+    definitions. Per theme, rows of scored questions ("1") and of other themed questions ("0") come apart: the
+    theme figures read the first, the survey triangulation both, so the answers are read once for the two."""
     if per == "section":
-        table = mapping_table("sectionmap", ("stored_key", "key"), catalogue.section_rows())
+        rows = [(key, section, "1") for key, section in catalogue.section_rows()]
+        table = mapping_table("sectionmap", ("stored_key", "key", "scored"), rows)
     else:
-        table = mapping_table("thememap", ("stored_key", "key"), catalogue.theme_rows())
+        scored = set(catalogue.theme_rows())
+        rows = [
+            (key, theme, "1" if (key, theme) in scored else "0")
+            for key, theme in catalogue.theme_rows(scored_only=False)
+        ]
+        table = mapping_table("thememap", ("stored_key", "key", "scored"), rows)
     rated = answers.c.rag.is_not(None)
-    group = (answers.c.organisation_id, table.c.key)
+
+    def count(condition):
+        return sa.func.sum(sa.case((condition, 1), else_=0))
+
+    group = (answers.c.organisation_id, table.c.key, table.c.scored)
     stmt = (
         sa.select(
             *group,
-            sa.func.sum(sa.case((rated, 1), else_=0)).label("rated"),
-            sa.func.sum(sa.case((answers.c.rag == "green", 1), else_=0)).label("self_green"),
-            sa.func.sum(sa.case((sa.and_(rated, answers.c.moderated_rag == "green"), 1), else_=0)).label("green"),
+            count(rated).label("rated"),
+            count(answers.c.rag == "green").label("self_green"),
+            count(sa.and_(rated, answers.c.moderated_rag == "green")).label("green"),
             sa.func.min(rag_score(answers.c.rag)).label("self_score"),
             sa.func.min(rag_score(answers.c.moderated_rag)).label("moderated_score"),
+            sa.func.min(sa.case((rated, rag_score(answers.c.moderated_rag)), else_=None)).label(
+                "rated_moderated_score"
+            ),
+            count(answers.c.rag == "amber").label("self_amber"),
+            count(answers.c.rag == "red").label("self_red"),
         )
         .join(table, table.c.stored_key == answers.c.question_key)
         .where(answers.c.excluded == sa.false())
         .group_by(*group)
+        # Other themed questions matter only where rated (the triangulation); leave the rest unread.
+        .having(sa.or_(table.c.scored == "1", count(rated) > 0))
     )
     return core_rows(stmt)
 

@@ -47,19 +47,21 @@ def shared_themes(campaign: Campaign) -> list[str]:
     return [t for t in instrument_of(campaign).theme_keys if t in survey_themes]
 
 
-def triangulation(campaign_id: int) -> list[TriangulationRow]:
+def triangulation(campaign_id: int, theme_rags=None) -> list[TriangulationRow]:
     """Per organisation and theme: self-assessed RAG next to % of its practitioners agreeing, mismatches flagged.
     The one implementation, used by the self-assessment pages and the findings campaign page alike.
 
     Agreement comes only from the snapshot frozen when the organisation's survey closed (noised, and "fewer" where
     fewer than MIN_CELL_SIZE practitioners answered that theme's statements); a survey still open shows nothing,
     and only a shown figure can raise a mismatch. Organisations with a submitted return or a closed survey.
+    `theme_rags(themes)` may supply the self-assessed side (as self_assessed_theme_rag returns it) from ratings the
+    caller has already read.
     """
     campaign = get_campaign(campaign_id)
     themes = shared_themes(campaign)
     if not themes:
         return []
-    rags = self_assessed_theme_rag(campaign_id, set(themes))
+    rags = (theme_rags or (lambda wanted: self_assessed_theme_rag(campaign_id, wanted)))(set(themes))
     frozen = survey_snapshots(campaign_id)
     org_ids = {org_id for org_id, _ in rags} | {org_id for org_id in frozen if org_id is not None}
     if not org_ids:

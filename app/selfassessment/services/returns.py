@@ -42,7 +42,7 @@ from app.selfassessment.queries import (
     return_problems_for,
 )
 from app.signals import figures_changed
-from app.uploads import StoredFile
+from app.uploads import StoredFile, delete_stored
 from app.utils import utcnow
 
 CONFLICT_MESSAGE = (
@@ -225,6 +225,7 @@ def _remove_files(ret: Return, file_ids: set[int], *, actor=None) -> list[str]:
     for evidence in files:
         names.append(evidence.stored_name)
         record("removed_file", ret, f"Removed evidence “{evidence.original_name}”", actor=actor)
+        delete_stored(evidence.stored_name)
         db.session.delete(evidence)
     db.session.flush()
     return names
