@@ -56,6 +56,59 @@ DEMO_USERS = [
     ("lead@riverside-council.riverside.example", "Sky Council-Lead", "riverside-council", ["org_lead"], None),
     ("lead@riverside-police.riverside.example", "Ellis Police-Lead", "riverside-police", ["org_lead"], None),
     ("lead@riverside-health.riverside.example", "Kai Health-Lead", "riverside-health", ["org_lead"], None),
+    # The leaders who sign off each organisation's self-assessment (and sign its statement).
+    (
+        "ceo@riverside-council.riverside.example",
+        "Dana Council-Director",
+        "riverside-council",
+        ["signatory"],
+        "chief_executive",
+    ),
+    (
+        "ceo@riverside-police.riverside.example",
+        "Lee Police-Chief",
+        "riverside-police",
+        ["signatory"],
+        "chief_executive",
+    ),
+    ("ceo@riverside-health.riverside.example", "Nico Health-CEO", "riverside-health", ["signatory"], "chief_executive"),
+    (
+        "head@brookside-primary.riverside.example",
+        "Billie Brookside-Head",
+        "brookside-primary",
+        ["signatory"],
+        "headteacher",
+    ),
+    (
+        "chair@brookside-primary.riverside.example",
+        "Frankie Brookside-Chair",
+        "brookside-primary",
+        ["signatory"],
+        "chair_of_governors",
+    ),
+    (
+        "ceo@northgate-college.riverside.example",
+        "Reese Northgate-Principal",
+        "northgate-college",
+        ["signatory"],
+        "chief_executive",
+    ),
+    ("ceo@riverside-homes.riverside.example", "Toni Homes-CEO", "riverside-homes", ["signatory"], "chief_executive"),
+    ("ceo@st-columbas.riverside.example", "Father Ash Church-Leader", "st-columbas", ["signatory"], "chief_executive"),
+    (
+        "ceo@riverside-juniors-fc.riverside.example",
+        "Mo Football-Chair",
+        "riverside-juniors-fc",
+        ["signatory"],
+        "chief_executive",
+    ),
+    (
+        "ceo@millbrook-practice.riverside.example",
+        "Dr Vic Practice-Partner",
+        "millbrook-practice",
+        ["signatory"],
+        "chief_executive",
+    ),
 ]
 
 # Features in the order their demo data depends on each other.

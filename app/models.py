@@ -12,6 +12,7 @@ from app.audits.models import (  # noqa: F401
     ModeratedAnswer,
     Moderation,
 )
+from app.audits.panel_models import LiveConcern, PanelMeeting  # noqa: F401
 from app.actions.models import ActionItem, ActionUpdate  # noqa: F401
 from app.actions.escalation_models import ActionEscalation  # noqa: F401
 from app.findings.models import Finding  # noqa: F401

@@ -145,6 +145,7 @@ def _complete_the_demo(app) -> None:
     services.send_for_signatures(awaiting, actor=trust_lead)
 
     _add_evidence_file(app, oakfield)
+    _add_challenge_reply_file()
     # Of a type the demo campaigns do not invite: an organisation of an invited type added while a campaign is open
     # is given a return in it (app.selfassessment.membership), and this one must take part in nothing.
     accounts.create_organisation(name="Elsewhere School", slug=ELSEWHERE, org_type="other", areas=["North"])
@@ -177,6 +178,53 @@ def _add_evidence_file(app, organisation) -> None:
         )
     )
     _db.session.flush()
+
+
+def _add_challenge_reply_file() -> None:
+    """Riverside Health replies to its challenge again, with a file of evidence (the demo's replies give links)."""
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from app.selfassessment import services
+    from app.uploads import save_upload
+
+    challenge = _db.session.get(_challenge_model(), _health_challenge())
+    ret = challenge.answer.return_
+    stored = save_upload(FileStorage(io.BytesIO(b"%PDF-1.4\n% board minutes\n"), filename="board-minutes.pdf"))
+    services.reply_to_challenge(
+        ret,
+        challenge,
+        kind="disagree",
+        reply_rag=None,
+        text="The addendum to the March minutes records the board's discussion.",
+        stored_file=stored,
+        actor=_user("lead@riverside-health.riverside.example"),
+    )
+    _db.session.flush()
+
+
+def _challenge_model():
+    from app.selfassessment.models import Challenge
+
+    return Challenge
+
+
+def _health_challenge():
+    from app.selfassessment.models import Challenge, ReturnAnswer
+
+    return _one(
+        sa.select(Challenge.id)
+        .join(ReturnAnswer, Challenge.return_answer_id == ReturnAnswer.id)
+        .where(ReturnAnswer.return_id == _current_return("riverside-health"))
+        .order_by(Challenge.id)
+    )
+
+
+def _challenge_event():
+    from app.selfassessment.models import ChallengeEvent
+
+    return _one(sa.select(ChallengeEvent.id).order_by(ChallengeEvent.id))
 
 
 def _make_users(world: World) -> None:
@@ -342,6 +390,18 @@ def _case(round_title: str):
     )
 
 
+def _meeting():
+    from app.audits.panel_models import PanelMeeting
+
+    return _one(sa.select(PanelMeeting.id).order_by(PanelMeeting.id))
+
+
+def _concern():
+    from app.audits.panel_models import LiveConcern
+
+    return _one(sa.select(LiveConcern.id).order_by(LiveConcern.id))
+
+
 def _version(key: str):
     from app.questionnaire import latest_version
 
@@ -389,6 +449,17 @@ SAMPLES = {
     ),
     "case_id": lambda: Sample(_case(ROUND_1), table="audit_case"),
     "open_case": lambda: Sample(_case(ROUND_2), table="audit_case"),
+    "concern_case": lambda: Sample(
+        _case(ROUND_2), owner="riverside-police", outsider="oakfield-school", table="audit_case"
+    ),
+    "meeting_id": lambda: Sample(_meeting(), table="panel_meeting"),
+    # the demo's closed live concern, on a case led by the council (children's social care)
+    "concern_id": lambda: Sample(
+        _concern(),
+        owner="riverside-council",
+        outsider="oakfield-school",
+        table="live_concern",
+    ),
     "campaign_id": lambda: Sample(_current_campaign(), owner="oakfield-school", outsider=ELSEWHERE, table="campaign"),
     "finding_id": lambda: Sample(_finding(), table="finding"),
     "version_id": lambda: Sample(_version("strategy-discussion"), table="instrument_version"),
@@ -418,6 +489,18 @@ SAMPLES = {
     "open_return": lambda: Sample(
         _current_return("brookside-primary"), owner="brookside-primary", outsider="oakfield-school", table="sa_return"
     ),
+    # Millbrook's return waits for its chief executive's sign-off
+    "awaiting_return": lambda: Sample(
+        _current_return("millbrook-practice"), owner="millbrook-practice", outsider="oakfield-school", table="sa_return"
+    ),
+    # Riverside Health's return, reviewed at the demo's challenge event, and its challenge (replied, with a file)
+    "event_return": lambda: Sample(
+        _current_return("riverside-health"), owner="riverside-health", outsider="oakfield-school", table="sa_return"
+    ),
+    "challenge_id": lambda: Sample(
+        _health_challenge(), owner="riverside-health", outsider="oakfield-school", table="challenge"
+    ),
+    "event_id": lambda: Sample(_challenge_event(), table="challenge_event"),
     "file_id": lambda: Sample(
         _evidence_file("oakfield-school"), owner="oakfield-school", outsider="youth-trust", table="evidence_file"
     ),

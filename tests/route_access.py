@@ -157,6 +157,8 @@ ROUTE_ACCESS.update(
         "audits.case": STAFF,
         "audits.edit_assignments": route(STAFF, case_id="open_case"),
         "audits.remove_case": route(STAFF, case_id="open_case"),
+        "audits.link_previous_case": route(STAFF, case_id="open_case"),
+        "audits.unlink_previous_case": route(STAFF, case_id="open_case"),
         "audits.response": STAFF,
         "audits.return_response": STAFF,
         "audits.disagreements": STAFF,
@@ -167,12 +169,21 @@ ROUTE_ACCESS.update(
         "audits.check_answers": AUDITOR,
         "audits.submitted": AUDITOR,
         "audits.case_responses": route(AUDITOR, assignment_id="audited_case"),
+        # panel record and live concerns
+        "audits.new_meeting": route(STAFF, round_id="open_round"),
+        "audits.edit_meeting": STAFF,
+        "audits.raise_concern": route(STAFF | AUDITOR, case_id="concern_case"),
+        "audits.lead_agency": route(STAFF, case_id="open_case"),
+        "audits.concern": STAFF | AUDITOR | LEAD,
+        "audits.concern_outcome": route(STAFF, ok=302),
+        "audits.close_concern": route(STAFF, ok=302),
     }
 )
 # --- end audits ---
 
 # --- selfassessment ---
 _SA_RETURN_VIEWERS = frozenset({"org_lead", "admin", "qa"})
+_SA_RETURN_READERS = _SA_RETURN_VIEWERS | SIGNATORY  # signatories read their organisation's return, change nothing
 ROUTE_ACCESS.update(
     {
         "selfassessment.campaigns": STAFF,
@@ -186,18 +197,25 @@ ROUTE_ACCESS.update(
         "selfassessment.remove_extension": STAFF,
         "selfassessment.ratings": _SA_RETURN_VIEWERS,
         "selfassessment.rerate": _SA_RETURN_VIEWERS,
-        "selfassessment.my_returns": LEAD,
-        "selfassessment.task_list": _SA_RETURN_VIEWERS,
-        "selfassessment.section": route(_SA_RETURN_VIEWERS, section_key="return_section"),
-        "selfassessment.check_answers": route(_SA_RETURN_VIEWERS, post=LEAD, return_id="open_return"),
-        "selfassessment.confirmation": _SA_RETURN_VIEWERS,
-        "selfassessment.changes": _SA_RETURN_VIEWERS,
-        "selfassessment.survey_results": _SA_RETURN_VIEWERS,
+        "selfassessment.my_returns": LEAD | SIGNATORY,
+        "selfassessment.task_list": _SA_RETURN_READERS,
+        "selfassessment.section": route(_SA_RETURN_READERS, post=_SA_RETURN_VIEWERS, section_key="return_section"),
+        "selfassessment.check_answers": route(_SA_RETURN_READERS, post=LEAD, return_id="open_return"),
+        "selfassessment.confirmation": _SA_RETURN_READERS,
+        "selfassessment.changes": _SA_RETURN_READERS,
+        "selfassessment.survey_results": _SA_RETURN_READERS,
         "selfassessment.survey_codes": _SA_RETURN_VIEWERS,
         "selfassessment.close_survey": _SA_RETURN_VIEWERS,
-        "selfassessment.download_file": _SA_RETURN_VIEWERS,
+        "selfassessment.download_file": _SA_RETURN_READERS,
+        "selfassessment.sign_off": SIGNATORY,
+        "selfassessment.withdraw": route(LEAD, return_id="awaiting_return"),
         "selfassessment.review": STAFF,
         "selfassessment.challenge": STAFF,
+        "selfassessment.accept_reply": route(STAFF, return_id="event_return"),
+        "selfassessment.reply_to_challenge": route(LEAD, return_id="event_return"),
+        "selfassessment.challenge_reply_file": _SA_RETURN_READERS,
+        "selfassessment.challenge_events": STAFF,
+        "selfassessment.challenge_event": STAFF,
         "selfassessment.return_to_organisation": STAFF,
         "selfassessment.accept": STAFF,
         "survey.respond": route(TOKEN, token="survey_token"),
@@ -253,8 +271,8 @@ ROUTE_ACCESS.update(
         "findings.edit_finding": STAFF,
         "findings.delete_finding": STAFF,
         "findings.new_action": STAFF,
-        "actions.tracker": frozenset({"admin", "qa", "org_lead"}),
-        "actions.action": frozenset({"admin", "qa", "org_lead"}),
+        "actions.tracker": frozenset({"admin", "qa", "org_lead", "signatory"}),
+        "actions.action": route(frozenset({"admin", "qa", "org_lead", "signatory"}), post=STAFF | LEAD),
     }
 )
 # --- end findings ---

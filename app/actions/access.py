@@ -1,5 +1,5 @@
 """Who may open the action tracker and an action: partnership staff, and organisation leads for their own
-organisation's actions."""
+organisation's actions; its signatories read them too, without changing them."""
 
 from __future__ import annotations
 
@@ -7,7 +7,13 @@ from app.permissions import is_partnership_staff, own_organisation, require
 from app.actions.models import ActionItem
 from app.errors import get_or_404
 
-TRACKER_USERS = ("admin", "qa", "org_lead")
+TRACKER_USERS = ("admin", "qa", "org_lead", "signatory")
+UPDATERS = ("admin", "qa", "org_lead")
+
+
+def can_update_action(user) -> bool:
+    """Add an update to an action it may open: everyone but a signatory only (who reads)."""
+    return user.is_authenticated and user.has_role(*UPDATERS)
 
 
 def can_open_tracker(user) -> bool:

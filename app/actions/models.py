@@ -69,6 +69,9 @@ class ActionItem(db.Model):
     updates: Mapped[list[ActionUpdate]] = relationship(
         back_populates="action", cascade="all, delete-orphan", order_by="ActionUpdate.created_at"
     )
+    # Learning re-tested: for an action on a case-audit round finding, the criterion (question key of the round's
+    # instrument) that should improve; the next round with that instrument shows it before and after.
+    retest_question_key: Mapped[str | None] = mapped_column(sa.String(80))
 
 
 class ActionUpdate(db.Model):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app import web
@@ -60,6 +60,8 @@ def tracker():
 @roles_required(*access.TRACKER_USERS)
 def action(action_id: int):
     item = access.action_for(current_user, action_id)
+    if request.method == "POST" and not access.can_update_action(current_user):
+        abort(403)
     form = ActionUpdateForm()
     if request.method == "GET":
         form.status.data = item.status.value
@@ -84,5 +86,6 @@ def action(action_id: int):
         is_overdue=queries.is_overdue,
         moves={s.value: item.status.can_move_to(s) or s == item.status for s in ActionStatus},
         staff=is_partnership_staff(current_user),
+        can_update=access.can_update_action(current_user),
         steps=escalation.steps_for([item.id])[item.id],
     )

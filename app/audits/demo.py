@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from app.audits import services
+from app.audits import panel_demo, services
 from app.audits.models import AuditRound, AuditorMode
 from app.audits.queries import agency_answers, agency_questions, answers_of, instrument_of
 from app.extensions import db
@@ -52,6 +52,9 @@ CASES_3 = [
 AGENCY_CHANGE_REASON = (
     "The chair's log shows this agency's report arrived on the morning of the conference, after the deadline."
 )
+# The practice the demo's findings name as areas for improvement is weaker than the rest (not on the overall grade).
+WEAKER_THEMES_SET = {"voice_of_child", "multi_agency_engagement", "contextual_safeguarding"}
+WEAKER_THEMES = 0.3
 # How generously each agency tends to rate its own practice (shifts the chance of a better rating).
 LENIENCY = {"riverside-police": 0.1, "riverside-health": 0.0, "riverside-council": -0.1}
 
@@ -114,7 +117,9 @@ LONG_TEXTS = {
 
 
 def load(demo) -> None:
-    if all(_round_exists(title) for title in (ROUND_1_TITLE, ROUND_2_TITLE, ROUND_3_TITLE)):
+    from app.audits import demo_reaudit
+
+    if all(_round_exists(title) for title in (ROUND_1_TITLE, ROUND_2_TITLE, ROUND_3_TITLE, demo_reaudit.TITLE)):
         return
     qa = demo.user(QA)
     rng = random.Random(20260301)
@@ -124,6 +129,8 @@ def load(demo) -> None:
         _referrals_round(demo, qa, rng)
     if not _round_exists(ROUND_3_TITLE):
         _conference_round(demo, qa, random.Random(20260601))
+    if not _round_exists(demo_reaudit.TITLE):
+        demo_reaudit.load_reaudit(demo, qa)
 
 
 def _round_exists(title: str) -> bool:
@@ -175,8 +182,9 @@ def _strategy_round(demo, qa, rng) -> None:
     services.start_moderation(audit_round, actor=qa)
     for case in audit_round.cases:
         _moderate(case, quality[case.reference], qa, rng)
+    panel_demo.strategy_panel(audit_round, qa, auditor=demo.user(dict(AGENCIES)["riverside-police"]))
     services.close_round(audit_round, actor=qa)
-    demo.say(f"audit round “{ROUND_1_TITLE}” (closed, moderated)")
+    demo.say(f"audit round “{ROUND_1_TITLE}” (closed, moderated, one live concern escalated and closed)")
 
 
 def _referrals_round(demo, qa, rng) -> None:
@@ -242,6 +250,7 @@ def _conference_round(demo, qa, rng) -> None:
                     changes[(question.key, late)] = ("no", AGENCY_CHANGE_REASON)
                     break
         _moderate(case, quality[case.reference], qa, rng, agency_changes=changes)
+    panel_demo.conference_meeting(audit_round, qa)
     demo.say(f"audit round “{ROUND_3_TITLE}” (in moderation, agency questions agreed per agency)")
 
 
@@ -256,11 +265,12 @@ def _rating(question, quality: float, leniency: float, rng) -> str:
     if excluded and rng.random() < 0.05:
         return excluded[0].value
     # Best option first: a strong case with a lenient agency tends towards the top of the scale.
+    # The rating reached: a case good enough for a rating gets it (so the panel's grades and the criteria agree).
     position = (1 - min(max(quality + leniency + rng.gauss(0, 0.12), 0), 1)) * (len(options) - 1)
-    return options[min(int(round(position)), len(options) - 1)].value
+    return options[min(int(position + 0.1), len(options) - 1)].value
 
 
-def _answers(instrument, org_type, reference, quality, leniency, rng) -> dict[str, dict]:
+def _answers(instrument, org_type, reference, quality, leniency, rng, weaker_themes=None) -> dict[str, dict]:
     """One agency's answers. Facts about the case (format, who was invited) are the same for every agency;
     ratings vary with the agency's leniency and chance, as real audits do."""
     answers: dict[str, dict] = {}
@@ -273,7 +283,9 @@ def _answers(instrument, org_type, reference, quality, leniency, rng) -> dict[st
         value, comment = None, None
         kind = question.kind
         if kind.is_rating:
-            value = _rating(question, quality, leniency, rng)
+            weak = WEAKER_THEMES_SET if weaker_themes is None else weaker_themes
+            weaker = WEAKER_THEMES if set(question.themes) & weak else 0
+            value = _rating(question, quality - weaker, leniency, rng)
             option = question.option(value)
             if question.overall:
                 comment = OVERALL_COMMENTS.get(value, "Overall judgement agreed with the team manager.")
@@ -300,14 +312,13 @@ def _answers(instrument, org_type, reference, quality, leniency, rng) -> dict[st
     return answers
 
 
-def _score(demo, assignment, quality: float, rng, *, submit: bool) -> None:
+def _score(demo, assignment, quality: float, rng, *, submit: bool, weaker_themes=None) -> None:
     auditor = _auditor(demo, assignment)
     response = assignment.response
     instrument = instrument_of(assignment.case.round)
     org_type = assignment.organisation.org_type
-    answers = _answers(
-        instrument, org_type, assignment.case.reference, quality, LENIENCY.get(assignment.organisation.slug, 0), rng
-    )
+    leniency = LENIENCY.get(assignment.organisation.slug, 0)
+    answers = _answers(instrument, org_type, assignment.case.reference, quality, leniency, rng, weaker_themes)
     sections = instrument.sections_for(org_type)
     if not submit:
         sections = sections[: rng.randint(1, max(1, len(sections) - 2))]

@@ -139,3 +139,21 @@ class ReturnForm(FlaskForm):
 
 class EmptyForm(FlaskForm):
     """CSRF only: for buttons that post with nothing to fill in."""
+
+
+class PreviousCaseForm(FlaskForm):
+    """Link a case to the same child's case in an earlier round (a longitudinal audit)."""
+
+    reference = StringField(
+        "Case reference in the earlier round",
+        widget=GovTextInput(),
+        description=(
+            "The same child's pseudonymised reference in an earlier round, for example CR-000123. "
+            "The latest round that started before this one and holds that reference is used."
+        ),
+        validators=[
+            InputRequired(message="Enter the case reference in the earlier round"),
+            Length(max=REFERENCE_MAX, message=f"Case reference must be {REFERENCE_MAX} characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Link the earlier case", widget=GovSubmitInput())

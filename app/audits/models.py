@@ -136,12 +136,20 @@ class AuditCase(db.Model):
     area: Mapped[str | None] = mapped_column(sa.String(100))
     # Set when the round is closed without this case being moderated.
     not_moderated_reason: Mapped[str | None] = mapped_column(sa.Text)
+    # The agency leading the child's case, told of a live concern (app/audits/queries/concerns.py: lead_agency).
+    lead_organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id"))
 
     round: Mapped[AuditRound] = relationship(back_populates="cases")
+    lead_organisation: Mapped[Organisation | None] = relationship()
     assignments: Mapped[list[Assignment]] = relationship(back_populates="case", cascade="all, delete-orphan")
     moderation: Mapped[Moderation | None] = relationship(
         back_populates="case", cascade="all, delete-orphan", uselist=False
     )
+    # Longitudinal audit: the same child's case in an earlier round, linked by its pseudonymous reference.
+    previous_case_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("audit_case.id", ondelete="SET NULL"), index=True
+    )
+    previous_case: Mapped[AuditCase | None] = relationship(remote_side="AuditCase.id", foreign_keys=[previous_case_id])
 
 
 class Assignment(db.Model):

@@ -34,3 +34,15 @@ def rounds_panel(user):
     return Panel(
         title="Audit rounds in progress", template="audits/_panel_rounds.html", order=20, context={"rows": rows}
     )
+
+
+def concerns_panel(user):
+    """Open live concerns, first on the page, for whoever may see them (QA, admins, the lead agency's leads)."""
+    if not user.has_role("admin", "qa", "org_lead", "auditor"):
+        return None
+    concerns = [c for c in queries.open_concerns() if queries.can_see_concern(user, c)]
+    if not concerns:
+        return None
+    return Panel(
+        title="Open live concerns", template="audits/_panel_concerns.html", order=5, context={"concerns": concerns}
+    )

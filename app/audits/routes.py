@@ -14,6 +14,7 @@ from app.permissions import roles_required
 from app.audits import bp, queries, services
 from app.audits.forms import CaseForm, ConfirmForm, EmptyForm, ImportForm, ReturnForm, RoundForm
 from app.audits.importer import COLUMN_TITLES, ImportFailed
+from app.audits.longitudinal_routes import case_page_context
 from app.audits.models import AGE_BANDS, ETHNICITIES, GENDERS, RoundState
 from app.extensions import db
 from app.questionnaire import (
@@ -242,6 +243,7 @@ def show_case(case_id: int):
         audit_round=case.round,
         assignments=queries.assignment_views(case),
         labels=_case_labels(),
+        **case_page_context(case),
     )
 
 

@@ -27,14 +27,37 @@ def _findings(actions: list[ActionItem], parent) -> dict[int, tuple[int, str]]:
     return {finding_id: (parent_id, title) for finding_id, parent_id, title in rows}
 
 
+def _retest_details(actions: list[ActionItem], viewer) -> dict[int, str]:
+    """For actions naming a criterion to re-test: its before and after, as the viewer may see them."""
+    from app.findings import access
+    from app.findings.retest import next_round, retest_of, summary_line
+
+    named = [a for a in actions if a.retest_question_key]
+    if not named:
+        return {}
+    details = {}
+    for action in named:
+        finding = db.session.get(Finding, action.finding_id)
+        rounds = [finding.round_id] if finding is not None and finding.round_id else []
+        if rounds:
+            later = next_round(db.session.get(AuditRound, finding.round_id))
+            rounds += [later.id] if later else []
+        retest = retest_of(action, access.openable_ids(viewer, "round", rounds) if viewer is not None else set())
+        if retest is not None:
+            details[action.id] = summary_line(retest)
+    return details
+
+
 def _describer(parent, text: str, endpoint: str, argument: str):
     def describe(actions: list[ActionItem], viewer) -> dict[int, SourceLine]:
         found = _findings(actions, parent)
+        details = _retest_details([a for a in actions if a.finding_id in found], viewer) if parent is AuditRound else {}
         return {
             a.id: SourceLine(
                 text=text,
                 link_text=found[a.finding_id][1],
                 href=url_for(endpoint, **{argument: found[a.finding_id][0]}) + "#report",
+                detail=details.get(a.id),
             )
             for a in actions
             if a.finding_id in found

@@ -89,6 +89,9 @@ ROUND_ACTIONS = [
         ],
     ),
 ]
+# Criteria the round's actions should improve (by action index), re-tested in the summer re-audit: the invitation
+# checklist worked (embedded), the briefing on the child's voice not yet.
+ROUND_RETESTS = {0: "right_agencies_involved", 1: "child_lived_experience_and_voice"}
 CAMPAIGN_FINDINGS = [
     (
         "evidence",
@@ -149,7 +152,7 @@ CAMPAIGN_ACTIONS = [
 ]
 
 
-def _add(demo, *, findings, actions, round_id=None, campaign_id=None) -> None:
+def _add(demo, *, findings, actions, round_id=None, campaign_id=None, retests=None) -> None:
     qa = demo.user(QA)
     created = [
         services.add_finding(
@@ -157,13 +160,14 @@ def _add(demo, *, findings, actions, round_id=None, campaign_id=None) -> None:
         )
         for heading, text, themes in findings
     ]
-    for index, description, slug, owner, due_in, status, updates in actions:
-        action = action_services.create_action(
+    for number, (index, description, slug, owner, due_in, status, updates) in enumerate(actions):
+        action = services.add_finding_action(
+            created[index],
+            retest_question_key=(retests or {}).get(number),
             description=description,
             owner_organisation_id=demo.org(slug).id,
             owner_name=owner,
             due_date=demo.today + timedelta(days=due_in),
-            finding_id=created[index].id,
             actor=qa,
         )
         action.created_at = action.created_at - timedelta(days=60)
@@ -181,7 +185,7 @@ def load(demo) -> None:
     if first_round is None:
         demo.say("findings for round 1 skipped: no audit round")
     elif not db.session.execute(sa.select(Finding.id).where(Finding.round_id == first_round.id).limit(1)).first():
-        _add(demo, findings=ROUND_FINDINGS, actions=ROUND_ACTIONS, round_id=first_round.id)
+        _add(demo, findings=ROUND_FINDINGS, actions=ROUND_ACTIONS, round_id=first_round.id, retests=ROUND_RETESTS)
         demo.say(f"findings for round {first_round.title}")
 
     first_campaign = db.session.execute(sa.select(Campaign).order_by(Campaign.id).limit(1)).scalar_one_or_none()

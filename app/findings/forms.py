@@ -85,12 +85,26 @@ class ActionForm(FlaskForm):
     due_date = GovDateField(
         "Due date", description="For example, 27 3 2026", validators=[InputRequired(message="Enter the due date")]
     )
+    retest_question_key = SelectField(
+        "Criterion that should improve (optional)",
+        widget=GovSelect(),
+        choices=[],
+        validate_choice=False,
+        description=(
+            "The next round with the same audit tool shows this criterion before and after, and whether the "
+            "learning is embedded."
+        ),
+    )
     submit = SubmitField("Add action", widget=GovSubmitInput())
 
     def set_organisations(self, organisations) -> None:
         self.owner_organisation_id.choices = choices(
             [("", "Select an organisation")] + [(o.id, o.name) for o in organisations]
         )
+
+    def set_criteria(self, criteria: list[tuple[str, str]]) -> None:
+        """The criteria of a case-audit round's instrument; none for other findings (the field is not shown)."""
+        self.retest_question_key.choices = choices([("", "None")] + criteria) if criteria else []
 
 
 class ConfirmForm(FlaskForm):

@@ -13,10 +13,10 @@ from app.accounts.models import ORG_TYPE_LABELS, Organisation
 from app.permissions import is_partnership_staff, roles_required
 from app.accounts.queries import organisation_choices
 from app.actions import access as actions_access
-from app.actions import services as action_services
 from app.actions.queries import is_overdue
+from app.audits.queries import panel_report
 from app.extensions import db
-from app.findings import access, bp, charts, export, export_limit, figures, page_limit, queries, services
+from app.findings import access, bp, charts, export, export_limit, figures, page_limit, queries, retest, services
 from app.findings.forms import ActionForm, ConfirmForm, FindingForm
 from app.findings.models import FINDING_HEADINGS
 from app.questionnaire import all_catalogues, theme_titles
@@ -124,6 +124,8 @@ def round_findings(round_id: int):
         headings=FINDING_HEADINGS,
         today=today(),
         is_overdue=is_overdue,
+        panel=panel_report(audit_round),
+        **retest.page_context(audit_round, organisation_id, current_user),
     )
 
 
@@ -380,6 +382,7 @@ def new_action(finding_id: int):
     back = url_for(f"findings.{kind}_findings", **{f"{kind}_id": parent.id}) + "#report"
     form = ActionForm()
     form.set_organisations(organisation_choices())
+    form.set_criteria(retest.criterion_choices(parent) if kind == "round" else [])
     if form.validate_on_submit():
         try:
             owner_organisation_id = int(form.owner_organisation_id.data)
@@ -392,12 +395,13 @@ def new_action(finding_id: int):
         else:
             action = web.run(
                 form,
-                action_services.create_action,
+                services.add_finding_action,
+                finding,
+                retest_question_key=form.retest_question_key.data if kind == "round" else None,
                 description=form.description.data,
                 owner_organisation_id=owner_organisation_id,
                 owner_name=form.owner_name.data,
                 due_date=form.due_date.data,
-                finding_id=finding.id,
                 actor=current_user,
                 fallback=web.FIRST_FIELD,
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from app import signals
+from app.actions.services import create_action
 from app.activity import record
 from app.errors import DomainError, checked_text
 from app.extensions import db
@@ -91,3 +92,21 @@ def snapshot_round_figures(audit_round) -> None:
     db.session.execute(sa.delete(FiguresCache).where(FiguresCache.round_id == audit_round.id))
     db.session.flush()
     record("snapshotted", audit_round, "Aggregated figures kept for retention")
+
+
+# --- actions on findings -------------------------------------------------------------------------------------
+
+
+def add_finding_action(finding: Finding, *, retest_question_key=None, actor=None, **fields):
+    """Add an action (app.actions.services.create_action's `fields`) to a finding; on a case-audit round finding
+    it may name the criterion that should improve (`retest_question_key`), re-tested in the next round with the
+    same audit tool. Partnership staff (admin, qa) only: the routes are limited to them."""
+    from app.findings.retest import check_criterion
+
+    key = check_criterion(finding, retest_question_key)
+    action = create_action(finding_id=finding.id, actor=actor, **fields)
+    if key is not None:
+        action.retest_question_key = key
+        db.session.flush()
+        record("updated", action, f"Criterion to re-test: {key}", actor=actor)
+    return action

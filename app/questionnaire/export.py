@@ -49,6 +49,8 @@ def _answers(question: Question) -> str:
             extra.append(option.rag.capitalize())
         if option.meets_standard is True:
             extra.append("meets standard")
+        elif option.partial:
+            extra.append("partly meets standard")
         parts.append(f"{option.label}" + (f" ({', '.join(extra)})" if extra else ""))
     if question.kind.takes_range and (question.min is not None or question.max is not None):
         parts.append(

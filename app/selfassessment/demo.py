@@ -1,5 +1,7 @@
 """Demo self-assessment: a closed 2024-25 campaign carried forward into an open 2025-26 campaign with returns in
-every state, QA challenges, Amber and Red criteria with actions (some with progress updates), and practitioner
+every state (each submitted one signed off by its organisation’s leaders with their password; Millbrook Medical Practice’s still
+waiting for its chief executive), a challenge event whose panel challenged three returns and the organisations'
+structured replies (one accepted), QA challenges, Amber and Red criteria with actions (some with progress updates), and practitioner
 survey responses, each given with a one-time response code its organisation created (enough for Oakfield School and
 Riverside Youth Trust to pass MIN_CELL_SIZE, whose leads then close their surveys so their frozen results show; too few
 for the police, whose survey stays open). The 2025-26 due date was moved back two weeks, St Columba's has an
@@ -42,7 +44,7 @@ CURRENT = {
     "riverside-juniors-fc": ("in_progress", (50, 35)),
     "riverside-homes": ("not_started", (60, 30)),
     "st-columbas": ("not_started", (60, 30)),
-    "millbrook-practice": ("not_started", (60, 30)),
+    "millbrook-practice": ("awaiting_signoff", (60, 30)),
 }
 # Organisations that completed last cycle too, so their 2025-26 return starts from it.
 PREVIOUS = (
@@ -101,6 +103,45 @@ RERATE_REASON = (
     "every volunteer in date."
 )
 
+# The 2025-26 challenge event: its panel reviewed these returns together.
+EVENT_TITLE = "Spring challenge panel"
+EVENT_PANEL = (
+    "Quinn Assurance, QA sub-group chair\n"
+    "Dr Sam Patel, designated doctor for safeguarding\n"
+    "DI Alex Moore, police safeguarding lead\n"
+    "Jess Clarke, independent scrutineer"
+)
+EVENT_RETURNS = ("riverside-council", "riverside-police", "riverside-health")
+# The organisations' replies: (org slug, criterion, kind, rating now given, text, evidence link, QA accepts it)
+REPLIES = (
+    (
+        "riverside-council",
+        "s11_3_supervision",
+        "agree",
+        "amber",
+        "We agree: the supervision audit figure was 71%. We have re-rated it Amber and added a monthly compliance report.",
+        None,
+        True,
+    ),
+    (
+        "riverside-council",
+        "s11_4_children_involved",
+        "disagree",
+        None,
+        "The Children in Care Council co-designed the new leaving-care offer in June; the minutes show their changes.",
+        "https://riverside-council.example/children-in-care-council/minutes-june",
+        False,
+    ),
+    (
+        "riverside-health",
+        "s11_1_board_reporting",
+        "disagree",
+        None,
+        "The board discussed the report for 40 minutes at its March meeting; the draft minutes under-record it.",
+        "https://riverside-health.example/board/march-minutes-addendum",
+        False,
+    ),
+)
 RETURNED_REASON = (
     "Please add evidence for the information-sharing standard (response times to MASH requests) and "
     "re-consider the rating of secure and timely information sharing, which we have challenged."
@@ -172,9 +213,7 @@ def load(demo) -> None:
         ret = _return(previous, demo.org(slug))
         lead = _lead(demo, slug)
         _fill(demo, ret, slug, PREVIOUS_CYCLE, CURRENT[slug][1], lead)
-        services.submit_return(
-            ret, confirmed=True, declaration_name=lead.name, expected_version=ret.lock_version, actor=lead
-        )
+        _submit(demo, ret, lead)
         services.accept_return(ret, actor=qa)
         _progress_actions(ret, lead, finish_first=True)
     services.close_campaign(previous, actor=qa)
@@ -191,13 +230,17 @@ def load(demo) -> None:
     )
     services.open_campaign(current, actor=qa)
     services.change_due_date(current, demo.today + timedelta(days=45), actor=qa)
+    event = services.create_event(
+        current, title=EVENT_TITLE, held_on=demo.today - timedelta(days=5), panel=EVENT_PANEL, actor=qa
+    )
     for slug, (state, profile) in CURRENT.items():
-        _play(demo, current, slug, state, profile, qa)
+        _play(demo, current, slug, state, profile, qa, event)
+    _replies(demo, current, qa)
     services.extend_return(
         _return(current, demo.org(EXTENDED)), demo.today + timedelta(days=75), reason=EXTENSION_REASON, actor=qa
     )
     _rerate(_return(current, demo.org(RERATED)), _lead(demo, RERATED))
-    demo.say(f"self-assessment campaign {CURRENT_CYCLE}")
+    demo.say(f"self-assessment campaign {CURRENT_CYCLE}, with a challenge event and replies")
     _survey_responses(demo, current)
     db.session.flush()
 
@@ -255,7 +298,21 @@ def _progress_actions(ret: Return, lead, *, finish_first: bool = False) -> None:
             update_action(action, note=UPDATES[index % len(UPDATES)], status="in_progress", actor=lead)
 
 
-def _play(demo, campaign: Campaign, slug: str, state: str, profile, qa) -> None:
+def _submit(demo, ret: Return, lead, *, sign: bool = True) -> None:
+    """Send the return for sign-off and have each of its organisation's leaders sign it off with their password."""
+    from app.accounts.signatories import signatory_users
+
+    services.send_for_signoff(
+        ret, confirmed=True, declaration_name=lead.name, expected_version=ret.lock_version, actor=lead
+    )
+    if not sign:
+        return
+    leaders = {u.signatory_capacity: u for u in signatory_users(ret.organisation_id)}
+    for capacity in list(ret.signoff_capacities):
+        services.sign_off_return(ret, leaders[capacity], password=demo.password)
+
+
+def _play(demo, campaign: Campaign, slug: str, state: str, profile, qa, event) -> None:
     ret = _return(campaign, demo.org(slug))
     lead = _lead(demo, slug)
     if state == "not_started":
@@ -265,12 +322,17 @@ def _play(demo, campaign: Campaign, slug: str, state: str, profile, qa) -> None:
     )
     if state == "in_progress":
         return
-    services.submit_return(
-        ret, confirmed=True, declaration_name=lead.name, expected_version=ret.lock_version, actor=lead
-    )
+    _submit(demo, ret, lead, sign=state != "awaiting_signoff")
+    if state == "awaiting_signoff":
+        return
     _progress_actions(ret, lead)
+    in_event = slug in EVENT_RETURNS
+    if in_event:
+        services.add_returns_to_event(event, [ret.id], actor=qa)
     for key, moderated, comment in CHALLENGES.get(slug, []):
-        services.challenge_answer(ret, key, moderated_rag=moderated, comment=comment, actor=qa)
+        services.challenge_answer(
+            ret, key, moderated_rag=moderated, comment=comment, event=event if in_event else None, actor=qa
+        )
     if state == "accepted":
         services.accept_return(ret, actor=qa)
     elif state == "returned":
@@ -291,6 +353,20 @@ def _rerate(ret: Return, lead) -> None:
             if rerating_problem(ret, return_view(ret).criterion(criterion.key)) is None:
                 services.rerate_criterion(ret, criterion.key, rag="green", reason=RERATE_REASON, actor=lead)
                 return
+
+
+def _replies(demo, campaign: Campaign, qa) -> None:
+    """The organisations' structured replies to the event's challenges; QA accepts the council's agreement."""
+    from app.selfassessment.queries import answer_rows
+
+    for slug, key, kind, rag, text, link, accept in REPLIES:
+        ret = _return(campaign, demo.org(slug))
+        challenge = next(row.challenge for row in answer_rows(ret) if row.question_key == key)
+        services.reply_to_challenge(
+            ret, challenge, kind=kind, reply_rag=rag, text=text, link=link, actor=_lead(demo, slug)
+        )
+        if accept:
+            services.accept_reply(ret, challenge, actor=qa)
 
 
 def _survey_responses(demo, campaign: Campaign) -> None:

@@ -31,17 +31,24 @@ class CampaignState(Lifecycle):
 class ReturnState(Lifecycle):
     not_started = "not_started"
     in_progress = "in_progress"
+    awaiting_signoff = "awaiting_signoff"
     submitted = "submitted"
     returned = "returned"
     accepted = "accepted"
+
+    @property
+    def label(self) -> str:
+        return "Awaiting sign-off" if self.value == "awaiting_signoff" else super().label
 
     @classmethod
     def transitions(cls):
         return {
             "not_started": {"in_progress", "submitted"},
-            "in_progress": {"submitted"},
+            "in_progress": {"submitted", "awaiting_signoff"},
+            # Answers are locked while the organisation's leaders sign off; the lead may withdraw it to edit.
+            "awaiting_signoff": {"submitted", "in_progress"},
             "submitted": {"returned", "accepted"},
-            "returned": {"in_progress", "submitted"},
+            "returned": {"in_progress", "submitted", "awaiting_signoff"},
             "accepted": {"returned"},
         }
 
@@ -123,12 +130,27 @@ class Return(db.Model):
     # An extension given to this organisation alone: its return is due then instead of on the campaign's date.
     extended_to: Mapped[date | None] = mapped_column(sa.Date)
     extension_reason: Mapped[str | None] = mapped_column(sa.Text)
+    # Who must sign off (signatory capacities), fixed when the lead sends it for sign-off; empty when none is needed.
+    signoff_capacities: Mapped[list] = mapped_column(sa.JSON, default=list)
+    sent_for_signoff_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     campaign: Mapped[Campaign] = relationship(back_populates="returns")
     organisation: Mapped[Organisation] = relationship()
     submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
     reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
     answers: Mapped[list[ReturnAnswer]] = relationship(back_populates="return_", cascade="all, delete-orphan")
+    signoffs: Mapped[list[ReturnSignoff]] = relationship(
+        back_populates="return_", cascade="all, delete-orphan", order_by="ReturnSignoff.signed_at"
+    )
+
+    @property
+    def signed_capacities(self) -> set[str]:
+        return {s.capacity for s in self.signoffs}
+
+    @property
+    def missing_capacities(self) -> list[str]:
+        signed = self.signed_capacities
+        return [c for c in self.signoff_capacities or [] if c not in signed]
 
     __mapper_args__ = {"version_id_col": lock_version}
 
@@ -190,6 +212,23 @@ class CriterionRating(db.Model):
     rated_by: Mapped[User | None] = relationship(foreign_keys=[rated_by_id])
 
 
+class ReturnSignoff(db.Model):
+    """One leader's sign-off of a return awaiting sign-off, given with their password; voided (deleted) when the
+    lead withdraws the return to change it."""
+
+    __tablename__ = "return_signoff"
+    __table_args__ = (sa.UniqueConstraint("return_id", "capacity", name="uq_return_signoff_return_capacity"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    return_id: Mapped[int] = mapped_column(sa.ForeignKey("sa_return.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    signatory_name: Mapped[str] = mapped_column(sa.String(200))
+    capacity: Mapped[str] = mapped_column(sa.String(32))
+    signed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    return_: Mapped[Return] = relationship(back_populates="signoffs")
+
+
 class EvidenceFile(db.Model):
     __tablename__ = "evidence_file"
 
@@ -210,7 +249,12 @@ class Challenge(db.Model):
     """QA's moderated view of one criterion; the self-assessed RAG on the answer is kept alongside."""
 
     __tablename__ = "challenge"
-    __table_args__ = (sa.CheckConstraint("moderated_rag IN ('green', 'amber', 'red')", name="moderated_rag_known"),)
+    __table_args__ = (
+        sa.CheckConstraint("moderated_rag IN ('green', 'amber', 'red')", name="moderated_rag_known"),
+        sa.CheckConstraint("reply_kind IS NULL OR reply_kind IN ('agree', 'disagree')", name="reply_kind_known"),
+        sa.CheckConstraint("reply_rag IS NULL OR reply_rag IN ('green', 'amber', 'red')", name="reply_rag_known"),
+        sa.CheckConstraint("(reply_kind IS NULL) = (replied_at IS NULL)", name="reply_has_time"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     return_answer_id: Mapped[int] = mapped_column(sa.ForeignKey("return_answer.id", ondelete="CASCADE"), unique=True)
@@ -218,9 +262,61 @@ class Challenge(db.Model):
     comment: Mapped[str] = mapped_column(sa.Text)
     challenged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     challenged_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    # Recorded during this challenge event, if any.
+    event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("challenge_event.id", ondelete="SET NULL"), index=True)
+    # The organisation's structured reply: agree (and change its rating to reply_rag) or disagree, with evidence.
+    reply_kind: Mapped[str | None] = mapped_column(sa.String(16))
+    reply_rag: Mapped[str | None] = mapped_column(sa.String(8))
+    reply_text: Mapped[str | None] = mapped_column(sa.Text)
+    reply_link: Mapped[str | None] = mapped_column(sa.String(500))
+    reply_file_name: Mapped[str | None] = mapped_column(sa.String(255))
+    reply_stored_name: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    replied_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    replied_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    accepted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    accepted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     answer: Mapped[ReturnAnswer] = relationship(back_populates="challenge")
     challenged_by: Mapped[User | None] = relationship(foreign_keys=[challenged_by_id])
+    replied_by: Mapped[User | None] = relationship(foreign_keys=[replied_by_id])
+    event: Mapped[ChallengeEvent | None] = relationship(back_populates="challenges")
+
+    @property
+    def status(self) -> str:
+        """awaiting_reply, replied (QA to decide) or accepted."""
+        if self.accepted_at is not None:
+            return "accepted"
+        return "replied" if self.replied_at is not None else "awaiting_reply"
+
+
+challenge_event_return = sa.Table(
+    "challenge_event_return",
+    db.metadata,
+    sa.Column("event_id", sa.ForeignKey("challenge_event.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("return_id", sa.ForeignKey("sa_return.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class ChallengeEvent(db.Model):
+    """A QA challenge session: returns of one campaign reviewed together by a panel on a date."""
+
+    __tablename__ = "challenge_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    held_on: Mapped[date]
+    panel: Mapped[str] = mapped_column(sa.Text)  # one member a line: name and role
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    campaign: Mapped[Campaign] = relationship()
+    returns: Mapped[list[Return]] = relationship(secondary=challenge_event_return, order_by="Return.id")
+    challenges: Mapped[list[Challenge]] = relationship(back_populates="event")
+
+    @property
+    def panel_members(self) -> list[str]:
+        return [line.strip() for line in (self.panel or "").splitlines() if line.strip()]
 
 
 class SurveyLink(db.Model):

@@ -1,4 +1,5 @@
-"""'Your tasks' panels: an organisation lead's open returns, and returns waiting for QA review."""
+"""'Your tasks' panels: an organisation lead's open returns, a signatory's returns to sign off, and returns waiting
+for QA review."""
 
 from __future__ import annotations
 
@@ -18,6 +19,22 @@ def org_lead_panel(user):
         title="Safeguarding self-assessment",
         template="selfassessment/_panel_org.html",
         context={"returns": returns, "today": today()},
+        order=20,
+    )
+
+
+def signatory_panel(user):
+    if not user.has_role("signatory") or not user.organisation_id:
+        return None
+    returns = [
+        r for r in queries.open_returns_for_organisation(user.organisation_id) if queries.can_sign_off_now(r, user)
+    ]
+    if not returns:
+        return None
+    return Panel(
+        title="Self-assessment to sign off",
+        template="selfassessment/_panel_signatory.html",
+        context={"returns": returns},
         order=20,
     )
 

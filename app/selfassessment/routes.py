@@ -12,29 +12,35 @@ from app.errors import StaleEdit
 from app.questionnaire import SectionFlow
 from app.selfassessment import access, bp, queries, services, survey_services
 from app.selfassessment.forms import (
-    ChallengeForm,
     CloseSurveyForm,
     DeclarationForm,
     ResponseCodesForm,
-    ReturnToOrganisationForm,
     SectionPage,
 )
+from app.selfassessment.models import ReturnState
 from app.uploads import send_stored
 from app.utils import today
 
 STAFF = ("admin", "qa")
 RETURN_VIEWERS = ("org_lead", "admin", "qa")
+# Signatories read their organisation's return, survey results and evidence, and sign it off; they change nothing.
+RETURN_READERS = (*RETURN_VIEWERS, "signatory")
 
 
 # ---------------------------------------------------------------------------------------------
 # Returns
 # ---------------------------------------------------------------------------------------------
 @bp.route("/my-returns")
-@roles_required("org_lead")
+@roles_required("org_lead", "signatory")
 def my_returns():
     organisation_id = current_user.organisation_id
     returns = queries.returns_for_organisation(organisation_id) if organisation_id else []
-    return render_template("selfassessment/my_returns.html", returns=returns, is_overdue=queries.is_overdue)
+    return render_template(
+        "selfassessment/my_returns.html",
+        returns=returns,
+        is_overdue=queries.is_overdue,
+        to_sign=lambda ret: queries.can_sign_off_now(ret, current_user),
+    )
 
 
 def _page_context(ret, view=None):
@@ -46,20 +52,25 @@ def _page_context(ret, view=None):
         "editable": access.can_edit_return(current_user, ret),
         "is_staff": is_partnership_staff(current_user),
         "today_date": today(),
+        "can_withdraw": access.can_withdraw_return(current_user, ret),
+        "can_sign_off": queries.can_sign_off_now(ret, current_user),
+        "can_reply": access.is_org_lead_of(current_user, ret.organisation_id),
     }
 
 
 @bp.route("/returns/<int:return_id>")
-@roles_required(*RETURN_VIEWERS)
+@roles_required(*RETURN_READERS)
 def task_list(return_id: int):
     ret = access.return_for_view(current_user, return_id)
     context = _page_context(ret)
     context["survey"] = queries.survey_status(queries.survey_link_for(ret.campaign_id, ret.organisation_id))
+    context["signoff"] = queries.signoff_lines(ret) if queries.needs_signoff(ret) else []
+    context["challenges"] = queries.challenge_summary(context["view"])
     return render_template("selfassessment/return.html", **context)
 
 
 @bp.route("/returns/<int:return_id>/sections/<section_key>", methods=["GET", "POST"])
-@roles_required(*RETURN_VIEWERS)
+@roles_required(*RETURN_READERS)
 def section(return_id: int, section_key: str):
     ret = access.return_for_view(current_user, return_id)
     view = queries.return_view(ret)
@@ -67,6 +78,8 @@ def section(return_id: int, section_key: str):
     if section_view is None:
         abort(404)
     editable = access.can_edit_return(current_user, ret)
+    if request.method == "POST" and not current_user.has_role(*RETURN_VIEWERS):
+        abort(403)  # signatories read the return; only its lead changes it
     if request.method == "GET" or not editable:
         if request.method == "POST":
             flash("This return can no longer be changed.", "error")
@@ -123,7 +136,7 @@ def _after_save(ret, view, section_key: str, page: SectionPage, result):
 
 
 @bp.route("/returns/<int:return_id>/check", methods=["GET", "POST"])
-@roles_required(*RETURN_VIEWERS)
+@roles_required(*RETURN_READERS)
 def check_answers(return_id: int):
     ret = access.return_for_view(current_user, return_id)
     form = DeclarationForm()
@@ -133,7 +146,7 @@ def check_answers(return_id: int):
             abort(403)
         if form.validate_on_submit():
             submitted = web.attempt(
-                services.submit_return,
+                services.send_for_signoff if queries.needs_signoff(ret) else services.submit_return,
                 ret,
                 confirmed=form.confirmed.data,
                 declaration_name=form.declaration_name.data,
@@ -152,6 +165,7 @@ def check_answers(return_id: int):
     ret = access.return_for_view(current_user, return_id)
     form.lock_version.data = str(ret.lock_version)
     context = _page_context(ret)
+    context["signoff"] = queries.signoff_lines(ret) if queries.needs_signoff(ret) else []
     return render_template(
         "selfassessment/check.html",
         form=form,
@@ -173,18 +187,24 @@ def _problem_items(ret, problems) -> list[dict]:
 
 
 @bp.route("/returns/<int:return_id>/submitted")
-@roles_required(*RETURN_VIEWERS)
+@roles_required(*RETURN_READERS)
 def confirmation(return_id: int):
     ret = access.return_for_view(current_user, return_id)
     try:
         actions_url = url_for("actions.tracker")
     except BuildError:
         actions_url = url_for("selfassessment.task_list", return_id=ret.id)
-    return render_template("selfassessment/confirmation.html", ret=ret, campaign=ret.campaign, actions_url=actions_url)
+    return render_template(
+        "selfassessment/confirmation.html",
+        ret=ret,
+        campaign=ret.campaign,
+        actions_url=actions_url,
+        signoff=queries.signoff_lines(ret) if ret.state == ReturnState.awaiting_signoff else [],
+    )
 
 
 @bp.route("/returns/<int:return_id>/changes")
-@roles_required(*RETURN_VIEWERS)
+@roles_required(*RETURN_READERS)
 def changes(return_id: int):
     ret = access.return_for_view(current_user, return_id)
     view = queries.return_view(ret)
@@ -194,7 +214,7 @@ def changes(return_id: int):
 
 
 @bp.route("/returns/<int:return_id>/survey")
-@roles_required(*RETURN_VIEWERS)
+@roles_required(*RETURN_READERS)
 def survey_results(return_id: int):
     ret = access.return_for_view(current_user, return_id)
     return render_template(
@@ -252,67 +272,7 @@ def close_survey(return_id: int):
 
 
 @bp.route("/evidence/<int:file_id>")
-@roles_required(*RETURN_VIEWERS)
+@roles_required(*RETURN_READERS)
 def download_file(file_id: int):
     evidence = access.evidence_for_download(current_user, file_id)
     return send_stored(evidence.stored_name, evidence.original_name)
-
-
-# ---------------------------------------------------------------------------------------------
-# QA review
-# ---------------------------------------------------------------------------------------------
-@bp.route("/returns/<int:return_id>/review")
-@roles_required(*STAFF)
-def review(return_id: int):
-    ret = access.return_for_review(current_user, return_id)
-    return render_template("selfassessment/review.html", **_page_context(ret))
-
-
-@bp.route("/returns/<int:return_id>/criteria/<question_key>/challenge", methods=["GET", "POST"])
-@roles_required(*STAFF)
-def challenge(return_id: int, question_key: str):
-    ret = access.return_for_review(current_user, return_id)
-    view = queries.return_view(ret)
-    criterion = view.criterion(question_key)
-    if criterion is None or criterion.rag is None:
-        abort(404)
-    existing = criterion.challenge
-    form = ChallengeForm(
-        data={"moderated_rag": existing.moderated_rag, "comment": existing.comment}
-        if existing is not None and request.method == "GET"
-        else None
-    )
-    if form.validate_on_submit() and web.run(
-        form,
-        services.challenge_answer,
-        ret,
-        question_key,
-        moderated_rag=form.moderated_rag.data,
-        comment=form.comment.data,
-        actor=current_user,
-    ):
-        flash("Challenge recorded. The self-assessed rating is kept alongside it.", "success")
-        return redirect(url_for("selfassessment.review", return_id=ret.id) + f"#criterion-{question_key}")
-    return render_template("selfassessment/challenge.html", form=form, criterion=criterion, **_page_context(ret, view))
-
-
-@bp.route("/returns/<int:return_id>/return-to-organisation", methods=["GET", "POST"])
-@roles_required(*STAFF)
-def return_to_organisation(return_id: int):
-    ret = access.return_for_review(current_user, return_id)
-    form = ReturnToOrganisationForm()
-    if form.validate_on_submit() and web.run(
-        form, services.return_to_organisation, ret, reason=form.reason.data, actor=current_user
-    ):
-        flash(f"Return sent back to {ret.organisation.name} with your reasons.", "success")
-        return redirect(url_for("selfassessment.review", return_id=ret.id))
-    return render_template("selfassessment/return_to_org.html", form=form, ret=ret, campaign=ret.campaign)
-
-
-@bp.route("/returns/<int:return_id>/accept", methods=["POST"])
-@roles_required(*STAFF)
-def accept(return_id: int):
-    ret = access.return_for_review(current_user, return_id)
-    if web.run_or_flash(services.accept_return, ret, actor=current_user):
-        flash(f"Return from {ret.organisation.name} accepted.", "success")
-    return redirect(url_for("selfassessment.review", return_id=ret.id))

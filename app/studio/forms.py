@@ -154,7 +154,7 @@ class DetailsForm(FlaskForm):
     signatories = TextAreaField(
         "Who signs",
         widget=GovTextArea(),
-        description="Statements only. One line per organisation type, then who signs, for "
+        description="Statements and self-assessments (who signs off a return). One line per organisation type, then who signs, for "
         "example “school: headteacher, chair_of_governors”, and a line for "
         "everyone else: “default: chief_executive”",
     )

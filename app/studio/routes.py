@@ -19,7 +19,9 @@ from app.extensions import db
 from app.questionnaire import Instrument, build_section_form, form_answers
 from app.questionnaire.definition import ORG_TYPE_CODES
 from app.studio import bp, services
-from app.studio.authoring import AuthoringProblems, from_workbook, from_yaml, to_workbook, to_yaml
+from app.studio.authoring import AuthoringProblems, from_yaml, to_yaml
+from app.studio.workbook import to_workbook
+from app.studio.workbook_reader import from_workbook
 from app.studio.diff import diff, show
 from app.studio.edit_routes import STAFF, run_edit
 from app.studio.forms import KIND_LABELS, ConfirmForm, CopyForm, StartForm, UploadForm

@@ -1,5 +1,6 @@
 """The demo audit rounds: a closed, moderated strategy-discussion round, an open referrals round due soon, and a
-conference round in moderation whose agency question is agreed per agency."""
+conference round in moderation whose agency question is agreed per agency, and a closed summer re-audit of strategy
+discussions that follows one child from the spring round."""
 
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ def test_demo_rounds_show_every_stage(db, client, login_as):
     demo = _demo()
     audits_demo.load(demo)
     audits_demo.load(demo)  # idempotent
-    assert db.session.execute(sa.select(sa.func.count()).select_from(AuditRound)).scalar_one() == 3
+    assert db.session.execute(sa.select(sa.func.count()).select_from(AuditRound)).scalar_one() == 4
 
     first = _round(db, "Strategy discussions – spring 2026")
     assert first.state == RoundState.closed
@@ -85,3 +86,12 @@ def test_demo_conference_round_agrees_the_agency_question_per_agency(db, client,
     assert "Changed by the panel" in block and "Agency’s answer stands" in block
     for slug, _email in audits_demo.AGENCIES:
         assert f"Agreed answer for {demo.org(slug).name}" in block
+
+
+def test_demo_reaudit_follows_a_child_from_the_spring_round(db):
+    audits_demo.load(_demo())
+    spring = _round(db, "Strategy discussions – spring 2026")
+    summer = _round(db, "Re-audit: strategy discussions – summer 2026")
+    assert summer.state == RoundState.closed and all(c.moderation is not None for c in summer.cases)
+    (followed,) = [c for c in summer.cases if c.previous_case_id is not None]
+    assert followed.previous_case.round_id == spring.id and followed.previous_case.moderation.overall_grade

@@ -73,3 +73,29 @@ def test_purge_removes_case_level_data_and_keeps_figures(runner, db, client, log
     result = runner.invoke(args=["data", "purge", "--older-than", "2"])
     assert "Purged 0 closed rounds" in result.output
     assert db.session.get(AuditCase, old_case.id) is not None
+
+
+def test_purge_removes_what_live_concerns_say_and_keeps_the_escalation(runner, db):
+    from app.audits.panel_models import LiveConcern
+    from app.audits.queries import panel_report
+    from app.utils import today
+
+    setup = make_round(agencies=("police", "health"))
+    concern = services.raise_concern(setup.round.cases[0], description="New adult in the home", actor=setup.qa)
+    services.record_outcome(
+        concern, owner="J Patel", escalated="yes", escalated_to="MASH", escalated_on=today(), outcome="Plan agreed"
+    )
+    services.close_concern(concern, actor=setup.qa)
+    score(setup.assignment(0, "police"), complete_answers(), actor=setup.auditors["police"])
+    services.start_moderation(setup.round, confirm_unsubmitted=True, actor=setup.qa)
+    moderate(setup.round.cases[0], actor=setup.qa)
+    services.close_round(setup.round, actor=setup.qa)
+    setup.round.closed_at = utcnow() - timedelta(days=365 * 3)
+    db.session.commit()
+    assert runner.invoke(args=["data", "purge", "--older-than", "2"]).exit_code == 0
+    concern = db.session.get(LiveConcern, concern.id)
+    db.session.refresh(concern)
+    assert concern.description is None
+    assert concern.outcome == "Removed under the retention policy."
+    assert concern.escalated_to == "MASH"
+    assert panel_report(setup.round).escalated_cases == 1

@@ -56,7 +56,7 @@ def test_qa_creates_a_round_from_a_case_audit_instrument(client, login_as, make,
     qa = login_as("qa")
     page = client.get("/audits/new")
     assert page.status_code == 200
-    assert "Quality of strategy discussions (version 1)" in page.text
+    assert f"Quality of strategy discussions (version {latest_version('strategy-discussion').version})" in page.text
     assert "Quality of referrals" in page.text
     for kind_key in ("self-assessment", "practitioner-survey", "child-safeguarding-statement"):
         other = latest_version(kind_key)

@@ -1,4 +1,5 @@
-"""Journey 2: an organisation lead completes a self-assessment, uploads evidence, and submits it."""
+"""Journey 2: an organisation lead completes a self-assessment, uploads evidence, and sends it for sign-off by the
+organisation's leaders (who sign it off in tests/e2e/test_journey_signoff.py)."""
 
 from __future__ import annotations
 
@@ -6,16 +7,15 @@ import pytest
 
 from tests.e2e.questionnaire import answer_visible_questions
 
+# Brookside Primary and Northgate College are the sign-off journey's; Millbrook waits for its sign-off in the demo.
 LEADS = {
     True: [
-        "lead@brookside-primary.riverside.example",
-        "lead@northgate-college.riverside.example",
+        "lead@riverside-juniors-fc.riverside.example",
         "lead@riverside-homes.riverside.example",
     ],
     False: [
         "lead@st-columbas.riverside.example",
-        "lead@riverside-juniors-fc.riverside.example",
-        "lead@millbrook-practice.riverside.example",
+        "lead@riverside-homes.riverside.example",
     ],
 }
 EDITABLE = ("Not started", "In progress", "Returned")
@@ -42,7 +42,7 @@ def _pending_sections(visitor) -> list[str]:
     return list(dict.fromkeys(pending))
 
 
-def test_lead_completes_self_assessment_with_an_upload_and_submits(visitor, tmp_path):
+def test_lead_completes_self_assessment_with_an_upload_and_sends_it_for_signoff(visitor, tmp_path):
     evidence = tmp_path / "safeguarding-policy-2025.pdf"
     evidence.write_bytes(PDF)
     ret = _editable_return(visitor)
@@ -61,14 +61,14 @@ def test_lead_completes_self_assessment_with_an_upload_and_submits(visitor, tmp_
             visitor.goto(href)
             assert visitor.page.get_by_role("link", name=evidence.name).count() == 1, "the evidence file is listed"
     visitor.goto(ret)
-    visitor.click_link("Check your answers and submit")
+    visitor.click_link("Check your answers and send for sign-off")
     assert evidence.name in visitor.page.content()
 
-    visitor.click_button("Accept and submit")
+    visitor.click_button("Send for sign-off")
     assert visitor.page.locator(".govuk-error-summary").is_visible(), "submitting without the declaration"
     if visitor.javascript:
         assert visitor.error_summary_focused()
     visitor.page.locator("input[type=checkbox][name=confirmed]").check(force=True)
-    visitor.page.locator("input[name=declaration_name]").fill("Avery Brookside-Lead")
-    visitor.click_button("Accept and submit")
-    assert visitor.page.locator(".govuk-panel__title").inner_text().strip() == "Self-assessment submitted"
+    visitor.page.locator("input[name=declaration_name]").fill("Jamie Football-Lead")
+    visitor.click_button("Send for sign-off")
+    assert visitor.page.locator(".govuk-panel__title").inner_text().strip() == "Self-assessment sent for sign-off"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from pathlib import Path
 from datetime import date, timedelta
 
 from app.audits.models import (
@@ -44,6 +45,23 @@ def _stored(value):
     return json.dumps(value) if isinstance(value, (list, tuple)) else value
 
 
+STRATEGY_V1 = Path(__file__).parent / "fixtures" / "strategy-discussion-v1.yaml"
+
+
+def strategy_v1() -> InstrumentVersion:
+    """Version 1 of the strategy discussion audit, where a "Partly" answer is not a band of its own and counts as
+    not meeting the standard: the hand computations of these tests (see conftest.small_round) are made with it."""
+    from app.questionnaire import load_files
+
+    stored = db.session.execute(
+        sa.select(InstrumentVersion).where(
+            InstrumentVersion.version == 1,
+            InstrumentVersion.instrument_id == latest_version("strategy-discussion").instrument_id,
+        )
+    ).scalar_one_or_none()
+    return stored or load_files([STRATEGY_V1])[0]
+
+
 def make_round(
     *,
     organisations,
@@ -53,6 +71,8 @@ def make_round(
     title=None,
     period_start=date(2025, 1, 1),
 ) -> AuditRound:
+    if version is None and key == "strategy-discussion":
+        version = strategy_v1()
     version = version or latest_version(key)
     rnd = AuditRound(
         instrument_version_id=version.id,

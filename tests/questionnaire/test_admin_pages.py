@@ -122,3 +122,11 @@ def test_library_versions_preview(client, login_as, db):
     assert version is not None, "the session loads the real instrument library"
     assert client.get(f"/admin/instruments/versions/{version.id}").status_code == 200
     assert client.get(f"/admin/instruments/versions/{version.id}/blank.xlsx").status_code == 200
+
+
+def test_blank_spreadsheet_says_which_answer_partly_meets_the_standard(client, login_as):
+    login_as("admin")
+    version = latest_version("strategy-discussion")
+    workbook = load_workbook(BytesIO(client.get(f"/admin/instruments/versions/{version.id}/blank.xlsx").data))
+    rows = {row[0]: row for row in workbook["Questions"].iter_rows(values_only=True)}
+    assert rows["convened_promptly"][5].startswith("Yes (Green, meets standard); Partly (Amber, partly meets standard)")

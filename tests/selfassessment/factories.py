@@ -112,10 +112,37 @@ def complete_return(ret, *, rag="green", rags=None, actor=None, submit=False, na
     for section in instrument.sections_for(ret.organisation.org_type):
         fill_section(ret, section, rag=rag, rags=rags, actor=actor)
     if submit:
+        submit_with_signoff(ret, actor=actor, name=name)
+    db.session.commit()
+    return ret
+
+
+def signatory_of(org, capacity: str):
+    """The organisation's signatory in this capacity, made when it has none (password tests.factories.PASSWORD)."""
+    from app.accounts.signatories import signatory_users
+    from tests.factories import make_user
+
+    found = next((u for u in signatory_users(org.id) if u.signatory_capacity == capacity), None)
+    return found or make_user(roles=["signatory"], organisation=org, signatory_capacity=capacity)
+
+
+def submit_with_signoff(ret, *, actor=None, name="Morgan Lead"):
+    """Submit a complete return as its organisation does: sent for sign-off and signed off by every leader its
+    instrument asks for (directly, when it asks for none)."""
+    from app.selfassessment.queries import needs_signoff, signoff_capacities
+    from tests.factories import PASSWORD
+
+    if not needs_signoff(ret):
         services.submit_return(
             ret, confirmed=True, declaration_name=name, expected_version=ret.lock_version, actor=actor
         )
-    db.session.commit()
+        return ret
+    signatories = [signatory_of(ret.organisation, c) for c in signoff_capacities(ret)]
+    services.send_for_signoff(
+        ret, confirmed=True, declaration_name=name, expected_version=ret.lock_version, actor=actor
+    )
+    for user in signatories:
+        services.sign_off_return(ret, user, password=PASSWORD)
     return ret
 
 

@@ -102,7 +102,9 @@ def test_new_cycle_is_prefilled_and_blocked_until_reconfirmed(client, make, logi
     )
     assert response.status_code == 302, response.get_data(as_text=True)
     db.session.expire_all()
-    assert ret.state == ReturnState.submitted
+    assert (
+        ret.state == ReturnState.awaiting_signoff
+    )  # its leaders sign it off next (tests/selfassessment/test_signoff.py)
 
 
 def test_changing_the_evidence_counts_as_reconfirming(make, db):

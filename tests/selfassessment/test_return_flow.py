@@ -12,7 +12,10 @@ from app.activity.models import ActivityEvent
 from app.actions.models import ActionItem
 from app.selfassessment.models import EvidenceFile, Return, ReturnAnswer, ReturnState
 from app.utils import today
+from app.selfassessment import services
+from tests.factories import PASSWORD
 from tests.selfassessment.factories import (
+    signatory_of,
     PDF_BYTES,
     complete_return,
     instrument_for,
@@ -223,13 +226,19 @@ def test_submit_lists_every_problem_then_succeeds_and_is_read_only(client, make,
     instrument = instrument_for(ret)
     sections = instrument.sections_for("school")
     complete_return(ret, rags={sections[0].questions[0].key: "amber"}, actor=lead)
+    signatories = [signatory_of(org, c) for c in ("headteacher", "chair_of_governors")]
     db.session.commit()
     response = client.post(
         check, data={"lock_version": str(ret.lock_version), "confirmed": "y", "declaration_name": "Morgan Oakwood"}
     )
     assert response.status_code == 302, response.get_data(as_text=True)
     assert response.headers["Location"].endswith(f"/self-assessment/returns/{ret.id}/submitted")
-    assert "Self-assessment submitted" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Self-assessment sent for sign-off" in client.get(response.headers["Location"]).get_data(as_text=True)
+    db.session.expire_all()
+    ret = db.session.get(Return, ret.id)
+    for signatory in signatories:
+        services.sign_off_return(ret, signatory, password=PASSWORD)
+    db.session.commit()
     db.session.expire_all()
     ret = db.session.get(Return, ret.id)
     assert ret.state == ReturnState.submitted and ret.submitted_at is not None

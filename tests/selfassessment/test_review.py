@@ -58,6 +58,17 @@ def test_challenge_then_accept(client, make, login_as, db):
     assert "Challenged by the partnership" in page and "No evidence of board minutes." in page
 
 
+def submit_with_signoff_of(ret):
+    from app.extensions import db
+    from app.selfassessment import services
+    from tests.factories import PASSWORD
+    from tests.selfassessment.factories import signatory_of
+
+    for capacity in ret.missing_capacities:
+        services.sign_off_return(ret, signatory_of(ret.organisation, capacity), password=PASSWORD)
+    db.session.commit()
+
+
 def test_return_to_organisation_with_reasons(client, make, login_as, db):
     org, lead, campaign, ret = _submitted(make, db)
     login_as("admin")
@@ -84,6 +95,9 @@ def test_return_to_organisation_with_reasons(client, make, login_as, db):
     )
     assert response.status_code == 302
     db.session.expire_all()
+    ret = db.session.get(Return, ret.id)
+    assert ret.state == ReturnState.awaiting_signoff and not ret.signoffs  # the earlier sign-offs count no more
+    submit_with_signoff_of(ret)
     assert db.session.get(Return, ret.id).state == ReturnState.submitted
 
 

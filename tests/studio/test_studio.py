@@ -440,7 +440,7 @@ def test_workbook_fixture_round_trip(client, login_as, db, fixture):
     [version] = load_files([fixture])
     login_as("qa")
     workbook = client.get(f"{BASE}/versions/{version.id}/download.xlsx").data
-    from app.studio.authoring import from_workbook
+    from app.studio.workbook_reader import from_workbook
 
     assert from_workbook(workbook) == version.definition
 
@@ -585,7 +585,8 @@ NUMERIC = (
 
 def test_workbook_keeps_numeric_answer_values(app, db, tmp_path):
     from app.questionnaire.loader import check_file
-    from app.studio.authoring import from_workbook, to_workbook
+    from app.studio.workbook import to_workbook
+    from app.studio.workbook_reader import from_workbook
 
     definition = check_file(write(tmp_path, NUMERIC)).definition
     assert definition["sections"][0]["questions"][2]["show_if"] == {"question": "q1", "in": [2]}
@@ -594,7 +595,9 @@ def test_workbook_keeps_numeric_answer_values(app, db, tmp_path):
 
 def test_workbook_show_if_mistake_names_its_column(app, db, tmp_path):
     from app.questionnaire.loader import check_file
-    from app.studio.authoring import AuthoringProblems, from_workbook, to_workbook
+    from app.studio.authoring import AuthoringProblems
+    from app.studio.workbook import to_workbook
+    from app.studio.workbook_reader import from_workbook
 
     definition = check_file(write(tmp_path, NUMERIC)).definition
     book = load_workbook(BytesIO(to_workbook(definition)))

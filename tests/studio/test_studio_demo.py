@@ -1,6 +1,8 @@
-"""`flask demo load` leaves a studio draft to look at: version 2 of the strategy discussion audit, one question reworded."""
+"""`flask demo load` leaves a studio draft to look at: the next version of the strategy discussion audit, one question reworded."""
 
 import sqlalchemy as sa
+
+from app.questionnaire import latest_version
 
 from app.studio.models import InstrumentDraft
 
@@ -11,7 +13,10 @@ def test_demo_load_creates_one_studio_draft(runner, db, client, login_as):
     drafts = db.session.execute(sa.select(InstrumentDraft)).scalars().all()
     assert len(drafts) == 1
     draft = drafts[0]
-    assert draft.key == "strategy-discussion" and draft.definition["version"] == 2
+    assert (
+        draft.key == "strategy-discussion"
+        and draft.definition["version"] == latest_version("strategy-discussion").version + 1
+    )
     login_as("qa")
     page = client.get(f"/admin/instruments/studio/drafts/{draft.id}/publish").get_data(as_text=True)
     assert "Question <code>convened_promptly</code> changed" in page

@@ -103,6 +103,14 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+def confirm_password(user: User, password: str) -> None:
+    """Refuse (AccountError on the `password` field) unless `password` is the signed-in user's own: the password
+    re-entry that signing a statement or signing off a return asks for. Changes nothing."""
+    authenticated = authenticate(user.email, password or "")
+    if authenticated is None or authenticated.id != user.id:
+        raise AccountError("The password is not correct. Enter the password you use to sign in", field="password")
+
+
 def sign_out(user: User) -> None:
     """Sessions live in signed cookies, so signing out also retires every copy of this user's session cookie.
     The signed-in user, for themself."""

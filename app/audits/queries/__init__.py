@@ -1,15 +1,22 @@
 """Read models for case audits: loaders with object-level permission, progress, side-by-side answers, agreement."""
 
 from app.audits.queries.access import (
+    can_raise_concern,
     can_score,
+    can_see_case,
+    can_see_concern,
     can_see_other_agencies,
     get_assignment,
     get_case,
+    get_meeting,
     get_round,
+    lead_agency,
+    visible_concern,
     instrument_of,
     response_instrument,
     scoring_assignment,
 )
+from app.audits.queries.longitudinal import PreviousCase, previous_case_view
 from app.audits.queries.agreement import (
     AgencyDrift,
     QuestionAgreement,
@@ -32,6 +39,15 @@ from app.audits.queries.answers import (
     disagreement_queue,
     moderated_answers,
     rated_questions,
+)
+from app.audits.queries.panels import (
+    PanelReport,
+    concern_recipients,
+    concerns_of_case,
+    concerns_of_round,
+    meetings_of,
+    open_concerns,
+    panel_report,
 )
 from app.audits.queries.progress import (
     DUE_SOON_DAYS,
@@ -57,6 +73,8 @@ from app.audits.queries.progress import (
 )
 
 __all__ = [
+    "PreviousCase",
+    "previous_case_view",
     "DUE_SOON_DAYS",
     "IN_PROGRESS",
     "NOT_STARTED",
@@ -68,6 +86,7 @@ __all__ = [
     "AssignmentView",
     "CaseGrid",
     "CaseProgress",
+    "PanelReport",
     "Cell",
     "QuestionAgreement",
     "QuestionRow",
@@ -83,18 +102,29 @@ __all__ = [
     "agreement_table",
     "answers_of",
     "assignment_views",
+    "can_raise_concern",
     "can_score",
+    "can_see_case",
+    "can_see_concern",
     "can_see_other_agencies",
+    "concern_recipients",
+    "concerns_of_case",
+    "concerns_of_round",
     "case_grid",
     "disagreement_queue",
     "eligible_auditors",
     "get_assignment",
     "get_case",
+    "get_meeting",
     "get_round",
     "instrument_of",
+    "lead_agency",
     "list_rounds",
+    "meetings_of",
     "moderated_answers",
+    "open_concerns",
     "ordinal",
+    "panel_report",
     "rated_questions",
     "reminder_candidates",
     "response_instrument",
@@ -104,4 +134,5 @@ __all__ = [
     "status_of",
     "tasks_for",
     "unsubmitted_count",
+    "visible_concern",
 ]

@@ -7,6 +7,7 @@ import functools
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from app.accounts.models import Organisation
 from app.permissions import is_partnership_staff
 from app.audits.models import (
     Assignment,
@@ -15,6 +16,7 @@ from app.audits.models import (
     CaseResponse,
     RoundState,
 )
+from app.audits.panel_models import LiveConcern, PanelMeeting
 from app.errors import NotFound, PermissionDenied, get_or_404
 from app.extensions import db
 from app.questionnaire import (
@@ -89,6 +91,55 @@ def _scoring_statement() -> sa.Select:
             joinedload(Assignment.response).joinedload(CaseResponse.instrument_version),
         )
     )
+
+
+def can_see_case(user, case: AuditCase) -> bool:
+    """Who may see a case and what is recorded on it: partnership staff; once the round is open, the auditors who
+    score it (can_score) and those who may see the other agencies' answers (can_see_other_agencies)."""
+    if is_partnership_staff(user):
+        return True
+    if user is None or not user.is_authenticated or case.round.state == RoundState.draft:
+        return False
+    return any(can_score(user, a) for a in case.assignments) or can_see_other_agencies(user, case)
+
+
+def lead_agency(case: AuditCase) -> Organisation | None:
+    """The agency leading the child's case: the one named on the case, else the round's local authority (children's
+    social care leads a child's case), else its first participating agency."""
+    if case.lead_organisation is not None:
+        return case.lead_organisation
+    agencies = case.round.organisations
+    return next((o for o in agencies if o.org_type == "local_authority"), agencies[0] if agencies else None)
+
+
+def can_see_concern(user, concern: LiveConcern) -> bool:
+    """A live concern is seen by whoever may see its case, and by the organisation leads of the case's lead agency,
+    who are told of it and act on it in their own records."""
+    if can_see_case(user, concern.case):
+        return True
+    if user is None or not user.is_authenticated or not user.has_role("org_lead"):
+        return False
+    lead = lead_agency(concern.case)
+    return lead is not None and user.organisation_id == lead.id
+
+
+def can_raise_concern(user, case: AuditCase) -> bool:
+    """Partnership staff, and auditors who may see the case, raise a live concern while its round runs."""
+    if case.round.state not in (RoundState.open, RoundState.moderation):
+        return False
+    return can_see_case(user, case) and (is_partnership_staff(user) or user.has_role("auditor"))
+
+
+def visible_concern(user, concern_id: int) -> LiveConcern:
+    """The concern if `user` may see it; 404 for one that does not exist or that they may not see."""
+    concern = get_or_404(LiveConcern, concern_id, "live concern")
+    if not can_see_concern(user, concern):
+        raise NotFound("No such live concern")
+    return concern
+
+
+def get_meeting(meeting_id: int) -> PanelMeeting:
+    return get_or_404(PanelMeeting, meeting_id, "meeting")
 
 
 def can_see_other_agencies(user, case: AuditCase) -> bool:

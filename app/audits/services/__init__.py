@@ -20,6 +20,9 @@ from app.audits.services.cases import (
     remove_case,
     set_assignments,
 )
+from app.audits.services.concerns import close_concern, raise_concern, record_outcome, set_lead_agency
+from app.audits.services.longitudinal import earlier_case, link_previous_case, unlink_previous_case
+from app.audits.services.meetings import record_meeting, update_meeting
 from app.audits.services.moderation import save_moderation
 from app.audits.services.retention import purge_case_data
 from app.audits.services.rounds import (
@@ -39,6 +42,9 @@ from app.audits.services.scoring import (
 )
 
 __all__ = [
+    "earlier_case",
+    "link_previous_case",
+    "unlink_previous_case",
     "AREA_MAX",
     "MODERATION_TEXT_MAX",
     "REASON_MAX",
@@ -51,6 +57,7 @@ __all__ = [
     "add_case",
     "check_case_details",
     "check_reference",
+    "close_concern",
     "close_round",
     "create_round",
     "import_cases",
@@ -59,13 +66,18 @@ __all__ = [
     "match_vocabulary",
     "open_round",
     "purge_case_data",
+    "raise_concern",
+    "record_meeting",
+    "record_outcome",
     "remove_case",
     "reopen_round",
     "return_response",
     "save_moderation",
     "save_section",
     "set_assignments",
+    "set_lead_agency",
     "start_moderation",
     "submit_response",
+    "update_meeting",
     "update_round",
 ]

@@ -17,10 +17,13 @@ from app.audits.models import (
     Moderation,
     RoundState,
 )
+from app.audits.panel_models import LiveConcern
 from app.audits.queries import agreement_snapshot
 from app.extensions import db
 from app.signals import figures_changed, round_purging
 from app.utils import utcnow
+
+PURGED_TEXT = "Removed under the retention policy."
 
 
 # ---------------------------------------------------------------------------------------------
@@ -29,8 +32,9 @@ from app.utils import utcnow
 def purge_case_data(closed_before: datetime, dry_run: bool = False) -> str:
     """Remove case-level data of rounds closed before `closed_before`, keeping their aggregated figures.
 
-    Removed: every agency's answers, the cases' age band, gender, ethnicity and area, and the
-    moderation panel's free text. Kept: rounds, pseudonymised case references, agreed ratings and
+    Removed: every agency's answers, the cases' age band, gender, ethnicity and area, the
+    moderation panel's free text, and what each live concern was and its outcome (who owned it and where
+    it was escalated, on which date, are kept for the round report). Kept: rounds, pseudonymised case references, agreed ratings and
     grades, findings and actions, and a snapshot of the figures taken first.
 
     Run by operators through `flask data purge` (app/cli.py); no page calls it.
@@ -92,6 +96,12 @@ def purge_case_data(closed_before: datetime, dry_run: bool = False) -> str:
             sa.update(Moderation)
             .where(Moderation.id.in_(moderation_ids))
             .values(strengths=None, areas_for_improvement=None, learning=None)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.execute(
+            sa.update(LiveConcern)
+            .where(LiveConcern.case_id.in_(case_ids))
+            .values(description=None, outcome=PURGED_TEXT)
             .execution_options(synchronize_session=False)
         )
         audit_round.purged_at = utcnow()

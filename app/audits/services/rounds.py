@@ -15,6 +15,7 @@ from app.audits.models import (
     ResponseState,
     RoundState,
 )
+from app.audits.queries import concerns_of_round
 from app.audits.services._common import (
     AREA_MAX,
     REASON_MAX,
@@ -243,11 +244,20 @@ def reopen_round(audit_round: AuditRound, *, actor=None) -> AuditRound:
 
 
 def close_round(audit_round: AuditRound, *, reasons: dict[int, str] | None = None, actor=None) -> AuditRound:
-    """Close a round in moderation. A case nobody moderated needs a recorded reason.
-    Called by partnership staff (admin, qa)."""
+    """Close a round in moderation. A case nobody moderated needs a recorded reason, and no live concern on its cases
+    may be open. Called by partnership staff (admin, qa)."""
     audit_round.state.check_move(RoundState.closed)
     reasons = reasons or {}
     problems = []
+    still_open = sorted({c.case.reference for c in concerns_of_round(audit_round, only_open=True)})
+    if still_open:
+        problems.append(
+            (
+                "concerns",
+                f"Close the live concern{'s' if len(still_open) != 1 else ''} on case"
+                f"{'s' if len(still_open) != 1 else ''} {', '.join(still_open)} before closing the round",
+            )
+        )
     for case in audit_round.cases:
         if case.moderation is not None:
             continue

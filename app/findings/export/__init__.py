@@ -7,6 +7,7 @@ Text typed by users is always written as a text cell, never as a formula.
 - cells: cell values and styles, the Sheet writer, streaming rows
 - sheets: the labels, responses, actions and findings sheets every workbook has
 - rounds / campaigns: the workbook of a case audit round / a self-assessment campaign and their response rows
+- agreed: the agreed-grades sheets of a round's workbook
 - csv_text: the responses as CSV text
 """
 

@@ -204,6 +204,8 @@ def round_snapshot(audit_round) -> dict:
         "not_met": all_scored - all_met - all_partly,
         "pct": weighted_percent(all_met, all_partly, all_scored, catalogue.partial_weight),
         "moderated_cases": agreed["moderated_cases"],
+        # how a "Partly" answer counts towards the share meeting the standard; None when no scale has one
+        "partial_weight": catalogue.partial_weight if catalogue.has_partial else None,
     }
     return {
         "kind": "round",

@@ -33,7 +33,7 @@ from app.findings.queries.common import (
     rag_score,
     scored,
 )
-from app.findings.queries.findings import findings_for
+from app.findings.queries.findings import findings_for, retest_actions
 from app.findings.queries.rounds import (
     PARTICIPANT_ROUND_STATES,
     REPORTED_ROUND_STATES,
@@ -62,6 +62,7 @@ __all__ = [
     "core_rows",
     "excluded_count",
     "findings_for",
+    "retest_actions",
     "instruments_by_kind",
     "mapping_table",
     "met",

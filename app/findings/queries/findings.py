@@ -25,3 +25,15 @@ def findings_for(*, round_id: int | None = None, campaign_id: int | None = None)
             .order_by(Finding.heading, Finding.position, Finding.id)
         ).scalars()
     )
+
+
+def retest_actions(round_ids) -> list[ActionItem]:
+    """Actions on findings of these rounds that name a criterion to re-test."""
+    return list(
+        db.session.execute(
+            sa.select(ActionItem)
+            .join(Finding, ActionItem.finding_id == Finding.id)
+            .where(Finding.round_id.in_(list(round_ids)), ActionItem.retest_question_key.is_not(None))
+            .order_by(ActionItem.id)
+        ).scalars()
+    )

@@ -116,28 +116,27 @@ class _DefinitionChecker(_SchemaChecks, _OptionChecks, _QuestionChecks, _Referen
 
     def _check_statement(self, kind: str | None) -> None:
         data = self.data
-        if kind == "statement":
-            signatories = data.get("signatories")
-            if "signatories" not in data:
+        signatories = data.get("signatories")
+        if kind == "statement" and "signatories" not in data:
+            self.error(
+                (),
+                "a statement instrument needs 'signatories' (who must sign, by organisation type, with a 'default')",
+                at_value=True,
+            )
+        # A self-assessment may name who signs off a return before it is submitted, with the same rule.
+        if kind in ("statement", "self_assessment") and isinstance(signatories, dict):
+            if "default" not in signatories:
                 self.error(
-                    (),
-                    "a statement instrument needs 'signatories' (who must sign, by organisation type, with "
-                    "a 'default')",
-                    at_value=True,
+                    ("signatories",),
+                    "'signatories' must include 'default' (who signs for organisation types not listed)",
                 )
-            elif isinstance(signatories, dict):
-                if "default" not in signatories:
+            for key in signatories:
+                if key != "default" and key not in ORG_TYPE_CODES:
                     self.error(
-                        ("signatories",),
-                        "'signatories' must include 'default' (who signs for organisation types not listed)",
+                        ("signatories", key),
+                        f"signatories: unknown organisation type '{key}'{_suggest(key, ORG_TYPE_CODES + ('default',))}",
                     )
-                for key in signatories:
-                    if key != "default" and key not in ORG_TYPE_CODES:
-                        self.error(
-                            ("signatories", key),
-                            "signatories: unknown organisation type "
-                            f"'{key}'{_suggest(key, ORG_TYPE_CODES + ('default',))}",
-                        )
+        if kind == "statement":
             if "review_months" not in data:
                 self.error(
                     (),
@@ -145,6 +144,7 @@ class _DefinitionChecker(_SchemaChecks, _OptionChecks, _QuestionChecks, _Referen
                     at_value=True,
                 )
         elif kind is not None:
-            for key in ("signatories", "review_months"):
-                if key in data:
-                    self.error((key,), f"'{key}' is only for kind: statement")
+            if "signatories" in data and kind != "self_assessment":
+                self.error(("signatories",), "'signatories' is only for kind: statement or self_assessment")
+            if "review_months" in data:
+                self.error(("review_months",), "'review_months' is only for kind: statement")

@@ -42,6 +42,18 @@ from app.selfassessment.queries.campaign import (
     invited_organisations,
     is_overdue,
 )
+from app.selfassessment.queries.challenges import (
+    CHALLENGE_STATUS_LABELS,
+    REPLY_LABELS,
+    ChallengeItem,
+    EventReturnRow,
+    challenge_summary,
+    event_rows,
+    events_for_campaign,
+    events_for_return,
+    get_event,
+    returns_to_add,
+)
 from app.selfassessment.queries.return_detail import (
     Change,
     CriterionView,
@@ -63,6 +75,15 @@ from app.selfassessment.queries.returns import (
     open_returns_for_organisation,
     org_lead_emails,
     returns_for_organisation,
+)
+from app.selfassessment.queries.signoff import (
+    SignoffLine,
+    can_sign_off_now,
+    missing_signatory_accounts,
+    needs_signoff,
+    signoff_capacities,
+    signoff_lines,
+    signoff_refusal,
 )
 from app.selfassessment.queries.surveys import (
     SURVEY_OPEN,
@@ -92,6 +113,16 @@ from app.selfassessment.queries.theme_agreement import (
 )
 
 __all__ = [
+    "CHALLENGE_STATUS_LABELS",
+    "REPLY_LABELS",
+    "ChallengeItem",
+    "EventReturnRow",
+    "challenge_summary",
+    "event_rows",
+    "events_for_campaign",
+    "events_for_return",
+    "get_event",
+    "returns_to_add",
     "EDITABLE_STATES",
     "NEEDS_ACTION",
     "OPEN_ACTION_STATUSES",
@@ -109,6 +140,7 @@ __all__ = [
     "LinkedAction",
     "ReturnView",
     "SectionView",
+    "SignoffLine",
     "StatementResult",
     "SurveyResults",
     "SurveyStatus",
@@ -120,6 +152,7 @@ __all__ = [
     "awaiting_review",
     "campaign_board",
     "campaigns",
+    "can_sign_off_now",
     "changes_since_last_cycle",
     "current_ratings",
     "filter_triangulation",
@@ -132,6 +165,8 @@ __all__ = [
     "latest_return_for",
     "linked_actions",
     "min_cell_size",
+    "missing_signatory_accounts",
+    "needs_signoff",
     "open_returns_for_organisation",
     "org_lead_emails",
     "partnership_survey_figures",
@@ -145,6 +180,9 @@ __all__ = [
     "returns_for_organisation",
     "self_assessed_theme_rag",
     "shared_themes",
+    "signoff_capacities",
+    "signoff_lines",
+    "signoff_refusal",
     "survey_link_by_token",
     "survey_link_for",
     "survey_respondent_count",

@@ -110,6 +110,11 @@ class SectionView:
     def status_label(self) -> str:
         return SECTION_STATUS_LABELS[self.status]
 
+    @property
+    def challenged(self) -> list[CriterionView]:
+        """Criteria the partnership challenged whose challenge it has not yet accepted as answered."""
+        return [c for c in self.criteria if c.challenge is not None and c.challenge.status != "accepted"]
+
 
 @dataclass
 class ReturnView:

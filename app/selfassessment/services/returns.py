@@ -29,7 +29,6 @@ from app.questionnaire import (
 from app.questionnaire.answers import short_text
 from app.selfassessment.models import (
     CampaignState,
-    Challenge,
     EvidenceFile,
     Return,
     ReturnAnswer,
@@ -37,8 +36,8 @@ from app.selfassessment.models import (
 )
 from app.selfassessment.queries import (
     EDITABLE_STATES,
-    RAG_LABELS,
     instrument_of,
+    needs_signoff,
     return_problems_for,
 )
 from app.signals import figures_changed
@@ -242,13 +241,9 @@ DECLARATION_FIELDS = {
 }
 
 
-def submit_return(
-    ret: Return, *, confirmed: bool, declaration_name: str, expected_version: int | str | None, actor=None
-) -> Return:
-    """Submit the return with its declaration, or refuse with every problem left (ReturnIncomplete). For the
-    organisation's own lead, once access.can_edit_return allows it."""
-    require_editable(ret)
-    check_version(expected_version, ret.lock_version, CONFLICT_MESSAGE)
+def check_declaration(ret: Return, *, confirmed: bool, declaration_name: str) -> str:
+    """The declared name, or ReturnIncomplete with every problem left in the return and its declaration.
+    Changes nothing; submitting and sending for sign-off both check it."""
     declaration = {}
     if not confirmed:
         declaration["confirmed"] = DECLARATION_FIELDS["confirmed"]
@@ -260,49 +255,40 @@ def submit_return(
     problems = return_problems_for(ret)
     if problems or declaration:
         raise ReturnIncomplete(problems, declaration)
-    ret.state = ret.state.check_move(ReturnState.submitted)
-    ret.submitted_at = utcnow()
+    return name
+
+
+def submit_return(
+    ret: Return, *, confirmed: bool, declaration_name: str, expected_version: int | str | None, actor=None
+) -> Return:
+    """Submit the return with its declaration, or refuse with every problem left (ReturnIncomplete). For the
+    organisation's own lead, once access.can_edit_return allows it, and only when its instrument asks for no
+    sign-off (otherwise services.send_for_signoff, and the last sign-off submits it)."""
+    require_editable(ret)
+    check_version(expected_version, ret.lock_version, CONFLICT_MESSAGE)
+    if needs_signoff(ret):
+        raise InvalidTransition("This return must be signed off by your organisation’s leaders: send it for sign-off")
+    name = check_declaration(ret, confirmed=confirmed, declaration_name=declaration_name)
     ret.submitted_by_id = getattr(actor, "id", None)
     ret.declaration_name = name
+    return mark_submitted(ret, actor=actor)
+
+
+def mark_submitted(ret: Return, *, actor=None) -> Return:
+    """Move the return to submitted now (its declaration already made) and tell findings. Called by submit_return
+    and by the last sign-off, never by a route."""
+    ret.state = ret.state.check_move(ReturnState.submitted)
+    ret.submitted_at = utcnow()
     _flush_return(ret)
     record(
         "submitted",
         ret,
-        f"{ret.organisation.name} submitted its {ret.campaign.cycle} self-assessment (declared by {name})",
+        f"{ret.organisation.name} submitted its {ret.campaign.cycle} self-assessment "
+        f"(declared by {ret.declaration_name})",
         actor=actor,
     )
     figures_changed.send("campaign", id=ret.campaign_id)
     return ret
-
-
-def challenge_answer(ret: Return, question_key: str, *, moderated_rag: str, comment: str, actor=None) -> Challenge:
-    """Record (or replace) the partnership's moderated RAG and reason for one criterion of a submitted return.
-    Partnership staff (admin or QA) only, once access.return_for_review allows it."""
-    if ret.state not in SUBMITTED_OR_REVIEWED:
-        raise InvalidTransition("A criterion can be challenged once the return has been submitted")
-    if moderated_rag not in RAG_LABELS:
-        raise DomainError("Select the moderated rating", field="moderated_rag")
-    comment = _required_text(comment, field="comment", missing="Enter the reason for the challenge", label="The reason")
-    row = _rows_by_key(ret).get(question_key)
-    if row is None or row.rag is None:
-        raise NotFound("That criterion has no rating to challenge")
-    challenge = row.challenge or Challenge(return_answer_id=row.id)
-    challenge.moderated_rag = moderated_rag
-    challenge.comment = comment
-    challenge.challenged_by_id = getattr(actor, "id", None)
-    challenge.challenged_at = utcnow()
-    db.session.add(challenge)
-    db.session.flush()
-    instrument = instrument_of(ret.campaign)
-    record(
-        "challenged",
-        ret,
-        f"Challenged {question_label(instrument, question_key)} for {ret.organisation.name}: "
-        f"self-assessed {RAG_LABELS[row.rag]}, moderated {RAG_LABELS[moderated_rag]}",
-        actor=actor,
-    )
-    figures_changed.send("campaign", id=ret.campaign_id)
-    return challenge
 
 
 def return_to_organisation(ret: Return, *, reason: str, actor=None) -> Return:

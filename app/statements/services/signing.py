@@ -9,7 +9,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from app.accounts.models import SIGNATORY_CAPACITIES
-from app.accounts.services import authenticate
+from app.accounts.services import confirm_password
 from app.activity import record
 from app.errors import DomainError, InvalidTransition, PermissionDenied
 from app.extensions import db
@@ -47,9 +47,7 @@ def sign_statement(statement: Statement, user, *, password: str, shown_hash: str
         raise InvalidTransition("This statement is not waiting for signatures.")
     if user.signatory_capacity in statement.signed_capacities:
         raise DomainError("This statement has already been signed in your capacity.")
-    authenticated = authenticate(user.email, password or "")
-    if authenticated is None or authenticated.id != user.id:
-        raise DomainError("The password is not correct. Enter the password you use to sign in", field="password")
+    confirm_password(user, password)
     if shown_hash != statement.content_hash or content_hash(statement) != statement.content_hash:
         raise StatementChanged("The statement changed since you opened it. Read it again below, then sign.")
     signature = Signature(

@@ -56,7 +56,8 @@ def update_details(
     signatories: dict[str, list[str]] | None = None,
     partial_counts_as: float | None = None,
 ) -> InstrumentDraft:
-    """The instrument's own settings; review months and signatories belong to statements only."""
+    """The instrument's own settings; review months belong to statements only, signatories to statements and
+    self-assessments (who signs off a return). Partnership staff, on their own draft."""
     definition = _editable(draft, lock_version, actor)
     if kind not in KINDS:
         raise DomainError("Select the kind of instrument", field="kind")
@@ -69,7 +70,7 @@ def update_details(
     definition["applies_to"] = applies_to or ["all"]
     is_statement = kind == "statement"
     _set(definition, "review_months", review_months if is_statement else None)
-    _set(definition, "signatories", signatories if is_statement else None)
+    _set(definition, "signatories", signatories if kind in ("statement", "self_assessment") else None)
     if partial_counts_as is not None:
         if partial_counts_as not in (0, 0.5):
             raise DomainError("Select how a “partly” answer counts", field="partial_counts_as")
