@@ -12,7 +12,13 @@ from app.activity.models import ActivityEvent
 from app.errors import DomainError, InvalidTransition
 from app.selfassessment import queries, services
 from app.selfassessment.models import CriterionRating
-from tests.selfassessment.factories import complete_return, instrument_for, make_campaign, return_for
+from tests.selfassessment.factories import (
+    complete_return,
+    instrument_for,
+    make_campaign,
+    return_for,
+    submit_with_signoff,
+)
 
 
 @pytest.fixture
@@ -100,7 +106,8 @@ def test_a_criterion_without_actions_or_an_unsubmitted_return_cannot_be_rerated(
     complete_return(ret, rag="green")
     with pytest.raises(InvalidTransition, match="once its return has been submitted"):
         services.rerate_criterion(ret, key, rag="amber", reason="x")
-    services.submit_return(ret, confirmed=True, declaration_name="Morgan Lead", expected_version=ret.lock_version)
+    submit_with_signoff(ret)
+    db.session.commit()
     with pytest.raises(InvalidTransition, match="has none"):
         services.rerate_criterion(ret, key, rag="amber", reason="x")
 
