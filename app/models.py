@@ -21,6 +21,7 @@ from app.questionnaire.models import InstrumentModel, InstrumentVersion  # noqa:
 from app.selfassessment.models import (  # noqa: F401
     Campaign,
     Challenge,
+    CriterionRating,
     EvidenceFile,
     Return,
     ReturnAnswer,

@@ -14,6 +14,12 @@ changes nothing anybody else sees, so draft saves do not send.
 
 `round_purging` is sent with the round just before its case-level data is removed under the retention policy, so
 that whoever keeps figures computed from that data can keep a copy first.
+
+`organisation_changed` is sent by app.accounts, with the Organisation as sender, when an organisation is created,
+re-activated or its type changes, so that features above it can invite it to what is already under way (an open
+self-assessment campaign starts its return). Receivers may return a sentence for the administrator, or None:
+
+    notes = [note for _, note in organisation_changed.send(org, actor=actor) if note]
 """
 
 from __future__ import annotations
@@ -28,3 +34,4 @@ EVERYTHING = "everything"
 
 figures_changed = _signals.signal("figures-changed")
 round_purging = _signals.signal("round-purging")
+organisation_changed = _signals.signal("organisation-changed")

@@ -57,7 +57,11 @@ def _save_organisation(form: OrganisationForm, org: Organisation | None):
         message = "{name} has been saved"
     if not org:
         return None
-    flash(message.format(name=org.name), "success")
+    # What other features did about it (a return started in an open self-assessment campaign…).
+    notes = getattr(org, "change_notes", [])
+    flash(
+        " ".join([message.format(name=org.name) + "."] + notes) if notes else message.format(name=org.name), "success"
+    )
     return redirect(url_for("accounts.organisations"))
 
 

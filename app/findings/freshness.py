@@ -11,7 +11,8 @@ send it, and the services sending it:
   and assignments (add, import, remove, set), a response submitted or returned, a case moderated, and the
   retention purge of its case-level data (app/audits/services.py);
 * a campaign (`"campaign"`, its id): its state (open, close), a return's state (first save, submit, return,
-  accept), a challenge, a practitioner survey response, a survey closing with its frozen snapshot, and the
+  accept), a challenge, a criterion re-rated during the year, its due date or a return's extension, a new
+  organisation's return, a practitioner survey response, a survey closing with its frozen snapshot, and the
   campaign's surveys closing (app/selfassessment/services/, survey_services.py);
 * every round and campaign (`"everything"`): an organisation created or changed (names and types appear in the
   figures; app/accounts/services/organisations.py) and an instrument version published or loaded (a later
@@ -57,7 +58,7 @@ from app.findings.models import FiguresCache
 from app.questionnaire import theme_titles
 from app.utils import new_figures_token, utcnow
 
-FIGURES_VERSION = 2
+FIGURES_VERSION = 3
 
 EVERYTHING = "*"
 

@@ -11,7 +11,7 @@ extra_blueprints = [survey_bp]
 def init_app(app) -> None:
     from app.main.dashboard import register_panel_provider
     from app.notifications.services import register_reminder_provider
-    from app.selfassessment import action_sources
+    from app.selfassessment import action_sources, membership
     from app.selfassessment.panels import org_lead_panel, signatory_panel, staff_panel
     from app.selfassessment.reminders import due_reminders
 
@@ -20,6 +20,14 @@ def init_app(app) -> None:
     register_panel_provider(staff_panel)
     register_reminder_provider(due_reminders)
     action_sources.register()
+    membership.register()
 
 
-from app.selfassessment import review_routes, routes, signoff_routes, survey_routes  # noqa: E402,F401
+from app.selfassessment import (  # noqa: E402,F401
+    campaign_routes,
+    rating_routes,
+    review_routes,
+    routes,
+    signoff_routes,
+    survey_routes,
+)

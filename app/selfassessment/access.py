@@ -49,6 +49,15 @@ def return_for_view(user, return_id: int) -> Return:
     return ret
 
 
+def return_for_rerating(user, return_id: int) -> Return:
+    """A return whose criteria the user may re-rate during the year: the organisation's own lead, or partnership
+    staff. Whether a given criterion may be re-rated now is queries.rerating_problem."""
+    ret = get_return(return_id)
+    if not can_view_return(user, ret):
+        raise PermissionDenied("This return belongs to another organisation")
+    return ret
+
+
 def return_for_review(user, return_id: int) -> Return:
     ret = get_return(return_id)
     if not is_partnership_staff(user):

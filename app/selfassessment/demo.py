@@ -4,7 +4,9 @@ waiting for its chief executive), a challenge event whose panel challenged three
 structured replies (one accepted), QA challenges, Amber and Red criteria with actions (some with progress updates), and practitioner
 survey responses, each given with a one-time response code its organisation created (enough for Oakfield School and
 Riverside Youth Trust to pass MIN_CELL_SIZE, whose leads then close their surveys so their frozen results show; too few
-for the police, whose survey stays open).
+for the police, whose survey stays open). The 2025-26 due date was moved back two weeks, St Columba's has an
+extension, and the youth trust re-rated a criterion once its actions were done (current rating beside the one
+submitted).
 
 Deterministic: ratings, evidence and survey answers are chosen by a hash of fixed strings, and dates are relative to
 the demo's `today` (the noise in the frozen survey results is random, as it always is). Built through the services,
@@ -18,13 +20,14 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from app.actions.queries import is_closed
 from app.actions.services import update_action
 from app.actions.verification import complete_action, verify_action
 from app.extensions import db
 from app.questionnaire import latest_version
 from app.selfassessment import services, survey_services
 from app.selfassessment.models import Campaign, Return, SurveyLink
-from app.selfassessment.queries import min_cell_size
+from app.selfassessment.queries import min_cell_size, rerating_problem, return_view
 
 PREVIOUS_CYCLE, CURRENT_CYCLE = "2024-25", "2025-26"
 TITLE = "Annual safeguarding self-assessment {cycle}"
@@ -93,6 +96,14 @@ CHALLENGES = {
         )
     ],
 }
+EXTENDED = "st-columbas"
+EXTENSION_REASON = "The designated safeguarding lead has been on long-term sick leave; the new lead starts next month."
+RERATED = "youth-trust"
+RERATE_REASON = (
+    "Volunteers' safeguarding training is now complete and recorded: the spring audit of training records found "
+    "every volunteer in date."
+)
+
 # The 2025-26 challenge event: its panel reviewed these returns together.
 EVENT_TITLE = "Spring challenge panel"
 EVENT_PANEL = (
@@ -214,17 +225,22 @@ def load(demo) -> None:
         instrument_version_id=version.id,
         survey_version_id=survey.id if survey else None,
         cycle=CURRENT_CYCLE,
-        due_date=demo.today + timedelta(days=45),
+        due_date=demo.today + timedelta(days=31),
         org_types=_org_types(demo),
         actor=qa,
     )
     services.open_campaign(current, actor=qa)
+    services.change_due_date(current, demo.today + timedelta(days=45), actor=qa)
     event = services.create_event(
         current, title=EVENT_TITLE, held_on=demo.today - timedelta(days=5), panel=EVENT_PANEL, actor=qa
     )
     for slug, (state, profile) in CURRENT.items():
         _play(demo, current, slug, state, profile, qa, event)
     _replies(demo, current, qa)
+    services.extend_return(
+        _return(current, demo.org(EXTENDED)), demo.today + timedelta(days=75), reason=EXTENSION_REASON, actor=qa
+    )
+    _rerate(_return(current, demo.org(RERATED)), _lead(demo, RERATED))
     demo.say(f"self-assessment campaign {CURRENT_CYCLE}, with a challenge event and replies")
     _survey_responses(demo, current)
     db.session.flush()
@@ -324,6 +340,22 @@ def _play(demo, campaign: Campaign, slug: str, state: str, profile, qa, event) -
         services.accept_return(ret, actor=qa)
     elif state == "returned":
         services.return_to_organisation(ret, reason=RETURNED_REASON, actor=qa)
+
+
+def _rerate(ret: Return, lead) -> None:
+    """The first Amber criterion with only this cycle's actions: its actions completed, then re-rated Green."""
+    for section_view in return_view(ret).sections:
+        for criterion in section_view.criteria:
+            if criterion.rag != "amber" or not criterion.actions or any(a.carried for a in criterion.actions):
+                continue
+            for linked in criterion.actions:
+                if not is_closed(linked.action):
+                    update_action(
+                        linked.action, note="Done: checked at the spring audit.", status="complete", actor=lead
+                    )
+            if rerating_problem(ret, return_view(ret).criterion(criterion.key)) is None:
+                services.rerate_criterion(ret, criterion.key, rag="green", reason=RERATE_REASON, actor=lead)
+                return
 
 
 def _replies(demo, campaign: Campaign, qa) -> None:

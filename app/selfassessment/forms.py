@@ -1,5 +1,5 @@
-"""Forms: campaign set-up, the return's section pages (criteria + evidence files + actions + re-confirm), the
-declaration, QA challenge and return-to-organisation."""
+"""Forms: the return's section pages (criteria + evidence files + actions + re-confirm), the declaration, QA
+challenge and return-to-organisation. Campaign forms are in app.selfassessment.campaign_forms."""
 
 from __future__ import annotations
 
@@ -8,110 +8,26 @@ from datetime import date
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
-    GovCheckboxesInput,
     GovCheckboxInput,
     GovRadioInput,
-    GovSelect,
     GovTextInput,
 )
-from wtforms import BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, HiddenField, RadioField, StringField
 from wtforms import IntegerField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange
 
-from app.accounts.models import ORG_TYPE_LABELS, ORG_TYPES
 from app.actions.forms import priority_params
 from app.actions.priorities import active_priorities
-from app.forms_common import DATE_PARTS, GovDateField, parse_date_parts
-from app.questionnaire import build_section_form, form_answers, latest_version, return_marker, versions_of_kind
+from app.forms_common import DATE_PARTS, parse_date_parts
+from app.questionnaire import build_section_form, form_answers, return_marker
 from app.questionnaire.answers import short_text
 from app.selfassessment.checks import missing_action_message
 from app.selfassessment.queries import NEEDS_ACTION, RAG_LABELS, CriterionView, ReturnView, SectionView
-from app.selfassessment.services import NewAction, SectionSave, cycle_problem
+from app.selfassessment.services import NewAction, SectionSave
 from app.selfassessment.survey_services import MAX_CODES
 from app.uploads import ALLOWED_LABEL, UploadError, delete_stored, has_file, max_file_bytes, save_upload, size_label
 from app.utils import today
-
-
-# ---------------------------------------------------------------------------------------------
-# Campaigns
-# ---------------------------------------------------------------------------------------------
-class CampaignForm(FlaskForm):
-    title = StringField(
-        "Title",
-        widget=GovTextInput(),
-        validators=[
-            InputRequired("Enter a title for the campaign"),
-            Length(max=200, message="Title must be 200 characters or fewer"),
-        ],
-    )
-    instrument_version_id = RadioField(
-        "Self-assessment instrument",
-        widget=GovRadioInput(),
-        coerce=int,
-        validate_choice=False,
-        validators=[InputRequired("Select the self-assessment instrument")],
-    )
-    survey_version_id = SelectField(
-        "Practitioner survey",
-        widget=GovSelect(),
-        validate_choice=False,
-        description="Practitioners answer it anonymously through a link each organisation shares with its staff.",
-    )
-    cycle = StringField(
-        "Cycle",
-        widget=GovTextInput(),
-        description="Two consecutive years, like 2025-26",
-        validators=[InputRequired("Enter the cycle, like 2025-26")],
-    )
-    due_date = GovDateField(
-        "Returns due by",
-        description="For example, 31 3 2026",
-        subject="The due date",
-        example="31 3 2026",
-        required_message="Enter the date returns are due",
-    )
-    org_types = SelectMultipleField(
-        "Organisation types invited",
-        widget=GovCheckboxesInput(),
-        choices=[SelectChoice(t, ORG_TYPE_LABELS[t]) for t in ORG_TYPES],
-        description="Every active organisation of the ticked types gets a return.",
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.instrument_version_id.choices = [SelectChoice(v.id, v.label) for v in versions_of_kind("self_assessment")]
-        self.survey_version_id.choices = [SelectChoice("", "No practitioner survey")] + [
-            SelectChoice(str(v.id), v.label) for v in versions_of_kind("survey")
-        ]
-        if not self.is_submitted():
-            self.org_types.data = list(ORG_TYPES)
-            if self.instrument_version_id.choices:
-                self.instrument_version_id.data = self.instrument_version_id.choices[0].value
-            survey = latest_version("practitioner-survey")
-            if survey is not None:
-                self.survey_version_id.data = str(survey.id)
-
-    def validate_cycle(self, field):
-        problem = cycle_problem((field.data or "").strip())
-        if problem:
-            raise ValidationError(problem)
-
-    def validate_org_types(self, field):
-        if not field.data or any(t not in ORG_TYPES for t in field.data):
-            raise ValidationError("Select at least one type of organisation to invite")
-
-    def validate_instrument_version_id(self, field):
-        if field.data not in {choice.value for choice in field.choices}:
-            raise ValidationError("Select the self-assessment instrument")
-
-    def validate_survey_version_id(self, field):
-        if field.data and field.data not in {choice.value for choice in field.choices}:
-            raise ValidationError("Select a practitioner survey, or no survey")
-
-    @property
-    def survey_id(self) -> int | None:
-        return int(self.survey_version_id.data) if self.survey_version_id.data else None
 
 
 # ---------------------------------------------------------------------------------------------

@@ -127,6 +127,9 @@ class Return(db.Model):
     reviewed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     reviewed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    # An extension given to this organisation alone: its return is due then instead of on the campaign's date.
+    extended_to: Mapped[date | None] = mapped_column(sa.Date)
+    extension_reason: Mapped[str | None] = mapped_column(sa.Text)
     # Who must sign off (signatory capacities), fixed when the lead sends it for sign-off; empty when none is needed.
     signoff_capacities: Mapped[list] = mapped_column(sa.JSON, default=list)
     sent_for_signoff_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
@@ -151,6 +154,19 @@ class Return(db.Model):
 
     __mapper_args__ = {"version_id_col": lock_version}
 
+    @property
+    def due_date(self) -> date:
+        """When this return is due: its extension when it has one later than the campaign's due date (an extension
+        never brings a date forward), otherwise the campaign's. Every reminder, overdue tag and figure uses this (or
+        `due_date_expression` in SQL)."""
+        campaign_due = self.campaign.due_date
+        return self.extended_to if self.extended_to is not None and self.extended_to > campaign_due else campaign_due
+
+
+def due_date_expression():
+    """`Return.due_date` in SQL, for a query joining Return to Campaign."""
+    return sa.case((Return.extended_to > Campaign.due_date, Return.extended_to), else_=Campaign.due_date)
+
 
 class ReturnAnswer(AnswerColumns, AnswerNotes, db.Model):
     __tablename__ = "return_answer"
@@ -173,6 +189,27 @@ class ReturnAnswer(AnswerColumns, AnswerNotes, db.Model):
     challenge: Mapped[Challenge | None] = relationship(
         back_populates="answer", uselist=False, cascade="all, delete-orphan"
     )
+    ratings: Mapped[list[CriterionRating]] = relationship(
+        back_populates="answer", cascade="all, delete-orphan", order_by="CriterionRating.id"
+    )
+
+
+class CriterionRating(db.Model):
+    """A criterion re-rated during the year, after its return was submitted and once all its actions were closed.
+    The rating at submission stays on the answer; the latest of these is the current rating. Never changed."""
+
+    __tablename__ = "criterion_rating"
+    __table_args__ = (sa.CheckConstraint("rag IN ('green', 'amber', 'red')", name="rag_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    return_answer_id: Mapped[int] = mapped_column(sa.ForeignKey("return_answer.id", ondelete="CASCADE"), index=True)
+    rag: Mapped[str] = mapped_column(sa.String(8))
+    reason: Mapped[str] = mapped_column(sa.Text)
+    rated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    rated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    answer: Mapped[ReturnAnswer] = relationship(back_populates="ratings")
+    rated_by: Mapped[User | None] = relationship(foreign_keys=[rated_by_id])
 
 
 class ReturnSignoff(db.Model):

@@ -1,5 +1,6 @@
-"""Reminders for `flask reminders send`: returns due within 14 days or overdue, each to the organisation's leads.
-Overdue actions, this feature's among them, are reminded by the actions feature (app.actions.reminders)."""
+"""Reminders for `flask reminders send`: returns due within 14 days or overdue (by the return's own due date: an
+extension, or the campaign's), each to the organisation's leads. Overdue actions, this feature's among them, are
+reminded by the actions feature (app.actions.reminders)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.notifications.services import DueReminder
-from app.selfassessment.models import Campaign, CampaignState, Return
+from app.selfassessment.models import Campaign, CampaignState, Return, due_date_expression
 from app.selfassessment.queries import EDITABLE_STATES, org_lead_emails
 from app.utils import govuk_date
 
@@ -29,7 +30,7 @@ def returns_due(on: date) -> list[DueReminder]:
             .where(
                 Campaign.state == CampaignState.open,
                 Return.state.in_(EDITABLE_STATES),
-                Campaign.due_date <= on + timedelta(days=DUE_SOON_DAYS),
+                due_date_expression() <= on + timedelta(days=DUE_SOON_DAYS),
             )
             .options(selectinload(Return.campaign), selectinload(Return.organisation))
             .order_by(Return.id)
@@ -39,11 +40,10 @@ def returns_due(on: date) -> list[DueReminder]:
     reminders = []
     for ret in returns:
         campaign = ret.campaign
-        overdue = campaign.due_date < on
+        due = ret.due_date  # its extension, if it has one
+        overdue = due < on
         kind = "return_overdue" if overdue else "return_due_soon"
-        when = (
-            f"was due on {govuk_date(campaign.due_date)}" if overdue else f"is due by {govuk_date(campaign.due_date)}"
-        )
+        when = f"was due on {govuk_date(due)}" if overdue else f"is due by {govuk_date(due)}"
         subject = f"{'Overdue' if overdue else 'Due soon'}: {campaign.label}"
         body = (
             f"The {campaign.cycle} safeguarding self-assessment return for {ret.organisation.name} {when}.\n\n"
@@ -61,7 +61,7 @@ def returns_due(on: date) -> list[DueReminder]:
                     kind=kind,
                     target_type="sa_return",
                     target_id=ret.id,
-                    due_date=campaign.due_date,
+                    due_date=due,
                     recipient=email,
                     subject=subject,
                     body=body,

@@ -12,7 +12,6 @@ from app.errors import StaleEdit
 from app.questionnaire import SectionFlow
 from app.selfassessment import access, bp, queries, services, survey_services
 from app.selfassessment.forms import (
-    CampaignForm,
     CloseSurveyForm,
     DeclarationForm,
     ResponseCodesForm,
@@ -26,84 +25,6 @@ STAFF = ("admin", "qa")
 RETURN_VIEWERS = ("org_lead", "admin", "qa")
 # Signatories read their organisation's return, survey results and evidence, and sign it off; they change nothing.
 RETURN_READERS = (*RETURN_VIEWERS, "signatory")
-
-
-# ---------------------------------------------------------------------------------------------
-# Campaigns
-# ---------------------------------------------------------------------------------------------
-@bp.route("/campaigns")
-@roles_required(*STAFF)
-def campaigns():
-    return render_template("selfassessment/campaigns.html", campaigns=queries.campaigns())
-
-
-@bp.route("/campaigns/new", methods=["GET", "POST"])
-@roles_required(*STAFF)
-def new_campaign():
-    form = CampaignForm()
-    if form.validate_on_submit():
-        campaign = web.run(
-            form,
-            services.create_campaign,
-            title=form.title.data,
-            instrument_version_id=form.instrument_version_id.data,
-            survey_version_id=form.survey_id,
-            cycle=form.cycle.data.strip(),
-            due_date=form.due_date.data,
-            org_types=form.org_types.data,
-            actor=current_user,
-        )
-        if campaign:
-            flash(
-                f"Campaign “{campaign.title}” created. Open it when you are ready for organisations to start.",
-                "success",
-            )
-            return redirect(url_for("selfassessment.campaign", campaign_id=campaign.id))
-    return render_template("selfassessment/campaign_form.html", form=form)
-
-
-@bp.route("/campaigns/<int:campaign_id>")
-@roles_required(*STAFF)
-def campaign(campaign_id: int):
-    campaign = queries.get_campaign(campaign_id)
-    return render_template(
-        "selfassessment/campaign.html",
-        campaign=campaign,
-        board=queries.campaign_board(campaign),
-        return_states=list(ReturnState),
-    )
-
-
-@bp.route("/campaigns/<int:campaign_id>/open", methods=["POST"])
-@roles_required(*STAFF)
-def open_campaign(campaign_id: int):
-    return _campaign_move(campaign_id, services.open_campaign, "opened")
-
-
-@bp.route("/campaigns/<int:campaign_id>/close", methods=["POST"])
-@roles_required(*STAFF)
-def close_campaign(campaign_id: int):
-    return _campaign_move(campaign_id, services.close_campaign, "closed")
-
-
-def _campaign_move(campaign_id: int, move, verb: str):
-    campaign = queries.get_campaign(campaign_id)
-    if web.run_or_flash(move, campaign, actor=current_user):
-        flash(f"Campaign {verb}.", "success")
-    return redirect(url_for("selfassessment.campaign", campaign_id=campaign_id))
-
-
-@bp.route("/campaigns/<int:campaign_id>/triangulation")
-@roles_required(*STAFF)
-def triangulation(campaign_id: int):
-    campaign = queries.get_campaign(campaign_id)
-    return render_template(
-        "selfassessment/triangulation.html",
-        campaign=campaign,
-        rows=queries.triangulation(campaign.id),
-        minimum=queries.min_cell_size(),
-        threshold=queries.agreement_threshold(),
-    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -18,6 +18,9 @@ from tests.selfassessment.factories import (
 )
 
 
+CONFIRM = {"confirm": "yes"}
+
+
 def _form(**overrides):
     due = today() + timedelta(days=90)
     data = {
@@ -32,12 +35,25 @@ def _form(**overrides):
     return data
 
 
-def test_new_campaign_form_defaults(client, login_as):
+def test_new_campaign_form_preselects_nothing(client, login_as):
+    """GOV.UK: nothing ticked or chosen for the user; the only instrument there is shown as fixed text."""
     login_as("qa")
     page = client.get("/self-assessment/campaigns/new").get_data(as_text=True)
     assert "Create a self-assessment campaign" in page
     assert page.count('name="org_types"') == 17
-    assert page.count("checked") >= 17 + 1  # every organisation type, and the latest self-assessment
+    assert "checked" not in page
+    version = self_assessment_version()
+    assert f'<input type="hidden" name="instrument_version_id" value="{version.id}">' in page
+    assert version.label in page
+
+
+def test_new_campaign_with_no_type_selected_is_explained(client, login_as, db):
+    login_as("qa")
+    data = _form()
+    del data["org_types"]
+    page = client.post("/self-assessment/campaigns/new", data=data).get_data(as_text=True)
+    assert "There is a problem" in page and "Select at least one type of organisation to invite" in page
+    assert db.session.execute(sa.select(sa.func.count(Campaign.id))).scalar_one() == 0
 
 
 def test_bad_campaign_input_is_explained_and_kept(client, login_as, db):
@@ -77,7 +93,7 @@ def test_campaign_lifecycle(client, login_as, make, db):
     board = client.get(f"/self-assessment/campaigns/{campaign.id}").get_data(as_text=True)
     assert "Ashgrove School" in board and "Kestrel Youth Club" in board and "Not Invited Police" not in board
 
-    assert client.post(f"/self-assessment/campaigns/{campaign.id}/open").status_code == 302
+    assert client.post(f"/self-assessment/campaigns/{campaign.id}/open", data=CONFIRM).status_code == 302
     db.session.expire_all()
     assert campaign.state == CampaignState.open and campaign.opened_at is not None
     returns = db.session.execute(sa.select(Return).order_by(Return.organisation_id)).scalars().all()
@@ -92,16 +108,16 @@ def test_campaign_lifecycle(client, login_as, make, db):
     assert "Submitted" in board and "Not started" in board
     assert "Charity or voluntary organisation" in board
 
-    assert client.post(f"/self-assessment/campaigns/{campaign.id}/close").status_code == 302
+    assert client.post(f"/self-assessment/campaigns/{campaign.id}/close", data=CONFIRM).status_code == 302
     db.session.expire_all()
     assert campaign.state == CampaignState.closed
     # closing twice is refused with a message, not an error page
-    response = client.post(f"/self-assessment/campaigns/{campaign.id}/close", follow_redirects=True)
+    response = client.post(f"/self-assessment/campaigns/{campaign.id}/close", data=CONFIRM, follow_redirects=True)
     assert "Cannot change from “closed” to “closed”" in response.get_data(as_text=True)
     # re-opening creates returns only for newly eligible organisations
     make.make_org(org_type="charity", name="Late Joiner Trust")
     db.session.commit()
-    assert client.post(f"/self-assessment/campaigns/{campaign.id}/open").status_code == 302
+    assert client.post(f"/self-assessment/campaigns/{campaign.id}/open", data=CONFIRM).status_code == 302
     assert db.session.execute(sa.select(sa.func.count(Return.id))).scalar_one() == 3
     verbs = db.session.execute(sa.select(ActivityEvent.verb).where(ActivityEvent.object_type == "campaign")).scalars()
     assert {"created", "opened", "closed"} <= set(verbs)
@@ -120,3 +136,36 @@ def test_only_partnership_staff_manage_campaigns(client, login_as, make):
     login_as("org_lead")
     assert client.get("/self-assessment/campaigns").status_code == 403
     assert client.post(f"/self-assessment/campaigns/{campaign.id}/open").status_code == 403
+
+
+def test_closing_is_confirmed_on_a_page_of_its_own(client, login_as, make, db):
+    login_as("qa")
+    make.make_org(org_type="school", name="Ashgrove School")
+    campaign = make_campaign()
+    board = client.get(f"/self-assessment/campaigns/{campaign.id}").get_data(as_text=True)
+    assert f'href="/self-assessment/campaigns/{campaign.id}/close"' in board
+    page = client.get(f"/self-assessment/campaigns/{campaign.id}/close").get_data(as_text=True)
+    assert "Are you sure you want to close the campaign?" in page
+    assert "1 return has not been submitted" in page
+    assert "closed practitioner surveys cannot be opened again" in page
+    assert ">Cancel</a>" in page and "Close campaign" in page
+    # a post without the confirmation page's button closes nothing
+    response = client.post(f"/self-assessment/campaigns/{campaign.id}/close")
+    assert response.status_code == 200 and "Are you sure" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert campaign.state == CampaignState.open
+    assert client.post(f"/self-assessment/campaigns/{campaign.id}/close", data=CONFIRM).status_code == 302
+    db.session.expire_all()
+    assert campaign.state == CampaignState.closed
+
+
+def test_opening_is_confirmed_on_a_page_of_its_own(client, login_as, make, db):
+    login_as("admin")
+    make.make_org(org_type="school", name="Ashgrove School")
+    campaign = make_campaign(open_it=False, org_types=["school"])
+    page = client.get(f"/self-assessment/campaigns/{campaign.id}/open").get_data(as_text=True)
+    assert "Are you sure you want to open the campaign?" in page and "each of the 1 active organisations" in page
+    client.post(f"/self-assessment/campaigns/{campaign.id}/open")
+    db.session.expire_all()
+    assert campaign.state == CampaignState.draft
+    assert db.session.execute(sa.select(sa.func.count(Return.id))).scalar_one() == 0

@@ -110,3 +110,21 @@ def test_demo_pages_render(app, db, client, login_as, monkeypatch):
     login_as(demo.user("lead@oakfield-school.riverside.example"))
     page = client.get("/self-assessment/my-returns").get_data(as_text=True)
     assert "2025-26" in page and "2024-25" in page
+
+
+def test_demo_shows_the_campaign_year(app, db, monkeypatch):
+    """A moved due date, an extension with its reason, and a criterion re-rated beside its rating at submission."""
+    from app.activity.models import ActivityEvent
+    from app.selfassessment.models import CriterionRating
+
+    monkeypatch.setattr(demo_module, "DEMO_FEATURES", ("selfassessment",))
+    demo = demo_module.load_demo()
+    current = db.session.execute(sa.select(Campaign).where(Campaign.cycle == "2025-26")).scalar_one()
+    assert db.session.execute(sa.select(ActivityEvent.id).where(ActivityEvent.verb == "due_date_changed")).first()
+    extended = db.session.execute(
+        sa.select(Return).where(Return.campaign_id == current.id, Return.organisation_id == demo.org("st-columbas").id)
+    ).scalar_one()
+    assert extended.due_date > current.due_date and extended.extension_reason
+    rating = db.session.execute(sa.select(CriterionRating)).scalar_one()
+    assert rating.answer.return_.organisation.slug == "youth-trust"
+    assert (rating.answer.rag, rating.rag) == ("amber", "green")

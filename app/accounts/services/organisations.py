@@ -16,7 +16,7 @@ from app.accounts.services._common import (
 )
 from app.activity import record
 from app.extensions import db
-from app.signals import figures_changed
+from app.signals import figures_changed, organisation_changed
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -101,6 +101,7 @@ def create_organisation(
     db.session.flush()
     record("created", org, f"Created organisation {org.name} ({org.type_label})", actor=actor)
     figures_changed.send("everything")
+    _announce(org, actor)
     return org
 
 
@@ -127,9 +128,18 @@ def update_organisation(
         fields["signatory_rule"] = _signatory_rule(signatory_rule)
     if _slug_taken(slug, other_than=org.id):
         raise AccountError(slug_taken_message(slug), field="slug")
+    was_type, was_active = org.org_type, org.active
     changes = _apply_changes(org, fields)
     db.session.flush()
     if changes:
         record("updated", org, f"Updated organisation {org.name}: " + "; ".join(changes), actor=actor)
         figures_changed.send("everything")
+    if org.active and (org.org_type != was_type or not was_active):
+        _announce(org, actor)
     return changes
+
+
+def _announce(org: Organisation, actor) -> None:
+    """Tell the features above (app.signals.organisation_changed) that an organisation is new, back, or of another
+    type; what they say back is kept on `org.change_notes` for the page to show."""
+    org.change_notes = [note for _, note in organisation_changed.send(org, actor=actor) if note]

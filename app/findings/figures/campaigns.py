@@ -11,6 +11,7 @@ from app.findings import freshness, queries
 from app.findings.figures.survey import survey_figures, survey_partnership
 from app.findings.figures.tallies import RAGS, SCORE_RAG, pct, proposals, settings
 from app.questionnaire import Catalogue, InstrumentVersion, catalogue_for_version
+from app.selfassessment import queries as sa_queries
 from app.selfassessment.queries import ThemeRag
 from app.utils import utcnow
 
@@ -241,6 +242,8 @@ def campaign_snapshot(campaign) -> dict:
         entry["scored"], entry["met"] = entry["moderated"]["n"], entry["moderated"]["green"]
 
     theme_list = list(themes.values())
+    rerated = _rerated(campaign, criteria, canonical)
+    summary["rerated"] = sum(entry["n"] for entry in rerated)
     return {
         "kind": "campaign",
         "id": campaign.id,
@@ -260,4 +263,29 @@ def campaign_snapshot(campaign) -> dict:
         "survey": survey_figures(campaign, _theme_rags(theme_rows)),
         "survey_partnership": survey_partnership(campaign),
         "returns": list(organisations.values()),
+        "rerated": rerated,
     }
+
+
+def _rerated(campaign, criteria: dict[str, dict], canonical: dict[str, str]) -> list[dict]:
+    """Criteria re-rated during the year, each with how many were re-rated and their ratings at submission (which
+    every other figure uses) and now, in catalogue order."""
+    found: dict[str, dict] = {}
+    for key, submitted, current in sa_queries.rerated_pairs(campaign.id):
+        criterion = criteria.get(canonical.get(key))
+        if criterion is None:
+            continue
+        entry = found.setdefault(
+            criterion["key"],
+            {
+                "key": criterion["key"],
+                "text": criterion["text"],
+                "n": 0,
+                "submitted": _rag_tally(),
+                "current": _rag_tally(),
+            },
+        )
+        entry["n"] += 1
+        _add_rag(entry["submitted"], submitted, 1)
+        _add_rag(entry["current"], current, 1)
+    return [found[key] for key in criteria if key in found]

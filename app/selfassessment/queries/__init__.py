@@ -3,14 +3,16 @@
 Public (used by statements and findings):
     has_submitted_return(organisation_id, since_cycle_of_campaign=None) -> bool
     latest_return_for(organisation_id) -> Return | None
+    rerated_pairs(campaign_id) (criteria re-rated during the year: rating at submission and current)
     campaigns() / get_campaign(id)
     rag_by_criterion(campaign_id), self_assessed_theme_rag(campaign_id), triangulation(campaign_id) (the one
     triangulation of self-assessment and practitioner survey), partnership_survey_figures(campaign),
     partnership_survey_snapshot(campaign_id)
 
 One concept a module: campaign (lists, board), returns (an organisation's returns, dashboard), return_detail (one
-return as a page shows it), aggregates (SQL over submitted returns), surveys (frozen survey results),
-theme_agreement (triangulation); _common holds the RAG ranks and return states they share.
+return as a page shows it), ratings (criteria re-rated during the year), aggregates (SQL over submitted returns),
+surveys (frozen survey results), theme_agreement (triangulation); _common holds the RAG ranks and return states
+they share.
 """
 
 from __future__ import annotations
@@ -100,9 +102,12 @@ from app.selfassessment.queries.surveys import (
     survey_status,
     survey_statuses,
 )
+from app.selfassessment.queries.ratings import current_ratings, rerated_criteria, rerated_pairs, rerating_problem
 from app.selfassessment.queries.theme_agreement import (
+    TRIANGULATION_SHOWS,
     TriangulationRow,
     agreement_threshold,
+    filter_triangulation,
     shared_themes,
     triangulation,
 )
@@ -127,6 +132,7 @@ __all__ = [
     "SECTION_STATUS_LABELS",
     "SUBMITTED_STATES",
     "SURVEY_OPEN",
+    "TRIANGULATION_SHOWS",
     "Board",
     "BoardRow",
     "Change",
@@ -148,6 +154,8 @@ __all__ = [
     "campaigns",
     "can_sign_off_now",
     "changes_since_last_cycle",
+    "current_ratings",
+    "filter_triangulation",
     "get_campaign",
     "get_return",
     "has_submitted_return",
@@ -163,6 +171,9 @@ __all__ = [
     "org_lead_emails",
     "partnership_survey_figures",
     "partnership_survey_snapshot",
+    "rerated_criteria",
+    "rerated_pairs",
+    "rerating_problem",
     "rag_by_criterion",
     "return_problems_for",
     "return_view",

@@ -48,7 +48,7 @@ def invited_organisations(campaign: Campaign) -> list[Organisation]:
 
 
 def is_overdue(ret: Return, on: date | None = None) -> bool:
-    return ret.state in EDITABLE_STATES and ret.campaign.due_date < (on or today())
+    return ret.state in EDITABLE_STATES and ret.due_date < (on or today())
 
 
 @dataclass
@@ -64,6 +64,7 @@ class Board:
     rows: list[BoardRow]
     by_state: dict[str, int]
     by_type: dict[str, dict[str, int]]  # org type -> state -> count
+    timeliness: dict[str, int]  # "on_time", "late" (submitted after its due date), "overdue", "extended"
 
 
 def campaign_board(campaign: Campaign, on: date | None = None) -> Board:
@@ -99,4 +100,20 @@ def campaign_board(campaign: Campaign, on: date | None = None) -> Board:
     for org_type, state, n in counts:
         by_state[state.value] += n
         by_type.setdefault(org_type, {s.value: 0 for s in ReturnState})[state.value] += n
-    return Board(rows=rows, by_state=by_state, by_type=dict(sorted(by_type.items())))
+    return Board(
+        rows=rows, by_state=by_state, by_type=dict(sorted(by_type.items())), timeliness=_timeliness(returns, on)
+    )
+
+
+def _timeliness(returns: list[Return], on: date) -> dict[str, int]:
+    """How many returns were submitted by their own due date (an extension counts), after it, are overdue now, and
+    have an extension."""
+    counts = {"on_time": 0, "late": 0, "overdue": 0, "extended": 0}
+    for ret in returns:
+        if ret.submitted_at is not None:
+            counts["on_time" if ret.submitted_at.date() <= ret.due_date else "late"] += 1
+        elif is_overdue(ret, on):
+            counts["overdue"] += 1
+        if ret.due_date != ret.campaign.due_date:
+            counts["extended"] += 1
+    return counts

@@ -18,6 +18,7 @@ from app.selfassessment.checks import return_problems, section_status
 from app.selfassessment.models import (
     Campaign,
     Challenge,
+    CriterionRating,
     EvidenceFile,
     Return,
     ReturnAnswer,
@@ -81,6 +82,11 @@ class CriterionView:
     @property
     def carried(self) -> bool:
         return self.answer is not None and self.answer.carried_from_id is not None
+
+    @property
+    def current_rating(self) -> CriterionRating | None:
+        """The latest re-rating during the year (the rating at submission is `rag`), or None."""
+        return self.answer.ratings[-1] if self.answer is not None and self.answer.ratings else None
 
     @property
     def to_reconfirm(self) -> bool:
@@ -150,6 +156,7 @@ def answer_rows(ret: Return) -> list[ReturnAnswer]:
                 selectinload(ReturnAnswer.files),
                 selectinload(ReturnAnswer.challenge),
                 selectinload(ReturnAnswer.carried_from),
+                selectinload(ReturnAnswer.ratings),
             )
         ).scalars()
     )

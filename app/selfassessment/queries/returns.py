@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from app.accounts.models import User, UserRole
 from app.errors import get_or_404
 from app.extensions import db
-from app.selfassessment.models import Campaign, CampaignState, Return, ReturnState
+from app.selfassessment.models import Campaign, CampaignState, Return, ReturnState, due_date_expression
 from app.selfassessment.queries._common import SUBMITTED_STATES
 
 
@@ -96,7 +96,7 @@ def open_returns_for_organisation(organisation_id: int) -> list[Return]:
             .join(Campaign, Return.campaign_id == Campaign.id)
             .where(Return.organisation_id == organisation_id, Campaign.state == CampaignState.open)
             .options(selectinload(Return.campaign))
-            .order_by(Campaign.due_date)
+            .order_by(due_date_expression())
         ).scalars()
     )
 

@@ -106,3 +106,25 @@ def triangulation(campaign_id: int, theme_rags=None) -> list[TriangulationRow]:
                 )
             )
     return rows
+
+
+TRIANGULATION_SHOWS = {
+    "mismatches": "Only mismatches with practitioners’ views",
+    "amber_red": "Only themes self-assessed Amber or Red",
+}
+
+
+def filter_triangulation(
+    rows: list[TriangulationRow], *, org_type: str = "", theme: str = "", show: str = ""
+) -> list[TriangulationRow]:
+    """The triangulation rows of one organisation type and theme (blank: any), and only the mismatches or only the
+    themes self-assessed Amber or Red when `show` says so. Unknown values filter nothing out."""
+    if org_type:
+        rows = [r for r in rows if r.org_type == org_type]
+    if theme:
+        rows = [r for r in rows if r.theme == theme]
+    if show == "mismatches":
+        rows = [r for r in rows if r.mismatch]
+    elif show == "amber_red":
+        rows = [r for r in rows if r.self_rag is not None and r.self_rag.worst_self in ("amber", "red")]
+    return rows

@@ -1,8 +1,10 @@
 """Every state change of campaigns, returns and challenges (the practitioner survey's are in
 app.selfassessment.survey_services).
 
-One concept a module: campaigns (create, open with carry forward, close) and returns (save a section, submit, and
-the partnership's review: challenge, return to the organisation, accept).
+One concept a module: campaigns (create, open with carry forward, close, and an organisation invited while one is
+open), due_dates (the campaign's due date and one organisation's extension), returns (save a section, submit, and
+the partnership's review: challenge, return to the organisation, accept) and ratings (a criterion re-rated during
+the year).
 """
 
 from __future__ import annotations
@@ -12,9 +14,12 @@ from app.selfassessment.services.campaigns import (
     close_campaign,
     create_campaign,
     cycle_problem,
+    invite_organisation,
     open_campaign,
     previous_campaign_for,
 )
+from app.selfassessment.services.due_dates import change_due_date, extend_return, remove_extension
+from app.selfassessment.services.ratings import rerate_criterion
 from app.selfassessment.services.returns import (
     CONFLICT_MESSAGE,
     DECLARATION_FIELDS,
@@ -59,11 +64,19 @@ __all__ = [
     "accept_return",
     "add_returns_to_event",
     "challenge_answer",
+    "change_due_date",
     "check_declaration",
     "close_campaign",
     "create_event",
     "create_campaign",
     "cycle_problem",
+    "extend_return",
+    "invite_organisation",
+    "open_campaign",
+    "previous_campaign_for",
+    "question_label",
+    "remove_extension",
+    "rerate_criterion",
     "mark_submitted",
     "no_account_message",
     "open_campaign",

@@ -130,35 +130,85 @@ def open_campaign(campaign: Campaign, *, actor=None) -> Campaign:
     existing = set(
         db.session.execute(sa.select(Return.organisation_id).where(Return.campaign_id == campaign.id)).scalars()
     )
-    linked = set(
-        db.session.execute(sa.select(SurveyLink.organisation_id).where(SurveyLink.campaign_id == campaign.id)).scalars()
-    )
-    instrument = instrument_of(campaign)
-    # A campaign re-opened after its surveys closed keeps them closed and adds none: its survey is over.
-    survey_over = (
-        db.session.execute(
-            sa.select(SurveySnapshot.id).where(
-                SurveySnapshot.campaign_id == campaign.id, SurveySnapshot.survey_link_id.is_(None)
-            )
-        ).first()
-        is not None
-    )
-    # Answers stored under an older key follow its renames into this version: one catalogue for every return.
-    catalogue = catalogue_for_key(instrument.key) if campaign.previous_campaign_id is not None else None
+    starter = _ReturnStarter(campaign)
     started = 0
     for org in invited_organisations(campaign):
-        if org.id not in existing:
-            ret = Return(campaign=campaign, organisation_id=org.id, state=ReturnState.not_started)
-            db.session.add(ret)
-            db.session.flush()
-            _carry_forward(ret, instrument, catalogue, org, campaign.previous_campaign_id)
-            started += 1
-        if campaign.survey_version_id is not None and org.id not in linked and not survey_over:
-            db.session.add(SurveyLink(campaign_id=campaign.id, organisation_id=org.id, token=secrets.token_urlsafe(32)))
+        started += starter.start(org, has_return=org.id in existing)
     db.session.flush()
     record("opened", campaign, f"Opened {campaign.label}: {started} new returns", actor=actor)
     figures_changed.send("campaign", id=campaign.id)
     return campaign
+
+
+class _ReturnStarter:
+    """Starts an invited organisation's return (carried forward from its previous cycle) and its survey link."""
+
+    def __init__(self, campaign: Campaign):
+        self.campaign = campaign
+        self.instrument = instrument_of(campaign)
+        self.linked = set(
+            db.session.execute(
+                sa.select(SurveyLink.organisation_id).where(SurveyLink.campaign_id == campaign.id)
+            ).scalars()
+        )
+        # A campaign re-opened after its surveys closed keeps them closed and adds none: its survey is over.
+        self.survey_over = (
+            db.session.execute(
+                sa.select(SurveySnapshot.id).where(
+                    SurveySnapshot.campaign_id == campaign.id, SurveySnapshot.survey_link_id.is_(None)
+                )
+            ).first()
+            is not None
+        )
+        # Answers stored under an older key follow its renames into this version: one catalogue for every return.
+        self.catalogue = catalogue_for_key(self.instrument.key) if campaign.previous_campaign_id is not None else None
+
+    def start(self, org: Organisation, *, has_return: bool) -> int:
+        """1 when a return was started for the organisation, 0 when it had one already."""
+        campaign = self.campaign
+        started = 0
+        if not has_return:
+            ret = Return(campaign=campaign, organisation_id=org.id, state=ReturnState.not_started)
+            db.session.add(ret)
+            db.session.flush()
+            _carry_forward(ret, self.instrument, self.catalogue, org, campaign.previous_campaign_id)
+            started = 1
+        if campaign.survey_version_id is not None and org.id not in self.linked and not self.survey_over:
+            db.session.add(SurveyLink(campaign_id=campaign.id, organisation_id=org.id, token=secrets.token_urlsafe(32)))
+            self.linked.add(org.id)
+        return started
+
+
+def invite_organisation(org: Organisation, *, actor=None) -> list[str]:
+    """Start a return in every open campaign that invites the organisation's type and has none for it (an
+    organisation added, re-activated or whose type changed while a campaign is open); idempotent. A return in a
+    campaign that no longer invites its type is kept. Returns a sentence for each, for whoever made the change.
+    Called by app.selfassessment.membership when app.accounts sends `organisation_changed`."""
+    if not org.active:
+        return []
+    notes = []
+    for campaign in db.session.execute(
+        sa.select(Campaign).where(Campaign.state == CampaignState.open).order_by(Campaign.id)
+    ).scalars():
+        has_return = (
+            db.session.execute(
+                sa.select(Return.id).where(Return.campaign_id == campaign.id, Return.organisation_id == org.id)
+            ).first()
+            is not None
+        )
+        invited = org.org_type in campaign.invited_org_types
+        if invited and not has_return:
+            _ReturnStarter(campaign).start(org, has_return=False)
+            db.session.flush()
+            record("invited", campaign, f"Started a return in {campaign.label} for {org.name}", actor=actor)
+            figures_changed.send("campaign", id=campaign.id)
+            notes.append(f"{org.name} has a return to complete in {campaign.label}.")
+        elif has_return and not invited:
+            notes.append(
+                f"{campaign.label} does not invite {org.type_label} organisations: "
+                f"the return {org.name} already has in it is kept."
+            )
+    return notes
 
 
 def _carry_forward(
