@@ -240,7 +240,7 @@ def load(demo) -> None:
     services.extend_return(
         _return(current, demo.org(EXTENDED)), demo.today + timedelta(days=75), reason=EXTENSION_REASON, actor=qa
     )
-    _rerate(_return(current, demo.org(RERATED)), _lead(demo, RERATED))
+    _rerate(_return(current, demo.org(RERATED)), _lead(demo, RERATED), qa)
     demo.say(f"self-assessment campaign {CURRENT_CYCLE}, with a challenge event and replies")
     _survey_responses(demo, current)
     db.session.flush()
@@ -342,17 +342,17 @@ def _play(demo, campaign: Campaign, slug: str, state: str, profile, qa, event) -
         services.return_to_organisation(ret, reason=RETURNED_REASON, actor=qa)
 
 
-def _rerate(ret: Return, lead) -> None:
-    """The first Amber criterion with only this cycle's actions: its actions completed, then re-rated Green."""
+def _rerate(ret: Return, lead, qa) -> None:
+    """The first Amber criterion with only this cycle's actions: its actions completed and verified by QA, then
+    re-rated Green."""
     for section_view in return_view(ret).sections:
         for criterion in section_view.criteria:
             if criterion.rag != "amber" or not criterion.actions or any(a.carried for a in criterion.actions):
                 continue
             for linked in criterion.actions:
                 if not is_closed(linked.action):
-                    update_action(
-                        linked.action, note="Done: checked at the spring audit.", status="complete", actor=lead
-                    )
+                    complete_action(linked.action, note="Done: checked at the spring audit.", actor=lead)
+                    verify_action(linked.action, outcome="verified", actor=qa)
             if rerating_problem(ret, return_view(ret).criterion(criterion.key)) is None:
                 services.rerate_criterion(ret, criterion.key, rag="green", reason=RERATE_REASON, actor=lead)
                 return
