@@ -10,6 +10,7 @@ from app import web
 from app.errors import DomainError
 from app.permissions import roles_required
 from app.selfassessment import access, bp, queries, services
+from app.selfassessment.campaign_forms import ConfirmForm as ConfirmMoveForm
 from app.selfassessment.forms import ChallengeForm, ReturnToOrganisationForm
 from app.selfassessment.review_forms import AddReturnsForm, ChallengeEventForm, ChallengeReplyForm, ConfirmForm
 from app.selfassessment.routes import STAFF, _page_context
@@ -91,13 +92,24 @@ def return_to_organisation(return_id: int):
     return render_template("selfassessment/return_to_org.html", form=form, ret=ret, campaign=ret.campaign)
 
 
-@bp.route("/returns/<int:return_id>/accept", methods=["POST"])
+@bp.route("/returns/<int:return_id>/accept", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def accept(return_id: int):
+    """Accepting is confirmed on a page of its own that says what it means; only that page's button accepts."""
     ret = access.return_for_review(current_user, return_id)
-    if web.run_or_flash(services.accept_return, ret, actor=current_user):
-        flash(f"Return from {ret.organisation.name} accepted.", "success")
-    return redirect(url_for("selfassessment.review", return_id=ret.id))
+    form = ConfirmMoveForm()
+    if form.validate_on_submit():
+        if web.run_or_flash(services.accept_return, ret, actor=current_user):
+            flash(f"Return from {ret.organisation.name} accepted.", "success")
+        return redirect(url_for("selfassessment.review", return_id=ret.id))
+    return render_template(
+        "selfassessment/accept.html",
+        form=form,
+        ret=ret,
+        open_challenges=[
+            item for item in queries.challenge_summary(queries.return_view(ret)) if item.challenge.status != "accepted"
+        ],
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -40,7 +40,14 @@ def test_challenge_then_accept(client, make, login_as, db):
     page = client.get(f"/self-assessment/returns/{ret.id}/review").get_data(as_text=True)
     assert "No evidence of board minutes." in page and "Change challenge" in page
 
-    assert client.post(f"/self-assessment/returns/{ret.id}/accept").status_code == 302
+    confirm = client.get(f"/self-assessment/returns/{ret.id}/accept").get_data(as_text=True)
+    assert "Are you sure you want to accept the self-assessment of Rowan School?" in confirm
+    assert "1 challenge has not been settled" in confirm
+    unconfirmed = client.post(f"/self-assessment/returns/{ret.id}/accept")  # a stale button or a script
+    assert unconfirmed.status_code == 200 and "Are you sure" in unconfirmed.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Return, ret.id).state == ReturnState.submitted
+    assert client.post(f"/self-assessment/returns/{ret.id}/accept", data={"confirm": "yes"}).status_code == 302
     db.session.expire_all()
     assert db.session.get(Return, ret.id).state == ReturnState.accepted
     verbs = set(
@@ -105,7 +112,7 @@ def test_cannot_accept_a_return_that_was_not_submitted(client, make, login_as, d
     org = make.make_org(org_type="school", name="Unfinished School")
     ret = return_for(make_campaign(), org)
     login_as("qa")
-    response = client.post(f"/self-assessment/returns/{ret.id}/accept", follow_redirects=True)
+    response = client.post(f"/self-assessment/returns/{ret.id}/accept", data={"confirm": "yes"}, follow_redirects=True)
     assert "Cannot change from “not started” to “accepted”" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Return, ret.id).state == ReturnState.not_started
@@ -122,7 +129,8 @@ def test_org_leads_cannot_review(client, make, login_as, db):
         ).status_code
         == 403
     )
-    assert client.post(f"/self-assessment/returns/{ret.id}/accept").status_code == 403
+    assert client.post(f"/self-assessment/returns/{ret.id}/accept", data={"confirm": "yes"}).status_code == 403
+    assert client.get(f"/self-assessment/returns/{ret.id}/accept").status_code == 403
 
 
 def test_user_text_is_escaped_everywhere_it_is_shown(client, make, login_as, db):
