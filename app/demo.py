@@ -96,6 +96,13 @@ DEMO_USERS = [
     ("ceo@riverside-homes.riverside.example", "Toni Homes-CEO", "riverside-homes", ["signatory"], "chief_executive"),
     ("ceo@st-columbas.riverside.example", "Father Ash Church-Leader", "st-columbas", ["signatory"], "chief_executive"),
     (
+        "chair@st-columbas.riverside.example",
+        "Kit Church-Trustee-Chair",
+        "st-columbas",
+        ["signatory"],
+        "chair_of_trustees",
+    ),
+    (
         "ceo@riverside-juniors-fc.riverside.example",
         "Mo Football-Chair",
         "riverside-juniors-fc",
