@@ -7,7 +7,8 @@ import pytest
 import sqlalchemy as sa
 
 from app.actions.models import ActionItem
-from app.actions.services import update_action
+from app.accounts.models import User
+from app.actions.verification import complete_action, verify_action
 from app.activity.models import ActivityEvent
 from app.errors import DomainError, InvalidTransition
 from app.selfassessment import queries, services
@@ -33,9 +34,15 @@ def amber_return(make, db):
     return ret, key, lead
 
 
-def _close_actions(db, actor=None):
+def _close_actions(db, actor):
+    """The owner completes every action and QA verifies it: only a verified action counts as closed."""
+    qa = User(email="qa.verifier@example.org", name="Quinn Verifier", active=True)
+    qa.set_roles(["qa"])
+    db.session.add(qa)
+    db.session.flush()
     for action in db.session.execute(sa.select(ActionItem)).scalars():
-        update_action(action, note="Training delivered to every member of staff.", status="complete", actor=actor)
+        complete_action(action, note="Training delivered to every member of staff.", actor=actor)
+        verify_action(action, outcome="verified", actor=qa)
     db.session.commit()
 
 
