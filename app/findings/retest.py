@@ -181,8 +181,7 @@ def retests_shown_in(audit_round: AuditRound, openable: set[int] | None = None) 
     earlier = [
         r for r in queries.rounds_for_key(key) if (r.period_start, r.id) < (audit_round.period_start, audit_round.id)
     ]
-    if not earlier:
-        return []
+    # Asked even with no earlier round, so the page runs the same queries whichever round it shows.
     actions = queries.retest_actions([r.id for r in earlier])
     result = []
     for action in actions:
