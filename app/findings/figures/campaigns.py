@@ -108,10 +108,12 @@ def campaign_snapshot(campaign) -> dict:
     catalogue = campaign_catalogue(campaign)
     counts = queries.rating_counts(queries.campaign_answers([campaign.id]))
     ratings = queries.campaign_answers([campaign.id], with_org_type=False)
-    org_sections = {
-        (row.organisation_id, row.key): row for row in queries.organisation_ratings(ratings, catalogue, per="section")
-    }
-    theme_rows = queries.organisation_ratings(ratings, catalogue, per="theme")
+    org_sections, theme_rows = {}, []
+    for row in queries.organisation_ratings(ratings, catalogue):
+        if row.per == "section":
+            org_sections[row.organisation_id, row.key] = row
+        else:
+            theme_rows.append(row)
     org_themes = {(row.organisation_id, row.key): row for row in theme_rows if row.scored == "1"}
     themes_of = _themes_of(catalogue)
 

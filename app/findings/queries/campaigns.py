@@ -70,30 +70,27 @@ def rating_counts(answers: sa.Subquery) -> list[sa.Row]:
     return core_rows(stmt)
 
 
-def organisation_ratings(answers: sa.Subquery, catalogue: Catalogue, per: str) -> list[sa.Row]:
-    """(organisation_id, key, scored, rated, self_green, green, self_score, moderated_score, rated_moderated_score,
-    self_amber, self_red) per organisation and standard (per="section") or theme (per="theme"): criteria rated,
-    rated Green by the organisation, agreed Green, the lowest self-assessed and agreed rating (2 Green, 1 Amber,
-    0 Red; the agreed one also over rated criteria only), and how many the organisation rated Amber and Red.
-    Stored keys are mapped to sections or themes by joining a small VALUES table built from the instrument
-    definitions. Per theme, rows of scored questions ("1") and of other themed questions ("0") come apart: the
-    theme figures read the first, the survey triangulation both, so the answers are read once for the two."""
-    if per == "section":
-        rows = [(key, section, "1") for key, section in catalogue.section_rows()]
-        table = mapping_table("sectionmap", ("stored_key", "key", "scored"), rows)
-    else:
-        scored = set(catalogue.theme_rows())
-        rows = [
-            (key, theme, "1" if (key, theme) in scored else "0")
-            for key, theme in catalogue.theme_rows(scored_only=False)
-        ]
-        table = mapping_table("thememap", ("stored_key", "key", "scored"), rows)
+def organisation_ratings(answers: sa.Subquery, catalogue: Catalogue) -> list[sa.Row]:
+    """(organisation_id, per, key, scored, rated, self_green, green, self_score, moderated_score,
+    rated_moderated_score, self_amber, self_red) per organisation and standard (per "section") and per
+    organisation and theme (per "theme"), in one statement: criteria rated, rated Green by the organisation, agreed
+    Green, the lowest self-assessed and agreed rating (2 Green, 1 Amber, 0 Red; the agreed one also over rated
+    criteria only), and how many the organisation rated Amber and Red.
+    Stored keys are mapped to sections and themes by joining a small VALUES table built from the instrument
+    definitions, so each answer is read once for both. Per theme, rows of scored questions ("1") and of other
+    themed questions ("0") come apart: the theme figures read the first, the survey triangulation both."""
+    scored_themes = set(catalogue.theme_rows())
+    rows = [(key, "section", section, "1") for key, section in catalogue.section_rows()] + [
+        (key, "theme", theme, "1" if (key, theme) in scored_themes else "0")
+        for key, theme in catalogue.theme_rows(scored_only=False)
+    ]
+    table = mapping_table("keymap", ("stored_key", "per", "key", "scored"), rows)
     rated = answers.c.rag.is_not(None)
 
     def count(condition):
         return sa.func.sum(sa.case((condition, 1), else_=0))
 
-    group = (answers.c.organisation_id, table.c.key, table.c.scored)
+    group = (answers.c.organisation_id, table.c.per, table.c.key, table.c.scored)
     stmt = (
         sa.select(
             *group,
