@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app import web
@@ -71,7 +71,9 @@ def edit(briefing_id: int):
     if briefing.state != BriefingState.draft:
         flash(services.PUBLISHED_MESSAGE)
         return redirect(url_for("briefings.view", briefing_id=briefing.id))
-    form = BriefingForm(obj=briefing)
+    # Only a GET fills the form from the briefing: a post that leaves a field out must not take the saved value,
+    # least of all the version it was made from.
+    form = BriefingForm(obj=None if request.method == "POST" else briefing)
     saved_now = None
     if form.validate_on_submit():
         outcome = web.attempt(

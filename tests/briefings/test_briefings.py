@@ -201,6 +201,19 @@ def test_a_second_tab_cannot_save_over_the_first(client, login_as, world):
     assert _only_briefing().found == "Typed in the second tab."
 
 
+@pytest.mark.parametrize("posted", [None, "", "not-a-version"])
+def test_a_save_that_does_not_say_its_version_is_stale(client, login_as, world, posted):
+    briefing = _draft(client, login_as, world)
+    data = _form(briefing, found="From a page of unknown age.")
+    if posted is None:
+        del data["lock_version"]
+    else:
+        data["lock_version"] = posted
+    response = client.post(f"/briefings/{briefing.id}/edit", data=data)
+    assert response.status_code == 200 and "Someone else saved this briefing" in response.get_data(as_text=True)
+    assert _only_briefing().found != "From a page of unknown age."
+
+
 # --- publishing -------------------------------------------------------------------------------------------------
 
 
