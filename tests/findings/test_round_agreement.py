@@ -4,12 +4,14 @@ when alpha rests on too few cases (the demo round: test_round_agreement_demo.py)
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 
 from app.audits import services
 from app.audits.agreement import MIN_CASES_FOR_ALPHA
 from app.findings import figures
+from app.utils import utcnow
 from tests.audits.factories import complete_answers, make_round, score
 
 
@@ -58,3 +60,24 @@ def test_no_agreement_figures_before_two_agencies_rated_a_case(client, login_as,
     page = client.get(f"/findings/rounds/{setup.round.id}").text
     assert "No case has been rated by two or more agencies yet" in page
     assert 'data-figure="agreement-alpha"' not in page and not _warned(page)
+
+
+def test_after_the_retention_purge_the_findings_page_states_the_kept_figures(client, login_as, db, runner):
+    setup = _rated_round(3)
+    login_as(setup.qa)
+    before = client.get(f"/findings/rounds/{setup.round.id}").text
+    services.close_round(
+        setup.round, actor=setup.qa, reasons={c.id: "Not moderated in this test." for c in setup.cases}
+    )
+    setup.round.closed_at = utcnow() - timedelta(days=3 * 365)
+    db.session.commit()
+    result = runner.invoke(args=["data", "purge", "--older-than", "2"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert setup.round.purged_at is not None
+
+    after = client.get(f"/findings/rounds/{setup.round.id}").text
+    for name in ("agreement-percent", "agreement-alpha", "agreement-n", "agreement-convened_promptly-percent"):
+        assert _figure(after, name) == _figure(before, name)
+    assert "kept when the round’s case-level records were removed" in after
+    assert _warned(after)
