@@ -278,6 +278,9 @@ ROUTE_ACCESS.update(
         "findings.edit_finding": STAFF,
         "findings.delete_finding": STAFF,
         "findings.new_action": STAFF,
+        "findings.contradictions_view": STAFF | LEAD,
+        "findings.contradiction_challenge": route(STAFF, ok=302),
+        "findings.contradiction_action": route(STAFF, ok=302),
         "actions.tracker": frozenset({"admin", "qa", "org_lead", "signatory"}),
         "actions.action": route(frozenset({"admin", "qa", "org_lead", "signatory"}), post=STAFF | LEAD),
     }
@@ -297,3 +300,20 @@ ROUTE_ACCESS.update(
     }
 )
 # --- end actions ---
+
+# --- briefings ---
+ROUTE_ACCESS.update(
+    {
+        "briefings.index": LOGIN,
+        "briefings.new": STAFF,
+        "briefings.view": LOGIN,
+        "briefings.print_view": LOGIN,
+        "briefings.edit": route(STAFF, briefing_id="draft_briefing"),
+        "briefings.publish": route(STAFF, briefing_id="draft_briefing"),
+        "briefings.published": STAFF,
+        "briefings.send": STAFF,
+        # a lead of an organisation the briefing was sent to; one of an organisation it was not sent to is refused
+        "briefings.confirm": route(LEAD, ok=302),
+    }
+)
+# --- end briefings ---
