@@ -218,13 +218,16 @@ def trends(key: str):
     if trend is None:
         abort(404)
     access.mark_openable(current_user, trend["periods"])
+    chosen = charts.chosen_questions(trend, request.args.getlist("question"))
     return render_template(
         "findings/trends.html",
         trend=trend,
-        theme_chart=charts.trend_lines("chart-trend-themes", trend, title="Themes over time"),
-        question_chart=charts.trend_lines(
-            "chart-trend-questions", trend, items_key="questions", title="Questions over time"
+        theme_chart=charts.small_multiples("chart-trend-themes", trend, title="Themes over time"),
+        question_chart=charts.small_multiples(
+            "chart-trend-questions", trend, items_key="questions", title="Chosen questions over time", keys=chosen
         ),
+        question_choices=charts.question_choices(trend),
+        chosen=chosen,
     )
 
 
