@@ -159,7 +159,8 @@ def round_csv(round_id: int):
 @roles_required(*READERS)
 def campaign_findings(campaign_id: int):
     campaign, organisation_id = access.campaign_for(current_user, campaign_id)
-    data = figures.campaign_figures(campaign)
+    area = _area(campaign, organisation_id)
+    data = figures.campaign_figures(campaign, area=area)
     survey_own = None
     if organisation_id is not None:
         survey_own = next(
@@ -182,6 +183,8 @@ def campaign_findings(campaign_id: int):
         today=today(),
         is_overdue=is_overdue,
         org_type_labels=ORG_TYPE_LABELS,
+        areas=figures.campaign_areas(campaign.id) if organisation_id is None else [],
+        area=area,
     )
 
 
@@ -191,8 +194,10 @@ def campaign_findings(campaign_id: int):
 def campaign_export(campaign_id: int):
     campaign, organisation_id = access.campaign_for(current_user, campaign_id)
     return _workbook_response(
-        lambda out: export.campaign_workbook(campaign, out, organisation_id=organisation_id),
-        f"{_slug(campaign.title)}-findings.xlsx",
+        lambda out: export.campaign_workbook(
+            campaign, out, organisation_id=organisation_id, area=_area(campaign, organisation_id)
+        ),
+        f"{_slug(campaign.title)}{_area_slug(campaign, organisation_id)}-findings.xlsx",
     )
 
 
@@ -202,9 +207,26 @@ def campaign_export(campaign_id: int):
 def campaign_csv(campaign_id: int):
     campaign, organisation_id = access.campaign_for(current_user, campaign_id)
     rows = export.campaign_response_rows(
-        campaign.id, figures.campaign_catalogue(campaign), organisation_id=organisation_id
+        campaign.id,
+        figures.campaign_catalogue(campaign),
+        organisation_id=organisation_id,
+        area=_area(campaign, organisation_id),
     )
-    return _csv_response(rows, f"{_slug(campaign.title)}-responses.csv")
+    return _csv_response(rows, f"{_slug(campaign.title)}{_area_slug(campaign, organisation_id)}-responses.csv")
+
+
+def _area(campaign, organisation_id: int | None) -> str | None:
+    """The area (?area=) whose organisations the campaign's figures are for: partnership staff only, and only one
+    of the areas the campaign's organisations report to; otherwise the whole partnership."""
+    area = request.args.get("area")
+    if organisation_id is not None or not area or area not in figures.campaign_areas(campaign.id):
+        return None
+    return area
+
+
+def _area_slug(campaign, organisation_id: int | None) -> str:
+    area = _area(campaign, organisation_id)
+    return f"-{_slug(area)}" if area else ""
 
 
 # --- trends, themes, organisations ---------------------------------------------------------------------------

@@ -5,12 +5,14 @@ workbook and the snapshot kept when a round's case-level data is purged.
 
 - tallies: the counting helpers (per question, per theme, percentages, proposals, spread)
 - rounds: case audit round figures and their suppressed breakdown tables
-- campaigns: self-assessment campaign figures; survey: their practitioner survey figures
+- campaigns: self-assessment campaign figures; survey: their practitioner survey figures; areas: a campaign's
+  figures for one area, suppressed
 - trends: one instrument over time, one theme across instruments
 - organisations: an organisation's own results against the partnership's
 - visibility: what a reader outside partnership staff may see of any of these
 """
 
+from app.findings.figures.areas import area_organisations, campaign_areas
 from app.findings.figures.campaigns import (
     campaign_catalogue,
     campaign_figures,
@@ -45,7 +47,9 @@ __all__ = [
     "HIDDEN_FROM_ORGANISATIONS",
     "RAGS",
     "RAG_LABELS",
+    "area_organisations",
     "breakdown_table",
+    "campaign_areas",
     "campaign_catalogue",
     "campaign_figures",
     "campaign_snapshot",
