@@ -216,12 +216,7 @@ def campaign_csv(campaign_id: int):
 
 
 def _area(campaign, organisation_id: int | None) -> str | None:
-    """The area (?area=) whose organisations the campaign's figures are for: partnership staff only, and only one
-    of the areas the campaign's organisations report to; otherwise the whole partnership."""
-    area = request.args.get("area")
-    if organisation_id is not None or not area or area not in figures.campaign_areas(campaign.id):
-        return None
-    return area
+    return figures.chosen_area(campaign.id, request.args.get("area"), organisation_id)
 
 
 def _area_slug(campaign, organisation_id: int | None) -> str:

@@ -12,7 +12,7 @@ workbook and the snapshot kept when a round's case-level data is purged.
 - visibility: what a reader outside partnership staff may see of any of these
 """
 
-from app.findings.figures.areas import area_organisations, campaign_areas
+from app.findings.figures.areas import area_organisations, campaign_areas, chosen_area
 from app.findings.figures.campaigns import (
     campaign_catalogue,
     campaign_figures,
@@ -53,6 +53,7 @@ __all__ = [
     "campaign_catalogue",
     "campaign_figures",
     "campaign_snapshot",
+    "chosen_area",
     "organisation_figures",
     "own_view",
     "pct",

@@ -25,6 +25,15 @@ def campaign_areas(campaign_id: int) -> list[str]:
     return sorted({area for row in queries.return_areas(campaign_id) for area in (row.areas or [])})
 
 
+def chosen_area(campaign_id: int, requested: str | None, organisation_id: int | None) -> str | None:
+    """The area (?area=) whose organisations the campaign's figures are for: for partnership staff only (no
+    `organisation_id`), and only one of the areas the campaign's organisations report to; otherwise None, the
+    whole partnership."""
+    if organisation_id is not None or not requested or requested not in campaign_areas(campaign_id):
+        return None
+    return requested
+
+
 def area_organisations(campaign_id: int, area: str) -> list[int]:
     """The ids of the organisations invited to the campaign that report to `area`."""
     return [row.organisation_id for row in queries.return_areas(campaign_id) if area in (row.areas or [])]
