@@ -28,9 +28,10 @@ COUNTED_RETURN_STATES = (ReturnState.submitted, ReturnState.accepted)
 # --- self-assessment campaigns -------------------------------------------------------------------------------
 
 
-def campaign_answers(campaign_ids, *, with_org_type: bool = True) -> sa.Subquery:
+def campaign_answers(campaign_ids, *, with_org_type: bool = True, organisation_ids=None) -> sa.Subquery:
     """Criteria of submitted or accepted returns, with the self-assessed and the moderated (agreed) RAG, and the
-    organisation's type unless `with_org_type` is False (a join fewer per answer for figures that do not use it)."""
+    organisation's type unless `with_org_type` is False (a join fewer per answer for figures that do not use it).
+    `organisation_ids`: only these organisations' returns (an area's), when given."""
     moderated = sa.func.coalesce(Challenge.moderated_rag, ReturnAnswer.rag)
     stmt = (
         sa.select(
@@ -55,6 +56,8 @@ def campaign_answers(campaign_ids, *, with_org_type: bool = True) -> sa.Subquery
     )
     if with_org_type:
         stmt = stmt.add_columns(Organisation.org_type).join(Organisation, Return.organisation_id == Organisation.id)
+    if organisation_ids is not None:
+        stmt = stmt.where(Return.organisation_id.in_(list(organisation_ids)))
     return stmt.subquery("answers")
 
 
@@ -114,18 +117,35 @@ def organisation_ratings(answers: sa.Subquery, catalogue: Catalogue) -> list[sa.
     return core_rows(stmt)
 
 
-def return_organisations(campaign_id: int) -> sa.Select:
-    """The ids of the organisations invited to the campaign (each has a return), as a subquery."""
-    return sa.select(Return.organisation_id).where(Return.campaign_id == campaign_id)
+def return_organisations(campaign_id: int, organisation_ids=None) -> sa.Select:
+    """The ids of the organisations invited to the campaign (each has a return), as a subquery; only those of
+    `organisation_ids` when given."""
+    stmt = sa.select(Return.organisation_id).where(Return.campaign_id == campaign_id)
+    if organisation_ids is not None:
+        stmt = stmt.where(Return.organisation_id.in_(list(organisation_ids)))
+    return stmt
 
 
-def return_states(campaign_id: int) -> list[sa.Row]:
-    """(organisation_id, name, org_type, state) for every return in the campaign."""
+def return_states(campaign_id: int, organisation_ids=None) -> list[sa.Row]:
+    """(organisation_id, name, org_type, state) for every return in the campaign (of `organisation_ids` only,
+    when given)."""
     stmt = (
         sa.select(Return.organisation_id, Organisation.name, Organisation.org_type, Return.state)
         .join(Organisation, Return.organisation_id == Organisation.id)
         .where(Return.campaign_id == campaign_id)
         .order_by(Organisation.name)
+    )
+    if organisation_ids is not None:
+        stmt = stmt.where(Return.organisation_id.in_(list(organisation_ids)))
+    return core_rows(stmt)
+
+
+def return_areas(campaign_id: int) -> list[sa.Row]:
+    """(organisation_id, areas) of every organisation invited to the campaign: the areas it reports to."""
+    stmt = (
+        sa.select(Organisation.id.label("organisation_id"), Organisation.areas)
+        .join(Return, Return.organisation_id == Organisation.id)
+        .where(Return.campaign_id == campaign_id)
     )
     return core_rows(stmt)
 
