@@ -86,7 +86,6 @@ def _bars(traces: list[dict], layout: dict):
                 frameon=False,
                 fontsize=8,
             )
-    fig.tight_layout()
     return fig
 
 
@@ -151,5 +150,4 @@ def _heatmap(trace: dict):
     ax.set_xticks(range(columns), trace["x"], fontsize=7)
     ax.set_yticks(range(rows), [_wrap(y, 30) for y in trace["y"]], fontsize=7)
     ax.xaxis.tick_top()
-    fig.tight_layout()
     return fig
