@@ -55,6 +55,73 @@ def summary(doc: ReportDocument, kind: str, figures: dict, level: int) -> None:
     doc.table(["Figure", "Value"], rows, caption="Summary figures")
 
 
+# --- how far the agencies agreed ----------------------------------------------------------------------------------
+
+
+def _pct1(value) -> str:
+    return "–" if value is None else f"{value:.1f}%"
+
+
+def _alpha(value) -> str:
+    return "–" if value is None else f"{value:.3f}"
+
+
+def _why(question: dict) -> str:
+    """Alpha, or why there is none (as the page tells a screen reader)."""
+    if question["alpha"] is None and question.get("note"):
+        return f"– ({question['note'][0].lower()}{question['note'][1:]})"
+    return _alpha(question["alpha"])
+
+
+def agreement_section(doc: ReportDocument, agreement: dict, level: int) -> None:
+    """The round's agreement between agencies, as its findings page states it (figures.round_agreement_figures)."""
+    doc.heading("How far the agencies agreed", level)
+    if not agreement["units"]:
+        doc.para("No case has been rated by two or more agencies yet, so there is no agreement to measure.")
+        return
+    doc.para(
+        "Where two or more agencies audited the same case, how often they gave the same rating to the same "
+        "criterion. The findings are more reliable the more the agencies agreed."
+    )
+    if agreement["few_cases"]:
+        cases, minimum = agreement["cases"], agreement["min_cases"]
+        doc.para(
+            f"Warning: Krippendorff’s alpha rests on {cases} case{'s' if cases != 1 else ''} rated by two or more "
+            f"agencies. With fewer than {minimum} cases, one case more or less can change it from reliable to "
+            "unreliable, so it cannot tell how far these agencies’ ratings can be relied on. Read it as a "
+            "description of these cases only."
+        )
+    alpha = _alpha(agreement["alpha"])
+    if agreement["alpha"] is None and agreement["alpha_note"]:
+        alpha += f" ({agreement['alpha_note'].lower()})"
+    doc.table(
+        ["Figure", "Value"],
+        [
+            ["Agreement between agencies", f"{_pct1(agreement['percent'])} of {agreement['pairs']} pairs of ratings"],
+            ["Krippendorff’s alpha", alpha],
+            ["Cases rated by two or more agencies", agreement["cases"]],
+        ],
+        caption="How far the agencies agreed",
+    )
+    doc.table(
+        ["Question", "Agreement", "Krippendorff’s alpha", "Cases (n)"],
+        [
+            [
+                q["text"] + (" (overall judgement)" if q.get("overall") else ""),
+                _pct1(q["percent"]),
+                _why(q),
+                q["units"],
+            ]
+            for q in agreement["questions"]
+        ],
+        caption="Agreement between agencies per question",
+    )
+    doc.para(
+        "Krippendorff’s alpha (ordinal) also allows for agreement by chance: 1 is perfect agreement, 0 is no better "
+        "than chance, and below 0.667 is usually treated as unreliable."
+    )
+
+
 # --- agreed findings -----------------------------------------------------------------------------------------
 
 

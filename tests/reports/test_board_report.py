@@ -190,6 +190,17 @@ def test_round_report_holds_the_page_figures_with_headings_header_rows_and_alt_t
         "Agreed overall grade of each case",
     ):
         assert tables[f"Data: {title}"] == page.tables[title], title
+    assert "How far the agencies agreed" in headings[1]
+    agreement = dict(tables["How far the agencies agreed"][1:])
+    assert agreement["Agreement between agencies"] == page.summary["Agreement between agencies"]
+    assert agreement["Krippendorff’s alpha"] == page.summary["Krippendorff’s alpha"]
+    per_question = tables["Agreement between agencies per question"]
+    # The page tells a screen reader why an alpha is missing ("–: Cannot be…"); the document says "– (cannot be…)".
+    page_rows = [
+        [re.sub(r"^–: (.)(.*)$", lambda m: f"– ({m.group(1).lower()}{m.group(2)})", cell) for cell in row]
+        for row in page.tables["Agreement between agencies per question"]
+    ]
+    assert per_question == page_rows
     # The suppressed breakdowns, cell for cell as the page shows them.
     area = tables["Cases audited by area and agreed grade"]
     assert area == page.tables["Cases audited by area and agreed grade"]
