@@ -24,6 +24,7 @@ FEATURES = (
     "statements",
     "findings",
     "reports",
+    "briefings",
     "notifications",
 )
 
