@@ -7,7 +7,8 @@ Generates deterministic synthetic data (bench/generate.py) into the database - a
 default a temporary SQLite file - then prints one JSON object per line:
     {"metric", "value", "unit", "floor", "ratio", "n"}
 where `floor` is the same work done bare in the same run: one raw SQL GROUP BY for aggregation, a bare openpyxl
-write-only workbook of the same cells for exports (each written three times in a process of its own: the median,
+write-only workbook of the same cells for exports, and bare python-docx of the same text, tables and pictures for
+the year's board report (each export written three times in a process of its own: the median,
 with the first, cold run as `first_seconds`), and a bare Flask route doing `SELECT 1` in the same gunicorn for
 pages. Pages are measured twice: with every client sending back to back (throughput, and the latency of a
 saturated server; `--repeat` runs taking turns with the floor, medians reported), and with each pausing about
@@ -546,6 +547,7 @@ def main(argv: list[str] | None = None) -> int:
         round_aggregation()
         campaign_aggregation()
         contradictions_metric()
+        report_year = db.session.get(AuditRound, generated.largest_round_id).period_end.year
         db.session.remove()
         from bench.files import file_metrics
 
@@ -567,9 +569,20 @@ def main(argv: list[str] | None = None) -> int:
     def campaign_exports():
         export_metrics("campaign", generated.largest_campaign_id, url, workdir, "campaign")
 
+    @guarded("board_report_year", "s")
+    def board_report():
+        out = workdir / f"board-report-{report_year}.docx"
+        real = child(["board-report", str(report_year), str(out)], url)
+        bare = child(["bare-docx", str(out), str(workdir / "bare-board-report.docx")], url)
+        extra = {"year": report_year, "first_seconds": round(real["first_seconds"], 4)}
+        emit("board_report_year_seconds", real["seconds"], "s", bare["seconds"], n=real["periods"], **extra)
+        emit("board_report_year_peak_traced", real["peak_traced_mb"], "MB", bare["peak_traced_mb"], n=real["periods"])
+        emit("board_report_year_peak_rss", real["peak_rss_mb"], "MB", bare["peak_rss_mb"], n=real["periods"])
+
     if not args.skip_exports:
         round_exports()
         campaign_exports()
+        board_report()
     if not args.skip_http:
         guarded("pages", "req/s")(http_metrics)(
             url, generated, users, requests, workdir, args.think, args.workers, args.repeat, args.threads

@@ -2,6 +2,10 @@
 
     python -m bench.child export round|campaign ID OUT.xlsx   the product's export
     python -m bench.child bare IN.xlsx OUT.xlsx               bare openpyxl write-only of the same cells
+    python -m bench.child board-report YEAR OUT.docx          the year's board report (Word)
+    python -m bench.child bare-docx IN.docx OUT.docx          bare python-docx of the same text, tables and pictures
+A board report is written twice (first_seconds computes any figures not yet kept; seconds reuses them), with
+tracemalloc's peak of Python allocations as peak_traced_mb beside the process's peak RSS.
 Each is written RUNS times and timed as a running server would serve it: `seconds` is the median, and
 `first_seconds` the first run, which also parses the instrument and compiles the statements.
 Prints one JSON object: seconds, first_seconds, peak_rss_mb, cells.
@@ -103,10 +107,73 @@ def bare(source: str, out: str) -> dict:
     }
 
 
+def _traced(write) -> dict:
+    """`write()` twice: the second run's seconds, the first's, and the peak of Python allocations over both."""
+    import tracemalloc
+
+    tracemalloc.start()
+    seconds = []
+    for _ in range(2):
+        started = time.perf_counter()
+        write()
+        seconds.append(time.perf_counter() - started)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {"seconds": seconds[-1], "first_seconds": seconds[0], "peak_traced_mb": peak / 2**20}
+
+
+def board_report(year: int, out: str) -> dict:
+    from app import create_app
+    from app.reports.builder import write_board_report
+    from app.reports.scope import Scope, periods_in_year
+
+    app = create_app()
+    with app.app_context():
+
+        def write_file():
+            with open(out, "wb") as handle:
+                write_board_report(Scope("year", year), "docx", handle)
+
+        result = _traced(write_file)
+        periods = len(periods_in_year(year))
+    return {**result, "peak_rss_mb": peak_rss_mb(), "periods": periods}
+
+
+def bare_docx(source: str, out: str) -> dict:
+    """The same paragraphs, tables and pictures written by python-docx with nothing computed."""
+    import io
+
+    from docx import Document
+
+    document = Document(source)
+    paragraphs = [p.text for p in document.paragraphs]
+    tables = [[[cell.text for cell in row.cells] for row in table.rows] for table in document.tables]
+    pictures = [part.blob for part in document.part.package.parts if part.content_type == "image/png"]
+
+    def write_file():
+        target = Document()
+        for text in paragraphs:
+            target.add_paragraph(text)
+        for rows in tables:
+            table = target.add_table(rows=0, cols=len(rows[0]) if rows else 1)
+            for row in rows:
+                for cell, text in zip(table.add_row().cells, row):
+                    cell.text = text
+        for blob in pictures:
+            target.add_picture(io.BytesIO(blob))
+        target.save(out)
+
+    return {**_traced(write_file), "peak_rss_mb": peak_rss_mb()}
+
+
 if __name__ == "__main__":
     command = sys.argv[1]
     if command == "export":
         result = export(sys.argv[2], int(sys.argv[3]), sys.argv[4])
+    elif command == "board-report":
+        result = board_report(int(sys.argv[2]), sys.argv[3])
+    elif command == "bare-docx":
+        result = bare_docx(sys.argv[2], sys.argv[3])
     else:
         result = bare(sys.argv[2], sys.argv[3])
     print(json.dumps(result))

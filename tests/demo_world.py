@@ -300,6 +300,12 @@ def _round(title_start: str):
     return _one(sa.select(AuditRound.id).where(AuditRound.title.startswith(title_start)))
 
 
+def _round_year(title_start: str) -> int:
+    from app.audits.models import AuditRound
+
+    return _one(sa.select(AuditRound.period_end).where(AuditRound.title.startswith(title_start))).year
+
+
 def _assignment(round_title: str, slug: str, submitted: bool | None = None):
     from app.audits.models import Assignment, AuditCase, AuditRound, CaseResponse, ResponseState
 
@@ -609,6 +615,7 @@ SAMPLES = {
     "instrument_key": lambda: Sample("strategy-discussion"),
     "theme_key": lambda: Sample("information_sharing"),
     "kind": lambda: Sample("users"),
+    "year": lambda: Sample(_round_year(ROUND_1)),
     "slug": lambda: Sample("youth-trust"),
     "filename": lambda: Sample("print.js"),
     "govuk_file": lambda: Sample("govuk/govuk-frontend.min.css"),

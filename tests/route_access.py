@@ -287,6 +287,20 @@ ROUTE_ACCESS.update(
 )
 # --- end findings ---
 
+# --- board reports (partnership staff only; a PDF answers 503 where LibreOffice is not installed) ---
+ROUTE_ACCESS.update(
+    {
+        "reports.round_docx": STAFF,
+        "reports.round_pdf": route(STAFF, ok=(200, 503)),
+        "reports.campaign_docx": STAFF,
+        "reports.campaign_pdf": route(STAFF, ok=(200, 503)),
+        "reports.year": STAFF,
+        "reports.year_docx": STAFF,
+        "reports.year_pdf": route(STAFF, ok=(200, 503)),
+    }
+)
+# --- end board reports ---
+
 # --- actions ---
 ROUTE_ACCESS.update(
     {
