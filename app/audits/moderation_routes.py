@@ -96,6 +96,7 @@ def moderate(case_id: int):
         audit_round=audit_round,
         instrument=instrument,
         grid=grid,
+        layout=queries.moderation_layout(grid, instrument, values, errors),
         values=values,
         errors=errors,
         form=form,

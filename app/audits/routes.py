@@ -12,6 +12,7 @@ from app import web
 from app.accounts.models import Organisation
 from app.permissions import roles_required
 from app.audits import bp, queries, services
+from app.audits.agreement import MIN_CASES_FOR_ALPHA
 from app.audits.forms import ConfirmForm, EmptyForm, RoundForm
 from app.audits.models import RoundState
 from app.extensions import db
@@ -92,6 +93,7 @@ def show_round(round_id: int):
         audit_round=audit_round,
         progress=progress,
         figures=figures,
+        min_cases_for_alpha=MIN_CASES_FOR_ALPHA,
         instrument=queries.instrument_of(audit_round),
         today=today(),
     )

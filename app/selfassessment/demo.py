@@ -39,6 +39,7 @@ from app.selfassessment.demo_story import (
     EVIDENCE,
     EXTENDED,
     EXTENSION_REASON,
+    FIXED_CURRENT_RATINGS,
     FIXED_RATINGS,
     GAPS,
     IN_PROGRESS_SECTIONS,
@@ -60,6 +61,8 @@ def _pick(*parts: str) -> int:
 
 def _rating(slug: str, key: str, cycle: str, profile: tuple[int, int]) -> str:
     fixed = FIXED_RATINGS.get(slug, {}).get(key)
+    if cycle == CURRENT_CYCLE:
+        fixed = FIXED_CURRENT_RATINGS.get(slug, {}).get(key, fixed)
     if fixed:
         return fixed
     roll = _pick(slug, key, cycle) % 100
