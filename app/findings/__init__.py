@@ -17,10 +17,11 @@ export_limit = limiter.shared_limit(
 
 
 def init_app(app) -> None:
-    from app.findings import action_sources, freshness, retest, services
+    from app.findings import action_sources, contradictions, freshness, retest, services
 
     action_sources.register()
     retest.declare_settings()
+    contradictions.declare_settings()
     freshness.subscribe()
     services.subscribe()
 
