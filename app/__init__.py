@@ -23,6 +23,7 @@ FEATURES = (
     "selfassessment",
     "statements",
     "findings",
+    "briefings",
     "notifications",
 )
 

@@ -14,7 +14,10 @@ saturated server; `--repeat` runs taking turns with the floor, medians reported)
 `--think` seconds between pages (`*_p95_paced`: the latency that many people working at once see), served as
 production serves them (gunicorn.conf.py: one worker per core on PostgreSQL, one on SQLite, 4 threads each) unless
 `--workers`/`--threads` say otherwise. A draft save is timed as its POST; each client loads the page before every
-save, as the browser does after the save's redirect, and the pair's p95 is reported beside it. A metric whose
+save, as the browser does after the save's redirect, and the pair's p95 is reported beside it. Evidence files are
+uploaded and downloaded through the app's checks and database storage against the bare file system
+(bench/files.py), and, with the page metrics on PostgreSQL and nginx installed, two app servers behind nginx are
+measured against one (bench/servers.py). A metric whose
 feature fails prints "value": null and an "error". No thresholds are asserted here; bench/RESULTS.md records runs
 against the targets.
 """
@@ -219,7 +222,7 @@ def http_metrics(
     )
     workers, threads = served_by(url, workers, threads)
     server.app_module = "bench.wsgi:app"
-    server.start()
+    server.start(timeout=300)  # a busy machine can take a minute to import the app
     try:
         # Each virtual auditor works on an open assignment of their own, as in a real round (saves of the same
         # response by several people are the load test's business, not this one's).
@@ -410,6 +413,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=50, help="concurrent clients for the page metrics")
     parser.add_argument("--requests", type=int, default=None, help="requests per page metric (default by scale)")
     parser.add_argument("--skip-http", action="store_true", help="leave out the gunicorn page metrics")
+    parser.add_argument("--skip-exports", action="store_true", help="leave out the Excel export metrics")
     parser.add_argument(
         "--repeat",
         type=int,
@@ -543,6 +547,10 @@ def main(argv: list[str] | None = None) -> int:
         campaign_aggregation()
         contradictions_metric()
         db.session.remove()
+        from bench.files import file_metrics
+
+        guarded("evidence_files", "MB/s")(file_metrics)(app, db, workdir, emit)
+        db.session.remove()
 
     @guarded("export_round", "s")
     def round_exports():
@@ -559,11 +567,18 @@ def main(argv: list[str] | None = None) -> int:
     def campaign_exports():
         export_metrics("campaign", generated.largest_campaign_id, url, workdir, "campaign")
 
-    round_exports()
-    campaign_exports()
+    if not args.skip_exports:
+        round_exports()
+        campaign_exports()
     if not args.skip_http:
         guarded("pages", "req/s")(http_metrics)(
             url, generated, users, requests, workdir, args.think, args.workers, args.repeat, args.threads
+        )
+        from bench.servers import two_server_metrics
+
+        # A small size: half the users and requests of the page metrics.
+        guarded("two_servers", "req/s")(two_server_metrics)(
+            url, generated, max(1, users // 2), max(1, requests // 2), workdir, emit, args.repeat
         )
     return 0
 

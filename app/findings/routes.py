@@ -159,7 +159,8 @@ def round_csv(round_id: int):
 @roles_required(*READERS)
 def campaign_findings(campaign_id: int):
     campaign, organisation_id = access.campaign_for(current_user, campaign_id)
-    data = figures.campaign_figures(campaign)
+    area = _area(campaign, organisation_id)
+    data = figures.campaign_figures(campaign, area=area)
     survey_own = None
     if organisation_id is not None:
         survey_own = next(
@@ -182,6 +183,8 @@ def campaign_findings(campaign_id: int):
         today=today(),
         is_overdue=is_overdue,
         org_type_labels=ORG_TYPE_LABELS,
+        areas=figures.campaign_areas(campaign.id) if organisation_id is None else [],
+        area=area,
     )
 
 
@@ -191,8 +194,10 @@ def campaign_findings(campaign_id: int):
 def campaign_export(campaign_id: int):
     campaign, organisation_id = access.campaign_for(current_user, campaign_id)
     return _workbook_response(
-        lambda out: export.campaign_workbook(campaign, out, organisation_id=organisation_id),
-        f"{_slug(campaign.title)}-findings.xlsx",
+        lambda out: export.campaign_workbook(
+            campaign, out, organisation_id=organisation_id, area=_area(campaign, organisation_id)
+        ),
+        f"{_slug(campaign.title)}{_area_slug(campaign, organisation_id)}-findings.xlsx",
     )
 
 
@@ -202,9 +207,21 @@ def campaign_export(campaign_id: int):
 def campaign_csv(campaign_id: int):
     campaign, organisation_id = access.campaign_for(current_user, campaign_id)
     rows = export.campaign_response_rows(
-        campaign.id, figures.campaign_catalogue(campaign), organisation_id=organisation_id
+        campaign.id,
+        figures.campaign_catalogue(campaign),
+        organisation_id=organisation_id,
+        area=_area(campaign, organisation_id),
     )
-    return _csv_response(rows, f"{_slug(campaign.title)}-responses.csv")
+    return _csv_response(rows, f"{_slug(campaign.title)}{_area_slug(campaign, organisation_id)}-responses.csv")
+
+
+def _area(campaign, organisation_id: int | None) -> str | None:
+    return figures.chosen_area(campaign.id, request.args.get("area"), organisation_id)
+
+
+def _area_slug(campaign, organisation_id: int | None) -> str:
+    area = _area(campaign, organisation_id)
+    return f"-{_slug(area)}" if area else ""
 
 
 # --- trends, themes, organisations ---------------------------------------------------------------------------
@@ -218,13 +235,16 @@ def trends(key: str):
     if trend is None:
         abort(404)
     access.mark_openable(current_user, trend["periods"])
+    chosen = charts.chosen_questions(trend, request.args.getlist("question"))
     return render_template(
         "findings/trends.html",
         trend=trend,
-        theme_chart=charts.trend_lines("chart-trend-themes", trend, title="Themes over time"),
-        question_chart=charts.trend_lines(
-            "chart-trend-questions", trend, items_key="questions", title="Questions over time"
+        theme_chart=charts.small_multiples("chart-trend-themes", trend, title="Themes over time"),
+        question_chart=charts.small_multiples(
+            "chart-trend-questions", trend, items_key="questions", title="Chosen questions over time", keys=chosen
         ),
+        question_choices=charts.question_choices(trend),
+        chosen=chosen,
     )
 
 

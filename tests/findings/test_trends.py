@@ -35,7 +35,8 @@ def test_trend_follows_a_renamed_question(client, login_as, make, db):
     assert "Draft round" not in page
     figure = chart_figure(response.get_data(as_text=True), "chart-trend-themes")
     timeliness = next(trace for trace in figure["data"] if trace["name"] == "Timeliness")
-    assert timeliness["x"] == ["Trend round 2024", "Trend round 2025"]
+    assert timeliness["x"] == ["Jan 2024", "Jan 2025"]
+    assert timeliness["customdata"] == ["Trend round 2024", "Trend round 2025"]
     assert timeliness["y"] == [50.0, 100.0]
 
     # each round's own page reports the question under its current key too

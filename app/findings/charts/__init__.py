@@ -18,15 +18,17 @@ from app.findings.charts.base import Chart, PlotlyFigure
 from app.findings.charts.campaigns import theme_sources_chart
 from app.findings.charts.pages import campaign_charts, round_charts
 from app.findings.charts.rounds import count_bars
-from app.findings.charts.trends import spread_chart, trend_lines
+from app.findings.charts.trends import chosen_questions, question_choices, small_multiples, spread_chart
 
 __all__ = [
     "Chart",
     "PlotlyFigure",
     "campaign_charts",
+    "chosen_questions",
     "count_bars",
+    "question_choices",
     "round_charts",
+    "small_multiples",
     "spread_chart",
     "theme_sources_chart",
-    "trend_lines",
 ]

@@ -106,15 +106,26 @@ def campaign_charts(figures: dict, *, own_name: str | None = None) -> dict[str, 
     }
     if own_name:
         return charts
-    charts["returns"] = count_bars(
-        "chart-returns",
-        [(label, summary["by_state"].get(key, 0)) for label, key in states],
-        title="Returns by state",
-        label="State",
-        value_label="Organisations",
-    )
+    if figures.get("area"):  # an area's returns are counted as received or not, suppressed (figures.areas)
+        returned = [("Received", summary["received"]), ("Not received", summary["not_received"])]
+        charts["returns"] = count_bars(
+            "chart-returns", returned, title="Returns received", label="Returns", value_label="Organisations"
+        )
+    else:
+        charts["returns"] = count_bars(
+            "chart-returns",
+            [(label, summary["by_state"].get(key, 0)) for label, key in states],
+            title="Returns by state",
+            label="State",
+            value_label="Organisations",
+        )
     charts["heatmap"] = rag_heatmap("chart-heatmap", figures["heatmap"])
     charts["org_types"] = org_type_chart("chart-org-types", figures["org_types"])
+    if charts["org_types"] and figures.get("suppressed_below"):
+        charts["org_types"].caption = (
+            f"Counts below {figures['suppressed_below']} are not shown, nor the ratings of a type with fewer than "
+            f"{figures['suppressed_below']} returns received, so that no organisation can be identified."
+        )
     if figures.get("survey"):
         charts["survey"] = triangulation_chart("chart-survey", figures["survey"])
     if figures.get("statements"):

@@ -21,12 +21,15 @@ GRID = "#dddddd"
 
 
 def option_colours(options: list[dict]) -> dict[str, str]:
+    """A colour for each option, in option order: a RAG option its RAG colour (shades of it where a scale has two
+    options of the same RAG), an excluded one ("Not applicable") light grey, and every other answer of a choice or
+    yes/no question its own Okabe–Ito colour, so no two answers in one legend share a colour."""
     colours: dict[str, str] = {}
-    palette = iter(OKABE_ITO)
     per_rag: dict[str, int] = {}
     for option in options:
-        if option.get("rag") and not option.get("excluded"):
+        if option.get("rag") in RAG_SHADES and not option.get("excluded"):
             per_rag[option["rag"]] = per_rag.get(option["rag"], 0) + 1
+    palette = iter([c for c in OKABE_ITO if c not in {RAG_COLOURS[rag] for rag in per_rag}])
     seen: dict[str, int] = {}
     for option in options:
         rag = option.get("rag")
@@ -35,9 +38,9 @@ def option_colours(options: list[dict]) -> dict[str, str]:
         elif rag in RAG_SHADES and per_rag[rag] > 1:
             colours[option["value"]] = RAG_SHADES[rag][min(seen.get(rag, 0), 2)]
             seen[rag] = seen.get(rag, 0) + 1
-        elif rag in RAG_COLOURS:
+        elif rag in RAG_SHADES:
             colours[option["value"]] = RAG_COLOURS[rag]
-        else:
+        else:  # no RAG (a choice's options carry "rag": None): the next colour of the palette
             colours[option["value"]] = next(palette, "#666666")
     return colours
 

@@ -233,14 +233,14 @@ def count_bars(
     value_label: str,
     colours: list[str] | None = None,
 ) -> Chart | None:
-    if not any(n for _, n in items):
+    if not any(isinstance(n, int) and n for _, n in items):
         return None
     fig = figure(
         [
             bar(
                 x=[name for name, _ in items],
-                y=[n for _, n in items],
-                text=[n for _, n in items],
+                y=[n if isinstance(n, int) else None for _, n in items],  # a suppressed count is text, not drawn
+                text=[n if isinstance(n, int) else "" for _, n in items],
                 textposition="auto",
                 marker={"color": colours or OKABE_ITO[0]},
                 name=value_label,

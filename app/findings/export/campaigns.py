@@ -22,6 +22,7 @@ from app.findings.export.sheets import (
 )
 from app.findings.figures import (
     RAG_LABELS,
+    area_organisations,
     RAGS,
     campaign_catalogue,
     campaign_figures,
@@ -34,7 +35,7 @@ from app.selfassessment.models import Challenge, Return, ReturnAnswer
 # --- campaigns -----------------------------------------------------------------------------------------------
 
 
-def _return_answers_statement(campaign_id: int, *, organisation_id=None):
+def _return_answers_statement(campaign_id: int, *, organisation_id=None, organisation_ids=None):
     stmt = (
         sa.select(
             Return.id.label("return_id"),
@@ -59,17 +60,24 @@ def _return_answers_statement(campaign_id: int, *, organisation_id=None):
     )
     if organisation_id is not None:
         stmt = stmt.where(Return.organisation_id == organisation_id)
+    if organisation_ids is not None:
+        stmt = stmt.where(Return.organisation_id.in_(list(organisation_ids)))
     return stmt
 
 
 def campaign_response_rows(
-    campaign_id: int, catalogue: Catalogue, *, organisation_id: int | None = None
+    campaign_id: int, catalogue: Catalogue, *, organisation_id: int | None = None, area: str | None = None
 ) -> Iterator[list]:
-    """Header, then one row per counted return. Plain values only, as round_response_rows."""
+    """Header, then one row per counted return (of the organisations of `area` only, when given). Plain values
+    only, as round_response_rows."""
+    organisation_ids = area_organisations(campaign_id, area) if area is not None else None
     questions = catalogue.ordered
     yield ["Return", "Organisation", "Organisation type", "State", "Submitted"] + [q.key for q in questions]
     for _, answers in groupby(
-        stream(_return_answers_statement(campaign_id, organisation_id=organisation_id)), key=lambda r: r.return_id
+        stream(
+            _return_answers_statement(campaign_id, organisation_id=organisation_id, organisation_ids=organisation_ids)
+        ),
+        key=lambda r: r.return_id,
     ):
         answers = list(answers)
         first = answers[0]
@@ -85,8 +93,11 @@ def campaign_response_rows(
         )
 
 
-def campaign_workbook(campaign, out: IO[bytes], *, organisation_id: int | None = None) -> None:
-    figures = campaign_figures(campaign)
+def campaign_workbook(campaign, out: IO[bytes], *, organisation_id: int | None = None, area: str | None = None) -> None:
+    """The campaign's workbook; with `area`, of the organisations reporting to that area only, with the page's
+    suppressed area figures (app.findings.figures.areas)."""
+    figures = campaign_figures(campaign, area=area)
+    organisation_ids = area_organisations(campaign.id, area) if area is not None else None
     if organisation_id is not None:
         figures = own_view(figures, organisation_id)
     own = organisation_id is not None
@@ -102,6 +113,7 @@ def campaign_workbook(campaign, out: IO[bytes], *, organisation_id: int | None =
         ("Cycle", figures["cycle"]),
         ("Instrument", figures["instrument_title"]),
         ("Figures as at", figures["generated_at"]),
+        *((("Area", area),) if area is not None else ()),
         ("Organisations invited", s["invited"]),
         ("Returns received", s["received"]),
         ("% of returns received", s["pct_received"]),
@@ -109,6 +121,8 @@ def campaign_workbook(campaign, out: IO[bytes], *, organisation_id: int | None =
         summary.append([label, value])
     for state, n in sorted(s["by_state"].items()):
         summary.append([f"Returns {state.replace('_', ' ')}", n])
+    if area is not None:
+        summary.append(["Returns not received", s["not_received"]])
     if not own:
         summary.append([])
         summary.append(
@@ -178,7 +192,9 @@ def campaign_workbook(campaign, out: IO[bytes], *, organisation_id: int | None =
         )
     questions.close()
 
-    responses_sheet(workbook, campaign_response_rows(campaign.id, catalogue, organisation_id=organisation_id), fixed=5)
+    responses_sheet(
+        workbook, campaign_response_rows(campaign.id, catalogue, organisation_id=organisation_id, area=area), fixed=5
+    )
 
     labels_sheet(workbook, catalogue, {"Organisation type": ("Organisation type", ORG_TYPE_LABELS)})
 
@@ -207,7 +223,9 @@ def campaign_workbook(campaign, out: IO[bytes], *, organisation_id: int | None =
     )
     # Both sheets read the same ordered stream; the Agreed rows are few, so they are kept until it ends.
     challenged = []
-    for row in stream(_return_answers_statement(campaign.id, organisation_id=organisation_id)):
+    for row in stream(
+        _return_answers_statement(campaign.id, organisation_id=organisation_id, organisation_ids=organisation_ids)
+    ):
         if row.question_key is None:
             continue
         key = catalogue.canonical(row.question_key)
@@ -258,6 +276,8 @@ def campaign_workbook(campaign, out: IO[bytes], *, organisation_id: int | None =
         .join(Return, ReturnAnswer.return_id == Return.id)
         .where(Return.campaign_id == campaign.id)
     )
+    if organisation_ids is not None:
+        answer_ids = answer_ids.where(Return.organisation_id.in_(organisation_ids))
     actions_sheet(
         workbook,
         _actions_statement(

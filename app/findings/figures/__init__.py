@@ -6,13 +6,15 @@ workbook and the snapshot kept when a round's case-level data is purged.
 - tallies: the counting helpers (per question, per theme, percentages, proposals, spread)
 - rounds: case audit round figures and their suppressed breakdown tables
 - agreement: how far a round's agencies agreed (the audit round page's figures, for findings and the board report)
-- campaigns: self-assessment campaign figures; survey: their practitioner survey figures
+- campaigns: self-assessment campaign figures; survey: their practitioner survey figures; areas: a campaign's
+  figures for one area, suppressed
 - trends: one instrument over time, one theme across instruments
 - organisations: an organisation's own results against the partnership's
 - visibility: what a reader outside partnership staff may see of any of these
 """
 
 from app.findings.figures.agreement import round_agreement_figures
+from app.findings.figures.areas import area_organisations, campaign_areas, chosen_area
 from app.findings.figures.campaigns import (
     campaign_catalogue,
     campaign_figures,
@@ -47,10 +49,13 @@ __all__ = [
     "HIDDEN_FROM_ORGANISATIONS",
     "RAGS",
     "RAG_LABELS",
+    "area_organisations",
     "breakdown_table",
+    "campaign_areas",
     "campaign_catalogue",
     "campaign_figures",
     "campaign_snapshot",
+    "chosen_area",
     "organisation_figures",
     "own_view",
     "pct",

@@ -8,6 +8,7 @@ from collections import defaultdict
 from app.accounts.models import ORG_TYPE_LABELS
 from app.extensions import db
 from app.findings import freshness, queries
+from app.findings.figures.areas import area_figures
 from app.findings.figures.survey import survey_figures, survey_partnership
 from app.findings.figures.tallies import RAGS, SCORE_RAG, pct, proposals, settings
 from app.questionnaire import Catalogue, InstrumentVersion, catalogue_for_version
@@ -87,10 +88,15 @@ def campaign_catalogue(campaign) -> Catalogue:
     return catalogue_for_version(db.session.get(InstrumentVersion, campaign.instrument_version_id))
 
 
-def campaign_figures(campaign) -> dict:
+def campaign_figures(campaign, area: str | None = None) -> dict:
     """Everything the campaign findings page, its charts and its workbook show. Statement coverage depends on
     today's date (a statement falls due for review), so it is looked up afresh; the rest is kept between
-    requests until something it is computed from changes (app/findings/freshness.py)."""
+    requests until something it is computed from changes (app/findings/freshness.py).
+
+    `area`: the figures of the organisations reporting to that area only (Organisation.areas), computed afresh
+    and suppressed below MIN_CELL_SIZE (app.findings.figures.areas)."""
+    if area is not None:
+        return area_figures(campaign, area, campaign_snapshot)
     return {
         **_kept_campaign_figures(campaign),
         "statements": queries.statement_coverage(queries.return_organisations(campaign.id)),
@@ -102,20 +108,23 @@ def _kept_campaign_figures(campaign) -> dict:
     return freshness.stored("campaign", campaign.id, lambda: campaign_snapshot(campaign))
 
 
-def campaign_snapshot(campaign) -> dict:
-    """The campaign's figures, but for statement coverage, computed from its returns and survey now."""
+def campaign_snapshot(campaign, organisation_ids=None) -> dict:
+    """The campaign's figures, but for statement coverage, computed from its returns and survey now (of the
+    organisations `organisation_ids` only, when given: see app.findings.figures.areas)."""
     cfg = settings()
     catalogue = campaign_catalogue(campaign)
-    counts = queries.rating_counts(queries.campaign_answers([campaign.id]))
-    ratings = queries.campaign_answers([campaign.id], with_org_type=False)
-    org_sections = {
-        (row.organisation_id, row.key): row for row in queries.organisation_ratings(ratings, catalogue, per="section")
-    }
-    theme_rows = queries.organisation_ratings(ratings, catalogue, per="theme")
+    counts = queries.rating_counts(queries.campaign_answers([campaign.id], organisation_ids=organisation_ids))
+    ratings = queries.campaign_answers([campaign.id], with_org_type=False, organisation_ids=organisation_ids)
+    org_sections, theme_rows = {}, []
+    for row in queries.organisation_ratings(ratings, catalogue):
+        if row.per == "section":
+            org_sections[row.organisation_id, row.key] = row
+        else:
+            theme_rows.append(row)
     org_themes = {(row.organisation_id, row.key): row for row in theme_rows if row.scored == "1"}
     themes_of = _themes_of(catalogue)
 
-    states = queries.return_states(campaign.id)
+    states = queries.return_states(campaign.id, organisation_ids)
     by_state: dict[str, int] = defaultdict(int)
     for row in states:
         by_state[row.state.value] += 1

@@ -116,7 +116,7 @@ def round_snapshot(audit_round) -> dict:
     catalogue = round_catalogue(audit_round)
     answers = queries.round_answers([audit_round.id])
     overall_keys = {q.key for q in catalogue.questions.values() if q.overall}
-    counts = queries.answer_counts(answers, "organisation_id")
+    counts, per_case = queries.round_tallies(answers, exclude_keys=_aliases(catalogue, overall_keys))
     questions = question_rows(catalogue, counts)
     themes = theme_rows(catalogue, counts)
     criteria = [q for q in questions if q["scored_question"] and not q["overall"]]
@@ -146,31 +146,28 @@ def round_snapshot(audit_round) -> dict:
 
     grade_scale = overall_question["options"] if overall_question else []
     grade_columns = [{"key": o["value"], "label": o["label"]} for o in grade_scale if not o["excluded"]]
-    case_rows = queries.audited_case_grades(audit_round.id)
+    all_cases = queries.round_cases(audit_round.id)
+    case_rows = [row for row in all_cases if row.audited]
     known = {c["key"] for c in grade_columns}
     grade_columns += [
         {"key": g, "label": g} for g in sorted({r.overall_grade for r in case_rows if r.overall_grade} - known)
     ]
     grade_columns.append({"key": NOT_AGREED, "label": "Not yet agreed"})
-    dims_tallies = queries.met_totals(
-        answers, "area", "age_band", "gender", "ethnicity", exclude_keys=_aliases(catalogue, overall_keys)
-    )
     breakdowns = {}
     for dim, (title, labels) in DIMENSIONS.items():
         counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         tallies: dict[str, dict] = defaultdict(lambda: {"scored": 0, "met": 0})
         for row in case_rows:
             group = getattr(row, dim) or NOT_RECORDED
-            counts[group][row.overall_grade or NOT_AGREED] += row.cases
-        for row in dims_tallies:
-            group = getattr(row, dim) or NOT_RECORDED
-            tallies[group]["scored"] += row.scored
-            tallies[group]["met"] += row.met
+            counts[group][row.overall_grade or NOT_AGREED] += 1
+            case_scored, case_met = per_case.get(row.id, (0, 0))
+            tallies[group]["scored"] += case_scored
+            tallies[group]["met"] += case_met
         breakdowns[dim] = breakdown_table(dim, title, labels, counts, tallies, grade_columns, cfg["min_cell_size"])
 
     grades = {c["key"]: 0 for c in grade_columns}
     for row in case_rows:
-        grades[row.overall_grade or NOT_AGREED] += row.cases
+        grades[row.overall_grade or NOT_AGREED] += 1
     agency_keys = [q.key for q in agency_questions(get_version(audit_round.instrument_version_id).parsed)]
     agreed_questions = question_rows(
         catalogue, queries.answer_counts(queries.moderated_answers(audit_round.id, agency_keys)), org_field=None
@@ -193,7 +190,7 @@ def round_snapshot(audit_round) -> dict:
     all_partly = sum(q["partly"] for q in criteria)
     cases_audited = sum(grades.values())
     summary = {
-        "cases": len(audit_round.cases) if audit_round.purged_at is None else None,
+        "cases": len(all_cases) if audit_round.purged_at is None else None,
         "cases_audited": cases_audited,
         "agencies": len(agencies),
         "assigned": sum(a["assigned"] for a in agencies),

@@ -28,9 +28,10 @@ COUNTED_RETURN_STATES = (ReturnState.submitted, ReturnState.accepted)
 # --- self-assessment campaigns -------------------------------------------------------------------------------
 
 
-def campaign_answers(campaign_ids, *, with_org_type: bool = True) -> sa.Subquery:
+def campaign_answers(campaign_ids, *, with_org_type: bool = True, organisation_ids=None) -> sa.Subquery:
     """Criteria of submitted or accepted returns, with the self-assessed and the moderated (agreed) RAG, and the
-    organisation's type unless `with_org_type` is False (a join fewer per answer for figures that do not use it)."""
+    organisation's type unless `with_org_type` is False (a join fewer per answer for figures that do not use it).
+    `organisation_ids`: only these organisations' returns (an area's), when given."""
     moderated = sa.func.coalesce(Challenge.moderated_rag, ReturnAnswer.rag)
     stmt = (
         sa.select(
@@ -55,6 +56,8 @@ def campaign_answers(campaign_ids, *, with_org_type: bool = True) -> sa.Subquery
     )
     if with_org_type:
         stmt = stmt.add_columns(Organisation.org_type).join(Organisation, Return.organisation_id == Organisation.id)
+    if organisation_ids is not None:
+        stmt = stmt.where(Return.organisation_id.in_(list(organisation_ids)))
     return stmt.subquery("answers")
 
 
@@ -70,30 +73,27 @@ def rating_counts(answers: sa.Subquery) -> list[sa.Row]:
     return core_rows(stmt)
 
 
-def organisation_ratings(answers: sa.Subquery, catalogue: Catalogue, per: str) -> list[sa.Row]:
-    """(organisation_id, key, scored, rated, self_green, green, self_score, moderated_score, rated_moderated_score,
-    self_amber, self_red) per organisation and standard (per="section") or theme (per="theme"): criteria rated,
-    rated Green by the organisation, agreed Green, the lowest self-assessed and agreed rating (2 Green, 1 Amber,
-    0 Red; the agreed one also over rated criteria only), and how many the organisation rated Amber and Red.
-    Stored keys are mapped to sections or themes by joining a small VALUES table built from the instrument
-    definitions. Per theme, rows of scored questions ("1") and of other themed questions ("0") come apart: the
-    theme figures read the first, the survey triangulation both, so the answers are read once for the two."""
-    if per == "section":
-        rows = [(key, section, "1") for key, section in catalogue.section_rows()]
-        table = mapping_table("sectionmap", ("stored_key", "key", "scored"), rows)
-    else:
-        scored = set(catalogue.theme_rows())
-        rows = [
-            (key, theme, "1" if (key, theme) in scored else "0")
-            for key, theme in catalogue.theme_rows(scored_only=False)
-        ]
-        table = mapping_table("thememap", ("stored_key", "key", "scored"), rows)
+def organisation_ratings(answers: sa.Subquery, catalogue: Catalogue) -> list[sa.Row]:
+    """(organisation_id, per, key, scored, rated, self_green, green, self_score, moderated_score,
+    rated_moderated_score, self_amber, self_red) per organisation and standard (per "section") and per
+    organisation and theme (per "theme"), in one statement: criteria rated, rated Green by the organisation, agreed
+    Green, the lowest self-assessed and agreed rating (2 Green, 1 Amber, 0 Red; the agreed one also over rated
+    criteria only), and how many the organisation rated Amber and Red.
+    Stored keys are mapped to sections and themes by joining a small VALUES table built from the instrument
+    definitions, so each answer is read once for both. Per theme, rows of scored questions ("1") and of other
+    themed questions ("0") come apart: the theme figures read the first, the survey triangulation both."""
+    scored_themes = set(catalogue.theme_rows())
+    rows = [(key, "section", section, "1") for key, section in catalogue.section_rows()] + [
+        (key, "theme", theme, "1" if (key, theme) in scored_themes else "0")
+        for key, theme in catalogue.theme_rows(scored_only=False)
+    ]
+    table = mapping_table("keymap", ("stored_key", "per", "key", "scored"), rows)
     rated = answers.c.rag.is_not(None)
 
     def count(condition):
         return sa.func.sum(sa.case((condition, 1), else_=0))
 
-    group = (answers.c.organisation_id, table.c.key, table.c.scored)
+    group = (answers.c.organisation_id, table.c.per, table.c.key, table.c.scored)
     stmt = (
         sa.select(
             *group,
@@ -117,18 +117,35 @@ def organisation_ratings(answers: sa.Subquery, catalogue: Catalogue, per: str) -
     return core_rows(stmt)
 
 
-def return_organisations(campaign_id: int) -> sa.Select:
-    """The ids of the organisations invited to the campaign (each has a return), as a subquery."""
-    return sa.select(Return.organisation_id).where(Return.campaign_id == campaign_id)
+def return_organisations(campaign_id: int, organisation_ids=None) -> sa.Select:
+    """The ids of the organisations invited to the campaign (each has a return), as a subquery; only those of
+    `organisation_ids` when given."""
+    stmt = sa.select(Return.organisation_id).where(Return.campaign_id == campaign_id)
+    if organisation_ids is not None:
+        stmt = stmt.where(Return.organisation_id.in_(list(organisation_ids)))
+    return stmt
 
 
-def return_states(campaign_id: int) -> list[sa.Row]:
-    """(organisation_id, name, org_type, state) for every return in the campaign."""
+def return_states(campaign_id: int, organisation_ids=None) -> list[sa.Row]:
+    """(organisation_id, name, org_type, state) for every return in the campaign (of `organisation_ids` only,
+    when given)."""
     stmt = (
         sa.select(Return.organisation_id, Organisation.name, Organisation.org_type, Return.state)
         .join(Organisation, Return.organisation_id == Organisation.id)
         .where(Return.campaign_id == campaign_id)
         .order_by(Organisation.name)
+    )
+    if organisation_ids is not None:
+        stmt = stmt.where(Return.organisation_id.in_(list(organisation_ids)))
+    return core_rows(stmt)
+
+
+def return_areas(campaign_id: int) -> list[sa.Row]:
+    """(organisation_id, areas) of every organisation invited to the campaign: the areas it reports to."""
+    stmt = (
+        sa.select(Organisation.id.label("organisation_id"), Organisation.areas)
+        .join(Return, Return.organisation_id == Organisation.id)
+        .where(Return.campaign_id == campaign_id)
     )
     return core_rows(stmt)
 

@@ -71,17 +71,44 @@ def answer_counts(answers: sa.Subquery, *by) -> list[sa.Row]:
     return core_rows(stmt)
 
 
-def met_totals(answers: sa.Subquery, *by, exclude_keys=()) -> list[sa.Row]:
-    """(…by, scored, met) over every scored answer, leaving out the stored keys in `exclude_keys`."""
-    group = [getattr(answers.c, b) for b in by]
-    stmt = sa.select(
-        *group, scored(answers.c.meets_standard).label("scored"), met(answers.c.meets_standard).label("met")
+def round_tallies(answers: sa.Subquery, *, exclude_keys=()) -> tuple[list[sa.Row], dict[int, tuple[int, int]]]:
+    """The round's answers read once for two figure families: the rows of `answer_counts(answers,
+    "organisation_id")`, and per case, (scored, met) over its scored answers but those stored under
+    `exclude_keys` (the overall grade), for the breakdowns by the children's details.
+
+    On PostgreSQL one statement groups the answers both ways (GROUPING SETS); SQLite has no grouping sets, so
+    there the two groupings are two statements over the same rows."""
+    counted = answers.c.value.is_not(None)
+    kept = answers.c.question_key.not_in(list(exclude_keys)) if exclude_keys else sa.true()
+    case_scored = sa.func.count(sa.case((kept, answers.c.meets_standard), else_=None))
+    case_met = sa.func.coalesce(
+        sa.func.sum(sa.case((sa.and_(kept, answers.c.meets_standard == sa.true()), 1), else_=0)), 0
     )
-    if exclude_keys:
-        stmt = stmt.where(answers.c.question_key.not_in(list(exclude_keys)))
-    if group:
-        stmt = stmt.group_by(*group)
-    return core_rows(stmt)
+    if db.session.get_bind().dialect.name != "postgresql":
+        per_case = sa.select(answers.c.case_id, case_scored.label("scored"), case_met.label("met")).group_by(
+            answers.c.case_id
+        )
+        return answer_counts(answers, "organisation_id"), {r.case_id: (r.scored, r.met) for r in core_rows(per_case)}
+    by_question = (answers.c.organisation_id, answers.c.question_key, answers.c.value)
+    stmt = sa.select(
+        *by_question,
+        answers.c.case_id,
+        sa.func.grouping(answers.c.case_id).label("per_question"),
+        sa.func.count(sa.case((counted, 1), else_=None)).label("answers"),
+        scored(answers.c.meets_standard).label("scored"),
+        met(answers.c.meets_standard).label("met"),
+        excluded_count(answers.c.excluded).label("excluded"),
+        case_scored.label("case_scored"),
+        case_met.label("case_met"),
+    ).group_by(sa.func.grouping_sets(sa.tuple_(*by_question), sa.tuple_(answers.c.case_id)))
+    counts, per_case = [], {}
+    for row in core_rows(stmt):
+        if row.per_question:
+            if row.value is not None:  # as answer_counts: unanswered questions are not counted
+                counts.append(row)
+        else:
+            per_case[row.case_id] = (row.case_scored, row.case_met)
+    return counts, per_case
 
 
 def round_progress(round_id: int) -> list[sa.Row]:
@@ -105,20 +132,27 @@ def round_progress(round_id: int) -> list[sa.Row]:
     return core_rows(stmt)
 
 
-def audited_case_grades(round_id: int) -> list[sa.Row]:
-    """(area, age_band, gender, ethnicity, overall_grade, cases) over cases with a submitted response."""
+def round_cases(round_id: int) -> list[sa.Row]:
+    """(id, area, age_band, gender, ethnicity, overall_grade, audited) of every case in the round; `audited` when
+    it has a submitted response."""
     # Correlated, so only this round's cases are looked up (an uncorrelated IN read every assignment nationally).
     audited = sa.exists().where(
         Assignment.case_id == AuditCase.id,
         CaseResponse.assignment_id == Assignment.id,
         CaseResponse.state == ResponseState.submitted,
     )
-    group = (AuditCase.area, AuditCase.age_band, AuditCase.gender, AuditCase.ethnicity, Moderation.overall_grade)
     stmt = (
-        sa.select(*group, sa.func.count(AuditCase.id).label("cases"))
+        sa.select(
+            AuditCase.id,
+            AuditCase.area,
+            AuditCase.age_band,
+            AuditCase.gender,
+            AuditCase.ethnicity,
+            Moderation.overall_grade,
+            audited.label("audited"),
+        )
         .outerjoin(Moderation, Moderation.case_id == AuditCase.id)
-        .where(AuditCase.round_id == round_id, audited)
-        .group_by(*group)
+        .where(AuditCase.round_id == round_id)
     )
     return core_rows(stmt)
 
