@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import tempfile
 
-from flask import Response, abort, render_template, send_file, stream_with_context
+from flask import Response, abort, render_template, request, send_file, stream_with_context
 from flask_login import current_user
 
 from app.accounts.models import ORG_TYPE_LABELS, Organisation
