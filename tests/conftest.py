@@ -6,6 +6,7 @@ The test database is built with the migrations, never create_all. Set TEST_DATAB
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
@@ -106,24 +107,40 @@ class _ConnectionBoundSession(FlaskSQLAlchemySession):
         return bind if bind is not None else self.bind
 
 
-@pytest.fixture
-def db(app):
-    """A database session whose work is rolled back after the test, even if the code under test commits."""
+@contextmanager
+def session_on(connection: sa.Connection):
+    """`db.session` works inside `connection`'s transaction: a commit by the code under test releases a savepoint
+    only, so whoever began the transaction can still roll everything back."""
+    original_session = _db.session
+    _db.session = _db._make_scoped_session(
+        {"bind": connection, "join_transaction_mode": "create_savepoint", "class_": _ConnectionBoundSession}
+    )
+    try:
+        yield _db
+    finally:
+        _db.session.remove()
+        _db.session = original_session
+
+
+@contextmanager
+def rolled_back(app):
+    """A connection in a transaction that is rolled back (and the connection closed) when the block ends."""
     with app.app_context():
         connection = _db.engine.connect()
         outer = connection.begin()
-        original_session = _db.session
-        _db.session = _db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint", "class_": _ConnectionBoundSession}
-        )
         try:
-            yield _db
+            yield connection
         finally:
-            _db.session.remove()
-            _db.session = original_session
             if outer.is_active:
                 outer.rollback()
             connection.close()
+
+
+@pytest.fixture
+def db(app):
+    """A database session whose work is rolled back after the test, even if the code under test commits."""
+    with rolled_back(app) as connection, session_on(connection):
+        yield _db
 
 
 @pytest.fixture

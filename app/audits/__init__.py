@@ -27,4 +27,4 @@ def init_app(app) -> None:
     )
 
 
-from app.audits import panel_routes, routes, scoring_routes  # noqa: E402,F401
+from app.audits import case_routes, moderation_routes, panel_routes, routes, scoring_routes  # noqa: E402,F401

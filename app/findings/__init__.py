@@ -26,4 +26,4 @@ def init_app(app) -> None:
     services.subscribe()
 
 
-from app.findings import contradictions_routes, routes  # noqa: E402,F401
+from app.findings import contradictions_routes, report_routes, routes  # noqa: E402,F401

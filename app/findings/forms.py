@@ -18,7 +18,7 @@ from app.actions.services import DESCRIPTION_MAX, OWNER_NAME_MAX
 from app.findings.models import FINDING_HEADINGS
 from app.findings.services import FINDING_TEXT_MAX
 from app.forms_common import choices
-from app.selfassessment.forms import ChallengeForm
+from app.selfassessment.review_forms import ChallengeForm
 
 
 class GovDateField(DateField):

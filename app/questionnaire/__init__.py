@@ -40,7 +40,6 @@ from app.questionnaire.forms import (  # noqa: E402
     build_section_form,
     error_summary_items,
     form_answers,
-    summary_rows,
 )
 from app.questionnaire.loader import (  # noqa: E402
     Problem,
@@ -69,6 +68,7 @@ from app.questionnaire.storage import (  # noqa: E402
     write_answer,
     write_answers,
 )
+from app.questionnaire.summary import change_link, summary_rows  # noqa: E402
 from app.questionnaire.store import (  # noqa: E402
     all_catalogues,
     catalogue_for_key,
@@ -84,8 +84,6 @@ from app.questionnaire.types import QuestionType, question_type, register  # noq
 
 def init_app(app) -> None:
     """Template helpers used by templates/questionnaire/_fields.html and the features' pages."""
-    from app.questionnaire.forms import change_link
-
     app.add_template_global(error_summary_items, "error_summary_items")
     app.add_template_global(summary_rows, "questionnaire_summary_rows")
     app.add_template_global(change_link, "questionnaire_change_link")

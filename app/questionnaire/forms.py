@@ -17,7 +17,6 @@ from markupsafe import Markup
 from app.errors import NotFound
 from app.questionnaire.answers import (
     answer_parts,
-    is_blank,
     question_problems,
     visibility,
 )
@@ -357,45 +356,3 @@ def _evidence_params(form: SectionForm, question: Question) -> dict | None:
         maxlength=EVIDENCE_MAX_LENGTH,
         rows=5,
     )
-
-
-# ---------------------------------------------------------------------------------------------
-# Check your answers
-# ---------------------------------------------------------------------------------------------
-def summary_rows(
-    instrument: Instrument, section: Section | str, answers: dict | None, org_type: str | None = None
-) -> list[dict]:
-    """One row per shown question of the section: question, answer text, comment and evidence."""
-    from app.questionnaire.answers import display_value
-
-    if isinstance(section, str):
-        section = instrument.section(section)
-    shown = visibility(instrument, answers, org_type)
-    rows = []
-    for question in section.questions:
-        if not shown.get(question.key, False):
-            continue
-        value, comment, evidence = answer_parts(answers, question.key)
-        anchor = question.kind.anchor(question.key)
-        rows.append(
-            {
-                "question": question,
-                "key": question.key,
-                "text": question.text,
-                "value": display_value(instrument, question.key, value),
-                "answered": not is_blank(value),
-                "comment": comment if question.has_comment else None,
-                "evidence": evidence if question.evidence != "none" else None,
-                "anchor": anchor,
-            }
-        )
-    return rows
-
-
-def change_link(change_url: str | None, row: dict) -> str | None:
-    if not change_url:
-        return None
-    for placeholder in ("{key}", "%7Bkey%7D"):
-        if placeholder in change_url:
-            return change_url.replace(placeholder, row["key"])
-    return f"{change_url}#{row['anchor']}"

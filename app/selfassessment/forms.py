@@ -1,5 +1,6 @@
-"""Forms: the return's section pages (criteria + evidence files + actions + re-confirm), the declaration, QA
-challenge and return-to-organisation. Campaign forms are in app.selfassessment.campaign_forms."""
+"""Forms: the return's section pages (criteria + evidence files + actions + re-confirm) and the declaration.
+Campaign forms are in app.selfassessment.campaign_forms, QA review and sign-off forms in review_forms, the
+practitioner survey's in survey_forms."""
 
 from __future__ import annotations
 
@@ -7,15 +8,10 @@ from datetime import date
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCharacterCount,
     GovCheckboxInput,
-    GovRadioInput,
     GovTextInput,
 )
-from wtforms import BooleanField, HiddenField, RadioField, StringField
-from wtforms import IntegerField, TextAreaField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange
+from wtforms import BooleanField, HiddenField, StringField
 
 from app.actions.forms import priority_params
 from app.actions.priorities import active_priorities
@@ -23,9 +19,8 @@ from app.forms_common import DATE_PARTS, parse_date_parts
 from app.questionnaire import build_section_form, form_answers, return_marker
 from app.questionnaire.answers import short_text
 from app.selfassessment.checks import missing_action_message
-from app.selfassessment.queries import NEEDS_ACTION, RAG_LABELS, CriterionView, ReturnView, SectionView
+from app.selfassessment.queries import NEEDS_ACTION, CriterionView, ReturnView, SectionView
 from app.selfassessment.services import NewAction, SectionSave
-from app.selfassessment.survey_services import MAX_CODES
 from app.uploads import ALLOWED_LABEL, UploadError, delete_stored, has_file, max_file_bytes, save_upload, size_label
 from app.utils import today
 
@@ -351,7 +346,7 @@ class SectionPage:
 
 
 # ---------------------------------------------------------------------------------------------
-# Submission and QA review
+# Submission
 # ---------------------------------------------------------------------------------------------
 class DeclarationForm(FlaskForm):
     confirmed = BooleanField(
@@ -361,52 +356,3 @@ class DeclarationForm(FlaskForm):
     )
     declaration_name = StringField("Your full name", widget=GovTextInput())
     lock_version = HiddenField()
-
-
-class ChallengeForm(FlaskForm):
-    moderated_rag = RadioField(
-        "Moderated rating",
-        widget=GovRadioInput(),
-        choices=[SelectChoice(rag, label) for rag, label in RAG_LABELS.items()],
-        validators=[InputRequired("Select the moderated rating")],
-    )
-    comment = TextAreaField(
-        "Reason for the challenge",
-        widget=GovCharacterCount(),
-        description="The organisation sees this. Say what evidence is missing or why the rating differs.",
-        validators=[
-            InputRequired("Enter the reason for the challenge"),
-            Length(max=4000, message="The reason must be 4000 characters or fewer"),
-        ],
-    )
-
-
-class ReturnToOrganisationForm(FlaskForm):
-    reason = TextAreaField(
-        "Reasons for returning it",
-        widget=GovCharacterCount(),
-        description="Tell the organisation what to change before it submits again.",
-        validators=[
-            InputRequired("Enter the reasons for returning it to the organisation"),
-            Length(max=4000, message="The reasons must be 4000 characters or fewer"),
-        ],
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# Practitioner survey: response codes and closing
-# ---------------------------------------------------------------------------------------------
-class ResponseCodesForm(FlaskForm):
-    count = IntegerField(
-        "How many codes do you need?",
-        widget=GovTextInput(),
-        description="One for each member of staff or volunteer you will ask to answer. You can create more later.",
-        validators=[
-            InputRequired("Enter how many codes you need"),
-            NumberRange(min=1, max=MAX_CODES, message=f"Enter a number of codes between 1 and {MAX_CODES}"),
-        ],
-    )
-
-
-class CloseSurveyForm(FlaskForm):
-    """Only its CSRF token: the confirmation page's button."""

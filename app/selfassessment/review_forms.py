@@ -1,5 +1,5 @@
-"""Forms for signing off a return (and withdrawing it from sign-off), challenge events, and the organisation's
-reply to a challenge."""
+"""Forms for QA's review of a return (a challenge, returning it to the organisation), signing it off (and
+withdrawing it from sign-off), challenge events, and the organisation's reply to a challenge."""
 
 from __future__ import annotations
 
@@ -104,3 +104,33 @@ class ChallengeReplyForm(FlaskForm):
         validators=[Optional(), Length(max=500, message="The link must be 500 characters or fewer")],
     )
     evidence_file = FileField("Or upload your evidence (if you disagree)", description=ALLOWED_LABEL)
+
+
+class ChallengeForm(FlaskForm):
+    moderated_rag = RadioField(
+        "Moderated rating",
+        widget=GovRadioInput(),
+        choices=[SelectChoice(rag, label) for rag, label in RAG_LABELS.items()],
+        validators=[InputRequired("Select the moderated rating")],
+    )
+    comment = TextAreaField(
+        "Reason for the challenge",
+        widget=GovCharacterCount(),
+        description="The organisation sees this. Say what evidence is missing or why the rating differs.",
+        validators=[
+            InputRequired("Enter the reason for the challenge"),
+            Length(max=4000, message="The reason must be 4000 characters or fewer"),
+        ],
+    )
+
+
+class ReturnToOrganisationForm(FlaskForm):
+    reason = TextAreaField(
+        "Reasons for returning it",
+        widget=GovCharacterCount(),
+        description="Tell the organisation what to change before it submits again.",
+        validators=[
+            InputRequired("Enter the reasons for returning it to the organisation"),
+            Length(max=4000, message="The reasons must be 4000 characters or fewer"),
+        ],
+    )

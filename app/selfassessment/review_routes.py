@@ -11,8 +11,14 @@ from app.errors import DomainError
 from app.permissions import roles_required
 from app.selfassessment import access, bp, queries, services
 from app.selfassessment.campaign_forms import ConfirmForm as ConfirmMoveForm
-from app.selfassessment.forms import ChallengeForm, ReturnToOrganisationForm
-from app.selfassessment.review_forms import AddReturnsForm, ChallengeEventForm, ChallengeReplyForm, ConfirmForm
+from app.selfassessment.review_forms import (
+    AddReturnsForm,
+    ChallengeEventForm,
+    ChallengeForm,
+    ChallengeReplyForm,
+    ConfirmForm,
+    ReturnToOrganisationForm,
+)
 from app.selfassessment.routes import STAFF, _page_context
 from app.uploads import delete_stored, has_file, save_upload, send_stored
 

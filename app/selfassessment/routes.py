@@ -11,13 +11,9 @@ from app.permissions import is_partnership_staff, roles_required
 from app.errors import StaleEdit
 from app.questionnaire import SectionFlow
 from app.selfassessment import access, bp, queries, services, survey_services
-from app.selfassessment.forms import (
-    CloseSurveyForm,
-    DeclarationForm,
-    ResponseCodesForm,
-    SectionPage,
-)
+from app.selfassessment.forms import DeclarationForm, SectionPage
 from app.selfassessment.models import ReturnState
+from app.selfassessment.survey_forms import CloseSurveyForm, ResponseCodesForm
 from app.uploads import send_stored
 from app.utils import today
 

@@ -8,4 +8,4 @@ from flask import Blueprint
 
 bp = Blueprint("studio", __name__, url_prefix="/admin/instruments/studio")
 
-from app.studio import edit_routes, option_routes, routes  # noqa: E402,F401
+from app.studio import edit_routes, option_routes, preview_routes, routes  # noqa: E402,F401

@@ -2,22 +2,26 @@
 
 Each user of this module gets its own fresh database (a temporary SQLite file, or on the PostgreSQL pass a
 separate database on the same server as TEST_DATABASE_URL, never the shared `test` database), seeded through
-the real CLI and served by gunicorn exactly as `make run` serves it.
+the real CLI (once per test session, then copied: see `seed_demo`) and served by gunicorn exactly as `make run`
+serves it.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import secrets
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -133,10 +137,62 @@ def flask_cli(
 
 
 def seed_demo(database_url: str, env: dict | None = None) -> None:
-    """Exactly what `make run` does to a fresh database."""
-    flask_cli(database_url, "db", "upgrade", env=env)
-    flask_cli(database_url, "instruments", "load", env=env)
-    flask_cli(database_url, "demo", "load", env=env)
+    """The database after what `make run` does to a fresh one: migrate, load the instruments, load the demo.
+
+    The first call of a test session (per server and environment) runs those three commands through the real CLI
+    into a template database; every call copies the template, SQLite's backup API or `CREATE DATABASE ...
+    TEMPLATE` on PostgreSQL, instead of running them again (about a minute each time on a busy machine)."""
+    template = _demo_templates.get(_template_key(database_url, env))
+    if template is None:
+        template = _seed_template(database_url, env)
+    copy_database(template, database_url)
+
+
+# (server, environment) -> the seeded template database of this test session, dropped when the session ends.
+_demo_templates: dict[tuple, str] = {}
+
+
+def _template_key(database_url: str, env: dict | None) -> tuple:
+    url = make_url(database_url)
+    server = "sqlite" if url.get_backend_name() == "sqlite" else url.set(database="").render_as_string()
+    # UPLOAD_FOLDER is read only by the migration that moves older evidence files into the database, and a fresh
+    # database has none: any value seeds the same demo.
+    settings = tuple(sorted((k, v) for k, v in (env or {}).items() if k != "UPLOAD_FOLDER"))
+    return server, settings
+
+
+def _seed_template(database_url: str, env: dict | None) -> str:
+    name = f"demo_template_{os.getpid()}_{len(_demo_templates)}"
+    parsed = make_url(database_url)
+    if parsed.get_backend_name() == "sqlite":
+        directory = tempfile.mkdtemp(prefix="demo-template-")
+        atexit.register(shutil.rmtree, directory, ignore_errors=True)
+        url = create_database(name, Path(directory))
+    else:
+        url = create_database(name, Path("."), postgres_url=database_url)
+        atexit.register(drop_database, url)
+    flask_cli(url, "db", "upgrade", env=env)
+    flask_cli(url, "instruments", "load", env=env)
+    flask_cli(url, "demo", "load", env=env)
+    _demo_templates[_template_key(database_url, env)] = url
+    return url
+
+
+def copy_database(source_url: str, target_url: str) -> None:
+    """Make the database at target_url (which may exist, empty) a copy of the one at source_url; no one may be
+    connected to either."""
+    source, target = make_url(source_url), make_url(target_url)
+    if source.get_backend_name() == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(target.database + suffix).unlink(missing_ok=True)
+        with closing(sqlite3.connect(source.database)) as original, closing(sqlite3.connect(target.database)) as copy:
+            original.backup(copy)
+        return
+    engine = _admin_engine(target_url)
+    with engine.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)')
+        conn.exec_driver_sql(f'CREATE DATABASE "{target.database}" TEMPLATE "{source.database}"')
+    engine.dispose()
 
 
 @contextmanager
