@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
-import tempfile
 
-from flask import Response, abort, flash, redirect, render_template, request, send_file, stream_with_context, url_for
+from flask import Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_login import current_user
 
 from app import web
@@ -16,7 +14,19 @@ from app.actions import access as actions_access
 from app.actions.queries import is_overdue
 from app.audits.queries import panel_report
 from app.extensions import db
-from app.findings import access, bp, charts, export, export_limit, figures, page_limit, queries, retest, services
+from app.findings import (
+    access,
+    bp,
+    charts,
+    export,
+    export_jobs,
+    export_limit,
+    figures,
+    page_limit,
+    queries,
+    retest,
+    services,
+)
 from app.findings.forms import ActionForm, ConfirmForm, FindingForm
 from app.findings.models import FINDING_HEADINGS
 from app.questionnaire import all_catalogues, theme_titles
@@ -31,17 +41,6 @@ def _own_name(organisation_id: int | None) -> str | None:
         return None
     organisation = db.session.get(Organisation, organisation_id)
     return organisation.name if organisation else "Your organisation"
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "findings"
-
-
-def _workbook_response(write, download_name: str):
-    spool = tempfile.TemporaryFile()
-    write(spool)
-    spool.seek(0)
-    return send_file(spool, mimetype=export.XLSX_MIMETYPE, as_attachment=True, download_name=download_name)
 
 
 def _csv_response(rows, download_name: str):
@@ -129,14 +128,16 @@ def round_findings(round_id: int):
     )
 
 
-@bp.route("/rounds/<int:round_id>/findings.xlsx")
+@bp.route("/rounds/<int:round_id>/findings.xlsx", methods=["GET", "POST"])
 @export_limit
 @roles_required(*READERS)
 def round_export(round_id: int):
     audit_round, organisation_id = access.round_for(current_user, round_id)
-    return _workbook_response(
-        lambda out: export.round_workbook(audit_round, out, organisation_id=organisation_id),
-        f"{_slug(audit_round.title)}-findings.xlsx",
+    return export_jobs.offer_or_start(
+        export_jobs.ROUND_KIND,
+        {"round_id": audit_round.id, "organisation_id": organisation_id},
+        title=f"Findings workbook: {audit_round.title}",
+        back_url=url_for("findings.round_findings", round_id=audit_round.id),
     )
 
 
@@ -148,7 +149,7 @@ def round_csv(round_id: int):
     rows = export.round_response_rows(
         audit_round.id, figures.round_catalogue(audit_round), organisation_id=organisation_id
     )
-    return _csv_response(rows, f"{_slug(audit_round.title)}-responses.csv")
+    return _csv_response(rows, f"{export_jobs.slug(audit_round.title)}-responses.csv")
 
 
 # --- campaigns -----------------------------------------------------------------------------------------------
@@ -185,14 +186,16 @@ def campaign_findings(campaign_id: int):
     )
 
 
-@bp.route("/campaigns/<int:campaign_id>/findings.xlsx")
+@bp.route("/campaigns/<int:campaign_id>/findings.xlsx", methods=["GET", "POST"])
 @export_limit
 @roles_required(*READERS)
 def campaign_export(campaign_id: int):
     campaign, organisation_id = access.campaign_for(current_user, campaign_id)
-    return _workbook_response(
-        lambda out: export.campaign_workbook(campaign, out, organisation_id=organisation_id),
-        f"{_slug(campaign.title)}-findings.xlsx",
+    return export_jobs.offer_or_start(
+        export_jobs.CAMPAIGN_KIND,
+        {"campaign_id": campaign.id, "organisation_id": organisation_id},
+        title=f"Findings workbook: {campaign.title}",
+        back_url=url_for("findings.campaign_findings", campaign_id=campaign.id),
     )
 
 
@@ -204,7 +207,7 @@ def campaign_csv(campaign_id: int):
     rows = export.campaign_response_rows(
         campaign.id, figures.campaign_catalogue(campaign), organisation_id=organisation_id
     )
-    return _csv_response(rows, f"{_slug(campaign.title)}-responses.csv")
+    return _csv_response(rows, f"{export_jobs.slug(campaign.title)}-responses.csv")
 
 
 # --- trends, themes, organisations ---------------------------------------------------------------------------
