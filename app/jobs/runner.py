@@ -43,7 +43,8 @@ def max_attempts() -> int:
 
 
 def perform(job_id: int) -> str:
-    """The RQ entry point: one attempt; raises AttemptFailed when another attempt should follow."""
+    """The RQ entry point: one attempt. Raises AttemptFailed when it failed, so RQ's Retry runs another attempt
+    (or, after the last, RQ lists the job as failed as the row says)."""
     if not has_app_context():  # started by a bare `rq worker` rather than `flask jobs worker`
         from app import create_app
 
@@ -52,6 +53,8 @@ def perform(job_id: int) -> str:
     outcome = run_once(job_id)
     if outcome == RETRY:
         raise AttemptFailed(f"background job {job_id}: attempt failed, to be tried again")
+    if outcome == FAILED:
+        raise AttemptFailed(f"background job {job_id} failed after its last attempt")
     return outcome
 
 

@@ -21,10 +21,10 @@ class AppWorker(SimpleWorker):
 
     flask_app: Flask | None = None
 
-    def perform_job(self, job, queue):
+    def perform_job(self, *args, **kwargs):
         with self.flask_app.app_context():
             try:
-                return super().perform_job(job, queue)
+                return super().perform_job(*args, **kwargs)
             finally:
                 db.session.remove()
 
