@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+import sqlalchemy as sa
+
 from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -13,6 +15,8 @@ from app import jobs, web
 from app.audits.models import AuditRound
 from app.extensions import db
 from app.findings import export
+from app.jobs.models import BackgroundJob
+from app.jobs.runner import complete_now
 from app.selfassessment.models import Campaign
 
 ROUND_KIND = "round_findings"
@@ -52,6 +56,24 @@ def campaign_workbook(params: dict, out, progress) -> tuple[str, str]:
 def register() -> None:
     jobs.register_kind(ROUND_KIND, round_workbook)
     jobs.register_kind(CAMPAIGN_KIND, campaign_workbook)
+
+
+def load_demo(demo) -> None:
+    """Demo: the QA user's campaign workbook, already prepared, on their downloads page."""
+    qa = demo.users.get("qa@riverside.example")
+    campaign = db.session.execute(sa.select(Campaign).order_by(Campaign.id).limit(1)).scalar_one_or_none()
+    if qa is None or campaign is None:
+        return
+    if db.session.execute(sa.select(BackgroundJob.id).where(BackgroundJob.user_id == qa.id).limit(1)).first():
+        return
+    job = jobs.request_download(
+        qa,
+        CAMPAIGN_KIND,
+        {"campaign_id": campaign.id, "organisation_id": None},
+        title=f"Findings workbook: {campaign.title}",
+    )
+    complete_now(job)
+    demo.say(f"prepared download {job.download_name} for {qa.email}")
 
 
 def offer_or_start(kind: str, params: dict, *, title: str, back_url: str):

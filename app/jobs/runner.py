@@ -123,6 +123,22 @@ def run_once(job_id: int) -> str:
     return DONE
 
 
+def complete_now(job: BackgroundJob) -> None:
+    """Prepare a queued job's file here and now, in the current transaction (the caller commits): for demo data,
+    which must load as one transaction. Requests never call this; they dispatch."""
+    function = kind_function(job.kind)
+    with tempfile.TemporaryFile() as spool:
+        download_name, mimetype = function(dict(job.params or {}), spool, lambda percent, text="": None)
+        spool.seek(0)
+        name = secrets.token_hex(20)
+        filestore.put(name, spool, content_type=mimetype)
+    now = utcnow()
+    job.status, job.file_name, job.download_name, job.mimetype = "done", name, download_name, mimetype
+    job.attempts, job.worker, job.started_at, job.finished_at = 1, worker_label(), now, now
+    job.progress_percent, job.progress_text = 100, "Ready"
+    db.session.flush()
+
+
 def _settle_failure(job_id: int, error: str, *, final: bool) -> str:
     with writing():
         job = db.session.get(BackgroundJob, job_id, populate_existing=True)
