@@ -111,6 +111,18 @@ _FLOOR_GROUP = """
 """
 CAMPAIGN_FLOOR_SQL = sa.text(_FLOOR_GROUP.format(answers=CAMPAIGN_RETURNS_SQL + " UNION ALL " + CAMPAIGN_SURVEY_SQL))
 RETURNS_FLOOR_SQL = sa.text(_FLOOR_GROUP.format(answers=CAMPAIGN_RETURNS_SQL))
+# Assurance contradictions read every agency's answers in moderated cases, per organisation.
+CONTRADICTIONS_FLOOR_SQL = sa.text("""
+    SELECT a.organisation_id, ca.question_key, count(DISTINCT c.id) AS cases, count(ca.meets_standard) AS scored,
+           sum(CASE WHEN ca.meets_standard THEN 1 ELSE 0 END) AS meeting
+    FROM case_answer ca
+    JOIN case_response cr ON cr.id = ca.response_id
+    JOIN assignment a ON a.id = cr.assignment_id
+    JOIN audit_case c ON c.id = a.case_id
+    JOIN moderation m ON m.case_id = c.id
+    WHERE cr.state = 'submitted' AND ca.meets_standard IS NOT NULL
+    GROUP BY a.organisation_id, ca.question_key
+""")
 
 
 def aggregation(db, name: str, floor_sql, parent_id: int, figures_fn, compute_fn, count_sql: str, **extra_floors):
@@ -508,8 +520,28 @@ def main(argv: list[str] | None = None) -> int:
                 return_answers_floor=RETURNS_FLOOR_SQL,
             )
 
+        @guarded("contradictions", "ms")
+        def contradictions_metric():
+            from app.findings import contradictions
+
+            def lines():
+                contradictions.contradiction_lines(db.session.get(Campaign, generated.largest_campaign_id))
+                db.session.rollback()
+
+            def floor():
+                db.session.execute(CONTRADICTIONS_FLOOR_SQL).all()
+                db.session.rollback()
+
+            lines()
+            floor()
+            n = db.session.execute(
+                sa.text("SELECT count(*) FROM case_answer ca JOIN case_response cr ON cr.id = ca.response_id")
+            ).scalar_one()
+            return emit("contradictions", median_seconds(lines) * 1000, "ms", median_seconds(floor) * 1000, n=n)
+
         round_aggregation()
         campaign_aggregation()
+        contradictions_metric()
         db.session.remove()
 
     @guarded("export_round", "s")

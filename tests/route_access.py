@@ -281,6 +281,9 @@ ROUTE_ACCESS.update(
         "findings.edit_finding": STAFF,
         "findings.delete_finding": STAFF,
         "findings.new_action": STAFF,
+        "findings.contradictions_view": STAFF | LEAD,
+        "findings.contradiction_challenge": route(STAFF, ok=302),
+        "findings.contradiction_action": route(STAFF, ok=302),
         "actions.tracker": frozenset({"admin", "qa", "org_lead", "signatory"}),
         "actions.action": route(frozenset({"admin", "qa", "org_lead", "signatory"}), post=STAFF | LEAD),
     }

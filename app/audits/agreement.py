@@ -18,6 +18,15 @@ import numpy as np
 
 Ratings = Mapping[Hashable, Mapping[Hashable, float | int | None]]
 
+# Below this many cases rated by two or more agencies, alpha is shown with a warning rather than read as a measure of
+# reliability. Alpha is estimated from the disagreements observed, and the ratings within one case are not
+# independent: an agency that reads a case file one way tends to rate all its criteria that way, so pooling more
+# criteria does not make up for few cases. With fewer than ten, one case more or less can move alpha across 0.667,
+# the level usually taken as the least reliable enough to draw conclusions from, so the figure cannot tell a
+# reliable round from an unreliable one. Ten is a rule of thumb, not a significance test: a round of six to eight
+# cases, common in multi-agency audits, falls below it and its pages say so.
+MIN_CASES_FOR_ALPHA = 10
+
 
 @dataclass(frozen=True)
 class Agreement:
@@ -44,6 +53,11 @@ class Drift:
     @property
     def percent(self) -> float | None:
         return 100.0 * self.differed / self.compared if self.compared else None
+
+
+def too_few_cases(cases: int) -> bool:
+    """Whether alpha rests on too few cases to be read as a measure (see MIN_CASES_FOR_ALPHA)."""
+    return cases < MIN_CASES_FOR_ALPHA
 
 
 def _present(values: Mapping[Hashable, float | int | None]) -> list[float]:

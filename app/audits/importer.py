@@ -13,6 +13,7 @@ COLUMNS = (
     Column("gender", "Gender", ("sex",)),
     Column("ethnicity", "Ethnicity group", ("ethnicity", "ethnic group", "ethnicity (ons 2021)")),
     Column("area", "Area", ("locality",)),
+    Column("lead_agency", "Lead agency", ("lead organisation", "lead agency organisation")),
 )
 COLUMN_TITLES = {column.key: column.title for column in COLUMNS}
 

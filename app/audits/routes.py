@@ -12,6 +12,7 @@ from app import web
 from app.accounts.models import Organisation
 from app.permissions import roles_required
 from app.audits import bp, queries, services
+from app.audits.agreement import MIN_CASES_FOR_ALPHA
 from app.audits.forms import CaseForm, ConfirmForm, EmptyForm, ImportForm, ReturnForm, RoundForm
 from app.audits.importer import COLUMN_TITLES, ImportFailed
 from app.audits.longitudinal_routes import case_page_context
@@ -94,6 +95,7 @@ def show_round(round_id: int):
         audit_round=audit_round,
         progress=progress,
         figures=figures,
+        min_cases_for_alpha=MIN_CASES_FOR_ALPHA,
         instrument=queries.instrument_of(audit_round),
         today=today(),
     )
@@ -414,6 +416,7 @@ def moderate(case_id: int):
         audit_round=audit_round,
         instrument=instrument,
         grid=grid,
+        layout=queries.moderation_layout(grid, instrument, values, errors),
         values=values,
         errors=errors,
         form=form,

@@ -17,13 +17,14 @@ export_limit = limiter.shared_limit(
 
 
 def init_app(app) -> None:
-    from app.findings import action_sources, export_jobs, freshness, retest, services
+    from app.findings import action_sources, contradictions, export_jobs, freshness, retest, services
 
     action_sources.register()
     export_jobs.register()
     retest.declare_settings()
+    contradictions.declare_settings()
     freshness.subscribe()
     services.subscribe()
 
 
-from app.findings import routes  # noqa: E402,F401
+from app.findings import contradictions_routes, routes  # noqa: E402,F401

@@ -9,6 +9,8 @@ the partnership, and only where their organisation took part:
   had no part in;
 - figures about other organisations appear only aggregated over the partnership (figures.own_view leaves out every
   per-organisation table, and breakdowns stay suppressed below MIN_CELL_SIZE);
+- agreement between a round's agencies only for the round as a whole and per question, aggregated over every
+  agency; never any agency's drift from the agreed ratings (figures.round_agreement_figures);
 - actions, and the named data on them (description, person responsible, organisation, update notes), only the
   organisation's own: on the findings pages, in the workbook and in the tracker.
 """

@@ -18,6 +18,7 @@ from app.actions.services import DESCRIPTION_MAX, OWNER_NAME_MAX
 from app.findings.models import FINDING_HEADINGS
 from app.findings.services import FINDING_TEXT_MAX
 from app.forms_common import choices
+from app.selfassessment.forms import ChallengeForm
 
 
 class GovDateField(DateField):
@@ -111,3 +112,25 @@ class ActionForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     submit = SubmitField("Yes, delete it", widget=GovSubmitInput())
+
+
+def _criterion_field():
+    return RadioField(
+        "Criterion",
+        widget=GovRadioInput(),
+        choices=[],
+        validators=[InputRequired(message="Select the criterion")],
+    )
+
+
+class ContradictionChallengeForm(ChallengeForm):
+    """The self-assessment challenge form, for one criterion of the theme a contradiction line is about."""
+
+    question_key = _criterion_field()
+    submit = SubmitField("Save challenge", widget=GovSubmitInput())
+
+
+class ContradictionActionForm(ActionForm):
+    """The findings action form, raised on one criterion of the theme a contradiction line is about."""
+
+    question_key = _criterion_field()

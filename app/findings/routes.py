@@ -115,6 +115,7 @@ def round_findings(round_id: int):
         "findings/round.html",
         audit_round=audit_round,
         figures=data,
+        agreement=figures.round_agreement_figures(audit_round, organisation_id),
         staff=organisation_id is None,
         own_name=own_name,
         charts=charts.round_charts(data, own_name=own_name),

@@ -10,6 +10,7 @@ from app.activity import record
 from app.errors import DomainError, checked_text
 from app.extensions import db
 from app.findings.models import FINDING_HEADINGS, FiguresCache, Finding
+from app.selfassessment.queries import SUBMITTED_STATES
 
 FINDING_TEXT_MAX = 10000
 
@@ -110,3 +111,18 @@ def add_finding_action(finding: Finding, *, retest_question_key=None, actor=None
         db.session.flush()
         record("updated", action, f"Criterion to re-test: {key}", actor=actor)
     return action
+
+
+# --- actions on assurance contradictions ---------------------------------------------------------------------
+
+
+def add_contradiction_action(ret, question_key: str, *, actor=None, **fields):
+    """Add an action (app.actions.services.create_action's `fields`) on one rated criterion of a submitted return,
+    raised from an assurance contradiction about it. Partnership staff (admin, qa) only: the routes are limited to
+    them."""
+    if ret.state not in SUBMITTED_STATES:
+        raise DomainError("Actions are raised from a contradiction once the return has been submitted")
+    row = next((a for a in ret.answers if a.question_key == question_key and a.rag is not None), None)
+    if row is None:
+        raise DomainError("Select a rated criterion of this return", field="question_key")
+    return create_action(return_answer_id=row.id, actor=actor, **fields)

@@ -247,3 +247,29 @@ def test_assignments_per_case_with_a_named_auditor(client, login_as, db, make):
     assert "Select at least one organisation to audit this case" in page.text
     db.session.refresh(case)
     assert [a.organisation_id for a in case.assignments] == [police.id]
+
+
+def test_import_names_each_case_lead_agency_by_organisation_name(client, login_as, db):
+    setup = make_round(references=(), open_it=False)
+    login_as(setup.qa)
+    police, health = setup.orgs["police"], setup.orgs["health"]
+    content = (
+        f"Case reference,Area,Lead agency\nCR-000401,North,{police.name.upper()}\nCR-000402,South,{health.name}\n"
+        "CR-000403,South,\n"
+    ).encode()
+    assert _upload(client, setup.round, "sample.csv", content).status_code == 302
+    assert [(c.reference, c.lead_organisation_id) for c in _cases(db, setup.round)] == [
+        ("CR-000401", police.id),
+        ("CR-000402", health.id),
+        ("CR-000403", None),
+    ]
+
+
+def test_a_lead_agency_outside_the_round_refuses_the_file(client, login_as, db, make):
+    setup = make_round(references=(), open_it=False)
+    outsider = make.make_org(org_type="charity", name="Lantern Youth Club")
+    login_as(setup.qa)
+    content = f"Case reference,Lead agency\nCR-000411,{setup.orgs['police'].name}\nCR-000412,{outsider.name}\n".encode()
+    page = _upload(client, setup.round, "sample.csv", content)
+    assert "Row 3: the lead agency “Lantern Youth Club” is not taking part in this round" in page.text
+    assert _cases(db, setup.round) == []

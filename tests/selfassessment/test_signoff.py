@@ -10,6 +10,7 @@ from app.accounts.signatories import required_capacities
 from app.actions.models import ActionItem
 from app.activity.models import ActivityEvent
 from app.errors import InvalidTransition
+from app.notifications.models import OutboxMessage
 from app.selfassessment import services
 from app.selfassessment.models import Return, ReturnAnswer, ReturnSignoff, ReturnState
 from tests.factories import PASSWORD
@@ -225,3 +226,21 @@ def test_a_signatory_in_a_capacity_the_return_does_not_need_cannot_sign(client, 
     login_as(ceo)
     assert client.get(f"/self-assessment/returns/{ret.id}/sign-off").status_code == 403
     assert client.get(f"/self-assessment/returns/{ret.id}").status_code == 200  # still reads it
+
+
+def test_sending_for_signoff_emails_each_signatory_a_link_and_nobody_else(client, make, login_as, db):
+    org, lead, head, chair, ret = _ready(make, db)
+    other_org, _, other_head, _ = _school(make, name="Birch Lane School")
+    login_as(lead)
+    check = f"/self-assessment/returns/{ret.id}/check"
+    assert client.post(check, data={**DECLARATION, "lock_version": str(ret.lock_version)}).status_code == 302
+    messages = list(db.session.execute(sa.select(OutboxMessage).order_by(OutboxMessage.recipient)).scalars())
+    assert sorted(m.recipient for m in messages) == sorted([head.email, chair.email])
+    for message in messages:
+        assert f"/self-assessment/returns/{ret.id}/sign-off" in message.body
+        assert org.name in message.subject
+    # withdrawing and sending again emails them again: they must read what changed
+    assert client.post(f"/self-assessment/returns/{ret.id}/withdraw", data={"confirm": "y"}).status_code == 302
+    ret = _fresh(db, ret)
+    client.post(check, data={**DECLARATION, "lock_version": str(ret.lock_version)})
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 4

@@ -40,6 +40,7 @@ from app.audits.queries.answers import (
     moderated_answers,
     rated_questions,
 )
+from app.audits.queries.moderation_page import Disagreement, ModerationLayout, moderation_layout
 from app.audits.queries.panels import (
     PanelReport,
     concern_recipients,
@@ -85,6 +86,8 @@ __all__ = [
     "AgencyDrift",
     "AssignmentView",
     "CaseGrid",
+    "Disagreement",
+    "ModerationLayout",
     "CaseProgress",
     "PanelReport",
     "Cell",
@@ -122,6 +125,7 @@ __all__ = [
     "list_rounds",
     "meetings_of",
     "moderated_answers",
+    "moderation_layout",
     "open_concerns",
     "ordinal",
     "panel_report",

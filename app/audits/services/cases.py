@@ -145,7 +145,8 @@ def add_case(
 
 
 def import_cases(audit_round: AuditRound, *, filename: str, content: bytes, actor=None) -> list[AuditCase]:
-    """All rows or none: any bad row refuses the whole file, with every problem listed by row.
+    """All rows or none: any bad row refuses the whole file, with every problem listed by row. A "Lead agency"
+    column names each case's lead agency (one of the round's organisations, by name; blank for the default).
     Adds the file's cases to a draft or open round; called by partnership staff (admin, qa)."""
     _check_can_add_cases(audit_round)
     rows = importer.read_rows(filename, content)  # raises importer.ImportFailed for unreadable files
@@ -153,12 +154,19 @@ def import_cases(audit_round: AuditRound, *, filename: str, content: bytes, acto
     seen: dict[str, int] = {}
     problems: list[str] = []
     accepted: list[CaseDetails] = []
+    leads: dict[str, int | None] = {}
+    agencies = {o.name.casefold(): o.id for o in audit_round.organisations}
     for row in rows:
+        values = dict(row.values)
+        lead_name = values.pop("lead_agency", "")
+        if lead_name and lead_name.casefold() not in agencies:
+            problems.append(f"Row {row.number}: the lead agency “{lead_name}” is not taking part in this round")
         try:
-            details = check_case_details(**row.values)
+            details = check_case_details(**values)
         except DomainError as exc:
             problems.append(f"Row {row.number}: {exc.message}")
             continue
+        leads[details.reference] = agencies.get(lead_name.casefold()) if lead_name else None
         if details.reference in seen:
             problems.append(f"Row {row.number}: case {details.reference} is also in row {seen[details.reference]}")
         elif details.reference in existing:
@@ -170,6 +178,8 @@ def import_cases(audit_round: AuditRound, *, filename: str, content: bytes, acto
     if not accepted:
         raise importer.ImportFailed(["The file has no cases in it: add one case per row under the column headings"])
     cases = [_new_case(audit_round, details) for details in accepted]
+    for case in cases:
+        case.lead_organisation_id = leads[case.reference]
     db.session.flush()
     record(
         "cases_imported",

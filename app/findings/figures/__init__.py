@@ -5,12 +5,14 @@ workbook and the snapshot kept when a round's case-level data is purged.
 
 - tallies: the counting helpers (per question, per theme, percentages, proposals, spread)
 - rounds: case audit round figures and their suppressed breakdown tables
+- agreement: how far a round's agencies agreed (the audit round page's figures, for findings and the board report)
 - campaigns: self-assessment campaign figures; survey: their practitioner survey figures
 - trends: one instrument over time, one theme across instruments
 - organisations: an organisation's own results against the partnership's
 - visibility: what a reader outside partnership staff may see of any of these
 """
 
+from app.findings.figures.agreement import round_agreement_figures
 from app.findings.figures.campaigns import (
     campaign_catalogue,
     campaign_figures,
@@ -54,6 +56,7 @@ __all__ = [
     "pct",
     "proposals",
     "question_rows",
+    "round_agreement_figures",
     "round_catalogue",
     "round_figures",
     "round_snapshot",

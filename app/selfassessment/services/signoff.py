@@ -4,6 +4,8 @@ changes, which voids the sign-offs given so far."""
 
 from __future__ import annotations
 
+from flask import current_app
+
 from app.accounts.services import confirm_password
 from app.accounts.signatories import capacity_label
 from app.activity import record
@@ -11,7 +13,13 @@ from app.errors import DomainError, InvalidTransition, PermissionDenied
 from app.extensions import db
 from app.questionnaire import check_version
 from app.selfassessment.models import CampaignState, Return, ReturnSignoff, ReturnState
-from app.selfassessment.queries import missing_signatory_accounts, signoff_capacities, signoff_refusal
+from app.notifications.outbox import queue_email
+from app.selfassessment.queries import (
+    missing_signatory_accounts,
+    signoff_capacities,
+    signoff_lines,
+    signoff_refusal,
+)
 from app.selfassessment.services.returns import (
     CONFLICT_MESSAGE,
     _flush_return,
@@ -19,7 +27,8 @@ from app.selfassessment.services.returns import (
     mark_submitted,
     require_editable,
 )
-from app.utils import utcnow
+from app.urls import external_url
+from app.utils import govuk_date, utcnow
 
 
 def _names(capacities) -> str:
@@ -67,7 +76,24 @@ def send_for_signoff(
         f"{_names(capacities)} (declared by {name})",
         actor=actor,
     )
+    _tell_signatories(ret, name)
     return ret
+
+
+def _tell_signatories(ret: Return, declared_by: str) -> None:
+    """Email every account that may give a sign-off the return now needs: the organisation and a link only."""
+    link = external_url("selfassessment.sign_off", return_id=ret.id)
+    service = current_app.config["PARTNERSHIP_NAME"]
+    due_text = f" It is due by {govuk_date(ret.due_date)}."
+    for line in signoff_lines(ret):
+        for user in line.accounts:
+            queue_email(
+                user.email,
+                f"Sign off the {ret.campaign.cycle} safeguarding self-assessment of {ret.organisation.name}",
+                f"{declared_by} has sent the {ret.campaign.cycle} safeguarding self-assessment of "
+                f"{ret.organisation.name} for sign-off by the {line.label.lower()}.{due_text}\n\n"
+                f"Read it and sign it off:\n{link}\n\n{service}\n",
+            )
 
 
 def withdraw_from_signoff(ret: Return, *, actor=None) -> Return:
