@@ -14,19 +14,8 @@ from app.actions import access as actions_access
 from app.actions.queries import is_overdue
 from app.audits.queries import panel_report
 from app.extensions import db
-from app.findings import (
-    access,
-    bp,
-    charts,
-    export,
-    export_jobs,
-    export_limit,
-    figures,
-    page_limit,
-    queries,
-    retest,
-    services,
-)
+from app.findings import access, bp, charts, export, export_limit, figures, page_limit, queries, retest, services
+from app.findings import export_jobs
 from app.findings.forms import ActionForm, ConfirmForm, FindingForm
 from app.findings.models import FINDING_HEADINGS
 from app.questionnaire import all_catalogues, theme_titles
