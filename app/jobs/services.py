@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 def request_download(user, kind: str, params: dict, *, title: str) -> BackgroundJob:
     """Write a queued job of `kind` for `user` in the current transaction; the route commits and then calls
-    `queue.dispatch(job.id)` (jobs.start does both). The caller has checked that the user may have this file:
+    `jobs.dispatch(job.id)`. The caller has checked that the user may have this file:
     it is shown to nobody else."""
     if not is_registered(kind):
         raise DomainError(f"Nothing prepares downloads of kind {kind}.")
@@ -59,17 +59,19 @@ def revive_if_abandoned(job: BackgroundJob) -> bool:
     called from the job's page and by the worker when it starts. True if it was revived."""
     if not is_abandoned(job):
         return False
+    job_id, status, kind, worker = job.id, job.status, job.kind, job.worker
+    db.session.commit()  # the update begins a transaction of its own: on SQLite, with the write lock
     with writing():
         revived = db.session.execute(
             sa.update(BackgroundJob)
-            .where(BackgroundJob.id == job.id, BackgroundJob.status == job.status)
+            .where(BackgroundJob.id == job_id, BackgroundJob.status == status)
             .values(status="queued", worker=None, progress_text="Starting again", queued_at=utcnow())
             .execution_options(synchronize_session=False)
         ).rowcount
         db.session.commit()
     if revived:
-        log.warning("background job %s (%s) was abandoned by %s; starting it again", job.id, job.kind, job.worker)
-        queue.dispatch(job.id)
+        log.warning("background job %s (%s) was abandoned by %s; starting it again", job_id, kind, worker)
+        queue.dispatch(job_id)
     db.session.refresh(job)
     return bool(revived)
 
