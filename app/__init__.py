@@ -24,6 +24,7 @@ FEATURES = (
     "selfassessment",
     "statements",
     "findings",
+    "briefings",
     "notifications",
 )
 

@@ -119,7 +119,7 @@ DEMO_USERS = [
 ]
 
 # Features in the order their demo data depends on each other.
-DEMO_FEATURES = ("accounts", "audits", "selfassessment", "statements", "findings", "actions", "studio")
+DEMO_FEATURES = ("accounts", "audits", "selfassessment", "statements", "findings", "actions", "studio", "briefings")
 
 
 @dataclass

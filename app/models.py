@@ -17,6 +17,7 @@ from app.audits.panel_models import LiveConcern, PanelMeeting  # noqa: F401
 from app.actions.models import ActionItem, ActionUpdate  # noqa: F401
 from app.actions.escalation_models import ActionEscalation  # noqa: F401
 from app.findings.models import Finding  # noqa: F401
+from app.briefings.models import Briefing, BriefingRecipient  # noqa: F401
 from app.notifications.models import OutboxMessage, Reminder  # noqa: F401
 from app.questionnaire.models import InstrumentModel, InstrumentVersion  # noqa: F401
 from app.selfassessment.models import (  # noqa: F401

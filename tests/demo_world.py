@@ -408,6 +408,12 @@ def _finding():
     return _one(sa.select(Finding.id).order_by(Finding.id))
 
 
+def _briefing(state: str):
+    from app.briefings.models import Briefing
+
+    return _one(sa.select(Briefing.id).where(Briefing.state == state).order_by(Briefing.id))
+
+
 def _risk(slug: str):
     from app.statements.models import Risk, RiskAssessment
 
@@ -521,6 +527,11 @@ SAMPLES = {
     ),
     "campaign_id": lambda: Sample(_current_campaign(), owner="oakfield-school", outsider=ELSEWHERE, table="campaign"),
     "finding_id": lambda: Sample(_finding(), table="finding"),
+    # the demo's published briefing was sent to every organisation of the demo (Oakfield has not confirmed yet)
+    "briefing_id": lambda: Sample(
+        _briefing("published"), owner="oakfield-school", outsider=ELSEWHERE, table="briefing"
+    ),
+    "draft_briefing": lambda: Sample(_briefing("draft"), table="briefing"),
     "version_id": lambda: Sample(_version("strategy-discussion"), table="instrument_version"),
     "org_id": lambda: Sample(_org("youth-trust").id, table="organisation"),
     "user_id": lambda: Sample(_user("lead@youth-trust.riverside.example").id, table="user_account"),

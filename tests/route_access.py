@@ -303,3 +303,20 @@ ROUTE_ACCESS.update(
     }
 )
 # --- end actions ---
+
+# --- briefings ---
+ROUTE_ACCESS.update(
+    {
+        "briefings.index": LOGIN,
+        "briefings.new": STAFF,
+        "briefings.view": LOGIN,
+        "briefings.print_view": LOGIN,
+        "briefings.edit": route(STAFF, briefing_id="draft_briefing"),
+        "briefings.publish": route(STAFF, briefing_id="draft_briefing"),
+        "briefings.published": STAFF,
+        "briefings.send": STAFF,
+        # a lead of an organisation the briefing was sent to; one of an organisation it was not sent to is refused
+        "briefings.confirm": route(LEAD, ok=302),
+    }
+)
+# --- end briefings ---

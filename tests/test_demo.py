@@ -17,6 +17,8 @@ COUNTED_TABLES = (
     "finding",
     "action_item",
     "action_escalation",
+    "briefing",
+    "briefing_recipient",
 )
 
 
@@ -53,3 +55,10 @@ def test_demo_load_is_idempotent_and_shows_every_capability(runner, db):
     assert statement_states["riverside-health"] == "draft"
     assert _db.session.execute(sa.text("SELECT COUNT(*) FROM statement_check WHERE decision = 'returned'")).scalar_one()
     assert _db.session.execute(sa.text("SELECT COUNT(*) FROM statement_read")).scalar_one() >= 3
+    # Learning briefings: round 1's published and sent to leads, one organisation confirmed; and a draft.
+    briefing_states = sorted(_db.session.execute(sa.text("SELECT state FROM briefing")).scalars())
+    assert briefing_states == ["draft", "published"]
+    confirmed = _db.session.execute(
+        sa.text("SELECT COUNT(*) FROM briefing_recipient WHERE confirmed_at IS NOT NULL")
+    ).scalar_one()
+    assert confirmed == 1

@@ -17,6 +17,7 @@ NAV_ITEMS = (
     ("Statements", "statements.admin_register", ("admin", "qa")),
     ("Actions", "actions.tracker", ("admin", "qa", "org_lead", "signatory")),
     ("Findings", "findings.index", ("admin", "qa", "auditor", "org_lead")),
+    ("Learning briefings", "briefings.index", None),
     ("Instruments", "questionnaire.index", ("admin", "qa")),
     ("Organisations", "accounts.organisations", ("admin",)),
     ("Users", "accounts.users", ("admin",)),

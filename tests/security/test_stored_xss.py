@@ -36,6 +36,7 @@ FREE_TEXT = {
     "organisation": ["name"],
     "user_account": ["name"],
     "evidence_file": ["original_name"],
+    "briefing": ["title", "looked_at", "found", "good_looks_like", "do_differently", "get_help"],
 }
 CRAWL_USERS = (
     "admin@riverside.example",
