@@ -54,13 +54,14 @@ instruments: db
 demo: instruments
 	$(FLASK) demo load --if-empty
 
-# The mail worker (`flask mail deliver --loop`) runs beside gunicorn and is stopped when gunicorn exits; without
-# MAIL_SERVER it only keeps emails waiting in the outbox.
+# A worker runs beside gunicorn and is stopped when gunicorn exits: with JOBS_REDIS_URL set, the RQ worker
+# (`flask jobs worker`: downloads and email); without it the mail worker (`flask mail deliver --loop`), and
+# downloads are prepared in a thread of gunicorn. Without MAIL_SERVER emails only wait in the outbox.
 run: install instruments
 	$(FLASK) demo load --if-empty
 	@echo "Serving on http://127.0.0.1:$(PORT)"
-	$(FLASK) mail deliver --loop & mail_worker=$$!; \
-	trap 'kill $$mail_worker 2>/dev/null' EXIT; \
+	if [ -n "$$JOBS_REDIS_URL" ]; then $(FLASK) jobs worker & else $(FLASK) mail deliver --loop & fi; worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(VENV)/bin/gunicorn --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --threads 8 --access-logfile - 'wsgi:app'
 
 test: install-dev

@@ -73,6 +73,16 @@ class Config:
     MAIL_RETRY_SECONDS = _int("MAIL_RETRY_SECONDS", 60)
     MAIL_RETRY_MAX_SECONDS = _int("MAIL_RETRY_MAX_SECONDS", 3600)
 
+    # Background jobs (downloads, email delivery): on RQ in this Redis when set, run by `flask jobs worker`; when
+    # empty, in a thread of the app server ("thread") or inside the request ("sync").
+    JOBS_REDIS_URL = os.environ.get("JOBS_REDIS_URL", "")
+    JOBS_IN_PROCESS = os.environ.get("JOBS_IN_PROCESS", "thread")
+    JOBS_MAX_ATTEMPTS = _int("JOBS_MAX_ATTEMPTS", 3)
+    JOBS_RETRY_SECONDS = _int("JOBS_RETRY_SECONDS", 10)
+    JOBS_TIMEOUT_SECONDS = _int("JOBS_TIMEOUT_SECONDS", 3600)
+    JOBS_SWEEP_SECONDS = _int("JOBS_SWEEP_SECONDS", 10)
+    JOBS_QUEUED_GRACE_SECONDS = _int("JOBS_QUEUED_GRACE_SECONDS", 30)
+
     # Where releases before migration 0022 kept evidence files; the upgrade moves them into the database.
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
     MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 10 * 1024 * 1024)
@@ -150,6 +160,10 @@ class TestConfig(Config):
     FINDINGS_RATE_LIMIT = "100000 per minute"
     EXPORT_RATE_LIMIT = "100000 per minute"
     MAIL_SERVER = os.environ.get("TEST_MAIL_SERVER", "")
+    # Jobs run inside the request, in the test's transaction; tests/jobs switches to RQ on Redis db 3 itself.
+    JOBS_REDIS_URL = ""
+    JOBS_IN_PROCESS = "sync"
+    JOBS_RETRY_SECONDS = 0
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashes keep the suite quick; production uses scrypt
     # Most tests post forms directly; tests/test_security.py switches CSRF back on to prove every POST needs it.
     WTF_CSRF_ENABLED = False

@@ -16,6 +16,7 @@ FEATURES = (
     "main",
     "accounts",
     "activity",
+    "jobs",
     "questionnaire",
     "studio",
     "actions",

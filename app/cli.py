@@ -17,7 +17,7 @@ demo_cli = AppGroup("demo", help="Demo partnership data.")
 reminders_cli = AppGroup("reminders", help="Email reminders.")
 data_cli = AppGroup("data", help="Data protection and retention.")
 
-CLI_FEATURES = ("questionnaire", "audits", "selfassessment", "statements", "findings", "notifications")
+CLI_FEATURES = ("jobs", "questionnaire", "audits", "selfassessment", "statements", "findings", "notifications")
 
 
 def register(app: Flask) -> None:

@@ -3,6 +3,7 @@
 from app.accounts.models import AccountToken, Organisation, User, UserRole  # noqa: F401
 from app.activity.models import ActivityEvent  # noqa: F401
 from app.filestore import StoredFileChunk, StoredFileRecord  # noqa: F401
+from app.jobs.models import BackgroundJob  # noqa: F401
 from app.audits.models import (  # noqa: F401
     Assignment,
     AuditCase,

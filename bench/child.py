@@ -6,6 +6,7 @@
     python -m bench.child bare-docx IN.docx OUT.docx          bare python-docx of the same text, tables and pictures
 A board report is written twice (first_seconds computes any figures not yet kept; seconds reuses them), with
 tracemalloc's peak of Python allocations as peak_traced_mb beside the process's peak RSS.
+    python -m bench.child job round|campaign ID                the export as a background job: enqueue → file ready
 Each is written RUNS times and timed as a running server would serve it: `seconds` is the median, and
 `first_seconds` the first run, which also parses the instrument and compiles the statements.
 Prints one JSON object: seconds, first_seconds, peak_rss_mb, cells.
@@ -166,6 +167,64 @@ def bare_docx(source: str, out: str) -> dict:
     return {**_traced(write_file), "peak_rss_mb": peak_rss_mb()}
 
 
+def job(kind: str, parent_id: int) -> dict:
+    """The export as users get it: a job asked for and dispatched as the download button does, timed until its
+    file is stored and the job is done. In this process's threads (no JOBS_REDIS_URL), or by a real RQ worker
+    (`flask jobs worker`, started here before the clock, stopped after)."""
+    import os
+    import signal
+    import subprocess
+
+    import sqlalchemy as sa
+
+    from app import create_app, jobs
+    from app.accounts.models import User
+    from app.extensions import db
+    from app.jobs.models import BackgroundJob
+
+    app = create_app()
+    worker = None
+    with app.app_context():
+        user = db.session.execute(sa.select(User).order_by(User.id).limit(1)).scalar_one()
+        rq = bool(app.config.get("JOBS_REDIS_URL"))
+        if rq:
+            from rq import Worker
+
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "worker"],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+            while not any(w.pid == worker.pid for w in Worker.all(connection=jobs.queue.connection())):
+                time.sleep(0.1)
+        kind_name, key = ("round_findings", "round_id") if kind == "round" else ("campaign_findings", "campaign_id")
+
+        def run_job():
+            job = jobs.request_download(user, kind_name, {key: parent_id, "organisation_id": None}, title="Benchmark")
+            db.session.commit()
+            job_id = job.id
+            jobs.dispatch(job_id)
+            while True:
+                db.session.commit()
+                status = db.session.execute(
+                    sa.select(BackgroundJob.status).where(BackgroundJob.id == job_id)
+                ).scalar_one()
+                if status == "done":
+                    return
+                if status == "failed":
+                    raise RuntimeError(f"background job {job_id} failed")
+                time.sleep(0.02)
+
+        try:
+            timings = timed_runs(run_job)
+        finally:
+            if worker is not None:
+                os.killpg(worker.pid, signal.SIGTERM)
+                worker.wait(timeout=60)
+    return {**timings, "mode": "rq" if rq else "in-process"}
+
+
 if __name__ == "__main__":
     command = sys.argv[1]
     if command == "export":
@@ -174,6 +233,8 @@ if __name__ == "__main__":
         result = board_report(int(sys.argv[2]), sys.argv[3])
     elif command == "bare-docx":
         result = bare_docx(sys.argv[2], sys.argv[3])
+    elif command == "job":
+        result = job(sys.argv[2], int(sys.argv[3]))
     else:
         result = bare(sys.argv[2], sys.argv[3])
     print(json.dumps(result))

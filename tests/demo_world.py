@@ -500,10 +500,18 @@ def _account_token(email: str, purpose: str):
 ROUND_1, ROUND_2 = "Strategy discussions", "Quality of referrals"
 PENDING_INVITEE = "deputy@brookside-primary.riverside.example"
 
+
 # Argument name (or a route's own choice of name) -> the sample. Routes name a sample in tests/route_access.py when
 # the default for their argument is not the object they need.
+def _download():
+    from app.jobs.models import BackgroundJob
+
+    return _one(sa.select(BackgroundJob.id).where(BackgroundJob.user_id == _user("qa@riverside.example").id))
+
+
 SAMPLES = {
     # partnership objects (staff pages): any real one
+    "job_id": lambda: Sample(_download(), table="background_job"),
     "round_id": lambda: Sample(
         _round(ROUND_1), owner="riverside-police", outsider="oakfield-school", table="audit_round"
     ),

@@ -270,6 +270,9 @@ ROUTE_ACCESS.update(
         "findings.campaign_findings": FINDINGS_READERS,
         "findings.campaign_export": FINDINGS_READERS,
         "findings.campaign_csv": FINDINGS_READERS,
+        # a download is its asker's alone: the demo's is the QA user's, so everyone else (admin too) gets 404
+        "jobs.status": route(frozenset({"qa"})),
+        "jobs.download": route(frozenset({"qa"})),
         "findings.trends": route(FINDINGS_READERS, key="instrument_key"),
         "findings.theme": route(FINDINGS_READERS, key="theme_key"),
         "findings.organisation": FINDINGS_READERS,

@@ -17,9 +17,10 @@ export_limit = limiter.shared_limit(
 
 
 def init_app(app) -> None:
-    from app.findings import action_sources, contradictions, freshness, retest, services
+    from app.findings import action_sources, contradictions, export_jobs, freshness, retest, services
 
     action_sources.register()
+    export_jobs.register()
     retest.declare_settings()
     contradictions.declare_settings()
     freshness.subscribe()

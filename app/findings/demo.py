@@ -15,7 +15,7 @@ from app.actions.priorities_demo import priority_ids
 from app.actions.models import ActionStatus
 from app.audits.models import AuditRound
 from app.extensions import db
-from app.findings import services
+from app.findings import export_jobs, services
 from app.findings.models import Finding
 from app.selfassessment.models import Campaign
 
@@ -247,3 +247,4 @@ def load(demo) -> None:
     elif not db.session.execute(sa.select(Finding.id).where(Finding.campaign_id == first_campaign.id).limit(1)).first():
         _add(demo, findings=CAMPAIGN_FINDINGS, actions=CAMPAIGN_ACTIONS, campaign_id=first_campaign.id)
         demo.say(f"findings for campaign {first_campaign.title}")
+    export_jobs.load_demo(demo)

@@ -3,10 +3,8 @@ their actions: app/findings/report_routes.py)."""
 
 from __future__ import annotations
 
-import re
-import tempfile
 
-from flask import Response, abort, render_template, request, send_file, stream_with_context
+from flask import Response, abort, render_template, request, stream_with_context, url_for
 from flask_login import current_user
 
 from app.accounts.models import ORG_TYPE_LABELS, Organisation
@@ -16,7 +14,7 @@ from app.actions import access as actions_access
 from app.actions.queries import is_overdue
 from app.audits.queries import panel_report
 from app.extensions import db
-from app.findings import access, bp, charts, export, export_limit, figures, page_limit, queries, retest
+from app.findings import access, bp, charts, export, export_jobs, export_limit, figures, page_limit, queries, retest
 from app.findings.models import FINDING_HEADINGS
 from app.questionnaire import all_catalogues, theme_titles
 from app.utils import today
@@ -30,17 +28,6 @@ def _own_name(organisation_id: int | None) -> str | None:
         return None
     organisation = db.session.get(Organisation, organisation_id)
     return organisation.name if organisation else "Your organisation"
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "findings"
-
-
-def _workbook_response(write, download_name: str):
-    spool = tempfile.TemporaryFile()
-    write(spool)
-    spool.seek(0)
-    return send_file(spool, mimetype=export.XLSX_MIMETYPE, as_attachment=True, download_name=download_name)
 
 
 def _csv_response(rows, download_name: str):
@@ -129,14 +116,16 @@ def round_findings(round_id: int):
     )
 
 
-@bp.route("/rounds/<int:round_id>/findings.xlsx")
+@bp.route("/rounds/<int:round_id>/findings.xlsx", methods=["GET", "POST"])
 @export_limit
 @roles_required(*READERS)
 def round_export(round_id: int):
     audit_round, organisation_id = access.round_for(current_user, round_id)
-    return _workbook_response(
-        lambda out: export.round_workbook(audit_round, out, organisation_id=organisation_id),
-        f"{_slug(audit_round.title)}-findings.xlsx",
+    return export_jobs.offer_or_start(
+        export_jobs.ROUND_KIND,
+        {"round_id": audit_round.id, "organisation_id": organisation_id},
+        title=f"Findings workbook: {audit_round.title}",
+        back_url=url_for("findings.round_findings", round_id=audit_round.id),
     )
 
 
@@ -148,7 +137,7 @@ def round_csv(round_id: int):
     rows = export.round_response_rows(
         audit_round.id, figures.round_catalogue(audit_round), organisation_id=organisation_id
     )
-    return _csv_response(rows, f"{_slug(audit_round.title)}-responses.csv")
+    return _csv_response(rows, f"{export_jobs.slug(audit_round.title)}-responses.csv")
 
 
 # --- campaigns -----------------------------------------------------------------------------------------------
@@ -188,16 +177,17 @@ def campaign_findings(campaign_id: int):
     )
 
 
-@bp.route("/campaigns/<int:campaign_id>/findings.xlsx")
+@bp.route("/campaigns/<int:campaign_id>/findings.xlsx", methods=["GET", "POST"])
 @export_limit
 @roles_required(*READERS)
 def campaign_export(campaign_id: int):
     campaign, organisation_id = access.campaign_for(current_user, campaign_id)
-    return _workbook_response(
-        lambda out: export.campaign_workbook(
-            campaign, out, organisation_id=organisation_id, area=_area(campaign, organisation_id)
-        ),
-        f"{_slug(campaign.title)}{_area_slug(campaign, organisation_id)}-findings.xlsx",
+    area = _area(campaign, organisation_id)
+    return export_jobs.offer_or_start(
+        export_jobs.CAMPAIGN_KIND,
+        {"campaign_id": campaign.id, "organisation_id": organisation_id, "area": area},
+        title=f"Findings workbook: {campaign.title}" + (f" ({area})" if area else ""),
+        back_url=url_for("findings.campaign_findings", campaign_id=campaign.id, area=area),
     )
 
 
@@ -212,7 +202,9 @@ def campaign_csv(campaign_id: int):
         organisation_id=organisation_id,
         area=_area(campaign, organisation_id),
     )
-    return _csv_response(rows, f"{_slug(campaign.title)}{_area_slug(campaign, organisation_id)}-responses.csv")
+    return _csv_response(
+        rows, f"{export_jobs.slug(campaign.title)}{_area_slug(campaign, organisation_id)}-responses.csv"
+    )
 
 
 def _area(campaign, organisation_id: int | None) -> str | None:
@@ -221,7 +213,7 @@ def _area(campaign, organisation_id: int | None) -> str | None:
 
 def _area_slug(campaign, organisation_id: int | None) -> str:
     area = _area(campaign, organisation_id)
-    return f"-{_slug(area)}" if area else ""
+    return f"-{export_jobs.slug(area)}" if area else ""
 
 
 # --- trends, themes, organisations ---------------------------------------------------------------------------

@@ -52,11 +52,17 @@ def register_composer(kind: str, composer: Callable[[OutboxMessage], Composed]) 
     _composers[kind] = composer
 
 
+# Set on the session by every write to the outbox, so that with RQ its commit enqueues a delivery
+# (app.notifications.queued_delivery).
+OUTBOX_WRITTEN = "outbox_written"
+
+
 def queue_email(recipient: str, subject: str, body: str, *, dedupe_key: str | None = None) -> OutboxMessage:
     """Write an email to the outbox in the current transaction; it is sent only if that transaction commits."""
     message = OutboxMessage(kind="email", recipient=recipient, subject=subject, body=body, dedupe_key=dedupe_key)
     db.session.add(message)
     db.session.flush()
+    db.session.info[OUTBOX_WRITTEN] = True
     return message
 
 
@@ -67,6 +73,7 @@ def queue_composed(kind: str, recipient: str) -> OutboxMessage:
     message = OutboxMessage(kind=kind, recipient=recipient)
     db.session.add(message)
     db.session.flush()
+    db.session.info[OUTBOX_WRITTEN] = True
     return message
 
 

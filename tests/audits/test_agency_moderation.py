@@ -18,6 +18,7 @@ from tests.audits.test_agreement import _figure
 from tests.audits.test_moderation import _block
 from tests.findings.test_export import rows_of, workbook_of
 from tests.findings.test_round_findings import text_of
+from tests.downloads import prepared_download
 
 REPORT = "Did your agency provide its report on time?"
 
@@ -130,7 +131,7 @@ def test_the_export_lists_the_agreed_answer_of_each_agency(client, login_as, db)
     login_as(setup.qa)
     _moderate(client, setup, first, rating__report_on_time__POLICE="no", comment__report_on_time__POLICE="Late.")
     _moderate(client, setup, second)
-    wb = workbook_of(client.get(f"/findings/rounds/{setup.round.id}/findings.xlsx"))
+    wb = workbook_of(prepared_download(client, f"/findings/rounds/{setup.round.id}/findings.xlsx"))
     agreed = rows_of(wb["Agreed"])
     assert "plan_clear" in agreed[0] and "report_on_time" not in agreed[0]  # one answer per case: none for agencies
     police, health = setup.orgs["police"].name, setup.orgs["health"].name

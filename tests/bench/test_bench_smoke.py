@@ -22,6 +22,7 @@ EXPECTED = {
     "export_round_peak_rss_growth",
     "export_campaign_seconds",
     "export_campaign_peak_rss",
+    "job_campaign_export_latency_seconds",
     "floor_select1_requests_per_second",
     "floor_select1_p95",
     "scoring_page_get_requests_per_second",

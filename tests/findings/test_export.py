@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from tests.findings.conftest import INJECTION
 from tests.findings.test_round_findings import text_of
+from tests.downloads import prepared_download
 
 ROUND_SHEETS = ["Summary", "Themes", "Questions", "Responses", "Labels", "Agreed", "Actions"]
 
@@ -35,7 +36,7 @@ def summary_value(sheet, label):
 
 def test_round_workbook_sheets_and_headers(client, login_as, small_round):
     login_as("qa")
-    wb = workbook_of(client.get(f"/findings/rounds/{small_round.round.id}/findings.xlsx"))
+    wb = workbook_of(prepared_download(client, f"/findings/rounds/{small_round.round.id}/findings.xlsx"))
     assert wb.sheetnames == ROUND_SHEETS
     responses = wb["Responses"]
     header = rows_of(responses)[0]
@@ -69,7 +70,9 @@ def test_each_response_row_holds_only_its_own_answers(client, login_as, db, smal
     returned.returned_reason = "Please add the date of the discussion."
     db.session.commit()
     login_as("qa")
-    rows = rows_of(workbook_of(client.get(f"/findings/rounds/{small_round.round.id}/findings.xlsx"))["Responses"])
+    rows = rows_of(
+        workbook_of(prepared_download(client, f"/findings/rounds/{small_round.round.id}/findings.xlsx"))["Responses"]
+    )
     header, body = rows[0], rows[1:]
     by_response = {row[0]: dict(zip(header, row)) for row in body}
     assert returned.id not in by_response and len(body) == 3
@@ -85,7 +88,7 @@ def test_each_response_row_holds_only_its_own_answers(client, login_as, db, smal
 
 def test_user_text_that_looks_like_a_formula_is_written_as_text(client, login_as, small_round):
     login_as("qa")
-    wb = workbook_of(client.get(f"/findings/rounds/{small_round.round.id}/findings.xlsx"))
+    wb = workbook_of(prepared_download(client, f"/findings/rounds/{small_round.round.id}/findings.xlsx"))
     sheet = wb["Responses"]
     header = rows_of(sheet)[0]
     column = header.index("right_agencies_involved__comment") + 1
@@ -101,7 +104,7 @@ def test_user_text_that_looks_like_a_formula_is_written_as_text(client, login_as
 
 def test_multi_choice_answers_are_written_as_codes(client, login_as, small_round):
     login_as("qa")
-    wb = workbook_of(client.get(f"/findings/rounds/{small_round.round.id}/findings.xlsx"))
+    wb = workbook_of(prepared_download(client, f"/findings/rounds/{small_round.round.id}/findings.xlsx"))
     rows = rows_of(wb["Responses"])
     column = rows[0].index("agencies_invited")
     assert "police;gp" in [row[column] for row in rows[1:]]
@@ -110,7 +113,7 @@ def test_multi_choice_answers_are_written_as_codes(client, login_as, small_round
 def test_workbook_numbers_are_the_page_numbers(client, login_as, small_round):
     login_as("qa")
     page = text_of(client.get(f"/findings/rounds/{small_round.round.id}"))
-    wb = workbook_of(client.get(f"/findings/rounds/{small_round.round.id}/findings.xlsx"))
+    wb = workbook_of(prepared_download(client, f"/findings/rounds/{small_round.round.id}/findings.xlsx"))
     summary = wb["Summary"]
     assert summary_value(summary, "Criteria meeting the standard") == 4
     assert summary_value(summary, "Criteria answered (excluding not applicable)") == 7
@@ -160,7 +163,7 @@ def test_export_cli_explains_bad_input(runner, small_round, tmp_path):
 
 def test_campaign_workbook(client, login_as, small_campaign, runner, tmp_path):
     login_as("qa")
-    wb = workbook_of(client.get(f"/findings/campaigns/{small_campaign.campaign.id}/findings.xlsx"))
+    wb = workbook_of(prepared_download(client, f"/findings/campaigns/{small_campaign.campaign.id}/findings.xlsx"))
     assert wb.sheetnames == [
         "Summary",
         "Themes",
@@ -196,7 +199,7 @@ def test_campaign_workbook(client, login_as, small_campaign, runner, tmp_path):
 
 def test_organisation_leads_export_only_their_own_organisation(client, login_as, make, small_round):
     login_as(make.make_user(roles=["org_lead"], organisation=small_round.police))
-    wb = workbook_of(client.get(f"/findings/rounds/{small_round.round.id}/findings.xlsx"))
+    wb = workbook_of(prepared_download(client, f"/findings/rounds/{small_round.round.id}/findings.xlsx"))
     everything = " ".join(str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row)
     assert "Riverside Test Health" not in everything
     agencies = {row[2] for row in rows_of(wb["Responses"])[1:]}
@@ -212,7 +215,7 @@ def test_organisation_leads_export_only_their_own_organisation(client, login_as,
 
 def test_organisation_lead_campaign_export_is_their_own(client, login_as, make, small_campaign):
     login_as(make.make_user(roles=["org_lead"], organisation=small_campaign.school))
-    wb = workbook_of(client.get(f"/findings/campaigns/{small_campaign.campaign.id}/findings.xlsx"))
+    wb = workbook_of(prepared_download(client, f"/findings/campaigns/{small_campaign.campaign.id}/findings.xlsx"))
     everything = " ".join(str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row)
     assert "Test Youth Charity" not in everything and "Test Northgate College" not in everything
     assert {row[0] for row in rows_of(wb["Returns"])[1:]} == {"Test Oakfield School"}
@@ -226,7 +229,7 @@ def test_libreoffice_reads_the_same_numbers_and_plain_text(client, login_as, sma
         pytest.skip("LibreOffice is not installed")
     login_as("qa")
     path = tmp_path / "round.xlsx"
-    path.write_bytes(client.get(f"/findings/rounds/{small_round.round.id}/findings.xlsx").data)
+    path.write_bytes(prepared_download(client, f"/findings/rounds/{small_round.round.id}/findings.xlsx").data)
     subprocess.run(
         [
             soffice,

@@ -10,6 +10,7 @@ from app.questionnaire import load_files
 from tests.audits.factories import make_round, score
 from tests.findings.test_round_findings import text_of
 from tests.questionnaire.helpers import FIXTURES, write
+from tests.downloads import prepared_download
 
 PARTIAL_AUDIT = FIXTURES / "partial-audit.yaml"
 
@@ -58,7 +59,7 @@ def test_the_round_workbook_has_the_partly_band(client, login_as, db, tmp_path):
 
     setup = _partial_round(tmp_path)
     login_as("qa")
-    wb = workbook_of(client.get(f"/findings/rounds/{setup.round.id}/findings.xlsx"))
+    wb = workbook_of(prepared_download(client, f"/findings/rounds/{setup.round.id}/findings.xlsx"))
     summary = wb["Summary"]
     assert summary_value(summary, "Criteria meeting the standard") == 1
     assert summary_value(summary, "Criteria partly meeting the standard") == 2
@@ -79,7 +80,7 @@ def test_a_workbook_without_partial_answers_has_no_partly_columns(client, login_
     from tests.findings.test_export import rows_of, workbook_of
 
     login_as("qa")
-    wb = workbook_of(client.get(f"/findings/rounds/{small_round.round.id}/findings.xlsx"))
+    wb = workbook_of(prepared_download(client, f"/findings/rounds/{small_round.round.id}/findings.xlsx"))
     assert "Partly meeting" not in rows_of(wb["Themes"])[0]
     assert "Partly meeting" not in rows_of(wb["Questions"])[0]
     assert all(r[0] != "Criteria partly meeting the standard" for r in rows_of(wb["Summary"]))

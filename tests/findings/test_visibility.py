@@ -19,6 +19,7 @@ from app.findings import access, services
 from app.utils import today
 from tests.findings import factories as f
 from tests.findings.test_round_findings import text_of
+from tests.downloads import prepared_download
 
 POLICE_ACTION = "Police to attend every strategy discussion in person."
 POLICE_PERSON = "Inspector Amara Quayle"
@@ -141,7 +142,7 @@ def test_campaign_page_lists_only_the_leads_own_actions(client, login_as, make, 
 
 def test_round_downloads_hold_only_the_leads_own_named_data(client, login_as, make, round_actions):
     login_as(make.make_user(roles=["org_lead"], organisation=round_actions.police))
-    book = _workbook_text(client.get(f"/findings/rounds/{round_actions.round.id}/findings.xlsx"))
+    book = _workbook_text(prepared_download(client, f"/findings/rounds/{round_actions.round.id}/findings.xlsx"))
     assert POLICE_ACTION in book and POLICE_NOTE in book
     for leaked in (HEALTH_ACTION, HEALTH_PERSON, HEALTH_NOTE, round_actions.health.name):
         assert leaked not in book
@@ -156,7 +157,9 @@ def test_round_downloads_hold_only_the_leads_own_named_data(client, login_as, ma
 
 def test_campaign_downloads_hold_only_the_leads_own_named_data(client, login_as, make, campaign_actions):
     login_as(make.make_user(roles=["org_lead"], organisation=campaign_actions.school))
-    book = _workbook_text(client.get(f"/findings/campaigns/{campaign_actions.campaign.id}/findings.xlsx"))
+    book = _workbook_text(
+        prepared_download(client, f"/findings/campaigns/{campaign_actions.campaign.id}/findings.xlsx")
+    )
     assert SCHOOL_ACTION in book
     for leaked in (CHARITY_ACTION, CHARITY_PERSON, CHARITY_NOTE, campaign_actions.charity.name):
         assert leaked not in book

@@ -10,6 +10,7 @@ import re
 from app.findings import figures
 from tests.findings.test_export import workbook_of
 from tests.findings.test_round_findings import text_of
+from tests.downloads import prepared_download
 
 
 def _workbook_text(response) -> str:
@@ -22,7 +23,9 @@ def test_round_figures_of_other_organisations_reach_staff_only(client, login_as,
     login_as("qa")
     page = text_of(client.get(f"/findings/rounds/{round_id}"))
     assert re.search(r"Riverside Test Health 50% \(2 of 4\)", page)
-    assert "Riverside Test Health" in _workbook_text(client.get(f"/findings/rounds/{round_id}/findings.xlsx"))
+    assert "Riverside Test Health" in _workbook_text(
+        prepared_download(client, f"/findings/rounds/{round_id}/findings.xlsx")
+    )
 
     login_as(make.make_user(roles=["org_lead"], organisation=small_round.police))
     page = text_of(client.get(f"/findings/rounds/{round_id}"))
@@ -31,7 +34,7 @@ def test_round_figures_of_other_organisations_reach_staff_only(client, login_as,
     assert "Cases audited by" not in page  # the breakdown tables are partnership staff's only
     # the police's own figure next to the partnership's, and no other organisation's
     assert re.search(r"Timeliness 100% \(2 of 2\) 50% \(2 of 4\)", page)
-    workbook = _workbook_text(client.get(f"/findings/rounds/{round_id}/findings.xlsx"))
+    workbook = _workbook_text(prepared_download(client, f"/findings/rounds/{round_id}/findings.xlsx"))
     assert "Riverside Test Police" in workbook and "Riverside Test Health" not in workbook
 
 
@@ -39,12 +42,14 @@ def test_campaign_figures_of_other_organisations_reach_staff_only(client, login_
     campaign_id = small_campaign.campaign.id
     login_as("qa")
     assert "Test Youth Charity" in text_of(client.get(f"/findings/campaigns/{campaign_id}"))
-    assert "Test Youth Charity" in _workbook_text(client.get(f"/findings/campaigns/{campaign_id}/findings.xlsx"))
+    assert "Test Youth Charity" in _workbook_text(
+        prepared_download(client, f"/findings/campaigns/{campaign_id}/findings.xlsx")
+    )
 
     login_as(make.make_user(roles=["org_lead"], organisation=small_campaign.school))
     page = text_of(client.get(f"/findings/campaigns/{campaign_id}"))
     assert "Test Youth Charity" not in page and "Test Northgate College" not in page
-    workbook = _workbook_text(client.get(f"/findings/campaigns/{campaign_id}/findings.xlsx"))
+    workbook = _workbook_text(prepared_download(client, f"/findings/campaigns/{campaign_id}/findings.xlsx"))
     assert "Test Youth Charity" not in workbook and "Test Northgate College" not in workbook
 
 
@@ -66,7 +71,7 @@ def test_no_spread_across_fewer_organisations_than_the_minimum(client, login_as,
 
 def test_small_breakdown_cells_are_hidden_even_from_staff(client, login_as, small_round):
     login_as("qa")
-    workbook = workbook_of(client.get(f"/findings/rounds/{small_round.round.id}/findings.xlsx"))
+    workbook = workbook_of(prepared_download(client, f"/findings/rounds/{small_round.round.id}/findings.xlsx"))
     summary = " ".join(str(v) for row in workbook["Summary"].iter_rows(values_only=True) for v in row)
     page = text_of(client.get(f"/findings/rounds/{small_round.round.id}"))
     section = page.split("Cases audited by age band and agreed grade")[1].split(" Gender ")[0]

@@ -1,0 +1,38 @@
+"""The status page of a download and the file itself, for the user who asked only (404 for anyone else)."""
+
+from __future__ import annotations
+
+from flask import Response, abort, render_template, stream_with_context
+from flask_login import current_user, login_required
+
+from app import filestore
+from app.jobs import bp, services
+
+REFRESH_SECONDS = 3
+
+
+@bp.route("/<int:job_id>")
+@login_required
+def status(job_id: int):
+    job = services.job_for(current_user, job_id)
+    services.revive_if_abandoned(job)
+    return render_template("jobs/status.html", job=job, refresh_seconds=REFRESH_SECONDS)
+
+
+@bp.route("/<int:job_id>/file")
+@login_required
+def download(job_id: int):
+    job = services.job_for(current_user, job_id)
+    record = filestore.record_for(job.file_name) if job.status == "done" and job.file_name else None
+    if record is None:
+        abort(404)
+    response = Response(
+        stream_with_context(filestore.chunks(record.name)),
+        mimetype=job.mimetype or record.content_type,
+        direct_passthrough=True,
+    )
+    response.content_length = record.size_bytes
+    response.headers.set("Content-Disposition", "attachment", filename=job.download_name or "download")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
+    return response
