@@ -12,6 +12,7 @@ from app.selfassessment.models import ReturnState
 from tests.findings import factories as f
 from tests.findings.test_campaign_findings import chart_figure
 from tests.findings.test_round_findings import text_of
+from tests.downloads import prepared_download
 
 
 def _campaign(make, db):
@@ -84,7 +85,7 @@ def test_a_filtered_cell_below_the_minimum_is_hidden(client, login_as, make, db)
 def test_workbook_and_csv_take_the_same_area(client, login_as, make, db):
     campaign = _campaign(make, db)
     login_as("qa")
-    response = client.get(f"/findings/campaigns/{campaign.id}/findings.xlsx?area=East")
+    response = prepared_download(client, f"/findings/campaigns/{campaign.id}/findings.xlsx?area=East")
     assert response.status_code == 200
     assert "-east-findings.xlsx" in response.headers["Content-Disposition"]
     workbook = load_workbook(io.BytesIO(response.data), read_only=True)
