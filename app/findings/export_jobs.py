@@ -8,10 +8,7 @@ import re
 
 import sqlalchemy as sa
 
-from flask import redirect, render_template, request, url_for
-from flask_login import current_user
-
-from app import jobs, web
+from app import jobs
 from app.audits.models import AuditRound
 from app.extensions import db
 from app.findings import export
@@ -76,15 +73,3 @@ def load_demo(demo) -> None:
     )
     complete_now(job)
     demo.say(f"prepared download {job.download_name} for {qa.email}")
-
-
-def offer_or_start(kind: str, params: dict, *, title: str, back_url: str):
-    """For an export route whose access is checked: GET offers to prepare the workbook, POST asks for the job and
-    sends the user to its page."""
-    if request.method != "POST":
-        return render_template("findings/export_start.html", title=title, back_url=back_url)
-    job = web.run_or_flash(jobs.request_download, current_user, kind, params, title=title)
-    if job is None:
-        return redirect(back_url)
-    jobs.dispatch(job.id)
-    return redirect(url_for("jobs.status", job_id=job.id))

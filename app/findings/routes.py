@@ -13,6 +13,7 @@ from app.accounts.queries import organisation_choices
 from app.actions import access as actions_access
 from app.actions.queries import is_overdue
 from app.audits.queries import panel_report
+from app import jobs
 from app.extensions import db
 from app.findings import access, bp, charts, export, export_jobs, export_limit, figures, page_limit, queries, retest
 from app.findings.models import FINDING_HEADINGS
@@ -121,7 +122,7 @@ def round_findings(round_id: int):
 @roles_required(*READERS)
 def round_export(round_id: int):
     audit_round, organisation_id = access.round_for(current_user, round_id)
-    return export_jobs.offer_or_start(
+    return jobs.offer_or_start(
         export_jobs.ROUND_KIND,
         {"round_id": audit_round.id, "organisation_id": organisation_id},
         title=f"Findings workbook: {audit_round.title}",
@@ -183,7 +184,7 @@ def campaign_findings(campaign_id: int):
 def campaign_export(campaign_id: int):
     campaign, organisation_id = access.campaign_for(current_user, campaign_id)
     area = _area(campaign, organisation_id)
-    return export_jobs.offer_or_start(
+    return jobs.offer_or_start(
         export_jobs.CAMPAIGN_KIND,
         {"campaign_id": campaign.id, "organisation_id": organisation_id, "area": area},
         title=f"Findings workbook: {campaign.title}" + (f" ({area})" if area else ""),

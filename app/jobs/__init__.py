@@ -20,6 +20,16 @@ from app.jobs.services import request_download
 
 bp = Blueprint("jobs", __name__, url_prefix="/downloads")
 
-__all__ = ["bp", "dispatch", "enqueue_task", "register_kind", "register_sweep", "request_download", "uses_rq"]
+__all__ = [
+    "bp",
+    "dispatch",
+    "enqueue_task",
+    "offer_or_start",
+    "register_kind",
+    "register_sweep",
+    "request_download",
+    "uses_rq",
+]
 
 from app.jobs import routes  # noqa: E402,F401
+from app.jobs.routes import offer_or_start  # noqa: E402

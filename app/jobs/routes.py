@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template, stream_with_context
+from flask import Response, abort, redirect, render_template, request, stream_with_context, url_for
 from flask_login import current_user, login_required
 
-from app import filestore
+from app import filestore, web
 from app.jobs import bp, services
+from app.jobs.queue import dispatch
 
 REFRESH_SECONDS = 3
 
@@ -36,3 +37,15 @@ def download(job_id: int):
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def offer_or_start(kind: str, params: dict, *, title: str, back_url: str, noun: str = "workbook"):
+    """For a download route whose access it has checked: GET offers to prepare the file ("Prepare the workbook"), POST
+    asks for the job and sends the user to its page, which refreshes until the file is ready."""
+    if request.method != "POST":
+        return render_template("jobs/start.html", title=title, back_url=back_url, noun=noun)
+    job = web.run_or_flash(services.request_download, current_user, kind, params, title=title)
+    if job is None:
+        return redirect(back_url)
+    dispatch(job.id)
+    return redirect(url_for("jobs.status", job_id=job.id))

@@ -7,8 +7,9 @@ bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 
 def init_app(app) -> None:
-    from app.reports import pdf
+    from app.reports import jobs, pdf
 
+    jobs.register()
     # Findings pages offer the PDF only where LibreOffice is installed.
     app.add_template_global(pdf.available, "board_report_pdf")
 
