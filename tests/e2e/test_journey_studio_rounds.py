@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from tests.e2e.questionnaire import _check
 from tests.e2e.test_journey_studio import _save, build_missing_episodes_tool
+from tests.e2e.downloads import prepared_download
 
 KEY = "missing-episodes-rounds"
 TITLE = "Repeat missing episodes audit"
@@ -132,10 +133,7 @@ def _findings(visitor, round_path: str, question: str, tmp_path) -> None:
     round_id = round_path.rsplit("/", 1)[-1]
     visitor.goto(f"/findings/rounds/{round_id}")
     assert question in page.locator("main").inner_text()
-    with page.expect_download() as download_info:
-        page.get_by_role("link", name=re.compile("Download findings")).click()
-    path = tmp_path / download_info.value.suggested_filename
-    download_info.value.save_as(path)
+    path = prepared_download(visitor, "Download findings (Excel)", tmp_path)
     workbook = load_workbook(path, read_only=True)
     cells = {
         str(cell)
