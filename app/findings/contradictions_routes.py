@@ -161,15 +161,9 @@ def contradiction_action():
         form.description.data = f"Review the evidence for the rating of ‘{line.theme_title}’. {reasons}".strip()
     back = _back(campaign, line)
     if form.validate_on_submit():
-        try:
-            owner_organisation_id = int(form.owner_organisation_id.data)
-        except ValueError:
-            form.owner_organisation_id.errors = [
-                *form.owner_organisation_id.errors,
-                "Select the organisation responsible",
-            ]
-            action = None
-        else:
+        owner_organisation_id = form.owner_organisation()
+        action = None
+        if owner_organisation_id is not None:
             action = web.run(
                 form,
                 services.add_contradiction_action,

@@ -105,6 +105,17 @@ class ActionForm(FlaskForm):
             [("", "Select an organisation")] + [(o.id, o.name) for o in organisations]
         )
 
+    def owner_organisation(self) -> int | None:
+        """The chosen organisation's id, or None with an error on the field when the choice is not a number."""
+        try:
+            return int(self.owner_organisation_id.data)
+        except (TypeError, ValueError):
+            self.owner_organisation_id.errors = [
+                *self.owner_organisation_id.errors,
+                "Select the organisation responsible",
+            ]
+            return None
+
     def set_criteria(self, criteria: list[tuple[str, str]]) -> None:
         """The criteria of a case-audit round's instrument; none for other findings (the field is not shown)."""
         self.retest_question_key.choices = choices([("", "None")] + criteria) if criteria else []

@@ -126,15 +126,9 @@ def new_action(finding_id: int):
     form.offer_partnership_priorities()
     form.set_criteria(retest.criterion_choices(parent) if kind == "round" else [])
     if form.validate_on_submit():
-        try:
-            owner_organisation_id = int(form.owner_organisation_id.data)
-        except ValueError:
-            form.owner_organisation_id.errors = [
-                *form.owner_organisation_id.errors,
-                "Select the organisation responsible",
-            ]
-            action = None
-        else:
+        owner_organisation_id = form.owner_organisation()
+        action = None
+        if owner_organisation_id is not None:
             action = web.run(
                 form,
                 services.add_finding_action,
