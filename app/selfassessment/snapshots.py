@@ -62,6 +62,14 @@ def _status(true_count: int, minimum: int) -> str:
     return NONE if true_count == 0 else FEWER if true_count < minimum else SHOWN
 
 
+def _share_status(true_count: int, noised_total: int, minimum: int) -> str:
+    """Whether a percentage may be shown: as _status, except that noise which took every count it would divide to
+    zero leaves no percentage to show, so the figure reads as "fewer" (decided from the noised total, which is
+    released anyway, so it tells no one more)."""
+    status = _status(true_count, minimum)
+    return FEWER if status == SHOWN and noised_total <= 0 else status
+
+
 def _cell(noised: int, true_count: int, minimum: int) -> int | str:
     """A count as it may be shown: "fewer" (or "none") below the minimum, and never a number below it."""
     status = _status(true_count, minimum)
@@ -148,11 +156,11 @@ def compute(
         true_scored = sum(true.get(v, 0) for v, yes in is_scored.items() if yes)
         agreeing[question.key] = sum(noisy[o.value] for o in question.options if o.meets_standard)
         scored[question.key] = sum(noisy[v] for v, yes in is_scored.items() if yes)
-        status = _status(true_scored, minimum)
+        status = _share_status(true_scored, scored[question.key], minimum)
         statements[question.key] = {
             "status": status,
             "percent": percent(agreeing[question.key], scored[question.key]) if status == SHOWN else None,
-            "answers": _cell(scored[question.key], true_scored, minimum),
+            "answers": _cell(scored[question.key], true_scored, minimum) if status == SHOWN else FEWER,
             "options": {o.value: _cell(noisy[o.value], true.get(o.value, 0), minimum) for o in question.options},
         }
         for theme in question.themes:
@@ -160,9 +168,9 @@ def compute(
 
     themes: dict[str, dict] = {}
     for theme, true_n in _theme_respondents(link_ids, theme_questions).items():
-        status = _status(true_n, minimum)
         met = sum(agreeing[k] for k in theme_questions[theme])
         total = sum(scored[k] for k in theme_questions[theme])
+        status = _share_status(true_n, total, minimum)
         entry = {"status": status, "percent": percent(met, total) if status == SHOWN else None}
         if exact:
             entry.update(respondents=true_n, agreeing=met, scored=total)

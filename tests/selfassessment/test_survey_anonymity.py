@@ -225,6 +225,30 @@ def test_nothing_answered_says_no_responses(client, db, lead_setup):
     assert "No responses" in page and "Fewer than" not in page
 
 
+def test_noise_that_leaves_nothing_to_divide_shows_fewer_not_an_empty_percentage(
+    client, db, login_as, lead_setup, monkeypatch
+):
+    """Enough practitioners answered, but the noise took every count of a statement or theme to zero: there is no
+    percentage to show, so it reads "Fewer than 5" on both pages, never a blank or "None%" (and never a crash)."""
+    org, campaign, ret, link = lead_setup
+    complete_return(ret, rag="green", submit=True)
+    monkeypatch.setattr(snapshots, "geometric_noise", lambda epsilon: -100)
+    for code in _create_codes(client, ret, 6):
+        assert _answer(client, link, code, "agree").status_code == 302
+    client.post(f"/self-assessment/returns/{ret.id}/survey/close")
+    snapshot = db.session.execute(sa.select(SurveySnapshot)).scalars().first()
+    figures = snapshot.figures
+    for entry in [*figures["statements"].values(), *figures["themes"].values()]:
+        assert entry["status"] != "shown" or entry["percent"] is not None, entry
+    page = text_of(client.get(f"/self-assessment/returns/{ret.id}/survey"))
+    assert "None" not in page and "Fewer than 5" in page
+    login_as("qa")
+    for url in (f"/self-assessment/campaigns/{campaign.id}/triangulation", f"/findings/campaigns/{campaign.id}"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "None%" not in text_of(response)
+
+
 # (e) one triangulation ---------------------------------------------------------------------------------------
 
 
