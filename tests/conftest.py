@@ -52,15 +52,6 @@ def _worker_database(url: str) -> str:
     return parsed.set(database=name).render_as_string(hide_password=False)
 
 
-def pytest_collection_modifyitems(config, items):
-    """Under `--dist loadgroup` a module's tests stay on one worker (module fixtures such as a loaded demo are made
-    once), and all browser journeys share one, in file order, with the one served demo database they share."""
-    for item in items:
-        module = item.nodeid.split("::")[0]
-        group = "e2e" if module.startswith("tests/e2e/") else module
-        item.add_marker(pytest.mark.xdist_group(group))
-
-
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
