@@ -139,7 +139,6 @@ def test_after_the_last_attempt_the_job_fails_and_its_page_says_so(app, client, 
 # --- RQ on Redis -------------------------------------------------------------------------------------------------
 
 
-
 def test_progress_never_waits_for_a_busy_database(app, db, login_as):
     """Progress is written on a connection of its own and skipped when the database is busy. A job run from a
     request that may write (in-process) must not wait out the busy timeout at each step while another transaction
@@ -166,6 +165,7 @@ def test_progress_never_waits_for_a_busy_database(app, db, login_as):
     assert _job(db, job.id).status == "done"
     # waiting out the busy timeout at each step would take steps × SQLITE_BUSY_TIMEOUT_SECONDS (3 × 10 s)
     assert elapsed < steps * 1.05 + 0.5 * steps * app.config["SQLITE_BUSY_TIMEOUT_SECONDS"]
+
 
 def test_with_redis_the_export_waits_for_the_worker_then_is_ready(client, db, login_as, small_round, rq_mode):
     login_as("qa")
