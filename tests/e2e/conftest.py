@@ -1,30 +1,20 @@
 """Browser journeys: Debian's Chromium driven by Playwright against gunicorn on loopback.
 
 One seeded database and one gunicorn for the whole e2e suite (SQLite file, or `test_e2e` on the PostgreSQL pass),
-one browser, a fresh browser context (cookies) per test. They are package-scoped: closed as soon as the e2e
-tests are done, so other tests may start Playwright of their own (one sync Playwright per thread at a time) and
-the server's database connections are released. Each page a journey reaches is checked with
+and one browser (tests/conftest.py), a fresh browser context (cookies) per test. They last the test session (of
+each xdist worker): a worker may run e2e files between files of other packages, and a package-scoped server would
+be stopped and its stale address handed to the next module. Each page a journey reaches is checked with
 axe-core; any serious or critical violation fails the test.
 """
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
 
-from tests.e2e.live import GunicornServer, chromium_path, demo_database
+from tests.e2e.live import GunicornServer, demo_database
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-]
 FAILING_IMPACTS = {"serious", "critical"}
 
 
@@ -34,7 +24,7 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.e2e)
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     directory = tmp_path_factory.mktemp("e2e")
     uploads = {"UPLOAD_FOLDER": str(directory / "uploads")}
@@ -42,21 +32,6 @@ def live_server(tmp_path_factory):
         server = GunicornServer(url, directory / "gunicorn.log", env=uploads).start()
         yield server
         server.stop()
-
-
-@pytest.fixture(scope="package")
-def browser():
-    executable = chromium_path()
-    if executable is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is not installed (apt-get install chromium)")
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 class Accessibility:

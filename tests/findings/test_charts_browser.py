@@ -34,12 +34,10 @@ def server(tmp_path_factory):
     drop_database(url)
 
 
-def test_charts_draw_under_the_content_security_policy(server):
-    from playwright.sync_api import sync_playwright  # a dev requirement: missing means a broken install, not a skip
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
-        page = browser.new_page()
+def test_charts_draw_under_the_content_security_policy(server, browser):
+    context = browser.new_context()
+    try:
+        page = context.new_page()
         page.add_init_script(WATCH_CSP)
         errors = []
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -62,4 +60,5 @@ def test_charts_draw_under_the_content_security_policy(server):
             details.locator("summary").click()
             assert details.locator("table.govuk-table").is_visible()
         assert errors == []
-        browser.close()
+    finally:
+        context.close()
