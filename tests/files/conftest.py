@@ -8,6 +8,7 @@ import socket
 import pytest
 
 from app import filestore_s3
+from tests.findings.conftest import small_round  # noqa: F401  (fixture used by these tests)
 
 BUCKET = "evidence-test"
 PREFIX = "files/"
