@@ -78,8 +78,8 @@ def test_a_page_opened_past_its_time_expires_the_file_before_the_sweep_runs(clie
     job = _prepare(client, f"/findings/rounds/{small_round.round.id}/findings.xlsx")
     name = job.file_name
     _age(db, job, 30)
-    assert client.get(f"/downloads/{job.id}/file").status_code == 302
     assert "Your download has expired" in client.get(f"/downloads/{job.id}").text
+    assert client.get(f"/downloads/{job.id}/file").status_code == 302
     db.session.expire_all()
     assert filestore.record_for(name) is None
     if store is not None:
