@@ -64,8 +64,12 @@ run: install instruments
 	trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(VENV)/bin/gunicorn --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --threads 8 --access-logfile - 'wsgi:app'
 
+# The suite runs in TEST_WORKERS processes (pytest-xdist, a test file's tests on one worker, so module fixtures
+# are made once; each worker has its own databases, see tests/parallel.py);
+# TEST_WORKERS=0 runs it in this one.
+TEST_WORKERS ?= 2
 test: install-dev
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # Lint (settings in pyproject.toml); CI runs it before the tests.
 lint: install-dev

@@ -12,11 +12,13 @@ import pytest
 import sqlalchemy as sa
 from flask import g, request_started
 from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
+from sqlalchemy.engine import make_url
 
 from app import create_app
 from app.extensions import db as _db
 from app.extensions import limiter
 from tests import factories
+from tests.parallel import database_name
 
 pytest_plugins = ["tests.smtp"]
 
@@ -36,13 +38,27 @@ def _reset_database(url: str) -> None:
         engine.dispose()
 
 
+def _worker_database(url: str) -> str:
+    """The pass's PostgreSQL database, or under xdist a database of the worker's own beside it (created here)."""
+    parsed = make_url(url)
+    name = database_name(parsed.database)
+    if name == parsed.database:
+        return url
+    admin = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
     if url:
         from config import normalise_database_url
 
-        return normalise_database_url(url)
+        return _worker_database(normalise_database_url(url))
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
 
 

@@ -171,8 +171,8 @@ class Progress:
         try:
             with db.engine.connect() as conn:
                 sqlite = conn.dialect.name == "sqlite"
-                if sqlite:
-                    conn.exec_driver_sql("PRAGMA busy_timeout = 100")
+                if sqlite:  # on the driver's connection: through SQLAlchemy it would BEGIN, and wait, first
+                    conn.connection.driver_connection.execute("PRAGMA busy_timeout = 100")
                 try:
                     conn.execute(
                         sa.update(BackgroundJob.__table__)
@@ -186,6 +186,6 @@ class Progress:
                     if sqlite:
                         conn.rollback()
                         timeout_ms = int(float(current_app.config.get("SQLITE_BUSY_TIMEOUT_SECONDS") or 10) * 1000)
-                        conn.exec_driver_sql(f"PRAGMA busy_timeout = {timeout_ms}")
+                        conn.connection.driver_connection.execute(f"PRAGMA busy_timeout = {timeout_ms}")
         except sa.exc.OperationalError as exc:
             log.debug("progress of background job %s not written: %s", self.job_id, exc)

@@ -28,6 +28,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from tests.parallel import database_name
+
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_PASSWORD = "demo-password"
 
@@ -74,6 +76,7 @@ def _admin_engine(server_url: str):
 def create_database(name: str, directory: Path, *, postgres_url: str | None = None) -> str:
     """A new empty database called `name`: PostgreSQL when the pass (or caller) names a server, else SQLite."""
     server = postgres_url or postgres_base_url()
+    name = database_name(name)
     if server is None:
         path = Path(directory) / f"{name}.sqlite3"
         if path.exists():

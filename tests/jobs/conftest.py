@@ -7,9 +7,10 @@ import os
 import pytest
 
 from app.jobs import registry
+from tests.parallel import redis_url
 from tests.findings.conftest import small_campaign, small_round  # noqa: F401  (fixtures used by these tests)
 
-REDIS_URL = os.environ.get("TEST_JOBS_REDIS_URL", "redis://127.0.0.1:6379/3")
+REDIS_URL = os.environ.get("TEST_JOBS_REDIS_URL") or redis_url(3)
 
 
 class Kinds:

@@ -7,11 +7,13 @@ import io
 import os
 import re
 import socket
+import time
 
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from app import jobs
+from app.jobs import registry
 from app.jobs.models import BackgroundJob
 from tests.downloads import DOWNLOAD_LINK, job_page_of, prepared_download
 from tests.jobs.conftest import run_worker_burst
@@ -135,6 +137,34 @@ def test_after_the_last_attempt_the_job_fails_and_its_page_says_so(app, client, 
 
 
 # --- RQ on Redis -------------------------------------------------------------------------------------------------
+
+
+def test_progress_never_waits_for_a_busy_database(app, db, login_as):
+    """Progress is written on a connection of its own and skipped when the database is busy. A job run from a
+    request that may write (in-process) must not wait out the busy timeout at each step while another transaction
+    holds the write lock (on SQLite, the test's own transaction holds it here)."""
+    steps = 3
+
+    def stepped(params, out, progress):
+        for step in range(steps):
+            progress(100 * step // steps, f"Step {step + 1}")
+            time.sleep(1.05)  # progress is written at most once a second
+        out.write(b"done")
+        return "steps.txt", "text/plain"
+
+    registry.register_kind("test_steps", stepped)
+    try:
+        user = login_as("qa")
+        job = _ask(db, user, "test_steps", {})
+        started = time.monotonic()
+        with app.test_request_context(method="POST"):
+            jobs.dispatch(job.id)
+        elapsed = time.monotonic() - started
+    finally:
+        registry.unregister_kind("test_steps")
+    assert _job(db, job.id).status == "done"
+    # waiting out the busy timeout at each step would take steps × SQLITE_BUSY_TIMEOUT_SECONDS (3 × 10 s)
+    assert elapsed < steps * 1.05 + 0.5 * steps * app.config["SQLITE_BUSY_TIMEOUT_SECONDS"]
 
 
 def test_with_redis_the_export_waits_for_the_worker_then_is_ready(client, db, login_as, small_round, rq_mode):

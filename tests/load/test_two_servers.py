@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.parallel import redis_url
 from tests.e2e.live import (
     ROOT,
     GunicornServer,
@@ -35,7 +36,7 @@ from tests.e2e.live import (
 pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
 
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
-REDIS_URL = "redis://127.0.0.1:6379/7"
+REDIS_URL = redis_url(7)
 
 NGINX_CONF = """
 user root;

@@ -1,0 +1,29 @@
+"""What keeps the suite's parallel workers (pytest-xdist, `make test` runs two) out of each other's way: each has
+its own PostgreSQL databases and its own Redis databases. Outside xdist nothing changes."""
+
+from __future__ import annotations
+
+import os
+
+# Redis has 16 databases: a worker's tests use theirs plus REDIS_DB_STRIDE times the worker's number.
+REDIS_DB_STRIDE = 8
+
+
+def worker_number() -> int:
+    """0 for the first xdist worker (gw0) or a run without xdist, 1 for gw1, and so on."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    return int(worker[2:]) if worker.startswith("gw") and worker[2:].isdigit() else 0
+
+
+def database_name(name: str) -> str:
+    """The name of a PostgreSQL database of this worker's own: `name` outside xdist, `name_gwN` in worker N."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return f"{name}_{worker}" if worker else name
+
+
+def redis_url(database: int, host: str = "127.0.0.1:6379") -> str:
+    """A Redis database of this worker's own, for tests that flush what they use."""
+    number = database + REDIS_DB_STRIDE * worker_number()
+    if not 0 <= number < 16:
+        raise RuntimeError(f"no Redis database {number} for worker {worker_number()}: run at most two workers")
+    return f"redis://{host}/{number}"
