@@ -58,6 +58,11 @@ def parse_s3_url(url: str) -> S3Place:
     if not parts.hostname:
         raise StorageUrlError("FILE_STORAGE_URL names no bucket: use s3://bucket/prefix")
     query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+    if "@" in urlsplit(query.get("endpoint_url", "")).netloc:
+        raise StorageUrlError(
+            "FILE_STORAGE_URL's endpoint_url must not hold credentials: set AWS_ACCESS_KEY_ID and "
+            "AWS_SECRET_ACCESS_KEY instead"
+        )
     unknown = sorted(set(query) - {"endpoint_url", "region"})
     if unknown:
         raise StorageUrlError(f"FILE_STORAGE_URL has unknown options: {', '.join(unknown)} (endpoint_url, region)")

@@ -214,6 +214,7 @@ def test_moving_into_s3_needs_an_s3_store(runner, db):
     "url, message",
     [
         ("s3://key:secret@bucket/prefix", "must not hold credentials"),
+        ("s3://bucket/prefix?endpoint_url=http://key:secret@minio:9000", "endpoint_url must not hold credentials"),
         ("ftp://bucket/prefix", "must be empty, database: or s3://bucket/prefix"),
         ("s3://bucket/prefix?password=x", "unknown options: password"),
     ],
