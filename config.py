@@ -82,6 +82,15 @@ class Config:
     JOBS_TIMEOUT_SECONDS = _int("JOBS_TIMEOUT_SECONDS", 3600)
     JOBS_SWEEP_SECONDS = _int("JOBS_SWEEP_SECONDS", 10)
     JOBS_QUEUED_GRACE_SECONDS = _int("JOBS_QUEUED_GRACE_SECONDS", 30)
+    # Prepared downloads are deleted this long after they were finished (0 keeps them for ever); the job's page
+    # then offers to prepare the file again.
+    JOBS_FILE_RETENTION_HOURS = float(os.environ.get("JOBS_FILE_RETENTION_HOURS") or 24)
+
+    # Where the bytes of evidence files and prepared downloads go: empty or "database:" for the database (the
+    # default), or s3://bucket/prefix?endpoint_url=http://host:port&region=... for an S3-compatible store, with
+    # credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (never in the URL). Files stay readable from the
+    # store that holds them after this changes; `flask files move` moves them.
+    FILE_STORAGE_URL = os.environ.get("FILE_STORAGE_URL", "")
 
     # Where releases before migration 0022 kept evidence files; the upgrade moves them into the database.
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
@@ -164,6 +173,7 @@ class TestConfig(Config):
     JOBS_REDIS_URL = ""
     JOBS_IN_PROCESS = "sync"
     JOBS_RETRY_SECONDS = 0
+    FILE_STORAGE_URL = ""  # tests/files switches to an S3 server of its own
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashes keep the suite quick; production uses scrypt
     # Most tests post forms directly; tests/test_security.py switches CSRF back on to prove every POST needs it.
     WTF_CSRF_ENABLED = False

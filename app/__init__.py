@@ -36,6 +36,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.config.from_object(config_cls)
     app.config.update(overrides)
     config_cls.validate(app.config)
+    check_file_storage_url(app.config)
     if "TRUSTED_HOSTS" not in overrides:
         app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
@@ -52,6 +53,18 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     if not app.testing:
         freeze_startup_objects()
     return app
+
+
+def check_file_storage_url(app_config: dict) -> None:
+    """Refuse to start with a FILE_STORAGE_URL that cannot be used (the message never repeats the URL)."""
+    from app.filestore_s3 import StorageUrlError, parse_s3_url
+
+    url = (app_config.get("FILE_STORAGE_URL") or "").strip()
+    if url not in ("", "database", "database:"):
+        try:
+            parse_s3_url(url)
+        except StorageUrlError as exc:
+            raise RuntimeError(str(exc)) from None
 
 
 def freeze_startup_objects() -> None:

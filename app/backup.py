@@ -6,7 +6,9 @@
 SQLite is copied with sqlite3's online backup API, so a backup taken while the service runs is consistent.
 PostgreSQL uses pg_dump's custom format (-Fc) and pg_restore, which replaces every object in one transaction.
 The database is the one the service uses: DATABASE_URL, or the SQLite file under instance/ by default.
-Uploaded evidence files are held in the database (app/filestore.py), so a backup includes them.
+Uploaded evidence files held in the database (app/filestore.py, the default) are in the backup; with
+FILE_STORAGE_URL naming an S3-compatible store, the backup holds their rows (name, size, SHA-256, where the object
+is) but not the objects: back the bucket up beside it.
 """
 
 from __future__ import annotations

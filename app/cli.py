@@ -21,7 +21,9 @@ CLI_FEATURES = ("jobs", "questionnaire", "audits", "selfassessment", "statements
 
 
 def register(app: Flask) -> None:
-    for group in (users_cli, demo_cli, reminders_cli, data_cli):
+    from app.filestore_move import files_cli
+
+    for group in (users_cli, demo_cli, reminders_cli, data_cli, files_cli):
         app.cli.add_command(group)
     for feature in CLI_FEATURES:
         module = feature_module(feature, "cli")

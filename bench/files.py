@@ -1,5 +1,6 @@
-"""Evidence upload and download throughput: through the app's upload checks and database storage
-(app/uploads.py, app/filestore.py) against the same bytes written to and read from the bare file system.
+"""Evidence upload and download throughput: through the app's upload checks and storage (app/uploads.py,
+app/filestore.py), in the database and in an S3-compatible store (moto's server on loopback, when moto is
+installed), against the same bytes written to and read from the bare file system.
 
 Both sides move the same files in the same chunks and make them durable the same way before counting a file as
 stored: the app commits its transaction, the floor fsyncs its file. Downloads read every byte back: the app
@@ -10,8 +11,10 @@ from __future__ import annotations
 import io
 import os
 import random
+import socket
 import statistics
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from app.filestore import CHUNK_BYTES
@@ -26,13 +29,14 @@ def _documents(count: int, size: int) -> list[bytes]:
     return [b"%PDF-1.7\n" + draw.randbytes(size - 9) for _ in range(count)]
 
 
-def _app_round(app, db, documents: list[bytes]) -> tuple[float, float]:
+def _app_round(app, db, documents: list[bytes], *, storage_url: str) -> tuple[float, float]:
     """Seconds to upload every document through save_upload (one commit each) and to download each through
-    send_stored; the stored files are deleted afterwards."""
+    send_stored, with FILE_STORAGE_URL set to `storage_url`; the stored files are deleted afterwards."""
     from werkzeug.datastructures import FileStorage
 
     from app import filestore, uploads
 
+    app.config["FILE_STORAGE_URL"] = storage_url
     names = []
     started = time.perf_counter()
     for index, data in enumerate(documents):
@@ -86,27 +90,73 @@ def _bare_round(folder: Path, documents: list[bytes]) -> tuple[float, float]:
     return upload, download
 
 
+@contextmanager
+def _s3_store(app):
+    """FILE_STORAGE_URL pointed at a bucket on moto's S3 server, in a thread on a free loopback port; None when
+    moto is not installed (requirements-dev.txt)."""
+    try:
+        from moto.server import ThreadedMotoServer
+    except ImportError:
+        yield None
+        return
+    from app import filestore_s3
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    saved_env = {name: os.environ.get(name) for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
+    os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench")
+    saved_url = app.config.get("FILE_STORAGE_URL", "")
+    url = f"s3://bench-files/evidence/?endpoint_url=http://127.0.0.1:{port}&region=eu-west-2"
+    try:
+        filestore_s3.forget_clients()
+        filestore_s3.client(filestore_s3.parse_s3_url(url)).create_bucket(
+            Bucket="bench-files", CreateBucketConfiguration={"LocationConstraint": "eu-west-2"}
+        )
+        app.config["FILE_STORAGE_URL"] = url
+        yield url
+    finally:
+        app.config["FILE_STORAGE_URL"] = saved_url
+        for name, value in saved_env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        filestore_s3.forget_clients()
+        server.stop()
+
+
 def file_metrics(app, db, workdir: Path, emit, repeat: int = 3) -> None:
-    """`evidence_upload_mb_per_second` and `evidence_download_mb_per_second`, each against the bare file system's
-    in the same run (the app's and the floor's rounds take turns, `repeat` times; medians reported)."""
+    """`evidence_upload_mb_per_second` and `evidence_download_mb_per_second` (the database store), and
+    `evidence_s3_upload_mb_per_second` / `evidence_s3_download_mb_per_second` (the S3 store, on moto's server over
+    loopback HTTP), each against the bare file system's in the same run (the rounds take turns, `repeat` times;
+    medians reported)."""
     documents = _documents(FILES, FILE_BYTES)
     megabytes = FILES * FILE_BYTES / (1024 * 1024)
     folder = workdir / "bare-files"
     folder.mkdir(exist_ok=True)
-    runs: dict[str, list[tuple[float, float]]] = {"app": [], "bare": []}
-    for _ in range(repeat):
-        runs["app"].append(_app_round(app, db, documents))
-        runs["bare"].append(_bare_round(folder, documents))
-    for index, direction in enumerate(("upload", "download")):
-        app_seconds = statistics.median(r[index] for r in runs["app"])
-        bare_seconds = statistics.median(r[index] for r in runs["bare"])
-        emit(
-            f"evidence_{direction}_mb_per_second",
-            megabytes / app_seconds,
-            "MB/s",
-            megabytes / bare_seconds,
-            n=FILES,
-            file_mb=FILE_BYTES // (1024 * 1024),
-            runs=[round(megabytes / r[index], 1) for r in runs["app"]],
-            floor_runs=[round(megabytes / r[index], 1) for r in runs["bare"]],
-        )
+    runs: dict[str, list[tuple[float, float]]] = {"app": [], "s3": [], "bare": []}
+    with _s3_store(app) as s3_url:
+        for _ in range(repeat):
+            runs["app"].append(_app_round(app, db, documents, storage_url=""))
+            if s3_url:
+                runs["s3"].append(_app_round(app, db, documents, storage_url=s3_url))
+            runs["bare"].append(_bare_round(folder, documents))
+    for store, prefix in (("app", "evidence"), ("s3", "evidence_s3")):
+        if not runs[store]:
+            continue
+        for index, direction in enumerate(("upload", "download")):
+            app_seconds = statistics.median(r[index] for r in runs[store])
+            bare_seconds = statistics.median(r[index] for r in runs["bare"])
+            emit(
+                f"{prefix}_{direction}_mb_per_second",
+                megabytes / app_seconds,
+                "MB/s",
+                megabytes / bare_seconds,
+                n=FILES,
+                file_mb=FILE_BYTES // (1024 * 1024),
+                runs=[round(megabytes / r[index], 1) for r in runs[store]],
+                floor_runs=[round(megabytes / r[index], 1) for r in runs["bare"]],
+            )

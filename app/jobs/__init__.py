@@ -33,3 +33,10 @@ __all__ = [
 
 from app.jobs import routes  # noqa: E402,F401
 from app.jobs.routes import offer_or_start  # noqa: E402
+
+
+def init_app(app) -> None:
+    """Prepared downloads expire (app.jobs.expiry) on the worker's sweep."""
+    from app.jobs.expiry import expire_downloads
+
+    register_sweep(expire_downloads)

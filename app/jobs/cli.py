@@ -21,5 +21,27 @@ def worker_command(burst):
     run_worker(burst=burst)
 
 
+@jobs_cli.command("sweep")
+def sweep_command():
+    """Run the periodic work once: expire prepared downloads kept past JOBS_FILE_RETENTION_HOURS, and whatever
+    else the worker sweeps (the outbox). For cron when jobs run without Redis; exits 1 if any part failed."""
+    from app.extensions import db
+    from app.jobs.registry import sweeps
+
+    failed = False
+    for function in sweeps():
+        name = getattr(function, "__name__", str(function))
+        try:
+            outcome = function()
+        except Exception as exc:
+            db.session.rollback()
+            click.echo(f"{name}: {type(exc).__name__}: {exc}", err=True)
+            failed = True
+            continue
+        click.echo(f"{name}: {outcome or 'done'}")
+    if failed:
+        raise SystemExit(1)
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(jobs_cli)

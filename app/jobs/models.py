@@ -10,7 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.extensions import db
 from app.utils import utcnow
 
-JOB_STATUSES = ("queued", "running", "done", "failed")
+# "expired": done, and its file deleted after JOBS_FILE_RETENTION_HOURS (app.jobs.expiry).
+JOB_STATUSES = ("queued", "running", "done", "failed", "expired")
 
 
 class BackgroundJob(db.Model):
@@ -19,7 +20,7 @@ class BackgroundJob(db.Model):
 
     __tablename__ = "background_job"
     __table_args__ = (
-        sa.CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status_known"),
+        sa.CheckConstraint("status IN ('queued', 'running', 'done', 'failed', 'expired')", name="status_known"),
         sa.CheckConstraint("attempts >= 0", name="attempts_not_negative"),
         sa.CheckConstraint("progress_percent BETWEEN 0 AND 100", name="progress_is_percent"),
         sa.Index("ix_background_job_status", "status"),
@@ -41,6 +42,9 @@ class BackgroundJob(db.Model):
     file_name: Mapped[str | None] = mapped_column(sa.ForeignKey("stored_file.name", ondelete="SET NULL"))
     download_name: Mapped[str | None] = mapped_column(sa.String(200))
     mimetype: Mapped[str | None] = mapped_column(sa.String(100))
+    # The page that offered the download (its POST asks for it again, checking access again) and the page before it.
+    offer_url: Mapped[str | None] = mapped_column(sa.String(500))
+    back_url: Mapped[str | None] = mapped_column(sa.String(500))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     # When it last went into the queue (asked for, or started again after its runner went away).
     queued_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

@@ -6,7 +6,7 @@ from flask import Response, abort, redirect, render_template, request, stream_wi
 from flask_login import current_user, login_required
 
 from app import filestore, web
-from app.jobs import bp, services
+from app.jobs import bp, expiry, services
 from app.jobs.queue import dispatch
 
 REFRESH_SECONDS = 3
@@ -17,13 +17,18 @@ REFRESH_SECONDS = 3
 def status(job_id: int):
     job = services.job_for(current_user, job_id)
     services.revive_if_abandoned(job)
-    return render_template("jobs/status.html", job=job, refresh_seconds=REFRESH_SECONDS)
+    expiry.expire_if_due(job)
+    return render_template(
+        "jobs/status.html", job=job, refresh_seconds=REFRESH_SECONDS, kept_for=expiry.retention_label()
+    )
 
 
 @bp.route("/<int:job_id>/file")
 @login_required
 def download(job_id: int):
     job = services.job_for(current_user, job_id)
+    if job.status == "expired" or expiry.expire_if_due(job):
+        return redirect(url_for("jobs.status", job_id=job.id))  # its page says the file has expired
     record = filestore.record_for(job.file_name) if job.status == "done" and job.file_name else None
     if record is None:
         abort(404)
@@ -44,7 +49,10 @@ def offer_or_start(kind: str, params: dict, *, title: str, back_url: str, noun: 
     asks for the job and sends the user to its page, which refreshes until the file is ready."""
     if request.method != "POST":
         return render_template("jobs/start.html", title=title, back_url=back_url, noun=noun)
-    job = web.run_or_flash(services.request_download, current_user, kind, params, title=title)
+    offer_url = request.full_path.rstrip("?")
+    job = web.run_or_flash(
+        services.request_download, current_user, kind, params, title=title, offer_url=offer_url, back_url=back_url
+    )
     if job is None:
         return redirect(back_url)
     dispatch(job.id)

@@ -19,13 +19,31 @@ from app.utils import utcnow
 log = logging.getLogger(__name__)
 
 
-def request_download(user, kind: str, params: dict, *, title: str) -> BackgroundJob:
+def _local_path(url: str | None) -> str | None:
+    """A path on this site (never another host), short enough to keep; else None."""
+    if not url or not url.startswith("/") or url.startswith("//") or "\\" in url or len(url) > 500:
+        return None
+    return url
+
+
+def request_download(
+    user, kind: str, params: dict, *, title: str, offer_url: str | None = None, back_url: str | None = None
+) -> BackgroundJob:
     """Write a queued job of `kind` for `user` in the current transaction; the route commits and then calls
     `jobs.dispatch(job.id)`. The caller has checked that the user may have this file:
-    it is shown to nobody else."""
+    it is shown to nobody else. `offer_url` is the page that offered it (posting to it asks again, with the
+    access checks of that page), `back_url` the page before."""
     if not is_registered(kind):
         raise DomainError(f"Nothing prepares downloads of kind {kind}.")
-    job = BackgroundJob(user_id=user.id, kind=kind, title=title[:300], params=params, progress_text="Waiting to start")
+    job = BackgroundJob(
+        user_id=user.id,
+        kind=kind,
+        title=title[:300],
+        params=params,
+        progress_text="Waiting to start",
+        offer_url=_local_path(offer_url),
+        back_url=_local_path(back_url),
+    )
     db.session.add(job)
     db.session.flush()
     return job
