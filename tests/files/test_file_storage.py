@@ -14,20 +14,12 @@ from app import filestore
 from app.filestore import StoredFileChunk, StoredFileRecord
 from app.selfassessment.models import EvidenceFile
 from tests.files.conftest import BUCKET, PREFIX, s3_keys
-from tests.selfassessment.factories import PDF_BYTES, instrument_for, make_campaign, return_for, section_form
+from tests.selfassessment.factories import PDF_BYTES, lead_with_a_return, section_form
 
 
 def _pdf(size: int, seed: int = 1) -> bytes:
     """A PDF-looking file of `size` bytes that no two chunks share (the upload check reads the signature)."""
     return PDF_BYTES + random.Random(seed).randbytes(size - len(PDF_BYTES))
-
-
-def _setup(make, login_as):
-    org = make.make_org(org_type="school", name="Birchwood School")
-    login_as(make.make_user(roles=["org_lead"], organisation=org))
-    ret = return_for(make_campaign(), org)
-    section = instrument_for(ret).sections[0]
-    return ret, section, section.questions[0].key
 
 
 def _upload(client, ret, section, key, content: bytes, filename: str, command="later", **extra):
@@ -49,7 +41,7 @@ def _chunk_count(db, name: str) -> int:
 
 
 def test_evidence_is_uploaded_downloaded_to_the_last_byte_and_removed(client, db, make, login_as, store):
-    ret, section, key = _setup(make, login_as)
+    ret, section, key = lead_with_a_return(make, login_as)
     content = _pdf(3 * filestore.CHUNK_BYTES + 12345)
     assert _upload(client, ret, section, key, content, "policy.pdf").status_code == 302
     evidence = db.session.execute(sa.select(EvidenceFile)).scalar_one()
@@ -80,7 +72,7 @@ def test_evidence_is_uploaded_downloaded_to_the_last_byte_and_removed(client, db
 
 
 def test_a_refused_page_leaves_no_file_in_either_store(client, db, make, login_as, store):
-    ret, section, key = _setup(make, login_as)
+    ret, section, key = lead_with_a_return(make, login_as)
     response = _upload(client, ret, section, key, _pdf(50_000), "policy.pdf", command="continue", evidence="")
     assert "Select “policy.pdf” again" in response.get_data(as_text=True)
     assert _records(db) == []
@@ -111,7 +103,7 @@ def test_an_object_written_in_a_transaction_that_is_rolled_back_is_deleted(app, 
 def test_a_file_stays_readable_from_its_store_after_the_setting_changes(
     app, client, db, make, login_as, s3, monkeypatch
 ):
-    ret, section, key = _setup(make, login_as)
+    ret, section, key = lead_with_a_return(make, login_as)
     in_s3, in_database = _pdf(300_000, seed=2), _pdf(200_000, seed=3)
     assert _upload(client, ret, section, key, in_s3, "in-s3.pdf").status_code == 302
     s3_url = app.config["FILE_STORAGE_URL"]
@@ -132,7 +124,7 @@ def test_a_file_stays_readable_from_its_store_after_the_setting_changes(
 def test_a_large_upload_streams_to_s3_in_parts(app, client, db, make, login_as, s3, monkeypatch):
     monkeypatch.setitem(app.config, "UPLOAD_MAX_FILE_BYTES", 12 * 1024 * 1024)
     monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 13 * 1024 * 1024)
-    ret, section, key = _setup(make, login_as)
+    ret, section, key = lead_with_a_return(make, login_as)
     content = _pdf(9 * 1024 * 1024 + 1)  # over the 8 MB part size: a multipart upload
     assert _upload(client, ret, section, key, content, "big.pdf").status_code == 302
     evidence = db.session.execute(sa.select(EvidenceFile)).scalar_one()
@@ -145,7 +137,7 @@ def test_a_large_upload_streams_to_s3_in_parts(app, client, db, make, login_as, 
 
 
 def _uploaded(client, db, make, login_as, contents: dict[str, bytes]) -> dict[str, EvidenceFile]:
-    ret, section, key = _setup(make, login_as)
+    ret, section, key = lead_with_a_return(make, login_as)
     for filename, content in contents.items():
         assert _upload(client, ret, section, key, content, filename).status_code == 302
     db.session.expire_all()

@@ -74,6 +74,16 @@ def instrument_for(ret):
     return ret.campaign.instrument_version.parsed
 
 
+def lead_with_a_return(make, login_as):
+    """A school's lead, signed in, with a return in a new campaign: (return, its first section, that section's first
+    question's key), for tests that upload evidence."""
+    org = make.make_org(org_type="school", name="Birchwood School")
+    login_as(make.make_user(roles=["org_lead"], organisation=org))
+    ret = return_for(make_campaign(), org)
+    section = instrument_for(ret).sections[0]
+    return ret, section, section.questions[0].key
+
+
 def fill_section(
     ret,
     section,

@@ -15,19 +15,9 @@ from tests.selfassessment.factories import (
     PDF_BYTES,
     PNG_BYTES,
     docx_bytes,
-    instrument_for,
-    make_campaign,
-    return_for,
+    lead_with_a_return,
     section_form,
 )
-
-
-def _setup(make, login_as):
-    org = make.make_org(org_type="school", name="Birchwood School")
-    login_as(make.make_user(roles=["org_lead"], organisation=org))
-    ret = return_for(make_campaign(), org)
-    section = instrument_for(ret).sections[0]
-    return ret, section, section.questions[0].key
 
 
 def _post(client, ret, section, key, content, filename, **extra):
@@ -44,7 +34,7 @@ def _stored_files(app) -> list[str]:
 
 
 def test_wrong_extension_is_refused_with_input_kept(app, client, make, login_as, db):
-    ret, section, key = _setup(make, login_as)
+    ret, section, key = lead_with_a_return(make, login_as)
     before = _stored_files(app)
     response = _post(client, ret, section, key, b"MZ\x90\x00binary", "tool.exe")
     page = response.get_data(as_text=True)
@@ -57,7 +47,7 @@ def test_wrong_extension_is_refused_with_input_kept(app, client, make, login_as,
 
 
 def test_wrong_magic_bytes_are_refused(app, client, make, login_as, db):
-    ret, section, key = _setup(make, login_as)
+    ret, section, key = lead_with_a_return(make, login_as)
     before = _stored_files(app)
     page = _post(client, ret, section, key, b"<html><script>alert(1)</script></html>", "policy.pdf").get_data(
         as_text=True
@@ -74,7 +64,7 @@ def test_wrong_magic_bytes_are_refused(app, client, make, login_as, db):
 
 
 def test_real_docx_png_and_pdf_are_accepted(client, make, login_as, db):
-    ret, section, key = _setup(make, login_as)
+    ret, section, key = lead_with_a_return(make, login_as)
     data = section_form(ret, section, command="later")
     data[f"{key}__files"] = [
         (io.BytesIO(docx_bytes()), "minutes.docx"),
@@ -91,7 +81,7 @@ def test_real_docx_png_and_pdf_are_accepted(client, make, login_as, db):
 
 def test_file_over_the_per_file_limit_gets_a_clear_message_and_input_kept(app, client, make, login_as, db, monkeypatch):
     monkeypatch.setitem(app.config, "UPLOAD_MAX_FILE_BYTES", 1024)
-    ret, section, key = _setup(make, login_as)
+    ret, section, key = lead_with_a_return(make, login_as)
     before = _stored_files(app)
     response = _post(client, ret, section, key, PDF_BYTES + b"0" * 2048, "big.pdf")
     page = response.get_data(as_text=True)
@@ -102,7 +92,7 @@ def test_file_over_the_per_file_limit_gets_a_clear_message_and_input_kept(app, c
 
 
 def test_request_over_max_content_length_gets_the_413_page(app, client, make, login_as, monkeypatch):
-    ret, section, key = _setup(make, login_as)
+    ret, section, key = lead_with_a_return(make, login_as)
     monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 4096)
     response = _post(client, ret, section, key, PDF_BYTES + b"0" * 8192, "huge.pdf")
     assert response.status_code == 413
@@ -110,7 +100,7 @@ def test_request_over_max_content_length_gets_the_413_page(app, client, make, lo
 
 
 def test_path_traversal_names_are_neutralised(app, client, make, login_as, db):
-    ret, section, key = _setup(make, login_as)
+    ret, section, key = lead_with_a_return(make, login_as)
     response = _post(client, ret, section, key, PDF_BYTES, "../../../etc/passwd.pdf", command="later")
     assert response.status_code == 302
     evidence = db.session.execute(sa.select(EvidenceFile)).scalar_one()
@@ -130,7 +120,7 @@ def test_path_traversal_names_are_neutralised(app, client, make, login_as, db):
 
 
 def test_valid_file_is_not_kept_when_the_rest_of_the_page_is_wrong(app, client, make, login_as, db):
-    ret, section, key = _setup(make, login_as)
+    ret, section, key = lead_with_a_return(make, login_as)
     before = _stored_files(app)
     data = section_form(ret, section, evidence="")
     data[f"{key}__files"] = (io.BytesIO(PDF_BYTES), "policy.pdf")
@@ -143,7 +133,7 @@ def test_valid_file_is_not_kept_when_the_rest_of_the_page_is_wrong(app, client, 
 
 
 def test_removing_a_file(app, client, make, login_as, db):
-    ret, section, key = _setup(make, login_as)
+    ret, section, key = lead_with_a_return(make, login_as)
     assert _post(client, ret, section, key, PDF_BYTES, "old.pdf", command="later").status_code == 302
     evidence = db.session.execute(sa.select(EvidenceFile)).scalar_one()
     assert _stored_files(app) == [evidence.stored_name]
