@@ -49,7 +49,8 @@ def complete_action(action: ActionItem, *, note, evidence_link=None, evidence_fi
         raise DomainError(f"This action is {action.status.label.lower()}: it cannot be completed now", field="note")
     note = checked_text(note, field="note", label="a completion note", max_length=NOTE_MAX)
     link = checked_link(evidence_link)
-    completion = ActionCompletion(action=action, note=note, evidence_link=link, completed_by_id=actor.id)
+    # attached to the action only once it is complete: save_upload flushes, and must not meet a half-made completion
+    completion = ActionCompletion(note=note, evidence_link=link, completed_by_id=actor.id)
     if has_file(evidence_file):
         stored = save_upload(evidence_file)  # last, so nothing is stored for a form refused for another reason
         completion.evidence_original_name = stored.original_name
@@ -60,6 +61,7 @@ def complete_action(action: ActionItem, *, note, evidence_link=None, evidence_fi
     action.status.check_move(ActionStatus.complete)
     action.status = ActionStatus.complete
     action.completed_at = completion.completed_at = utcnow()
+    completion.action = action
     db.session.add(completion)
     db.session.add(
         ActionUpdate(action=action, note=note, status_after=ActionStatus.complete.value, created_by_id=actor.id)
