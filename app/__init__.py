@@ -57,14 +57,12 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
 def check_file_storage_url(app_config: dict) -> None:
     """Refuse to start with a FILE_STORAGE_URL that cannot be used (the message never repeats the URL)."""
-    from app.filestore_s3 import StorageUrlError, parse_s3_url
+    from app.filestore_s3 import StorageUrlError, storage_place
 
-    url = (app_config.get("FILE_STORAGE_URL") or "").strip()
-    if url not in ("", "database", "database:"):
-        try:
-            parse_s3_url(url)
-        except StorageUrlError as exc:
-            raise RuntimeError(str(exc)) from None
+    try:
+        storage_place(app_config.get("FILE_STORAGE_URL"))
+    except StorageUrlError as exc:
+        raise RuntimeError(str(exc)) from None
 
 
 def freeze_startup_objects() -> None:

@@ -64,10 +64,7 @@ class StoredFileChunk(db.Model):
 
 def configured_store() -> filestore_s3.S3Place | None:
     """The S3 store FILE_STORAGE_URL names, or None for the database."""
-    url = (current_app.config.get("FILE_STORAGE_URL") or "").strip()
-    if url in ("", "database", "database:"):
-        return None
-    return filestore_s3.parse_s3_url(url)
+    return filestore_s3.storage_place(current_app.config.get("FILE_STORAGE_URL"))
 
 
 def s3_place_of(location: str) -> tuple[filestore_s3.S3Place, str]:

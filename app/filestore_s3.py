@@ -74,6 +74,13 @@ def parse_s3_url(url: str) -> S3Place:
     )
 
 
+def storage_place(url: str | None) -> S3Place | None:
+    """FILE_STORAGE_URL's store: None for the database (empty, `database` or `database:`), else the S3 place;
+    StorageUrlError when it cannot be used."""
+    url = (url or "").strip()
+    return None if url in ("", "database", "database:") else parse_s3_url(url)
+
+
 def parse_location(location: str) -> tuple[S3Place, str]:
     """A row's recorded address: where to reach it, and its key."""
     parts = urlsplit(location)

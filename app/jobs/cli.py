@@ -25,21 +25,12 @@ def worker_command(burst):
 def sweep_command():
     """Run the periodic work once: expire prepared downloads kept past JOBS_FILE_RETENTION_HOURS, and whatever
     else the worker sweeps (the outbox). For cron when jobs run without Redis; exits 1 if any part failed."""
-    from app.extensions import db
-    from app.jobs.registry import sweeps
+    from app.jobs.worker import run_sweeps
 
-    failed = False
-    for function in sweeps():
-        name = getattr(function, "__name__", str(function))
-        try:
-            outcome = function()
-        except Exception as exc:
-            db.session.rollback()
-            click.echo(f"{name}: {type(exc).__name__}: {exc}", err=True)
-            failed = True
-            continue
-        click.echo(f"{name}: {outcome or 'done'}")
-    if failed:
+    failures = run_sweeps(lambda name, outcome: click.echo(f"{name}: {outcome or 'done'}"))
+    for failure in failures:
+        click.echo(failure, err=True)
+    if failures:
         raise SystemExit(1)
 
 

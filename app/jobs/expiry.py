@@ -7,7 +7,7 @@ is due; a job's own page expires it when it is opened past its time, whichever c
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -16,7 +16,7 @@ from app import filestore
 from app.db import writing
 from app.extensions import db
 from app.jobs.models import BackgroundJob
-from app.utils import utcnow
+from app.utils import as_aware, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -38,16 +38,12 @@ def retention_label() -> str:
     return f"{shown} hour{'' if shown == 1 else 's'}"
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
-
-
 def is_due(job: BackgroundJob) -> bool:
     """Whether a finished job's file has been kept longer than JOBS_FILE_RETENTION_HOURS."""
     keep = retention()
     if keep is None or job.status != "done" or job.finished_at is None:
         return False
-    return utcnow() - _aware(job.finished_at) > keep
+    return utcnow() - as_aware(job.finished_at) > keep
 
 
 def expire(job: BackgroundJob) -> None:

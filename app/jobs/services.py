@@ -14,16 +14,15 @@ from app.extensions import db
 from app.jobs import queue
 from app.jobs.models import BackgroundJob
 from app.jobs.registry import is_registered
-from app.utils import utcnow
+from app.security import is_safe_next
+from app.utils import as_aware, utcnow
 
 log = logging.getLogger(__name__)
 
 
 def _local_path(url: str | None) -> str | None:
     """A path on this site (never another host), short enough to keep; else None."""
-    if not url or not url.startswith("/") or url.startswith("//") or "\\" in url or len(url) > 500:
-        return None
-    return url
+    return url if is_safe_next(url) and len(url) <= 500 else None
 
 
 def request_download(
@@ -67,8 +66,7 @@ def is_abandoned(job: BackgroundJob) -> bool:
     if job.status == "running":
         return not queue.worker_alive(job)
     if job.status == "queued":
-        queued = job.queued_at if job.queued_at.tzinfo else job.queued_at.replace(tzinfo=utcnow().tzinfo)
-        return utcnow() - queued > _queued_grace() and not queue.is_pending(job)
+        return utcnow() - as_aware(job.queued_at) > _queued_grace() and not queue.is_pending(job)
     return False
 
 

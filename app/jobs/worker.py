@@ -29,14 +29,28 @@ class AppWorker(SimpleWorker):
                 db.session.remove()
 
 
+def run_sweeps(on_done=None) -> list[str]:
+    """Run each registered sweep once (the outbox, download expiry); one that fails is logged and rolled back and
+    the others still run. `on_done(name, outcome)` hears of each that succeeded; returns `name: error` per
+    failure. Called by the worker's periodic sweep and by `flask jobs sweep`."""
+    failures = []
+    for function in sweeps():
+        name = getattr(function, "__name__", str(function))
+        try:
+            outcome = function()
+        except Exception as exc:
+            log.exception("sweep %s failed", name)
+            db.session.rollback()
+            failures.append(f"{name}: {type(exc).__name__}: {exc}")
+            continue
+        if on_done is not None:
+            on_done(name, outcome)
+    return failures
+
+
 def sweep() -> None:
     """Periodic work on the queue: each registered sweep (the outbox), then abandoned jobs; and the next sweep."""
-    for function in sweeps():
-        try:
-            function()
-        except Exception:
-            log.exception("sweep %s failed", getattr(function, "__name__", function))
-            db.session.rollback()
+    run_sweeps()
     try:
         services.recover_abandoned()
     except Exception:

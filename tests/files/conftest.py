@@ -3,28 +3,21 @@ real HTTP endpoint that boto3 talks to, as it would to MinIO or AWS)."""
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 
 from app import filestore_s3
+from tests.e2e.live import free_port
 from tests.findings.conftest import small_round  # noqa: F401  (fixture used by these tests)
 
 BUCKET = "evidence-test"
 PREFIX = "files/"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def s3_endpoint():
     """moto's S3 server in a thread of this process, for the whole session."""
     moto_server = pytest.importorskip("moto.server")
-    port = _free_port()
+    port = free_port()
     server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     yield f"http://127.0.0.1:{port}"
