@@ -134,7 +134,7 @@ class ChunkReader:
 
     def __init__(self, chunks: Iterator[bytes]):
         self.chunks = chunks
-        self.buffer = b""
+        self.buffer = bytearray()  # grows in place: a part is gathered from many chunks without copying it each time
 
     def read(self, amount: int = -1) -> bytes:
         while amount < 0 or len(self.buffer) < amount:
@@ -142,10 +142,9 @@ class ChunkReader:
             if data is None:
                 break
             self.buffer += data
-        if amount < 0:
-            data, self.buffer = self.buffer, b""
-        else:
-            data, self.buffer = self.buffer[:amount], self.buffer[amount:]
+        size = len(self.buffer) if amount < 0 else min(amount, len(self.buffer))
+        data = bytes(self.buffer[:size])
+        del self.buffer[:size]
         return data
 
 
