@@ -3,7 +3,6 @@ of app.findings.queries, percentages, thresholds, proposals and the spread acros
 
 from __future__ import annotations
 
-from operator import attrgetter
 from statistics import median
 
 from flask import current_app
@@ -81,8 +80,11 @@ def _finish_all(entries, weight: float = 0) -> list[dict]:
 
 
 def question_rows(catalogue: Catalogue, counts, *, org_field: str | None = "organisation_id") -> list[dict]:
-    """Per question: answers per option, answered/excluded/scored/met and % meeting, partnership and per org,
-    from the grouped rows of queries.answer_counts."""
+    """Per question: answers per option, answered/excluded/scored/met and % meeting, partnership and per group,
+    from the grouped rows of queries.answer_counts: (group, question_key, value, answers, scored, met, excluded),
+    the group (its `org_field`: an organisation, or a period) left out when `org_field` is None.
+
+    The rows are unpacked by position: there may be thousands, and a row's attributes cost far more to read."""
     questions: dict[str, dict] = {}
     for q in catalogue.ordered:
         if not (q.charted or q.kind.is_list):
@@ -110,47 +112,58 @@ def question_rows(catalogue: Catalogue, counts, *, org_field: str | None = "orga
             **_entry({o.value: 0 for o in q.options}),
             "by_org": {},
         }
-    partial_values = {q.key: q.partial_values for q in catalogue.questions.values() if q.partial_values}
-    entry_of: dict[str, dict | None] = {}  # stored key -> its question's entry (keys repeat on every row)
-    lists = {q.key: q.kind for q in catalogue.questions.values() if q.kind.is_list}
+    # stored key -> (its question's entry, its "partly" values, its list type or None); keys repeat on every row
+    found: dict[str, tuple | None] = {}
     ticked: dict[tuple, list[str]] = {}  # (key, a list answer's stored text) -> its options
-    group_of = attrgetter(org_field) if org_field else None
+    groups: dict = {}  # group -> its str() key in by_org
+    grouped = org_field is not None
     for row in counts:
-        stored_key = row.question_key
-        if stored_key not in entry_of:
-            entry_of[stored_key] = questions.get(catalogue.canonical(stored_key))
-        entry = entry_of[stored_key]
-        if entry is None:
+        if grouped:
+            group, stored_key, value, answers, n_scored, n_met, n_excluded = row
+        else:
+            stored_key, value, answers, n_scored, n_met, n_excluded = row
+        if stored_key not in found:
+            question = catalogue.question_for(stored_key)
+            entry = questions.get(question.key) if question else None
+            found[stored_key] = (
+                (entry, question.partial_values, question.kind if question.kind.is_list else None) if entry else None
+            )
+        this = found[stored_key]
+        if this is None:
             continue
-        targets = [entry]
-        if group_of:
-            group = str(group_of(row))
-            by_org = entry["by_org"]
-            if group not in by_org:
-                by_org[group] = _entry()
-            targets.append(by_org[group])
-        value, answers = row.value, row.answers
-        partly = row.scored if value in partial_values.get(entry["key"], ()) else 0
-        if entry["key"] in lists:
+        entry, partial_values, list_kind = this
+        partly = n_scored if value in partial_values else 0
+        if list_kind is not None:
             if (entry["key"], value) not in ticked:
-                ticked[entry["key"], value] = lists[entry["key"]].decode(value) or []
+                ticked[entry["key"], value] = list_kind.decode(value) or []
             values = ticked[entry["key"], value]
         else:
             values = (value,)
+        targets = [entry]
+        if grouped:
+            name = groups.get(group)
+            if name is None:
+                name = groups[group] = str(group)
+            by_org = entry["by_org"]
+            target = by_org.get(name)
+            if target is None:
+                target = by_org[name] = _entry()
+            targets.append(target)
         for target in targets:
             target_counts = target["counts"]
             for v in values:
                 target_counts[v] = target_counts.get(v, 0) + answers
             target["answered"] += answers
-            target["excluded"] += row.excluded
-            target["scored"] += row.scored
-            target["met"] += row.met
+            target["excluded"] += n_excluded
+            target["scored"] += n_scored
+            target["met"] += n_met
             target["partly"] += partly
     return _finish_all(questions.values(), catalogue.partial_weight)
 
 
 def theme_rows(catalogue: Catalogue, counts, *, org_field: str | None = "organisation_id") -> list[dict]:
-    """Per theme: criteria answered and meeting the standard, summed from the per-question grouped rows."""
+    """Per theme: criteria answered and meeting the standard, summed from the per-question grouped rows (shaped as
+    question_rows reads them)."""
     themes = {
         key: {
             "key": key,
@@ -164,20 +177,40 @@ def theme_rows(catalogue: Catalogue, counts, *, org_field: str | None = "organis
         }
         for key in catalogue.themes
     }
+    found: dict[str, tuple | None] = {}  # stored key -> (its theme entries, its "partly" values), if scored
+    groups: dict = {}
+    grouped = org_field is not None
     for row in counts:
-        question = catalogue.questions.get(catalogue.canonical(row.question_key))
-        if question is None or not question.scored:
+        if grouped:
+            group, stored_key, value, _answers, n_scored, n_met, _excluded = row
+        else:
+            stored_key, value, _answers, n_scored, n_met, _excluded = row
+        if stored_key not in found:
+            question = catalogue.question_for(stored_key)
+            found[stored_key] = (
+                ([themes[theme] for theme in question.themes], question.partial_values)
+                if question is not None and question.scored
+                else None
+            )
+        this = found[stored_key]
+        if this is None:
             continue
-        partly = row.scored if row.value in question.partial_values else 0
-        for theme in question.themes:
-            entry = themes[theme]
-            entry["scored"] += row.scored
-            entry["met"] += row.met
+        entries, partial_values = this
+        partly = n_scored if value in partial_values else 0
+        if grouped:
+            name = groups.get(group)
+            if name is None:
+                name = groups[group] = str(group)
+        for entry in entries:
+            entry["scored"] += n_scored
+            entry["met"] += n_met
             entry["partly"] += partly
-            if org_field:
-                org = entry["by_org"].setdefault(str(getattr(row, org_field)), _tally())
-                org["scored"] += row.scored
-                org["met"] += row.met
+            if grouped:
+                org = entry["by_org"].get(name)
+                if org is None:
+                    org = entry["by_org"][name] = _tally()
+                org["scored"] += n_scored
+                org["met"] += n_met
                 org["partly"] += partly
     return _finish_all(themes.values(), catalogue.partial_weight)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 
 from app.findings import queries
 from app.findings.figures.tallies import _tally, question_rows, settings, theme_rows
@@ -80,9 +79,10 @@ def trend_figures(key: str, *, participant_only: bool = False, organisation_id: 
     }
 
 
-def _snapshot_counts(catalogue: Catalogue, snapshots: dict[int, dict]) -> list[SimpleNamespace]:
-    """Rows like queries.answer_counts's, per campaign, from the option counts shown in its frozen partnership
-    snapshot (those shown as "fewer" are left out)."""
+def _snapshot_counts(catalogue: Catalogue, snapshots: dict[int, dict]) -> list[tuple]:
+    """Rows like queries.answer_counts's, per campaign: (campaign_id, question_key, value, answers, scored, met,
+    excluded), from the option counts shown in its frozen partnership snapshot (those shown as "fewer" are left
+    out)."""
     rows = []
     for campaign_id, figures in snapshots.items():
         for key, statement in figures["statements"].items():
@@ -95,14 +95,14 @@ def _snapshot_counts(catalogue: Catalogue, snapshots: dict[int, dict]) -> list[S
                     continue
                 scored_option = option.meets_standard is not None and not option.excluded
                 rows.append(
-                    SimpleNamespace(
-                        campaign_id=campaign_id,
-                        question_key=key,
-                        value=option.value,
-                        answers=n,
-                        scored=n if scored_option else 0,
-                        met=n if option.meets_standard else 0,
-                        excluded=n if option.excluded else 0,
+                    (
+                        campaign_id,
+                        key,
+                        option.value,
+                        n,
+                        n if scored_option else 0,
+                        n if option.meets_standard else 0,
+                        n if option.excluded else 0,
                     )
                 )
     return rows

@@ -88,7 +88,7 @@ def round_tallies(answers: sa.Subquery, *, exclude_keys=()) -> tuple[list[sa.Row
         per_case = sa.select(answers.c.case_id, case_scored.label("scored"), case_met.label("met")).group_by(
             answers.c.case_id
         )
-        return answer_counts(answers, "organisation_id"), {r.case_id: (r.scored, r.met) for r in core_rows(per_case)}
+        return answer_counts(answers, "organisation_id"), {case: (n, m) for case, n, m in core_rows(per_case)}
     by_question = (answers.c.organisation_id, answers.c.question_key, answers.c.value)
     stmt = sa.select(
         *by_question,
@@ -102,12 +102,24 @@ def round_tallies(answers: sa.Subquery, *, exclude_keys=()) -> tuple[list[sa.Row
         case_met.label("case_met"),
     ).group_by(sa.func.grouping_sets(sa.tuple_(*by_question), sa.tuple_(answers.c.case_id)))
     counts, per_case = [], {}
-    for row in core_rows(stmt):
-        if row.per_question:
-            if row.value is not None:  # as answer_counts: unanswered questions are not counted
-                counts.append(row)
+    for (
+        org,
+        key,
+        value,
+        case_id,
+        per_question,
+        answers,
+        n_scored,
+        n_met,
+        n_excluded,
+        n_case_scored,
+        n_case_met,
+    ) in core_rows(stmt):
+        if per_question:
+            if value is not None:  # as answer_counts: unanswered questions are not counted
+                counts.append((org, key, value, answers, n_scored, n_met, n_excluded))
         else:
-            per_case[row.case_id] = (row.case_scored, row.case_met)
+            per_case[case_id] = (n_case_scored, n_case_met)
     return counts, per_case
 
 
@@ -135,11 +147,16 @@ def round_progress(round_id: int) -> list[sa.Row]:
 def round_cases(round_id: int) -> list[sa.Row]:
     """(id, area, age_band, gender, ethnicity, overall_grade, audited) of every case in the round; `audited` when
     it has a submitted response."""
-    # Correlated, so only this round's cases are looked up (an uncorrelated IN read every assignment nationally).
-    audited = sa.exists().where(
-        Assignment.case_id == AuditCase.id,
-        CaseResponse.assignment_id == Assignment.id,
-        CaseResponse.state == ResponseState.submitted,
+    # A correlated count, so only this round's cases are looked up: an uncorrelated IN read every assignment
+    # nationally, and PostgreSQL ran an EXISTS as a hash of every submitted response (30 ms at national scale).
+    audited = (
+        sa.select(sa.func.count())
+        .select_from(Assignment)
+        .join(CaseResponse, CaseResponse.assignment_id == Assignment.id)
+        .where(Assignment.case_id == AuditCase.id, CaseResponse.state == ResponseState.submitted)
+        .correlate(AuditCase)
+        .scalar_subquery()
+        > 0
     )
     stmt = (
         sa.select(
