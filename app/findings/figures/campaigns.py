@@ -49,25 +49,19 @@ def _theme_rags(theme_rows):
 
     def rags(themes: set[str]) -> dict[tuple[int, str], ThemeRag]:
         folded: dict[tuple[int, str], list] = {}
-        for row in theme_rows:
-            if not row.rated or row.key not in themes:
+        for org, _per, key, _scored, rated, self_green, _green, self_score, _mod, rated_mod, amber, red in theme_rows:
+            if not rated or key not in themes:
                 continue
-            place = (row.organisation_id, row.key)
+            place = (org, key)
             entry = folded.get(place)
             if entry is None:
-                folded[place] = [
-                    row.self_score,
-                    row.rated_moderated_score,
-                    row.self_green,
-                    row.self_amber,
-                    row.self_red,
-                ]
+                folded[place] = [self_score, rated_mod, self_green, amber, red]
             else:  # the theme's scored and other questions: the lower ratings, the counts added
-                entry[0] = _lower(entry[0], row.self_score)
-                entry[1] = _lower(entry[1], row.rated_moderated_score)
-                entry[2] += row.self_green
-                entry[3] += row.self_amber
-                entry[4] += row.self_red
+                entry[0] = _lower(entry[0], self_score)
+                entry[1] = _lower(entry[1], rated_mod)
+                entry[2] += self_green
+                entry[3] += amber
+                entry[4] += red
         return {
             place: ThemeRag(
                 worst_self=SCORE_RAG.get(worst_self),
@@ -115,13 +109,15 @@ def campaign_snapshot(campaign, organisation_ids=None) -> dict:
     catalogue = campaign_catalogue(campaign)
     counts = queries.rating_counts(queries.campaign_answers([campaign.id], organisation_ids=organisation_ids))
     ratings = queries.campaign_answers([campaign.id], with_org_type=False, organisation_ids=organisation_ids)
+    # rows of queries.organisation_ratings, unpacked by position: there is one per organisation and standard or
+    # theme, thousands at national scale, and a row's attributes cost far more to read
     org_sections, theme_rows = {}, []
     for row in queries.organisation_ratings(ratings, catalogue):
-        if row.per == "section":
-            org_sections[row.organisation_id, row.key] = row
+        if row[1] == "section":
+            org_sections[row[0], row[2]] = row
         else:
             theme_rows.append(row)
-    org_themes = {(row.organisation_id, row.key): row for row in theme_rows if row.scored == "1"}
+    org_themes = {(row[0], row[2]): row for row in theme_rows if row[3] == "1"}
     themes_of = _themes_of(catalogue)
 
     states = queries.return_states(campaign.id, organisation_ids)
@@ -182,17 +178,20 @@ def campaign_snapshot(campaign, organisation_ids=None) -> dict:
     for (org_id, section), row in org_sections.items():
         if section in standards_by_key:
             standards_by_key[section]["by_org"][str(org_id)] = {
-                "self": SCORE_RAG.get(row.self_score),
-                "moderated": SCORE_RAG.get(row.moderated_score),
+                "self": SCORE_RAG.get(row[7]),
+                "moderated": SCORE_RAG.get(row[8]),
             }
+    received_ids = [o for o, info in organisations.items() if info["state"] in ("submitted", "accepted")]
+    cells = {str(o): {} for o in received_ids}
+    for standard in standards:
+        by_org = standard["by_org"]
+        for name, row in cells.items():
+            rated = by_org.get(name)
+            row[standard["key"]] = rated["moderated"] if rated else None
     heatmap = {
-        "organisations": [o for o in organisations.values() if o["state"] in ("submitted", "accepted")],
+        "organisations": [organisations[o] for o in received_ids],
         "standards": [{"key": s["key"], "title": s["title"]} for s in standards],
-        "cells": {
-            str(o): {s["key"]: s["by_org"].get(str(o), {}).get("moderated") for s in standards}
-            for o, info in organisations.items()
-            if info["state"] in ("submitted", "accepted")
-        },
+        "cells": cells,
     }
 
     types: dict[str, dict] = {}
@@ -235,14 +234,14 @@ def campaign_snapshot(campaign, organisation_ids=None) -> dict:
             if entry is not None:
                 _add_rag(entry["self"], rag, n)
                 _add_rag(entry["moderated"], agreed, n)
-    for (org_id, theme), row in org_themes.items():
-        if row.rated and theme in themes:
+    for (org_id, theme), (_org, _per, _key, _scored, rated, self_green, green, *_rest) in org_themes.items():
+        if rated and theme in themes:
             themes[theme]["by_org"][str(org_id)] = {
-                "n": row.rated,
-                "self_green": row.self_green,
-                "green": row.green,
-                "self_pct": pct(row.self_green, row.rated),
-                "pct": pct(row.green, row.rated),
+                "n": rated,
+                "self_green": self_green,
+                "green": green,
+                "self_pct": pct(self_green, rated),
+                "pct": pct(green, rated),
             }
     for entry in themes.values():
         _finish_rag(entry["self"])

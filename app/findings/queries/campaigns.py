@@ -73,27 +73,31 @@ def rating_counts(answers: sa.Subquery) -> list[sa.Row]:
     return core_rows(stmt)
 
 
-def organisation_ratings(answers: sa.Subquery, catalogue: Catalogue) -> list[sa.Row]:
+def organisation_ratings(answers: sa.Subquery, catalogue: Catalogue) -> list[tuple]:
     """(organisation_id, per, key, scored, rated, self_green, green, self_score, moderated_score,
     rated_moderated_score, self_amber, self_red) per organisation and standard (per "section") and per
     organisation and theme (per "theme"), in one statement: criteria rated, rated Green by the organisation, agreed
     Green, the lowest self-assessed and agreed rating (2 Green, 1 Amber, 0 Red; the agreed one also over rated
     criteria only), and how many the organisation rated Amber and Red.
     Stored keys are mapped to sections and themes by joining a small VALUES table built from the instrument
-    definitions, so each answer is read once for both. Per theme, rows of scored questions ("1") and of other
-    themed questions ("0") come apart: the theme figures read the first, the survey triangulation both."""
+    definitions, so each answer is read once for both; the table numbers each (per, key, scored), and the answers
+    are grouped by that number, not by the text. Per theme, rows of scored questions ("1") and of other themed
+    questions ("0") come apart: the theme figures read the first, the survey triangulation both."""
     scored_themes = set(catalogue.theme_rows())
-    rows = [(key, "section", section, "1") for key, section in catalogue.section_rows()] + [
-        (key, "theme", theme, "1" if (key, theme) in scored_themes else "0")
-        for key, theme in catalogue.theme_rows(scored_only=False)
-    ]
-    table = mapping_table("keymap", ("stored_key", "per", "key", "scored"), rows)
+    targets: dict[tuple[str, str, str], int] = {}
+    rows = []
+    for key, section in catalogue.section_rows():
+        rows.append((key, targets.setdefault(("section", section, "1"), len(targets)), 1))
+    for key, theme in catalogue.theme_rows(scored_only=False):
+        scored = (key, theme) in scored_themes
+        rows.append((key, targets.setdefault(("theme", theme, "1" if scored else "0"), len(targets)), int(scored)))
+    table = mapping_table("keymap", ("stored_key", "target", "scored"), rows)
     rated = answers.c.rag.is_not(None)
 
     def count(condition):
         return sa.func.sum(sa.case((condition, 1), else_=0))
 
-    group = (answers.c.organisation_id, table.c.per, table.c.key, table.c.scored)
+    group = (answers.c.organisation_id, table.c.target)
     stmt = (
         sa.select(
             *group,
@@ -112,9 +116,10 @@ def organisation_ratings(answers: sa.Subquery, catalogue: Catalogue) -> list[sa.
         .where(answers.c.excluded == sa.false())
         .group_by(*group)
         # Other themed questions matter only where rated (the triangulation); leave the rest unread.
-        .having(sa.or_(table.c.scored == "1", count(rated) > 0))
+        .having(sa.or_(sa.func.max(table.c.scored) == 1, count(rated) > 0))
     )
-    return core_rows(stmt)
+    by_number = list(targets)
+    return [(org, *by_number[target], *figures) for org, target, *figures in core_rows(stmt)]
 
 
 def return_organisations(campaign_id: int, organisation_ids=None) -> sa.Select:

@@ -17,20 +17,28 @@ def core_rows(stmt) -> list[sa.Row]:
 
 
 def mapping_table(name: str, columns: tuple[str, ...], rows) -> sa.Subquery:
-    """A literal lookup table (VALUES) to join answers to, e.g. (stored question key, section, theme)."""
+    """A literal lookup table (VALUES) to join answers to, e.g. (stored question key, section, theme).
+
+    Text values are bound parameters; int values (e.g. the index of a figure in a list the caller keeps) are
+    written into the statement as numbers, so joining and grouping on them compares small integers, and
+    PostgreSQL can hash the groups instead of sorting wide text keys."""
     rows = list(rows) or [tuple(None for _ in columns)]
-    params: dict[str, object] = {}
+    binds = []
     tuples = []
     for i, row in enumerate(rows):
         names = []
         for j, value in enumerate(row):
+            if isinstance(value, int) and not isinstance(value, bool):
+                names.append(str(int(value)))
+                continue
             param = f"{name}_{i}_{j}"
-            params[param] = value
+            binds.append(sa.bindparam(param, value, type_=sa.String))
             names.append(f"CAST(:{param} AS VARCHAR(200))")
         tuples.append("(" + ", ".join(names) + ")")
     selected = ", ".join(f"column{j + 1} AS {column}" for j, column in enumerate(columns))
-    text = sa.text(f"SELECT {selected} FROM (VALUES {', '.join(tuples)}) AS {name}_values").bindparams(**params)
-    return text.columns(*(sa.column(c, sa.String) for c in columns)).subquery(name)
+    text = sa.text(f"SELECT {selected} FROM (VALUES {', '.join(tuples)}) AS {name}_values").bindparams(*binds)
+    kinds = [sa.Integer if isinstance(value, int) and not isinstance(value, bool) else sa.String for value in rows[0]]
+    return text.columns(*(sa.column(c, kind) for c, kind in zip(columns, kinds))).subquery(name)
 
 
 RAG_SCORE = {"green": 2, "amber": 1, "red": 0}

@@ -67,16 +67,18 @@ def triangulation(campaign_id: int, theme_rags=None) -> list[TriangulationRow]:
     if not org_ids:
         return []
     orgs = db.session.execute(
-        sa.select(Organisation).where(Organisation.id.in_(org_ids)).order_by(Organisation.name)
-    ).scalars()
+        sa.select(Organisation.id, Organisation.name, Organisation.org_type)
+        .where(Organisation.id.in_(org_ids))
+        .order_by(Organisation.name)
+    ).all()
     titles = theme_titles()
     threshold = agreement_threshold()
     rows = []
-    for org in orgs:
-        figures = frozen.get(org.id)
+    for org_id, org_name, org_type in orgs:
+        figures = frozen.get(org_id)
         respondents = SURVEY_OPEN if figures is None else figures["respondents"]
         for theme in themes:
-            rag = rags.get((org.id, theme))
+            rag = rags.get((org_id, theme))
             if figures is None:
                 status, agree = SURVEY_OPEN, None
             elif not isinstance(respondents, int):
@@ -93,9 +95,9 @@ def triangulation(campaign_id: int, theme_rags=None) -> list[TriangulationRow]:
             )
             rows.append(
                 TriangulationRow(
-                    org.id,
-                    org.name,
-                    org.org_type,
+                    org_id,
+                    org_name,
+                    org_type,
                     theme,
                     titles.get(theme, theme),
                     rag,
