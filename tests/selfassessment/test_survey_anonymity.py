@@ -282,6 +282,29 @@ def test_findings_and_self_assessment_show_the_same_triangulation(client, db, ma
     assert f"Padded School {policy.theme_title} Green Green Fewer than 5" in triangulation
 
 
+def test_a_theme_counts_practitioners_across_its_statements(client, db, login_as, lead_setup, monkeypatch):
+    """Policies has two statements. Three practitioners answered one of them and three others the other: fewer than
+    five answered each statement, but six answered the theme, so its figure is shown (and a statement's own figure
+    is not). Counting the most answers to one statement would hide it."""
+    org, campaign, ret, link = lead_setup
+    complete_return(ret, rag="green", submit=True)
+    monkeypatch.setattr(snapshots, "geometric_noise", lambda epsilon: 0)
+    policies = [q.key for q in survey_version().parsed.questions() if "policies" in q.themes]
+    assert len(policies) == 2
+    codes = _create_codes(client, ret, 6)
+    for n, code in enumerate(codes):
+        blank = {policies[n % 2]: "dont_know"}
+        assert _answer(client, link, code, "agree", overrides=blank).status_code == 302
+    client.post(f"/self-assessment/returns/{ret.id}/survey/close")
+    figures = db.session.execute(sa.select(SurveySnapshot.figures)).scalars().first()
+    assert [figures["statements"][key]["status"] for key in policies] == ["fewer", "fewer"]
+    assert figures["themes"]["policies"] == {"status": "shown", "percent": 100.0}
+
+    login_as("qa")
+    triangulation = text_of(client.get(f"/self-assessment/campaigns/{campaign.id}/triangulation"))
+    assert "Padded School Policies and procedures Green Green 100% 6" in triangulation
+
+
 # the partnership -------------------------------------------------------------------------------------------
 
 
