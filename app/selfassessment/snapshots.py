@@ -122,9 +122,11 @@ def compute(
     *,
     exact: bool = False,
     noise: Callable[[float], int] | None = None,
+    respondents: int | None = None,
 ) -> dict:
     """The results of the responses to these survey links: noised and suppressed as described above, or, with
-    `exact`, the true counts (partnership figures for partnership staff only)."""
+    `exact`, the true counts (partnership figures for partnership staff only). `respondents`: the links' responses,
+    when the caller has counted them already."""
     minimum = minimum_size()
     epsilon = noise_epsilon()
     draw = (lambda: 0) if exact else (lambda: (noise or geometric_noise)(epsilon))
@@ -133,13 +135,14 @@ def compute(
         return max(0, count + draw())
 
     link_ids = sorted(link_ids)
-    respondents = (
-        db.session.execute(
-            sa.select(sa.func.count(SurveyResponse.id)).where(SurveyResponse.survey_link_id.in_(link_ids))
-        ).scalar_one()
-        if link_ids
-        else 0
-    )
+    if respondents is None:
+        respondents = (
+            db.session.execute(
+                sa.select(sa.func.count(SurveyResponse.id)).where(SurveyResponse.survey_link_id.in_(link_ids))
+            ).scalar_one()
+            if link_ids
+            else 0
+        )
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     if link_ids:
         rows = db.session.execute(

@@ -86,8 +86,9 @@ def partnership_survey_figures(campaign: Campaign) -> dict | None:
     if campaign.survey_version is None:
         return None
     minimum = min_cell_size()
-    counted = [link_id for link_id, n in survey_respondent_counts(campaign.id).items() if n >= minimum]
-    figures = snapshots.compute(campaign.survey_version.parsed, counted, exact=True)
+    counts = {link_id: n for link_id, n in survey_respondent_counts(campaign.id).items() if n >= minimum}
+    counted = list(counts)
+    figures = snapshots.compute(campaign.survey_version.parsed, counted, exact=True, respondents=sum(counts.values()))
     figures["organisations"] = len(counted)
     return figures
 
