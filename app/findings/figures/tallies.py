@@ -79,6 +79,21 @@ def _finish_all(entries, weight: float = 0) -> list[dict]:
     return entries
 
 
+def _named_groups(counts, org_field: str | None):
+    """The rows of queries.answer_counts as (group, question_key, value, answers, scored, met, excluded), the group
+    as its key in a figure's by_org (its text), or None when the rows have no group (`org_field` None)."""
+    if org_field is None:
+        for row in counts:
+            yield (None, *row)
+        return
+    names: dict = {}
+    for group, *rest in counts:
+        name = names.get(group)
+        if name is None:
+            name = names[group] = str(group)
+        yield (name, *rest)
+
+
 def question_rows(catalogue: Catalogue, counts, *, org_field: str | None = "organisation_id") -> list[dict]:
     """Per question: answers per option, answered/excluded/scored/met and % meeting, partnership and per group,
     from the grouped rows of queries.answer_counts: (group, question_key, value, answers, scored, met, excluded),
@@ -115,13 +130,7 @@ def question_rows(catalogue: Catalogue, counts, *, org_field: str | None = "orga
     # stored key -> (its question's entry, its "partly" values, its list type or None); keys repeat on every row
     found: dict[str, tuple | None] = {}
     ticked: dict[tuple, list[str]] = {}  # (key, a list answer's stored text) -> its options
-    groups: dict = {}  # group -> its str() key in by_org
-    grouped = org_field is not None
-    for row in counts:
-        if grouped:
-            group, stored_key, value, answers, n_scored, n_met, n_excluded = row
-        else:
-            stored_key, value, answers, n_scored, n_met, n_excluded = row
+    for group, stored_key, value, answers, n_scored, n_met, n_excluded in _named_groups(counts, org_field):
         if stored_key not in found:
             question = catalogue.question_for(stored_key)
             entry = questions.get(question.key) if question else None
@@ -140,14 +149,11 @@ def question_rows(catalogue: Catalogue, counts, *, org_field: str | None = "orga
         else:
             values = (value,)
         targets = [entry]
-        if grouped:
-            name = groups.get(group)
-            if name is None:
-                name = groups[group] = str(group)
+        if group is not None:
             by_org = entry["by_org"]
-            target = by_org.get(name)
+            target = by_org.get(group)
             if target is None:
-                target = by_org[name] = _entry()
+                target = by_org[group] = _entry()
             targets.append(target)
         for target in targets:
             target_counts = target["counts"]
@@ -178,13 +184,7 @@ def theme_rows(catalogue: Catalogue, counts, *, org_field: str | None = "organis
         for key in catalogue.themes
     }
     found: dict[str, tuple | None] = {}  # stored key -> (its theme entries, its "partly" values), if scored
-    groups: dict = {}
-    grouped = org_field is not None
-    for row in counts:
-        if grouped:
-            group, stored_key, value, _answers, n_scored, n_met, _excluded = row
-        else:
-            stored_key, value, _answers, n_scored, n_met, _excluded = row
+    for group, stored_key, value, _answers, n_scored, n_met, _excluded in _named_groups(counts, org_field):
         if stored_key not in found:
             question = catalogue.question_for(stored_key)
             found[stored_key] = (
@@ -197,18 +197,14 @@ def theme_rows(catalogue: Catalogue, counts, *, org_field: str | None = "organis
             continue
         entries, partial_values = this
         partly = n_scored if value in partial_values else 0
-        if grouped:
-            name = groups.get(group)
-            if name is None:
-                name = groups[group] = str(group)
         for entry in entries:
             entry["scored"] += n_scored
             entry["met"] += n_met
             entry["partly"] += partly
-            if grouped:
-                org = entry["by_org"].get(name)
+            if group is not None:
+                org = entry["by_org"].get(group)
                 if org is None:
-                    org = entry["by_org"][name] = _tally()
+                    org = entry["by_org"][group] = _tally()
                 org["scored"] += n_scored
                 org["met"] += n_met
                 org["partly"] += partly
