@@ -91,6 +91,9 @@ class Config:
     # credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (never in the URL). Files stay readable from the
     # store that holds them after this changes; `flask files move` moves them.
     FILE_STORAGE_URL = os.environ.get("FILE_STORAGE_URL", "")
+    # An object under that S3 prefix that no stored file points at is deleted by the orphan sweep once it is this
+    # old (app.filestore_sweep), so an upload whose transaction has not committed yet is never taken for one.
+    FILE_ORPHAN_GRACE_HOURS = float(os.environ.get("FILE_ORPHAN_GRACE_HOURS") or 24)
 
     # Where releases before migration 0022 kept evidence files; the upgrade moves them into the database.
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))

@@ -1,7 +1,8 @@
 """Moving stored files between stores: `flask files move --to s3` (into the store FILE_STORAGE_URL names) and
 `flask files move --to database`. Each file is copied, the copy checked against the SHA-256 recorded when the
 file was stored, then its row points at the copy (one transaction per file); the source copy is deleted only
-after that commit. A file that cannot be moved is reported as `name: message` and stays where it was."""
+after that commit. A file that cannot be moved is reported as `name: message` and stays where it was.
+`flask files sweep` deletes orphaned objects from the S3 store (app.filestore_sweep)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from app import filestore, filestore_s3
 from app.db import writing
 from app.extensions import db
 from app.filestore import DATABASE, S3, StoredFileChunk, StoredFileRecord
+from app.filestore_sweep import OrphanSweepError, sweep_orphans
 
 files_cli = AppGroup("files", help="Stored files (evidence, prepared downloads).")
 
@@ -130,4 +132,14 @@ def move_command(to):
     moved, failures = move_all(to, echo=click.echo)
     click.echo(f"{moved} file(s) moved into {to}, {len(failures)} not moved")
     if failures:
+        raise SystemExit(1)
+
+
+@files_cli.command("sweep")
+def sweep_command():
+    """Delete objects in the S3 store that no stored file points at, once older than FILE_ORPHAN_GRACE_HOURS."""
+    try:
+        click.echo(sweep_orphans())
+    except OrphanSweepError as exc:
+        click.echo(str(exc), err=True)
         raise SystemExit(1)

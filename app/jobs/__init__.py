@@ -36,7 +36,10 @@ from app.jobs.routes import offer_or_start  # noqa: E402
 
 
 def init_app(app) -> None:
-    """Prepared downloads expire (app.jobs.expiry) on the worker's sweep."""
+    """Prepared downloads expire (app.jobs.expiry), and orphaned S3 objects are removed (app.filestore_sweep), on
+    the worker's sweep. The file store sits below jobs, so jobs registers its sweep."""
+    from app.filestore_sweep import sweep_orphans_periodically
     from app.jobs.expiry import expire_downloads
 
     register_sweep(expire_downloads)
+    register_sweep(sweep_orphans_periodically)

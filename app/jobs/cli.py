@@ -23,8 +23,9 @@ def worker_command(burst):
 
 @jobs_cli.command("sweep")
 def sweep_command():
-    """Run the periodic work once: expire prepared downloads kept past JOBS_FILE_RETENTION_HOURS, and whatever
-    else the worker sweeps (the outbox). For cron when jobs run without Redis; exits 1 if any part failed."""
+    """Run the periodic work once: expire prepared downloads kept past JOBS_FILE_RETENTION_HOURS, delete orphaned
+    S3 objects, and whatever else the worker sweeps (the outbox). For cron when jobs run without Redis; exits 1 if
+    any part failed."""
     from app.jobs.worker import run_sweeps
 
     failures = run_sweeps(lambda name, outcome: click.echo(f"{name}: {outcome or 'done'}"))
