@@ -4,9 +4,10 @@ a deleted file's object after the commit fails (app.filestore logs that and carr
 them through the app, yet they may hold children's data, so the sweep deletes them.
 
 An object is deleted only once it is older than FILE_ORPHAN_GRACE_HOURS (24), so an upload whose transaction has not
-committed yet is never taken for an orphan, and only under the configured prefix (the whole bucket when the URL
-names none). app.jobs registers `sweep_orphans_periodically` with the worker's other sweeps; `flask files sweep`
-(app.filestore_move) runs `sweep_orphans` by hand.
+committed yet is never taken for an orphan, and only under the configured prefix. A URL that names no prefix is not
+swept: the bucket may be shared, and nothing in it says which objects are this app's. app.jobs registers
+`sweep_orphans_periodically` with the worker's other sweeps; `flask files sweep` (app.filestore_move) runs
+`sweep_orphans` by hand.
 """
 
 from __future__ import annotations
@@ -77,6 +78,11 @@ def sweep_orphans(*, page_size: int = PAGE_SIZE) -> str:
     place = filestore.configured_store()
     if place is None:
         return "nothing to sweep: files are kept in the database (FILE_STORAGE_URL names no S3 store)"
+    if not place.prefix:
+        return (
+            f"not swept: FILE_STORAGE_URL names no prefix in bucket {place.bucket}, so objects of other uses of the "
+            "bucket cannot be told from this app's; give the app a prefix of its own (s3://bucket/prefix)"
+        )
     where = f"s3://{place.bucket}/{place.prefix}"  # never the query string
     total, old = old_objects(place, utcnow() - grace(), page_size)
     referenced = referenced_keys(place.bucket)  # read after listing, so a row committed meanwhile is seen

@@ -93,6 +93,20 @@ def test_objects_outside_the_prefix_are_never_touched(app, db, s3, monkeypatch):
     assert s3_keys(s3) == outside
 
 
+def test_a_store_with_no_prefix_is_not_swept(app, db, s3, monkeypatch, s3_endpoint):
+    """Without a prefix the bucket may be shared: nothing says which objects are the app's, so none is deleted."""
+    monkeypatch.setitem(app.config, "FILE_STORAGE_URL", f"s3://{BUCKET}?endpoint_url={s3_endpoint}&region=eu-west-2")
+    for key in ("another-app/report.pdf", "stray.pdf"):
+        _orphan(s3, key)
+    _later(monkeypatch, 24 * 365)
+
+    result = app.test_cli_runner().invoke(args=["files", "sweep"])
+
+    assert result.exit_code == 0, result.output
+    assert "not swept: FILE_STORAGE_URL names no prefix" in result.output
+    assert s3_keys(s3) == ["another-app/report.pdf", "stray.pdf"]
+
+
 def test_with_the_database_store_there_is_nothing_to_sweep(app, db):
     assert not app.config["FILE_STORAGE_URL"]
     result = app.test_cli_runner().invoke(args=["files", "sweep"])
