@@ -60,6 +60,20 @@ def test_round_figures_are_kept_and_served_without_recomputing(client, login_as,
     assert figures.round_figures(rnd)["questions"] == figures.round_snapshot(rnd)["questions"]
 
 
+def test_a_second_visit_to_the_findings_page_reads_no_answers(client, login_as, db, small_round):
+    """The page states how far the agencies agreed: that is kept with the round's other figures, so serving the
+    page again reads no answer (it used to work out the agreement from every answer on every visit)."""
+    rnd = small_round.round
+    login_as("qa")
+    first = client.get(f"/findings/rounds/{rnd.id}")
+    assert first.status_code == 200 and "agreement" in first.get_data(as_text=True).lower()
+    texts = _statement_texts(db, lambda: client.get(f"/findings/rounds/{rnd.id}"))
+    assert texts
+    assert not [t for t in texts if "case_answer" in t or "moderated_answer" in t], texts
+    kept = figures.round_figures(db.session.get(AuditRound, rnd.id))
+    assert figures.round_agreement_figures(rnd)["percent"] == kept["agreement"]["overall"]["percent"] is not None
+
+
 def test_a_draft_save_keeps_the_figures_and_a_submission_replaces_them(db, make, small_round):
     rnd = small_round.round
     rnd.state = RoundState.open

@@ -7,18 +7,21 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 
 from app.accounts.models import Organisation
 from app.audits import agreement as agreement_math
 from app.audits.models import (
+    Assignment,
+    AuditCase,
     AuditRound,
+    CaseAnswer,
+    CaseResponse,
     ModeratedAnswer,
     Moderation,
+    ResponseState,
 )
 from app.audits.queries.access import instrument_of
 from app.audits.queries.answers import (
-    _submitted_answers,
     agency_questions,
     rated_questions,
 )
@@ -61,6 +64,43 @@ class RoundAgreement:
     pooled_cases: int  # cases behind the round figures: rated on some criterion by two or more agencies
 
 
+def _submitted_ratings(round_id: int, keys: set[str]) -> list[tuple[int, int, str, str | None]]:
+    """(case id, agency id, question key, stored value) of every submitted answer in the round to these questions."""
+    return [
+        tuple(row)
+        for row in db.session.connection().execute(
+            sa.select(Assignment.case_id, Assignment.organisation_id, CaseAnswer.question_key, CaseAnswer.value)
+            .join(AuditCase, Assignment.case_id == AuditCase.id)
+            .join(CaseResponse, CaseResponse.assignment_id == Assignment.id)
+            .join(CaseAnswer, CaseAnswer.response_id == CaseResponse.id)
+            .where(
+                AuditCase.round_id == round_id,
+                CaseResponse.state == ResponseState.submitted,
+                CaseAnswer.question_key.in_(sorted(keys)),
+            )
+        )
+    ]
+
+
+def _moderated_ratings(round_id: int) -> list[tuple[int, int | None, str | None, str | None]]:
+    """(case id, agency id or None, question key, value) of every answer the panel agreed in the round's moderated
+    cases; a moderated case with no agreed answers gives one row of Nones after its id."""
+    return [
+        tuple(row)
+        for row in db.session.connection().execute(
+            sa.select(
+                Moderation.case_id,
+                ModeratedAnswer.organisation_id,
+                ModeratedAnswer.question_key,
+                ModeratedAnswer.value,
+            )
+            .join(AuditCase, Moderation.case_id == AuditCase.id)
+            .outerjoin(ModeratedAnswer, ModeratedAnswer.moderation_id == Moderation.id)
+            .where(AuditCase.round_id == round_id)
+        )
+    ]
+
+
 def round_agreement(audit_round: AuditRound) -> RoundAgreement:
     """Agreement between agencies per question and for the round, and each agency's drift from moderation.
 
@@ -70,47 +110,46 @@ def round_agreement(audit_round: AuditRound) -> RoundAgreement:
     instrument = instrument_of(audit_round)
     rated = rated_questions(instrument)
     rated_keys = {q.key: q for q in rated}
-    case_ids = [c.id for c in audit_round.cases]
+    own_work = {q.key: q for q in agency_questions(instrument)}
     per_question: dict[str, dict[int, dict[int, float | None]]] = {q.key: defaultdict(dict) for q in rated}
-    submitted = _submitted_answers(case_ids)
-    for case_id, org_id, answer in submitted:
-        question = rated_keys.get(answer.question_key)
-        if question is None:
-            continue
-        per_question[question.key][case_id][org_id] = ordinal(
-            question, decode_answer(instrument, question.key, answer.value)
-        )
+    # Plain rows, not objects: a large round has tens of thousands of answers, and each is read for two numbers.
+    # The same stored value of the same question is decoded and placed on its scale once.
+    submitted = _submitted_ratings(audit_round.id, set(rated_keys) | set(own_work)) if rated_keys or own_work else []
+    scale: dict[tuple[str, str | None], float | None] = {}
+
+    def rating(question: Question, stored: str | None) -> float | None:
+        place = (question.key, stored)
+        if place not in scale:
+            scale[place] = ordinal(question, decode_answer(instrument, question.key, stored))
+        return scale[place]
+
+    for case_id, org_id, key, stored in submitted:
+        question = rated_keys.get(key)
+        if question is not None:
+            per_question[key][case_id][org_id] = rating(question, stored)
     agreed: dict[tuple, float | None] = {}
-    moderated_cases = 0
     moderated_ids: set[int] = set()
-    per_agency: dict[tuple[int, str, int], ModeratedAnswer] = {}
-    for moderation in (
-        db.session.execute(
-            sa.select(Moderation).where(Moderation.case_id.in_(case_ids)).options(selectinload(Moderation.answers))
-        ).scalars()
-        if case_ids
-        else []
-    ):
-        moderated_cases += 1
-        moderated_ids.add(moderation.case_id)
-        for m in moderation.answers:
-            if m.organisation_id is not None:
-                per_agency[(moderation.case_id, m.question_key, m.organisation_id)] = m
-            elif m.question_key in rated_keys:
-                agreed[(moderation.case_id, m.question_key)] = ordinal(rated_keys[m.question_key], m.value)
+    per_agency: dict[tuple[int, str, int], str | None] = {}  # (case, own-work question, agency) -> panel's value
+    for case_id, org_id, key, value in _moderated_ratings(audit_round.id):
+        moderated_ids.add(case_id)
+        if key is None:
+            continue
+        if org_id is not None:
+            per_agency[(case_id, key, org_id)] = value
+        elif key in rated_keys:
+            agreed[(case_id, key)] = ordinal(rated_keys[key], value)
+    moderated_cases = len(moderated_ids)
     # Questions about each agency's own work are compared with the answer agreed for that agency: the panel's
     # where it changed it, otherwise the agency's own, which stands.
-    own_work = {q.key: q for q in agency_questions(instrument)}
     agency_units: dict[tuple, dict[int, float | None]] = {}
-    for case_id, org_id, answer in submitted if own_work else []:
-        question = own_work.get(answer.question_key)
+    for case_id, org_id, key, stored in submitted if own_work else []:
+        question = own_work.get(key)
         if question is None or case_id not in moderated_ids:
             continue
         unit = (case_id, question.key, org_id)
-        value = ordinal(question, decode_answer(instrument, question.key, answer.value))
+        value = rating(question, stored)
         agency_units[unit] = {org_id: value}
-        panel = per_agency.get(unit)
-        agreed[unit] = ordinal(question, panel.value) if panel is not None else value
+        agreed[unit] = ordinal(question, per_agency[unit]) if unit in per_agency else value
 
     pooled: dict[tuple[int, str], dict[int, float | None]] = {}
     everything: dict[tuple[int, str], dict[int, float | None]] = {}
