@@ -58,7 +58,7 @@ from app.findings.models import FiguresCache
 from app.questionnaire import theme_titles
 from app.utils import new_figures_token, utcnow
 
-FIGURES_VERSION = 3
+FIGURES_VERSION = 4
 
 EVERYTHING = "*"
 

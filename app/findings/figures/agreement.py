@@ -4,23 +4,20 @@ the findings page and the board report, in the shape the reader may see."""
 from __future__ import annotations
 
 from app.audits.agreement import MIN_CASES_FOR_ALPHA, too_few_cases
-from app.audits.queries import agreement_snapshot
+from app.findings.figures.rounds import round_figures
 
 
 def round_agreement_figures(audit_round, organisation_id: int | None = None) -> dict:
     """Percentage agreement and Krippendorff's alpha between the agencies that rated the same cases, for the round
-    and per question, computed as the audit round page computes them (app.audits.queries.agreement), or the
-    figures kept when the round's case-level data was purged.
+    and per question, computed as the audit round page computes them (app.audits.queries.agreement) and kept with
+    the round's other figures between requests (or in the snapshot taken when its case-level data was purged).
 
     `few_cases` says alpha rests on fewer than MIN_CASES_FOR_ALPHA cases. For a reader outside partnership staff
     (`organisation_id` set) the drift of each named agency from the agreed ratings is left out: the rest is
     aggregated over every agency. Read-only; anyone who may read the round's findings may have it.
     """
-    if audit_round.purged_at is not None:
-        kept = (audit_round.figures_snapshot or {}).get("agreement")
-    else:
-        kept = agreement_snapshot(audit_round)
-    kept = kept or {"overall": {"percent": None, "alpha": None, "units": 0, "pairs": 0, "note": None, "cases": 0}}
+    nothing = {"percent": None, "alpha": None, "units": 0, "pairs": 0, "note": None, "cases": 0}
+    kept = round_figures(audit_round).get("agreement") or {"overall": nothing}
     overall = kept["overall"]
     cases = overall.get("cases", 0)
     return {

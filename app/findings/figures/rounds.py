@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from app.audits.queries import agency_questions
+from app.audits.queries import agency_questions, agreement_snapshot
 from app.extensions import db
 from app.findings import freshness, queries
 from app.findings.figures.tallies import (
@@ -219,4 +219,7 @@ def round_snapshot(audit_round) -> dict:
         "breakdowns": breakdowns,
         "agreed": agreed,
         "proposals": proposals(themes, cfg),
+        # how far the agencies agreed (app.audits.queries.agreement): kept with the rest, as the findings page and
+        # the board report show it (figures.round_agreement_figures)
+        "agreement": agreement_snapshot(audit_round),
     }

@@ -29,6 +29,8 @@ def own_view(figures: dict, organisation_id: int | None) -> dict:
         else:
             restricted[key] = value
     restricted["agencies"] = [a for a in figures.get("agencies", []) if str(a["id"]) == org]
+    if "agreement" in figures:  # how far each named agency drifted from the agreed ratings is for staff only
+        restricted["agreement"] = {**figures["agreement"], "drift": []}
     restricted["restricted_to"] = organisation_id
     return restricted
 
