@@ -74,9 +74,12 @@ def pairable_units(ratings: Ratings) -> dict[Hashable, list[float]]:
     return result
 
 
-def percent_agreement(ratings: Ratings) -> tuple[float | None, int, int]:
-    """(percentage of agreeing pairs, units, pairs): every pair of agencies that rated the same unit counts once."""
-    units = pairable_units(ratings)
+def percent_agreement(
+    ratings: Ratings, units: dict[Hashable, list[float]] | None = None
+) -> tuple[float | None, int, int]:
+    """(percentage of agreeing pairs, units, pairs): every pair of agencies that rated the same unit counts once.
+    `units`: pairable_units(ratings), when the caller has them already."""
+    units = pairable_units(ratings) if units is None else units
     pairs = agreeing = 0
     for values in units.values():
         for a, b in combinations(values, 2):
@@ -85,29 +88,29 @@ def percent_agreement(ratings: Ratings) -> tuple[float | None, int, int]:
     return (100.0 * agreeing / pairs if pairs else None), len(units), pairs
 
 
-def alpha_ordinal(ratings: Ratings) -> float | None:
+def alpha_ordinal(ratings: Ratings, units: dict[Hashable, list[float]] | None = None) -> float | None:
     """Krippendorff's alpha at the ordinal level, or None where it is undefined.
 
     It is undefined without pairable units, and when every pairable rating has the same value
-    (no variation to agree about).
+    (no variation to agree about). `units`: pairable_units(ratings), when the caller has them already.
     """
-    units = pairable_units(ratings)
+    units = pairable_units(ratings) if units is None else units
     if not units or len({v for values in units.values() for v in values}) < 2:
         return None
     raters = sorted({r for by_rater in ratings.values() for r in by_rater}, key=repr)
-    unit_keys = list(units)
-    matrix = np.full((len(raters), len(unit_keys)), np.nan)
-    for column, unit in enumerate(unit_keys):
-        for row, rater in enumerate(raters):
-            value = ratings[unit].get(rater)
+    row_of = {rater: row for row, rater in enumerate(raters)}
+    matrix = np.full((len(raters), len(units)), np.nan)
+    for column, unit in enumerate(units):
+        for rater, value in ratings[unit].items():
             if value is not None:
-                matrix[row, column] = float(value)
+                matrix[row_of[rater], column] = float(value)
     return float(krippendorff.alpha(reliability_data=matrix, level_of_measurement="ordinal"))
 
 
 def agreement(ratings: Ratings) -> Agreement:
-    percent, units, pairs = percent_agreement(ratings)
-    return Agreement(percent=percent, alpha=alpha_ordinal(ratings), units=units, pairs=pairs)
+    units = pairable_units(ratings)
+    percent, count, pairs = percent_agreement(ratings, units)
+    return Agreement(percent=percent, alpha=alpha_ordinal(ratings, units), units=count, pairs=pairs)
 
 
 def drift(ratings: Ratings, agreed: Mapping[Hashable, float | int | None]) -> dict[Hashable, Drift]:

@@ -66,9 +66,9 @@ class RoundAgreement:
 
 def _submitted_ratings(round_id: int, keys: set[str]) -> list[tuple[int, int, str, str | None]]:
     """(case id, agency id, question key, stored value) of every submitted answer in the round to these questions."""
-    return [
-        tuple(row)
-        for row in db.session.connection().execute(
+    return list(
+        db.session.connection()
+        .execute(
             sa.select(Assignment.case_id, Assignment.organisation_id, CaseAnswer.question_key, CaseAnswer.value)
             .join(AuditCase, Assignment.case_id == AuditCase.id)
             .join(CaseResponse, CaseResponse.assignment_id == Assignment.id)
@@ -79,15 +79,16 @@ def _submitted_ratings(round_id: int, keys: set[str]) -> list[tuple[int, int, st
                 CaseAnswer.question_key.in_(sorted(keys)),
             )
         )
-    ]
+        .all()
+    )
 
 
 def _moderated_ratings(round_id: int) -> list[tuple[int, int | None, str | None, str | None]]:
     """(case id, agency id or None, question key, value) of every answer the panel agreed in the round's moderated
     cases; a moderated case with no agreed answers gives one row of Nones after its id."""
-    return [
-        tuple(row)
-        for row in db.session.connection().execute(
+    return list(
+        db.session.connection()
+        .execute(
             sa.select(
                 Moderation.case_id,
                 ModeratedAnswer.organisation_id,
@@ -98,7 +99,8 @@ def _moderated_ratings(round_id: int) -> list[tuple[int, int | None, str | None,
             .outerjoin(ModeratedAnswer, ModeratedAnswer.moderation_id == Moderation.id)
             .where(AuditCase.round_id == round_id)
         )
-    ]
+        .all()
+    )
 
 
 def round_agreement(audit_round: AuditRound) -> RoundAgreement:
