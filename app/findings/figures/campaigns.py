@@ -111,13 +111,15 @@ def campaign_snapshot(campaign, organisation_ids=None) -> dict:
     ratings = queries.campaign_answers([campaign.id], with_org_type=False, organisation_ids=organisation_ids)
     # rows of queries.organisation_ratings, unpacked by position: there is one per organisation and standard or
     # theme, thousands at national scale, and a row's attributes cost far more to read
-    org_sections, theme_rows = {}, []
+    org_sections, theme_rows, org_themes = {}, [], {}
     for row in queries.organisation_ratings(ratings, catalogue):
-        if row[1] == "section":
-            org_sections[row[0], row[2]] = row
+        org_id, per, key, scored = row[:4]
+        if per == "section":
+            org_sections[org_id, key] = row
         else:
             theme_rows.append(row)
-    org_themes = {(row[0], row[2]): row for row in theme_rows if row[3] == "1"}
+            if scored == "1":
+                org_themes[org_id, key] = row
     themes_of = _themes_of(catalogue)
 
     states = queries.return_states(campaign.id, organisation_ids)
@@ -175,11 +177,11 @@ def campaign_snapshot(campaign, organisation_ids=None) -> dict:
         for row in states
     }
     standards_by_key = {standard["key"]: standard for standard in standards}
-    for (org_id, section), row in org_sections.items():
+    for (org_id, section), (*_counts, self_score, moderated_score, _rated_mod, _amber, _red) in org_sections.items():
         if section in standards_by_key:
             standards_by_key[section]["by_org"][str(org_id)] = {
-                "self": SCORE_RAG.get(row[7]),
-                "moderated": SCORE_RAG.get(row[8]),
+                "self": SCORE_RAG.get(self_score),
+                "moderated": SCORE_RAG.get(moderated_score),
             }
     received_ids = [o for o, info in organisations.items() if info["state"] in ("submitted", "accepted")]
     cells = {str(o): {} for o in received_ids}
