@@ -103,7 +103,7 @@ def round_findings(round_id: int):
         "findings/round.html",
         audit_round=audit_round,
         figures=data,
-        agreement=figures.round_agreement_figures(audit_round, organisation_id),
+        agreement=figures.round_agreement_figures(audit_round, organisation_id, figures=data),
         staff=organisation_id is None,
         own_name=own_name,
         charts=charts.round_charts(data, own_name=own_name),

@@ -87,7 +87,7 @@ def _single(period: Period, partnership: str) -> ReportDocument:
     findings = sections.findings_of(period.kind, period.id)
     sections.summary(doc, period.kind, data, 1)
     if period.kind == "round":
-        sections.agreement_section(doc, findings_figures.round_agreement_figures(obj), 1)
+        sections.agreement_section(doc, findings_figures.round_agreement_figures(obj, figures=data), 1)
     sections.findings_section(doc, findings, 1)
     if period.kind == "round":
         sections.round_charts_section(doc, data, 1, detailed=True)
@@ -161,7 +161,7 @@ def _year(year: int, partnership: str, report: Progress) -> ReportDocument:
         doc.para(_scope_line(period, obj))
         sections.summary(doc, period.kind, data, 3)
         if period.kind == "round":
-            sections.agreement_section(doc, findings_figures.round_agreement_figures(obj), 3)
+            sections.agreement_section(doc, findings_figures.round_agreement_figures(obj, figures=data), 3)
         sections.findings_section(doc, found[period], 3)
         if period.kind == "round":
             sections.round_charts_section(doc, data, 3, detailed=False)

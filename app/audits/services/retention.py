@@ -69,10 +69,9 @@ def purge_case_data(closed_before: datetime, dry_run: bool = False) -> str:
         if dry_run:
             continue
         round_purging.send(audit_round)  # the findings feature keeps the round's figures (app/signals.py)
-        audit_round.figures_snapshot = {
-            **(audit_round.figures_snapshot or {}),
-            "agreement": agreement_snapshot(audit_round),
-        }
+        kept = audit_round.figures_snapshot or {}
+        if "agreement" not in kept:  # (the findings feature's figures hold it already)
+            audit_round.figures_snapshot = {**kept, "agreement": agreement_snapshot(audit_round)}
         db.session.flush()
         moderation_ids = sa.select(Moderation.id).where(Moderation.case_id.in_(case_ids))
         db.session.execute(
