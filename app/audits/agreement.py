@@ -4,19 +4,24 @@ Ratings are given as ``{unit: {rater: value}}``: a unit is whatever several agen
 question of one case, or for round figures a (case, question) pair), a rater is an agency and a
 value a number on an ordinal scale. Missing and "not applicable" ratings are simply absent (or
 None): they neither agree nor disagree.
+
+Everything but the drift is worked out from a `Tally`: how many pairable units (rated by two or more agencies)
+gave each multiset of ratings. A round's units repeat a handful of multisets (three agencies saying Yes, Yes,
+Partly), so each is worked out once, however many units gave it; tallies add up, so a round's pooled figures are
+the sum of its questions' tallies. Alpha is Krippendorff's, at the ordinal level, from the coincidence matrix
+(Krippendorff 2011, "Computing Krippendorff's alpha-reliability"); the tests check it against the `krippendorff`
+package.
 """
 
 from __future__ import annotations
 
-import math
+from collections import Counter
 from dataclasses import dataclass
-from itertools import combinations
-from typing import Hashable, Mapping
-
-import krippendorff
-import numpy as np
+from typing import Hashable, Iterable, Mapping
 
 Ratings = Mapping[Hashable, Mapping[Hashable, float | int | None]]
+# A sorted tuple of one unit's ratings -> how many pairable units gave exactly those ratings.
+Tally = Counter
 
 # Below this many cases rated by two or more agencies, alpha is shown with a warning rather than read as a measure of
 # reliability. Alpha is estimated from the disagreements observed, and the ratings within one case are not
@@ -60,70 +65,120 @@ def too_few_cases(cases: int) -> bool:
     return cases < MIN_CASES_FOR_ALPHA
 
 
-def _present(values: Mapping[Hashable, float | int | None]) -> list[float]:
-    return [float(v) for v in values.values() if v is not None and not (isinstance(v, float) and math.isnan(v))]
+def _present(values: Iterable[float | int | None]) -> list[float]:
+    return [float(v) for v in values if v is not None and v == v]  # (NaN is the one value not equal to itself)
 
 
 def pairable_units(ratings: Ratings) -> dict[Hashable, list[float]]:
     """Units with at least two ratings: only these say anything about agreement."""
     result = {}
     for unit, by_rater in ratings.items():
-        values = _present(by_rater)
+        values = _present(by_rater.values())
         if len(values) >= 2:
             result[unit] = values
     return result
 
 
-def percent_agreement(
-    ratings: Ratings, units: dict[Hashable, list[float]] | None = None
-) -> tuple[float | None, int, int]:
-    """(percentage of agreeing pairs, units, pairs): every pair of agencies that rated the same unit counts once.
-    `units`: pairable_units(ratings), when the caller has them already."""
-    units = pairable_units(ratings) if units is None else units
+def unit_key(values: Iterable[float | int | None]) -> tuple[float, ...] | None:
+    """What one unit adds to a tally: its present ratings, sorted; None when fewer than two."""
+    present = _present(values)
+    return tuple(sorted(present)) if len(present) >= 2 else None
+
+
+def tally(ratings: Ratings) -> Tally:
+    """How many pairable units gave each multiset of ratings."""
+    counted: Tally = Counter()
+    for by_rater in ratings.values():
+        key = unit_key(by_rater.values())
+        if key is not None:
+            counted[key] += 1
+    return counted
+
+
+def _pairs(counted: Tally) -> tuple[int, int]:
+    """(pairs of ratings within units, of which agreeing)."""
     pairs = agreeing = 0
-    for values in units.values():
-        for a, b in combinations(values, 2):
-            pairs += 1
-            agreeing += a == b
-    return (100.0 * agreeing / pairs if pairs else None), len(units), pairs
+    for values, units in counted.items():
+        m = len(values)
+        pairs += units * m * (m - 1) // 2
+        agreeing += units * sum(n * (n - 1) // 2 for n in Counter(values).values())
+    return pairs, agreeing
 
 
-def alpha_ordinal(ratings: Ratings, units: dict[Hashable, list[float]] | None = None) -> float | None:
-    """Krippendorff's alpha at the ordinal level, or None where it is undefined.
+def percent_agreement(ratings: Ratings) -> tuple[float | None, int, int]:
+    """(percentage of agreeing pairs, units, pairs): every pair of agencies that rated the same unit counts once."""
+    counted = tally(ratings)
+    pairs, agreeing = _pairs(counted)
+    return (100.0 * agreeing / pairs if pairs else None), sum(counted.values()), pairs
 
-    It is undefined without pairable units, and when every pairable rating has the same value
-    (no variation to agree about). `units`: pairable_units(ratings), when the caller has them already.
-    """
-    units = pairable_units(ratings) if units is None else units
-    if not units or len({v for values in units.values() for v in values}) < 2:
+
+def alpha_of(counted: Tally) -> float | None:
+    """Krippendorff's alpha at the ordinal level from a tally, or None where it is undefined.
+
+    It is undefined without pairable units, and when every pairable rating has the same value (no variation to
+    agree about)."""
+    coincidences: dict[tuple[float, float], float] = {}
+    for values, units in counted.items():
+        per_value = Counter(values)
+        weight = units / (len(values) - 1)
+        for a, n_a in per_value.items():
+            for b, n_b in per_value.items():
+                coincidences[a, b] = coincidences.get((a, b), 0.0) + weight * n_a * (n_b - (a == b))
+    domain = sorted({a for a, _b in coincidences})
+    if len(domain) < 2:
         return None
-    raters = sorted({r for by_rater in ratings.values() for r in by_rater}, key=repr)
-    row_of = {rater: row for row, rater in enumerate(raters)}
-    matrix = np.full((len(raters), len(units)), np.nan)
-    for column, unit in enumerate(units):
-        for rater, value in ratings[unit].items():
-            if value is not None:
-                matrix[row_of[rater], column] = float(value)
-    return float(krippendorff.alpha(reliability_data=matrix, level_of_measurement="ordinal"))
+    marginal = {a: 0.0 for a in domain}
+    for (a, _b), o in coincidences.items():
+        marginal[a] += o
+    total = sum(marginal.values())
+    below = 0.0  # sum of the marginals of the values below the current one
+    cumulative = {}
+    for value in domain:
+        cumulative[value] = below
+        below += marginal[value]
+
+    def distance(a: float, b: float) -> float:  # the ordinal metric's squared distance
+        low, high = (a, b) if a <= b else (b, a)
+        between = cumulative[high] + marginal[high] - cumulative[low]
+        return (between - (marginal[low] + marginal[high]) / 2) ** 2
+
+    observed = sum(o * distance(a, b) for (a, b), o in coincidences.items())
+    expected = sum(
+        (marginal[a] * marginal[b] - (marginal[a] if a == b else 0.0)) * distance(a, b) for a in domain for b in domain
+    ) / (total - 1)
+    return 1.0 - observed / expected
+
+
+def alpha_ordinal(ratings: Ratings) -> float | None:
+    """Krippendorff's alpha at the ordinal level, or None where it is undefined (see alpha_of)."""
+    return alpha_of(tally(ratings))
+
+
+def agreement_of(counted: Tally) -> Agreement:
+    pairs, agreeing = _pairs(counted)
+    return Agreement(
+        percent=100.0 * agreeing / pairs if pairs else None,
+        alpha=alpha_of(counted),
+        units=sum(counted.values()),
+        pairs=pairs,
+    )
 
 
 def agreement(ratings: Ratings) -> Agreement:
-    units = pairable_units(ratings)
-    percent, count, pairs = percent_agreement(ratings, units)
-    return Agreement(percent=percent, alpha=alpha_ordinal(ratings, units), units=count, pairs=pairs)
+    return agreement_of(tally(ratings))
 
 
 def drift(ratings: Ratings, agreed: Mapping[Hashable, float | int | None]) -> dict[Hashable, Drift]:
     """Per rater: how many of its ratings differ from the agreed rating of the same unit."""
     compared: dict[Hashable, int] = {}
     differed: dict[Hashable, int] = {}
-    for unit, by_rater in ratings.items():
-        target = agreed.get(unit)
-        if target is None:
+    for unit, target in agreed.items():
+        by_rater = ratings.get(unit)
+        if target is None or not by_rater:
             continue
         for rater, value in by_rater.items():
             if value is None:
                 continue
             compared[rater] = compared.get(rater, 0) + 1
-            differed[rater] = differed.get(rater, 0) + (float(value) != float(target))
+            differed[rater] = differed.get(rater, 0) + (value != target)  # (2 == 2.0: no conversion needed)
     return {rater: Drift(rater=rater, compared=n, differed=differed[rater]) for rater, n in compared.items()}

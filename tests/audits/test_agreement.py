@@ -5,7 +5,11 @@ from __future__ import annotations
 import math
 import re
 
+import krippendorff
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.audits import agreement, services
 from tests.audits.factories import complete_answers, make_round, moderate, score
@@ -65,6 +69,47 @@ def test_undefined_alpha_is_reported_as_such():
     alone = agreement.agreement({1: {"A": 2, "B": None}})
     assert (alone.percent, alone.alpha, alone.units) == (None, None, 0)
     assert alone.alpha_note == "Not enough cases rated by two or more agencies"
+
+
+# Rounds of up to 12 units rated by up to 5 agencies on a scale of up to 4 points (None: missing or not applicable).
+_rounds = st.integers(min_value=1, max_value=4).flatmap(
+    lambda points: st.lists(
+        st.lists(st.one_of(st.none(), st.integers(min_value=0, max_value=points - 1)), min_size=5, max_size=5),
+        min_size=1,
+        max_size=12,
+    )
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_rounds)
+def test_alpha_and_percentages_match_the_krippendorff_package_and_pairs_counted_one_by_one(units):
+    """Alpha is worked out from a tally of the units' multisets of ratings; here it is checked against the
+    `krippendorff` package, which builds the coincidence matrix unit by unit, and the percentage against every
+    pair of ratings compared one by one."""
+    ratings = {u: {rater: value for rater, value in enumerate(row)} for u, row in enumerate(units)}
+    figures = agreement.agreement(ratings)
+
+    pairable = [[v for v in row if v is not None] for row in units]
+    pairable = [values for values in pairable if len(values) >= 2]
+    pairs = [(a, b) for values in pairable for i, a in enumerate(values) for b in values[i + 1 :]]
+    assert (figures.units, figures.pairs) == (len(pairable), len(pairs))
+    assert figures.percent == (100.0 * sum(a == b for a, b in pairs) / len(pairs) if pairs else None)
+
+    if len({v for values in pairable for v in values}) < 2:
+        assert figures.alpha is None
+        return
+    matrix = np.array([[np.nan if v is None else v for v in row] for row in units], dtype=float).T
+    expected = krippendorff.alpha(reliability_data=matrix, level_of_measurement="ordinal")
+    assert figures.alpha == pytest.approx(expected, abs=1e-9)
+
+
+def test_a_rounds_pooled_tally_is_the_sum_of_its_questions():
+    first = {1: {"A": 2, "B": 1}, 2: {"A": 0, "B": 0, "C": 0}}
+    second = {1: {"A": 2, "B": 2, "C": None}, 2: {"A": 1, "B": 2}}
+    pooled = {(q, u): by for q, units in (("q1", first), ("q2", second)) for u, by in units.items()}
+    assert agreement.tally(first) + agreement.tally(second) == agreement.tally(pooled)
+    assert agreement.agreement_of(agreement.tally(first) + agreement.tally(second)) == agreement.agreement(pooled)
 
 
 def _figure(page_text: str, name: str) -> str:

@@ -103,32 +103,45 @@ def _moderated_ratings(round_id: int) -> list[tuple[int, int | None, str | None,
     )
 
 
-def round_agreement(audit_round: AuditRound) -> RoundAgreement:
-    """Agreement between agencies per question and for the round, and each agency's drift from moderation.
+class _Scale:
+    """Places a question's stored ratings on its ordinal scale, each (question, stored value) once: a large round
+    has tens of thousands of answers and a few dozen distinct values."""
 
-    Round figures pool every (case, criterion) pair rated by two or more agencies; the overall
-    judgement uses a different scale, so it is reported on its own row but not pooled.
-    """
-    instrument = instrument_of(audit_round)
-    rated = rated_questions(instrument)
-    rated_keys = {q.key: q for q in rated}
-    own_work = {q.key: q for q in agency_questions(instrument)}
-    per_question: dict[str, dict[int, dict[int, float | None]]] = {q.key: defaultdict(dict) for q in rated}
-    # Plain rows, not objects: a large round has tens of thousands of answers, and each is read for two numbers.
-    # The same stored value of the same question is decoded and placed on its scale once.
-    submitted = _submitted_ratings(audit_round.id, set(rated_keys) | set(own_work)) if rated_keys or own_work else []
-    scale: dict[tuple[str, str | None], float | None] = {}
+    def __init__(self, instrument):
+        self.instrument = instrument
+        self.submitted: dict[tuple[str, str | None], float | None] = {}
+        self.agreed: dict[tuple[str, str | None], float | None] = {}
 
-    def rating(question: Question, stored: str | None) -> float | None:
+    def of_submitted(self, question: Question, stored: str | None) -> float | None:
         place = (question.key, stored)
-        if place not in scale:
-            scale[place] = ordinal(question, decode_answer(instrument, question.key, stored))
-        return scale[place]
+        if place not in self.submitted:
+            self.submitted[place] = ordinal(question, decode_answer(self.instrument, question.key, stored))
+        return self.submitted[place]
 
-    for case_id, org_id, key, stored in submitted:
-        question = rated_keys.get(key)
-        if question is not None:
-            per_question[key][case_id][org_id] = rating(question, stored)
+    def of_agreed(self, question: Question, value: str | None) -> float | None:
+        place = (question.key, value)
+        if place not in self.agreed:
+            self.agreed[place] = ordinal(question, value)
+        return self.agreed[place]
+
+
+@dataclass
+class _Ratings:
+    """A round's ratings as the figures read them."""
+
+    # question key -> case id -> agency id -> the agency's rating (present ratings only)
+    per_question: dict[str, dict[int, dict[int, float]]]
+    # (case, own-work question, agency) -> {agency: its rating}, for moderated cases
+    agency_units: dict[tuple, dict[int, float | None]]
+    # unit -> the agreed rating: (case, question) for questions about the case, as agency_units for the others
+    agreed: dict[tuple, float | None]
+    moderated_cases: int
+
+
+def _ratings(audit_round: AuditRound, rated: list[Question], own_work: dict[str, Question]) -> _Ratings:
+    instrument = instrument_of(audit_round)
+    scale = _Scale(instrument)
+    rated_keys = {q.key: q for q in rated}
     agreed: dict[tuple, float | None] = {}
     moderated_ids: set[int] = set()
     per_agency: dict[tuple[int, str, int], str | None] = {}  # (case, own-work question, agency) -> panel's value
@@ -139,48 +152,82 @@ def round_agreement(audit_round: AuditRound) -> RoundAgreement:
         if org_id is not None:
             per_agency[(case_id, key, org_id)] = value
         elif key in rated_keys:
-            agreed[(case_id, key)] = ordinal(rated_keys[key], value)
-    moderated_cases = len(moderated_ids)
-    # Questions about each agency's own work are compared with the answer agreed for that agency: the panel's
-    # where it changed it, otherwise the agency's own, which stands.
+            agreed[(case_id, key)] = scale.of_agreed(rated_keys[key], value)
+    # Plain rows, not objects: a large round has tens of thousands of answers, and each is read for two numbers.
+    per_question: dict[str, dict[int, dict[int, float]]] = {q.key: defaultdict(dict) for q in rated}
     agency_units: dict[tuple, dict[int, float | None]] = {}
-    for case_id, org_id, key, stored in submitted if own_work else []:
-        question = own_work.get(key)
-        if question is None or case_id not in moderated_ids:
+    keys = set(rated_keys) | set(own_work)
+    placed = scale.submitted  # (read inline: this loop runs once per answer)
+    for case_id, org_id, key, stored in _submitted_ratings(audit_round.id, keys) if keys else ():
+        question = rated_keys.get(key)
+        if question is not None:
+            value = placed[key, stored] if (key, stored) in placed else scale.of_submitted(question, stored)
+            if value is not None:  # (missing and not applicable neither agree nor disagree)
+                per_question[key][case_id][org_id] = value
             continue
-        unit = (case_id, question.key, org_id)
-        value = rating(question, stored)
+        if case_id not in moderated_ids:
+            continue
+        # Questions about each agency's own work are compared with the answer agreed for that agency: the panel's
+        # where it changed it, otherwise the agency's own, which stands.
+        question = own_work[key]
+        unit = (case_id, key, org_id)
+        value = scale.of_submitted(question, stored)
         agency_units[unit] = {org_id: value}
-        agreed[unit] = ordinal(question, per_agency[unit]) if unit in per_agency else value
+        agreed[unit] = scale.of_agreed(question, per_agency[unit]) if unit in per_agency else value
+    return _Ratings(per_question, agency_units, agreed, len(moderated_ids))
 
-    pooled: dict[tuple[int, str], dict[int, float | None]] = {}
-    everything: dict[tuple[int, str], dict[int, float | None]] = {}
+
+def round_agreement(audit_round: AuditRound) -> RoundAgreement:
+    """Agreement between agencies per question and for the round, and each agency's drift from moderation.
+
+    Round figures pool every (case, criterion) pair rated by two or more agencies; the overall
+    judgement uses a different scale, so it is reported on its own row but not pooled.
+    """
+    instrument = instrument_of(audit_round)
+    rated = rated_questions(instrument)
+    ratings = _ratings(audit_round, rated, {q.key: q for q in agency_questions(instrument)})
+    # Each question's pairable units are tallied once, for its own figures and for the round's pooled ones (every
+    # criterion but the overall judgement, which uses a different scale).
+    pooled = agreement_math.Tally()
+    pooled_case_ids: set[int] = set()
     questions = []
     for question in rated:
-        by_case = per_question[question.key]
-        questions.append(QuestionAgreement(question=question, figures=agreement_math.agreement(by_case)))
-        for case_id, by_org in by_case.items():
-            everything[(case_id, question.key)] = by_org
+        counted = agreement_math.Tally()
+        for case_id, by_org in ratings.per_question[question.key].items():
+            if len(by_org) < 2:
+                continue
+            counted[tuple(sorted(by_org.values()))] += 1
             if not question.overall:
-                pooled[(case_id, question.key)] = by_org
-    drift = agreement_math.drift({**everything, **agency_units}, agreed)
+                pooled_case_ids.add(case_id)
+        questions.append(QuestionAgreement(question=question, figures=agreement_math.agreement_of(counted)))
+        if not question.overall:
+            pooled.update(counted)
+    return RoundAgreement(
+        overall=agreement_math.agreement_of(pooled),
+        questions=questions,
+        drift=_drift_rows(audit_round, ratings),
+        moderated_cases=ratings.moderated_cases,
+        pooled_cases=len(pooled_case_ids),
+    )
+
+
+def _drift_rows(audit_round: AuditRound, ratings: _Ratings) -> list[AgencyDrift]:
+    """Each agency's drift from the agreed ratings, by agency name. Only the units with an agreed rating are
+    compared: a (case, question) of a moderated case, or an agency's answer about its own work."""
+    compared = {
+        unit: ratings.agency_units[unit] if len(unit) == 3 else ratings.per_question[unit[1]].get(unit[0], {})
+        for unit in ratings.agreed
+    }
+    drift = agreement_math.drift(compared, ratings.agreed)
     orgs = {o.id: o for o in audit_round.organisations}
     missing = set(drift) - set(orgs)
     if missing:
         orgs.update(
             {o.id: o for o in db.session.execute(sa.select(Organisation).where(Organisation.id.in_(missing))).scalars()}
         )
-    drift_rows = sorted(
+    return sorted(
         (AgencyDrift(organisation=orgs[org_id], drift=d) for org_id, d in drift.items()),
         key=lambda row: row.organisation.name,
-    )
-    pooled_cases = len({case_id for case_id, _key in agreement_math.pairable_units(pooled)})
-    return RoundAgreement(
-        overall=agreement_math.agreement(pooled),
-        questions=questions,
-        drift=drift_rows,
-        moderated_cases=moderated_cases,
-        pooled_cases=pooled_cases,
     )
 
 
