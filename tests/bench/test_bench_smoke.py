@@ -100,3 +100,6 @@ def test_generation_is_deterministic(tmp_path):
         assert run.returncode == 0, run.stderr[-3000:]
         outputs.append(run.stdout.strip().splitlines()[-1])
     assert outputs[0] == outputs[1]
+    # The round's recompute says how much of it is the agreement between agencies, which it includes.
+    recompute = by_name["round_findings_aggregation_recompute"]
+    assert 0 < recompute["agreement_ms"] < recompute["value"], recompute
