@@ -69,8 +69,8 @@ def run_worker(*, burst: bool = False) -> bool:
     worker = AppWorker([queue.rq_queue()], connection=queue.connection())
     worker.flask_app = app
     if burst:
-        for function in sweeps():
-            function()
+        for failure in run_sweeps():  # (each is logged; a failed sweep must not keep the queue from running)
+            log.warning("sweep before the burst failed: %s", failure)
     else:
         queue.schedule_sweep(sweep)
     return worker.work(burst=burst, with_scheduler=not burst, logging_level="INFO")

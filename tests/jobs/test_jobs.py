@@ -219,3 +219,24 @@ def test_with_redis_a_queued_job_lost_from_the_queue_is_put_back(app, client, db
         app.config["JOBS_QUEUED_GRACE_SECONDS"] = 30
     assert run_worker_burst()
     assert _job(db, job.id).status == "done"
+
+
+def test_a_burst_worker_runs_the_queue_even_when_a_sweep_fails(app, db, login_as, kinds, rq_mode, caplog):
+    """`flask jobs worker --burst` sweeps first (the outbox, expired downloads, orphaned files); a sweep that fails
+    is logged, and the queued jobs still run."""
+    from app.jobs.worker import run_worker
+
+    def broken_sweep():
+        raise RuntimeError("the mail server is down")
+
+    user = login_as("qa")
+    job = _ask(db, user, "test_text", {"text": "still made"})
+    jobs.dispatch(job.id)
+    registry.register_sweep(broken_sweep)
+    try:
+        did = run_worker(burst=True)
+    finally:
+        registry._sweeps.remove(broken_sweep)
+    assert did
+    assert _job(db, job.id).status == "done"
+    assert "sweep broken_sweep failed" in caplog.text
