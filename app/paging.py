@@ -29,6 +29,14 @@ def page_arg(name: str = "page") -> int:
     return max(request.args.get(name, 1, type=int), 1)
 
 
+def page_of(rows: list, page: int, page_size: int | None = None) -> Page:
+    """One page of a list already in memory (a page past the end shows the last); PAGE_SIZE rows unless told."""
+    page_size = page_size or PAGE_SIZE
+    last = max((len(rows) - 1) // page_size + 1, 1)
+    page = min(max(page, 1), last)
+    return Page(items=rows[(page - 1) * page_size : page * page_size], total=len(rows), page=page, page_size=page_size)
+
+
 def paginate(query: sa.Select, page: int, page_size: int = PAGE_SIZE) -> Page:
     """One page of the query's rows (page numbers start at 1), and how many rows there are in all."""
     page = max(page, 1)

@@ -6,12 +6,13 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app import web
-from app.accounts.models import ORG_TYPE_LABELS
+from app.accounts.models import ORG_TYPE_LABELS, Organisation
 from app.accounts.queries import organisation_choices
 from app.extensions import db
 from app.findings import bp, contradictions, page_limit, services
 from app.findings.forms import ContradictionActionForm, ContradictionChallengeForm
 from app.forms_common import choices
+from app.paging import page_arg, page_of
 from app.permissions import is_partnership_staff, own_organisation, require, roles_required
 from app.questionnaire import theme_titles
 from app.selfassessment import access as sa_access
@@ -46,16 +47,29 @@ def contradictions_view():
     organisation_id = own_organisation(current_user)
     campaign, campaigns = _campaign(organisation_id)
     filters = {key: request.args.get(key, "") for key in ("org_type", "theme", "show")}
+    # Partnership staff may look at one organisation's lines (the link back from a challenge or an action does);
+    # anyone else reads their own organisation's only.
+    chosen = None
+    if organisation_id is None and request.args.get("organisation", type=int):
+        chosen = db.session.get(Organisation, request.args.get("organisation", type=int))
     lines = []
     if campaign is not None:
-        lines = contradictions.contradiction_lines(campaign, organisation_id=organisation_id)
+        lines = contradictions.contradiction_lines(
+            campaign, organisation_id=organisation_id if chosen is None else chosen.id
+        )
     shown = contradictions.filter_lines(lines, **filters)
     return render_template(
         "findings/contradictions.html",
         campaign=campaign,
         campaigns=campaigns,
         filters=filters,
-        lines=shown,
+        chosen=chosen,
+        every_organisation=url_for(
+            "findings.contradictions_view",
+            **({"campaign": campaign.id} if campaign else {}),
+            **{key: value for key, value in filters.items() if value},
+        ),
+        results=page_of(shown, page_arg()),
         counted=len(lines),
         contradicting=sum(1 for line in lines if line.contradicts),
         rules=contradictions.rules(),
@@ -89,7 +103,10 @@ def _no_such_line():
 
 
 def _back(campaign: Campaign, line) -> str:
-    return url_for("findings.contradictions_view", campaign=campaign.id) + f"#line-{line.organisation_id}-{line.theme}"
+    """The view of the line's organisation, every theme it rated, at the line: one short page, whatever page of the
+    whole list the line was on, and whether or not it still contradicts."""
+    view = url_for("findings.contradictions_view", campaign=campaign.id, organisation=line.organisation_id, show="all")
+    return f"{view}#line-{line.organisation_id}-{line.theme}"
 
 
 def _criteria(ret, theme: str) -> list[tuple[str, str]]:

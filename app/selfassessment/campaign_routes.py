@@ -7,7 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app import web
-from app.paging import PAGE_SIZE, Page, page_arg
+from app.paging import page_arg, page_of
 from app.permissions import roles_required
 from app.questionnaire import theme_titles
 from app.selfassessment import access, bp, queries, services
@@ -158,9 +158,7 @@ def triangulation(campaign_id: int):
     return render_template(
         "selfassessment/triangulation.html",
         campaign=campaign,
-        results=Page(
-            items=rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE], total=len(rows), page=page, page_size=PAGE_SIZE
-        ),
+        results=page_of(rows, page),
         mismatches=sum(1 for row in rows if row.mismatch),
         anything=bool(everything),
         org_types=sorted({row.org_type for row in everything}),

@@ -3,6 +3,7 @@ organisations see only their own lines, and QA raises a challenge or an action f
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -223,3 +224,50 @@ def test_a_line_that_does_not_exist_leads_back_to_the_view(client, login_as, wor
     query = f"?campaign={world['campaign'].id}&organisation={world['health'].id}&theme=online_safety"
     response = client.get(f"{VIEW}/challenge{query}")
     assert response.status_code == 302 and response.headers["Location"].endswith(VIEW)
+
+
+def _cards(client, query: str) -> list[str]:
+    """The organisation: theme titles of the line cards on a page, in order."""
+    html = client.get(VIEW + query).get_data(as_text=True)
+    return re.findall(r'<div id="line-(\d+-\w+)">', html)
+
+
+def test_every_theme_rated_is_shown_a_page_at_a_time(client, login_as, make, world):
+    """At national scale "every theme rated" is thousands of lines: the view pages them, and every line is on
+    exactly one page."""
+    for i in range(30):
+        f.add_return(world["campaign"], make.make_org(name=f"Test School {i:02}", org_type="school"), ESCALATES)
+    db.session.commit()
+    login_as("qa")
+    first = _cards(client, f"?campaign={world['campaign'].id}&show=all")
+    count = re.search(r"Showing 1 to 50 of (\d+) \(page 1 of 2\)", _page(client, "?show=all"))
+    assert count and len(first) == 50, _page(client, "?show=all")[:2000]
+    second = _cards(client, f"?campaign={world['campaign'].id}&show=all&page=2")
+    assert len(first) + len(second) == int(count.group(1)) and not set(first) & set(second)
+    html = client.get(VIEW + "?show=all").get_data(as_text=True)
+    assert 'href="/findings/contradictions?show=all&amp;page=2"' in html  # the next page keeps the filter
+    assert _cards(client, "?show=all&page=9") == second  # a page past the end shows the last
+
+
+def test_after_a_challenge_qa_is_taken_back_to_the_organisations_lines(client, login_as, world):
+    _audited(world["health"], world["police"], cases=6, met=0)
+    db.session.commit()
+    login_as("qa")
+    response = client.post(
+        f"{VIEW}/challenge{_line_query(world)}",
+        data={"question_key": "s11_8_secure_and_timely", "moderated_rag": "red", "comment": "Audits show delays."},
+    )
+    back = response.headers["Location"]
+    assert back.endswith(f"#line-{world['health'].id}-timeliness")
+    page = client.get(back.split("#")[0])
+    assert f'id="line-{world["health"].id}-timeliness"' in page.get_data(as_text=True)
+    assert {card.split("-")[0] for card in _cards(client, back.split(VIEW)[1].split("#")[0])} == {
+        str(world["health"].id)
+    }
+    assert "The lines of Test Riverside Health only." in text_of(page)
+
+
+def test_an_organisation_lead_cannot_look_at_another_organisations_lines(client, login_as, world):
+    login_as("org_lead", organisation=world["school"])
+    cards = _cards(client, f"?campaign={world['campaign'].id}&show=all&organisation={world['health'].id}")
+    assert cards and {card.split("-")[0] for card in cards} == {str(world["school"].id)}

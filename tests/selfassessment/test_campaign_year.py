@@ -241,7 +241,6 @@ def test_type_change_and_reactivation_start_a_return_once(client, login_as, make
 # Triangulation: filters, paging, and "No responses"
 # ---------------------------------------------------------------------------------------------
 def test_triangulation_filters_pages_and_says_no_responses(client, login_as, make, db, monkeypatch):
-    from app import paging
     from tests.selfassessment.factories import no_noise, survey_link, survey_responses
 
     no_noise(monkeypatch)
@@ -269,10 +268,9 @@ def test_triangulation_filters_pages_and_says_no_responses(client, login_as, mak
     theme = queries.shared_themes(campaign)[0]
     one_theme = client.get(url, query_string={"theme": theme}).get_data(as_text=True)
     assert one_theme.count('<tr class="govuk-table__row">') == 3  # the head and one row per organisation
-    monkeypatch.setattr("app.selfassessment.campaign_routes.PAGE_SIZE", 1)
+    monkeypatch.setattr("app.paging.PAGE_SIZE", 1)
     first = client.get(url, query_string={"theme": theme}).get_data(as_text=True)
     assert "page 1 of 2" in first and "Kestrel Youth Club" not in first
     assert f"theme={theme}" in first and "page=2" in first
     second = client.get(url, query_string={"theme": theme, "page": 2}).get_data(as_text=True)
     assert "Kestrel Youth Club" in second and "Ashgrove School" not in second
-    assert paging.PAGE_SIZE == 50
