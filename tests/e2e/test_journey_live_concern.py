@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 import sqlalchemy as sa
 
+from app.utils import new_figures_token
 from tests.e2e.questionnaire import _check
 
 AUDITOR = "auditor.police@riverside.example"
@@ -41,7 +43,32 @@ def _emails(database_url: str) -> list[tuple[str, str, str]]:
         engine.dispose()
 
 
-def test_auditor_raises_a_live_concern_qa_closes_it_and_the_round(visitor_factory, live_server):
+@pytest.fixture
+def round_put_back(live_server):
+    """This journey closes the demo round the moderation journey moderates a case of, and a closed round stays
+    closed; afterwards the round is put back in moderation as the demo left it, so that neither journey depends on
+    which of them runs first."""
+    yield
+    engine = sa.create_engine(live_server.database_url)
+    try:
+        with engine.begin() as connection:
+            round_id = connection.execute(
+                sa.text("SELECT id FROM audit_round WHERE title LIKE :title"), {"title": f"{ROUND}%"}
+            ).scalar_one()
+            connection.execute(
+                sa.text(
+                    "UPDATE audit_round SET state = 'moderation', closed_at = NULL, figures_token = :t WHERE id = :id"
+                ),
+                {"t": new_figures_token(), "id": round_id},
+            )
+            connection.execute(
+                sa.text("UPDATE audit_case SET not_moderated_reason = NULL WHERE round_id = :id"), {"id": round_id}
+            )
+    finally:
+        engine.dispose()
+
+
+def test_auditor_raises_a_live_concern_qa_closes_it_and_the_round(visitor_factory, live_server, round_put_back):
     auditor = visitor_factory(True)
     page = auditor.page
     auditor.sign_in(AUDITOR)
