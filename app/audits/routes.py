@@ -85,7 +85,7 @@ def show_round(round_id: int):
     if audit_round.purged_at is not None:
         figures = (audit_round.figures_snapshot or {}).get("agreement")
     elif any(p.submitted for p in progress):
-        figures = queries.agreement_snapshot(audit_round)
+        figures = queries.kept_agreement_snapshot(audit_round)
     else:
         figures = None
     return render_template(

@@ -18,7 +18,9 @@ send it, and the services sending it:
   figures; app/accounts/services/organisations.py) and an instrument version published or loaded (a later
   version's renames reach earlier rounds' figures; app/questionnaire/store.py).
 
-A new round or campaign needs no signal: it is inserted with a token of its own. Saving a draft changes nothing
+The audit round page keeps the round's agreement figures under the same token
+(app.audits.queries.kept_agreement_snapshot). A new round or campaign needs no signal: it is inserted with a
+token of its own. Saving a draft changes nothing
 anybody else sees, so draft saves do not send. A service that changes any of these
 (including through a bulk UPDATE or DELETE) must send the signal too, or kept figures go stale.
 

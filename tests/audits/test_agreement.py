@@ -155,3 +155,25 @@ def test_round_page_shows_figures_matching_a_hand_computation(client, login_as, 
     assert _figure(page, f"drift-{setup.orgs['council'].slug}") == "0.0%"
     assert _figure(page, f"drift-{setup.orgs['police'].slug}") == "0.0%"
     assert ">29<" in page.replace(" ", "")
+
+
+def test_the_round_page_keeps_its_agreement_until_an_answer_it_rests_on_changes(client, login_as, db):
+    """The round page states the agreement on every visit: it is worked out once and kept while the round's figures
+    token holds, so a second visit reads no answer, and a submission (which renews the token) shows at once."""
+    from tests.findings.test_figures_kept import _statement_texts
+
+    setup = make_round(references=("CR-000111", "CR-000112"))
+    police, health = setup.auditors["police"], setup.auditors["health"]
+    score(setup.assignment(0, "police"), complete_answers(convened_promptly="yes"), actor=police)
+    score(setup.assignment(0, "health"), complete_answers(convened_promptly="yes"), actor=health)
+    score(setup.assignment(1, "police"), complete_answers(convened_promptly="yes"), actor=police)
+    db.session.commit()
+    login_as(setup.qa)
+    assert _figure(client.get(f"/audits/{setup.round.id}").text, "convened_promptly-percent") == "100.0%"
+    texts = _statement_texts(db, lambda: client.get(f"/audits/{setup.round.id}"))
+    # (the page's progress still asks which responses have any answer; the ratings are not read)
+    assert texts and not [t for t in texts if "case_answer.question_key" in t or "moderated_answer" in t], texts
+
+    score(setup.assignment(1, "health"), complete_answers(convened_promptly="no"), actor=health)
+    db.session.commit()
+    assert _figure(client.get(f"/audits/{setup.round.id}").text, "convened_promptly-percent") == "50.0%"

@@ -23,6 +23,7 @@ from app.audits.queries.agreement import (
     RoundAgreement,
     agreement_snapshot,
     agreement_table,
+    kept_agreement_snapshot,
     ordinal,
     round_agreement,
 )
@@ -103,6 +104,7 @@ __all__ = [
     "agency_questions",
     "agreement_snapshot",
     "agreement_table",
+    "kept_agreement_snapshot",
     "answers_of",
     "assignment_views",
     "can_raise_concern",

@@ -3,6 +3,7 @@ and each agency's drift from the moderated answers."""
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -25,6 +26,7 @@ from app.audits.queries.answers import (
     agency_questions,
     rated_questions,
 )
+from app.db import wrote_in_transaction
 from app.extensions import db
 from app.questionnaire import (
     Question,
@@ -259,3 +261,29 @@ def agreement_table(figures: RoundAgreement) -> dict:
 
 def agreement_snapshot(audit_round: AuditRound) -> dict:
     return agreement_table(round_agreement(audit_round))
+
+
+# The agreement figures this process last worked out, by round: (figures token, figures). The round page shows
+# them on every visit, and a large round's take tens of milliseconds to work out from its answers.
+_kept: dict[int, tuple[str, dict]] = {}
+_KEPT_ROUNDS = 64
+_kept_lock = threading.Lock()
+
+
+def kept_agreement_snapshot(audit_round: AuditRound) -> dict:
+    """agreement_snapshot(audit_round), kept in this process while the round's `figures_token` holds. The token is
+    replaced, in the same transaction, whenever a service changes anything the round's figures (the agreement
+    among them) are computed from (app/findings/freshness.py). Figures handed out are shared: read them only."""
+    token = audit_round.figures_token
+    if token is None or wrote_in_transaction(db.session):
+        return agreement_snapshot(audit_round)
+    kept = _kept.get(audit_round.id)
+    if kept is not None and kept[0] == token:
+        return kept[1]
+    figures = agreement_snapshot(audit_round)
+    with _kept_lock:
+        _kept.pop(audit_round.id, None)
+        _kept[audit_round.id] = (token, figures)
+        while len(_kept) > _KEPT_ROUNDS:  # the longest kept first
+            del _kept[next(iter(_kept))]
+    return figures
