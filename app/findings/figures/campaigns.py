@@ -10,6 +10,7 @@ from app.extensions import db
 from app.findings import freshness, queries
 from app.findings.figures.areas import area_figures
 from app.findings.figures.survey import survey_figures, survey_partnership
+from app.findings.queries.campaigns import return_ratings
 from app.findings.figures.tallies import RAGS, SCORE_RAG, pct, proposals, settings
 from app.questionnaire import Catalogue, InstrumentVersion, catalogue_for_version
 from app.selfassessment import queries as sa_queries
@@ -107,12 +108,13 @@ def campaign_snapshot(campaign, organisation_ids=None) -> dict:
     organisations `organisation_ids` only, when given: see app.findings.figures.areas)."""
     cfg = settings()
     catalogue = campaign_catalogue(campaign)
-    counts = queries.rating_counts(queries.campaign_answers([campaign.id], organisation_ids=organisation_ids))
-    ratings = queries.campaign_answers([campaign.id], with_org_type=False, organisation_ids=organisation_ids)
+    states = queries.return_states(campaign.id, organisation_ids)
+    answers = return_ratings(campaign.id, organisation_ids)
+    counts = queries.rating_counts(answers, {row.organisation_id: row.org_type for row in states})
     # rows of queries.organisation_ratings, unpacked by position: there is one per organisation and standard or
-    # theme, thousands at national scale, and a row's attributes cost far more to read
+    # theme, thousands at national scale
     org_sections, theme_rows, org_themes = {}, [], {}
-    for row in queries.organisation_ratings(ratings, catalogue):
+    for row in queries.organisation_ratings(answers, catalogue):
         org_id, per, key, scored = row[:4]
         if per == "section":
             org_sections[org_id, key] = row
@@ -122,7 +124,6 @@ def campaign_snapshot(campaign, organisation_ids=None) -> dict:
                 org_themes[org_id, key] = row
     themes_of = _themes_of(catalogue)
 
-    states = queries.return_states(campaign.id, organisation_ids)
     by_state: dict[str, int] = defaultdict(int)
     for row in states:
         by_state[row.state.value] += 1
@@ -139,7 +140,7 @@ def campaign_snapshot(campaign, organisation_ids=None) -> dict:
         for q in catalogue.scored_questions
     }
     canonical = dict(catalogue.key_rows())
-    for key, _org_type, rag, agreed, n in counts:
+    for (key, _org_type, rag, agreed), n in counts.items():
         entry = criteria.get(canonical.get(key))
         if entry is not None:
             _add_rag(entry["self"], rag, n)
@@ -211,7 +212,7 @@ def campaign_snapshot(campaign, organisation_ids=None) -> dict:
         )
         entry["invited"] += 1
         entry["received"] += 1 if row.state.value in ("submitted", "accepted") else 0
-    for _key, org_type, rag, agreed, n in counts:
+    for (_key, org_type, rag, agreed), n in counts.items():
         entry = types.get(org_type)
         if entry is not None:
             _add_rag(entry["self"], rag, n)
@@ -230,7 +231,7 @@ def campaign_snapshot(campaign, organisation_ids=None) -> dict:
         }
         for key in catalogue.themes
     }
-    for key, _org_type, rag, agreed, n in counts:
+    for (key, _org_type, rag, agreed), n in counts.items():
         for theme in themes_of.get(key, ()):
             entry = themes.get(theme)
             if entry is not None:
