@@ -4,7 +4,7 @@ and which campaigns an organisation may see."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from functools import cache
+from functools import cache, lru_cache
 
 import sqlalchemy as sa
 
@@ -131,7 +131,7 @@ def organisation_ratings(answers, catalogue: Catalogue) -> list[tuple]:
         (org_id, *target, *figures)
         for org_id, groups in by_org.items()
         for target, group in zip(targets, groups)
-        if group and ((figures := _group_figures(group))[0] or target[2] == "1")
+        if group and ((figures := _group_figures(tuple(group)))[0] or target[2] == "1")
     ]
 
 
@@ -170,17 +170,26 @@ def _answer_figures(rag: str | None, moderated: str | None) -> tuple[int, ...]:
     )
 
 
-def _lowest(scores) -> int | None:
+@lru_cache(maxsize=4096)
+def _group_figures(group: tuple[tuple[int, ...], ...]) -> tuple:
+    """The figures of a group of answers from each one's _answer_figures, in order. Many organisations rate a
+    standard's or a theme's criteria alike, so the figures of each group are kept."""
+    rated, self_green, green, self_score, moderated_score, rated_moderated_score, amber, red = zip(*group)
+    return (
+        sum(rated),
+        sum(self_green),
+        sum(green),
+        _lowest(self_score),
+        _lowest(moderated_score),
+        _lowest(rated_moderated_score),
+        sum(amber),
+        sum(red),
+    )
+
+
+def _lowest(scores: tuple[int, ...]) -> int | None:
     lowest = min(scores)
     return None if lowest == _NO_SCORE else lowest
-
-
-_FOLDS = (sum, sum, sum, _lowest, _lowest, _lowest, sum, sum)  # how _answer_figures add up over answers
-
-
-def _group_figures(group: list[tuple[int, ...]]) -> tuple:
-    """The figures of a group of answers from each one's _answer_figures."""
-    return tuple(fold(column) for fold, column in zip(_FOLDS, zip(*group)))
 
 
 def return_organisations(campaign_id: int, organisation_ids=None) -> sa.Select:
