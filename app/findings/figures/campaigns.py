@@ -69,9 +69,7 @@ def _theme_rags(theme_rows):
                 entry[4] += red
         return {
             place: ThemeRag(
-                worst_self=SCORE_RAG.get(worst_self),
-                worst_moderated=SCORE_RAG.get(worst_agreed),
-                counts={"green": int(green or 0), "amber": int(amber or 0), "red": int(red or 0)},
+                SCORE_RAG.get(worst_self), SCORE_RAG.get(worst_agreed), {"green": green, "amber": amber, "red": red}
             )
             for place, (worst_self, worst_agreed, green, amber, red) in folded.items()
         }
