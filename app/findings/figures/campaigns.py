@@ -114,9 +114,12 @@ def campaign_snapshot(campaign, organisation_ids=None) -> dict:
     answers = return_ratings(campaign.id, organisation_ids)
     counts = queries.rating_counts(answers, {row.organisation_id: row.org_type for row in states})
     org_sections, org_themes, theme_rows = _split_ratings(queries.organisation_ratings(answers, catalogue))
-    by_key: Counter = Counter()  # (stored key, rag, agreed rag) -> answers, organisation types summed away
-    for (key, _org_type, rag, agreed), n in counts.items():
+    # (stored key, rag, agreed rag) -> answers, types summed away; (type, rag, agreed rag) -> answers, keys summed
+    by_key: Counter = Counter()
+    by_type: Counter = Counter()
+    for (key, org_type, rag, agreed), n in counts.items():
         by_key[key, rag, agreed] += n
+        by_type[org_type, rag, agreed] += n
 
     canonical = dict(catalogue.key_rows())
     criteria = _criteria(catalogue, by_key, canonical)
@@ -147,7 +150,7 @@ def campaign_snapshot(campaign, organisation_ids=None) -> dict:
         "criteria": list(criteria.values()),
         "standards": standards,
         "heatmap": _heatmap(organisations, standards),
-        "org_types": _org_types(states, counts),
+        "org_types": _org_types(states, by_type),
         "themes": themes,
         "proposals": proposals(themes, cfg),
         "survey": survey_figures(campaign, _theme_rags(theme_rows)),
@@ -217,7 +220,8 @@ def _standards(catalogue: Catalogue, criteria: dict[str, dict], org_sections: di
             "criteria": [c["key"] for c in members],
             "by_org": {},
         }
-    for (org_id, section), (*_counts, self_score, moderated_score, _rated_mod, _amber, _red) in org_sections.items():
+    for (org_id, section), row in org_sections.items():
+        self_score, moderated_score = row[7:9]
         if section in standards:
             standards[section]["by_org"][str(org_id)] = {
                 "self": SCORE_RAG.get(self_score),
@@ -248,11 +252,9 @@ def _heatmap(organisations: dict[int, dict], standards: list[dict]) -> dict:
     }
 
 
-def _org_types(states, counts: Counter) -> list[dict]:
+def _org_types(states, by_type: Counter) -> list[dict]:
     """Per organisation type: returns invited and received, and their ratings."""
-    self_rated, agreed = _rag_counts(
-        (org_type, rag, moderated, n) for (_key, org_type, rag, moderated), n in counts.items()
-    )
+    self_rated, agreed = _rag_counts((*group, n) for group, n in by_type.items())
     types: dict[str, dict] = {}
     for row in states:
         entry = types.get(row.org_type)
@@ -290,7 +292,8 @@ def _themes(catalogue: Catalogue, by_key: Counter, org_themes: dict) -> list[dic
             "scored": moderated["n"],
             "met": moderated["green"],
         }
-    for (org_id, theme), (_org, _per, _key, _scored, rated, self_green, green, *_rest) in org_themes.items():
+    for (org_id, theme), row in org_themes.items():
+        rated, self_green, green = row[4:7]
         if rated and theme in themes:
             themes[theme]["by_org"][str(org_id)] = {
                 "n": rated,
