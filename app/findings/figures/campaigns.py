@@ -6,13 +6,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from app.accounts.models import ORG_TYPE_LABELS
-from app.extensions import db
 from app.findings import freshness, queries
 from app.findings.figures.areas import area_figures
 from app.findings.figures.survey import survey_figures, survey_partnership
 from app.findings.queries.campaigns import return_ratings
 from app.findings.figures.tallies import RAGS, SCORE_RAG, pct, proposals, settings
-from app.questionnaire import Catalogue, InstrumentVersion, catalogue_for_version
+from app.questionnaire import Catalogue, catalogue_for_version
 from app.selfassessment import queries as sa_queries
 from app.selfassessment.queries import ThemeRag
 from app.utils import utcnow
@@ -82,7 +81,8 @@ def _lower(a: int | None, b: int | None) -> int | None:
 
 
 def campaign_catalogue(campaign) -> Catalogue:
-    return catalogue_for_version(db.session.get(InstrumentVersion, campaign.instrument_version_id))
+    # Through the relationship, which keeps the version loaded for the campaign's other readers (instrument_of)
+    return catalogue_for_version(campaign.instrument_version)
 
 
 def campaign_figures(campaign, area: str | None = None) -> dict:
