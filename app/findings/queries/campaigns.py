@@ -152,7 +152,7 @@ def _rating_targets(catalogue: Catalogue) -> tuple[list[tuple[str, str, str]], d
 _NO_SCORE = 3  # above every score, so that the lowest passes over answers without one
 
 
-@cache
+@lru_cache(maxsize=256)
 def _answer_figures(rag: str | None, moderated: str | None) -> tuple[int, ...]:
     """One answer's part in organisation_ratings' figures: (rated, self_green, green, self_score,
     moderated_score, rated_moderated_score, self_amber, self_red), _NO_SCORE standing for no score."""
