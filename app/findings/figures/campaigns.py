@@ -292,16 +292,21 @@ def _themes(catalogue: Catalogue, by_key: Counter, org_themes: dict) -> list[dic
             "scored": moderated["n"],
             "met": moderated["green"],
         }
+    by_counts: dict[tuple, dict] = {}  # organisations' counts repeat: each one's figures are worked out once
     for (org_id, theme), row in org_themes.items():
-        rated, self_green, green = row[4:7]
-        if rated and theme in themes:
-            themes[theme]["by_org"][str(org_id)] = {
-                "n": rated,
-                "self_green": self_green,
-                "green": green,
-                "self_pct": pct(self_green, rated),
-                "pct": pct(green, rated),
-            }
+        counts = row[4:7]
+        if counts[0] and theme in themes:
+            figures = by_counts.get(counts)
+            if figures is None:
+                rated, self_green, green = counts
+                figures = by_counts[counts] = {
+                    "n": rated,
+                    "self_green": self_green,
+                    "green": green,
+                    "self_pct": pct(self_green, rated),
+                    "pct": pct(green, rated),
+                }
+            themes[theme]["by_org"][str(org_id)] = dict(figures)
     return list(themes.values())
 
 
