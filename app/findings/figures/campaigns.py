@@ -9,8 +9,8 @@ from app.accounts.models import ORG_TYPE_LABELS
 from app.findings import freshness, queries
 from app.findings.figures.areas import area_figures
 from app.findings.figures.survey import survey_figures, survey_partnership
-from app.findings.queries.campaigns import return_ratings
 from app.findings.figures.tallies import RAGS, SCORE_RAG, pct, proposals, settings
+from app.findings.queries.campaigns import return_ratings
 from app.questionnaire import Catalogue, catalogue_for_version
 from app.selfassessment import queries as sa_queries
 from app.selfassessment.queries import ThemeRag
@@ -114,13 +114,7 @@ def campaign_snapshot(campaign, organisation_ids=None) -> dict:
     answers = return_ratings(campaign.id, organisation_ids)
     counts = queries.rating_counts(answers, {row.organisation_id: row.org_type for row in states})
     org_sections, org_themes, theme_rows = _split_ratings(queries.organisation_ratings(answers, catalogue))
-    # (stored key, rag, agreed rag) -> answers, types summed away; (type, rag, agreed rag) -> answers, keys summed
-    by_key: Counter = Counter()
-    by_type: Counter = Counter()
-    for (key, org_type, rag, agreed), n in counts.items():
-        by_key[key, rag, agreed] += n
-        by_type[org_type, rag, agreed] += n
-
+    by_key, by_type = _by_key_and_type(counts)
     canonical = dict(catalogue.key_rows())
     criteria = _criteria(catalogue, by_key, canonical)
     standards = _standards(catalogue, criteria, org_sections)
@@ -160,6 +154,17 @@ def campaign_snapshot(campaign, organisation_ids=None) -> dict:
     }
 
 
+def _by_key_and_type(counts: Counter) -> tuple[Counter, Counter]:
+    """The rating counts of queries.rating_counts as (stored key, rag, agreed rag) -> answers, organisation types
+    summed away, and as (organisation type, rag, agreed rag) -> answers, keys summed away."""
+    by_key: Counter = Counter()
+    by_type: Counter = Counter()
+    for (key, org_type, rag, agreed), n in counts.items():
+        by_key[key, rag, agreed] += n
+        by_type[org_type, rag, agreed] += n
+    return by_key, by_type
+
+
 def _split_ratings(rows) -> tuple[dict, dict, list]:
     """The rows of queries.organisation_ratings, unpacked by position (there is one per organisation and standard
     or theme, thousands at national scale): by (organisation, standard), by (organisation, theme) of scored
@@ -177,6 +182,7 @@ def _split_ratings(rows) -> tuple[dict, dict, list]:
 
 
 def _summary(states) -> dict:
+    """Returns invited, received (submitted or accepted) and in each state."""
     by_state: dict[str, int] = defaultdict(int)
     for row in states:
         by_state[row.state.value] += 1
@@ -231,6 +237,7 @@ def _standards(catalogue: Catalogue, criteria: dict[str, dict], org_sections: di
 
 
 def _sum_tallies(tallies) -> dict:
+    """The tallies (_tally) added up."""
     green, amber, red = (sum(column) for column in zip(*((t["green"], t["amber"], t["red"]) for t in tallies)))
     n = green + amber + red
     return {"green": green, "amber": amber, "red": red, "n": n, "pct_green": pct(green, n)}
