@@ -31,10 +31,9 @@ COUNTED_RETURN_STATES = (ReturnState.submitted, ReturnState.accepted)
 # --- self-assessment campaigns -------------------------------------------------------------------------------
 
 
-def campaign_answers(campaign_ids, *, with_org_type: bool = True, organisation_ids=None) -> sa.Subquery:
+def campaign_answers(campaign_ids) -> sa.Subquery:
     """Criteria of submitted or accepted returns, with the self-assessed and the moderated (agreed) RAG, and the
-    organisation's type unless `with_org_type` is False (a join fewer per answer for figures that do not use it).
-    `organisation_ids`: only these organisations' returns (an area's), when given."""
+    organisation's type."""
     moderated = sa.func.coalesce(Challenge.moderated_rag, ReturnAnswer.rag)
     stmt = (
         sa.select(
@@ -52,15 +51,13 @@ def campaign_answers(campaign_ids, *, with_org_type: bool = True, organisation_i
             Return.organisation_id,
             Return.campaign_id,
             Return.id.label("return_id"),
+            Organisation.org_type,
         )
         .join(Return, ReturnAnswer.return_id == Return.id)
         .outerjoin(Challenge, Challenge.return_answer_id == ReturnAnswer.id)
+        .join(Organisation, Return.organisation_id == Organisation.id)
         .where(Return.campaign_id.in_(list(campaign_ids)), Return.state.in_(COUNTED_RETURN_STATES))
     )
-    if with_org_type:
-        stmt = stmt.add_columns(Organisation.org_type).join(Organisation, Return.organisation_id == Organisation.id)
-    if organisation_ids is not None:
-        stmt = stmt.where(Return.organisation_id.in_(list(organisation_ids)))
     return stmt.subquery("answers")
 
 
