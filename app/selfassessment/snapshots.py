@@ -145,10 +145,12 @@ def compute(
         )
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     if link_ids:
+        # The responses as a subquery rather than a join: SQLite then reads only their answers, by index, where
+        # with the join it scanned every answer in question order (a third slower); PostgreSQL plans both alike.
+        responses = sa.select(SurveyResponse.id).where(SurveyResponse.survey_link_id.in_(link_ids))
         rows = db.session.execute(
             sa.select(SurveyAnswer.question_key, SurveyAnswer.value, sa.func.count())
-            .join(SurveyResponse, SurveyAnswer.survey_response_id == SurveyResponse.id)
-            .where(SurveyResponse.survey_link_id.in_(link_ids))
+            .where(SurveyAnswer.survey_response_id.in_(responses))
             .group_by(SurveyAnswer.question_key, SurveyAnswer.value)
         ).all()
         for key, value, n in rows:

@@ -3,15 +3,15 @@ and moderated ratings side by side."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from app.accounts.models import ORG_TYPE_LABELS
-from app.extensions import db
 from app.findings import freshness, queries
 from app.findings.figures.areas import area_figures
 from app.findings.figures.survey import survey_figures, survey_partnership
 from app.findings.figures.tallies import RAGS, SCORE_RAG, pct, proposals, settings
-from app.questionnaire import Catalogue, InstrumentVersion, catalogue_for_version
+from app.findings.queries.campaigns import return_ratings
+from app.questionnaire import Catalogue, catalogue_for_version
 from app.selfassessment import queries as sa_queries
 from app.selfassessment.queries import ThemeRag
 from app.utils import utcnow
@@ -19,19 +19,23 @@ from app.utils import utcnow
 # --- self-assessment campaigns -------------------------------------------------------------------------------
 
 
-def _rag_tally() -> dict:
-    return {"green": 0, "amber": 0, "red": 0, "n": 0, "pct_green": None}
+def _rag_counts(rows) -> tuple[Counter, Counter]:
+    """(group, rag) -> answers self-assessed, and (group, agreed rag) -> answers, from (group, rag, agreed rag,
+    answers) rows."""
+    self_rated: Counter = Counter()
+    agreed: Counter = Counter()
+    for group, rag, agreed_rag, n in rows:
+        self_rated[group, rag] += n
+        agreed[group, agreed_rag] += n
+    return self_rated, agreed
 
 
-def _add_rag(tally: dict, rag: str | None, n: int) -> None:
-    if rag in RAGS:
-        tally[rag] += n
-        tally["n"] += n
-
-
-def _finish_rag(tally: dict) -> dict:
-    tally["pct_green"] = pct(tally["green"], tally["n"])
-    return tally
+def _tally(counted: Counter, group) -> dict:
+    """The Green, Amber and Red answers of `group` in `counted` ((group, rag) -> answers), their total and the
+    share Green."""
+    green, amber, red = (counted[group, rag] for rag in RAGS)
+    n = green + amber + red
+    return {"green": green, "amber": amber, "red": red, "n": n, "pct_green": pct(green, n)}
 
 
 def _themes_of(catalogue: Catalogue) -> dict[str, tuple[str, ...]]:
@@ -64,9 +68,7 @@ def _theme_rags(theme_rows):
                 entry[4] += red
         return {
             place: ThemeRag(
-                worst_self=SCORE_RAG.get(worst_self),
-                worst_moderated=SCORE_RAG.get(worst_agreed),
-                counts={"green": int(green or 0), "amber": int(amber or 0), "red": int(red or 0)},
+                SCORE_RAG.get(worst_self), SCORE_RAG.get(worst_agreed), {"green": green, "amber": amber, "red": red}
             )
             for place, (worst_self, worst_agreed, green, amber, red) in folded.items()
         }
@@ -79,7 +81,8 @@ def _lower(a: int | None, b: int | None) -> int | None:
 
 
 def campaign_catalogue(campaign) -> Catalogue:
-    return catalogue_for_version(db.session.get(InstrumentVersion, campaign.instrument_version_id))
+    # Through the relationship, which keeps the version loaded for the campaign's other readers (instrument_of)
+    return catalogue_for_version(campaign.instrument_version)
 
 
 def campaign_figures(campaign, area: str | None = None) -> dict:
@@ -107,66 +110,14 @@ def campaign_snapshot(campaign, organisation_ids=None) -> dict:
     organisations `organisation_ids` only, when given: see app.findings.figures.areas)."""
     cfg = settings()
     catalogue = campaign_catalogue(campaign)
-    counts = queries.rating_counts(queries.campaign_answers([campaign.id], organisation_ids=organisation_ids))
-    ratings = queries.campaign_answers([campaign.id], with_org_type=False, organisation_ids=organisation_ids)
-    # rows of queries.organisation_ratings, unpacked by position: there is one per organisation and standard or
-    # theme, thousands at national scale, and a row's attributes cost far more to read
-    org_sections, theme_rows, org_themes = {}, [], {}
-    for row in queries.organisation_ratings(ratings, catalogue):
-        org_id, per, key, scored = row[:4]
-        if per == "section":
-            org_sections[org_id, key] = row
-        else:
-            theme_rows.append(row)
-            if scored == "1":
-                org_themes[org_id, key] = row
-    themes_of = _themes_of(catalogue)
-
     states = queries.return_states(campaign.id, organisation_ids)
-    by_state: dict[str, int] = defaultdict(int)
-    for row in states:
-        by_state[row.state.value] += 1
-    received = by_state["submitted"] + by_state["accepted"]
-    summary = {
-        "invited": len(states),
-        "received": received,
-        "pct_received": pct(received, len(states)),
-        "by_state": dict(by_state),
-    }
-
-    criteria: dict[str, dict] = {
-        q.key: {"key": q.key, "text": q.text, "section": q.section_key, "self": _rag_tally(), "moderated": _rag_tally()}
-        for q in catalogue.scored_questions
-    }
+    answers = return_ratings(campaign.id, organisation_ids)
+    counts = queries.rating_counts(answers, {row.organisation_id: row.org_type for row in states})
+    org_sections, org_themes, theme_rows = _split_ratings(queries.organisation_ratings(answers, catalogue))
+    by_key, by_type = _by_key_and_type(counts)
     canonical = dict(catalogue.key_rows())
-    for key, _org_type, rag, agreed, n in counts:
-        entry = criteria.get(canonical.get(key))
-        if entry is not None:
-            _add_rag(entry["self"], rag, n)
-            _add_rag(entry["moderated"], agreed, n)
-    standards = []
-    for key, title in catalogue.sections.items():
-        members = [c for c in criteria.values() if c["section"] == key]
-        if not members:
-            continue
-        standard = {
-            "key": key,
-            "title": title,
-            "self": _rag_tally(),
-            "moderated": _rag_tally(),
-            "criteria": [c["key"] for c in members],
-            "by_org": {},
-        }
-        for c in members:
-            for side in ("self", "moderated"):
-                for rag in RAGS:
-                    _add_rag(standard[side], rag, c[side][rag])
-            _finish_rag(c["self"])
-            _finish_rag(c["moderated"])
-        _finish_rag(standard["self"])
-        _finish_rag(standard["moderated"])
-        standards.append(standard)
-
+    criteria = _criteria(catalogue, by_key, canonical)
+    standards = _standards(catalogue, criteria, org_sections)
     organisations = {
         row.organisation_id: {
             "id": row.organisation_id,
@@ -176,82 +127,8 @@ def campaign_snapshot(campaign, organisation_ids=None) -> dict:
         }
         for row in states
     }
-    standards_by_key = {standard["key"]: standard for standard in standards}
-    for (org_id, section), (*_counts, self_score, moderated_score, _rated_mod, _amber, _red) in org_sections.items():
-        if section in standards_by_key:
-            standards_by_key[section]["by_org"][str(org_id)] = {
-                "self": SCORE_RAG.get(self_score),
-                "moderated": SCORE_RAG.get(moderated_score),
-            }
-    received_ids = [o for o, info in organisations.items() if info["state"] in ("submitted", "accepted")]
-    cells = {str(o): {} for o in received_ids}
-    for standard in standards:
-        by_org = standard["by_org"]
-        for name, row in cells.items():
-            rated = by_org.get(name)
-            row[standard["key"]] = rated["moderated"] if rated else None
-    heatmap = {
-        "organisations": [organisations[o] for o in received_ids],
-        "standards": [{"key": s["key"], "title": s["title"]} for s in standards],
-        "cells": cells,
-    }
-
-    types: dict[str, dict] = {}
-    for row in states:
-        entry = types.setdefault(
-            row.org_type,
-            {
-                "org_type": row.org_type,
-                "label": ORG_TYPE_LABELS.get(row.org_type),
-                "invited": 0,
-                "received": 0,
-                "self": _rag_tally(),
-                "moderated": _rag_tally(),
-            },
-        )
-        entry["invited"] += 1
-        entry["received"] += 1 if row.state.value in ("submitted", "accepted") else 0
-    for _key, org_type, rag, agreed, n in counts:
-        entry = types.get(org_type)
-        if entry is not None:
-            _add_rag(entry["self"], rag, n)
-            _add_rag(entry["moderated"], agreed, n)
-    for entry in types.values():
-        _finish_rag(entry["self"])
-        _finish_rag(entry["moderated"])
-
-    themes: dict[str, dict] = {
-        key: {
-            "key": key,
-            "title": catalogue.theme_title(key),
-            "self": _rag_tally(),
-            "moderated": _rag_tally(),
-            "by_org": {},
-        }
-        for key in catalogue.themes
-    }
-    for key, _org_type, rag, agreed, n in counts:
-        for theme in themes_of.get(key, ()):
-            entry = themes.get(theme)
-            if entry is not None:
-                _add_rag(entry["self"], rag, n)
-                _add_rag(entry["moderated"], agreed, n)
-    for (org_id, theme), (_org, _per, _key, _scored, rated, self_green, green, *_rest) in org_themes.items():
-        if rated and theme in themes:
-            themes[theme]["by_org"][str(org_id)] = {
-                "n": rated,
-                "self_green": self_green,
-                "green": green,
-                "self_pct": pct(self_green, rated),
-                "pct": pct(green, rated),
-            }
-    for entry in themes.values():
-        _finish_rag(entry["self"])
-        _finish_rag(entry["moderated"])
-        entry["pct"] = entry["moderated"]["pct_green"]
-        entry["scored"], entry["met"] = entry["moderated"]["n"], entry["moderated"]["green"]
-
-    theme_list = list(themes.values())
+    themes = _themes(catalogue, by_key, org_themes)
+    summary = _summary(states)
     rerated = _rerated(campaign, criteria, canonical)
     summary["rerated"] = sum(entry["n"] for entry in rerated)
     return {
@@ -266,10 +143,10 @@ def campaign_snapshot(campaign, organisation_ids=None) -> dict:
         "summary": summary,
         "criteria": list(criteria.values()),
         "standards": standards,
-        "heatmap": heatmap,
-        "org_types": sorted(types.values(), key=lambda t: t["label"] or t["org_type"]),
-        "themes": theme_list,
-        "proposals": proposals(theme_list, cfg),
+        "heatmap": _heatmap(organisations, standards),
+        "org_types": _org_types(states, by_type),
+        "themes": themes,
+        "proposals": proposals(themes, cfg),
         "survey": survey_figures(campaign, _theme_rags(theme_rows)),
         "survey_partnership": survey_partnership(campaign),
         "returns": list(organisations.values()),
@@ -277,25 +154,187 @@ def campaign_snapshot(campaign, organisation_ids=None) -> dict:
     }
 
 
+def _by_key_and_type(counts: Counter) -> tuple[Counter, Counter]:
+    """The rating counts of queries.rating_counts as (stored key, rag, agreed rag) -> answers, organisation types
+    summed away, and as (organisation type, rag, agreed rag) -> answers, keys summed away."""
+    by_key: Counter = Counter()
+    by_type: Counter = Counter()
+    for (key, org_type, rag, agreed), n in counts.items():
+        by_key[key, rag, agreed] += n
+        by_type[org_type, rag, agreed] += n
+    return by_key, by_type
+
+
+def _split_ratings(rows) -> tuple[dict, dict, list]:
+    """The rows of queries.organisation_ratings, unpacked by position (there is one per organisation and standard
+    or theme, thousands at national scale): by (organisation, standard), by (organisation, theme) of scored
+    questions, and every theme row."""
+    org_sections, org_themes, theme_rows = {}, {}, []
+    for row in rows:
+        org_id, per, key, scored = row[:4]
+        if per == "section":
+            org_sections[org_id, key] = row
+        else:
+            theme_rows.append(row)
+            if scored == "1":
+                org_themes[org_id, key] = row
+    return org_sections, org_themes, theme_rows
+
+
+def _summary(states) -> dict:
+    """Returns invited, received (submitted or accepted) and in each state."""
+    by_state: dict[str, int] = defaultdict(int)
+    for row in states:
+        by_state[row.state.value] += 1
+    received = by_state["submitted"] + by_state["accepted"]
+    return {
+        "invited": len(states),
+        "received": received,
+        "pct_received": pct(received, len(states)),
+        "by_state": dict(by_state),
+    }
+
+
+def _criteria(catalogue: Catalogue, by_key: Counter, canonical: dict[str, str]) -> dict[str, dict]:
+    """Per scored question: its self-assessed and agreed ratings, answers under any of its keys added up."""
+    self_rated, agreed = _rag_counts(
+        (canonical.get(key), rag, moderated, n) for (key, rag, moderated), n in by_key.items()
+    )
+    return {
+        q.key: {
+            "key": q.key,
+            "text": q.text,
+            "section": q.section_key,
+            "self": _tally(self_rated, q.key),
+            "moderated": _tally(agreed, q.key),
+        }
+        for q in catalogue.scored_questions
+    }
+
+
+def _standards(catalogue: Catalogue, criteria: dict[str, dict], org_sections: dict) -> list[dict]:
+    """Per section with scored questions: its criteria's ratings added up, and each organisation's lowest."""
+    standards = {}
+    for key, title in catalogue.sections.items():
+        members = [c for c in criteria.values() if c["section"] == key]
+        if not members:
+            continue
+        standards[key] = {
+            "key": key,
+            "title": title,
+            **{side: _sum_tallies(c[side] for c in members) for side in ("self", "moderated")},
+            "criteria": [c["key"] for c in members],
+            "by_org": {},
+        }
+    for (org_id, section), row in org_sections.items():
+        self_score, moderated_score = row[7:9]
+        if section in standards:
+            standards[section]["by_org"][str(org_id)] = {
+                "self": SCORE_RAG.get(self_score),
+                "moderated": SCORE_RAG.get(moderated_score),
+            }
+    return list(standards.values())
+
+
+def _sum_tallies(tallies) -> dict:
+    """The tallies (_tally) added up."""
+    green, amber, red = (sum(column) for column in zip(*((t["green"], t["amber"], t["red"]) for t in tallies)))
+    n = green + amber + red
+    return {"green": green, "amber": amber, "red": red, "n": n, "pct_green": pct(green, n)}
+
+
+def _heatmap(organisations: dict[int, dict], standards: list[dict]) -> dict:
+    """Each organisation whose return was received by standard: its lowest agreed rating."""
+    received_ids = [o for o, info in organisations.items() if info["state"] in ("submitted", "accepted")]
+    cells = {str(o): {} for o in received_ids}
+    for standard in standards:
+        by_org = standard["by_org"]
+        for name, row in cells.items():
+            rated = by_org.get(name)
+            row[standard["key"]] = rated["moderated"] if rated else None
+    return {
+        "organisations": [organisations[o] for o in received_ids],
+        "standards": [{"key": s["key"], "title": s["title"]} for s in standards],
+        "cells": cells,
+    }
+
+
+def _org_types(states, by_type: Counter) -> list[dict]:
+    """Per organisation type: returns invited and received, and their ratings."""
+    self_rated, agreed = _rag_counts((*group, n) for group, n in by_type.items())
+    types: dict[str, dict] = {}
+    for row in states:
+        entry = types.get(row.org_type)
+        if entry is None:
+            entry = types[row.org_type] = {
+                "org_type": row.org_type,
+                "label": ORG_TYPE_LABELS.get(row.org_type),
+                "invited": 0,
+                "received": 0,
+                "self": _tally(self_rated, row.org_type),
+                "moderated": _tally(agreed, row.org_type),
+            }
+        entry["invited"] += 1
+        entry["received"] += 1 if row.state.value in ("submitted", "accepted") else 0
+    return sorted(types.values(), key=lambda t: t["label"] or t["org_type"])
+
+
+def _themes(catalogue: Catalogue, by_key: Counter, org_themes: dict) -> list[dict]:
+    """Per theme of scored questions: their ratings added up, and each organisation's criteria rated and agreed
+    Green."""
+    themes_of = _themes_of(catalogue)
+    self_rated, agreed = _rag_counts(
+        (theme, rag, moderated, n) for (key, rag, moderated), n in by_key.items() for theme in themes_of.get(key, ())
+    )
+    themes: dict[str, dict] = {}
+    for key in catalogue.themes:
+        moderated = _tally(agreed, key)
+        themes[key] = {
+            "key": key,
+            "title": catalogue.theme_title(key),
+            "self": _tally(self_rated, key),
+            "moderated": moderated,
+            "by_org": {},
+            "pct": moderated["pct_green"],
+            "scored": moderated["n"],
+            "met": moderated["green"],
+        }
+    by_counts: dict[tuple, dict] = {}  # organisations' counts repeat: each one's figures are worked out once
+    for (org_id, theme), row in org_themes.items():
+        counts = row[4:7]
+        if counts[0] and theme in themes:
+            figures = by_counts.get(counts)
+            if figures is None:
+                rated, self_green, green = counts
+                figures = by_counts[counts] = {
+                    "n": rated,
+                    "self_green": self_green,
+                    "green": green,
+                    "self_pct": pct(self_green, rated),
+                    "pct": pct(green, rated),
+                }
+            themes[theme]["by_org"][str(org_id)] = dict(figures)
+    return list(themes.values())
+
+
 def _rerated(campaign, criteria: dict[str, dict], canonical: dict[str, str]) -> list[dict]:
     """Criteria re-rated during the year, each with how many were re-rated and their ratings at submission (which
     every other figure uses) and now, in catalogue order."""
-    found: dict[str, dict] = {}
+    pairs = []
     for key, submitted, current in sa_queries.rerated_pairs(campaign.id):
         criterion = criteria.get(canonical.get(key))
-        if criterion is None:
-            continue
-        entry = found.setdefault(
-            criterion["key"],
-            {
-                "key": criterion["key"],
-                "text": criterion["text"],
-                "n": 0,
-                "submitted": _rag_tally(),
-                "current": _rag_tally(),
-            },
-        )
-        entry["n"] += 1
-        _add_rag(entry["submitted"], submitted, 1)
-        _add_rag(entry["current"], current, 1)
-    return [found[key] for key in criteria if key in found]
+        if criterion is not None:
+            pairs.append((criterion["key"], submitted, current, 1))
+    at_submission, now = _rag_counts(pairs)
+    found = Counter(key for key, *_ratings in pairs)
+    return [
+        {
+            "key": key,
+            "text": criteria[key]["text"],
+            "n": found[key],
+            "submitted": _tally(at_submission, key),
+            "current": _tally(now, key),
+        }
+        for key in criteria
+        if key in found
+    ]

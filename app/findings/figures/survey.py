@@ -20,9 +20,9 @@ def survey_figures(campaign, theme_rags=None) -> dict | None:
     threshold = float(sa_queries.agreement_threshold())
     organisations: dict[int, dict] = {}
     for row in sa_queries.triangulation(campaign.id, theme_rags=theme_rags):
-        entry = organisations.setdefault(
-            row.organisation_id,
-            {
+        entry = organisations.get(row.organisation_id)
+        if entry is None:
+            entry = organisations[row.organisation_id] = {
                 "id": row.organisation_id,
                 "name": row.organisation_name,
                 "status": row.status,
@@ -30,8 +30,7 @@ def survey_figures(campaign, theme_rags=None) -> dict | None:
                 "responses": row.respondents,
                 "themes": {},
                 "mismatches": [],
-            },
-        )
+            }
         if row.self_rag is None and row.suppressed:
             continue
         entry["themes"][row.theme] = {

@@ -72,12 +72,13 @@ def triangulation(campaign_id: int, theme_rags=None) -> list[TriangulationRow]:
         .order_by(Organisation.name)
     ).all()
     titles = theme_titles()
+    named = [(theme, titles.get(theme, theme)) for theme in themes]
     threshold = agreement_threshold()
     rows = []
     for org_id, org_name, org_type in orgs:
         figures = frozen.get(org_id)
         respondents = SURVEY_OPEN if figures is None else figures["respondents"]
-        for theme in themes:
+        for theme, title in named:
             rag = rags.get((org_id, theme))
             if figures is None:
                 status, agree = SURVEY_OPEN, None
@@ -99,7 +100,7 @@ def triangulation(campaign_id: int, theme_rags=None) -> list[TriangulationRow]:
                     org_name,
                     org_type,
                     theme,
-                    titles.get(theme, theme),
+                    title,
                     rag,
                     status,
                     agree if status == "shown" else None,
