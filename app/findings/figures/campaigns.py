@@ -10,7 +10,6 @@ from app.findings import freshness, queries
 from app.findings.figures.areas import area_figures
 from app.findings.figures.survey import survey_figures, survey_partnership
 from app.findings.figures.tallies import RAGS, SCORE_RAG, pct, proposals, settings
-from app.findings.queries.campaigns import return_ratings
 from app.questionnaire import Catalogue, catalogue_for_version
 from app.selfassessment import queries as sa_queries
 from app.selfassessment.queries import ThemeRag
@@ -111,7 +110,7 @@ def campaign_snapshot(campaign, organisation_ids=None) -> dict:
     cfg = settings()
     catalogue = campaign_catalogue(campaign)
     states = queries.return_states(campaign.id, organisation_ids)
-    answers = return_ratings(campaign.id, organisation_ids)
+    answers = queries.return_ratings(campaign.id, organisation_ids)
     counts = queries.rating_counts(answers, {row.organisation_id: row.org_type for row in states})
     org_sections, org_themes, theme_rows = _split_ratings(queries.organisation_ratings(answers, catalogue))
     by_key, by_type = _by_key_and_type(counts)

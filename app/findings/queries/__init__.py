@@ -1,8 +1,10 @@
-"""Read models for findings. Every figure is aggregated in SQL (GROUP BY); Python only shapes the grouped
-rows that come back. Answers are mostly grouped by the key they were stored under, and app.findings.figures maps
-those few rows to current question keys, themes and sections from the instrument definitions; where a figure
-needs sections or themes per organisation, a small VALUES table built from the definitions is joined instead.
-Either way the same SQL works across instrument versions and renamed keys, on SQLite and PostgreSQL.
+"""Read models for findings. Answers are mostly grouped in SQL (GROUP BY) by the key they were stored under, and
+app.findings.figures maps those few rows to current question keys, themes and sections from the instrument
+definitions; where a figure needs themes per organisation (contradictions), a small VALUES table built from the
+definitions is joined instead. A campaign's returns are the exception: their ratings are read once, one row per
+answer (return_ratings), and folded in Python both by organisation type and by organisation and standard or theme,
+which measured faster than two groupings, one of them joined to such a table (bench/RESULTS.md). Either way the
+same reads work across instrument versions and renamed keys, on SQLite and PostgreSQL.
 
 - common: small SQL building blocks, instruments by kind
 - rounds / campaigns: the read models of case audit rounds / self-assessment campaigns
@@ -19,6 +21,7 @@ from app.findings.queries.campaigns import (
     rating_counts,
     return_areas,
     return_organisations,
+    return_ratings,
     return_states,
     statement_coverage,
     survey_answers,
@@ -31,7 +34,6 @@ from app.findings.queries.common import (
     instruments_by_kind,
     mapping_table,
     met,
-    rag_score,
     scored,
 )
 from app.findings.queries.findings import findings_for, retest_actions
@@ -68,10 +70,10 @@ __all__ = [
     "met",
     "moderated_answers",
     "organisation_ratings",
-    "rag_score",
     "rating_counts",
     "return_areas",
     "return_organisations",
+    "return_ratings",
     "return_states",
     "round_answers",
     "round_cases",

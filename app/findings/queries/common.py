@@ -44,10 +44,6 @@ def mapping_table(name: str, columns: tuple[str, ...], rows) -> sa.Subquery:
 RAG_SCORE = {"green": 2, "amber": 1, "red": 0}
 
 
-def rag_score(rag) -> sa.ColumnElement:
-    return sa.case(*((rag == value, score) for value, score in RAG_SCORE.items()), else_=None)
-
-
 def scored(meets_standard) -> sa.ColumnElement:
     return sa.func.count(meets_standard)
 
