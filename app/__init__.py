@@ -161,13 +161,14 @@ def configure_template_globals(app: Flask) -> None:
     from govuk_frontend_wtf.main import WTFormsHelpers
 
     from app.accounts.models import ORG_TYPE_LABELS, ROLE_LABELS, SIGNATORY_CAPACITIES
-    from app.utils import govuk_date, govuk_datetime, percent
+    from app.utils import alpha_text, govuk_date, govuk_datetime, percent
 
     WTFormsHelpers(app)
 
     app.jinja_env.filters["govuk_date"] = govuk_date
     app.jinja_env.filters["govuk_datetime"] = govuk_datetime
     app.jinja_env.filters["percent"] = percent
+    app.jinja_env.filters["alpha_text"] = alpha_text
     app.jinja_env.globals.update(
         partnership_name=lambda: app.config["PARTNERSHIP_NAME"],
         service_phase=lambda: app.config["SERVICE_PHASE"],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import secrets
 from datetime import date, datetime, timezone
+from decimal import ROUND_HALF_UP, Decimal
 from types import ModuleType
 
 
@@ -49,6 +50,15 @@ def new_figures_token() -> str:
 def percent(value: float | None) -> str:
     """'42.5%', or an en dash when there is no figure (nothing was scored)."""
     return "–" if value is None else f"{value:g}%"
+
+
+def alpha_text(value: float | None) -> str:
+    """Krippendorff's alpha to three decimal places, a half rounded up as statistics are reported (0.3125 reads
+    0.313; Python's own formatting gives the even 0.312), or an en dash when it is undefined. Rounded to twelve
+    places first, so that floating-point noise (0.31249999999999994) does not decide the third."""
+    if value is None:
+        return "–"
+    return str(Decimal(repr(round(value, 12))).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP))
 
 
 SPREADSHEET_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

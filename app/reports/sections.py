@@ -10,6 +10,7 @@ from app.findings.charts.base import fmt_pct
 from app.findings.models import FINDING_HEADINGS
 from app.questionnaire import theme_titles
 from app.reports.document import ReportDocument
+from app.utils import alpha_text
 
 
 def _date(value) -> str:
@@ -62,15 +63,11 @@ def _pct1(value) -> str:
     return "–" if value is None else f"{value:.1f}%"
 
 
-def _alpha(value) -> str:
-    return "–" if value is None else f"{value:.3f}"
-
-
 def _why(question: dict) -> str:
     """Alpha, or why there is none (as the page tells a screen reader)."""
     if question["alpha"] is None and question.get("note"):
         return f"– ({question['note'][0].lower()}{question['note'][1:]})"
-    return _alpha(question["alpha"])
+    return alpha_text(question["alpha"])
 
 
 def agreement_section(doc: ReportDocument, agreement: dict, level: int) -> None:
@@ -91,7 +88,7 @@ def agreement_section(doc: ReportDocument, agreement: dict, level: int) -> None:
             "unreliable, so it cannot tell how far these agencies’ ratings can be relied on. Read it as a "
             "description of these cases only."
         )
-    alpha = _alpha(agreement["alpha"])
+    alpha = alpha_text(agreement["alpha"])
     if agreement["alpha"] is None and agreement["alpha_note"]:
         alpha += f" ({agreement['alpha_note'].lower()})"
     doc.table(

@@ -177,3 +177,28 @@ def test_the_round_page_keeps_its_agreement_until_an_answer_it_rests_on_changes(
     score(setup.assignment(1, "health"), complete_answers(convened_promptly="no"), actor=health)
     db.session.commit()
     assert _figure(client.get(f"/audits/{setup.round.id}").text, "convened_promptly-percent") == "50.0%"
+
+
+def test_alpha_is_shown_to_three_places_with_a_half_rounded_up():
+    """Eight cases, two agencies: alpha is exactly 0.3125, which reads 0.313 (Python's own "%.3f" gives 0.312),
+    and the few last bits a calculation may leave either side of it do not change that."""
+    from app.utils import alpha_text
+
+    ratings = {
+        0: {"A": 2, "B": 0},
+        1: {"A": 2, "B": 2},
+        2: {"A": 2, "B": None},
+        3: {"A": 1, "B": None},
+        4: {"A": 0, "B": 0},
+        5: {"A": 1, "B": 1},
+        6: {"A": 0, "B": 1},
+        7: {"A": 1, "B": 2},
+    }
+    assert agreement.agreement(ratings).alpha == pytest.approx(0.3125, abs=1e-12)
+    assert [alpha_text(v) for v in (0.3125, 0.3125000000000001, 0.31249999999999994)] == ["0.313"] * 3
+    assert (alpha_text(0.3124), alpha_text(-0.0625), alpha_text(1.0), alpha_text(None)) == (
+        "0.312",
+        "-0.063",
+        "1.000",
+        "–",
+    )
