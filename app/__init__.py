@@ -10,6 +10,7 @@ import os
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
+from app.ids import IdConverter
 from config import BASE_DIR, config_for, trusted_hosts
 
 FEATURES = (
@@ -32,6 +33,7 @@ FEATURES = (
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
     app = Flask(__name__, instance_path=str(BASE_DIR / "instance"), static_folder="static", static_url_path="/static")
+    app.url_map.converters["int"] = IdConverter  # before any route: ids within the database's range
     config_cls = config_for(config_name)
     app.config.from_object(config_cls)
     app.config.update(overrides)

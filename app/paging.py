@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import request
 
 from app.extensions import db
+from app.ids import MAX_ID, number_arg
 
 PAGE_SIZE = 50
 
@@ -26,7 +26,7 @@ class Page:
 
 def page_arg(name: str = "page") -> int:
     """The page number asked for in the query string: 1 when it is missing, not a number, or below 1."""
-    return max(request.args.get(name, 1, type=int), 1)
+    return min(max(number_arg(name, 1), 1), MAX_ID)
 
 
 def page_of(rows: list, page: int, page_size: int | None = None) -> Page:

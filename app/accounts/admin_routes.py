@@ -11,6 +11,7 @@ from app.permissions import roles_required
 from app.errors import get_or_404
 from app.extensions import db
 from app.paging import page_arg
+from app.ids import number_arg
 
 
 def _actor():
@@ -102,7 +103,7 @@ def organisation_edit(org_id):
 @roles_required("admin")
 def users():
     filters = {
-        "organisation_id": request.args.get("organisation", type=int),
+        "organisation_id": number_arg("organisation"),
         "role": request.args.get("role") or None,
         "status": request.args.get("status") or None,
         "text": request.args.get("q") or None,

@@ -5,6 +5,7 @@ from flask import render_template, request
 from app.permissions import roles_required
 from app.activity import bp, queries
 from app.paging import page_arg
+from app.ids import number_arg
 
 
 def _date_arg(name: str) -> tuple[date | None, str | None]:
@@ -23,7 +24,7 @@ def index():
     since, since_error = _date_arg("since")
     until, until_error = _date_arg("until")
     errors = [e for e in (since_error, until_error) if e]
-    object_id = request.args.get("object_id", type=int)
+    object_id = number_arg("object_id")
     results = queries.search_events(
         actor=request.args.get("actor"),
         verb=request.args.get("verb") or None,

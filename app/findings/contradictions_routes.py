@@ -20,6 +20,7 @@ from app.selfassessment import queries as sa_queries
 from app.selfassessment import services as sa_services
 from app.selfassessment.models import Campaign
 from app.uploads import delete_stored
+from app.ids import number_arg
 
 VIEWERS = ("admin", "qa", "org_lead")  # a return's self-ratings are read by its own lead and the partnership
 STAFF = ("admin", "qa")
@@ -29,7 +30,7 @@ SHOWS = {"": "Only contradictions", "all": "Every theme rated"}
 def _campaign(organisation_id: int | None) -> tuple[Campaign | None, list[Campaign]]:
     """The campaign asked for (or the newest the reader may compare) and every one it may choose from."""
     campaigns = contradictions.campaign_choices(organisation_id)
-    wanted = request.args.get("campaign", type=int)
+    wanted = number_arg("campaign")
     if wanted is None:
         return (campaigns[0] if campaigns else None), campaigns
     chosen = next((c for c in campaigns if c.id == wanted), None)
@@ -49,9 +50,8 @@ def contradictions_view():
     filters = {key: request.args.get(key, "") for key in ("org_type", "theme", "show")}
     # Partnership staff may look at one organisation's lines (the link back from a challenge or an action does);
     # anyone else reads their own organisation's only.
-    chosen = None
-    if organisation_id is None and request.args.get("organisation", type=int):
-        chosen = db.session.get(Organisation, request.args.get("organisation", type=int))
+    wanted = number_arg("organisation")
+    chosen = db.session.get(Organisation, wanted) if organisation_id is None and wanted else None
     lines = []
     if campaign is not None:
         lines = contradictions.contradiction_lines(
@@ -85,8 +85,8 @@ def contradictions_view():
 def _line_from_request():
     """The campaign, return and contradiction line the query string names, for partnership staff; None when there
     is no such line (no counted return of that organisation, or a theme it did not rate)."""
-    campaign = db.session.get(Campaign, request.args.get("campaign", type=int) or 0)
-    organisation_id = request.args.get("organisation", type=int)
+    campaign = db.session.get(Campaign, number_arg("campaign") or 0)
+    organisation_id = number_arg("organisation")
     theme = request.args.get("theme", "")
     if campaign is None or organisation_id is None:
         return None

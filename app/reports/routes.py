@@ -5,7 +5,7 @@ leads to the job's page."""
 
 from __future__ import annotations
 
-from flask import abort, render_template, request, url_for
+from flask import abort, render_template, url_for
 from flask_login import current_user
 
 from app import jobs
@@ -14,6 +14,7 @@ from app.permissions import roles_required
 from app.reports import bp, pdf
 from app.reports import jobs as report_jobs
 from app.reports.scope import Scope, periods_in_year, report_years
+from app.ids import number_arg
 
 STAFF = access.STAFF
 FIRST_YEAR, LAST_YEAR = 1990, 2999
@@ -83,7 +84,7 @@ def campaign_pdf(campaign_id: int):
 @roles_required(*STAFF)
 def year():
     years = report_years()
-    chosen = _year_or_404(request.args.get("year", type=int))
+    chosen = _year_or_404(number_arg("year"))
     if chosen is None and years:
         chosen = years[0]
     return render_template(

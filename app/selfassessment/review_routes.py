@@ -21,6 +21,7 @@ from app.selfassessment.review_forms import (
 )
 from app.selfassessment.routes import STAFF, _page_context
 from app.uploads import delete_stored, has_file, save_upload, send_stored
+from app.ids import number_arg
 
 
 @bp.route("/returns/<int:return_id>/review")
@@ -29,7 +30,7 @@ def review(return_id: int):
     ret = access.return_for_review(current_user, return_id)
     context = _page_context(ret)
     context["events"] = queries.events_for_return(ret.id)
-    event_id = request.args.get("event", type=int)
+    event_id = number_arg("event")
     context["event"] = queries.get_event(event_id) if event_id else None
     return render_template("selfassessment/review.html", **context)
 
@@ -42,7 +43,7 @@ def challenge(return_id: int, question_key: str):
     criterion = view.criterion(question_key)
     if criterion is None or criterion.rag is None:
         abort(404)
-    event_id = request.args.get("event", type=int)
+    event_id = number_arg("event")
     event = queries.get_event(event_id) if event_id else None
     existing = criterion.challenge
     form = ChallengeForm(

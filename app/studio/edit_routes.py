@@ -23,6 +23,7 @@ from app.studio.forms import (
     SectionForm,
 )
 from app.studio.question_types import engine_type, question_type_labels
+from app.ids import number_arg
 
 STAFF = ("admin", "qa")
 
@@ -256,7 +257,7 @@ def question_type(draft_id: int, si: int):
     draft = services.get_draft(draft_id, current_user)
     if not 0 <= si < len(draft.definition.get("sections") or []):
         abort(404)
-    qi = request.args.get("qi", type=int)
+    qi = number_arg("qi")
     questions = draft.definition["sections"][si].get("questions") or []
     if qi is not None and not 0 <= qi < len(questions):
         abort(404)
