@@ -119,6 +119,8 @@ def alpha_of(counted: Tally) -> float | None:
     agree about)."""
     coincidences: dict[tuple[float, float], float] = {}
     for values, units in counted.items():
+        if len(values) < 2:  # (a unit rated once says nothing about agreement; tally() leaves it out)
+            continue
         per_value = Counter(values)
         weight = units / (len(values) - 1)
         for a, n_a in per_value.items():
@@ -159,7 +161,7 @@ def agreement_of(counted: Tally) -> Agreement:
     return Agreement(
         percent=100.0 * agreeing / pairs if pairs else None,
         alpha=alpha_of(counted),
-        units=sum(counted.values()),
+        units=sum(units for values, units in counted.items() if len(values) >= 2),
         pairs=pairs,
     )
 

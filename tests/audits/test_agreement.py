@@ -104,6 +104,15 @@ def test_alpha_and_percentages_match_the_krippendorff_package_and_pairs_counted_
     assert figures.alpha == pytest.approx(expected, abs=1e-9)
 
 
+def test_a_tally_entry_of_one_rating_counts_for_nothing():
+    from collections import Counter
+
+    alone = agreement.agreement_of(Counter({(1.0,): 3}))
+    assert (alone.percent, alone.alpha, alone.units, alone.pairs) == (None, None, 0, 0)
+    both = Counter({(1.0,): 3, (1.0, 2.0): 1, (2.0, 2.0): 1})
+    assert agreement.agreement_of(both) == agreement.agreement_of(both - Counter({(1.0,): 3}))
+
+
 def test_a_rounds_pooled_tally_is_the_sum_of_its_questions():
     first = {1: {"A": 2, "B": 1}, 2: {"A": 0, "B": 0, "C": 0}}
     second = {1: {"A": 2, "B": 2, "C": None}, 2: {"A": 1, "B": 2}}

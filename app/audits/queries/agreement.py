@@ -28,6 +28,7 @@ from app.audits.queries.answers import (
 )
 from app.db import wrote_in_transaction
 from app.extensions import db
+from app.frozen import freeze
 from app.questionnaire import (
     Question,
     decode_answer,
@@ -273,14 +274,15 @@ _kept_lock = threading.Lock()
 def kept_agreement_snapshot(audit_round: AuditRound) -> dict:
     """agreement_snapshot(audit_round), kept in this process while the round's `figures_token` holds. The token is
     replaced, in the same transaction, whenever a service changes anything the round's figures (the agreement
-    among them) are computed from (app/findings/freshness.py). Figures handed out are shared: read them only."""
+    among them) are computed from (app/findings/freshness.py). Figures handed out are shared, so read-only
+    (app.frozen)."""
     token = audit_round.figures_token
     if token is None or wrote_in_transaction(db.session):
         return agreement_snapshot(audit_round)
     kept = _kept.get(audit_round.id)
     if kept is not None and kept[0] == token:
         return kept[1]
-    figures = agreement_snapshot(audit_round)
+    figures = freeze(agreement_snapshot(audit_round))
     with _kept_lock:
         _kept.pop(audit_round.id, None)
         _kept[audit_round.id] = (token, figures)
