@@ -69,16 +69,6 @@ def _present(values: Iterable[float | int | None]) -> list[float]:
     return [float(v) for v in values if v is not None and v == v]  # (NaN is the one value not equal to itself)
 
 
-def pairable_units(ratings: Ratings) -> dict[Hashable, list[float]]:
-    """Units with at least two ratings: only these say anything about agreement."""
-    result = {}
-    for unit, by_rater in ratings.items():
-        values = _present(by_rater.values())
-        if len(values) >= 2:
-            result[unit] = values
-    return result
-
-
 def unit_key(values: Iterable[float | int | None]) -> tuple[float, ...] | None:
     """What one unit adds to a tally: its present ratings, sorted; None when fewer than two."""
     present = _present(values)
@@ -103,13 +93,6 @@ def _pairs(counted: Tally) -> tuple[int, int]:
         pairs += units * m * (m - 1) // 2
         agreeing += units * sum(n * (n - 1) // 2 for n in Counter(values).values())
     return pairs, agreeing
-
-
-def percent_agreement(ratings: Ratings) -> tuple[float | None, int, int]:
-    """(percentage of agreeing pairs, units, pairs): every pair of agencies that rated the same unit counts once."""
-    counted = tally(ratings)
-    pairs, agreeing = _pairs(counted)
-    return (100.0 * agreeing / pairs if pairs else None), sum(counted.values()), pairs
 
 
 def alpha_of(counted: Tally) -> float | None:
