@@ -6,6 +6,7 @@ this builder gives each converter a value it accepts.)"""
 from __future__ import annotations
 
 import sqlalchemy as sa
+from werkzeug.routing import IntegerConverter
 
 ID_TABLES = {
     "org_id": "organisation",
@@ -29,7 +30,10 @@ MISSING_ID = 999999
 
 
 def converter_kind(rule, argument: str) -> str:
-    return type(rule._converters[argument]).__name__.replace("Converter", "").lower()
+    converter = rule._converters[argument]
+    if isinstance(converter, IntegerConverter):  # (the app's own int converter, app.ids.IdConverter, is one)
+        return "integer"
+    return type(converter).__name__.replace("Converter", "").lower()
 
 
 def url_for_rule(rule, values: dict | None = None) -> str | None:
