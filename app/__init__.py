@@ -163,6 +163,7 @@ def configure_template_globals(app: Flask) -> None:
     from govuk_frontend_wtf.main import WTFormsHelpers
 
     from app.accounts.models import ORG_TYPE_LABELS, ROLE_LABELS, SIGNATORY_CAPACITIES
+    from app.urls import here
     from app.utils import alpha_text, govuk_date, govuk_datetime, percent
 
     WTFormsHelpers(app)
@@ -177,4 +178,5 @@ def configure_template_globals(app: Flask) -> None:
         org_type_labels=ORG_TYPE_LABELS,
         role_labels=ROLE_LABELS,
         capacity_labels=SIGNATORY_CAPACITIES,
+        here=here,
     )

@@ -7,7 +7,8 @@ import logging
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, g, request, session
+from flask import Flask, abort, g, has_request_context, request, session
+from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.permissions import viewer
@@ -64,9 +65,23 @@ def configure_security_headers(app: Flask) -> None:
         return response
 
 
+class MountedSessionInterface(SecureCookieSessionInterface):
+    """Signed-cookie sessions whose cookie belongs to the path the service is served under. Behind a proxy that
+    serves it under a path (X-Forwarded-Prefix), each request knows that path (`request.script_root`): a hub
+    serving two partnerships as /riverside/ and /lakeside/ on one host keeps their sessions apart, where one cookie
+    for the whole host would sign people out of one whenever they used the other."""
+
+    def get_cookie_path(self, app: Flask) -> str:
+        if app.config.get("SESSION_COOKIE_PATH") is None and has_request_context() and request.script_root:
+            return request.script_root
+        return super().get_cookie_path(app)
+
+
 def configure_proxy_fix(app: Flask) -> None:
     """Believe X-Forwarded-* headers only from the number of proxies configured in front of the app (none by
-    default), so rate limits count the real client and HSTS and cookies follow the scheme people really use."""
+    default), so rate limits count the real client, HSTS and cookies follow the scheme people really use, and
+    links and the session cookie follow the path the service is served under."""
+    app.session_interface = MountedSessionInterface()
     hops = {arg: int(app.config.get(setting) or 0) for arg, setting in PROXY_FIX_SETTINGS.items()}
     if any(hops.values()):
         app.wsgi_app = ProxyFix(app.wsgi_app, **hops)

@@ -6,6 +6,7 @@ from flask import Response, abort, redirect, render_template, request, stream_wi
 from flask_login import current_user, login_required
 
 from app import filestore, web
+from app.urls import here
 from app.jobs import bp, expiry, services
 from app.jobs.queue import dispatch
 
@@ -49,7 +50,7 @@ def offer_or_start(kind: str, params: dict, *, title: str, back_url: str, noun: 
     asks for the job and sends the user to its page, which refreshes until the file is ready."""
     if request.method != "POST":
         return render_template("jobs/start.html", title=title, back_url=back_url, noun=noun)
-    offer_url = request.full_path.rstrip("?")
+    offer_url = here(query=True)
     job = web.run_or_flash(
         services.request_download, current_user, kind, params, title=title, offer_url=offer_url, back_url=back_url
     )

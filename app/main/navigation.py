@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import request, url_for
 from werkzeug.routing import BuildError
 
+from app.urls import here
+
 
 # (label, endpoint, roles that see it; None = every signed-in user). "Your account" and "Sign out" sit in the header.
 NAV_ITEMS = (
@@ -44,7 +46,7 @@ def nav_items(user) -> list[dict]:
             continue
         items.append({"text": label, "href": href, "active": False})
     # /findings/actions sits under /findings/: only the most specific matching section is the current one.
-    matching = [item for item in items if _covers(item["href"], request.path)]
+    matching = [item for item in items if _covers(item["href"], here())]
     if matching:
         max(matching, key=lambda item: len(item["href"].rstrip("/")))["active"] = True
     return items

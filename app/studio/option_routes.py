@@ -11,6 +11,7 @@ from app.studio import bp, services
 from app.studio.diff import show
 from app.studio.edit_routes import STAFF, run_edit
 from app.studio.forms import ConfirmForm, OptionForm, ScaleForm
+from app.urls import here
 
 
 # -- scales and answer options --------------------------------------------------------------------
@@ -105,7 +106,7 @@ def _option_page(draft_id: int, oi: int | None, **kwargs):
     if form.validate_on_submit():
         if run_edit(form, services.save_option, draft, owner, oi, fields=form.values()):
             if request.form.get("action") == "another":
-                return redirect(request.path if oi is None else back)
+                return redirect(here() if oi is None else back)
             return redirect(back)
     return render_template(
         "studio/option.html", form=form, draft=draft, owner_label=owner_label, back=back, adding=oi is None

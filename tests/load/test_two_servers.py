@@ -1,7 +1,8 @@
 """Two app servers behind nginx, as a regional deployment runs: both gunicorn instances on the same PostgreSQL and
 Redis, ProxyFix trusting the one proxy in front. The load script runs through the proxy, so consecutive requests of
 one signed-in user land on either server: sessions, the lock versions of drafts, kept findings figures and rate
-limits must all hold whichever answers, with zero 5xx and zero lost updates.
+limits must all hold whichever answers, with zero 5xx and zero lost updates. The same servers are also served under
+a path (/riverside/), as a hub serving several partnerships on one host does.
 
 Needs Debian's nginx (`.ci/run` installs it), PostgreSQL and Redis; runs once, on the SQLite pass."""
 
@@ -24,6 +25,7 @@ import pytest
 
 from tests.parallel import redis_url
 from tests.e2e.live import (
+    DEMO_PASSWORD,
     ROOT,
     GunicornServer,
     create_database,
@@ -65,6 +67,15 @@ http {{
             proxy_set_header Host $http_host;
             proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
             proxy_set_header X-Forwarded-Proto $scheme;
+            proxy_set_header X-Forwarded-Prefix "";
+            proxy_read_timeout 120s;
+        }}
+        location /riverside/ {{
+            proxy_pass http://app/;
+            proxy_set_header Host $http_host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $scheme;
+            proxy_set_header X-Forwarded-Prefix /riverside;
             proxy_read_timeout 120s;
         }}
     }}
@@ -99,6 +110,7 @@ def proxied(tmp_path_factory):
         "LOGIN_RATE_LIMIT": f"{GUESSES_ALLOWED} per minute",
         "PROXY_FIX_X_FOR": "1",
         "PROXY_FIX_X_PROTO": "1",
+        "PROXY_FIX_X_PREFIX": "1",
     }
     servers = [GunicornServer(url, tmp_path / f"gunicorn-{name}.log", workers=2, threads=4, env=env) for name in "ab"]
     nginx = None
@@ -193,5 +205,39 @@ def test_password_guessing_is_limited_across_both_servers(proxied):
     statuses = [_sign_in(base_url, "qa@riverside.example", "wrong-password") for _ in range(GUESSES_ALLOWED + 2)]
     assert statuses[:GUESSES_ALLOWED] == [200] * GUESSES_ALLOWED, statuses
     assert statuses[GUESSES_ALLOWED:] == [429, 429], statuses
+    by_server, _ = _upstreams(access_log)
+    assert len(by_server) == 2, by_server
+
+
+def test_served_under_a_path_through_the_proxy(proxied):
+    """Through nginx's /riverside/ location: signing in, the pages' links, the stylesheet's images and the session
+    cookie all stay under the path, whichever server answers."""
+    import http.cookiejar
+    import re
+
+    base_url, servers, access_log = proxied
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(base_url + "/riverside/sign-in").read().decode()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    data = {"csrf_token": token, "email": "admin@riverside.example", "password": DEMO_PASSWORD}
+    signed_in = opener.open(base_url + "/riverside/sign-in", data=urllib.parse.urlencode(data).encode())
+    assert urllib.parse.urlsplit(signed_in.url).path == "/riverside/tasks", signed_in.url
+    assert {cookie.path for cookie in jar} == {"/riverside"}, [(c.name, c.path) for c in jar]
+    pages = {"/riverside/tasks", "/riverside/audits/", "/riverside/findings/"}
+    for path in sorted(pages):
+        body = opener.open(base_url + path).read().decode()
+        assert "Sign out" in body, path
+        addresses = re.findall(r'\s(?:href|src|action)="(/[^"]*)"', body)
+        assert addresses and all(a.startswith("/riverside/") for a in addresses), (path, addresses)
+    css_path = "/riverside/static/govuk/govuk-frontend.min.css"
+    css = opener.open(base_url + css_path).read().decode()
+    for asset in set(re.findall(r"url\(\s*[\"']?([^)\"']+)", css)):
+        image = urllib.parse.urljoin(base_url + css_path, asset)
+        assert urllib.parse.urlsplit(image).path.startswith("/riverside/static/"), asset
+        assert opener.open(image).status == 200
+    # Signed in under the path only: the service at the host's root does not see that session.
+    at_root = opener.open(base_url + "/tasks")
+    assert urllib.parse.urlsplit(at_root.url).path == "/sign-in"
     by_server, _ = _upstreams(access_log)
     assert len(by_server) == 2, by_server
