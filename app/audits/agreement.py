@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Hashable, Iterable, Mapping
 
 Ratings = Mapping[Hashable, Mapping[Hashable, float | int | None]]
@@ -85,13 +86,20 @@ def tally(ratings: Ratings) -> Tally:
     return counted
 
 
+@lru_cache(maxsize=4096)
+def _spread(values: tuple[float, ...]) -> tuple[tuple[float, int], ...]:
+    """Each distinct rating of a tally entry, with how many times it was given. Entries repeat across a round's
+    questions and across rounds, so each is counted once."""
+    return tuple(Counter(values).items())
+
+
 def _pairs(counted: Tally) -> tuple[int, int]:
     """(pairs of ratings within units, of which agreeing)."""
     pairs = agreeing = 0
     for values, units in counted.items():
         m = len(values)
         pairs += units * m * (m - 1) // 2
-        agreeing += units * sum(n * (n - 1) // 2 for n in Counter(values).values())
+        agreeing += units * sum(n * (n - 1) // 2 for _value, n in _spread(values))
     return pairs, agreeing
 
 
@@ -104,10 +112,10 @@ def alpha_of(counted: Tally) -> float | None:
     for values, units in counted.items():
         if len(values) < 2:  # (a unit rated once says nothing about agreement; tally() leaves it out)
             continue
-        per_value = Counter(values)
+        per_value = _spread(values)
         weight = units / (len(values) - 1)
-        for a, n_a in per_value.items():
-            for b, n_b in per_value.items():
+        for a, n_a in per_value:
+            for b, n_b in per_value:
                 coincidences[a, b] = coincidences.get((a, b), 0.0) + weight * n_a * (n_b - (a == b))
     domain = sorted({a for a, _b in coincidences})
     if len(domain) < 2:
