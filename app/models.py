@@ -14,6 +14,13 @@ from app.audits.models import (  # noqa: F401
     Moderation,
 )
 from app.audits.panel_models import LiveConcern, PanelMeeting  # noqa: F401
+from app.audits.tally_models import (  # noqa: F401
+    CaseAgreementUnit,
+    CaseDrift,
+    CaseTally,
+    RoundAgreementTally,
+    RoundAnswerTally,
+)
 from app.actions.models import ActionItem, ActionUpdate  # noqa: F401
 from app.actions.escalation_models import ActionEscalation  # noqa: F401
 from app.findings.models import Finding  # noqa: F401

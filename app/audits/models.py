@@ -109,6 +109,10 @@ class AuditRound(db.Model):
     figures_snapshot: Mapped[dict | None] = mapped_column(sa.JSON)
     # Changes whenever anything the round's findings figures are computed from changes (app/findings/freshness.py).
     figures_token: Mapped[str | None] = mapped_column(sa.String(32), deferred=True, default=new_figures_token)
+    # Whether the round's answers are kept counted as they change (app/audits/tally_models.py). A new round's are;
+    # a round from before they were kept has its figures worked out from its answers until `flask audits tally`
+    # (or the next submission in it) counts them.
+    tallied: Mapped[bool] = mapped_column(default=True, server_default=sa.false())
 
     organisations: Mapped[list[Organisation]] = relationship(secondary=round_organisation, order_by="Organisation.name")
     # Read-only, so list pages can eager-load every round's version in one query.

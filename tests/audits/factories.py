@@ -59,23 +59,26 @@ def make_round(
     return Setup(round=audit_round, qa=qa, orgs=orgs, auditors=auditors, cases=cases)
 
 
+# The strategy discussion's criteria rated on its evidence scale (yes, partly, no, not applicable).
+SCALE_KEYS = (
+    "convened_promptly",
+    "right_agencies_involved",
+    "sufficient_information_shared",
+    "information_provided_promptly",
+    "child_lived_experience_and_voice",
+    "identity_considered",
+    "risk_analysed_decisions_proportionate",
+    "clear_next_steps",
+    "minutes_circulated",
+)
+
+
 def complete_answers(rating: str = "yes", overall: str = "good", **ratings) -> dict[str, dict]:
     """A full, valid strategy-discussion response; `ratings` overrides single scale answers."""
 
     def a(value, comment=None):
         return {"value": value, "comment": comment, "evidence": None}
 
-    scale_keys = [
-        "convened_promptly",
-        "right_agencies_involved",
-        "sufficient_information_shared",
-        "information_provided_promptly",
-        "child_lived_experience_and_voice",
-        "identity_considered",
-        "risk_analysed_decisions_proportionate",
-        "clear_next_steps",
-        "minutes_circulated",
-    ]
     answers = {
         "discussion_format": a("virtual_meeting"),
         "agencies_invited": a(["police", "social_care", "health"]),
@@ -87,7 +90,7 @@ def complete_answers(rating: str = "yes", overall: str = "good", **ratings) -> d
         "missing_agencies_reason": a(None),
         "overall_judgement": a(overall, "Overall the child was kept safe."),
     }
-    for key in scale_keys:
+    for key in SCALE_KEYS:
         value = ratings.get(key, rating)
         answers[key] = a(value, None if value in ("yes", "na") else "Only partly shown in the record.")
     if answers["right_agencies_involved"]["value"] in ("partly", "no"):

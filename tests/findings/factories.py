@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from datetime import date, timedelta
 
+from app.audits import tallies
 from app.audits.models import (
     Assignment,
     AuditCase,
@@ -131,6 +132,8 @@ def add_response(
             )
         )
     db.session.flush()
+    if state == ResponseState.submitted:
+        tallies.response_submitted(response)  # as submit_response counts it
     return response
 
 
@@ -157,6 +160,7 @@ def moderate(case, *, grade, answers: dict | None = None) -> Moderation:
         )
     db.session.add(moderation)
     db.session.flush()
+    tallies.case_moderated(case)  # as save_moderation counts it
     return moderation
 
 

@@ -82,3 +82,16 @@ def test_an_auditor_reads_agreement_without_other_agencies_drift_or_the_round_li
     assert staff_view["drift"] and own_view["drift"] == []
     assert f'href="/audits/{round_id}' not in page
     assert demo_client.get(f"/audits/{round_id}").status_code == 403
+
+
+def test_every_demo_rounds_kept_counts_match_its_answers(world):
+    """`flask demo load` goes through the services, which keep each round's answers counted: every demo round is
+    counted, its counts match its answers, and its figures are those worked out from the answers."""
+    from tests.audits.test_tallies import assert_counts_agree
+
+    with world.savepoint():
+        rounds = db.session.execute(sa.select(AuditRound).where(AuditRound.purged_at.is_(None))).scalars().all()
+        assert len(rounds) >= 2
+        for audit_round in rounds:
+            assert audit_round.tallied, audit_round.title
+            assert_counts_agree(audit_round)

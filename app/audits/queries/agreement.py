@@ -22,6 +22,7 @@ from app.audits.models import (
     ResponseState,
 )
 from app.audits.queries.access import instrument_of
+from app.audits.tally_models import CaseDrift, CaseTally, RoundAgreementTally
 from app.audits.queries.answers import (
     agency_questions,
     rated_questions,
@@ -54,7 +55,7 @@ class QuestionAgreement:
 
 @dataclass
 class AgencyDrift:
-    organisation: Organisation
+    organisation: sa.Row  # the agency's id, name and slug
     drift: agreement_math.Drift
 
 
@@ -67,43 +68,42 @@ class RoundAgreement:
     pooled_cases: int  # cases behind the round figures: rated on some criterion by two or more agencies
 
 
-def _submitted_ratings(round_id: int, keys: set[str]) -> list[tuple[int, int, str, str | None]]:
-    """(case id, agency id, question key, stored value) of every submitted answer in the round to these questions."""
-    return list(
-        db.session.connection()
-        .execute(
-            sa.select(Assignment.case_id, Assignment.organisation_id, CaseAnswer.question_key, CaseAnswer.value)
-            .join(AuditCase, Assignment.case_id == AuditCase.id)
-            .join(CaseResponse, CaseResponse.assignment_id == Assignment.id)
-            .join(CaseAnswer, CaseAnswer.response_id == CaseResponse.id)
-            .where(
-                AuditCase.round_id == round_id,
-                CaseResponse.state == ResponseState.submitted,
-                CaseAnswer.question_key.in_(sorted(keys)),
-            )
+def _in_cases(stmt: sa.Select, case_ids: list[int] | None) -> sa.Select:
+    return stmt if case_ids is None else stmt.where(AuditCase.id.in_(case_ids))
+
+
+def _submitted_ratings(round_id: int, keys: set[str], case_ids=None) -> list[tuple[int, int, str, str | None]]:
+    """(case id, agency id, question key, stored value) of every submitted answer in the round (or in these of its
+    cases) to these questions."""
+    stmt = (
+        sa.select(Assignment.case_id, Assignment.organisation_id, CaseAnswer.question_key, CaseAnswer.value)
+        .join(AuditCase, Assignment.case_id == AuditCase.id)
+        .join(CaseResponse, CaseResponse.assignment_id == Assignment.id)
+        .join(CaseAnswer, CaseAnswer.response_id == CaseResponse.id)
+        .where(
+            AuditCase.round_id == round_id,
+            CaseResponse.state == ResponseState.submitted,
+            CaseAnswer.question_key.in_(sorted(keys)),
         )
-        .all()
     )
+    return list(db.session.connection().execute(_in_cases(stmt, case_ids)).all())
 
 
-def _moderated_ratings(round_id: int) -> list[tuple[int, int | None, str | None, str | None]]:
+def _moderated_ratings(round_id: int, case_ids=None) -> list[tuple[int, int | None, str | None, str | None]]:
     """(case id, agency id or None, question key, value) of every answer the panel agreed in the round's moderated
-    cases; a moderated case with no agreed answers gives one row of Nones after its id."""
-    return list(
-        db.session.connection()
-        .execute(
-            sa.select(
-                Moderation.case_id,
-                ModeratedAnswer.organisation_id,
-                ModeratedAnswer.question_key,
-                ModeratedAnswer.value,
-            )
-            .join(AuditCase, Moderation.case_id == AuditCase.id)
-            .outerjoin(ModeratedAnswer, ModeratedAnswer.moderation_id == Moderation.id)
-            .where(AuditCase.round_id == round_id)
+    cases (or in these of them); a moderated case with no agreed answers gives one row of Nones after its id."""
+    stmt = (
+        sa.select(
+            Moderation.case_id,
+            ModeratedAnswer.organisation_id,
+            ModeratedAnswer.question_key,
+            ModeratedAnswer.value,
         )
-        .all()
+        .join(AuditCase, Moderation.case_id == AuditCase.id)
+        .outerjoin(ModeratedAnswer, ModeratedAnswer.moderation_id == Moderation.id)
+        .where(AuditCase.round_id == round_id)
     )
+    return list(db.session.connection().execute(_in_cases(stmt, case_ids)).all())
 
 
 class _Scale:
@@ -141,14 +141,14 @@ class _Ratings:
     moderated_cases: int
 
 
-def _ratings(audit_round: AuditRound, rated: list[Question], own_work: dict[str, Question]) -> _Ratings:
+def _ratings(audit_round: AuditRound, rated: list[Question], own_work: dict[str, Question], case_ids=None) -> _Ratings:
     instrument = instrument_of(audit_round)
     scale = _Scale(instrument)
     rated_keys = {q.key: q for q in rated}
     agreed: dict[tuple, float | None] = {}
     moderated_ids: set[int] = set()
     per_agency: dict[tuple[int, str, int], str | None] = {}  # (case, own-work question, agency) -> panel's value
-    for case_id, org_id, key, value in _moderated_ratings(audit_round.id):
+    for case_id, org_id, key, value in _moderated_ratings(audit_round.id, case_ids):
         moderated_ids.add(case_id)
         if key is None:
             continue
@@ -161,7 +161,7 @@ def _ratings(audit_round: AuditRound, rated: list[Question], own_work: dict[str,
     agency_units: dict[tuple, dict[int, float | None]] = {}
     keys = set(rated_keys) | set(own_work)
     placed = scale.submitted  # (read inline: this loop runs once per answer)
-    for case_id, org_id, key, stored in _submitted_ratings(audit_round.id, keys) if keys else ():
+    for case_id, org_id, key, stored in _submitted_ratings(audit_round.id, keys, case_ids) if keys else ():
         question = rated_keys.get(key)
         if question is not None:
             value = placed[key, stored] if (key, stored) in placed else scale.of_submitted(question, stored)
@@ -180,54 +180,165 @@ def _ratings(audit_round: AuditRound, rated: list[Question], own_work: dict[str,
     return _Ratings(per_question, agency_units, agreed, len(moderated_ids))
 
 
+@dataclass
+class _Counted:
+    """What a round's agreement figures are worked out from."""
+
+    tallies: dict[str, agreement_math.Tally]  # question key -> its pairable units' tally
+    pooled_cases: int  # cases with a criterion (not the overall judgement) rated by two or more agencies
+    drift: dict[int, agreement_math.Drift]  # agency id -> its drift
+    moderated_cases: int
+
+
 def round_agreement(audit_round: AuditRound) -> RoundAgreement:
     """Agreement between agencies per question and for the round, and each agency's drift from moderation.
 
     Round figures pool every (case, criterion) pair rated by two or more agencies; the overall
-    judgement uses a different scale, so it is reported on its own row but not pooled.
+    judgement uses a different scale, so it is reported on its own row but not pooled. A tallied round's are read
+    from its kept units (app/audits/tallies.py); an older round's are worked out from its answers.
     """
-    instrument = instrument_of(audit_round)
-    rated = rated_questions(instrument)
-    ratings = _ratings(audit_round, rated, {q.key: q for q in agency_questions(instrument)})
-    # Each question's pairable units are tallied once, for its own figures and for the round's pooled ones (every
-    # criterion but the overall judgement, which uses a different scale).
+    rated = rated_questions(instrument_of(audit_round))
+    counted = _from_tallies(audit_round) if audit_round.tallied else _from_answers(audit_round, rated)
     pooled = agreement_math.Tally()
-    pooled_case_ids: set[int] = set()
     questions = []
     for question in rated:
-        counted = agreement_math.Tally()
+        tally = counted.tallies.get(question.key) or agreement_math.Tally()
+        questions.append(QuestionAgreement(question=question, figures=agreement_math.agreement_of(tally)))
+        if not question.overall:
+            pooled.update(tally)
+    return RoundAgreement(
+        overall=agreement_math.agreement_of(pooled),
+        questions=questions,
+        drift=_drift_rows(audit_round, counted.drift),
+        moderated_cases=counted.moderated_cases,
+        pooled_cases=counted.pooled_cases,
+    )
+
+
+def _from_answers(audit_round: AuditRound, rated: list[Question]) -> _Counted:
+    ratings = _ratings(audit_round, rated, {q.key: q for q in agency_questions(instrument_of(audit_round))})
+    tallies: dict[str, agreement_math.Tally] = {}
+    pooled_case_ids: set[int] = set()
+    for question in rated:
+        counted = tallies[question.key] = agreement_math.Tally()
         for case_id, by_org in ratings.per_question[question.key].items():
             if len(by_org) < 2:
                 continue
             counted[tuple(sorted(by_org.values()))] += 1
             if not question.overall:
                 pooled_case_ids.add(case_id)
-        questions.append(QuestionAgreement(question=question, figures=agreement_math.agreement_of(counted)))
-        if not question.overall:
-            pooled.update(counted)
-    return RoundAgreement(
-        overall=agreement_math.agreement_of(pooled),
-        questions=questions,
-        drift=_drift_rows(audit_round, ratings),
-        moderated_cases=ratings.moderated_cases,
-        pooled_cases=len(pooled_case_ids),
-    )
+    drift = agreement_math.drift(_compared(ratings, ratings.agreed), ratings.agreed)
+    return _Counted(tallies, len(pooled_case_ids), drift, ratings.moderated_cases)
 
 
-def _drift_rows(audit_round: AuditRound, ratings: _Ratings) -> list[AgencyDrift]:
-    """Each agency's drift from the agreed ratings, by agency name. Only the units with an agreed rating are
-    compared: a (case, question) of a moderated case, or an agency's answer about its own work."""
-    compared = {
+def _compared(ratings: _Ratings, agreed: dict) -> dict:
+    """Each unit with an agreed rating, with the agencies' ratings it is compared with: a (case, question) of a
+    moderated case, or an agency's answer about its own work."""
+    return {
         unit: ratings.agency_units[unit] if len(unit) == 3 else ratings.per_question[unit[1]].get(unit[0], {})
-        for unit in ratings.agreed
+        for unit in agreed
     }
-    drift = agreement_math.drift(compared, ratings.agreed)
-    orgs = {o.id: o for o in audit_round.organisations}
-    missing = set(drift) - set(orgs)
-    if missing:
-        orgs.update(
-            {o.id: o for o in db.session.execute(sa.select(Organisation).where(Organisation.id.in_(missing))).scalars()}
+
+
+def _from_tallies(audit_round: AuditRound) -> _Counted:
+    """A tallied round's agreement counts, from its kept tally and drift: a few hundred rows, in one statement (each
+    statement costs a round trip and SQLAlchemy's work): the units counted by question and ratings, the agencies'
+    drift, and two counts of cases."""
+    tally, drift_row = RoundAgreementTally, CaseDrift
+    text, number = sa.String(), sa.Integer()
+
+    def row(kind, key=None, ratings=None, first=None, second=None):
+        return (
+            sa.literal(kind, text).label("kind"),
+            sa.cast(key, text) if key is not None else sa.cast(sa.null(), text),
+            sa.cast(ratings, text) if ratings is not None else sa.cast(sa.null(), text),
+            sa.cast(first, number),
+            sa.cast(second, number) if second is not None else sa.cast(sa.null(), number),
         )
+
+    round_id = audit_round.id
+    statement = sa.union_all(
+        sa.select(*row("unit", tally.question_key, tally.ratings, tally.units)).where(tally.round_id == round_id),
+        sa.select(*row("pooled", first=sa.func.count())).where(CaseTally.round_id == round_id, CaseTally.pooled),
+        sa.select(
+            *row(
+                "drift",
+                first=sa.func.sum(drift_row.compared),
+                second=sa.func.sum(drift_row.differed),
+                ratings=sa.cast(drift_row.organisation_id, text),
+            )
+        )
+        .where(drift_row.round_id == round_id)
+        .group_by(drift_row.organisation_id),
+        sa.select(*row("moderated", first=sa.func.count()))
+        .select_from(Moderation)
+        .join(AuditCase, Moderation.case_id == AuditCase.id)
+        .where(AuditCase.round_id == round_id),
+    )
+    tallies: dict[str, agreement_math.Tally] = defaultdict(agreement_math.Tally)
+    drift: dict[int, agreement_math.Drift] = {}
+    counts = {"pooled": 0, "moderated": 0}
+    read: dict[str, tuple[float, ...]] = {}
+    for kind, key, ratings, first, second in db.session.connection().execute(statement):
+        if kind == "unit":
+            if ratings not in read:
+                read[ratings] = tuple(float(r) for r in ratings.split(","))
+            tallies[key][read[ratings]] += first
+        elif kind == "drift":
+            drift[int(ratings)] = agreement_math.Drift(rater=int(ratings), compared=first, differed=second)
+        else:
+            counts[kind] = first
+    return _Counted(dict(tallies), counts["pooled"], drift, counts["moderated"])
+
+
+def case_agreement_rows(audit_round: AuditRound, case_ids: list[int] | None) -> tuple[list[dict], list[dict]]:
+    """What app/audits/tallies.py keeps for these cases of the round (every case: None), from their answers: the
+    rows of `CaseAgreementUnit` (each question rated by two or more agencies, with its ratings) and of `CaseDrift`
+    (per agency, its ratings compared with agreed ones, and how many differed)."""
+    instrument = instrument_of(audit_round)
+    rated = rated_questions(instrument)
+    ratings = _ratings(audit_round, rated, {q.key: q for q in agency_questions(instrument)}, case_ids)
+    units = []
+    for question in rated:
+        for case_id, by_org in ratings.per_question[question.key].items():
+            key = agreement_math.unit_key(by_org.values())
+            if key is not None:
+                units.append(
+                    {
+                        "case_id": case_id,
+                        "question_key": question.key,
+                        "round_id": audit_round.id,
+                        "ratings": ",".join(repr(r) for r in key),
+                        "pooled": not question.overall,
+                    }
+                )
+    agreed_by_case: dict[int, dict] = defaultdict(dict)
+    for unit, target in ratings.agreed.items():
+        agreed_by_case[unit[0]][unit] = target
+    drift = [
+        {
+            "case_id": case_id,
+            "organisation_id": org_id,
+            "round_id": audit_round.id,
+            "compared": d.compared,
+            "differed": d.differed,
+        }
+        for case_id, agreed in agreed_by_case.items()
+        for org_id, d in agreement_math.drift(_compared(ratings, agreed), agreed).items()
+    ]
+    return units, drift
+
+
+def _drift_rows(audit_round: AuditRound, drift: dict[int, agreement_math.Drift]) -> list[AgencyDrift]:
+    """Each agency's drift from the agreed ratings, by agency name."""
+    if not drift:
+        return []
+    orgs = {
+        row.id: row
+        for row in db.session.connection().execute(
+            sa.select(Organisation.id, Organisation.name, Organisation.slug).where(Organisation.id.in_(sorted(drift)))
+        )
+    }
     return sorted(
         (AgencyDrift(organisation=orgs[org_id], drift=d) for org_id, d in drift.items()),
         key=lambda row: row.organisation.name,

@@ -4,6 +4,7 @@ agency's own work."""
 from __future__ import annotations
 
 from app.activity import record
+from app.audits import tallies
 from app.audits.models import (
     AuditCase,
     ModeratedAnswer,
@@ -213,6 +214,7 @@ def save_moderation(
     _store_per_agency(moderation, instrument, per_agency)
     case.not_moderated_reason = None
     db.session.flush()
+    tallies.case_moderated(case)
     grade_label = overall.option(grade).label if overall is not None and grade else (grade or "none")
     summary = f"Case {case.reference} moderated: agreed overall grade {grade_label}"
     changed = sum(1 for _value, _comment, differs in per_agency.values() if differs)

@@ -7,6 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from app.activity import record
+from app.audits import tallies
 from app.audits.models import (
     Assignment,
     AuditCase,
@@ -103,6 +104,7 @@ def purge_case_data(closed_before: datetime, dry_run: bool = False) -> str:
             .values(description=None, outcome=PURGED_TEXT)
             .execution_options(synchronize_session=False)
         )
+        tallies.forget_round(audit_round)
         audit_round.purged_at = utcnow()
         db.session.flush()
         record(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.activity import record
+from app.audits import tallies
 from app.audits.models import (
     Assignment,
     CaseAnswer,
@@ -134,6 +135,7 @@ def submit_response(assignment: Assignment, *, lock_version, actor=None) -> Case
     response.submitted_by_id = _actor_id(actor)
     _touch(response, actor)
     _flush_versioned()
+    tallies.response_submitted(response)
     record(
         "submitted",
         response,
@@ -161,6 +163,7 @@ def return_response(assignment: Assignment, *, reason, actor=None) -> CaseRespon
     response.returned_reason = reason
     _touch(response, actor)
     _flush_versioned()
+    tallies.response_returned(response)
     record(
         "returned",
         response,

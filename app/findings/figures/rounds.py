@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from app.audits.queries import agency_questions, agreement_snapshot
-from app.extensions import db
+from app.audits.tallies import overall_answer_keys
 from app.findings import freshness, queries
 from app.findings.figures.tallies import (
     DIMENSIONS,
@@ -25,7 +25,6 @@ from app.findings.figures.tallies import (
 from app.findings.suppression import suppress
 from app.questionnaire import (
     Catalogue,
-    InstrumentVersion,
     catalogue_for_version,
     get_version,
 )
@@ -94,12 +93,10 @@ def _label(labels: dict | None, group: str) -> str:
 # --- case audit rounds ---------------------------------------------------------------------------------------
 
 
-def _aliases(catalogue: Catalogue, keys) -> set[str]:
-    return {alias for key in keys for alias in catalogue.questions[key].aliases | {key}}
-
-
 def round_catalogue(audit_round) -> Catalogue:
-    return catalogue_for_version(db.session.get(InstrumentVersion, audit_round.instrument_version_id))
+    # Through the round's relationship, which holds the version while the round is held: the session keeps
+    # objects only while something refers to them, and each later lookup of the version by id would read it again.
+    return catalogue_for_version(audit_round.instrument_version)
 
 
 def round_figures(audit_round) -> dict:
@@ -114,9 +111,13 @@ def round_snapshot(audit_round) -> dict:
     """The round's figures computed from its answers now."""
     cfg = settings()
     catalogue = round_catalogue(audit_round)
-    answers = queries.round_answers([audit_round.id])
-    overall_keys = {q.key for q in catalogue.questions.values() if q.overall}
-    counts, per_case = queries.round_tallies(answers, exclude_keys=_aliases(catalogue, overall_keys))
+    if audit_round.tallied:
+        counts = queries.kept_round_tallies(audit_round.id)
+        all_cases, per_case = queries.kept_round_cases(audit_round.id)
+    else:  # a round from before its answers were kept counted
+        answers = queries.round_answers([audit_round.id])
+        counts, per_case = queries.round_tallies(answers, exclude_keys=overall_answer_keys(audit_round))
+        all_cases = queries.round_cases(audit_round.id)
     questions = question_rows(catalogue, counts)
     themes = theme_rows(catalogue, counts)
     criteria = [q for q in questions if q["scored_question"] and not q["overall"]]
@@ -146,7 +147,6 @@ def round_snapshot(audit_round) -> dict:
 
     grade_scale = overall_question["options"] if overall_question else []
     grade_columns = [{"key": o["value"], "label": o["label"]} for o in grade_scale if not o["excluded"]]
-    all_cases = queries.round_cases(audit_round.id)
     case_rows = [row for row in all_cases if row.audited]
     known = {c["key"] for c in grade_columns}
     grade_columns += [
