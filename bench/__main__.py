@@ -372,6 +372,9 @@ def main(argv: list[str] | None = None) -> int:
             cpus=os.cpu_count(),
         )
         if already_generated():
+            from app.audits.tallies import count_rounds
+
+            count_rounds()  # what `flask audits tally` does once after upgrading a database from before the counts
             generated = describe()
         else:
             if db.session.execute(sa.text("SELECT count(*) FROM user_account")).scalar_one():
