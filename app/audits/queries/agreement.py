@@ -247,30 +247,38 @@ def _from_tallies(audit_round: AuditRound) -> _Counted:
     tally, drift_row = RoundAgreementTally, CaseDrift
     text, number = sa.String(), sa.Integer()
 
-    def row(kind, key=None, ratings=None, first=None, second=None):
+    def part(kind: str, *, first, second=None, question_key=None, ratings=None, agency=None) -> tuple:
+        """One part of the statement's rows: (kind, question key, ratings, agency, first count, second count)."""
+
+        def typed(value, column_type):  # (PostgreSQL wants each column of a UNION to have one type)
+            return sa.cast(sa.null() if value is None else value, column_type)
+
         return (
-            sa.literal(kind, text).label("kind"),
-            sa.cast(key, text) if key is not None else sa.cast(sa.null(), text),
-            sa.cast(ratings, text) if ratings is not None else sa.cast(sa.null(), text),
-            sa.cast(first, number),
-            sa.cast(second, number) if second is not None else sa.cast(sa.null(), number),
+            sa.literal(kind, text),
+            typed(question_key, text),
+            typed(ratings, text),
+            typed(agency, number),
+            typed(first, number),
+            typed(second, number),
         )
 
     round_id = audit_round.id
     statement = sa.union_all(
-        sa.select(*row("unit", tally.question_key, tally.ratings, tally.units)).where(tally.round_id == round_id),
-        sa.select(*row("pooled", first=sa.func.count())).where(CaseTally.round_id == round_id, CaseTally.pooled),
+        sa.select(*part("unit", question_key=tally.question_key, ratings=tally.ratings, first=tally.units)).where(
+            tally.round_id == round_id
+        ),
+        sa.select(*part("pooled", first=sa.func.count())).where(CaseTally.round_id == round_id, CaseTally.pooled),
         sa.select(
-            *row(
+            *part(
                 "drift",
+                agency=drift_row.organisation_id,
                 first=sa.func.sum(drift_row.compared),
                 second=sa.func.sum(drift_row.differed),
-                ratings=sa.cast(drift_row.organisation_id, text),
             )
         )
         .where(drift_row.round_id == round_id)
         .group_by(drift_row.organisation_id),
-        sa.select(*row("moderated", first=sa.func.count()))
+        sa.select(*part("moderated", first=sa.func.count()))
         .select_from(Moderation)
         .join(AuditCase, Moderation.case_id == AuditCase.id)
         .where(AuditCase.round_id == round_id),
@@ -279,13 +287,13 @@ def _from_tallies(audit_round: AuditRound) -> _Counted:
     drift: dict[int, agreement_math.Drift] = {}
     counts = {"pooled": 0, "moderated": 0}
     read: dict[str, tuple[float, ...]] = {}
-    for kind, key, ratings, first, second in db.session.connection().execute(statement):
+    for kind, key, ratings, agency, first, second in db.session.connection().execute(statement):
         if kind == "unit":
             if ratings not in read:
                 read[ratings] = tuple(float(r) for r in ratings.split(","))
             tallies[key][read[ratings]] += first
         elif kind == "drift":
-            drift[int(ratings)] = agreement_math.Drift(rater=int(ratings), compared=first, differed=second)
+            drift[agency] = agreement_math.Drift(rater=agency, compared=first, differed=second)
         else:
             counts[kind] = first
     return _Counted(dict(tallies), counts["pooled"], drift, counts["moderated"])
