@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from app.activity.models import ActivityEvent
 from app.audits import services
 from app.audits.models import Moderation
-from tests.audits.factories import complete_answers, make_round, moderate, score
+from tests.audits.factories import SCALE_KEYS, complete_answers, make_round, moderate, score
 
 
 def _block(page_text: str, key: str) -> str:
@@ -89,19 +89,7 @@ def test_recording_the_agreed_outcome(client, login_as, db):
     assert "Select the agreed overall grade" in page.text
     assert db.session.execute(sa.select(Moderation)).first() is None
 
-    data = {
-        f"rating__{key}": "yes"
-        for key in (
-            "right_agencies_involved",
-            "sufficient_information_shared",
-            "information_provided_promptly",
-            "child_lived_experience_and_voice",
-            "identity_considered",
-            "risk_analysed_decisions_proportionate",
-            "clear_next_steps",
-            "minutes_circulated",
-        )
-    }
+    data = {f"rating__{key}": "yes" for key in SCALE_KEYS if key != "convened_promptly"}
     data.update(
         {
             "rating__convened_promptly": "partly",

@@ -5,20 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from tests.audits.factories import SCALE_KEYS
 from tests.findings import factories as f
 from tests.findings.test_campaign_findings import chart_figure
 from tests.findings.test_round_findings import text_of
 
-QUESTIONS = (
-    "convened_promptly",
-    "right_agencies_involved",
-    "sufficient_information_shared",
-    "information_provided_promptly",
-    "child_lived_experience_and_voice",
-    "identity_considered",
-    "risk_analysed_decisions_proportionate",
-    "clear_next_steps",
-)
+QUESTIONS = SCALE_KEYS[:-1]  # the strategy discussion's criteria but the last (minutes circulated)
 
 
 def _two_rounds(make, db):
