@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import click
-import sqlalchemy as sa
 from flask import Flask
 from flask.cli import AppGroup
 
@@ -19,23 +18,15 @@ def tally_command(check, rebuild):
     """Count the answers of each round not yet counted (rounds from before the counts were kept), so its findings
     are worked out from the counts. Run once after upgrading; safe to run again."""
     from app.audits import tallies
-    from app.audits.models import AuditRound
 
     if check:
-        rounds = list(
-            db.session.execute(
-                sa.select(AuditRound).where(AuditRound.purged_at.is_(None)).order_by(AuditRound.id)
-            ).scalars()
-        )
-        problems = [
-            f"round {r.id} ({r.title}): {problem}" for r in rounds if r.tallied for problem in tallies.check_round(r)
-        ]
+        checked, problems = tallies.check_rounds()
         db.session.rollback()
         for problem in problems:
             click.echo(problem, err=True)
         if problems:
             raise SystemExit(1)
-        click.echo(f"{sum(1 for r in rounds if r.tallied)} counted rounds match their answers.")
+        click.echo(f"{checked} counted rounds match their answers.")
         return
     counted = tallies.count_rounds(rebuild=rebuild)
     click.echo(f"Counted {counted} round{'s' if counted != 1 else ''}.")

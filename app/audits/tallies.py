@@ -25,9 +25,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from app.audits.models import Assignment, AuditCase, AuditRound, CaseAnswer, CaseResponse, ResponseState
 from app.audits.queries.agreement import case_agreement_rows
+from app.audits.queries.answers import submitted_in_round
 from app.audits.tally_models import CaseAgreementUnit, CaseDrift, CaseTally, RoundAgreementTally, RoundAnswerTally
 from app.extensions import db
-from app.questionnaire import catalogue_for_version, get_version
+from app.questionnaire import catalogue_for_version
+from app.questionnaire.storage import excluded_count, met, scored
 
 COUNTS = ("answers", "scored", "met", "excluded")
 _PER_CASE = (CaseTally, CaseAgreementUnit, CaseDrift)
@@ -36,7 +38,7 @@ _PER_CASE = (CaseTally, CaseAgreementUnit, CaseDrift)
 def overall_answer_keys(audit_round: AuditRound) -> set[str]:
     """The keys the round's overall judgement may be stored under (its key and every earlier name of it): the
     per-case counts behind the breakdowns leave it out."""
-    catalogue = catalogue_for_version(get_version(audit_round.instrument_version_id))
+    catalogue = catalogue_for_version(audit_round.instrument_version)
     return {
         alias for key, question in catalogue.questions.items() if question.overall for alias in question.aliases | {key}
     }
@@ -73,13 +75,18 @@ def build_round(audit_round: AuditRound) -> None:
     db.session.flush()
 
 
+def _unpurged_rounds() -> list[AuditRound]:
+    return list(
+        db.session.execute(
+            sa.select(AuditRound).where(AuditRound.purged_at.is_(None)).order_by(AuditRound.id)
+        ).scalars()
+    )
+
+
 def count_rounds(*, rebuild: bool = False) -> int:
     """Counts every round not counted yet (all of them again: `rebuild`), committing after each; how many."""
-    rounds = db.session.execute(
-        sa.select(AuditRound).where(AuditRound.purged_at.is_(None)).order_by(AuditRound.id)
-    ).scalars()
     counted = 0
-    for audit_round in list(rounds):
+    for audit_round in _unpurged_rounds():
         if rebuild or not audit_round.tallied:
             build_round(audit_round)
             db.session.commit()
@@ -92,6 +99,12 @@ def forget_round(audit_round: AuditRound) -> None:
     for model in (RoundAnswerTally, RoundAgreementTally, *_PER_CASE):
         db.session.execute(sa.delete(model).where(model.round_id == audit_round.id))
     audit_round.tallied = False
+
+
+def check_rounds() -> tuple[int, list[str]]:
+    """`check_round` over every counted round: how many were checked, and what differs, each line naming its round."""
+    rounds = [r for r in _unpurged_rounds() if r.tallied]
+    return len(rounds), [f"round {r.id} ({r.title}): {problem}" for r in rounds for problem in check_round(r)]
 
 
 def check_round(audit_round: AuditRound) -> list[str]:
@@ -124,27 +137,20 @@ def check_round(audit_round: AuditRound) -> list[str]:
 def answer_counts(round_id: int) -> list[tuple]:
     """(organisation, question key, stored value, answers, scored, met, excluded) over the round's submitted
     answers with a value: what `RoundAnswerTally` keeps."""
-    meets = CaseAnswer.meets_standard
-    stmt = (
+    stmt = submitted_in_round(
         sa.select(
             Assignment.organisation_id,
             CaseAnswer.question_key,
             CaseAnswer.value,
             sa.func.count(),
-            sa.func.count(meets),
-            sa.func.coalesce(sa.func.sum(sa.case((meets == sa.true(), 1), else_=0)), 0),
-            sa.func.coalesce(sa.func.sum(sa.case((CaseAnswer.excluded == sa.true(), 1), else_=0)), 0),
+            scored(CaseAnswer.meets_standard),
+            met(CaseAnswer.meets_standard),
+            excluded_count(CaseAnswer.excluded),
         )
-        .join(CaseResponse, CaseAnswer.response_id == CaseResponse.id)
-        .join(Assignment, CaseResponse.assignment_id == Assignment.id)
-        .join(AuditCase, Assignment.case_id == AuditCase.id)
-        .where(
-            AuditCase.round_id == round_id,
-            CaseResponse.state == ResponseState.submitted,
-            CaseAnswer.value.is_not(None),
-        )
-        .group_by(Assignment.organisation_id, CaseAnswer.question_key, CaseAnswer.value)
-    )
+        .select_from(CaseAnswer)
+        .where(CaseAnswer.value.is_not(None)),
+        round_id,
+    ).group_by(Assignment.organisation_id, CaseAnswer.question_key, CaseAnswer.value)
     return [tuple(row) for row in db.session.execute(stmt)]
 
 
@@ -169,10 +175,8 @@ def _counted_whole(case: AuditCase) -> bool:
     audit_round = case.round
     if audit_round.tallied:
         return False
-    db.session.execute(sa.select(AuditRound.id).where(AuditRound.id == audit_round.id).with_for_update())
-    tallied = db.session.execute(sa.select(AuditRound.tallied).where(AuditRound.id == audit_round.id)).scalar_one()
-    if tallied:  # counted whole by another transaction meanwhile, before this change: count the change
-        db.session.refresh(audit_round, ["tallied"])
+    db.session.refresh(audit_round, ["tallied"], with_for_update=True)
+    if audit_round.tallied:  # counted whole by another transaction meanwhile, before this change: count the change
         return False
     build_round(audit_round)
     return True
@@ -276,8 +280,8 @@ def _case_tallies(audit_round: AuditRound, case_ids: list[int] | None) -> list[d
         sa.select(
             Assignment.case_id,
             sa.func.count(sa.distinct(CaseResponse.id)),
-            sa.func.count(sa.case((counted, meets), else_=None)),
-            sa.func.coalesce(sa.func.sum(sa.case((sa.and_(counted, meets == sa.true()), 1), else_=0)), 0),
+            scored(sa.case((counted, meets), else_=None)),
+            met(sa.and_(counted, meets)),
         )
         .select_from(CaseResponse)
         .join(Assignment, CaseResponse.assignment_id == Assignment.id)

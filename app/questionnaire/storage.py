@@ -33,6 +33,19 @@ class AnswerColumns:
     excluded: Mapped[bool] = mapped_column(default=False)
 
 
+# How answers are counted in SQL, over the answer columns: those scored (with a meets_standard), those meeting the
+# standard, those excluded (not applicable). Findings and the round tallies count with these.
+def scored(meets_standard) -> sa.ColumnElement:
+    return sa.func.count(meets_standard)
+
+
+def count_true(flag) -> sa.ColumnElement:
+    return sa.func.coalesce(sa.func.sum(sa.case((flag == sa.true(), 1), else_=0)), 0)
+
+
+met = excluded_count = count_true
+
+
 class AnswerNotes:
     """Mixin for an answer table that keeps the RAG rating and the comment and evidence given with the answer."""
 

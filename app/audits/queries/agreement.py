@@ -16,16 +16,15 @@ from app.audits.models import (
     AuditCase,
     AuditRound,
     CaseAnswer,
-    CaseResponse,
     ModeratedAnswer,
     Moderation,
-    ResponseState,
 )
 from app.audits.queries.access import instrument_of
 from app.audits.tally_models import CaseDrift, CaseTally, RoundAgreementTally
 from app.audits.queries.answers import (
     agency_questions,
     rated_questions,
+    submitted_in_round,
 )
 from app.db import wrote_in_transaction
 from app.extensions import db
@@ -75,16 +74,11 @@ def _in_cases(stmt: sa.Select, case_ids: list[int] | None) -> sa.Select:
 def _submitted_ratings(round_id: int, keys: set[str], case_ids=None) -> list[tuple[int, int, str, str | None]]:
     """(case id, agency id, question key, stored value) of every submitted answer in the round (or in these of its
     cases) to these questions."""
-    stmt = (
+    stmt = submitted_in_round(
         sa.select(Assignment.case_id, Assignment.organisation_id, CaseAnswer.question_key, CaseAnswer.value)
-        .join(AuditCase, Assignment.case_id == AuditCase.id)
-        .join(CaseResponse, CaseResponse.assignment_id == Assignment.id)
-        .join(CaseAnswer, CaseAnswer.response_id == CaseResponse.id)
-        .where(
-            AuditCase.round_id == round_id,
-            CaseResponse.state == ResponseState.submitted,
-            CaseAnswer.question_key.in_(sorted(keys)),
-        )
+        .select_from(CaseAnswer)
+        .where(CaseAnswer.question_key.in_(sorted(keys))),
+        round_id,
     )
     return list(db.session.connection().execute(_in_cases(stmt, case_ids)).all())
 

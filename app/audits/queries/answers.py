@@ -57,6 +57,17 @@ def _answers_statement() -> sa.Select:
 # ---------------------------------------------------------------------------------------------
 # Ratings: side by side, disagreements
 # ---------------------------------------------------------------------------------------------
+def submitted_in_round(stmt: sa.Select, round_id: int) -> sa.Select:
+    """`stmt`, selecting from case answers, kept to the round's submitted ones: each answer joined to its response,
+    assignment and case, so it may select or group by those too."""
+    return (
+        stmt.join(CaseResponse, CaseAnswer.response_id == CaseResponse.id)
+        .join(Assignment, CaseResponse.assignment_id == Assignment.id)
+        .join(AuditCase, Assignment.case_id == AuditCase.id)
+        .where(AuditCase.round_id == round_id, CaseResponse.state == ResponseState.submitted)
+    )
+
+
 def rated_questions(instrument: Instrument) -> list[Question]:
     """Questions about the case answered on a rating scale: these get one agreed rating per case and are
     measured for agreement between agencies."""

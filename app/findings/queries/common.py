@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.questionnaire import InstrumentModel
+from app.questionnaire.storage import excluded_count, met, scored  # noqa: F401 (shared by the findings queries)
 
 # --- small SQL building blocks -------------------------------------------------------------------------------
 
@@ -42,18 +43,6 @@ def mapping_table(name: str, columns: tuple[str, ...], rows) -> sa.Subquery:
 
 
 RAG_SCORE = {"green": 2, "amber": 1, "red": 0}
-
-
-def scored(meets_standard) -> sa.ColumnElement:
-    return sa.func.count(meets_standard)
-
-
-def met(meets_standard) -> sa.ColumnElement:
-    return sa.func.coalesce(sa.func.sum(sa.case((meets_standard == sa.true(), 1), else_=0)), 0)
-
-
-def excluded_count(excluded) -> sa.ColumnElement:
-    return sa.func.coalesce(sa.func.sum(sa.case((excluded == sa.true(), 1), else_=0)), 0)
 
 
 # --- instruments ---------------------------------------------------------------------------------------------
