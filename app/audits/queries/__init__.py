@@ -17,6 +17,7 @@ from app.audits.queries.access import (
     scoring_assignment,
 )
 from app.audits.queries.longitudinal import PreviousCase, previous_case_view
+from app.audits.queries.ratings import ordinal
 from app.audits.queries.agreement import (
     AgencyDrift,
     QuestionAgreement,
@@ -24,7 +25,6 @@ from app.audits.queries.agreement import (
     agreement_snapshot,
     agreement_table,
     kept_agreement_snapshot,
-    ordinal,
     round_agreement,
 )
 from app.audits.queries.answers import (
