@@ -40,5 +40,6 @@ from app.selfassessment.models import (  # noqa: F401
     SurveyResponse,
     SurveySnapshot,
 )
+from app.selfassessment.tally_models import CampaignRatingTally, CampaignSurveyTally, ReturnTally  # noqa: F401
 from app.statements.models import Risk, RiskAssessment, SealEvent, Signature, Statement  # noqa: F401
 from app.studio.models import InstrumentDraft  # noqa: F401

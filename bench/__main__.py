@@ -373,8 +373,12 @@ def main(argv: list[str] | None = None) -> int:
         )
         if already_generated():
             from app.audits.tallies import count_rounds
+            from app.selfassessment.tallies import count_campaigns
 
-            count_rounds()  # what `flask audits tally` does once after upgrading a database from before the counts
+            # what `flask audits tally` and `flask campaigns tally` do once after upgrading a database from before
+            # the counts
+            count_rounds()
+            count_campaigns()
             generated = describe()
         else:
             if db.session.execute(sa.text("SELECT count(*) FROM user_account")).scalar_one():

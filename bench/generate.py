@@ -522,11 +522,13 @@ def generate(scale: Scale, *, seed: int = 20261121, label: str = "bench") -> Gen
     out.flush()
     _advance_sequences(t.values())
     db.session.commit()
-    # The services keep each round's answers counted as they are submitted (app/audits/tallies.py); answers
-    # inserted in bulk are counted here, once.
+    # The services keep each round's answers and each return's figures counted as they are submitted
+    # (app/audits/tallies.py, app/selfassessment/tallies.py); answers inserted in bulk are counted here, once.
     from app.audits.tallies import count_rounds
+    from app.selfassessment.tallies import count_campaigns
 
     count_rounds(rebuild=True)
+    count_campaigns(rebuild=True)
     # Planner statistics, as a production database has them (autovacuum; SQLite's ANALYZE): without them
     # PostgreSQL plans the bulk-loaded tables as if they were empty.
     db.session.execute(sa.text("ANALYZE"))

@@ -2,34 +2,27 @@
 
 from __future__ import annotations
 
-import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from app.extensions import db
+from app.tallying import add_tally_command
 
 audits_cli = AppGroup("audits", help="Case audit rounds.")
 
 
-@audits_cli.command("tally")
-@click.option("--check", is_flag=True, help="Compare every round's kept counts with its answers; exit 1 if any differ.")
-@click.option("--rebuild", is_flag=True, help="Count every round again from its answers, not only uncounted ones.")
-def tally_command(check, rebuild):
-    """Count the answers of each round not yet counted (rounds from before the counts were kept), so its findings
-    are worked out from the counts. Run once after upgrading; safe to run again."""
+def _check_all():
     from app.audits import tallies
 
-    if check:
-        checked, problems = tallies.check_rounds()
-        db.session.rollback()
-        for problem in problems:
-            click.echo(problem, err=True)
-        if problems:
-            raise SystemExit(1)
-        click.echo(f"{checked} counted rounds match their answers.")
-        return
-    counted = tallies.count_rounds(rebuild=rebuild)
-    click.echo(f"Counted {counted} round{'s' if counted != 1 else ''}.")
+    return tallies.check_rounds()
+
+
+def _count_all(*, rebuild: bool) -> int:
+    from app.audits import tallies
+
+    return tallies.count_rounds(rebuild=rebuild)
+
+
+add_tally_command(audits_cli, noun="round", check_all=_check_all, count_all=_count_all)
 
 
 def register_cli(app: Flask) -> None:

@@ -21,7 +21,6 @@ from collections import Counter
 from collections.abc import Iterable
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from app.audits.models import Assignment, AuditCase, AuditRound, CaseAnswer, CaseResponse, ResponseState
 from app.audits.queries.agreement import case_agreement_rows
@@ -30,6 +29,7 @@ from app.audits.tally_models import CaseAgreementUnit, CaseDrift, CaseTally, Rou
 from app.extensions import db
 from app.questionnaire import catalogue_for_version
 from app.questionnaire.storage import excluded_count, met, scored
+from app.tallying import add_counts, count_each
 
 COUNTS = ("answers", "scored", "met", "excluded")
 _PER_CASE = (CaseTally, CaseAgreementUnit, CaseDrift)
@@ -85,13 +85,7 @@ def _unpurged_rounds() -> list[AuditRound]:
 
 def count_rounds(*, rebuild: bool = False) -> int:
     """Counts every round not counted yet (all of them again: `rebuild`), committing after each; how many."""
-    counted = 0
-    for audit_round in _unpurged_rounds():
-        if rebuild or not audit_round.tallied:
-            build_round(audit_round)
-            db.session.commit()
-            counted += 1
-    return counted
+    return count_each(_unpurged_rounds(), build_round, rebuild=rebuild)
 
 
 def forget_round(audit_round: AuditRound) -> None:
@@ -198,27 +192,7 @@ def _add_answers(round_id: int, organisation_id: int, answers: Iterable[CaseAnsw
         for answer in answers
         if answer.value is not None
     ]
-    _add(RoundAnswerTally, rows, COUNTS)
-
-
-def _add(model, rows: list[dict], counts: tuple[str, ...]) -> None:
-    """Adds each row's counts to the row of the same primary key (written if there is none), in one statement,
-    in key order, so two transactions changing the same round lock its rows in the same order (PostgreSQL) and
-    cannot deadlock; rows whose first count falls to 0 are removed."""
-    if not rows:
-        return
-    table = model.__table__
-    keys = [c.name for c in table.primary_key.columns]
-    rows = sorted(rows, key=lambda row: tuple(row[k] for k in keys))
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(table).values(rows)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[table.c[k] for k in keys],
-        set_={count: table.c[count] + stmt.excluded[count] for count in counts},
-    )
-    db.session.execute(stmt)
-    if any(row[counts[0]] < 0 for row in rows):
-        db.session.execute(sa.delete(model).where(table.c.round_id == rows[0]["round_id"], table.c[counts[0]] == 0))
+    add_counts(RoundAnswerTally, rows, COUNTS, "round_id")
 
 
 def _count_cases(audit_round: AuditRound, case_ids: list[int] | None) -> None:
@@ -245,7 +219,7 @@ def _count_cases(audit_round: AuditRound, case_ids: list[int] | None) -> None:
             db.session.execute(sa.insert(model), rows)
     change = Counter((row["question_key"], row["ratings"]) for row in now[unit])
     change.subtract(Counter((key, ratings) for key, ratings in before))
-    _add(
+    add_counts(
         RoundAgreementTally,
         [
             {"round_id": audit_round.id, "question_key": key, "ratings": ratings, "units": units}
@@ -253,6 +227,7 @@ def _count_cases(audit_round: AuditRound, case_ids: list[int] | None) -> None:
             if units
         ],
         ("units",),
+        "round_id",
     )
 
 

@@ -8,6 +8,7 @@ responses that were given against it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache, partial
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -288,9 +289,34 @@ def versions_of_key(key: str, *, up_to: int | None = None) -> list[InstrumentVer
 
 
 def catalogue_for_version(version: InstrumentVersion, *, all_versions: bool = False) -> Catalogue:
-    """The version's questions, with keys carried back through every earlier version's names."""
-    versions = versions_of_key(version.instrument.key, up_to=None if all_versions else version.version)
-    return build_catalogue(v.parsed for v in versions or [version])
+    """The version's questions, with keys carried back through every earlier version's names (every later one's
+    too: `all_versions`). One statement reads the versions' ids and hashes; their parses are shared by hash, so a
+    definition is read only the first time it is seen."""
+    rows = db.session.execute(
+        _versions_statement(all_versions), {"instrument_id": version.instrument_id, "up_to": version.version}
+    ).all() or [(version.id, version.content_hash)]
+    return build_catalogue(
+        parsed_definition(content_hash, partial(_definition, version_id), version_id)
+        for version_id, content_hash in rows
+    )
+
+
+@cache
+def _versions_statement(all_versions: bool) -> sa.Select:
+    """(id, content hash) of an instrument's versions (up to one, unless `all_versions`), built once: every
+    findings page reads it."""
+    stmt = (
+        sa.select(InstrumentVersion.id, InstrumentVersion.content_hash)
+        .where(InstrumentVersion.instrument_id == sa.bindparam("instrument_id"))
+        .order_by(InstrumentVersion.version)
+    )
+    return stmt if all_versions else stmt.where(InstrumentVersion.version <= sa.bindparam("up_to"))
+
+
+def _definition(version_id: int) -> dict:
+    return db.session.execute(
+        sa.select(InstrumentVersion.definition).where(InstrumentVersion.id == version_id)
+    ).scalar_one()
 
 
 def catalogue_for_key(key: str) -> Catalogue | None:

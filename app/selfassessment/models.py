@@ -91,10 +91,18 @@ class Campaign(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     # Changes whenever anything the campaign's findings figures are computed from changes (app/findings/freshness.py).
     figures_token: Mapped[str | None] = mapped_column(sa.String(32), deferred=True, default=new_figures_token)
+    # Its returns are kept counted as they change (app/selfassessment/tallies.py); false for a campaign from before
+    # they were, whose figures are worked out from its answers until it is counted.
+    tallied: Mapped[bool] = mapped_column(default=True, server_default=sa.false())
+    # The fewest responses with which an organisation's survey answers are counted in the campaign's survey tally
+    # (app/selfassessment/tallies.py): MIN_CELL_SIZE when it was counted; none while it is not.
+    survey_counted_from: Mapped[int | None]
 
     returns: Mapped[list[Return]] = relationship(back_populates="campaign", cascade="all, delete-orphan")
-    instrument_version: Mapped[InstrumentVersion] = relationship(foreign_keys=[instrument_version_id])
-    survey_version: Mapped[InstrumentVersion | None] = relationship(foreign_keys=[survey_version_id])
+    # Loaded with the campaign (one statement, not two more): nearly every page and figure of a campaign reads its
+    # instrument; the versions' definitions stay deferred.
+    instrument_version: Mapped[InstrumentVersion] = relationship(foreign_keys=[instrument_version_id], lazy="joined")
+    survey_version: Mapped[InstrumentVersion | None] = relationship(foreign_keys=[survey_version_id], lazy="joined")
     previous_campaign: Mapped[Campaign | None] = relationship(remote_side=[id])
 
     @property

@@ -115,6 +115,24 @@ def _theme_respondents(link_ids: list[int], theme_questions: dict[str, list[str]
     return result
 
 
+def answer_counts(link_ids) -> dict[str, dict[str, int]]:
+    """question key -> stored value -> answers, over the responses to these survey links (none: {})."""
+    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    if not link_ids:
+        return counts
+    # The responses as a subquery rather than a join: SQLite then reads only their answers, by index, where with
+    # the join it scanned every answer in question order (a third slower); PostgreSQL plans both alike.
+    responses = sa.select(SurveyResponse.id).where(SurveyResponse.survey_link_id.in_(link_ids))
+    rows = db.session.execute(
+        sa.select(SurveyAnswer.question_key, SurveyAnswer.value, sa.func.count())
+        .where(SurveyAnswer.survey_response_id.in_(responses), SurveyAnswer.value.is_not(None))
+        .group_by(SurveyAnswer.question_key, SurveyAnswer.value)
+    ).all()
+    for key, value, n in rows:
+        counts[key][value] = n
+    return counts
+
+
 def compute(
     survey: Instrument,
     link_ids: list[int],
@@ -123,10 +141,11 @@ def compute(
     exact: bool = False,
     noise: Callable[[float], int] | None = None,
     respondents: int | None = None,
+    answers: dict[str, dict[str, int]] | None = None,
 ) -> dict:
     """The results of the responses to these survey links: noised and suppressed as described above, or, with
     `exact`, the true counts (partnership figures for partnership staff only). `respondents`: the links' responses,
-    when the caller has counted them already."""
+    and `answers`: their answer_counts, when the caller has them already."""
     minimum = minimum_size()
     epsilon = noise_epsilon()
     draw = (lambda: 0) if exact else (lambda: (noise or geometric_noise)(epsilon))
@@ -143,18 +162,7 @@ def compute(
             if link_ids
             else 0
         )
-    counts: dict[str, dict[str, int]] = defaultdict(dict)
-    if link_ids:
-        # The responses as a subquery rather than a join: SQLite then reads only their answers, by index, where
-        # with the join it scanned every answer in question order (a third slower); PostgreSQL plans both alike.
-        responses = sa.select(SurveyResponse.id).where(SurveyResponse.survey_link_id.in_(link_ids))
-        rows = db.session.execute(
-            sa.select(SurveyAnswer.question_key, SurveyAnswer.value, sa.func.count())
-            .where(SurveyAnswer.survey_response_id.in_(responses))
-            .group_by(SurveyAnswer.question_key, SurveyAnswer.value)
-        ).all()
-        for key, value, n in rows:
-            counts[key][value] = n
+    counts = answer_counts(link_ids) if answers is None else answers
 
     statements: dict[str, dict] = {}
     agreeing: dict[str, int] = {}

@@ -14,7 +14,7 @@ from app.errors import DomainError, InvalidTransition
 from app.extensions import db
 from app.questionnaire import write_answers
 from app.questionnaire.answers import is_blank
-from app.selfassessment import snapshots
+from app.selfassessment import snapshots, survey_tally
 from app.selfassessment.models import (
     Campaign,
     CampaignState,
@@ -130,7 +130,9 @@ def record_survey_response(
 ) -> SurveyResponse:
     """Store one anonymous response, spending its one-time code: the answers and the date only, nothing linking it
     to the code. No activity event, because its actor and timestamp would say more about the respondent than the
-    survey promises to keep. Holds the link's row, so a response cannot land after the survey's results froze."""
+    survey promises to keep. Holds the campaign's row (its survey counts change one response at a time), then
+    the link's, so a response cannot land after the survey's results froze."""
+    survey_tally.hold(link.campaign)
     _lock(link)
     _require_open(link)
     _spend_code(link, code)
@@ -149,6 +151,7 @@ def record_survey_response(
     write_answers(survey, given, {}, new_row)
     db.session.add(response)
     db.session.flush()
+    survey_tally.survey_response_recorded(link, response)
     figures_changed.send("campaign", id=campaign.id)
     return response
 

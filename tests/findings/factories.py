@@ -26,6 +26,8 @@ from app.extensions import db
 import sqlalchemy as sa
 
 from app.questionnaire import InstrumentVersion, latest_version, score_answer
+from app.selfassessment import survey_tally
+from app.selfassessment import tallies as return_tallies
 from app.selfassessment.models import (
     Campaign,
     CampaignState,
@@ -205,6 +207,7 @@ def add_return(
             )
         )
     db.session.flush()
+    return_tallies.return_changed(ret)  # as the services do when a return is submitted
     return ret
 
 
@@ -213,6 +216,7 @@ def challenge(ret, question_key, moderated_rag, comment="Evidence does not suppo
     item = Challenge(return_answer_id=answer.id, moderated_rag=moderated_rag, comment=comment)
     db.session.add(item)
     db.session.flush()
+    return_tallies.return_changed(ret)  # as the challenge services do
     return item
 
 
@@ -243,5 +247,6 @@ def add_survey_responses(campaign, organisation, answer_sets: list[dict]) -> Sur
                 )
             )
         db.session.add(response)
-    db.session.flush()
+        db.session.flush()
+        survey_tally.survey_response_recorded(link, response)  # as the survey service does
     return link

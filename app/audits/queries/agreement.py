@@ -7,6 +7,8 @@ import threading
 from collections import defaultdict
 from dataclasses import dataclass
 
+from functools import cache
+
 import sqlalchemy as sa
 
 from app.accounts.models import Organisation
@@ -107,6 +109,27 @@ def _from_tallies(audit_round: AuditRound) -> _Counted:
     """A tallied round's agreement counts, from its kept tally and drift: a few hundred rows, in one statement (each
     statement costs a round trip and SQLAlchemy's work): the units counted by question and ratings, the agencies'
     drift, and two counts of cases."""
+    tallies: dict[str, agreement_math.Tally] = defaultdict(agreement_math.Tally)
+    drift: dict[int, agreement_math.Drift] = {}
+    counts = {"pooled": 0, "moderated": 0}
+    read: dict[str, tuple[float, ...]] = {}
+    rows = db.session.connection().execute(_tallies_statement(), {"round_id": audit_round.id})
+    for kind, key, ratings, agency, first, second in rows:
+        if kind == "unit":
+            if ratings not in read:
+                read[ratings] = tuple(float(r) for r in ratings.split(","))
+            tallies[key][read[ratings]] += first
+        elif kind == "drift":
+            drift[agency] = agreement_math.Drift(rater=agency, compared=first, differed=second)
+        else:
+            counts[kind] = first
+    return _Counted(dict(tallies), counts["pooled"], drift, counts["moderated"])
+
+
+@cache
+def _tallies_statement() -> sa.CompoundSelect:
+    """The statement of _from_tallies, built once (the round bound when it runs): building this union and working
+    out its cache key cost more than running it."""
     tally, drift_row = RoundAgreementTally, CaseDrift
     text, number = sa.String(), sa.Integer()
 
@@ -125,8 +148,8 @@ def _from_tallies(audit_round: AuditRound) -> _Counted:
             typed(second, number),
         )
 
-    round_id = audit_round.id
-    statement = sa.union_all(
+    round_id = sa.bindparam("round_id")
+    return sa.union_all(
         sa.select(*part("unit", question_key=tally.question_key, ratings=tally.ratings, first=tally.units)).where(
             tally.round_id == round_id
         ),
@@ -146,20 +169,6 @@ def _from_tallies(audit_round: AuditRound) -> _Counted:
         .join(AuditCase, Moderation.case_id == AuditCase.id)
         .where(AuditCase.round_id == round_id),
     )
-    tallies: dict[str, agreement_math.Tally] = defaultdict(agreement_math.Tally)
-    drift: dict[int, agreement_math.Drift] = {}
-    counts = {"pooled": 0, "moderated": 0}
-    read: dict[str, tuple[float, ...]] = {}
-    for kind, key, ratings, agency, first, second in db.session.connection().execute(statement):
-        if kind == "unit":
-            if ratings not in read:
-                read[ratings] = tuple(float(r) for r in ratings.split(","))
-            tallies[key][read[ratings]] += first
-        elif kind == "drift":
-            drift[agency] = agreement_math.Drift(rater=agency, compared=first, differed=second)
-        else:
-            counts[kind] = first
-    return _Counted(dict(tallies), counts["pooled"], drift, counts["moderated"])
 
 
 def case_agreement_rows(audit_round: AuditRound, case_ids: list[int] | None) -> tuple[list[dict], list[dict]]:

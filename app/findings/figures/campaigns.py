@@ -12,6 +12,8 @@ from app.findings.figures.survey import survey_figures, survey_partnership
 from app.findings.figures.tallies import RAGS, SCORE_RAG, pct, proposals, settings
 from app.questionnaire import Catalogue, catalogue_for_version
 from app.selfassessment import queries as sa_queries
+from app.selfassessment import tallies
+from app.selfassessment.return_figures import ABSENT
 from app.selfassessment.queries import ThemeRag
 from app.utils import utcnow
 
@@ -44,39 +46,34 @@ def _themes_of(catalogue: Catalogue) -> dict[str, tuple[str, ...]]:
     return themes
 
 
-def _theme_rags(theme_rows):
-    """The triangulation's self-assessed side from the campaign's per-theme rows (scored and other themed
+def _theme_rags(layout, returns):
+    """The triangulation's self-assessed side from each return's figures per theme (scored and other themed
     questions together), as app.selfassessment.queries.self_assessed_theme_rag gives it, without reading the
     answers again: for the given themes, (organisation id, theme) -> the worst self-assessed and agreed RAG and
     the count of each self-assessed RAG."""
 
     def rags(themes: set[str]) -> dict[tuple[int, str], ThemeRag]:
-        folded: dict[tuple[int, str], list] = {}
-        for org, _per, key, _scored, rated, self_green, _green, self_score, _mod, rated_mod, amber, red in theme_rows:
-            if not rated or key not in themes:
-                continue
-            place = (org, key)
-            entry = folded.get(place)
-            if entry is None:
-                folded[place] = [self_score, rated_mod, self_green, amber, red]
-            else:  # the theme's scored and other questions: the lower ratings, the counts added
-                entry[0] = _lower(entry[0], self_score)
-                entry[1] = _lower(entry[1], rated_mod)
-                entry[2] += self_green
-                entry[3] += amber
-                entry[4] += red
-        return {
-            place: ThemeRag(
-                SCORE_RAG.get(worst_self), SCORE_RAG.get(worst_agreed), {"green": green, "amber": amber, "red": red}
-            )
-            for place, (worst_self, worst_agreed, green, amber, red) in folded.items()
-        }
+        found: dict[tuple[int, str], ThemeRag] = {}
+        alike: dict[tuple, ThemeRag] = {}  # organisations rate alike: one ThemeRag (read, never changed) for each
+        places = layout.rated_theme_places(themes)
+        rated_at = layout.rated_at
+        for org_id, values in returns:
+            for theme, at in places:
+                figures = rated_at(values, at)
+                if figures is None:
+                    continue
+                rag = alike.get(figures)
+                if rag is None:
+                    worst_self, worst_agreed, green, amber, red = figures
+                    rag = alike[figures] = ThemeRag(
+                        SCORE_RAG.get(worst_self),
+                        SCORE_RAG.get(worst_agreed),
+                        {"green": green, "amber": amber, "red": red},
+                    )
+                found[org_id, theme] = rag
+        return found
 
     return rags
-
-
-def _lower(a: int | None, b: int | None) -> int | None:
-    return b if a is None else a if b is None else min(a, b)
 
 
 def campaign_catalogue(campaign) -> Catalogue:
@@ -110,13 +107,13 @@ def campaign_snapshot(campaign, organisation_ids=None) -> dict:
     cfg = settings()
     catalogue = campaign_catalogue(campaign)
     states = queries.return_states(campaign.id, organisation_ids)
-    answers = queries.return_ratings(campaign.id, organisation_ids)
-    counts = queries.rating_counts(answers, {row.organisation_id: row.org_type for row in states})
-    org_sections, org_themes, theme_rows = _split_ratings(queries.organisation_ratings(answers, catalogue))
-    by_key, by_type = _by_key_and_type(counts)
+    layout, returns = tallies.return_figures_of(campaign, organisation_ids, catalogue=catalogue)
+    by_key = tallies.rating_totals(campaign, organisation_ids)
+    frozen = sa_queries.survey_snapshots(campaign.id) if campaign.survey_version_id else {}
+    by_type = _by_type(layout, returns, {row.organisation_id: row.org_type for row in states})
     canonical = dict(catalogue.key_rows())
     criteria = _criteria(catalogue, by_key, canonical)
-    standards = _standards(catalogue, criteria, org_sections)
+    standards = _standards(catalogue, criteria, layout, returns)
     organisations = {
         row.organisation_id: {
             "id": row.organisation_id,
@@ -126,7 +123,7 @@ def campaign_snapshot(campaign, organisation_ids=None) -> dict:
         }
         for row in states
     }
-    themes = _themes(catalogue, by_key, org_themes)
+    themes = _themes(catalogue, by_key, layout, returns)
     summary = _summary(states)
     rerated = _rerated(campaign, criteria, canonical)
     summary["rerated"] = sum(entry["n"] for entry in rerated)
@@ -146,38 +143,27 @@ def campaign_snapshot(campaign, organisation_ids=None) -> dict:
         "org_types": _org_types(states, by_type),
         "themes": themes,
         "proposals": proposals(themes, cfg),
-        "survey": survey_figures(campaign, _theme_rags(theme_rows)),
-        "survey_partnership": survey_partnership(campaign),
+        "survey": survey_figures(
+            campaign,
+            _theme_rags(layout, returns),
+            [(row.organisation_id, row.name, row.org_type) for row in states],
+            frozen,
+        ),
+        "survey_partnership": survey_partnership(campaign, frozen),
         "returns": list(organisations.values()),
         "rerated": rerated,
     }
 
 
-def _by_key_and_type(counts: Counter) -> tuple[Counter, Counter]:
-    """The rating counts of queries.rating_counts as (stored key, rag, agreed rag) -> answers, organisation types
-    summed away, and as (organisation type, rag, agreed rag) -> answers, keys summed away."""
-    by_key: Counter = Counter()
+def _by_type(layout, returns, org_types: dict[int, str]) -> Counter:
+    """(organisation type, self-assessed RAG, agreed RAG) -> rated criteria, from each return's figures
+    (`org_types`: organisation id -> its type)."""
     by_type: Counter = Counter()
-    for (key, org_type, rag, agreed), n in counts.items():
-        by_key[key, rag, agreed] += n
-        by_type[org_type, rag, agreed] += n
-    return by_key, by_type
-
-
-def _split_ratings(rows) -> tuple[dict, dict, list]:
-    """The rows of queries.organisation_ratings, unpacked by position (there is one per organisation and standard
-    or theme, thousands at national scale): by (organisation, standard), by (organisation, theme) of scored
-    questions, and every theme row."""
-    org_sections, org_themes, theme_rows = {}, {}, []
-    for row in rows:
-        org_id, per, key, scored = row[:4]
-        if per == "section":
-            org_sections[org_id, key] = row
-        else:
-            theme_rows.append(row)
-            if scored == "1":
-                org_themes[org_id, key] = row
-    return org_sections, org_themes, theme_rows
+    for org_id, values in returns:
+        org_type = org_types[org_id]
+        for rag, agreed, n in layout.rags(values):
+            by_type[org_type, rag, agreed] += n
+    return by_type
 
 
 def _summary(states) -> dict:
@@ -211,8 +197,9 @@ def _criteria(catalogue: Catalogue, by_key: Counter, canonical: dict[str, str]) 
     }
 
 
-def _standards(catalogue: Catalogue, criteria: dict[str, dict], org_sections: dict) -> list[dict]:
-    """Per section with scored questions: its criteria's ratings added up, and each organisation's lowest."""
+def _standards(catalogue: Catalogue, criteria: dict[str, dict], layout, returns) -> list[dict]:
+    """Per section with scored questions: its criteria's ratings added up, and each organisation's lowest (from
+    its return's figures)."""
     standards = {}
     for key, title in catalogue.sections.items():
         members = [c for c in criteria.values() if c["section"] == key]
@@ -225,13 +212,14 @@ def _standards(catalogue: Catalogue, criteria: dict[str, dict], org_sections: di
             "criteria": [c["key"] for c in members],
             "by_org": {},
         }
-    for (org_id, section), row in org_sections.items():
-        self_score, moderated_score = row[7:9]
-        if section in standards:
-            standards[section]["by_org"][str(org_id)] = {
-                "self": SCORE_RAG.get(self_score),
-                "moderated": SCORE_RAG.get(moderated_score),
-            }
+    places = [(standards[section]["by_org"], at) for section, at in layout.section_places(standards)]
+    rags = {(s, m): (SCORE_RAG.get(s), SCORE_RAG.get(m)) for s in (*SCORE_RAG, None) for m in (*SCORE_RAG, None)}
+    for org_id, values in returns:
+        name = str(org_id)
+        for by_org, at in places:
+            if values[at] != ABSENT:
+                self_rag, moderated_rag = rags[values[at], values[at + 1]]
+                by_org[name] = {"self": self_rag, "moderated": moderated_rag}
     return list(standards.values())
 
 
@@ -278,7 +266,7 @@ def _org_types(states, by_type: Counter) -> list[dict]:
     return sorted(types.values(), key=lambda t: t["label"] or t["org_type"])
 
 
-def _themes(catalogue: Catalogue, by_key: Counter, org_themes: dict) -> list[dict]:
+def _themes(catalogue: Catalogue, by_key: Counter, layout, returns) -> list[dict]:
     """Per theme of scored questions: their ratings added up, and each organisation's criteria rated and agreed
     Green."""
     themes_of = _themes_of(catalogue)
@@ -299,9 +287,13 @@ def _themes(catalogue: Catalogue, by_key: Counter, org_themes: dict) -> list[dic
             "met": moderated["green"],
         }
     by_counts: dict[tuple, dict] = {}  # organisations' counts repeat: each one's figures are worked out once
-    for (org_id, theme), row in org_themes.items():
-        counts = row[4:7]
-        if counts[0] and theme in themes:
+    places = [(themes[theme]["by_org"], at) for theme, at in layout.scored_theme_places(themes)]
+    for org_id, values in returns:
+        name = str(org_id)
+        for by_org, at in places:
+            if not values[at]:  # none of its criteria rated
+                continue
+            counts = (values[at], values[at + 1], values[at + 2])
             figures = by_counts.get(counts)
             if figures is None:
                 rated, self_green, green = counts
@@ -312,7 +304,7 @@ def _themes(catalogue: Catalogue, by_key: Counter, org_themes: dict) -> list[dic
                     "self_pct": pct(self_green, rated),
                     "pct": pct(green, rated),
                 }
-            themes[theme]["by_org"][str(org_id)] = dict(figures)
+            by_org[name] = dict(figures)
     return list(themes.values())
 
 

@@ -170,7 +170,7 @@ def round_snapshot(audit_round) -> dict:
         grades[row.overall_grade or NOT_AGREED] += 1
     agency_keys = [q.key for q in agency_questions(get_version(audit_round.instrument_version_id).parsed)]
     agreed_questions = question_rows(
-        catalogue, queries.answer_counts(queries.moderated_answers(audit_round.id, agency_keys)), org_field=None
+        catalogue, queries.agreed_answer_counts(audit_round.id, agency_keys), org_field=None
     )
     self_pct = {q["key"]: q["pct"] for q in questions}
     agreed = {

@@ -6,20 +6,21 @@ from app.questionnaire import theme_titles
 from app.selfassessment import queries as sa_queries
 
 
-def survey_figures(campaign, theme_rags=None) -> dict | None:
+def survey_figures(campaign, theme_rags=None, named=None, frozen=None) -> dict | None:
     """Triangulation of each organisation's self-assessed rating per theme with its practitioners' agreement, from
     app.selfassessment.queries.triangulation (the one implementation the self-assessment pages use too: results
     only from a closed survey's frozen, noised snapshot, never a figure from fewer than MIN_CELL_SIZE
     practitioners), and the partnership's agreement per theme, exact and current, for partnership staff only
     ("themes"; organisations see survey_partnership instead). `theme_rags` (themes -> ratings by organisation and
-    theme) gives the self-assessed side when the caller has already read the ratings.
+    theme) gives the self-assessed side when the caller has already read the ratings, `named` the campaign's
+    organisations, (id, name, type) in order of name, and `frozen` its survey_snapshots.
     """
     if campaign.survey_version_id is None:
         return None
     min_size = sa_queries.min_cell_size()
     threshold = float(sa_queries.agreement_threshold())
     organisations: dict[int, dict] = {}
-    for row in sa_queries.triangulation(campaign.id, theme_rags=theme_rags):
+    for row in sa_queries.triangulation(campaign.id, theme_rags=theme_rags, organisations=named, frozen=frozen):
         entry = organisations.get(row.organisation_id)
         if entry is None:
             entry = organisations[row.organisation_id] = {
@@ -75,10 +76,15 @@ def survey_figures(campaign, theme_rags=None) -> dict | None:
     }
 
 
-def survey_partnership(campaign) -> list[dict] | None:
+def survey_partnership(campaign, snapshots=None) -> list[dict] | None:
     """The partnership's agreement per theme as frozen when the campaign closed: what organisations may compare
-    themselves with (None until then)."""
-    frozen = sa_queries.partnership_survey_snapshot(campaign.id) if campaign.survey_version_id else None
+    themselves with (None until then). `snapshots`: the campaign's survey_snapshots, when the caller has them."""
+    if campaign.survey_version_id is None:
+        return None
+    if snapshots is None:
+        frozen = sa_queries.partnership_survey_snapshot(campaign.id)
+    else:
+        frozen = sa_queries.comparable(snapshots.get(None))
     if frozen is None:
         return None
     titles = theme_titles()

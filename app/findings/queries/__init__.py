@@ -1,10 +1,9 @@
 """Read models for findings. Answers are mostly grouped in SQL (GROUP BY) by the key they were stored under, and
 app.findings.figures maps those few rows to current question keys, themes and sections from the instrument
 definitions; where a figure needs themes per organisation (contradictions), a small VALUES table built from the
-definitions is joined instead. A campaign's returns are the exception: their ratings are read once, one row per
-answer (return_ratings), and folded in Python both by organisation type and by organisation and standard or theme,
-which measured faster than two groupings, one of them joined to such a table (bench/RESULTS.md). Either way the
-same reads work across instrument versions and renamed keys, on SQLite and PostgreSQL.
+definitions is joined instead. A campaign's figures per organisation and standard or theme are kept per return as
+it is submitted or challenged (app.selfassessment.tallies), and read from there. Either way the same reads work
+across instrument versions and renamed keys, on SQLite and PostgreSQL.
 
 - common: small SQL building blocks, instruments by kind
 - rounds / campaigns: the read models of case audit rounds / self-assessment campaigns
@@ -17,18 +16,14 @@ from app.findings.queries.campaigns import (
     campaign_participant,
     campaigns_for_key,
     campaigns_with_survey,
-    organisation_ratings,
-    rating_counts,
     return_areas,
     return_organisations,
-    return_ratings,
     return_states,
     statement_coverage,
     survey_answers,
     visible_campaigns,
 )
 from app.findings.queries.common import (
-    RAG_SCORE,
     core_rows,
     excluded_count,
     instruments_by_kind,
@@ -40,6 +35,7 @@ from app.findings.queries.findings import findings_for, retest_actions
 from app.findings.queries.rounds import (
     PARTICIPANT_ROUND_STATES,
     REPORTED_ROUND_STATES,
+    agreed_answer_counts,
     answer_counts,
     kept_round_cases,
     kept_round_tallies,
@@ -56,8 +52,8 @@ from app.findings.queries.rounds import (
 __all__ = [
     "COUNTED_RETURN_STATES",
     "PARTICIPANT_ROUND_STATES",
-    "RAG_SCORE",
     "REPORTED_ROUND_STATES",
+    "agreed_answer_counts",
     "answer_counts",
     "campaign_answers",
     "campaign_participant",
@@ -71,11 +67,8 @@ __all__ = [
     "mapping_table",
     "met",
     "moderated_answers",
-    "organisation_ratings",
-    "rating_counts",
     "return_areas",
     "return_organisations",
-    "return_ratings",
     "return_states",
     "round_answers",
     "round_cases",

@@ -42,9 +42,6 @@ def mapping_table(name: str, columns: tuple[str, ...], rows) -> sa.Subquery:
     return text.columns(*(sa.column(c, kind) for c, kind in zip(columns, kinds))).subquery(name)
 
 
-RAG_SCORE = {"green": 2, "amber": 1, "red": 0}
-
-
 # --- instruments ---------------------------------------------------------------------------------------------
 
 

@@ -3,6 +3,8 @@ rounds an organisation may see."""
 
 from __future__ import annotations
 
+from functools import cache, lru_cache
+
 import sqlalchemy as sa
 
 from app.accounts.models import Organisation
@@ -57,8 +59,12 @@ def answer_counts(answers: sa.Subquery, *by) -> list[sa.Row]:
     Grouped by the key the answer was stored under: the rows are few (questions × options × groups) and are
     mapped to current keys and themes from there, which is far cheaper than joining every answer to a lookup.
     """
+    return core_rows(_counts_statement(answers, *by))
+
+
+def _counts_statement(answers: sa.Subquery, *by) -> sa.Select:
     group = [getattr(answers.c, b) for b in by] + [answers.c.question_key, answers.c.value]
-    stmt = (
+    return (
         sa.select(
             *group,
             sa.func.count().label("answers"),
@@ -69,7 +75,17 @@ def answer_counts(answers: sa.Subquery, *by) -> list[sa.Row]:
         .where(answers.c.value.is_not(None))
         .group_by(*group)
     )
-    return core_rows(stmt)
+
+
+def agreed_answer_counts(round_id: int, agency_keys=()) -> list[sa.Row]:
+    """`answer_counts(moderated_answers(round_id, agency_keys))`: the agreed answers of the round's moderated cases
+    counted per question and value, by a statement built once per set of keys."""
+    return _run(_agreed_counts_statement(tuple(sorted(agency_keys))), round_id)
+
+
+@lru_cache(maxsize=64)
+def _agreed_counts_statement(agency_keys: tuple[str, ...]) -> sa.Select:
+    return _counts_statement(moderated_answers(ROUND, agency_keys))
 
 
 def round_tallies(answers: sa.Subquery, *, exclude_keys=()) -> tuple[list[sa.Row], dict[int, tuple[int, int]]]:
@@ -127,31 +143,49 @@ def round_tallies(answers: sa.Subquery, *, exclude_keys=()) -> tuple[list[sa.Row
 def kept_round_tallies(round_id: int) -> list[tuple]:
     """What `answer_counts(round_answers(...), "organisation_id")` gives, for a round whose answers are kept counted
     (app/audits/tallies.py): read from the counts, a few hundred rows, instead of grouping every answer."""
+    return [tuple(row) for row in _run(_kept_tallies_statement(), round_id)]
+
+
+def _run(stmt: sa.Select, round_id: int) -> list[sa.Row]:
+    """Rows of a statement built once with the round as a bound parameter (`ROUND`): building a statement and
+    working out its cache key cost more than running it on PostgreSQL, for the recompute's small reads."""
+    return db.session.connection().execute(stmt, {"round_id": round_id}).all()
+
+
+ROUND = sa.bindparam("round_id")
+
+
+@cache
+def _kept_tallies_statement() -> sa.Select:
     t = RoundAnswerTally
-    return [
-        tuple(row)
-        for row in core_rows(
-            sa.select(t.organisation_id, t.question_key, t.value, t.answers, t.scored, t.met, t.excluded).where(
-                t.round_id == round_id, t.answers > 0
-            )
-        )
-    ]
+    return sa.select(t.organisation_id, t.question_key, t.value, t.answers, t.scored, t.met, t.excluded).where(
+        t.round_id == ROUND, t.answers > 0
+    )
 
 
 def kept_round_cases(round_id: int) -> tuple[list[sa.Row], dict[int, tuple[int, int]]]:
     """`round_cases` and the per-case half of `round_tallies` in one statement, for a round whose answers are kept
     counted: whether a case is audited, and its scored and met answers, are in its `CaseTally` row."""
-    stmt = _cases(round_id, CaseTally.case_id.is_not(None), CaseTally.scored, CaseTally.met).outerjoin(
+    rows = _run(_kept_cases_statement(), round_id)
+    return rows, {row[0]: (row[7], row[8]) for row in rows if row[6]}
+
+
+@cache
+def _kept_cases_statement() -> sa.Select:
+    return _cases(ROUND, CaseTally.case_id.is_not(None), CaseTally.scored, CaseTally.met).outerjoin(
         CaseTally, CaseTally.case_id == AuditCase.id
     )
-    rows = core_rows(stmt)
-    return rows, {row[0]: (row[7], row[8]) for row in rows if row[6]}
 
 
 def round_progress(round_id: int) -> list[sa.Row]:
     """Per organisation: assignments, submitted responses."""
+    return _run(_progress_statement(), round_id)
+
+
+@cache
+def _progress_statement() -> sa.Select:
     submitted = sa.case((CaseResponse.state == ResponseState.submitted, 1), else_=0)
-    stmt = (
+    return (
         sa.select(
             Assignment.organisation_id,
             Organisation.name,
@@ -162,11 +196,10 @@ def round_progress(round_id: int) -> list[sa.Row]:
         .join(AuditCase, Assignment.case_id == AuditCase.id)
         .join(Organisation, Assignment.organisation_id == Organisation.id)
         .outerjoin(CaseResponse, CaseResponse.assignment_id == Assignment.id)
-        .where(AuditCase.round_id == round_id)
+        .where(AuditCase.round_id == ROUND)
         .group_by(Assignment.organisation_id, Organisation.name, Organisation.org_type)
         .order_by(Organisation.name)
     )
-    return core_rows(stmt)
 
 
 def round_cases(round_id: int) -> list[sa.Row]:
@@ -186,7 +219,7 @@ def round_cases(round_id: int) -> list[sa.Row]:
     return core_rows(_cases(round_id, audited))
 
 
-def _cases(round_id: int, audited, *more) -> sa.Select:
+def _cases(round_id, audited, *more) -> sa.Select:
     """The round's cases as `round_cases` gives them, with `more` columns after."""
     return (
         sa.select(
@@ -204,7 +237,7 @@ def _cases(round_id: int, audited, *more) -> sa.Select:
     )
 
 
-def moderated_answers(round_id: int, agency_keys=()) -> sa.Subquery:
+def moderated_answers(round_id, agency_keys=()) -> sa.Subquery:
     """The agreed rating of each question, for the round's moderated cases: one per case for a question about the
     case; for a question about each agency's own work (stored keys `agency_keys`), one per agency that answered
     it, the panel's where it changed the agency's answer and the agency's own otherwise."""

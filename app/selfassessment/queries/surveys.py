@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 import sqlalchemy as sa
 from flask import current_app
 
 from app.extensions import db
 from app.questionnaire import Question
-from app.selfassessment import snapshots
+from app.selfassessment import snapshots, survey_tally
 from app.selfassessment.models import (
     Campaign,
     SurveyLink,
@@ -21,13 +22,18 @@ from app.selfassessment.models import (
 
 def survey_respondent_counts(campaign_id: int) -> dict[int, int]:
     """survey link id -> responses so far (true counts: for deciding what may be closed and shown, never shown)."""
-    rows = db.session.execute(
+    return dict(db.session.execute(_respondent_counts_statement(), {"campaign_id": campaign_id}).all())
+
+
+@cache
+def _respondent_counts_statement() -> sa.Select:
+    """Built once, the campaign bound when it runs (the findings recompute reads it; building it cost more)."""
+    return (
         sa.select(SurveyResponse.survey_link_id, sa.func.count(SurveyResponse.id))
         .join(SurveyLink, SurveyResponse.survey_link_id == SurveyLink.id)
-        .where(SurveyLink.campaign_id == campaign_id)
+        .where(SurveyLink.campaign_id == sa.bindparam("campaign_id"))
         .group_by(SurveyResponse.survey_link_id)
-    ).all()
-    return {link_id: n for link_id, n in rows}
+    )
 
 
 def survey_respondent_count(link: SurveyLink) -> int:
@@ -59,13 +65,17 @@ def survey_link_by_token(token: str) -> SurveyLink | None:
 
 def survey_snapshots(campaign_id: int) -> dict[int | None, dict]:
     """organisation id (None for the partnership) -> the figures frozen when its survey (the campaign) closed."""
-    rows = db.session.execute(
+    return dict(db.session.execute(_snapshots_statement(), {"campaign_id": campaign_id}).all())
+
+
+@cache
+def _snapshots_statement() -> sa.Select:
+    return (
         sa.select(SurveyLink.organisation_id, SurveySnapshot.figures)
         .select_from(SurveySnapshot)
         .outerjoin(SurveyLink, SurveySnapshot.survey_link_id == SurveyLink.id)
-        .where(SurveySnapshot.campaign_id == campaign_id)
-    ).all()
-    return {org_id: figures for org_id, figures in rows}
+        .where(SurveySnapshot.campaign_id == sa.bindparam("campaign_id"))
+    )
 
 
 def partnership_survey_snapshot(campaign_id: int) -> dict | None:
@@ -77,6 +87,12 @@ def partnership_survey_snapshot(campaign_id: int) -> dict | None:
             SurveySnapshot.campaign_id == campaign_id, SurveySnapshot.survey_link_id.is_(None)
         )
     ).scalar_one_or_none()
+    return comparable(figures)
+
+
+def comparable(figures: dict | None) -> dict | None:
+    """The partnership's frozen figures (survey_snapshots()[None]) when organisations may compare themselves with
+    them: from two organisations or more."""
     return figures if figures is not None and figures.get("organisations", 0) >= 2 else None
 
 
@@ -88,7 +104,13 @@ def partnership_survey_figures(campaign: Campaign) -> dict | None:
     minimum = min_cell_size()
     counts = {link_id: n for link_id, n in survey_respondent_counts(campaign.id).items() if n >= minimum}
     counted = list(counts)
-    figures = snapshots.compute(campaign.survey_version.parsed, counted, exact=True, respondents=sum(counts.values()))
+    figures = snapshots.compute(
+        campaign.survey_version.parsed,
+        counted,
+        exact=True,
+        respondents=sum(counts.values()),
+        answers=survey_tally.survey_answer_counts(campaign, counted),
+    )
     figures["organisations"] = len(counted)
     return figures
 

@@ -21,7 +21,7 @@ def agreement_threshold() -> int:
     return int(current_app.config["TRIANGULATION_AGREEMENT_THRESHOLD"])
 
 
-@dataclass
+@dataclass(slots=True)
 class TriangulationRow:
     organisation_id: int
     organisation_name: str
@@ -47,7 +47,7 @@ def shared_themes(campaign: Campaign) -> list[str]:
     return [t for t in instrument_of(campaign).theme_keys if t in survey_themes]
 
 
-def triangulation(campaign_id: int, theme_rags=None) -> list[TriangulationRow]:
+def triangulation(campaign_id: int, theme_rags=None, organisations=None, frozen=None) -> list[TriangulationRow]:
     """Per organisation and theme: self-assessed RAG next to % of its practitioners agreeing, mismatches flagged.
     The one implementation, used by the self-assessment pages and the findings campaign page alike.
 
@@ -55,34 +55,55 @@ def triangulation(campaign_id: int, theme_rags=None) -> list[TriangulationRow]:
     fewer than MIN_CELL_SIZE practitioners answered that theme's statements); a survey still open shows nothing,
     and only a shown figure can raise a mismatch. Organisations with a submitted return or a closed survey.
     `theme_rags(themes)` may supply the self-assessed side (as self_assessed_theme_rag returns it) from ratings the
-    caller has already read.
+    caller has already read, `organisations` the campaign's organisations as (id, name, type) rows in order of
+    name, and `frozen` its survey_snapshots.
     """
     campaign = get_campaign(campaign_id)
     themes = shared_themes(campaign)
     if not themes:
         return []
     rags = (theme_rags or (lambda wanted: self_assessed_theme_rag(campaign_id, wanted)))(set(themes))
-    frozen = survey_snapshots(campaign_id)
+    if frozen is None:
+        frozen = survey_snapshots(campaign_id)
     org_ids = {org_id for org_id, _ in rags} | {org_id for org_id in frozen if org_id is not None}
     if not org_ids:
         return []
-    orgs = db.session.execute(
-        sa.select(Organisation.id, Organisation.name, Organisation.org_type)
-        .where(Organisation.id.in_(org_ids))
-        .order_by(Organisation.name)
-    ).all()
+    known = {row[0] for row in organisations or ()}
+    if organisations is not None and org_ids <= known:
+        orgs = [row for row in organisations if row[0] in org_ids]
+    else:
+        orgs = db.session.execute(
+            sa.select(Organisation.id, Organisation.name, Organisation.org_type)
+            .where(Organisation.id.in_(org_ids))
+            .order_by(Organisation.name)
+        ).all()
     titles = theme_titles()
     named = [(theme, titles.get(theme, theme)) for theme in themes]
     threshold = agreement_threshold()
     rows = []
     for org_id, org_name, org_type in orgs:
         figures = frozen.get(org_id)
-        respondents = SURVEY_OPEN if figures is None else figures["respondents"]
+        if figures is None:  # the survey is still open: nothing of it, so no mismatch
+            rows += [
+                TriangulationRow(
+                    org_id,
+                    org_name,
+                    org_type,
+                    theme,
+                    title,
+                    rags.get((org_id, theme)),
+                    SURVEY_OPEN,
+                    None,
+                    SURVEY_OPEN,
+                    False,
+                )
+                for theme, title in named
+            ]
+            continue
+        respondents = figures["respondents"]
         for theme, title in named:
             rag = rags.get((org_id, theme))
-            if figures is None:
-                status, agree = SURVEY_OPEN, None
-            elif not isinstance(respondents, int):
+            if not isinstance(respondents, int):
                 status, agree = respondents, None
             else:
                 entry = figures["themes"].get(theme) or {"status": "none", "percent": None}

@@ -9,6 +9,7 @@ from datetime import date
 from app.activity import record
 from app.errors import DomainError, InvalidTransition, NotFound, checked_text
 from app.extensions import db
+from app.selfassessment import tallies
 from app.selfassessment.models import Campaign, Challenge, ChallengeEvent, Return
 from app.selfassessment.queries import RAG_LABELS, SUBMITTED_STATES, instrument_of
 from app.selfassessment.services.returns import SUBMITTED_OR_REVIEWED, _required_text, _rows_by_key, question_label
@@ -61,6 +62,7 @@ def challenge_answer(
         challenge.event_id = event.id
     db.session.add(challenge)
     db.session.flush()
+    tallies.return_changed(ret)
     instrument = instrument_of(ret.campaign)
     during = f" at “{event.title}”" if event is not None else ""
     record(
@@ -162,11 +164,14 @@ def reply_to_challenge(
     if stored_file is not None:
         challenge.reply_file_name = stored_file.original_name
         challenge.reply_stored_name = stored_file.stored_name
+    # The actor's id first: reading it may load the user, which flushes, and a reply half set breaks the
+    # reply_has_time check.
+    replied_by_id = getattr(actor, "id", None)
     challenge.reply_kind = kind
     challenge.reply_rag = reply_rag
     challenge.reply_text = text
     challenge.reply_link = link
-    challenge.replied_by_id = getattr(actor, "id", None)
+    challenge.replied_by_id = replied_by_id
     challenge.replied_at = utcnow()
     db.session.flush()
     instrument = instrument_of(ret.campaign)
@@ -193,6 +198,7 @@ def accept_reply(ret: Return, challenge: Challenge, *, actor=None) -> Challenge:
     challenge.accepted_at = utcnow()
     challenge.accepted_by_id = getattr(actor, "id", None)
     db.session.flush()
+    tallies.return_changed(ret)
     instrument = instrument_of(ret.campaign)
     record(
         "challenge_accepted",

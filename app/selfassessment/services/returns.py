@@ -27,6 +27,7 @@ from app.questionnaire import (
     write_answers,
 )
 from app.questionnaire.answers import short_text
+from app.selfassessment import tallies
 from app.selfassessment.models import (
     CampaignState,
     EvidenceFile,
@@ -284,6 +285,7 @@ def mark_submitted(ret: Return, *, actor=None) -> Return:
     ret.state = ret.state.check_move(ReturnState.submitted)
     ret.submitted_at = utcnow()
     _flush_return(ret)
+    tallies.return_changed(ret)
     record(
         "submitted",
         ret,
@@ -307,6 +309,7 @@ def return_to_organisation(ret: Return, *, reason: str, actor=None) -> Return:
     ret.reviewed_at = utcnow()
     ret.reviewed_by_id = getattr(actor, "id", None)
     _flush_return(ret)
+    tallies.return_changed(ret)
     record(
         "returned",
         ret,
