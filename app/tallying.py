@@ -69,7 +69,8 @@ def add_tally_command(group: AppGroup, *, noun: str, check_all: Callable, count_
                 click.echo(problem, err=True)
             if problems:
                 raise SystemExit(1)
-            click.echo(f"{checked} counted {noun}{'s' if checked != 1 else ''} match their answers.")
+            matches = "matches its" if checked == 1 else "match their"
+            click.echo(f"{checked} counted {noun}{'s' if checked != 1 else ''} {matches} answers.")
             return
         counted = count_all(rebuild=rebuild)
         click.echo(f"Counted {counted} {noun}{'s' if counted != 1 else ''}.")

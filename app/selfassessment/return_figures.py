@@ -1,9 +1,11 @@
 """One return's figures per standard and theme, worked out from its rated criteria (pure: no database), in the
-compact form app/selfassessment/tallies.py keeps them in: a flat list of small numbers, placed by the campaign's
+compact form app/selfassessment/tallies.py keeps them in: one list of small whole numbers placed by the campaign's
 layout (its instrument's standards and themes, which never change for a published version), so that reading
-hundreds of returns' figures makes numbers, not thousands of keyed objects.
+hundreds of returns' figures makes numbers, not thousands of keyed objects (a list of numbers decodes about three
+times as fast as the same figures keyed by standard and theme, and faster than text split and converted).
 
-Scores: 2 Green, 1 Amber, 0 Red, None for none (a criterion not rated)."""
+Scores: 2 Green, 1 Amber, 0 Red, NO_SCORE (-2) for none (no criterion rated); SCORE_RAG-style lookups read it
+as no rating."""
 
 from __future__ import annotations
 
@@ -18,6 +20,8 @@ from app.questionnaire import Catalogue
 RAG_SCORE = {"green": 2, "amber": 1, "red": 0}  # the lowest rating is the lowest score
 RAG_ORDER = ("green", "amber", "red")
 ABSENT = -1  # a standard none of the return's criteria belongs to
+NO_SCORE = -2  # no lowest rating: none of the criteria rated
+_FORMAT = "list 2"  # how the values are written: part of the layout's key
 _RAG_PAIRS = tuple((rag, agreed) for rag in RAG_ORDER for agreed in RAG_ORDER)
 
 
@@ -40,32 +44,8 @@ class Layout:
     @cached_property
     def key(self) -> str:
         """Names this layout: figures kept under another (an instrument read differently) are not read."""
-        text = json.dumps([self.sections, self.scored_themes, self.tagged_themes, _RAG_PAIRS])
+        text = json.dumps([_FORMAT, self.sections, self.scored_themes, self.tagged_themes, _RAG_PAIRS])
         return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-    def standards(self, values: list) -> Iterator[tuple[str, int | None, int | None]]:
-        """(standard, lowest self-assessed score, lowest agreed score) of each standard with a criterion."""
-        for number, section in enumerate(self.sections):
-            lowest = values[2 * number]
-            if lowest != ABSENT:
-                yield section, lowest, values[2 * number + 1]
-
-    def themes(self, values: list) -> Iterator[tuple[str, int, int, int]]:
-        """(theme, rated, self-assessed Green, agreed Green) of each theme of scored questions with a rated one."""
-        start = 2 * len(self.sections)
-        for number, theme in enumerate(self.scored_themes):
-            at = start + 3 * number
-            if values[at]:
-                yield theme, values[at], values[at + 1], values[at + 2]
-
-    def rated_themes(self, values: list) -> Iterator[tuple]:
-        """(theme, lowest self-assessed score, lowest agreed score, Green, Amber, Red) of each theme with a rated
-        criterion among any of its questions."""
-        start = 2 * len(self.sections) + 3 * len(self.scored_themes)
-        for number, theme in enumerate(self.tagged_themes):
-            at = start + 5 * number
-            if values[at + 2] or values[at + 3] or values[at + 4]:
-                yield (theme, *values[at : at + 5])
 
     def section_places(self, sections) -> list[tuple[str, int]]:
         """(standard, where its two figures start) of the `sections` among every standard; the first is ABSENT
@@ -86,7 +66,7 @@ class Layout:
     @staticmethod
     def rated_at(values: list, at: int) -> tuple | None:
         """(lowest self-assessed score, lowest agreed score, Green, Amber, Red) of the theme whose figures start at
-        `at` (rated_theme_places), or None when none of its criteria is rated."""
+        `at` (rated_theme_places), or None when none of its criteria is rated. (Its scores are never NO_SCORE.)"""
         figures = tuple(values[at : at + 5])
         return figures if figures[2] or figures[3] or figures[4] else None
 
@@ -135,8 +115,8 @@ def _layout(catalogue: Catalogue) -> Layout:
 
 
 def figures(layout: Layout, answers: Iterable[tuple[str, str | None, str | None]]) -> dict:
-    """{"layout": layout.key, "values": [...]} of one return, from its criteria not excluded as (stored question
-    key, self-assessed RAG, agreed RAG)."""
+    """{"layout": layout.key, "values": [2, 1, …]} of one return, from its criteria not excluded as (stored
+    question key, self-assessed RAG, agreed RAG)."""
     n_sections, n_scored = len(layout.sections), len(layout.scored_themes)
     scored_at, tagged_at = 2 * n_sections, 2 * n_sections + 3 * n_scored
     rags_at = tagged_at + 5 * len(layout.tagged_themes)
@@ -165,7 +145,7 @@ def figures(layout: Layout, answers: Iterable[tuple[str, str | None, str | None]
             at = tagged_at + 5 * number
             values[at], values[at + 1] = _lower(values[at], self_score), _lower(values[at + 1], agreed_score)
             values[at + 2 + RAG_ORDER.index(rag)] += 1
-    return {"layout": layout.key, "values": values}
+    return {"layout": layout.key, "values": [NO_SCORE if v is None else v for v in values]}
 
 
 def _lower(a: int | None, b: int | None) -> int | None:

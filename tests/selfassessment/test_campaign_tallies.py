@@ -625,7 +625,7 @@ def test_the_check_finds_counts_that_differ_from_the_answers_and_a_rebuild_mends
     campaign, rets = _campaign_with_answers(app, make)
     checked = runner.invoke(args=["campaigns", "tally", "--check"])
     assert checked.exit_code == 0, checked.output
-    assert "1 counted campaign match their answers." in checked.output
+    assert "1 counted campaign matches its answers." in checked.output
     for tamper in (_tamper_return, _tamper_ratings, _tamper_survey):
         found = tamper(campaign, rets)
         _db.session.commit()

@@ -13,7 +13,7 @@ from app.findings.figures.tallies import RAGS, SCORE_RAG, pct, proposals, settin
 from app.questionnaire import Catalogue, catalogue_for_version
 from app.selfassessment import queries as sa_queries
 from app.selfassessment import tallies
-from app.selfassessment.return_figures import ABSENT
+from app.selfassessment.return_figures import ABSENT, NO_SCORE
 from app.selfassessment.queries import ThemeRag
 from app.utils import utcnow
 
@@ -213,7 +213,8 @@ def _standards(catalogue: Catalogue, criteria: dict[str, dict], layout, returns)
             "by_org": {},
         }
     places = [(standards[section]["by_org"], at) for section, at in layout.section_places(standards)]
-    rags = {(s, m): (SCORE_RAG.get(s), SCORE_RAG.get(m)) for s in (*SCORE_RAG, None) for m in (*SCORE_RAG, None)}
+    scores = (*SCORE_RAG, NO_SCORE)
+    rags = {(s, m): (SCORE_RAG.get(s), SCORE_RAG.get(m)) for s in scores for m in scores}
     for org_id, values in returns:
         name = str(org_id)
         for by_org, at in places:
