@@ -4,6 +4,7 @@ its own PostgreSQL databases and its own Redis databases. Outside xdist nothing 
 from __future__ import annotations
 
 import os
+import threading
 
 # Redis has 16 databases: a worker's tests use theirs plus REDIS_DB_STRIDE times the worker's number.
 REDIS_DB_STRIDE = 8
@@ -27,3 +28,21 @@ def redis_url(database: int, host: str = "127.0.0.1:6379") -> str:
     if not 0 <= number < 16:
         raise RuntimeError(f"no Redis database {number} for worker {worker_number()}: run at most two workers")
     return f"redis://{host}/{number}"
+
+
+def at_once(work, items) -> list[str]:
+    """`work(item)` in a thread of its own for each item, all started together; the errors they raised."""
+    errors = []
+
+    def run(item):
+        try:
+            work(item)
+        except Exception as exc:  # noqa: BLE001 - reported to the caller
+            errors.append(repr(exc))
+
+    threads = [threading.Thread(target=run, args=(item,)) for item in items]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return errors

@@ -17,30 +17,19 @@ from app.findings.figures import round_snapshot
 from tests.audits.factories import SCALE_KEYS, complete_answers, make_round, score
 from tests.audits.test_about_agency import _round as agency_round
 from tests.audits.test_purge import _closed_round
+from tests.factories import plain
 
 RATINGS = ("yes", "yes", "partly", "no", "na")
 GRADES = ("outstanding", "good", "requires_improvement", "inadequate")
 TALLY_TABLES = (RoundAnswerTally, CaseTally, CaseAgreementUnit, CaseDrift)
 
 
-def _plain(value):
-    """Figures to compare: floats to 9 places (the two ways add the same numbers in a different order), and not
-    when they were worked out."""
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items() if k != "generated_at"}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, float):
-        return round(value, 9)
-    return value
-
-
 def _both_ways(audit_round: AuditRound):
     assert audit_round.tallied
-    kept = _plain((round_snapshot(audit_round), agreement_snapshot(audit_round)))
+    kept = plain((round_snapshot(audit_round), agreement_snapshot(audit_round)))
     audit_round.tallied = False  # as a round from before the counts were kept: worked out from its answers
     try:
-        counted = _plain((round_snapshot(audit_round), agreement_snapshot(audit_round)))
+        counted = plain((round_snapshot(audit_round), agreement_snapshot(audit_round)))
     finally:
         audit_round.tallied = True
     return kept, counted
@@ -134,13 +123,13 @@ def test_a_round_from_before_the_counts_is_worked_out_from_its_answers_until_cou
     for org in ("police", "health"):
         score(setup.assignment(0, org), _answers(rng), actor=setup.auditors[org])
     audit_round = setup.round
-    expected = _plain((round_snapshot(audit_round), agreement_snapshot(audit_round)))
+    expected = plain((round_snapshot(audit_round), agreement_snapshot(audit_round)))
     # What the migration leaves a round that existed before it: no counts, not tallied.
     for model in TALLY_TABLES:
         db.session.execute(sa.delete(model).where(model.round_id == audit_round.id))
     audit_round.tallied = False
     db.session.commit()
-    assert _plain((round_snapshot(audit_round), agreement_snapshot(audit_round))) == expected
+    assert plain((round_snapshot(audit_round), agreement_snapshot(audit_round))) == expected
 
     result = runner.invoke(args=["audits", "tally"])
     assert result.exit_code == 0, result.output
@@ -148,7 +137,7 @@ def test_a_round_from_before_the_counts_is_worked_out_from_its_answers_until_cou
     db.session.expire_all()
     assert audit_round.tallied and _count_rows(RoundAnswerTally, audit_round.id) > 0
     assert_counts_agree(audit_round)
-    assert _plain((round_snapshot(audit_round), agreement_snapshot(audit_round))) == expected
+    assert plain((round_snapshot(audit_round), agreement_snapshot(audit_round))) == expected
 
 
 def test_a_submission_in_an_uncounted_round_counts_the_whole_round(db):
@@ -196,4 +185,4 @@ def test_the_purge_removes_a_rounds_counts_with_its_case_data(db, runner):
     assert old.round.purged_at is not None and not old.round.tallied
     kept = old.round.figures_snapshot
     assert kept["summary"]["scored"] == before["summary"]["scored"]
-    assert _plain(kept["agreement"]) == _plain(before["agreement"])
+    assert plain(kept["agreement"]) == plain(before["agreement"])

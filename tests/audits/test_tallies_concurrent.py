@@ -17,6 +17,7 @@ from app.audits.models import AuditRound
 from app.audits.queries import agreement_snapshot
 from app.extensions import db as _db
 from tests.e2e.live import create_database, drop_database, reachable_postgres
+from tests.parallel import at_once
 
 pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
 
@@ -58,7 +59,6 @@ def test_two_submissions_in_one_case_at_once_are_both_counted(own_database, stat
         counted(response)
 
     monkeypatch.setattr(tallies, "response_submitted", submitted_then_wait)
-    errors = []
 
     def submit(org):
         from app.accounts.models import User
@@ -73,17 +73,10 @@ def test_two_submissions_in_one_case_at_once_are_both_counted(own_database, stat
                     actor=_db.session.get(User, auditor_ids[org]),
                 )
                 _db.session.commit()
-            except Exception as exc:  # noqa: BLE001 - reported below
-                errors.append(repr(exc))
             finally:
                 _db.session.remove()
 
-    threads = [threading.Thread(target=submit, args=(org,)) for org in ("police", "health")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
+    assert at_once(submit, ("police", "health")) == []
     with app.app_context():
         audit_round = _db.session.get(AuditRound, round_id)
         assert tallies.check_round(audit_round) == []

@@ -20,6 +20,7 @@ from app.selfassessment.models import Campaign, Challenge, ReturnAnswer
 from app.selfassessment.queries import partnership_survey_figures
 from app.selfassessment.tally_models import CampaignRatingTally, CampaignSurveyTally, ReturnTally
 from app.utils import today
+from tests.factories import plain
 from tests.selfassessment.factories import (
     complete_return,
     fill_section,
@@ -39,20 +40,9 @@ TALLY_TABLES = (ReturnTally, CampaignRatingTally, CampaignSurveyTally)
 AREAS = ("East", "West")
 
 
-def _plain(value):
-    """Figures to compare: floats to 9 places, and not when they were worked out."""
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items() if k != "generated_at"}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, float):
-        return round(value, 9)
-    return value
-
-
 def _figures(campaign: Campaign, areas=()):
     """The campaign's findings figures, those of each area, and its exact partnership survey figures."""
-    return _plain(
+    return plain(
         (
             campaign_snapshot(campaign),
             [campaign_figures(campaign, area=area) for area in areas],
@@ -555,9 +545,9 @@ def test_a_response_in_an_uncounted_survey_counts_the_survey_whole(app, db, make
     assert campaign.survey_counted_from == app.config["MIN_CELL_SIZE"] and not campaign.tallied
     assert _count_rows(CampaignSurveyTally, campaign.id) > 0 and _count_rows(ReturnTally, campaign.id) == 0
     assert survey_tally.check_survey(campaign) == []
-    kept = _plain(partnership_survey_figures(campaign))
+    kept = plain(partnership_survey_figures(campaign))
     campaign.survey_counted_from = None
-    assert _plain(partnership_survey_figures(campaign)) == kept
+    assert plain(partnership_survey_figures(campaign)) == kept
     campaign.survey_counted_from = app.config["MIN_CELL_SIZE"]
     assert kept != expected[2]  # the new response counted: the school's and the police's answers, all of them
     _db.session.commit()

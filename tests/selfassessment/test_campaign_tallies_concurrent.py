@@ -21,6 +21,7 @@ from app.selfassessment import services, survey_services, survey_tally, tallies
 from app.selfassessment.models import Campaign
 from app.selfassessment.tally_models import CampaignRatingTally, CampaignSurveyTally, ReturnTally
 from tests.e2e.live import create_database, drop_database, reachable_postgres
+from tests.parallel import at_once
 
 pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
 
@@ -56,24 +57,6 @@ def _uncount(campaign: Campaign) -> None:
     for model in (ReturnTally, CampaignRatingTally, CampaignSurveyTally):
         _db.session.execute(sa.delete(model).where(model.campaign_id == campaign.id))
     campaign.tallied, campaign.survey_counted_from = False, None
-
-
-def _at_once(work, ids) -> list[str]:
-    """`work(id)` in a thread of its own for each id, all started together; the errors they raised."""
-    errors = []
-
-    def run(item):
-        try:
-            work(item)
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(repr(exc))
-
-    threads = [threading.Thread(target=run, args=(item,)) for item in ids]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return errors
 
 
 @pytest.mark.parametrize("counted", [True, False], ids=["counted", "not-counted-yet"])
@@ -131,7 +114,7 @@ def test_two_submissions_in_one_campaign_at_once_are_both_counted(
             finally:
                 _db.session.remove()
 
-    assert _at_once(sign_off, list(return_ids)) == []
+    assert at_once(sign_off, list(return_ids)) == []
     with app.app_context():
         campaign = _db.session.get(Campaign, campaign_id)
         assert campaign.tallied
@@ -194,7 +177,7 @@ def test_two_survey_responses_in_one_campaign_at_once_are_both_counted(
             finally:
                 _db.session.remove()
 
-    assert _at_once(respond, link_ids) == []
+    assert at_once(respond, link_ids) == []
     with app.app_context():
         campaign = _db.session.get(Campaign, campaign_id)
         assert campaign.survey_counted_from == minimum

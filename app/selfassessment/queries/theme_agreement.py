@@ -83,27 +83,12 @@ def triangulation(campaign_id: int, theme_rags=None, organisations=None, frozen=
     rows = []
     for org_id, org_name, org_type in orgs:
         figures = frozen.get(org_id)
-        if figures is None:  # the survey is still open: nothing of it, so no mismatch
-            rows += [
-                TriangulationRow(
-                    org_id,
-                    org_name,
-                    org_type,
-                    theme,
-                    title,
-                    rags.get((org_id, theme)),
-                    SURVEY_OPEN,
-                    None,
-                    SURVEY_OPEN,
-                    False,
-                )
-                for theme, title in named
-            ]
-            continue
-        respondents = figures["respondents"]
+        respondents = SURVEY_OPEN if figures is None else figures["respondents"]
         for theme, title in named:
             rag = rags.get((org_id, theme))
-            if not isinstance(respondents, int):
+            if figures is None:
+                status, agree = SURVEY_OPEN, None
+            elif not isinstance(respondents, int):
                 status, agree = respondents, None
             else:
                 entry = figures["themes"].get(theme) or {"status": "none", "percent": None}
