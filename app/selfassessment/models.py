@@ -95,7 +95,7 @@ class Campaign(db.Model):
     # they were, whose figures are worked out from its answers until it is counted.
     tallied: Mapped[bool] = mapped_column(default=True, server_default=sa.false())
     # The fewest responses with which an organisation's survey answers are counted in the campaign's survey tally
-    # (app/selfassessment/tallies.py): MIN_CELL_SIZE when it was counted; none while it is not.
+    # (app/selfassessment/survey_tally.py): MIN_CELL_SIZE when it was counted; none while it is not.
     survey_counted_from: Mapped[int | None]
 
     returns: Mapped[list[Return]] = relationship(back_populates="campaign", cascade="all, delete-orphan")
