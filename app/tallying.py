@@ -35,6 +35,16 @@ def add_counts(model, rows: list[dict], counts: tuple[str, ...], scope: str) -> 
         db.session.execute(sa.delete(model).where(table.c[scope] == rows[0][scope], table.c[counts[0]] == 0))
 
 
+def differences(what: str, kept: dict, counted: dict) -> list[str]:
+    """A line for each place where the kept counts (`kept`: place -> counts) differ from those counted from the
+    answers (`counted`), naming `what` and the place; none when they agree."""
+    return [
+        f"{what} {place}: kept {kept.get(place)}, counted {counted.get(place)}"
+        for place in sorted(set(kept) | set(counted), key=repr)
+        if kept.get(place) != counted.get(place)
+    ]
+
+
 def count_each(parents: Iterable, build: Callable, *, rebuild: bool) -> int:
     """Counts whole (`build`) each parent not counted yet (`tallied` false; all of them again: `rebuild`),
     committing after each; how many."""

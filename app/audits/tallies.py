@@ -29,7 +29,7 @@ from app.audits.tally_models import CaseAgreementUnit, CaseDrift, CaseTally, Rou
 from app.extensions import db
 from app.questionnaire import catalogue_for_version
 from app.questionnaire.storage import excluded_count, met, scored
-from app.tallying import add_counts, count_each
+from app.tallying import add_counts, count_each, differences
 
 COUNTS = ("answers", "scored", "met", "excluded")
 _PER_CASE = (CaseTally, CaseAgreementUnit, CaseDrift)
@@ -116,9 +116,7 @@ def check_round(audit_round: AuditRound) -> list[str]:
         )
     }
     counted = {(org, key, value): list(counts) for org, key, value, *counts in answer_counts(audit_round.id)}
-    for place in sorted(set(kept) | set(counted), key=repr):
-        if kept.get(place) != counted.get(place):
-            problems.append(f"answers {place}: kept {kept.get(place)}, counted {counted.get(place)}")
+    problems += differences("answers", kept, counted)
     worked_out = _case_rows(audit_round, None)
     worked_out[RoundAgreementTally] = _agreement_tally_rows(audit_round.id, worked_out[CaseAgreementUnit])
     for model, rows in worked_out.items():

@@ -5,8 +5,8 @@ from a few dozen counts instead of every answer.
 Only the answers of organisations with at least MIN_CELL_SIZE responses are counted, as only they count in those
 figures: an organisation's answers are added whole when its survey reaches that many responses, and each later
 response's as it arrives (`survey_response_recorded`, called by app/selfassessment/survey_services.py, which holds
-the campaign's row and then the survey link's, so the campaign's responses are counted one after the other). Responses are never changed or
-removed. A campaign counted with another minimum than today's (the setting was changed), or not at all (from
+the campaign's row and then the survey link's, so the campaign's responses are counted one after the other).
+Responses are never changed or removed. A campaign counted with another minimum than today's (the setting was changed), or not at all (from
 before the counts were kept: `Campaign.survey_counted_from` empty), has its figures worked out from the answers
 until it is counted again whole, at its next response or by `flask campaigns tally`."""
 
@@ -22,7 +22,7 @@ from app.selfassessment import snapshots
 from app.selfassessment.models import Campaign, SurveyLink, SurveyResponse
 from app.selfassessment.queries import surveys as survey_queries
 from app.selfassessment.tally_models import CampaignSurveyTally
-from app.tallying import add_counts
+from app.tallying import add_counts, differences
 
 
 def survey_response_recorded(link: SurveyLink, response: SurveyResponse) -> None:
@@ -113,13 +113,8 @@ def check_survey(campaign: Campaign) -> list[str]:
     """What differs between the kept survey counts of a counted campaign and its answers; empty when they agree."""
     if campaign.survey_counted_from is None:
         return []
-    kept = _flat(_kept_survey(campaign.id))
-    answered = _flat(snapshots.answer_counts(_counted_links(campaign.id, campaign.survey_counted_from)))
-    return [
-        f"survey answers {place}: kept {kept.get(place)}, counted {answered.get(place)}"
-        for place in sorted(set(kept) | set(answered))
-        if kept.get(place) != answered.get(place)
-    ]
+    answered = snapshots.answer_counts(_counted_links(campaign.id, campaign.survey_counted_from))
+    return differences("survey answers", _flat(_kept_survey(campaign.id)), _flat(answered))
 
 
 def _flat(counts: dict[str, dict[str, int]]) -> dict[tuple[str, str], int]:

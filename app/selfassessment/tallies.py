@@ -28,7 +28,7 @@ from app.selfassessment import return_figures, survey_tally
 from app.selfassessment.models import Campaign, Challenge, Return, ReturnAnswer
 from app.selfassessment.queries._common import SUBMITTED_STATES
 from app.selfassessment.tally_models import CampaignRatingTally, ReturnTally
-from app.tallying import add_counts, count_each
+from app.tallying import add_counts, count_each, differences
 
 
 # --- hooks: called by the services, after the change is flushed -----------------------------------------------
@@ -50,21 +50,12 @@ def return_changed(ret: Return) -> None:
     before = db.session.execute(
         sa.select(ReturnTally.counted, ReturnTally.ratings).where(ReturnTally.return_id == ret.id)
     ).one_or_none()
-    figures, ratings = _worked_out(campaign, return_ids=[ret.id]).get(ret.id, ({}, []))
+    figures, ratings = _worked_out(campaign, return_ids=[ret.id])[ret.id]
     counted = ret.state in SUBMITTED_STATES
     change: Counter = Counter(tuple(rating) for rating in ratings) if counted else Counter()
     if before is not None and before.counted:
         change.subtract(Counter(tuple(rating) for rating in before.ratings))
-    add_counts(
-        CampaignRatingTally,
-        [
-            {"campaign_id": campaign.id, "question_key": key, "rag": rag, "agreed_rag": agreed, "criteria": n}
-            for (key, rag, agreed), n in change.items()
-            if n
-        ],
-        ("criteria",),
-        "campaign_id",
-    )
+    add_counts(CampaignRatingTally, _rating_rows(campaign.id, change), ("criteria",), "campaign_id")
     _store(campaign, {ret.id: (figures, ratings)}, counted=counted)
 
 
@@ -79,17 +70,20 @@ def build_campaign(campaign: Campaign) -> None:
         db.session.execute(sa.delete(model).where(model.campaign_id == campaign.id))
     worked_out = _worked_out(campaign)
     _store(campaign, worked_out, counted=True)
-    totals = Counter(tuple(rating) for _figures, ratings in worked_out.values() for rating in ratings)
-    if totals:
-        db.session.execute(
-            sa.insert(CampaignRatingTally),
-            [
-                {"campaign_id": campaign.id, "question_key": key, "rag": rag, "agreed_rag": agreed, "criteria": n}
-                for (key, rag, agreed), n in sorted(totals.items())
-            ],
-        )
+    rows = _rating_rows(campaign.id, Counter(tuple(r) for _figures, ratings in worked_out.values() for r in ratings))
+    if rows:
+        db.session.execute(sa.insert(CampaignRatingTally), rows)
     campaign.tallied = True
     survey_tally.build_survey(campaign)
+
+
+def _rating_rows(campaign_id: int, criteria: Counter) -> list[dict]:
+    """`CampaignRatingTally` rows of (question key, self-assessed RAG, agreed RAG) -> criteria, none of 0."""
+    return [
+        {"campaign_id": campaign_id, "question_key": key, "rag": rag, "agreed_rag": agreed, "criteria": n}
+        for (key, rag, agreed), n in sorted(criteria.items())
+        if n
+    ]
 
 
 def count_campaigns(*, rebuild: bool = False) -> int:
@@ -119,18 +113,11 @@ def check_campaign(campaign: Campaign) -> list[str]:
         return survey_tally.check_survey(campaign)
     kept = {return_id: figures for return_id, _org, figures in _kept(campaign.id)}
     worked_out = {return_id: figures for return_id, (figures, _ratings) in _worked_out(campaign).items()}
-    problems = [
-        f"return {return_id}: kept {kept.get(return_id)}, worked out {worked_out.get(return_id)}"
-        for return_id in sorted(set(kept) | set(worked_out))
-        if kept.get(return_id) != worked_out.get(return_id)
-    ]
-    totals, counted = _kept_totals(campaign.id), _counted_totals(campaign.id)
-    problems += [
-        f"criteria {place}: kept {totals.get(place)}, counted {counted.get(place)}"
-        for place in sorted(set(totals) | set(counted))
-        if totals.get(place) != counted.get(place)
-    ]
-    return problems + survey_tally.check_survey(campaign)
+    return (
+        differences("return", kept, worked_out)
+        + differences("criteria", _kept_totals(campaign.id), _counted_totals(campaign.id))
+        + survey_tally.check_survey(campaign)
+    )
 
 
 def _campaigns() -> list[Campaign]:
