@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.questionnaire import answer_visible_questions
 
@@ -22,14 +23,17 @@ CODE = re.compile(r"\b[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}\b")
 @pytest.fixture(scope="module")
 def survey(browser, live_server):
     """(the link an organisation lead shares with their staff, codes the lead created), from the lead's pages."""
-    context = browser.new_context()
-    page = context.new_page()
-    try:
-        for email in LEADS:
+    for email in LEADS:
+        # A browser of each lead's own: nothing of one lead's visit can reach the next one's.
+        context = browser.new_context()
+        try:
+            page = context.new_page()
             page.goto(live_server.base_url + "/sign-in")
+            assert page.url.endswith("/sign-in"), f"/sign-in showed {page.url}: {page.title()}"
             page.get_by_label("Email address").fill(email)
             page.get_by_label("Password", exact=True).fill("demo-password")
             page.get_by_role("button", name="Sign in").click()
+            expect(page.get_by_role("button", name="Sign out")).to_be_visible()
             page.goto(live_server.base_url + "/self-assessment/my-returns")
             for href in [a.get_attribute("href") for a in page.locator("table a").all()]:
                 page.goto(live_server.base_url + href)
@@ -42,13 +46,12 @@ def survey(browser, live_server):
                     page.get_by_role("link", name="Create response codes").click()
                     page.get_by_label("How many codes do you need?").fill("4")
                     page.get_by_role("button", name="Create response codes").click()
+                    expect(page.get_by_role("link", name="Download the codes (CSV)")).to_be_visible()
                     codes = list(dict.fromkeys(CODE.findall(page.locator("main").inner_text())))
                     assert len(codes) == 4, "the codes are shown once, to print or download"
-                    assert page.get_by_role("link", name="Download the codes (CSV)").count() == 1
                     return links[0], codes
-            context.clear_cookies()
-    finally:
-        context.close()
+        finally:
+            context.close()
     pytest.fail("no organisation lead has an open practitioner survey")
 
 
