@@ -21,7 +21,7 @@ RAG_SCORE = {"green": 2, "amber": 1, "red": 0}  # the lowest rating is the lowes
 RAG_ORDER = ("green", "amber", "red")
 ABSENT = -1  # a standard none of the return's criteria belongs to
 NO_SCORE = -2  # no lowest rating: none of the criteria rated
-_FORMAT = "list 2"  # how the values are written: part of the layout's key
+_FORMAT = "list 3"  # how the figures are written (since "list 3", with the re-rated criteria): part of the layout's key
 _RAG_PAIRS = tuple((rag, agreed) for rag in RAG_ORDER for agreed in RAG_ORDER)
 
 
@@ -114,9 +114,11 @@ def _layout(catalogue: Catalogue) -> Layout:
     )
 
 
-def figures(layout: Layout, answers: Iterable[tuple[str, str | None, str | None]]) -> dict:
+def figures(layout: Layout, answers: Iterable[tuple[str, str | None, str | None]], rerated=()) -> dict:
     """{"layout": layout.key, "values": [2, 1, …]} of one return, from its criteria not excluded as (stored
-    question key, self-assessed RAG, agreed RAG)."""
+    question key, self-assessed RAG, agreed RAG); with "rerated": [[stored question key, rating at submission,
+    current rating], …] in order when some of its criteria were re-rated during the year (`rerated`, each
+    criterion's latest re-rating)."""
     n_sections, n_scored = len(layout.sections), len(layout.scored_themes)
     scored_at, tagged_at = 2 * n_sections, 2 * n_sections + 3 * n_scored
     rags_at = tagged_at + 5 * len(layout.tagged_themes)
@@ -145,7 +147,10 @@ def figures(layout: Layout, answers: Iterable[tuple[str, str | None, str | None]
             at = tagged_at + 5 * number
             values[at], values[at + 1] = _lower(values[at], self_score), _lower(values[at + 1], agreed_score)
             values[at + 2 + RAG_ORDER.index(rag)] += 1
-    return {"layout": layout.key, "values": [NO_SCORE if v is None else v for v in values]}
+    found = {"layout": layout.key, "values": [NO_SCORE if v is None else v for v in values]}
+    if rerated:
+        found["rerated"] = sorted([key, submitted, current] for key, submitted, current in rerated)
+    return found
 
 
 def _lower(a: int | None, b: int | None) -> int | None:

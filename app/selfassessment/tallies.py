@@ -7,7 +7,9 @@ What changes a return's figures, and where this is called from (`return_changed`
   edited, and it is counted;
 - the return sent back to its organisation (`return_to_organisation`): it is no longer counted;
 - one of its criteria challenged, or a challenge's reply accepted (app/selfassessment/services/challenges.py):
-  an agreed rating changed.
+  an agreed rating changed;
+- one of its criteria re-rated during the year (app/selfassessment/services/ratings.py): the campaign's figures
+  keep the rating at submission, and show the current one beside it.
 Each works the return's figures out again from its own answers, a few dozen rows, and changes the campaign's
 counts per question and rating by the difference. Accepting a return changes nothing: submitted and accepted
 returns are both counted.
@@ -18,6 +20,7 @@ The practitioner survey's answers are counted as they arrive: app/selfassessment
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from functools import cache
 
 import sqlalchemy as sa
@@ -25,7 +28,8 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.questionnaire import Catalogue, catalogue_for_version
 from app.selfassessment import return_figures, survey_tally
-from app.selfassessment.models import Campaign, Challenge, Return, ReturnAnswer
+from app.accounts.models import Organisation
+from app.selfassessment.models import Campaign, Challenge, CriterionRating, Return, ReturnAnswer
 from app.selfassessment.queries._common import SUBMITTED_STATES
 from app.selfassessment.tally_models import CampaignRatingTally, ReturnTally
 from app.tallying import add_counts, count_each, differences
@@ -35,8 +39,8 @@ from app.tallying import add_counts, count_each, differences
 
 
 def return_changed(ret: Return) -> None:
-    """After `ret` was submitted or returned, or one of its criteria challenged or a challenge settled (and the
-    change flushed): its figures are worked out again from its answers, and the campaign's counts changed by the
+    """After `ret` was submitted or returned, or one of its criteria challenged, a challenge settled or a criterion
+    re-rated (and the change flushed): its figures are worked out again from its answers, and the campaign's counts changed by the
     difference its ratings make.
 
     Takes the campaign's row lock for the rest of the transaction, so that two changes in one campaign at once
@@ -87,8 +91,12 @@ def _rating_rows(campaign_id: int, criteria: Counter) -> list[dict]:
 
 
 def count_campaigns(*, rebuild: bool = False) -> int:
-    """Counts every campaign not counted yet (all of them again: `rebuild`), and the survey of every campaign
-    counted with another minimum than today's MIN_CELL_SIZE, committing after each; how many."""
+    """Counts every campaign not counted yet, or whose returns' figures were kept in an earlier form (all of them
+    again: `rebuild`), and the survey of every campaign counted with another minimum than today's MIN_CELL_SIZE,
+    committing after each; how many."""
+    for campaign in _campaigns():
+        if campaign.tallied and _kept_in_another_form(campaign):
+            campaign.tallied = False  # counted again whole, below
     counted = count_each(_campaigns(), build_campaign, rebuild=rebuild)
     for campaign in _campaigns():
         if not survey_tally.counted_now(campaign):
@@ -96,6 +104,13 @@ def count_campaigns(*, rebuild: bool = False) -> int:
             db.session.commit()
             counted += 1
     return counted
+
+
+def _kept_in_another_form(campaign: Campaign) -> bool:
+    """Whether some of the campaign's kept return figures are under another layout than its instrument's today
+    (from before a change in how they are written): read, they would be worked out from the answers each time."""
+    layout = return_figures.layout_of(catalogue_for_version(campaign.instrument_version))
+    return any(figures["layout"] != layout.key for figures in _kept(campaign.id).values())
 
 
 def check_campaigns() -> tuple[int, list[str]]:
@@ -111,7 +126,7 @@ def check_campaign(campaign: Campaign) -> list[str]:
     answers (when they are). Empty when they agree."""
     if not campaign.tallied:
         return survey_tally.check_survey(campaign)
-    kept = {return_id: figures for return_id, _org, figures in _kept(campaign.id)}
+    kept = _kept(campaign.id)
     worked_out = {return_id: figures for return_id, (figures, _ratings) in _worked_out(campaign).items()}
     return (
         differences("return", kept, worked_out)
@@ -127,23 +142,63 @@ def _campaigns() -> list[Campaign]:
 # --- reading --------------------------------------------------------------------------------------------------
 
 
-def return_figures_of(
+@dataclass(frozen=True, slots=True)
+class CampaignReturns:
+    """A campaign's returns as its findings read them."""
+
+    layout: return_figures.Layout
+    states: list[sa.Row]  # (organisation_id, name, org_type, state) of every return, in order of name
+    figures: list[tuple[int, list]]  # (organisation id, values placed by `layout`) of each submitted or accepted one
+    rerated: list[tuple[str, str, str]]  # (stored key, rating at submission, current) of their re-rated criteria
+
+
+def campaign_returns(
     campaign: Campaign, organisation_ids=None, *, catalogue: Catalogue | None = None
-) -> tuple[return_figures.Layout, list[tuple[int, list]]]:
-    """The campaign's layout, and (organisation id, values) of each of its submitted or accepted returns (of
-    `organisation_ids` only, when given), the values placed by that layout (app.selfassessment.return_figures):
-    kept, or worked out from the answers for a campaign not counted yet (or kept under another layout).
-    `catalogue`: the campaign's question catalogue, when the caller has it."""
+) -> CampaignReturns:
+    """The campaign's returns (of `organisation_ids` only, when given), and the figures of those submitted or
+    accepted (app.selfassessment.return_figures): kept, read with their states in one statement, or worked out
+    from the answers for a campaign not counted yet (or kept under another layout). `catalogue`: the campaign's
+    question catalogue, when the caller has it."""
     layout = return_figures.layout_of(catalogue or catalogue_for_version(campaign.instrument_version))
-    if campaign.tallied:
-        kept = _kept(campaign.id, organisation_ids)
-        if all(figures["layout"] == layout.key for _return, _org, figures in kept):
-            return layout, [(org_id, figures["values"]) for _return, org_id, figures in kept]
-    orgs = dict(
-        db.session.execute(sa.select(Return.id, Return.organisation_id).where(Return.campaign_id == campaign.id)).all()
+    params = {"campaign_id": campaign.id}
+    if organisation_ids is not None:
+        params["organisation_ids"] = list(organisation_ids)
+    rows = db.session.connection().execute(_returns_statement(organisation_ids is not None), params).all()
+    received = [row for row in rows if row.state in SUBMITTED_STATES]
+    if campaign.tallied and all(row.figures is not None and row.figures["layout"] == layout.key for row in received):
+        kept = [(row.organisation_id, row.figures) for row in received]
+    else:
+        worked_out = _worked_out(campaign, organisation_ids=organisation_ids)
+        kept = [(row.organisation_id, worked_out[row.return_id][0]) for row in received]
+    return CampaignReturns(
+        layout,
+        rows,
+        [(org_id, figures["values"]) for org_id, figures in kept],
+        [tuple(pair) for _org_id, figures in kept for pair in figures.get("rerated", ())],
     )
-    worked_out = _worked_out(campaign, organisation_ids=organisation_ids)
-    return layout, [(orgs[return_id], figures["values"]) for return_id, (figures, _ratings) in worked_out.items()]
+
+
+@cache
+def _returns_statement(of_organisations: bool) -> sa.Select:
+    """Built once, its values bound when it runs: building a statement and working out its cache key cost more
+    than running it on PostgreSQL, for the recompute's small reads."""
+    stmt = (
+        sa.select(
+            Return.organisation_id,
+            Organisation.name,
+            Organisation.org_type,
+            Return.state,
+            Return.id.label("return_id"),
+            ReturnTally.figures,
+        )
+        .join(Organisation, Return.organisation_id == Organisation.id)
+        .outerjoin(ReturnTally, ReturnTally.return_id == Return.id)
+        .where(Return.campaign_id == sa.bindparam("campaign_id"))
+        .order_by(Organisation.name, Return.id)
+    )
+    if of_organisations:
+        stmt = stmt.where(Return.organisation_id.in_(sa.bindparam("organisation_ids", expanding=True)))
+    return stmt
 
 
 def rating_totals(campaign: Campaign, organisation_ids=None) -> Counter:
@@ -203,25 +258,15 @@ def _agreed_rag() -> sa.ColumnElement:
     return sa.func.coalesce(Challenge.moderated_rag, ReturnAnswer.rag)
 
 
-def _kept(campaign_id: int, organisation_ids=None) -> list[sa.Row]:
-    """(return id, organisation id, figures) of the kept figures of the campaign's submitted and accepted returns."""
-    params = {"campaign_id": campaign_id}
-    if organisation_ids is not None:
-        params["organisation_ids"] = list(organisation_ids)
-    return db.session.execute(_kept_statement(organisation_ids is not None), params).all()
-
-
-@cache
-def _kept_statement(of_organisations: bool) -> sa.Select:
-    stmt = (
-        sa.select(ReturnTally.return_id, Return.organisation_id, ReturnTally.figures)
-        .join(Return, ReturnTally.return_id == Return.id)
-        .where(ReturnTally.campaign_id == sa.bindparam("campaign_id"), Return.state.in_(SUBMITTED_STATES))
-        .order_by(ReturnTally.return_id)
+def _kept(campaign_id: int) -> dict[int, dict]:
+    """return id -> the kept figures of each of the campaign's submitted and accepted returns."""
+    return dict(
+        db.session.execute(
+            sa.select(ReturnTally.return_id, ReturnTally.figures)
+            .join(Return, ReturnTally.return_id == Return.id)
+            .where(ReturnTally.campaign_id == campaign_id, Return.state.in_(SUBMITTED_STATES))
+        ).all()
     )
-    if of_organisations:
-        stmt = stmt.where(Return.organisation_id.in_(sa.bindparam("organisation_ids", expanding=True)))
-    return stmt
 
 
 # --- working a return's figures out from its answers -----------------------------------------------------------
@@ -248,29 +293,51 @@ def _store(campaign: Campaign, worked_out: dict[int, tuple[dict, list]], *, coun
 
 def _worked_out(campaign: Campaign, *, return_ids=None, organisation_ids=None) -> dict[int, tuple[dict, list]]:
     """return id -> (its figures, its rated criteria as [question key, self-assessed RAG, agreed RAG], sorted),
-    worked out from its answers: of the returns `return_ids` whatever their state, or else of the campaign's
-    submitted and accepted returns (of `organisation_ids` only, when given)."""
-    stmt = (
-        sa.select(Return.id, ReturnAnswer.question_key, ReturnAnswer.rag, _agreed_rag())
-        .select_from(Return)
-        .outerjoin(ReturnAnswer, (ReturnAnswer.return_id == Return.id) & (ReturnAnswer.excluded == sa.false()))
-        .outerjoin(Challenge, Challenge.return_answer_id == ReturnAnswer.id)
-        .where(Return.campaign_id == campaign.id)
-        .order_by(Return.id, ReturnAnswer.question_key)
-    )
-    if return_ids is not None:
-        stmt = stmt.where(Return.id.in_(list(return_ids)))
-    else:
-        stmt = stmt.where(Return.state.in_(SUBMITTED_STATES))
-    if organisation_ids is not None:
-        stmt = stmt.where(Return.organisation_id.in_(list(organisation_ids)))
+    worked out from its answers and re-ratings: of the returns `return_ids` whatever their state, or else of the
+    campaign's submitted and accepted returns (of `organisation_ids` only, when given)."""
+
+    def of_returns(stmt: sa.Select) -> sa.Select:
+        stmt = stmt.where(Return.campaign_id == campaign.id)
+        if return_ids is not None:
+            stmt = stmt.where(Return.id.in_(list(return_ids)))
+        else:
+            stmt = stmt.where(Return.state.in_(SUBMITTED_STATES))
+        if organisation_ids is not None:
+            stmt = stmt.where(Return.organisation_id.in_(list(organisation_ids)))
+        return stmt
+
     answers: dict[int, list[tuple]] = defaultdict(list)
-    for return_id, key, rag, agreed in db.session.execute(stmt):
+    for return_id, key, rag, agreed in db.session.execute(
+        of_returns(
+            sa.select(Return.id, ReturnAnswer.question_key, ReturnAnswer.rag, _agreed_rag())
+            .select_from(Return)
+            .outerjoin(ReturnAnswer, (ReturnAnswer.return_id == Return.id) & (ReturnAnswer.excluded == sa.false()))
+            .outerjoin(Challenge, Challenge.return_answer_id == ReturnAnswer.id)
+            .order_by(Return.id, ReturnAnswer.question_key)
+        )
+    ):
         group = answers[return_id]  # (a return without answers still has figures: none)
         if key is not None:
             group.append((key, rag, agreed))
+    # each re-rated criterion's latest re-rating
+    latest = of_returns(
+        sa.select(sa.func.max(CriterionRating.id))
+        .join(ReturnAnswer, CriterionRating.return_answer_id == ReturnAnswer.id)
+        .join(Return, ReturnAnswer.return_id == Return.id)
+        .group_by(CriterionRating.return_answer_id)
+    )
+    rerated: dict[int, list[tuple]] = defaultdict(list)
+    for return_id, key, submitted, current in db.session.execute(
+        sa.select(ReturnAnswer.return_id, ReturnAnswer.question_key, ReturnAnswer.rag, CriterionRating.rag)
+        .join(ReturnAnswer, CriterionRating.return_answer_id == ReturnAnswer.id)
+        .where(CriterionRating.id.in_(latest))
+    ):
+        rerated[return_id].append((key, submitted, current))
     layout = return_figures.layout_of(catalogue_for_version(campaign.instrument_version))
     return {
-        return_id: (return_figures.figures(layout, group), [[key, rag, agreed] for key, rag, agreed in group if rag])
+        return_id: (
+            return_figures.figures(layout, group, rerated.get(return_id, ())),
+            [[key, rag, agreed] for key, rag, agreed in group if rag],
+        )
         for return_id, group in answers.items()
     }

@@ -638,6 +638,24 @@ def test_the_command_counts_again_a_survey_counted_with_another_minimum(app, db,
     assert campaign.survey_counted_from == 2
 
 
+def test_the_command_counts_again_figures_kept_in_an_earlier_form(app, db, make, runner):
+    """Figures kept under another layout (written before a change in their form) are not read, so the campaign's
+    findings would be worked out from its answers on every recompute: `flask campaigns tally` counts it again."""
+    campaign, rets = _campaign_with_answers(app, make)
+    ret = rets["police"]
+    figures = _db.session.execute(sa.select(ReturnTally.figures).where(ReturnTally.return_id == ret.id)).scalar_one()
+    _db.session.execute(
+        sa.update(ReturnTally).where(ReturnTally.return_id == ret.id).values(figures={**figures, "layout": "earlier"})
+    )
+    _db.session.commit()
+    result = runner.invoke(args=["campaigns", "tally"])
+    assert result.exit_code == 0 and "Counted 1 campaign." in result.output, result.output
+    _db.session.expire_all()
+    kept = _db.session.execute(sa.select(ReturnTally.figures).where(ReturnTally.return_id == ret.id)).scalar_one()
+    assert kept == figures
+    assert_counts_agree(campaign)
+
+
 def test_the_demo_campaigns_counts_match_their_answers(db, runner):
     result = runner.invoke(args=["demo", "load"])
     assert result.exit_code == 0, result.output

@@ -11,7 +11,7 @@ from app.accounts.models import User
 from app.actions.verification import complete_action, verify_action
 from app.activity.models import ActivityEvent
 from app.errors import DomainError, InvalidTransition
-from app.selfassessment import queries, services
+from app.selfassessment import queries, services, tallies
 from app.selfassessment.models import CriterionRating
 from tests.selfassessment.factories import (
     complete_return,
@@ -147,6 +147,12 @@ def test_findings_keep_the_rating_at_submission_and_show_the_current_beside_it(c
     [entry] = after["rerated"]
     assert entry["key"] == key and entry["n"] == 1
     assert (entry["submitted"]["amber"], entry["current"]["green"]) == (1, 1)
+    assert tallies.check_campaign(ret.campaign) == []  # kept with the return's figures, as its answers say
+    services.rerate_criterion(ret, key, rag="red", reason="The new DSL has not been trained yet.", actor=lead)
+    db.session.commit()
+    [entry] = campaign_figures(ret.campaign)["rerated"]  # the latest re-rating is the current rating
+    assert (entry["n"], entry["current"]["red"], entry["current"]["green"]) == (1, 1, 0)
+    assert tallies.check_campaign(ret.campaign) == []
     login_as("qa")
     page = client.get(f"/findings/campaigns/{ret.campaign_id}").get_data(as_text=True)
     assert "Re-rated during the year" in page and "At submission (campaign figure)" in page

@@ -106,8 +106,8 @@ def campaign_snapshot(campaign, organisation_ids=None) -> dict:
     organisations `organisation_ids` only, when given: see app.findings.figures.areas)."""
     cfg = settings()
     catalogue = campaign_catalogue(campaign)
-    states = queries.return_states(campaign.id, organisation_ids)
-    layout, returns = tallies.return_figures_of(campaign, organisation_ids, catalogue=catalogue)
+    found = tallies.campaign_returns(campaign, organisation_ids, catalogue=catalogue)
+    states, layout, returns = found.states, found.layout, found.figures
     by_key = tallies.rating_totals(campaign, organisation_ids)
     frozen = sa_queries.survey_snapshots(campaign.id) if campaign.survey_version_id else {}
     by_type = _by_type(layout, returns, {row.organisation_id: row.org_type for row in states})
@@ -125,7 +125,7 @@ def campaign_snapshot(campaign, organisation_ids=None) -> dict:
     }
     themes = _themes(catalogue, by_key, layout, returns)
     summary = _summary(states)
-    rerated = _rerated(campaign, criteria, canonical)
+    rerated = _rerated(found.rerated, criteria, canonical)
     summary["rerated"] = sum(entry["n"] for entry in rerated)
     return {
         "kind": "campaign",
@@ -309,11 +309,12 @@ def _themes(catalogue: Catalogue, by_key: Counter, layout, returns) -> list[dict
     return list(themes.values())
 
 
-def _rerated(campaign, criteria: dict[str, dict], canonical: dict[str, str]) -> list[dict]:
+def _rerated(rerated, criteria: dict[str, dict], canonical: dict[str, str]) -> list[dict]:
     """Criteria re-rated during the year, each with how many were re-rated and their ratings at submission (which
-    every other figure uses) and now, in catalogue order."""
+    every other figure uses) and now, in catalogue order, from the returns' (stored key, rating at submission,
+    current rating) of each re-rated criterion."""
     pairs = []
-    for key, submitted, current in sa_queries.rerated_pairs(campaign.id):
+    for key, submitted, current in rerated:
         criterion = criteria.get(canonical.get(key))
         if criterion is not None:
             pairs.append((criterion["key"], submitted, current, 1))

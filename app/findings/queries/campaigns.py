@@ -4,8 +4,6 @@ and which campaigns an organisation may see."""
 from __future__ import annotations
 
 
-from functools import cache
-
 import sqlalchemy as sa
 
 from app.accounts.models import Organisation
@@ -67,30 +65,6 @@ def return_organisations(campaign_id: int, organisation_ids=None) -> sa.Select:
     stmt = sa.select(Return.organisation_id).where(Return.campaign_id == campaign_id)
     if organisation_ids is not None:
         stmt = stmt.where(Return.organisation_id.in_(list(organisation_ids)))
-    return stmt
-
-
-def return_states(campaign_id: int, organisation_ids=None) -> list[sa.Row]:
-    """(organisation_id, name, org_type, state) for every return in the campaign (of `organisation_ids` only,
-    when given)."""
-    params = {"campaign_id": campaign_id}
-    if organisation_ids is not None:
-        params["organisation_ids"] = list(organisation_ids)
-    return db.session.connection().execute(_return_states_statement(organisation_ids is not None), params).all()
-
-
-@cache
-def _return_states_statement(of_organisations: bool) -> sa.Select:
-    """Built once, its values bound when it runs: building a statement and working out its cache key cost more
-    than running it on PostgreSQL, for the campaign's small reads."""
-    stmt = (
-        sa.select(Return.organisation_id, Organisation.name, Organisation.org_type, Return.state)
-        .join(Organisation, Return.organisation_id == Organisation.id)
-        .where(Return.campaign_id == sa.bindparam("campaign_id"))
-        .order_by(Organisation.name)
-    )
-    if of_organisations:
-        stmt = stmt.where(Return.organisation_id.in_(sa.bindparam("organisation_ids", expanding=True)))
     return stmt
 
 

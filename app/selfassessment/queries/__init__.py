@@ -3,7 +3,6 @@
 Public (used by statements and findings):
     has_submitted_return(organisation_id, since_cycle_of_campaign=None) -> bool
     latest_return_for(organisation_id) -> Return | None
-    rerated_pairs(campaign_id) (criteria re-rated during the year: rating at submission and current)
     campaigns() / get_campaign(id)
     rag_by_criterion(campaign_id), self_assessed_theme_rag(campaign_id), triangulation(campaign_id) (the one
     triangulation of self-assessment and practitioner survey), partnership_survey_figures(campaign),
@@ -103,7 +102,7 @@ from app.selfassessment.queries.surveys import (
     survey_status,
     survey_statuses,
 )
-from app.selfassessment.queries.ratings import current_ratings, rerated_criteria, rerated_pairs, rerating_problem
+from app.selfassessment.queries.ratings import current_ratings, rerated_criteria, rerating_problem
 from app.selfassessment.queries.theme_agreement import (
     TRIANGULATION_SHOWS,
     TriangulationRow,
@@ -174,7 +173,6 @@ __all__ = [
     "partnership_survey_figures",
     "partnership_survey_snapshot",
     "rerated_criteria",
-    "rerated_pairs",
     "rerating_problem",
     "rag_by_criterion",
     "return_problems_for",

@@ -3,7 +3,6 @@ its current one."""
 
 from __future__ import annotations
 
-from functools import cache
 
 import sqlalchemy as sa
 
@@ -69,29 +68,3 @@ def rerated_criteria(campaign_id: int) -> list[tuple[Return, ReturnAnswer, Crite
             .order_by(Organisation.name, ReturnAnswer.id)
         ).all()
     ]
-
-
-def rerated_pairs(campaign_id: int) -> list[tuple[str, str, str]]:
-    """(stored question key, rating at submission, current rating) for each criterion of the campaign's submitted
-    and accepted returns that was re-rated during the year (its latest re-rating). Used by findings to show the
-    current ratings beside the campaign's figures, which keep the rating at submission."""
-    rows = db.session.execute(_rerated_pairs_statement(), {"campaign_id": campaign_id}).all()
-    return [(key, submitted, current) for key, submitted, current in rows]
-
-
-@cache
-def _rerated_pairs_statement() -> sa.Select:
-    """Built once, the campaign bound when it runs (the findings recompute reads it; building it cost more)."""
-    latest = (
-        sa.select(sa.func.max(CriterionRating.id))
-        .join(ReturnAnswer, CriterionRating.return_answer_id == ReturnAnswer.id)
-        .join(Return, ReturnAnswer.return_id == Return.id)
-        .where(Return.campaign_id == sa.bindparam("campaign_id"), Return.state.in_(SUBMITTED_STATES))
-        .group_by(CriterionRating.return_answer_id)
-    )
-    return (
-        sa.select(ReturnAnswer.question_key, ReturnAnswer.rag, CriterionRating.rag)
-        .join(ReturnAnswer, CriterionRating.return_answer_id == ReturnAnswer.id)
-        .where(CriterionRating.id.in_(latest))
-        .order_by(ReturnAnswer.question_key)
-    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from app.activity import record
 from app.errors import DomainError, InvalidTransition, NotFound
 from app.extensions import db
+from app.selfassessment import tallies
 from app.selfassessment.models import CriterionRating, Return
 from app.selfassessment.queries import RAG_LABELS, return_view
 from app.selfassessment.queries.ratings import rerating_problem
@@ -41,6 +42,7 @@ def rerate_criterion(ret: Return, question_key: str, *, rag: str, reason: str, a
     )
     db.session.add(rating)
     db.session.flush()
+    tallies.return_changed(ret)  # its figures carry its re-rated criteria
     record(
         "rerated",
         ret,
