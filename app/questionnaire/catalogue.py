@@ -125,8 +125,9 @@ class Catalogue:
     def section_rows(self) -> list[tuple[str, str]]:
         return sorted({(alias, q.section_key) for q in self.questions.values() for alias in q.aliases | {q.key}})
 
-    def theme_title(self, key: str) -> str:
-        return self.theme_titles.get(key, key.replace("_", " ").capitalize())
+    def theme_title(self, key: str, titles: dict[str, str] | None = None) -> str:
+        """The theme's title (`titles`: theme_titles, when the caller names many themes and has read them once)."""
+        return (self.theme_titles if titles is None else titles).get(key, key.replace("_", " ").capitalize())
 
 
 def build_catalogue(instruments: Iterable[Instrument]) -> Catalogue:

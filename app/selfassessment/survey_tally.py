@@ -12,14 +12,16 @@ until it is counted again whole, at its next response or by `flask campaigns tal
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
+from dataclasses import dataclass
 from functools import cache
 
 import sqlalchemy as sa
 
 from app.extensions import db
 from app.selfassessment import snapshots
-from app.selfassessment.models import Campaign, SurveyLink, SurveyResponse
+from app.selfassessment.models import Campaign, SurveyLink, SurveyResponse, SurveySnapshot
 from app.selfassessment.queries import surveys as survey_queries
 from app.selfassessment.tally_models import CampaignSurveyTally
 from app.tallying import add_counts, differences
@@ -72,6 +74,61 @@ def build_survey(campaign: Campaign) -> None:
     db.session.flush()
 
 
+@dataclass(frozen=True, slots=True)
+class SurveyCounts:
+    """What a campaign's findings read of its practitioner survey, in one statement (`survey_counts`)."""
+
+    frozen: dict[int | None, dict]  # as survey_queries.survey_snapshots gives them
+    respondents: dict[int, int]  # as survey_queries.survey_respondent_counts gives them
+    answers: dict[str, dict[str, int]] | None  # the kept answer counts, when counted with today's minimum
+
+
+def survey_counts(campaign: Campaign) -> SurveyCounts:
+    """The campaign survey's frozen snapshots, its responses per link and its kept answer counts, read in one
+    statement: the findings recompute needs all three, and each statement of its own cost more than reading it."""
+    frozen: dict[int | None, dict] = {}
+    respondents: dict[int, int] = {}
+    answers: dict[str, dict[str, int]] = defaultdict(dict)
+    rows = db.session.connection().execute(_survey_counts_statement(), {"campaign_id": campaign.id}).all()
+    for kind, number, key, value, n in rows:
+        if kind == "snapshot":
+            frozen[number] = json.loads(value)
+        elif kind == "responses":
+            respondents[number] = n
+        else:
+            answers[key][value] = n
+    return SurveyCounts(frozen, respondents, answers if counted_now(campaign) else None)
+
+
+@cache
+def _survey_counts_statement() -> sa.CompoundSelect:
+    """Built once, the campaign bound when it runs: (kind, organisation or link id, question key, value or the
+    snapshot's figures as text, count)."""
+    text, number = sa.String(), sa.Integer()
+    campaign_id = sa.bindparam("campaign_id")
+
+    def part(kind: str, *, ident=None, key=None, value=None, n=None) -> tuple:
+        def typed(column, column_type):  # (PostgreSQL wants each column of a UNION to have one type)
+            return sa.cast(sa.null() if column is None else column, column_type)
+
+        return sa.literal(kind, text), typed(ident, number), typed(key, text), typed(value, text), typed(n, number)
+
+    tally = CampaignSurveyTally
+    return sa.union_all(
+        sa.select(*part("snapshot", ident=SurveyLink.organisation_id, value=SurveySnapshot.figures))
+        .select_from(SurveySnapshot)
+        .outerjoin(SurveyLink, SurveySnapshot.survey_link_id == SurveyLink.id)
+        .where(SurveySnapshot.campaign_id == campaign_id),
+        sa.select(*part("responses", ident=SurveyResponse.survey_link_id, n=sa.func.count(SurveyResponse.id)))
+        .join(SurveyLink, SurveyResponse.survey_link_id == SurveyLink.id)
+        .where(SurveyLink.campaign_id == campaign_id)
+        .group_by(SurveyResponse.survey_link_id),
+        sa.select(*part("answers", key=tally.question_key, value=tally.value, n=tally.answers)).where(
+            tally.campaign_id == campaign_id, tally.answers != 0
+        ),
+    )
+
+
 def survey_answer_counts(campaign: Campaign, link_ids: list[int]) -> dict[str, dict[str, int]]:
     """question key -> stored value -> answers, over the practitioner survey's responses of `link_ids`, the
     campaign's links with at least MIN_CELL_SIZE responses: kept, or counted from the answers for a campaign not
@@ -83,7 +140,7 @@ def survey_answer_counts(campaign: Campaign, link_ids: list[int]) -> dict[str, d
 
 def _kept_survey(campaign_id: int) -> dict[str, dict[str, int]]:
     counts: dict[str, dict[str, int]] = defaultdict(dict)
-    for key, value, n in db.session.execute(_kept_survey_statement(), {"campaign_id": campaign_id}):
+    for key, value, n in db.session.connection().execute(_kept_survey_statement(), {"campaign_id": campaign_id}).all():
         counts[key][value] = n
     return counts
 

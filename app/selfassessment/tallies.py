@@ -211,7 +211,7 @@ def rating_totals(campaign: Campaign, organisation_ids=None) -> Counter:
 
 
 def _kept_totals(campaign_id: int) -> Counter:
-    rows = db.session.execute(_kept_totals_statement(), {"campaign_id": campaign_id})
+    rows = db.session.connection().execute(_kept_totals_statement(), {"campaign_id": campaign_id}).all()
     return Counter({(key, rag, agreed): n for key, rag, agreed, n in rows})
 
 

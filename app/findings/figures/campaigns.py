@@ -11,8 +11,7 @@ from app.findings.figures.areas import area_figures
 from app.findings.figures.survey import survey_figures, survey_partnership
 from app.findings.figures.tallies import RAGS, SCORE_RAG, pct, proposals, settings
 from app.questionnaire import Catalogue, catalogue_for_version
-from app.selfassessment import queries as sa_queries
-from app.selfassessment import tallies
+from app.selfassessment import survey_tally, tallies
 from app.selfassessment.return_figures import ABSENT, NO_SCORE
 from app.selfassessment.queries import ThemeRag
 from app.utils import utcnow
@@ -109,7 +108,8 @@ def campaign_snapshot(campaign, organisation_ids=None) -> dict:
     found = tallies.campaign_returns(campaign, organisation_ids, catalogue=catalogue)
     states, layout, returns = found.states, found.layout, found.figures
     by_key = tallies.rating_totals(campaign, organisation_ids)
-    frozen = sa_queries.survey_snapshots(campaign.id) if campaign.survey_version_id else {}
+    counted = survey_tally.survey_counts(campaign) if campaign.survey_version_id else None
+    frozen = counted.frozen if counted is not None else {}
     by_type = _by_type(layout, returns, {row.organisation_id: row.org_type for row in states})
     canonical = dict(catalogue.key_rows())
     criteria = _criteria(catalogue, by_key, canonical)
@@ -148,6 +148,7 @@ def campaign_snapshot(campaign, organisation_ids=None) -> dict:
             _theme_rags(layout, returns),
             [(row.organisation_id, row.name, row.org_type) for row in states],
             frozen,
+            counted,
         ),
         "survey_partnership": survey_partnership(campaign, frozen),
         "returns": list(organisations.values()),
@@ -275,11 +276,12 @@ def _themes(catalogue: Catalogue, by_key: Counter, layout, returns) -> list[dict
         (theme, rag, moderated, n) for (key, rag, moderated), n in by_key.items() for theme in themes_of.get(key, ())
     )
     themes: dict[str, dict] = {}
+    titles = catalogue.theme_titles
     for key in catalogue.themes:
         moderated = _tally(agreed, key)
         themes[key] = {
             "key": key,
-            "title": catalogue.theme_title(key),
+            "title": catalogue.theme_title(key, titles),
             "self": _tally(self_rated, key),
             "moderated": moderated,
             "by_org": {},

@@ -170,10 +170,11 @@ def question_rows(catalogue: Catalogue, counts, *, org_field: str | None = "orga
 def theme_rows(catalogue: Catalogue, counts, *, org_field: str | None = "organisation_id") -> list[dict]:
     """Per theme: criteria answered and meeting the standard, summed from the per-question grouped rows (shaped as
     question_rows reads them)."""
+    titles = catalogue.theme_titles
     themes = {
         key: {
             "key": key,
-            "title": catalogue.theme_title(key),
+            "title": catalogue.theme_title(key, titles),
             "scored": 0,
             "met": 0,
             "partly": 0,

@@ -22,7 +22,7 @@ from app.selfassessment.models import (
 
 def survey_respondent_counts(campaign_id: int) -> dict[int, int]:
     """survey link id -> responses so far (true counts: for deciding what may be closed and shown, never shown)."""
-    return dict(db.session.execute(_respondent_counts_statement(), {"campaign_id": campaign_id}).all())
+    return dict(db.session.connection().execute(_respondent_counts_statement(), {"campaign_id": campaign_id}).all())
 
 
 @cache
@@ -65,7 +65,7 @@ def survey_link_by_token(token: str) -> SurveyLink | None:
 
 def survey_snapshots(campaign_id: int) -> dict[int | None, dict]:
     """organisation id (None for the partnership) -> the figures frozen when its survey (the campaign) closed."""
-    return dict(db.session.execute(_snapshots_statement(), {"campaign_id": campaign_id}).all())
+    return dict(db.session.connection().execute(_snapshots_statement(), {"campaign_id": campaign_id}).all())
 
 
 @cache
@@ -96,22 +96,25 @@ def comparable(figures: dict | None) -> dict | None:
     return figures if figures is not None and figures.get("organisations", 0) >= 2 else None
 
 
-def partnership_survey_figures(campaign: Campaign) -> dict | None:
+def partnership_survey_figures(campaign: Campaign, counted: survey_tally.SurveyCounts | None = None) -> dict | None:
     """Exact partnership figures, now, from the organisations with at least MIN_CELL_SIZE responses: for
-    partnership staff only (organisations see the snapshot frozen when the campaign closed)."""
+    partnership staff only (organisations see the snapshot frozen when the campaign closed). `counted`: the
+    survey's counts (survey_tally.survey_counts), when the caller has read them."""
     if campaign.survey_version is None:
         return None
     minimum = min_cell_size()
-    counts = {link_id: n for link_id, n in survey_respondent_counts(campaign.id).items() if n >= minimum}
-    counted = list(counts)
+    respondents = survey_respondent_counts(campaign.id) if counted is None else counted.respondents
+    counts = {link_id: n for link_id, n in respondents.items() if n >= minimum}
+    links = list(counts)
+    answers = counted.answers if counted is not None else None
     figures = snapshots.compute(
         campaign.survey_version.parsed,
-        counted,
+        links,
         exact=True,
         respondents=sum(counts.values()),
-        answers=survey_tally.survey_answer_counts(campaign, counted),
+        answers=survey_tally.survey_answer_counts(campaign, links) if answers is None else answers,
     )
-    figures["organisations"] = len(counted)
+    figures["organisations"] = len(links)
     return figures
 
 
