@@ -115,8 +115,9 @@ class AuditRound(db.Model):
     tallied: Mapped[bool] = mapped_column(default=True, server_default=sa.false())
 
     organisations: Mapped[list[Organisation]] = relationship(secondary=round_organisation, order_by="Organisation.name")
-    # Read-only, so list pages can eager-load every round's version in one query.
-    instrument_version: Mapped[InstrumentVersion] = relationship(viewonly=True)
+    # Read-only, so list pages can eager-load every round's version in one query; loaded with the round (its
+    # definition deferred), as nearly every page of a round reads its questions.
+    instrument_version: Mapped[InstrumentVersion] = relationship(viewonly=True, lazy="joined")
     cases: Mapped[list[AuditCase]] = relationship(
         back_populates="round", cascade="all, delete-orphan", order_by="AuditCase.reference"
     )

@@ -6,8 +6,8 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from dataclasses import dataclass
-
 from functools import cache
+from typing import NamedTuple
 
 import sqlalchemy as sa
 
@@ -54,6 +54,14 @@ class RoundAgreement:
     pooled_cases: int  # cases behind the round figures: rated on some criterion by two or more agencies
 
 
+class _Agency(NamedTuple):
+    """An agency as AgencyDrift names it, read with its drift."""
+
+    id: int
+    name: str
+    slug: str
+
+
 @dataclass
 class _Counted:
     """What a round's agreement figures are worked out from."""
@@ -62,6 +70,7 @@ class _Counted:
     pooled_cases: int  # cases with a criterion (not the overall judgement) rated by two or more agencies
     drift: dict[int, agreement_math.Drift]  # agency id -> its drift
     moderated_cases: int
+    agencies: dict[int, tuple] | None = None  # agency id -> (id, name, slug), when read with the drift
 
 
 def round_agreement(audit_round: AuditRound) -> RoundAgreement:
@@ -83,7 +92,7 @@ def round_agreement(audit_round: AuditRound) -> RoundAgreement:
     return RoundAgreement(
         overall=agreement_math.agreement_of(pooled),
         questions=questions,
-        drift=_drift_rows(audit_round, counted.drift),
+        drift=_drift_rows(counted),
         moderated_cases=counted.moderated_cases,
         pooled_cases=counted.pooled_cases,
     )
@@ -113,17 +122,19 @@ def _from_tallies(audit_round: AuditRound) -> _Counted:
     drift: dict[int, agreement_math.Drift] = {}
     counts = {"pooled": 0, "moderated": 0}
     read: dict[str, tuple[float, ...]] = {}
-    rows = db.session.connection().execute(_tallies_statement(), {"round_id": audit_round.id})
+    agencies: dict[int, tuple] = {}
+    rows = db.session.connection().execute(_tallies_statement(), {"round_id": audit_round.id}).all()
     for kind, key, ratings, agency, first, second in rows:
         if kind == "unit":
             if ratings not in read:
                 read[ratings] = tuple(float(r) for r in ratings.split(","))
             tallies[key][read[ratings]] += first
-        elif kind == "drift":
+        elif kind == "drift":  # (with the agency's name and slug in the text columns)
             drift[agency] = agreement_math.Drift(rater=agency, compared=first, differed=second)
+            agencies[agency] = _Agency(agency, key, ratings)
         else:
             counts[kind] = first
-    return _Counted(dict(tallies), counts["pooled"], drift, counts["moderated"])
+    return _Counted(dict(tallies), counts["pooled"], drift, counts["moderated"], agencies)
 
 
 @cache
@@ -134,7 +145,8 @@ def _tallies_statement() -> sa.CompoundSelect:
     text, number = sa.String(), sa.Integer()
 
     def part(kind: str, *, first, second=None, question_key=None, ratings=None, agency=None) -> tuple:
-        """One part of the statement's rows: (kind, question key, ratings, agency, first count, second count)."""
+        """One part of the statement's rows: (kind, question key, ratings, agency, first count, second count); a
+        drift row has the agency's name and slug where the others have a question key and ratings."""
 
         def typed(value, column_type):  # (PostgreSQL wants each column of a UNION to have one type)
             return sa.cast(sa.null() if value is None else value, column_type)
@@ -157,13 +169,16 @@ def _tallies_statement() -> sa.CompoundSelect:
         sa.select(
             *part(
                 "drift",
+                question_key=Organisation.name,
+                ratings=Organisation.slug,
                 agency=drift_row.organisation_id,
                 first=sa.func.sum(drift_row.compared),
                 second=sa.func.sum(drift_row.differed),
             )
         )
+        .join(Organisation, drift_row.organisation_id == Organisation.id)
         .where(drift_row.round_id == round_id)
-        .group_by(drift_row.organisation_id),
+        .group_by(drift_row.organisation_id, Organisation.name, Organisation.slug),
         sa.select(*part("moderated", first=sa.func.count()))
         .select_from(Moderation)
         .join(AuditCase, Moderation.case_id == AuditCase.id)
@@ -209,16 +224,21 @@ def case_agreement_rows(audit_round: AuditRound, case_ids: list[int] | None) -> 
     return units, drift
 
 
-def _drift_rows(audit_round: AuditRound, drift: dict[int, agreement_math.Drift]) -> list[AgencyDrift]:
+def _drift_rows(counted: _Counted) -> list[AgencyDrift]:
     """Each agency's drift from the agreed ratings, by agency name."""
+    drift = counted.drift
     if not drift:
         return []
-    orgs = {
-        row.id: row
-        for row in db.session.connection().execute(
-            sa.select(Organisation.id, Organisation.name, Organisation.slug).where(Organisation.id.in_(sorted(drift)))
-        )
-    }
+    orgs = counted.agencies
+    if orgs is None:
+        orgs = {
+            row.id: row
+            for row in db.session.connection().execute(
+                sa.select(Organisation.id, Organisation.name, Organisation.slug).where(
+                    Organisation.id.in_(sorted(drift))
+                )
+            )
+        }
     return sorted(
         (AgencyDrift(organisation=orgs[org_id], drift=d) for org_id, d in drift.items()),
         key=lambda row: row.organisation.name,
