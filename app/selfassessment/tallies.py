@@ -110,7 +110,10 @@ def _kept_in_another_form(campaign: Campaign) -> bool:
     """Whether some of the campaign's kept return figures are under another layout than its instrument's today
     (from before a change in how they are written): read, they would be worked out from the answers each time."""
     layout = return_figures.layout_of(catalogue_for_version(campaign.instrument_version))
-    return any(figures["layout"] != layout.key for figures in _kept(campaign.id).values())
+    kept = db.session.execute(
+        sa.select(ReturnTally.layout).where(ReturnTally.campaign_id == campaign.id).distinct()
+    ).scalars()
+    return any(key != layout.key for key in kept)
 
 
 def check_campaigns() -> tuple[int, list[str]]:
@@ -165,17 +168,16 @@ def campaign_returns(
         params["organisation_ids"] = list(organisation_ids)
     rows = db.session.connection().execute(_returns_statement(organisation_ids is not None), params).all()
     received = [row for row in rows if row.state in SUBMITTED_STATES]
-    if campaign.tallied and all(row.figures is not None and row.figures["layout"] == layout.key for row in received):
-        kept = [(row.organisation_id, row.figures) for row in received]
+    if campaign.tallied and all(row.layout == layout.key for row in received):
+        unpack = return_figures.unpack
+        figures = [(row.organisation_id, unpack(row.figures)) for row in received]
+        rerated = [tuple(pair) for row in received if row.rerated for pair in row.rerated]
     else:
         worked_out = _worked_out(campaign, organisation_ids=organisation_ids)
         kept = [(row.organisation_id, worked_out[row.return_id][0]) for row in received]
-    return CampaignReturns(
-        layout,
-        rows,
-        [(org_id, figures["values"]) for org_id, figures in kept],
-        [tuple(pair) for _org_id, figures in kept for pair in figures.get("rerated", ())],
-    )
+        figures = [(org_id, found["values"]) for org_id, found in kept]
+        rerated = [tuple(pair) for _org_id, found in kept for pair in found.get("rerated", ())]
+    return CampaignReturns(layout, rows, figures, rerated)
 
 
 @cache
@@ -189,7 +191,9 @@ def _returns_statement(of_organisations: bool) -> sa.Select:
             Organisation.org_type,
             Return.state,
             Return.id.label("return_id"),
+            ReturnTally.layout,
             ReturnTally.figures,
+            ReturnTally.rerated,
         )
         .join(Organisation, Return.organisation_id == Organisation.id)
         .outerjoin(ReturnTally, ReturnTally.return_id == Return.id)
@@ -259,14 +263,19 @@ def _agreed_rag() -> sa.ColumnElement:
 
 
 def _kept(campaign_id: int) -> dict[int, dict]:
-    """return id -> the kept figures of each of the campaign's submitted and accepted returns."""
-    return dict(
-        db.session.execute(
-            sa.select(ReturnTally.return_id, ReturnTally.figures)
-            .join(Return, ReturnTally.return_id == Return.id)
-            .where(ReturnTally.campaign_id == campaign_id, Return.state.in_(SUBMITTED_STATES))
-        ).all()
-    )
+    """return id -> the kept figures of each of the campaign's submitted and accepted returns, as
+    return_figures.figures gives them."""
+    rows = db.session.execute(
+        sa.select(ReturnTally.return_id, ReturnTally.layout, ReturnTally.figures, ReturnTally.rerated)
+        .join(Return, ReturnTally.return_id == Return.id)
+        .where(ReturnTally.campaign_id == campaign_id, Return.state.in_(SUBMITTED_STATES))
+    ).all()
+    kept = {}
+    for return_id, layout, packed, rerated in rows:
+        kept[return_id] = {"layout": layout, "values": return_figures.unpack(packed)}
+        if rerated:
+            kept[return_id]["rerated"] = rerated
+    return kept
 
 
 # --- working a return's figures out from its answers -----------------------------------------------------------
@@ -283,7 +292,9 @@ def _store(campaign: Campaign, worked_out: dict[int, tuple[dict, list]], *, coun
                 "return_id": return_id,
                 "campaign_id": campaign.id,
                 "counted": counted,
-                "figures": figures,
+                "layout": figures["layout"],
+                "figures": return_figures.pack(figures["values"]),
+                "rerated": figures.get("rerated"),
                 "ratings": ratings,
             }
             for return_id, (figures, ratings) in sorted(worked_out.items())

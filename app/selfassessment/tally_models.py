@@ -26,17 +26,21 @@ from app.extensions import db
 
 
 class ReturnTally(db.Model):
-    """`figures` (app.selfassessment.tallies.return_figures): per standard, per theme of scored questions, and per
-    theme over every rated criterion, the figures the campaign's findings show per organisation, and its ratings
-    counted. `ratings`: its rated criteria, [question key, self-assessed RAG, agreed RAG], as `counted` (in the
-    campaign's `CampaignRatingTally`) or not."""
+    """A return's figures (app.selfassessment.return_figures): `figures`, per standard, per theme of scored
+    questions, and per theme over every rated criterion, the figures the campaign's findings show per
+    organisation, and its ratings counted, placed by the layout named `layout` and packed as 16-bit integers
+    (`return_figures.pack`); `rerated`, its criteria re-rated during the year, [question key, rating at
+    submission, current rating] (none: NULL). `ratings`: its rated criteria, [question key, self-assessed RAG,
+    agreed RAG], as `counted` (in the campaign's `CampaignRatingTally`) or not."""
 
     __tablename__ = "return_tally"
 
     return_id: Mapped[int] = mapped_column(sa.ForeignKey("sa_return.id", ondelete="CASCADE"), primary_key=True)
     campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
     counted: Mapped[bool]
-    figures: Mapped[dict] = mapped_column(sa.JSON)
+    layout: Mapped[str] = mapped_column(sa.String(16))
+    figures: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    rerated: Mapped[list | None] = mapped_column(sa.JSON(none_as_null=True))
     ratings: Mapped[list] = mapped_column(sa.JSON, deferred=True)
 
 

@@ -27,7 +27,9 @@ def upgrade():
         sa.Column("return_id", sa.Integer(), nullable=False),
         sa.Column("campaign_id", sa.Integer(), nullable=False),
         sa.Column("counted", sa.Boolean(), nullable=False),
-        sa.Column("figures", sa.JSON(), nullable=False),
+        sa.Column("layout", sa.String(length=16), nullable=False),
+        sa.Column("figures", sa.LargeBinary(), nullable=False),
+        sa.Column("rerated", sa.JSON(), nullable=True),
         sa.Column("ratings", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
             ["campaign_id"], ["campaign.id"], name=op.f("fk_return_tally_campaign_id_campaign"), ondelete="CASCADE"

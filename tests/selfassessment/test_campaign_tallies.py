@@ -15,7 +15,7 @@ from app.extensions import db as _db
 from app.findings.figures import campaign_figures, campaign_snapshot
 from app.findings.figures.areas import campaign_areas
 from app.questionnaire import load_files
-from app.selfassessment import services, survey_services, survey_tally, tallies
+from app.selfassessment import return_figures, services, survey_services, survey_tally, tallies
 from app.selfassessment.models import Campaign, Challenge, ReturnAnswer
 from app.selfassessment.queries import partnership_survey_figures
 from app.selfassessment.tally_models import CampaignRatingTally, CampaignSurveyTally, ReturnTally
@@ -560,11 +560,11 @@ def test_a_response_in_an_uncounted_survey_counts_the_survey_whole(app, db, make
 
 def _tamper_return(campaign: Campaign, rets: dict) -> str:
     ret = rets["police"]
-    figures = _db.session.execute(sa.select(ReturnTally.figures).where(ReturnTally.return_id == ret.id)).scalar_one()
-    values = list(figures["values"])
+    packed = _db.session.execute(sa.select(ReturnTally.figures).where(ReturnTally.return_id == ret.id)).scalar_one()
+    values = return_figures.unpack(packed)
     values[-1] += 1  # one more criterion rated Red and agreed Red
     _db.session.execute(
-        sa.update(ReturnTally).where(ReturnTally.return_id == ret.id).values(figures={**figures, "values": values})
+        sa.update(ReturnTally).where(ReturnTally.return_id == ret.id).values(figures=return_figures.pack(values))
     )
     return f"return {ret.id}"
 
@@ -643,16 +643,14 @@ def test_the_command_counts_again_figures_kept_in_an_earlier_form(app, db, make,
     findings would be worked out from its answers on every recompute: `flask campaigns tally` counts it again."""
     campaign, rets = _campaign_with_answers(app, make)
     ret = rets["police"]
-    figures = _db.session.execute(sa.select(ReturnTally.figures).where(ReturnTally.return_id == ret.id)).scalar_one()
-    _db.session.execute(
-        sa.update(ReturnTally).where(ReturnTally.return_id == ret.id).values(figures={**figures, "layout": "earlier"})
-    )
+    layout = _db.session.execute(sa.select(ReturnTally.layout).where(ReturnTally.return_id == ret.id)).scalar_one()
+    _db.session.execute(sa.update(ReturnTally).where(ReturnTally.return_id == ret.id).values(layout="earlier"))
     _db.session.commit()
     result = runner.invoke(args=["campaigns", "tally"])
     assert result.exit_code == 0 and "Counted 1 campaign." in result.output, result.output
     _db.session.expire_all()
-    kept = _db.session.execute(sa.select(ReturnTally.figures).where(ReturnTally.return_id == ret.id)).scalar_one()
-    assert kept == figures
+    kept = _db.session.execute(sa.select(ReturnTally.layout).where(ReturnTally.return_id == ret.id)).scalar_one()
+    assert kept == layout
     assert_counts_agree(campaign)
 
 
