@@ -33,10 +33,11 @@ def survey_figures(campaign, theme_rags=None, named=None, frozen=None, counted=N
                 "themes": {},
                 "mismatches": [],
             }
-        if row.self_rag is None and row.suppressed:
+        self_rag = row.self_rag
+        if self_rag is None and row.status != "shown":  # (row.suppressed)
             continue
         entry["themes"][row.theme] = {
-            "self_rag": row.self_rag.worst_self if row.self_rag else None,
+            "self_rag": self_rag.worst_self if self_rag else None,
             "status": row.status,
             "agree_pct": row.agree_percent,
         }

@@ -81,40 +81,36 @@ def triangulation(campaign_id: int, theme_rags=None, organisations=None, frozen=
     named = [(theme, titles.get(theme, theme)) for theme in themes]
     threshold = agreement_threshold()
     rows = []
+    append = rows.append
     for org_id, org_name, org_type in orgs:
         figures = frozen.get(org_id)
-        respondents = SURVEY_OPEN if figures is None else figures["respondents"]
+        if figures is None:  # still open: nothing shown for any theme
+            respondents = status = SURVEY_OPEN
+        else:
+            respondents = figures["respondents"]
+            status = None if isinstance(respondents, int) else respondents  # (None: per theme, below)
         for theme, title in named:
             rag = rags.get((org_id, theme))
-            if figures is None:
-                status, agree = SURVEY_OPEN, None
-            elif not isinstance(respondents, int):
-                status, agree = respondents, None
-            else:
-                entry = figures["themes"].get(theme) or {"status": "none", "percent": None}
-                status, agree = entry["status"], entry["percent"]
+            if status is not None:
+                append(
+                    TriangulationRow(org_id, org_name, org_type, theme, title, rag, status, None, respondents, False)
+                )
+                continue
+            entry = figures["themes"].get(theme) or _NOT_ASKED
+            shown = entry["status"] == "shown"
+            agree = entry["percent"] if shown else None
             mismatch = bool(
-                status == "shown"
-                and rag is not None
-                and rag.worst_self == "green"
-                and agree is not None
-                and agree < threshold
+                shown and rag is not None and rag.worst_self == "green" and agree is not None and agree < threshold
             )
-            rows.append(
+            append(
                 TriangulationRow(
-                    org_id,
-                    org_name,
-                    org_type,
-                    theme,
-                    title,
-                    rag,
-                    status,
-                    agree if status == "shown" else None,
-                    respondents,
-                    mismatch,
+                    org_id, org_name, org_type, theme, title, rag, entry["status"], agree, respondents, mismatch
                 )
             )
     return rows
+
+
+_NOT_ASKED = {"status": "none", "percent": None}  # a theme the organisation's frozen figures do not have
 
 
 TRIANGULATION_SHOWS = {
