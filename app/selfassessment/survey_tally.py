@@ -6,9 +6,12 @@ Only the answers of organisations with at least MIN_CELL_SIZE responses are coun
 figures: an organisation's answers are added whole when its survey reaches that many responses, and each later
 response's as it arrives (`survey_response_recorded`, called by app/selfassessment/survey_services.py, which holds
 the campaign's row and then the survey link's, so the campaign's responses are counted one after the other).
-Responses are never changed or removed. A campaign counted with another minimum than today's (the setting was changed), or not at all (from
-before the counts were kept: `Campaign.survey_counted_from` empty), has its figures worked out from the answers
-until it is counted again whole, at its next response or by `flask campaigns tally`."""
+Responses are never changed or removed. A campaign counted with another minimum than today's (the setting was
+changed), or not at all (from before the counts were kept: `Campaign.survey_counted_from` empty), has its figures
+worked out from the answers until it is counted again whole, at its next response or by `flask campaigns tally`.
+
+A campaign's findings read its survey's counts, frozen snapshots and responses per link in one statement
+(`survey_counts`)."""
 
 from __future__ import annotations
 

@@ -25,10 +25,10 @@ from functools import cache
 
 import sqlalchemy as sa
 
+from app.accounts.models import Organisation
 from app.extensions import db
 from app.questionnaire import Catalogue, catalogue_for_version
 from app.selfassessment import return_figures, survey_tally
-from app.accounts.models import Organisation
 from app.selfassessment.models import Campaign, Challenge, CriterionRating, Return, ReturnAnswer
 from app.selfassessment.queries._common import SUBMITTED_STATES
 from app.selfassessment.tally_models import CampaignRatingTally, ReturnTally
@@ -40,8 +40,8 @@ from app.tallying import add_counts, count_each, differences
 
 def return_changed(ret: Return) -> None:
     """After `ret` was submitted or returned, or one of its criteria challenged, a challenge settled or a criterion
-    re-rated (and the change flushed): its figures are worked out again from its answers, and the campaign's counts changed by the
-    difference its ratings make.
+    re-rated (and the change flushed): its figures are worked out again from its answers, and the campaign's
+    counts changed by the difference its ratings make.
 
     Takes the campaign's row lock for the rest of the transaction, so that two changes in one campaign at once
     count one after the other (PostgreSQL; SQLite lets one transaction write at a time already). A campaign not
