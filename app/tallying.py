@@ -1,6 +1,6 @@
 """What the round tallies (app/audits/tallies.py) and the campaign tallies (app/selfassessment/tallies.py) share:
-adding to kept counts in SQL, counting every parent not counted yet, and the `tally` command each feature's
-command group carries."""
+adding to kept counts in SQL, reading counts of several kinds in one statement, counting every parent not counted
+yet, and the `tally` command each feature's command group carries."""
 
 from __future__ import annotations
 
@@ -33,6 +33,16 @@ def add_counts(model, rows: list[dict], counts: tuple[str, ...], scope: str) -> 
     db.session.execute(stmt)
     if any(row[counts[0]] < 0 for row in rows):
         db.session.execute(sa.delete(model).where(table.c[scope] == rows[0][scope], table.c[counts[0]] == 0))
+
+
+def union_part(kind: str, *columns: tuple) -> tuple:
+    """The columns of one part of a union that reads kept counts of several kinds in one statement: `kind` as
+    text, then each (column or None, its type), cast to that type (PostgreSQL wants each column of a UNION to have
+    one type, and a NULL none of its own)."""
+    return (
+        sa.literal(kind, sa.String()),
+        *(sa.cast(sa.null() if column is None else column, column_type) for column, column_type in columns),
+    )
 
 
 def differences(what: str, kept: dict, counted: dict) -> list[str]:

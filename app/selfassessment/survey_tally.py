@@ -27,7 +27,7 @@ from app.selfassessment import snapshots
 from app.selfassessment.models import Campaign, SurveyLink, SurveyResponse, SurveySnapshot
 from app.selfassessment.queries import surveys as survey_queries
 from app.selfassessment.tally_models import CampaignSurveyTally
-from app.tallying import add_counts, differences
+from app.tallying import add_counts, differences, union_part
 
 
 def survey_response_recorded(link: SurveyLink, response: SurveyResponse) -> None:
@@ -111,10 +111,7 @@ def _survey_counts_statement() -> sa.CompoundSelect:
     campaign_id = sa.bindparam("campaign_id")
 
     def part(kind: str, *, ident=None, key=None, value=None, n=None) -> tuple:
-        def typed(column, column_type):  # (PostgreSQL wants each column of a UNION to have one type)
-            return sa.cast(sa.null() if column is None else column, column_type)
-
-        return sa.literal(kind, text), typed(ident, number), typed(key, text), typed(value, text), typed(n, number)
+        return union_part(kind, (ident, number), (key, text), (value, text), (n, number))
 
     tally = CampaignSurveyTally
     return sa.union_all(

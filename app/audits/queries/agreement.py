@@ -31,6 +31,7 @@ from app.frozen import freeze
 from app.questionnaire import (
     Question,
 )
+from app.tallying import union_part
 
 
 @dataclass
@@ -147,17 +148,8 @@ def _tallies_statement() -> sa.CompoundSelect:
     def part(kind: str, *, first, second=None, question_key=None, ratings=None, agency=None) -> tuple:
         """One part of the statement's rows: (kind, question key, ratings, agency, first count, second count); a
         drift row has the agency's name and slug where the others have a question key and ratings."""
-
-        def typed(value, column_type):  # (PostgreSQL wants each column of a UNION to have one type)
-            return sa.cast(sa.null() if value is None else value, column_type)
-
-        return (
-            sa.literal(kind, text),
-            typed(question_key, text),
-            typed(ratings, text),
-            typed(agency, number),
-            typed(first, number),
-            typed(second, number),
+        return union_part(
+            kind, (question_key, text), (ratings, text), (agency, number), (first, number), (second, number)
         )
 
     round_id = sa.bindparam("round_id")

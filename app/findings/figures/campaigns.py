@@ -147,7 +147,6 @@ def campaign_snapshot(campaign, organisation_ids=None) -> dict:
             campaign,
             _theme_rags(layout, returns),
             [(row.organisation_id, row.name, row.org_type) for row in states],
-            frozen,
             counted,
         ),
         "survey_partnership": survey_partnership(campaign, frozen),

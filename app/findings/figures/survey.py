@@ -6,21 +6,22 @@ from app.questionnaire import theme_titles
 from app.selfassessment import queries as sa_queries
 
 
-def survey_figures(campaign, theme_rags=None, named=None, frozen=None, counted=None) -> dict | None:
+def survey_figures(campaign, theme_rags=None, named=None, counted=None) -> dict | None:
     """Triangulation of each organisation's self-assessed rating per theme with its practitioners' agreement, from
     app.selfassessment.queries.triangulation (the one implementation the self-assessment pages use too: results
     only from a closed survey's frozen, noised snapshot, never a figure from fewer than MIN_CELL_SIZE
     practitioners), and the partnership's agreement per theme, exact and current, for partnership staff only
     ("themes"; organisations see survey_partnership instead). `theme_rags` (themes -> ratings by organisation and
     theme) gives the self-assessed side when the caller has already read the ratings, `named` the campaign's
-    organisations, (id, name, type) in order of name, `frozen` its survey_snapshots, and `counted` its survey's
-    counts (app.selfassessment.survey_tally.survey_counts).
+    organisations, (id, name, type) in order of name, and `counted` its survey's snapshots and counts
+    (app.selfassessment.survey_tally.survey_counts).
     """
     if campaign.survey_version_id is None:
         return None
     min_size = sa_queries.min_cell_size()
     threshold = float(sa_queries.agreement_threshold())
     organisations: dict[int, dict] = {}
+    frozen = counted.frozen if counted is not None else None
     for row in sa_queries.triangulation(campaign.id, theme_rags=theme_rags, organisations=named, frozen=frozen):
         entry = organisations.get(row.organisation_id)
         if entry is None:

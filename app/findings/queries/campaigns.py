@@ -3,7 +3,6 @@ and which campaigns an organisation may see."""
 
 from __future__ import annotations
 
-
 import sqlalchemy as sa
 
 from app.accounts.models import Organisation

@@ -3,7 +3,6 @@ its current one."""
 
 from __future__ import annotations
 
-
 import sqlalchemy as sa
 
 from app.accounts.models import Organisation
