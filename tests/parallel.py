@@ -46,3 +46,16 @@ def at_once(work, items) -> list[str]:
     for thread in threads:
         thread.join(timeout=60)
     return errors
+
+
+def meet_at(monkeypatch, module, hook: str, parties: int = 2) -> None:
+    """Replace `module.hook` so that each call waits until `parties` calls have reached it, then runs the real
+    hook: the changes that called it are all flushed, none committed, when the first of them starts counting."""
+    met = threading.Barrier(parties, timeout=10)
+    real = getattr(module, hook)
+
+    def wait_then_run(*args, **kwargs):
+        met.wait()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, hook, wait_then_run)

@@ -7,8 +7,6 @@ PostgreSQL."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 
 from app import create_app
@@ -17,7 +15,7 @@ from app.audits.models import AuditRound
 from app.audits.queries import agreement_snapshot
 from app.extensions import db as _db
 from tests.e2e.live import create_database, drop_database, reachable_postgres
-from tests.parallel import at_once
+from tests.parallel import at_once, meet_at
 
 pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
 
@@ -51,14 +49,7 @@ def test_two_submissions_in_one_case_at_once_are_both_counted(own_database, stat
         auditor_ids = {org: setup.auditors[org].id for org in ("police", "health")}
         _db.session.remove()
 
-    both_flushed = threading.Barrier(2, timeout=10)
-    counted = tallies.response_submitted
-
-    def submitted_then_wait(response):
-        both_flushed.wait()  # both submissions are flushed, neither committed, when the first starts counting
-        counted(response)
-
-    monkeypatch.setattr(tallies, "response_submitted", submitted_then_wait)
+    meet_at(monkeypatch, tallies, "response_submitted")  # both submissions flushed, neither committed, when one counts
 
     def submit(org):
         from app.accounts.models import User

@@ -21,7 +21,7 @@ from app.selfassessment import services, survey_services, survey_tally, tallies
 from app.selfassessment.models import Campaign
 from app.selfassessment.tally_models import CampaignRatingTally, CampaignSurveyTally, ReturnTally
 from tests.e2e.live import create_database, drop_database, reachable_postgres
-from tests.parallel import at_once
+from tests.parallel import at_once, meet_at
 
 pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
 
@@ -93,14 +93,7 @@ def test_two_submissions_in_one_campaign_at_once_are_both_counted(
         campaign_id = campaign.id
         _db.session.remove()
 
-    both_flushed = threading.Barrier(2, timeout=10)
-    count = tallies.return_changed
-
-    def submitted_then_wait(ret):
-        both_flushed.wait()  # both submissions are flushed, neither committed, when the first starts counting
-        count(ret)
-
-    monkeypatch.setattr(tallies, "return_changed", submitted_then_wait)
+    meet_at(monkeypatch, tallies, "return_changed")  # both submissions flushed, neither committed, when one counts
 
     def sign_off(org_id):  # the chief executive's sign-off is the last the return needs: it submits it
         from app.accounts.models import User
