@@ -3,13 +3,17 @@ requests end them. PostgreSQL in production; SQLite, the embedded default, for d
 
 SQLite lets one connection write at a time. Every connection runs in write-ahead-log mode, so readers never wait
 for a writer nor a writer for readers; a request that may write takes the write lock at BEGIN (`BEGIN IMMEDIATE`),
-and one that finds it taken waits in SQLite's busy handler for at most SQLITE_BUSY_TIMEOUT_SECONDS before failing
-with "database is locked". Gunicorn runs one worker process on SQLite (gunicorn.conf.py), so the writers waiting
-for that lock are that process's threads.
+and one that finds it taken waits for at most SQLITE_BUSY_TIMEOUT_SECONDS before failing with "database is
+locked". Gunicorn runs one worker process on SQLite (gunicorn.conf.py), so the writers waiting for that lock are
+mostly that process's threads: they wait their turn on a lock of the process (`_WriterTurns`), each woken as the
+writer before it ends; writers in other processes (the CLI, an RQ worker) wait in SQLite's own busy handler.
 """
 
 from __future__ import annotations
 
+import os
+import sqlite3
+import threading
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -43,15 +47,97 @@ def engine_options(config) -> dict:
     options = {"pool_pre_ping": True, **(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})}
     if is_sqlite(config["SQLALCHEMY_DATABASE_URI"]):
         timeout = float(config.get("SQLITE_BUSY_TIMEOUT_SECONDS") or DEFAULT_SQLITE_BUSY_TIMEOUT_SECONDS)
-        options["connect_args"] = {"timeout": timeout, **options.get("connect_args", {})}
+        options["connect_args"] = {"timeout": timeout, "factory": SQLiteConnection, **options.get("connect_args", {})}
     return options
+
+
+# --- SQLite's writers, in turn ------------------------------------------------------------------------------------
+
+
+class _WriterTurns:
+    """The writers of one process to one SQLite file, taking turns at its write lock.
+
+    SQLite's busy handler sleeps 1, 2, 5, 10 … up to 100 ms between tries for the lock, whether or not it was
+    released meanwhile, so under many writers the lock stood free while they slept and one save in twenty waited
+    several times its own length (bench/RESULTS.md, fifteenth pass). Here a writer waits on a lock of the process
+    and goes as soon as the one before it commits, rolls back or closes its connection. The wait is bounded by the
+    same SQLITE_BUSY_TIMEOUT_SECONDS, after which it fails as SQLite would: a writer stuck holding the turn holds
+    the others up no longer than one stuck holding SQLite's lock. BEGIN IMMEDIATE still guards the data; this only
+    orders the waiting."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+
+    def take(self, timeout: float) -> None:
+        if not self._lock.acquire(timeout=max(timeout, 0)):
+            raise sqlite3.OperationalError("database is locked")
+
+    def hand_on(self) -> None:
+        self._lock.release()
+
+
+_turns: dict[str, _WriterTurns] = {}
+_turns_lock = threading.Lock()
+
+
+def _turns_for(database) -> _WriterTurns | None:
+    """One queue per database file in this process; none for an in-memory database or a URI."""
+    if not isinstance(database, str | os.PathLike):
+        return None
+    database = os.fspath(database)
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    key = os.path.realpath(database)
+    with _turns_lock:
+        return _turns.setdefault(key, _WriterTurns())
+
+
+class SQLiteConnection(sqlite3.Connection):
+    """The driver's connection, able to wait its turn to write. Every way a transaction ends on it (commit,
+    rollback, close, which the pool's reset on return and invalidation use too) hands the turn on."""
+
+    def __init__(self, database, *args, **kwargs):
+        super().__init__(database, *args, **kwargs)
+        self._timeout = float(kwargs.get("timeout", args[0] if args else 5.0))
+        self._turns = _turns_for(database)
+        self._has_turn = False
+
+    def wait_turn_to_write(self) -> None:
+        """Wait for this process's writers before this one, within the busy timeout."""
+        if self._turns is None or self._has_turn:
+            return
+        self._turns.take(self._timeout)
+        self._has_turn = True
+
+    def hand_on_turn(self) -> None:
+        if self._has_turn:
+            self._has_turn = False
+            self._turns.hand_on()
+
+    def commit(self):
+        try:
+            super().commit()
+        finally:
+            self.hand_on_turn()
+
+    def rollback(self):
+        try:
+            super().rollback()
+        finally:
+            self.hand_on_turn()
+
+    def close(self):
+        try:
+            super().close()
+        finally:
+            self.hand_on_turn()
 
 
 @sa_event.listens_for(Engine, "connect")
 def _sqlite_on_connect(dbapi_connection, connection_record):
     """SQLite: enforce foreign keys, write-ahead logging, and let SQLAlchemy manage transactions (savepoints need
     it). The busy timeout is the driver's `timeout` (engine_options)."""
-    if type(dbapi_connection).__module__.startswith("sqlite3"):
+    if isinstance(dbapi_connection, sqlite3.Connection):
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -82,6 +168,12 @@ def _sqlite_on_begin(connection):
     says; BEGIN IMMEDIATE waits for the lock within it instead."""
     if connection.dialect.name == "sqlite":
         if _write_intent.get() or (has_request_context() and request.method in WRITE_METHODS):
+            raw = connection.connection.dbapi_connection
+            if isinstance(raw, SQLiteConnection):
+                try:
+                    raw.wait_turn_to_write()
+                except sqlite3.OperationalError as exc:  # as SQLite's own timeout reaches the app
+                    raise sa.exc.OperationalError("BEGIN IMMEDIATE", (), exc) from exc
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             connection.exec_driver_sql("BEGIN")
