@@ -2,10 +2,12 @@
 production command in the README (`gunicorn wsgi:app`) and the benchmarks use it; `make run` and the test servers
 override the worker count on their command line.
 
-On PostgreSQL, one worker process per core (WEB_CONCURRENCY to change it), each with a few threads. The threads let
-a long export or upload wait on the database or the network without holding up other people; more processes, not
-more threads, use more cores, because a process's threads take turns at the interpreter (bench/RESULTS.md, fourth
-pass: one worker with 8 threads against two with 4 on two cores).
+On PostgreSQL, one worker process per core (WEB_CONCURRENCY to change it), each with two threads. The second thread
+lets a long upload or download wait on the database or the network without holding up other people; more
+processes, not more threads, use more cores, because a process's threads take turns at the interpreter. Each
+thread beyond the second made every request slower under load without serving more of them: with fifty people
+saving drafts, four threads per worker doubled the slowest saves against two (bench/RESULTS.md, fourth and
+fifteenth passes).
 
 On SQLite (DATABASE_URL unset or sqlite:), one worker process whatever WEB_CONCURRENCY says: SQLite lets one
 connection write at a time, and the writers waiting for it are then that process's threads (app/db.py).
@@ -31,7 +33,7 @@ def _on_sqlite() -> bool:
 
 
 workers = 1 if _on_sqlite() else int(os.environ.get("WEB_CONCURRENCY") or _cores())
-threads = int(os.environ.get("GUNICORN_THREADS") or 4)
+threads = int(os.environ.get("GUNICORN_THREADS") or 2)
 timeout = 120
 graceful_timeout = 30
 

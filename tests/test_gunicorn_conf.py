@@ -27,17 +27,17 @@ def settings(monkeypatch, **env) -> dict:
 
 def test_one_worker_per_core_on_postgresql_unless_told(monkeypatch):
     assert settings(monkeypatch, DATABASE_URL=POSTGRESQL)["workers"] == len(os.sched_getaffinity(0))
-    assert settings(monkeypatch, DATABASE_URL=POSTGRESQL)["threads"] == 4
-    told = settings(monkeypatch, DATABASE_URL=POSTGRESQL, WEB_CONCURRENCY="3", GUNICORN_THREADS="2")
-    assert (told["workers"], told["threads"]) == (3, 2)
+    assert settings(monkeypatch, DATABASE_URL=POSTGRESQL)["threads"] == 2
+    told = settings(monkeypatch, DATABASE_URL=POSTGRESQL, WEB_CONCURRENCY="3", GUNICORN_THREADS="4")
+    assert (told["workers"], told["threads"]) == (3, 4)
     assert settings(monkeypatch, DATABASE_URL="postgres://postgres@db.example/app", WEB_CONCURRENCY="3")["workers"] == 3
 
 
 @pytest.mark.parametrize("url", [None, "sqlite:////srv/app/safeguarding.sqlite3", "sqlite://"])
 def test_one_worker_on_sqlite_whatever_web_concurrency_says(monkeypatch, url):
-    env = {"WEB_CONCURRENCY": "3", "GUNICORN_THREADS": "2"} | ({"DATABASE_URL": url} if url else {})
+    env = {"WEB_CONCURRENCY": "3", "GUNICORN_THREADS": "3"} | ({"DATABASE_URL": url} if url else {})
     conf = settings(monkeypatch, **env)
-    assert (conf["workers"], conf["threads"]) == (1, 2)
+    assert (conf["workers"], conf["threads"]) == (1, 3)
 
 
 @pytest.mark.parametrize(

@@ -214,7 +214,7 @@ class GunicornServer:
     database_url: str
     log_path: Path
     # As `make run`: in-memory rate limits need every request in one process. None leaves the number to
-    # gunicorn.conf.py, as production does (one worker per core, 4 threads each).
+    # gunicorn.conf.py, as production does (one worker per core, 2 threads each; one worker on SQLite).
     workers: int | None = 1
     threads: int | None = 8
     env: dict = field(default_factory=dict)
