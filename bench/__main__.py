@@ -194,13 +194,19 @@ def http_metrics(
             ("draft_save_post", auditor_clients, lambda c: _save(c, c.section, forms_in, fill)),
             ("findings_page_get", qa_clients, lambda c: c.get(findings)),
         )
+
+        def take_turns(think: float = 0.0) -> dict[str, list]:
+            """`repeat` runs of the floor and of each page, taking turns: metric (or "floor") -> its runs."""
+            runs: dict[str, list] = {"floor": []} | {metric: [] for metric, _clients, _request in pages}
+            for _ in range(repeat):
+                runs["floor"].append(load(auditor_clients, floor, think))
+                for metric, clients, request in pages:
+                    runs[metric].append(load(clients, request, think))
+            return runs
+
         # The floor and the pages take turns, `repeat` times, and the medians are reported: on a shared machine one
         # short run of the floor moved by a third from one run to the next.
-        runs: dict[str, list] = {"floor": []} | {metric: [] for metric, _clients, _request in pages}
-        for _ in range(repeat):
-            runs["floor"].append(load(auditor_clients, floor))
-            for metric, clients, request in pages:
-                runs[metric].append(load(clients, request))
+        runs = take_turns()
         floor_rps, floor_p95, _s, _n, _pairs = _median_run(runs["floor"])
         sizes = {"users": users, "workers": workers, "threads": threads}
         emit(
@@ -239,11 +245,7 @@ def http_metrics(
         if think:
             # The same users pausing between pages as people do: the latency each of them sees. Their p95 rests on
             # the slowest few of each run, so these too take turns with their floor and the medians are reported.
-            paced: dict[str, list] = {"floor": []} | {metric: [] for metric, _clients, _request in pages}
-            for _ in range(repeat):
-                paced["floor"].append(load(auditor_clients, floor, think))
-                for metric, clients, request in pages:
-                    paced[metric].append(load(clients, request, think))
+            paced = take_turns(think)
             _rps, paced_floor, _s, _n, _pairs = _median_run(paced["floor"])
             emit(
                 "floor_select1_p95_paced",

@@ -35,7 +35,7 @@ def survey_figures(campaign, theme_rags=None, named=None, counted=None) -> dict 
                 "mismatches": [],
             }
         self_rag = row.self_rag
-        if self_rag is None and row.status != "shown":  # (row.suppressed)
+        if self_rag is None and row.suppressed:
             continue
         entry["themes"][row.theme] = {
             "self_rag": self_rag.worst_self if self_rag else None,
